@@ -1,0 +1,79 @@
+// The gateway's configuration, as loaded from YAML (llmgw's own file or a LiteLLM proxy config).
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace llmgw::config {
+
+/// A configuration error. what() names the bad key and, where known, the file and line:
+/// "config/llmgw.yaml:12: model_list[0].litellm_params.model: expected a string".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServerSettings {
+  std::string host = "0.0.0.0";
+  int port = 4000;
+  int max_threads = 64;            // worker threads serving connections
+  int max_queued = 256;            // accepted connections waiting for a thread
+  int keepalive_timeout_s = 15;    // idle keep-alive connection is closed after this
+  int max_keepalive_requests = 10000;
+  std::size_t max_body_bytes = 10 * 1024 * 1024;  // larger request bodies get 413
+  int read_timeout_ms = 60000;     // client socket receive timeout
+  int write_timeout_ms = 60000;    // client socket send timeout
+  int thread_stack_kb = 256;       // stack size of worker threads
+};
+
+/// One plugin library to load. `path` is either a file path (absolute, or relative to the
+/// config file's folder) or a bare name such as "provider-openai", looked up as <name>.so in
+/// `plugin_dirs`, then in <exe>/../lib/llmgw/plugins.
+struct PluginSpec {
+  std::string path;
+  int line = 0;  // line in the config file, for error messages
+};
+
+/// One deployment: an upstream model reachable through one provider plugin, under an alias.
+struct Deployment {
+  std::string alias;          // model_name: what clients send as "model"
+  std::string provider;       // prefix of litellm_params.model ("openai" in "openai/gpt-4o")
+  std::string model;          // upstream model name ("gpt-4o"); for azure: the deployment name
+  std::string api_base;       // empty: the provider's default
+  std::string api_key;        // resolved secret (os.environ/NAME already looked up); never logged
+  std::string api_version;    // azure
+  int rpm = 0;                // 0: unlimited
+  int tpm = 0;
+  double timeout_s = 600;     // total request timeout
+  double stream_timeout_s = 0;  // 0: same as timeout_s
+  int connect_timeout_ms = 5000;
+  int weight = 1;
+  std::string extra_json = "{}";  // other litellm_params keys the provider may understand, as JSON
+  std::string id;             // unique id: "<alias>#<index>" unless model_info.id is given
+  int line = 0;
+};
+
+struct Config {
+  std::string source_path;       // the file it came from
+  ServerSettings server;
+  std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
+  std::string master_key;        // empty: no auth
+  std::vector<std::string> plugin_dirs;   // absolute
+  std::vector<PluginSpec> plugins;
+  std::vector<Deployment> deployments;
+  std::map<std::string, std::string> model_group_alias;  // router_settings.model_group_alias
+  /// One entry per key that llmgw recognises but does not support yet, or does not know:
+  /// "config/x.yaml:7: litellm_settings.drop_params is not supported yet; ignored".
+  std::vector<std::string> warnings;
+};
+
+/// Loads and validates a config file. Throws ConfigError.
+Config load_file(const std::string& path);
+
+/// Same, from YAML text; `name` is used in messages and to resolve relative paths.
+Config load_string(const std::string& yaml, const std::string& name);
+
+}  // namespace llmgw::config

@@ -1,0 +1,193 @@
+#include "frontends/chat_request_scan.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include "util/json_escape.hpp"
+
+namespace llmgw::frontends {
+namespace {
+
+constexpr std::string_view kRoles[] = {"system", "user", "assistant", "tool", "function", "developer"};
+
+/// SAX handler: tracks depth and the keys that matter; any rule broken stops the parse with
+/// `error` set.
+class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
+ public:
+  ScanHandler(rapidjson::MemoryStream& in, ChatRequestInfo& info) : in_(in), info_(info) {}
+
+  std::optional<ApiError> error;
+  bool saw_model = false, saw_messages = false;
+
+  bool Default() { return value_scalar("a number"); }
+  bool Null() { return value_scalar("null"); }
+  bool Bool(bool b) {
+    if (depth_ == 1 && key_ == Field::Stream) info_.stream = b;
+    if (depth_ == 2 && key_ == Field::IncludeUsage && in_stream_options_) info_.include_usage = b;
+    if (depth_ == 1 && key_ == Field::Stream) return after_value();
+    return value_scalar("a boolean", true);
+  }
+  bool String(const char* s, rapidjson::SizeType len, bool) {
+    std::string_view v(s, len);
+    if (depth_ == 1 && key_ == Field::Model) {
+      saw_model = true;
+      info_.model.assign(v);
+      info_.model_end = in_.Tell();
+      info_.model_begin = value_start_;
+      if (v.empty()) return fail(ApiError::invalid("'model' must be a non-empty string", "model"));
+      key_ = Field::Other;
+      return true;
+    }
+    if (depth_ == 3 && in_message_ && key_ == Field::Role) {
+      for (auto r : kRoles)
+        if (v == r) { has_role_ = true; return true; }
+      return fail(ApiError::invalid("Invalid value for 'messages[" + std::to_string(info_.message_count - 1) +
+                                        "].role': '" + std::string(v) + "' is not a supported role",
+                                    "messages[" + std::to_string(info_.message_count - 1) + "].role"));
+    }
+    return value_scalar("a string", true);
+  }
+  bool StartObject() {
+    if (depth_ == 0) { ++depth_; return true; }
+    if (depth_ == 1 && !check_container(Field::StreamOptions, "an object")) return false;
+    if (depth_ == 1 && key_ == Field::StreamOptions) in_stream_options_ = true;
+    if (depth_ == 2 && in_messages_) { in_message_ = true; has_role_ = false; ++info_.message_count; }
+    ++depth_;
+    return true;
+  }
+  bool Key(const char* s, rapidjson::SizeType len, bool) {
+    std::string_view k(s, len);
+    key_ = Field::Other;
+    if (depth_ == 1) {
+      if (k == "model") { key_ = Field::Model; value_start_ = find_value_start(); }
+      else if (k == "messages") key_ = Field::Messages;
+      else if (k == "stream") key_ = Field::Stream;
+      else if (k == "stream_options") key_ = Field::StreamOptions;
+    } else if (depth_ == 2 && in_stream_options_ && k == "include_usage") {
+      key_ = Field::IncludeUsage;
+    } else if (depth_ == 3 && in_message_ && k == "role") {
+      key_ = Field::Role;
+    }
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) {
+    --depth_;
+    if (depth_ == 2 && in_message_) {
+      in_message_ = false;
+      if (!has_role_) {
+        std::string at = "messages[" + std::to_string(info_.message_count - 1) + "]";
+        return fail(ApiError::invalid("Missing required parameter: '" + at + ".role'.", at + ".role"));
+      }
+    }
+    if (depth_ == 1) in_stream_options_ = false;
+    return true;
+  }
+  bool StartArray() {
+    if (depth_ == 0) return fail(ApiError::invalid("The request body must be a JSON object, not an array"));
+    if (depth_ == 1 && key_ == Field::Messages) { in_messages_ = true; saw_messages = true; }
+    else if (depth_ == 1 && !check_container(Field::Other, "an array")) return false;
+    if (depth_ == 2 && in_messages_)
+      return fail(ApiError::invalid("Invalid type for 'messages[" + std::to_string(info_.message_count) +
+                                        "]': expected an object, but got an array instead.",
+                                    "messages[" + std::to_string(info_.message_count) + "]"));
+    ++depth_;
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth_;
+    if (depth_ == 1 && in_messages_) in_messages_ = false;
+    return true;
+  }
+
+ private:
+  enum class Field { Other, Model, Messages, Stream, StreamOptions, IncludeUsage, Role };
+
+  bool fail(ApiError e) { error = std::move(e); return false; }
+
+  // A scalar value where an object/array or another type is required.
+  bool value_scalar(const char* what, bool = false) {
+    if (depth_ == 0) return fail(ApiError::invalid("The request body must be a JSON object"));
+    if (depth_ == 1) {
+      if (key_ == Field::Model)
+        return fail(ApiError::invalid(std::string("Invalid type for 'model': expected a string, but got ") + what + " instead.", "model"));
+      if (key_ == Field::Messages)
+        return fail(ApiError::invalid(std::string("Invalid type for 'messages': expected an array, but got ") + what + " instead.", "messages"));
+      if (key_ == Field::Stream)
+        return fail(ApiError::invalid(std::string("Invalid type for 'stream': expected a boolean, but got ") + what + " instead.", "stream"));
+      if (key_ == Field::StreamOptions && std::string_view(what) != "null")
+        return fail(ApiError::invalid(std::string("Invalid type for 'stream_options': expected an object, but got ") + what + " instead.", "stream_options"));
+    }
+    if (depth_ == 2 && in_messages_)
+      return fail(ApiError::invalid("Invalid type for 'messages[" + std::to_string(info_.message_count) +
+                                        "]': expected an object, but got " + what + " instead.",
+                                    "messages[" + std::to_string(info_.message_count) + "]"));
+    if (depth_ == 3 && in_message_ && key_ == Field::Role)
+      return fail(ApiError::invalid("Invalid type for 'messages[" + std::to_string(info_.message_count - 1) +
+                                        "].role': expected a string.",
+                                    "messages[" + std::to_string(info_.message_count - 1) + "].role"));
+    return true;
+  }
+  bool after_value() { return true; }
+  bool check_container(Field allowed, const char* what) {
+    if (key_ == Field::Model) return value_scalar(what);
+    if (key_ == Field::Stream) return value_scalar(what);
+    if (key_ == Field::Messages && allowed != Field::Messages) return value_scalar(what);
+    if (key_ == Field::StreamOptions && allowed != Field::StreamOptions) return value_scalar(what);
+    return true;
+  }
+  // After a key, the stream sits right after the closing quote: skip ws and ':' to the value.
+  std::size_t find_value_start() {
+    const char* base = in_.begin_;
+    std::size_t i = in_.Tell();
+    std::size_t size = static_cast<std::size_t>(in_.end_ - base);
+    while (i < size && (base[i] == ' ' || base[i] == '\t' || base[i] == '\n' || base[i] == '\r' || base[i] == ':')) ++i;
+    return i;
+  }
+
+  rapidjson::MemoryStream& in_;
+  ChatRequestInfo& info_;
+  int depth_ = 0;
+  Field key_ = Field::Other;
+  std::size_t value_start_ = 0;
+  bool in_messages_ = false, in_message_ = false, has_role_ = false, in_stream_options_ = false;
+};
+
+}  // namespace
+
+std::optional<ApiError> scan_chat_request(std::string_view body, ChatRequestInfo& info) {
+  info = ChatRequestInfo{};
+  rapidjson::MemoryStream in(body.data(), body.size());
+  ScanHandler handler(in, info);
+  rapidjson::Reader reader;
+  auto result = reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(in, handler);
+  if (handler.error) return handler.error;
+  if (result.IsError()) {
+    return ApiError::invalid(std::string("We could not parse the JSON body of your request: ") +
+                             rapidjson::GetParseError_En(result.Code()) + " (at byte " +
+                             std::to_string(result.Offset()) + ")");
+  }
+  for (std::size_t i = in.Tell(); i < body.size(); ++i) {
+    char c = body[i];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+      return ApiError::invalid("We could not parse the JSON body of your request: data after the JSON object (at byte " +
+                               std::to_string(i) + ")");
+  }
+  if (!handler.saw_model) return ApiError::invalid("Missing required parameter: 'model'.", "model");
+  if (!handler.saw_messages) return ApiError::invalid("Missing required parameter: 'messages'.", "messages");
+  if (info.message_count == 0)
+    return ApiError::invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+                             "messages", "empty_array");
+  return std::nullopt;
+}
+
+std::string rewrite_model(std::string_view body, const ChatRequestInfo& info, std::string_view model) {
+  std::string out;
+  out.reserve(body.size() + model.size() + 8);
+  out.append(body.substr(0, info.model_begin));
+  util::append_json_string(out, model);
+  out.append(body.substr(info.model_end));
+  return out;
+}
+
+}  // namespace llmgw::frontends

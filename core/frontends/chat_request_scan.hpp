@@ -1,0 +1,31 @@
+// One pass over an OpenAI Chat Completions request body: validates it and finds what the
+// gateway needs (model and where its value sits in the bytes, stream flags) without building
+// a DOM. The original bytes stay untouched, so passthrough can forward them.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "frontends/api_error.hpp"
+
+namespace llmgw::frontends {
+
+struct ChatRequestInfo {
+  std::string model;             // the "model" value, unescaped
+  std::size_t model_begin = 0;   // byte span of the model value's JSON string token,
+  std::size_t model_end = 0;     //   quotes included: body[model_begin, model_end)
+  bool stream = false;
+  bool include_usage = false;    // stream_options.include_usage
+  std::size_t message_count = 0;
+};
+
+/// Scans `body`. On failure returns the 400 error to answer (message names the parameter).
+/// `require_messages`: chat requests need a non-empty messages array.
+std::optional<ApiError> scan_chat_request(std::string_view body, ChatRequestInfo& info);
+
+/// body with the model value replaced by `model` (JSON-escaped). One allocation.
+std::string rewrite_model(std::string_view body, const ChatRequestInfo& info, std::string_view model);
+
+}  // namespace llmgw::frontends

@@ -1,0 +1,28 @@
+#include "frontends/models_endpoint.hpp"
+
+#include <ctime>
+
+#include "server/responses.hpp"
+#include "util/json_escape.hpp"
+
+namespace llmgw::frontends {
+
+ModelsEndpoint::ModelsEndpoint(const std::vector<std::string>& aliases, const policy::MasterKeyAuth& auth)
+    : auth_(auth) {
+  const std::string created = std::to_string(std::time(nullptr));
+  body_ = "{\"object\":\"list\",\"data\":[";
+  for (std::size_t i = 0; i < aliases.size(); ++i) {
+    if (i) body_ += ',';
+    body_ += "{\"id\":";
+    util::append_json_string(body_, aliases[i]);
+    body_ += ",\"object\":\"model\",\"created\":" + created + ",\"owned_by\":\"llmgw\"}";
+  }
+  body_ += "]}";
+}
+
+void ModelsEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+  if (auto rejected = auth_.check(request)) return server::send_error(response, *rejected);
+  server::send_json(response, 200, body_);
+}
+
+}  // namespace llmgw::frontends

@@ -1,0 +1,74 @@
+#include "frontends/openai_chat_endpoint.hpp"
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "frontends/chat_request_scan.hpp"
+#include "frontends/openai_reply.hpp"
+#include "observe/access_log.hpp"
+#include "server/request_body.hpp"
+
+namespace llmgw::frontends {
+namespace {
+
+/// The client's headers as views for the provider (valid while `request` lives).
+void header_views(const Poco::Net::HTTPServerRequest& request, std::vector<llmgw_header>& out) {
+  out.clear();
+  for (const auto& [name, value] : request)
+    out.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
+}
+
+}  // namespace
+
+void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+  const auto started = std::chrono::steady_clock::now();
+  OpenAIReply reply(response);
+  observe::AccessRecord record;
+  record.method = request.getMethod();
+  record.path = request.getURI();
+  thread_local std::string body;
+  thread_local std::vector<llmgw_header> headers;
+  try {
+    ChatRequestInfo info;
+    std::optional<ApiError> rejected = auth_.check(request);
+    if (!rejected) rejected = server::read_json_body(request, max_body_bytes_, body);
+    if (!rejected) rejected = scan_chat_request(body, info);
+    const pipeline::Pool* pool = nullptr;
+    if (!rejected) {
+      record.model = info.model;
+      record.stream = info.stream;
+      pool = gateway_.pool(info.model);
+      if (!pool)
+        rejected = ApiError{404, "invalid_request_error", "model_not_found", "model",
+                            "The model `" + info.model + "` does not exist or you do not have access to it."};
+    }
+    if (rejected) {
+      reply.error(*rejected);
+      record.status = rejected->status;
+    } else {
+      header_views(request, headers);
+      pipeline::CallInput input;
+      input.dialect = LLMGW_DIALECT_OPENAI_CHAT;
+      input.operation = LLMGW_OP_CHAT;
+      input.body = body;
+      input.request = &info;
+      input.client_headers = &headers;
+      input.client_socket = &static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+      auto outcome = gateway_.execute(input, *pool, reply);
+      record.status = outcome.status;
+      record.deployment = outcome.deployment ? outcome.deployment->cfg.id : std::string();
+      record.usage = outcome.usage;
+      record.passthrough = outcome.passthrough;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("chat completions: unexpected error: {}", e.what());
+    if (!reply.committed()) reply.error(ApiError{500, "api_error", "internal_error", "", "internal gateway error"});
+    record.status = 500;
+  }
+  record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  observe::log_access(record);
+}
+
+}  // namespace llmgw::frontends

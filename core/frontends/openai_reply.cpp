@@ -1,0 +1,57 @@
+#include "frontends/openai_reply.hpp"
+
+#include "server/responses.hpp"
+
+namespace llmgw::frontends {
+
+void OpenAIReply::error(const ApiError& error) {
+  status_ = error.status;
+  server::send_error(response_, error, server::ErrorDialect::OpenAI);
+}
+
+void OpenAIReply::json(int status, std::string_view body, const pipeline::HeaderList& headers) {
+  for (const auto& [name, value] : headers) response_.set(name, value);
+  status_ = status;
+  server::send_json(response_, status, body);
+}
+
+void OpenAIReply::add_header(std::string name, std::string value) { response_.set(name, value); }
+
+void OpenAIReply::commit_stream() {
+  status_ = 200;
+  response_.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  response_.setContentType("text/event-stream");
+  response_.set("Cache-Control", "no-cache");
+  response_.set("X-Accel-Buffering", "no");
+  response_.setChunkedTransferEncoding(true);
+  out_ = &response_.send();
+}
+
+void OpenAIReply::write(std::string_view bytes, bool flush) {
+  if (!alive_) return;
+  if (!out_) commit_stream();
+  out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (flush) out_->flush();
+  if (!out_->good()) alive_ = false;
+}
+
+void OpenAIReply::stream_raw(std::string_view bytes) { write(bytes, true); }
+
+void OpenAIReply::stream_chunk(std::string_view chunk_json) {
+  write("data: ", false);
+  write(chunk_json, false);
+  write("\n\n", true);
+}
+
+void OpenAIReply::stream_error(const ApiError& error) {
+  // OpenAI reports errors inside a stream as a data event carrying the error object.
+  write("data: ", false);
+  write(openai_error_body(error), false);
+  write("\n\n", true);
+}
+
+void OpenAIReply::stream_end(bool translated) {
+  if (translated) write("data: [DONE]\n\n", true);
+}
+
+}  // namespace llmgw::frontends

@@ -1,0 +1,38 @@
+// pipeline::Reply for OpenAI-dialect clients: JSON bodies, SSE "data:" streams, OpenAI errors.
+#pragma once
+
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <ostream>
+
+#include "pipeline/reply.hpp"
+
+namespace llmgw::frontends {
+
+class OpenAIReply final : public pipeline::Reply {
+ public:
+  explicit OpenAIReply(Poco::Net::HTTPServerResponse& response) : response_(response) {}
+
+  void error(const ApiError& error) override;
+  void json(int status, std::string_view body, const pipeline::HeaderList& headers) override;
+  void stream_raw(std::string_view bytes) override;
+  void stream_chunk(std::string_view chunk_json) override;
+  void stream_error(const ApiError& error) override;
+  void stream_end(bool translated) override;
+  bool committed() const override { return out_ != nullptr; }
+  bool client_alive() const override { return alive_; }
+  void add_header(std::string name, std::string value) override;
+
+  int status_sent() const { return status_; }
+
+ private:
+  void commit_stream();
+  void write(std::string_view bytes, bool flush);
+
+  Poco::Net::HTTPServerResponse& response_;
+  std::ostream* out_ = nullptr;
+  bool alive_ = true;
+  int status_ = 0;
+};
+
+}  // namespace llmgw::frontends

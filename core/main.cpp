@@ -1,0 +1,119 @@
+// llmgw: flags, config, plugins, wiring, serve until SIGINT/SIGTERM.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli.hpp"
+#include "config/config.hpp"
+#include "frontends/health_endpoint.hpp"
+#include "frontends/models_endpoint.hpp"
+#include "frontends/openai_chat_endpoint.hpp"
+#include "observe/access_log.hpp"
+#include "pipeline/gateway.hpp"
+#include "plugins/registry.hpp"
+#include "policy/master_key_auth.hpp"
+#include "server/http_server.hpp"
+#include "upstream/connection.hpp"
+#include "version.hpp"
+
+namespace {
+
+using namespace llmgw;
+
+/// Loads every configured plugin and instantiates every deployment. Throws on the first error.
+std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, plugins::Registry& registry) {
+  std::string base_dir = cfg.source_path.substr(0, cfg.source_path.find_last_of('/') + 1);
+  if (base_dir.empty()) base_dir = ".";
+  std::vector<std::string> dirs = cfg.plugin_dirs;
+  dirs.push_back(plugins::default_plugin_dir());
+  for (const auto& spec : cfg.plugins) registry.load(spec.path, base_dir, dirs);
+  return std::make_unique<pipeline::Gateway>(cfg, registry);
+}
+
+int serve(const CliOptions& opts, config::Config cfg) {
+  if (opts.host) cfg.server.host = *opts.host;
+  if (opts.port) cfg.server.port = *opts.port;
+  // Block termination signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  plugins::Registry registry;
+  auto gateway = build_gateway(cfg, registry);
+  upstream::init_tls();
+  policy::MasterKeyAuth auth(cfg.master_key);
+  if (!auth.enabled()) spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
+
+  frontends::OpenAIChatEndpoint chat(*gateway, auth, cfg.server.max_body_bytes);
+  frontends::ModelsEndpoint models(gateway->aliases(), auth);
+  frontends::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
+  frontends::HealthEndpoint readiness(true, LLMGW_VERSION, cfg.deployments.size());
+  auto* routes = new server::RouteTable;
+  routes->add("POST", "/v1/chat/completions", &chat);
+  routes->add("GET", "/v1/models", &models);
+  routes->add("GET", "/health", &liveness);
+  routes->add("GET", "/health/liveliness", &liveness);
+  routes->add("GET", "/health/liveness", &liveness);
+  routes->add("GET", "/health/readiness", &readiness);
+
+  server::HttpServer server(cfg.server, routes);
+  server.start();
+  readiness.set_ready(true);
+  std::printf("llmgw %s listening on http://%s:%u\n", LLMGW_VERSION, cfg.server.host.c_str(), server.port());
+  std::fflush(stdout);
+  spdlog::info("serving {} model aliases, {} deployments", gateway->aliases().size(), cfg.deployments.size());
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {}: shutting down", sig);
+  readiness.set_ready(false);
+  server.stop();
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CliOptions opts;
+  try {
+    opts = parse_cli(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "llmgw: %s\n%s", e.what(), kUsage);
+    return 2;
+  }
+  if (opts.mode == CliOptions::Mode::Version) { std::printf("llmgw %s (plugin ABI %d.%d)\n", LLMGW_VERSION, LLMGW_ABI_MAJOR, LLMGW_ABI_MINOR); return 0; }
+  if (opts.mode == CliOptions::Mode::Help) { std::fputs(kUsage, stdout); return 0; }
+
+  config::Config cfg;
+  try {
+    cfg = config::load_file(opts.config_path);
+  } catch (const config::ConfigError& e) {
+    std::fprintf(stderr, "llmgw: config error: %s\n", e.what());
+    return 2;
+  }
+  observe::init_logging(opts.log_level.value_or(cfg.log_level));
+  for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+
+  try {
+    if (opts.mode == CliOptions::Mode::CheckConfig) {
+      plugins::Registry registry;
+      build_gateway(cfg, registry);
+      spdlog::shutdown();
+      std::printf("%s: OK (%zu deployments, %zu plugins, %zu warnings)\n", opts.config_path.c_str(),
+                  cfg.deployments.size(), cfg.plugins.size(), cfg.warnings.size());
+      return 0;
+    }
+    return serve(opts, std::move(cfg));
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    spdlog::shutdown();
+    std::fprintf(stderr, "llmgw: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,52 @@
+#include "observe/access_log.hpp"
+
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "util/json_escape.hpp"
+
+namespace llmgw::observe {
+
+void init_logging(const std::string& level) {
+  spdlog::init_thread_pool(8192, 1);
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto logger = std::make_shared<spdlog::async_logger>("llmgw", sink, spdlog::thread_pool(),
+                                                       spdlog::async_overflow_policy::overrun_oldest);
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %n: %v");
+  spdlog::set_default_logger(logger);
+  auto access = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
+                                                       spdlog::async_overflow_policy::overrun_oldest);
+  access->set_pattern("%v");
+  spdlog::register_logger(access);
+  spdlog::set_level(spdlog::level::from_str(level));
+  spdlog::flush_on(spdlog::level::warn);
+}
+
+void log_access(const AccessRecord& r) {
+  static auto logger = spdlog::get("access");
+  if (!logger || !logger->should_log(spdlog::level::info)) return;
+  std::string line;
+  line.reserve(256);
+  line += "{\"type\":\"access\",\"method\":";
+  util::append_json_string(line, r.method);
+  line += ",\"path\":";
+  util::append_json_string(line, r.path);
+  line += ",\"status\":" + std::to_string(r.status);
+  line += ",\"model\":";
+  util::append_json_string(line, r.model);
+  line += ",\"deployment\":";
+  util::append_json_string(line, r.deployment);
+  line += ",\"stream\":";
+  line += r.stream ? "true" : "false";
+  line += ",\"passthrough\":";
+  line += r.passthrough ? "true" : "false";
+  line += ",\"latency_ms\":" + std::to_string(static_cast<double>(r.latency_us) / 1000.0);
+  line += ",\"prompt_tokens\":" + std::to_string(r.usage.prompt_tokens);
+  line += ",\"completion_tokens\":" + std::to_string(r.usage.completion_tokens);
+  line += ",\"cached_tokens\":" + std::to_string(r.usage.cached_tokens);
+  line += "}";
+  logger->info(line);
+}
+
+}  // namespace llmgw::observe

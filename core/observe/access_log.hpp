@@ -1,0 +1,30 @@
+// One JSON line per request on the "access" logger (asynchronous: never blocks a request).
+#pragma once
+
+#include <llmgw/plugin.h>
+
+#include <cstdint>
+#include <string>
+
+namespace llmgw::observe {
+
+struct AccessRecord {
+  std::string method;
+  std::string path;
+  std::string model;
+  std::string deployment;
+  int status = 0;
+  bool stream = false;
+  bool passthrough = false;
+  int64_t latency_us = 0;
+  llmgw_usage usage{0, -1, -1, -1, -1, -1};
+};
+
+/// Writes the record at info level when that level is enabled.
+void log_access(const AccessRecord& record);
+
+/// Sets up the process's loggers: stderr, `level`, asynchronous with a bounded queue that
+/// drops the oldest line rather than blocking. Call once, before serving.
+void init_logging(const std::string& level);
+
+}  // namespace llmgw::observe

@@ -1,0 +1,251 @@
+// Gateway::execute: one call on one deployment — encode, send, decode or stream, answer.
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+#include "pipeline/gateway.hpp"
+#include "pipeline/provider_io.hpp"
+#include "upstream/exchange.hpp"
+
+namespace llmgw::pipeline {
+namespace {
+
+using frontends::ApiError;
+using upstream::TransportError;
+using upstream::TransportFailure;
+
+ApiError transport_error(const TransportError& e) {
+  switch (e.failure()) {
+    case TransportFailure::ConnectTimeout:
+    case TransportFailure::ReadTimeout:
+      return ApiError{504, "api_error", "upstream_timeout", "", e.what()};
+    default:
+      return ApiError{502, "api_error", "upstream_unreachable", "", e.what()};
+  }
+}
+
+/// Parsed upstream URLs, cached per thread: providers usually return the same URL every call.
+const upstream::Url* cached_url(const std::string& text) {
+  thread_local std::unordered_map<std::string, upstream::Url> cache;
+  auto it = cache.find(text);
+  if (it != cache.end()) return &it->second;
+  auto parsed = upstream::parse_url(text);
+  if (!parsed) return nullptr;
+  if (cache.size() > 256) cache.clear();
+  return &cache.emplace(text, std::move(*parsed)).first->second;
+}
+
+/// The client's headers as an llmgw_header array view for the provider.
+std::vector<llmgw_header> no_headers;
+
+/// Keeps the strings the llmgw_header views point into.
+struct ResponseHeaders {
+  std::vector<std::pair<std::string, std::string>> owned;
+  std::vector<llmgw_header> views;
+  explicit ResponseHeaders(const Poco::Net::HTTPResponse& response) {
+    for (const auto& [name, value] : response) owned.emplace_back(name, value);
+    views.reserve(owned.size());
+    for (const auto& [name, value] : owned)
+      views.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
+  }
+  llmgw_upstream_response table(int status, std::string_view body) const {
+    llmgw_upstream_response r{};
+    r.struct_size = sizeof r;
+    r.status = status;
+    r.headers = views.data();
+    r.header_count = views.size();
+    r.body = llmgw_str{body.data(), body.size()};
+    return r;
+  }
+};
+
+/// Decodes a whole upstream answer and replies with it.
+int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeaders& headers, int status,
+                std::string_view body, Reply& reply, CallOutcome& outcome) {
+  ResultCollector result;
+  auto out = result.table();
+  auto resp = headers.table(status, body);
+  llmgw_status rc = d.provider->vtable().decode_response(d.provider->instance(), &call, &resp, &out);
+  if (result.usage) outcome.usage = *result.usage;
+  if (rc != LLMGW_OK || result.error) {
+    ApiError err = result.error ? *result.error
+                                : ApiError{502, "api_error", "bad_upstream_response", "", "the provider could not decode the upstream response"};
+    reply.error(err);
+    return err.status;
+  }
+  std::string_view answer = result.use_upstream_body ? body : std::string_view(result.body);
+  int client_status = status >= 200 && status < 300 ? status : 200;
+  reply.json(client_status, answer, {});
+  return client_status;
+}
+
+}  // namespace
+
+CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
+  CallOutcome outcome;
+  outcome.usage = copy_usage(nullptr);
+  Deployment& d = pick(pool);
+  outcome.deployment = &d;
+  const auto& vt = d.provider->vtable();
+  const bool stream = input.request && input.request->stream;
+
+  // 1. The body the provider gets: the client's bytes with only the model value rewritten.
+  thread_local std::string rewritten;
+  std::string_view body = input.body;
+  if (input.request && input.request->model != d.cfg.model) {
+    rewritten = frontends::rewrite_model(input.body, *input.request, d.cfg.model);
+    body = rewritten;
+  }
+  outcome.passthrough = vt.native_dialect == input.dialect;
+  llmgw_call call{};
+  call.struct_size = sizeof call;
+  call.operation = input.operation;
+  call.body_dialect = outcome.passthrough ? input.dialect : LLMGW_DIALECT_OPENAI_CHAT;
+  call.body = {body.data(), body.size()};
+  call.model = {d.cfg.model.data(), d.cfg.model.size()};
+  call.stream = stream ? 1 : 0;
+  const auto& ch = input.client_headers ? *input.client_headers : no_headers;
+  call.client_headers = ch.data();
+  call.client_header_count = ch.size();
+
+  if (stream && !d.provider->has_stream()) {
+    reply.error(ApiError::invalid("model '" + d.cfg.alias + "' does not support streaming", "stream", "unsupported_feature"));
+    outcome.status = 400;
+    return outcome;
+  }
+
+  // 2. Encode the upstream request.
+  RequestCollector req;
+  std::string encode_error;
+  llmgw_writer err_writer{&encode_error, [](void* c, llmgw_str s) { static_cast<std::string*>(c)->append(s.ptr, s.len); }};
+  auto req_out = req.table();
+  llmgw_status rc = vt.encode_request(d.provider->instance(), &call, &req_out, &err_writer);
+  if (rc != LLMGW_OK) {
+    reply.error(ApiError::invalid(encode_error.empty() ? "the request cannot be sent to this provider" : encode_error,
+                                  "", rc == LLMGW_UNSUPPORTED ? "unsupported_feature" : ""));
+    outcome.status = 400;
+    return outcome;
+  }
+  std::string_view upstream_body = req.use_call_body ? body : std::string_view(req.body);
+  const upstream::Url* url = cached_url(req.url);
+  if (!url) {
+    spdlog::error("deployment {}: provider produced an invalid upstream URL", d.cfg.id);
+    reply.error(ApiError{500, "api_error", "bad_provider_url", "", "the provider produced an invalid upstream URL"});
+    outcome.status = 500;
+    return outcome;
+  }
+
+  // 3a. Offline loopback ("echo:" URLs): the upstream answer is the request body itself.
+  if (url->scheme == "echo") {
+    Poco::Net::HTTPResponse none;
+    ResponseHeaders headers(none);
+    if (!stream) {
+      outcome.status = reply_whole(d, call, headers, 200, upstream_body, reply, outcome);
+      return outcome;
+    }
+    auto resp = headers.table(200, {});
+    llmgw_stream* s = nullptr;
+    if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK) {
+      reply.error(ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
+      outcome.status = 502;
+      return outcome;
+    }
+    EventForwarder fwd(reply);
+    auto ev = fwd.table();
+    llmgw_status st = vt.stream_feed(s, {upstream_body.data(), upstream_body.size()}, &ev);
+    if (st == LLMGW_NEED_MORE) st = vt.stream_close(s, &ev);
+    vt.stream_destroy(s);
+    if (fwd.usage) outcome.usage = *fwd.usage;
+    if (st == LLMGW_ERROR || fwd.error) {
+      ApiError err = fwd.error ? *fwd.error : ApiError{502, "api_error", "", "", "stream failed"};
+      if (reply.committed()) reply.stream_error(err); else reply.error(err);
+      outcome.status = reply.committed() ? 200 : err.status;
+      return outcome;
+    }
+    reply.stream_end(fwd.translated);
+    outcome.status = 200;
+    return outcome;
+  }
+
+  // 3b. HTTP(S) upstream.
+  upstream::Exchange exchange(connections_);
+  upstream::OutgoingRequest out;
+  out.method = req.method;
+  out.url = url;
+  out.headers = &req.headers;
+  out.body = upstream_body;
+  out.connect_timeout_ms = d.cfg.connect_timeout_ms;
+  const int total_ms = static_cast<int>(d.cfg.timeout_s * 1000);
+  const int idle_ms = static_cast<int>((d.cfg.stream_timeout_s > 0 ? d.cfg.stream_timeout_s : d.cfg.timeout_s) * 1000);
+  out.first_byte_timeout_ms = total_ms;
+  try {
+    exchange.start(out);
+    const int status = exchange.status();
+    if (!stream || status < 200 || status >= 300) {
+      thread_local std::string response_body;
+      exchange.read_all(response_body, total_ms);
+      exchange.finish();
+      ResponseHeaders headers(exchange.response());
+      outcome.status = reply_whole(d, call, headers, status, response_body, reply, outcome);
+      return outcome;
+    }
+    ResponseHeaders headers(exchange.response());
+    auto resp = headers.table(status, {});
+    llmgw_stream* s = nullptr;
+    if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK || !s) {
+      reply.error(ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
+      outcome.status = 502;
+      return outcome;
+    }
+    struct StreamGuard {
+      const llmgw_provider_vtable& vt; llmgw_stream* s;
+      ~StreamGuard() { vt.stream_destroy(s); }
+    } guard{vt, s};
+    EventForwarder fwd(reply);
+    auto ev = fwd.table();
+    char buf[16384];
+    llmgw_status st = LLMGW_NEED_MORE;
+    while (st == LLMGW_NEED_MORE) {
+      std::size_t n = exchange.read_some(buf, sizeof buf, reply.committed() ? idle_ms : total_ms, input.client_socket);
+      st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
+      if (!reply.client_alive()) {
+        exchange.abort();
+        outcome.client_gone = true;
+        outcome.status = 499;
+        return outcome;
+      }
+      if (n == 0 && st == LLMGW_NEED_MORE) st = LLMGW_DONE;
+    }
+    if (fwd.usage) outcome.usage = *fwd.usage;
+    if (st == LLMGW_ERROR || fwd.error) {
+      exchange.abort();
+      ApiError err = fwd.error ? *fwd.error : ApiError{502, "api_error", "bad_upstream_response", "", "the upstream stream failed"};
+      // On passthrough the upstream's own error event already reached the client as raw bytes.
+      const bool already_sent = outcome.passthrough && fwd.error && fwd.raw_bytes_sent;
+      if (reply.committed()) { if (!already_sent) reply.stream_error(err); outcome.status = 200; }
+      else { reply.error(err); outcome.status = err.status; }
+      return outcome;
+    }
+    reply.stream_end(fwd.translated);
+    outcome.status = 200;
+    // Drain what follows the end marker (the last chunk) so the connection can be reused;
+    // an upstream that lingers is cut off rather than holding the connection.
+    try {
+      while (exchange.read_some(buf, sizeof buf, 100, nullptr) > 0) {}
+      exchange.finish();
+    } catch (const TransportError&) {
+    }
+  } catch (const TransportError& e) {
+    if (e.failure() == TransportFailure::ClientGone) {
+      outcome.client_gone = true;
+      outcome.status = 499;
+      return outcome;
+    }
+    ApiError err = transport_error(e);
+    if (reply.committed()) { reply.stream_error(err); outcome.status = 200; }
+    else { reply.error(err); outcome.status = err.status; }
+  }
+  return outcome;
+}
+
+}  // namespace llmgw::pipeline

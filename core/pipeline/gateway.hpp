@@ -1,0 +1,81 @@
+// The gateway's model table (aliases → pools of deployments with their provider instances) and
+// the execution of one call against it.
+#pragma once
+
+#include <llmgw/plugin.h>
+
+#include <Poco/Net/StreamSocket.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.hpp"
+#include "frontends/chat_request_scan.hpp"
+#include "pipeline/reply.hpp"
+#include "plugins/registry.hpp"
+#include "upstream/connection_pool.hpp"
+
+namespace llmgw::pipeline {
+
+struct Deployment {
+  config::Deployment cfg;
+  std::unique_ptr<plugins::ProviderInstance> provider;
+};
+
+using Pool = std::vector<Deployment*>;
+
+/// Transparent hash so lookups by string_view allocate nothing.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+/// What a front-end hands the pipeline for one call.
+struct CallInput {
+  llmgw_dialect dialect = LLMGW_DIALECT_OPENAI_CHAT;
+  llmgw_operation operation = LLMGW_OP_CHAT;
+  std::string_view body;                         // the client's bytes
+  const frontends::ChatRequestInfo* request = nullptr;  // model span, stream flags
+  const std::vector<llmgw_header>* client_headers = nullptr;
+  Poco::Net::StreamSocket* client_socket = nullptr;     // watched for disconnects mid-stream
+};
+
+/// What happened, for the access log and (later) spend tracking.
+struct CallOutcome {
+  int status = 0;
+  const Deployment* deployment = nullptr;
+  llmgw_usage usage{};
+  bool passthrough = false;
+  bool client_gone = false;
+};
+
+class Gateway {
+ public:
+  /// Creates one provider instance per deployment. Throws plugins::PluginError.
+  Gateway(const config::Config& config, const plugins::Registry& registry);
+
+  /// The pool serving `alias` (model_group_alias applied), or null.
+  const Pool* pool(std::string_view alias) const;
+  /// Client-visible model names, in config order.
+  const std::vector<std::string>& aliases() const { return aliases_; }
+
+  /// Runs the call on a deployment of `pool` and answers through `reply`.
+  CallOutcome execute(const CallInput& input, const Pool& pool, Reply& reply);
+
+ private:
+  Deployment& pick(const Pool& pool);
+
+  std::vector<std::unique_ptr<Deployment>> deployments_;
+  std::unordered_map<std::string, Pool, StringHash, std::equal_to<>> pools_;
+  std::map<std::string, std::string, std::less<>> group_alias_;
+  std::vector<std::string> aliases_;
+  upstream::ConnectionPool connections_;
+  std::atomic<uint64_t> pick_counter_{0};
+};
+
+}  // namespace llmgw::pipeline

@@ -1,0 +1,54 @@
+// Host-side implementations of the provider output tables (llmgw_request_out,
+// llmgw_result_out, llmgw_event_out): they collect what a provider hook writes.
+#pragma once
+
+#include <llmgw/plugin.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "frontends/api_error.hpp"
+#include "pipeline/reply.hpp"
+
+namespace llmgw::pipeline {
+
+/// Collects the upstream request encode_request describes.
+struct RequestCollector {
+  std::string method = "POST";
+  std::string url;
+  HeaderList headers;
+  std::string body;
+  bool use_call_body = false;
+  llmgw_request_out table();
+};
+
+/// Collects what decode_response writes.
+struct ResultCollector {
+  std::string body;
+  bool use_upstream_body = false;
+  std::optional<llmgw_usage> usage;
+  std::optional<frontends::ApiError> error;
+  llmgw_result_out table();
+};
+
+/// Forwards stream events to the client's Reply as they come.
+struct EventForwarder {
+  explicit EventForwarder(Reply& r) : reply(r) {}
+  Reply& reply;
+  bool translated = false;   // emit_chunk was used
+  bool raw_bytes_sent = false;  // emit_raw was used
+  std::optional<llmgw_usage> usage;
+  std::optional<frontends::ApiError> error;
+  llmgw_event_out table();
+};
+
+/// Maps a provider's classified error to the answer the client gets.
+frontends::ApiError to_api_error(const llmgw_error& e);
+
+/// Copies a usage record, honouring its struct_size (older plugins send shorter ones).
+llmgw_usage copy_usage(const llmgw_usage* u);
+
+}  // namespace llmgw::pipeline

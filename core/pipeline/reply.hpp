@@ -1,0 +1,39 @@
+// How the pipeline answers a client, whatever the client's dialect. A front-end implements it
+// over the Poco response; the pipeline never writes HTTP itself.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "frontends/api_error.hpp"
+
+namespace llmgw::pipeline {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+class Reply {
+ public:
+  virtual ~Reply() = default;
+  /// A whole error response (nothing was sent yet).
+  virtual void error(const frontends::ApiError& error) = 0;
+  /// A whole successful response whose body is already in the client's dialect.
+  virtual void json(int status, std::string_view body, const HeaderList& headers) = 0;
+  /// Streams: raw bytes already in the client's dialect (passthrough). Commits on first call.
+  virtual void stream_raw(std::string_view bytes) = 0;
+  /// Streams: one canonical chat.completion.chunk JSON (translation). Commits on first call.
+  virtual void stream_chunk(std::string_view chunk_json) = 0;
+  /// Streams: an error after the stream was committed; the front-end writes its error event.
+  virtual void stream_error(const frontends::ApiError& error) = 0;
+  /// Streams: the end. `translated` streams get the dialect's end marker from the front-end.
+  virtual void stream_end(bool translated) = 0;
+  /// True once the status line went to the client.
+  virtual bool committed() const = 0;
+  /// False once a write to the client failed (it went away).
+  virtual bool client_alive() const = 0;
+  /// Headers every response of this call carries (e.g. x-llmgw-deployment). Call before commit.
+  virtual void add_header(std::string name, std::string value) = 0;
+};
+
+}  // namespace llmgw::pipeline

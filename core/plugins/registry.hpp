@@ -1,0 +1,102 @@
+// Loads plugin libraries (Boost.DLL), checks their ABI, and hands out provider instances.
+#pragma once
+
+#include <llmgw/plugin.h>
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmgw::plugins {
+
+struct HostContext;     // host_table.hpp
+class PluginCounters;   // plugin_counters.hpp
+
+/// A plugin that cannot be loaded or instantiated. what() is one line naming the plugin, the
+/// path and, for version mismatches, both versions.
+class PluginError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// One loaded library with its checked descriptor. Never unloaded while the registry lives.
+struct LoadedPlugin {
+  std::string path;                 // absolute path of the .so
+  const llmgw_plugin* descriptor;   // checked: abi_major, signature, struct sizes, kind hooks
+  std::shared_ptr<void> library;    // keeps the library loaded (type-erased boost::dll handle)
+  std::shared_ptr<const HostContext> host_context;  // ctx of every llmgw_host handed to it
+  std::vector<std::string> provider_names;          // providers only: split provider_names
+  std::string_view name() const { return descriptor->name; }
+  const llmgw_provider_vtable* provider() const {
+    return descriptor->kind == LLMGW_KIND_PROVIDER
+               ? static_cast<const llmgw_provider_vtable*>(descriptor->vtable) : nullptr;
+  }
+};
+
+/// A provider instance for one deployment; destroys the plugin instance on destruction.
+class ProviderInstance {
+ public:
+  ProviderInstance(std::shared_ptr<const LoadedPlugin> plugin, void* instance,
+                   std::unique_ptr<llmgw_host> host);
+  ~ProviderInstance();
+  ProviderInstance(const ProviderInstance&) = delete;
+  ProviderInstance& operator=(const ProviderInstance&) = delete;
+
+  const llmgw_provider_vtable& vtable() const { return *plugin_->provider(); }
+  void* instance() const { return instance_; }
+  const LoadedPlugin& plugin() const { return *plugin_; }
+  bool has_stream() const;   // stream_open/feed/close/destroy all present and CAP_STREAM set
+
+ private:
+  std::shared_ptr<const LoadedPlugin> plugin_;
+  void* instance_;
+  std::unique_ptr<llmgw_host> host_;  // the host table handed to create(); outlives instance_
+};
+
+class Registry {
+ public:
+  Registry();
+  /// A registry whose plugins register their counters in `counters` (tests); the default is
+  /// the process-wide plugin_counters().
+  explicit Registry(PluginCounters* counters);
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  /// Loads `path_or_name`: a path (absolute or relative to `base_dir`) to a .so, or a bare
+  /// name looked up as <name>.so in `search_dirs` in order. Throws PluginError.
+  /// A library already loaded from the same (canonical) path is returned again, not reloaded.
+  /// Loads with RTLD_LOCAL | RTLD_NOW. Not thread-safe: load everything at start-up.
+  const LoadedPlugin& load(const std::string& path_or_name, const std::string& base_dir,
+                           const std::vector<std::string>& search_dirs);
+
+  /// The loaded provider plugin serving `provider_name` (a name in its provider_names), or null.
+  std::shared_ptr<const LoadedPlugin> provider_for(std::string_view provider_name) const;
+
+  /// Creates a provider instance from deployment config JSON. Throws PluginError naming the
+  /// plugin and `what` with the plugin's error line: `what` is a noun phrase such as
+  /// "deployment gpt-4o#0", giving "plugin provider-openai: deployment gpt-4o#0: <line>".
+  std::unique_ptr<ProviderInstance> create_provider(std::string_view provider_name,
+                                                    const std::string& config_json,
+                                                    const std::string& what) const;
+
+  const std::vector<std::shared_ptr<const LoadedPlugin>>& plugins() const { return plugins_; }
+
+  /// The loaded plugin whose descriptor is named `name`, or null.
+  std::shared_ptr<const LoadedPlugin> find(std::string_view name) const;
+
+  /// A fresh host table for an instance of `plugin` (for create() of any kind). It must outlive
+  /// that instance; its ctx is kept alive by `plugin`.
+  static std::unique_ptr<llmgw_host> host_table(const LoadedPlugin& plugin);
+
+ private:
+  std::vector<std::shared_ptr<const LoadedPlugin>> plugins_;
+  PluginCounters* counters_;
+};
+
+/// The default plugin search dir of an installed or built gateway: <exe_dir>/../lib/llmgw/plugins.
+std::string default_plugin_dir();
+
+}  // namespace llmgw::plugins

@@ -1,0 +1,25 @@
+// The master key check: with general_settings.master_key set, every API request must carry it
+// as "Authorization: Bearer <key>" (or "x-api-key: <key>", as Anthropic clients send it).
+#pragma once
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include <optional>
+#include <string>
+
+#include "frontends/api_error.hpp"
+
+namespace llmgw::policy {
+
+class MasterKeyAuth {
+ public:
+  explicit MasterKeyAuth(std::string master_key) : key_(std::move(master_key)) {}
+  bool enabled() const { return !key_.empty(); }
+  /// nullopt when allowed; otherwise the 401 to answer.
+  std::optional<frontends::ApiError> check(const Poco::Net::HTTPServerRequest& request) const;
+
+ private:
+  std::string key_;
+};
+
+}  // namespace llmgw::policy

@@ -1,0 +1,41 @@
+#include "server/http_server.hpp"
+
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/ServerSocket.h>
+
+namespace llmgw::server {
+
+HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes) {
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(s.host, static_cast<Poco::UInt16>(s.port)), true);
+  socket.listen(std::max(64, s.max_queued));
+  socket.setNoDelay(true);  // inherited by accepted sockets on Linux
+  port_ = socket.address().port();
+
+  threads_ = std::make_unique<Poco::ThreadPool>(2, std::max(2, s.max_threads), 60, s.thread_stack_kb * 1024);
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(std::max(2, s.max_threads));
+  params->setMaxQueued(s.max_queued);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(s.keepalive_timeout_s, 0));
+  params->setMaxKeepAliveRequests(s.max_keepalive_requests);
+  params->setTimeout(Poco::Timespan(static_cast<long>(s.read_timeout_ms) * 1000));
+  params->setServerName("llmgw");
+  server_ = std::make_unique<Poco::Net::HTTPServer>(routes, *threads_, socket, params);
+}
+
+HttpServer::~HttpServer() {
+  stop();
+}
+
+void HttpServer::start() { server_->start(); }
+
+void HttpServer::stop() {
+  if (server_) {
+    server_->stopAll(true);
+    server_.reset();
+  }
+  if (threads_) threads_->joinAll();
+}
+
+}  // namespace llmgw::server

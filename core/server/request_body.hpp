@@ -1,0 +1,19 @@
+// Reading a JSON request body under the configured size limit.
+#pragma once
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "frontends/api_error.hpp"
+
+namespace llmgw::server {
+
+/// Checks Content-Type (application/json, or absent) and reads the body into `out` (reused
+/// buffer). Bodies over `max_bytes` get 413 without being read (and the connection closes).
+std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& request,
+                                                  std::size_t max_bytes, std::string& out);
+
+}  // namespace llmgw::server

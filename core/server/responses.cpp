@@ -1,0 +1,28 @@
+#include "server/responses.hpp"
+
+#include <string>
+
+namespace llmgw::server {
+
+void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_view body) {
+  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response.setContentType("application/json");
+  response.setContentLength(static_cast<std::streamsize>(body.size()));
+  response.sendBuffer(body.data(), body.size());
+}
+
+void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiError& error, ErrorDialect) {
+  if (error.retry_after_ms >= 0) {
+    response.set("Retry-After", std::to_string((error.retry_after_ms + 999) / 1000));
+    response.set("retry-after-ms", std::to_string(error.retry_after_ms));
+  }
+  if (error.close_connection) response.setKeepAlive(false);
+  send_json(response, error.status, frontends::openai_error_body(error));
+}
+
+ErrorDialect dialect_for_path(std::string_view uri) {
+  if (uri.find("/messages") != std::string_view::npos) return ErrorDialect::Anthropic;
+  return ErrorDialect::OpenAI;
+}
+
+}  // namespace llmgw::server

@@ -1,0 +1,23 @@
+// Writing whole responses: JSON bodies and errors in the client's dialect.
+#pragma once
+
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <string_view>
+
+#include "frontends/api_error.hpp"
+#include "server/endpoint.hpp"
+
+namespace llmgw::server {
+
+/// Sends `body` as application/json with `status` in one write.
+void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_view body);
+
+/// Sends an error in `dialect`'s shape, with Retry-After when the error carries one.
+void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiError& error,
+                ErrorDialect dialect = ErrorDialect::OpenAI);
+
+/// The dialect of errors for a request path (Anthropic for /v1/messages…).
+ErrorDialect dialect_for_path(std::string_view uri);
+
+}  // namespace llmgw::server
