@@ -25,7 +25,7 @@ using namespace llmgw;
 /// Loads every configured plugin and instantiates every deployment. Throws on the first error.
 std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, plugins::Registry& registry) {
   std::string base_dir = cfg.source_path.substr(0, cfg.source_path.find_last_of('/') + 1);
-  if (base_dir.empty()) base_dir = ".";
+  if (base_dir.empty()) base_dir.assign(1, '.');
   std::vector<std::string> dirs = cfg.plugin_dirs;
   dirs.push_back(plugins::default_plugin_dir());
   for (const auto& spec : cfg.plugins) registry.load(spec.path, base_dir, dirs);

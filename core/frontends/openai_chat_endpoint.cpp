@@ -33,7 +33,8 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
   try {
     ChatRequestInfo info;
     std::optional<ApiError> rejected = auth_.check(request);
-    if (!rejected) rejected = server::read_json_body(request, max_body_bytes_, body);
+    if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
+    else rejected = server::read_json_body(request, max_body_bytes_, body);
     if (!rejected) rejected = scan_chat_request(body, info);
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {

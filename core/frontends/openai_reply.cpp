@@ -19,7 +19,7 @@ void OpenAIReply::add_header(std::string name, std::string value) { response_.se
 
 void OpenAIReply::commit_stream() {
   status_ = 200;
-  response_.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  response_.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
   response_.setContentType("text/event-stream");
   response_.set("Cache-Control", "no-cache");
   response_.set("X-Accel-Buffering", "no");

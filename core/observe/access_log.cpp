@@ -13,12 +13,15 @@ void init_logging(const std::string& level) {
   auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto logger = std::make_shared<spdlog::async_logger>("llmgw", sink, spdlog::thread_pool(),
                                                        spdlog::async_overflow_policy::overrun_oldest);
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %n: %v");
   spdlog::set_default_logger(logger);
-  auto access = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
+  // The global pattern also applies to plugin loggers created later (they share `sink`).
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %n: %v");
+  // Access lines are JSON only, on a sink of their own so no pattern change reaches them.
+  auto access_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto access = std::make_shared<spdlog::async_logger>("access", access_sink, spdlog::thread_pool(),
                                                        spdlog::async_overflow_policy::overrun_oldest);
-  access->set_pattern("%v");
   spdlog::register_logger(access);
+  access->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%f%z\",%v");  // log_access writes the rest
   spdlog::set_level(spdlog::level::from_str(level));
   spdlog::flush_on(spdlog::level::warn);
 }
@@ -28,7 +31,7 @@ void log_access(const AccessRecord& r) {
   if (!logger || !logger->should_log(spdlog::level::info)) return;
   std::string line;
   line.reserve(256);
-  line += "{\"type\":\"access\",\"method\":";
+  line += "\"type\":\"access\",\"method\":";
   util::append_json_string(line, r.method);
   line += ",\"path\":";
   util::append_json_string(line, r.path);

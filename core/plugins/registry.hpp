@@ -76,8 +76,8 @@ class Registry {
   std::shared_ptr<const LoadedPlugin> provider_for(std::string_view provider_name) const;
 
   /// Creates a provider instance from deployment config JSON. Throws PluginError naming the
-  /// plugin and `what` with the plugin's error line: `what` is a noun phrase such as
-  /// "deployment gpt-4o#0", giving "plugin provider-openai: deployment gpt-4o#0: <line>".
+  /// plugin and `what` (the deployment id) with the plugin's error line:
+  /// "plugin provider-openai: deployment gpt-4o#0: <line>".
   std::unique_ptr<ProviderInstance> create_provider(std::string_view provider_name,
                                                     const std::string& config_json,
                                                     const std::string& what) const;

@@ -32,9 +32,10 @@ std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& 
                                                   std::size_t max_bytes, std::string& out) {
   out.clear();
   const std::string& ct = request.getContentType();
-  if (!ct.empty() && !is_json_content_type(ct)) {
+  if (!is_json_content_type(ct)) {
     frontends::ApiError e{415, "invalid_request_error", "unsupported_media_type", "",
-                          "Unsupported Content-Type '" + ct + "': send the body as application/json."};
+                          ct.empty() ? std::string("Missing Content-Type: send the body as application/json.")
+                                     : "Unsupported Content-Type '" + ct + "': send the body as application/json."};
     e.close_connection = true;
     return e;
   }

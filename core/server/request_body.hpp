@@ -11,7 +11,7 @@
 
 namespace llmgw::server {
 
-/// Checks Content-Type (application/json, or absent) and reads the body into `out` (reused
+/// Checks Content-Type (application/json or application/*+json) and reads the body into `out` (reused
 /// buffer). Bodies over `max_bytes` get 413 without being read (and the connection closes).
 std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& request,
                                                   std::size_t max_bytes, std::string& out);

@@ -5,7 +5,7 @@
 namespace llmgw::server {
 
 void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_view body) {
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
   response.sendBuffer(body.data(), body.size());

@@ -11,7 +11,7 @@ std::optional<Url> parse_url(std::string_view text) {
   url.scheme.assign(text.substr(0, colon));
   for (auto& c : url.scheme) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
   if (url.scheme == "echo") {
-    url.path_query = "/";
+    url.path_query.assign(1, '/');
     url.origin = "echo:";
     return url;
   }
@@ -46,7 +46,7 @@ std::optional<Url> parse_url(std::string_view text) {
     url.port = static_cast<unsigned short>(value);
   }
   url.path_query = path.empty() ? std::string("/") : std::string(path);
-  if (url.path_query.front() == '?') url.path_query.insert(0, "/");
+  if (url.path_query.front() == '?') url.path_query.insert(0, 1, '/');
   url.origin = url.scheme + "://" + url.host + ":" + std::to_string(url.port);
   return url;
 }

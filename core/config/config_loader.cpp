@@ -1,0 +1,123 @@
+// load_file / load_string: parse the YAML, then hand each top-level section to its parser.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/config.hpp"
+#include "config/litellm_keys.hpp"
+#include "config/litellm_model_list.hpp"
+#include "config/sections.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace llmgw::config {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace detail;
+
+/// The single document in `yaml` (null when the text is empty). Syntax errors become ConfigError.
+YAML::Node parse_document(const std::string& yaml, const std::string& name) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(yaml);
+  } catch (const YAML::Exception& e) {
+    std::string where = name;
+    if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
+    throw ConfigError(where + ": invalid YAML: " + e.msg);
+  }
+  if (documents.size() > 1) {
+    throw ConfigError(name + ":" + std::to_string(documents[1].Mark().line + 1) +
+                      ": the file holds several YAML documents; expected one");
+  }
+  return documents.empty() ? YAML::Node() : documents.front();
+}
+
+/// The folder that relative paths in the file are relative to.
+fs::path base_dir_of(const std::string& name) {
+  if (name.empty()) return fs::current_path();
+  return fs::absolute(fs::path(name)).parent_path();
+}
+
+void check_alias_targets(Reader& r, const Config& cfg, const std::vector<AliasRef>& aliases) {
+  std::set<std::string> served;
+  for (const Deployment& d : cfg.deployments) served.insert(d.alias);
+  for (const AliasRef& a : aliases) {
+    if (served.count(a.target) == 0) {
+      r.warn(a.at, "router_settings.model_group_alias." + a.alias +
+                       ": no deployment in model_list has model_name \"" + a.target + "\"");
+    }
+  }
+}
+
+}  // namespace
+
+Config load_string(const std::string& yaml, const std::string& name) {
+  Config cfg;
+  cfg.source_path = name;
+  Reader r(name, cfg.warnings);
+
+  YAML::Node root = parse_document(yaml, name);
+  if (root.IsDefined() && !root.IsNull() && !root.IsMap()) {
+    r.fail(root, "", "expected a mapping of sections (server, model_list, ...) at the top level");
+  }
+  const std::vector<Entry> sections = r.entries(root, root, "");
+
+  // LiteLLM sets environment_variables before it reads anything else; so do we.
+  for (const Entry& e : sections) {
+    if (e.key == "environment_variables") apply_environment_variables(r, e);
+  }
+
+  const fs::path base_dir = base_dir_of(name);
+  const Entry* model_list = nullptr;
+  std::vector<AliasRef> aliases;
+  for (const Entry& e : sections) {
+    const std::string& k = e.key;
+    if (k == "server") {
+      parse_server(r, e, cfg.server);
+    } else if (k == "log_level") {
+      parse_log_level(r, e, cfg.log_level);
+    } else if (k == "plugins") {
+      parse_plugins(r, e, base_dir, cfg);
+    } else if (k == "model_list") {
+      if (e.value.IsNull()) continue;  // "model_list:" with nothing under it
+      parse_model_list(r, e, cfg.deployments);
+      model_list = &e;
+    } else if (k == "router_settings") {
+      parse_router_settings(r, e, cfg, aliases);
+    } else if (k == "general_settings") {
+      parse_general_settings(r, e, cfg);
+    } else if (k == "litellm_settings") {
+      warn_litellm_settings(r, e);
+    } else if (k == "environment_variables") {
+      // applied above
+    } else if (litellm_defines(Section::top_level, k)) {
+      r.not_supported(e, k);
+    } else {
+      r.unknown_key(e, k);
+    }
+  }
+
+  if (model_list == nullptr) {
+    r.warn(root, "no model_list: the gateway will serve no models");
+  } else if (cfg.deployments.empty()) {
+    r.warn(model_list->at, "model_list is empty: the gateway will serve no models");
+  }
+  check_alias_targets(r, cfg, aliases);
+  return cfg;
+}
+
+Config load_file(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw ConfigError(path + ": is a directory, expected a YAML file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ConfigError(path + ": cannot read: " + std::strerror(errno));
+  return load_string(text.str(), path);
+}
+
+}  // namespace llmgw::config

@@ -1,0 +1,40 @@
+// The top-level sections of a config file other than model_list, one parser each.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/yaml_reader.hpp"
+
+namespace llmgw::config::detail {
+
+/// router_settings.model_group_alias entry, kept to check its target once model_list is read.
+struct AliasRef {
+  std::string alias;
+  std::string target;
+  YAML::Node at;
+};
+
+void parse_server(Reader& r, const Entry& server, ServerSettings& out);
+void parse_log_level(Reader& r, const Entry& log_level, std::string& out);
+
+/// plugins.dirs (made absolute against `base_dir`) and plugins.load (names, or paths made absolute).
+void parse_plugins(Reader& r, const Entry& plugins, const std::filesystem::path& base_dir,
+                   Config& out);
+
+void parse_router_settings(Reader& r, const Entry& router, Config& out, std::vector<AliasRef>& aliases);
+
+/// general_settings.master_key: a missing os.environ variable is an error, never "no auth".
+void parse_general_settings(Reader& r, const Entry& general, Config& out);
+
+/// One "not supported yet" warning per key.
+void warn_litellm_settings(Reader& r, const Entry& litellm);
+
+/// Sets each variable in the process environment (overwriting), as LiteLLM does, so that
+/// os.environ/NAME references anywhere in the file can use them. Not thread-safe (setenv):
+/// load configs before starting threads.
+void apply_environment_variables(Reader& r, const Entry& variables);
+
+}  // namespace llmgw::config::detail

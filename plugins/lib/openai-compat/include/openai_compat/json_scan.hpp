@@ -1,0 +1,41 @@
+// One SAX pass over an OpenAI-shaped JSON document (a chat.completion, a chat.completion.chunk,
+// an embeddings list): checks that it is well-formed and picks out what the gateway needs for
+// spend, limits and stream control, without building a DOM.
+#pragma once
+
+#include <llmgw/plugin.h>
+
+#include <cstddef>
+#include <string_view>
+
+namespace llmgw::openai_compat {
+
+struct JsonScan {
+  /// The document is well-formed JSON (one value, nothing but whitespace after it).
+  bool valid = false;
+  /// The root value is an object.
+  bool root_object = false;
+  /// A non-null `usage` object was found at the top level (or Groq's `x_groq.usage`).
+  bool has_usage = false;
+  /// prompt_tokens, completion_tokens, prompt_tokens_details.cached_tokens (DeepSeek's
+  /// prompt_cache_hit_tokens when absent), cache_creation_input_tokens,
+  /// completion_tokens_details.reasoning_tokens; -1 where absent.
+  llmgw_usage usage{};
+  /// A top-level `error` that is an object or a non-empty string, or `"object": "error"`
+  /// (vLLM): the document reports a failure.
+  bool has_error = false;
+  /// Some `choices[i].finish_reason` is a non-empty string.
+  bool finish_seen = false;
+  /// Byte offset of the syntax error when !valid.
+  std::size_t error_offset = 0;
+};
+
+/// Scans `doc`. Allocates only RapidJSON's reader stack (for strings that need unescaping).
+JsonScan scan_json(std::string_view doc);
+
+/// True when `text` holds `quoted_key` (e.g. "\"usage\"") followed by ':' and a value other
+/// than null. A cheap pre-filter for scan_json: it never misses a real key (except one spelt
+/// with \u escapes), and its false positives only cost a scan.
+bool has_nonnull_key(std::string_view text, std::string_view quoted_key) noexcept;
+
+}  // namespace llmgw::openai_compat

@@ -1,0 +1,30 @@
+#include "encode.hpp"
+
+#include <llmgw/plugin.hpp>
+
+namespace llmgw::provider_openai {
+
+llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
+                    const llmgw_writer* error) {
+  const std::string* url;
+  switch (call.operation) {
+    case LLMGW_OP_CHAT: url = &cfg.chat_url; break;
+    case LLMGW_OP_EMBEDDINGS: url = &cfg.embeddings_url; break;
+    case LLMGW_OP_COUNT_TOKENS:
+      write(error, "count_tokens is not supported by OpenAI-compatible upstreams");
+      return LLMGW_UNSUPPORTED;
+    default:
+      write(error, "this operation is not supported by OpenAI-compatible upstreams");
+      return LLMGW_UNSUPPORTED;
+  }
+  if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT && call.body_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS) {
+    write(error, "the request body is not in the OpenAI dialect");
+    return LLMGW_BAD_ARGUMENT;
+  }
+  out.set_url(out.ctx, str(*url));
+  for (const Header& h : cfg.headers) out.add_header(out.ctx, str(h.name), str(h.value));
+  out.use_call_body(out.ctx);
+  return LLMGW_OK;
+}
+
+}  // namespace llmgw::provider_openai

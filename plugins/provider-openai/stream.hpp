@@ -1,0 +1,29 @@
+// provider-openai streams. Always passthrough: this provider's native dialect is the canonical
+// one, so the upstream SSE bytes go to the client unchanged — one emit_raw per feed, before
+// anything is looked at — while openai_compat::ChatStreamWatch reads usage, [DONE], a
+// finish_reason and error events from them.
+#pragma once
+
+#include "config.hpp"
+
+#include <openai_compat/chat_stream.hpp>
+
+#include <llmgw/plugin.h>
+
+namespace llmgw::provider_openai {
+
+/// Per-stream state: everything a stream needs, nothing shared but the immutable Config.
+struct Stream {
+  explicit Stream(const Config& c) : cfg(c) {}
+  const Config& cfg;
+  openai_compat::ChatStreamWatch watch;
+};
+
+/// stream_feed: forwards `bytes`, then watches them. NEED_MORE, DONE, or ERROR after set_error.
+/// After DONE or ERROR, later bytes are neither forwarded nor looked at.
+llmgw_status feed(Stream& s, llmgw_str bytes, const llmgw_event_out& out);
+
+/// stream_close: DONE, or ERROR (truncated stream, or an error seen earlier) after set_error.
+llmgw_status close(Stream& s, const llmgw_event_out& out);
+
+}  // namespace llmgw::provider_openai

@@ -1,0 +1,332 @@
+// bench_mock_upstream: single-threaded epoll HTTP/1.1 keep-alive mock of the
+// OpenAI Chat Completions API, for benchmarks.
+//
+//   bench_mock_upstream PORT [--chunk-delay-us N]     (PORT 0 = pick one)
+//
+// POST /v1/chat/completions or /chat/completions: a fixed chat.completion JSON,
+// or, when the body has "stream":true, a chunked text/event-stream of
+// chat.completion.chunk events + a usage chunk + "data: [DONE]". All events are
+// written at once unless --chunk-delay-us is given. GET /health -> 200.
+// Prints "listening on PORT" on stdout once ready; request counts on stderr at exit.
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include "http_parse.hpp"
+#include "mock_payloads.hpp"
+#include "net_util.hpp"
+
+namespace {
+
+using namespace bench;
+
+volatile sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+struct Conn {
+  int fd = -1;
+  uint32_t gen = 0;
+  std::string in;
+  size_t in_off = 0;
+  std::string out;
+  size_t out_off = 0;
+  bool epollout = false;
+  bool close_after = false;
+  bool sent_continue = false;
+  int stream_next = -1;  // next part of a delayed stream, -1 = none in progress
+};
+
+struct Timer {
+  int64_t at;
+  int fd;
+  uint32_t gen;
+  bool operator>(const Timer& o) const { return at > o.at; }
+};
+
+class Mock {
+ public:
+  Mock(int lfd, int64_t chunk_delay_ns) : lfd_(lfd), delay_ns_(chunk_delay_ns), p_(make_payloads()) {
+    ep_ = epoll_create1(EPOLL_CLOEXEC);
+    tfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (ep_ < 0 || tfd_ < 0) die("epoll/timerfd");
+    add(lfd_, EPOLLIN);
+    add(tfd_, EPOLLIN);
+  }
+
+  void run() {
+    epoll_event evs[256];
+    while (!g_stop) {
+      int n = epoll_wait(ep_, evs, 256, -1);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        die("epoll_wait");
+      }
+      for (int i = 0; i < n; ++i) {
+        int fd = evs[i].data.fd;
+        if (fd == lfd_) accept_all();
+        else if (fd == tfd_) on_timer();
+        else on_conn(fd, evs[i].events);
+      }
+    }
+    std::fprintf(stderr, "mock: served %llu requests (%llu streams), %llu connections\n",
+                 (unsigned long long)requests_, (unsigned long long)streams_,
+                 (unsigned long long)accepted_);
+  }
+
+ private:
+  void add(int fd, uint32_t ev) {
+    epoll_event e{};
+    e.events = ev;
+    e.data.fd = fd;
+    if (epoll_ctl(ep_, EPOLL_CTL_ADD, fd, &e) != 0) die("epoll_ctl add");
+  }
+  void mod(int fd, uint32_t ev) {
+    epoll_event e{};
+    e.events = ev;
+    e.data.fd = fd;
+    epoll_ctl(ep_, EPOLL_CTL_MOD, fd, &e);
+  }
+
+  void accept_all() {
+    for (;;) {
+      int fd = accept4(lfd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) return;  // EAGAIN or transient error: wait for the next event
+      set_nodelay(fd);
+      if (size_t(fd) >= conns_.size()) conns_.resize(size_t(fd) * 2 + 16);
+      auto c = std::make_unique<Conn>();
+      c->fd = fd;
+      c->gen = ++gen_;
+      conns_[size_t(fd)] = std::move(c);
+      ++accepted_;
+      add(fd, EPOLLIN | EPOLLRDHUP);
+    }
+  }
+
+  void close_conn(Conn& c) {
+    int fd = c.fd;
+    epoll_ctl(ep_, EPOLL_CTL_DEL, fd, nullptr);
+    close(fd);
+    conns_[size_t(fd)].reset();
+  }
+
+  void on_conn(int fd, uint32_t events) {
+    if (size_t(fd) >= conns_.size() || !conns_[size_t(fd)]) return;
+    Conn& c = *conns_[size_t(fd)];
+    if (events & (EPOLLERR | EPOLLHUP)) return close_conn(c);
+    if (events & EPOLLOUT) {
+      if (!flush(c)) return;  // closed
+    }
+    if (events & (EPOLLIN | EPOLLRDHUP)) {
+      char buf[65536];
+      ssize_t r = read(fd, buf, sizeof buf);
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) return close_conn(c);
+      if (r > 0) {
+        c.in.append(buf, size_t(r));
+        process(c);
+      }
+    }
+  }
+
+  // Parses and answers every complete request in c.in (pipelining-safe).
+  void process(Conn& c) {
+    while (c.stream_next < 0 && !c.close_after) {
+      const char* data = c.in.data() + c.in_off;
+      size_t avail = c.in.size() - c.in_off;
+      size_t hend = find_header_end(data, avail);
+      if (hend == 0) {
+        if (avail > (1u << 20)) return fail(c);
+        break;
+      }
+      HeadInfo h;
+      if (!parse_head(data, hend, h)) return fail(c);
+      std::string_view body;
+      std::string decoded;
+      size_t total;
+      if (h.chunked) {
+        ChunkedDecoder dec;
+        size_t used = dec.feed(data + hend, avail - hend,
+                               [&](const char* q, size_t m) { decoded.append(q, m); });
+        if (dec.error()) return fail(c);
+        if (!dec.done()) { maybe_continue(c, h); break; }
+        body = decoded;
+        total = hend + used;
+      } else {
+        if (h.content_length > (64u << 20)) return fail(c);
+        if (avail - hend < h.content_length) { maybe_continue(c, h); break; }
+        body = std::string_view(data + hend, size_t(h.content_length));
+        total = hend + size_t(h.content_length);
+      }
+      respond(c, h.first_line, body);
+      c.in_off += total;
+      c.sent_continue = false;
+      if (h.conn_close) c.close_after = true;
+    }
+    if (c.in_off == c.in.size()) {
+      c.in.clear();
+      c.in_off = 0;
+    } else if (c.in_off > 65536) {
+      c.in.erase(0, c.in_off);
+      c.in_off = 0;
+    }
+    flush(c);
+  }
+
+  void maybe_continue(Conn& c, const HeadInfo& h) {
+    if (h.expect_continue && !c.sent_continue) {
+      c.out += p_.continue_100;
+      c.sent_continue = true;
+    }
+  }
+
+  void fail(Conn& c) {
+    c.out += p_.bad_request;
+    c.close_after = true;
+    flush(c);
+  }
+
+  void respond(Conn& c, std::string_view line, std::string_view body) {
+    ++requests_;
+    size_t sp1 = line.find(' ');
+    size_t sp2 = line.find(' ', sp1 == std::string_view::npos ? 0 : sp1 + 1);
+    if (sp1 == std::string_view::npos || sp2 == std::string_view::npos) {
+      c.out += p_.bad_request;
+      c.close_after = true;
+      return;
+    }
+    std::string_view method = line.substr(0, sp1);
+    std::string_view path = line.substr(sp1 + 1, sp2 - sp1 - 1);
+    if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+    if (method == "POST" && (path == "/v1/chat/completions" || path == "/chat/completions")) {
+      if (!json_wants_stream(body)) {
+        c.out += p_.completion;
+      } else {
+        ++streams_;
+        if (delay_ns_ <= 0) {
+          c.out += p_.stream_all;
+        } else {
+          c.out += p_.stream_parts[0];
+          c.stream_next = 1;
+          schedule(c);
+        }
+      }
+    } else if (method == "GET" && (path == "/health" || path == "/")) {
+      c.out += p_.health;
+    } else {
+      c.out += p_.not_found;
+    }
+  }
+
+  void schedule(Conn& c) {
+    Timer t{now_ns() + delay_ns_, c.fd, c.gen};
+    bool earliest = timers_.empty() || t.at < timers_.top().at;
+    timers_.push(t);
+    if (earliest) arm_timer_abs(tfd_, t.at);
+  }
+
+  void on_timer() {
+    uint64_t ticks;
+    while (read(tfd_, &ticks, sizeof ticks) > 0) {
+    }
+    int64_t now = now_ns();
+    while (!timers_.empty() && timers_.top().at <= now) {
+      Timer t = timers_.top();
+      timers_.pop();
+      if (size_t(t.fd) >= conns_.size() || !conns_[size_t(t.fd)]) continue;
+      Conn& c = *conns_[size_t(t.fd)];
+      if (c.gen != t.gen || c.stream_next < 0) continue;
+      c.out += p_.stream_parts[size_t(c.stream_next)];
+      if (size_t(++c.stream_next) == p_.stream_parts.size()) {
+        c.stream_next = -1;
+        process(c);  // answers pipelined requests waiting behind the stream, flushes
+      } else {
+        schedule(c);
+        flush(c);
+      }
+    }
+    if (!timers_.empty()) arm_timer_abs(tfd_, timers_.top().at);
+  }
+
+  // Writes what it can; returns false when the connection was closed.
+  bool flush(Conn& c) {
+    while (c.out_off < c.out.size()) {
+      ssize_t w = send(c.fd, c.out.data() + c.out_off, c.out.size() - c.out_off, MSG_NOSIGNAL);
+      if (w > 0) {
+        c.out_off += size_t(w);
+        continue;
+      }
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0 && errno == EAGAIN) {
+        if (!c.epollout) {
+          c.epollout = true;
+          mod(c.fd, EPOLLIN | EPOLLRDHUP | EPOLLOUT);
+        }
+        return true;
+      }
+      close_conn(c);
+      return false;
+    }
+    c.out.clear();
+    c.out_off = 0;
+    if (c.epollout) {
+      c.epollout = false;
+      mod(c.fd, EPOLLIN | EPOLLRDHUP);
+    }
+    if (c.close_after && c.stream_next < 0) {
+      close_conn(c);
+      return false;
+    }
+    return true;
+  }
+
+  int lfd_, ep_ = -1, tfd_ = -1;
+  int64_t delay_ns_;
+  MockPayloads p_;
+  std::vector<std::unique_ptr<Conn>> conns_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  uint32_t gen_ = 0;
+  uint64_t requests_ = 0, streams_ = 0, accepted_ = 0;
+};
+
+void usage() {
+  std::fprintf(stderr, "usage: bench_mock_upstream PORT [--chunk-delay-us N]   (PORT 0 = pick)\n");
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long port = -1;
+  long long delay_us = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--chunk-delay-us" && i + 1 < argc) delay_us = std::atoll(argv[++i]);
+    else if (a == "--port" && i + 1 < argc) port = std::atol(argv[++i]);
+    else if (!a.empty() && a[0] != '-' && port < 0) port = std::atol(a.c_str());
+    else usage();
+  }
+  if (port < 0 || port > 65535 || delay_us < 0) usage();
+
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;  // no SA_RESTART: epoll_wait returns EINTR
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  uint16_t bound = 0;
+  int lfd = listen_loopback(uint16_t(port), &bound);
+  if (lfd < 0) die("listen");
+  Mock mock(lfd, delay_us * 1000);
+  std::printf("listening on %u\n", unsigned(bound));
+  std::fflush(stdout);
+  mock.run();
+  return 0;
+}

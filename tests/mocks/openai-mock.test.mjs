@@ -1,0 +1,277 @@
+// Self-test of the mock OpenAI upstream: it must reject what OpenAI rejects, speak its wire format,
+// and honour the test behaviours, or the gateway tests built on it prove nothing.
+import { spawn } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { postJSON, readSSE, request, WEATHER_TOOL } from '../integration/lib/gateway.mjs';
+import { MOCK_TEXT, startOpenAIMock, WEATHER_ARGUMENTS } from './openai-mock.mjs';
+
+const KEY = 'sk-mock-test-key';
+const AUTH = { authorization: `Bearer ${KEY}` };
+const HELLO = [{ role: 'user', content: 'hi' }];
+let mock;
+let chatUrl;
+
+before(async () => {
+  mock = await startOpenAIMock({ apiKey: KEY });
+  chatUrl = `${mock.baseURL}/chat/completions`;
+});
+after(() => mock.close());
+beforeEach(() => mock.reset());
+
+const chat = (body, headers = AUTH) => postJSON(chatUrl, body, { headers });
+
+async function expectError(body, status, { param, code, message } = {}, headers = AUTH) {
+  const res = await chat(body, headers);
+  assert.equal(res.status, status, res.text);
+  const e = res.json.error;
+  assert.deepEqual(Object.keys(e).sort(), ['code', 'message', 'param', 'type']);
+  assert.equal(e.type, 'invalid_request_error');
+  if (param !== undefined) assert.equal(e.param, param);
+  if (code !== undefined) assert.equal(e.code, code);
+  if (message) assert.match(e.message, message);
+  return e;
+}
+
+async function streamEvents(body) {
+  const res = await fetch(chatUrl, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/event-stream/);
+  const events = [];
+  for await (const ev of readSSE(res.body)) events.push(ev);
+  return events;
+}
+
+describe('authentication', () => {
+  test('missing Authorization → 401 "didn\'t provide an API key"', async () => {
+    const e = await expectError({ model: 'gpt-4o-mini', messages: HELLO }, 401, { code: null }, {});
+    assert.match(e.message, /didn't provide an API key/);
+  });
+  test('wrong key → 401 invalid_api_key, key masked', async () => {
+    const e = await expectError({ model: 'gpt-4o-mini', messages: HELLO }, 401, { code: 'invalid_api_key' },
+      { authorization: 'Bearer sk-wrong-key-123456' });
+    assert.doesNotMatch(e.message, /sk-wrong-key-123456/);
+  });
+  test('right key → 200', async () => {
+    assert.equal((await chat({ model: 'gpt-4o-mini', messages: HELLO })).status, 200);
+  });
+});
+
+describe('request validation', () => {
+  const m = 'gpt-4o-mini';
+  test('non-JSON body → 400 parse error', async () => {
+    await expectError('{"model": ', 400, { param: null, message: /could not parse the JSON body/ });
+  });
+  test('body not an object → 400', () => expectError('[1,2]', 400, { code: 'invalid_type' }));
+  test('missing model → 400', () => expectError({ messages: HELLO }, 400, { message: /must provide a model/ }));
+  test('model not a string → 400 param model', () => expectError({ model: 42, messages: HELLO }, 400, { param: 'model', code: 'invalid_type' }));
+  test('missing messages → 400 param messages', () => expectError({ model: m }, 400, { param: 'messages', code: 'missing_required_parameter' }));
+  test('messages not an array → 400', () => expectError({ model: m, messages: 'hi' }, 400, { param: 'messages', code: 'invalid_type' }));
+  test('messages empty → 400', () => expectError({ model: m, messages: [] }, 400, { param: 'messages', code: 'empty_array' }));
+  test('message without role → 400', () => expectError({ model: m, messages: [{ content: 'x' }] }, 400, { param: 'messages[0].role' }));
+  test('message with an invalid role → 400', () =>
+    expectError({ model: m, messages: [{ role: 'wizard', content: 'x' }] }, 400, { param: 'messages[0].role', code: 'invalid_value' }));
+  test('unknown parameter → 400', () => expectError({ model: m, messages: HELLO, foo: 1 }, 400, { message: /Unrecognized request argument supplied: foo/ }));
+  test('stream_options without stream → 400', () =>
+    expectError({ model: m, messages: HELLO, stream_options: { include_usage: true } }, 400, { param: 'stream_options' }));
+  test('tools not an array → 400', () => expectError({ model: m, messages: HELLO, tools: {} }, 400, { param: 'tools' }));
+  test('tool without function.name → 400', () =>
+    expectError({ model: m, messages: HELLO, tools: [{ type: 'function', function: {} }] }, 400, { param: 'tools[0].function.name' }));
+  test('tool of unknown type → 400', () =>
+    expectError({ model: m, messages: HELLO, tools: [{ type: 'retrieval' }] }, 400, { param: 'tools[0].type' }));
+  test('tool name with bad characters → 400', () =>
+    expectError({ model: m, messages: HELLO, tools: [{ type: 'function', function: { name: 'get weather' } }] }, 400,
+      { param: 'tools[0].function.name' }));
+
+  const assistantCall = { role: 'assistant', content: null,
+    tool_calls: [{ id: 'call_a', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] };
+  test('tool message without a preceding tool call → 400', () =>
+    expectError({ model: m, messages: [...HELLO, { role: 'tool', tool_call_id: 'call_a', content: 'x' }] }, 400,
+      { param: 'messages.[1].role', message: /must be a response to a preceeding message with 'tool_calls'/ }));
+  test('tool message with an unknown tool_call_id → 400', () =>
+    expectError({ model: m, messages: [...HELLO, assistantCall, { role: 'tool', tool_call_id: 'call_b', content: 'x' }] }, 400,
+      { param: 'messages.[2].tool_call_id' }));
+  test('tool call left unanswered → 400', () =>
+    expectError({ model: m, messages: [...HELLO, assistantCall, { role: 'user', content: 'and?' }] }, 400,
+      { param: 'messages.[1].role', message: /did not have response messages: call_a/ }));
+  test('a well-formed tool round trip is accepted', async () => {
+    const res = await chat({ model: m, messages: [...HELLO, assistantCall, { role: 'tool', tool_call_id: 'call_a', content: 'sunny' }] });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.choices[0].message.content, 'Based on the tool results: sunny');
+  });
+  test('a rejected request is still recorded, raw bytes and headers', async () => {
+    await chat('{"model": ');
+    assert.equal(mock.requests.length, 1);
+    assert.equal(mock.requests[0].body.toString(), '{"model": ');
+    assert.equal(mock.requests[0].headers.authorization, `Bearer ${KEY}`);
+  });
+});
+
+describe('answers', () => {
+  test('chat.completion: echoes model, usage with details, records bytes sent', async () => {
+    const raw = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"h\\u00e9llo"}]}';
+    const res = await chat(raw);
+    assert.equal(res.status, 200);
+    const c = res.json;
+    assert.equal(c.object, 'chat.completion');
+    assert.match(c.id, /^chatcmpl-/);
+    assert.equal(typeof c.created, 'number');
+    assert.equal(c.model, 'gpt-4o-mini');
+    assert.equal(c.choices[0].message.role, 'assistant');
+    assert.equal(c.choices[0].message.content, MOCK_TEXT);
+    assert.equal(c.choices[0].finish_reason, 'stop');
+    assert.equal(c.usage.total_tokens, c.usage.prompt_tokens + c.usage.completion_tokens);
+    assert.equal(c.usage.prompt_tokens_details.cached_tokens, 0);
+    assert.equal(typeof c.usage.completion_tokens_details, 'object');
+    assert.deepEqual(mock.requests[0].body, Buffer.from(raw));
+    assert.deepEqual(mock.requests[0].responseBody, res.raw);
+  });
+
+  test('stream with include_usage: role, deltas, finish, usage chunk with choices [], [DONE]', async () => {
+    const events = await streamEvents({ model: 'gpt-4o-mini', messages: HELLO, stream: true, stream_options: { include_usage: true } });
+    assert.equal(events.at(-1).data, '[DONE]');
+    const chunks = events.slice(0, -1).map((e) => e.json);
+    for (const c of chunks) assert.equal(c.object, 'chat.completion.chunk');
+    assert.equal(chunks[0].choices[0].delta.role, 'assistant');
+    const usageChunk = chunks.at(-1);
+    assert.deepEqual(usageChunk.choices, []);
+    assert.ok(usageChunk.usage.total_tokens > 0);
+    for (const c of chunks.slice(0, -1)) assert.equal(c.usage, null);
+    assert.equal(chunks.at(-2).choices[0].finish_reason, 'stop');
+    assert.equal(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''), MOCK_TEXT);
+    assert.equal(Buffer.concat(events.map((e) => Buffer.from(e.raw))).toString(), mock.requests[0].responseBody.toString());
+  });
+
+  test('stream without include_usage has no usage chunk and no usage key', async () => {
+    const events = await streamEvents({ model: 'gpt-4o-mini', messages: HELLO, stream: true });
+    for (const e of events.slice(0, -1)) {
+      assert.equal(e.json.choices.length, 1);
+      assert.ok(!('usage' in e.json));
+    }
+  });
+
+  test('"weather" with tools → two parallel tool calls; feeding them back validates', async () => {
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is the weather in Paris and Tokyo?' }], tools: [WEATHER_TOOL] };
+    const res = await chat(body);
+    const msg = res.json.choices[0].message;
+    assert.equal(res.json.choices[0].finish_reason, 'tool_calls');
+    assert.equal(msg.content, null);
+    assert.equal(msg.tool_calls.length, 2);
+    assert.notEqual(msg.tool_calls[0].id, msg.tool_calls[1].id);
+    msg.tool_calls.forEach((tc, i) => {
+      assert.match(tc.id, /^call_[A-Za-z0-9]{24}$/);
+      assert.equal(tc.type, 'function');
+      assert.equal(tc.function.name, 'get_weather');
+      assert.equal(tc.function.arguments, WEATHER_ARGUMENTS[i]);
+    });
+    const results = msg.tool_calls.map((tc, i) => ({ role: 'tool', tool_call_id: tc.id, content: `r${i}` }));
+    const follow = await chat({ ...body, messages: [...body.messages, msg, ...results] });
+    assert.equal(follow.status, 200, follow.text);
+    assert.equal(follow.json.choices[0].message.content, 'Based on the tool results: r0; r1');
+    const partial = await chat({ ...body, messages: [...body.messages, msg, results[0]] });
+    assert.equal(partial.status, 400);
+  });
+
+  test('streamed tool calls: first delta per index carries id/type/name, arguments split', async () => {
+    const events = await streamEvents({ model: 'gpt-4o-mini', stream: true, tools: [WEATHER_TOOL],
+      messages: [{ role: 'user', content: 'weather please' }] });
+    const calls = [];
+    for (const e of events.slice(0, -1)) {
+      for (const d of e.json.choices[0]?.delta.tool_calls ?? []) {
+        if (!calls[d.index]) {
+          assert.match(d.id, /^call_/);
+          assert.equal(d.type, 'function');
+          assert.equal(d.function.name, 'get_weather');
+          assert.equal(d.function.arguments, '');
+          calls[d.index] = { id: d.id, args: '', pieces: 0 };
+        } else {
+          assert.equal(d.id, undefined);
+          calls[d.index].args += d.function.arguments;
+          calls[d.index].pieces++;
+        }
+      }
+    }
+    assert.equal(calls.length, 2);
+    calls.forEach((c, i) => {
+      assert.equal(c.args, WEATHER_ARGUMENTS[i]);
+      assert.ok(c.pieces > 2);
+    });
+    assert.equal(events.at(-2).json.choices[0].finish_reason, 'tool_calls');
+  });
+
+  test('GET /v1/models lists models; unknown path → 404 Invalid URL', async () => {
+    const res = await request(`${mock.baseURL}/models`, { headers: AUTH });
+    assert.equal(res.json.object, 'list');
+    assert.ok(res.json.data.some((d) => d.id === 'gpt-4o-mini' && d.object === 'model'));
+    const nf = await request(`${mock.baseURL}/nope`, { headers: AUTH });
+    assert.equal(nf.status, 404);
+    assert.match(nf.json.error.message, /Invalid URL \(GET \/v1\/nope\)/);
+  });
+});
+
+describe('behaviours', () => {
+  const body = { model: 'gpt-4o-mini', messages: HELLO };
+  test('raw status/body/headers, applied `times` times, then normal answers', async () => {
+    mock.enqueue({ status: 429, body: { error: { message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
+      headers: { 'retry-after': '2' }, times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const r = await chat(body);
+      assert.equal(r.status, 429);
+      assert.equal(r.headers.get('retry-after'), '2');
+      assert.equal(r.json.error.message, 'slow down');
+    }
+    assert.equal((await chat(body)).status, 200);
+  });
+
+  test('delayMs delays the answer', async () => {
+    mock.enqueue({ delayMs: 300 });
+    const r = await chat(body);
+    assert.equal(r.status, 200);
+    assert.ok(r.ms >= 280, `took ${r.ms} ms`);
+  });
+
+  test('hang never answers; the record sees the client close', async () => {
+    mock.enqueue({ hang: true });
+    await assert.rejects(postJSON(chatUrl, body, { headers: AUTH, signal: AbortSignal.timeout(300) }));
+    const rec = await mock.requests[0].closed;
+    assert.equal(rec.status, null);
+    assert.equal(rec.aborted, true);
+  });
+
+  test('streamDelayMs spaces the events out', async () => {
+    mock.enqueue({ streamDelayMs: 100 });
+    const events = await streamEvents({ ...body, stream: true });
+    assert.ok(events.length >= 5);
+    assert.ok(events.at(-1).at - events[0].at >= 100 * (events.length - 2), 'events were not spaced');
+  });
+
+  test('destroyMidStream cuts the stream before [DONE]', async () => {
+    mock.enqueue({ destroyMidStream: true });
+    const res = await fetch(chatUrl, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, stream: true }) });
+    const seen = [];
+    await assert.rejects(async () => { for await (const e of readSSE(res.body)) seen.push(e.data); });
+    assert.ok(seen.length > 0 && !seen.includes('[DONE]'));
+  });
+});
+
+test('standalone: `node openai-mock.mjs --port 0` prints "listening on PORT" and serves', async () => {
+  const file = fileURLToPath(new URL('./openai-mock.mjs', import.meta.url));
+  const proc = spawn(process.execPath, [file, '--port', '0', '--api-key', KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise((resolve, reject) => {
+      let out = '';
+      proc.stdout.on('data', (d) => {
+        out += d;
+        const m = /^listening on (\d+)$/m.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      proc.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+    });
+    const res = await postJSON(`http://127.0.0.1:${port}/v1/chat/completions`, { model: 'x', messages: HELLO }, { headers: AUTH });
+    assert.equal(res.status, 200);
+  } finally {
+    proc.kill('SIGTERM');
+  }
+});
