@@ -90,12 +90,12 @@ void parse_litellm_params(Reader& r, const Entry& params, const std::string& pat
       r.read(e, p, d.connect_timeout_ms, 1, 3'600'000);
     } else if (k == "weight") {
       r.read(e, p, d.weight, 0, 1'000'000);
-    } else if (is_provider_param(k)) {
-      extras.push_back(PathEntry{e, p});
-    } else if (litellm_defines(Section::litellm_params, k)) {
+    } else if (litellm_defines(Section::litellm_params, k) && !is_provider_param(k)) {
       r.not_supported(e, p);
     } else {
-      r.unknown_key(e, p);
+      // Provider parameters, and keys of third-party provider plugins: the plugin owns them
+      // (it receives them as "extra" in create() and refuses what it does not know).
+      extras.push_back(PathEntry{e, p});
     }
   }
   if (!model_entry) r.fail(params.at, join(path, "model"), "required key is missing");

@@ -160,7 +160,7 @@ void check_plugin(const llmgw_plugin& d, std::string_view file_label, std::strin
   if (file_label != d.name) who = "plugin " + std::string(d.name) + " (" + std::string(path) + ")";
   // Read as an integer: loading a value outside the enumerators through the enum type is UB in
   // C++, and an unknown kind (from a later minor) is exactly such a value.
-  const int kind = raw_enum(d.kind);
+  const int kind = d.kind;
   if (kind < LLMGW_KIND_PROVIDER || kind > LLMGW_KIND_SINK) {
     fail(who, "unknown kind " + std::to_string(kind) + " (ABI " + std::to_string(d.abi_major) + "." +
                   std::to_string(d.abi_minor) + "; this gateway knows kinds 1-4)");

@@ -3,23 +3,11 @@
 
 #include <llmgw/plugin.h>
 
-#include <cstring>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <vector>
 
 namespace llmgw::plugins::detail {
-
-/// The integer stored in an enum-typed ABI field or argument, read without loading it as the
-/// enum (a value a plugin wrote that no enumerator names is UB to load as the enum type).
-template <typename Enum>
-int raw_enum(const Enum& value) noexcept {
-  static_assert(std::is_enum_v<Enum> && sizeof(Enum) == sizeof(int));
-  int raw;
-  std::memcpy(&raw, &value, sizeof raw);
-  return raw;
-}
 
 /// Checks everything the host needs before it may use `descriptor`: abi_major, struct_size,
 /// build signature, name, kind, vtable, the kind's REQUIRED hooks (present and within the

@@ -66,6 +66,7 @@ std::unique_ptr<llmgw_host> make_host_table(const HostContext& ctx) {
   table->hmac_sha256 = host::hmac_sha256;
   table->counter_register = host::counter_register;
   table->counter_add = host::counter_add;
+  table->realtime_ms = host::realtime_ms;
   return table;
 }
 
@@ -75,7 +76,7 @@ void log(void* ctx, llmgw_log_level level, llmgw_str message) {
   static constexpr spdlog::level::level_enum kLevels[] = {
       spdlog::level::trace, spdlog::level::debug, spdlog::level::info, spdlog::level::warn,
       spdlog::level::err};
-  const int index = std::clamp(detail::raw_enum(level), 0, 4);  // any int a plugin passes
+  const int index = std::clamp(static_cast<int>(level), 0, 4);  // any int a plugin passes
   try {
     context(ctx).logger->log(kLevels[index], spdlog::string_view_t(view(message)));
   } catch (...) {  // a failing sink must not unwind into the plugin (C ABI)
@@ -86,6 +87,12 @@ uint64_t monotonic_ns(void*) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())
                                    .count());
+}
+
+int64_t realtime_ms(void*) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 llmgw_status secret(void*, llmgw_str ref, const llmgw_writer* out) {

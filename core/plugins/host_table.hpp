@@ -45,6 +45,7 @@ void sha256(void* ctx, llmgw_str data, uint8_t out[32]);
 void hmac_sha256(void* ctx, llmgw_str key, llmgw_str data, uint8_t out[32]);
 uint32_t counter_register(void* ctx, llmgw_str name, llmgw_str help);
 void counter_add(void* ctx, uint32_t handle, uint64_t delta);
+int64_t realtime_ms(void* ctx);
 }  // namespace host
 
 }  // namespace llmgw::plugins

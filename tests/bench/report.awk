@@ -10,12 +10,12 @@ function abs_(t, s, k) { return have(t, s) ? sprintf("%.0f", get(t, s, k)) : "n/
 function errs(t, s) { return have(t, s) ? get(t, s, "errors") + 0 : "-" }
 function runq(t, s) {
   if (!have(t, s)) return "n/a"
-  if (t == "nginx" && get(t, s, "runq_permille") > worst) worst = get(t, s, "runq_permille")
-  return sprintf("%.1f", get(t, s, "runq_permille") / 10)
+  if (t == "nginx" && get(t, s, "runq_milli") + 0 > worst) worst = get(t, s, "runq_milli") + 0
+  return sprintf("%.2f", get(t, s, "runq_milli") / 1000)
 }
 function cpu_per_req(t, s) {
   if (!have(t, s) || get(t, s, "total_done") == 0) return "n/a"
-  return sprintf("%.1f", get(t, s, "cpu_ticks") / get(t, s, "clk_tck") * 1e6 / get(t, s, "total_done"))
+  return sprintf("%.1f", get(t, s, "cpu_us") / get(t, s, "total_done"))
 }
 {
   t = ""; s = ""
@@ -23,6 +23,7 @@ function cpu_per_req(t, s) {
     eq = index($i, "=")
     if (eq == 0) continue
     k = substr($i, 1, eq - 1); v = substr($i, eq + 1)
+    if (v ~ /^-?[0-9]+(\.[0-9]+)?$/) v = v + 0  # numbers compare as numbers
     F[k] = v
     if (k == "target") t = v
     if (k == "scen") s = v
@@ -63,7 +64,7 @@ END {
            abs_("direct", s, "p50_us") "/" abs_("nginx", s, "p50_us") "/" abs_("llmgw", s, "p50_us"),
            errs("direct", s), errs("nginx", s), errs("llmgw", s)
   }
-  printf "\n== Proxy core: CPU per request (us, incl. warmup; 10 ms ticks) | run-queue wait (%% of wall time) ==\n"
+  printf "\n== Proxy core: CPU time per request (us) | threads waiting for the core (average) ==\n"
   printf "%-15s %8s %8s | %8s %8s\n", "point", "nginx", "llmgw", "nginx", "llmgw"
   pts[++n] = "max-json"; pts[++n] = "max-sse"
   worst = 0
@@ -74,8 +75,8 @@ END {
   }
   printf "Other processes used %s%% of core 0 and %s%% of core 1 during the measurements.\n",
          ENVIRON["OTHER0"], ENVIRON["OTHER1"]
-  if (worst > 50 || ENVIRON["OTHER1"] + 0 > 20)
-    printf "WARNING: the machine was busy (nginx waited up to %.0f%% of the time for its core): figures are noisy.\n", worst / 10
+  if (worst > 100)
+    printf "WARNING: nginx, alone on its core, waited up to %.0f%% of the time for it: figures are noisy.\n", worst / 10
   printf "\n== Memory after the run ==\n"
   if (ENVIRON["LLMGW_MEM"] != "") printf "llmgw: %s\n", ENVIRON["LLMGW_MEM"]
   else printf "llmgw: n/a\n"

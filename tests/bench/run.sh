@@ -7,7 +7,7 @@
 #      BENCH_RATES ("1000 5000")  BENCH_MAX_DURATION (s per max-throughput round, 3)
 #      BENCH_ROUNDS (max-throughput rounds, best kept, 3)  BENCH_NICE (-15; 0 = off)
 #      BENCH_OUT (file to copy RESULT lines to)  BENCH_KEEP=1 (keep temp dir)
-# Needs: nginx (Debian: nginx-light), curl, taskset (util-linux). Prints a table; see README.md.
+# Needs: nginx (Debian: nginx-light), curl, taskset + setsid (util-linux). Prints a table; see README.md.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -132,15 +132,16 @@ host_ticks() {
   awk "$want"'{ b = $2 + $3 + $4 + $9; t = 0; for (i = 2; i <= NF; i++) t += $i;
                 printf "%d %d ", b, t; if (n++ == 0 && $1 == "cpu") printf "%d %d ", b, t }' /proc/stat
 }
-# Sum over all threads of the time spent runnable but waiting for a CPU (ns).
-wait_ns() {
-  local p t a b total=0
+# "RUN WAIT" ns summed over all threads of the given pids (/proc/PID/task/*/schedstat):
+# time spent running on a CPU, and time spent runnable but waiting for one.
+sched_ns() {
+  local p t a b run=0 wait=0
   for p in "$@"; do
     for t in /proc/"$p"/task/*/schedstat; do
-      read -r a b _ <"$t" 2>/dev/null && total=$((total + b))
+      read -r a b _ <"$t" 2>/dev/null && { run=$((run + a)); wait=$((wait + b)); }
     done
   done
-  echo "$total"
+  echo "$run $wait"
 }
 status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status" 2>/dev/null; }
 
@@ -219,7 +220,7 @@ EOF
   LLMGW_URL=http://127.0.0.1:$LLMGW_PORT
   ready() { kill -0 "$LLMGW_PID" 2>/dev/null || return 2; [[ $(http_code "$LLMGW_URL/health/readiness") == 200 ]]; }
   if ! wait_for ready; then
-    LLMGW_WHY="did not become ready: $(tail -n 3 "$TMP/llmgw.err" "$TMP/llmgw.out" 2>/dev/null | tr '\n' ' ')"
+    LLMGW_WHY="did not become ready: $(tail -q -n 3 "$TMP/llmgw.err" "$TMP/llmgw.out" 2>/dev/null | tr '\n' ' ')"
   elif ! post_ok "$LLMGW_URL"; then
     LLMGW_WHY="POST $PATH_URI failed: $(curl -s -m 2 -X POST -d '{"model":"bench","messages":[]}' \
       -H 'Authorization: Bearer sk-bench' "$LLMGW_URL$PATH_URI" | head -c 300)"
@@ -230,9 +231,9 @@ fi
 
 # ---- measurements -------------------------------------------------------------
 CLK_TCK=$(getconf CLK_TCK)
-# measure TARGET SCENARIO DURATION LOADGEN-ARGS...: appends "<RESULT fields> target=... scen=... cpu_ticks=..."
+# measure TARGET SCENARIO DURATION LOADGEN-ARGS...: appends "<RESULT fields> target=... scen=... cpu_us=..."
 measure() {
-  local target=$1 scen=$2 dur=$3 url pids=() t0 t1 line
+  local target=$1 scen=$2 dur=$3 url pids=() line
   shift 3
   case $target in
     direct) url=$MOCK_URL pids=() ;;
@@ -243,8 +244,7 @@ measure() {
       url=$LLMGW_URL pids=("$LLMGW_PID") ;;
   esac
   local w0 w1 ns0 ns1
-  t0=$(cpu_ticks "${pids[@]}")
-  w0=$(wait_ns "${pids[@]}")
+  w0=($(sched_ns "${pids[@]}"))
   ns0=$(date +%s%N)
   # In the background + wait, so that a signal interrupts the run at once.
   "${PIN_CLIENT[@]}" "$LOADGEN" --url "$url$PATH_URI" --conns "$CONNS" --duration "$dur" \
@@ -254,12 +254,12 @@ measure() {
   LG_PID=""
   line=$(grep '^RESULT' "$TMP/loadgen.out")
   ns1=$(date +%s%N)
-  t1=$(cpu_ticks "${pids[@]}")
-  w1=$(wait_ns "${pids[@]}")
+  w1=($(sched_ns "${pids[@]}"))
   [[ -n $line ]] || { echo "  $target/$scen: loadgen failed" >&2; return 0; }
-  # runq_permille: share of the wall time the proxy's threads were runnable but not running.
-  echo "$line target=$target scen=$scen cpu_ticks=$((t1 - t0)) clk_tck=$CLK_TCK" \
-    "runq_permille=$(( (w1 - w0) * 1000 / (ns1 - ns0) ))" >>"$RESULTS"
+  # cpu_us: proxy CPU time over the whole loadgen run (incl. warmup, matches total_done);
+  # runq_milli: average number of proxy threads runnable but waiting for the core, x1000.
+  echo "$line target=$target scen=$scen cpu_us=$(( (w1[0] - w0[0]) / 1000 ))" \
+    "runq_milli=$(( (w1[1] - w0[1]) * 1000 / (ns1 - ns0) ))" >>"$RESULTS"
   echo "  $(tail -n 1 "$TMP/loadgen.err")" >&2
 }
 
@@ -306,4 +306,8 @@ RATES="$RATES" ROUNDS="$ROUNDS" CONNS="$CONNS" LLMGW_OK="$LLMGW_OK" LLMGW_WHY="$
 # Success = direct and nginx measured at every point.
 n_ok=$(grep -cE 'target=(direct|nginx) ' "$RESULTS")
 want=$(( $(wc -w <<<"$RATES") * 4 + 4 * ROUNDS ))
-[[ $n_ok -ge $want ]]
+if ((n_ok < want)); then
+  echo "run.sh: only $n_ok of $want direct/nginx measurements succeeded" >&2
+  exit 1
+fi
+exit 0

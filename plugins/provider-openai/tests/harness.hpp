@@ -47,7 +47,7 @@ struct Host {
     table.ctx = this;
     table.log = [](void* c, llmgw_log_level l, llmgw_str m) { static_cast<Host*>(c)->logs.emplace_back(l, sv(m)); };
     table.monotonic_ns = [](void*) -> uint64_t { return 0; };
-    table.secret = [](void*, llmgw_str, const llmgw_writer*) { return LLMGW_NOT_FOUND; };
+    table.secret = [](void*, llmgw_str, const llmgw_writer*) -> llmgw_status { return LLMGW_NOT_FOUND; };
     table.sha256 = [](void*, llmgw_str, uint8_t*) {};
     table.hmac_sha256 = [](void*, llmgw_str, llmgw_str, uint8_t*) {};
     table.counter_register = [](void*, llmgw_str, llmgw_str) -> uint32_t { return 0; };

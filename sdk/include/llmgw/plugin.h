@@ -18,6 +18,9 @@
  *     documented default applies. Host functions are all required (never NULL) up to the host
  *     table's struct_size.
  *   - Hooks return closed status enums; results go through out-params and writers.
+ *   - Enumerated values cross the boundary as fixed-width integers (int32_t typedefs with named
+ *     constants), never as C enum types: their size is fixed, and a value added by a later minor
+ *     is an ordinary integer to an older reader (treat unknown values as documented).
  *
  * TAGS used in the comments: OWNERSHIP (who frees), LIFETIME (how long a pointer is valid),
  * THREADS (which threads may call).
@@ -87,7 +90,9 @@ typedef struct llmgw_str {
 } llmgw_str;
 
 /** Status of a hook or host function. Negative values are failures. */
-typedef enum llmgw_status {
+typedef int32_t llmgw_status;
+/** Values of llmgw_status. */
+enum llmgw_status_values {
   /** Done; results were written. */
   LLMGW_OK = 0,
   /** Stream decoders: input consumed, feed more bytes. */
@@ -102,7 +107,7 @@ typedef enum llmgw_status {
   LLMGW_NOT_FOUND = -3,
   /** The operation or feature is not supported; the core answers 400 naming it. */
   LLMGW_UNSUPPORTED = -4
-} llmgw_status;
+};
 
 /**
  * A byte sink owned by the host. The plugin calls write() any number of times; the host
@@ -121,13 +126,15 @@ typedef struct llmgw_header {
 } llmgw_header;
 
 /** Log levels for llmgw_host.log. */
-typedef enum llmgw_log_level {
+typedef int32_t llmgw_log_level;
+/** Values of llmgw_log_level. */
+enum llmgw_log_level_values {
   LLMGW_LOG_TRACE = 0,
   LLMGW_LOG_DEBUG = 1,
   LLMGW_LOG_INFO = 2,
   LLMGW_LOG_WARN = 3,
   LLMGW_LOG_ERROR = 4
-} llmgw_log_level;
+};
 
 /* ------------------------------------------------------------------------------------------ */
 /* Host table: functions the core offers to every plugin                                     */
@@ -166,6 +173,8 @@ typedef struct llmgw_host {
   uint32_t (*counter_register)(void* ctx, llmgw_str name, llmgw_str help);
   /** Adds `delta` to a registered counter. Lock-free; safe on the hot path. */
   void (*counter_add)(void* ctx, uint32_t handle, uint64_t delta);
+  /** Wall-clock time in milliseconds since the Unix epoch (e.g. for HTTP-date Retry-After). */
+  int64_t (*realtime_ms)(void* ctx);
   /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_host;
 
@@ -174,12 +183,14 @@ typedef struct llmgw_host {
 /* ------------------------------------------------------------------------------------------ */
 
 /** What a plugin is; selects the type of llmgw_plugin.vtable. */
-typedef enum llmgw_plugin_kind {
+typedef int32_t llmgw_plugin_kind;
+/** Values of llmgw_plugin_kind. */
+enum llmgw_plugin_kind_values {
   LLMGW_KIND_PROVIDER = 1,  /**< vtable: const llmgw_provider_vtable*  */
   LLMGW_KIND_ROUTER = 2,    /**< vtable: const llmgw_router_vtable*    */
   LLMGW_KIND_GUARDRAIL = 3, /**< vtable: const llmgw_guardrail_vtable* */
   LLMGW_KIND_SINK = 4       /**< vtable: const llmgw_sink_vtable*      */
-} llmgw_plugin_kind;
+};
 
 /**
  * The descriptor a plugin library returns from its entry point.
@@ -218,19 +229,23 @@ typedef const llmgw_plugin* (*llmgw_plugin_entry_fn)(void);
  * Wire dialects. The canonical form of a request, response and stream chunk is the OpenAI
  * Chat Completions shape with the documented extensions in sdk/CANONICAL.md.
  */
-typedef enum llmgw_dialect {
+typedef int32_t llmgw_dialect;
+/** Values of llmgw_dialect. */
+enum llmgw_dialect_values {
   LLMGW_DIALECT_NONE = 0,
   LLMGW_DIALECT_OPENAI_CHAT = 1,        /**< the canonical dialect */
   LLMGW_DIALECT_ANTHROPIC_MESSAGES = 2,
   LLMGW_DIALECT_OPENAI_EMBEDDINGS = 3
-} llmgw_dialect;
+};
 
 /** Operations a call may ask for. */
-typedef enum llmgw_operation {
+typedef int32_t llmgw_operation;
+/** Values of llmgw_operation. */
+enum llmgw_operation_values {
   LLMGW_OP_CHAT = 1,
   LLMGW_OP_EMBEDDINGS = 2,
   LLMGW_OP_COUNT_TOKENS = 3
-} llmgw_operation;
+};
 
 /**
  * One upstream call as the core hands it to a provider.
@@ -277,7 +292,9 @@ typedef struct llmgw_usage {
  * Class of an upstream failure, decided by the provider where it decodes it. The router acts
  * on the class alone (retry, fall back, cool down); the status goes to the client.
  */
-typedef enum llmgw_error_class {
+typedef int32_t llmgw_error_class;
+/** Values of llmgw_error_class. */
+enum llmgw_error_class_values {
   LLMGW_ERR_INVALID_REQUEST = 1, /**< 400/404/422: the request is wrong; never retried */
   LLMGW_ERR_AUTH = 2,            /**< 401/403 from the upstream: key or permission */
   LLMGW_ERR_NOT_FOUND = 3,       /**< upstream model or deployment does not exist */
@@ -286,7 +303,7 @@ typedef enum llmgw_error_class {
   LLMGW_ERR_CONTEXT_WINDOW = 6,  /**< input too long: context-window fallbacks apply */
   LLMGW_ERR_CONTENT_POLICY = 7,  /**< refused by the upstream's content filter */
   LLMGW_ERR_BAD_RESPONSE = 8     /**< the upstream answered something undecodable */
-} llmgw_error_class;
+};
 
 /**
  * A classified upstream error. The core maps it into the client's dialect.
@@ -324,7 +341,11 @@ typedef struct llmgw_request_out {
   size_t struct_size;
   void* ctx;
   void (*set_method)(void* ctx, llmgw_str method);
-  /** Absolute URL, http:// or https://, with path and query. REQUIRED to be called. */
+  /**
+   * Absolute URL, http:// or https://, with path and query. REQUIRED to be called. The URL
+   * "echo:" means "no network": the core hands the request body back to decode_response /
+   * the stream hooks as a 200 upstream response (for offline providers and test doubles).
+   */
   void (*set_url)(void* ctx, llmgw_str url);
   /** Adds a header (Content-Type, auth). Host adds Host and Content-Length itself. */
   void (*add_header)(void* ctx, llmgw_str name, llmgw_str value);
@@ -332,6 +353,7 @@ typedef struct llmgw_request_out {
   void (*append_body)(void* ctx, llmgw_str bytes);
   /** Sends llmgw_call.body unchanged as the upstream body (zero-copy passthrough). */
   void (*use_call_body)(void* ctx);
+  /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_request_out;
 
 /**
@@ -344,6 +366,7 @@ typedef struct llmgw_upstream_response {
   const llmgw_header* headers;
   size_t header_count;
   llmgw_str body;
+  /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_upstream_response;
 
 /**
@@ -361,6 +384,7 @@ typedef struct llmgw_result_out {
   void (*set_usage)(void* ctx, const llmgw_usage* usage);
   /** Reports a classified error; the hook then returns LLMGW_ERROR. */
   void (*set_error)(void* ctx, const llmgw_error* error);
+  /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_result_out;
 
 /**
@@ -384,6 +408,7 @@ typedef struct llmgw_event_out {
   void (*set_usage)(void* ctx, const llmgw_usage* usage);
   /** Reports an error event inside the stream; the hook then returns LLMGW_ERROR. */
   void (*set_error)(void* ctx, const llmgw_error* error);
+  /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_event_out;
 
 /** Opaque per-stream decoder state, created by stream_open. */
@@ -416,7 +441,10 @@ typedef struct llmgw_provider_vtable {
    */
   llmgw_status (*create)(const llmgw_host* host, llmgw_str config_json, void** instance,
                          const llmgw_writer* error);
-  /** REQUIRED. Destroys an instance; no call on it is in flight. */
+  /**
+   * REQUIRED. Destroys an instance; no call on it is in flight. Called once for every create()
+   * that returned LLMGW_OK, even if it left *instance NULL.
+   */
   void (*destroy)(void* instance);
 
   /**
@@ -481,6 +509,7 @@ typedef struct llmgw_candidate {
   uint32_t recent_failures;
   double input_price_per_mtok;  /**< USD per million input tokens; -1 unknown */
   double output_price_per_mtok;
+  /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_candidate;
 
 /**
@@ -510,18 +539,22 @@ typedef struct llmgw_router_vtable {
 /* ------------------------------------------------------------------------------------------ */
 
 /** When a guardrail runs. */
-typedef enum llmgw_guard_phase {
+typedef int32_t llmgw_guard_phase;
+/** Values of llmgw_guard_phase. */
+enum llmgw_guard_phase_values {
   LLMGW_PHASE_INPUT = 1,        /**< on the request's text before it goes upstream */
   LLMGW_PHASE_OUTPUT = 2,       /**< on a whole response's text */
   LLMGW_PHASE_STREAM_CHUNK = 3  /**< on streamed text, segment by segment */
-} llmgw_guard_phase;
+};
 
 /** A guardrail's verdict. */
-typedef enum llmgw_verdict {
+typedef int32_t llmgw_verdict;
+/** Values of llmgw_verdict. */
+enum llmgw_verdict_values {
   LLMGW_ALLOW = 0,  /**< pass unchanged */
   LLMGW_REDACT = 1, /**< pass with the replacements written through llmgw_guard_out.replace */
   LLMGW_BLOCK = 2   /**< refuse: the client gets 400 (input) or a content_filter end (output) */
-} llmgw_verdict;
+};
 
 /** Where a guardrail writes replacements and reasons. OWNERSHIP: host. LIFETIME: the call. */
 typedef struct llmgw_guard_out {
@@ -531,6 +564,7 @@ typedef struct llmgw_guard_out {
   void (*replace)(void* ctx, size_t segment, size_t offset, size_t len, llmgw_str replacement);
   /** Why the content was blocked (shown to the client). */
   void (*set_reason)(void* ctx, llmgw_str reason);
+  /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_guard_out;
 
 /**

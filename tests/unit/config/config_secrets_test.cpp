@@ -114,7 +114,7 @@ environment_variables:
   CHECK(cfg.master_key == secrets[1]);
   CHECK(cfg.deployments.at(0).api_key == secrets[0]);
   CHECK(cfg.deployments.at(1).api_base == secrets[4]);
-  CHECK(cfg.warnings.size() == 5);  // extra_headers, max_retries, api_keys, api_key (b), master_key_typo
+  CHECK(cfg.warnings.size() == 4);  // extra_headers, max_retries, api_key (b), master_key_typo (api_keys goes to the plugin)
   for (const auto& warning : cfg.warnings) check_clean(warning);
 
   // Files that fail on or next to a secret.

@@ -64,12 +64,12 @@ TEST_CASE("secret: os.environ/NAME from the environment, literals as they are") 
   ::setenv("LLMGW_TEST_SECRET", "sk-test-123", 1);
   ::unsetenv("LLMGW_TEST_UNSET");
   ::setenv("LLMGW_TEST_EMPTY", "", 1);
-  CHECK(secret(host.get(), "os.environ/LLMGW_TEST_SECRET") == std::pair{LLMGW_OK, std::string("sk-test-123")});
-  CHECK(secret(host.get(), "os.environ/LLMGW_TEST_UNSET") == std::pair{LLMGW_NOT_FOUND, std::string()});
-  CHECK(secret(host.get(), "os.environ/LLMGW_TEST_EMPTY") == std::pair{LLMGW_NOT_FOUND, std::string()});
-  CHECK(secret(host.get(), "os.environ/") == std::pair{LLMGW_NOT_FOUND, std::string()});
-  CHECK(secret(host.get(), "sk-literal") == std::pair{LLMGW_OK, std::string("sk-literal")});
-  CHECK(secret(host.get(), "") == std::pair{LLMGW_OK, std::string()});
+  CHECK(secret(host.get(), "os.environ/LLMGW_TEST_SECRET") == std::pair{llmgw_status{LLMGW_OK}, std::string("sk-test-123")});
+  CHECK(secret(host.get(), "os.environ/LLMGW_TEST_UNSET") == std::pair{llmgw_status{LLMGW_NOT_FOUND}, std::string()});
+  CHECK(secret(host.get(), "os.environ/LLMGW_TEST_EMPTY") == std::pair{llmgw_status{LLMGW_NOT_FOUND}, std::string()});
+  CHECK(secret(host.get(), "os.environ/") == std::pair{llmgw_status{LLMGW_NOT_FOUND}, std::string()});
+  CHECK(secret(host.get(), "sk-literal") == std::pair{llmgw_status{LLMGW_OK}, std::string("sk-literal")});
+  CHECK(secret(host.get(), "") == std::pair{llmgw_status{LLMGW_OK}, std::string()});
 }
 
 TEST_CASE("sha256: FIPS 180-2 vectors") {

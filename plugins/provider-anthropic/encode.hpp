@@ -1,0 +1,21 @@
+// provider-anthropic request encoding.
+//   PASSTHROUGH (body_dialect = Anthropic Messages): the call body as is (zero copy) to
+//     /v1/messages or /v1/messages/count_tokens, with x-api-key, the client's anthropic-version
+//     (else the configured one) and the client's anthropic-beta headers.
+//   TRANSLATE (canonical OpenAI chat body): one parse, one write — the Messages request built
+//     field by field (README.md has the table); fields Anthropic lacks are dropped, n > 1 is
+//     refused.
+#pragma once
+
+#include "config.hpp"
+
+#include <llmgw/plugin.h>
+
+namespace llmgw::provider_anthropic {
+
+/// encode_request. Returns LLMGW_OK; LLMGW_UNSUPPORTED (embeddings, n > 1, audio input, …) or
+/// LLMGW_BAD_ARGUMENT (malformed canonical request), each with one line written to `error`.
+llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
+                    const llmgw_writer* error);
+
+}  // namespace llmgw::provider_anthropic

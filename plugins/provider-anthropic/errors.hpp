@@ -1,0 +1,62 @@
+// provider-anthropic errors: an Anthropic error ({"type":"error","error":{"type","message"}},
+// as a non-2xx body, a 2xx body or a stream event) → a classified llmgw error with the retry
+// hint from the headers, and the config's secrets scrubbed from every text field.
+#pragma once
+
+#include "config.hpp"
+
+#include <llmgw/plugin.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace llmgw::provider_anthropic {
+
+/// The fields of an Anthropic error body as the upstream wrote them.
+struct ErrorFields {
+  std::string type;     // error.type, e.g. "overloaded_error"; empty when absent
+  std::string message;  // error.message; for a body that is not an Anthropic error, its text
+};
+
+/// How much of a body that is not an Anthropic error (an HTML page from a proxy) becomes the
+/// message.
+inline constexpr std::size_t kMaxTextMessageBytes = 500;
+
+/// Reads an error body. Never fails: an unrecognised body gives its text (cut on a UTF-8
+/// boundary) as the message and an empty type.
+ErrorFields parse_error_body(std::string_view body);
+
+/// Milliseconds of the response's retry-after (delta-seconds, fractions allowed); -1 when it is
+/// absent or malformed.
+int64_t retry_after_ms(const llmgw_header* headers, std::size_t count) noexcept;
+
+/// A non-2xx upstream answer → classified error. The status is the upstream's (529 stays 529):
+///   400 → INVALID_REQUEST, or CONTEXT_WINDOW when the message says the prompt is too long /
+///     exceeds the context (code "context_length_exceeded"); other 4xx likewise;
+///   401, 403 → AUTH;  404 → NOT_FOUND;  413 → INVALID_REQUEST;
+///   429 → RATE_LIMITED (+ retry-after);  402 → RATE_LIMITED without a retry hint;
+///   408, 409, 5xx, 529 → TRANSIENT (+ retry-after);  1xx/3xx → BAD_RESPONSE, 502.
+/// `type` is the Anthropic error type (the status's default type when the body has none).
+Error error_from_response(const Config& cfg, const llmgw_upstream_response& response);
+
+/// An error carried inside a 2xx body or a stream event: classified by its type alone
+/// (kErrorTypes; an unknown type is TRANSIENT 500).
+Error error_from_type(const Config& cfg, ErrorFields fields);
+
+/// The upstream answered something undecodable: BAD_RESPONSE, 502.
+Error bad_response(std::string message);
+
+/// Removes the config's secrets, and Anthropic key fragments ("sk-ant-…" → "sk-ant-***"),
+/// from every text field.
+void scrub(const Config& cfg, Error& error);
+
+/// Reports `e` through an out-table's set_error; returns LLMGW_ERROR.
+template <typename Out>
+llmgw_status report_error(const Out& out, const Error& e) {
+  const llmgw_error c = e.c();
+  out.set_error(out.ctx, &c);
+  return LLMGW_ERROR;
+}
+
+}  // namespace llmgw::provider_anthropic

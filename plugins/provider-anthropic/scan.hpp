@@ -1,0 +1,38 @@
+// One-pass SAX scans that read a few fields without building a document:
+//   - scan_message: a Messages response body or stream event → its "type", usage (top-level
+//     "usage", or "message.usage" in message_start) and "error" {type, message};
+//   - scan_request: a canonical request → what decoding its answer needs
+//     (stream_options.include_usage, and the json_schema response_format's tool name).
+// Both check that the input is valid JSON.
+#pragma once
+
+#include "usage.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace llmgw::provider_anthropic {
+
+struct MessageScan {
+  bool valid = false;        // well-formed JSON
+  bool root_object = false;  // ... whose root is an object
+  std::string type;          // top-level "type" ("message", "message_start", "error", …)
+  Usage usage;               // "usage" or "message.usage"
+  bool has_error = false;    // a top-level "error" object
+  std::string error_type;
+  std::string error_message;
+};
+
+MessageScan scan_message(std::string_view json);
+
+struct RequestFacts {
+  bool include_usage = false;   // stream_options.include_usage == true
+  bool json_schema = false;     // response_format.type == "json_schema"
+  std::string json_tool_name;   // the forced tool's name when json_schema is set
+};
+
+/// Cheap for the common request: the SAX pass runs only when the body mentions
+/// "include_usage" or "json_schema" at all.
+RequestFacts scan_request(std::string_view canonical_body);
+
+}  // namespace llmgw::provider_anthropic

@@ -1,0 +1,456 @@
+// A mock Anthropic upstream speaking the real Messages API wire format (plain node:http, no deps).
+//
+//   import { startAnthropicMock } from './anthropic-mock.mjs';
+//   const mock = await startAnthropicMock({ apiKey: 'sk-ant-upstream' });
+//   mock.url            // http://127.0.0.1:PORT   (Anthropic base URL; routes are /v1/…)
+//   mock.requests       // every request: { method, path, headers, body: Buffer, json, requestId, usage,
+//                       //   status, responseHeaders, responseBody, events (SSE names sent), closed… }
+//   mock.enqueue({ status: 529, body: {...}, headers: {'retry-after': '1'}, times: 2 })   // next requests
+//   mock.enqueue({ hang: true }) / { delayMs } / { streamDelayMs } / { destroyMidStream: true }
+//   mock.enqueue({ streamError: { type: 'overloaded_error', message: 'Overloaded' } })
+//   mock.enqueue({ text: '…' } / { toolUse: true } / { deltaUsage: 'minimal' })     // shape the answer
+//   mock.reset(); mock.reset({ cache: true }); mock.cacheSize(); await mock.close();
+//
+// Standalone: `node tests/mocks/anthropic-mock.mjs --port 0 [--api-key KEY] [--min-cache-tokens N]`
+// prints "listening on PORT".
+//
+// Routes: POST /v1/messages and POST /v1/messages/count_tokens (a `?beta=true` query is ignored);
+// anything else is 404 not_found_error. Requests are validated as Anthropic does (see
+// anthropic-validate.mjs). Prompt caching follows the documented semantics: the prompt prefix is
+// tools → system → messages, a cache_control breakpoint caches the prefix up to and including its
+// block, a later request hits on an identical prefix (same model) at a breakpoint or up to 20 blocks
+// before one, within the TTL (5m, or 1h with ttl:'1h'; refreshed on every hit); prefixes shorter
+// than minCacheableTokens are never cached. Tokens are approximated as ceil(bytes/4) of each
+// block's canonical (key-sorted) JSON, without its cache_control.
+import http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import {
+  anthropicError, blocksOf, ERROR_TYPE_BY_STATUS, turnsOf, validateHeaders, validateRequest,
+} from './anthropic-validate.mjs';
+
+export const MOCK_TEXT = 'Hello! I am the mock Anthropic upstream. How can I help you today?';
+export const THINKING_TEXT = 'The user greeted me. I should answer briefly and offer help.';
+export const WEATHER_INPUTS = [{ location: 'Paris' }, { location: 'London' }];
+export const DEFAULT_MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1'];
+export const LOOKBACK_BLOCKS = 20;
+const TTL_MS = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export function randomId(n) {
+  let s = '';
+  for (const b of randomBytes(n)) s += ALNUM[b % ALNUM.length];
+  return s;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sha = (...parts) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** JSON with object keys sorted (recursively), so equal content hashes equally. */
+export function stableStringify(v) {
+  if (Array.isArray(v)) return `[${v.map((x) => stableStringify(x === undefined ? null : x)).join(',')}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+const stripCacheControl = (v) => (Array.isArray(v) ? v.map(stripCacheControl) : isObject(v)
+  ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'cache_control').map(([k, x]) => [k, stripCacheControl(x)]))
+  : v);
+export const tokensOf = (text) => Math.ceil(Buffer.byteLength(text) / 4);
+
+/** The prompt as Anthropic renders it for caching: tools, then system, then message blocks. */
+export function promptItems(body) {
+  const items = [];
+  const push = (section, obj, cc) => {
+    const text = stableStringify(stripCacheControl(obj));
+    items.push({ section, text, tokens: tokensOf(text), ttl: cc ? (cc.ttl ?? '5m') : null });
+  };
+  for (const t of Array.isArray(body.tools) ? body.tools : []) push('tools', t, t.cache_control);
+  const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : body.system ?? [];
+  for (const b of system) push('system', b, b.cache_control);
+  // Consecutive same-role messages are one turn: the role tags each block, not each message.
+  for (const m of body.messages) for (const b of blocksOf(m.content)) push('messages', { role: m.role, block: b }, b.cache_control);
+  // A top-level cache_control marks the last cacheable block (automatic caching).
+  if (body.cache_control && items.length && !items.at(-1).ttl) items.at(-1).ttl = body.cache_control.ttl ?? '5m';
+  return items;
+}
+
+/** A per-instance prompt cache. account() returns the usage split of a request (and writes it). */
+export function createPromptCache({ minTokens = 1024, clock = Date.now } = {}) {
+  const entries = new Map(); // prefix hash → { expiresAt, ttlMs }
+  return {
+    size() {
+      const now = clock();
+      return [...entries.values()].filter((e) => e.expiresAt > now).length;
+    },
+    clear() { entries.clear(); },
+    account(body, { write = true } = {}) {
+      const items = promptItems(body);
+      const min = typeof minTokens === 'function' ? minTokens(body.model) : minTokens;
+      // Changing tool_choice or thinking invalidates the messages part of the cache, not tools/system.
+      const context = stableStringify({ tool_choice: body.tool_choice ?? null, thinking: body.thinking ?? null });
+      const prefix = [];
+      const hashes = [];
+      let h = sha('model', body.model);
+      let sum = 0;
+      items.forEach((it, k) => {
+        if (it.section === 'messages' && items[k - 1]?.section !== 'messages') h = sha(h, '|context|', context);
+        h = sha(h, `|${it.section}|`, it.text);
+        sum += it.tokens;
+        prefix.push(sum);
+        hashes.push(h);
+      });
+      const now = clock();
+      const live = (k) => (entries.get(hashes[k])?.expiresAt ?? 0) > now;
+      const breakpoints = items.map((it, k) => (it.ttl ? k : -1)).filter((k) => k >= 0);
+      let hit = -1;
+      for (const b of breakpoints) {
+        for (let p = b; p >= Math.max(0, b - LOOKBACK_BLOCKS + 1) && p > hit; p--) {
+          if (live(p)) { hit = p; break; }
+        }
+      }
+      const read = hit >= 0 ? prefix[hit] : 0;
+      const created = { '5m': 0, '1h': 0 };
+      let covered = read;
+      for (const b of breakpoints) {
+        if (prefix[b] < min) continue; // below the minimum cacheable length: processed uncached
+        if (prefix[b] > covered) {
+          created[items[b].ttl] += prefix[b] - covered;
+          covered = prefix[b];
+        }
+        if (write) {
+          const ttlMs = TTL_MS[items[b].ttl];
+          entries.set(hashes[b], { ttlMs, expiresAt: Math.max(entries.get(hashes[b])?.expiresAt ?? 0, now + ttlMs) });
+        }
+      }
+      if (write && hit >= 0) { const e = entries.get(hashes[hit]); e.expiresAt = Math.max(e.expiresAt, now + e.ttlMs); }
+      const creation = created['5m'] + created['1h'];
+      const total = Math.max(1, sum);
+      return {
+        input_tokens: Math.max(0, total - read - creation),
+        cache_creation_input_tokens: creation,
+        cache_read_input_tokens: read,
+        cache_creation: { ephemeral_5m_input_tokens: created['5m'], ephemeral_1h_input_tokens: created['1h'] },
+        total,
+      };
+    },
+  };
+}
+
+const pieces = (text) => text.match(/\s*\S+|\s+$/g) ?? [];
+const resultText = (b) => (typeof b.content === 'string' ? b.content
+  : Array.isArray(b.content) ? b.content.map((c) => c.text ?? '').join('') : '');
+const blockTokens = (b) => (b.type === 'tool_use' ? 5 + tokensOf(JSON.stringify(b.input))
+  : pieces(b.type === 'text' ? b.text : b.thinking).length);
+
+/** What the mock answers: { content (without signatures), stop_reason, stop_sequence, output_tokens }. */
+export function planAnswer(body, behaviour = {}) {
+  const turns = turnsOf(body.messages);
+  const last = turns.at(-1);
+  const userItems = last.role === 'user' ? last.items : [];
+  const results = userItems.filter((x) => x.block.type === 'tool_result');
+  const continuing = results.length > 0 && userItems[0].block.type === 'tool_result';
+  const content = [];
+  if (['enabled', 'adaptive'].includes(body.thinking?.type) && !continuing) content.push({ type: 'thinking', thinking: THINKING_TEXT });
+  const tools = (Array.isArray(body.tools) ? body.tools : []).filter((t) => (t.type ?? 'custom') === 'custom');
+  const forced = body.tool_choice?.type === 'any' || body.tool_choice?.type === 'tool';
+  const asked = /\bweather\b/i.test(userItems.filter((x) => x.block.type === 'text').map((x) => x.block.text).join(' '));
+  const wantsTools = tools.length > 0 && body.tool_choice?.type !== 'none' &&
+    (behaviour.toolUse ?? (forced || (asked && !continuing)));
+  if (behaviour.text !== undefined) {
+    content.push({ type: 'text', text: behaviour.text });
+  } else if (wantsTools) {
+    const name = body.tool_choice?.name ?? (tools.find((t) => /weather/i.test(t.name)) ?? tools[0]).name;
+    for (const input of WEATHER_INPUTS) content.push({ type: 'tool_use', id: `toolu_01${randomId(22)}`, name, input });
+  } else if (continuing) {
+    content.push({ type: 'text', text: `Based on the tool results: ${results.map((x) => resultText(x.block)).join('; ')}` });
+  } else {
+    content.push({ type: 'text', text: MOCK_TEXT });
+  }
+  let stopReason = content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
+  let stopSequence = null;
+  // stop_sequences: cut the text before the first one generated.
+  for (let i = 0; i < content.length && !stopSequence; i++) {
+    if (content[i].type !== 'text') continue;
+    let at = -1;
+    for (const s of body.stop_sequences ?? []) {
+      const k = s ? content[i].text.indexOf(s) : -1;
+      if (k >= 0 && (at < 0 || k < at)) { at = k; stopSequence = s; }
+    }
+    if (stopSequence !== null) {
+      content[i] = { type: 'text', text: content[i].text.slice(0, at) };
+      content.splice(content[i].text ? i + 1 : i);
+      stopReason = 'stop_sequence';
+    }
+  }
+  // max_tokens: keep what fits (whole tool_use blocks only).
+  let budget = body.max_tokens;
+  let used = 0;
+  for (let i = 0; i < content.length; i++) {
+    const b = content[i];
+    const n = blockTokens(b);
+    if (n <= budget) { budget -= n; used += n; continue; }
+    stopReason = 'max_tokens';
+    stopSequence = null;
+    if (b.type === 'tool_use' || budget === 0) { content.splice(i); break; }
+    const kept = pieces(b.type === 'text' ? b.text : b.thinking).slice(0, budget).join('');
+    content[i] = b.type === 'text' ? { type: 'text', text: kept } : { type: 'thinking', thinking: kept };
+    content.splice(i + 1);
+    used += budget;
+    break;
+  }
+  return { content, stop_reason: stopReason, stop_sequence: stopSequence, output_tokens: used };
+}
+
+/** The non-streamed `message` object. `sign(thinking)` issues a thinking block's signature. */
+export function buildMessage(body, plan, usage, sign) {
+  const { total, ...u } = usage;
+  return {
+    id: `msg_01${randomId(22)}`,
+    type: 'message',
+    role: 'assistant',
+    model: body.model,
+    content: plan.content.map((b) => (b.type === 'thinking' ? { ...b, signature: sign(b.thinking) } : b)),
+    stop_reason: plan.stop_reason,
+    stop_sequence: plan.stop_sequence,
+    usage: { ...u, output_tokens: plan.output_tokens, service_tier: 'standard' },
+  };
+}
+
+/** The SSE events of a streamed answer, in order: [{ name, data }]. */
+export function buildEvents(message, { deltaUsage = 'full' } = {}) {
+  const out = [];
+  const ev = (name, data) => out.push({ name, data: { type: name, ...data } });
+  const { usage } = message;
+  ev('message_start', { message: { ...message, content: [], stop_reason: null, stop_sequence: null,
+    usage: { ...usage, output_tokens: Math.min(1, usage.output_tokens) } } });
+  if (message.content.length === 0) ev('ping', {});
+  message.content.forEach((b, index) => {
+    const start = b.type === 'text' ? { type: 'text', text: '' }
+      : b.type === 'tool_use' ? { type: 'tool_use', id: b.id, name: b.name, input: {} }
+      : { type: 'thinking', thinking: '', signature: '' };
+    ev('content_block_start', { index, content_block: start });
+    if (index === 0) ev('ping', {});
+    const delta = (d) => ev('content_block_delta', { index, delta: d });
+    if (b.type === 'text') for (const p of pieces(b.text)) delta({ type: 'text_delta', text: p });
+    if (b.type === 'thinking') {
+      for (const p of pieces(b.thinking)) delta({ type: 'thinking_delta', thinking: p });
+      delta({ type: 'signature_delta', signature: b.signature });
+    }
+    if (b.type === 'tool_use') {
+      const json = JSON.stringify(b.input);
+      delta({ type: 'input_json_delta', partial_json: '' });
+      for (const p of json.match(new RegExp(`[\\s\\S]{1,${Math.max(1, Math.ceil(json.length / 4))}}`, 'g'))) {
+        delta({ type: 'input_json_delta', partial_json: p });
+      }
+    }
+    ev('content_block_stop', { index });
+  });
+  const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens } = usage;
+  ev('message_delta', {
+    delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+    usage: deltaUsage === 'minimal' ? { output_tokens }
+      : { input_tokens, cache_creation_input_tokens, cache_read_input_tokens, output_tokens },
+  });
+  ev('message_stop', {});
+  return out;
+}
+export const sseFrame = (e) => `event: ${e.name}\ndata: ${JSON.stringify(e.data)}\n\n`;
+
+export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', port = 0, models = DEFAULT_MODELS,
+  strictModels = false, minCacheableTokens = 1024, clock = Date.now, firstMessageUser = false } = {}) {
+  const requests = [];
+  const queue = [];
+  const sockets = new Set();
+  const cache = createPromptCache({ minTokens: minCacheableTokens, clock });
+  const signatures = new Map(); // issued thinking signature → thinking text
+  const sign = (thinking) => {
+    const s = randomBytes(96).toString('base64');
+    signatures.set(s, thinking);
+    return s;
+  };
+
+  function takeBehaviour() {
+    const b = queue[0];
+    if (!b) return {};
+    if (--b.remaining <= 0) queue.shift();
+    return b;
+  }
+
+  function writeOut(res, rec, data) {
+    const buf = Buffer.from(data);
+    rec.responseChunks.push(buf);
+    rec.responseChunkTimes.push(performance.now());
+    return res.write(buf);
+  }
+
+  function send(res, rec, status, body, headers = {}) {
+    const buf = Buffer.isBuffer(body) || typeof body === 'string' ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
+    const h = { 'content-type': 'application/json', 'request-id': rec.requestId, ...headers, 'content-length': String(buf.length) };
+    rec.status = status;
+    rec.responseHeaders = h;
+    res.writeHead(status, h);
+    rec.responseChunks.push(buf);
+    res.end(buf);
+  }
+  const fail = (res, rec, e) => send(res, rec, e.status, anthropicError(e.type, e.message, rec.requestId));
+
+  async function messages(req, res, rec, counting) {
+    const b = takeBehaviour();
+    rec.behaviour = b;
+    if (b.delayMs) await sleep(b.delayMs);
+    if (b.hang) return; // never answer; the socket stays open until the client or close() ends it
+    if (b.status) {
+      return send(res, rec, b.status, b.body ?? anthropicError(ERROR_TYPE_BY_STATUS[b.status] ?? 'api_error',
+        'mock error', rec.requestId), b.headers);
+    }
+    const headerErr = validateHeaders(req.headers, apiKey);
+    if (headerErr) return fail(res, rec, headerErr);
+    if (rec.json === undefined) {
+      return fail(res, rec, { status: 400, type: 'invalid_request_error', message: 'There was an error parsing the body of your request as JSON.' });
+    }
+    const body = rec.json;
+    const err = validateRequest(body, { countTokens: counting, signatures, firstMessageUser });
+    if (err) return fail(res, rec, err);
+    if (strictModels && !models.includes(body.model)) {
+      return fail(res, rec, { status: 404, type: 'not_found_error', message: `model: ${body.model}` });
+    }
+    rec.usage = cache.account(body, { write: !counting });
+    if (counting) return send(res, rec, 200, { input_tokens: rec.usage.total });
+    const message = buildMessage(body, planAnswer(body, b), rec.usage, sign);
+    rec.message = message;
+    if (body.stream !== true) {
+      const full = Buffer.from(JSON.stringify(message));
+      if (!b.destroyMidStream) return send(res, rec, 200, full, b.headers);
+      rec.status = 200;
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': rec.requestId, 'content-length': String(full.length) });
+      writeOut(res, rec, full.subarray(0, full.length >> 1));
+      return setTimeout(() => res.socket?.destroy(), 20);
+    }
+    let events = buildEvents(message, b);
+    if (b.streamError) {
+      events = [events[0], { name: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded', ...b.streamError } } }];
+    }
+    rec.status = 200;
+    rec.responseHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache',
+      'request-id': rec.requestId, ...b.headers };
+    res.writeHead(200, rec.responseHeaders);
+    res.flushHeaders();
+    const cut = Math.max(1, events.length >> 1);
+    for (let i = 0; i < events.length; i++) {
+      if (i > 0) await (b.streamDelayMs ? sleep(b.streamDelayMs) : new Promise((r) => setImmediate(r)));
+      if (res.destroyed || rec.closedAt !== null) return;
+      if (b.destroyMidStream && i === cut) return res.socket?.destroy();
+      writeOut(res, rec, sseFrame(events[i]));
+      rec.events.push(events[i].name);
+      rec.eventsSent = i + 1;
+    }
+    res.end();
+  }
+
+  function route(req, res, rec) {
+    const path = rec.path.split('?')[0].replace(/\/+$/, '');
+    if (req.method === 'POST' && path === '/v1/messages') return messages(req, res, rec, false);
+    if (req.method === 'POST' && path === '/v1/messages/count_tokens') return messages(req, res, rec, true);
+    return fail(res, rec, { status: 404, type: 'not_found_error', message: 'Not Found' });
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      let json;
+      try { json = body.length ? JSON.parse(body.toString('utf8')) : undefined; } catch { json = undefined; }
+      let onClosed;
+      const rec = {
+        method: req.method, path: req.url, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders],
+        body, json, requestId: `req_011C${randomId(20)}`, receivedAt: Date.now(), status: null,
+        responseHeaders: null, responseChunks: [], responseChunkTimes: [], events: [], usage: null, message: null,
+        eventsSent: 0, finished: false, aborted: false, closedAt: null,
+        closed: new Promise((r) => { onClosed = r; }),
+        get responseBody() { return Buffer.concat(this.responseChunks); },
+      };
+      requests.push(rec);
+      res.on('close', () => {
+        rec.closedAt = Date.now();
+        rec.finished = res.writableFinished;
+        rec.aborted = !res.writableFinished;
+        onClosed(rec);
+      });
+      Promise.resolve(route(req, res, rec)).catch((e) => {
+        if (!res.headersSent) fail(res, rec, { status: 500, type: 'api_error', message: `mock failure: ${e.message}` });
+        else res.destroy();
+      });
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (s) => {
+    s.setNoDelay(true);
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const actualPort = server.address().port;
+  const url = `http://${host}:${actualPort}`;
+
+  return {
+    port: actualPort,
+    url,
+    baseURL: url,
+    requests,
+    /** Queue a behaviour for the next request (`times: N` for the next N requests). */
+    enqueue(behaviour = {}) { queue.push({ ...behaviour, remaining: behaviour.times ?? 1 }); },
+    pending() { return queue.length; },
+    /** Forget requests and queued behaviours; the prompt cache survives unless { cache: true }. */
+    reset({ cache: clearCache = false } = {}) {
+      requests.length = 0;
+      queue.length = 0;
+      if (clearCache) cache.clear();
+    },
+    /** Live prompt-cache entries (one per cached breakpoint prefix). */
+    cacheSize() { return cache.size(); },
+    /** Thinking signatures this mock issued (a block passed back must carry one of them, unmodified). */
+    signatures,
+    async waitForRequests(n, timeoutMs = 5000) {
+      const end = Date.now() + timeoutMs;
+      while (requests.length < n) {
+        if (Date.now() > end) throw new Error(`mock: expected ${n} requests, got ${requests.length}`);
+        await sleep(10);
+      }
+      return requests[n - 1];
+    },
+    connectionCount() { return sockets.size; },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+function parseArgs(argv) {
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--port') opts.port = Number(argv[++i]);
+    else if (a === '--host') opts.host = argv[++i];
+    else if (a === '--api-key') opts.apiKey = argv[++i];
+    else if (a === '--min-cache-tokens') opts.minCacheableTokens = Number(argv[++i]);
+    else if (a === '--strict-models') opts.strictModels = true;
+    else throw new Error(`unknown argument ${a} (use --port N --host H --api-key K --min-cache-tokens N --strict-models)`);
+  }
+  return opts;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const mock = await startAnthropicMock(parseArgs(process.argv.slice(2)));
+  process.stdout.write(`listening on ${mock.port}\n`);
+  const stop = () => mock.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
