@@ -4,7 +4,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
-#include "util/json_escape.hpp"
+#include "util/json_span.hpp"
 
 namespace llmgw::frontends {
 namespace {
@@ -182,12 +182,7 @@ std::optional<ApiError> scan_chat_request(std::string_view body, ChatRequestInfo
 }
 
 std::string rewrite_model(std::string_view body, const ChatRequestInfo& info, std::string_view model) {
-  std::string out;
-  out.reserve(body.size() + model.size() + 8);
-  out.append(body.substr(0, info.model_begin));
-  util::append_json_string(out, model);
-  out.append(body.substr(info.model_end));
-  return out;
+  return util::replace_json_string_span(body, info.model_begin, info.model_end, model);
 }
 
 }  // namespace llmgw::frontends

@@ -54,7 +54,10 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
       input.dialect = LLMGW_DIALECT_OPENAI_CHAT;
       input.operation = LLMGW_OP_CHAT;
       input.body = body;
-      input.request = &info;
+      input.model = info.model;
+      input.model_begin = info.model_begin;
+      input.model_end = info.model_end;
+      input.stream = info.stream;
       input.client_headers = &headers;
       input.client_socket = &static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
       auto outcome = gateway_.execute(input, *pool, reply);

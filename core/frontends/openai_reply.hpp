@@ -13,6 +13,8 @@ class OpenAIReply final : public pipeline::Reply {
  public:
   explicit OpenAIReply(Poco::Net::HTTPServerResponse& response) : response_(response) {}
 
+  /// OpenAI clients only reach OpenAI-shaped (canonical) answers: nothing to translate.
+  void set_upstream_dialect(llmgw_dialect) override {}
   void error(const ApiError& error) override;
   void json(int status, std::string_view body, const pipeline::HeaderList& headers) override;
   void stream_raw(std::string_view bytes) override;

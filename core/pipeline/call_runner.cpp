@@ -6,6 +6,7 @@
 #include "pipeline/gateway.hpp"
 #include "pipeline/provider_io.hpp"
 #include "upstream/exchange.hpp"
+#include "util/json_span.hpp"
 
 namespace llmgw::pipeline {
 namespace {
@@ -87,20 +88,35 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
   Deployment& d = pick(pool);
   outcome.deployment = &d;
   const auto& vt = d.provider->vtable();
-  const bool stream = input.request && input.request->stream;
+  const bool stream = input.stream;
 
-  // 1. The body the provider gets: the client's bytes with only the model value rewritten.
+  // 1. The body the provider gets. Passthrough: the client's bytes with only the model value
+  //    rewritten. Otherwise the front-end translates the request to canonical form.
   thread_local std::string rewritten;
   std::string_view body = input.body;
-  if (input.request && input.request->model != d.cfg.model) {
-    rewritten = frontends::rewrite_model(input.body, *input.request, d.cfg.model);
+  outcome.passthrough = vt.native_dialect == input.dialect;
+  if (!outcome.passthrough && input.dialect != LLMGW_DIALECT_OPENAI_CHAT) {
+    if (!input.to_canonical) {
+      reply.error(ApiError::invalid("model '" + d.cfg.alias + "' cannot be reached from this API", "model"));
+      outcome.status = 400;
+      return outcome;
+    }
+    if (auto rejected = input.to_canonical(input.to_canonical_ctx, input.body, d.cfg.model, rewritten)) {
+      reply.error(*rejected);
+      outcome.status = rejected->status;
+      return outcome;
+    }
+    body = rewritten;
+  } else if (input.model != d.cfg.model) {
+    rewritten = util::replace_json_string_span(input.body, input.model_begin, input.model_end, d.cfg.model);
     body = rewritten;
   }
-  outcome.passthrough = vt.native_dialect == input.dialect;
+  const llmgw_dialect body_dialect = outcome.passthrough ? input.dialect : LLMGW_DIALECT_OPENAI_CHAT;
+  reply.set_upstream_dialect(body_dialect);
   llmgw_call call{};
   call.struct_size = sizeof call;
   call.operation = input.operation;
-  call.body_dialect = outcome.passthrough ? input.dialect : LLMGW_DIALECT_OPENAI_CHAT;
+  call.body_dialect = body_dialect;
   call.body = {body.data(), body.size()};
   call.model = {d.cfg.model.data(), d.cfg.model.size()};
   call.stream = stream ? 1 : 0;

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "frontends/chat_request_scan.hpp"
+#include <optional>
+
+#include "frontends/api_error.hpp"
 #include "pipeline/reply.hpp"
 #include "plugins/registry.hpp"
 #include "upstream/connection_pool.hpp"
@@ -40,7 +42,15 @@ struct CallInput {
   llmgw_dialect dialect = LLMGW_DIALECT_OPENAI_CHAT;
   llmgw_operation operation = LLMGW_OP_CHAT;
   std::string_view body;                         // the client's bytes
-  const frontends::ChatRequestInfo* request = nullptr;  // model span, stream flags
+  std::string_view model;                        // the alias the client asked for
+  std::size_t model_begin = 0, model_end = 0;    // byte span of the model JSON string in body
+  bool stream = false;
+  /// For clients whose dialect is not canonical: writes the canonical (OpenAI chat) request for
+  /// `upstream_model` into `out`, or returns the 400 to answer. Used when the provider does not
+  /// speak the client's dialect natively.
+  std::optional<frontends::ApiError> (*to_canonical)(const void* ctx, std::string_view body,
+                                                     std::string_view upstream_model, std::string& out) = nullptr;
+  const void* to_canonical_ctx = nullptr;
   const std::vector<llmgw_header>* client_headers = nullptr;
   Poco::Net::StreamSocket* client_socket = nullptr;     // watched for disconnects mid-stream
 };

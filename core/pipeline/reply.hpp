@@ -7,15 +7,22 @@
 #include <utility>
 #include <vector>
 
+#include <llmgw/plugin.h>
+
 #include "frontends/api_error.hpp"
 
 namespace llmgw::pipeline {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
+/// Bodies and raw stream bytes handed to a Reply are in the call's upstream dialect (the
+/// llmgw_call.body_dialect: the client's own on passthrough, canonical otherwise); chunks are
+/// always canonical. A Reply translates to its client's dialect where they differ.
 class Reply {
  public:
   virtual ~Reply() = default;
+  /// The dialect of what json() and stream_raw() will receive. Called before either.
+  virtual void set_upstream_dialect(llmgw_dialect dialect) = 0;
   /// A whole error response (nothing was sent yet).
   virtual void error(const frontends::ApiError& error) = 0;
   /// A whole successful response whose body is already in the client's dialect.
