@@ -53,7 +53,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   frontends::ModelsEndpoint models(gateway->aliases(), auth);
   frontends::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
   frontends::HealthEndpoint readiness(true, LLMGW_VERSION, cfg.deployments.size());
-  auto* routes = new server::RouteTable(cfg.server.write_timeout_ms);
+  auto* routes = new server::RouteTable;
   routes->add("POST", "/v1/chat/completions", &chat);
   routes->add("GET", "/v1/models", &models);
   routes->add("GET", "/health", &liveness);

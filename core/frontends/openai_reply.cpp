@@ -35,23 +35,31 @@ void OpenAIReply::write(std::string_view bytes, bool flush) {
   if (!out_->good()) alive_ = false;
 }
 
-void OpenAIReply::stream_raw(std::string_view bytes) { write(bytes, true); }
+void OpenAIReply::stream_raw(std::string_view bytes) { write(bytes, false); }
 
 void OpenAIReply::stream_chunk(std::string_view chunk_json) {
   write("data: ", false);
   write(chunk_json, false);
-  write("\n\n", true);
+  write("\n\n", false);
+}
+
+void OpenAIReply::flush() {
+  if (!out_ || !alive_) return;
+  out_->flush();
+  if (!out_->good()) alive_ = false;
 }
 
 void OpenAIReply::stream_error(const ApiError& error) {
   // OpenAI reports errors inside a stream as a data event carrying the error object.
   write("data: ", false);
   write(openai_error_body(error), false);
-  write("\n\n", true);
+  write("\n\n", false);
+  flush();
 }
 
 void OpenAIReply::stream_end(bool translated) {
-  if (translated) write("data: [DONE]\n\n", true);
+  if (translated) write("data: [DONE]\n\n", false);
+  flush();
 }
 
 }  // namespace llmgw::frontends

@@ -19,6 +19,7 @@ class OpenAIReply final : public pipeline::Reply {
   void json(int status, std::string_view body, const pipeline::HeaderList& headers) override;
   void stream_raw(std::string_view bytes) override;
   void stream_chunk(std::string_view chunk_json) override;
+  void flush() override;
   void stream_error(const ApiError& error) override;
   void stream_end(bool translated) override;
   bool committed() const override { return out_ != nullptr; }

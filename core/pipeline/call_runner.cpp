@@ -39,14 +39,12 @@ const upstream::Url* cached_url(const std::string& text) {
 /// The client's headers as an llmgw_header array view for the provider.
 std::vector<llmgw_header> no_headers;
 
-/// Keeps the strings the llmgw_header views point into.
+/// The upstream response headers as llmgw_header views into the Poco response (no copies;
+/// valid while the response object lives).
 struct ResponseHeaders {
-  std::vector<std::pair<std::string, std::string>> owned;
   std::vector<llmgw_header> views;
   explicit ResponseHeaders(const Poco::Net::HTTPResponse& response) {
-    for (const auto& [name, value] : response) owned.emplace_back(name, value);
-    views.reserve(owned.size());
-    for (const auto& [name, value] : owned)
+    for (const auto& [name, value] : response)
       views.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
   }
   llmgw_upstream_response table(int status, std::string_view body) const {
@@ -224,6 +222,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
     while (st == LLMGW_NEED_MORE) {
       std::size_t n = exchange.read_some(buf, sizeof buf, reply.committed() ? idle_ms : total_ms, input.client_socket);
       st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
+      if (!exchange.has_buffered()) reply.flush();
       if (!reply.client_alive()) {
         exchange.abort();
         outcome.client_gone = true;
@@ -238,7 +237,10 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
       ApiError err = fwd.error ? *fwd.error : ApiError{502, "api_error", "bad_upstream_response", "", "the upstream stream failed"};
       // On passthrough the upstream's own error event already reached the client as raw bytes.
       const bool already_sent = outcome.passthrough && fwd.error && fwd.raw_bytes_sent;
-      if (reply.committed()) { if (!already_sent) reply.stream_error(err); outcome.status = 200; }
+      if (reply.committed()) {
+        if (already_sent) reply.flush(); else reply.stream_error(err);
+        outcome.status = 200;
+      }
       else { reply.error(err); outcome.status = err.status; }
       return outcome;
     }

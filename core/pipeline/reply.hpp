@@ -27,10 +27,14 @@ class Reply {
   virtual void error(const frontends::ApiError& error) = 0;
   /// A whole successful response whose body is already in the client's dialect.
   virtual void json(int status, std::string_view body, const HeaderList& headers) = 0;
-  /// Streams: raw bytes already in the client's dialect (passthrough). Commits on first call.
+  /// Streams: raw bytes in the upstream dialect. Commits on first call. Buffered until flush().
   virtual void stream_raw(std::string_view bytes) = 0;
-  /// Streams: one canonical chat.completion.chunk JSON (translation). Commits on first call.
+  /// Streams: one canonical chat.completion.chunk JSON. Commits on first call. Buffered until flush().
   virtual void stream_chunk(std::string_view chunk_json) = 0;
+  /// Streams: sends what is buffered now. The pipeline calls it whenever no more upstream bytes
+  /// have already arrived, so every event leaves as soon as it is complete, and events that
+  /// arrived together leave together. stream_error and stream_end flush by themselves.
+  virtual void flush() = 0;
   /// Streams: an error after the stream was committed; the front-end writes its error event.
   virtual void stream_error(const frontends::ApiError& error) = 0;
   /// Streams: the end. `translated` streams get the dialect's end marker from the front-end.

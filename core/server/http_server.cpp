@@ -9,7 +9,12 @@ HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes) {
   Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress(s.host, static_cast<Poco::UInt16>(s.port)), true);
   socket.listen(std::max(64, s.max_queued));
-  socket.setNoDelay(true);  // inherited by accepted sockets on Linux
+  // Inherited by every accepted socket on Linux: set once here, not per request.
+  socket.setNoDelay(true);
+  // A client that does not read its response for this long is cut off, so a stalled reader
+  // cannot hold a worker thread forever.
+  if (s.write_timeout_ms > 0)
+    socket.setSendTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(s.write_timeout_ms) * 1000));
   port_ = socket.address().port();
 
   threads_ = std::make_unique<Poco::ThreadPool>(2, std::max(2, s.max_threads), 60, s.thread_stack_kb * 1024);

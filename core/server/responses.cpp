@@ -1,5 +1,6 @@
 #include "server/responses.hpp"
 
+#include <ostream>
 #include <string>
 
 namespace llmgw::server {
@@ -8,7 +9,11 @@ void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response.setContentType("application/json");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
-  response.sendBuffer(body.data(), body.size());
+  // send() buffers the header and the body in one stream: a small response leaves in one
+  // write (sendBuffer would take two).
+  std::ostream& out = response.send();
+  out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  out.flush();
 }
 
 void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiError& error, ErrorDialect) {

@@ -1,9 +1,6 @@
 #include "server/route_table.hpp"
 
 #include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/StreamSocket.h>
-#include <Poco/Timespan.h>
 
 #include <string_view>
 
@@ -14,17 +11,13 @@ namespace {
 
 class EndpointHandler final : public Poco::Net::HTTPRequestHandler {
  public:
-  EndpointHandler(Endpoint* e, int write_timeout_ms) : endpoint_(e), write_timeout_ms_(write_timeout_ms) {}
+  explicit EndpointHandler(Endpoint* e) : endpoint_(e) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
-    if (write_timeout_ms_ > 0)
-      static_cast<Poco::Net::HTTPServerRequestImpl&>(req).socket().setSendTimeout(
-          Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(write_timeout_ms_) * 1000));
     endpoint_->handle(req, resp);
   }
 
  private:
   Endpoint* endpoint_;
-  int write_timeout_ms_;
 };
 
 class ErrorHandler final : public Poco::Net::HTTPRequestHandler {
@@ -64,7 +57,7 @@ Poco::Net::HTTPRequestHandler* RouteTable::createRequestHandler(const Poco::Net:
   std::string allow;
   for (const auto& r : routes_) {
     if (r.path != path) continue;
-    if (r.method == request.getMethod()) return new EndpointHandler(r.endpoint, write_timeout_ms_);
+    if (r.method == request.getMethod()) return new EndpointHandler(r.endpoint);
     if (!allow.empty()) allow += ", ";
     allow += r.method;
   }

@@ -30,6 +30,7 @@ class ConnectionImpl final : public Connection, public Base {
     Base::setTimeout(connect_timeout, Base::getTimeout(), Base::getTimeout());
     Base::reconnect();
     Base::socket().setNoDelay(true);
+    receive_timeout_ = Poco::Timespan(-1);  // a new socket: timeouts must be set again
     return true;
   }
 };

@@ -19,6 +19,15 @@ class Connection {
   /// Connects (or reconnects a connection the server may have closed), with TCP_NODELAY.
   /// Returns true when a new TCP connection was made.
   virtual bool prepare(const Poco::Timespan& connect_timeout) = 0;
+  /// Sets the socket receive timeout, skipping the system call when it is already set.
+  void set_receive_timeout(const Poco::Timespan& timeout) {
+    if (timeout == receive_timeout_) return;
+    http().socket().setReceiveTimeout(timeout);
+    receive_timeout_ = timeout;
+  }
+
+ protected:
+  Poco::Timespan receive_timeout_{-1};
 };
 
 /// Makes a connection for `url`'s origin (https uses the process-wide client TLS context).

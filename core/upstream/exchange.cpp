@@ -56,7 +56,7 @@ void Exchange::start(const OutgoingRequest& request) {
     }
     try {
       auto& http = conn_->http();
-      http.socket().setReceiveTimeout(ms(request.first_byte_timeout_ms));
+      conn_->set_receive_timeout(ms(request.first_byte_timeout_ms));
       std::ostream& os = http.sendRequest(req);
       os.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
       body_ = &http.receiveResponse(response_);
@@ -85,7 +85,7 @@ void Exchange::start(const OutgoingRequest& request) {
 void Exchange::read_all(std::string& out, int read_timeout_ms) {
   out.clear();
   try {
-    conn_->http().socket().setReceiveTimeout(ms(read_timeout_ms));
+    conn_->set_receive_timeout(ms(read_timeout_ms));
     Poco::StreamCopier::copyToString(*body_, out);
   } catch (const Poco::Exception& e) {
     abort();
@@ -127,10 +127,12 @@ std::size_t Exchange::read_some(char* buf, std::size_t cap, int idle_timeout_ms,
       eof_ = true;
       return 0;
     }
-    std::streamsize avail = body_->rdbuf()->in_avail();
     std::size_t n = 1;
-    if (avail > 0 && cap > 1) {
-      body_->read(buf + 1, std::min<std::streamsize>(avail, static_cast<std::streamsize>(cap - 1)));
+    // Take what is already decoded, without ever waiting for more.
+    while (n < cap) {
+      std::streamsize avail = body_->rdbuf()->in_avail();
+      if (avail <= 0) break;
+      body_->read(buf + n, std::min<std::streamsize>(avail, static_cast<std::streamsize>(cap - n)));
       n += static_cast<std::size_t>(body_->gcount());
     }
     if (remaining_ > 0) remaining_ -= static_cast<long long>(n);
@@ -145,6 +147,14 @@ std::size_t Exchange::read_some(char* buf, std::size_t cap, int idle_timeout_ms,
     abort();
     throw TransportError(TransportFailure::Reset, "upstream closed the connection mid-stream");
   }
+}
+
+bool Exchange::has_buffered() const {
+  if (!conn_ || !body_ || eof_) return false;
+  // A chunked body leaves the CRLF that ends a chunk in the session buffer until the next
+  // chunk header is read, so a few buffered bytes do not mean more data has arrived; 8 bytes
+  // are more than that CRLF plus any chunk-size line short of a megabyte.
+  return body_->rdbuf()->in_avail() > 0 || conn_->buffered() >= 8;
 }
 
 void Exchange::finish() {

@@ -47,6 +47,10 @@ class Exchange {
   std::size_t read_some(char* buf, std::size_t cap, int idle_timeout_ms,
                         Poco::Net::StreamSocket* client);
 
+  /// True when response bytes have already arrived and wait to be read (read_some will not
+  /// block on the network for them). Callers flush their client output when this is false.
+  bool has_buffered() const;
+
   /// Marks the response as read to the end: the connection goes back to the pool.
   void finish();
   /// Closes the connection (e.g. the client went away mid-stream).

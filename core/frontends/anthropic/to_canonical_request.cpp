@@ -206,6 +206,7 @@ class Translator {
   // tool_result content: validates, and (write) writes the text as the tool message content.
   bool tool_result(const Value& b, const std::string& at, bool write) {
     const Value* c = member(b, "content");
+    const Value* cache_from = member(b, "cache_control") ? &b : nullptr;  // or an inner text block's
     std::string text;
     if (c && c->IsString()) {
       text.assign(c->GetString(), c->GetStringLength());
@@ -218,6 +219,7 @@ class Translator {
           if (!first) text += '\n';
           text += string_member(part, "text");
           first = false;
+          if (!member(b, "cache_control") && member(part, "cache_control")) cache_from = &part;
         } else if (is_type(part, "image")) {
           if (!media_part(part, pat, false)) return false;
         } else {
@@ -232,9 +234,9 @@ class Translator {
     write_kv(w_, "role", "tool");
     write_kv(w_, "tool_call_id", string_member(b, "tool_use_id"));
     w_.Key("content");
-    if (const Value* cc = member(b, "cache_control"); cc && cc->IsObject()) {
+    if (cache_from) {  // a cached tool result keeps its breakpoint on a (single, joined) part
       w_.StartArray();
-      text_part(text, &b);
+      text_part(text, cache_from);
       w_.EndArray();
     } else {
       write_string(w_, text);

@@ -7,6 +7,8 @@ namespace {
 
 using rapidjson::Value;
 
+constexpr std::string_view kEmptySchema = R"({"type":"object","properties":{}})";
+
 std::optional<ApiError> check(const Value& tools, const Value* choice) {
   if (!tools.IsArray()) return ApiError::invalid("tools: Input should be a valid list", "tools");
   for (rapidjson::SizeType i = 0; i < tools.Size(); ++i) {
@@ -48,7 +50,7 @@ std::optional<ApiError> write_tools(JsonWriter& w, const Value& tools, const Val
     if (const Value* d = member(t, "description"); d && d->IsString()) write_kv(w, "description", string_member(t, "description"));
     w.Key("parameters");
     if (const Value* s = member(t, "input_schema"); s && s->IsObject()) s->Accept(w);
-    else w.RawValue("{\"type\":\"object\",\"properties\":{}}", 34, rapidjson::kObjectType);
+    else w.RawValue(kEmptySchema.data(), kEmptySchema.size(), rapidjson::kObjectType);
     if (const Value* s = member(t, "strict"); s && s->IsBool()) {
       w.Key("strict");
       w.Bool(s->GetBool());

@@ -1,0 +1,79 @@
+#include "frontends/anthropic_reply.hpp"
+
+#include "frontends/anthropic/anthropic_error.hpp"
+#include "frontends/anthropic/from_canonical_response.hpp"
+#include "server/responses.hpp"
+
+namespace llmgw::frontends {
+
+void AnthropicReply::error(const ApiError& error) {
+  server::send_error(response_, error, server::ErrorDialect::Anthropic);
+}
+
+void AnthropicReply::json(int status, std::string_view body, const pipeline::HeaderList& headers) {
+  for (const auto& [name, value] : headers) response_.set(name, value);
+  if (!translate_) return server::send_json(response_, status, body);
+  std::string message;
+  if (auto failed = anthropic::from_canonical_response(body, client_model_, message)) return error(*failed);
+  server::send_json(response_, status, message);
+}
+
+void AnthropicReply::add_header(std::string name, std::string value) { response_.set(name, value); }
+
+void AnthropicReply::write(std::string_view bytes) {
+  if (!alive_ || bytes.empty()) return;
+  if (!out_) {
+    response_.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+    response_.setContentType("text/event-stream");
+    response_.set("Cache-Control", "no-cache");
+    response_.set("X-Accel-Buffering", "no");
+    response_.setChunkedTransferEncoding(true);
+    out_ = &response_.send();
+  }
+  out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out_->good()) alive_ = false;
+}
+
+void AnthropicReply::flush() {
+  write(events_);
+  events_.clear();
+  if (!out_ || !alive_) return;
+  out_->flush();
+  if (!out_->good()) alive_ = false;
+}
+
+void AnthropicReply::stream_raw(std::string_view bytes) {
+  if (!translate_) {
+    write(events_);  // keep order with anything encoded before
+    events_.clear();
+    return write(bytes);
+  }
+  // Canonical SSE ("data: {chunk}" … "data: [DONE]") from an OpenAI-shaped upstream.
+  auto on_data = [this](std::string_view data) {
+    if (data != "[DONE]") encoder_.chunk(data, events_);
+    return true;
+  };
+  framer_.feed(bytes, on_data);
+}
+
+void AnthropicReply::stream_chunk(std::string_view chunk_json) {
+  encoder_.chunk(chunk_json, events_);
+}
+
+void AnthropicReply::stream_error(const ApiError& error) {
+  if (translate_ || encoder_.started()) {
+    encoder_.error(error, events_);
+  } else {
+    events_ += "event: error\ndata: ";
+    events_ += anthropic::anthropic_error_body(error);
+    events_ += "\n\n";
+  }
+  flush();
+}
+
+void AnthropicReply::stream_end(bool) {
+  if (translate_ && encoder_.started() && !encoder_.finished()) encoder_.finish(events_);
+  flush();
+}
+
+}  // namespace llmgw::frontends

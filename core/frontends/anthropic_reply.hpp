@@ -1,0 +1,47 @@
+// pipeline::Reply for Anthropic-dialect clients: relays Anthropic upstream bytes unchanged
+// (passthrough), or translates canonical answers and chunks into Messages JSON / SSE events.
+#pragma once
+
+#include <llmgw/sse.hpp>
+
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <ostream>
+#include <string>
+
+#include "frontends/anthropic/stream_encoder.hpp"
+#include "pipeline/reply.hpp"
+
+namespace llmgw::frontends {
+
+class AnthropicReply final : public pipeline::Reply {
+ public:
+  AnthropicReply(Poco::Net::HTTPServerResponse& response, std::string client_model)
+      : response_(response), client_model_(client_model), encoder_(std::move(client_model)) {}
+
+  void set_upstream_dialect(llmgw_dialect dialect) override { translate_ = dialect != LLMGW_DIALECT_ANTHROPIC_MESSAGES; }
+  void error(const ApiError& error) override;
+  void json(int status, std::string_view body, const pipeline::HeaderList& headers) override;
+  void stream_raw(std::string_view bytes) override;
+  void stream_chunk(std::string_view chunk_json) override;
+  void flush() override;
+  void stream_error(const ApiError& error) override;
+  void stream_end(bool translated) override;
+  bool committed() const override { return out_ != nullptr; }
+  bool client_alive() const override { return alive_; }
+  void add_header(std::string name, std::string value) override;
+
+ private:
+  void write(std::string_view bytes);
+
+  Poco::Net::HTTPServerResponse& response_;
+  std::string client_model_;
+  anthropic::MessagesStreamEncoder encoder_;
+  llmgw::SseFramer framer_;  // canonical SSE bytes from an OpenAI-shaped upstream
+  std::string events_;       // encoded events waiting to be written
+  std::ostream* out_ = nullptr;
+  bool translate_ = false;
+  bool alive_ = true;
+};
+
+}  // namespace llmgw::frontends
