@@ -7,6 +7,7 @@
 
 #include "cli.hpp"
 #include "config/config.hpp"
+#include "frontends/anthropic_messages_endpoint.hpp"
 #include "frontends/health_endpoint.hpp"
 #include "frontends/models_endpoint.hpp"
 #include "frontends/openai_chat_endpoint.hpp"
@@ -50,11 +51,17 @@ int serve(const CliOptions& opts, config::Config cfg) {
   if (!auth.enabled()) spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
 
   frontends::OpenAIChatEndpoint chat(*gateway, auth, cfg.server.max_body_bytes);
+  frontends::AnthropicMessagesEndpoint messages(*gateway, auth, cfg.server.max_body_bytes,
+                                                frontends::AnthropicMessagesEndpoint::Kind::Messages);
+  frontends::AnthropicMessagesEndpoint count_tokens(*gateway, auth, cfg.server.max_body_bytes,
+                                                    frontends::AnthropicMessagesEndpoint::Kind::CountTokens);
   frontends::ModelsEndpoint models(gateway->aliases(), auth);
   frontends::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
   frontends::HealthEndpoint readiness(true, LLMGW_VERSION, cfg.deployments.size());
   auto* routes = new server::RouteTable;
   routes->add("POST", "/v1/chat/completions", &chat);
+  routes->add("POST", "/v1/messages", &messages);
+  routes->add("POST", "/v1/messages/count_tokens", &count_tokens);
   routes->add("GET", "/v1/models", &models);
   routes->add("GET", "/health", &liveness);
   routes->add("GET", "/health/liveliness", &liveness);

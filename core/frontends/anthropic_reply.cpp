@@ -72,7 +72,8 @@ void AnthropicReply::stream_error(const ApiError& error) {
 }
 
 void AnthropicReply::stream_end(bool) {
-  if (translate_ && encoder_.started() && !encoder_.finished()) encoder_.finish(events_);
+  // finish() also completes a stream that never produced a chunk (a valid empty message).
+  if (translate_ && !encoder_.finished()) encoder_.finish(events_);
   flush();
 }
 

@@ -7,20 +7,11 @@
 
 #include "frontends/chat_request_scan.hpp"
 #include "frontends/openai_reply.hpp"
+#include "frontends/request_headers.hpp"
 #include "observe/access_log.hpp"
 #include "server/request_body.hpp"
 
 namespace llmgw::frontends {
-namespace {
-
-/// The client's headers as views for the provider (valid while `request` lives).
-void header_views(const Poco::Net::HTTPServerRequest& request, std::vector<llmgw_header>& out) {
-  out.clear();
-  for (const auto& [name, value] : request)
-    out.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
-}
-
-}  // namespace
 
 void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
   const auto started = std::chrono::steady_clock::now();

@@ -3,6 +3,8 @@
 #include <ostream>
 #include <string>
 
+#include "frontends/anthropic/anthropic_error.hpp"
+
 namespace llmgw::server {
 
 void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_view body) {
@@ -16,12 +18,15 @@ void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_
   out.flush();
 }
 
-void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiError& error, ErrorDialect) {
+void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiError& error, ErrorDialect dialect) {
   if (error.retry_after_ms >= 0) {
     response.set("Retry-After", std::to_string((error.retry_after_ms + 999) / 1000));
     response.set("retry-after-ms", std::to_string(error.retry_after_ms));
   }
   if (error.close_connection) response.setKeepAlive(false);
+  if (dialect == ErrorDialect::Anthropic)
+    return send_json(response, frontends::anthropic::anthropic_status(error),
+                     frontends::anthropic::anthropic_error_body(error));
   send_json(response, error.status, frontends::openai_error_body(error));
 }
 

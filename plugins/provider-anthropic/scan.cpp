@@ -111,9 +111,36 @@ bool run(std::string_view json, Handler& h) {
   return !reader.Parse<rapidjson::kParseDefaultFlags>(ms, h).IsError();
 }
 
+void skip_space(std::string_view s, std::size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
+}
+
 bool mentions(std::string_view body, std::string_view word) { return body.find(word) != std::string_view::npos; }
 
 }  // namespace
+
+std::string_view leading_type(std::string_view json) noexcept {
+  std::size_t i = 0;
+  skip_space(json, i);
+  if (i >= json.size() || json[i] != '{') return {};
+  ++i;
+  skip_space(json, i);
+  static constexpr std::string_view kKey = "\"type\"";
+  if (json.substr(i, kKey.size()) != kKey) return {};
+  i += kKey.size();
+  skip_space(json, i);
+  if (i >= json.size() || json[i] != ':') return {};
+  ++i;
+  skip_space(json, i);
+  if (i >= json.size() || json[i] != '"') return {};
+  const std::size_t start = ++i;
+  while (i < json.size() && json[i] != '"') {
+    if (json[i] == '\\') return {};
+    ++i;
+  }
+  if (i >= json.size()) return {};
+  return json.substr(start, i - start);
+}
 
 MessageScan scan_message(std::string_view json) {
   MessageScan scan;

@@ -25,6 +25,12 @@ struct MessageScan {
 
 MessageScan scan_message(std::string_view json);
 
+/// The value of `json`'s "type" member when it is the object's first member (Anthropic writes
+/// every event that way: {"type":"content_block_delta",…}); empty otherwise, or when the value
+/// has an escape. A fast path in front of scan_message: when it is not empty it equals
+/// scan_message(json).type for any valid JSON.
+std::string_view leading_type(std::string_view json) noexcept;
+
 struct RequestFacts {
   bool include_usage = false;   // stream_options.include_usage == true
   bool json_schema = false;     // response_format.type == "json_schema"

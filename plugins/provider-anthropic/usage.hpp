@@ -28,6 +28,16 @@ struct Usage {
     return true;
   }
 
+  /// Reads an Anthropic usage object (a RapidJSON value; anything else gives "not reported").
+  template <typename JsonValue>
+  static Usage read(const JsonValue& obj) {
+    Usage u;
+    if (!obj.IsObject()) return u;
+    for (auto& m : obj.GetObject())
+      if (m.value.IsInt64()) u.set(std::string_view(m.name.GetString(), m.name.GetStringLength()), m.value.GetInt64());
+    return u;
+  }
+
   /// Takes every field `later` reports (message_delta's counts are cumulative and win).
   void merge(const Usage& later) noexcept {
     if (later.input >= 0) input = later.input;

@@ -90,6 +90,7 @@ inline constexpr ErrorType kErrorTypes[] = {
     {"billing_error", 402, LLMGW_ERR_RATE_LIMITED},
     {"permission_error", 403, LLMGW_ERR_AUTH},
     {"not_found_error", 404, LLMGW_ERR_NOT_FOUND},
+    {"conflict_error", 409, LLMGW_ERR_TRANSIENT},
     {"request_too_large", 413, LLMGW_ERR_INVALID_REQUEST},
     {"rate_limit_error", 429, LLMGW_ERR_RATE_LIMITED},
     {"api_error", 500, LLMGW_ERR_TRANSIENT},

@@ -11,80 +11,39 @@
 //   mock.enqueue({ text: '…' } / { toolUse: true } / { deltaUsage: 'minimal' })     // shape the answer
 //   mock.reset(); mock.reset({ cache: true }); mock.cacheSize(); await mock.close();
 //
-// Standalone: `node tests/mocks/anthropic-mock.mjs --port 0 [--api-key KEY] [--min-cache-tokens N]`
-// prints "listening on PORT".
-//
-// Routes: POST /v1/messages and POST /v1/messages/count_tokens (a `?beta=true` query is ignored);
-// anything else is 404 not_found_error. Requests are validated as Anthropic does (see
-// anthropic-validate.mjs). Prompt caching follows the documented semantics: the prompt prefix is
-// tools → system → messages, a cache_control breakpoint caches the prefix up to and including its
-// block, a later request hits on an identical prefix (same model) at a breakpoint or up to 20 blocks
-// before one, within the TTL (5m, or 1h with ttl:'1h'; refreshed on every hit); prefixes shorter
-// than minCacheableTokens are never cached. Tokens are approximated as ceil(bytes/4) of each
-// block's canonical (key-sorted) JSON, without its cache_control.
+// Standalone: `node tests/mocks/anthropic-mock.mjs --port 0 [--api-key K] [--min-cache-tokens N]`
+// prints "listening on PORT". Routes: POST /v1/messages, POST /v1/messages/count_tokens (a
+// `?beta=true` query is ignored); else 404. Requests are validated as Anthropic does
+// (anthropic-validate.mjs). Prompt caching as documented: the prefix is tools → system → messages;
+// a cache_control breakpoint caches the prefix up to and including its block; a later request with
+// an identical prefix (same model) hits at a breakpoint or up to 20 blocks before one, within the
+// TTL (5m, or 1h; refreshed on each hit); prefixes under minCacheableTokens are never cached.
+// Tokens ≈ ceil(bytes/4) of each block's key-sorted JSON without its cache_control.
 import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import {
-  anthropicError, blocksOf, ERROR_TYPE_BY_STATUS, turnsOf, validateHeaders, validateRequest,
+  anthropicError, ERROR_TYPE_BY_STATUS, promptItems, stableStringify, tokensOf, turnsOf, validateHeaders, validateRequest,
 } from './anthropic-validate.mjs';
+export { promptItems, stableStringify, tokensOf };
 
 export const MOCK_TEXT = 'Hello! I am the mock Anthropic upstream. How can I help you today?';
-export const THINKING_TEXT = 'The user greeted me. I should answer briefly and offer help.';
+export const THINKING_TEXT = 'Let me consider the request carefully before I answer it.';
 export const WEATHER_INPUTS = [{ location: 'Paris' }, { location: 'London' }];
 export const DEFAULT_MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1'];
 export const LOOKBACK_BLOCKS = 20;
 const TTL_MS = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export function randomId(n) {
-  let s = '';
-  for (const b of randomBytes(n)) s += ALNUM[b % ALNUM.length];
-  return s;
-}
+export const randomId = (n) => [...randomBytes(n)].map((b) => ALNUM[b % ALNUM.length]).join('');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sha = (...parts) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
-const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** JSON with object keys sorted (recursively), so equal content hashes equally. */
-export function stableStringify(v) {
-  if (Array.isArray(v)) return `[${v.map((x) => stableStringify(x === undefined ? null : x)).join(',')}]`;
-  if (isObject(v)) {
-    return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-const stripCacheControl = (v) => (Array.isArray(v) ? v.map(stripCacheControl) : isObject(v)
-  ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'cache_control').map(([k, x]) => [k, stripCacheControl(x)]))
-  : v);
-export const tokensOf = (text) => Math.ceil(Buffer.byteLength(text) / 4);
-
-/** The prompt as Anthropic renders it for caching: tools, then system, then message blocks. */
-export function promptItems(body) {
-  const items = [];
-  const push = (section, obj, cc) => {
-    const text = stableStringify(stripCacheControl(obj));
-    items.push({ section, text, tokens: tokensOf(text), ttl: cc ? (cc.ttl ?? '5m') : null });
-  };
-  for (const t of Array.isArray(body.tools) ? body.tools : []) push('tools', t, t.cache_control);
-  const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : body.system ?? [];
-  for (const b of system) push('system', b, b.cache_control);
-  // Consecutive same-role messages are one turn: the role tags each block, not each message.
-  for (const m of body.messages) for (const b of blocksOf(m.content)) push('messages', { role: m.role, block: b }, b.cache_control);
-  // A top-level cache_control marks the last cacheable block (automatic caching).
-  if (body.cache_control && items.length && !items.at(-1).ttl) items.at(-1).ttl = body.cache_control.ttl ?? '5m';
-  return items;
-}
 
 /** A per-instance prompt cache. account() returns the usage split of a request (and writes it). */
 export function createPromptCache({ minTokens = 1024, clock = Date.now } = {}) {
   const entries = new Map(); // prefix hash → { expiresAt, ttlMs }
   return {
-    size() {
-      const now = clock();
-      return [...entries.values()].filter((e) => e.expiresAt > now).length;
-    },
+    size: () => [...entries.values()].filter((e) => e.expiresAt > clock()).length,
     clear() { entries.clear(); },
     account(body, { write = true } = {}) {
       const items = promptItems(body);
@@ -125,7 +84,10 @@ export function createPromptCache({ minTokens = 1024, clock = Date.now } = {}) {
           entries.set(hashes[b], { ttlMs, expiresAt: Math.max(entries.get(hashes[b])?.expiresAt ?? 0, now + ttlMs) });
         }
       }
-      if (write && hit >= 0) { const e = entries.get(hashes[hit]); e.expiresAt = Math.max(e.expiresAt, now + e.ttlMs); }
+      if (write && hit >= 0) { // a hit refreshes the entry it hit
+        const e = entries.get(hashes[hit]);
+        e.expiresAt = Math.max(e.expiresAt, now + e.ttlMs);
+      }
       const creation = created['5m'] + created['1h'];
       const total = Math.max(1, sum);
       return {
@@ -435,14 +397,13 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
 
 function parseArgs(argv) {
   const opts = {};
+  const flags = { '--port': ['port', Number], '--host': ['host', String], '--api-key': ['apiKey', String],
+    '--min-cache-tokens': ['minCacheableTokens', Number] };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--port') opts.port = Number(argv[++i]);
-    else if (a === '--host') opts.host = argv[++i];
-    else if (a === '--api-key') opts.apiKey = argv[++i];
-    else if (a === '--min-cache-tokens') opts.minCacheableTokens = Number(argv[++i]);
-    else if (a === '--strict-models') opts.strictModels = true;
-    else throw new Error(`unknown argument ${a} (use --port N --host H --api-key K --min-cache-tokens N --strict-models)`);
+    if (argv[i] === '--strict-models') { opts.strictModels = true; continue; }
+    const f = flags[argv[i]];
+    if (!f) throw new Error(`unknown argument ${argv[i]} (use ${Object.keys(flags).join(' ')} --strict-models)`);
+    opts[f[0]] = f[1](argv[++i]);
   }
   return opts;
 }

@@ -310,6 +310,15 @@ describe('prompt caching', () => {
     assert.ok(u2.cache_creation_input_tokens > 0 && u2.cache_creation_input_tokens < 50);
   });
 
+  test('toggling thinking keeps the tools/system cache but not the messages cache', async () => {
+    const messages = [{ role: 'user', content: [{ type: 'text', text: 'q', cache_control: { type: 'ephemeral' } }] }];
+    const body = base({ max_tokens: 2048, system: cachedSystem(), messages });
+    const u1 = await usage(body);
+    const u2 = await usage({ ...body, thinking: { type: 'enabled', budget_tokens: 1024 } });
+    assert.ok(u2.cache_read_input_tokens > 1024 && u2.cache_read_input_tokens < u1.cache_creation_input_tokens);
+    assert.equal(u2.cache_read_input_tokens + u2.cache_creation_input_tokens, u1.cache_creation_input_tokens);
+  });
+
   test('reset() keeps the cache, reset({ cache: true }) clears it; the stream reports cache usage', async () => {
     const body = base({ system: cachedSystem() });
     await usage(body);
@@ -336,6 +345,15 @@ describe('prompt caching', () => {
       now += 5 * 60_000 + 1;
       assert.equal((await u(b5)).cache_read_input_tokens, 0);
       assert.ok((await u(b1h)).cache_read_input_tokens > 0);
+      // A hit found by looking back from a later breakpoint refreshes that earlier entry too.
+      const q = (text) => ({ role: 'user', content: [{ type: 'text', text, cache_control: { type: 'ephemeral' } }] });
+      const t1 = base({ system: LONG, messages: [q('one')] });
+      assert.ok((await u(t1)).cache_creation_input_tokens > 0);
+      now += 4 * 60_000;
+      const t2 = base({ system: LONG, messages: [{ role: 'user', content: 'one' }, { role: 'assistant', content: 'ok' }, q('two')] });
+      assert.ok((await u(t2)).cache_read_input_tokens > 0);
+      now += 4 * 60_000;
+      assert.ok((await u(t1)).cache_read_input_tokens > 0);
     } finally {
       await m.close();
     }

@@ -1,7 +1,8 @@
-// Request validation of the mock Anthropic upstream: rejects what the real Messages API rejects,
-// with its (pydantic-style) messages, as documented and as seen in public error reports. Each
-// check returns null (valid) or { status, type, message }; the mock wraps that in Anthropic's
-// error body { type: 'error', error: { type, message }, request_id }.
+// Request model of the mock Anthropic upstream. validateRequest() rejects what the real Messages API
+// rejects, with its (pydantic-style) messages, as documented and as seen in public error reports:
+// each check returns null (valid) or { status, type, message }, which the mock wraps in Anthropic's
+// error body { type: 'error', error: { type, message }, request_id }. promptItems() renders the
+// prompt the way prompt caching sees it (tools → system → message blocks) for token accounting.
 
 export const API_VERSIONS = ['2023-06-01', '2023-01-01'];
 export const MAX_BREAKPOINTS = 4;
@@ -353,4 +354,35 @@ export function validateRequest(body, { countTokens = false, signatures = null, 
     if (e) return e;
   }
   return null;
+}
+
+/** JSON with object keys sorted (recursively), so equal content hashes equally. */
+export function stableStringify(v) {
+  if (Array.isArray(v)) return `[${v.map((x) => stableStringify(x === undefined ? null : x)).join(',')}]`;
+  if (isObject(v)) {
+    return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableStringify(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+const stripCacheControl = (v) => (Array.isArray(v) ? v.map(stripCacheControl) : isObject(v)
+  ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'cache_control').map(([k, x]) => [k, stripCacheControl(x)]))
+  : v);
+export const tokensOf = (text) => Math.ceil(Buffer.byteLength(text) / 4);
+
+/** The prompt as Anthropic renders it for caching: tools, then system, then message blocks. */
+export function promptItems(body) {
+  const items = [];
+  const push = (section, obj, cc) => {
+    const text = stableStringify(stripCacheControl(obj));
+    items.push({ section, text, tokens: tokensOf(text), ttl: cc ? (cc.ttl ?? '5m') : null });
+  };
+  for (const t of Array.isArray(body.tools) ? body.tools : []) push('tools', t, t.cache_control);
+  const system = typeof body.system === 'string' ? [{ type: 'text', text: body.system }] : body.system ?? [];
+  for (const b of system) push('system', b, b.cache_control);
+  // Consecutive same-role messages are one turn: the role tags each block, not each message.
+  for (const m of body.messages) for (const b of blocksOf(m.content)) push('messages', { role: m.role, block: b }, b.cache_control);
+  // A top-level cache_control marks the last cacheable block (automatic caching).
+  if (body.cache_control && items.length && !items.at(-1).ttl) items.at(-1).ttl = body.cache_control.ttl ?? '5m';
+  return items;
 }

@@ -1,0 +1,91 @@
+#include "frontends/anthropic_messages_endpoint.hpp"
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "frontends/anthropic/messages_request_scan.hpp"
+#include "frontends/anthropic/to_canonical_request.hpp"
+#include "frontends/anthropic_reply.hpp"
+#include "frontends/request_headers.hpp"
+#include "observe/access_log.hpp"
+#include "server/request_body.hpp"
+#include "server/responses.hpp"
+
+namespace llmgw::frontends {
+namespace {
+
+std::optional<ApiError> to_canonical(const void*, std::string_view body, std::string_view upstream_model,
+                                     std::string& out) {
+  return anthropic::to_canonical_request(body, upstream_model, out);
+}
+
+/// count_tokens for an upstream that cannot count Anthropic requests: an estimate of about four
+/// bytes of request JSON per token (clients use it for context budgeting, not billing).
+std::string estimated_count(std::string_view body) {
+  return "{\"input_tokens\":" + std::to_string((body.size() + 3) / 4) + "}";
+}
+
+}  // namespace
+
+void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+  const auto started = std::chrono::steady_clock::now();
+  observe::AccessRecord record;
+  record.method = request.getMethod();
+  record.path = request.getURI();
+  thread_local std::string body;
+  thread_local std::vector<llmgw_header> headers;
+  try {
+    anthropic::MessagesRequestInfo info;
+    std::optional<ApiError> rejected = auth_.check(request);
+    if (rejected) rejected->close_connection = true;  // its body is not read
+    else rejected = server::read_json_body(request, max_body_bytes_, body);
+    if (!rejected)
+      rejected = anthropic::scan_messages_request(body, info, {kind_ == Kind::Messages});
+    const pipeline::Pool* pool = nullptr;
+    if (!rejected) {
+      record.model = info.model;
+      record.stream = info.stream;
+      pool = gateway_.pool(info.model);
+      if (!pool) rejected = ApiError{404, "not_found_error", "model_not_found", "model", "model: " + info.model};
+    }
+    if (rejected) {
+      server::send_error(response, *rejected, server::ErrorDialect::Anthropic);
+      record.status = rejected->status;
+    } else if (kind_ == Kind::CountTokens &&
+               pool->front()->provider->vtable().native_dialect != LLMGW_DIALECT_ANTHROPIC_MESSAGES) {
+      server::send_json(response, 200, estimated_count(body));
+      record.status = 200;
+    } else {
+      header_views(request, headers);
+      AnthropicReply reply(response, info.model);
+      pipeline::CallInput input;
+      input.dialect = LLMGW_DIALECT_ANTHROPIC_MESSAGES;
+      input.operation = kind_ == Kind::Messages ? LLMGW_OP_CHAT : LLMGW_OP_COUNT_TOKENS;
+      input.body = body;
+      input.model = info.model;
+      input.model_begin = info.model_begin;
+      input.model_end = info.model_end;
+      input.stream = kind_ == Kind::Messages && info.stream;
+      input.to_canonical = &to_canonical;
+      input.client_headers = &headers;
+      input.client_socket = &static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+      auto outcome = gateway_.execute(input, *pool, reply);
+      record.status = outcome.status;
+      record.deployment = outcome.deployment ? outcome.deployment->cfg.id : std::string();
+      record.usage = outcome.usage;
+      record.passthrough = outcome.passthrough;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("messages: unexpected error: {}", e.what());
+    if (!response.sent())
+      server::send_error(response, ApiError{500, "api_error", "internal_error", "", "internal gateway error"},
+                         server::ErrorDialect::Anthropic);
+    record.status = 500;
+  }
+  record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  observe::log_access(record);
+}
+
+}  // namespace llmgw::frontends

@@ -1,0 +1,27 @@
+// POST /v1/messages and /v1/messages/count_tokens: the Anthropic Messages front-end.
+#pragma once
+
+#include <cstddef>
+
+#include "pipeline/gateway.hpp"
+#include "policy/master_key_auth.hpp"
+#include "server/endpoint.hpp"
+
+namespace llmgw::frontends {
+
+class AnthropicMessagesEndpoint final : public server::Endpoint {
+ public:
+  enum class Kind { Messages, CountTokens };
+  AnthropicMessagesEndpoint(pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth,
+                            std::size_t max_body_bytes, Kind kind)
+      : gateway_(gateway), auth_(auth), max_body_bytes_(max_body_bytes), kind_(kind) {}
+  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+
+ private:
+  pipeline::Gateway& gateway_;
+  const policy::MasterKeyAuth& auth_;
+  std::size_t max_body_bytes_;
+  Kind kind_;
+};
+
+}  // namespace llmgw::frontends
