@@ -12,6 +12,7 @@
 #include <rapidjson/writer.h>
 
 #include <string>
+#include <vector>
 
 namespace llmgw::provider_anthropic {
 namespace {

@@ -2,6 +2,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <utility>
+
 namespace llmgw::provider_anthropic {
 
 Stream::Stream(const Config& cfg, bool passthrough, RequestFacts facts, std::string_view model, int64_t created)
