@@ -3,8 +3,6 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 #include "frontends/anthropic/messages_request_scan.hpp"
 #include "frontends/anthropic/to_canonical_request.hpp"
 #include "frontends/anthropic_reply.hpp"
@@ -30,7 +28,7 @@ std::string estimated_count(std::string_view body) {
 }  // namespace
 
 void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-  const auto started = std::chrono::steady_clock::now();
+  const observe::AccessTimer timer;
   observe::AccessRecord record;
   record.method = request.getMethod();
   record.path = request.getURI();
@@ -71,11 +69,7 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
       input.to_canonical = &to_canonical;
       input.client_headers = &headers;
       input.client_socket = &static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
-      auto outcome = gateway_.execute(input, *pool, reply);
-      record.status = outcome.status;
-      record.deployment = outcome.deployment ? outcome.deployment->cfg.id : std::string();
-      record.usage = outcome.usage;
-      record.passthrough = outcome.passthrough;
+      gateway_.execute(input, *pool, reply).fill(record);
     }
   } catch (const std::exception& e) {
     spdlog::error("messages: unexpected error: {}", e.what());
@@ -84,7 +78,7 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
                          server::ErrorDialect::Anthropic);
     record.status = 500;
   }
-  record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  record.latency_us = timer.elapsed_us();
   observe::log_access(record);
 }
 

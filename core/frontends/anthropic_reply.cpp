@@ -22,14 +22,7 @@ void AnthropicReply::add_header(std::string name, std::string value) { response_
 
 void AnthropicReply::write(std::string_view bytes) {
   if (!alive_ || bytes.empty()) return;
-  if (!out_) {
-    response_.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-    response_.setContentType("text/event-stream");
-    response_.set("Cache-Control", "no-cache");
-    response_.set("X-Accel-Buffering", "no");
-    response_.setChunkedTransferEncoding(true);
-    out_ = &response_.send();
-  }
+  if (!out_) out_ = &server::begin_event_stream(response_);
   out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out_->good()) alive_ = false;
 }

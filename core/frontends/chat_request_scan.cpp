@@ -60,7 +60,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     std::string_view k(s, len);
     key_ = Field::Other;
     if (depth_ == 1) {
-      if (k == "model") { key_ = Field::Model; value_start_ = find_value_start(); }
+      if (k == "model") { key_ = Field::Model; value_start_ = util::json_value_start(std::string_view(in_.begin_, static_cast<std::size_t>(in_.end_ - in_.begin_)), in_.Tell()); }
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "stream_options") key_ = Field::StreamOptions;
@@ -136,15 +136,6 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     if (key_ == Field::StreamOptions && allowed != Field::StreamOptions) return value_scalar(what);
     return true;
   }
-  // After a key, the stream sits right after the closing quote: skip ws and ':' to the value.
-  std::size_t find_value_start() {
-    const char* base = in_.begin_;
-    std::size_t i = in_.Tell();
-    std::size_t size = static_cast<std::size_t>(in_.end_ - base);
-    while (i < size && (base[i] == ' ' || base[i] == '\t' || base[i] == '\n' || base[i] == '\r' || base[i] == ':')) ++i;
-    return i;
-  }
-
   rapidjson::MemoryStream& in_;
   ChatRequestInfo& info_;
   int depth_ = 0;

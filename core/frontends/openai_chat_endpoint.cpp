@@ -3,8 +3,6 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 #include "frontends/chat_request_scan.hpp"
 #include "frontends/openai_reply.hpp"
 #include "frontends/request_headers.hpp"
@@ -14,7 +12,7 @@
 namespace llmgw::frontends {
 
 void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-  const auto started = std::chrono::steady_clock::now();
+  const observe::AccessTimer timer;
   OpenAIReply reply(response);
   observe::AccessRecord record;
   record.method = request.getMethod();
@@ -51,18 +49,14 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
       input.stream = info.stream;
       input.client_headers = &headers;
       input.client_socket = &static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
-      auto outcome = gateway_.execute(input, *pool, reply);
-      record.status = outcome.status;
-      record.deployment = outcome.deployment ? outcome.deployment->cfg.id : std::string();
-      record.usage = outcome.usage;
-      record.passthrough = outcome.passthrough;
+      gateway_.execute(input, *pool, reply).fill(record);
     }
   } catch (const std::exception& e) {
     spdlog::error("chat completions: unexpected error: {}", e.what());
     if (!reply.committed()) reply.error(ApiError{500, "api_error", "internal_error", "", "internal gateway error"});
     record.status = 500;
   }
-  record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+  record.latency_us = timer.elapsed_us();
   observe::log_access(record);
 }
 

@@ -19,12 +19,7 @@ void OpenAIReply::add_header(std::string name, std::string value) { response_.se
 
 void OpenAIReply::commit_stream() {
   status_ = 200;
-  response_.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-  response_.setContentType("text/event-stream");
-  response_.set("Cache-Control", "no-cache");
-  response_.set("X-Accel-Buffering", "no");
-  response_.setChunkedTransferEncoding(true);
-  out_ = &response_.send();
+  out_ = &server::begin_event_stream(response_);
 }
 
 void OpenAIReply::write(std::string_view bytes, bool flush) {

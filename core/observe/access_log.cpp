@@ -4,6 +4,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "util/json_escape.hpp"
 
 namespace llmgw::observe {
@@ -24,6 +26,15 @@ void init_logging(const std::string& level) {
   access->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%f%z\",%v");  // log_access writes the rest
   spdlog::set_level(spdlog::level::from_str(level));
   spdlog::flush_on(spdlog::level::warn);
+}
+
+AccessTimer::AccessTimer()
+    : started_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::steady_clock::now().time_since_epoch()).count()) {}
+
+int64_t AccessTimer::elapsed_us() const {
+  return (std::chrono::duration_cast<std::chrono::nanoseconds>(
+              std::chrono::steady_clock::now().time_since_epoch()).count() - started_ns) / 1000;
 }
 
 void log_access(const AccessRecord& r) {

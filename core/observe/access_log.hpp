@@ -20,6 +20,14 @@ struct AccessRecord {
   llmgw_usage usage{0, -1, -1, -1, -1, -1};
 };
 
+/// Measures a request's latency from its construction.
+struct AccessTimer {
+  int64_t started_ns;
+  AccessTimer();
+  /// Microseconds since construction.
+  int64_t elapsed_us() const;
+};
+
 /// Writes the record at info level when that level is enabled.
 void log_access(const AccessRecord& record);
 

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "frontends/api_error.hpp"
+#include "observe/access_log.hpp"
 #include "pipeline/reply.hpp"
 #include "plugins/registry.hpp"
 #include "upstream/connection_pool.hpp"
@@ -62,6 +63,14 @@ struct CallOutcome {
   llmgw_usage usage{};
   bool passthrough = false;
   bool client_gone = false;
+
+  /// Copies what the access log reports into `record`.
+  void fill(observe::AccessRecord& record) const {
+    record.status = status;
+    if (deployment) record.deployment = deployment->cfg.id;
+    record.usage = usage;
+    record.passthrough = passthrough;
+  }
 };
 
 class Gateway {

@@ -30,6 +30,15 @@ void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiErr
   send_json(response, error.status, frontends::openai_error_body(error));
 }
 
+std::ostream& begin_event_stream(Poco::Net::HTTPServerResponse& response) {
+  response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
+  response.setContentType("text/event-stream");
+  response.set("Cache-Control", "no-cache");
+  response.set("X-Accel-Buffering", "no");
+  response.setChunkedTransferEncoding(true);
+  return response.send();
+}
+
 ErrorDialect dialect_for_path(std::string_view uri) {
   if (uri.find("/messages") != std::string_view::npos) return ErrorDialect::Anthropic;
   return ErrorDialect::OpenAI;

@@ -3,6 +3,7 @@
 
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <ostream>
 #include <string_view>
 
 #include "frontends/api_error.hpp"
@@ -16,6 +17,10 @@ void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_
 /// Sends an error in `dialect`'s shape, with Retry-After when the error carries one.
 void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiError& error,
                 ErrorDialect dialect = ErrorDialect::OpenAI);
+
+/// Commits a 200 text/event-stream response with chunked encoding and no caching, and returns
+/// the stream to write events to (flush to send).
+std::ostream& begin_event_stream(Poco::Net::HTTPServerResponse& response);
 
 /// The dialect of errors for a request path (Anthropic for /v1/messages…).
 ErrorDialect dialect_for_path(std::string_view uri);

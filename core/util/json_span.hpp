@@ -9,15 +9,26 @@
 
 namespace llmgw::util {
 
-/// body[0, begin) + `value` as a JSON string literal + body[end, …). One allocation.
+/// body[0, begin) + `value` as a JSON string literal + body[end, …). One allocation. A span
+/// outside the body leaves the body unchanged.
 inline std::string replace_json_string_span(std::string_view body, std::size_t begin, std::size_t end,
                                             std::string_view value) {
+  if (begin > end || end > body.size()) return std::string(body);
   std::string out;
-  out.reserve(body.size() + value.size() + 8);
+  out.reserve(body.size() - (end - begin) + value.size() + 8);
   out.append(body.substr(0, begin));
   append_json_string(out, value);
   out.append(body.substr(end));
   return out;
+}
+
+/// Where the value after an object key starts: `pos` is just past the key's closing quote; the
+/// blanks and the ':' are skipped. For SAX scans that record a value's byte span.
+inline std::size_t json_value_start(std::string_view body, std::size_t pos) {
+  while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t' || body[pos] == '\n' ||
+                               body[pos] == '\r' || body[pos] == ':'))
+    ++pos;
+  return pos;
 }
 
 }  // namespace llmgw::util

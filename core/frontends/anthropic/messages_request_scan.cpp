@@ -6,7 +6,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
-#include "util/json_escape.hpp"
+#include "util/json_span.hpp"
 
 namespace llmgw::frontends::anthropic {
 namespace {
@@ -75,7 +75,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     std::string_view k(s, len);
     key_ = Field::Other;
     if (depth_ == 1) {
-      if (k == "model") { key_ = Field::Model; value_start_ = find_value_start(); }
+      if (k == "model") { key_ = Field::Model; value_start_ = util::json_value_start(std::string_view(in_.begin_, static_cast<std::size_t>(in_.end_ - in_.begin_)), in_.Tell()); }
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "max_tokens") key_ = Field::MaxTokens;
@@ -166,15 +166,6 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return true;
   }
 
-  // After a key the stream sits right after its closing quote: skip blanks and ':' to the value.
-  std::size_t find_value_start() const {
-    const char* base = in_.begin_;
-    std::size_t i = in_.Tell();
-    std::size_t size = static_cast<std::size_t>(in_.end_ - base);
-    while (i < size && (base[i] == ' ' || base[i] == '\t' || base[i] == '\n' || base[i] == '\r' || base[i] == ':')) ++i;
-    return i;
-  }
-
   rapidjson::MemoryStream& in_;
   MessagesRequestInfo& info_;
   bool require_max_tokens_;
@@ -207,16 +198,6 @@ std::optional<ApiError> scan_messages_request(std::string_view body, MessagesReq
   if (!handler.saw_messages) return invalid("messages: Field required", "messages");
   if (info.message_count == 0) return invalid("messages: at least one message is required", "messages");
   return std::nullopt;
-}
-
-std::string replace_json_string_span(std::string_view body, std::size_t begin, std::size_t end, std::string_view value) {
-  if (begin > end || end > body.size()) return std::string(body);
-  std::string out;
-  out.reserve(body.size() - (end - begin) + value.size() + 8);
-  out.append(body.substr(0, begin));
-  util::append_json_string(out, value);
-  out.append(body.substr(end));
-  return out;
 }
 
 }  // namespace llmgw::frontends::anthropic

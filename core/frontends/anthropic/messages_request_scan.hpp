@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "frontends/api_error.hpp"
+#include "util/json_span.hpp"
 
 namespace llmgw::frontends::anthropic {
 
@@ -37,14 +38,10 @@ struct ScanOptions {
 std::optional<ApiError> scan_messages_request(std::string_view body, MessagesRequestInfo& info,
                                               ScanOptions options = {});
 
-/// body[0, begin) + `value` as a JSON string literal + body[end, …). One allocation.
-std::string replace_json_string_span(std::string_view body, std::size_t begin, std::size_t end,
-                                     std::string_view value);
-
 /// body with the model value replaced by `model` (JSON-escaped); every other byte unchanged.
 inline std::string rewrite_model(std::string_view body, const MessagesRequestInfo& info,
                                  std::string_view model) {
-  return replace_json_string_span(body, info.model_begin, info.model_end, model);
+  return util::replace_json_string_span(body, info.model_begin, info.model_end, model);
 }
 
 }  // namespace llmgw::frontends::anthropic

@@ -33,7 +33,7 @@ TEST_CASE("rewrite_model replaces only the model value, byte for byte elsewhere"
   CHECK(info.model == "aA");
   CHECK(rewrite_model(body, info, "claude-\"up\"") ==
         "{\"messages\":[{\"role\":\"user\",\"content\":\"model\"}],\n \"model\":\"claude-\\\"up\\\"\",\"max_tokens\":1, \"x\":{\"model\":\"keep\"}}");
-  CHECK(replace_json_string_span("abc", 2, 1, "x") == "abc");  // a bad span leaves the body alone
+  CHECK(llmgw::util::replace_json_string_span("abc", 2, 1, "x") == "abc");  // a bad span leaves the body alone
 }
 
 TEST_CASE("count_tokens does not need max_tokens") {
