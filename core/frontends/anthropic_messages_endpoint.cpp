@@ -1,6 +1,5 @@
 #include "frontends/anthropic_messages_endpoint.hpp"
 
-#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <spdlog/spdlog.h>
 
 #include "frontends/anthropic/messages_request_scan.hpp"
@@ -8,6 +7,7 @@
 #include "frontends/anthropic_reply.hpp"
 #include "frontends/request_headers.hpp"
 #include "observe/access_log.hpp"
+#include "server/request.hpp"
 #include "server/request_body.hpp"
 #include "server/responses.hpp"
 
@@ -68,7 +68,7 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
       input.stream = kind_ == Kind::Messages && info.stream;
       input.to_canonical = &to_canonical;
       input.client_headers = &headers;
-      input.client_socket = &static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+      input.client_socket = &server::client_socket(request);
       gateway_.execute(input, *pool, reply).fill(record);
     }
   } catch (const std::exception& e) {

@@ -1,12 +1,12 @@
 #include "frontends/openai_chat_endpoint.hpp"
 
-#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <spdlog/spdlog.h>
 
 #include "frontends/chat_request_scan.hpp"
 #include "frontends/openai_reply.hpp"
 #include "frontends/request_headers.hpp"
 #include "observe/access_log.hpp"
+#include "server/request.hpp"
 #include "server/request_body.hpp"
 
 namespace llmgw::frontends {
@@ -48,7 +48,7 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
       input.model_end = info.model_end;
       input.stream = info.stream;
       input.client_headers = &headers;
-      input.client_socket = &static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+      input.client_socket = &server::client_socket(request);
       gateway_.execute(input, *pool, reply).fill(record);
     }
   } catch (const std::exception& e) {

@@ -3,6 +3,8 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
 
+#include "server/connection.hpp"
+
 namespace llmgw::server {
 
 HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes) {
@@ -26,7 +28,10 @@ HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes) {
   params->setMaxKeepAliveRequests(s.max_keepalive_requests);
   params->setTimeout(Poco::Timespan(static_cast<long>(s.read_timeout_ms) * 1000));
   params->setServerName("llmgw");
-  server_ = std::make_unique<Poco::Net::HTTPServer>(routes, *threads_, socket, params);
+  Poco::Net::HTTPServerParams::Ptr shared_params(params);
+  server_ = std::make_unique<Poco::Net::TCPServer>(
+      new ConnectionFactory(shared_params, Poco::Net::HTTPRequestHandlerFactory::Ptr(routes), stopping_),
+      *threads_, socket, shared_params);
 }
 
 HttpServer::~HttpServer() {
@@ -37,7 +42,8 @@ void HttpServer::start() { server_->start(); }
 
 void HttpServer::stop() {
   if (server_) {
-    server_->stopAll(true);
+    stopping_.store(true);  // connections finish their current request, idle ones close
+    server_->stop();
     server_.reset();
   }
   if (threads_) threads_->joinAll();

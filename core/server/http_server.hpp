@@ -1,9 +1,11 @@
-// The Poco HTTPServer with the configured thread pool, queue, keep-alive and timeouts.
+// The HTTP server: Poco's TCPServer (acceptor + thread pool, queue) running our Connection loop
+// (server/connection.hpp) with the configured keep-alive and timeouts.
 #pragma once
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
+#include <atomic>
 #include <memory>
 
 #include "config/config.hpp"
@@ -23,7 +25,8 @@ class HttpServer {
 
  private:
   std::unique_ptr<Poco::ThreadPool> threads_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::atomic<bool> stopping_{false};
+  std::unique_ptr<Poco::Net::TCPServer> server_;
   unsigned short port_ = 0;
 };
 
