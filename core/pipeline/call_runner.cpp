@@ -115,6 +115,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
   call.struct_size = sizeof call;
   call.operation = input.operation;
   call.body_dialect = body_dialect;
+  call.client_dialect = input.dialect;
   call.body = {body.data(), body.size()};
   call.model = {d.cfg.model.data(), d.cfg.model.size()};
   call.stream = stream ? 1 : 0;
@@ -219,8 +220,10 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
     auto ev = fwd.table();
     char buf[16384];
     llmgw_status st = LLMGW_NEED_MORE;
+    bool upstream_ended = false;  // the error, if any, came from stream_close (truncation)
     while (st == LLMGW_NEED_MORE) {
       std::size_t n = exchange.read_some(buf, sizeof buf, reply.committed() ? idle_ms : total_ms, input.client_socket);
+      upstream_ended = n == 0;
       st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
       if (!exchange.has_buffered()) reply.flush();
       if (!reply.client_alive()) {
@@ -235,8 +238,9 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
     if (st == LLMGW_ERROR || fwd.error) {
       exchange.abort();
       ApiError err = fwd.error ? *fwd.error : ApiError{502, "api_error", "bad_upstream_response", "", "the upstream stream failed"};
-      // On passthrough the upstream's own error event already reached the client as raw bytes.
-      const bool already_sent = outcome.passthrough && fwd.error && fwd.raw_bytes_sent;
+      // On passthrough an error event of the upstream's own already reached the client as raw
+      // bytes; a truncated stream (the error stream_close reports) did not, so it gets one.
+      const bool already_sent = outcome.passthrough && fwd.error && fwd.raw_bytes_sent && !upstream_ended;
       if (reply.committed()) {
         if (already_sent) reply.flush(); else reply.stream_error(err);
         outcome.status = 200;

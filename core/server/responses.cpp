@@ -23,6 +23,14 @@ void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiErr
     response.set("Retry-After", std::to_string((error.retry_after_ms + 999) / 1000));
     response.set("retry-after-ms", std::to_string(error.retry_after_ms));
   }
+  // Tell SDKs (OpenAI, Anthropic, Claude Code) not to retry what cannot succeed on a retry.
+  switch (error.status) {
+    case 400: case 401: case 403: case 404: case 405: case 413: case 415: case 422:
+      response.set("x-should-retry", "false");
+      break;
+    default:
+      break;
+  }
   if (error.close_connection) response.setKeepAlive(false);
   if (dialect == ErrorDialect::Anthropic)
     return send_json(response, frontends::anthropic::anthropic_status(error),

@@ -14,7 +14,10 @@
 // Standalone: `node tests/mocks/anthropic-mock.mjs --port 0 [--api-key K] [--min-cache-tokens N]`
 // prints "listening on PORT". Routes: POST /v1/messages, POST /v1/messages/count_tokens (a
 // `?beta=true` query is ignored); else 404. Requests are validated as Anthropic does
-// (anthropic-validate.mjs). Prompt caching as documented: the prefix is tools → system → messages;
+// (anthropic-validate.mjs; anthropic-version 2023-06-01, 2023-01-01 or 2026-10-21, the last with its
+// stricter rules). With tools and a user text mentioning "weather" (or a forced tool) it answers
+// tool_use blocks: two parallel ones, or exactly one for a forced {type: "tool"} or under
+// disable_parallel_tool_use. Prompt caching as documented: the prefix is tools → system → messages;
 // a cache_control breakpoint caches the prefix up to and including its block; a later request with
 // an identical prefix (same model) hits at a breakpoint or up to 20 blocks before one, within the
 // TTL (5m, or 1h; refreshed on each hit); prefixes under minCacheableTokens are never cached.
@@ -123,9 +126,19 @@ export function planAnswer(body, behaviour = {}) {
     (behaviour.toolUse ?? (forced || (asked && !continuing)));
   if (behaviour.text !== undefined) {
     content.push({ type: 'text', text: behaviour.text });
+  } else if (wantsTools && typeof behaviour.toolUse === 'object' && behaviour.toolUse !== null) {
+    // enqueue({ toolUse: { name, input } }) (or an array of them): call exactly these tools.
+    for (const t of [behaviour.toolUse].flat()) {
+      content.push({ type: 'tool_use', id: `toolu_01${randomId(22)}`, name: t.name, input: t.input ?? {} });
+    }
   } else if (wantsTools) {
     const name = body.tool_choice?.name ?? (tools.find((t) => /weather/i.test(t.name)) ?? tools[0]).name;
-    for (const input of WEATHER_INPUTS) content.push({ type: 'tool_use', id: `toolu_01${randomId(22)}`, name, input });
+    // A forced tool ({type: "tool"}) is called exactly once, as Anthropic does; so is any tool under
+    // disable_parallel_tool_use ("at most one" with auto, "exactly one" with any / tool).
+    const single = body.tool_choice?.type === 'tool' || body.tool_choice?.disable_parallel_tool_use === true;
+    for (const input of single ? WEATHER_INPUTS.slice(0, 1) : WEATHER_INPUTS) {
+      content.push({ type: 'tool_use', id: `toolu_01${randomId(22)}`, name, input });
+    }
   } else if (continuing) {
     content.push({ type: 'text', text: `Based on the tool results: ${results.map((x) => resultText(x.block)).join('; ')}` });
   } else {
@@ -274,7 +287,8 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
       return fail(res, rec, { status: 400, type: 'invalid_request_error', message: 'There was an error parsing the body of your request as JSON.' });
     }
     const body = rec.json;
-    const err = validateRequest(body, { countTokens: counting, signatures, firstMessageUser });
+    const betas = String(req.headers['anthropic-beta'] ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+    const err = validateRequest(body, { countTokens: counting, signatures, firstMessageUser, apiVersion: req.headers['anthropic-version'], betas });
     if (err) return fail(res, rec, err);
     if (strictModels && !models.includes(body.model)) {
       return fail(res, rec, { status: 404, type: 'not_found_error', message: `model: ${body.model}` });

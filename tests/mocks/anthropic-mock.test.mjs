@@ -60,6 +60,19 @@ describe('authentication and headers', () => {
   });
   test('missing anthropic-version → 400', async () =>
     expect400(base(), /anthropic-version: header is required/, { headers: { 'x-api-key': KEY } }));
+  test('anthropic-version 2026-10-21 (the current SDKs\' default) is accepted, with its stricter rules', async () => {
+    const h26 = { ...H, 'anthropic-version': '2026-10-21' };
+    assert.equal((await post(base(), { headers: h26 })).status, 200);
+    await expect400(base({ temperature: 1 }), /^temperature: is not supported in API version 2026-10-21$/, { headers: h26 });
+    await expect400(base({ top_k: 5 }), /^top_k: /, { headers: h26 });
+    assert.equal((await post(base({ temperature: 0.5, top_k: 5 }))).status, 200); // 2023-06-01 still takes them
+    const doc = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } };
+    await expect400(base({ messages: [...HELLO, { role: 'assistant', content: [doc] }, ...HELLO] }),
+      /^messages\.1\.content\.0: document blocks are not supported in assistant messages/, { headers: h26 });
+    const cited = { type: 'text', text: 'q', citations: [{ type: 'char_location', cited_text: 'x', document_index: 0, start_char_index: 0, end_char_index: 1 }] };
+    await expect400(base({ messages: [{ role: 'user', content: [cited] }] }), /citations are not supported in user messages/, { headers: h26 });
+    assert.equal((await post(base({ messages: [{ role: 'user', content: [{ ...cited, citations: [] }] }] }), { headers: h26 })).status, 200);
+  });
   test('?beta=true is tolerated on both routes', async () => {
     assert.equal((await post(base(), { path: '/v1/messages?beta=true' })).status, 200);
     assert.equal((await post({ model: MODEL, messages: HELLO }, { path: '/v1/messages/count_tokens?beta=true' })).status, 200);
@@ -210,6 +223,31 @@ describe('answers', () => {
     assert.deepEqual(follow.json.content, [{ type: 'text', text: 'Based on the tool results: r0; r1' }]);
     assert.equal(follow.json.stop_reason, 'end_turn');
     assert.equal((await next([results[0]])).status, 400);
+  });
+
+  test('a forced tool (tool_choice {type: "tool"}) → exactly one tool_use block for that tool', async () => {
+    const other = { name: 'lookup_city', input_schema: { type: 'object' } };
+    for (const question of ['What is the weather in Paris and London?', 'hi']) {
+      const body = base({ tools: [WEATHER_TOOL, other], tool_choice: { type: 'tool', name: 'lookup_city' },
+        messages: [{ role: 'user', content: question }] });
+      const m = (await post(body)).json;
+      assert.equal(m.stop_reason, 'tool_use');
+      assert.equal(m.content.length, 1, JSON.stringify(m.content));
+      assert.equal(m.content[0].type, 'tool_use');
+      assert.equal(m.content[0].name, 'lookup_city');
+      const events = await stream(body);
+      assert.equal(events.filter((e) => e.name === 'content_block_start').length, 1);
+    }
+  });
+
+  test('disable_parallel_tool_use → one tool_use block; tool_choice any without it may call two', async () => {
+    const ask = { tools: [WEATHER_TOOL], messages: [{ role: 'user', content: 'What is the weather in Paris and London?' }] };
+    for (const type of ['auto', 'any']) {
+      const one = (await post(base({ ...ask, tool_choice: { type, disable_parallel_tool_use: true } }))).json;
+      assert.equal(one.content.length, 1, JSON.stringify(one.content));
+      assert.deepEqual(one.content[0].input, WEATHER_INPUTS[0]);
+    }
+    assert.equal((await post(base({ ...ask, tool_choice: { type: 'any' } }))).json.content.length, 2);
   });
 
   test('streamed tool_use: start with input {}, input_json_delta split into 3+ pieces', async () => {

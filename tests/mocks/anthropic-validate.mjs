@@ -4,7 +4,9 @@
 // error body { type: 'error', error: { type, message }, request_id }. promptItems() renders the
 // prompt the way prompt caching sees it (tools → system → message blocks) for token accounting.
 
-export const API_VERSIONS = ['2023-06-01', '2023-01-01'];
+// 2026-10-21 is what the current SDK majors (TypeScript 1.x, Python 2.x) send by default.
+export const API_VERSIONS = ['2023-06-01', '2023-01-01', '2026-10-21'];
+export const API_VERSION_2026 = '2026-10-21';
 export const MAX_BREAKPOINTS = 4;
 export const THINKING_DOCS = 'https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
 
@@ -218,7 +220,9 @@ function isEmpty(content) {
   return content === '' || (Array.isArray(content) && content.length === 0);
 }
 
-function checkMessages(body, { signatures, firstMessageUser }) {
+function checkMessages(body, { signatures, firstMessageUser, betas = [] }) {
+  // A system message inside the conversation is accepted under this beta (Claude Code sends it).
+  const midSystem = betas.includes('mid-conversation-system-2026-04-07');
   const msgs = body.messages;
   if (msgs === undefined) return required('messages');
   if (!Array.isArray(msgs)) return notA('messages', 'list');
@@ -228,6 +232,7 @@ function checkMessages(body, { signatures, firstMessageUser }) {
     const p = `messages.${i}`;
     if (!isObject(m)) return notA(p, 'dictionary');
     if (m.role === undefined) return required(`${p}.role`);
+    if (m.role === 'system' && midSystem) continue;
     if (m.role !== 'user' && m.role !== 'assistant') return bad(`${p}.role: Input should be 'user' or 'assistant'`);
     if (m.content === undefined) return required(`${p}.content`);
     if (typeof m.content !== 'string' && !Array.isArray(m.content)) return bad(`${p}.content: Input should be a valid string or a valid list`);
@@ -254,6 +259,7 @@ function checkMessages(body, { signatures, firstMessageUser }) {
 export function turnsOf(msgs) {
   const turns = [];
   msgs.forEach((m, i) => {
+    if (m.role === 'system') return;  // mid-conversation system messages are not turns
     if (turns.at(-1)?.role !== m.role) turns.push({ role: m.role, items: [] });
     blocksOf(m.content).forEach((block, j) => turns.at(-1).items.push({ i, j, block }));
   });
@@ -310,10 +316,40 @@ export function countBreakpoints(body) {
 }
 
 /**
+ * What API version 2026-10-21 rejects that 2023-06-01 accepts (migration guide): the sampling
+ * parameters temperature / top_p / top_k (even at their defaults), a document block directly in an
+ * assistant message, and a text block with non-empty citations in a user message (directly or in a
+ * search_result block). The messages are the mock's own wording.
+ */
+function check2026(body) {
+  for (const k of ['temperature', 'top_p', 'top_k']) {
+    if (body[k] !== undefined) return bad(`${k}: is not supported in API version ${API_VERSION_2026}`);
+  }
+  const msgs = Array.isArray(body.messages) ? body.messages : [];
+  for (let i = 0; i < msgs.length; i++) {
+    const blocks = Array.isArray(msgs[i]?.content) ? msgs[i].content : [];
+    for (let j = 0; j < blocks.length; j++) {
+      const b = blocks[j];
+      const p = `messages.${i}.content.${j}`;
+      if (msgs[i].role === 'assistant' && b?.type === 'document') {
+        return bad(`${p}: document blocks are not supported in assistant messages in API version ${API_VERSION_2026}`);
+      }
+      if (msgs[i].role !== 'user') continue;
+      const texts = b?.type === 'text' ? [b] : b?.type === 'search_result' && Array.isArray(b.content) ? b.content : [];
+      if (texts.some((t) => Array.isArray(t?.citations) && t.citations.length > 0)) {
+        return bad(`${p}: text blocks with citations are not supported in user messages in API version ${API_VERSION_2026}`);
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * Validates a parsed /v1/messages (or, with countTokens, /v1/messages/count_tokens) body.
  * `signatures`: Map signature → thinking text of the thinking blocks this upstream issued.
+ * `apiVersion`: the request's anthropic-version (2026-10-21 adds the checks of check2026).
  */
-export function validateRequest(body, { countTokens = false, signatures = null, firstMessageUser = false } = {}) {
+export function validateRequest(body, { countTokens = false, signatures = null, firstMessageUser = false, apiVersion = null, betas = [] } = {}) {
   if (!isObject(body)) return bad('Input should be a valid dictionary');
   const allowed = countTokens ? COUNT_PARAMS : MESSAGE_PARAMS;
   for (const k of Object.keys(body)) if (!allowed.has(k)) return bad(`${k}: Extra inputs are not permitted`);
@@ -326,13 +362,14 @@ export function validateRequest(body, { countTokens = false, signatures = null, 
     if (e) return e;
   }
   const checks = [
-    () => checkMessages(body, { signatures, firstMessageUser }),
+    () => checkMessages(body, { signatures, firstMessageUser, betas }),
     () => checkSystem(body.system),
     () => checkTools(body.tools),
     () => checkToolChoice(body.tool_choice),
     () => checkNumber(body, 'temperature', { min: 0, max: 1 }),
     () => checkNumber(body, 'top_p', { min: 0, max: 1 }),
     () => checkNumber(body, 'top_k', { min: 0, integer: true }),
+    () => (apiVersion === API_VERSION_2026 ? check2026(body) : null),
     () => checkThinking(body, countTokens),
     () => checkCacheControl(body.cache_control, 'cache_control'),
     () => (body.stream !== undefined && typeof body.stream !== 'boolean' ? notA('stream', 'boolean') : null),

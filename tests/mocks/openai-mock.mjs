@@ -50,6 +50,11 @@ export function planAnswer(body, behaviour = {}) {
   const msgs = body.messages;
   const last = msgs[msgs.length - 1];
   if (behaviour.content !== undefined) return { content: behaviour.content };
+  // enqueue({ toolCalls: [{ name, arguments }] }): call exactly these tools.
+  if (Array.isArray(behaviour.toolCalls)) {
+    return { toolCalls: behaviour.toolCalls.map((c) => ({ id: `call_${randomId(24)}`, name: c.name,
+      arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {}) })) };
+  }
   if (last.role === 'tool' && behaviour.toolCalls !== true) {
     const results = [];
     for (let i = msgs.length - 1; i >= 0 && msgs[i].role === 'tool'; i--) results.unshift(textOf(msgs[i].content));

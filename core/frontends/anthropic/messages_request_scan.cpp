@@ -55,8 +55,9 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
       return true;
     }
     if (depth_ == 3 && key_ == Field::Role) {
-      if (v == "user" || v == "assistant") { has_role_ = true; return true; }
-      return fail(invalid(at() + ".role: Input should be 'user' or 'assistant'", at() + ".role"));
+      // "system" inside messages: Anthropic's mid-conversation-system beta (Claude Code sends it).
+      if (v == "user" || v == "assistant" || v == "system") { has_role_ = true; return true; }
+      return fail(invalid(at() + ".role: Input should be 'user', 'assistant' or 'system'", at() + ".role"));
     }
     if (depth_ == 3 && key_ == Field::Content) { has_content_ = true; return true; }
     return scalar("a string");
@@ -147,7 +148,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
       return fail(invalid(i + ": Input should be a valid dictionary", i));
     }
     if (depth_ == 3 && in_messages_) {
-      if (key_ == Field::Role) return fail(invalid(at() + ".role: Input should be 'user' or 'assistant'", at() + ".role"));
+      if (key_ == Field::Role) return fail(invalid(at() + ".role: Input should be 'user', 'assistant' or 'system'", at() + ".role"));
       if (key_ == Field::Content)
         return fail(invalid(at() + ".content: Input should be a valid string or a list of content blocks", at() + ".content"));
     }

@@ -30,7 +30,7 @@ struct ScanOptions {
 };
 
 /// Scans `body`. On failure returns the 400 `invalid_request_error` to answer, with a message in
-/// Anthropic's style ("messages.0.role: Input should be 'user' or 'assistant'"); `param` names
+/// Anthropic's style ("messages.0.role: Input should be 'user', 'assistant' or 'system'"); `param` names
 /// the field as well. Rejects: not JSON or not an object; `model` missing, not a string or
 /// empty; `max_tokens` missing (when required), not an integer or < 1; `stream` not a boolean;
 /// `messages` missing, not an array or empty; a message that is not an object, lacks `content`

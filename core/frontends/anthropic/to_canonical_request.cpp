@@ -123,7 +123,11 @@ class Translator {
   bool message(const Value& msg, const std::string& at) {
     std::string_view role = string_member(msg, "role");
     const Value* content = member(msg, "content");
-    if (role != "user" && role != "assistant") return fail(at + ".role: Input should be 'user' or 'assistant'", at + ".role");
+    // A system message inside the conversation (Anthropic's mid-conversation-system beta, which
+    // Claude Code sends) stays a system message at its place.
+    if (role == "system" && content) return system(*content);
+    if (role != "user" && role != "assistant")
+      return fail(at + ".role: Input should be 'user', 'assistant' or 'system'", at + ".role");
     if (!content || !(content->IsString() || content->IsArray()))
       return fail(at + ".content: Input should be a valid string or a list of content blocks", at + ".content");
     if (content->IsString()) {

@@ -270,6 +270,14 @@ typedef struct llmgw_call {
   /** The client's request headers (read-only), e.g. to forward anthropic-beta. */
   const llmgw_header* client_headers;
   size_t client_header_count;
+  /**
+   * The dialect the client spoke. Equal to body_dialect on passthrough. When it differs, the
+   * body was translated to canonical form by the core and may carry canonical extensions the
+   * client sent (sdk/CANONICAL.md: top_k, thinking, cache_control, thinking_blocks, ...): a
+   * provider drops those its upstream rejects. An OpenAI-dialect provider cannot tell the two
+   * cases apart from body_dialect alone, since its native dialect is the canonical one.
+   */
+  llmgw_dialect client_dialect;
   /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_call;
 

@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace llmgw {
 
@@ -157,5 +160,210 @@ llmgw_status guarded_out(const Out* out, Fn&& fn) noexcept {
   }
   return LLMGW_ERROR;
 }
+
+/// Reports `e` through an out-table that has set_error (llmgw_result_out, llmgw_event_out) and
+/// returns LLMGW_ERROR, for `return report_error(out, e);`.
+template <typename Out>
+llmgw_status report_error(const Out& out, const Error& e) noexcept {
+  const llmgw_error c = e.c();
+  out.set_error(out.ctx, &c);
+  return LLMGW_ERROR;
+}
+
+/// The upstream answered something undecodable (a 2xx that is not what the dialect promises, a
+/// stream cut short): LLMGW_ERR_BAD_RESPONSE, status 502, code "bad_upstream_response" (the
+/// code the core uses for the same failure). `type` is the dialect's generic server-error type:
+/// "api_error" (Anthropic; the core's own) or "server_error" (OpenAI).
+inline Error bad_response_error(std::string message, std::string type = "api_error") {
+  Error e;
+  e.error_class = LLMGW_ERR_BAD_RESPONSE;
+  e.status = 502;
+  e.type = std::move(type);
+  e.code = "bad_upstream_response";
+  e.message = std::move(message);
+  return e;
+}
+
+/// The descriptor of a provider plugin, for llmgw_plugin_entry_v1 to return:
+///   constexpr llmgw_plugin kPlugin = llmgw::provider_descriptor("provider-x", "1.0.0", "…", &kVtable);
+/// All four pointers must have static storage (string literals, a namespace-scope vtable).
+constexpr llmgw_plugin provider_descriptor(const char* name, const char* version, const char* description,
+                                           const llmgw_provider_vtable* vtable) noexcept {
+  llmgw_plugin p{};
+  p.abi_major = LLMGW_ABI_MAJOR;
+  p.abi_minor = LLMGW_ABI_MINOR;
+  p.struct_size = sizeof(llmgw_plugin);
+  p.build_signature = LLMGW_BUILD_SIGNATURE;
+  p.kind = LLMGW_KIND_PROVIDER;
+  p.name = name;
+  p.version = version;
+  p.description = description;
+  p.vtable = vtable;
+  return p;
+}
+
+/// What ProviderHooks reports (class LLMGW_ERR_BAD_RESPONSE, status 502, retry_after_ms -1) when
+/// decode_response, stream_feed or stream_close throws. Static strings only, so reporting it
+/// allocates nothing and works after std::bad_alloc; the exception's own text is not sent (it
+/// may name internals). A provider overrides the defaults with a member
+///   static constexpr llmgw::HookFailure kHookFailure{"server_error", "plugin_failure", "…"};
+struct HookFailure {
+  std::string_view type = "api_error";
+  std::string_view code = "plugin_failure";
+  std::string_view message = "the provider plugin could not process the upstream response";
+};
+
+namespace detail {
+template <typename T, typename = void>
+struct has_stream : std::false_type {};
+template <typename T>
+struct has_stream<T, std::void_t<typename T::Stream>> : std::true_type {};
+
+template <typename T, typename = void>
+struct hook_failure_of {
+  static constexpr HookFailure value{};
+};
+template <typename T>
+struct hook_failure_of<T, std::void_t<decltype(T::kHookFailure)>> {
+  static constexpr HookFailure value = T::kHookFailure;
+};
+}  // namespace detail
+
+/// Generates a provider's extern "C" hooks from a C++ class, so that plugin.cpp is a class, a
+/// vtable and a descriptor:
+///
+///   class MyProvider {                    // one per deployment; immutable after construction
+///    public:
+///     MyProvider(llmgw::Host host, std::string_view config_json);     // throws on a bad config
+///     llmgw_status encode(const llmgw_call&, const llmgw_request_out&, const llmgw_writer* error) const;
+///     llmgw_status decode(const llmgw_call&, const llmgw_upstream_response&, const llmgw_result_out&) const;
+///     // Streaming (omit all three and the stream hooks stay NULL):
+///     using Stream = MyStream;  // llmgw_status feed(std::string_view, const llmgw_event_out&);
+///                               // llmgw_status close(const llmgw_event_out&);
+///     std::unique_ptr<Stream> open_stream(const llmgw_call&, const llmgw_upstream_response&) const;
+///     static constexpr llmgw::HookFailure kHookFailure{...};          // optional
+///   };
+///   constexpr llmgw_provider_vtable kVtable =
+///       llmgw::ProviderHooks<MyProvider>::vtable("my", LLMGW_CAP_CHAT | LLMGW_CAP_STREAM, LLMGW_DIALECT_OPENAI_CHAT);
+///
+/// Each generated hook keeps its plugin.h contract and lets no exception out:
+///   create          `new MyProvider(Host(host), config)`; an exception → its what() (or
+///                   "unknown error while reading the config") to `error`, LLMGW_BAD_ARGUMENT,
+///                   *instance untouched. Warnings are the constructor's to log.
+///   destroy         delete.
+///   encode_request  encode(); an exception → its what() to `error`, LLMGW_ERROR (guarded).
+///   decode_response decode(); an exception → set_error(kHookFailure), LLMGW_ERROR.
+///   stream_open     open_stream(); an exception or a null stream → LLMGW_ERROR, *stream untouched.
+///   stream_feed / stream_close   the stream's feed() / close(); an exception →
+///                   set_error(kHookFailure), LLMGW_ERROR.
+///   stream_destroy  delete.
+/// The class's own results (set_error + LLMGW_ERROR, LLMGW_UNSUPPORTED, ...) pass through as
+/// they are.
+template <class Instance>
+struct ProviderHooks {
+  /// The provider vtable (struct_size of this build; stream hooks only when Instance::Stream
+  /// exists). `provider_names` must have static storage.
+  static constexpr llmgw_provider_vtable vtable(const char* provider_names, uint32_t capabilities,
+                                                llmgw_dialect native_dialect) noexcept {
+    llmgw_provider_vtable v{};
+    v.struct_size = sizeof(llmgw_provider_vtable);
+    v.provider_names = provider_names;
+    v.capabilities = capabilities;
+    v.native_dialect = native_dialect;
+    v.create = &create;
+    v.destroy = &destroy;
+    v.encode_request = &encode_request;
+    v.decode_response = &decode_response;
+    if constexpr (detail::has_stream<Instance>::value) {
+      v.stream_open = &stream_open;
+      v.stream_feed = &stream_feed;
+      v.stream_close = &stream_close;
+      v.stream_destroy = &stream_destroy;
+    }
+    return v;
+  }
+
+  static llmgw_status create(const llmgw_host* host, llmgw_str config_json, void** instance,
+                             const llmgw_writer* error) noexcept {
+    try {
+      *instance = new Instance(Host(host), view(config_json));
+      return LLMGW_OK;
+    } catch (const std::exception& e) {
+      write(error, e.what());
+    } catch (...) {
+      write(error, "unknown error while reading the config");
+    }
+    return LLMGW_BAD_ARGUMENT;
+  }
+
+  static void destroy(void* instance) noexcept { delete static_cast<Instance*>(instance); }
+
+  static llmgw_status encode_request(void* instance, const llmgw_call* call, const llmgw_request_out* out,
+                                     const llmgw_writer* error) noexcept {
+    return guarded(error, [&] { return self(instance).encode(*call, *out, error); });
+  }
+
+  static llmgw_status decode_response(void* instance, const llmgw_call* call,
+                                      const llmgw_upstream_response* response,
+                                      const llmgw_result_out* out) noexcept {
+    try {
+      return self(instance).decode(*call, *response, *out);
+    } catch (...) {
+      return failed(*out);
+    }
+  }
+
+  // The stream hooks are instantiated only when vtable() uses them (Instance::Stream exists).
+  static llmgw_status stream_open(void* instance, const llmgw_call* call, const llmgw_upstream_response* response,
+                                  llmgw_stream** stream) noexcept {
+    try {
+      std::unique_ptr<typename Instance::Stream> s = self(instance).open_stream(*call, *response);
+      if (!s) return LLMGW_ERROR;
+      *stream = reinterpret_cast<llmgw_stream*>(s.release());
+      return LLMGW_OK;
+    } catch (...) {
+      return LLMGW_ERROR;
+    }
+  }
+
+  static llmgw_status stream_feed(llmgw_stream* stream, llmgw_str bytes, const llmgw_event_out* out) noexcept {
+    try {
+      return reinterpret_cast<typename Instance::Stream*>(stream)->feed(view(bytes), *out);
+    } catch (...) {
+      return failed(*out);
+    }
+  }
+
+  static llmgw_status stream_close(llmgw_stream* stream, const llmgw_event_out* out) noexcept {
+    try {
+      return reinterpret_cast<typename Instance::Stream*>(stream)->close(*out);
+    } catch (...) {
+      return failed(*out);
+    }
+  }
+
+  static void stream_destroy(llmgw_stream* stream) noexcept {
+    delete reinterpret_cast<typename Instance::Stream*>(stream);
+  }
+
+ private:
+  static const Instance& self(void* instance) noexcept { return *static_cast<const Instance*>(instance); }
+
+  /// Reports the HookFailure through `out` (llmgw_result_out or llmgw_event_out).
+  template <typename Out>
+  static llmgw_status failed(const Out& out) noexcept {
+    constexpr HookFailure f = detail::hook_failure_of<Instance>::value;
+    llmgw_error e{};
+    e.struct_size = sizeof(llmgw_error);
+    e.error_class = LLMGW_ERR_BAD_RESPONSE;
+    e.status = 502;
+    e.type = str(f.type);
+    e.code = str(f.code);
+    e.message = str(f.message);
+    e.retry_after_ms = -1;
+    out.set_error(out.ctx, &e);
+    return LLMGW_ERROR;
+  }
+};
 
 }  // namespace llmgw

@@ -208,7 +208,7 @@ TEST_CASE("what has no canonical form is refused with the block or tool named") 
        "only text blocks", "system.0"},
       {R"({"model":"c","max_tokens":1,"system":5,"messages":[{"role":"user","content":"x"}]})", "system: Input should be", "system"},
       {R"({"model":"c","max_tokens":1,"messages":[{"role":"user","content":[{"text":"no type"}]}]})", "with a type", "messages.0.content.0"},
-      {R"({"model":"c","max_tokens":1,"messages":[{"role":"system","content":"x"}]})", "'user' or 'assistant'", "messages.0.role"},
+      {R"({"model":"c","max_tokens":1,"messages":[{"role":"tool","content":"x"}]})", "'user', 'assistant' or 'system'", "messages.0.role"},
       {R"({"model":"c","max_tokens":1,"messages":{}})", "messages: Input should be a valid list", "messages"},
       {R"({"model":"c","max_tokens":1})", "messages: Input should be a valid list", "messages"},
   };
@@ -225,4 +225,16 @@ TEST_CASE("what has no canonical form is refused with the block or tool named") 
 TEST_CASE("the model parameter is escaped") {
   CHECK_JSON(translate(R"({"model":"c","max_tokens":1,"messages":[{"role":"user","content":"x"}]})", "a\"b"),
              R"({"model":"a\"b","max_tokens":1,"messages":[{"role":"user","content":"x"}]})");
+}
+
+TEST_CASE("a system message inside the conversation stays a system message at its place") {
+  // Anthropic's mid-conversation-system beta; Claude Code sends it with its default model.
+  CHECK_JSON(translate(R"({"model":"c","max_tokens":1,"messages":[
+      {"role":"user","content":"Say hello."},
+      {"role":"system","content":"Agent types: ..."},
+      {"role":"system","content":[{"type":"text","text":"More rules"}]}]})"),
+             R"({"model":"gpt-up","messages":[
+      {"role":"user","content":"Say hello."},
+      {"role":"system","content":"Agent types: ..."},
+      {"role":"system","content":[{"type":"text","text":"More rules"}]}],"max_tokens":1})");
 }

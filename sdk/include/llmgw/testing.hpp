@@ -1,0 +1,395 @@
+// Test doubles for the host side of the llmgw ABI, header-only C++17, for unit tests of a
+// provider plugin (first-party and third-party alike). Nothing here is linked into a plugin.
+//
+//   FakeHost             an llmgw_host table: captured log lines, settable clocks, a secrets map,
+//                        counters; sha256 / hmac_sha256 are stubs (32 zero bytes, not a hash).
+//   RecordedRequest      what encode_request wrote to llmgw_request_out (+ the error line);
+//   RecordedResult       what decode_response wrote to llmgw_result_out;
+//   RecordedEvents       what stream_feed / stream_close wrote to llmgw_event_out.
+//   ProviderInstance     one create()d instance of a provider vtable over a FakeHost, with
+//                        encode() / decode(); StreamSession, run_stream() for its streams.
+//   feed_all_ways        a stream fixture fed whole, one byte at a time, split at every offset
+//                        (and, if asked, cut at random), each way handed to a check.
+//
+// Tests drive the plugin through its exported vtable, as the core does:
+//   const auto& vt = llmgw::testing::provider_vtable(llmgw_plugin_entry_v1());
+//   llmgw::testing::ProviderInstance p(vt, R"({"provider":"x","api_key":"k"})");
+//   REQUIRE(p.rc == LLMGW_OK);
+//   const auto r = p.encode(call);  // r.url, r.header("authorization"), r.use_call_body, …
+#pragma once
+
+#include <llmgw/plugin.h>
+#include <llmgw/plugin.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace llmgw::testing {
+
+/// An owned copy of an llmgw_str.
+inline std::string copy(llmgw_str s) { return std::string(view(s)); }
+
+/// The bytes of `dir`/`name`; throws std::runtime_error("missing fixture <name>").
+inline std::string read_fixture(const std::string& dir, const std::string& name) {
+  std::ifstream in(dir + "/" + name, std::ios::binary);
+  if (!in) throw std::runtime_error("missing fixture " + name);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Header name/value pairs, in order (client headers, upstream response headers).
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// An llmgw_error with its strings copied (the original lives for the set_error call only).
+struct ErrorCopy {
+  llmgw_error_class cls;
+  int status;
+  std::string type, code, param, message;
+  int64_t retry_after_ms;
+  explicit ErrorCopy(const llmgw_error& e)
+      : cls(e.error_class), status(e.status), type(copy(e.type)), code(copy(e.code)), param(copy(e.param)),
+        message(copy(e.message)), retry_after_ms(e.retry_after_ms) {}
+};
+
+/// A host table for tests. Every member is public and read at each call, so a test may change
+/// it at any time (before create: see ProviderInstance's `setup`). Not copyable: the table
+/// points at this object.
+class FakeHost {
+ public:
+  /// Every log line, in order.
+  std::vector<std::pair<llmgw_log_level, std::string>> logs;
+  /// What monotonic_ns and realtime_ms return.
+  uint64_t monotonic_ns = 0;
+  int64_t realtime_ms = kDefaultRealtimeMs;
+  /// secret(ref): the mapped value, or LLMGW_NOT_FOUND when `ref` is not a key.
+  std::map<std::string, std::string> secrets;
+  /// Registered counters in order (the handle is the index + 1) and their totals.
+  std::vector<std::pair<std::string, uint64_t>> counters;
+
+  /// 2023-11-14T22:13:20Z.
+  static constexpr int64_t kDefaultRealtimeMs = 1700000000000;
+
+  FakeHost() {
+    table_.struct_size = sizeof table_;
+    table_.abi_major = LLMGW_ABI_MAJOR;
+    table_.abi_minor = LLMGW_ABI_MINOR;
+    table_.ctx = this;
+    table_.log = [](void* c, llmgw_log_level l, llmgw_str m) { self(c).logs.emplace_back(l, copy(m)); };
+    table_.monotonic_ns = [](void* c) -> uint64_t { return self(c).monotonic_ns; };
+    table_.secret = [](void* c, llmgw_str ref, const llmgw_writer* out) -> llmgw_status {
+      const auto& secrets = self(c).secrets;
+      const auto it = secrets.find(copy(ref));
+      if (it == secrets.end()) return LLMGW_NOT_FOUND;
+      write(out, it->second);
+      return LLMGW_OK;
+    };
+    table_.sha256 = [](void*, llmgw_str, uint8_t out[32]) { std::memset(out, 0, 32); };
+    table_.hmac_sha256 = [](void*, llmgw_str, llmgw_str, uint8_t out[32]) { std::memset(out, 0, 32); };
+    table_.counter_register = [](void* c, llmgw_str name, llmgw_str) -> uint32_t {
+      auto& counters = self(c).counters;
+      counters.emplace_back(copy(name), 0);
+      return static_cast<uint32_t>(counters.size());
+    };
+    table_.counter_add = [](void* c, uint32_t handle, uint64_t delta) {
+      auto& counters = self(c).counters;
+      if (handle >= 1 && handle <= counters.size()) counters[handle - 1].second += delta;
+    };
+    table_.realtime_ms = [](void* c) -> int64_t { return self(c).realtime_ms; };
+  }
+  FakeHost(const FakeHost&) = delete;
+  FakeHost& operator=(const FakeHost&) = delete;
+
+  const llmgw_host* table() const noexcept { return &table_; }
+
+ private:
+  static FakeHost& self(void* ctx) { return *static_cast<FakeHost*>(ctx); }
+  llmgw_host table_{};
+};
+
+/// What encode_request wrote. `method` starts as the default "POST".
+struct RecordedRequest {
+  std::string method = "POST", url, body, error;
+  Headers headers;
+  bool use_call_body = false;
+  llmgw_status rc = LLMGW_ERROR;
+
+  /// The first header named `name` (case-insensitive), or "<absent>".
+  std::string header(std::string_view name) const {
+    for (const auto& [n, v] : headers)
+      if (iequals(n, name)) return v;
+    return "<absent>";
+  }
+  /// Every value of the headers named `name`, in order.
+  std::vector<std::string> all(std::string_view name) const {
+    std::vector<std::string> out;
+    for (const auto& [n, v] : headers)
+      if (iequals(n, name)) out.push_back(v);
+    return out;
+  }
+  /// How many headers are named `name`.
+  int count(std::string_view name) const {
+    int n = 0;
+    for (const auto& h : headers) n += iequals(h.first, name);
+    return n;
+  }
+
+  /// An out-table recording into this object (valid while it is not moved).
+  llmgw_request_out out() {
+    llmgw_request_out o{};
+    o.struct_size = sizeof o;
+    o.ctx = this;
+    o.set_method = [](void* c, llmgw_str m) { self(c).method = copy(m); };
+    o.set_url = [](void* c, llmgw_str u) { self(c).url = copy(u); };
+    o.add_header = [](void* c, llmgw_str n, llmgw_str v) { self(c).headers.emplace_back(copy(n), copy(v)); };
+    o.append_body = [](void* c, llmgw_str b) { self(c).body += view(b); };
+    o.use_call_body = [](void* c) { self(c).use_call_body = true; };
+    return o;
+  }
+  /// The error writer, appending to `error`.
+  llmgw_writer error_writer() { return string_writer(&error); }
+
+ private:
+  static RecordedRequest& self(void* ctx) { return *static_cast<RecordedRequest*>(ctx); }
+};
+
+/// What decode_response wrote.
+struct RecordedResult {
+  llmgw_status rc = LLMGW_ERROR;
+  bool use_upstream_body = false;
+  std::string body;
+  std::optional<llmgw_usage> usage;
+  std::optional<ErrorCopy> error;
+
+  /// An out-table recording into this object (valid while it is not moved).
+  llmgw_result_out out() {
+    llmgw_result_out o{};
+    o.struct_size = sizeof o;
+    o.ctx = this;
+    o.append_body = [](void* c, llmgw_str b) { self(c).body += view(b); };
+    o.use_upstream_body = [](void* c) { self(c).use_upstream_body = true; };
+    o.set_usage = [](void* c, const llmgw_usage* u) { self(c).usage = *u; };
+    o.set_error = [](void* c, const llmgw_error* e) { self(c).error.emplace(*e); };
+    return o;
+  }
+
+ private:
+  static RecordedResult& self(void* ctx) { return *static_cast<RecordedResult*>(ctx); }
+};
+
+/// What one stream wrote through stream_feed / stream_close, and how it ended (run_stream).
+struct RecordedEvents {
+  std::string raw;                  // emit_raw bytes, concatenated
+  int raw_calls = 0;
+  std::vector<std::string> chunks;  // emit_chunk objects
+  int chunk_calls = 0;
+  int feeds = 0;                    // run_stream: feeds made before a final status
+  int nonempty_feeds = 0;
+  int usage_calls = 0;
+  std::optional<llmgw_usage> usage;  // the last set_usage
+  std::optional<ErrorCopy> error;    // the last set_error
+  int error_calls = 0;
+  llmgw_status final_status = LLMGW_NEED_MORE;  // run_stream: the first status other than NEED_MORE
+  bool final_from_close = false;                // run_stream: that status came from stream_close
+
+  /// An out-table recording into this object (valid while it is not moved).
+  llmgw_event_out out() {
+    llmgw_event_out o{};
+    o.struct_size = sizeof o;
+    o.ctx = this;
+    o.emit_raw = [](void* c, llmgw_str b) {
+      self(c).raw += view(b);
+      ++self(c).raw_calls;
+    };
+    o.emit_chunk = [](void* c, llmgw_str chunk) {
+      self(c).chunks.push_back(copy(chunk));
+      ++self(c).chunk_calls;
+    };
+    o.set_usage = [](void* c, const llmgw_usage* u) {
+      self(c).usage = *u;
+      ++self(c).usage_calls;
+    };
+    o.set_error = [](void* c, const llmgw_error* e) {
+      self(c).error.emplace(*e);
+      ++self(c).error_calls;
+    };
+    return o;
+  }
+
+ private:
+  static RecordedEvents& self(void* ctx) { return *static_cast<RecordedEvents*>(ctx); }
+};
+
+/// The provider vtable of a descriptor (of kind LLMGW_KIND_PROVIDER).
+inline const llmgw_provider_vtable& provider_vtable(const llmgw_plugin* plugin) {
+  return *static_cast<const llmgw_provider_vtable*>(plugin->vtable);
+}
+
+/// One instance of a provider, created over its own FakeHost; destroyed with this object.
+/// create()'s status is `rc`, its error line `error` (`inst` stays NULL on failure).
+class ProviderInstance {
+ public:
+  /// `setup` runs on the host before create (secrets, clocks).
+  ProviderInstance(const llmgw_provider_vtable& vt, std::string_view config_json,
+                   const std::function<void(FakeHost&)>& setup = {})
+      : vt_(&vt) {
+    if (setup) setup(host);
+    llmgw_writer w = string_writer(&error);
+    rc = vt_->create(host.table(), str(config_json), &inst, &w);
+  }
+  ~ProviderInstance() {
+    if (inst) vt_->destroy(inst);
+  }
+  ProviderInstance(const ProviderInstance&) = delete;
+  ProviderInstance& operator=(const ProviderInstance&) = delete;
+
+  /// The vtable this instance was created through.
+  const llmgw_provider_vtable& hooks() const noexcept { return *vt_; }
+
+  /// encode_request for `call`.
+  RecordedRequest encode(const llmgw_call& call) {
+    RecordedRequest r;
+    const llmgw_request_out out = r.out();
+    llmgw_writer w = r.error_writer();
+    r.rc = vt_->encode_request(inst, &call, &out, &w);
+    return r;
+  }
+
+  /// decode_response for `call` of an upstream answer `status` / `body` / `headers`.
+  RecordedResult decode(const llmgw_call& call, int status, std::string_view body, const Headers& headers = {}) {
+    std::vector<llmgw_header> hs;
+    for (const auto& [n, v] : headers) hs.push_back(llmgw_header{str(n), str(v)});
+    const llmgw_upstream_response resp{sizeof resp, status, hs.data(), hs.size(), str(body)};
+    RecordedResult r;
+    const llmgw_result_out out = r.out();
+    r.rc = vt_->decode_response(inst, &call, &resp, &out);
+    return r;
+  }
+
+  FakeHost host;
+  void* inst = nullptr;
+  llmgw_status rc = LLMGW_ERROR;
+  std::string error;
+
+ private:
+  const llmgw_provider_vtable* vt_;
+};
+
+/// encode_request / decode_response as free functions (p.encode / p.decode).
+inline RecordedRequest encode(ProviderInstance& p, const llmgw_call& call) { return p.encode(call); }
+inline RecordedResult decode(ProviderInstance& p, const llmgw_call& call, int status, std::string_view body,
+                             const Headers& headers = {}) {
+  return p.decode(call, status, body, headers);
+}
+
+/// An open stream (stream_open on a 200 with no headers; stream_destroy at the end), recording
+/// into `run`. Throws std::runtime_error when stream_open fails.
+class StreamSession {
+ public:
+  StreamSession(ProviderInstance& p, const llmgw_call& call) : vt_(&p.hooks()), out_(run.out()) {
+    const llmgw_upstream_response resp{sizeof resp, 200, nullptr, 0, {nullptr, 0}};
+    if (vt_->stream_open(p.inst, &call, &resp, &s_) != LLMGW_OK) throw std::runtime_error("stream_open failed");
+  }
+  ~StreamSession() { vt_->stream_destroy(s_); }
+  StreamSession(const StreamSession&) = delete;
+  StreamSession& operator=(const StreamSession&) = delete;
+
+  llmgw_status feed(std::string_view bytes) { return vt_->stream_feed(s_, str(bytes), &out_); }
+  llmgw_status close() { return vt_->stream_close(s_, &out_); }
+
+  RecordedEvents run;
+
+ private:
+  const llmgw_provider_vtable* vt_;
+  llmgw_event_out out_;
+  llmgw_stream* s_ = nullptr;
+};
+
+/// One stream: feeds `pieces` in order until a status other than NEED_MORE, then closes if none
+/// came; counts the feeds and records the final status.
+inline RecordedEvents run_stream(ProviderInstance& p, const llmgw_call& call,
+                                 const std::vector<std::string_view>& pieces) {
+  StreamSession session(p, call);
+  RecordedEvents& run = session.run;
+  for (std::string_view piece : pieces) {
+    ++run.feeds;
+    if (!piece.empty()) ++run.nonempty_feeds;
+    run.final_status = session.feed(piece);
+    if (run.final_status != LLMGW_NEED_MORE) break;
+  }
+  if (run.final_status == LLMGW_NEED_MORE) {
+    run.final_status = session.close();
+    run.final_from_close = true;
+  }
+  return std::move(run);
+}
+
+/// `s` cut at the ascending offsets `cuts` (cuts.size() + 1 pieces, some maybe empty).
+inline std::vector<std::string_view> split_at(std::string_view s, const std::vector<std::size_t>& cuts) {
+  std::vector<std::string_view> out;
+  std::size_t from = 0;
+  for (std::size_t c : cuts) {
+    out.push_back(s.substr(from, c - from));
+    from = c;
+  }
+  out.push_back(s.substr(from));
+  return out;
+}
+
+/// `s` one byte per piece.
+inline std::vector<std::string_view> bytewise(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < s.size(); ++i) out.push_back(s.substr(i, 1));
+  return out;
+}
+
+/// Which ways feed_all_ways cuts a fixture, besides whole and byte by byte.
+struct FeedWays {
+  /// In two at every split_stride-th offset 0, stride, 2 * stride, … <= size (1: every offset).
+  std::size_t split_stride = 1;
+  /// Then random_rounds times at cuts_per_round sorted offsets drawn from std::mt19937(seed).
+  int random_rounds = 0;
+  int cuts_per_round = 5;
+  uint32_t seed = 1;
+};
+
+/// Calls `check(pieces, how)` for every way of cutting `bytes`: whole ("whole"), one byte at a
+/// time ("bytewise"), split in two at each offset ("split at N"), then the random cuts of `ways`
+/// ("random round R (cuts a b …)"). A stream decoder must give the same result for each.
+template <typename Check>
+void feed_all_ways(std::string_view bytes, Check&& check, const FeedWays& ways = {}) {
+  check(std::vector<std::string_view>{bytes}, std::string("whole"));
+  check(bytewise(bytes), std::string("bytewise"));
+  const std::size_t stride = ways.split_stride ? ways.split_stride : 1;
+  for (std::size_t i = 0; i <= bytes.size(); i += stride) {
+    std::string how("split at ");
+    how += std::to_string(i);
+    check(split_at(bytes, {i}), how);
+  }
+  std::mt19937 rng(ways.seed);
+  for (int round = 0; round < ways.random_rounds; ++round) {
+    std::vector<std::size_t> cuts;
+    for (int k = 0; k < ways.cuts_per_round; ++k) cuts.push_back(rng() % (bytes.size() + 1));
+    std::sort(cuts.begin(), cuts.end());
+    std::string how("random round ");
+    how += std::to_string(round);
+    how += " (cuts";
+    for (std::size_t c : cuts) (how += ' ') += std::to_string(c);
+    how += ')';
+    check(split_at(bytes, cuts), how);
+  }
+}
+
+}  // namespace llmgw::testing
