@@ -58,12 +58,35 @@ struct ResponseHeaders {
   }
 };
 
+/// Upstream response headers a client may rely on (request ids for support tickets, rate-limit
+/// state); relayed on every answer, errors included. Only these: hop-by-hop headers, lengths
+/// and encodings belong to each hop.
+bool relayed_header(std::string_view name) {
+  auto starts = [&](std::string_view prefix) {
+    if (name.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+      if ((name[i] | 0x20) != prefix[i]) return false;
+    return true;
+  };
+  return (name.size() == 10 && starts("request-id")) || (name.size() == 12 && starts("x-request-id")) ||
+         starts("x-ratelimit-") || starts("anthropic-ratelimit-") || starts("openai-processing-ms") ||
+         (name.size() == 11 && starts("retry-after")) || (name.size() == 14 && starts("retry-after-ms"));
+}
+
+void relay_headers(const ResponseHeaders& headers, Reply& reply) {
+  for (const auto& h : headers.views) {
+    std::string_view name(h.name.ptr, h.name.len);
+    if (relayed_header(name)) reply.add_header(std::string(name), std::string(h.value.ptr, h.value.len));
+  }
+}
+
 /// Decodes a whole upstream answer and replies with it.
 int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeaders& headers, int status,
                 std::string_view body, Reply& reply, CallOutcome& outcome) {
   ResultCollector result;
   auto out = result.table();
   auto resp = headers.table(status, body);
+  relay_headers(headers, reply);
   llmgw_status rc = d.provider->vtable().decode_response(d.provider->instance(), &call, &resp, &out);
   if (result.usage) outcome.usage = *result.usage;
   if (rc != LLMGW_OK || result.error) {
@@ -205,6 +228,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
       return outcome;
     }
     ResponseHeaders headers(exchange.response());
+    relay_headers(headers, reply);
     auto resp = headers.table(status, {});
     llmgw_stream* s = nullptr;
     if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK || !s) {
