@@ -14,3 +14,37 @@ function(llmgw_add_plugin name)
   llmgw_warnings(${name})
   install(TARGETS ${name} LIBRARY DESTINATION lib/llmgw/plugins)
 endfunction()
+
+# llmgw_add_provider_plugin(<name> SOURCES ... [LIBS ...] [TESTS ...]): a first-party provider
+# in plugins/<name>. With <id> = <name> with "-" → "_" (provider-openai → provider_openai):
+#   <id>_obj            OBJECT library of SOURCES (C++20, PIC, hidden visibility), linking
+#                       llmgw::sdk and LIBS publicly; shared by the module and its tests;
+#   <name>              the plugin module (llmgw_add_plugin) built from those objects;
+#   unit_<id>           with LLMGW_BUILD_TESTS: the Catch2 executable of TESTS, which sees the
+#                       plugin's headers and <ID>_FIXTURES="<dir>/tests/fixtures"; CTest unit.<id>.
+function(llmgw_add_provider_plugin name)
+  cmake_parse_arguments(P "" "" "SOURCES;LIBS;TESTS" ${ARGN})
+  string(REPLACE "-" "_" id ${name})
+  string(TOUPPER ${id} ID)
+
+  add_library(${id}_obj OBJECT ${P_SOURCES})
+  target_link_libraries(${id}_obj PUBLIC llmgw::sdk ${P_LIBS})
+  target_compile_features(${id}_obj PUBLIC cxx_std_20)
+  set_target_properties(${id}_obj PROPERTIES
+    POSITION_INDEPENDENT_CODE ON
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  llmgw_warnings(${id}_obj)
+
+  llmgw_add_plugin(${name} SOURCES $<TARGET_OBJECTS:${id}_obj> LIBS ${P_LIBS})
+
+  if(LLMGW_BUILD_TESTS AND P_TESTS)
+    find_package(Catch2 2 REQUIRED)
+    add_executable(unit_${id} ${P_TESTS})
+    target_link_libraries(unit_${id} PRIVATE ${id}_obj Catch2::Catch2)
+    target_include_directories(unit_${id} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    target_compile_definitions(unit_${id} PRIVATE ${ID}_FIXTURES="${CMAKE_CURRENT_SOURCE_DIR}/tests/fixtures")
+    llmgw_warnings(unit_${id})
+    add_test(NAME unit.${id} COMMAND unit_${id})
+  endif()
+endfunction()

@@ -2,25 +2,17 @@
 // URLs and the fixed header lines, so that encode_request does no formatting work.
 #pragma once
 
+#include <plugin_util/config.hpp>
+
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace llmgw::provider_anthropic {
 
-/// A config that cannot be used. what() is one line for the start-up log; it never contains
-/// a secret.
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct Header {
-  std::string name;
-  std::string value;
-};
+using plugin_util::ConfigError;
+using plugin_util::Header;
 
 struct Config {
   std::string messages_url;      // {api_base}/v1/messages

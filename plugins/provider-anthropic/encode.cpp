@@ -14,17 +14,7 @@ namespace llmgw::provider_anthropic {
 namespace {
 
 using rapidjson::StringRef;
-
-[[noreturn]] void bad(const std::string& message) { throw EncodeError(LLMGW_BAD_ARGUMENT, message); }
-[[noreturn]] void unsupported(const std::string& message) { throw EncodeError(LLMGW_UNSUPPORTED, message); }
-
-std::string_view sv(const Value& v) { return std::string_view(v.GetString(), v.GetStringLength()); }
-Value ref(std::string_view s) { return Value(StringRef(s.data(), s.size())); }
-
-const Value* member(const Value& obj, const char* name) {
-  auto it = obj.FindMember(name);
-  return it == obj.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
-}
+using namespace encode_util;
 
 void add_headers(const Config& cfg, const llmgw_call& call, bool passthrough, const llmgw_request_out& out) {
   auto add = [&](std::string_view name, std::string_view value) { out.add_header(out.ctx, str(name), str(value)); };

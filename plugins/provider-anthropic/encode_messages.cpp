@@ -5,20 +5,7 @@
 namespace llmgw::provider_anthropic {
 namespace {
 
-using rapidjson::StringRef;
-
-[[noreturn]] void bad(const std::string& message) { throw EncodeError(LLMGW_BAD_ARGUMENT, message); }
-[[noreturn]] void unsupported(const std::string& message) { throw EncodeError(LLMGW_UNSUPPORTED, message); }
-
-std::string_view sv(const Value& v) { return std::string_view(v.GetString(), v.GetStringLength()); }
-Value ref(std::string_view s) { return Value(StringRef(s.data(), s.size())); }
-
-/// The member `name` when present and not null, else nullptr.
-const Value* member(const Value& obj, const char* name) {
-  if (!obj.IsObject()) return nullptr;
-  auto it = obj.FindMember(name);
-  return it == obj.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
-}
+using namespace encode_util;
 
 /// The string member `name`, or throws naming `where`.
 std::string_view required_string(const Value& obj, const char* name, const std::string& where) {

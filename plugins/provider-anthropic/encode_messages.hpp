@@ -26,6 +26,27 @@ class EncodeError : public std::runtime_error {
   llmgw_status status;
 };
 
+/// Helpers of encode.cpp and encode_messages.cpp (canonical JSON in, Anthropic JSON out).
+namespace encode_util {
+
+[[noreturn]] inline void bad(const std::string& message) { throw EncodeError(LLMGW_BAD_ARGUMENT, message); }
+[[noreturn]] inline void unsupported(const std::string& message) { throw EncodeError(LLMGW_UNSUPPORTED, message); }
+
+/// A string value's text (`v` must be a string).
+inline std::string_view sv(const Value& v) { return std::string_view(v.GetString(), v.GetStringLength()); }
+/// A string value referencing `s` (no copy: `s` must outlive it).
+inline Value ref(std::string_view s) { return Value(rapidjson::StringRef(s.data(), s.size())); }
+
+/// The member `name` when `obj` is an object and the member is present and not null, else
+/// nullptr (any JSON value may be passed: client input is not trusted to have the right shape).
+inline const Value* member(const Value& obj, const char* name) {
+  if (!obj.IsObject()) return nullptr;
+  auto it = obj.FindMember(name);
+  return it == obj.MemberEnd() || it->value.IsNull() ? nullptr : &it->value;
+}
+
+}  // namespace encode_util
+
 /// Translates canonical `messages` (an array). `system_out` becomes a string, an array of text
 /// blocks (when any system part carries cache_control) or stays null (no system text);
 /// `extra_system` (may be empty) is appended to the system text. `messages_out` becomes the

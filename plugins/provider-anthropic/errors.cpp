@@ -171,15 +171,7 @@ Error error_from_type(const Config& cfg, ErrorFields fields) {
   return e;
 }
 
-Error bad_response(std::string message) {
-  Error e;
-  e.error_class = LLMGW_ERR_BAD_RESPONSE;
-  e.status = 502;
-  e.type = "api_error";
-  e.code = "bad_upstream_response";
-  e.message = std::move(message);
-  return e;
-}
+Error bad_response(std::string message) { return bad_response_error(std::move(message), "api_error"); }
 
 void scrub(const Config& cfg, Error& e) {
   for (std::string* field : {&e.message, &e.type, &e.code, &e.param}) {

@@ -51,12 +51,4 @@ Error bad_response(std::string message);
 /// from every text field.
 void scrub(const Config& cfg, Error& error);
 
-/// Reports `e` through an out-table's set_error; returns LLMGW_ERROR.
-template <typename Out>
-llmgw_status report_error(const Out& out, const Error& e) {
-  const llmgw_error c = e.c();
-  out.set_error(out.ctx, &c);
-  return LLMGW_ERROR;
-}
-
 }  // namespace llmgw::provider_anthropic

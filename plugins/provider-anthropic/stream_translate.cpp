@@ -43,6 +43,44 @@ void key_string(Writer& w, const char* key, std::string_view value) {
   string(w, value);
 }
 
+/// What the first chunk of a tool call carries besides its arguments.
+struct ToolHead {
+  std::string_view id;
+  std::string_view name;
+};
+
+/// The delta member "tool_calls": [{"index", ["id", "type": "function",] "function": {["name",]
+/// "arguments"}}], with the bracketed members only when `head` is given (a call's first chunk).
+void tool_call(Writer& w, int index, const ToolHead* head, std::string_view arguments) {
+  w.Key("tool_calls");
+  w.StartArray();
+  w.StartObject();
+  w.Key("index");
+  w.Int(index);
+  if (head) {
+    key_string(w, "id", head->id);
+    key_string(w, "type", "function");
+  }
+  w.Key("function");
+  w.StartObject();
+  if (head) key_string(w, "name", head->name);
+  key_string(w, "arguments", arguments);
+  w.EndObject();
+  w.EndObject();
+  w.EndArray();
+}
+
+/// The delta member "thinking_blocks": [{"type": type, key: value}] (one block per chunk).
+void thinking_block(Writer& w, std::string_view type, const char* key, std::string_view value) {
+  w.Key("thinking_blocks");
+  w.StartArray();
+  w.StartObject();
+  key_string(w, "type", type);
+  key_string(w, key, value);
+  w.EndObject();
+  w.EndArray();
+}
+
 /// Writes one chunk: the common head, then `body(w)` writes the rest of the object's members
 /// (choices, usage), then emits it.
 template <typename Body>
@@ -142,15 +180,7 @@ void Stream::on_block_start(const Value& ev, const llmgw_event_out& out) {
     if (const std::string_view text = sv(member(block, "thinking")); !text.empty())
       emit_delta([&](Writer& w) { key_string(w, "reasoning_content", text); });
   } else if (type == "redacted_thinking") {
-    emit_delta([&](Writer& w) {
-      w.Key("thinking_blocks");
-      w.StartArray();
-      w.StartObject();
-      key_string(w, "type", "redacted_thinking");
-      key_string(w, "data", sv(member(block, "data")));
-      w.EndObject();
-      w.EndArray();
-    });
+    emit_delta([&](Writer& w) { thinking_block(w, "redacted_thinking", "data", sv(member(block, "data"))); });
   } else if (type == "tool_use") {
     const std::string_view name = sv(member(block, "name"));
     if (!facts_.json_tool_name.empty() && name == facts_.json_tool_name && !json_output_) {
@@ -159,22 +189,8 @@ void Stream::on_block_start(const Value& ev, const llmgw_event_out& out) {
       return;
     }
     const int t = block_tool_[i] = tools_++;
-    emit_delta([&](Writer& w) {
-      w.Key("tool_calls");
-      w.StartArray();
-      w.StartObject();
-      w.Key("index");
-      w.Int(t);
-      key_string(w, "id", sv(member(block, "id")));
-      key_string(w, "type", "function");
-      w.Key("function");
-      w.StartObject();
-      key_string(w, "name", name);
-      key_string(w, "arguments", "");
-      w.EndObject();
-      w.EndObject();
-      w.EndArray();
-    });
+    const ToolHead head{sv(member(block, "id")), name};
+    emit_delta([&](Writer& w) { tool_call(w, t, &head, ""); });
   }
 }
 
@@ -195,32 +211,12 @@ void Stream::on_block_delta(const Value& ev, const llmgw_event_out& out) {
       emit_delta([&](Writer& w) { key_string(w, "content", part); });
       return;
     }
-    emit_delta([&](Writer& w) {
-      w.Key("tool_calls");
-      w.StartArray();
-      w.StartObject();
-      w.Key("index");
-      w.Int(t);
-      w.Key("function");
-      w.StartObject();
-      key_string(w, "arguments", part);
-      w.EndObject();
-      w.EndObject();
-      w.EndArray();
-    });
+    emit_delta([&](Writer& w) { tool_call(w, t, nullptr, part); });
   } else if (type == "thinking_delta") {
     const std::string_view text = sv(member(delta, "thinking"));
     if (!text.empty()) emit_delta([&](Writer& w) { key_string(w, "reasoning_content", text); });
   } else if (type == "signature_delta") {
-    emit_delta([&](Writer& w) {
-      w.Key("thinking_blocks");
-      w.StartArray();
-      w.StartObject();
-      key_string(w, "type", "thinking");
-      key_string(w, "signature", sv(member(delta, "signature")));
-      w.EndObject();
-      w.EndArray();
-    });
+    emit_delta([&](Writer& w) { thinking_block(w, "thinking", "signature", sv(member(delta, "signature"))); });
   }
 }
 

@@ -4,24 +4,16 @@
 
 #include "wire.hpp"
 
-#include <stdexcept>
+#include <plugin_util/config.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace llmgw::provider_openai {
 
-/// A config that cannot be used. what() is one line for the start-up log; it never contains
-/// a secret.
-class ConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct Header {
-  std::string name;
-  std::string value;
-};
+using plugin_util::ConfigError;
+using plugin_util::Header;
 
 struct Config {
   const ProviderInfo* provider = nullptr;

@@ -8,28 +8,18 @@
 
 namespace llmgw::provider_openai {
 
-namespace {
-
-llmgw_status fail(const llmgw_result_out& out, const Error& e) {
-  const llmgw_error c = e.c();
-  out.set_error(out.ctx, &c);
-  return LLMGW_ERROR;
-}
-
-}  // namespace
-
 llmgw_status decode(const Config& cfg, const llmgw_upstream_response& r, const llmgw_result_out& out,
                     int64_t now_unix_ms) {
-  if (r.status < 200 || r.status > 299) return fail(out, error_from_response(cfg, r, now_unix_ms));
+  if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r, now_unix_ms));
 
   const openai_compat::JsonScan scan = openai_compat::scan_json(view(r.body));
   if (!scan.valid || !scan.root_object) {
-    return fail(out, bad_response("upstream returned HTTP " + std::to_string(r.status) +
+    return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) +
                                   (scan.valid ? " with a JSON body that is not an object"
                                               : " with a body that is not valid JSON (at byte " +
                                                     std::to_string(scan.error_offset) + ")")));
   }
-  if (scan.has_error) return fail(out, error_from_embedded(cfg, view(r.body)));
+  if (scan.has_error) return report_error(out, error_from_embedded(cfg, view(r.body)));
   out.use_upstream_body(out.ctx);
   if (scan.has_usage) out.set_usage(out.ctx, &scan.usage);
   return LLMGW_OK;

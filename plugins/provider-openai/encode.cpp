@@ -2,6 +2,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include "canonical_extensions.hpp"
+
 namespace llmgw::provider_openai {
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
@@ -23,6 +25,17 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   }
   out.set_url(out.ctx, str(*url));
   for (const Header& h : cfg.headers) out.add_header(out.ctx, str(h.name), str(h.value));
+  // A body translated from another dialect (an Anthropic client) may carry that client's
+  // canonical extensions; OpenAI-shaped upstreams reject them. An OpenAI client's own body is
+  // forwarded byte for byte, whatever it holds.
+  const bool translated = LLMGW_HAS_MEMBER(&call, llmgw_call, client_dialect) && call.client_dialect != 0 &&
+                          call.client_dialect != LLMGW_DIALECT_OPENAI_CHAT &&
+                          call.client_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS;
+  thread_local std::string stripped;
+  if (translated && strip_canonical_extensions(view(call.body), {accepts_top_k(cfg.provider->name)}, stripped)) {
+    out.append_body(out.ctx, str(stripped));
+    return LLMGW_OK;
+  }
   out.use_call_body(out.ctx);
   return LLMGW_OK;
 }

@@ -24,15 +24,7 @@ Error error_from_embedded(const Config& cfg, std::string_view body) {
   return e;
 }
 
-Error bad_response(std::string message) {
-  Error e;
-  e.error_class = LLMGW_ERR_BAD_RESPONSE;
-  e.status = 502;
-  e.type = "server_error";
-  e.code = "bad_upstream_response";
-  e.message = std::move(message);
-  return e;
-}
+Error bad_response(std::string message) { return bad_response_error(std::move(message), "server_error"); }
 
 void scrub(const Config& cfg, Error& e) {
   std::vector<std::string_view> secrets(cfg.secrets.begin(), cfg.secrets.end());

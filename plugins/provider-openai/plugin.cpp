@@ -1,9 +1,9 @@
 // provider-openai: OpenAI, Azure OpenAI and OpenAI-compatible upstreams. Glue only: the entry
-// symbol, the descriptor and vtable, and exception-safe extern "C" hooks over the role files.
+// symbol, the descriptor and the vtable, whose exception-safe extern "C" hooks
+// (llmgw::ProviderHooks) call the Provider below, itself a thin layer over the role files.
 #include "config.hpp"
 #include "decode.hpp"
 #include "encode.hpp"
-#include "errors.hpp"
 #include "stream.hpp"
 #include "wire.hpp"
 
@@ -12,122 +12,54 @@
 #include <llmgw/plugin.h>
 #include <llmgw/plugin.hpp>
 
-#include <exception>
-#include <new>
+#include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmgw::provider_openai {
 namespace {
 
 /// One configured deployment; immutable after create, shared by every request thread.
-struct Instance {
-  Config cfg;
-  Host host;
+class Provider {
+ public:
+  using Stream = provider_openai::Stream;
+
+  static constexpr HookFailure kHookFailure{"server_error", "plugin_failure",
+                                            "provider-openai could not process the upstream response"};
+
+  Provider(Host host, std::string_view config_json) : host_(host) {
+    std::vector<std::string> warnings;
+    cfg_ = parse_config(config_json, warnings);
+    for (const std::string& w : warnings) host_.log(LLMGW_LOG_WARN, w);
+  }
+
+  llmgw_status encode(const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) const {
+    return provider_openai::encode(cfg_, call, out, error);
+  }
+
+  llmgw_status decode(const llmgw_call&, const llmgw_upstream_response& response, const llmgw_result_out& out) const {
+    return provider_openai::decode(cfg_, response, out, openai_compat::unix_now_ms());
+  }
+
+  std::unique_ptr<Stream> open_stream(const llmgw_call&, const llmgw_upstream_response&) const {
+    return std::make_unique<Stream>(cfg_);
+  }
+
+ private:
+  Host host_;
+  Config cfg_;
 };
 
-const Instance& instance(void* p) { return *static_cast<const Instance*>(p); }
-Stream& stream(llmgw_stream* p) { return *reinterpret_cast<Stream*>(p); }
-
-/// Reports an error when building the real one failed (out of memory): static strings only.
-template <typename Out>
-llmgw_status internal_error(const Out& out) noexcept {
-  llmgw_error e{};
-  e.struct_size = sizeof e;
-  e.error_class = LLMGW_ERR_BAD_RESPONSE;
-  e.status = 502;
-  e.type = str("server_error");
-  e.code = str("plugin_failure");
-  e.message = str("provider-openai could not process the upstream response");
-  e.retry_after_ms = -1;
-  out.set_error(out.ctx, &e);
-  return LLMGW_ERROR;
-}
-
-llmgw_status create(const llmgw_host* host, llmgw_str config_json, void** out,
-                    const llmgw_writer* error) noexcept {
-  try {
-    std::vector<std::string> warnings;
-    auto* inst = new Instance{parse_config(view(config_json), warnings), Host(host)};
-    for (const std::string& w : warnings) inst->host.log(LLMGW_LOG_WARN, w);
-    *out = inst;
-    return LLMGW_OK;
-  } catch (const std::exception& e) {
-    write(error, e.what());
-  } catch (...) {
-    write(error, "unknown error while reading the config");
-  }
-  return LLMGW_BAD_ARGUMENT;
-}
-
-void destroy(void* inst) noexcept { delete static_cast<Instance*>(inst); }
-
-llmgw_status encode_request(void* inst, const llmgw_call* call, const llmgw_request_out* out,
-                            const llmgw_writer* error) noexcept {
-  return guarded(error, [&] { return encode(instance(inst).cfg, *call, *out, error); });
-}
-
-llmgw_status decode_response(void* inst, const llmgw_call*, const llmgw_upstream_response* response,
-                             const llmgw_result_out* out) noexcept {
-  try {
-    return decode(instance(inst).cfg, *response, *out, openai_compat::unix_now_ms());
-  } catch (...) {
-    return internal_error(*out);
-  }
-}
-
-llmgw_status stream_open(void* inst, const llmgw_call*, const llmgw_upstream_response*,
-                         llmgw_stream** out) noexcept {
-  auto* s = new (std::nothrow) Stream(instance(inst).cfg);
-  if (!s) return LLMGW_ERROR;
-  *out = reinterpret_cast<llmgw_stream*>(s);
-  return LLMGW_OK;
-}
-
-llmgw_status stream_feed(llmgw_stream* s, llmgw_str bytes, const llmgw_event_out* out) noexcept {
-  try {
-    return feed(stream(s), bytes, *out);
-  } catch (...) {
-    return internal_error(*out);
-  }
-}
-
-llmgw_status stream_close(llmgw_stream* s, const llmgw_event_out* out) noexcept {
-  try {
-    return close(stream(s), *out);
-  } catch (...) {
-    return internal_error(*out);
-  }
-}
-
-void stream_destroy(llmgw_stream* s) noexcept { delete reinterpret_cast<Stream*>(s); }
-
-const llmgw_provider_vtable kVtable = {
-    sizeof(llmgw_provider_vtable),
+constexpr llmgw_provider_vtable kVtable = ProviderHooks<Provider>::vtable(
     kProviderNames,
     LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA |
         LLMGW_CAP_EMBEDDINGS,
-    LLMGW_DIALECT_OPENAI_CHAT,
-    &create,
-    &destroy,
-    &encode_request,
-    &decode_response,
-    &stream_open,
-    &stream_feed,
-    &stream_close,
-    &stream_destroy,
-};
+    LLMGW_DIALECT_OPENAI_CHAT);
 
-const llmgw_plugin kPlugin = {
-    LLMGW_ABI_MAJOR,
-    LLMGW_ABI_MINOR,
-    sizeof(llmgw_plugin),
-    LLMGW_BUILD_SIGNATURE,
-    LLMGW_KIND_PROVIDER,
-    "provider-openai",
-    "0.1.0",
-    "OpenAI, Azure OpenAI and OpenAI-compatible chat and embeddings upstreams",
-    &kVtable,
-};
+constexpr llmgw_plugin kPlugin =
+    provider_descriptor("provider-openai", "0.1.0",
+                        "OpenAI, Azure OpenAI and OpenAI-compatible chat and embeddings upstreams", &kVtable);
 
 }  // namespace
 }  // namespace llmgw::provider_openai

@@ -20,19 +20,17 @@ llmgw_status report(Stream& s, Step step, const llmgw_event_out& out) {
   }
   Error e = s.watch.error();
   scrub(s.cfg, e);
-  const llmgw_error c = e.c();
-  out.set_error(out.ctx, &c);
-  return LLMGW_ERROR;
+  return report_error(out, e);
 }
 
 }  // namespace
 
-llmgw_status feed(Stream& s, llmgw_str bytes, const llmgw_event_out& out) {
-  if (s.watch.state() != Step::kMore) return report(s, s.watch.state(), out);
-  if (bytes.len) out.emit_raw(out.ctx, bytes);
-  return report(s, s.watch.feed(view(bytes)), out);
+llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
+  if (watch.state() != Step::kMore) return report(*this, watch.state(), out);
+  if (!bytes.empty()) out.emit_raw(out.ctx, str(bytes));
+  return report(*this, watch.feed(bytes), out);
 }
 
-llmgw_status close(Stream& s, const llmgw_event_out& out) { return report(s, s.watch.close(), out); }
+llmgw_status Stream::close(const llmgw_event_out& out) { return report(*this, watch.close(), out); }
 
 }  // namespace llmgw::provider_openai

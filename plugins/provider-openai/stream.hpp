@@ -10,20 +10,23 @@
 
 #include <llmgw/plugin.h>
 
+#include <string_view>
+
 namespace llmgw::provider_openai {
 
 /// Per-stream state: everything a stream needs, nothing shared but the immutable Config.
 struct Stream {
   explicit Stream(const Config& c) : cfg(c) {}
+
+  /// stream_feed: forwards `bytes`, then watches them. NEED_MORE, DONE, or ERROR after
+  /// set_error. After DONE or ERROR, later bytes are neither forwarded nor looked at.
+  llmgw_status feed(std::string_view bytes, const llmgw_event_out& out);
+
+  /// stream_close: DONE, or ERROR (truncated stream, or an error seen earlier) after set_error.
+  llmgw_status close(const llmgw_event_out& out);
+
   const Config& cfg;
   openai_compat::ChatStreamWatch watch;
 };
-
-/// stream_feed: forwards `bytes`, then watches them. NEED_MORE, DONE, or ERROR after set_error.
-/// After DONE or ERROR, later bytes are neither forwarded nor looked at.
-llmgw_status feed(Stream& s, llmgw_str bytes, const llmgw_event_out& out);
-
-/// stream_close: DONE, or ERROR (truncated stream, or an error seen earlier) after set_error.
-llmgw_status close(Stream& s, const llmgw_event_out& out);
 
 }  // namespace llmgw::provider_openai

@@ -3,13 +3,22 @@
 //   bench_loadgen --url http://127.0.0.1:PORT/v1/chat/completions [--conns 64]
 //                 [--rate R (open loop) | closed loop when absent] [--duration 5]
 //                 [--warmup 1] [--stream] [--name NAME] [--header "K: V"]... [--timeout-ms 5000]
+//                 [--body openai|openai-2k|anthropic | --anthropic | --body-file PATH] [--model NAME]
+//                 [--done-marker STR] [--print-body (prints the body and exits)]
 //   bench_loadgen --pick-port      prints a free loopback TCP port and exits
+//
+// The client dialect follows the URL: a path ending in /messages is an Anthropic client
+// (default body: the ~2 KB Messages conversation; x-api-key + anthropic-version headers; a
+// stream ends with "event: message_stop"), anything else an OpenAI client (default body: ~1 KB
+// chat request; Authorization: Bearer; a stream ends with "[DONE]"). --body openai-2k sends the
+// same ~2 KB conversation as a Chat Completions request. --model sets the model of the built-in
+// bodies (default "bench"); a --body-file is sent as is (its own "stream" flag counts).
 //
 // Open loop: request i is due at start + i/R. It is sent on the first free
 // connection at or after that time and its latency runs from the INTENDED time,
 // so queueing behind a slow server counts (coordinated-omission safe).
 // Closed loop: every connection sends its next request as soon as the last ends.
-// Streaming: also time to first body byte (ttfb); a stream without [DONE] is an error.
+// Streaming: also time to first body byte (ttfb); a stream without its end marker is an error.
 // Output: a human summary on stderr and one "RESULT key=value ..." line on stdout.
 #include <sys/epoll.h>
 #include <sys/prctl.h>
@@ -45,13 +54,14 @@ struct Conn {
   int status = 0;
   uint64_t remaining = 0;
   ChunkedDecoder dec;
-  std::string tail;  // last body bytes, to spot "[DONE]" across reads
+  std::string tail;  // last body bytes, to spot the end marker across reads
   bool saw_done = false;
 };
 
 class Loadgen {
  public:
-  explicit Loadgen(const Options& o) : o_(o), req_(make_request(o, make_body(o.stream))), conns_(size_t(o.conns)) {
+  explicit Loadgen(const Options& o)
+      : o_(o), body_(make_body(o)), req_(make_request(o, body_)), marker_(done_marker(o)), conns_(size_t(o.conns)) {
     ep_ = epoll_create1(EPOLL_CLOEXEC);
     tfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (ep_ < 0 || tfd_ < 0) die("epoll/timerfd");
@@ -266,8 +276,8 @@ class Loadgen {
     if (c.t_first == 0) c.t_first = now;
     if (o_.stream && !c.saw_done) {
       c.tail.append(p, n);
-      if (c.tail.find("[DONE]") != std::string::npos) c.saw_done = true;
-      if (c.tail.size() > 64) c.tail.erase(0, c.tail.size() - 16);
+      if (c.tail.find(marker_) != std::string::npos) c.saw_done = true;
+      else if (c.tail.size() > 4 * marker_.size() + 64) c.tail.erase(0, c.tail.size() - marker_.size());
     }
   }
 
@@ -368,18 +378,18 @@ class Loadgen {
     std::printf("RESULT name=%s mode=%s stream=%d conns=%d rate=%.0f duration_s=%.1f ok=%llu errors=%llu "
                 "timeouts=%llu unsent=%llu reconnects=%llu rps=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
                 "p999_us=%.1f max_us=%.1f mean_us=%.1f ttfb_p50_us=%.1f ttfb_p99_us=%.1f total_done=%llu "
-                "loadgen_cpu_us=%lld\n",
+                "loadgen_cpu_us=%lld req_body_bytes=%zu\n",
                 o_.name.c_str(), o_.rate > 0 ? "open" : "closed", o_.stream ? 1 : 0, o_.conns, o_.rate,
                 o_.duration_s, (unsigned long long)ok_, (unsigned long long)errors_,
                 (unsigned long long)timeouts_, (unsigned long long)unsent_,
                 (unsigned long long)(reconnects_), rps, lat_.pct_us(50), lat_.pct_us(90), lat_.pct_us(99),
                 lat_.pct_us(99.9), lat_.max_us(), lat_.mean_us(), ttfb_.pct_us(50), ttfb_.pct_us(99),
-                (unsigned long long)total_done_, self_us);
+                (unsigned long long)total_done_, self_us, body_.size());
     std::fflush(stdout);
   }
 
   Options o_;
-  std::string req_;
+  std::string body_, req_, marker_;
   std::vector<Conn> conns_;
   std::deque<size_t> idle_;
   sockaddr_in addr_{};
@@ -398,6 +408,11 @@ class Loadgen {
 int main(int argc, char** argv) {
   Options o;
   if (!parse_args(argc, argv, o)) return pick_port();
+  if (o.print_body) {
+    std::string b = make_body(o);
+    std::fwrite(b.data(), 1, b.size(), stdout);
+    return 0;
+  }
   signal(SIGPIPE, SIG_IGN);
   prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);  // sub-50 µs timer precision for open-loop pacing
   Loadgen lg(o);

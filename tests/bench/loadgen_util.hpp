@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "net_util.hpp"
@@ -25,12 +26,24 @@ struct Options {
   double rate = 0;  // requests/s; 0 = closed loop (max throughput)
   bool stream = false;
   int timeout_ms = 5000;
+  std::string body = "auto";  // auto | openai (1 KB) | openai-2k | anthropic (2 KB) | file
+  std::string body_file;      // --body-file: sent as is
+  std::string model = "bench";
+  std::string done_marker;    // a stream is complete once this was seen; "" = by dialect
+  bool print_body = false;    // --print-body: print the request body and exit
+
+  // The client dialect follows the endpoint: .../messages is Anthropic, anything else OpenAI.
+  bool anthropic() const {
+    std::string p = path.substr(0, path.find('?'));
+    while (p.size() > 1 && p.back() == '/') p.pop_back();
+    return p.size() >= 9 && p.compare(p.size() - 9, 9, "/messages") == 0;
+  }
 };
 
-// A realistic ~1 KB Chat Completions request.
-inline std::string make_body(bool stream) {
+// A realistic ~1 KB Chat Completions request (the default body of run.sh).
+inline std::string make_body(bool stream, const std::string& model = "bench") {
   std::string b =
-      R"({"model":"bench","messages":[)"
+      R"({"model":")" + model + R"(","messages":[)"
       R"({"role":"system","content":"You are a concise assistant for a platform engineering team. )"
       R"(Answer in plain English, prefer short paragraphs, and say so when you are not sure."},)"
       R"({"role":"user","content":"We run several model providers behind one gateway. )"
@@ -46,20 +59,131 @@ inline std::string make_body(bool stream) {
   return b;
 }
 
+// A ~2 KB multi-turn conversation with a system prompt, written once and sent in either
+// dialect, so that the OpenAI and the Anthropic request carry the same text (plain ASCII,
+// nothing to escape).
+struct Conversation {
+  const char* system;
+  std::vector<std::pair<const char*, const char*>> turns;  // role, text; user first, user last
+};
+
+inline const Conversation& conversation_2k() {
+  static const Conversation c{
+      "You are a senior site reliability engineer who helps a platform team operate an internal LLM "
+      "gateway. Answer in plain English with short paragraphs. Prefer concrete numbers, name the "
+      "metric or log field that shows a problem, and say so when you are not sure. Never invent "
+      "configuration keys; when a setting is needed, describe what it should do instead.",
+      {{"user",
+        "Our gateway sits between about forty internal services and three model providers. Last week "
+        "p99 latency for short chat requests went from 180 ms to 420 ms while the providers reported "
+        "no change. What should we look at first?"},
+       {"assistant",
+        "Start by splitting the added time into queueing inside the gateway, connection setup to the "
+        "upstream and time spent waiting for the first byte from the provider. Compare the access "
+        "log's total latency with the upstream latency field for the same requests; if the gap grew, "
+        "the gateway itself is slower. Then check the connection pool: new TLS handshakes on every "
+        "request usually mean keep-alive is being defeated."},
+       {"user",
+        "The gap grew from about 2 ms to 60 ms, and the pool metrics show a lot of new connections. "
+        "We recently put a load balancer with a 30 second idle timeout in front of the providers."},
+       {"assistant",
+        "That fits. If the balancer closes idle upstream connections after 30 seconds while the "
+        "gateway keeps them for longer, the next request on such a connection fails or stalls and the "
+        "gateway has to reconnect and retry. Set the pool's idle timeout below the balancer's, for "
+        "example 25 seconds, and watch the reconnect rate drop."},
+       {"user",
+        "Thanks. Can you write a short checklist for the on-call runbook that covers this case and "
+        "the two or three other causes of a latency gap you would check next?"}}};
+  return c;
+}
+
+// The conversation as a Chat Completions request (~2 KB).
+inline std::string make_openai_body_2k(bool stream, const std::string& model) {
+  const Conversation& c = conversation_2k();
+  std::string b = R"({"model":")" + model + R"(","messages":[{"role":"system","content":")";
+  b += c.system;
+  b += R"("})";
+  for (const auto& [role, text] : c.turns) b += std::string(R"(,{"role":")") + role + R"(","content":")" + text + R"("})";
+  b += R"(],"max_tokens":1024,"temperature":0.2,"top_p":1,"user":"bench-user-0001",)"
+       R"("metadata":{"team":"platform","purpose":"benchmark"},)";
+  b += stream ? R"("stream":true,"stream_options":{"include_usage":true}})" : R"("stream":false})";
+  return b;
+}
+
+// The same conversation as an Anthropic Messages request (~2 KB), shaped as SDK clients send it:
+// system as a text block with a prompt-cache breakpoint, the last user turn as content blocks.
+inline std::string make_anthropic_body_2k(bool stream, const std::string& model) {
+  const Conversation& c = conversation_2k();
+  std::string b = R"({"model":")" + model + R"(","max_tokens":1024,"system":[{"type":"text","text":")";
+  b += c.system;
+  b += R"(","cache_control":{"type":"ephemeral"}}],"messages":[)";
+  for (size_t i = 0; i < c.turns.size(); ++i) {
+    const auto& [role, text] = c.turns[i];
+    if (i) b += ',';
+    b += std::string(R"({"role":")") + role + R"(","content":)";
+    if (i + 1 < c.turns.size()) b += std::string("\"") + text + "\"}";
+    else b += std::string(R"([{"type":"text","text":")") + text + R"("}]})";
+  }
+  b += R"(],"temperature":0.2,"metadata":{"user_id":"bench-user-0001"},)";
+  b += stream ? R"("stream":true})" : R"("stream":false})";
+  return b;
+}
+
+inline bool starts_with_ci(const std::string& s, const char* prefix) {
+  for (size_t i = 0; prefix[i]; ++i) {
+    if (i >= s.size()) return false;
+    char a = s[i], b = prefix[i];
+    if (a >= 'A' && a <= 'Z') a = char(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = char(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+// The request body chosen by the options (see Options::body). Exits when --body-file is unreadable.
+inline std::string make_body(const Options& o) {
+  std::string kind = o.body;
+  if (kind == "auto") kind = o.anthropic() ? "anthropic" : "openai";
+  if (kind == "anthropic") return make_anthropic_body_2k(o.stream, o.model);
+  if (kind == "openai-2k") return make_openai_body_2k(o.stream, o.model);
+  if (kind == "openai") return make_body(o.stream, o.model);
+  FILE* f = std::fopen(o.body_file.c_str(), "rb");
+  if (!f) die(o.body_file.c_str());
+  std::string b;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) b.append(buf, n);
+  std::fclose(f);
+  return b;
+}
+
+// Default headers by dialect: OpenAI clients send "Authorization: Bearer", Anthropic clients
+// "x-api-key" and "anthropic-version". A --header of the same name replaces the default.
 inline std::string make_request(const Options& o, const std::string& body) {
   std::string r = "POST " + o.path + " HTTP/1.1\r\nHost: " + o.host + ":" + std::to_string(o.port) +
                   "\r\nContent-Type: application/json\r\nAccept: " +
                   (o.stream ? "text/event-stream" : "application/json") +
                   "\r\nUser-Agent: llmgw-bench/1\r\n";
-  bool has_auth = false;
+  bool has_auth = false, has_version = false;
   for (const auto& h : o.headers) {
     r += h + "\r\n";
-    if (h.size() >= 14 && (h.compare(0, 14, "Authorization:") == 0 || h.compare(0, 14, "authorization:") == 0))
-      has_auth = true;
+    if (starts_with_ci(h, "authorization:") || starts_with_ci(h, "x-api-key:")) has_auth = true;
+    if (starts_with_ci(h, "anthropic-version:")) has_version = true;
   }
-  if (!has_auth) r += "Authorization: Bearer sk-bench\r\n";
+  if (o.anthropic()) {
+    if (!has_auth) r += "x-api-key: sk-bench\r\n";
+    if (!has_version) r += "anthropic-version: 2023-06-01\r\n";
+  } else if (!has_auth) {
+    r += "Authorization: Bearer sk-bench\r\n";
+  }
   r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   return r;
+}
+
+// What ends a stream: "[DONE]" for Chat Completions, the message_stop event for Messages.
+inline std::string done_marker(const Options& o) {
+  if (!o.done_marker.empty()) return o.done_marker;
+  return o.anthropic() ? "event: message_stop" : "[DONE]";
 }
 
 // http://HOST:PORT/path with a numeric IPv4 host or "localhost".
@@ -84,6 +208,8 @@ inline bool parse_url(const std::string& url, Options& o) {
   std::fprintf(stderr,
                "usage: bench_loadgen --url http://127.0.0.1:PORT/PATH [--conns N] [--rate R] [--duration S]\n"
                "                     [--warmup S] [--stream] [--name NAME] [--header 'K: V'] [--timeout-ms MS]\n"
+               "                     [--body openai|openai-2k|anthropic | --anthropic | --body-file PATH]\n"
+               "                     [--model NAME] [--done-marker STR] [--print-body]\n"
                "       bench_loadgen --pick-port\n");
   std::exit(2);
 }
@@ -107,9 +233,17 @@ inline bool parse_args(int argc, char** argv, Options& o) {
     else if (a == "--name") o.name = val();
     else if (a == "--header") o.headers.push_back(val());
     else if (a == "--timeout-ms") o.timeout_ms = std::atoi(val());
+    else if (a == "--body") o.body = val();
+    else if (a == "--anthropic") o.body = "anthropic";
+    else if (a == "--body-file") { o.body_file = val(); o.body = "file"; }
+    else if (a == "--model") o.model = val();
+    else if (a == "--done-marker") o.done_marker = val();
+    else if (a == "--print-body") o.print_body = true;
     else usage();
   }
   if (!have_url || o.conns < 1 || o.duration_s <= 0 || o.warmup_s < 0 || o.rate < 0 || o.timeout_ms < 1) usage();
+  if (o.body != "auto" && o.body != "openai" && o.body != "openai-2k" && o.body != "anthropic" && o.body != "file")
+    usage();
   return true;
 }
 

@@ -1,8 +1,10 @@
-// Fixed OpenAI Chat Completions payloads served by bench_mock_upstream.
+// Fixed payloads served by bench_mock_upstream: OpenAI Chat Completions and Anthropic Messages,
+// each a complete HTTP response built once at start-up.
 #pragma once
 
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bench {
@@ -17,6 +19,11 @@ struct MockPayloads {
   std::string completion;               // full non-stream response (head + body)
   std::string stream_all;               // full SSE response, all events at once
   std::vector<std::string> stream_parts;  // [0] = head + first event, then one event each, last has "0\r\n\r\n"
+  // Anthropic Messages: the same three shapes.
+  std::string message;
+  std::string message_stream_all;
+  std::vector<std::string> message_stream_parts;
+  std::string count_tokens;
   std::string health;
   std::string not_found;
   std::string bad_request;
@@ -68,6 +75,72 @@ inline MockPayloads make_payloads() {
   }
   p.stream_parts.push_back(chunk_frame("data: [DONE]\n\n") + "0\r\n\r\n");
   for (const auto& s : p.stream_parts) p.stream_all += s;
+
+  // Anthropic Messages, as api.anthropic.com writes it (a representative subset of its headers).
+  const std::string a_common =
+      "Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n"
+      "Connection: keep-alive\r\n"
+      "anthropic-ratelimit-input-tokens-limit: 2000000\r\n"
+      "anthropic-ratelimit-input-tokens-remaining: 1999000\r\n"
+      "anthropic-ratelimit-input-tokens-reset: 2023-11-14T22:13:21Z\r\n"
+      "anthropic-ratelimit-output-tokens-limit: 400000\r\n"
+      "anthropic-ratelimit-output-tokens-remaining: 400000\r\n"
+      "anthropic-ratelimit-output-tokens-reset: 2023-11-14T22:13:21Z\r\n"
+      "anthropic-ratelimit-requests-limit: 4000\r\n"
+      "anthropic-ratelimit-requests-remaining: 3999\r\n"
+      "anthropic-ratelimit-requests-reset: 2023-11-14T22:13:20Z\r\n"
+      "request-id: req_011CVbenchABCDEFGHJKLMNPQ\r\n"
+      "anthropic-organization-id: 00000000-0000-4000-8000-00000000bench\r\n"
+      "x-robots-tag: none\r\n"
+      "Server: cloudflare\r\n";
+  const std::string msg_id = "msg_01BenchXq7Vd3mN2pL8sK4wT9";
+  const std::string a_model = "claude-sonnet-4-5-20250929";
+  const char* a_words[] = {"Sure! Here is", " a short on-call checklist:", " 1. compare total and upstream",
+                           " latency in the access log;", " 2. check pool reconnects against", " idle timeouts;",
+                           " 3. look for queueing in", " the worker threads."};
+  std::string a_text;
+  for (const char* w : a_words) a_text += w;
+  const std::string in_usage =
+      R"("input_tokens":498,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,)"
+      R"("cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},)";
+  const std::string mbody =
+      R"({"id":")" + msg_id + R"(","type":"message","role":"assistant","model":")" + a_model +
+      R"(","content":[{"type":"text","text":")" + a_text +
+      R"("}],"stop_reason":"end_turn","stop_sequence":null,"usage":{)" + in_usage +
+      R"("output_tokens":41,"service_tier":"standard"}})";
+  p.message = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + a_common +
+              "Content-Length: " + std::to_string(mbody.size()) + "\r\n\r\n" + mbody;
+
+  std::vector<std::pair<std::string, std::string>> aev;  // event name, data
+  aev.emplace_back("message_start",
+                   R"({"type":"message_start","message":{"id":")" + msg_id +
+                       R"(","type":"message","role":"assistant","model":")" + a_model +
+                       R"(","content":[],"stop_reason":null,"stop_sequence":null,"usage":{)" + in_usage +
+                       R"("output_tokens":1,"service_tier":"standard"}}})");
+  aev.emplace_back("content_block_start",
+                   R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})");
+  aev.emplace_back("ping", R"({"type": "ping"})");
+  for (const char* w : a_words)
+    aev.emplace_back("content_block_delta", std::string(R"({"type":"content_block_delta","index":0,)") +
+                                                R"("delta":{"type":"text_delta","text":")" + w + R"("}})");
+  aev.emplace_back("content_block_stop", R"({"type":"content_block_stop","index":0})");
+  aev.emplace_back("message_delta",
+                   R"({"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},)"
+                   R"("usage":{"input_tokens":498,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,)"
+                   R"("output_tokens":41}})");
+  aev.emplace_back("message_stop", R"({"type":"message_stop"})");
+  const std::string a_head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                             "Cache-Control: no-cache\r\n" + a_common + "Transfer-Encoding: chunked\r\n\r\n";
+  for (size_t i = 0; i < aev.size(); ++i) {
+    std::string part = chunk_frame("event: " + aev[i].first + "\ndata: " + aev[i].second + "\n\n");
+    if (i == 0) part = a_head + part;
+    if (i + 1 == aev.size()) part += "0\r\n\r\n";
+    p.message_stream_parts.push_back(part);
+  }
+  for (const auto& s : p.message_stream_parts) p.message_stream_all += s;
+  const std::string ctb = R"({"input_tokens":498})";
+  p.count_tokens = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + a_common +
+                   "Content-Length: " + std::to_string(ctb.size()) + "\r\n\r\n" + ctb;
 
   const std::string hb = R"({"status":"ok"})";
   p.health = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +

@@ -1,12 +1,17 @@
 // bench_mock_upstream: single-threaded epoll HTTP/1.1 keep-alive mock of the
-// OpenAI Chat Completions API, for benchmarks.
+// OpenAI Chat Completions API and the Anthropic Messages API, for benchmarks.
 //
 //   bench_mock_upstream PORT [--chunk-delay-us N]     (PORT 0 = pick one)
 //
 // POST /v1/chat/completions or /chat/completions: a fixed chat.completion JSON,
 // or, when the body has "stream":true, a chunked text/event-stream of
-// chat.completion.chunk events + a usage chunk + "data: [DONE]". All events are
-// written at once unless --chunk-delay-us is given. GET /health -> 200.
+// chat.completion.chunk events + a usage chunk + "data: [DONE]".
+// POST /v1/messages or /messages: a fixed Anthropic "message" JSON (usage with the cache
+// fields), or with "stream":true Anthropic's SSE sequence (message_start, content_block_start,
+// ping, 8 content_block_delta text_delta, content_block_stop, message_delta, message_stop), one
+// chunk per event. POST /v1/messages/count_tokens: {"input_tokens":N}.
+// All events are written at once unless --chunk-delay-us is given. GET /health -> 200.
+// Request headers are not checked (any key, any anthropic-version).
 // Prints "listening on PORT" on stdout once ready; request counts on stderr at exit.
 #include <signal.h>
 #include <sys/epoll.h>
@@ -43,6 +48,7 @@ struct Conn {
   bool close_after = false;
   bool sent_continue = false;
   int stream_next = -1;  // next part of a delayed stream, -1 = none in progress
+  const std::vector<std::string>* stream_parts = nullptr;  // the parts of that stream
 };
 
 struct Timer {
@@ -77,9 +83,9 @@ class Mock {
         else on_conn(fd, evs[i].events);
       }
     }
-    std::fprintf(stderr, "mock: served %llu requests (%llu streams), %llu connections\n",
+    std::fprintf(stderr, "mock: served %llu requests (%llu streams, %llu Anthropic), %llu connections\n",
                  (unsigned long long)requests_, (unsigned long long)streams_,
-                 (unsigned long long)accepted_);
+                 (unsigned long long)anthropic_, (unsigned long long)accepted_);
   }
 
  private:
@@ -206,22 +212,34 @@ class Mock {
     std::string_view path = line.substr(sp1 + 1, sp2 - sp1 - 1);
     if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
     if (method == "POST" && (path == "/v1/chat/completions" || path == "/chat/completions")) {
-      if (!json_wants_stream(body)) {
-        c.out += p_.completion;
-      } else {
-        ++streams_;
-        if (delay_ns_ <= 0) {
-          c.out += p_.stream_all;
-        } else {
-          c.out += p_.stream_parts[0];
-          c.stream_next = 1;
-          schedule(c);
-        }
-      }
+      answer(c, body, p_.completion, p_.stream_all, p_.stream_parts);
+    } else if (method == "POST" && (path == "/v1/messages" || path == "/messages")) {
+      ++anthropic_;
+      answer(c, body, p_.message, p_.message_stream_all, p_.message_stream_parts);
+    } else if (method == "POST" && (path == "/v1/messages/count_tokens" || path == "/messages/count_tokens")) {
+      ++anthropic_;
+      c.out += p_.count_tokens;
     } else if (method == "GET" && (path == "/health" || path == "/")) {
       c.out += p_.health;
     } else {
       c.out += p_.not_found;
+    }
+  }
+
+  void answer(Conn& c, std::string_view body, const std::string& whole, const std::string& stream_all,
+              const std::vector<std::string>& parts) {
+    if (!json_wants_stream(body)) {
+      c.out += whole;
+      return;
+    }
+    ++streams_;
+    if (delay_ns_ <= 0) {
+      c.out += stream_all;
+    } else {
+      c.out += parts[0];
+      c.stream_parts = &parts;
+      c.stream_next = 1;
+      schedule(c);
     }
   }
 
@@ -243,8 +261,8 @@ class Mock {
       if (size_t(t.fd) >= conns_.size() || !conns_[size_t(t.fd)]) continue;
       Conn& c = *conns_[size_t(t.fd)];
       if (c.gen != t.gen || c.stream_next < 0) continue;
-      c.out += p_.stream_parts[size_t(c.stream_next)];
-      if (size_t(++c.stream_next) == p_.stream_parts.size()) {
+      c.out += (*c.stream_parts)[size_t(c.stream_next)];
+      if (size_t(++c.stream_next) == c.stream_parts->size()) {
         c.stream_next = -1;
         process(c);  // answers pipelined requests waiting behind the stream, flushes
       } else {
@@ -293,7 +311,7 @@ class Mock {
   std::vector<std::unique_ptr<Conn>> conns_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint32_t gen_ = 0;
-  uint64_t requests_ = 0, streams_ = 0, accepted_ = 0;
+  uint64_t requests_ = 0, streams_ = 0, anthropic_ = 0, accepted_ = 0;
 };
 
 void usage() {

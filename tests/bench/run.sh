@@ -16,143 +16,23 @@ BUILD=${1:-build}
 [[ -d $BUILD ]] || BUILD=$REPO/$BUILD
 [[ -d $BUILD ]] || { echo "run.sh: build dir '${1:-build}' not found" >&2; exit 2; }
 BUILD=$(cd "$BUILD" && pwd)
-BIN=$BUILD/bin
-MOCK=$BIN/bench_mock_upstream
-LOADGEN=$BIN/bench_loadgen
-LLMGW=$BIN/llmgw
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-DUR=${BENCH_DURATION:-6}          # per open-loop point
-WARM=${BENCH_WARMUP:-1}
+source "$HERE/lib.sh"
+bench_init
 MAX_DUR=${BENCH_MAX_DURATION:-3}  # per closed-loop round; best of BENCH_ROUNDS rounds
 ROUNDS=${BENCH_ROUNDS:-3}
-CONNS=${BENCH_CONNS:-64}
 RATES=${BENCH_RATES:-1000 5000}
 PATH_URI=/v1/chat/completions
-
-for f in "$MOCK" "$LOADGEN"; do
-  [[ -x $f ]] || { echo "run.sh: missing $f (build with -DLLMGW_BUILD_BENCH=ON)" >&2; exit 2; }
-done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [[ -x $NGINX ]] || { echo "run.sh: nginx not found (apt-get install nginx-light)" >&2; exit 2; }
-command -v curl >/dev/null || { echo "run.sh: curl not found" >&2; exit 2; }
 
-# Client side (loadgen + mock) on core 0, proxies on core 1. On a shared machine a raised priority
-# keeps other people's builds from skewing the figures (root only; BENCH_NICE=0 disables it).
-# With sched_autogroup, nice only ranks tasks inside one session, so the script first moves
-# itself into a new session and raises that session's weight (undone when the session ends).
-NICE=${BENCH_NICE:--15}
-if [[ $NICE != 0 && -z ${BENCH_IN_SESSION:-} && -w /proc/$$/autogroup ]] && command -v setsid >/dev/null &&
-   [[ $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null) == 1 ]]; then
-  BENCH_IN_SESSION=1 setsid bash "$HERE/run.sh" "$BUILD" &
-  child=$!
-  trap 'kill -TERM "$child" 2>/dev/null' INT TERM
-  while :; do
-    wait "$child"; rc=$?
-    kill -0 "$child" 2>/dev/null || exit "$rc"
-  done
-fi
-if [[ -n ${BENCH_IN_SESSION:-} ]]; then
-  echo "$NICE" >"/proc/$$/autogroup" 2>/dev/null || echo "run.sh: could not raise the session priority" >&2
-fi
-PIN_CLIENT=(); PIN_SERVER=()
-if [[ $NICE != 0 ]] && nice -n "$NICE" true 2>/dev/null && [[ $(nice -n "$NICE" nice 2>/dev/null) -lt 0 || $NICE -gt 0 ]]; then
-  PIN_CLIENT=(nice -n "$NICE"); PIN_SERVER=(nice -n "$NICE")
-else
-  NICE=0
-fi
-if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
-  PIN_CLIENT+=(taskset -c 0); PIN_SERVER+=(taskset -c 1); PINNED=1
-else
-  PINNED=0
-  echo "run.sh: fewer than 2 cores or no taskset: running unpinned" >&2
-fi
+bench_priority "$HERE/run.sh" "$BUILD"   # new session + nice, core pinning (lib.sh)
+bench_tmp
 
-TMP=$(mktemp -d /tmp/llmgw-bench.XXXXXX)
-chmod 755 "$TMP"  # nginx workers may run as another user
-RESULTS=$TMP/results.txt
-: >"$RESULTS"
-PIDS=()
-LG_PID=""
-cleanup() {
-  local p i
-  [[ -n $LG_PID ]] && PIDS+=("$LG_PID")
-  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for i in $(seq 30); do
-    local alive=0
-    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-    ((alive)) || break
-    sleep 0.1
-  done
-  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  wait 2>/dev/null
-  if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "run.sh: kept $TMP" >&2; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# wait_for CMD...: retry for ~10 s (50 x 0.2 s); gives up at once when CMD returns 2.
-wait_for() {
-  local i rc
-  for i in $(seq 50); do
-    "$@"; rc=$?
-    ((rc == 0)) && return 0
-    ((rc == 2)) && return 1
-    sleep 0.2
-  done
-  return 1
-}
-http_code() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$@"; }
 post_ok() { [[ $(http_code -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' \
   -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' "$1$PATH_URI") == 200 ]]; }
 
-# Sum of utime+stime clock ticks of the given pids.
-cpu_ticks() {
-  local p line rest total=0
-  for p in "$@"; do
-    read -r line <"/proc/$p/stat" 2>/dev/null || continue
-    rest=${line##*) }
-    read -r -a f <<<"$rest"
-    total=$((total + f[11] + f[12]))
-  done
-  echo "$total"
-}
-children_of() {
-  local s line rest
-  for s in /proc/[0-9]*/stat; do
-    read -r line <"$s" 2>/dev/null || continue
-    rest=${line##*) }
-    read -r -a f <<<"$rest"
-    [[ ${f[1]} == "$1" ]] && { s=${s#/proc/}; echo "${s%/stat}"; }
-  done
-}
-# "busy total" ticks of core 0 and core 1 from /proc/stat (busy = user+nice+system+steal),
-# or of the whole machine twice when unpinned.
-host_ticks() {
-  local want='$1=="cpu0"||$1=="cpu1"'
-  ((PINNED)) || want='$1=="cpu"'
-  awk "$want"'{ b = $2 + $3 + $4 + $9; t = 0; for (i = 2; i <= NF; i++) t += $i;
-                printf "%d %d ", b, t; if (n++ == 0 && $1 == "cpu") printf "%d %d ", b, t }' /proc/stat
-}
-# "RUN WAIT" ns summed over all threads of the given pids (/proc/PID/task/*/schedstat):
-# time spent running on a CPU, and time spent runnable but waiting for one.
-sched_ns() {
-  local p t a b run=0 wait=0
-  for p in "$@"; do
-    for t in /proc/"$p"/task/*/schedstat; do
-      read -r a b _ <"$t" 2>/dev/null && { run=$((run + a)); wait=$((wait + b)); }
-    done
-  done
-  echo "$run $wait"
-}
-status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status" 2>/dev/null; }
-
 # ---- mock upstream ----------------------------------------------------------
-: >"$TMP/mock.out"
-"${PIN_CLIENT[@]}" "$MOCK" 0 >"$TMP/mock.out" 2>"$TMP/mock.err" &
-MOCK_PID=$!
-PIDS+=("$MOCK_PID")
-wait_for grep -qs '^listening on' "$TMP/mock.out" || { echo "run.sh: mock did not start" >&2; exit 1; }
-MOCK_PORT=$(awk '/^listening on/{print $3; exit}' "$TMP/mock.out")
-MOCK_URL=http://127.0.0.1:$MOCK_PORT
+start_mock
 
 # ---- nginx ------------------------------------------------------------------
 NGINX_PORT=$("$LOADGEN" --pick-port)
@@ -230,37 +110,20 @@ EOF
 fi
 
 # ---- measurements -------------------------------------------------------------
-CLK_TCK=$(getconf CLK_TCK)
 # measure TARGET SCENARIO DURATION LOADGEN-ARGS...: appends "<RESULT fields> target=... scen=... cpu_us=..."
 measure() {
-  local target=$1 scen=$2 dur=$3 url pids=() line
+  local target=$1 scen=$2 dur=$3 url watch=""
   shift 3
   case $target in
-    direct) url=$MOCK_URL pids=() ;;
-    nginx) url=$NGINX_URL pids=("${NGINX_PIDS[@]}") ;;
+    direct) url=$MOCK_URL ;;
+    nginx) url=$NGINX_URL watch="${NGINX_PIDS[*]}" ;;
     llmgw)
       ((LLMGW_OK)) || return 0
       kill -0 "$LLMGW_PID" 2>/dev/null || { LLMGW_OK=0; LLMGW_WHY="exited during the run"; return 0; }
-      url=$LLMGW_URL pids=("$LLMGW_PID") ;;
+      url=$LLMGW_URL watch=$LLMGW_PID ;;
   esac
-  local w0 w1 ns0 ns1
-  w0=($(sched_ns "${pids[@]}"))
-  ns0=$(date +%s%N)
-  # In the background + wait, so that a signal interrupts the run at once.
-  "${PIN_CLIENT[@]}" "$LOADGEN" --url "$url$PATH_URI" --conns "$CONNS" --duration "$dur" \
-    --warmup "$WARM" --name "$target/$scen" "$@" >"$TMP/loadgen.out" 2>>"$TMP/loadgen.err" &
-  LG_PID=$!
-  wait "$LG_PID"
-  LG_PID=""
-  line=$(grep '^RESULT' "$TMP/loadgen.out")
-  ns1=$(date +%s%N)
-  w1=($(sched_ns "${pids[@]}"))
-  [[ -n $line ]] || { echo "  $target/$scen: loadgen failed" >&2; return 0; }
-  # cpu_us: proxy CPU time over the whole loadgen run (incl. warmup, matches total_done);
-  # runq_milli: average number of proxy threads runnable but waiting for the core, x1000.
-  echo "$line target=$target scen=$scen cpu_us=$(( (w1[0] - w0[0]) / 1000 ))" \
-    "runq_milli=$(( (w1[1] - w0[1]) * 1000 / (ns1 - ns0) ))" >>"$RESULTS"
-  echo "  $(tail -n 1 "$TMP/loadgen.err")" >&2
+  measure_url "$target" "$scen" "$dur" "$url$PATH_URI" "$watch" "$@"
+  return 0
 }
 
 SERVER_PIDS=("${NGINX_PIDS[@]}" $LLMGW_PID)

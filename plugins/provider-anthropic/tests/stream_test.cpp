@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 
 using namespace test;
 
@@ -69,20 +68,8 @@ void check_outcome(const Expect& x, const StreamRun& run) {
   }
 }
 
-/// Every way of cutting `bytes` that the tests use, each fed to `check(pieces)`.
-template <typename F>
-void for_each_cut(const std::string& bytes, F&& check) {
-  check(std::vector<std::string_view>{bytes}, "whole");
-  check(bytewise(bytes), "bytewise");
-  for (std::size_t i = 0; i <= bytes.size(); ++i) check(split_at(bytes, {i}), "split at " + std::to_string(i));
-  std::mt19937 rng(11);
-  for (int round = 0; round < 100; ++round) {
-    std::vector<std::size_t> cuts;
-    for (int k = 0; k < 6; ++k) cuts.push_back(rng() % (bytes.size() + 1));
-    std::sort(cuts.begin(), cuts.end());
-    check(split_at(bytes, cuts), "random round " + std::to_string(round));
-  }
-}
+/// Every way of cutting a fixture that the tests use, besides whole, bytewise and each split.
+const FeedWays kCuts{.split_stride = 1, .random_rounds = 100, .cuts_per_round = 6, .seed = 11};
 
 /// What a client would assemble from translated chunks.
 struct Assembled {
@@ -150,12 +137,12 @@ TEST_CASE("translated streams: the same chunks however the bytes are cut", "[str
     check_outcome(x, whole);
     CHECK(whole.raw_calls == 0);
     CHECK_FALSE(whole.chunks.empty());
-    for_each_cut(bytes, [&](const std::vector<std::string_view>& pieces, const std::string& how) {
+    feed_all_ways(bytes, [&](const std::vector<std::string_view>& pieces, const std::string& how) {
       INFO(how);
       const StreamRun run = run_stream(p, call.c, pieces);
       check_outcome(x, run);
       CHECK(run.chunks == whole.chunks);
-    });
+    }, kCuts);
   }
 }
 
@@ -237,7 +224,7 @@ TEST_CASE("passthrough streams: identical bytes, one emit_raw per feed, usage fo
     const std::string bytes = fixture(x.file);
     INFO(x.file);
     Call call = native(R"({"model":"claude","stream":true})", true);
-    for_each_cut(bytes, [&](const std::vector<std::string_view>& pieces, const std::string& how) {
+    feed_all_ways(bytes, [&](const std::vector<std::string_view>& pieces, const std::string& how) {
       INFO(how);
       const StreamRun run = run_stream(p, call.c, pieces);
       check_outcome(x, run);
@@ -248,7 +235,7 @@ TEST_CASE("passthrough streams: identical bytes, one emit_raw per feed, usage fo
       for (int i = 0; i < run.feeds; ++i) fed += pieces[static_cast<std::size_t>(i)];
       CHECK(run.raw == fed);
       if (x.from_close) CHECK(run.raw == bytes);
-    });
+    }, kCuts);
   }
 }
 

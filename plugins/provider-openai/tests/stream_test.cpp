@@ -4,9 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
-#include <random>
-
 using namespace test;
 
 namespace {
@@ -80,25 +77,13 @@ TEST_CASE("stream fixtures: whole, byte by byte, split at every offset", "[strea
   for (const Expect& x : kFixtures) {
     const std::string bytes = fixture(x.file);
     INFO(x.file);
-    {
-      const StreamRun run = run_stream(p, {bytes});
+    const FeedWays ways{.split_stride = bytes.size() > 10000 ? 61u : 1u, .random_rounds = 200, .cuts_per_round = 5, .seed = 7};
+    feed_all_ways(bytes, [&](const std::vector<std::string_view>& pieces, const std::string& how) {
+      INFO(how);
+      const StreamRun run = run_stream(p, pieces);
       check_run(x, bytes, run, false);
-      CHECK(run.usage_calls == (x.usage.struct_size ? 1 : 0));
-    }
-    check_run(x, bytes, run_stream(p, bytewise(bytes)), false);
-    const std::size_t stride = bytes.size() > 10000 ? 61 : 1;
-    for (std::size_t i = 0; i <= bytes.size(); i += stride) {
-      INFO("split at " << i);
-      check_run(x, bytes, run_stream(p, split_at(bytes, {i})), false);
-    }
-    std::mt19937 rng(7);
-    for (int round = 0; round < 200; ++round) {
-      std::vector<std::size_t> cuts;
-      for (int k = 0; k < 5; ++k) cuts.push_back(rng() % (bytes.size() + 1));
-      std::sort(cuts.begin(), cuts.end());
-      INFO("cuts " << cuts[0] << " " << cuts[1] << " " << cuts[2] << " " << cuts[3] << " " << cuts[4]);
-      check_run(x, bytes, run_stream(p, split_at(bytes, cuts)), false);
-    }
+      if (how == "whole") CHECK(run.usage_calls == (x.usage.struct_size ? 1 : 0));
+    }, ways);
   }
 }
 

@@ -61,13 +61,35 @@ export function deployment({ alias = 'gpt-4o-mini', model = 'gpt-4o-mini', upstr
   return { model_name: alias, litellm_params: { ...params, ...extra } };
 }
 
-/** A gateway config object: one deployment to `upstream` (a mock's url) plus `deployments`. */
-export function gatewayConfig({ upstream, masterKey, server, deployments, load = ['provider-openai'], ...one } = {}) {
+/** The upstream key of Anthropic deployments (anthropicDeployment's default `apiKey`). */
+export const ANTHROPIC_UPSTREAM_KEY = 'sk-ant-upstream-secret-4d8e2b6a1c';
+
+/**
+ * One Anthropic deployment entry for model_list (served by provider-anthropic): `upstream` is the
+ * Anthropic mock's url (the plugin appends /v1/messages).
+ */
+export function anthropicDeployment({ alias = 'claude-sonnet-4-5', model = 'claude-sonnet-4-5', upstream, apiBase,
+  apiKey = ANTHROPIC_UPSTREAM_KEY, timeout = 5, extra = {} } = {}) {
+  const params = { model: `anthropic/${model}`, api_base: apiBase ?? upstream, api_key: apiKey };
+  if (timeout !== undefined) params.timeout = timeout;
+  return { model_name: alias, litellm_params: { ...params, ...extra } };
+}
+
+const usesAnthropic = (deployments) => (deployments ?? [])
+  .some((d) => String(d?.litellm_params?.model ?? '').startsWith('anthropic/'));
+
+/**
+ * A gateway config object: one deployment to `upstream` (a mock's url) plus `deployments`.
+ * `load` defaults to provider-openai, plus provider-anthropic when a deployment is `anthropic/…`.
+ */
+export function gatewayConfig({ upstream, masterKey, server, deployments, load, ...one } = {}) {
   const cfg = {};
   if (masterKey) cfg.general_settings = { master_key: masterKey };
   if (server) cfg.server = server;
-  cfg.plugins = { dirs: [PLUGIN_DIR], load };
-  cfg.model_list = deployments ?? [deployment({ upstream, ...one })];
+  const modelList = deployments ?? [deployment({ upstream, ...one })];
+  const plugins = load ?? (usesAnthropic(modelList) ? ['provider-openai', 'provider-anthropic'] : ['provider-openai']);
+  cfg.plugins = { dirs: [PLUGIN_DIR], load: plugins };
+  cfg.model_list = modelList;
   return cfg;
 }
 
@@ -268,3 +290,18 @@ export const WEATHER_TOOL = {
     },
   },
 };
+
+/** Asserts the Anthropic error shape {"type":"error","error":{"type","message"}} and returns body.error. */
+export function anthropicErrorOf(res) {
+  const j = res.json;
+  if (!j || j.type !== 'error' || !j.error || typeof j.error !== 'object') {
+    throw new Error(`expected an Anthropic error body, got ${res.status}: ${res.text.slice(0, 500)}`);
+  }
+  if (typeof j.error.type !== 'string' || typeof j.error.message !== 'string') {
+    throw new Error(`error.type and error.message must be strings: ${res.text.slice(0, 500)}`);
+  }
+  return j.error;
+}
+
+/** The `event:` name of an SSE event read by readSSE (null when it has none). */
+export const sseEventName = (e) => /^event:\s*(.+?)\r?$/m.exec(e.raw)?.[1] ?? null;

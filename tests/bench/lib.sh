@@ -1,0 +1,176 @@
+# shellcheck shell=bash disable=SC2034,SC2207
+# Shared by run.sh and run-anthropic.sh (sourced, not run). Expects HERE (this directory) and
+# BUILD (an absolute build dir) to be set; defines the helpers below and, through
+# bench_init, the globals BIN MOCK LOADGEN LLMGW DUR WARM CONNS NICE PIN_CLIENT PIN_SERVER PINNED
+# TMP RESULTS PIDS LG_PID CLK_TCK.
+
+bench_init() {
+  BIN=$BUILD/bin
+  MOCK=$BIN/bench_mock_upstream
+  LOADGEN=$BIN/bench_loadgen
+  LLMGW=$BIN/llmgw
+  DUR=${BENCH_DURATION:-6}   # per open-loop point
+  WARM=${BENCH_WARMUP:-1}
+  CONNS=${BENCH_CONNS:-64}
+  CLK_TCK=$(getconf CLK_TCK)
+  local f
+  for f in "$MOCK" "$LOADGEN"; do
+    [[ -x $f ]] || { echo "$(basename "$0"): missing $f (build with -DLLMGW_BUILD_BENCH=ON)" >&2; exit 2; }
+  done
+  command -v curl >/dev/null || { echo "$(basename "$0"): curl not found" >&2; exit 2; }
+}
+
+# Client side (loadgen + mock) on core 0, proxies on core 1. On a shared machine a raised priority
+# keeps other people's builds from skewing the figures (root only; BENCH_NICE=0 disables it).
+# With sched_autogroup, nice only ranks tasks inside one session, so the script first moves
+# itself into a new session and raises that session's weight (undone when the session ends).
+# bench_priority SCRIPT ARGS...: may re-run SCRIPT in a new session and exit with its status.
+bench_priority() {
+  local script=$1 child rc
+  shift
+  NICE=${BENCH_NICE:--15}
+  if [[ $NICE != 0 && -z ${BENCH_IN_SESSION:-} && -w /proc/$$/autogroup ]] && command -v setsid >/dev/null &&
+     [[ $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null) == 1 ]]; then
+    BENCH_IN_SESSION=1 setsid bash "$script" "$@" &
+    child=$!
+    trap 'kill -TERM "$child" 2>/dev/null' INT TERM
+    while :; do
+      wait "$child"; rc=$?
+      kill -0 "$child" 2>/dev/null || exit "$rc"
+    done
+  fi
+  if [[ -n ${BENCH_IN_SESSION:-} ]]; then
+    echo "$NICE" >"/proc/$$/autogroup" 2>/dev/null || echo "$(basename "$script"): could not raise the session priority" >&2
+  fi
+  PIN_CLIENT=(); PIN_SERVER=()
+  if [[ $NICE != 0 ]] && nice -n "$NICE" true 2>/dev/null && [[ $(nice -n "$NICE" nice 2>/dev/null) -lt 0 || $NICE -gt 0 ]]; then
+    PIN_CLIENT=(nice -n "$NICE"); PIN_SERVER=(nice -n "$NICE")
+  else
+    NICE=0
+  fi
+  if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then
+    PIN_CLIENT+=(taskset -c 0); PIN_SERVER+=(taskset -c 1); PINNED=1
+  else
+    PINNED=0
+    echo "$(basename "$script"): fewer than 2 cores or no taskset: running unpinned" >&2
+  fi
+}
+
+# Temp dir, result file and the cleanup of everything started (PIDS, LG_PID) on exit.
+bench_tmp() {
+  TMP=$(mktemp -d /tmp/llmgw-bench.XXXXXX)
+  chmod 755 "$TMP"  # nginx workers may run as another user
+  RESULTS=$TMP/results.txt
+  : >"$RESULTS"
+  PIDS=()
+  LG_PID=""
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  local p i
+  [[ -n $LG_PID ]] && PIDS+=("$LG_PID")
+  for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for i in $(seq 30); do
+    local alive=0
+    for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  if [[ ${BENCH_KEEP:-0} == 1 ]]; then echo "$(basename "$0"): kept $TMP" >&2; else rm -rf "$TMP"; fi
+}
+
+# wait_for CMD...: retry for ~10 s (50 x 0.2 s); gives up at once when CMD returns 2.
+wait_for() {
+  local i rc
+  for i in $(seq 50); do
+    "$@"; rc=$?
+    ((rc == 0)) && return 0
+    ((rc == 2)) && return 1
+    sleep 0.2
+  done
+  return 1
+}
+http_code() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$@"; }
+
+# Sum of utime+stime clock ticks of the given pids.
+cpu_ticks() {
+  local p line rest total=0
+  for p in "$@"; do
+    read -r line <"/proc/$p/stat" 2>/dev/null || continue
+    rest=${line##*) }
+    read -r -a f <<<"$rest"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+children_of() {
+  local s line rest
+  for s in /proc/[0-9]*/stat; do
+    read -r line <"$s" 2>/dev/null || continue
+    rest=${line##*) }
+    read -r -a f <<<"$rest"
+    [[ ${f[1]} == "$1" ]] && { s=${s#/proc/}; echo "${s%/stat}"; }
+  done
+}
+# "busy total" ticks of core 0 and core 1 from /proc/stat (busy = user+nice+system+steal),
+# or of the whole machine twice when unpinned.
+host_ticks() {
+  local want='$1=="cpu0"||$1=="cpu1"'
+  ((PINNED)) || want='$1=="cpu"'
+  awk "$want"'{ b = $2 + $3 + $4 + $9; t = 0; for (i = 2; i <= NF; i++) t += $i;
+                printf "%d %d ", b, t; if (n++ == 0 && $1 == "cpu") printf "%d %d ", b, t }' /proc/stat
+}
+# "RUN WAIT" ns summed over all threads of the given pids (/proc/PID/task/*/schedstat):
+# time spent running on a CPU, and time spent runnable but waiting for one.
+sched_ns() {
+  local p t a b run=0 wait=0
+  for p in "$@"; do
+    for t in /proc/"$p"/task/*/schedstat; do
+      read -r a b _ <"$t" 2>/dev/null && { run=$((run + a)); wait=$((wait + b)); }
+    done
+  done
+  echo "$run $wait"
+}
+status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status" 2>/dev/null; }
+
+# Starts the mock on the client core: MOCK_PID, MOCK_PORT, MOCK_URL.
+start_mock() {
+  : >"$TMP/mock.out"
+  "${PIN_CLIENT[@]}" "$MOCK" 0 >"$TMP/mock.out" 2>"$TMP/mock.err" &
+  MOCK_PID=$!
+  PIDS+=("$MOCK_PID")
+  wait_for grep -qs '^listening on' "$TMP/mock.out" || { echo "$(basename "$0"): mock did not start" >&2; exit 1; }
+  MOCK_PORT=$(awk '/^listening on/{print $3; exit}' "$TMP/mock.out")
+  MOCK_URL=http://127.0.0.1:$MOCK_PORT
+}
+
+# measure_url TARGET SCEN DURATION URL "PIDS" LOADGEN-ARGS...: one loadgen run against URL (full
+# URL, path included); appends "<RESULT fields> target=... scen=... cpu_us=... runq_milli=..." to
+# RESULTS, where cpu_us / runq_milli are those of PIDS (one word, space-separated; may be empty).
+# Returns 1 when the loadgen printed no RESULT.
+measure_url() {
+  local target=$1 scen=$2 dur=$3 url=$4 line w0 w1 ns0 ns1
+  local -a watched
+  read -r -a watched <<<"$5"
+  shift 5
+  w0=($(sched_ns "${watched[@]}"))
+  ns0=$(date +%s%N)
+  # In the background + wait, so that a signal interrupts the run at once.
+  "${PIN_CLIENT[@]}" "$LOADGEN" --url "$url" --conns "$CONNS" --duration "$dur" \
+    --warmup "$WARM" --name "$target/$scen" "$@" >"$TMP/loadgen.out" 2>>"$TMP/loadgen.err" &
+  LG_PID=$!
+  wait "$LG_PID"
+  LG_PID=""
+  line=$(grep '^RESULT' "$TMP/loadgen.out")
+  ns1=$(date +%s%N)
+  w1=($(sched_ns "${watched[@]}"))
+  [[ -n $line ]] || { echo "  $target/$scen: loadgen failed" >&2; return 1; }
+  # cpu_us: proxy CPU time over the whole loadgen run (incl. warmup, matches total_done);
+  # runq_milli: average number of proxy threads runnable but waiting for the core, x1000.
+  echo "$line target=$target scen=$scen cpu_us=$(( (w1[0] - w0[0]) / 1000 ))" \
+    "runq_milli=$(( (w1[1] - w0[1]) * 1000 / (ns1 - ns0) ))" >>"$RESULTS"
+  echo "  $(tail -n 1 "$TMP/loadgen.err")" >&2
+}
