@@ -249,7 +249,9 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
       std::size_t n = exchange.read_some(buf, sizeof buf, reply.committed() ? idle_ms : total_ms, input.client_socket);
       upstream_ended = n == 0;
       st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
-      if (!exchange.has_buffered()) reply.flush();
+      // Flush when no more upstream bytes wait; at the end of the stream, stream_end flushes the
+      // last events together with the end marker (one write, not two).
+      if (st == LLMGW_NEED_MORE && !exchange.has_buffered()) reply.flush();
       if (!reply.client_alive()) {
         exchange.abort();
         outcome.client_gone = true;

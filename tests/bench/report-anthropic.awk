@@ -70,8 +70,8 @@ END {
   base["pass-anth"] = "direct-anth"; base["trans-a"] = "direct-anth"
   base["pass-oai"] = "direct-oai"; base["trans-b"] = "direct-oai"
   split("json sse", modes, " ")
-  printf "== Anthropic front-end: %s req/s open loop, ~2 KB requests, median of %d rounds (us) ==\n",
-         ENVIRON["RATE"], maxr
+  printf "== Anthropic front-end: %s req/s open loop, ~2 KB requests, median of %d rounds (us)%s ==\n",
+         ENVIRON["RATE"], maxr, ((ENVIRON["SPIN"] + 0) > 0 ? ", cores kept busy (BENCH_SPIN)" : "")
   printf "client -> alias -> upstream; +p50/+p99/+ttfb50 = added over the direct run of the same upstream API;\n"
   printf "cpu/req = llmgw CPU per request, dcpu = minus pass-anth's.\n"
   for (mi = 1; mi <= 2; mi++) {

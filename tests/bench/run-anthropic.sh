@@ -20,6 +20,9 @@
 #      run, 2; 0 = skip)  BENCH_MAX_ROUNDS (2)  BENCH_MAX_CONNS (16)
 #      BENCH_TARGET_US (translation - passthrough p50 target, 50)
 #      BENCH_NICE (-15; 0 = off)  BENCH_OUT (file to copy RESULT lines to)  BENCH_KEEP=1 (keep temp dir)
+#      BENCH_SPIN=1: keep both cores busy with SCHED_IDLE busy loops during the measurements, so that
+#      a wakeup never waits for an idle vCPU to come back (on a VM that wait is tens of us and varies
+#      from run to run); lowers the noise of the p50 differences, not representative of idle latency.
 #      BENCH_PERF=1: afterwards, profile llmgw (perf record, no call graphs) in a closed loop of
 #      pass-anth, trans-a and trans-b, JSON and SSE, and print per symbol the self CPU time per
 #      request of each translation and its difference from passthrough (needs perf; adds ~40 s).
@@ -116,9 +119,23 @@ check() {
 for name in "${ORDER[@]}"; do check "$name" "" && check "$name" --stream; done
 
 # ---- measurements -------------------------------------------------------------------
-OUR0=$(cpu_ticks "$MOCK_PID") OUR1=$(cpu_ticks "$LLMGW_PID") HOST0=($(host_ticks))
+SPIN_PIDS=()
+if [[ ${BENCH_SPIN:-0} == 1 ]]; then
+  if ((PINNED)) && command -v chrt >/dev/null; then
+    for core in 0 1; do
+      chrt -i 0 taskset -c "$core" sh -c 'while :; do :; done' &
+      SPIN_PIDS+=($!)
+      PIDS+=($!)
+    done
+  else
+    echo "BENCH_SPIN=1 needs 2 cores, taskset and chrt: not spinning" >&2
+  fi
+fi
+# Spinner CPU counts as ours on the core it runs on (it only takes what the benchmark leaves idle).
+OUR0=$(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") OUR1=$(cpu_ticks "$LLMGW_PID" "${SPIN_PIDS[@]:1:1}")
+HOST0=($(host_ticks))
 echo "llmgw Anthropic bench: mock :$MOCK_PORT, llmgw $GW ($CONNS conns, $RATE req/s," \
-  "${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE)" >&2
+  "${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE${SPIN_PIDS:+, idle spinners})" >&2
 for name in "${ORDER[@]}"; do [[ -n ${SKIP[$name]:-} ]] && echo "NOT measured: $name: ${SKIP[$name]}" >&2; done
 # Each round starts one scenario later (rotation), so that no scenario always runs right after
 # the same neighbour or at the same point of the round.
@@ -157,8 +174,10 @@ fi
 
 lg_ticks=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^loadgen_cpu_us=/) s += substr($i, 16) }
                 END { printf "%d", s * '"$CLK_TCK"' / 1e6 }' "$RESULTS")
-OUR0=$(( $(cpu_ticks "$MOCK_PID") - OUR0 + lg_ticks )) OUR1=$(( $(cpu_ticks "$LLMGW_PID") - OUR1 ))
+OUR0=$(( $(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") - OUR0 + lg_ticks ))
+OUR1=$(( $(cpu_ticks "$LLMGW_PID" "${SPIN_PIDS[@]:1:1}") - OUR1 ))
 HOST1=($(host_ticks))
+if ((${#SPIN_PIDS[@]})); then kill "${SPIN_PIDS[@]}" 2>/dev/null; wait "${SPIN_PIDS[@]}" 2>/dev/null; fi
 ((PINNED)) || { OUR0=$((OUR0 + OUR1)); OUR1=$OUR0; }
 OTHER0=$(( (HOST1[0] - HOST0[0] - OUR0) * 100 / (HOST1[1] - HOST0[1] + 1) ))
 OTHER1=$(( (HOST1[2] - HOST0[2] - OUR1) * 100 / (HOST1[3] - HOST0[3] + 1) ))
@@ -171,7 +190,7 @@ for name in "${ORDER[@]}"; do [[ -n ${SKIP[$name]:-} ]] && SKIPPED+="$name: ${SK
 echo
 grep '^RESULT' "$RESULTS"
 echo
-RATE="$RATE" ROUNDS="$ROUNDS" MAX_CONNS="$MAX_CONNS" TARGET_US="$TARGET_US" OTHER0="$OTHER0" OTHER1="$OTHER1" SKIPPED="$SKIPPED" \
+SPIN="${#SPIN_PIDS[@]}" RATE="$RATE" ROUNDS="$ROUNDS" MAX_CONNS="$MAX_CONNS" TARGET_US="$TARGET_US" OTHER0="$OTHER0" OTHER1="$OTHER1" SKIPPED="$SKIPPED" \
   awk -f "$HERE/report-anthropic.awk" "$RESULTS"
 
 # ---- optional profile of the llmgw side -------------------------------------------------
