@@ -34,8 +34,8 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
   record.path = request.getURI();
   thread_local std::string body;
   thread_local std::vector<llmgw_header> headers;
+  anthropic::MessagesRequestInfo info;  // outlives the access record's views
   try {
-    anthropic::MessagesRequestInfo info;
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read
     else rejected = server::read_json_body(request, max_body_bytes_, body);

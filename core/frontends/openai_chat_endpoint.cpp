@@ -19,8 +19,8 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
   record.path = request.getURI();
   thread_local std::string body;
   thread_local std::vector<llmgw_header> headers;
+  ChatRequestInfo info;  // outlives the access record's views
   try {
-    ChatRequestInfo info;
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
     else rejected = server::read_json_body(request, max_body_bytes_, body);

@@ -5,14 +5,16 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace llmgw::observe {
 
+/// Views into the request and config: fill it during the request, log it before they go.
 struct AccessRecord {
-  std::string method;
-  std::string path;
-  std::string model;
-  std::string deployment;
+  std::string_view method;
+  std::string_view path;
+  std::string_view model;
+  std::string_view deployment;
   int status = 0;
   bool stream = false;
   bool passthrough = false;

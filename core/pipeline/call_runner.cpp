@@ -42,10 +42,15 @@ std::vector<llmgw_header> no_headers;
 /// The upstream response headers as llmgw_header views into the Poco response (no copies;
 /// valid while the response object lives).
 struct ResponseHeaders {
-  std::vector<llmgw_header> views;
-  explicit ResponseHeaders(const Poco::Net::HTTPResponse& response) {
+  std::vector<llmgw_header>& views;  // per-thread storage, reused across calls
+  explicit ResponseHeaders(const Poco::Net::HTTPResponse& response) : views(storage()) {
+    views.clear();
     for (const auto& [name, value] : response)
       views.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
+  }
+  static std::vector<llmgw_header>& storage() {
+    thread_local std::vector<llmgw_header> v;
+    return v;
   }
   llmgw_upstream_response table(int status, std::string_view body) const {
     llmgw_upstream_response r{};
@@ -153,7 +158,8 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
   }
 
   // 2. Encode the upstream request.
-  RequestCollector req;
+  thread_local RequestCollector req;
+  req.reset();
   std::string encode_error;
   llmgw_writer err_writer{&encode_error, [](void* c, llmgw_str s) { static_cast<std::string*>(c)->append(s.ptr, s.len); }};
   auto req_out = req.table();
@@ -211,6 +217,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
   out.method = req.method;
   out.url = url;
   out.headers = &req.headers;
+  out.header_count = req.header_count;
   out.body = upstream_body;
   out.connect_timeout_ms = d.cfg.connect_timeout_ms;
   const int total_ms = static_cast<int>(d.cfg.timeout_s * 1000);

@@ -60,7 +60,7 @@ llmgw_request_out RequestCollector::table() {
   t.set_method = [](void* c, llmgw_str m) { static_cast<RequestCollector*>(c)->method.assign(sv(m)); };
   t.set_url = [](void* c, llmgw_str u) { static_cast<RequestCollector*>(c)->url.assign(sv(u)); };
   t.add_header = [](void* c, llmgw_str n, llmgw_str v) {
-    static_cast<RequestCollector*>(c)->headers.emplace_back(std::string(sv(n)), std::string(sv(v)));
+    static_cast<RequestCollector*>(c)->add_header(sv(n), sv(v));
   };
   t.append_body = [](void* c, llmgw_str b) { static_cast<RequestCollector*>(c)->body.append(sv(b)); };
   t.use_call_body = [](void* c) { static_cast<RequestCollector*>(c)->use_call_body = true; };

@@ -15,13 +15,28 @@
 
 namespace llmgw::pipeline {
 
-/// Collects the upstream request encode_request describes.
+/// Collects the upstream request encode_request describes. Meant to be reused (one per thread):
+/// reset() keeps the strings' storage, so a steady stream of calls allocates nothing here.
 struct RequestCollector {
   std::string method = "POST";
   std::string url;
-  HeaderList headers;
+  HeaderList headers;        // the first header_count entries are this call's
+  std::size_t header_count = 0;
   std::string body;
   bool use_call_body = false;
+  void reset() {
+    method.assign("POST");
+    url.clear();
+    header_count = 0;
+    body.clear();
+    use_call_body = false;
+  }
+  void add_header(std::string_view name, std::string_view value) {
+    if (header_count == headers.size()) headers.emplace_back();
+    headers[header_count].first.assign(name);
+    headers[header_count].second.assign(value);
+    ++header_count;
+  }
   llmgw_request_out table();
 };
 

@@ -43,7 +43,8 @@ void Exchange::start(const OutgoingRequest& request) {
   req.setContentLength(static_cast<std::streamsize>(request.body.size()));
   req.setKeepAlive(true);
   if (request.headers)
-    for (const auto& [name, value] : *request.headers) req.add(name, value);
+    for (std::size_t i = 0; i < request.header_count && i < request.headers->size(); ++i)
+      req.add((*request.headers)[i].first, (*request.headers)[i].second);
 
   for (int attempt = 0;; ++attempt) {
     if (!conn_) conn_ = pool_.acquire(*request.url);

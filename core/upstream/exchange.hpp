@@ -20,6 +20,7 @@ struct OutgoingRequest {
   std::string_view method = "POST";
   const Url* url = nullptr;
   const std::vector<std::pair<std::string, std::string>>* headers = nullptr;
+  std::size_t header_count = 0;  // how many of *headers to send
   std::string_view body;
   int connect_timeout_ms = 5000;
   int first_byte_timeout_ms = 600000;  // until the status line and headers arrive
