@@ -18,7 +18,9 @@ void AnthropicReply::json(int status, std::string_view body, const pipeline::Hea
   server::send_json(response_, status, message);
 }
 
-void AnthropicReply::add_header(std::string name, std::string value) { response_.set(name, value); }
+void AnthropicReply::add_header(std::string_view name, std::string_view value) {
+  response_.add(std::string(name), std::string(value));
+}
 
 void AnthropicReply::write(std::string_view bytes) {
   if (!alive_ || bytes.empty()) return;

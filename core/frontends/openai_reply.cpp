@@ -15,7 +15,9 @@ void OpenAIReply::json(int status, std::string_view body, const pipeline::Header
   server::send_json(response_, status, body);
 }
 
-void OpenAIReply::add_header(std::string name, std::string value) { response_.set(name, value); }
+void OpenAIReply::add_header(std::string_view name, std::string_view value) {
+  response_.add(std::string(name), std::string(value));
+}
 
 void OpenAIReply::commit_stream() {
   status_ = 200;

@@ -24,7 +24,7 @@ class OpenAIReply final : public pipeline::Reply {
   void stream_end(bool translated) override;
   bool committed() const override { return out_ != nullptr; }
   bool client_alive() const override { return alive_; }
-  void add_header(std::string name, std::string value) override;
+  void add_header(std::string_view name, std::string_view value) override;
 
   int status_sent() const { return status_; }
 

@@ -81,7 +81,7 @@ bool relayed_header(std::string_view name) {
 void relay_headers(const ResponseHeaders& headers, Reply& reply) {
   for (const auto& h : headers.views) {
     std::string_view name(h.name.ptr, h.name.len);
-    if (relayed_header(name)) reply.add_header(std::string(name), std::string(h.value.ptr, h.value.len));
+    if (relayed_header(name)) reply.add_header(name, std::string_view(h.value.ptr, h.value.len));
   }
 }
 

@@ -43,8 +43,9 @@ class Reply {
   virtual bool committed() const = 0;
   /// False once a write to the client failed (it went away).
   virtual bool client_alive() const = 0;
-  /// Headers every response of this call carries (e.g. x-llmgw-deployment). Call before commit.
-  virtual void add_header(std::string name, std::string value) = 0;
+  /// Adds a header to the response of this call (names not already present: no lookup is made).
+  /// Call before commit.
+  virtual void add_header(std::string_view name, std::string_view value) = 0;
 };
 
 }  // namespace llmgw::pipeline
