@@ -22,13 +22,12 @@
 // an identical prefix (same model) hits at a breakpoint or up to 20 blocks before one, within the
 // TTL (5m, or 1h; refreshed on each hit); prefixes under minCacheableTokens are never cached.
 // Tokens ≈ ceil(bytes/4) of each block's key-sorted JSON without its cache_control.
-import http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import {
   anthropicError, ERROR_TYPE_BY_STATUS, promptItems, stableStringify, tokensOf, turnsOf, validateHeaders, validateRequest,
 } from './anthropic-validate.mjs';
-export { promptItems, stableStringify, tokensOf };
+export { promptItems, randomId, stableStringify, tokensOf };
 
 export const MOCK_TEXT = 'Hello! I am the mock Anthropic upstream. How can I help you today?';
 export const THINKING_TEXT = 'Let me consider the request carefully before I answer it.';
@@ -37,9 +36,6 @@ export const DEFAULT_MODELS = ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-
 export const LOOKBACK_BLOCKS = 20;
 const TTL_MS = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
 
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export const randomId = (n) => [...randomBytes(n)].map((b) => ALNUM[b % ALNUM.length]).join('');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sha = (...parts) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
 
 /** A per-instance prompt cache. account() returns the usage split of a request (and writes it). */
@@ -236,9 +232,13 @@ export const sseFrame = (e) => `event: ${e.name}\ndata: ${JSON.stringify(e.data)
 
 export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', port = 0, models = DEFAULT_MODELS,
   strictModels = false, minCacheableTokens = 1024, clock = Date.now, firstMessageUser = false } = {}) {
-  const requests = [];
-  const queue = [];
-  const sockets = new Set();
+  const srv = createMockServer({
+    route,
+    defaultHeaders: (rec) => ({ 'request-id': rec.requestId }),
+    record: () => ({ requestId: `req_011C${randomId(20)}`, events: [], usage: null, message: null }),
+    onError: (res, rec, e) => fail(res, rec, { status: 500, type: 'api_error', message: `mock failure: ${e.message}` }),
+  });
+  const { send } = srv;
   const cache = createPromptCache({ minTokens: minCacheableTokens, clock });
   const signatures = new Map(); // issued thinking signature → thinking text
   const sign = (thinking) => {
@@ -246,36 +246,10 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
     signatures.set(s, thinking);
     return s;
   };
-
-  function takeBehaviour() {
-    const b = queue[0];
-    if (!b) return {};
-    if (--b.remaining <= 0) queue.shift();
-    return b;
-  }
-
-  function writeOut(res, rec, data) {
-    const buf = Buffer.from(data);
-    rec.responseChunks.push(buf);
-    rec.responseChunkTimes.push(performance.now());
-    return res.write(buf);
-  }
-
-  function send(res, rec, status, body, headers = {}) {
-    const buf = Buffer.isBuffer(body) || typeof body === 'string' ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
-    const h = { 'content-type': 'application/json', 'request-id': rec.requestId, ...headers, 'content-length': String(buf.length) };
-    rec.status = status;
-    rec.responseHeaders = h;
-    res.writeHead(status, h);
-    rec.responseChunks.push(buf);
-    res.end(buf);
-  }
   const fail = (res, rec, e) => send(res, rec, e.status, anthropicError(e.type, e.message, rec.requestId));
 
   async function messages(req, res, rec, counting) {
-    const b = takeBehaviour();
-    rec.behaviour = b;
-    if (b.delayMs) await sleep(b.delayMs);
+    const b = await srv.behaviourFor(rec);
     if (b.hang) return; // never answer; the socket stays open until the client or close() ends it
     if (b.status) {
       return send(res, rec, b.status, b.body ?? anthropicError(ERROR_TYPE_BY_STATUS[b.status] ?? 'api_error',
@@ -298,32 +272,13 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
     const message = buildMessage(body, planAnswer(body, b), rec.usage, sign);
     rec.message = message;
     if (body.stream !== true) {
-      const full = Buffer.from(JSON.stringify(message));
-      if (!b.destroyMidStream) return send(res, rec, 200, full, b.headers);
-      rec.status = 200;
-      res.writeHead(200, { 'content-type': 'application/json', 'request-id': rec.requestId, 'content-length': String(full.length) });
-      writeOut(res, rec, full.subarray(0, full.length >> 1));
-      return setTimeout(() => res.socket?.destroy(), 20);
+      return srv.sendFull(res, rec, b, Buffer.from(JSON.stringify(message)), { 'request-id': rec.requestId });
     }
     let events = buildEvents(message, b);
     if (b.streamError) {
       events = [events[0], { name: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded', ...b.streamError } } }];
     }
-    rec.status = 200;
-    rec.responseHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache',
-      'request-id': rec.requestId, ...b.headers };
-    res.writeHead(200, rec.responseHeaders);
-    res.flushHeaders();
-    const cut = Math.max(1, events.length >> 1);
-    for (let i = 0; i < events.length; i++) {
-      if (i > 0) await (b.streamDelayMs ? sleep(b.streamDelayMs) : new Promise((r) => setImmediate(r)));
-      if (res.destroyed || rec.closedAt !== null) return;
-      if (b.destroyMidStream && i === cut) return res.socket?.destroy();
-      writeOut(res, rec, sseFrame(events[i]));
-      rec.events.push(events[i].name);
-      rec.eventsSent = i + 1;
-    }
-    res.end();
+    return srv.stream(res, rec, b, events.map(sseFrame), (i) => rec.events.push(events[i].name));
   }
 
   function route(req, res, rec) {
@@ -333,99 +288,23 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
     return fail(res, rec, { status: 404, type: 'not_found_error', message: 'Not Found' });
   }
 
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      let json;
-      try { json = body.length ? JSON.parse(body.toString('utf8')) : undefined; } catch { json = undefined; }
-      let onClosed;
-      const rec = {
-        method: req.method, path: req.url, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders],
-        body, json, requestId: `req_011C${randomId(20)}`, receivedAt: Date.now(), status: null,
-        responseHeaders: null, responseChunks: [], responseChunkTimes: [], events: [], usage: null, message: null,
-        eventsSent: 0, finished: false, aborted: false, closedAt: null,
-        closed: new Promise((r) => { onClosed = r; }),
-        get responseBody() { return Buffer.concat(this.responseChunks); },
-      };
-      requests.push(rec);
-      res.on('close', () => {
-        rec.closedAt = Date.now();
-        rec.finished = res.writableFinished;
-        rec.aborted = !res.writableFinished;
-        onClosed(rec);
-      });
-      Promise.resolve(route(req, res, rec)).catch((e) => {
-        if (!res.headersSent) fail(res, rec, { status: 500, type: 'api_error', message: `mock failure: ${e.message}` });
-        else res.destroy();
-      });
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  server.on('connection', (s) => {
-    s.setNoDelay(true);
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const actualPort = server.address().port;
-  const url = `http://${host}:${actualPort}`;
-
+  const mock = await srv.listen({ host, port });
   return {
-    port: actualPort,
-    url,
-    baseURL: url,
-    requests,
-    /** Queue a behaviour for the next request (`times: N` for the next N requests). */
-    enqueue(behaviour = {}) { queue.push({ ...behaviour, remaining: behaviour.times ?? 1 }); },
-    pending() { return queue.length; },
+    ...mock,
+    baseURL: mock.url,
     /** Forget requests and queued behaviours; the prompt cache survives unless { cache: true }. */
     reset({ cache: clearCache = false } = {}) {
-      requests.length = 0;
-      queue.length = 0;
+      mock.reset();
       if (clearCache) cache.clear();
     },
     /** Live prompt-cache entries (one per cached breakpoint prefix). */
     cacheSize() { return cache.size(); },
     /** Thinking signatures this mock issued (a block passed back must carry one of them, unmodified). */
     signatures,
-    async waitForRequests(n, timeoutMs = 5000) {
-      const end = Date.now() + timeoutMs;
-      while (requests.length < n) {
-        if (Date.now() > end) throw new Error(`mock: expected ${n} requests, got ${requests.length}`);
-        await sleep(10);
-      }
-      return requests[n - 1];
-    },
-    connectionCount() { return sockets.size; },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
   };
 }
 
-function parseArgs(argv) {
-  const opts = {};
-  const flags = { '--port': ['port', Number], '--host': ['host', String], '--api-key': ['apiKey', String],
-    '--min-cache-tokens': ['minCacheableTokens', Number] };
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--strict-models') { opts.strictModels = true; continue; }
-    const f = flags[argv[i]];
-    if (!f) throw new Error(`unknown argument ${argv[i]} (use ${Object.keys(flags).join(' ')} --strict-models)`);
-    opts[f[0]] = f[1](argv[++i]);
-  }
-  return opts;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const mock = await startAnthropicMock(parseArgs(process.argv.slice(2)));
-  process.stdout.write(`listening on ${mock.port}\n`);
-  const stop = () => mock.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
+const FLAGS = { '--port': ['port', Number], '--host': ['host', String], '--api-key': ['apiKey', String],
+  '--min-cache-tokens': ['minCacheableTokens', Number] };
+await runStandalone(import.meta.url, startAnthropicMock, (argv) => parseArgs(argv,
+  { ...FLAGS, '--strict-models': ['strictModels', true] }, `${Object.keys(FLAGS).join(' ')} --strict-models`));

@@ -1,13 +1,12 @@
 // Self-test of the mock Anthropic upstream: it must reject what Anthropic rejects, speak its wire
 // format (message objects, the SSE event sequence), and account prompt caching as documented, or
 // the gateway tests built on it prove nothing.
-import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { postJSON, readSSE } from '../integration/lib/gateway.mjs';
 import { MOCK_TEXT, startAnthropicMock, WEATHER_INPUTS } from './anthropic-mock.mjs';
 import { validateRequest } from './anthropic-validate.mjs';
+import { withStandalone } from './lib/self-test.mjs';
 
 const KEY = 'sk-ant-mock-test-key';
 const H = { 'x-api-key': KEY, 'anthropic-version': '2023-06-01' };
@@ -440,20 +439,7 @@ describe('behaviours', () => {
 });
 
 test('standalone: `node anthropic-mock.mjs --port 0` prints "listening on PORT" and serves', async () => {
-  const file = fileURLToPath(new URL('./anthropic-mock.mjs', import.meta.url));
-  const proc = spawn(process.execPath, [file, '--port', '0', '--api-key', KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const port = await new Promise((resolve, reject) => {
-      let out = '';
-      proc.stdout.on('data', (d) => {
-        out += d;
-        const m = /^listening on (\d+)$/m.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      proc.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-    });
+  await withStandalone(new URL('./anthropic-mock.mjs', import.meta.url), ['--port', '0', '--api-key', KEY], async (port) => {
     assert.equal((await postJSON(`http://127.0.0.1:${port}/v1/messages`, base(), { headers: H })).status, 200);
-  } finally {
-    proc.kill('SIGTERM');
-  }
+  });
 });

@@ -15,9 +15,7 @@
 // "Invalid URL". Requests are validated as OpenAI does (see openai-validate.mjs). With `tools` and a
 // last user message mentioning "weather" it answers two parallel tool calls; a follow-up whose last
 // messages are the tool results gets a text answer quoting them.
-import http from 'node:http';
-import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
+import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import { JSON_PARSE_ERROR, openaiError, validateChatRequest } from './openai-validate.mjs';
 
 export const MOCK_TEXT = 'Hello! I am the mock OpenAI upstream. How can I help you today?';
@@ -27,17 +25,7 @@ export const WEATHER_ARGUMENTS = [
 ];
 export const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o'];
 export const SYSTEM_FINGERPRINT = 'fp_mock000001';
-export { openaiError };
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-export function randomId(n) {
-  const bytes = randomBytes(n);
-  let s = '';
-  for (const b of bytes) s += ALNUM[b % ALNUM.length];
-  return s;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export { openaiError, randomId };
 
 function textOf(content) {
   if (typeof content === 'string') return content;
@@ -157,40 +145,15 @@ function unauthorized(auth, apiKey) {
 
 export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port = 0, models = DEFAULT_MODELS,
   strictModels = false } = {}) {
-  const requests = [];
-  const queue = [];
-  const sockets = new Set();
-
-  function takeBehaviour() {
-    const b = queue[0];
-    if (!b) return {};
-    if (--b.remaining <= 0) queue.shift();
-    return b;
-  }
-
-  function writeOut(res, rec, data) {
-    const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
-    rec.responseChunks.push(buf);
-    rec.responseChunkTimes.push(performance.now());
-    return res.write(buf);
-  }
-
-  function send(res, rec, status, body, headers = {}) {
-    const isBuf = Buffer.isBuffer(body) || typeof body === 'string';
-    const buf = isBuf ? Buffer.from(body) : Buffer.from(JSON.stringify(body));
-    const h = { 'content-type': 'application/json', 'x-request-id': `req_${randomId(32)}`, ...headers };
-    h['content-length'] = String(buf.length);
-    rec.status = status;
-    rec.responseHeaders = h;
-    res.writeHead(status, h);
-    rec.responseChunks.push(buf);
-    res.end(buf);
-  }
+  const srv = createMockServer({
+    route,
+    defaultHeaders: () => ({ 'x-request-id': `req_${randomId(32)}` }),
+    onError: (res, rec, e) => srv.send(res, rec, 500, openaiError(`mock failure: ${e.message}`, { type: 'server_error' })),
+  });
+  const { send } = srv;
 
   async function chat(req, res, rec) {
-    const b = takeBehaviour();
-    rec.behaviour = b;
-    if (b.delayMs) await sleep(b.delayMs);
+    const b = await srv.behaviourFor(rec);
     if (b.hang) return; // never answer; the socket stays open until the client or close() ends it
     if (b.status) return send(res, rec, b.status, b.body ?? openaiError('mock error', { type: 'server_error' }), b.headers);
     const authErr = unauthorized(req.headers.authorization, apiKey);
@@ -205,32 +168,10 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     }
     const plan = planAnswer(body, b);
     rec.plan = plan;
-    if (body.stream !== true) {
-      const full = Buffer.from(JSON.stringify(buildCompletion(body, plan, b)));
-      if (!b.destroyMidStream) return send(res, rec, 200, full, b.headers);
-      rec.status = 200;
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(full.length) });
-      writeOut(res, rec, full.subarray(0, full.length >> 1));
-      return setTimeout(() => res.socket?.destroy(), 20);
-    }
+    if (body.stream !== true) return srv.sendFull(res, rec, b, Buffer.from(JSON.stringify(buildCompletion(body, plan, b))));
     const events = buildChunks(body, plan, b).map((c) => `data: ${JSON.stringify(c)}\n\n`);
     events.push('data: [DONE]\n\n');
-    rec.status = 200;
-    rec.responseHeaders = {
-      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache',
-      'x-request-id': `req_${randomId(32)}`, ...b.headers,
-    };
-    res.writeHead(200, rec.responseHeaders);
-    res.flushHeaders();
-    const cut = Math.max(1, events.length >> 1);
-    for (let i = 0; i < events.length; i++) {
-      if (i > 0) await (b.streamDelayMs ? sleep(b.streamDelayMs) : new Promise((r) => setImmediate(r)));
-      if (res.destroyed || rec.closedAt !== null) return;
-      if (b.destroyMidStream && i === cut) return res.socket?.destroy();
-      writeOut(res, rec, events[i]);
-      rec.eventsSent = i + 1;
-    }
-    res.end();
+    return srv.stream(res, rec, b, events);
   }
 
   function route(req, res, rec) {
@@ -248,92 +189,10 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     return send(res, rec, 404, openaiError(`Invalid URL (${req.method} ${path || '/'})`));
   }
 
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      let json;
-      try { json = body.length ? JSON.parse(body.toString('utf8')) : undefined; } catch { json = undefined; }
-      let onClosed;
-      const rec = {
-        method: req.method, path: req.url, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders],
-        body, json, receivedAt: Date.now(), status: null, responseHeaders: null, responseChunks: [],
-        responseChunkTimes: [], // performance.now() of each streamed write (one SSE event each)
-        eventsSent: 0, finished: false, aborted: false, closedAt: null,
-        closed: new Promise((r) => { onClosed = r; }),
-        get responseBody() { return Buffer.concat(this.responseChunks); },
-      };
-      requests.push(rec);
-      res.on('close', () => {
-        rec.closedAt = Date.now();
-        rec.finished = res.writableFinished;
-        rec.aborted = !res.writableFinished;
-        onClosed(rec);
-      });
-      Promise.resolve(route(req, res, rec)).catch((e) => {
-        if (!res.headersSent) send(res, rec, 500, openaiError(`mock failure: ${e.message}`, { type: 'server_error' }));
-        else res.destroy();
-      });
-    });
-  });
-  server.keepAliveTimeout = 30_000;
-  server.on('connection', (s) => {
-    s.setNoDelay(true);
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  const actualPort = server.address().port;
-  const url = `http://${host}:${actualPort}`;
-
-  return {
-    port: actualPort,
-    url,
-    baseURL: `${url}/v1`,
-    requests,
-    /** Queue a behaviour for the next chat request (`times: N` for the next N requests). */
-    enqueue(behaviour = {}) { queue.push({ ...behaviour, remaining: behaviour.times ?? 1 }); },
-    pending() { return queue.length; },
-    reset() { requests.length = 0; queue.length = 0; },
-    /** Resolves once at least n requests were received (rejects after timeoutMs). */
-    async waitForRequests(n, timeoutMs = 5000) {
-      const end = Date.now() + timeoutMs;
-      while (requests.length < n) {
-        if (Date.now() > end) throw new Error(`mock: expected ${n} requests, got ${requests.length}`);
-        await sleep(10);
-      }
-      return requests[n - 1];
-    },
-    /** Open connections from clients (the gateway's pool), for connection-reuse assertions. */
-    connectionCount() { return sockets.size; },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => r()));
-    },
-  };
+  const mock = await srv.listen({ host, port });
+  return { ...mock, baseURL: `${mock.url}/v1` };
 }
 
-function parseArgs(argv) {
-  const opts = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--port') opts.port = Number(argv[++i]);
-    else if (a === '--host') opts.host = argv[++i];
-    else if (a === '--api-key') opts.apiKey = argv[++i];
-    else if (a === '--strict-models') opts.strictModels = true;
-    else throw new Error(`unknown argument ${a} (use --port N --host H --api-key K --strict-models)`);
-  }
-  return opts;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const mock = await startOpenAIMock(parseArgs(process.argv.slice(2)));
-  process.stdout.write(`listening on ${mock.port}\n`);
-  const stop = () => mock.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
+await runStandalone(import.meta.url, startOpenAIMock, (argv) => parseArgs(argv, {
+  '--port': ['port', Number], '--host': ['host'], '--api-key': ['apiKey'], '--strict-models': ['strictModels', true],
+}, '--port N --host H --api-key K --strict-models'));

@@ -1,11 +1,10 @@
 // Self-test of the mock OpenAI upstream: it must reject what OpenAI rejects, speak its wire format,
 // and honour the test behaviours, or the gateway tests built on it prove nothing.
-import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { postJSON, readSSE, request, WEATHER_TOOL } from '../integration/lib/gateway.mjs';
 import { MOCK_TEXT, startOpenAIMock, WEATHER_ARGUMENTS } from './openai-mock.mjs';
+import { withStandalone } from './lib/self-test.mjs';
 
 const KEY = 'sk-mock-test-key';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -257,21 +256,8 @@ describe('behaviours', () => {
 });
 
 test('standalone: `node openai-mock.mjs --port 0` prints "listening on PORT" and serves', async () => {
-  const file = fileURLToPath(new URL('./openai-mock.mjs', import.meta.url));
-  const proc = spawn(process.execPath, [file, '--port', '0', '--api-key', KEY], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const port = await new Promise((resolve, reject) => {
-      let out = '';
-      proc.stdout.on('data', (d) => {
-        out += d;
-        const m = /^listening on (\d+)$/m.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      proc.once('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-    });
+  await withStandalone(new URL('./openai-mock.mjs', import.meta.url), ['--port', '0', '--api-key', KEY], async (port) => {
     const res = await postJSON(`http://127.0.0.1:${port}/v1/chat/completions`, { model: 'x', messages: HELLO }, { headers: AUTH });
     assert.equal(res.status, 200);
-  } finally {
-    proc.kill('SIGTERM');
-  }
+  });
 });
