@@ -47,6 +47,7 @@ void log_access(const AccessRecord& r) {
   line += ",\"path\":";
   util::append_json_string(line, r.path);
   line += ",\"status\":" + std::to_string(r.status);
+  line += ",\"attempts\":" + std::to_string(r.attempts);
   line += ",\"model\":";
   util::append_json_string(line, r.model);
   line += ",\"deployment\":";

@@ -16,6 +16,7 @@ struct AccessRecord {
   std::string_view model;
   std::string_view deployment;
   int status = 0;
+  int attempts = 1;
   bool stream = false;
   bool passthrough = false;
   int64_t latency_us = 0;

@@ -5,6 +5,7 @@
 
 #include "pipeline/gateway.hpp"
 #include "pipeline/provider_io.hpp"
+#include "pipeline/retry_gate.hpp"
 #include "upstream/exchange.hpp"
 #include "util/json_span.hpp"
 
@@ -109,9 +110,32 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
 }  // namespace
 
 CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
+  // The picked deployment first, then the rest of the pool in config order, each at most once:
+  // a retryable failure before anything reached the client moves the call to the next one.
+  Deployment& first = pick(pool);
+  RetryGate gate(reply);
+  CallOutcome outcome;
+  const int attempts = static_cast<int>(pool.size());
+  int attempt = 0;
+  auto next = pool.begin();
+  for (Deployment* d = &first; d; ++attempt) {
+    gate.begin_attempt(d->cfg.id, attempt + 1, attempt + 1 < attempts);
+    outcome = execute_once(input, *d, gate);
+    outcome.attempts = attempt + 1;
+    if (!gate.wants_retry()) break;
+    spdlog::debug("deployment {} failed ({}), trying the next one", d->cfg.id, gate.held_error().status);
+    d = nullptr;
+    while (next != pool.end() && !d) {
+      if (*next != &first) d = *next;
+      ++next;
+    }
+  }
+  return outcome;
+}
+
+CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& reply) {
   CallOutcome outcome;
   outcome.usage = copy_usage(nullptr);
-  Deployment& d = pick(pool);
   outcome.deployment = &d;
   const auto& vt = d.provider->vtable();
   const bool stream = input.stream;

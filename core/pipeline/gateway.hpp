@@ -63,6 +63,7 @@ struct CallOutcome {
   llmgw_usage usage{};
   bool passthrough = false;
   bool client_gone = false;
+  int attempts = 1;  // deployments tried
 
   /// Copies what the access log reports into `record`.
   void fill(observe::AccessRecord& record) const {
@@ -70,6 +71,7 @@ struct CallOutcome {
     if (deployment) record.deployment = deployment->cfg.id;
     record.usage = usage;
     record.passthrough = passthrough;
+    record.attempts = attempts;
   }
 };
 
@@ -83,10 +85,15 @@ class Gateway {
   /// Client-visible model names, in config order.
   const std::vector<std::string>& aliases() const { return aliases_; }
 
-  /// Runs the call on a deployment of `pool` and answers through `reply`.
+  /// Runs the call on a deployment of `pool` and answers through `reply`. A retryable failure
+  /// (connect error, timeout, 408/409/429/5xx/529) before the first byte reached the client
+  /// moves the call to the next deployment of the pool; the answer names the deployment that
+  /// answered (x-llmgw-deployment) and the attempts made (x-llmgw-attempts).
   CallOutcome execute(const CallInput& input, const Pool& pool, Reply& reply);
 
  private:
+  /// One attempt on one deployment.
+  CallOutcome execute_once(const CallInput& input, Deployment& d, Reply& reply);
   Deployment& pick(const Pool& pool);
 
   std::vector<std::unique_ptr<Deployment>> deployments_;
