@@ -65,6 +65,9 @@ struct Config {
   std::vector<PluginSpec> plugins;
   std::vector<Deployment> deployments;
   std::map<std::string, std::string> model_group_alias;  // router_settings.model_group_alias
+  /// router_settings.fallbacks (or litellm_settings.fallbacks): alias → aliases tried in order
+  /// once every deployment of the alias failed retryably.
+  std::map<std::string, std::vector<std::string>> fallbacks;
   /// One entry per key that llmgw recognises but does not support yet, or does not know:
   /// "config/x.yaml:7: litellm_settings.drop_params is not supported yet; ignored".
   std::vector<std::string> warnings;

@@ -90,7 +90,7 @@ Config load_string(const std::string& yaml, const std::string& name) {
     } else if (k == "general_settings") {
       parse_general_settings(r, e, cfg);
     } else if (k == "litellm_settings") {
-      warn_litellm_settings(r, e);
+      parse_litellm_settings(r, e, cfg);
     } else if (k == "environment_variables") {
       // applied above
     } else if (litellm_defines(Section::top_level, k)) {

@@ -30,7 +30,10 @@ void parse_router_settings(Reader& r, const Entry& router, Config& out, std::vec
 void parse_general_settings(Reader& r, const Entry& general, Config& out);
 
 /// One "not supported yet" warning per key.
-void warn_litellm_settings(Reader& r, const Entry& litellm);
+/// litellm_settings: `fallbacks` is read (as in router_settings); every other key is reported.
+void parse_litellm_settings(Reader& r, const Entry& litellm, Config& out);
+/// A fallbacks value: [{alias: [fallback, ...]}, ...] or {alias: [...]}.
+void parse_fallbacks(Reader& r, const Entry& e, const std::string& path, Config& out);
 
 /// Sets each variable in the process environment (overwriting), as LiteLLM does, so that
 /// os.environ/NAME references anywhere in the file can use them. Not thread-safe (setenv):

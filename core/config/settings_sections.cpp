@@ -28,6 +28,31 @@ std::string alias_target(Reader& r, const Entry& e, const std::string& path) {
 
 }  // namespace
 
+void parse_fallbacks(Reader& r, const Entry& e, const std::string& path, Config& out) {
+  // LiteLLM writes [{"alias": ["fallback", ...]}, ...]; a plain mapping is accepted too.
+  auto add = [&](const Entry& item, const std::string& p) {
+    if (!item.value.IsSequence()) r.fail(item.at, p, "expected a list of model names");
+    auto& chain = out.fallbacks[item.key];
+    chain.clear();
+    for (std::size_t i = 0; i < item.value.size(); ++i) {
+      const YAML::Node& n = item.value[i];
+      if (!n.IsScalar()) r.fail(n, p + "[" + std::to_string(i) + "]", "expected a model name");
+      chain.push_back(n.Scalar());
+    }
+  };
+  if (e.value.IsMap()) {
+    for (const Entry& item : r.entries(e.value, e.at, path)) add(item, join(path, item.key));
+    return;
+  }
+  if (!e.value.IsSequence()) r.fail(e.at, path, "expected a list of {model: [fallbacks]} mappings");
+  for (std::size_t i = 0; i < e.value.size(); ++i) {
+    const std::string p = path + "[" + std::to_string(i) + "]";
+    const YAML::Node& m = e.value[i];
+    if (!m.IsMap()) r.fail(m, p, "expected a mapping {model: [fallbacks]}");
+    for (const Entry& item : r.entries(m, m, p)) add(item, join(p, item.key));
+  }
+}
+
 void parse_router_settings(Reader& r, const Entry& router, Config& out,
                            std::vector<AliasRef>& aliases) {
   const std::string path = "router_settings";
@@ -39,6 +64,8 @@ void parse_router_settings(Reader& r, const Entry& router, Config& out,
         aliases.push_back(AliasRef{a.key, target, a.at});
         out.model_group_alias[a.key] = std::move(target);
       }
+    } else if (e.key == "fallbacks") {
+      parse_fallbacks(r, e, p, out);
     } else if (litellm_defines(Section::router_settings, e.key)) {
       r.not_supported(e, p);
     } else {
@@ -65,9 +92,12 @@ void parse_general_settings(Reader& r, const Entry& general, Config& out) {
   }
 }
 
-void warn_litellm_settings(Reader& r, const Entry& litellm) {
+void parse_litellm_settings(Reader& r, const Entry& litellm, Config& out) {
   const std::string path = "litellm_settings";
-  for (const Entry& e : r.entries(litellm.value, litellm.at, path)) r.not_supported(e, join(path, e.key));
+  for (const Entry& e : r.entries(litellm.value, litellm.at, path)) {
+    if (e.key == "fallbacks") parse_fallbacks(r, e, join(path, e.key), out);
+    else r.not_supported(e, join(path, e.key));
+  }
 }
 
 void apply_environment_variables(Reader& r, const Entry& variables) {

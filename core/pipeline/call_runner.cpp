@@ -110,25 +110,19 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
 }  // namespace
 
 CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
-  // The picked deployment first, then the rest of the pool in config order, each at most once:
-  // a retryable failure before anything reached the client moves the call to the next one.
-  Deployment& first = pick(pool);
+  // The picked deployment first, then the rest of the pool, then the fallbacks' pools, each at
+  // most once: a retryable failure before anything reached the client moves the call on.
+  thread_local std::vector<Deployment*> order;
+  attempt_order(input.model, pool, order);
   RetryGate gate(reply);
   CallOutcome outcome;
-  const int attempts = static_cast<int>(pool.size());
-  int attempt = 0;
-  auto next = pool.begin();
-  for (Deployment* d = &first; d; ++attempt) {
-    gate.begin_attempt(d->cfg.id, attempt + 1, attempt + 1 < attempts);
-    outcome = execute_once(input, *d, gate);
-    outcome.attempts = attempt + 1;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    Deployment& d = *order[i];
+    gate.begin_attempt(d.cfg.id, static_cast<int>(i + 1), i + 1 < order.size());
+    outcome = execute_once(input, d, gate);
+    outcome.attempts = static_cast<int>(i + 1);
     if (!gate.wants_retry()) break;
-    spdlog::debug("deployment {} failed ({}), trying the next one", d->cfg.id, gate.held_error().status);
-    d = nullptr;
-    while (next != pool.end() && !d) {
-      if (*next != &first) d = *next;
-      ++next;
-    }
+    spdlog::debug("deployment {} failed ({}), trying the next one", d.cfg.id, gate.held_error().status);
   }
   return outcome;
 }

@@ -4,7 +4,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <random>
+
+#include <spdlog/spdlog.h>
 
 namespace llmgw::pipeline {
 namespace {
@@ -48,6 +51,27 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
     group_alias_.emplace(from, to);
     if (!pools_.count(from)) aliases_.push_back(from);
   }
+  for (const auto& [alias, chain] : config.fallbacks) {
+    auto& pools = fallbacks_[alias];
+    for (const auto& target : chain) {
+      if (const Pool* p = pool(target)) pools.push_back(p);
+      else spdlog::warn("fallbacks of '{}': '{}' is not a configured model; skipped", alias, target);
+    }
+  }
+}
+
+void Gateway::attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order) {
+  order.clear();
+  auto add_pool = [&](const Pool& p, Deployment* first) {
+    auto add = [&](Deployment* d) {
+      if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
+    };
+    add(first);
+    for (Deployment* d : p) add(d);
+  };
+  add_pool(pool, &pick(pool));
+  if (auto fb = fallbacks_.find(alias); fb != fallbacks_.end())
+    for (const Pool* p : fb->second) add_pool(*p, &pick(*p));
 }
 
 const Pool* Gateway::pool(std::string_view alias) const {

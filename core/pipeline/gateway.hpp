@@ -87,11 +87,15 @@ class Gateway {
 
   /// Runs the call on a deployment of `pool` and answers through `reply`. A retryable failure
   /// (connect error, timeout, 408/409/429/5xx/529) before the first byte reached the client
-  /// moves the call to the next deployment of the pool; the answer names the deployment that
-  /// answered (x-llmgw-deployment) and the attempts made (x-llmgw-attempts).
+  /// moves the call to the next deployment of the pool, then to the pools of the alias's
+  /// fallbacks in order; the answer names the deployment that answered (x-llmgw-deployment)
+  /// and the attempts made (x-llmgw-attempts).
   CallOutcome execute(const CallInput& input, const Pool& pool, Reply& reply);
 
  private:
+  /// The deployments a call for `alias` may try, in order: the picked one, the rest of its
+  /// pool, then each fallback alias's pool the same way; each deployment once.
+  void attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order);
   /// One attempt on one deployment.
   CallOutcome execute_once(const CallInput& input, Deployment& d, Reply& reply);
   Deployment& pick(const Pool& pool);
@@ -99,6 +103,7 @@ class Gateway {
   std::vector<std::unique_ptr<Deployment>> deployments_;
   std::unordered_map<std::string, Pool, StringHash, std::equal_to<>> pools_;
   std::map<std::string, std::string, std::less<>> group_alias_;
+  std::map<std::string, std::vector<const Pool*>, std::less<>> fallbacks_;  // alias → pools in order
   std::vector<std::string> aliases_;
   upstream::ConnectionPool connections_;
   std::atomic<uint64_t> pick_counter_{0};

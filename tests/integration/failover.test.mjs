@@ -99,3 +99,31 @@ test('every deployment failing: the client gets the last error, after one try ea
     assert.equal(flaky.requests.length, 1);
   });
 });
+
+test('fallbacks: once the pool is exhausted, the chain is tried in the configured order', async () => {
+  const backup = await startOpenAIMock({ apiKey: UPSTREAM_KEY });
+  const config = {
+    ...gatewayConfig({ deployments: [
+      deployment({ alias: 'primary', upstream: refusedUrl }),
+      deployment({ alias: 'second', upstream: flaky.url }),
+      deployment({ alias: 'backup', upstream: backup.url }),
+    ] }),
+    router_settings: { fallbacks: [{ primary: ['second', 'backup'] }] },
+  };
+  const gw = await startGateway({ config });
+  try {
+    flaky.enqueue({ status: 529, times: 50 });
+    const res = await postJSON(`${gw.url}/v1/chat/completions`, { ...body, model: 'primary' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers.get('x-llmgw-deployment'), 'backup#0');
+    assert.equal(res.headers.get('x-llmgw-attempts'), '3');
+    assert.equal(flaky.requests.length, 1, 'the chain went primary → second → backup, in that order');
+    assert.equal(backup.requests.length, 1);
+    // Without a fallback chain the alias fails on its own.
+    const alone = await postJSON(`${gw.url}/v1/chat/completions`, { ...body, model: 'second' });
+    assert.equal(alone.status, 529, alone.text);
+  } finally {
+    await gw.stop();
+    await backup.close();
+  }
+});

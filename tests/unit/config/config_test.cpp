@@ -219,3 +219,18 @@ TEST_CASE("load_file reports files it cannot read", "[config][errors]") {
   const auto bad = tmp.write("bad.yaml", "server:\n  port: 1\n   host: x\n");
   CHECK_THROWS_WITH(load_file(bad.string()), Catch::StartsWith(bad.string() + ":3: invalid YAML: "));
 }
+
+TEST_CASE("fallbacks: LiteLLM's list of single-key maps, a plain map, and litellm_settings", "[config][router]") {
+  const Config a = load(R"(router_settings:
+  fallbacks: [{gpt-4o: [gpt-4o-mini, claude]}, {claude: [gpt-4o]}]
+)");
+  CHECK(a.fallbacks.at("gpt-4o") == std::vector<std::string>{"gpt-4o-mini", "claude"});
+  CHECK(a.fallbacks.at("claude") == std::vector<std::string>{"gpt-4o"});
+  const Config b = load(R"(litellm_settings:
+  fallbacks: {gpt-4o: [backup]}
+)");
+  CHECK(b.fallbacks.at("gpt-4o") == std::vector<std::string>{"backup"});
+  CHECK_THROWS_WITH(load("router_settings:\n  fallbacks: [{gpt-4o: backup}]\n"),
+                    Catch::Contains("test.yaml:2") && Catch::Contains("router_settings.fallbacks[0].gpt-4o") &&
+                    Catch::Contains("expected a list"));
+}

@@ -48,7 +48,6 @@ environment_variables: {}
       "test.yaml:11: model_list[0].model_info.mode is not supported yet; ignored",
       "test.yaml:15: router_settings.routing_strategy is not supported yet; ignored",
       "test.yaml:16: router_settings.num_retries is not supported yet; ignored",
-      "test.yaml:17: router_settings.fallbacks is not supported yet; ignored",
       "test.yaml:18: router_settings.redis_host is not supported yet; ignored",
       "test.yaml:23: general_settings.database_url is not supported yet; ignored",
       "test.yaml:24: general_settings.alerting is not supported yet; ignored",
@@ -67,14 +66,15 @@ environment_variables: {}
   };
   for (const auto& line : not_supported) CHECK(contains(w, line));
   for (const auto& line : unknown) CHECK(contains(w, line));
-  CHECK(count_ending_with(w, " is not supported yet; ignored") == 13);
+  CHECK(count_ending_with(w, " is not supported yet; ignored") == 12);
   CHECK(count_ending_with(w, " is an unknown key; ignored") == 6);
-  CHECK(w.size() == 19);
+  CHECK(w.size() == 18);
 
   // What is supported was still read.
   CHECK(cfg.master_key == "sk-literal");
   CHECK(cfg.model_group_alias == std::map<std::string, std::string>{{"gpt-4", "gpt-4o"}});
   CHECK(cfg.server.port == 4000);
+  CHECK(cfg.fallbacks == std::map<std::string, std::vector<std::string>>{{"gpt-4o", {"gpt-4o-mini"}}});
   REQUIRE(cfg.deployments.size() == 1);
   CHECK(cfg.deployments[0].id == "a");
   // Provider params and keys unknown to the core go to the provider plugin, which owns them.
