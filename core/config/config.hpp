@@ -68,6 +68,11 @@ struct Config {
   /// router_settings.fallbacks (or litellm_settings.fallbacks): alias → aliases tried in order
   /// once every deployment of the alias failed retryably.
   std::map<std::string, std::vector<std::string>> fallbacks;
+  /// router_settings.allowed_fails / cooldown_time: a deployment that fails this many times in a
+  /// row (retryable failures) is skipped for cooldown_time seconds. A Retry-After cools it for
+  /// at least that long.
+  int allowed_fails = 3;
+  double cooldown_time_s = 5;
   /// One entry per key that llmgw recognises but does not support yet, or does not know:
   /// "config/x.yaml:7: litellm_settings.drop_params is not supported yet; ignored".
   std::vector<std::string> warnings;

@@ -66,6 +66,10 @@ void parse_router_settings(Reader& r, const Entry& router, Config& out,
       }
     } else if (e.key == "fallbacks") {
       parse_fallbacks(r, e, p, out);
+    } else if (e.key == "allowed_fails") {
+      r.read(e, p, out.allowed_fails, 1, 1'000'000);
+    } else if (e.key == "cooldown_time") {
+      r.read(e, p, out.cooldown_time_s, true);
     } else if (litellm_defines(Section::router_settings, e.key)) {
       r.not_supported(e, p);
     } else {

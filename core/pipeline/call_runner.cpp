@@ -113,14 +113,26 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
   // The picked deployment first, then the rest of the pool, then the fallbacks' pools, each at
   // most once: a retryable failure before anything reached the client moves the call on.
   thread_local std::vector<Deployment*> order;
-  attempt_order(input.model, pool, order);
-  RetryGate gate(reply);
+  int64_t retry_in_ms = -1;
+  std::size_t candidates = 0;
+  attempt_order(input.model, pool, order, retry_in_ms, candidates);
   CallOutcome outcome;
+  if (order.empty()) {  // every deployment is cooling down: say when to come back
+    ApiError e{429, "rate_limit_error", "deployments_cooling_down", "",
+               "Every deployment of '" + std::string(input.model) + "' is cooling down after failures; retry later."};
+    e.retry_after_ms = retry_in_ms;
+    reply.error(e);
+    outcome.status = 429;
+    outcome.attempts = 0;
+    return outcome;
+  }
+  RetryGate gate(reply);
   for (std::size_t i = 0; i < order.size(); ++i) {
     Deployment& d = *order[i];
     gate.begin_attempt(d.cfg.id, static_cast<int>(i + 1), i + 1 < order.size());
     outcome = execute_once(input, d, gate);
     outcome.attempts = static_cast<int>(i + 1);
+    record_attempt(d, gate.attempt_failed(), gate.retry_after_ms(), candidates > 1);
     if (!gate.wants_retry()) break;
     spdlog::debug("deployment {} failed ({}), trying the next one", d.cfg.id, gate.held_error().status);
   }

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -33,7 +34,14 @@ std::string provider_config_json(const config::Deployment& d) {
 
 }  // namespace
 
-Gateway::Gateway(const config::Config& config, const plugins::Registry& registry) {
+namespace {
+int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+Gateway::Gateway(const config::Config& config, const plugins::Registry& registry)
+    : allowed_fails_(config.allowed_fails), cooldown_ms_(static_cast<int64_t>(config.cooldown_time_s * 1000)) {
   for (const auto& cfg : config.deployments) {
     auto d = std::make_unique<Deployment>();
     d->cfg = cfg;
@@ -60,11 +68,25 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
   }
 }
 
-void Gateway::attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order) {
+void Gateway::attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order,
+                            int64_t& retry_in_ms, std::size_t& candidates) {
   order.clear();
+  const int64_t now = steady_ms();
+  retry_in_ms = -1;
+  candidates = 0;
+  thread_local std::vector<const Deployment*> seen;
+  seen.clear();
   auto add_pool = [&](const Pool& p, Deployment* first) {
     auto add = [&](Deployment* d) {
-      if (std::find(order.begin(), order.end(), d) == order.end()) order.push_back(d);
+      if (std::find(seen.begin(), seen.end(), d) != seen.end()) return;
+      seen.push_back(d);
+      ++candidates;
+      const int64_t until = d->cooldown_until_ms.load(std::memory_order_relaxed);
+      if (until > now) {  // cooling down: skipped; remember when the first one returns
+        if (retry_in_ms < 0 || until - now < retry_in_ms) retry_in_ms = until - now;
+        return;
+      }
+      order.push_back(d);
     };
     add(first);
     for (Deployment* d : p) add(d);
@@ -72,6 +94,27 @@ void Gateway::attempt_order(std::string_view alias, const Pool& pool, std::vecto
   add_pool(pool, &pick(pool));
   if (auto fb = fallbacks_.find(alias); fb != fallbacks_.end())
     for (const Pool* p : fb->second) add_pool(*p, &pick(*p));
+}
+
+void Gateway::record_attempt(Deployment& d, bool failed, int64_t retry_after_ms, bool has_alternatives) {
+  if (!failed) {
+    if (d.consecutive_failures.load(std::memory_order_relaxed) != 0) d.consecutive_failures.store(0);
+    return;
+  }
+  // A deployment with nothing to stand in for it is never taken out: its own answers (and
+  // their Retry-After) reach the client, which can wait as told.
+  if (!has_alternatives) return;
+  int64_t cool_ms = 0;
+  if (retry_after_ms >= 0) cool_ms = retry_after_ms;
+  if (d.consecutive_failures.fetch_add(1) + 1 >= allowed_fails_) {
+    cool_ms = std::max(cool_ms, cooldown_ms_);
+    d.consecutive_failures.store(0);
+  }
+  if (cool_ms <= 0) return;
+  const int64_t until = steady_ms() + cool_ms;
+  int64_t current = d.cooldown_until_ms.load();
+  while (current < until && !d.cooldown_until_ms.compare_exchange_weak(current, until)) {}
+  spdlog::warn("deployment {} cooling down for {} ms", d.cfg.id, cool_ms);
 }
 
 const Pool* Gateway::pool(std::string_view alias) const {

@@ -28,6 +28,10 @@ namespace llmgw::pipeline {
 struct Deployment {
   config::Deployment cfg;
   std::unique_ptr<plugins::ProviderInstance> provider;
+  /// Health, shared by all request threads (lock-free): skipped until cooldown_until_ms
+  /// (steady clock); consecutive retryable failures count towards allowed_fails.
+  std::atomic<int64_t> cooldown_until_ms{0};
+  std::atomic<int> consecutive_failures{0};
 };
 
 using Pool = std::vector<Deployment*>;
@@ -95,7 +99,14 @@ class Gateway {
  private:
   /// The deployments a call for `alias` may try, in order: the picked one, the rest of its
   /// pool, then each fallback alias's pool the same way; each deployment once.
-  void attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order);
+  /// Deployments cooling down are skipped; `retry_in_ms` is when the first of them returns
+  /// (-1 when none was skipped); `candidates` counts every deployment considered.
+  void attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order,
+                     int64_t& retry_in_ms, std::size_t& candidates);
+  /// Records how an attempt on `d` ended: a retryable failure counts towards a cooldown (a
+  /// Retry-After cools for at least that long) when another deployment can stand in for it;
+  /// a success clears the count.
+  void record_attempt(Deployment& d, bool failed, int64_t retry_after_ms, bool has_alternatives);
   /// One attempt on one deployment.
   CallOutcome execute_once(const CallInput& input, Deployment& d, Reply& reply);
   Deployment& pick(const Pool& pool);
@@ -107,6 +118,8 @@ class Gateway {
   std::vector<std::string> aliases_;
   upstream::ConnectionPool connections_;
   std::atomic<uint64_t> pick_counter_{0};
+  int allowed_fails_ = 3;
+  int64_t cooldown_ms_ = 5000;
 };
 
 }  // namespace llmgw::pipeline

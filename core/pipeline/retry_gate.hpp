@@ -4,6 +4,7 @@
 // actually goes out, so a failed attempt leaves no trace in the response.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,8 +29,13 @@ class RetryGate final : public Reply {
     attempt_ = attempt;
     may_retry_ = may_retry;
     held_error_ = false;
+    failed_ = false;
+    retry_after_ms_ = -1;
     headers_.clear();
   }
+  /// The attempt ended in a retryable error (held back or answered), and its Retry-After.
+  bool attempt_failed() const { return failed_; }
+  int64_t retry_after_ms() const { return retry_after_ms_; }
   /// The attempt failed in a way another deployment may not: try the next one.
   bool wants_retry() const { return held_error_; }
   const frontends::ApiError& held_error() const { return error_; }
@@ -39,6 +45,8 @@ class RetryGate final : public Reply {
     headers_.emplace_back(std::string(name), std::string(value));
   }
   void error(const frontends::ApiError& error) override {
+    failed_ = retryable_status(error.status);
+    retry_after_ms_ = error.retry_after_ms;
     if (may_retry_ && !client_.committed() && retryable_status(error.status)) {
       error_ = error;
       held_error_ = true;
@@ -60,7 +68,10 @@ class RetryGate final : public Reply {
     client_.stream_chunk(chunk_json);
   }
   void flush() override { client_.flush(); }
-  void stream_error(const frontends::ApiError& error) override { client_.stream_error(error); }
+  void stream_error(const frontends::ApiError& error) override {
+    failed_ = retryable_status(error.status);
+    client_.stream_error(error);
+  }
   void stream_end(bool translated) override { client_.stream_end(translated); }
   bool committed() const override { return client_.committed(); }
   bool client_alive() const override { return client_.client_alive(); }
@@ -79,6 +90,8 @@ class RetryGate final : public Reply {
   int attempt_ = 1;
   bool may_retry_ = false;
   bool held_error_ = false;
+  bool failed_ = false;
+  int64_t retry_after_ms_ = -1;
   frontends::ApiError error_;
   std::vector<std::pair<std::string, std::string>> headers_;
 };
