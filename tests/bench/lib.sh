@@ -147,6 +147,19 @@ start_mock() {
   MOCK_URL=http://127.0.0.1:$MOCK_PORT
 }
 
+# start_llmgw: runs $LLMGW on the server core with $TMP/llmgw.yaml on $LLMGW_PORT and waits for
+# its readiness: LLMGW_PID, LLMGW_URL. Returns 1 (the reason is in $TMP/llmgw.err / .out) when it
+# exits or does not become ready.
+start_llmgw() {
+  "${PIN_SERVER[@]}" "$LLMGW" --config "$TMP/llmgw.yaml" --host 127.0.0.1 --port "$LLMGW_PORT" \
+    --log-level warn >"$TMP/llmgw.out" 2>"$TMP/llmgw.err" &
+  LLMGW_PID=$!
+  PIDS+=("$LLMGW_PID")
+  LLMGW_URL=http://127.0.0.1:$LLMGW_PORT
+  llmgw_ready() { kill -0 "$LLMGW_PID" 2>/dev/null || return 2; [[ $(http_code "$LLMGW_URL/health/readiness") == 200 ]]; }
+  wait_for llmgw_ready
+}
+
 # measure_url TARGET SCEN DURATION URL "PIDS" LOADGEN-ARGS...: one loadgen run against URL (full
 # URL, path included); appends "<RESULT fields> target=... scen=... cpu_us=... runq_milli=..." to
 # RESULTS, where cpu_us / runq_milli are those of PIDS (one word, space-separated; may be empty).

@@ -72,13 +72,7 @@ model_list:
       api_base: $MOCK_URL/v1
       api_key: sk-bench
 EOF
-"${PIN_SERVER[@]}" "$LLMGW" --config "$TMP/llmgw.yaml" --host 127.0.0.1 --port "$LLMGW_PORT" \
-  --log-level warn >"$TMP/llmgw.out" 2>"$TMP/llmgw.err" &
-LLMGW_PID=$!
-PIDS+=("$LLMGW_PID")
-GW=http://127.0.0.1:$LLMGW_PORT
-ready() { kill -0 "$LLMGW_PID" 2>/dev/null || return 2; [[ $(http_code "$GW/health/readiness") == 200 ]]; }
-if ! wait_for ready; then
+if start_llmgw; then GW=$LLMGW_URL; else
   echo "run-anthropic.sh: llmgw did not become ready:" >&2
   tail -q -n 5 "$TMP/llmgw.err" "$TMP/llmgw.out" >&2
   exit 1

@@ -93,13 +93,7 @@ model_list:
       api_base: $MOCK_URL/v1
       api_key: sk-bench
 EOF
-  "${PIN_SERVER[@]}" "$LLMGW" --config "$TMP/llmgw.yaml" --host 127.0.0.1 --port "$LLMGW_PORT" \
-    --log-level warn >"$TMP/llmgw.out" 2>"$TMP/llmgw.err" &
-  LLMGW_PID=$!
-  PIDS+=("$LLMGW_PID")
-  LLMGW_URL=http://127.0.0.1:$LLMGW_PORT
-  ready() { kill -0 "$LLMGW_PID" 2>/dev/null || return 2; [[ $(http_code "$LLMGW_URL/health/readiness") == 200 ]]; }
-  if ! wait_for ready; then
+  if ! start_llmgw; then
     LLMGW_WHY="did not become ready: $(tail -q -n 3 "$TMP/llmgw.err" "$TMP/llmgw.out" 2>/dev/null | tr '\n' ' ')"
   elif ! post_ok "$LLMGW_URL"; then
     LLMGW_WHY="POST $PATH_URI failed: $(curl -s -m 2 -X POST -d '{"model":"bench","messages":[]}' \
