@@ -10,8 +10,7 @@ void AnthropicReply::error(const ApiError& error) {
   server::send_error(response_, error, server::ErrorDialect::Anthropic);
 }
 
-void AnthropicReply::json(int status, std::string_view body, const pipeline::HeaderList& headers) {
-  for (const auto& [name, value] : headers) response_.set(name, value);
+void AnthropicReply::json(int status, std::string_view body) {
   if (!translate_) return server::send_json(response_, status, body);
   std::string message;
   if (auto failed = anthropic::from_canonical_response(body, client_model_, message)) return error(*failed);

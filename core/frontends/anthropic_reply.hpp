@@ -21,7 +21,7 @@ class AnthropicReply final : public pipeline::Reply {
 
   void set_upstream_dialect(llmgw_dialect dialect) override { translate_ = dialect != LLMGW_DIALECT_ANTHROPIC_MESSAGES; }
   void error(const ApiError& error) override;
-  void json(int status, std::string_view body, const pipeline::HeaderList& headers) override;
+  void json(int status, std::string_view body) override;
   void stream_raw(std::string_view bytes) override;
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override;

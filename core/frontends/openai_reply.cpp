@@ -5,13 +5,10 @@
 namespace llmgw::frontends {
 
 void OpenAIReply::error(const ApiError& error) {
-  status_ = error.status;
   server::send_error(response_, error, server::ErrorDialect::OpenAI);
 }
 
-void OpenAIReply::json(int status, std::string_view body, const pipeline::HeaderList& headers) {
-  for (const auto& [name, value] : headers) response_.set(name, value);
-  status_ = status;
+void OpenAIReply::json(int status, std::string_view body) {
   server::send_json(response_, status, body);
 }
 
@@ -20,7 +17,6 @@ void OpenAIReply::add_header(std::string_view name, std::string_view value) {
 }
 
 void OpenAIReply::commit_stream() {
-  status_ = 200;
   out_ = &server::begin_event_stream(response_);
 }
 

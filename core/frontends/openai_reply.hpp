@@ -16,7 +16,7 @@ class OpenAIReply final : public pipeline::Reply {
   /// OpenAI clients only reach OpenAI-shaped (canonical) answers: nothing to translate.
   void set_upstream_dialect(llmgw_dialect) override {}
   void error(const ApiError& error) override;
-  void json(int status, std::string_view body, const pipeline::HeaderList& headers) override;
+  void json(int status, std::string_view body) override;
   void stream_raw(std::string_view bytes) override;
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override;
@@ -26,8 +26,6 @@ class OpenAIReply final : public pipeline::Reply {
   bool client_alive() const override { return alive_; }
   void add_header(std::string_view name, std::string_view value) override;
 
-  int status_sent() const { return status_; }
-
  private:
   void commit_stream();
   void write(std::string_view bytes, bool flush);
@@ -35,7 +33,6 @@ class OpenAIReply final : public pipeline::Reply {
   Poco::Net::HTTPServerResponse& response_;
   std::ostream* out_ = nullptr;
   bool alive_ = true;
-  int status_ = 0;
 };
 
 }  // namespace llmgw::frontends

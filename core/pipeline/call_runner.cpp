@@ -103,7 +103,7 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
   }
   std::string_view answer = result.use_upstream_body ? body : std::string_view(result.body);
   int client_status = status >= 200 && status < 300 ? status : 200;
-  reply.json(client_status, answer, {});
+  reply.json(client_status, answer);
   return client_status;
 }
 
@@ -291,7 +291,6 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
       if (st == LLMGW_NEED_MORE && !exchange.has_buffered()) reply.flush();
       if (!reply.client_alive()) {
         exchange.abort();
-        outcome.client_gone = true;
         outcome.status = 499;
         return outcome;
       }
@@ -322,7 +321,6 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     }
   } catch (const TransportError& e) {
     if (e.failure() == TransportFailure::ClientGone) {
-      outcome.client_gone = true;
       outcome.status = 499;
       return outcome;
     }

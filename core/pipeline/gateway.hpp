@@ -66,7 +66,6 @@ struct CallOutcome {
   const Deployment* deployment = nullptr;
   llmgw_usage usage{};
   bool passthrough = false;
-  bool client_gone = false;
   int attempts = 1;  // deployments tried
 
   /// Copies what the access log reports into `record`.

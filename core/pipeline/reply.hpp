@@ -26,7 +26,7 @@ class Reply {
   /// A whole error response (nothing was sent yet).
   virtual void error(const frontends::ApiError& error) = 0;
   /// A whole successful response whose body is already in the client's dialect.
-  virtual void json(int status, std::string_view body, const HeaderList& headers) = 0;
+  virtual void json(int status, std::string_view body) = 0;
   /// Streams: raw bytes in the upstream dialect. Commits on first call. Buffered until flush().
   virtual void stream_raw(std::string_view bytes) = 0;
   /// Streams: one canonical chat.completion.chunk JSON. Commits on first call. Buffered until flush().

@@ -55,9 +55,9 @@ class RetryGate final : public Reply {
     release_headers();
     client_.error(error);
   }
-  void json(int status, std::string_view body, const HeaderList& headers) override {
+  void json(int status, std::string_view body) override {
     release_headers();
-    client_.json(status, body, headers);
+    client_.json(status, body);
   }
   void stream_raw(std::string_view bytes) override {
     if (!client_.committed()) release_headers();

@@ -29,11 +29,4 @@ inline void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-inline std::string json_string(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  append_json_string(out, s);
-  return out;
-}
-
 }  // namespace llmgw::util
