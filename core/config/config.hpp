@@ -48,12 +48,49 @@ struct Deployment {
   int rpm = 0;                // 0: unlimited
   int tpm = 0;
   double timeout_s = 600;     // total request timeout
-  double stream_timeout_s = 0;  // 0: same as timeout_s
+  double stream_timeout_s = 0;  // idle time allowed between stream events; 0: router default, else timeout_s
+  double first_byte_timeout_s = 0;  // time to the response headers (TTFT for streams); 0: timeout_s
   int connect_timeout_ms = 5000;
   int weight = 1;
+  /// USD per token, for cost-based routing (litellm_params or model_info
+  /// input_cost_per_token / output_cost_per_token); -1: unknown.
+  double input_cost_per_token = -1;
+  double output_cost_per_token = -1;
   std::string extra_json = "{}";  // other litellm_params keys the provider may understand, as JSON
   std::string id;             // unique id: "<alias>#<index>" unless model_info.id is given
   int line = 0;
+};
+
+/// router_settings.redis_*: shared cooldowns and usage counters between gateway instances.
+struct RedisSettings {
+  std::string host;       // empty (and no url): no Redis, each instance keeps its own state
+  int port = 6379;
+  std::string password;   // resolved secret; never logged
+  int db = 0;
+  bool enabled() const { return !host.empty(); }
+};
+
+/// router_settings that shape routing, retries and fallbacks.
+struct RouterSettings {
+  /// A strategy name some loaded router plugin accepts (LiteLLM's routing_strategy values:
+  /// simple-shuffle, least-busy, latency-based-routing, usage-based-routing(-v2),
+  /// cost-based-routing).
+  std::string routing_strategy = "simple-shuffle";
+  std::string routing_strategy_args_json = "{}";
+  /// Retries of a call on an alias beyond its first attempt (LiteLLM num_retries): a failed
+  /// attempt moves to the next deployment of the pool, and once each was tried, tries them
+  /// again after a backoff, up to this many times in all; then the fallbacks' pools.
+  int num_retries = 2;
+  /// The least time waited before a retry on a deployment already tried (LiteLLM retry_after),
+  /// seconds; backoff grows from it, jittered, and a Retry-After may ask for more.
+  double retry_after_s = 0;
+  /// Total request deadline (router_settings.timeout), seconds: caps every attempt and wait.
+  double timeout_s = 600;
+  /// Default idle time between stream events (router_settings.stream_timeout); 0: timeout_s.
+  double stream_timeout_s = 0;
+  /// Fallback aliases tried at most, per request.
+  int max_fallbacks = 5;
+  bool disable_cooldowns = false;
 };
 
 struct Config {
@@ -68,6 +105,13 @@ struct Config {
   /// router_settings.fallbacks (or litellm_settings.fallbacks): alias → aliases tried in order
   /// once every deployment of the alias failed retryably.
   std::map<std::string, std::vector<std::string>> fallbacks;
+  /// context_window_fallbacks / content_policy_fallbacks: the chains used instead of
+  /// `fallbacks` when an attempt failed because the input is too long for the model, or the
+  /// upstream's content filter refused it (errors no retry on the same alias fixes).
+  std::map<std::string, std::vector<std::string>> context_window_fallbacks;
+  std::map<std::string, std::vector<std::string>> content_policy_fallbacks;
+  RouterSettings router;
+  RedisSettings redis;
   /// router_settings.allowed_fails / cooldown_time: a deployment that fails this many times in a
   /// row (retryable failures) is skipped for cooldown_time seconds. A Retry-After cools it for
   /// at least that long.

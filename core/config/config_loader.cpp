@@ -106,6 +106,8 @@ Config load_string(const std::string& yaml, const std::string& name) {
     r.warn(model_list->at, "model_list is empty: the gateway will serve no models");
   }
   check_alias_targets(r, cfg, aliases);
+  for (Deployment& d : cfg.deployments)  // router_settings.stream_timeout is the default
+    if (d.stream_timeout_s == 0) d.stream_timeout_s = cfg.router.stream_timeout_s;
   return cfg;
 }
 

@@ -88,6 +88,12 @@ void parse_litellm_params(Reader& r, const Entry& params, const std::string& pat
       r.read(e, p, d.stream_timeout_s, true);
     } else if (k == "connect_timeout_ms") {
       r.read(e, p, d.connect_timeout_ms, 1, 3'600'000);
+    } else if (k == "first_byte_timeout") {
+      r.read(e, p, d.first_byte_timeout_s, true);
+    } else if (k == "input_cost_per_token") {
+      r.read(e, p, d.input_cost_per_token, true);
+    } else if (k == "output_cost_per_token") {
+      r.read(e, p, d.output_cost_per_token, true);
     } else if (k == "weight") {
       r.read(e, p, d.weight, 0, 1'000'000);
     } else if (litellm_defines(Section::litellm_params, k) && !is_provider_param(k)) {
@@ -112,6 +118,10 @@ void parse_model_info(Reader& r, const Entry& info, const std::string& path, Par
       out.id_path = p;
     } else if (read_limit(r, e, p, out.info)) {
       // rpm / tpm: combined in parse_deployment
+    } else if (e.key == "input_cost_per_token" && out.deployment.input_cost_per_token < 0) {
+      r.read(e, p, out.deployment.input_cost_per_token, true);
+    } else if (e.key == "output_cost_per_token" && out.deployment.output_cost_per_token < 0) {
+      r.read(e, p, out.deployment.output_cost_per_token, true);
     } else if (litellm_defines(Section::model_info, e.key)) {
       r.not_supported(e, p);
     } else {

@@ -33,7 +33,8 @@ void parse_general_settings(Reader& r, const Entry& general, Config& out);
 /// litellm_settings: `fallbacks` is read (as in router_settings); every other key is reported.
 void parse_litellm_settings(Reader& r, const Entry& litellm, Config& out);
 /// A fallbacks value: [{alias: [fallback, ...]}, ...] or {alias: [...]}.
-void parse_fallbacks(Reader& r, const Entry& e, const std::string& path, Config& out);
+void parse_fallbacks(Reader& r, const Entry& e, const std::string& path,
+                     std::map<std::string, std::vector<std::string>>& out);
 
 /// Sets each variable in the process environment (overwriting), as LiteLLM does, so that
 /// os.environ/NAME references anywhere in the file can use them. Not thread-safe (setenv):

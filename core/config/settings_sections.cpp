@@ -4,6 +4,7 @@
 #include "config/litellm_keys.hpp"
 #include "config/secrets.hpp"
 #include "config/sections.hpp"
+#include "config/yaml_json.hpp"
 
 namespace llmgw::config::detail {
 namespace {
@@ -26,13 +27,56 @@ std::string alias_target(Reader& r, const Entry& e, const std::string& path) {
   return target;
 }
 
+/// redis://[:password@]host[:port][/db] (rediss:// is refused: no TLS to Redis yet).
+void parse_redis_url(Reader& r, const Entry& e, const std::string& path, RedisSettings& out) {
+  std::string url;
+  r.read(e, path, url);
+  if (url.empty()) return;
+  const std::string scheme = "redis://";
+  if (url.rfind(scheme, 0) != 0) r.fail(e.at, path, "expected redis://[:password@]host[:port][/db]");
+  std::string rest = url.substr(scheme.size());
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string auth = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto colon = auth.find(':');  // user:password or :password
+    out.password = colon == std::string::npos ? auth : auth.substr(colon + 1);
+  }
+  if (auto slash = rest.find('/'); slash != std::string::npos) {
+    const std::string db = rest.substr(slash + 1);
+    rest = rest.substr(0, slash);
+    if (!db.empty()) {
+      char* end = nullptr;
+      long v = std::strtol(db.c_str(), &end, 10);
+      if (*end || v < 0) r.fail(e.at, path, "the database after '/' must be a number");
+      out.db = static_cast<int>(v);
+    }
+  }
+  if (auto colon = rest.rfind(':'); colon != std::string::npos) {
+    char* end = nullptr;
+    long v = std::strtol(rest.c_str() + colon + 1, &end, 10);
+    if (*end || v <= 0 || v > 65535) r.fail(e.at, path, "the port must be between 1 and 65535");
+    out.port = static_cast<int>(v);
+    rest = rest.substr(0, colon);
+  }
+  if (rest.empty()) r.fail(e.at, path, "the host is missing");
+  out.host = rest;
+}
+
+/// routing_strategy_args: a mapping handed to the router plugin as JSON.
+std::string mapping_json(Reader& r, const Entry& e, const std::string& path) {
+  std::vector<PathEntry> entries;
+  for (const Entry& f : r.entries(e.value, e.at, path)) entries.push_back(PathEntry{f, join(path, f.key)});
+  return to_json_object(r, entries);
+}
+
 }  // namespace
 
-void parse_fallbacks(Reader& r, const Entry& e, const std::string& path, Config& out) {
+void parse_fallbacks(Reader& r, const Entry& e, const std::string& path,
+                     std::map<std::string, std::vector<std::string>>& out) {
   // LiteLLM writes [{"alias": ["fallback", ...]}, ...]; a plain mapping is accepted too.
   auto add = [&](const Entry& item, const std::string& p) {
     if (!item.value.IsSequence()) r.fail(item.at, p, "expected a list of model names");
-    auto& chain = out.fallbacks[item.key];
+    auto& chain = out[item.key];
     chain.clear();
     for (std::size_t i = 0; i < item.value.size(); ++i) {
       const YAML::Node& n = item.value[i];
@@ -65,7 +109,37 @@ void parse_router_settings(Reader& r, const Entry& router, Config& out,
         out.model_group_alias[a.key] = std::move(target);
       }
     } else if (e.key == "fallbacks") {
-      parse_fallbacks(r, e, p, out);
+      parse_fallbacks(r, e, p, out.fallbacks);
+    } else if (e.key == "context_window_fallbacks") {
+      parse_fallbacks(r, e, p, out.context_window_fallbacks);
+    } else if (e.key == "content_policy_fallbacks") {
+      parse_fallbacks(r, e, p, out.content_policy_fallbacks);
+    } else if (e.key == "routing_strategy") {
+      r.read(e, p, out.router.routing_strategy);
+    } else if (e.key == "routing_strategy_args") {
+      out.router.routing_strategy_args_json = mapping_json(r, e, p);
+    } else if (e.key == "num_retries") {
+      r.read(e, p, out.router.num_retries, 0, 100);
+    } else if (e.key == "retry_after") {
+      r.read(e, p, out.router.retry_after_s, true);
+    } else if (e.key == "timeout") {
+      r.read(e, p, out.router.timeout_s, false);
+    } else if (e.key == "stream_timeout") {
+      r.read(e, p, out.router.stream_timeout_s, true);
+    } else if (e.key == "max_fallbacks") {
+      r.read(e, p, out.router.max_fallbacks, 0, 100);
+    } else if (e.key == "disable_cooldowns") {
+      r.read(e, p, out.router.disable_cooldowns);
+    } else if (e.key == "redis_host") {
+      r.read(e, p, out.redis.host);
+    } else if (e.key == "redis_port") {
+      r.read(e, p, out.redis.port, 1, 65535);
+    } else if (e.key == "redis_password") {
+      r.read(e, p, out.redis.password);
+    } else if (e.key == "redis_db") {
+      r.read(e, p, out.redis.db, 0, 1'000'000);
+    } else if (e.key == "redis_url") {
+      parse_redis_url(r, e, p, out.redis);
     } else if (e.key == "allowed_fails") {
       r.read(e, p, out.allowed_fails, 1, 1'000'000);
     } else if (e.key == "cooldown_time") {
@@ -99,7 +173,9 @@ void parse_general_settings(Reader& r, const Entry& general, Config& out) {
 void parse_litellm_settings(Reader& r, const Entry& litellm, Config& out) {
   const std::string path = "litellm_settings";
   for (const Entry& e : r.entries(litellm.value, litellm.at, path)) {
-    if (e.key == "fallbacks") parse_fallbacks(r, e, join(path, e.key), out);
+    if (e.key == "fallbacks") parse_fallbacks(r, e, join(path, e.key), out.fallbacks);
+    else if (e.key == "context_window_fallbacks") parse_fallbacks(r, e, join(path, e.key), out.context_window_fallbacks);
+    else if (e.key == "content_policy_fallbacks") parse_fallbacks(r, e, join(path, e.key), out.content_policy_fallbacks);
     else r.not_supported(e, join(path, e.key));
   }
 }

@@ -1,3 +1,4 @@
+#include <cctype>
 #include "config/yaml_reader.hpp"
 
 #include <charconv>
@@ -148,6 +149,16 @@ void Reader::read(const Entry& e, std::string_view path, double& out, bool allow
     fail(e.at, path, allow_zero ? "must not be negative" : "must be greater than 0");
   }
   out = v;
+}
+
+void Reader::read(const Entry& e, std::string_view path, bool& out) {
+  auto s = text(e.value, e.at, path, MissingSecret::warn);
+  if (!s) return;
+  std::string v;
+  for (char c : *s) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (v == "true" || v == "yes" || v == "on") out = true;
+  else if (v == "false" || v == "no" || v == "off") out = false;
+  else fail(e.at, path, "expected true or false");
 }
 
 void Reader::read_byte_size(const Entry& e, std::string_view path, std::size_t& out) {

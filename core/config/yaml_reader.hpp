@@ -58,6 +58,8 @@ class Reader {
             MissingSecret missing = MissingSecret::warn);
   void read(const Entry& e, std::string_view path, int& out, int min, int max);
   void read(const Entry& e, std::string_view path, double& out, bool allow_zero);
+  /// true/false/yes/no/on/off (as PyYAML reads them).
+  void read(const Entry& e, std::string_view path, bool& out);
   void read_byte_size(const Entry& e, std::string_view path, std::size_t& out);
   /// A string that must be present and non-empty.
   std::string required_string(const Entry& e, std::string_view path);

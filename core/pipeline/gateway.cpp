@@ -81,7 +81,7 @@ void Gateway::attempt_order(std::string_view alias, const Pool& pool, std::vecto
       if (std::find(seen.begin(), seen.end(), d) != seen.end()) return;
       seen.push_back(d);
       ++candidates;
-      const int64_t until = d->cooldown_until_ms.load(std::memory_order_relaxed);
+      const int64_t until = d->state.cooldown_until_ms.load(std::memory_order_relaxed);
       if (until > now) {  // cooling down: skipped; remember when the first one returns
         if (retry_in_ms < 0 || until - now < retry_in_ms) retry_in_ms = until - now;
         return;
@@ -98,7 +98,7 @@ void Gateway::attempt_order(std::string_view alias, const Pool& pool, std::vecto
 
 void Gateway::record_attempt(Deployment& d, bool failed, int64_t retry_after_ms, bool has_alternatives) {
   if (!failed) {
-    if (d.consecutive_failures.load(std::memory_order_relaxed) != 0) d.consecutive_failures.store(0);
+    if (d.state.consecutive_failures.load(std::memory_order_relaxed) != 0) d.state.consecutive_failures.store(0);
     return;
   }
   // A deployment with nothing to stand in for it is never taken out: its own answers (and
@@ -106,14 +106,14 @@ void Gateway::record_attempt(Deployment& d, bool failed, int64_t retry_after_ms,
   if (!has_alternatives) return;
   int64_t cool_ms = 0;
   if (retry_after_ms >= 0) cool_ms = retry_after_ms;
-  if (d.consecutive_failures.fetch_add(1) + 1 >= allowed_fails_) {
+  if (d.state.consecutive_failures.fetch_add(1) + 1 >= allowed_fails_) {
     cool_ms = std::max(cool_ms, cooldown_ms_);
-    d.consecutive_failures.store(0);
+    d.state.consecutive_failures.store(0);
   }
   if (cool_ms <= 0) return;
   const int64_t until = steady_ms() + cool_ms;
-  int64_t current = d.cooldown_until_ms.load();
-  while (current < until && !d.cooldown_until_ms.compare_exchange_weak(current, until)) {}
+  int64_t current = d.state.cooldown_until_ms.load();
+  while (current < until && !d.state.cooldown_until_ms.compare_exchange_weak(current, until)) {}
   spdlog::warn("deployment {} cooling down for {} ms", d.cfg.id, cool_ms);
 }
 

@@ -21,6 +21,7 @@
 #include "observe/access_log.hpp"
 #include "pipeline/reply.hpp"
 #include "plugins/registry.hpp"
+#include "routing/deployment_state.hpp"
 #include "upstream/connection_pool.hpp"
 
 namespace llmgw::pipeline {
@@ -28,10 +29,8 @@ namespace llmgw::pipeline {
 struct Deployment {
   config::Deployment cfg;
   std::unique_ptr<plugins::ProviderInstance> provider;
-  /// Health, shared by all request threads (lock-free): skipped until cooldown_until_ms
-  /// (steady clock); consecutive retryable failures count towards allowed_fails.
-  std::atomic<int64_t> cooldown_until_ms{0};
-  std::atomic<int> consecutive_failures{0};
+  /// Health and live statistics, shared by all request threads (lock-free).
+  routing::DeploymentState state;
 };
 
 using Pool = std::vector<Deployment*>;

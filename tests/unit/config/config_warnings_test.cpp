@@ -10,7 +10,7 @@ TEST_CASE("every unsupported or unknown key gets exactly one warning with file:l
     litellm_params:
       model: openai/gpt-4o
       max_retries: 3
-      input_cost_per_token: 0.000001
+      max_budget: 10
       frobnicate: true
       temperature: 0.1
     model_info:
@@ -19,10 +19,10 @@ TEST_CASE("every unsupported or unknown key gets exactly one warning with file:l
       colour: blue
     extra_thing: 1
 router_settings:
-  routing_strategy: simple-shuffle
-  num_retries: 2
+  cache_responses: true
+  retry_policy: {}
   fallbacks: [{gpt-4o: [gpt-4o-mini]}]
-  redis_host: localhost
+  client_ttl: 3600
   model_group_alias: {gpt-4: gpt-4o}
   routing_stratgy: typo
 general_settings:
@@ -44,11 +44,11 @@ environment_variables: {}
   const auto& w = cfg.warnings;
   const std::vector<std::string> not_supported = {
       "test.yaml:5: model_list[0].litellm_params.max_retries is not supported yet; ignored",
-      "test.yaml:6: model_list[0].litellm_params.input_cost_per_token is not supported yet; ignored",
+      "test.yaml:6: model_list[0].litellm_params.max_budget is not supported yet; ignored",
       "test.yaml:11: model_list[0].model_info.mode is not supported yet; ignored",
-      "test.yaml:15: router_settings.routing_strategy is not supported yet; ignored",
-      "test.yaml:16: router_settings.num_retries is not supported yet; ignored",
-      "test.yaml:18: router_settings.redis_host is not supported yet; ignored",
+      "test.yaml:15: router_settings.cache_responses is not supported yet; ignored",
+      "test.yaml:16: router_settings.retry_policy is not supported yet; ignored",
+      "test.yaml:18: router_settings.client_ttl is not supported yet; ignored",
       "test.yaml:23: general_settings.database_url is not supported yet; ignored",
       "test.yaml:24: general_settings.alerting is not supported yet; ignored",
       "test.yaml:27: litellm_settings.drop_params is not supported yet; ignored",
