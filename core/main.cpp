@@ -2,7 +2,9 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "cli.hpp"
@@ -29,7 +31,19 @@ std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, plug
   if (base_dir.empty()) base_dir.assign(1, '.');
   std::vector<std::string> dirs = cfg.plugin_dirs;
   dirs.push_back(plugins::default_plugin_dir());
-  for (const auto& spec : cfg.plugins) registry.load(spec.path, base_dir, dirs);
+  if (!cfg.plugins.empty()) {
+    for (const auto& spec : cfg.plugins) registry.load(spec.path, base_dir, dirs);
+  } else {
+    // No plugins.load (a LiteLLM config as it is): every plugin in the plugin folders.
+    for (const auto& dir : dirs) {
+      std::error_code ec;
+      std::vector<std::string> found;
+      for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+        if (entry.path().extension() == ".so") found.push_back(entry.path().string());
+      std::sort(found.begin(), found.end());
+      for (const auto& path : found) registry.load(path, base_dir, dirs);
+    }
+  }
   return std::make_unique<pipeline::Gateway>(cfg, registry);
 }
 

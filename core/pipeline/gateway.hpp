@@ -84,6 +84,8 @@ class Gateway {
 
   /// The pool serving `alias` (model_group_alias applied), or null.
   const Pool* pool(std::string_view alias) const;
+  /// Every deployment, in config order (for the shared-state sync and metrics).
+  const std::vector<std::unique_ptr<Deployment>>& deployments() const { return deployments_; }
   /// Client-visible model names, in config order.
   const std::vector<std::string>& aliases() const { return aliases_; }
 
