@@ -15,14 +15,14 @@ function(llmgw_add_plugin name)
   install(TARGETS ${name} LIBRARY DESTINATION lib/llmgw/plugins)
 endfunction()
 
-# llmgw_add_provider_plugin(<name> SOURCES ... [LIBS ...] [TESTS ...]): a first-party provider
-# in plugins/<name>. With <id> = <name> with "-" → "_" (provider-openai → provider_openai):
+# llmgw_add_first_party_plugin(<name> SOURCES ... [LIBS ...] [TESTS ...]): a first-party plugin
+# of any kind in plugins/<name>. With <id> = <name> with "-" → "_" (provider-openai → provider_openai):
 #   <id>_obj            OBJECT library of SOURCES (C++20, PIC, hidden visibility), linking
 #                       llmgw::sdk and LIBS publicly; shared by the module and its tests;
 #   <name>              the plugin module (llmgw_add_plugin) built from those objects;
 #   unit_<id>           with LLMGW_BUILD_TESTS: the Catch2 executable of TESTS, which sees the
 #                       plugin's headers and <ID>_FIXTURES="<dir>/tests/fixtures"; CTest unit.<id>.
-function(llmgw_add_provider_plugin name)
+function(llmgw_add_first_party_plugin name)
   cmake_parse_arguments(P "" "" "SOURCES;LIBS;TESTS" ${ARGN})
   string(REPLACE "-" "_" id ${name})
   string(TOUPPER ${id} ID)
@@ -47,4 +47,13 @@ function(llmgw_add_provider_plugin name)
     llmgw_warnings(unit_${id})
     add_test(NAME unit.${id} COMMAND unit_${id})
   endif()
+endfunction()
+
+# llmgw_add_provider_plugin / llmgw_add_router_plugin: llmgw_add_first_party_plugin under the
+# name of the kind, for the plugins/<name>/CMakeLists.txt that read better that way.
+function(llmgw_add_provider_plugin name)
+  llmgw_add_first_party_plugin(${name} ${ARGN})
+endfunction()
+function(llmgw_add_router_plugin name)
+  llmgw_add_first_party_plugin(${name} ${ARGN})
 endfunction()

@@ -18,6 +18,7 @@
 #include "plugins/registry.hpp"
 #include "policy/master_key_auth.hpp"
 #include "server/http_server.hpp"
+#include "shared_state/shared_state_sync.hpp"
 #include "upstream/connection.hpp"
 #include "version.hpp"
 
@@ -47,6 +48,20 @@ std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, plug
   return std::make_unique<pipeline::Gateway>(cfg, registry);
 }
 
+/// With router_settings.redis_* set: the thread that shares cooldowns and usage counters with
+/// the other instances (started here, stopped by its destructor). Otherwise null.
+std::unique_ptr<shared_state::SharedStateSync> start_shared_state(const config::Config& cfg,
+                                                                  const pipeline::Gateway& gateway) {
+  if (!cfg.redis.enabled()) return nullptr;
+  shared_state::RedisTarget target{cfg.redis.host, cfg.redis.port, cfg.redis.password, cfg.redis.db};
+  std::vector<shared_state::SyncedDeployment> deployments;
+  for (const auto& d : gateway.deployments()) deployments.push_back({d->cfg.id, &d->state});
+  spdlog::info("shared state: Redis at {}", shared_state::describe(target));
+  auto sync = std::make_unique<shared_state::SharedStateSync>(std::move(target), std::move(deployments));
+  sync->start();
+  return sync;
+}
+
 int serve(const CliOptions& opts, config::Config cfg) {
   if (opts.host) cfg.server.host = *opts.host;
   if (opts.port) cfg.server.port = *opts.port;
@@ -60,6 +75,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
 
   plugins::Registry registry;
   auto gateway = build_gateway(cfg, registry);
+  auto sync = start_shared_state(cfg, *gateway);
   upstream::init_tls();
   policy::MasterKeyAuth auth(cfg.master_key);
   if (!auth.enabled()) spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
@@ -94,6 +110,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   spdlog::info("signal {}: shutting down", sig);
   readiness.set_ready(false);
   server.stop();
+  if (sync) sync->stop();
   spdlog::shutdown();
   return 0;
 }

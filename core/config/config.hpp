@@ -88,6 +88,9 @@ struct RouterSettings {
   double timeout_s = 600;
   /// Default idle time between stream events (router_settings.stream_timeout); 0: timeout_s.
   double stream_timeout_s = 0;
+  /// The longest a call waits, in one go, for a deployment it was told to come back to later
+  /// (Retry-After) when nothing else can serve it; a longer wait answers the 429 instead.
+  double max_retry_wait_s = 30;
   /// Fallback aliases tried at most, per request.
   int max_fallbacks = 5;
   bool disable_cooldowns = false;

@@ -5,6 +5,7 @@
 #include "frontends/anthropic/messages_request_scan.hpp"
 #include "frontends/anthropic/to_canonical_request.hpp"
 #include "frontends/anthropic_reply.hpp"
+#include "frontends/routing_fields.hpp"
 #include "frontends/request_headers.hpp"
 #include "observe/access_log.hpp"
 #include "server/request.hpp"
@@ -34,26 +35,34 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
   record.path = request.getURI();
   thread_local std::string body;
   thread_local std::vector<llmgw_header> headers;
+  thread_local std::string cleaned;
+  thread_local RoutingFields routing;
   anthropic::MessagesRequestInfo info;  // outlives the access record's views
+  std::string_view sent = body;  // the body as it goes on: without the client's routing fields
   try {
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read
     else rejected = server::read_json_body(request, max_body_bytes_, body);
+    if (!rejected) {
+      sent = body;
+      rejected = take_routing_fields(request, sent, cleaned, routing);
+    }
     if (!rejected)
-      rejected = anthropic::scan_messages_request(body, info, {kind_ == Kind::Messages});
+      rejected = anthropic::scan_messages_request(sent, info, {kind_ == Kind::Messages});
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {
       record.model = info.model;
       record.stream = info.stream;
       pool = gateway_.pool(info.model);
       if (!pool) rejected = ApiError{404, "not_found_error", "model_not_found", "model", "model: " + info.model};
+      else rejected = unknown_fallback(gateway_, routing, "invalid_request_error");
     }
     if (rejected) {
       server::send_error(response, *rejected, server::ErrorDialect::Anthropic);
       record.status = rejected->status;
     } else if (kind_ == Kind::CountTokens &&
                pool->front()->provider->vtable().native_dialect != LLMGW_DIALECT_ANTHROPIC_MESSAGES) {
-      server::send_json(response, 200, estimated_count(body));
+      server::send_json(response, 200, estimated_count(sent));
       record.status = 200;
     } else {
       header_views(request, headers);
@@ -61,7 +70,7 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
       pipeline::CallInput input;
       input.dialect = LLMGW_DIALECT_ANTHROPIC_MESSAGES;
       input.operation = kind_ == Kind::Messages ? LLMGW_OP_CHAT : LLMGW_OP_COUNT_TOKENS;
-      input.body = body;
+      input.body = sent;
       input.model = info.model;
       input.model_begin = info.model_begin;
       input.model_end = info.model_end;
@@ -69,6 +78,7 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
       input.to_canonical = &to_canonical;
       input.client_headers = &headers;
       input.client_socket = &server::client_socket(request);
+      if (routing.present) input.fallbacks = &routing.fallbacks;
       gateway_.execute(input, *pool, reply).fill(record);
     }
   } catch (const std::exception& e) {

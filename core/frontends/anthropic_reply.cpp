@@ -18,7 +18,10 @@ void AnthropicReply::json(int status, std::string_view body) {
 }
 
 void AnthropicReply::add_header(std::string_view name, std::string_view value) {
-  response_.add(std::string(name), std::string(value));
+  thread_local std::string n, v;  // Poco takes std::string: reuse these rather than allocate
+  n.assign(name);
+  v.assign(value);
+  response_.add(n, v);
 }
 
 void AnthropicReply::write(std::string_view bytes) {
@@ -68,7 +71,11 @@ void AnthropicReply::stream_error(const ApiError& error) {
 void AnthropicReply::stream_end(bool) {
   // finish() also completes a stream that never produced a chunk (a valid empty message).
   if (translate_ && !encoder_.finished()) encoder_.finish(events_);
-  flush();
+  write(events_);
+  events_.clear();
+  if (!out_ || !alive_) return;
+  server::end_event_stream(response_, *out_);
+  if (!out_->good()) alive_ = false;
 }
 
 }  // namespace llmgw::frontends

@@ -14,6 +14,10 @@ struct ApiError {
   std::string message;
   int64_t retry_after_ms = -1;         // ≥ 0 → Retry-After header
   bool close_connection = false;       // the request body was not read: do not keep alive
+  /// The provider's llmgw_error_class when the error came from an upstream (0: the gateway's
+  /// own). Routing acts on it: context-window and content-policy errors take their own
+  /// fallback chains.
+  int32_t error_class = 0;
 
   static ApiError invalid(std::string message, std::string param = {}, std::string code = {}) {
     return ApiError{400, "invalid_request_error", std::move(code), std::move(param), std::move(message)};

@@ -4,6 +4,7 @@
 
 #include "frontends/chat_request_scan.hpp"
 #include "frontends/openai_reply.hpp"
+#include "frontends/routing_fields.hpp"
 #include "frontends/request_headers.hpp"
 #include "observe/access_log.hpp"
 #include "server/request.hpp"
@@ -19,12 +20,19 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
   record.path = request.getURI();
   thread_local std::string body;
   thread_local std::vector<llmgw_header> headers;
+  thread_local std::string cleaned;
+  thread_local RoutingFields routing;
   ChatRequestInfo info;  // outlives the access record's views
+  std::string_view sent = body;  // the body as it goes on: without the client's routing fields
   try {
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
     else rejected = server::read_json_body(request, max_body_bytes_, body);
-    if (!rejected) rejected = scan_chat_request(body, info);
+    if (!rejected) {
+      sent = body;
+      rejected = take_routing_fields(request, sent, cleaned, routing);
+    }
+    if (!rejected) rejected = scan_chat_request(sent, info);
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {
       record.model = info.model;
@@ -33,6 +41,7 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
       if (!pool)
         rejected = ApiError{404, "invalid_request_error", "model_not_found", "model",
                             "The model `" + info.model + "` does not exist or you do not have access to it."};
+      else rejected = unknown_fallback(gateway_, routing, "invalid_request_error");
     }
     if (rejected) {
       reply.error(*rejected);
@@ -42,13 +51,14 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
       pipeline::CallInput input;
       input.dialect = LLMGW_DIALECT_OPENAI_CHAT;
       input.operation = LLMGW_OP_CHAT;
-      input.body = body;
+      input.body = sent;
       input.model = info.model;
       input.model_begin = info.model_begin;
       input.model_end = info.model_end;
       input.stream = info.stream;
       input.client_headers = &headers;
       input.client_socket = &server::client_socket(request);
+      if (routing.present) input.fallbacks = &routing.fallbacks;
       gateway_.execute(input, *pool, reply).fill(record);
     }
   } catch (const std::exception& e) {

@@ -13,7 +13,10 @@ void OpenAIReply::json(int status, std::string_view body) {
 }
 
 void OpenAIReply::add_header(std::string_view name, std::string_view value) {
-  response_.add(std::string(name), std::string(value));
+  thread_local std::string n, v;  // Poco takes std::string: reuse these rather than allocate
+  n.assign(name);
+  v.assign(value);
+  response_.add(n, v);
 }
 
 void OpenAIReply::commit_stream() {
@@ -52,7 +55,9 @@ void OpenAIReply::stream_error(const ApiError& error) {
 
 void OpenAIReply::stream_end(bool translated) {
   if (translated) write("data: [DONE]\n\n", false);
-  flush();
+  if (!out_ || !alive_) return;
+  server::end_event_stream(response_, *out_);
+  if (!out_->good()) alive_ = false;
 }
 
 }  // namespace llmgw::frontends

@@ -4,8 +4,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 
+#include "observe/access_writer.hpp"
 #include "util/json_escape.hpp"
 
 namespace llmgw::observe {
@@ -18,7 +22,8 @@ void init_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
   // The global pattern also applies to plugin loggers created later (they share `sink`).
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %n: %v");
-  // Access lines are JSON only, on a sink of their own so no pattern change reaches them.
+  // Access lines are JSON only, written by AccessWriter (buffered, one write per batch); this
+  // logger only carries their level.
   auto access_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto access = std::make_shared<spdlog::async_logger>("access", access_sink, spdlog::thread_pool(),
                                                        spdlog::async_overflow_policy::overrun_oldest);
@@ -37,17 +42,73 @@ int64_t AccessTimer::elapsed_us() const {
               std::chrono::steady_clock::now().time_since_epoch()).count() - started_ns) / 1000;
 }
 
+namespace {
+
+void append_int(std::string& out, long long v) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, end);
+}
+
+/// Microseconds as milliseconds with six decimals, as std::to_string(us / 1000.0) wrote them
+/// ("12.345000"), without going through printf.
+void append_ms(std::string& out, int64_t us) {
+  if (us < 0) {
+    out.push_back('-');
+    us = -us;
+  }
+  append_int(out, us / 1000);
+  char frac[7] = {'.', '0', '0', '0', '0', '0', '0'};
+  const int64_t rest = us % 1000;
+  frac[1] = static_cast<char>('0' + rest / 100);
+  frac[2] = static_cast<char>('0' + rest / 10 % 10);
+  frac[3] = static_cast<char>('0' + rest % 10);
+  out.append(frac, sizeof frac);
+}
+
+/// {"ts":"2024-05-01T12:00:00.123456+02:00", (local time, as spdlog's %Y-%m-%dT%H:%M:%S.%f%z
+/// wrote it); the part down to the second is formatted once per second per thread.
+void append_ts(std::string& out) {
+  thread_local std::time_t at = -1;
+  thread_local char second[32];
+  thread_local char zone[8];
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  if (t != at) {
+    at = t;
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    std::strftime(second, sizeof second, "%Y-%m-%dT%H:%M:%S", &tm);
+    const long off = tm.tm_gmtoff / 60;
+    const long a = off < 0 ? -off : off;
+    std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+', a / 60, a % 60);
+  }
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  char frac[8];
+  std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>(us));
+  out += "{\"ts\":\"";
+  out += second;
+  out += frac;
+  out += zone;
+  out += "\",";
+}
+
+}  // namespace
+
 void log_access(const AccessRecord& r) {
-  static auto logger = spdlog::get("access");
+  static auto logger = spdlog::get("access");  // its level decides; AccessWriter writes
   if (!logger || !logger->should_log(spdlog::level::info)) return;
-  std::string line;
-  line.reserve(256);
+  thread_local std::string line;  // keeps its capacity
+  line.clear();
+  append_ts(line);
   line += "\"type\":\"access\",\"method\":";
   util::append_json_string(line, r.method);
   line += ",\"path\":";
   util::append_json_string(line, r.path);
-  line += ",\"status\":" + std::to_string(r.status);
-  line += ",\"attempts\":" + std::to_string(r.attempts);
+  line += ",\"status\":";
+  append_int(line, r.status);
+  line += ",\"attempts\":";
+  append_int(line, r.attempts);
   line += ",\"model\":";
   util::append_json_string(line, r.model);
   line += ",\"deployment\":";
@@ -56,12 +117,16 @@ void log_access(const AccessRecord& r) {
   line += r.stream ? "true" : "false";
   line += ",\"passthrough\":";
   line += r.passthrough ? "true" : "false";
-  line += ",\"latency_ms\":" + std::to_string(static_cast<double>(r.latency_us) / 1000.0);
-  line += ",\"prompt_tokens\":" + std::to_string(r.usage.prompt_tokens);
-  line += ",\"completion_tokens\":" + std::to_string(r.usage.completion_tokens);
-  line += ",\"cached_tokens\":" + std::to_string(r.usage.cached_tokens);
-  line += "}";
-  logger->info(line);
+  line += ",\"latency_ms\":";
+  append_ms(line, r.latency_us);
+  line += ",\"prompt_tokens\":";
+  append_int(line, r.usage.prompt_tokens);
+  line += ",\"completion_tokens\":";
+  append_int(line, r.usage.completion_tokens);
+  line += ",\"cached_tokens\":";
+  append_int(line, r.usage.cached_tokens);
+  line += "}\n";
+  AccessWriter::instance().append(line);
 }
 
 }  // namespace llmgw::observe

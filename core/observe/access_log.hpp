@@ -1,4 +1,5 @@
-// One JSON line per request on the "access" logger (asynchronous: never blocks a request).
+// One JSON line per request on stderr (buffered by AccessWriter: never blocks a request), at the
+// "access" logger's level.
 #pragma once
 
 #include <llmgw/plugin.h>

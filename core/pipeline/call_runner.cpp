@@ -6,6 +6,9 @@
 #include "pipeline/gateway.hpp"
 #include "pipeline/provider_io.hpp"
 #include "pipeline/retry_gate.hpp"
+#include "routing/deployment_state.hpp"
+#include <algorithm>
+#include <climits>
 #include "upstream/exchange.hpp"
 #include "util/json_span.hpp"
 
@@ -17,13 +20,11 @@ using upstream::TransportError;
 using upstream::TransportFailure;
 
 ApiError transport_error(const TransportError& e) {
-  switch (e.failure()) {
-    case TransportFailure::ConnectTimeout:
-    case TransportFailure::ReadTimeout:
-      return ApiError{504, "api_error", "upstream_timeout", "", e.what()};
-    default:
-      return ApiError{502, "api_error", "upstream_unreachable", "", e.what()};
-  }
+  ApiError err = e.failure() == TransportFailure::ConnectTimeout || e.failure() == TransportFailure::ReadTimeout
+                     ? ApiError{504, "api_error", "upstream_timeout", "", e.what()}
+                     : ApiError{502, "api_error", "upstream_unreachable", "", e.what()};
+  err.error_class = LLMGW_ERR_TRANSIENT;
+  return err;
 }
 
 /// Parsed upstream URLs, cached per thread: providers usually return the same URL every call.
@@ -109,37 +110,7 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
 
 }  // namespace
 
-CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
-  // The picked deployment first, then the rest of the pool, then the fallbacks' pools, each at
-  // most once: a retryable failure before anything reached the client moves the call on.
-  thread_local std::vector<Deployment*> order;
-  int64_t retry_in_ms = -1;
-  std::size_t candidates = 0;
-  attempt_order(input.model, pool, order, retry_in_ms, candidates);
-  CallOutcome outcome;
-  if (order.empty()) {  // every deployment is cooling down: say when to come back
-    ApiError e{429, "rate_limit_error", "deployments_cooling_down", "",
-               "Every deployment of '" + std::string(input.model) + "' is cooling down after failures; retry later."};
-    e.retry_after_ms = retry_in_ms;
-    reply.error(e);
-    outcome.status = 429;
-    outcome.attempts = 0;
-    return outcome;
-  }
-  RetryGate gate(reply);
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    Deployment& d = *order[i];
-    gate.begin_attempt(d.cfg.id, static_cast<int>(i + 1), i + 1 < order.size());
-    outcome = execute_once(input, d, gate);
-    outcome.attempts = static_cast<int>(i + 1);
-    record_attempt(d, gate.attempt_failed(), gate.retry_after_ms(), candidates > 1);
-    if (!gate.wants_retry()) break;
-    spdlog::debug("deployment {} failed ({}), trying the next one", d.cfg.id, gate.held_error().status);
-  }
-  return outcome;
-}
-
-CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& reply) {
+CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& reply, int64_t deadline_ms) {
   CallOutcome outcome;
   outcome.usage = copy_usage(nullptr);
   outcome.deployment = &d;
@@ -249,16 +220,35 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
   out.headers = &req.headers;
   out.header_count = req.header_count;
   out.body = upstream_body;
-  out.connect_timeout_ms = d.cfg.connect_timeout_ms;
-  const int total_ms = static_cast<int>(d.cfg.timeout_s * 1000);
-  const int idle_ms = static_cast<int>((d.cfg.stream_timeout_s > 0 ? d.cfg.stream_timeout_s : d.cfg.timeout_s) * 1000);
-  out.first_byte_timeout_ms = total_ms;
+  // Timeouts: each of the deployment's, and none past the attempt's end (its total timeout,
+  // or the request deadline if sooner).
+  const int64_t attempt_start = routing::steady_ms();
+  const int64_t attempt_end = std::min<int64_t>(attempt_start + static_cast<int64_t>(d.cfg.timeout_s * 1000), deadline_ms);
+  auto left_ms = [&](double limit_s) {
+    int64_t left = std::max<int64_t>(attempt_end - routing::steady_ms(), 1);
+    if (limit_s > 0) left = std::min<int64_t>(left, static_cast<int64_t>(limit_s * 1000));
+    return static_cast<int>(std::min<int64_t>(left, INT32_MAX));
+  };
+  // Time to first byte: to the response headers, and for a stream to its first whole event.
+  const int64_t first_byte_end = d.cfg.first_byte_timeout_s > 0
+      ? std::min<int64_t>(attempt_start + static_cast<int64_t>(d.cfg.first_byte_timeout_s * 1000), attempt_end)
+      : attempt_end;
+  auto first_byte_left_ms = [&] {
+    return static_cast<int>(std::clamp<int64_t>(first_byte_end - routing::steady_ms(), 1, INT32_MAX));
+  };
+  out.connect_timeout_ms = std::min(d.cfg.connect_timeout_ms, left_ms(0));
+  out.first_byte_timeout_ms = first_byte_left_ms();
+  const double idle_s = d.cfg.stream_timeout_s;  // 0: until the attempt's end
   try {
     exchange.start(out);
     const int status = exchange.status();
     if (!stream || status < 200 || status >= 300) {
+      outcome.ttft_us = (routing::steady_ms() - attempt_start) * 1000;
+      // A 2xx: the upstream took the request and did the work, so whatever happens next
+      // (a cut or undecodable body), it is not sent again.
+      outcome.upstream_accepted = status >= 200 && status < 300;
       thread_local std::string response_body;
-      exchange.read_all(response_body, total_ms);
+      exchange.read_all(response_body, left_ms(0));
       exchange.finish();
       ResponseHeaders headers(exchange.response());
       outcome.status = reply_whole(d, call, headers, status, response_body, reply, outcome);
@@ -283,12 +273,14 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     llmgw_status st = LLMGW_NEED_MORE;
     bool upstream_ended = false;  // the error, if any, came from stream_close (truncation)
     while (st == LLMGW_NEED_MORE) {
-      std::size_t n = exchange.read_some(buf, sizeof buf, reply.committed() ? idle_ms : total_ms, input.client_socket);
+      const bool committed = reply.committed();
+      std::size_t n = exchange.read_some(buf, sizeof buf, committed ? left_ms(idle_s) : first_byte_left_ms(), input.client_socket);
       upstream_ended = n == 0;
       st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
       // Flush when no more upstream bytes wait; at the end of the stream, stream_end flushes the
       // last events together with the end marker (one write, not two).
       if (st == LLMGW_NEED_MORE && !exchange.has_buffered()) reply.flush();
+      if (!committed && reply.committed()) outcome.ttft_us = (routing::steady_ms() - attempt_start) * 1000;
       if (!reply.client_alive()) {
         exchange.abort();
         outcome.status = 499;
@@ -306,6 +298,7 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
       if (reply.committed()) {
         if (already_sent) reply.flush(); else reply.stream_error(err);
         outcome.status = 200;
+        outcome.broke_after_commit = true;
       }
       else { reply.error(err); outcome.status = err.status; }
       return outcome;
@@ -325,7 +318,7 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
       return outcome;
     }
     ApiError err = transport_error(e);
-    if (reply.committed()) { reply.stream_error(err); outcome.status = 200; }
+    if (reply.committed()) { reply.stream_error(err); outcome.status = 200; outcome.broke_after_commit = true; }
     else { reply.error(err); outcome.status = err.status; }
   }
   return outcome;

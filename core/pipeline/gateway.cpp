@@ -5,8 +5,6 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <chrono>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -34,14 +32,11 @@ std::string provider_config_json(const config::Deployment& d) {
 
 }  // namespace
 
-namespace {
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-}  // namespace
-
 Gateway::Gateway(const config::Config& config, const plugins::Registry& registry)
-    : allowed_fails_(config.allowed_fails), cooldown_ms_(static_cast<int64_t>(config.cooldown_time_s * 1000)) {
+    : router_(config.router),
+      strategy_(config.router, registry),
+      allowed_fails_(config.allowed_fails),
+      cooldown_ms_(static_cast<int64_t>(config.cooldown_time_s * 1000)) {
   for (const auto& cfg : config.deployments) {
     auto d = std::make_unique<Deployment>();
     d->cfg = cfg;
@@ -59,62 +54,17 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
     group_alias_.emplace(from, to);
     if (!pools_.count(from)) aliases_.push_back(from);
   }
-  for (const auto& [alias, chain] : config.fallbacks) {
-    auto& pools = fallbacks_[alias];
-    for (const auto& target : chain) {
-      if (const Pool* p = pool(target)) pools.push_back(p);
-      else spdlog::warn("fallbacks of '{}': '{}' is not a configured model; skipped", alias, target);
+  // Fallback chains name aliases; an unknown one is reported now and skipped at run time.
+  auto keep = [&](const char* what, const auto& from, Chains& to) {
+    for (const auto& [alias, chain] : from) {
+      for (const auto& target : chain)
+        if (!pool(target)) spdlog::warn("{} of '{}': '{}' is not a configured model; skipped", what, alias, target);
+      to.emplace(alias, chain);
     }
-  }
-}
-
-void Gateway::attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order,
-                            int64_t& retry_in_ms, std::size_t& candidates) {
-  order.clear();
-  const int64_t now = steady_ms();
-  retry_in_ms = -1;
-  candidates = 0;
-  thread_local std::vector<const Deployment*> seen;
-  seen.clear();
-  auto add_pool = [&](const Pool& p, Deployment* first) {
-    auto add = [&](Deployment* d) {
-      if (std::find(seen.begin(), seen.end(), d) != seen.end()) return;
-      seen.push_back(d);
-      ++candidates;
-      const int64_t until = d->state.cooldown_until_ms.load(std::memory_order_relaxed);
-      if (until > now) {  // cooling down: skipped; remember when the first one returns
-        if (retry_in_ms < 0 || until - now < retry_in_ms) retry_in_ms = until - now;
-        return;
-      }
-      order.push_back(d);
-    };
-    add(first);
-    for (Deployment* d : p) add(d);
   };
-  add_pool(pool, &pick(pool));
-  if (auto fb = fallbacks_.find(alias); fb != fallbacks_.end())
-    for (const Pool* p : fb->second) add_pool(*p, &pick(*p));
-}
-
-void Gateway::record_attempt(Deployment& d, bool failed, int64_t retry_after_ms, bool has_alternatives) {
-  if (!failed) {
-    if (d.state.consecutive_failures.load(std::memory_order_relaxed) != 0) d.state.consecutive_failures.store(0);
-    return;
-  }
-  // A deployment with nothing to stand in for it is never taken out: its own answers (and
-  // their Retry-After) reach the client, which can wait as told.
-  if (!has_alternatives) return;
-  int64_t cool_ms = 0;
-  if (retry_after_ms >= 0) cool_ms = retry_after_ms;
-  if (d.state.consecutive_failures.fetch_add(1) + 1 >= allowed_fails_) {
-    cool_ms = std::max(cool_ms, cooldown_ms_);
-    d.state.consecutive_failures.store(0);
-  }
-  if (cool_ms <= 0) return;
-  const int64_t until = steady_ms() + cool_ms;
-  int64_t current = d.state.cooldown_until_ms.load();
-  while (current < until && !d.state.cooldown_until_ms.compare_exchange_weak(current, until)) {}
-  spdlog::warn("deployment {} cooling down for {} ms", d.cfg.id, cool_ms);
+  keep("fallbacks", config.fallbacks, fallbacks_);
+  keep("context_window_fallbacks", config.context_window_fallbacks, context_window_fallbacks_);
+  keep("content_policy_fallbacks", config.content_policy_fallbacks, content_policy_fallbacks_);
 }
 
 const Pool* Gateway::pool(std::string_view alias) const {
@@ -126,20 +76,8 @@ const Pool* Gateway::pool(std::string_view alias) const {
   return it == pools_.end() ? nullptr : &it->second;
 }
 
-Deployment& Gateway::pick(const Pool& pool) {
-  if (pool.size() == 1) return *pool.front();
-  // Weighted choice; the strategy plugins of the routing issue replace this.
-  uint64_t total = 0;
-  for (const auto* d : pool) total += static_cast<uint64_t>(std::max(d->cfg.weight, 0));
-  if (total == 0) return *pool[pick_counter_.fetch_add(1, std::memory_order_relaxed) % pool.size()];
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t r = rng() % total;
-  for (auto* d : pool) {
-    uint64_t w = static_cast<uint64_t>(std::max(d->cfg.weight, 0));
-    if (r < w) return *d;
-    r -= w;
-  }
-  return *pool.back();
+Deployment& Gateway::pick(const Pool& candidates, bool stream) {
+  return *candidates[strategy_.pick(candidates, stream)];
 }
 
 }  // namespace llmgw::pipeline

@@ -22,6 +22,7 @@
 #include "pipeline/reply.hpp"
 #include "plugins/registry.hpp"
 #include "routing/deployment_state.hpp"
+#include "routing/router.hpp"
 #include "upstream/connection_pool.hpp"
 
 namespace llmgw::pipeline {
@@ -57,6 +58,9 @@ struct CallInput {
   const void* to_canonical_ctx = nullptr;
   const std::vector<llmgw_header>* client_headers = nullptr;
   Poco::Net::StreamSocket* client_socket = nullptr;     // watched for disconnects mid-stream
+  /// Fallback aliases the client asked for (body "fallbacks" / "models", header
+  /// x-llmgw-fallbacks), in order; when set they replace the configured `fallbacks` chain.
+  const std::vector<std::string>* fallbacks = nullptr;
 };
 
 /// What happened, for the access log and (later) spend tracking.
@@ -66,6 +70,9 @@ struct CallOutcome {
   llmgw_usage usage{};
   bool passthrough = false;
   int attempts = 1;  // deployments tried
+  bool upstream_accepted = false;   // the upstream answered 2xx: never sent again
+  bool broke_after_commit = false;  // failed after the client got its first byte
+  int64_t ttft_us = -1;             // attempt start to the upstream's response headers
 
   /// Copies what the access log reports into `record`.
   void fill(observe::AccessRecord& record) const {
@@ -89,35 +96,50 @@ class Gateway {
   /// Client-visible model names, in config order.
   const std::vector<std::string>& aliases() const { return aliases_; }
 
-  /// Runs the call on a deployment of `pool` and answers through `reply`. A retryable failure
-  /// (connect error, timeout, 408/409/429/5xx/529) before the first byte reached the client
-  /// moves the call to the next deployment of the pool, then to the pools of the alias's
-  /// fallbacks in order; the answer names the deployment that answered (x-llmgw-deployment)
-  /// and the attempts made (x-llmgw-attempts).
+  /// Runs the call and answers through `reply`. A pick among the healthy deployments of
+  /// `pool` first; a retryable failure (connect error, timeout, 408/409/429/5xx/529) before the
+  /// first byte reached the client moves the call to another deployment of the pool at once,
+  /// and once each was tried, tries again after a jittered exponential backoff that honours
+  /// the upstream's Retry-After, up to num_retries retries per alias; then the fallback
+  /// aliases in order (the client's own list, else the configured chain; context-window and
+  /// content-policy errors take their own chains). Everything within the request deadline
+  /// (router_settings.timeout). The answer names the deployment that answered
+  /// (x-llmgw-deployment) and the attempts made (x-llmgw-attempts).
   CallOutcome execute(const CallInput& input, const Pool& pool, Reply& reply);
 
  private:
-  /// The deployments a call for `alias` may try, in order: the picked one, the rest of its
-  /// pool, then each fallback alias's pool the same way; each deployment once.
-  /// Deployments cooling down are skipped; `retry_in_ms` is when the first of them returns
-  /// (-1 when none was skipped); `candidates` counts every deployment considered.
-  void attempt_order(std::string_view alias, const Pool& pool, std::vector<Deployment*>& order,
-                     int64_t& retry_in_ms, std::size_t& candidates);
-  /// Records how an attempt on `d` ended: a retryable failure counts towards a cooldown (a
-  /// Retry-After cools for at least that long) when another deployment can stand in for it;
-  /// a success clears the count.
-  void record_attempt(Deployment& d, bool failed, int64_t retry_after_ms, bool has_alternatives);
-  /// One attempt on one deployment.
-  CallOutcome execute_once(const CallInput& input, Deployment& d, Reply& reply);
-  Deployment& pick(const Pool& pool);
+  enum class Verdict { Success, Retry, ContextWindow, ContentPolicy, Final };
+  using Chains = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+  /// A healthy deployment of `pool` for the next attempt, or null when every one is cooling
+  /// down (`*soonest_ms` then says when the first returns). Deployments not yet `tried` by
+  /// this call come first. A deployment whose cooldown just ended is taken as the half-open
+  /// probe (`*probe`), holding other calls off it for `probe_ms`.
+  Deployment* choose(const Pool& pool, const std::vector<const Deployment*>& tried, bool stream,
+                     int64_t probe_ms, bool* probe, int64_t* soonest_ms);
+  /// What an attempt's end means for the call.
+  static Verdict judge(const class RetryGate& gate, const CallOutcome& outcome);
+  /// Records how an attempt on `d` ended in its health: a success clears it; a retryable
+  /// failure counts towards allowed_fails (a cooldown when another deployment can stand in),
+  /// a Retry-After cools for at least that long, a failed probe cools again.
+  void record_attempt(Deployment& d, Verdict verdict, int64_t retry_after_ms, bool probe, bool has_alternatives);
+  /// One attempt on one deployment, within `deadline_ms` (steady clock).
+  CallOutcome execute_once(const CallInput& input, Deployment& d, Reply& reply, int64_t deadline_ms);
+  /// The deployment to try first among `candidates` (non-empty; the caller passes only those it
+  /// may call, e.g. not cooling down), by router_settings.routing_strategy; `stream` lets
+  /// latency-based routing rank by time to first byte. Lock-free, no allocation.
+  Deployment& pick(const Pool& candidates, bool stream = false);
 
   std::vector<std::unique_ptr<Deployment>> deployments_;
   std::unordered_map<std::string, Pool, StringHash, std::equal_to<>> pools_;
   std::map<std::string, std::string, std::less<>> group_alias_;
-  std::map<std::string, std::vector<const Pool*>, std::less<>> fallbacks_;  // alias → pools in order
+  Chains fallbacks_;                 // alias → fallback aliases, in order
+  Chains context_window_fallbacks_;
+  Chains content_policy_fallbacks_;
+  config::RouterSettings router_;
+  routing::Router strategy_;  // routing_strategy: the plugin (or built-in weighted pick) behind pick()
   std::vector<std::string> aliases_;
   upstream::ConnectionPool connections_;
-  std::atomic<uint64_t> pick_counter_{0};
   int allowed_fails_ = 3;
   int64_t cooldown_ms_ = 5000;
 };

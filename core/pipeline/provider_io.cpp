@@ -50,6 +50,7 @@ frontends::ApiError to_api_error(const llmgw_error& e) {
   out.param.assign(sv(e.param));
   out.message = e.message.len ? std::string(sv(e.message)) : "upstream error";
   out.retry_after_ms = e.retry_after_ms;
+  out.error_class = e.error_class;
   return out;
 }
 

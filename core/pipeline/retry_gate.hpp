@@ -1,7 +1,12 @@
-// A Reply in front of the client's Reply that lets a call be tried again on another deployment:
-// a retryable error that arrives before anything was sent to the client is held back instead
-// of answered, and headers (relayed upstream headers included) are held until the answer that
-// actually goes out, so a failed attempt leaves no trace in the response.
+// A Reply in front of the client's Reply that lets a call be tried again: an error that arrives
+// before anything was sent to the client is held back instead of answered, and headers
+// (relayed upstream headers included) are held until the answer that actually goes out, so a
+// failed attempt leaves no trace in the response. The pipeline decides what a held error means
+// (retry, fall back, or answer it with release()).
+//
+// Raw stream bytes pass only as whole SSE events: a stream commits to the client at its first
+// complete event, and an event cut short by a failure never reaches the client (which would
+// otherwise get half an event glued to the error event).
 #pragma once
 
 #include <cstdint>
@@ -14,7 +19,7 @@
 
 namespace llmgw::pipeline {
 
-/// 408, 409, 429, 5xx and Anthropic's 529 may succeed elsewhere; 400/401/403/404 never do.
+/// 408, 409, 429, 5xx and Anthropic's 529 may succeed on a retry; 400/401/403/404 never do.
 inline bool retryable_status(int status) {
   return status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
 }
@@ -23,45 +28,64 @@ class RetryGate final : public Reply {
  public:
   explicit RetryGate(Reply& client) : client_(client) {}
 
-  /// Starts an attempt on `deployment_id`; `may_retry`: another attempt would follow a failure.
-  void begin_attempt(std::string_view deployment_id, int attempt, bool may_retry) {
+  /// Starts an attempt on `deployment_id`, the `attempt`-th of the call.
+  void begin_attempt(std::string_view deployment_id, int attempt) {
     deployment_ = deployment_id;
     attempt_ = attempt;
-    may_retry_ = may_retry;
-    held_error_ = false;
-    failed_ = false;
-    retry_after_ms_ = -1;
+    holding_ = false;
+    stream_failed_ = false;
     headers_.clear();
+    tail_.clear();
   }
-  /// The attempt ended in a retryable error (held back or answered), and its Retry-After.
-  bool attempt_failed() const { return failed_; }
-  int64_t retry_after_ms() const { return retry_after_ms_; }
-  /// The attempt failed in a way another deployment may not: try the next one.
-  bool wants_retry() const { return held_error_; }
+  /// The attempt ended in an error before anything reached the client; it is held.
+  bool holding() const { return holding_; }
   const frontends::ApiError& held_error() const { return error_; }
+  /// The attempt failed after the client got its first byte (an error event was sent).
+  bool stream_failed() const { return stream_failed_; }
+  /// Answers the held error, with the headers of the attempt that produced it.
+  void release() {
+    if (!holding_) return;
+    holding_ = false;
+    release_headers();
+    client_.error(error_);
+  }
 
   void set_upstream_dialect(llmgw_dialect dialect) override { client_.set_upstream_dialect(dialect); }
   void add_header(std::string_view name, std::string_view value) override {
     headers_.emplace_back(std::string(name), std::string(value));
   }
   void error(const frontends::ApiError& error) override {
-    failed_ = retryable_status(error.status);
-    retry_after_ms_ = error.retry_after_ms;
-    if (may_retry_ && !client_.committed() && retryable_status(error.status)) {
+    if (!client_.committed()) {
       error_ = error;
-      held_error_ = true;
+      holding_ = true;
       return;
     }
-    release_headers();
-    client_.error(error);
+    client_.stream_error(error);  // not expected: error() is for whole responses
+    stream_failed_ = true;
   }
   void json(int status, std::string_view body) override {
     release_headers();
     client_.json(status, body);
   }
   void stream_raw(std::string_view bytes) override {
+    std::string_view data = bytes;
+    if (!tail_.empty()) {
+      tail_.append(bytes);
+      data = tail_;
+    }
+    const std::size_t end = whole_events_end(data);
+    if (end == 0) {  // no event is complete yet
+      if (tail_.empty()) tail_.assign(bytes);
+      return;
+    }
     if (!client_.committed()) release_headers();
-    client_.stream_raw(bytes);
+    client_.stream_raw(data.substr(0, end));
+    if (end == data.size()) {
+      tail_.clear();
+    } else {
+      std::string rest(data.substr(end));
+      tail_.swap(rest);
+    }
   }
   void stream_chunk(std::string_view chunk_json) override {
     if (!client_.committed()) release_headers();
@@ -69,10 +93,22 @@ class RetryGate final : public Reply {
   }
   void flush() override { client_.flush(); }
   void stream_error(const frontends::ApiError& error) override {
-    failed_ = retryable_status(error.status);
+    tail_.clear();  // a cut event is dropped
+    if (!client_.committed()) {
+      this->error(error);
+      return;
+    }
+    stream_failed_ = true;
     client_.stream_error(error);
   }
-  void stream_end(bool translated) override { client_.stream_end(translated); }
+  void stream_end(bool translated) override {
+    if (!tail_.empty()) {  // the upstream ended in the middle of an event: a truncated stream
+      stream_error(frontends::ApiError{502, "api_error", "truncated_stream", "",
+                                       "the upstream stream ended in the middle of an event"});
+      return;
+    }
+    client_.stream_end(translated);
+  }
   bool committed() const override { return client_.committed(); }
   bool client_alive() const override { return client_.client_alive(); }
 
@@ -85,15 +121,25 @@ class RetryGate final : public Reply {
     client_.add_header("x-llmgw-attempts", std::to_string(attempt_));
   }
 
+  /// Where the last complete SSE event of `data` ends (just past its blank line), or 0.
+  static std::size_t whole_events_end(std::string_view data) {
+    for (std::size_t i = data.size(); i-- > 1;) {
+      if (data[i] != '\n' && data[i] != '\r') continue;
+      const char prev = data[i - 1];
+      if (prev == '\n' || (prev == '\r' && data[i] == '\r')) return i + 1;            // \n\n, \r\r
+      if (prev == '\r' && i >= 3 && data[i - 2] == '\n' && data[i - 3] == '\r') return i + 1;  // \r\n\r\n
+    }
+    return 0;
+  }
+
   Reply& client_;
   std::string_view deployment_;
   int attempt_ = 1;
-  bool may_retry_ = false;
-  bool held_error_ = false;
-  bool failed_ = false;
-  int64_t retry_after_ms_ = -1;
+  bool holding_ = false;
+  bool stream_failed_ = false;
   frontends::ApiError error_;
   std::vector<std::pair<std::string, std::string>> headers_;
+  std::string tail_;  // raw stream bytes of an event not yet complete
 };
 
 }  // namespace llmgw::pipeline

@@ -72,17 +72,21 @@ void check_provider(std::string_view who, const llmgw_provider_vtable* vt) {
   check_stream_hooks(who, vt);
 }
 
+void check_router(std::string_view who, const llmgw_router_vtable* vt) {
+  using T = llmgw_router_vtable;
+  require(who, "router vtable", vt->struct_size,
+          {LLMGW_SLOT(T, vt, strategy_names), LLMGW_SLOT(T, vt, create), LLMGW_SLOT(T, vt, destroy),
+           LLMGW_SLOT(T, vt, pick)});
+  if (split_names(vt->strategy_names).empty()) fail(who, "strategy_names is empty");
+}
+
 void check_vtable(std::string_view who, int kind, const void* vtable) {
   if (vtable == nullptr) fail(who, kind_name(kind) + " vtable is NULL");
   switch (kind) {
     case LLMGW_KIND_PROVIDER:
       return check_provider(who, static_cast<const llmgw_provider_vtable*>(vtable));
-    case LLMGW_KIND_ROUTER: {
-      using T = llmgw_router_vtable;
-      auto vt = static_cast<const T*>(vtable);
-      return require(who, "router vtable", vt->struct_size,
-                     {LLMGW_SLOT(T, vt, create), LLMGW_SLOT(T, vt, destroy), LLMGW_SLOT(T, vt, pick)});
-    }
+    case LLMGW_KIND_ROUTER:
+      return check_router(who, static_cast<const llmgw_router_vtable*>(vtable));
     case LLMGW_KIND_GUARDRAIL: {
       using T = llmgw_guardrail_vtable;
       auto vt = static_cast<const T*>(vtable);

@@ -11,7 +11,8 @@ namespace llmgw::plugins::detail {
 
 /// Checks everything the host needs before it may use `descriptor`: abi_major, struct_size,
 /// build signature, name, kind, vtable, the kind's REQUIRED hooks (present and within the
-/// vtable's struct_size) and, for providers, provider_names and an all-or-nothing stream hook set.
+/// vtable's struct_size) and, for providers, provider_names and an all-or-nothing stream hook set;
+/// for routers, strategy_names.
 /// Throws PluginError with one line naming the plugin (`file_label` until the descriptor's name
 /// is known) and `path`.
 void check_plugin(const llmgw_plugin& descriptor, std::string_view file_label, std::string_view path);

@@ -1,24 +1,8 @@
 #include "plugins/abi_check.hpp"
+#include "plugins/error_line.hpp"
 #include "plugins/registry.hpp"
 
 namespace llmgw::plugins {
-
-namespace {
-
-// The plugin's error text as one line: newlines folded, trailing blanks dropped.
-std::string one_line(std::string text) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text;
-}
-
-void append_to_string(void* ctx, llmgw_str bytes) {
-  if (bytes.len) static_cast<std::string*>(ctx)->append(bytes.ptr, bytes.len);
-}
-
-}  // namespace
 
 ProviderInstance::ProviderInstance(std::shared_ptr<const LoadedPlugin> plugin, void* instance,
                                    std::unique_ptr<llmgw_host> host)
@@ -47,13 +31,12 @@ std::unique_ptr<ProviderInstance> Registry::create_provider(std::string_view pro
   }
   std::unique_ptr<llmgw_host> host = host_table(*plugin);
   std::string error;
-  const llmgw_writer error_writer{&error, append_to_string};
+  const llmgw_writer error_writer = detail::error_writer(&error);
   void* instance = nullptr;
   const llmgw_status status = plugin->provider()->create(
       host.get(), llmgw_str{config_json.data(), config_json.size()}, &instance, &error_writer);
   if (status != LLMGW_OK) {
-    error = one_line(std::move(error));
-    if (error.empty()) error = "create() failed with status " + std::to_string(status) + " and no message";
+    error = detail::one_line(std::move(error), status);
     throw PluginError("plugin " + std::string(plugin->name()) + ": deployment " + what + ": " + error);
   }
   return std::make_unique<ProviderInstance>(std::move(plugin), instance, std::move(host));

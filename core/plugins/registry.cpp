@@ -83,6 +83,16 @@ const LoadedPlugin& Registry::load(const std::string& path_or_name, const std::s
       }
     }
   }
+  if (d->kind == LLMGW_KIND_ROUTER) {
+    loaded->strategy_names =
+        detail::split_names(static_cast<const llmgw_router_vtable*>(d->vtable)->strategy_names);
+    for (const std::string& strategy : loaded->strategy_names) {
+      if (auto other = router_for(strategy)) {
+        throw PluginError(self + ": routing strategy " + strategy + " is already implemented by plugin " +
+                          std::string(other->name()) + " (" + other->path + ")");
+      }
+    }
+  }
   loaded->path = path;
   loaded->descriptor = d;
   loaded->library = lib;
@@ -91,6 +101,7 @@ const LoadedPlugin& Registry::load(const std::string& path_or_name, const std::s
 
   std::string serves;
   for (const auto& n : loaded->provider_names) serves += " " + n;
+  for (const auto& n : loaded->strategy_names) serves += " " + n;
   spdlog::info("loaded {} plugin {} {} (ABI {}.{}{}{}) from {}", detail::kind_name(d->kind), d->name,
                d->version ? d->version : "?", d->abi_major, d->abi_minor,
                serves.empty() ? "" : ", serves:", serves, path);
@@ -101,6 +112,15 @@ std::shared_ptr<const LoadedPlugin> Registry::provider_for(std::string_view prov
   for (const auto& p : plugins_) {
     for (const std::string& n : p->provider_names) {
       if (n == provider_name) return p;
+    }
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const LoadedPlugin> Registry::router_for(std::string_view strategy) const {
+  for (const auto& p : plugins_) {
+    for (const std::string& n : p->strategy_names) {
+      if (n == strategy) return p;
     }
   }
   return nullptr;

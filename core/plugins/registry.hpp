@@ -1,4 +1,5 @@
-// Loads plugin libraries (Boost.DLL), checks their ABI, and hands out provider instances.
+// Loads plugin libraries (Boost.DLL), checks their ABI, and hands out provider and router
+// instances.
 #pragma once
 
 #include <llmgw/plugin.h>
@@ -28,10 +29,15 @@ struct LoadedPlugin {
   std::shared_ptr<void> library;    // keeps the library loaded (type-erased boost::dll handle)
   std::shared_ptr<const HostContext> host_context;  // ctx of every llmgw_host handed to it
   std::vector<std::string> provider_names;          // providers only: split provider_names
+  std::vector<std::string> strategy_names;          // routers only: split strategy_names
   std::string_view name() const { return descriptor->name; }
   const llmgw_provider_vtable* provider() const {
     return descriptor->kind == LLMGW_KIND_PROVIDER
                ? static_cast<const llmgw_provider_vtable*>(descriptor->vtable) : nullptr;
+  }
+  const llmgw_router_vtable* router() const {
+    return descriptor->kind == LLMGW_KIND_ROUTER ? static_cast<const llmgw_router_vtable*>(descriptor->vtable)
+                                                 : nullptr;
   }
 };
 
@@ -48,6 +54,25 @@ class ProviderInstance {
   void* instance() const { return instance_; }
   const LoadedPlugin& plugin() const { return *plugin_; }
   bool has_stream() const;   // stream_open/feed/close/destroy all present and CAP_STREAM set
+
+ private:
+  std::shared_ptr<const LoadedPlugin> plugin_;
+  void* instance_;
+  std::unique_ptr<llmgw_host> host_;  // the host table handed to create(); outlives instance_
+};
+
+/// A router instance (one routing strategy); destroys the plugin instance on destruction.
+/// pick() is the vtable's, called concurrently from request threads.
+class RouterInstance {
+ public:
+  RouterInstance(std::shared_ptr<const LoadedPlugin> plugin, void* instance, std::unique_ptr<llmgw_host> host);
+  ~RouterInstance();
+  RouterInstance(const RouterInstance&) = delete;
+  RouterInstance& operator=(const RouterInstance&) = delete;
+
+  const llmgw_router_vtable& vtable() const { return *plugin_->router(); }
+  void* instance() const { return instance_; }
+  const LoadedPlugin& plugin() const { return *plugin_; }
 
  private:
   std::shared_ptr<const LoadedPlugin> plugin_;
@@ -81,6 +106,14 @@ class Registry {
   std::unique_ptr<ProviderInstance> create_provider(std::string_view provider_name,
                                                     const std::string& config_json,
                                                     const std::string& what) const;
+
+  /// The loaded router plugin implementing `strategy` (a name in its strategy_names), or null.
+  std::shared_ptr<const LoadedPlugin> router_for(std::string_view strategy) const;
+
+  /// Creates the router instance for `strategy` from its config JSON ({"strategy", "args"}).
+  /// Throws PluginError "plugin router-builtin: routing_strategy least-busy: <line>", or, when
+  /// no loaded plugin implements it, one naming the strategy and the known ones.
+  std::unique_ptr<RouterInstance> create_router(std::string_view strategy, const std::string& config_json) const;
 
   const std::vector<std::shared_ptr<const LoadedPlugin>>& plugins() const { return plugins_; }
 

@@ -1,6 +1,7 @@
-// One client connection: reads HTTP/1.1 requests with Poco's parser and hands them to the route
-// table, keep-alive included. It replaces Poco's HTTPServerConnection, whose keep-alive wait
-// costs four system calls per request (a fresh epoll set each time) where one poll() does.
+// One client connection: reads HTTP/1.1 requests into one buffer, parses them (server/request)
+// and hands them to the route table, keep-alive included; responses are written whole
+// (server/response). It replaces Poco's HTTPServerConnection and its per-character streams: a
+// request costs one read and one write when its bytes arrive together.
 #pragma once
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -20,8 +21,6 @@ class Connection final : public Poco::Net::TCPServerConnection {
   void run() override;
 
  private:
-  /// Waits until request bytes arrive; false on timeout, error, peer close or shutdown.
-  bool wait_readable(int timeout_ms);
 
   Poco::Net::HTTPServerParams::Ptr params_;
   Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;

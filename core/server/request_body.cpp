@@ -4,6 +4,8 @@
 
 #include <istream>
 
+#include "server/request.hpp"
+
 namespace llmgw::server {
 namespace {
 
@@ -26,6 +28,18 @@ frontends::ApiError too_large(std::size_t max_bytes) {
   return e;
 }
 
+frontends::ApiError cut_short() {
+  frontends::ApiError e = frontends::ApiError::invalid("The request body ended before Content-Length bytes were received.");
+  e.close_connection = true;
+  return e;
+}
+
+frontends::ApiError unreadable(const std::string& why) {
+  frontends::ApiError e = frontends::ApiError::invalid("Could not read the request body: " + why);
+  e.close_connection = true;
+  return e;
+}
+
 }  // namespace
 
 std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& request,
@@ -39,6 +53,14 @@ std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& 
     e.close_connection = true;
     return e;
   }
+  if (auto* own = dynamic_cast<Request*>(&request)) {  // straight from the connection buffer
+    switch (own->read_body(out, max_bytes)) {
+      case Request::Body::Ok: return std::nullopt;
+      case Request::Body::TooLarge: return too_large(max_bytes);
+      case Request::Body::Truncated: return cut_short();
+      case Request::Body::Error: return unreadable("the connection failed or timed out");
+    }
+  }
   std::istream& in = request.stream();
   try {
     if (request.hasContentLength() && !request.getChunkedTransferEncoding()) {
@@ -46,11 +68,7 @@ std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& 
       if (length < 0 || static_cast<unsigned long long>(length) > max_bytes) return too_large(max_bytes);
       out.resize(static_cast<std::size_t>(length));
       in.read(out.data(), length);
-      if (in.gcount() != length) {
-        frontends::ApiError e = frontends::ApiError::invalid("The request body ended before Content-Length bytes were received.");
-        e.close_connection = true;
-        return e;
-      }
+      if (in.gcount() != length) return cut_short();
       return std::nullopt;
     }
     char buf[8192];
@@ -59,9 +77,7 @@ std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& 
       if (out.size() > max_bytes) return too_large(max_bytes);
     }
   } catch (const Poco::Exception& e) {
-    frontends::ApiError err = frontends::ApiError::invalid("Could not read the request body: " + e.message());
-    err.close_connection = true;
-    return err;
+    return unreadable(e.message());
   }
   return std::nullopt;
 }

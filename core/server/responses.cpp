@@ -4,12 +4,14 @@
 #include <string>
 
 #include "frontends/anthropic/anthropic_error.hpp"
+#include "server/response.hpp"
 
 namespace llmgw::server {
 
 void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_view body) {
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response.setContentType("application/json");
+  if (auto* own = dynamic_cast<Response*>(&response)) return own->send_whole(body);  // one write
   response.setContentLength(static_cast<std::streamsize>(body.size()));
   // send() buffers the header and the body in one stream: a small response leaves in one
   // write (sendBuffer would take two).
@@ -45,6 +47,11 @@ std::ostream& begin_event_stream(Poco::Net::HTTPServerResponse& response) {
   response.set("X-Accel-Buffering", "no");
   response.setChunkedTransferEncoding(true);
   return response.send();
+}
+
+void end_event_stream(Poco::Net::HTTPServerResponse& response, std::ostream& out) {
+  if (auto* own = dynamic_cast<Response*>(&response)) return own->finish();  // with the last chunk
+  out.flush();
 }
 
 ErrorDialect dialect_for_path(std::string_view uri) {

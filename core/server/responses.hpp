@@ -22,6 +22,10 @@ void send_error(Poco::Net::HTTPServerResponse& response, const frontends::ApiErr
 /// the stream to write events to (flush to send).
 std::ostream& begin_event_stream(Poco::Net::HTTPServerResponse& response);
 
+/// Sends what `out` (from begin_event_stream) holds and ends the stream: the last events and
+/// the end of the chunked body leave in one write.
+void end_event_stream(Poco::Net::HTTPServerResponse& response, std::ostream& out);
+
 /// The dialect of errors for a request path (Anthropic for /v1/messages…).
 ErrorDialect dialect_for_path(std::string_view uri);
 

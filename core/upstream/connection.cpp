@@ -1,9 +1,12 @@
 #include "upstream/connection.hpp"
 
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/SocketAddress.h>
 
+#include <algorithm>
 #include <mutex>
 
 namespace llmgw::upstream {
@@ -14,28 +17,68 @@ Poco::Net::Context::Ptr& tls_context() {
   return ctx;
 }
 
-/// Exposes the protected pieces of Poco's sessions that a pooled, streaming client needs.
-template <class Base>
-class ConnectionImpl final : public Connection, public Base {
- public:
-  template <class... Args>
-  explicit ConnectionImpl(Args&&... args) : Base(std::forward<Args>(args)...) {
-    Base::setKeepAlive(true);
-  }
-  Poco::Net::HTTPClientSession& http() override { return *this; }
-  int buffered() const override { return Base::buffered(); }
-  bool prepare(const Poco::Timespan& connect_timeout) override {
-    if (Base::connected() && !Base::mustReconnect()) return false;
-    Base::close();
-    Base::setTimeout(connect_timeout, Base::getTimeout(), Base::getTimeout());
-    Base::reconnect();
-    Base::socket().setNoDelay(true);
-    receive_timeout_ = Poco::Timespan(-1);  // a new socket: timeouts must be set again
-    return true;
-  }
-};
+// A pooled connection idle for longer than this is reconnected rather than reused (as Poco's
+// HTTPClientSession did): servers close idle keep-alive connections after a few seconds.
+constexpr Poco::Timestamp::TimeDiff kMaxIdleUs = 8'000'000;
 
 }  // namespace
+
+bool Connection::prepare(const Poco::Timespan& connect_timeout) {
+  if (connected_ && !last_used_.isElapsed(kMaxIdleUs)) return false;
+  close();
+  const Poco::Net::SocketAddress address(host_, port_);
+  if (tls_) {
+    init_tls();
+    Poco::Net::SecureStreamSocket s(tls_context());
+    s.setPeerHostName(host_);
+    s.connect(address, connect_timeout);  // includes the handshake, under the same timeout
+    socket_ = s;
+  } else {
+    socket_ = Poco::Net::StreamSocket();
+    socket_.connect(address, connect_timeout);
+  }
+  socket_.setNoDelay(true);
+  connected_ = true;
+  receive_timeout_ = Poco::Timespan(-1);  // a new socket: timeouts must be set again
+  last_used_.update();
+  return true;
+}
+
+void Connection::set_receive_timeout(const Poco::Timespan& timeout) {
+  // Callers pass what is left of a deadline, a little less each request: within 1/16 of the
+  // current value the system call is skipped (a read timeout is per read, not a deadline).
+  const Poco::Timespan::TimeDiff now = receive_timeout_.totalMicroseconds(), want = timeout.totalMicroseconds();
+  if (now >= 0 && want >= now - now / 16 && want <= now + now / 16) return;
+  socket_.setReceiveTimeout(timeout);
+  receive_timeout_ = timeout;
+}
+
+void Connection::send_all(std::string_view data) {
+  while (!data.empty()) {
+    const int n = socket_.sendBytes(data.data(), static_cast<int>(std::min<std::size_t>(data.size(), 1 << 30)));
+    if (n <= 0) throw Poco::Net::ConnectionResetException("upstream send failed");
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::size_t Connection::fill() {
+  char* at = in_.space();
+  const int n = socket_.receiveBytes(at, static_cast<int>(std::min<std::size_t>(in_.space_size(), 1 << 30)));
+  if (n <= 0) return 0;
+  in_.commit(static_cast<std::size_t>(n));
+  return static_cast<std::size_t>(n);
+}
+
+void Connection::close() {
+  if (connected_) {
+    try {
+      socket_.close();
+    } catch (...) {
+    }
+  }
+  connected_ = false;
+  in_.clear();
+}
 
 void init_tls() {
   static std::once_flag once;
@@ -47,12 +90,8 @@ void init_tls() {
 }
 
 std::unique_ptr<Connection> make_connection(const Url& url) {
-  if (url.scheme == "https") {
-    init_tls();
-    return std::make_unique<ConnectionImpl<Poco::Net::HTTPSClientSession>>(url.host, url.port,
-                                                                           tls_context());
-  }
-  return std::make_unique<ConnectionImpl<Poco::Net::HTTPClientSession>>(url.host, url.port);
+  if (url.scheme == "https") init_tls();
+  return std::make_unique<Connection>(url);
 }
 
 }  // namespace llmgw::upstream

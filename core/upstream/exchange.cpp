@@ -1,13 +1,13 @@
 #include "upstream/exchange.hpp"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/StreamCopier.h>
 #include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstring>
 
 namespace llmgw::upstream {
 namespace {
@@ -32,20 +32,59 @@ bool stale_connection(const Poco::Exception& e) {
   throw TransportError(TransportFailure::Reset, "upstream connection failed: " + e.displayText());
 }
 
+bool is_host(std::string_view name) {
+  return name.size() == 4 && (name[0] | 0x20) == 'h' && (name[1] | 0x20) == 'o' && (name[2] | 0x20) == 's' &&
+         (name[3] | 0x20) == 't';
+}
+
+void append_number(std::string& out, long long v) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, end);
+}
+
+/// The request head (as Poco wrote it: Content-Length, Connection, the provider's headers, Host
+/// unless the provider set one), followed by the body when it is small enough to copy.
+void build_request(const OutgoingRequest& r, std::string& out, bool with_body) {
+  out.clear();
+  out.reserve(512 + (with_body ? r.body.size() : 0));
+  out.append(r.method).append(" ").append(r.url->path_query).append(" HTTP/1.1\r\nContent-Length: ");
+  append_number(out, static_cast<long long>(r.body.size()));
+  out.append("\r\nConnection: Keep-Alive\r\n");
+  bool has_host = false;
+  if (r.headers)
+    for (std::size_t i = 0; i < r.header_count && i < r.headers->size(); ++i) {
+      const auto& [name, value] = (*r.headers)[i];
+      has_host = has_host || is_host(name);
+      out.append(name).append(": ").append(value).append("\r\n");
+    }
+  if (!has_host) {
+    const Url& u = *r.url;
+    out.append("Host: ");
+    if (u.host.find(':') != std::string::npos) out.append("[").append(u.host).append("]");
+    else out.append(u.host);
+    if (u.port != 80 && u.port != 443) {
+      out.push_back(':');
+      append_number(out, u.port);
+    }
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+  if (with_body) out.append(r.body);
+}
+
+constexpr std::size_t kCopyBodyMax = 256 * 1024;  // larger bodies leave in a second write
+constexpr std::size_t kMaxHead = 256 * 1024;
+
 }  // namespace
 
 Exchange::~Exchange() { abort(); }
 
 void Exchange::start(const OutgoingRequest& request) {
   url_ = request.url;
-  Poco::Net::HTTPRequest req(std::string(request.method), request.url->path_query,
-                             Poco::Net::HTTPMessage::HTTP_1_1);
-  req.setContentLength(static_cast<std::streamsize>(request.body.size()));
-  req.setKeepAlive(true);
-  if (request.headers)
-    for (std::size_t i = 0; i < request.header_count && i < request.headers->size(); ++i)
-      req.add((*request.headers)[i].first, (*request.headers)[i].second);
-
+  thread_local std::string wire;
+  const bool with_body = request.body.size() <= kCopyBodyMax;
+  build_request(request, wire, with_body);
   for (int attempt = 0;; ++attempt) {
     if (!conn_) conn_ = pool_.acquire(*request.url);
     bool fresh = false;
@@ -56,123 +95,148 @@ void Exchange::start(const OutgoingRequest& request) {
       rethrow_as_transport(e, true);
     }
     try {
-      auto& http = conn_->http();
       conn_->set_receive_timeout(ms(request.first_byte_timeout_ms));
-      std::ostream& os = http.sendRequest(req);
-      os.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-      body_ = &http.receiveResponse(response_);
-      body_->exceptions(std::ios::badbit);
-      eof_ = false;
-      remaining_ = response_.getChunkedTransferEncoding() ? -1 : response_.getContentLength64();
-      if (remaining_ == Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH) remaining_ = -1;
+      conn_->send_all(wire);
+      if (!with_body) conn_->send_all(request.body);
+      read_head(request.method == "HEAD");
       return;
     } catch (const Poco::Exception& e) {
       conn_.reset();
-      body_ = nullptr;
+      reading_ = false;
       // A pooled connection the upstream closed while idle: one retry on a new connection.
       // Safe: the upstream closed before it read the request, so it never processed it.
-      if (!fresh && attempt == 0 && stale_connection(e)) {
-        response_.clear();
-        continue;
-      }
+      if (!fresh && attempt == 0 && stale_connection(e)) continue;
       rethrow_as_transport(e, false);
-    } catch (const std::ios::failure&) {
-      conn_.reset();
-      throw TransportError(TransportFailure::Reset, "upstream connection failed while sending");
     }
   }
+}
+
+void Exchange::read_head(bool head_request) {
+  for (;;) {
+    std::size_t end;
+    while ((end = util::find_head_end(std::string_view(conn_->data(), conn_->size()))) == 0) {
+      if (conn_->size() > kMaxHead) throw Poco::Net::MessageException("upstream response header too large");
+      const bool nothing_yet = conn_->size() == 0;
+      if (conn_->fill() == 0) {
+        if (nothing_yet) throw Poco::Net::NoMessageException();
+        throw Poco::Net::MessageException("upstream closed the connection in the response header");
+      }
+    }
+    response_.clear();
+    ResponseHead head = parse_response_head(std::string_view(conn_->data(), end), response_);
+    conn_->consume(end);
+    status_ = head.status;
+    if (status_ >= 100 && status_ < 200 && status_ != 101) continue;  // interim answer
+    keep_alive_ = head.keep_alive;
+    reading_ = true;
+    if (head_request || status_ < 200 || status_ == 204 || status_ == 304)
+      body_.reset(util::BodyDecoder::Mode::Length, 0);
+    else if (head.chunked)
+      body_.reset(util::BodyDecoder::Mode::Chunked);
+    else if (head.content_length >= 0)
+      body_.reset(util::BodyDecoder::Mode::Length, head.content_length);
+    else
+      body_.reset(util::BodyDecoder::Mode::UntilClose);
+    return;
+  }
+}
+
+bool Exchange::fill_body() {
+  if (conn_->fill() > 0) return true;
+  // The upstream closed: the end of an until-close body; otherwise a truncated body (the
+  // provider sees what arrived). Either way the connection cannot be reused.
+  keep_alive_ = false;
+  body_.end_of_input();
+  return false;
 }
 
 void Exchange::read_all(std::string& out, int read_timeout_ms) {
   out.clear();
   try {
     conn_->set_receive_timeout(ms(read_timeout_ms));
-    Poco::StreamCopier::copyToString(*body_, out);
+    for (;;) {
+      std::string_view bytes = body_.available(conn_->input());
+      if (!bytes.empty()) {
+        out.append(bytes);
+        body_.take(conn_->input(), bytes.size());
+        continue;
+      }
+      if (body_.done() || !fill_body()) return;
+    }
   } catch (const Poco::Exception& e) {
     abort();
     rethrow_as_transport(e, false);
-  } catch (const std::ios::failure&) {
+  } catch (const util::FramingError& e) {
     abort();
-    throw TransportError(TransportFailure::Reset, "upstream closed the connection mid-response");
+    throw TransportError(TransportFailure::Reset, std::string("upstream connection failed: ") + e.what());
   }
 }
 
 std::size_t Exchange::read_some(char* buf, std::size_t cap, int idle_timeout_ms,
                                 Poco::Net::StreamSocket* client) {
-  if (eof_ || remaining_ == 0 || !body_) {
-    eof_ = true;
-    return 0;
-  }
+  if (!conn_ || !reading_) return 0;
   try {
-    auto& socket = conn_->http().socket();
-    bool have_bytes = body_->rdbuf()->in_avail() > 0 || conn_->buffered() > 0 ||
-                      (conn_->http().secure() && socket.available() > 0);
-    while (!have_bytes) {
-      pollfd fds[2] = {{socket.impl()->sockfd(), POLLIN, 0}, {-1, POLLIN, 0}};
-      if (client) fds[1].fd = client->impl()->sockfd();
-      int rc = ::poll(fds, client ? 2 : 1, idle_timeout_ms);
-      if (rc < 0 && errno == EINTR) continue;
-      if (rc == 0) throw TransportError(TransportFailure::ReadTimeout, "upstream stream stalled");
-      if (client && fds[1].revents) {
-        char c;
-        ssize_t n = ::recv(fds[1].fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
-            (fds[1].revents & (POLLHUP | POLLERR)))
-          throw TransportError(TransportFailure::ClientGone, "client disconnected");
-        client = nullptr;  // the client sent more bytes (pipelining): stop watching it
+    for (;;) {
+      // Everything already here, across chunk boundaries, without waiting for more.
+      std::size_t n = 0;
+      for (std::string_view bytes; n < cap && !(bytes = body_.available(conn_->input())).empty();) {
+        const std::size_t take = std::min(cap - n, bytes.size());
+        std::memcpy(buf + n, bytes.data(), take);
+        body_.take(conn_->input(), take);
+        n += take;
       }
-      if (fds[0].revents) have_bytes = true;
+      if (n > 0) return n;
+      if (body_.done()) return 0;
+      while (!conn_->tls_pending()) {
+        pollfd fds[2] = {{conn_->fd(), POLLIN, 0}, {-1, POLLIN, 0}};
+        if (client) fds[1].fd = client->impl()->sockfd();
+        int rc = ::poll(fds, client ? 2 : 1, idle_timeout_ms);
+        if (rc < 0 && errno == EINTR) continue;
+        if (rc == 0) throw TransportError(TransportFailure::ReadTimeout, "upstream stream stalled");
+        if (client && fds[1].revents) {
+          char c;
+          ssize_t n = ::recv(fds[1].fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+          if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+              (fds[1].revents & (POLLHUP | POLLERR)))
+            throw TransportError(TransportFailure::ClientGone, "client disconnected");
+          client = nullptr;  // the client sent more bytes (pipelining): stop watching it
+        }
+        if (fds[0].revents) break;
+      }
+      if (!fill_body()) return 0;
     }
-    body_->read(buf, 1);
-    if (body_->gcount() == 0) {
-      eof_ = true;
-      return 0;
-    }
-    std::size_t n = 1;
-    // Take what is already decoded, without ever waiting for more.
-    while (n < cap) {
-      std::streamsize avail = body_->rdbuf()->in_avail();
-      if (avail <= 0) break;
-      body_->read(buf + n, std::min<std::streamsize>(avail, static_cast<std::streamsize>(cap - n)));
-      n += static_cast<std::size_t>(body_->gcount());
-    }
-    if (remaining_ > 0) remaining_ -= static_cast<long long>(n);
-    return n;
   } catch (const TransportError&) {
     abort();
     throw;
   } catch (const Poco::Exception& e) {
     abort();
     rethrow_as_transport(e, false);
-  } catch (const std::ios::failure&) {
+  } catch (const util::FramingError& e) {
     abort();
-    throw TransportError(TransportFailure::Reset, "upstream closed the connection mid-stream");
+    throw TransportError(TransportFailure::Reset, std::string("upstream connection failed: ") + e.what());
   }
 }
 
-bool Exchange::has_buffered() const {
-  if (!conn_ || !body_ || eof_) return false;
-  // A chunked body leaves the CRLF that ends a chunk in the session buffer until the next
-  // chunk header is read, so a few buffered bytes do not mean more data has arrived; 8 bytes
-  // are more than that CRLF plus any chunk-size line short of a megabyte.
-  return body_->rdbuf()->in_avail() > 0 || conn_->buffered() >= 8;
+bool Exchange::has_buffered() {
+  if (!conn_ || !reading_) return false;
+  try {
+    return !body_.available(conn_->input()).empty();
+  } catch (const util::FramingError&) {
+    return true;  // let read_some report it
+  }
 }
 
 void Exchange::finish() {
-  if (conn_ && body_ && !response_.getKeepAlive()) conn_.reset();
-  if (conn_) pool_.release(*url_, std::move(conn_));
-  body_ = nullptr;
+  if (conn_ && reading_ && keep_alive_ && body_.done() && conn_->size() == 0) {
+    conn_->mark_idle();
+    pool_.release(*url_, std::move(conn_));
+  }
+  abort();
 }
 
 void Exchange::abort() {
-  if (conn_) {
-    try {
-      conn_->http().abort();
-    } catch (...) {
-    }
-    conn_.reset();
-  }
-  body_ = nullptr;
+  conn_.reset();  // closes the socket
+  reading_ = false;
 }
 
 }  // namespace llmgw::upstream

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "upstream/connection_pool.hpp"
+#include "upstream/response_framing.hpp"
 #include "upstream/upstream_error.hpp"
 #include "upstream/url.hpp"
+#include "util/http_body.hpp"
 
 namespace llmgw::upstream {
 
@@ -36,7 +38,7 @@ class Exchange {
   /// Sends the request and reads the status line and headers. Throws TransportError.
   void start(const OutgoingRequest& request);
 
-  int status() const { return response_.getStatus(); }
+  int status() const { return status_; }
   const Poco::Net::HTTPResponse& response() const { return response_; }
 
   /// Reads the whole body into `out` (read timeout per socket read). Throws TransportError.
@@ -48,9 +50,9 @@ class Exchange {
   std::size_t read_some(char* buf, std::size_t cap, int idle_timeout_ms,
                         Poco::Net::StreamSocket* client);
 
-  /// True when response bytes have already arrived and wait to be read (read_some will not
-  /// block on the network for them). Callers flush their client output when this is false.
-  bool has_buffered() const;
+  /// True when body bytes have already arrived and wait to be read (read_some will not block
+  /// on the network for them). Callers flush their client output when this is false.
+  bool has_buffered();
 
   /// Marks the response as read to the end: the connection goes back to the pool.
   void finish();
@@ -59,11 +61,17 @@ class Exchange {
 
  private:
   ConnectionPool& pool_;
+  /// Reads the status line and headers (skipping 1xx answers) and sets up the body decoder.
+  void read_head(bool head_request);
+  /// Reads more body bytes into the connection buffer; false when the connection ended.
+  bool fill_body();
+
   const Url* url_ = nullptr;
   std::unique_ptr<Connection> conn_;
-  std::istream* body_ = nullptr;
-  bool eof_ = false;
-  long long remaining_ = -1;  // bytes left of a Content-Length body; -1: chunked or until close
+  bool reading_ = false;     // a response is being read from conn_
+  bool keep_alive_ = false;  // the upstream lets the connection be reused
+  int status_ = 0;
+  util::BodyDecoder body_;
   Poco::Net::HTTPResponse response_;
 };
 

@@ -98,6 +98,22 @@ inline bool parse_head(const char* p, size_t n, HeadInfo& h) {
   return true;
 }
 
+// The value of header `name` in the header block [p, p+n) (first occurrence, trimmed), or "".
+inline std::string_view header_value(const char* p, size_t n, std::string_view name) {
+  std::string_view s(p, n);
+  size_t pos = s.find("\r\n");
+  while (pos != std::string_view::npos && pos + 2 < s.size()) {
+    pos += 2;
+    size_t e = s.find("\r\n", pos);
+    if (e == std::string_view::npos || e == pos) break;
+    std::string_view line = s.substr(pos, e - pos);
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos && iequals(trim(line.substr(0, colon)), name)) return trim(line.substr(colon + 1));
+    pos = e;
+  }
+  return {};
+}
+
 // Status code from "HTTP/1.1 200 OK"; 0 if malformed.
 inline int status_code(std::string_view status_line) {
   size_t sp = status_line.find(' ');

@@ -20,11 +20,26 @@
 // Closed loop: every connection sends its next request as soon as the last ends.
 // Streaming: also time to first body byte (ttfb); a stream without its end marker is an error.
 // Output: a human summary on stderr and one "RESULT key=value ..." line on stdout.
+//
+// Failover runs (tests/bench/failover.sh): --phase LABEL:SECS[:MODE] (repeatable) splits the
+// measured window into phases (their sum is the duration); with --control-port P the loadgen
+// sends "mode MODE\n" to a bench_mock_upstream control channel on 127.0.0.1:P as each phase
+// starts. Every request is attributed to the phase (and the second) of its intended start and
+// the response's x-llmgw-deployment / x-llmgw-attempts headers are kept. A request "touched" the
+// failing deployment (--watch-deployment ID) when ID answered it or it took more than one
+// attempt (the other deployment is healthy, so a retry means ID failed first). Extra lines:
+//   SECOND t=K phase=L requests= errors= touched= by_watch= p99_us=
+//   PHASE label= mode= start_s= secs= requests= ok= errors= p50_us= p99_us= max_us= touched=
+//         retried= by_watch= moved_ms= probes= back_ms=
+// moved_ms: from the phase start to the last touch of the first wave (touches until a pause of
+// --moved-gap-ms, 500); probes: touches after it (half-open probes); back_ms: first answer by ID
+// (-1: none). All -1 when nothing touched ID.
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/timerfd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -56,6 +71,17 @@ struct Conn {
   ChunkedDecoder dec;
   std::string tail;  // last body bytes, to spot the end marker across reads
   bool saw_done = false;
+  bool by_watch = false;  // x-llmgw-deployment == --watch-deployment
+  int attempts = 0;       // x-llmgw-attempts (0: absent)
+};
+
+// One request of a tracked run (failover phases).
+struct Rec {
+  int64_t t_start;
+  int64_t lat;  // -1: no answer (broken connection, timeout, unsent)
+  bool ok;
+  bool by_watch;
+  int attempts;
 };
 
 class Loadgen {
@@ -72,6 +98,13 @@ class Loadgen {
     addr_ = loopback_addr(o.port);
     inet_pton(AF_INET, o.host.c_str(), &addr_.sin_addr);
     if (o.rate > 0) lat_.reserve(size_t(o.rate * (o.duration_s + 1)));
+    if (o.track() && o.rate > 0) recs_.reserve(size_t(o.rate * (o.duration_s + 1)));
+    if (o.control_port > 0) {
+      ctl_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in a = loopback_addr(uint16_t(o.control_port));
+      if (ctl_ < 0 || connect(ctl_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) die("connect (control port)");
+      set_nodelay(ctl_);
+    }
   }
 
   int run() {
@@ -86,10 +119,16 @@ class Loadgen {
     m_start_ = t0_ + int64_t(o_.warmup_s * 1e9);
     m_end_ = m_start_ + int64_t(o_.duration_s * 1e9);
     interval_ns_ = o_.rate > 0 ? 1e9 / o_.rate : 0;
+    double at = 0;
+    for (const auto& ph : o_.phases) {
+      phase_at_.push_back(m_start_ + int64_t(at * 1e9));
+      at += ph.secs;
+    }
     const int64_t drain_end = m_end_ + int64_t(o_.timeout_ms) * 1000000LL;
     int64_t last_sweep = t0_;
     for (;;) {
       int64_t now = now_ns();
+      switch_phases(now);
       issue(now);
       if (now >= m_end_ && busy_ == 0 && !backlog(now)) break;
       if (now >= drain_end) break;
@@ -98,11 +137,21 @@ class Loadgen {
       poll_once(20);
     }
     for (auto& c : conns_)  // still in flight at the drain deadline: timeouts
-      if (c.phase != Phase::Idle && c.t_start >= m_start_) ++errors_, ++timeouts_;
+      if (c.phase != Phase::Idle && c.t_start >= m_start_) {
+        ++errors_, ++timeouts_;
+        note(c, -1, false);
+      }
     if (o_.rate > 0) {  // due in the window but never sent
-      while (intended(next_) < m_end_) { if (intended(next_) >= m_start_) ++errors_, ++unsent_; ++next_; }
+      while (intended(next_) < m_end_) {
+        if (intended(next_) >= m_start_) {
+          ++errors_, ++unsent_;
+          if (o_.track()) recs_.push_back(Rec{intended(next_), -1, false, false, 0});
+        }
+        ++next_;
+      }
     }
     report();
+    if (o_.track()) report_phases();
     return 0;
   }
 
@@ -129,12 +178,31 @@ class Loadgen {
     }
   }
 
+  // Sends the mode of every phase that has started to the mock's control channel.
+  void switch_phases(int64_t now) {
+    while (phase_next_ < phase_at_.size() && now >= phase_at_[phase_next_]) {
+      const auto& ph = o_.phases[phase_next_++];
+      if (ctl_ < 0 || ph.mode.empty()) continue;
+      std::string line = "mode " + ph.mode + "\n";
+      if (send(ctl_, line.data(), line.size(), MSG_NOSIGNAL) != ssize_t(line.size())) die("control port");
+    }
+  }
+
+  // Keeps one request of a tracked run; lat_end < 0: it got no answer.
+  void note(const Conn& c, int64_t end, bool ok) {
+    if (!o_.track() || c.t_start < m_start_ || c.t_start >= m_end_) return;
+    recs_.push_back(Rec{c.t_start, end < 0 ? -1 : end - c.t_start, ok, c.by_watch, c.attempts});
+  }
+
   void arm_next(int64_t now) {
     int64_t want = 0;
     if (o_.rate > 0 && !idle_.empty()) {
       int64_t t = intended(next_);
       if (t > now && t < m_end_) want = t;
     }
+    if (phase_next_ < phase_at_.size() && phase_at_[phase_next_] > now &&
+        (want == 0 || phase_at_[phase_next_] < want))
+      want = phase_at_[phase_next_];
     if (want != armed_) { arm_timer_abs(tfd_, want); armed_ = want; }
   }
 
@@ -182,6 +250,7 @@ class Loadgen {
     if (c.phase != Phase::Idle) {
       --busy_;
       if (failed_request && c.t_start >= m_start_ && c.t_start < m_end_) ++errors_;
+      if (failed_request) note(c, -1, false);
     } else if (c.connected) {
       for (auto it = idle_.begin(); it != idle_.end(); ++it)
         if (*it == i) { idle_.erase(it); break; }
@@ -213,6 +282,8 @@ class Loadgen {
     c.head.clear();
     c.tail.clear();
     c.saw_done = false;
+    c.by_watch = false;
+    c.attempts = 0;
     c.wr_off = 0;
     ++busy_;
     write_more(i);
@@ -298,6 +369,13 @@ class Loadgen {
         n -= used;
         if (!parse_head(c.head.data(), hend, c.hi)) return drop_conn(i, true);
         c.status = status_code(c.hi.first_line);
+        if (o_.track()) {
+          std::string_view dep = header_value(c.head.data(), hend, "x-llmgw-deployment");
+          c.by_watch = !o_.watch.empty() && dep == o_.watch;
+          std::string_view att = header_value(c.head.data(), hend, "x-llmgw-attempts");
+          uint64_t a = 0;
+          c.attempts = parse_u64(att, a) ? int(a) : 0;
+        }
         c.head.clear();
         if (c.status >= 100 && c.status < 200) continue;  // 100 Continue: next head follows
         if (c.status == 204 || c.status == 304) return complete(i, now, n == 0);
@@ -332,6 +410,7 @@ class Loadgen {
     Conn& c = conns_[i];
     bool ok = c.status >= 200 && c.status < 300 && (!o_.stream || c.saw_done);
     bool in_window = c.t_start >= m_start_ && c.t_start < m_end_;
+    note(c, now, ok);
     if (in_window) {
       if (ok) {
         ++ok_;
@@ -388,6 +467,71 @@ class Loadgen {
     std::fflush(stdout);
   }
 
+  // Per-second and per-phase figures of a tracked run (see the header comment).
+  void report_phases() {
+    std::sort(recs_.begin(), recs_.end(), [](const Rec& a, const Rec& b) { return a.t_start < b.t_start; });
+    auto touched = [&](const Rec& r) { return r.by_watch || r.attempts > 1; };
+    auto phase_of = [&](int64_t t) {
+      size_t k = 0;
+      while (k + 1 < phase_at_.size() && t >= phase_at_[k + 1]) ++k;
+      return k;
+    };
+    const size_t nsec = size_t((m_end_ - m_start_ + 999999999LL) / 1000000000LL);
+    for (size_t sec = 0; sec < nsec; ++sec) {
+      int64_t lo = m_start_ + int64_t(sec) * 1000000000LL, hi = lo + 1000000000LL;
+      uint64_t n = 0, err = 0, tch = 0, bw = 0;
+      Samples lat;
+      for (const Rec& r : recs_) {
+        if (r.t_start < lo || r.t_start >= hi) continue;
+        ++n;
+        if (!r.ok) ++err;
+        if (touched(r)) ++tch;
+        if (r.by_watch) ++bw;
+        if (r.lat >= 0) lat.add(r.lat);
+      }
+      lat.finish();
+      std::printf("SECOND t=%zu phase=%s requests=%llu errors=%llu touched=%llu by_watch=%llu p99_us=%.0f\n", sec,
+                  phase_at_.empty() ? "all" : o_.phases[phase_of(lo)].label.c_str(), (unsigned long long)n,
+                  (unsigned long long)err, (unsigned long long)tch, (unsigned long long)bw, lat.pct_us(99));
+    }
+    std::vector<PhaseSpec> phases = o_.phases;
+    std::vector<int64_t> at = phase_at_;
+    if (phases.empty()) { phases.push_back(PhaseSpec{"all", o_.duration_s, ""}); at.push_back(m_start_); }
+    for (size_t k = 0; k < phases.size(); ++k) {
+      int64_t lo = at[k], hi = k + 1 < at.size() ? at[k + 1] : m_end_;
+      uint64_t n = 0, ok = 0, tch = 0, retried = 0, bw = 0, probes = 0;
+      Samples lat;
+      std::vector<int64_t> touches;
+      int64_t back = -1;
+      for (const Rec& r : recs_) {
+        if (r.t_start < lo || r.t_start >= hi) continue;
+        ++n;
+        if (r.ok) ++ok;
+        if (r.lat >= 0) lat.add(r.lat);
+        if (r.attempts > 1) ++retried;
+        if (r.by_watch) { ++bw; if (back < 0) back = r.t_start - lo; }
+        if (touched(r)) { ++tch; touches.push_back(r.t_start); }
+      }
+      lat.finish();
+      double moved_ms = -1;
+      if (!touches.empty()) {
+        size_t e = 0;
+        while (e + 1 < touches.size() && touches[e + 1] - touches[e] <= int64_t(o_.gap_ms * 1e6)) ++e;
+        moved_ms = double(touches[e] - lo) / 1e6;
+        probes = touches.size() - e - 1;
+      }
+      std::printf("PHASE label=%s mode=%s start_s=%.1f secs=%.1f requests=%llu ok=%llu errors=%llu p50_us=%.0f "
+                  "p99_us=%.0f max_us=%.0f touched=%llu retried=%llu by_watch=%llu moved_ms=%.1f probes=%llu "
+                  "back_ms=%.1f\n",
+                  phases[k].label.c_str(), phases[k].mode.empty() ? "-" : phases[k].mode.c_str(),
+                  double(lo - m_start_) / 1e9, double(hi - lo) / 1e9, (unsigned long long)n, (unsigned long long)ok,
+                  (unsigned long long)(n - ok), lat.pct_us(50), lat.pct_us(99), lat.max_us(), (unsigned long long)tch,
+                  (unsigned long long)retried, (unsigned long long)bw, moved_ms, (unsigned long long)probes,
+                  back < 0 ? -1.0 : double(back) / 1e6);
+    }
+    std::fflush(stdout);
+  }
+
   Options o_;
   std::string body_, req_, marker_;
   std::vector<Conn> conns_;
@@ -401,6 +545,10 @@ class Loadgen {
   uint64_t ok_ = 0, errors_ = 0, bad_status_ = 0, timeouts_ = 0, unsent_ = 0, reconnects_ = 0;
   uint64_t done_in_window_ = 0, total_done_ = 0;  // total_done_: incl. warmup
   Samples lat_, ttfb_;
+  int ctl_ = -1;                   // --control-port connection
+  std::vector<int64_t> phase_at_;  // start of each --phase
+  size_t phase_next_ = 0;
+  std::vector<Rec> recs_;
 };
 
 }  // namespace

@@ -14,6 +14,13 @@
 
 namespace bench {
 
+// --phase LABEL:SECS[:MODE]: one phase of a failover run (see loadgen.cpp).
+struct PhaseSpec {
+  std::string label;
+  double secs = 0;
+  std::string mode;  // sent as "mode MODE" to the mock's control port when the phase starts; "" = none
+};
+
 struct Options {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
@@ -31,6 +38,13 @@ struct Options {
   std::string model = "bench";
   std::string done_marker;    // a stream is complete once this was seen; "" = by dialect
   bool print_body = false;    // --print-body: print the request body and exit
+  // Failover runs: phases over the measured window (their sum replaces --duration), the mock
+  // control port the phase modes are sent to, and the deployment id watched.
+  std::vector<PhaseSpec> phases;
+  int control_port = -1;
+  std::string watch;          // --watch-deployment: x-llmgw-deployment value of the failing one
+  double gap_ms = 500;        // --moved-gap-ms: a pause this long ends the first wave of touches
+  bool track() const { return !phases.empty() || !watch.empty(); }
 
   // The client dialect follows the endpoint: .../messages is Anthropic, anything else OpenAI.
   bool anthropic() const {
@@ -210,6 +224,8 @@ inline bool parse_url(const std::string& url, Options& o) {
                "                     [--warmup S] [--stream] [--name NAME] [--header 'K: V'] [--timeout-ms MS]\n"
                "                     [--body openai|openai-2k|anthropic | --anthropic | --body-file PATH]\n"
                "                     [--model NAME] [--done-marker STR] [--print-body]\n"
+               "                     [--phase LABEL:SECS[:MODE]]... [--control-port P] [--watch-deployment ID]\n"
+               "                     [--moved-gap-ms MS]\n"
                "       bench_loadgen --pick-port\n");
   std::exit(2);
 }
@@ -239,7 +255,26 @@ inline bool parse_args(int argc, char** argv, Options& o) {
     else if (a == "--model") o.model = val();
     else if (a == "--done-marker") o.done_marker = val();
     else if (a == "--print-body") o.print_body = true;
+    else if (a == "--phase") {
+      std::string v = val();
+      size_t c1 = v.find(':');
+      if (c1 == std::string::npos || c1 == 0) usage();
+      size_t c2 = v.find(':', c1 + 1);
+      PhaseSpec ph;
+      ph.label = v.substr(0, c1);
+      ph.secs = std::atof(v.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1).c_str());
+      if (c2 != std::string::npos) ph.mode = v.substr(c2 + 1);
+      if (ph.secs <= 0) usage();
+      o.phases.push_back(ph);
+    }
+    else if (a == "--control-port") o.control_port = std::atoi(val());
+    else if (a == "--watch-deployment") o.watch = val();
+    else if (a == "--moved-gap-ms") o.gap_ms = std::atof(val());
     else usage();
+  }
+  if (!o.phases.empty()) {
+    o.duration_s = 0;
+    for (const auto& ph : o.phases) o.duration_s += ph.secs;
   }
   if (!have_url || o.conns < 1 || o.duration_s <= 0 || o.warmup_s < 0 || o.rate < 0 || o.timeout_ms < 1) usage();
   if (o.body != "auto" && o.body != "openai" && o.body != "openai-2k" && o.body != "anthropic" && o.body != "file")

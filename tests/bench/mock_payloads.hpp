@@ -27,6 +27,9 @@ struct MockPayloads {
   std::string health;
   std::string not_found;
   std::string bad_request;
+  // --control mode error500: what a failing upstream answers (keep-alive), per API.
+  std::string server_error;            // OpenAI: 500 {"error":{..."type":"server_error"...}}
+  std::string message_server_error;    // Anthropic: 500 {"type":"error","error":{"type":"api_error",...}}
   std::string continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
 };
 
@@ -149,6 +152,14 @@ inline MockPayloads make_payloads() {
   p.not_found = "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: " +
                 std::to_string(nf.size()) + "\r\n\r\n" + nf;
   p.bad_request = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+  const std::string se =
+      R"({"error":{"message":"The server had an error while processing your request. Sorry about that!",)"
+      R"("type":"server_error","param":null,"code":null}})";
+  p.server_error = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n" + common +
+                   "Content-Length: " + std::to_string(se.size()) + "\r\n\r\n" + se;
+  const std::string ase = R"({"type":"error","error":{"type":"api_error","message":"Internal server error"}})";
+  p.message_server_error = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n" + a_common +
+                           "Content-Length: " + std::to_string(ase.size()) + "\r\n\r\n" + ase;
   return p;
 }
 

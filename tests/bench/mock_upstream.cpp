@@ -1,7 +1,7 @@
 // bench_mock_upstream: single-threaded epoll HTTP/1.1 keep-alive mock of the
 // OpenAI Chat Completions API and the Anthropic Messages API, for benchmarks.
 //
-//   bench_mock_upstream PORT [--chunk-delay-us N]     (PORT 0 = pick one)
+//   bench_mock_upstream PORT [--chunk-delay-us N] [--control-port N]     (PORT 0 = pick one)
 //
 // POST /v1/chat/completions or /chat/completions: a fixed chat.completion JSON,
 // or, when the body has "stream":true, a chunked text/event-stream of
@@ -13,6 +13,18 @@
 // All events are written at once unless --chunk-delay-us is given. GET /health -> 200.
 // Request headers are not checked (any key, any anthropic-version).
 // Prints "listening on PORT" on stdout once ready; request counts on stderr at exit.
+//
+// --control-port N (0 = pick): a line-based control channel on 127.0.0.1 (printed as "control on
+// PORT") that switches the mock's behaviour at run time, for failover benchmarks:
+//   mode healthy    answer as above (the start mode)
+//   mode error500   answer every API request 500 with the provider's error body (keep-alive)
+//   mode refuse     close the listening socket and every connection: connects are refused
+//   mode hang       accept and read requests but never answer (nor anything else on that connection)
+// Leaving "refuse" listens on the same port again. Each switch prints, on stdout,
+//   MODE at_ns=T from=OLD to=NEW requests=N first_ms=F last_ms=L
+// with the API requests that arrived while OLD was on and the arrival of the first and last of
+// them after the switch to OLD (CLOCK_MONOTONIC, ms; -1 when none); the last mode is printed the
+// same way at exit (to=exit).
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/timerfd.h>
@@ -49,6 +61,33 @@ struct Conn {
   bool sent_continue = false;
   int stream_next = -1;  // next part of a delayed stream, -1 = none in progress
   const std::vector<std::string>* stream_parts = nullptr;  // the parts of that stream
+  bool hung = false;  // took a request in mode hang: never answers again
+};
+
+enum class Mode { Healthy, Error500, Refuse, Hang };
+
+const char* mode_name(Mode m) {
+  switch (m) {
+    case Mode::Healthy: return "healthy";
+    case Mode::Error500: return "error500";
+    case Mode::Refuse: return "refuse";
+    case Mode::Hang: return "hang";
+  }
+  return "?";
+}
+
+bool parse_mode(std::string_view s, Mode& m) {
+  if (s == "healthy") m = Mode::Healthy;
+  else if (s == "error500") m = Mode::Error500;
+  else if (s == "refuse") m = Mode::Refuse;
+  else if (s == "hang") m = Mode::Hang;
+  else return false;
+  return true;
+}
+
+struct ControlConn {
+  int fd;
+  std::string buf;
 };
 
 struct Timer {
@@ -60,12 +99,15 @@ struct Timer {
 
 class Mock {
  public:
-  Mock(int lfd, int64_t chunk_delay_ns) : lfd_(lfd), delay_ns_(chunk_delay_ns), p_(make_payloads()) {
+  Mock(int lfd, uint16_t port, int ctl_fd, int64_t chunk_delay_ns)
+      : lfd_(lfd), ctl_fd_(ctl_fd), port_(port), delay_ns_(chunk_delay_ns), p_(make_payloads()) {
     ep_ = epoll_create1(EPOLL_CLOEXEC);
     tfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (ep_ < 0 || tfd_ < 0) die("epoll/timerfd");
     add(lfd_, EPOLLIN);
     add(tfd_, EPOLLIN);
+    if (ctl_fd_ >= 0) add(ctl_fd_, EPOLLIN);
+    epoch_start_ = now_ns();
   }
 
   void run() {
@@ -80,9 +122,12 @@ class Mock {
         int fd = evs[i].data.fd;
         if (fd == lfd_) accept_all();
         else if (fd == tfd_) on_timer();
+        else if (fd == ctl_fd_) accept_control();
+        else if (ControlConn* cc = control(fd)) on_control(*cc, evs[i].events);
         else on_conn(fd, evs[i].events);
       }
     }
+    if (ctl_fd_ >= 0) print_epoch("exit");
     std::fprintf(stderr, "mock: served %llu requests (%llu streams, %llu Anthropic), %llu connections\n",
                  (unsigned long long)requests_, (unsigned long long)streams_,
                  (unsigned long long)anthropic_, (unsigned long long)accepted_);
@@ -117,6 +162,84 @@ class Mock {
     }
   }
 
+  // ---- control channel (--control-port) ----------------------------------------------------
+  void accept_control() {
+    for (;;) {
+      int fd = accept4(ctl_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) return;
+      ctl_conns_.push_back(ControlConn{fd, {}});
+      add(fd, EPOLLIN | EPOLLRDHUP);
+    }
+  }
+  ControlConn* control(int fd) {
+    for (auto& cc : ctl_conns_)
+      if (cc.fd == fd) return &cc;
+    return nullptr;
+  }
+  void on_control(ControlConn& cc, uint32_t events) {
+    char buf[1024];
+    ssize_t r = read(cc.fd, buf, sizeof buf);
+    if (r > 0) {
+      cc.buf.append(buf, size_t(r));
+      size_t nl;
+      while ((nl = cc.buf.find('\n')) != std::string::npos) {
+        std::string line = cc.buf.substr(0, nl);
+        cc.buf.erase(0, nl + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        Mode m;
+        if (line.rfind("mode ", 0) == 0 && parse_mode(std::string_view(line).substr(5), m)) set_mode(m);
+        else if (!line.empty()) std::fprintf(stderr, "mock: unknown control command '%s'\n", line.c_str());
+      }
+      return;
+    }
+    if (r < 0 && (errno == EAGAIN || errno == EINTR) && !(events & (EPOLLHUP | EPOLLERR))) return;
+    int fd = cc.fd;
+    epoll_ctl(ep_, EPOLL_CTL_DEL, fd, nullptr);
+    close(fd);
+    for (auto it = ctl_conns_.begin(); it != ctl_conns_.end(); ++it)
+      if (it->fd == fd) { ctl_conns_.erase(it); break; }
+  }
+
+  void print_epoch(const char* to) {
+    int64_t now = now_ns();
+    auto rel = [&](int64_t t) { return t ? double(t - epoch_start_) / 1e6 : -1.0; };
+    std::printf("MODE at_ns=%lld from=%s to=%s requests=%llu first_ms=%.1f last_ms=%.1f\n", (long long)now,
+                mode_name(mode_), to, (unsigned long long)epoch_requests_, rel(epoch_first_), rel(epoch_last_));
+    std::fflush(stdout);
+    epoch_start_ = now;
+    epoch_requests_ = 0;
+    epoch_first_ = epoch_last_ = 0;
+  }
+
+  void set_mode(Mode m) {
+    print_epoch(mode_name(m));
+    if (m == Mode::Refuse && mode_ != Mode::Refuse) {
+      // As when the upstream's process died: no listener, every connection gone.
+      if (lfd_ >= 0) {
+        epoll_ctl(ep_, EPOLL_CTL_DEL, lfd_, nullptr);
+        close(lfd_);
+        lfd_ = -1;
+      }
+      for (auto& c : conns_)
+        if (c) close_conn(*c);
+    } else if (m != Mode::Refuse && mode_ == Mode::Refuse && lfd_ < 0) {
+      for (int i = 0; i < 200 && lfd_ < 0; ++i) {  // the port may linger for a moment
+        lfd_ = listen_loopback(port_, nullptr);
+        if (lfd_ < 0) usleep(10000);
+      }
+      if (lfd_ < 0) std::fprintf(stderr, "mock: could not listen on port %u again: %s\n", unsigned(port_), std::strerror(errno));
+      else add(lfd_, EPOLLIN);
+    }
+    mode_ = m;
+  }
+
+  void arrived() {
+    ++requests_;
+    ++epoch_requests_;
+    epoch_last_ = now_ns();
+    if (!epoch_first_) epoch_first_ = epoch_last_;
+  }
+
   void close_conn(Conn& c) {
     int fd = c.fd;
     epoll_ctl(ep_, EPOLL_CTL_DEL, fd, nullptr);
@@ -135,6 +258,7 @@ class Mock {
       char buf[65536];
       ssize_t r = read(fd, buf, sizeof buf);
       if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) return close_conn(c);
+      if (r > 0 && c.hung) return;  // a hung connection reads and drops everything
       if (r > 0) {
         c.in.append(buf, size_t(r));
         process(c);
@@ -154,6 +278,13 @@ class Mock {
       }
       HeadInfo h;
       if (!parse_head(data, hend, h)) return fail(c);
+      if (mode_ == Mode::Hang && is_api(h.first_line)) {  // taken, never answered
+        arrived();
+        c.hung = true;
+        c.in.clear();
+        c.in_off = 0;
+        return;
+      }
       std::string_view body;
       std::string decoded;
       size_t total;
@@ -199,8 +330,11 @@ class Mock {
     flush(c);
   }
 
+  static bool is_api(std::string_view line) { return line.substr(0, 5) == "POST "; }
+
   void respond(Conn& c, std::string_view line, std::string_view body) {
-    ++requests_;
+    if (is_api(line)) arrived();
+    else ++requests_;
     size_t sp1 = line.find(' ');
     size_t sp2 = line.find(' ', sp1 == std::string_view::npos ? 0 : sp1 + 1);
     if (sp1 == std::string_view::npos || sp2 == std::string_view::npos) {
@@ -211,7 +345,10 @@ class Mock {
     std::string_view method = line.substr(0, sp1);
     std::string_view path = line.substr(sp1 + 1, sp2 - sp1 - 1);
     if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
-    if (method == "POST" && (path == "/v1/chat/completions" || path == "/chat/completions")) {
+    if (mode_ == Mode::Error500 && method == "POST") {
+      bool anthropic = path.find("/messages") != std::string_view::npos;
+      c.out += anthropic ? p_.message_server_error : p_.server_error;
+    } else if (method == "POST" && (path == "/v1/chat/completions" || path == "/chat/completions")) {
       answer(c, body, p_.completion, p_.stream_all, p_.stream_parts);
     } else if (method == "POST" && (path == "/v1/messages" || path == "/messages")) {
       ++anthropic_;
@@ -305,8 +442,13 @@ class Mock {
     return true;
   }
 
-  int lfd_, ep_ = -1, tfd_ = -1;
+  int lfd_, ctl_fd_, ep_ = -1, tfd_ = -1;
+  uint16_t port_;
   int64_t delay_ns_;
+  Mode mode_ = Mode::Healthy;
+  std::vector<ControlConn> ctl_conns_;
+  int64_t epoch_start_ = 0, epoch_first_ = 0, epoch_last_ = 0;
+  uint64_t epoch_requests_ = 0;
   MockPayloads p_;
   std::vector<std::unique_ptr<Conn>> conns_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
@@ -315,7 +457,7 @@ class Mock {
 };
 
 void usage() {
-  std::fprintf(stderr, "usage: bench_mock_upstream PORT [--chunk-delay-us N]   (PORT 0 = pick)\n");
+  std::fprintf(stderr, "usage: bench_mock_upstream PORT [--chunk-delay-us N] [--control-port N]   (PORT 0 = pick)\n");
   std::exit(2);
 }
 
@@ -324,14 +466,16 @@ void usage() {
 int main(int argc, char** argv) {
   long port = -1;
   long long delay_us = 0;
+  long control_port = -1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--chunk-delay-us" && i + 1 < argc) delay_us = std::atoll(argv[++i]);
+    else if (a == "--control-port" && i + 1 < argc) control_port = std::atol(argv[++i]);
     else if (a == "--port" && i + 1 < argc) port = std::atol(argv[++i]);
     else if (!a.empty() && a[0] != '-' && port < 0) port = std::atol(a.c_str());
     else usage();
   }
-  if (port < 0 || port > 65535 || delay_us < 0) usage();
+  if (port < 0 || port > 65535 || delay_us < 0 || control_port > 65535) usage();
 
   struct sigaction sa{};
   sa.sa_handler = on_signal;  // no SA_RESTART: epoll_wait returns EINTR
@@ -342,7 +486,14 @@ int main(int argc, char** argv) {
   uint16_t bound = 0;
   int lfd = listen_loopback(uint16_t(port), &bound);
   if (lfd < 0) die("listen");
-  Mock mock(lfd, delay_us * 1000);
+  int ctl = -1;
+  uint16_t ctl_bound = 0;
+  if (control_port >= 0) {
+    ctl = listen_loopback(uint16_t(control_port), &ctl_bound, 16);
+    if (ctl < 0) die("listen (control)");
+  }
+  Mock mock(lfd, bound, ctl, delay_us * 1000);
+  if (ctl >= 0) std::printf("control on %u\n", unsigned(ctl_bound));
   std::printf("listening on %u\n", unsigned(bound));
   std::fflush(stdout);
   mock.run();

@@ -7,6 +7,8 @@
 #      BENCH_RATES ("1000 5000")  BENCH_MAX_DURATION (s per max-throughput round, 3)
 #      BENCH_ROUNDS (max-throughput rounds, best kept, 3)  BENCH_NICE (-15; 0 = off)
 #      BENCH_OUT (file to copy RESULT lines to)  BENCH_KEEP=1 (keep temp dir)
+#      BENCH_SPIN=1: keep both cores busy with SCHED_IDLE busy loops during the measurements (as
+#      in run-anthropic.sh): no wakeup waits for an idle vCPU; lower noise, not idle latency.
 # Needs: nginx (Debian: nginx-light), curl, taskset + setsid (util-linux). Prints a table; see README.md.
 set -uo pipefail
 
@@ -121,10 +123,24 @@ measure() {
 }
 
 SERVER_PIDS=("${NGINX_PIDS[@]}" $LLMGW_PID)
-# Load of other processes over the whole measurement, per core (context for noisy machines).
-OUR0=$(cpu_ticks "$MOCK_PID") OUR1=$(cpu_ticks "${SERVER_PIDS[@]}") HOST0=($(host_ticks))
+SPIN_PIDS=()
+if [[ ${BENCH_SPIN:-0} == 1 ]]; then
+  if ((PINNED)) && command -v chrt >/dev/null; then
+    for core in 0 1; do
+      chrt -i 0 taskset -c "$core" sh -c 'while :; do :; done' &
+      SPIN_PIDS+=($!)
+      PIDS+=($!)
+    done
+  else
+    echo "BENCH_SPIN=1 needs 2 cores, taskset and chrt: not spinning" >&2
+  fi
+fi
+# Load of other processes over the whole measurement, per core (context for noisy machines);
+# a spinner's CPU counts as ours on its core (it only takes what the benchmark leaves idle).
+OUR0=$(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") OUR1=$(cpu_ticks "${SERVER_PIDS[@]}" "${SPIN_PIDS[@]:1:1}")
+HOST0=($(host_ticks))
 echo "llmgw bench: mock :$MOCK_PORT, nginx :$NGINX_PORT, llmgw ${LLMGW_URL:-n/a}" \
-  "($CONNS conns, ${DUR}s + ${WARM}s warmup per point, nice $NICE)" >&2
+  "($CONNS conns, ${DUR}s + ${WARM}s warmup per point, nice $NICE${SPIN_PIDS:+, idle spinners})" >&2
 ((LLMGW_OK)) || echo "llmgw NOT measured: $LLMGW_WHY" >&2
 for rate in $RATES; do
   for t in direct nginx llmgw; do measure "$t" "open$rate-json" "$DUR" --rate "$rate"; done
@@ -138,8 +154,10 @@ done
 
 lg_ticks=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^loadgen_cpu_us=/) s += substr($i, 16) }
                 END { printf "%d", s * '"$CLK_TCK"' / 1e6 }' "$RESULTS")
-OUR0=$(( $(cpu_ticks "$MOCK_PID") - OUR0 + lg_ticks )) OUR1=$(( $(cpu_ticks "${SERVER_PIDS[@]}") - OUR1 ))
+OUR0=$(( $(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") - OUR0 + lg_ticks ))
+OUR1=$(( $(cpu_ticks "${SERVER_PIDS[@]}" "${SPIN_PIDS[@]:1:1}") - OUR1 ))
 HOST1=($(host_ticks))
+if ((${#SPIN_PIDS[@]})); then kill "${SPIN_PIDS[@]}" 2>/dev/null; wait "${SPIN_PIDS[@]}" 2>/dev/null; fi
 ((PINNED)) || { OUR0=$((OUR0 + OUR1)); OUR1=$OUR0; }
 OTHER0=$(( (HOST1[0] - HOST0[0] - OUR0) * 100 / (HOST1[1] - HOST0[1] + 1) ))
 OTHER1=$(( (HOST1[2] - HOST0[2] - OUR1) * 100 / (HOST1[3] - HOST0[3] + 1) ))

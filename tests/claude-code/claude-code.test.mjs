@@ -268,7 +268,9 @@ describe('Claude Code → llmgw → Anthropic upstream (passthrough)', () => {
   });
 
   test('an overloaded upstream (529) reaches Claude Code as such; it retries and completes', async () => {
-    s.mock.enqueue({ status: 529 });
+    // llmgw retries a 529 itself (num_retries: 2, so three attempts): Claude Code sees it only
+    // when every attempt failed.
+    s.mock.enqueue({ status: 529, times: 3 });
     const run = await s.claude({ prompt: 'Say hello.', env: PINNED_MODELS });
     assert.equal(run.result?.result, ANTHROPIC_TEXT, s.why(run));
     const sent = s.tap.messages();
@@ -440,7 +442,7 @@ describe('Claude Code → llmgw → OpenAI upstream (translation)', () => {
   });
 
   test('an upstream 429 reaches Claude Code as an Anthropic rate_limit_error; it retries and completes', async () => {
-    s.mock.enqueue({ status: 429, headers: { 'retry-after': '0' } });
+    s.mock.enqueue({ status: 429, headers: { 'retry-after': '0' }, times: 3 });  // llmgw's own three attempts
     const run = await s.claude({ prompt: 'Say hello.', env: { ...PINNED_MODELS, ...NO_THINKING } });
     assert.equal(run.result?.result, OPENAI_TEXT, s.why(run));
     const sent = s.tap.messages();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { MOCK_TEXT, openaiError, startOpenAIMock, WEATHER_ARGUMENTS } from '../mocks/openai-mock.mjs';
-import { gatewayConfig, startGateway, UPSTREAM_KEY, WEATHER_TOOL } from '../integration/lib/gateway.mjs';
+import { gatewayConfig, startGateway, UPSTREAM_KEY, WEATHER_TOOL, RELAY_AS_IS } from '../integration/lib/gateway.mjs';
 
 const MASTER = 'sk-e2e-master';
 const WEATHER_Q = { role: 'user', content: 'What is the weather in Paris and in Tokyo?' };
@@ -15,7 +15,7 @@ let client;
 
 before(async () => {
   mock = await startOpenAIMock({ apiKey: UPSTREAM_KEY });
-  gw = await startGateway({ config: gatewayConfig({ upstream: mock.url, masterKey: MASTER }) });
+  gw = await startGateway({ config: gatewayConfig({ upstream: mock.url, masterKey: MASTER, router: RELAY_AS_IS }) });
   client = new OpenAI({ apiKey: MASTER, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 20_000 });
 });
 after(async () => {

@@ -11,8 +11,7 @@ import { anthropicError } from '../mocks/anthropic-validate.mjs';
 import { MOCK_TEXT, startAnthropicMock, WEATHER_INPUTS } from '../mocks/anthropic-mock.mjs';
 import {
   ANTHROPIC_UPSTREAM_KEY, anthropicDeployment, anthropicErrorOf, gatewayConfig, postJSON, readSSE, request, sseEventName,
-  startGateway,
-} from './lib/gateway.mjs';
+  startGateway, RELAY_AS_IS } from './lib/gateway.mjs';
 
 const MASTER = 'sk-gw-master-7c1d0e9f-anthropic-client';
 const ALIAS = 'claude-alias';
@@ -29,6 +28,7 @@ before(async () => {
   gw = await startGateway({
     config: gatewayConfig({
       masterKey: MASTER,
+      router: RELAY_AS_IS,
       server: { max_body_bytes: MAX_BODY },
       deployments: [
         anthropicDeployment({ alias: ALIAS, model: UPSTREAM_MODEL, upstream: mock.url }),

@@ -23,10 +23,10 @@ beforeEach(() => { good.reset(); flaky.reset(); });
 
 const body = { model: 'pool', messages: [USER_HELLO] };
 
-async function withGateway(upstreams, fn) {
-  const gw = await startGateway({
-    config: gatewayConfig({ deployments: upstreams.map((u) => deployment({ alias: 'pool', upstream: u })) }),
-  });
+async function withGateway(upstreams, fn, routerSettings) {
+  const config = gatewayConfig({ deployments: upstreams.map((u) => deployment({ alias: 'pool', upstream: u })) });
+  if (routerSettings) config.router_settings = routerSettings;
+  const gw = await startGateway({ config });
   try { await fn(gw); } finally { await gw.stop(); }
 }
 
@@ -90,13 +90,25 @@ test('a 400 is not retried: it is the request, not the deployment', async () => 
   });
 });
 
-test('every deployment failing: the client gets the last error, after one try each', async () => {
+test('every deployment failing with num_retries 1: the client gets the last error, after one try each', async () => {
   await withGateway([refusedUrl, flaky.url], async (gw) => {
     flaky.enqueue({ status: 500, times: 50 });
     const res = await postJSON(`${gw.url}/v1/chat/completions`, body);
     assert.ok(res.status === 500 || res.status === 502, res.text);
     assert.equal(res.headers.get('x-llmgw-attempts'), '2');
     assert.equal(flaky.requests.length, 1);
+  }, { num_retries: 1 });
+});
+
+test('every deployment failing with the default num_retries (2): each is tried, then one again after a backoff', async () => {
+  await withGateway([refusedUrl, flaky.url], async (gw) => {
+    flaky.enqueue({ status: 500, times: 50 });
+    const t0 = performance.now();
+    const res = await postJSON(`${gw.url}/v1/chat/completions`, body);
+    assert.ok(res.status === 500 || res.status === 502, res.text);
+    assert.equal(res.headers.get('x-llmgw-attempts'), '3');
+    assert.ok(flaky.requests.length >= 1 && flaky.requests.length <= 2, `flaky saw ${flaky.requests.length}`);
+    assert.ok(performance.now() - t0 >= 40, 'the third attempt came after a backoff');
   });
 });
 
@@ -108,7 +120,7 @@ test('fallbacks: once the pool is exhausted, the chain is tried in the configure
       deployment({ alias: 'second', upstream: flaky.url }),
       deployment({ alias: 'backup', upstream: backup.url }),
     ] }),
-    router_settings: { fallbacks: [{ primary: ['second', 'backup'] }] },
+    router_settings: { num_retries: 0, fallbacks: [{ primary: ['second', 'backup'] }] },
   };
   const gw = await startGateway({ config });
   try {

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { startAnthropicMock } from '../mocks/anthropic-mock.mjs';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
 import { ANTHROPIC_UPSTREAM_KEY, anthropicDeployment, deployment, gatewayConfig, postJSON, startGateway,
-  UPSTREAM_KEY, USER_HELLO } from './lib/gateway.mjs';
+  UPSTREAM_KEY, USER_HELLO, RELAY_AS_IS } from './lib/gateway.mjs';
 
 let openai;
 let anthropic;
@@ -16,6 +16,7 @@ before(async () => {
   anthropic = await startAnthropicMock({ apiKey: ANTHROPIC_UPSTREAM_KEY });
   gw = await startGateway({
     config: gatewayConfig({
+      router: RELAY_AS_IS,
       deployments: [deployment({ upstream: openai.url }), anthropicDeployment({ upstream: anthropic.url })],
     }),
   });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { openaiError, startOpenAIMock } from '../mocks/openai-mock.mjs';
 import {
-  closedPort, deployment, errorOf, gatewayConfig, postJSON, readSSE, startGateway, UPSTREAM_KEY, USER_HELLO,
+  closedPort, deployment, errorOf, gatewayConfig, postJSON, readSSE, RELAY_AS_IS, startGateway, UPSTREAM_KEY, USER_HELLO,
 } from './lib/gateway.mjs';
 
 let mock;
@@ -16,6 +16,7 @@ before(async () => {
   const dead = await closedPort();
   gw = await startGateway({
     config: gatewayConfig({
+      router: RELAY_AS_IS,  // one upstream answer per request: what the client gets of it
       deployments: [
         deployment({ alias: 'gpt-4o-mini', upstream: mock.url, timeout: 5 }),
         deployment({ alias: 'slow', upstream: mock.url, timeout: 1 }),

@@ -7,6 +7,8 @@
 //                       //   status, responseHeaders, responseBody, events (SSE names sent), closed… }
 //   mock.enqueue({ status: 529, body: {...}, headers: {'retry-after': '1'}, times: 2 })   // next requests
 //   mock.enqueue({ hang: true }) / { delayMs } / { streamDelayMs } / { destroyMidStream: true }
+//   mock.enqueue({ resetMidStream | stallMidStream | truncateStream: true, cutAfter: N })  // broken 200s
+//   (all behaviours: lib/mock-server.mjs); mock.arrivals(): monotonic arrival time of each request
 //   mock.enqueue({ streamError: { type: 'overloaded_error', message: 'Overloaded' } })
 //   mock.enqueue({ text: '…' } / { toolUse: true } / { deltaUsage: 'minimal' })     // shape the answer
 //   mock.reset(); mock.reset({ cache: true }); mock.cacheSize(); await mock.close();

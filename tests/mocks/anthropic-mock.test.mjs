@@ -430,6 +430,27 @@ describe('behaviours', () => {
     await assert.rejects(async () => { for await (const e of readSSE(res.body)) seen.push(e.raw); });
     assert.ok(seen.length > 0 && !seen.some((r) => r.startsWith('event: message_stop')));
   });
+  test('resetMidStream / truncateStream / stallMidStream break a stream after `cutAfter` events', async () => {
+    const open = (b) => fetch(`${mock.url}/v1/messages`, { method: 'POST', headers: { ...H, 'content-type': 'application/json' },
+      body: JSON.stringify(base({ stream: true })), signal: b?.signal });
+    mock.enqueue({ resetMidStream: true, cutAfter: 3 });
+    const seen = [];
+    const err = await (async () => { try { for await (const e of readSSE((await open()).body)) seen.push(e.raw); } catch (e) { return e; } return null; })();
+    assert.equal(err?.cause?.code, 'ECONNRESET', `expected a reset, got ${err}`);
+    assert.equal(seen.length, 3);
+    mock.enqueue({ truncateStream: true, cutAfter: 2 });
+    const cut = [];
+    for await (const e of readSSE((await open()).body)) cut.push(e);
+    assert.equal(cut.length, 3);
+    assert.ok(cut[2].incomplete && !cut.some((e) => e.raw.startsWith('event: message_stop')));
+    mock.enqueue({ stallMidStream: true, cutAfter: 1 });
+    const stalled = [];
+    await assert.rejects(async () => {
+      for await (const e of readSSE((await open({ signal: AbortSignal.timeout(400) })).body)) stalled.push(e.raw);
+    });
+    assert.equal(stalled.length, 1);
+    assert.match(stalled[0], /^event: message_start/);
+  });
   test('streamError: message_start, then an error event, then the stream ends', async () => {
     mock.enqueue({ streamError: { type: 'overloaded_error', message: 'Overloaded' } });
     const events = await stream(base());

@@ -7,6 +7,8 @@
 //                       //   responseChunkTimes (performance.now() of each SSE event written) }
 //   mock.enqueue({ status: 429, body: {...}, headers: {'retry-after': '1'} })   // next request
 //   mock.enqueue({ hang: true }) / { delayMs } / { streamDelayMs } / { destroyMidStream: true }
+//   mock.enqueue({ resetMidStream | stallMidStream | truncateStream: true, cutAfter: N })  // broken 200s
+//   (all behaviours: lib/mock-server.mjs); mock.arrivals(): monotonic arrival time of each request
 //   mock.reset(); await mock.close();
 //
 // Standalone: `node tests/mocks/openai-mock.mjs --port 0 [--api-key KEY]` prints "listening on PORT".

@@ -1,6 +1,7 @@
 // Self-test of the mock OpenAI upstream: it must reject what OpenAI rejects, speak its wire format,
 // and honour the test behaviours, or the gateway tests built on it prove nothing.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { postJSON, readSSE, request, WEATHER_TOOL } from '../integration/lib/gateway.mjs';
 import { MOCK_TEXT, startOpenAIMock, WEATHER_ARGUMENTS } from './openai-mock.mjs';
@@ -72,6 +73,10 @@ describe('request validation', () => {
   test('message with an invalid role → 400', () =>
     expectError({ model: m, messages: [{ role: 'wizard', content: 'x' }] }, 400, { param: 'messages[0].role', code: 'invalid_value' }));
   test('unknown parameter → 400', () => expectError({ model: m, messages: HELLO, foo: 1 }, 400, { message: /Unrecognized request argument supplied: foo/ }));
+  test('gateway-only fields (LiteLLM fallbacks, OpenRouter models) are unknown to OpenAI → 400', async () => {
+    await expectError({ model: m, messages: HELLO, fallbacks: ['b'] }, 400, { message: /Unrecognized request argument supplied: fallbacks/ });
+    await expectError({ model: m, messages: HELLO, models: [m, 'b'] }, 400, { message: /Unrecognized request argument supplied: models/ });
+  });
   test('stream_options without stream → 400', () =>
     expectError({ model: m, messages: HELLO, stream_options: { include_usage: true } }, 400, { param: 'stream_options' }));
   test('tools not an array → 400', () => expectError({ model: m, messages: HELLO, tools: {} }, 400, { param: 'tools' }));
@@ -243,6 +248,92 @@ describe('behaviours', () => {
     const events = await streamEvents({ ...body, stream: true });
     assert.ok(events.length >= 5);
     assert.ok(events.at(-1).at - events[0].at >= 100 * (events.length - 2), 'events were not spaced');
+  });
+
+  /** A raw node:http POST: resolves { status, data, error (the socket error's code, or null), ended }. */
+  function rawPost(body, { abortAfterMs } = {}) {
+    return new Promise((resolve) => {
+      const out = { status: null, data: '', error: null, ended: false };
+      const req = http.request(chatUrl, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' } }, (res) => {
+        out.status = res.statusCode;
+        res.setEncoding('utf8');
+        res.on('data', (d) => { out.data += d; });
+        res.on('end', () => { out.ended = true; resolve(out); });
+        res.on('error', (e) => { out.error = e.code ?? e.message; resolve(out); });
+        res.on('aborted', () => { out.error ??= 'aborted'; });
+      });
+      req.on('error', (e) => { out.error = e.code ?? e.message; resolve(out); });
+      if (abortAfterMs) setTimeout(() => { req.destroy(); resolve(out); }, abortAfterMs);
+      req.end(JSON.stringify(body));
+    });
+  }
+  const framesIn = (data) => data.split('\n\n').filter(Boolean);
+
+  test('resetMidStream resets the connection after `cutAfter` events', async () => {
+    mock.enqueue({ resetMidStream: true, cutAfter: 2 });
+    const r = await rawPost({ ...body, stream: true });
+    assert.equal(r.status, 200);
+    assert.ok(!r.ended, 'the response must not end cleanly');
+    assert.equal(r.error, 'ECONNRESET');
+    assert.equal(framesIn(r.data).length, 2);
+    assert.equal(mock.requests[0].eventsSent, 2);
+  });
+
+  test('resetMidStream on a JSON answer: half the body, then a reset', async () => {
+    mock.enqueue({ resetMidStream: true });
+    const r = await rawPost(body);
+    assert.equal(r.status, 200);
+    assert.equal(r.error, 'ECONNRESET');
+    assert.throws(() => JSON.parse(r.data));
+  });
+
+  test('stallMidStream: `cutAfter` events, then silence on an open connection', async () => {
+    mock.enqueue({ stallMidStream: true, cutAfter: 1 });
+    const r = await rawPost({ ...body, stream: true }, { abortAfterMs: 400 });
+    assert.equal(r.status, 200);
+    assert.ok(!r.ended && r.error === null, 'the stream neither ended nor broke');
+    assert.equal(framesIn(r.data).length, 1);
+    const rec = await mock.requests[0].closed;
+    assert.equal(rec.aborted, true, 'the client ended it');
+  });
+
+  test('stallMidStream with cutAfter 0: headers only; stallHalfFrame: a partial event', async () => {
+    mock.enqueue({ stallMidStream: true, cutAfter: 0 });
+    const r = await rawPost({ ...body, stream: true }, { abortAfterMs: 300 });
+    assert.equal(r.status, 200);
+    assert.equal(r.data, '');
+    mock.enqueue({ stallMidStream: true, stallHalfFrame: true, cutAfter: 0 });
+    const h = await rawPost({ ...body, stream: true }, { abortAfterMs: 300 });
+    assert.ok(h.data.startsWith('data: {') && !h.data.includes('\n\n'), `not a partial event: ${JSON.stringify(h.data)}`);
+  });
+
+  test('truncateStream: the HTTP answer ends cleanly in the middle of an event, no [DONE]', async () => {
+    mock.enqueue({ truncateStream: true, cutAfter: 2 });
+    const r = await rawPost({ ...body, stream: true });
+    assert.equal(r.status, 200);
+    assert.ok(r.ended && r.error === null);
+    const frames = framesIn(r.data);
+    assert.equal(frames.length, 3);
+    assert.doesNotThrow(() => JSON.parse(frames[1].slice(6)));
+    assert.throws(() => JSON.parse(frames[2].slice(6)), 'the last event is cut off');
+    assert.ok(!r.data.includes('[DONE]'));
+  });
+
+  test('status 200 with a string body: a malformed answer sent as is', async () => {
+    mock.enqueue({ status: 200, body: '{"id":"chatcmpl-x","object":"chat.completion","choices":[{' });
+    const r = await chat(body);
+    assert.equal(r.status, 200);
+    assert.equal(r.json, undefined);
+    assert.match(r.headers.get('content-type'), /^application\/json/);
+  });
+
+  test('arrivals(): a monotonic arrival time per request', async () => {
+    const t0 = performance.now();
+    await chat(body);
+    await chat(body);
+    const [a, b] = mock.arrivals();
+    assert.ok(a >= t0 && b >= a && b <= performance.now());
+    assert.equal(mock.requests[1].arrivedAt, b);
   });
 
   test('destroyMidStream cuts the stream before [DONE]', async () => {

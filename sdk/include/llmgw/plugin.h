@@ -500,45 +500,89 @@ typedef struct llmgw_provider_vtable {
 /* ------------------------------------------------------------------------------------------ */
 
 /**
- * Live statistics of one deployment, kept by the core and handed to a router.
- * OWNERSHIP: host. LIFETIME: the pick call. -1 means "unknown" for the signed fields.
+ * One deployment a router may pick, with the live statistics the core keeps for it.
+ * The core fills one per admitted deployment (never a deployment that is cooling down) at each
+ * pick. OWNERSHIP: host. LIFETIME: the pick call; copy what must outlive it.
+ * "Unknown" is -1 for the signed and floating-point statistics.
+ * ARRAYS: candidates are handed in as an array whose element stride is
+ * llmgw_pick_request.candidate_size (equal to each element's struct_size), so that members
+ * appended by a later minor do not break a plugin built against an earlier one: step with
+ * LLMGW_PICK_CANDIDATE(), never with `candidates[i]`.
  */
 typedef struct llmgw_candidate {
-  size_t struct_size;
-  llmgw_str deployment_id;
-  uint32_t weight;
-  uint32_t in_flight;
-  double ewma_latency_ms;
-  double ewma_ttft_ms;
-  int64_t requests_this_minute;
-  int64_t tokens_this_minute;
-  int64_t rpm_limit;          /**< 0: unlimited */
-  int64_t tpm_limit;          /**< 0: unlimited */
-  uint32_t recent_failures;
+  size_t struct_size;           /**< the host's sizeof(llmgw_candidate); = candidate_size */
+  llmgw_str deployment_id;      /**< model_info.id, or "<alias>#<index>" */
+  uint32_t weight;              /**< litellm_params.weight (default 1; 0: never by weight) */
+  uint32_t in_flight;           /**< calls started on it and not yet ended, this instance */
+  double ewma_latency_ms;       /**< moving average of whole-call latency of successes; -1 unknown */
+  double ewma_ttft_ms;          /**< moving average of time to the first byte; -1 unknown */
+  int64_t requests_this_minute; /**< calls started in the current wall-clock minute */
+  int64_t tokens_this_minute;   /**< tokens used in the current wall-clock minute */
+  int64_t rpm_limit;            /**< litellm_params.rpm; 0: unlimited */
+  int64_t tpm_limit;            /**< litellm_params.tpm; 0: unlimited */
+  uint32_t recent_failures;     /**< failures lately: +1 each, halved every 10 s without one */
   double input_price_per_mtok;  /**< USD per million input tokens; -1 unknown */
-  double output_price_per_mtok;
+  double output_price_per_mtok; /**< USD per million output tokens; -1 unknown */
   /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_candidate;
 
 /**
- * A routing strategy: picks one deployment among healthy candidates (never empty).
- * THREADS: pick is called concurrently from request threads; keep it lock-free.
+ * What one pick is about. OWNERSHIP: host. LIFETIME: the pick call. THREADS: the calling
+ * request thread.
+ */
+typedef struct llmgw_pick_request {
+  size_t struct_size;
+  llmgw_str model;                    /**< the alias (model group) the call is for */
+  const llmgw_candidate* candidates;  /**< `count` candidates, `candidate_size` bytes apart */
+  size_t count;                       /**< >= 1 (the core does not ask when it is 1) */
+  size_t candidate_size;              /**< stride of `candidates` in bytes */
+  /** A uniformly distributed 64-bit value drawn for this pick: seed for the plugin's choices. */
+  uint64_t random;
+  int is_stream;                      /**< 1 for a streaming call (rank by TTFT), else 0 */
+  int64_t now_ms;                     /**< wall clock, ms since the Unix epoch */
+  /* -- appended in abi_minor 1 and later go below this line -- */
+} llmgw_pick_request;
+
+/** Candidate `i` of a pick request (0 <= i < count), stepping by candidate_size. */
+#define LLMGW_PICK_CANDIDATE(request, i) \
+  ((const llmgw_candidate*)((const char*)(request)->candidates + (i) * (request)->candidate_size))
+
+/**
+ * A routing strategy (LiteLLM's router_settings.routing_strategy): picks one deployment of an
+ * alias's pool from the candidates' live statistics. The core keeps the statistics, never the
+ * plugin; a plugin holds no per-request state.
+ * THREADS: pick is called concurrently from every request thread on one instance: the instance
+ * is immutable after create, and pick must not block, lock, allocate or log per call.
  */
 typedef struct llmgw_router_vtable {
   size_t struct_size;
-  /** Space-separated strategy names accepted in config (LiteLLM routing_strategy values). */
+  /**
+   * REQUIRED, non-empty. Space-separated strategy names this plugin implements, as written in
+   * router_settings.routing_strategy (e.g. "least-busy latency-based-routing"). No two loaded
+   * router plugins may share a name. OWNERSHIP: plugin (static storage).
+   */
   const char* strategy_names;
-  /** REQUIRED. See llmgw_provider_vtable.create; config_json is the router's settings. */
+  /**
+   * REQUIRED. Creates an instance for the configured strategy. config_json is
+   *   {"strategy": "<one of strategy_names>", "args": {router_settings.routing_strategy_args}}
+   * On failure writes one line to `error` and returns LLMGW_BAD_ARGUMENT; start-up stops with
+   * that line. OWNERSHIP: *instance belongs to the plugin until destroy; `host` outlives it.
+   * THREADS: the main thread, at start-up.
+   */
   llmgw_status (*create)(const llmgw_host* host, llmgw_str config_json, void** instance,
                          const llmgw_writer* error);
-  /** REQUIRED. */
+  /**
+   * REQUIRED. Destroys an instance; no pick on it is in flight. Called once for every create()
+   * that returned LLMGW_OK, even if it left *instance NULL.
+   */
   void (*destroy)(void* instance);
   /**
-   * REQUIRED. Writes the index of the chosen candidate to *chosen and returns LLMGW_OK.
-   * `random` is a uniformly distributed 64-bit value the core drew for this pick.
+   * REQUIRED. Writes the index (0 <= *chosen < request->count) of the chosen candidate and
+   * returns LLMGW_OK. Any other status, or an index out of range, makes the core pick by weight
+   * for this call, count it and log one warning (the first); no error text is taken, so that
+   * a pick never allocates. Must not throw. THREADS: concurrent, see above.
    */
-  llmgw_status (*pick)(void* instance, const llmgw_candidate* candidates, size_t count,
-                       uint64_t random, size_t* chosen);
+  llmgw_status (*pick)(void* instance, const llmgw_pick_request* request, size_t* chosen);
   /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_router_vtable;
 

@@ -227,6 +227,22 @@ template <typename T>
 struct hook_failure_of<T, std::void_t<decltype(T::kHookFailure)>> {
   static constexpr HookFailure value = T::kHookFailure;
 };
+
+/// create() of every generated vtable: `new Instance(Host(host), config)`; an exception → its
+/// what() (or "unknown error while reading the config") to `error`, LLMGW_BAD_ARGUMENT.
+template <class Instance>
+llmgw_status create_instance(const llmgw_host* host, llmgw_str config_json, void** instance,
+                             const llmgw_writer* error) noexcept {
+  try {
+    *instance = new Instance(Host(host), view(config_json));
+    return LLMGW_OK;
+  } catch (const std::exception& e) {
+    write(error, e.what());
+  } catch (...) {
+    write(error, "unknown error while reading the config");
+  }
+  return LLMGW_BAD_ARGUMENT;
+}
 }  // namespace detail
 
 /// Generates a provider's extern "C" hooks from a C++ class, so that plugin.cpp is a class, a
@@ -285,15 +301,7 @@ struct ProviderHooks {
 
   static llmgw_status create(const llmgw_host* host, llmgw_str config_json, void** instance,
                              const llmgw_writer* error) noexcept {
-    try {
-      *instance = new Instance(Host(host), view(config_json));
-      return LLMGW_OK;
-    } catch (const std::exception& e) {
-      write(error, e.what());
-    } catch (...) {
-      write(error, "unknown error while reading the config");
-    }
-    return LLMGW_BAD_ARGUMENT;
+    return detail::create_instance<Instance>(host, config_json, instance, error);
   }
 
   static void destroy(void* instance) noexcept { delete static_cast<Instance*>(instance); }
@@ -363,6 +371,130 @@ struct ProviderHooks {
     e.retry_after_ms = -1;
     out.set_error(out.ctx, &e);
     return LLMGW_ERROR;
+  }
+};
+
+// ---- routers --------------------------------------------------------------------------------
+
+/// The candidates of a pick request as a random-access view that steps by candidate_size (so a
+/// host of a later minor, whose llmgw_candidate is larger, is read correctly).
+class Candidates {
+ public:
+  explicit Candidates(const llmgw_pick_request& request) noexcept
+      : base_(reinterpret_cast<const char*>(request.candidates)), count_(request.count),
+        stride_(request.candidate_size) {}
+  std::size_t size() const noexcept { return count_; }
+  const llmgw_candidate& operator[](std::size_t i) const noexcept {
+    return *reinterpret_cast<const llmgw_candidate*>(base_ + i * stride_);
+  }
+
+ private:
+  const char* base_;
+  std::size_t count_;
+  std::size_t stride_;
+};
+
+/// A small generator for the choices inside one pick (splitmix64), seeded with
+/// llmgw_pick_request.random. No state outlives the pick; no allocation, no lock.
+class PickRandom {
+ public:
+  explicit PickRandom(uint64_t seed) noexcept : state_(seed) {}
+  uint64_t next() noexcept {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, n) for n >= 1 (modulo bias below 2^-40 for the pool sizes routers see).
+  uint64_t below(uint64_t n) noexcept { return n ? next() % n : 0; }
+
+ private:
+  uint64_t state_;
+};
+
+/// Picks uniformly among equally good candidates seen one by one (reservoir sampling):
+///   TieBreak best(rng);
+///   for (i...) if (better) best.reset(i); else if (equal) best.tie(i);
+class TieBreak {
+ public:
+  explicit TieBreak(PickRandom& rng) noexcept : rng_(&rng) {}
+  /// `i` beats everything seen so far.
+  void reset(std::size_t i) noexcept {
+    chosen_ = i;
+    ties_ = 1;
+  }
+  /// `i` is as good as the current choice: it replaces it with probability 1 / (ties so far).
+  void tie(std::size_t i) noexcept {
+    if (rng_->below(++ties_) == 0) chosen_ = i;
+  }
+  std::size_t chosen() const noexcept { return chosen_; }
+  bool empty() const noexcept { return ties_ == 0; }
+
+ private:
+  PickRandom* rng_;
+  std::size_t chosen_ = 0;
+  uint64_t ties_ = 0;
+};
+
+/// The descriptor of a router plugin (see provider_descriptor).
+constexpr llmgw_plugin router_descriptor(const char* name, const char* version, const char* description,
+                                         const llmgw_router_vtable* vtable) noexcept {
+  llmgw_plugin p{};
+  p.abi_major = LLMGW_ABI_MAJOR;
+  p.abi_minor = LLMGW_ABI_MINOR;
+  p.struct_size = sizeof(llmgw_plugin);
+  p.build_signature = LLMGW_BUILD_SIGNATURE;
+  p.kind = LLMGW_KIND_ROUTER;
+  p.name = name;
+  p.version = version;
+  p.description = description;
+  p.vtable = vtable;
+  return p;
+}
+
+/// Generates a router's extern "C" hooks from a C++ class:
+///
+///   class MyRouter {                      // one per gateway; immutable after construction
+///    public:
+///     MyRouter(llmgw::Host host, std::string_view config_json);   // throws on a bad config
+///     std::size_t pick(const llmgw_pick_request& request) const;  // an index < request.count
+///   };
+///   constexpr llmgw_router_vtable kVtable = llmgw::RouterHooks<MyRouter>::vtable("my-strategy");
+///
+///   create   `new MyRouter(Host(host), config)`; an exception → its what() to `error`,
+///            LLMGW_BAD_ARGUMENT, *instance untouched.
+///   destroy  delete.
+///   pick     pick(); an exception or an index >= count → LLMGW_ERROR (the core then picks by
+///            weight), *chosen untouched. Read candidates through llmgw::Candidates.
+template <class Instance>
+struct RouterHooks {
+  /// The router vtable (struct_size of this build). `strategy_names` must have static storage.
+  static constexpr llmgw_router_vtable vtable(const char* strategy_names) noexcept {
+    llmgw_router_vtable v{};
+    v.struct_size = sizeof(llmgw_router_vtable);
+    v.strategy_names = strategy_names;
+    v.create = &create;
+    v.destroy = &destroy;
+    v.pick = &pick;
+    return v;
+  }
+
+  static llmgw_status create(const llmgw_host* host, llmgw_str config_json, void** instance,
+                             const llmgw_writer* error) noexcept {
+    return detail::create_instance<Instance>(host, config_json, instance, error);
+  }
+
+  static void destroy(void* instance) noexcept { delete static_cast<Instance*>(instance); }
+
+  static llmgw_status pick(void* instance, const llmgw_pick_request* request, size_t* chosen) noexcept {
+    try {
+      const std::size_t i = static_cast<const Instance*>(instance)->pick(*request);
+      if (i >= request->count) return LLMGW_ERROR;
+      *chosen = i;
+      return LLMGW_OK;
+    } catch (...) {
+      return LLMGW_ERROR;
+    }
   }
 };
 

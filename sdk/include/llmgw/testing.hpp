@@ -1,5 +1,6 @@
 // Test doubles for the host side of the llmgw ABI, header-only C++17, for unit tests of a
-// provider plugin (first-party and third-party alike). Nothing here is linked into a plugin.
+// provider or router plugin (first-party and third-party alike). Nothing here is linked into a
+// plugin.
 //
 //   FakeHost             an llmgw_host table: captured log lines, settable clocks, a secrets map,
 //                        counters; sha256 / hmac_sha256 are stubs (32 zero bytes, not a hash).
@@ -10,6 +11,8 @@
 //                        encode() / decode(); StreamSession, run_stream() for its streams.
 //   feed_all_ways        a stream fixture fed whole, one byte at a time, split at every offset
 //                        (and, if asked, cut at random), each way handed to a check.
+//   RouterInstance       one create()d instance of a router vtable, with pick() (candidates laid
+//                        out with a later minor's stride) and histogram(); idle_candidate().
 //
 // Tests drive the plugin through its exported vtable, as the core does:
 //   const auto& vt = llmgw::testing::provider_vtable(llmgw_plugin_entry_v1());
@@ -391,5 +394,105 @@ void feed_all_ways(std::string_view bytes, Check&& check, const FeedWays& ways =
     check(split_at(bytes, cuts), how);
   }
 }
+
+// ---- routers --------------------------------------------------------------------------------
+
+/// The router vtable of a descriptor (of kind LLMGW_KIND_ROUTER).
+inline const llmgw_router_vtable& router_vtable(const llmgw_plugin* plugin) {
+  return *static_cast<const llmgw_router_vtable*>(plugin->vtable);
+}
+
+/// A candidate as the core hands in an idle, new deployment: weight 1, nothing in flight, no
+/// latency known, no usage, no limits, no failures, prices unknown. `id` must outlive its use
+/// (a string literal). Set the statistics a test is about on the result.
+inline llmgw_candidate idle_candidate(const char* id) noexcept {
+  llmgw_candidate c{};
+  c.struct_size = sizeof(llmgw_candidate);
+  c.deployment_id = llmgw_str{id, std::strlen(id)};
+  c.weight = 1;
+  c.ewma_latency_ms = c.ewma_ttft_ms = -1;
+  c.input_price_per_mtok = c.output_price_per_mtok = -1;
+  return c;
+}
+
+/// What one pick returned.
+struct PickResult {
+  llmgw_status rc = LLMGW_ERROR;
+  std::size_t index = static_cast<std::size_t>(-1);  // untouched unless rc == LLMGW_OK
+};
+
+/// One router instance, created over its own FakeHost; destroyed with this object. create()'s
+/// status is `rc`, its error line `error`.
+///
+/// pick() lays the candidates out as a host of a LATER minor would: each element is
+/// kStridePadding bytes larger than this build's llmgw_candidate (struct_size and
+/// candidate_size say so, the padding is garbage), so a plugin that indexes `candidates[i]`
+/// instead of stepping by candidate_size fails its tests.
+class RouterInstance {
+ public:
+  static constexpr std::size_t kStridePadding = 24;
+
+  RouterInstance(const llmgw_router_vtable& vt, std::string_view config_json,
+                 const std::function<void(FakeHost&)>& setup = {})
+      : vt_(&vt) {
+    if (setup) setup(host);
+    llmgw_writer w = string_writer(&error);
+    rc = vt_->create(host.table(), str(config_json), &inst, &w);
+  }
+  ~RouterInstance() {
+    if (rc == LLMGW_OK) vt_->destroy(inst);
+  }
+  RouterInstance(const RouterInstance&) = delete;
+  RouterInstance& operator=(const RouterInstance&) = delete;
+
+  /// One pick over `candidates` with the given random seed.
+  PickResult pick(const std::vector<llmgw_candidate>& candidates, uint64_t random, bool stream = false,
+                  std::string_view model = "pool") {
+    constexpr std::size_t stride = sizeof(llmgw_candidate) + kStridePadding;
+    layout_.assign(candidates.size() * stride, static_cast<unsigned char>(0xA5));
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      llmgw_candidate c = candidates[i];
+      c.struct_size = stride;
+      std::memcpy(layout_.data() + i * stride, &c, sizeof c);
+    }
+    llmgw_pick_request r{};
+    r.struct_size = sizeof r;
+    r.model = str(model);
+    r.candidates = reinterpret_cast<const llmgw_candidate*>(layout_.data());
+    r.count = candidates.size();
+    r.candidate_size = stride;
+    r.random = random;
+    r.is_stream = stream ? 1 : 0;
+    r.now_ms = host.realtime_ms;
+    PickResult out;
+    std::size_t chosen = static_cast<std::size_t>(-1);
+    out.rc = vt_->pick(inst, &r, &chosen);
+    if (out.rc == LLMGW_OK) out.index = chosen;
+    return out;
+  }
+
+  /// How many of `rounds` picks chose each candidate, the randoms drawn from
+  /// std::mt19937_64(seed). A failed pick throws std::runtime_error.
+  std::vector<int> histogram(const std::vector<llmgw_candidate>& candidates, int rounds, bool stream = false,
+                             uint64_t seed = 1) {
+    std::vector<int> counts(candidates.size(), 0);
+    std::mt19937_64 rng(seed);
+    for (int i = 0; i < rounds; ++i) {
+      const PickResult p = pick(candidates, rng(), stream);
+      if (p.rc != LLMGW_OK || p.index >= candidates.size()) throw std::runtime_error("pick failed");
+      ++counts[p.index];
+    }
+    return counts;
+  }
+
+  FakeHost host;
+  void* inst = nullptr;
+  llmgw_status rc = LLMGW_ERROR;
+  std::string error;
+
+ private:
+  const llmgw_router_vtable* vt_;
+  std::vector<unsigned char> layout_;
+};
 
 }  // namespace llmgw::testing

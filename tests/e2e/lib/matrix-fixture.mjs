@@ -9,8 +9,7 @@ import OpenAI from 'openai';
 import { startAnthropicMock } from '../../mocks/anthropic-mock.mjs';
 import { startOpenAIMock } from '../../mocks/openai-mock.mjs';
 import {
-  ANTHROPIC_UPSTREAM_KEY, anthropicDeployment, deployment, gatewayConfig, startGateway, UPSTREAM_KEY,
-} from '../../integration/lib/gateway.mjs';
+  ANTHROPIC_UPSTREAM_KEY, anthropicDeployment, deployment, gatewayConfig, startGateway, UPSTREAM_KEY, RELAY_AS_IS } from '../../integration/lib/gateway.mjs';
 
 export const MASTER = 'sk-e2e-matrix-master';
 export const OPENAI_ALIAS = 'gpt-up';
@@ -26,6 +25,7 @@ export async function startMatrix({ anthropicMockOptions = {}, openaiMockOptions
     gw = await startGateway({
       config: gatewayConfig({
         masterKey: MASTER,
+        router: RELAY_AS_IS,
         deployments: [
           deployment({ alias: OPENAI_ALIAS, model: OPENAI_MODEL, upstream: openaiMock.url, timeout: 20 }),
           anthropicDeployment({ alias: ANTHROPIC_ALIAS, model: ANTHROPIC_MODEL, upstream: anthropicMock.url, timeout: 20 }),

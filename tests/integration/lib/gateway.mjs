@@ -82,10 +82,17 @@ const usesAnthropic = (deployments) => (deployments ?? [])
  * A gateway config object: one deployment to `upstream` (a mock's url) plus `deployments`.
  * `load` defaults to provider-openai, plus provider-anthropic when a deployment is `anthropic/…`.
  */
-export function gatewayConfig({ upstream, masterKey, server, deployments, load, ...one } = {}) {
+/**
+ * router_settings for tests about what the client gets from one upstream answer (error bodies,
+ * statuses, headers): no retries and no cooldowns, so every request reaches the upstream once.
+ */
+export const RELAY_AS_IS = Object.freeze({ num_retries: 0, disable_cooldowns: true });
+
+export function gatewayConfig({ upstream, masterKey, server, deployments, load, router, ...one } = {}) {
   const cfg = {};
   if (masterKey) cfg.general_settings = { master_key: masterKey };
   if (server) cfg.server = server;
+  if (router) cfg.router_settings = { ...router };
   const modelList = deployments ?? [deployment({ upstream, ...one })];
   const plugins = load ?? (usesAnthropic(modelList) ? ['provider-openai', 'provider-anthropic'] : ['provider-openai']);
   cfg.plugins = { dirs: [PLUGIN_DIR], load: plugins };

@@ -1,6 +1,23 @@
 // The HTTP scaffolding every provider mock shares (plain node:http, no deps): request recording,
-// the behaviour queue, JSON / SSE writers honouring the common behaviours (delayMs, streamDelayMs,
-// destroyMidStream), socket tracking, listen/close and the standalone `--port` CLI.
+// the behaviour queue, JSON / SSE writers honouring the common behaviours, socket tracking,
+// listen/close and the standalone `--port` CLI.
+//
+// Common behaviours (mock.enqueue({...})), on top of each mock's own:
+//   status, body, headers   answer this status / body (object → JSON, string → as is) / headers;
+//                           `status: 200` with a string body is a malformed answer when it is not JSON
+//   times: N                the next N requests
+//   hang: true              never answer (not even headers); the socket stays open until the
+//                           client or close() ends it
+//   delayMs                 wait this long before answering
+//   streamDelayMs           space the SSE events out
+//   Failures of a 200 answer, at the cut point: after `cutAfter` SSE events (default: half of
+//   them; 0 = right after the headers), or after half of a JSON body:
+//   destroyMidStream: true  close the connection (FIN)
+//   resetMidStream: true    reset the connection (RST: the peer reads ECONNRESET)
+//   stallMidStream: true    stop writing and never finish; with `stallHalfFrame: true` first write
+//                           half of the next event (a partial SSE frame)
+//   truncateStream: true    write half of the next event, then end the response cleanly (a
+//                           well-framed HTTP answer whose SSE is cut off: no [DONE] / message_stop)
 //
 //   const srv = createMockServer({
 //     route(req, res, rec) { … },            // answer one recorded request (may be async)
@@ -11,7 +28,8 @@
 //   const common = await srv.listen({ host, port });   // { port, url, requests, enqueue, pending,
 //                                                      //   reset, waitForRequests, connectionCount, close }
 //
-// Each record: { method, path, headers, rawHeaders, body: Buffer, json, receivedAt, status,
+// Each record: { method, path, headers, rawHeaders, body: Buffer, json, receivedAt (Date.now()),
+// arrivedAt (performance.now(): monotonic ms, when the request was complete), status,
 // responseHeaders, responseChunks, responseChunkTimes (performance.now() of each streamed write),
 // eventsSent, finished, aborted, closedAt, closed (promise), responseBody, …record(req) }.
 import http from 'node:http';
@@ -61,27 +79,54 @@ export function createMockServer({ route, defaultHeaders = () => ({}), record = 
     res.end(buf);
   }
 
-  /** A 200 JSON answer, or under destroyMidStream its first half and then a destroyed socket. */
-  function sendFull(res, rec, b, full, cutHeaders = {}) {
-    if (!b.destroyMidStream) return send(res, rec, 200, full, b.headers);
-    rec.status = 200;
-    res.writeHead(200, { 'content-type': 'application/json', ...cutHeaders, 'content-length': String(full.length) });
-    writeOut(res, rec, full.subarray(0, full.length >> 1));
-    return setTimeout(() => res.socket?.destroy(), 20);
+  /** Resets the connection (RST) rather than closing it. */
+  function resetConnection(res) {
+    const s = res.socket;
+    if (!s) return;
+    if (typeof s.resetAndDestroy === 'function') s.resetAndDestroy();
+    else s.destroy();
   }
 
-  /** An SSE answer of `frames` (strings), spaced by streamDelayMs, cut halfway under destroyMidStream. */
+  /** Whether behaviour `b` breaks a 200 answer (see the behaviours above). */
+  const breaks = (b) => b.destroyMidStream || b.resetMidStream || b.stallMidStream || b.truncateStream;
+
+  /**
+   * A 200 JSON answer; under destroyMidStream / resetMidStream / stallMidStream its first half and
+   * then a closed socket / a reset / nothing more (truncateStream does not apply to JSON).
+   */
+  function sendFull(res, rec, b, full, cutHeaders = {}) {
+    if (!b.destroyMidStream && !b.resetMidStream && !b.stallMidStream) return send(res, rec, 200, full, b.headers);
+    rec.status = 200;
+    rec.responseHeaders = { 'content-type': 'application/json', ...cutHeaders, 'content-length': String(full.length) };
+    res.writeHead(200, rec.responseHeaders);
+    writeOut(res, rec, full.subarray(0, full.length >> 1));
+    if (b.stallMidStream) return undefined;
+    return setTimeout(() => (b.resetMidStream ? resetConnection(res) : res.socket?.destroy()), 20);
+  }
+
+  /** An SSE answer of `frames` (strings), spaced by streamDelayMs, broken at the cut point as `b` says. */
   async function stream(res, rec, b, frames, onSent = () => {}) {
     rec.status = 200;
     rec.responseHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache',
       ...defaultHeaders(rec), ...b.headers };
     res.writeHead(200, rec.responseHeaders);
     res.flushHeaders();
-    const cut = Math.max(1, frames.length >> 1);
+    const cut = b.cutAfter ?? Math.max(1, frames.length >> 1);
+    const half = (f) => f.slice(0, Math.max(1, f.length >> 1));
     for (let i = 0; i < frames.length; i++) {
       if (i > 0) await (b.streamDelayMs ? sleep(b.streamDelayMs) : new Promise((r) => setImmediate(r)));
       if (res.destroyed || rec.closedAt !== null) return;
-      if (b.destroyMidStream && i === cut) return res.socket?.destroy();
+      if (i === cut && breaks(b)) {
+        rec.cutAt = performance.now();
+        if (b.destroyMidStream) return res.socket?.destroy();
+        if (b.resetMidStream) return resetConnection(res);
+        if (b.stallMidStream) {
+          if (b.stallHalfFrame) writeOut(res, rec, half(frames[i]));
+          return undefined; // never finishes: the client (or close()) ends it
+        }
+        writeOut(res, rec, half(frames[i])); // truncateStream: a clean end in the middle of an event
+        return res.end();
+      }
       writeOut(res, rec, frames[i]);
       onSent(i);
       rec.eventsSent = i + 1;
@@ -99,7 +144,7 @@ export function createMockServer({ route, defaultHeaders = () => ({}), record = 
       let onClosed;
       const rec = {
         method: req.method, path: req.url, headers: { ...req.headers }, rawHeaders: [...req.rawHeaders],
-        body, json, receivedAt: Date.now(), status: null, responseHeaders: null, responseChunks: [],
+        body, json, receivedAt: Date.now(), arrivedAt: performance.now(), status: null, responseHeaders: null, responseChunks: [],
         responseChunkTimes: [], eventsSent: 0, finished: false, aborted: false, closedAt: null,
         closed: new Promise((r) => { onClosed = r; }),
         get responseBody() { return Buffer.concat(this.responseChunks); },
@@ -141,6 +186,8 @@ export function createMockServer({ route, defaultHeaders = () => ({}), record = 
       pending() { return queue.length; },
       /** Forget requests and queued behaviours. */
       reset() { requests.length = 0; queue.length = 0; },
+      /** Monotonic arrival times (performance.now(), ms) of the requests received so far. */
+      arrivals() { return requests.map((r) => r.arrivedAt); },
       /** Resolves once at least n requests were received (rejects after timeoutMs). */
       async waitForRequests(n, timeoutMs = 5000) {
         const end = Date.now() + timeoutMs;

@@ -1,0 +1,206 @@
+#include "frontends/routing_fields.hpp"
+
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "util/json_escape.hpp"
+
+namespace llmgw::frontends {
+namespace {
+
+/// A top-level member to cut: bytes [begin, end) from the key's opening quote to the value's end.
+struct Span {
+  std::size_t begin = 0, end = 0;
+};
+
+/// SAX pass over the top level: records "fallbacks" / "models" (their strings and spans) and
+/// whether "model" is there.
+class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, FieldsHandler> {
+ public:
+  FieldsHandler(std::string_view body, rapidjson::MemoryStream& in) : body_(body), in_(in) {}
+
+  std::vector<std::string> models, fallbacks;
+  std::vector<Span> spans;
+  bool has_model = false;
+  std::optional<ApiError> error;
+
+  bool Key(const char* s, rapidjson::SizeType len, bool) {
+    if (depth_ != 1) return true;
+    const std::string_view k(s, len);
+    field_ = k == "models" ? Field::Models : k == "fallbacks" ? Field::Fallbacks : Field::Other;
+    if (k == "model") has_model = true;
+    if (field_ != Field::Other) {
+      // The key as written ("models" or "fallbacks", no escapes) ends where the stream is now.
+      const std::size_t end = in_.Tell();
+      const bool plain = end >= len + 2 && body_[end - len - 2] == '"' && body_.substr(end - len - 1, len) == k;
+      if (!plain) return fail(name() + " must be written without escapes");
+      span_begin_ = end - len - 2;
+    }
+    return true;
+  }
+  bool String(const char* s, rapidjson::SizeType len, bool) {
+    if (depth_ == 2 && in_list_) {
+      if (len == 0) return fail(name() + " entries must be non-empty model names");
+      (field_ == Field::Models ? models : fallbacks).emplace_back(s, len);
+      return true;
+    }
+    return scalar();
+  }
+  bool StartObject() {
+    if (depth_ == 2 && in_list_) return fail(name() + " entries must be model names (strings)");
+    if (depth_ == 1 && field_ != Field::Other) return fail(name() + " must be a list of model names");
+    ++depth_;
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) { --depth_; return true; }
+  bool StartArray() {
+    if (depth_ == 0) return fail("The request body must be a JSON object, not an array");
+    if (depth_ == 2 && in_list_) return fail(name() + " entries must be model names (strings)");
+    if (depth_ == 1 && field_ != Field::Other) in_list_ = true;
+    ++depth_;
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth_;
+    if (depth_ == 1 && in_list_) {
+      in_list_ = false;
+      spans.push_back(Span{span_begin_, in_.Tell()});
+      field_ = Field::Other;
+    }
+    return true;
+  }
+  bool Null() { return scalar(); }
+  bool Bool(bool) { return scalar(); }
+  bool Default() { return scalar(); }
+
+ private:
+  enum class Field { Other, Models, Fallbacks };
+  std::string name() const { return field_ == Field::Models ? "'models'" : "'fallbacks'"; }
+  bool scalar() {
+    if (depth_ == 2 && in_list_) return fail(name() + " entries must be model names (strings)");
+    if (depth_ == 1 && field_ != Field::Other) return fail(name() + " must be a list of model names");
+    return true;
+  }
+  bool fail(std::string message) {
+    error = ApiError::invalid(std::move(message), field_ == Field::Models ? "models" : "fallbacks");
+    return false;
+  }
+
+  std::string_view body_;
+  rapidjson::MemoryStream& in_;
+  int depth_ = 0;
+  Field field_ = Field::Other;
+  bool in_list_ = false;
+  std::size_t span_begin_ = 0;
+};
+
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/// `body` without the members at `spans` (each with the comma that joined it to its
+/// neighbour); `insert_model` (a JSON string) becomes the first member when non-empty.
+void cut(std::string_view body, const std::vector<Span>& spans, const std::string& insert_model, std::string& out) {
+  std::vector<Span> cuts;
+  for (Span s : spans) {
+    std::size_t b = s.begin, e = s.end;
+    std::size_t before = b;
+    while (before > 0 && blank(body[before - 1])) --before;
+    if (before > 0 && body[before - 1] == ',') {
+      b = before - 1;  // ", member"
+    } else {
+      std::size_t after = e;
+      while (after < body.size() && blank(body[after])) ++after;
+      if (after < body.size() && body[after] == ',') e = after + 1;  // "member ,"
+    }
+    cuts.push_back(Span{b, e});
+  }
+  std::sort(cuts.begin(), cuts.end(), [](Span a, Span b) { return a.begin < b.begin; });
+  out.clear();
+  out.reserve(body.size() + insert_model.size() + 16);
+  std::size_t at = 0;
+  if (!insert_model.empty()) {
+    const std::size_t brace = body.find('{');
+    out.append(body.substr(0, brace + 1));
+    out.append("\"model\":");
+    out.append(insert_model);
+    // A comma when members follow (whatever survives the cuts).
+    std::size_t next = brace + 1;
+    bool members_follow = false;
+    for (std::size_t i = next; i < body.size(); ++i) {
+      bool inside_cut = false;
+      for (Span c : cuts)
+        if (i >= c.begin && i < c.end) { i = c.end - 1; inside_cut = true; break; }
+      if (inside_cut || blank(body[i])) continue;
+      members_follow = body[i] != '}';
+      break;
+    }
+    if (members_follow) out.push_back(',');
+    at = next;
+  }
+  for (Span c : cuts) {
+    if (c.begin < at) continue;
+    out.append(body.substr(at, c.begin - at));
+    at = c.end;
+  }
+  out.append(body.substr(at));
+}
+
+void add_unique(std::vector<std::string>& to, std::string name) {
+  if (std::find(to.begin(), to.end(), name) == to.end()) to.push_back(std::move(name));
+}
+
+/// "a, b ,c" → [a, b, c].
+void split_header(const std::string& value, std::vector<std::string>& to) {
+  std::size_t i = 0;
+  while (i <= value.size()) {
+    std::size_t comma = value.find(',', i);
+    if (comma == std::string::npos) comma = value.size();
+    std::size_t b = i, e = comma;
+    while (b < e && blank(value[b])) ++b;
+    while (e > b && blank(value[e - 1])) --e;
+    if (e > b) add_unique(to, value.substr(b, e - b));
+    i = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out) {
+  out.fallbacks.clear();
+  out.present = false;
+  const bool in_body = body.find("\"models\"") != std::string_view::npos ||
+                       body.find("\"fallbacks\"") != std::string_view::npos;
+  if (!in_body) return std::nullopt;
+  rapidjson::MemoryStream in(body.data(), body.size());
+  FieldsHandler handler(body, in);
+  rapidjson::Reader reader;
+  reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
+  if (handler.error) return handler.error;
+  // Invalid JSON is left for the request scan to report in its own words.
+  if (handler.spans.empty()) return std::nullopt;
+  out.present = true;
+  std::string insert_model;
+  if (!handler.has_model && !handler.models.empty()) util::append_json_string(insert_model, handler.models.front());
+  for (std::size_t i = handler.has_model ? 0 : 1; i < handler.models.size(); ++i) add_unique(out.fallbacks, handler.models[i]);
+  for (auto& f : handler.fallbacks) add_unique(out.fallbacks, std::move(f));
+  cut(body, handler.spans, insert_model, cleaned);
+  body = cleaned;
+  return std::nullopt;
+}
+
+void add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
+  if (header_value.empty()) return;
+  out.present = true;
+  split_header(header_value, out.fallbacks);
+}
+
+std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, std::string_view& body,
+                                            std::string& cleaned, RoutingFields& out) {
+  auto rejected = take_body_routing_fields(body, cleaned, out);
+  if (!rejected) add_header_fallbacks(request.get("x-llmgw-fallbacks", Poco::Net::HTTPMessage::EMPTY), out);
+  return rejected;
+}
+
+}  // namespace llmgw::frontends

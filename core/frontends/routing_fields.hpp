@@ -1,0 +1,49 @@
+// The client's own fallback list, wherever it put it: LiteLLM's body field "fallbacks":
+// ["alias", ...], OpenRouter's "models": ["primary", "fallback", ...] (so an OpenAI client's
+// extra_body={"models": [...]} works unchanged), or the header x-llmgw-fallbacks: a, b.
+// The body fields are gateway instructions, not model parameters: they are cut out of the
+// bytes before anything goes upstream (the providers reject unknown fields), every other
+// byte left as it was.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Poco/Net/HTTPServerRequest.h>
+
+#include "frontends/api_error.hpp"
+#include "pipeline/gateway.hpp"
+
+namespace llmgw::frontends {
+
+struct RoutingFields {
+  /// The fallback aliases in order ("models" after its first entry, then "fallbacks", then the
+  /// header's), each once. Empty: the configured chain applies.
+  std::vector<std::string> fallbacks;
+  bool present = false;  // the client gave any of the three
+};
+
+/// Finds the body fields and the header. When the body has either field, `cleaned` receives
+/// the body without them (and, for "models" with no "model", with "model" set to its first
+/// entry) and `body` is pointed at it. Returns a 400 for a field that is not a list of
+/// non-empty strings. Costs one substring search when neither field is in the body.
+std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out);
+/// Appends the aliases of an x-llmgw-fallbacks value ("a, b,c").
+void add_header_fallbacks(const std::string& header_value, RoutingFields& out);
+/// Both of the above.
+std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, std::string_view& body,
+                                            std::string& cleaned, RoutingFields& out);
+
+/// A 400 naming the first fallback the client asked for that is not a configured model.
+inline std::optional<ApiError> unknown_fallback(const pipeline::Gateway& gateway, const RoutingFields& fields,
+                                                const char* error_type) {
+  for (const auto& name : fields.fallbacks)
+    if (!gateway.pool(name))
+      return ApiError{400, error_type, "model_not_found", "fallbacks",
+                      "fallback model '" + name + "' is not a configured model"};
+  return std::nullopt;
+}
+
+}  // namespace llmgw::frontends

@@ -1,0 +1,240 @@
+// Gateway::execute: which deployment a call tries next, when it waits, and when it gives up —
+// retries within an alias, fallbacks across aliases, cooldowns and the request deadline.
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+
+#include "pipeline/gateway.hpp"
+#include "pipeline/retry_gate.hpp"
+
+namespace llmgw::pipeline {
+namespace {
+
+using frontends::ApiError;
+using routing::steady_ms;
+
+/// One alias of the call's chain: the one asked for, then its fallbacks.
+struct Link {
+  std::string_view alias;
+  const Pool* pool;
+};
+
+/// Waits `ms`, returning early (false) when the client closed its connection meanwhile.
+bool wait_for_client(int64_t ms, Poco::Net::StreamSocket* client) {
+  const int64_t until = steady_ms() + ms;
+  for (int64_t left = ms; left > 0; left = until - steady_ms()) {
+    if (!client) {
+      ::poll(nullptr, 0, static_cast<int>(left));
+      continue;
+    }
+    pollfd p{client->impl()->sockfd(), POLLRDHUP, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(left));
+    if (n > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) return false;
+  }
+  return true;
+}
+
+/// Backoff before retry `n` (1-based) on a deployment this call already tried: exponential from
+/// `base_ms`, jittered into [50%, 100%], capped at 8 s; never less than `min_ms` (the configured
+/// retry_after) nor than the upstream asked.
+int64_t backoff_ms(int n, int64_t base_ms, int64_t min_ms, int64_t retry_after_ms) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  const int64_t exp = std::min<int64_t>(base_ms << std::min(n - 1, 10), 8000);
+  const int64_t jittered = exp / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(exp / 2 + 1));
+  return std::max({jittered, min_ms, retry_after_ms});
+}
+
+/// The chain's fallback links after `alias`: `requested` if the client gave a list, else the
+/// configured chain; aliases already in the chain, and unknown ones, are skipped.
+template <class Lookup>
+void add_links(std::vector<Link>& chain, const std::vector<std::string>* chain_names, int max_fallbacks,
+               const Lookup& lookup) {
+  if (!chain_names) return;
+  int added = 0;
+  for (const std::string& name : *chain_names) {
+    if (added >= max_fallbacks) break;
+    const Pool* p = lookup(name);
+    if (!p) continue;
+    if (std::any_of(chain.begin(), chain.end(), [&](const Link& l) { return l.pool == p; })) continue;
+    chain.push_back(Link{name, p});
+    ++added;
+  }
+}
+
+const std::vector<std::string>* find_chain(const std::map<std::string, std::vector<std::string>, std::less<>>& chains,
+                                           std::string_view alias) {
+  auto it = chains.find(alias);
+  return it == chains.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+Deployment* Gateway::choose(const Pool& pool, const std::vector<const Deployment*>& tried, bool stream,
+                            int64_t probe_ms, bool* probe, int64_t* soonest_ms) {
+  thread_local Pool fresh, again;
+  const int64_t now = steady_ms();
+  *probe = false;
+  for (int round = 0; round < 4; ++round) {  // a lost probe race drops that one and picks again
+    fresh.clear();
+    again.clear();
+    for (Deployment* d : pool) {
+      const int64_t until = d->state.cooldown_until_ms.load(std::memory_order_relaxed);
+      if (until > now) {  // cooling down, or another call is probing it
+        if (*soonest_ms < 0 || until - now < *soonest_ms) *soonest_ms = until - now;
+        continue;
+      }
+      (std::find(tried.begin(), tried.end(), d) == tried.end() ? fresh : again).push_back(d);
+    }
+    const Pool& candidates = fresh.empty() ? again : fresh;
+    if (candidates.empty()) return nullptr;
+    Deployment& d = candidates.size() == 1 ? *candidates.front() : pick(candidates, stream);
+    if (d.state.admit(now, probe_ms, probe)) return &d;
+  }
+  return nullptr;
+}
+
+Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcome) {
+  if (!gate.holding())
+    return outcome.broke_after_commit || gate.stream_failed() || outcome.status >= 400 ? Verdict::Final : Verdict::Success;
+  // The upstream took the request and answered 2xx (then something went wrong decoding it):
+  // sending it again could run it twice.
+  if (outcome.upstream_accepted) return Verdict::Final;
+  const ApiError& e = gate.held_error();
+  if (e.error_class == LLMGW_ERR_CONTEXT_WINDOW) return Verdict::ContextWindow;
+  if (e.error_class == LLMGW_ERR_CONTENT_POLICY) return Verdict::ContentPolicy;
+  return retryable_status(e.status) ? Verdict::Retry : Verdict::Final;
+}
+
+void Gateway::record_attempt(Deployment& d, Verdict verdict, int64_t retry_after_ms, bool probe,
+                             bool has_alternatives) {
+  auto& s = d.state;
+  if (verdict == Verdict::Success) {
+    s.mark_healthy();
+    return;
+  }
+  const bool failed = verdict == Verdict::Retry || (verdict == Verdict::Final && probe);
+  if (!failed || router_.disable_cooldowns) {
+    if (probe) s.mark_healthy();  // the probe got an answer (a client error): the deployment is up
+    return;
+  }
+  int64_t cool_ms = 0;
+  // The upstream said when to come back: nobody calls it before then, even with no alternative
+  // (the call itself waits, or the client is told when to retry).
+  if (retry_after_ms > 0) cool_ms = retry_after_ms;
+  // A deployment with nothing to stand in for it is not taken out for failing: its own answers
+  // reach the client.
+  const int fails = s.consecutive_failures.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (has_alternatives && (probe || fails >= allowed_fails_)) {
+    cool_ms = std::max(cool_ms, cooldown_ms_);
+    s.consecutive_failures.store(0, std::memory_order_relaxed);
+  }
+  if (cool_ms > 0) {
+    if (probe) s.cooldown_until_ms.store(0, std::memory_order_relaxed);  // end the probe window
+    if (s.cool_until(steady_ms() + cool_ms)) spdlog::warn("deployment {} cooling down for {} ms", d.cfg.id, cool_ms);
+  } else if (probe) {
+    s.cooldown_until_ms.store(0, std::memory_order_relaxed);
+  }
+}
+
+CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
+  const int64_t start = steady_ms();
+  const int64_t deadline = start + static_cast<int64_t>(router_.timeout_s * 1000);
+  const int64_t max_wait = static_cast<int64_t>(router_.max_retry_wait_s * 1000);
+  const int64_t min_backoff = static_cast<int64_t>(router_.retry_after_s * 1000);
+  const int64_t base_backoff = std::max<int64_t>(min_backoff, 100);
+  const auto lookup = [this](std::string_view alias) { return this->pool(alias); };
+
+  thread_local std::vector<Link> chain;
+  thread_local std::vector<const Deployment*> tried;
+  chain.clear();
+  tried.clear();
+  chain.push_back(Link{input.model, &pool});
+  add_links(chain, input.fallbacks ? input.fallbacks : find_chain(fallbacks_, input.model), router_.max_fallbacks, lookup);
+
+  RetryGate gate(reply);
+  CallOutcome outcome;
+  int attempts = 0;
+  int64_t soonest_ms = -1;    // when the first cooling deployment returns
+  bool switched = false;      // a context-window / content-policy chain replaced the fallbacks
+  for (std::size_t link = 0; link < chain.size(); ++link) {
+    const Pool& p = *chain[link].pool;
+    const bool last_link = link + 1 == chain.size();
+    int64_t retry_after_ms = -1;  // the last failure's Retry-After on this alias
+    for (int n = 0; n <= router_.num_retries; ++n) {
+      const int64_t probe_ms = std::max<int64_t>(deadline - steady_ms(), 0) + 1000;
+      bool probe = false;
+      int64_t pool_soonest = -1;
+      Deployment* d = choose(p, tried, input.stream, probe_ms, &probe, &pool_soonest);
+      if (pool_soonest >= 0 && (soonest_ms < 0 || pool_soonest < soonest_ms)) soonest_ms = pool_soonest;
+      if (!d) {
+        // Everything here is cooling down. With nowhere else to go, a call that already
+        // failed once waits for the first to return, if that fits its deadline.
+        if (attempts == 0 || !last_link || pool_soonest < 0 || pool_soonest > max_wait ||
+            steady_ms() + pool_soonest >= deadline)
+          break;
+        if (!wait_for_client(pool_soonest, input.client_socket)) { outcome.status = 499; return outcome; }
+        d = choose(p, tried, input.stream, probe_ms, &probe, &pool_soonest);
+        if (!d) break;
+      } else if (std::find(tried.begin(), tried.end(), d) != tried.end()) {
+        // Every healthy deployment here was tried: back off before trying one again.
+        const int64_t wait = backoff_ms(n, base_backoff, min_backoff, retry_after_ms);
+        if (wait > max_wait || steady_ms() + wait >= deadline) {
+          if (probe) d->state.cooldown_until_ms.store(0, std::memory_order_relaxed);  // give the probe back
+          break;
+        }
+        if (!wait_for_client(wait, input.client_socket)) { outcome.status = 499; return outcome; }
+      }
+      tried.push_back(d);
+      gate.begin_attempt(d->cfg.id, ++attempts);
+      d->state.on_start(routing::unix_ms());
+      const int64_t attempt_start = steady_ms();
+      outcome = execute_once(input, *d, gate, deadline);
+      const Verdict verdict = judge(gate, outcome);
+      retry_after_ms = gate.holding() ? gate.held_error().retry_after_ms : -1;
+      const int64_t tokens = std::max<int64_t>(outcome.usage.prompt_tokens, 0) + std::max<int64_t>(outcome.usage.completion_tokens, 0);
+      d->state.on_end((steady_ms() - attempt_start) * 1000, tokens,
+                      verdict == Verdict::Retry || outcome.broke_after_commit || gate.stream_failed(), routing::unix_ms());
+      if (outcome.ttft_us >= 0) d->state.on_first_byte(outcome.ttft_us);
+      record_attempt(*d, verdict, retry_after_ms, probe, p.size() > 1 || chain.size() > 1);
+      outcome.attempts = attempts;
+      if (outcome.status == 499 || verdict == Verdict::Success) return outcome;
+      if (verdict == Verdict::ContextWindow || verdict == Verdict::ContentPolicy) {
+        // No retry here fixes these; their own chain (else the general fallbacks) might.
+        const auto* special = find_chain(verdict == Verdict::ContextWindow ? context_window_fallbacks_ : content_policy_fallbacks_,
+                                         chain[link].alias);
+        if (special && !switched) {
+          chain.resize(link + 1);
+          add_links(chain, special, router_.max_fallbacks, lookup);
+          switched = true;
+        }
+        break;
+      }
+      if (verdict == Verdict::Final) {
+        gate.release();
+        return outcome;
+      }
+      if (steady_ms() >= deadline) break;
+      spdlog::debug("deployment {} failed ({}), trying again", d->cfg.id, gate.held_error().status);
+    }
+    if (steady_ms() >= deadline) break;
+  }
+  if (gate.holding()) {
+    gate.release();
+    return outcome;
+  }
+  if (attempts == 0) {  // every deployment is cooling down: say when to come back
+    ApiError e{429, "rate_limit_error", "deployments_cooling_down", "",
+               "Every deployment of '" + std::string(input.model) + "' is cooling down after failures; retry later."};
+    e.retry_after_ms = soonest_ms;
+    reply.error(e);
+    outcome.status = 429;
+    outcome.attempts = 0;
+  }
+  return outcome;
+}
+
+}  // namespace llmgw::pipeline

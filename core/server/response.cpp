@@ -1,0 +1,141 @@
+#include "server/response.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequest.h>
+
+#include <charconv>
+
+namespace llmgw::server {
+namespace {
+
+constexpr std::size_t kFlushAt = 64 * 1024;  // a send() body is written out at this size
+
+/// The head being written, per thread (one response at a time per thread).
+std::string& head_buffer() {
+  thread_local std::string head;
+  return head;
+}
+
+}  // namespace
+
+std::streamsize ResponseStream::Buf::xsputn(const char* s, std::streamsize n) {
+  r_->append(s, static_cast<std::size_t>(n));
+  return r_->ok() ? n : 0;
+}
+
+ResponseStream::Buf::int_type ResponseStream::Buf::overflow(int_type c) {
+  if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+  const char ch = traits_type::to_char_type(c);
+  r_->append(&ch, 1);
+  return r_->ok() ? c : traits_type::eof();
+}
+
+int ResponseStream::Buf::sync() { return r_->flush(false) ? 0 : -1; }
+
+Response::~Response() { stream_.attach(nullptr); }
+
+void Response::reset() {
+  clear();
+  setStatusAndReason(HTTP_OK);
+  pending_.clear();
+  sent_ = head_written_ = chunked_ = length_known_ = finished_ = head_only_ = false;
+  ok_ = true;
+}
+
+bool Response::body_allowed() const {
+  const int s = getStatus();
+  return !head_only_ && s >= 200 && s != HTTP_NO_CONTENT && s != HTTP_NOT_MODIFIED;
+}
+
+void Response::format_head() {
+  std::string& h = head_buffer();
+  h.clear();
+  h.append(getVersion()).push_back(' ');
+  char digits[8];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, static_cast<int>(getStatus()));
+  h.append(digits, end).push_back(' ');
+  h.append(getReason()).append("\r\n");
+  for (const auto& [name, value] : *this) h.append(name).append(": ").append(value).append("\r\n");
+  h.append("\r\n");
+}
+
+void Response::sendContinue() {
+  if (!io_.write(getVersion() + " 100 Continue\r\n\r\n")) ok_ = false;
+}
+
+std::ostream& Response::send() {
+  if (sent_) throw Poco::IllegalStateException("response already sent");
+  sent_ = true;
+  chunked_ = body_allowed() && getChunkedTransferEncoding();
+  length_known_ = !chunked_ && (hasContentLength() || !body_allowed());
+  return stream_.attach(this);
+}
+
+void Response::append(const char* data, std::size_t n) {
+  if (!ok_ || finished_ || !body_allowed()) return;
+  pending_.append(data, n);
+  if (pending_.size() >= kFlushAt) flush(false);
+}
+
+bool Response::flush(bool last) {
+  if (!ok_) return false;
+  if (!sent_ || finished_) return true;
+  std::string_view head;
+  if (!head_written_) {
+    format_head();
+    head = head_buffer();
+  }
+  char size_line[24];
+  std::string_view chunk_start, chunk_end, last_chunk;
+  if (chunked_ && !pending_.empty()) {
+    auto [end, ec] = std::to_chars(size_line, size_line + 16, pending_.size(), 16);
+    end[0] = '\r';
+    end[1] = '\n';
+    chunk_start = std::string_view(size_line, static_cast<std::size_t>(end + 2 - size_line));
+    chunk_end = "\r\n";
+  }
+  if (last && chunked_) last_chunk = "0\r\n\r\n";
+  if (head.empty() && pending_.empty() && last_chunk.empty()) return true;
+  if (!chunk_end.empty() && !last_chunk.empty()) chunk_end = "\r\n0\r\n\r\n", last_chunk = {};
+  ok_ = io_.write(head, chunk_start, pending_, chunk_end.empty() ? last_chunk : chunk_end);
+  head_written_ = true;
+  pending_.clear();
+  return ok_;
+}
+
+void Response::finish() {
+  if (!sent_ || finished_) return;
+  flush(true);
+  finished_ = true;
+}
+
+void Response::send_whole(std::string_view body) {
+  if (sent_) throw Poco::IllegalStateException("response already sent");
+  setContentLength64(static_cast<Poco::Int64>(body.size()));
+  sent_ = head_written_ = finished_ = true;
+  length_known_ = true;
+  format_head();
+  ok_ = io_.write(head_buffer(), body_allowed() ? body : std::string_view());
+}
+
+void Response::sendBuffer(const void* buffer, std::size_t length) {
+  send_whole(std::string_view(static_cast<const char*>(buffer), length));
+}
+
+void Response::sendFile(const std::string&, const std::string&) {
+  throw Poco::NotImplementedException("sendFile");
+}
+
+void Response::redirect(const std::string& uri, HTTPStatus status) {
+  setStatusAndReason(status);
+  set("Location", uri);
+  send_whole({});
+}
+
+void Response::requireAuthentication(const std::string& realm) {
+  setStatusAndReason(HTTP_UNAUTHORIZED);
+  set("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+  send_whole({});
+}
+
+}  // namespace llmgw::server

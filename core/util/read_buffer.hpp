@@ -1,0 +1,51 @@
+// A growable byte buffer for socket reads: bytes are appended at the back (space + commit) and
+// consumed from the front; the unconsumed tail moves to the front only when space runs out.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string_view>
+
+namespace llmgw::util {
+
+class ReadBuffer {
+ public:
+  const char* data() const { return buf_.get() + begin_; }
+  std::size_t size() const { return end_ - begin_; }
+  std::string_view view() const { return {data(), size()}; }
+  void consume(std::size_t n) {
+    begin_ += n;
+    if (begin_ == end_) begin_ = end_ = 0;
+  }
+  void clear() { begin_ = end_ = 0; }
+
+  /// Free space at the back for the next read (at least 1 byte; grows when full of unread bytes).
+  char* space() {
+    if (!buf_) {
+      buf_ = std::make_unique<char[]>(cap_ = kInitial);
+    } else if (end_ == cap_) {
+      if (begin_ > 0) {
+        std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+      } else {
+        auto bigger = std::make_unique<char[]>(cap_ * 2);
+        std::memcpy(bigger.get(), buf_.get(), end_);
+        buf_ = std::move(bigger);
+        cap_ *= 2;
+      }
+    }
+    return buf_.get() + end_;
+  }
+  std::size_t space_size() const { return cap_ - end_; }
+  /// Marks `n` bytes written at space() as read in.
+  void commit(std::size_t n) { end_ += n; }
+
+ private:
+  static constexpr std::size_t kInitial = 16384;
+  std::unique_ptr<char[]> buf_;
+  std::size_t cap_ = 0, begin_ = 0, end_ = 0;
+};
+
+}  // namespace llmgw::util

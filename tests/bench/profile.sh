@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Deterministic per-request cost of llmgw (mock upstream, run.sh's config): not a benchmark.
+#
+#   tests/bench/profile.sh [BUILD_DIR] [json|sse]      (default: build json)
+#
+# Starts the mock and llmgw, sends PROFILE_WARMUP (200) requests, then PROFILE_COUNT (2000)
+# keep-alive requests over PROFILE_CONNS (4) connections with profile_client.py, and prints
+# per request:
+#   - context switches (voluntary + involuntary, all llmgw threads, /proc/PID/task/*/status)
+#   - system calls by name (strace -c -f attached for the measured requests only)
+#   - instructions (valgrind --tool=callgrind, counters zeroed after the warmup); the profile is
+#     kept as $PROFILE_OUT (default /tmp/llmgw-callgrind.out) for callgrind_annotate.
+# PROFILE_TOOLS picks the passes ("ctx strace callgrind"); PROFILE_LOG_LEVEL=info measures with
+# the access log on (default: warn, as run.sh). Needs python3, strace, valgrind.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+BUILD=${1:-build}
+[[ -d $BUILD ]] || BUILD=$REPO/$BUILD
+BUILD=$(cd "$BUILD" && pwd) || exit 2
+MODE=${2:-json}
+COUNT=${PROFILE_COUNT:-2000}
+WARMUP=${PROFILE_WARMUP:-200}
+NCONN=${PROFILE_CONNS:-4}
+TOOLS=${PROFILE_TOOLS:-ctx strace callgrind}
+OUT=${PROFILE_OUT:-/tmp/llmgw-callgrind.out}
+source "$HERE/lib.sh"
+bench_init
+bench_tmp
+NICE=0 PIN_CLIENT=() PIN_SERVER=()
+
+LEVEL=${PROFILE_LOG_LEVEL:-warn}
+LLMGW_REAL=$LLMGW
+# wrap CMD...: makes $LLMGW a script that runs CMD... llmgw ARGS --log-level $LEVEL.
+wrap() {
+  LLMGW=$TMP/llmgw-wrapped
+  printf '#!/bin/sh\nexec %s %s "$@" --log-level %s\n' "$*" "$LLMGW_REAL" "$LEVEL" >"$LLMGW"
+  chmod +x "$LLMGW"
+}
+STREAM=()
+[[ $MODE == sse ]] && STREAM=(--stream)
+"$LOADGEN" --url http://127.0.0.1:1/v1/chat/completions --print-body "${STREAM[@]}" >"$TMP/body.json"
+start_mock
+LLMGW_PORT=$("$LOADGEN" --pick-port)
+cat >"$TMP/llmgw.yaml" <<EOF
+server: {max_threads: 128, max_queued: 1024}
+plugins:
+  dirs: [$BUILD/lib/llmgw/plugins]
+  load: [provider-openai]
+model_list:
+  - model_name: bench
+    litellm_params:
+      model: openai/bench
+      api_base: $MOCK_URL/v1
+      api_key: sk-bench
+EOF
+
+drive() {  # drive COUNT
+  python3 "$HERE/profile_client.py" "$LLMGW_URL/v1/chat/completions" "$1" --conns "$NCONN" \
+    --body-file "$TMP/body.json" "${STREAM[@]}" || { echo "profile.sh: requests failed" >&2; exit 1; }
+}
+ctx_total() {
+  awk '/^(voluntary|nonvoluntary)_ctxt_switches/{s += $2} END {print s + 0}' /proc/"$LLMGW_PID"/task/*/status 2>/dev/null
+}
+stop_llmgw() {
+  kill -TERM "$LLMGW_PID" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$LLMGW_PID" 2>/dev/null || break; sleep 0.1; done
+  wait "$LLMGW_PID" 2>/dev/null
+}
+
+echo "profile: $MODE, $COUNT requests over $NCONN connections after $WARMUP warmup, log level $LEVEL"
+for tool in $TOOLS; do
+  case $tool in
+    ctx | strace)
+      wrap
+      start_llmgw || { echo "profile.sh: llmgw did not start" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
+      drive "$WARMUP"
+      if [[ $tool == ctx ]]; then
+        c0=$(ctx_total); drive "$COUNT"; c1=$(ctx_total)
+        awk -v d=$((c1 - c0)) -v n="$COUNT" 'BEGIN { printf "context switches/request: %.2f\n", d / n }'
+      else
+        strace -c -f -p "$LLMGW_PID" -o "$TMP/strace.txt" 2>/dev/null &
+        spid=$!
+        sleep 1
+        drive "$COUNT"
+        kill -INT "$spid"; wait "$spid" 2>/dev/null
+        awk -v n="$COUNT" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { name = $NF; calls = $4;
+            if (calls !~ /^[0-9]+$/) next; tot += calls; printf "  %-14s %6.2f/request\n", name, calls / n }
+            END { printf "system calls/request: %.2f\n", tot / n }' "$TMP/strace.txt"
+      fi
+      stop_llmgw
+      ;;
+    callgrind)
+      rm -f "$OUT"*
+      wrap valgrind --tool=callgrind --callgrind-out-file="$OUT" --dump-instr=no
+      start_llmgw || { echo "profile.sh: llmgw did not start under valgrind" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
+      drive "$WARMUP"
+      callgrind_control -z "$LLMGW_PID" >/dev/null
+      drive "$COUNT"
+      callgrind_control -d "$LLMGW_PID" >/dev/null
+      sleep 1
+      stop_llmgw
+      f=$(ls -t "$OUT"* 2>/dev/null | grep -v "^$OUT\$" | head -1)
+      [[ -n $f ]] || f=$OUT
+      ir=$(awk '/^summary:/{print $2; exit} /^totals:/{print $2; exit}' "$f")
+      awk -v ir="$ir" -v n="$COUNT" 'BEGIN { printf "instructions/request: %d\n", ir / n }'
+      echo "  profile: $f (callgrind_annotate --inclusive=yes $f | head -60)"
+      ;;
+  esac
+done
