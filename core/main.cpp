@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "frontends/anthropic_messages_endpoint.hpp"
 #include "frontends/health_endpoint.hpp"
+#include "frontends/metrics_endpoint.hpp"
 #include "frontends/models_endpoint.hpp"
 #include "frontends/openai_chat_endpoint.hpp"
 #include "observe/access_log.hpp"
@@ -97,6 +98,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/health/liveliness", &liveness);
   routes->add("GET", "/health/liveness", &liveness);
   routes->add("GET", "/health/readiness", &readiness);
+  frontends::MetricsEndpoint metrics(*gateway);
+  routes->add("GET", "/metrics", &metrics);
 
   server::HttpServer server(cfg.server, routes);
   server.start();

@@ -126,6 +126,8 @@ void parse_router_settings(Reader& r, const Entry& router, Config& out,
       r.read(e, p, out.router.timeout_s, false);
     } else if (e.key == "stream_timeout") {
       r.read(e, p, out.router.stream_timeout_s, true);
+    } else if (e.key == "max_retry_wait") {
+      r.read(e, p, out.router.max_retry_wait_s, true);
     } else if (e.key == "max_fallbacks") {
       r.read(e, p, out.router.max_fallbacks, 0, 100);
     } else if (e.key == "disable_cooldowns") {

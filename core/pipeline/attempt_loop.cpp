@@ -127,7 +127,8 @@ void Gateway::record_attempt(Deployment& d, Verdict verdict, int64_t retry_after
   if (retry_after_ms > 0) cool_ms = retry_after_ms;
   // A deployment with nothing to stand in for it is not taken out for failing: its own answers
   // reach the client.
-  const int fails = s.consecutive_failures.fetch_add(1, std::memory_order_relaxed) + 1;
+  // allowed_fails counts failures within a minute of each other (a success resets the count).
+  const int fails = s.count_failure(routing::unix_ms(), 60'000);
   if (has_alternatives && (probe || fails >= allowed_fails_)) {
     cool_ms = std::max(cool_ms, cooldown_ms_);
     s.consecutive_failures.store(0, std::memory_order_relaxed);

@@ -55,6 +55,12 @@ void DeploymentState::mark_healthy() {
   if (cooldown_until_ms.load(std::memory_order_relaxed) != 0) cooldown_until_ms.store(0, std::memory_order_relaxed);
 }
 
+int DeploymentState::count_failure(int64_t now_unix_ms, int64_t window_ms) {
+  const int64_t previous = last_counted_failure_ms_.exchange(now_unix_ms, std::memory_order_relaxed);
+  if (previous && now_unix_ms - previous > window_ms) consecutive_failures.store(0, std::memory_order_relaxed);
+  return consecutive_failures.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 void DeploymentState::roll_minute(int64_t now_unix_ms) {
   const int64_t m = now_unix_ms / 60'000;
   int64_t cur = minute.load(std::memory_order_relaxed);

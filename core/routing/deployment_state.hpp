@@ -32,6 +32,9 @@ class DeploymentState {
   bool admit(int64_t now, int64_t probe_ms, bool* probe);
   /// A success: clears the cooldown and the failure count.
   void mark_healthy();
+  /// Counts a retryable failure towards allowed_fails and returns the count: failures more
+  /// than `window_ms` after the previous one start a new count.
+  int count_failure(int64_t now_unix_ms, int64_t window_ms);
 
   // ---- live statistics ------------------------------------------------------------------
   std::atomic<uint32_t> in_flight{0};
@@ -68,6 +71,7 @@ class DeploymentState {
  private:
   void roll_minute(int64_t now_unix_ms);
   std::atomic<int64_t> last_failure_ms_{0};
+  std::atomic<int64_t> last_counted_failure_ms_{0};
 };
 
 }  // namespace llmgw::routing
