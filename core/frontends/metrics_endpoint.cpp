@@ -33,7 +33,7 @@ const Gauge kDeploymentGauges[] = {
      [](const routing::DeploymentState& s, int64_t, int64_t unix) { return double(s.requests_in_minute(unix)); }},
     {"llmgw_deployment_tokens_this_minute", "Tokens in the current minute (all instances when Redis is shared).",
      [](const routing::DeploymentState& s, int64_t, int64_t unix) { return double(s.tokens_in_minute(unix)); }},
-    {"llmgw_deployment_latency_ewma_seconds", "Moving average of successful call latency; -1 before the first.",
+    {"llmgw_deployment_latency_ewma_seconds", "Moving average of call latency (a failure counts as 10 s); -1 before the first.",
      [](const routing::DeploymentState& s, int64_t, int64_t) { auto v = s.ewma_latency_us.load(); return v < 0 ? -1.0 : v / 1e6; }},
     {"llmgw_deployment_ttft_ewma_seconds", "Moving average of time to first byte; -1 before the first.",
      [](const routing::DeploymentState& s, int64_t, int64_t) { auto v = s.ewma_ttft_us.load(); return v < 0 ? -1.0 : v / 1e6; }},

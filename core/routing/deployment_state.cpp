@@ -1,5 +1,6 @@
 #include "routing/deployment_state.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace llmgw::routing {
@@ -8,6 +9,7 @@ namespace {
 /// One sample moves the average by 1/kEwmaWeight of the difference.
 constexpr int64_t kEwmaWeight = 8;
 constexpr int64_t kFailureHalfLifeMs = 10'000;
+constexpr int64_t kFailureLatencyUs = 10'000'000;
 
 void ewma_add(std::atomic<int64_t>& avg, int64_t sample) {
   int64_t cur = avg.load(std::memory_order_relaxed);
@@ -81,7 +83,9 @@ void DeploymentState::on_first_byte(int64_t ttft_us) { ewma_add(ewma_ttft_us, tt
 
 void DeploymentState::on_end(int64_t latency_us, int64_t tokens, bool failed, int64_t now_unix_ms) {
   in_flight.fetch_sub(1, std::memory_order_relaxed);
-  if (!failed) ewma_add(ewma_latency_us, latency_us);
+  // A failure counts as a slow call (at least kFailureLatencyUs), so latency-based routing
+  // moves away from a deployment that fails fast instead of preferring it.
+  ewma_add(ewma_latency_us, failed ? std::max(latency_us, kFailureLatencyUs) : latency_us);
   if (tokens > 0) add_tokens(tokens, now_unix_ms);
   // Decay: halve the recent failure count for every half-life since the last failure.
   const int64_t last = last_failure_ms_.load(std::memory_order_relaxed);

@@ -38,7 +38,8 @@ class DeploymentState {
 
   // ---- live statistics ------------------------------------------------------------------
   std::atomic<uint32_t> in_flight{0};
-  /// Exponentially weighted moving averages in microseconds; -1 until the first sample.
+  /// Exponentially weighted moving averages in microseconds; -1 until the first sample. A
+  /// failed call is a sample of at least 10 s.
   std::atomic<int64_t> ewma_latency_us{-1};
   std::atomic<int64_t> ewma_ttft_us{-1};
   /// Failures in the recent past: +1 per failure, halved every 10 s of quiet (see on_end).

@@ -50,7 +50,8 @@ TEST_CASE("live statistics: in flight, averages in ms, this minute's usage, fail
   fill_candidate(c, d.cfg, d.state, now);
   CHECK(c.weight == 0);
   CHECK(c.in_flight == 1);
-  CHECK(c.ewma_latency_ms == Approx(250.0));  // the failure is not a latency sample
+  // The failure counts as a 10 s call: 250 ms + (10 s - 250 ms) / 8.
+  CHECK(c.ewma_latency_ms == Approx(250.0 + (10'000.0 - 250.0) / 8));
   CHECK(c.ewma_ttft_ms == Approx(40.0));
   CHECK(c.requests_this_minute == 3);
   CHECK(c.tokens_this_minute == 1200);
