@@ -63,14 +63,20 @@ void MetricsEndpoint::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServe
   }
   std::string last_name;
   plugins::for_each_counter([&](const plugins::CounterView& c) {
-    const std::string name = "llmgw_plugin_" + std::string(c.name) + "_total";
+    // The core's own counters (owner "llmgw") are llmgw_<name>_total; a plugin's carry its name.
+    const bool core = c.plugin == "llmgw";
+    const std::string name = (core ? "llmgw_" : "llmgw_plugin_") + std::string(c.name) + "_total";
     if (name != last_name) {
       out.append("# HELP ").append(name).append(" ").append(c.help).append("\n# TYPE ").append(name).append(" counter\n");
       last_name = name;
     }
-    out.append(name).append("{plugin=\"");
-    label(out, c.plugin);
-    out.append("\"} ").append(std::to_string(c.value)).push_back('\n');
+    out.append(name);
+    if (!core) {
+      out.append("{plugin=\"");
+      label(out, c.plugin);
+      out.append("\"}");
+    }
+    out.append(" ").append(std::to_string(c.value)).push_back('\n');
   });
   response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
   response.setContentType("text/plain; version=0.0.4; charset=utf-8");

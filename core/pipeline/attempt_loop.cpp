@@ -78,23 +78,23 @@ Deployment* Gateway::choose(const Pool& pool, const std::vector<const Deployment
   thread_local Pool fresh, again;
   const int64_t now = steady_ms();
   *probe = false;
-  for (int round = 0; round < 4; ++round) {  // a lost probe race drops that one and picks again
-    fresh.clear();
-    again.clear();
-    for (Deployment* d : pool) {
-      const int64_t until = d->state.cooldown_until_ms.load(std::memory_order_relaxed);
-      if (until > now) {  // cooling down, or another call is probing it
-        if (*soonest_ms < 0 || until - now < *soonest_ms) *soonest_ms = until - now;
-        continue;
-      }
-      (std::find(tried.begin(), tried.end(), d) == tried.end() ? fresh : again).push_back(d);
+  fresh.clear();
+  again.clear();
+  for (Deployment* d : pool) {
+    if (const int64_t until = d->state.blocked_until(now)) {  // cooling down, or being probed
+      if (*soonest_ms < 0 || until - now < *soonest_ms) *soonest_ms = until - now;
+      continue;
     }
-    const Pool& candidates = fresh.empty() ? again : fresh;
+    (std::find(tried.begin(), tried.end(), d) == tried.end() ? fresh : again).push_back(d);
+  }
+  for (;;) {
+    Pool& candidates = fresh.empty() ? again : fresh;
     if (candidates.empty()) return nullptr;
     Deployment& d = candidates.size() == 1 ? *candidates.front() : pick(candidates, stream);
     if (d.state.admit(now, probe_ms, probe)) return &d;
+    // Another call won the probe meanwhile: drop it and pick again.
+    candidates.erase(std::find(candidates.begin(), candidates.end(), &d));
   }
-  return nullptr;
 }
 
 Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcome) {
@@ -109,36 +109,29 @@ Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcom
   return retryable_status(e.status) ? Verdict::Retry : Verdict::Final;
 }
 
-void Gateway::record_attempt(Deployment& d, Verdict verdict, int64_t retry_after_ms, bool probe,
+void Gateway::record_attempt(Deployment& d, Verdict verdict, bool failed, int64_t retry_after_ms, bool probe,
                              bool has_alternatives) {
   auto& s = d.state;
-  if (verdict == Verdict::Success) {
-    s.mark_healthy();
-    return;
-  }
-  const bool failed = verdict == Verdict::Retry || (verdict == Verdict::Final && probe);
   if (!failed || router_.disable_cooldowns) {
-    if (probe) s.mark_healthy();  // the probe got an answer (a client error): the deployment is up
+    // An answer, even a client error: the deployment is up.
+    if (probe) s.mark_healthy();
+    else if (verdict == Verdict::Success) s.mark_success();
     return;
   }
   int64_t cool_ms = 0;
   // The upstream said when to come back: nobody calls it before then, even with no alternative
   // (the call itself waits, or the client is told when to retry).
   if (retry_after_ms > 0) cool_ms = retry_after_ms;
-  // A deployment with nothing to stand in for it is not taken out for failing: its own answers
-  // reach the client.
   // allowed_fails counts failures within a minute of each other (a success resets the count).
+  // A deployment with nothing to stand in for it is not taken out for failing: its own
+  // answers reach the client.
   const int fails = s.count_failure(routing::unix_ms(), 60'000);
   if (has_alternatives && (probe || fails >= allowed_fails_)) {
     cool_ms = std::max(cool_ms, cooldown_ms_);
     s.consecutive_failures.store(0, std::memory_order_relaxed);
   }
-  if (cool_ms > 0) {
-    if (probe) s.cooldown_until_ms.store(0, std::memory_order_relaxed);  // end the probe window
-    if (s.cool_until(steady_ms() + cool_ms)) spdlog::warn("deployment {} cooling down for {} ms", d.cfg.id, cool_ms);
-  } else if (probe) {
-    s.cooldown_until_ms.store(0, std::memory_order_relaxed);
-  }
+  if (cool_ms > 0 && s.cool_until(steady_ms() + cool_ms)) spdlog::warn("deployment {} cooling down for {} ms", d.cfg.id, cool_ms);
+  if (probe) s.release_probe();
 }
 
 CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
@@ -184,7 +177,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
         // Every healthy deployment here was tried: back off before trying one again.
         const int64_t wait = backoff_ms(n, base_backoff, min_backoff, retry_after_ms);
         if (wait > max_wait || steady_ms() + wait >= deadline) {
-          if (probe) d->state.cooldown_until_ms.store(0, std::memory_order_relaxed);  // give the probe back
+          if (probe) d->state.release_probe();  // not sent after all
           break;
         }
         if (!wait_for_client(wait, input.client_socket)) { outcome.status = 499; return outcome; }
@@ -197,10 +190,10 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
       const Verdict verdict = judge(gate, outcome);
       retry_after_ms = gate.holding() ? gate.held_error().retry_after_ms : -1;
       const int64_t tokens = std::max<int64_t>(outcome.usage.prompt_tokens, 0) + std::max<int64_t>(outcome.usage.completion_tokens, 0);
-      d->state.on_end((steady_ms() - attempt_start) * 1000, tokens,
-                      verdict == Verdict::Retry || outcome.broke_after_commit || gate.stream_failed(), routing::unix_ms());
+      const bool failed = verdict == Verdict::Retry || outcome.broke_after_commit || gate.stream_failed();
+      d->state.on_end((steady_ms() - attempt_start) * 1000, tokens, failed, routing::unix_ms());
       if (outcome.ttft_us >= 0) d->state.on_first_byte(outcome.ttft_us);
-      record_attempt(*d, verdict, retry_after_ms, probe, p.size() > 1 || chain.size() > 1);
+      record_attempt(*d, verdict, failed, retry_after_ms, probe, p.size() > 1 || chain.size() > 1);
       outcome.attempts = attempts;
       if (outcome.status == 499 || verdict == Verdict::Success) return outcome;
       if (verdict == Verdict::ContextWindow || verdict == Verdict::ContentPolicy) {

@@ -119,10 +119,12 @@ class Gateway {
                      int64_t probe_ms, bool* probe, int64_t* soonest_ms);
   /// What an attempt's end means for the call.
   static Verdict judge(const class RetryGate& gate, const CallOutcome& outcome);
-  /// Records how an attempt on `d` ended in its health: a success clears it; a retryable
-  /// failure counts towards allowed_fails (a cooldown when another deployment can stand in),
-  /// a Retry-After cools for at least that long, a failed probe cools again.
-  void record_attempt(Deployment& d, Verdict verdict, int64_t retry_after_ms, bool probe, bool has_alternatives);
+  /// Records how an attempt on `d` ended in its health: a probe that got an answer clears it;
+  /// a `failed` attempt (retryable, or broken after the first byte) counts towards
+  /// allowed_fails (a cooldown when another deployment can stand in), a Retry-After cools for
+  /// at least that long, a failed probe cools again.
+  void record_attempt(Deployment& d, Verdict verdict, bool failed, int64_t retry_after_ms, bool probe,
+                      bool has_alternatives);
   /// One attempt on one deployment, within `deadline_ms` (steady clock).
   CallOutcome execute_once(const CallInput& input, Deployment& d, Reply& reply, int64_t deadline_ms);
   /// The deployment to try first among `candidates` (non-empty; the caller passes only those it

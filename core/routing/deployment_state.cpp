@@ -41,20 +41,38 @@ bool DeploymentState::cool_until(int64_t until) {
 
 bool DeploymentState::admit(int64_t now, int64_t probe_ms, bool* probe) {
   *probe = false;
-  int64_t until = cooldown_until_ms.load(std::memory_order_relaxed);
+  const int64_t until = cooldown_until_ms.load(std::memory_order_relaxed);
   if (until == 0) return true;
   if (until > now) return false;
   // The cooldown ended: the first caller probes; the rest wait for its verdict (or for the
-  // probe window to pass, should the probe never report).
-  if (!cooldown_until_ms.compare_exchange_strong(until, now + probe_ms, std::memory_order_relaxed))
-    return false;
+  // probe window to lapse, should the probe never report).
+  int64_t claim = probe_until_ms.load(std::memory_order_relaxed);
+  if (claim > now) return false;
+  if (!probe_until_ms.compare_exchange_strong(claim, now + probe_ms, std::memory_order_relaxed)) return false;
   *probe = true;
   return true;
 }
 
+int64_t DeploymentState::blocked_until(int64_t now) const {
+  const int64_t until = cooldown_until_ms.load(std::memory_order_relaxed);
+  if (until == 0) return 0;
+  if (until > now) return until;
+  const int64_t claim = probe_until_ms.load(std::memory_order_relaxed);
+  return claim > now ? claim : 0;
+}
+
 void DeploymentState::mark_healthy() {
-  if (consecutive_failures.load(std::memory_order_relaxed) != 0) consecutive_failures.store(0, std::memory_order_relaxed);
+  mark_success();
   if (cooldown_until_ms.load(std::memory_order_relaxed) != 0) cooldown_until_ms.store(0, std::memory_order_relaxed);
+  release_probe();
+}
+
+void DeploymentState::mark_success() {
+  if (consecutive_failures.load(std::memory_order_relaxed) != 0) consecutive_failures.store(0, std::memory_order_relaxed);
+}
+
+void DeploymentState::release_probe() {
+  if (probe_until_ms.load(std::memory_order_relaxed) != 0) probe_until_ms.store(0, std::memory_order_relaxed);
 }
 
 int DeploymentState::count_failure(int64_t now_unix_ms, int64_t window_ms) {

@@ -19,9 +19,12 @@ int64_t unix_ms();
 class DeploymentState {
  public:
   // ---- health ----------------------------------------------------------------------------
-  /// Skipped until this steady_ms time; 0: healthy. Once it has passed, one request may claim
-  /// the half-open probe (claim_probe) while the others keep skipping the deployment.
+  /// Skipped until this steady_ms time; 0: healthy. Once it has passed, one call claims the
+  /// half-open probe (admit) while the others keep skipping the deployment until the probe's
+  /// verdict. Only this value is shared between instances (Redis), never the probe window.
   std::atomic<int64_t> cooldown_until_ms{0};
+  /// While a probe is in flight: when its claim lapses (should it never report), steady ms.
+  std::atomic<int64_t> probe_until_ms{0};
   /// Retryable failures since the last success (towards allowed_fails).
   std::atomic<int> consecutive_failures{0};
 
@@ -30,8 +33,16 @@ class DeploymentState {
   /// Whether a call may go to the deployment at `now`: healthy, or its cooldown ended and this
   /// caller won the probe (which holds the others off for `probe_ms`). Sets `*probe`.
   bool admit(int64_t now, int64_t probe_ms, bool* probe);
-  /// A success: clears the cooldown and the failure count.
+  /// Until when (steady ms) the deployment takes no call, or 0 when it takes one now (healthy,
+  /// or its cooldown ended and no probe is in flight).
+  int64_t blocked_until(int64_t now) const;
+  /// The probe answered: clears the cooldown, the probe and the failure count.
   void mark_healthy();
+  /// Any other success: clears the failure count. A cooldown stays (the call may have started
+  /// before it; a Retry-After window is kept whatever answered meanwhile).
+  void mark_success();
+  /// The probe claimed by admit() will not be sent after all (or failed and was cooled again).
+  void release_probe();
   /// Counts a retryable failure towards allowed_fails and returns the count: failures more
   /// than `window_ms` after the previous one start a new count.
   int count_failure(int64_t now_unix_ms, int64_t window_ms);

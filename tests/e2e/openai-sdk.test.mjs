@@ -174,3 +174,37 @@ describe('openai SDK through llmgw', () => {
     assert.ok(ids.includes('gpt-4o-mini'), ids.join(','));
   });
 });
+
+describe('a fallback list from the SDK, unchanged client code', () => {
+  let primary;
+  let backup;
+  let fgw;
+  let fclient;
+  before(async () => {
+    primary = await startOpenAIMock({ apiKey: UPSTREAM_KEY });
+    backup = await startOpenAIMock({ apiKey: UPSTREAM_KEY });
+    fgw = await startGateway({ config: gatewayConfig({ masterKey: MASTER, deployments: [
+      { model_name: 'primary', litellm_params: { model: 'openai/gpt-4o', api_base: `${primary.url}/v1`, api_key: UPSTREAM_KEY, timeout: 5 } },
+      { model_name: 'backup', litellm_params: { model: 'openai/gpt-4o-mini', api_base: `${backup.url}/v1`, api_key: UPSTREAM_KEY, timeout: 5 } },
+    ] }) });
+    fclient = new OpenAI({ apiKey: MASTER, baseURL: `${fgw.url}/v1`, maxRetries: 0, timeout: 20_000 });
+  });
+  after(async () => {
+    await fgw?.stop();
+    await primary?.close();
+    await backup?.close();
+  });
+
+  test('extra body "models" (OpenRouter shape): the primary fails, the backup answers; the upstreams never see "models"', async () => {
+    primary.enqueue({ status: 503, times: 10 });
+    // Python's extra_body={"models": [...]} and a plain extra key in Node put the same bytes on the wire.
+    const { data, response } = await fclient.chat.completions
+      .create({ model: 'primary', messages: [{ role: 'user', content: 'hi' }], models: ['primary', 'backup'] })
+      .withResponse();
+    assert.equal(data.choices[0].message.content, MOCK_TEXT);
+    assert.equal(response.headers.get('x-llmgw-deployment'), 'backup#0');
+    assert.equal(backup.requests.length, 1);
+    assert.ok(primary.requests.length >= 1);
+    for (const r of [...primary.requests, ...backup.requests]) assert.equal(r.json.models, undefined);
+  });
+});

@@ -186,6 +186,8 @@ test('redis-server killed under a steady stream of requests through both instanc
       const warnings = gw.logs().split('\n').filter((l) => /Redis at 127\.0\.0\.1:\d+ db 0 is unavailable/.test(l));
       assert.equal(warnings.length, 1, `one warning per instance:\n${gw.logs()}`);
       assert.equal(gw.logs().split('\n').filter((l) => /redis/i.test(l)).length, 1, 'nothing else about Redis, nothing per request');
+      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      assert.match(metrics, /^llmgw_redis_unavailable_total 1$/m, `the outage is counted once in /metrics:\n${metrics}`);
     }
 
     // Redis back (empty, same port): both instances share again without a restart.
