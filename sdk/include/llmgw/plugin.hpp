@@ -187,19 +187,27 @@ inline Error bad_response_error(std::string message, std::string type = "api_err
 /// The descriptor of a provider plugin, for llmgw_plugin_entry_v1 to return:
 ///   constexpr llmgw_plugin kPlugin = llmgw::provider_descriptor("provider-x", "1.0.0", "…", &kVtable);
 /// All four pointers must have static storage (string literals, a namespace-scope vtable).
-constexpr llmgw_plugin provider_descriptor(const char* name, const char* version, const char* description,
-                                           const llmgw_provider_vtable* vtable) noexcept {
+namespace detail {
+/// A descriptor of this SDK's ABI version for a plugin of `kind`.
+constexpr llmgw_plugin descriptor(llmgw_plugin_kind kind, const char* name, const char* version,
+                                  const char* description, const void* vtable) noexcept {
   llmgw_plugin p{};
   p.abi_major = LLMGW_ABI_MAJOR;
   p.abi_minor = LLMGW_ABI_MINOR;
   p.struct_size = sizeof(llmgw_plugin);
   p.build_signature = LLMGW_BUILD_SIGNATURE;
-  p.kind = LLMGW_KIND_PROVIDER;
+  p.kind = kind;
   p.name = name;
   p.version = version;
   p.description = description;
   p.vtable = vtable;
   return p;
+}
+}  // namespace detail
+
+constexpr llmgw_plugin provider_descriptor(const char* name, const char* version, const char* description,
+                                           const llmgw_provider_vtable* vtable) noexcept {
+  return detail::descriptor(LLMGW_KIND_PROVIDER, name, version, description, vtable);
 }
 
 /// What ProviderHooks reports (class LLMGW_ERR_BAD_RESPONSE, status 502, retry_after_ms -1) when
@@ -439,17 +447,7 @@ class TieBreak {
 /// The descriptor of a router plugin (see provider_descriptor).
 constexpr llmgw_plugin router_descriptor(const char* name, const char* version, const char* description,
                                          const llmgw_router_vtable* vtable) noexcept {
-  llmgw_plugin p{};
-  p.abi_major = LLMGW_ABI_MAJOR;
-  p.abi_minor = LLMGW_ABI_MINOR;
-  p.struct_size = sizeof(llmgw_plugin);
-  p.build_signature = LLMGW_BUILD_SIGNATURE;
-  p.kind = LLMGW_KIND_ROUTER;
-  p.name = name;
-  p.version = version;
-  p.description = description;
-  p.vtable = vtable;
-  return p;
+  return detail::descriptor(LLMGW_KIND_ROUTER, name, version, description, vtable);
 }
 
 /// Generates a router's extern "C" hooks from a C++ class:
