@@ -97,6 +97,11 @@ class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Fie
   std::size_t span_begin_ = 0;
 };
 
+/// memmem: glibc's is vectorised, std::string_view::find is not.
+bool contains(std::string_view haystack, std::string_view needle) {
+  return ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size()) != nullptr;
+}
+
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /// `body` without the members at `spans` (each with the comma that joined it to its
@@ -170,9 +175,7 @@ void split_header(const std::string& value, std::vector<std::string>& to) {
 std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out) {
   out.fallbacks.clear();
   out.present = false;
-  const bool in_body = body.find("\"models\"") != std::string_view::npos ||
-                       body.find("\"fallbacks\"") != std::string_view::npos;
-  if (!in_body) return std::nullopt;
+  if (!contains(body, "models\"") && !contains(body, "fallbacks\"")) return std::nullopt;
   rapidjson::MemoryStream in(body.data(), body.size());
   FieldsHandler handler(body, in);
   rapidjson::Reader reader;
@@ -199,8 +202,17 @@ void add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
 std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, std::string_view& body,
                                             std::string& cleaned, RoutingFields& out) {
   auto rejected = take_body_routing_fields(body, cleaned, out);
-  if (!rejected) add_header_fallbacks(request.get("x-llmgw-fallbacks", Poco::Net::HTTPMessage::EMPTY), out);
-  return rejected;
+  if (rejected) return rejected;
+  // One pass comparing lengths first: most requests have no such header.
+  constexpr std::string_view kHeader = "x-llmgw-fallbacks";
+  for (const auto& [name, value] : request) {
+    if (name.size() != kHeader.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < kHeader.size() && same; ++i)
+      same = (name[i] | 0x20) == kHeader[i] || name[i] == kHeader[i];
+    if (same) add_header_fallbacks(value, out);
+  }
+  return std::nullopt;
 }
 
 }  // namespace llmgw::frontends

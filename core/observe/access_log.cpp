@@ -6,7 +6,6 @@
 
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 
 #include "observe/access_writer.hpp"
@@ -71,7 +70,7 @@ void append_ms(std::string& out, int64_t us) {
 void append_ts(std::string& out) {
   thread_local std::time_t at = -1;
   thread_local char second[32];
-  thread_local char zone[8];
+  thread_local char zone[7] = {'+', '0', '0', ':', '0', '0', 0};
   const auto now = std::chrono::system_clock::now();
   const std::time_t t = std::chrono::system_clock::to_time_t(now);
   if (t != at) {
@@ -79,16 +78,19 @@ void append_ts(std::string& out) {
     std::tm tm{};
     ::localtime_r(&t, &tm);
     std::strftime(second, sizeof second, "%Y-%m-%dT%H:%M:%S", &tm);
-    const long off = tm.tm_gmtoff / 60;
-    const long a = off < 0 ? -off : off;
-    std::snprintf(zone, sizeof zone, "%c%02ld:%02ld", off < 0 ? '-' : '+', a / 60, a % 60);
+    const long off = tm.tm_gmtoff / 60, a = (off < 0 ? -off : off) % (100 * 60);
+    zone[0] = off < 0 ? '-' : '+';
+    zone[1] = static_cast<char>('0' + a / 600);
+    zone[2] = static_cast<char>('0' + a / 60 % 10);
+    zone[4] = static_cast<char>('0' + a % 60 / 10);
+    zone[5] = static_cast<char>('0' + a % 10);
   }
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
-  char frac[8];
-  std::snprintf(frac, sizeof frac, ".%06lld", static_cast<long long>(us));
+  long long us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
+  char frac[7] = {'.'};
+  for (int i = 6; i >= 1; --i, us /= 10) frac[i] = static_cast<char>('0' + us % 10);
   out += "{\"ts\":\"";
   out += second;
-  out += frac;
+  out.append(frac, sizeof frac);
   out += zone;
   out += "\",";
 }

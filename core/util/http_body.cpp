@@ -75,7 +75,10 @@ std::string_view BodyDecoder::available(ReadBuffer& c) {
       }
       case State::Trailer: {  // trailer fields until a blank line
         const std::size_t eol = in.find('\n');
-        if (eol == std::string_view::npos) return {};
+        if (eol == std::string_view::npos) {
+          if (in.size() > 65536) throw FramingError("Trailer line too long");
+          return {};
+        }
         const bool blank = eol == 0 || (eol == 1 && in[0] == '\r');
         c.consume(eol + 1);
         if (blank) state_ = State::Done;

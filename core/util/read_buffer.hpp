@@ -1,5 +1,6 @@
 // A growable byte buffer for socket reads: bytes are appended at the back (space + commit) and
-// consumed from the front; the unconsumed tail moves to the front only when space runs out.
+// consumed from the front; the unconsumed tail moves to the front when a quarter or less of the
+// buffer is left, and the buffer doubles when unread bytes fill most of it.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +25,7 @@ class ReadBuffer {
   char* space() {
     if (!buf_) {
       buf_ = std::make_unique<char[]>(cap_ = kInitial);
-    } else if (end_ == cap_) {
+    } else if (cap_ - end_ < cap_ / 4) {  // little room left: make some
       if (begin_ > 0) {
         std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
         end_ -= begin_;
