@@ -48,7 +48,7 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
       rejected = take_routing_fields(request, sent, cleaned, routing);
     }
     if (!rejected)
-      rejected = anthropic::scan_messages_request(sent, info, {kind_ == Kind::Messages});
+      rejected = anthropic::scan_messages_request(sent.data() == cleaned.data() ? cleaned : body, info, {kind_ == Kind::Messages});
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {
       record.model = info.model;

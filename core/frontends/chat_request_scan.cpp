@@ -1,10 +1,10 @@
 #include "frontends/chat_request_scan.hpp"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include "util/json_span.hpp"
+#include "util/utf8.hpp"
 
 namespace llmgw::frontends {
 namespace {
@@ -15,7 +15,7 @@ constexpr std::string_view kRoles[] = {"system", "user", "assistant", "tool", "f
 /// `error` set.
 class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
  public:
-  ScanHandler(rapidjson::MemoryStream& in, ChatRequestInfo& info) : in_(in), info_(info) {}
+  ScanHandler(const std::string& body, rapidjson::StringStream& in, ChatRequestInfo& info) : body_(body), in_(in), info_(info) {}
 
   std::optional<ApiError> error;
   bool saw_model = false, saw_messages = false;
@@ -33,8 +33,12 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     if (depth_ == 1 && key_ == Field::Model) {
       saw_model = true;
       info_.model.assign(v);
-      info_.model_end = in_.Tell();
-      info_.model_begin = value_start_;
+      // The reader parses a string on a local copy of the stream and moves the stream on once
+      // the handler returns: here it still stands on the value's opening quote.
+      info_.model_begin = in_.Tell();
+      info_.model_end = util::json_string_end(body_, info_.model_begin);
+      if (info_.model_end == std::string_view::npos)
+        return fail(ApiError{500, "api_error", "internal_error", "model", "the gateway lost the position of 'model'"});
       if (v.empty()) return fail(ApiError::invalid("'model' must be a non-empty string", "model"));
       key_ = Field::Other;
       return true;
@@ -60,7 +64,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     std::string_view k(s, len);
     key_ = Field::Other;
     if (depth_ == 1) {
-      if (k == "model") { key_ = Field::Model; value_start_ = util::json_value_start(std::string_view(in_.begin_, static_cast<std::size_t>(in_.end_ - in_.begin_)), in_.Tell()); }
+      if (k == "model") key_ = Field::Model;
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "stream_options") key_ = Field::StreamOptions;
@@ -136,22 +140,26 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     if (key_ == Field::StreamOptions && allowed != Field::StreamOptions) return value_scalar(what);
     return true;
   }
-  rapidjson::MemoryStream& in_;
+  std::string_view body_;
+  rapidjson::StringStream& in_;
   ChatRequestInfo& info_;
   int depth_ = 0;
   Field key_ = Field::Other;
-  std::size_t value_start_ = 0;
   bool in_messages_ = false, in_message_ = false, has_role_ = false, in_stream_options_ = false;
 };
 
 }  // namespace
 
-std::optional<ApiError> scan_chat_request(std::string_view body, ChatRequestInfo& info) {
+std::optional<ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info) {
   info = ChatRequestInfo{};
-  rapidjson::MemoryStream in(body.data(), body.size());
-  ScanHandler handler(in, info);
+  // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
+  rapidjson::StringStream in(body.c_str());
+  ScanHandler handler(body, in, info);
+  // Encoding first, in one fast pass; the scan then skips rapidjson's per-character checks.
+  if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
+    return ApiError::invalid("We could not parse the JSON body of your request: invalid UTF-8 (at byte " + std::to_string(bad) + ")");
   rapidjson::Reader reader;
-  auto result = reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(in, handler);
+  auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
   if (handler.error) return handler.error;
   if (result.IsError()) {
     return ApiError::invalid(std::string("We could not parse the JSON body of your request: ") +

@@ -23,7 +23,7 @@ struct ChatRequestInfo {
 
 /// Scans `body`. On failure returns the 400 error to answer (message names the parameter).
 /// `require_messages`: chat requests need a non-empty messages array.
-std::optional<ApiError> scan_chat_request(std::string_view body, ChatRequestInfo& info);
+std::optional<ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info);
 
 /// body with the model value replaced by `model` (JSON-escaped). One allocation.
 std::string rewrite_model(std::string_view body, const ChatRequestInfo& info, std::string_view model);

@@ -32,7 +32,7 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
       sent = body;
       rejected = take_routing_fields(request, sent, cleaned, routing);
     }
-    if (!rejected) rejected = scan_chat_request(sent, info);
+    if (!rejected) rejected = scan_chat_request(sent.data() == cleaned.data() ? cleaned : body, info);
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {
       record.model = info.model;

@@ -31,4 +31,15 @@ inline std::size_t json_value_start(std::string_view body, std::size_t pos) {
   return pos;
 }
 
+/// Where the JSON string token starting at `begin` (its opening quote) ends: just past its
+/// closing quote, escapes skipped. npos when body[begin] is not a quote or the string is cut.
+inline std::size_t json_string_end(std::string_view body, std::size_t begin) {
+  if (begin >= body.size() || body[begin] != '"') return std::string_view::npos;
+  for (std::size_t i = begin + 1; i < body.size(); ++i) {
+    if (body[i] == '\\') ++i;
+    else if (body[i] == '"') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace llmgw::util

@@ -3,10 +3,10 @@
 #include <cmath>
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include "util/json_span.hpp"
+#include "util/utf8.hpp"
 
 namespace llmgw::frontends::anthropic {
 namespace {
@@ -19,8 +19,8 @@ ApiError invalid(std::string message, std::string param = {}) {
 /// depth 2, a message's keys at depth 3. Any rule broken stops the parse with `error` set.
 class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
  public:
-  ScanHandler(rapidjson::MemoryStream& in, MessagesRequestInfo& info, bool require_max_tokens)
-      : in_(in), info_(info), require_max_tokens_(require_max_tokens) {}
+  ScanHandler(const std::string& body, rapidjson::StringStream& in, MessagesRequestInfo& info, bool require_max_tokens)
+      : body_(body), in_(in), info_(info), require_max_tokens_(require_max_tokens) {}
 
   std::optional<ApiError> error;
   bool saw_model = false, saw_messages = false, saw_max_tokens = false;
@@ -49,8 +49,12 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     if (depth_ == 1 && key_ == Field::Model) {
       saw_model = true;
       info_.model.assign(v);
-      info_.model_begin = value_start_;
-      info_.model_end = in_.Tell();
+      // The reader parses a string on a local copy of the stream and moves the stream on once
+      // the handler returns: here it still stands on the value's opening quote.
+      info_.model_begin = in_.Tell();
+      info_.model_end = util::json_string_end(body_, info_.model_begin);
+      if (info_.model_end == std::string_view::npos)
+        return fail(ApiError{500, "api_error", "internal_error", "model", "the gateway lost the position of 'model'"});
       if (v.empty()) return fail(invalid("model: String should have at least 1 character", "model"));
       return true;
     }
@@ -76,7 +80,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     std::string_view k(s, len);
     key_ = Field::Other;
     if (depth_ == 1) {
-      if (k == "model") { key_ = Field::Model; value_start_ = util::json_value_start(std::string_view(in_.begin_, static_cast<std::size_t>(in_.end_ - in_.begin_)), in_.Tell()); }
+      if (k == "model") key_ = Field::Model;
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "max_tokens") key_ = Field::MaxTokens;
@@ -167,23 +171,27 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return true;
   }
 
-  rapidjson::MemoryStream& in_;
+  std::string_view body_;
+  rapidjson::StringStream& in_;
   MessagesRequestInfo& info_;
   bool require_max_tokens_;
   int depth_ = 0;
   Field key_ = Field::Other;
-  std::size_t value_start_ = 0;
   bool in_messages_ = false, has_role_ = false, has_content_ = false;
 };
 
 }  // namespace
 
-std::optional<ApiError> scan_messages_request(std::string_view body, MessagesRequestInfo& info, ScanOptions options) {
+std::optional<ApiError> scan_messages_request(const std::string& body, MessagesRequestInfo& info, ScanOptions options) {
   info = MessagesRequestInfo{};
-  rapidjson::MemoryStream in(body.data(), body.size());
-  ScanHandler handler(in, info, options.require_max_tokens);
+  // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
+  rapidjson::StringStream in(body.c_str());
+  ScanHandler handler(body, in, info, options.require_max_tokens);
+  // Encoding first, in one fast pass; the scan then skips rapidjson's per-character checks.
+  if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
+    return invalid("The request body is not valid JSON: invalid UTF-8 (at byte " + std::to_string(bad) + ")");
   rapidjson::Reader reader;
-  auto result = reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag>(in, handler);
+  auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
   if (handler.error) return handler.error;
   if (result.IsError()) {
     return invalid(std::string("The request body is not valid JSON: ") + rapidjson::GetParseError_En(result.Code()) +

@@ -35,7 +35,7 @@ struct ScanOptions {
 /// empty; `max_tokens` missing (when required), not an integer or < 1; `stream` not a boolean;
 /// `messages` missing, not an array or empty; a message that is not an object, lacks `content`
 /// or has a role other than "user" / "assistant".
-std::optional<ApiError> scan_messages_request(std::string_view body, MessagesRequestInfo& info,
+std::optional<ApiError> scan_messages_request(const std::string& body, MessagesRequestInfo& info,
                                               ScanOptions options = {});
 
 /// body with the model value replaced by `model` (JSON-escaped); every other byte unchanged.

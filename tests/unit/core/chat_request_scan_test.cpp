@@ -8,7 +8,7 @@ using llmgw::frontends::scan_chat_request;
 
 namespace {
 std::optional<llmgw::frontends::ApiError> scan(std::string_view body, ChatRequestInfo& info) {
-  return scan_chat_request(body, info);
+  return scan_chat_request(std::string(body), info);
 }
 }  // namespace
 

@@ -4,7 +4,7 @@
 
 #include <llmgw/plugin.hpp>
 
-#include <rapidjson/memorystream.h>
+#include <rapidjson/stream.h>
 #include <rapidjson/reader.h>
 
 #include <cmath>
@@ -161,7 +161,12 @@ JsonScan scan_json(std::string_view doc) {
   JsonScan out;
   out.usage = unknown_usage();
   Handler h(out);
-  rapidjson::MemoryStream ms(doc.data(), doc.size());
+  // A NUL-terminated copy lets rapidjson take its SIMD string paths (a StringStream): the copy
+  // costs far less than the per-character parse it saves. An embedded NUL is invalid JSON
+  // anyway, and the parse stops there with an error.
+  thread_local std::string text;
+  text.assign(doc);
+  rapidjson::StringStream ms(text.c_str());
   rapidjson::Reader reader;
   const rapidjson::ParseResult ok = reader.Parse<rapidjson::kParseDefaultFlags>(ms, h);
   out.valid = !ok.IsError();
