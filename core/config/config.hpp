@@ -77,9 +77,9 @@ struct RouterSettings {
   /// cost-based-routing).
   std::string routing_strategy = "simple-shuffle";
   std::string routing_strategy_args_json = "{}";
-  /// Retries of a call on an alias beyond its first attempt (LiteLLM num_retries): a failed
-  /// attempt moves to the next deployment of the pool, and once each was tried, tries them
-  /// again after a backoff, up to this many times in all; then the fallbacks' pools.
+  /// Retries of a call on an alias (LiteLLM num_retries). A failed attempt first moves to the
+  /// pool's deployments not yet tried (failover, no wait, not a retry); once each was tried,
+  /// up to this many more attempts on them after a backoff; then the fallbacks' pools.
   int num_retries = 2;
   /// The least time waited before a retry on a deployment already tried (LiteLLM retry_after),
   /// seconds; backoff grows from it, jittered, and a Retry-After may ask for more.

@@ -158,29 +158,38 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
     const Pool& p = *chain[link].pool;
     const bool last_link = link + 1 == chain.size();
     int64_t retry_after_ms = -1;  // the last failure's Retry-After on this alias
-    for (int n = 0; n <= router_.num_retries; ++n) {
+    int retries = 0;              // attempts on deployments this call already tried
+    for (;;) {
       const int64_t probe_ms = std::max<int64_t>(deadline - steady_ms(), 0) + 1000;
       bool probe = false;
       int64_t pool_soonest = -1;
       Deployment* d = choose(p, tried, input.stream, probe_ms, &probe, &pool_soonest);
       if (pool_soonest >= 0 && (soonest_ms < 0 || pool_soonest < soonest_ms)) soonest_ms = pool_soonest;
+      bool waited = false;
       if (!d) {
         // Everything here is cooling down. With nowhere else to go, a call that already
-        // failed once waits for the first to return, if that fits its deadline.
-        if (attempts == 0 || !last_link || pool_soonest < 0 || pool_soonest > max_wait ||
-            steady_ms() + pool_soonest >= deadline)
+        // failed once (and may retry) waits for the first to return, if that fits its deadline.
+        if (attempts == 0 || !last_link || retries >= router_.num_retries || pool_soonest < 0 ||
+            pool_soonest > max_wait || steady_ms() + pool_soonest >= deadline)
           break;
         if (!wait_for_client(pool_soonest, input.client_socket)) { outcome.status = 499; return outcome; }
         d = choose(p, tried, input.stream, probe_ms, &probe, &pool_soonest);
         if (!d) break;
-      } else if (std::find(tried.begin(), tried.end(), d) != tried.end()) {
-        // Every healthy deployment here was tried: back off before trying one again.
-        const int64_t wait = backoff_ms(n, base_backoff, min_backoff, retry_after_ms);
-        if (wait > max_wait || steady_ms() + wait >= deadline) {
+        waited = true;
+      }
+      if (std::find(tried.begin(), tried.end(), d) != tried.end()) {
+        // Every healthy deployment here was tried: this is a retry, after a backoff.
+        if (retries >= router_.num_retries) {
           if (probe) d->state.release_probe();  // not sent after all
           break;
         }
-        if (!wait_for_client(wait, input.client_socket)) { outcome.status = 499; return outcome; }
+        ++retries;
+        const int64_t wait = waited ? 0 : backoff_ms(retries, base_backoff, min_backoff, retry_after_ms);
+        if (wait > max_wait || steady_ms() + wait >= deadline) {
+          if (probe) d->state.release_probe();
+          break;
+        }
+        if (wait > 0 && !wait_for_client(wait, input.client_socket)) { outcome.status = 499; return outcome; }
       }
       tried.push_back(d);
       gate.begin_attempt(d->cfg.id, ++attempts);

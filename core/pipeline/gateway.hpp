@@ -100,7 +100,7 @@ class Gateway {
   /// `pool` first; a retryable failure (connect error, timeout, 408/409/429/5xx/529) before the
   /// first byte reached the client moves the call to another deployment of the pool at once,
   /// and once each was tried, tries again after a jittered exponential backoff that honours
-  /// the upstream's Retry-After, up to num_retries retries per alias; then the fallback
+  /// the upstream's Retry-After, up to num_retries such retries per alias; then the fallback
   /// aliases in order (the client's own list, else the configured chain; context-window and
   /// content-policy errors take their own chains). Everything within the request deadline
   /// (router_settings.timeout). The answer names the deployment that answered
