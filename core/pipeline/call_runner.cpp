@@ -41,14 +41,16 @@ const upstream::Url* cached_url(const std::string& text) {
 /// The client's headers as an llmgw_header array view for the provider.
 std::vector<llmgw_header> no_headers;
 
-/// The upstream response headers as llmgw_header views into the Poco response (no copies;
-/// valid while the response object lives).
+/// The upstream response headers as llmgw_header views into the exchange's header lines (no
+/// copies; valid while the exchange lives).
 struct ResponseHeaders {
   std::vector<llmgw_header>& views;  // per-thread storage, reused across calls
-  explicit ResponseHeaders(const Poco::Net::HTTPResponse& response) : views(storage()) {
+  explicit ResponseHeaders(const upstream::HeaderLines& lines) : views(storage()) {
     views.clear();
-    for (const auto& [name, value] : response)
+    for (std::size_t i = 0; i < lines.count; ++i) {
+      const auto& [name, value] = lines.items[i];
       views.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
+    }
   }
   static std::vector<llmgw_header>& storage() {
     thread_local std::vector<llmgw_header> v;
@@ -182,7 +184,7 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
 
   // 3a. Offline loopback ("echo:" URLs): the upstream answer is the request body itself.
   if (url->scheme == "echo") {
-    Poco::Net::HTTPResponse none;
+    static const upstream::HeaderLines none;
     ResponseHeaders headers(none);
     if (!stream) {
       outcome.status = reply_whole(d, call, headers, 200, upstream_body, reply, outcome);
@@ -250,11 +252,11 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
       thread_local std::string response_body;
       exchange.read_all(response_body, left_ms(0));
       exchange.finish();
-      ResponseHeaders headers(exchange.response());
+      ResponseHeaders headers(exchange.headers());
       outcome.status = reply_whole(d, call, headers, status, response_body, reply, outcome);
       return outcome;
     }
-    ResponseHeaders headers(exchange.response());
+    ResponseHeaders headers(exchange.headers());
     relay_headers(headers, reply);
     auto resp = headers.table(status, {});
     llmgw_stream* s = nullptr;

@@ -122,8 +122,7 @@ void Exchange::read_head(bool head_request) {
         throw Poco::Net::MessageException("upstream closed the connection in the response header");
       }
     }
-    response_.clear();
-    ResponseHead head = parse_response_head(std::string_view(conn_->data(), end), response_);
+    ResponseHead head = parse_response_head(std::string_view(conn_->data(), end), headers_);
     conn_->consume(end);
     status_ = head.status;
     if (status_ >= 100 && status_ < 200 && status_ != 101) continue;  // interim answer

@@ -1,7 +1,6 @@
 // One HTTP request/response with an upstream over a pooled keep-alive connection.
 #pragma once
 
-#include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include <memory>
@@ -39,7 +38,8 @@ class Exchange {
   void start(const OutgoingRequest& request);
 
   int status() const { return status_; }
-  const Poco::Net::HTTPResponse& response() const { return response_; }
+  /// The response's header fields (valid until the next exchange on this thread).
+  const HeaderLines& headers() const { return headers_; }
 
   /// Reads the whole body into `out` (read timeout per socket read). Throws TransportError.
   void read_all(std::string& out, int read_timeout_ms);
@@ -72,7 +72,11 @@ class Exchange {
   bool keep_alive_ = false;  // the upstream lets the connection be reused
   int status_ = 0;
   util::BodyDecoder body_;
-  Poco::Net::HTTPResponse response_;
+  HeaderLines& headers_ = thread_headers();  // one exchange at a time per thread
+  static HeaderLines& thread_headers() {
+    thread_local HeaderLines lines;
+    return lines;
+  }
 };
 
 }  // namespace llmgw::upstream

@@ -35,8 +35,9 @@ std::string_view next_line(std::string_view in, std::size_t& pos) {
 
 }  // namespace
 
-ResponseHead parse_response_head(std::string_view in, Poco::Net::HTTPResponse& response) {
+ResponseHead parse_response_head(std::string_view in, HeaderLines& headers) {
   ResponseHead head;
+  headers.clear();
   head.size = in.size();
   std::size_t pos = 0;
   std::string_view line = next_line(in, pos);
@@ -49,9 +50,6 @@ ResponseHead parse_response_head(std::string_view in, Poco::Net::HTTPResponse& r
   auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), head.status);
   if (ec != std::errc() || end != code.data() + code.size() || code.size() != 3)
     throw MessageException("Invalid HTTP status code");
-  std::string_view reason = code.size() < rest.size() ? trim(rest.substr(code.size())) : std::string_view();
-  response.setVersion(std::string(version));
-  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(head.status), std::string(reason));
   std::string_view connection;
 
   std::string_view name, value;
@@ -69,7 +67,7 @@ ResponseHead parse_response_head(std::string_view in, Poco::Net::HTTPResponse& r
     } else if (iequals(name, "connection")) {
       connection = v;
     }
-    response.add(std::string(name), std::string(v));
+    headers.add(name, v);
     folded.clear();
   };
   while (pos < in.size()) {

@@ -2,13 +2,28 @@
 // streams (the body framing is util/http_body.hpp).
 #pragma once
 
-#include <Poco/Net/HTTPResponse.h>
-
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 
 namespace llmgw::upstream {
+
+/// A response's header fields in order. Meant to be reused: clear() keeps every string's
+/// storage, so a steady stream of responses allocates nothing here.
+struct HeaderLines {
+  std::vector<std::pair<std::string, std::string>> items;  // the first `count` are current
+  std::size_t count = 0;
+  void clear() { count = 0; }
+  void add(std::string_view name, std::string_view value) {
+    if (count == items.size()) items.emplace_back();
+    items[count].first.assign(name);
+    items[count].second.assign(value);
+    ++count;
+  }
+};
 
 struct ResponseHead {
   std::size_t size = 0;          // bytes of the head, blank line included
@@ -18,8 +33,8 @@ struct ResponseHead {
   long long content_length = -1;  // -1: none
 };
 
-/// Parses a complete head (`in` as delimited by find_head_end) into `response` (headers in
-/// order, values trimmed, obsolete line folding joined). Throws Poco::Net::MessageException.
-ResponseHead parse_response_head(std::string_view in, Poco::Net::HTTPResponse& response);
+/// Parses a complete head (`in` as delimited by find_head_end) into `headers` (in order, values
+/// trimmed, obsolete line folding joined; cleared first). Throws Poco::Net::MessageException.
+ResponseHead parse_response_head(std::string_view in, HeaderLines& headers);
 
 }  // namespace llmgw::upstream
