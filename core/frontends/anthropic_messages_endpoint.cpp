@@ -43,12 +43,13 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read
     else rejected = server::read_json_body(request, max_body_bytes_, body);
+    if (!rejected) rejected = anthropic::scan_messages_request(body, info, {kind_ == Kind::Messages});
     if (!rejected) {
       sent = body;
-      rejected = take_routing_fields(request, sent, cleaned, routing);
+      rejected = take_routing_fields(request, info.routing_fields, sent, cleaned, routing);
+      if (!rejected && sent.data() == cleaned.data())  // the cut body
+        rejected = anthropic::scan_messages_request(cleaned, info, {kind_ == Kind::Messages});
     }
-    if (!rejected)
-      rejected = anthropic::scan_messages_request(sent.data() == cleaned.data() ? cleaned : body, info, {kind_ == Kind::Messages});
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {
       record.model = info.model;

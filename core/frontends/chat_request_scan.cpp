@@ -65,6 +65,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     key_ = Field::Other;
     if (depth_ == 1) {
       if (k == "model") key_ = Field::Model;
+      else if (k == "fallbacks" || k == "models") info_.routing_fields = true;
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "stream_options") key_ = Field::StreamOptions;
@@ -172,6 +173,7 @@ std::optional<ApiError> scan_chat_request(const std::string& body, ChatRequestIn
       return ApiError::invalid("We could not parse the JSON body of your request: data after the JSON object (at byte " +
                                std::to_string(i) + ")");
   }
+  if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
   if (!handler.saw_model) return ApiError::invalid("Missing required parameter: 'model'.", "model");
   if (!handler.saw_messages) return ApiError::invalid("Missing required parameter: 'messages'.", "messages");
   if (info.message_count == 0)

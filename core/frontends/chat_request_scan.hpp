@@ -19,6 +19,10 @@ struct ChatRequestInfo {
   bool stream = false;
   bool include_usage = false;    // stream_options.include_usage
   std::size_t message_count = 0;
+  /// The body has top-level "fallbacks" or "models" (the client's own fallback list): the
+  /// front-end cuts them out (frontends/routing_fields) and scans the rest again. A missing
+  /// "model" is then left for that second scan ("models" may stand for it).
+  bool routing_fields = false;
 };
 
 /// Scans `body`. On failure returns the 400 error to answer (message names the parameter).

@@ -28,11 +28,12 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
     else rejected = server::read_json_body(request, max_body_bytes_, body);
+    if (!rejected) rejected = scan_chat_request(body, info);
     if (!rejected) {
       sent = body;
-      rejected = take_routing_fields(request, sent, cleaned, routing);
+      rejected = take_routing_fields(request, info.routing_fields, sent, cleaned, routing);
+      if (!rejected && sent.data() == cleaned.data()) rejected = scan_chat_request(cleaned, info);  // the cut body
     }
-    if (!rejected) rejected = scan_chat_request(sent.data() == cleaned.data() ? cleaned : body, info);
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {
       record.model = info.model;

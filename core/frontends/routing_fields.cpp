@@ -199,10 +199,12 @@ void add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
   split_header(header_value, out.fallbacks);
 }
 
-std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, std::string_view& body,
-                                            std::string& cleaned, RoutingFields& out) {
-  auto rejected = take_body_routing_fields(body, cleaned, out);
-  if (rejected) return rejected;
+std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
+                                            std::string_view& body, std::string& cleaned, RoutingFields& out) {
+  out.fallbacks.clear();
+  out.present = false;
+  if (in_body)
+    if (auto rejected = take_body_routing_fields(body, cleaned, out)) return rejected;
   // One pass comparing lengths first: most requests have no such header.
   constexpr std::string_view kHeader = "x-llmgw-fallbacks";
   for (const auto& [name, value] : request) {

@@ -32,9 +32,10 @@ struct RoutingFields {
 std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out);
 /// Appends the aliases of an x-llmgw-fallbacks value ("a, b,c").
 void add_header_fallbacks(const std::string& header_value, RoutingFields& out);
-/// Both of the above.
-std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, std::string_view& body,
-                                            std::string& cleaned, RoutingFields& out);
+/// Both of the above; the body only when `in_body` (the request scan saw the fields, so the
+/// common request costs nothing here).
+std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
+                                            std::string_view& body, std::string& cleaned, RoutingFields& out);
 
 /// A 400 naming the first fallback the client asked for that is not a configured model.
 inline std::optional<ApiError> unknown_fallback(const pipeline::Gateway& gateway, const RoutingFields& fields,

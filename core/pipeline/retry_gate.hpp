@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,7 +35,7 @@ class RetryGate final : public Reply {
     attempt_ = attempt;
     holding_ = false;
     stream_failed_ = false;
-    headers_.clear();
+    header_count_ = 0;
     tail_.clear();
   }
   /// The attempt ended in an error before anything reached the client; it is held.
@@ -52,7 +53,11 @@ class RetryGate final : public Reply {
 
   void set_upstream_dialect(llmgw_dialect dialect) override { client_.set_upstream_dialect(dialect); }
   void add_header(std::string_view name, std::string_view value) override {
-    headers_.emplace_back(std::string(name), std::string(value));
+    // Reused slots: their strings keep their storage from call to call (one gate per thread).
+    if (header_count_ == headers_.size()) headers_.emplace_back();
+    headers_[header_count_].first.assign(name);
+    headers_[header_count_].second.assign(value);
+    ++header_count_;
   }
   void error(const frontends::ApiError& error) override {
     if (!client_.committed()) {
@@ -115,10 +120,12 @@ class RetryGate final : public Reply {
  private:
   /// The held headers and which deployment answered after how many attempts.
   void release_headers() {
-    for (const auto& [name, value] : headers_) client_.add_header(name, value);
-    headers_.clear();
+    for (std::size_t i = 0; i < header_count_; ++i) client_.add_header(headers_[i].first, headers_[i].second);
+    header_count_ = 0;
     client_.add_header("x-llmgw-deployment", deployment_);
-    client_.add_header("x-llmgw-attempts", std::to_string(attempt_));
+    char digits[16];
+    const int n = std::snprintf(digits, sizeof digits, "%d", attempt_);
+    client_.add_header("x-llmgw-attempts", std::string_view(digits, static_cast<std::size_t>(n)));
   }
 
   /// Where the last complete SSE event of `data` ends (just past its blank line), or 0.
@@ -138,8 +145,13 @@ class RetryGate final : public Reply {
   bool holding_ = false;
   bool stream_failed_ = false;
   frontends::ApiError error_;
-  std::vector<std::pair<std::string, std::string>> headers_;
-  std::string tail_;  // raw stream bytes of an event not yet complete
+  std::vector<std::pair<std::string, std::string>>& headers_ = thread_headers();
+  std::size_t header_count_ = 0;
+  std::string tail_;
+  static std::vector<std::pair<std::string, std::string>>& thread_headers() {
+    thread_local std::vector<std::pair<std::string, std::string>> slots;
+    return slots;
+  }  // raw stream bytes of an event not yet complete
 };
 
 }  // namespace llmgw::pipeline

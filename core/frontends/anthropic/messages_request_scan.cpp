@@ -81,6 +81,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     key_ = Field::Other;
     if (depth_ == 1) {
       if (k == "model") key_ = Field::Model;
+      else if (k == "fallbacks" || k == "models") info_.routing_fields = true;
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "max_tokens") key_ = Field::MaxTokens;
@@ -202,6 +203,7 @@ std::optional<ApiError> scan_messages_request(const std::string& body, MessagesR
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
       return invalid("The request body is not valid JSON: data after the JSON object (at byte " + std::to_string(i) + ")");
   }
+  if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
   if (!handler.saw_model) return invalid("model: Field required", "model");
   if (!handler.saw_max_tokens && options.require_max_tokens) return invalid("max_tokens: Field required", "max_tokens");
   if (!handler.saw_messages) return invalid("messages: Field required", "messages");

@@ -22,6 +22,10 @@ struct MessagesRequestInfo {
   bool stream = false;
   int64_t max_tokens = -1;       // -1 when absent
   std::size_t message_count = 0;
+  /// The body has top-level "fallbacks" or "models" (the client's own fallback list): the
+  /// front-end cuts them out (frontends/routing_fields) and scans the rest again. A missing
+  /// "model" is then left for that second scan ("models" may stand for it).
+  bool routing_fields = false;
 };
 
 struct ScanOptions {

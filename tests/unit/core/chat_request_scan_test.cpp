@@ -77,3 +77,15 @@ TEST_CASE("nested objects and arrays in messages are accepted") {
   CHECK(info.message_count == 3);
   CHECK_FALSE(info.stream);
 }
+
+TEST_CASE("a body with the client's own fallback list is flagged, and its missing model left to the second scan") {
+  ChatRequestInfo info;
+  REQUIRE_FALSE(scan(R"({"models":["a","b"],"messages":[{"role":"user","content":"hi"}]})", info));
+  CHECK(info.routing_fields);
+  REQUIRE_FALSE(scan(R"({"model":"a","fallbacks":["b"],"messages":[{"role":"user","content":"hi"}]})", info));
+  CHECK(info.routing_fields);
+  // Not at the top level: an ordinary field.
+  REQUIRE_FALSE(scan(R"({"model":"a","metadata":{"models":1},"messages":[{"role":"user","content":"hi"}]})", info));
+  CHECK_FALSE(info.routing_fields);
+  CHECK(scan(R"({"messages":[{"role":"user","content":"hi"}]})", info));  // no model, no list: rejected
+}
