@@ -15,12 +15,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-BUILD=${1:-build}
-[[ -d $BUILD ]] || BUILD=$REPO/$BUILD
-[[ -d $BUILD ]] || { echo "failover.sh: build dir '${1:-build}' not found" >&2; exit 2; }
-BUILD=$(cd "$BUILD" && pwd)
 source "$HERE/lib.sh"
+resolve_build failover.sh "${1:-}"
 bench_init
 [[ -x $LLMGW ]] || { echo "failover.sh: $LLMGW not built" >&2; exit 2; }
 RATE=${BENCH_RATE:-1000}

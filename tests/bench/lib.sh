@@ -187,3 +187,47 @@ measure_url() {
     "runq_milli=$(( (w1[1] - w0[1]) * 1000 / (ns1 - ns0) ))" >>"$RESULTS"
   echo "  $(tail -n 1 "$TMP/loadgen.err")" >&2
 }
+
+# resolve_build NAME ARG: sets BUILD to the absolute build dir ARG (default "build"; relative to
+# the repo when not found here), or exits 2 naming the script NAME.
+resolve_build() {
+  local repo
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  BUILD=${2:-build}
+  [[ -d $BUILD ]] || BUILD=$repo/$BUILD
+  [[ -d $BUILD ]] || { echo "$1: build dir '${2:-build}' not found" >&2; exit 2; }
+  BUILD=$(cd "$BUILD" && pwd)
+}
+
+# write_bench_config FILE: llmgw's config for the benchmarks: one "bench" alias on the mock
+# ($MOCK_URL) through provider-openai.
+write_bench_config() {
+  cat >"$1" <<EOF
+server: {max_threads: 128, max_queued: 1024}
+plugins:
+  dirs: [$BUILD/lib/llmgw/plugins]
+  load: [provider-openai]
+model_list:
+  - model_name: bench
+    litellm_params:
+      model: openai/bench
+      api_base: $MOCK_URL/v1
+      api_key: sk-bench
+EOF
+}
+
+# start_spinners: with BENCH_SPIN=1, a SCHED_IDLE busy loop on each of the two pinned cores (no
+# wakeup waits for an idle vCPU: lower noise, not idle latency); their pids in SPIN_PIDS.
+start_spinners() {
+  SPIN_PIDS=()
+  [[ ${BENCH_SPIN:-0} == 1 ]] || return 0
+  if ((PINNED)) && command -v chrt >/dev/null; then
+    for core in 0 1; do
+      chrt -i 0 taskset -c "$core" sh -c 'while :; do :; done' &
+      SPIN_PIDS+=($!)
+      PIDS+=($!)
+    done
+  else
+    echo "BENCH_SPIN=1 needs 2 cores, taskset and chrt: not spinning" >&2
+  fi
+}

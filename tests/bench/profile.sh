@@ -15,10 +15,6 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-BUILD=${1:-build}
-[[ -d $BUILD ]] || BUILD=$REPO/$BUILD
-BUILD=$(cd "$BUILD" && pwd) || exit 2
 MODE=${2:-json}
 COUNT=${PROFILE_COUNT:-2000}
 WARMUP=${PROFILE_WARMUP:-200}
@@ -26,6 +22,7 @@ NCONN=${PROFILE_CONNS:-4}
 TOOLS=${PROFILE_TOOLS:-ctx strace callgrind}
 OUT=${PROFILE_OUT:-/tmp/llmgw-callgrind.out}
 source "$HERE/lib.sh"
+resolve_build profile.sh "${1:-}"
 bench_init
 bench_tmp
 NICE=0 PIN_CLIENT=() PIN_SERVER=()
@@ -43,18 +40,7 @@ STREAM=()
 "$LOADGEN" --url http://127.0.0.1:1/v1/chat/completions --print-body "${STREAM[@]}" >"$TMP/body.json"
 start_mock
 LLMGW_PORT=$("$LOADGEN" --pick-port)
-cat >"$TMP/llmgw.yaml" <<EOF
-server: {max_threads: 128, max_queued: 1024}
-plugins:
-  dirs: [$BUILD/lib/llmgw/plugins]
-  load: [provider-openai]
-model_list:
-  - model_name: bench
-    litellm_params:
-      model: openai/bench
-      api_base: $MOCK_URL/v1
-      api_key: sk-bench
-EOF
+write_bench_config "$TMP/llmgw.yaml"
 
 drive() {  # drive COUNT
   python3 "$HERE/profile_client.py" "$LLMGW_URL/v1/chat/completions" "$1" --conns "$NCONN" \

@@ -30,12 +30,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-BUILD=${1:-build}
-[[ -d $BUILD ]] || BUILD=$REPO/$BUILD
-[[ -d $BUILD ]] || { echo "run-anthropic.sh: build dir '${1:-build}' not found" >&2; exit 2; }
-BUILD=$(cd "$BUILD" && pwd)
 source "$HERE/lib.sh"
+resolve_build run-anthropic.sh "${1:-}"
 BENCH_DURATION=${BENCH_DURATION:-3}
 BENCH_WARMUP=${BENCH_WARMUP:-0.5}
 bench_init
@@ -113,18 +109,7 @@ check() {
 for name in "${ORDER[@]}"; do check "$name" "" && check "$name" --stream; done
 
 # ---- measurements -------------------------------------------------------------------
-SPIN_PIDS=()
-if [[ ${BENCH_SPIN:-0} == 1 ]]; then
-  if ((PINNED)) && command -v chrt >/dev/null; then
-    for core in 0 1; do
-      chrt -i 0 taskset -c "$core" sh -c 'while :; do :; done' &
-      SPIN_PIDS+=($!)
-      PIDS+=($!)
-    done
-  else
-    echo "BENCH_SPIN=1 needs 2 cores, taskset and chrt: not spinning" >&2
-  fi
-fi
+start_spinners
 # Spinner CPU counts as ours on the core it runs on (it only takes what the benchmark leaves idle).
 OUR0=$(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") OUR1=$(cpu_ticks "$LLMGW_PID" "${SPIN_PIDS[@]:1:1}")
 HOST0=($(host_ticks))

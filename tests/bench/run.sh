@@ -13,12 +13,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-BUILD=${1:-build}
-[[ -d $BUILD ]] || BUILD=$REPO/$BUILD
-[[ -d $BUILD ]] || { echo "run.sh: build dir '${1:-build}' not found" >&2; exit 2; }
-BUILD=$(cd "$BUILD" && pwd)
 source "$HERE/lib.sh"
+resolve_build run.sh "${1:-}"
 bench_init
 MAX_DUR=${BENCH_MAX_DURATION:-3}  # per closed-loop round; best of BENCH_ROUNDS rounds
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -83,18 +79,7 @@ if [[ ! -x $LLMGW ]]; then
   LLMGW_WHY="$LLMGW not built"
 else
   LLMGW_PORT=$("$LOADGEN" --pick-port)
-  cat >"$TMP/llmgw.yaml" <<EOF
-server: {max_threads: 128, max_queued: 1024}
-plugins:
-  dirs: [$BUILD/lib/llmgw/plugins]
-  load: [provider-openai]
-model_list:
-  - model_name: bench
-    litellm_params:
-      model: openai/bench
-      api_base: $MOCK_URL/v1
-      api_key: sk-bench
-EOF
+  write_bench_config "$TMP/llmgw.yaml"
   if ! start_llmgw; then
     LLMGW_WHY="did not become ready: $(tail -q -n 3 "$TMP/llmgw.err" "$TMP/llmgw.out" 2>/dev/null | tr '\n' ' ')"
   elif ! post_ok "$LLMGW_URL"; then
@@ -123,18 +108,7 @@ measure() {
 }
 
 SERVER_PIDS=("${NGINX_PIDS[@]}" $LLMGW_PID)
-SPIN_PIDS=()
-if [[ ${BENCH_SPIN:-0} == 1 ]]; then
-  if ((PINNED)) && command -v chrt >/dev/null; then
-    for core in 0 1; do
-      chrt -i 0 taskset -c "$core" sh -c 'while :; do :; done' &
-      SPIN_PIDS+=($!)
-      PIDS+=($!)
-    done
-  else
-    echo "BENCH_SPIN=1 needs 2 cores, taskset and chrt: not spinning" >&2
-  fi
-fi
+start_spinners
 # Load of other processes over the whole measurement, per core (context for noisy machines);
 # a spinner's CPU counts as ours on its core (it only takes what the benchmark leaves idle).
 OUR0=$(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") OUR1=$(cpu_ticks "${SERVER_PIDS[@]}" "${SPIN_PIDS[@]:1:1}")

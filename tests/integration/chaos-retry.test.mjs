@@ -54,6 +54,13 @@ describe('Retry-After is honoured before the same deployment is called again', (
     assert.ok(ms < 3200, `took ${ms.toFixed(0)} ms`);
   });
 
+  test('x-ratelimit-reset-requests: 1.5s with none remaining → no second call within 1.5 s', async () => {
+    const { gap, ms } = await retriedAfter({ 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '1.5s',
+      'x-ratelimit-remaining-tokens': '90000', 'x-ratelimit-reset-tokens': '6ms' });
+    assert.ok(gap >= 1495, `the retry arrived ${gap.toFixed(0)} ms after the 429 (requests reset in 1.5 s)`);
+    assert.ok(ms < 3500, `took ${ms.toFixed(0)} ms`);
+  });
+
   test('Retry-After as an HTTP-date → no second call before that date', async () => {
     const until = new Date(Date.now() + 3000); // the header has 1 s resolution: 2–3 s from now
     const { gap, ms } = await retriedAfter({ 'retry-after': until.toUTCString() });
