@@ -51,7 +51,9 @@ struct Deployment {
   double stream_timeout_s = 0;  // idle time allowed between stream events; 0: router default, else timeout_s
   double first_byte_timeout_s = 0;  // time to the response headers (TTFT for streams); 0: timeout_s
   int connect_timeout_ms = 5000;
-  int weight = 1;
+  /// -1: not given. A pool where no deployment gives one is weighted by rpm when every
+  /// deployment has one, else by tpm likewise, else evenly (LiteLLM's simple-shuffle).
+  int weight = -1;
   /// USD per token, for cost-based routing (litellm_params or model_info
   /// input_cost_per_token / output_cost_per_token); -1: unknown.
   double input_cost_per_token = -1;

@@ -30,6 +30,22 @@ std::string provider_config_json(const config::Deployment& d) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
+/// Each deployment's effective weight in its pool: the weights given (1 where one is missing),
+/// or, when none is given, rpm if every deployment has one, else tpm likewise, else 1 each —
+/// LiteLLM's simple-shuffle, so a migrated config splits traffic as it did.
+void settle_weights(const Pool& pool) {
+  const bool any_weight = std::any_of(pool.begin(), pool.end(), [](const Deployment* d) { return d->cfg.weight >= 0; });
+  const bool all_rpm = std::all_of(pool.begin(), pool.end(), [](const Deployment* d) { return d->cfg.rpm > 0; });
+  const bool all_tpm = std::all_of(pool.begin(), pool.end(), [](const Deployment* d) { return d->cfg.tpm > 0; });
+  for (Deployment* d : pool) {
+    int& w = d->cfg.weight;
+    if (any_weight) w = w >= 0 ? w : 1;
+    else if (all_rpm) w = d->cfg.rpm;
+    else if (all_tpm) w = d->cfg.tpm;
+    else w = 1;
+  }
+}
+
 }  // namespace
 
 Gateway::Gateway(const config::Config& config, const plugins::Registry& registry)
@@ -50,6 +66,7 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
     it->second.push_back(d.get());
     deployments_.push_back(std::move(d));
   }
+  for (auto& [alias, p] : pools_) settle_weights(p);
   for (const auto& [from, to] : config.model_group_alias) {
     group_alias_.emplace(from, to);
     if (!pools_.count(from)) aliases_.push_back(from);

@@ -66,6 +66,15 @@ test('weighted 3:1: within ±5 % of the weights over 2,000 requests, with and wi
     }
   });
 
+test('no weights given: the pool is weighted by rpm (1:3) as LiteLLM\'s simple-shuffle does', async () => {
+  const pool = [{ upstream: fast.url, extra: { rpm: 1000 } }, { upstream: fast.url, extra: { rpm: 3000 } }];
+  await withGateway(pool, { routing_strategy: 'simple-shuffle' }, async (gw) => {
+    const counts = await spread(gw, 2000, 16);
+    const share = counts['pool#1'] / 2000;
+    assert.ok(share >= 0.70 && share <= 0.80, `rpm-3000 share ${share} is 0.75 ± 0.05`);
+  });
+});
+
 test('least-busy: a slow deployment, holding calls in flight, gets little of a concurrent load', async () => {
   slowForever();
   // Control: simple-shuffle sends the slow deployment about half the calls.

@@ -80,7 +80,7 @@ TEST_CASE("weight, rpm, tpm and token prices per deployment", "[config][routing]
   CHECK(a.input_cost_per_token == Approx(2.5e-6));
   CHECK(a.output_cost_per_token == Approx(1e-5));
   const auto& b = cfg.deployments[1];
-  CHECK(b.weight == 1);
+  CHECK(b.weight == -1);  // not given: the gateway weighs the pool (rpm, tpm or evenly)
   CHECK(b.rpm == 0);
   CHECK(b.tpm == 0);
   CHECK(b.input_cost_per_token == Approx(1.5e-7));
