@@ -23,9 +23,7 @@ bool ChatStreamWatch::on_event(std::string_view data) {
     state_ = Step::kDone;
     return false;
   }
-  const bool maybe = has_nonnull_key(d, "\"usage\"") || has_nonnull_key(d, "\"finish_reason\"") ||
-                     detail::find(d, "\"error\"") != std::string_view::npos;
-  if (!maybe) return true;
+  if (!stream_event_needs_scan(d)) return true;
   const JsonScan scan = scan_json(d);
   if (!scan.valid || !scan.root_object) return true;  // not JSON: relayed, nothing to learn
   if (scan.has_usage) usage_ = scan.usage, usage_pending_ = true;

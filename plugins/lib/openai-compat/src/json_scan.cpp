@@ -8,6 +8,7 @@
 #include <rapidjson/reader.h>
 
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 
@@ -184,6 +185,48 @@ JsonScan scan_json(std::string_view doc) {
     out.usage = h.groq;
   }
   return out;
+}
+
+namespace {
+
+/// Whether the key token at `at` (just past its closing quote) is followed by ':' and a value
+/// other than null (or the text ends first: the scan decides).
+bool nonnull_value_after(std::string_view text, std::size_t i) noexcept {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (i < text.size() && space(text[i])) ++i;
+  if (i >= text.size() || text[i] != ':') return false;
+  ++i;
+  while (i < text.size() && space(text[i])) ++i;
+  if (i >= text.size()) return true;
+  return text.compare(i, 4, "null") != 0;
+}
+
+}  // namespace
+
+bool stream_event_needs_scan(std::string_view text) noexcept {
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  for (const char* q = static_cast<const char*>(std::memchr(begin, '"', text.size())); q;
+       q = static_cast<const char*>(std::memchr(q + 1, '"', static_cast<std::size_t>(end - q - 1)))) {
+    const std::string_view rest(q, static_cast<std::size_t>(end - q));
+    if (rest.size() < 7) return false;  // shorter than "error"
+    switch (rest[1]) {
+      case 'e':
+        if (rest.substr(0, 7) == "\"error\"") return true;
+        break;
+      case 'u':
+        if (rest.substr(0, 7) == "\"usage\"" && nonnull_value_after(text, static_cast<std::size_t>(q - begin) + 7)) return true;
+        break;
+      case 'f':
+        if (rest.substr(0, 15) == "\"finish_reason\"" && nonnull_value_after(text, static_cast<std::size_t>(q - begin) + 15))
+          return true;
+        break;
+      default:
+        break;
+    }
+    if (q + 1 >= end) return false;
+  }
+  return false;
 }
 
 bool has_nonnull_key(std::string_view text, std::string_view quoted_key) noexcept {

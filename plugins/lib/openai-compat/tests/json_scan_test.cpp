@@ -122,5 +122,20 @@ TEST_CASE("fast path agrees with the full scan on random chunks", "[scan][fuzz]"
     if (!has_nonnull_key(doc, "\"finish_reason\"")) CHECK_FALSE(s.finish_seen);
     if (real_usage) CHECK(has_nonnull_key(doc, "\"usage\""));
     if (real_finish) CHECK(has_nonnull_key(doc, "\"finish_reason\""));
+    // The one-pass stream pre-filter says exactly what the three searches say.
+    const bool three = has_nonnull_key(doc, "\"usage\"") || has_nonnull_key(doc, "\"finish_reason\"") ||
+                       doc.find("\"error\"") != std::string::npos;
+    CHECK(stream_event_needs_scan(doc) == three);
   }
+}
+
+TEST_CASE("stream_event_needs_scan", "[scan]") {
+  CHECK_FALSE(stream_event_needs_scan(R"({"choices":[{"delta":{"content":"hi"},"finish_reason":null}],"usage":null})"));
+  CHECK(stream_event_needs_scan(R"({"choices":[{"delta":{},"finish_reason":"stop"}]})"));
+  CHECK(stream_event_needs_scan(R"({"choices":[],"usage":{"prompt_tokens":3}})"));
+  CHECK(stream_event_needs_scan(R"({"error":{"message":"overloaded"}})"));
+  CHECK_FALSE(stream_event_needs_scan(R"({"content":"the \"usage\": {} text"})"));
+  CHECK(stream_event_needs_scan(R"({"usage":)"));  // cut short: undecided → scan
+  CHECK_FALSE(stream_event_needs_scan(""));
+  CHECK_FALSE(stream_event_needs_scan("\""));
 }

@@ -38,4 +38,8 @@ JsonScan scan_json(std::string_view doc);
 /// with \u escapes), and its false positives only cost a scan.
 bool has_nonnull_key(std::string_view text, std::string_view quoted_key) noexcept;
 
+/// The stream pre-filter in one pass (memchr from quote to quote): has_nonnull_key(text,
+/// "\"usage\"") || has_nonnull_key(text, "\"finish_reason\"") || text holds "\"error\"".
+bool stream_event_needs_scan(std::string_view text) noexcept;
+
 }  // namespace llmgw::openai_compat
