@@ -231,3 +231,29 @@ start_spinners() {
     echo "BENCH_SPIN=1 needs 2 cores, taskset and chrt: not spinning" >&2
   fi
 }
+
+# other_load_begin SERVER_PID...: starts counting what processes other than ours use of each core
+# (core 0: mock, loadgen; core 1: the servers; a spinner's CPU counts as ours on its core: it
+# only takes what the benchmark leaves idle).
+other_load_begin() {
+  OUR0=$(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") OUR1=$(cpu_ticks "$@" "${SPIN_PIDS[@]:1:1}")
+  HOST0=($(host_ticks))
+}
+
+# other_load_end SERVER_PID...: stops the spinners and sets OTHER0 / OTHER1, the percentage of
+# each core that other processes used since other_load_begin.
+other_load_end() {
+  local lg_ticks
+  lg_ticks=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^loadgen_cpu_us=/) s += substr($i, 16) }
+                  END { printf "%d", s * '"$CLK_TCK"' / 1e6 }' "$RESULTS")
+  OUR0=$(( $(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") - OUR0 + lg_ticks ))
+  OUR1=$(( $(cpu_ticks "$@" "${SPIN_PIDS[@]:1:1}") - OUR1 ))
+  HOST1=($(host_ticks))
+  if ((${#SPIN_PIDS[@]})); then kill "${SPIN_PIDS[@]}" 2>/dev/null; wait "${SPIN_PIDS[@]}" 2>/dev/null; fi
+  ((PINNED)) || { OUR0=$((OUR0 + OUR1)); OUR1=$OUR0; }
+  OTHER0=$(( (HOST1[0] - HOST0[0] - OUR0) * 100 / (HOST1[1] - HOST0[1] + 1) ))
+  OTHER1=$(( (HOST1[2] - HOST0[2] - OUR1) * 100 / (HOST1[3] - HOST0[3] + 1) ))
+  ((OTHER0 < 0)) && OTHER0=0
+  ((OTHER1 < 0)) && OTHER1=0
+  return 0
+}

@@ -110,9 +110,7 @@ for name in "${ORDER[@]}"; do check "$name" "" && check "$name" --stream; done
 
 # ---- measurements -------------------------------------------------------------------
 start_spinners
-# Spinner CPU counts as ours on the core it runs on (it only takes what the benchmark leaves idle).
-OUR0=$(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") OUR1=$(cpu_ticks "$LLMGW_PID" "${SPIN_PIDS[@]:1:1}")
-HOST0=($(host_ticks))
+other_load_begin "$LLMGW_PID"
 echo "llmgw Anthropic bench: mock :$MOCK_PORT, llmgw $GW ($CONNS conns, $RATE req/s," \
   "${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE${SPIN_PIDS:+, idle spinners})" >&2
 for name in "${ORDER[@]}"; do [[ -n ${SKIP[$name]:-} ]] && echo "NOT measured: $name: ${SKIP[$name]}" >&2; done
@@ -151,17 +149,7 @@ if [[ $MAX_DUR != 0 ]]; then
   done
 fi
 
-lg_ticks=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^loadgen_cpu_us=/) s += substr($i, 16) }
-                END { printf "%d", s * '"$CLK_TCK"' / 1e6 }' "$RESULTS")
-OUR0=$(( $(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") - OUR0 + lg_ticks ))
-OUR1=$(( $(cpu_ticks "$LLMGW_PID" "${SPIN_PIDS[@]:1:1}") - OUR1 ))
-HOST1=($(host_ticks))
-if ((${#SPIN_PIDS[@]})); then kill "${SPIN_PIDS[@]}" 2>/dev/null; wait "${SPIN_PIDS[@]}" 2>/dev/null; fi
-((PINNED)) || { OUR0=$((OUR0 + OUR1)); OUR1=$OUR0; }
-OTHER0=$(( (HOST1[0] - HOST0[0] - OUR0) * 100 / (HOST1[1] - HOST0[1] + 1) ))
-OTHER1=$(( (HOST1[2] - HOST0[2] - OUR1) * 100 / (HOST1[3] - HOST0[3] + 1) ))
-((OTHER0 < 0)) && OTHER0=0
-((OTHER1 < 0)) && OTHER1=0
+other_load_end "$LLMGW_PID"
 SKIPPED=""
 for name in "${ORDER[@]}"; do [[ -n ${SKIP[$name]:-} ]] && SKIPPED+="$name: ${SKIP[$name]}"$'\n'; done
 

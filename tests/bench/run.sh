@@ -109,10 +109,7 @@ measure() {
 
 SERVER_PIDS=("${NGINX_PIDS[@]}" $LLMGW_PID)
 start_spinners
-# Load of other processes over the whole measurement, per core (context for noisy machines);
-# a spinner's CPU counts as ours on its core (it only takes what the benchmark leaves idle).
-OUR0=$(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") OUR1=$(cpu_ticks "${SERVER_PIDS[@]}" "${SPIN_PIDS[@]:1:1}")
-HOST0=($(host_ticks))
+other_load_begin "${SERVER_PIDS[@]}"
 echo "llmgw bench: mock :$MOCK_PORT, nginx :$NGINX_PORT, llmgw ${LLMGW_URL:-n/a}" \
   "($CONNS conns, ${DUR}s + ${WARM}s warmup per point, nice $NICE${SPIN_PIDS:+, idle spinners})" >&2
 ((LLMGW_OK)) || echo "llmgw NOT measured: $LLMGW_WHY" >&2
@@ -126,17 +123,7 @@ for r in $(seq "$ROUNDS"); do
   for t in direct nginx llmgw; do measure "$t" max-sse "$MAX_DUR" --stream; done
 done
 
-lg_ticks=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^loadgen_cpu_us=/) s += substr($i, 16) }
-                END { printf "%d", s * '"$CLK_TCK"' / 1e6 }' "$RESULTS")
-OUR0=$(( $(cpu_ticks "$MOCK_PID" "${SPIN_PIDS[@]:0:1}") - OUR0 + lg_ticks ))
-OUR1=$(( $(cpu_ticks "${SERVER_PIDS[@]}" "${SPIN_PIDS[@]:1:1}") - OUR1 ))
-HOST1=($(host_ticks))
-if ((${#SPIN_PIDS[@]})); then kill "${SPIN_PIDS[@]}" 2>/dev/null; wait "${SPIN_PIDS[@]}" 2>/dev/null; fi
-((PINNED)) || { OUR0=$((OUR0 + OUR1)); OUR1=$OUR0; }
-OTHER0=$(( (HOST1[0] - HOST0[0] - OUR0) * 100 / (HOST1[1] - HOST0[1] + 1) ))
-OTHER1=$(( (HOST1[2] - HOST0[2] - OUR1) * 100 / (HOST1[3] - HOST0[3] + 1) ))
-((OTHER0 < 0)) && OTHER0=0
-((OTHER1 < 0)) && OTHER1=0
+other_load_end "${SERVER_PIDS[@]}"
 
 LLMGW_MEM=""
 if [[ -n $LLMGW_PID ]] && kill -0 "$LLMGW_PID" 2>/dev/null && ((LLMGW_OK)); then
