@@ -404,7 +404,10 @@ typedef struct llmgw_event_out {
   void* ctx;
   /**
    * PASSTHROUGH streams: bytes to forward to the client unchanged (whole SSE events or any
-   * part of them; the core flushes at each call). Emit as soon as bytes arrive.
+   * part of them). Emit as soon as bytes arrive. The bytes must be an SSE stream
+   * (text/event-stream): the core forwards them up to the last complete event (its blank line)
+   * and holds the rest until the event completes, so a stream that fails mid-event never
+   * hands the client half an event, and one that fails before its first event can be retried.
    */
   void (*emit_raw)(void* ctx, llmgw_str bytes);
   /**
