@@ -41,6 +41,10 @@ class RetryGate final : public Reply {
   /// The attempt ended in an error before anything reached the client; it is held.
   bool holding() const { return holding_; }
   const frontends::ApiError& held_error() const { return error_; }
+  /// Cuts the held error's Retry-After to `max_ms` (an upstream's number is not trusted).
+  void clamp_retry_after(int64_t max_ms) {
+    if (error_.retry_after_ms > max_ms) error_.retry_after_ms = max_ms;
+  }
   /// The attempt failed after the client got its first byte (an error event was sent).
   bool stream_failed() const { return stream_failed_; }
   /// Answers the held error, with the headers of the attempt that produced it.
