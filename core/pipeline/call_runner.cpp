@@ -311,7 +311,7 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
         events_seen = fwd.events;
         fed_since_event = 0;
       }
-      if ((fed_since_event += n) > max_stream_event_bytes_)
+      if ((fed_since_event += n) > max_stream_event_bytes_ || reply.held_partial_bytes() > max_stream_event_bytes_)
         throw TransportError(TransportFailure::TooLarge, "upstream stream event is larger than the limit of " +
                                                              std::to_string(max_stream_event_bytes_) + " bytes");
       st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
