@@ -27,6 +27,10 @@ struct ServerSettings {
   int read_timeout_ms = 60000;     // client socket receive timeout
   int write_timeout_ms = 60000;    // client socket send timeout
   int thread_stack_kb = 256;       // stack size of worker threads
+  /// Deepest nesting of arrays/objects accepted in a client's JSON body (deeper: 400), and in
+  /// the upstream answers the core itself parses (deeper: a 502 upstream error). 1..256: the
+  /// request scans recurse once per level on the worker's stack.
+  int max_json_depth = 128;
 };
 
 /// One plugin library to load. `path` is either a file path (absolute, or relative to the
