@@ -5,7 +5,7 @@
 // does Value::Accept (the Writer walk): a few kilobytes of "[[[[…" exhaust a worker thread's stack.
 // Everything that parses bytes it did not write itself goes through this header:
 //
-//   - parse_bounded(doc, bytes[, max_depth]) builds a Document with RapidJSON's iterative reader
+//   - parse_bounded(doc, bytes[, max_depth]) (and parse_bounded_insitu for a mutable buffer) builds a Document with RapidJSON's iterative reader
 //     (no recursion at all) and stops at the first container nested deeper than max_depth. Its
 //     JsonResult says "too deep" distinctly from "malformed", so a caller can answer each in its
 //     own words. A Document that parsed is at most max_depth deep, so writing it back out with
@@ -151,6 +151,26 @@ JsonResult parse_bounded(Document& doc, std::string_view bytes, unsigned max_dep
     rapidjson::GenericReader<typename Document::EncodingType, typename Document::EncodingType, ReaderAllocator> reader(
         reader_stack);
     const rapidjson::ParseResult r = reader.template Parse<Flags | rapidjson::kParseIterativeFlag>(in, bounded);
+    result = json_result(r, bounded.too_deep());
+    return result.ok();
+  };
+  doc.Populate(generate);
+  return result;
+}
+
+/// parse_bounded for a mutable, NUL-terminated buffer parsed in place (kParseInsituFlag): the
+/// Document's strings point into `text`, which must outlive it. Same result and guarantees.
+template <unsigned Flags = rapidjson::kParseDefaultFlags, class Document, class ReaderAllocator = rapidjson::CrtAllocator>
+JsonResult parse_bounded_insitu(Document& doc, typename Document::Ch* text, unsigned max_depth = kJsonMaxDepth,
+                                ReaderAllocator* reader_stack = nullptr) {
+  JsonResult result;
+  auto generate = [&](Document& target) {
+    rapidjson::GenericInsituStringStream<typename Document::EncodingType> in(text);
+    DepthLimitedHandler<Document> bounded(target, max_depth);
+    rapidjson::GenericReader<typename Document::EncodingType, typename Document::EncodingType, ReaderAllocator> reader(
+        reader_stack);
+    const rapidjson::ParseResult r =
+        reader.template Parse<Flags | rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag>(in, bounded);
     result = json_result(r, bounded.too_deep());
     return result.ok();
   };

@@ -144,3 +144,16 @@ TEST_CASE("json_depth: a reader stack allocator can be supplied") {
   CHECK(llmgw::parse_bounded(d, "{\"a\":[\"x\\u0041\"]}", llmgw::kJsonMaxDepth, &pool).ok());
   CHECK(std::string(d["a"][0].GetString()) == "xA");
 }
+
+TEST_CASE("json_depth: in-situ parsing is bounded the same way") {
+  std::string at = "{\"k\":\"v\\n\"," + std::string("\"a\":") + nested_arrays(127) + "}";
+  rapidjson::Document d;
+  REQUIRE(llmgw::parse_bounded_insitu(d, at.data()).ok());
+  CHECK(std::string(d["k"].GetString()) == "v\n");
+  std::string past = nested_arrays(129);
+  CHECK(llmgw::parse_bounded_insitu(d, past.data()).too_deep());
+  std::string bad = "{\"a\":";
+  CHECK(llmgw::parse_bounded_insitu(d, bad.data()).malformed());
+  std::string huge(1'000'000, '[');
+  CHECK(llmgw::parse_bounded_insitu(d, huge.data()).too_deep());
+}
