@@ -5,15 +5,19 @@
 // does Value::Accept (the Writer walk): a few kilobytes of "[[[[…" exhaust a worker thread's stack.
 // Everything that parses bytes it did not write itself goes through this header:
 //
-//   - parse_bounded(doc, bytes[, max_depth]) (and parse_bounded_insitu for a mutable buffer) builds a Document with RapidJSON's iterative reader
-//     (no recursion at all) and stops at the first container nested deeper than max_depth. Its
-//     JsonResult says "too deep" distinctly from "malformed", so a caller can answer each in its
-//     own words. A Document that parsed is at most max_depth deep, so writing it back out with
-//     Accept() recurses at most max_depth times.
+//   - parse_bounded(doc, bytes[, max_depth]) (and parse_bounded_insitu for a mutable buffer) builds
+//     a Document and stops at the first container nested deeper than max_depth. Its JsonResult
+//     says "too deep" distinctly from "malformed", so a caller can answer each in its own words.
+//     A Document that parsed is at most max_depth deep, so writing it back out with Accept()
+//     recurses at most max_depth times.
 //   - DepthLimitedHandler<H> wraps any SAX handler: it forwards every event and fails the parse
 //     when a container would open past max_depth; parse_sax_bounded runs a Reader with it.
 //     SAX handlers that count depth themselves can instead compare against the limit and return
 //     false, and report their own error.
+//
+// The stack: up to kJsonRecursiveDepth (128) levels these use RapidJSON's recursive reader, the
+// faster one (about 80-150 bytes of stack per level measured, so 128 levels stay under ~40 KiB);
+// a larger max_depth switches to the iterative reader, whose stack use does not grow with depth.
 //
 // Depth counts open containers: a scalar is depth 0, "[]" and "{}" are depth 1, "[[1]]" depth 2.
 // With max_depth N, a document N deep parses and one N + 1 deep is refused.
@@ -43,6 +47,10 @@ namespace llmgw {
 
 inline constexpr unsigned kJsonMaxDepth = LLMGW_JSON_MAX_DEPTH;
 
+/// Up to this max_depth the bounded parses recurse (RapidJSON's faster reader); above it they
+/// use the iterative reader.
+inline constexpr unsigned kJsonRecursiveDepth = 128;
+
 enum class JsonStatus {
   kOk,         // one well-formed value, at most max_depth deep
   kMalformed,  // not well-formed JSON (JsonResult::code says how)
@@ -52,8 +60,8 @@ enum class JsonStatus {
 /// The outcome of a bounded parse.
 struct JsonResult {
   JsonStatus status = JsonStatus::kOk;
-  /// Byte offset of the error: where the parse stopped (for kTooDeep from parse_bounded or
-  /// parse_sax_bounded, the bracket that would open one container too many).
+  /// Byte offset of the error: where the parse stopped (for kTooDeep from the functions here,
+  /// the bracket that would open one container too many).
   std::size_t offset = 0;
   /// RapidJSON's error code for kMalformed (rapidjson::GetParseError_En names it).
   rapidjson::ParseErrorCode code = rapidjson::kParseErrorNone;
@@ -112,29 +120,44 @@ class DepthLimitedHandler {
   bool too_deep_ = false;
 };
 
-/// The JsonResult of a Reader::Parse whose handler reported `too_deep`.
-inline JsonResult json_result(const rapidjson::ParseResult& r, bool too_deep) noexcept {
+/// The JsonResult of a Reader::Parse whose handler reported `too_deep`. `taken`: the reader had
+/// already taken the bracket when it called the handler (the recursive reader does; the
+/// iterative one does not), so the offset steps back onto it.
+inline JsonResult json_result(const rapidjson::ParseResult& r, bool too_deep, bool taken = false) noexcept {
   JsonResult out;
   if (!r.IsError()) return out;
   out.offset = r.Offset();
   out.code = r.Code();
   out.status = too_deep ? JsonStatus::kTooDeep : JsonStatus::kMalformed;
+  if (too_deep && taken && out.offset > 0) --out.offset;
   return out;
 }
 
-/// Runs a SAX parse of `in` with `handler` behind a DepthLimitedHandler. The reader is
-/// iterative unless the caller's Flags say otherwise, so the stack stays flat whatever
-/// max_depth is. kMalformed also covers a stop that `handler` asked for (its own error).
+namespace detail {
+
+/// `reader` over `in` into `bounded` (a DepthLimitedHandler): recursive up to
+/// kJsonRecursiveDepth, iterative beyond.
+template <unsigned Flags, class Reader, class InputStream, class Bounded>
+JsonResult run_bounded(Reader& reader, InputStream& in, Bounded& bounded, unsigned max_depth) {
+  const bool recursive = max_depth <= kJsonRecursiveDepth;
+  const rapidjson::ParseResult r = recursive ? reader.template Parse<Flags>(in, bounded)
+                                             : reader.template Parse<Flags | rapidjson::kParseIterativeFlag>(in, bounded);
+  return json_result(r, bounded.too_deep(), recursive);
+}
+
+}  // namespace detail
+
+/// Runs a SAX parse of `in` with `handler` behind a DepthLimitedHandler. kMalformed also
+/// covers a stop that `handler` asked for (its own error).
 template <unsigned Flags = rapidjson::kParseDefaultFlags, class InputStream, class Handler>
 JsonResult parse_sax_bounded(InputStream& in, Handler& handler, unsigned max_depth = kJsonMaxDepth) {
   DepthLimitedHandler<Handler> bounded(handler, max_depth);
   rapidjson::Reader reader;
-  const rapidjson::ParseResult r = reader.Parse<Flags | rapidjson::kParseIterativeFlag>(in, bounded);
-  return json_result(r, bounded.too_deep());
+  return detail::run_bounded<Flags>(reader, in, bounded, max_depth);
 }
 
-/// Parses `bytes` (one JSON value, whitespace around it) into `doc`, at most `max_depth` deep,
-/// with RapidJSON's iterative reader: no recursion however deep the input. `Flags` are
+/// Parses `bytes` (one JSON value, whitespace around it) into `doc`, at most `max_depth` deep:
+/// the stack use is bounded however deep the input (see the file comment). `Flags` are
 /// RapidJSON's parse flags (kParseFullPrecisionFlag, kParseValidateEncodingFlag, …;
 /// kParseInsituFlag is not supported). On success `doc` holds the value; on failure `doc` is
 /// left as it was (a fresh Document stays null) and doc.HasParseError() is NOT set: test the
@@ -150,8 +173,7 @@ JsonResult parse_bounded(Document& doc, std::string_view bytes, unsigned max_dep
     DepthLimitedHandler<Document> bounded(target, max_depth);
     rapidjson::GenericReader<typename Document::EncodingType, typename Document::EncodingType, ReaderAllocator> reader(
         reader_stack);
-    const rapidjson::ParseResult r = reader.template Parse<Flags | rapidjson::kParseIterativeFlag>(in, bounded);
-    result = json_result(r, bounded.too_deep());
+    result = detail::run_bounded<Flags>(reader, in, bounded, max_depth);
     return result.ok();
   };
   doc.Populate(generate);
@@ -169,9 +191,7 @@ JsonResult parse_bounded_insitu(Document& doc, typename Document::Ch* text, unsi
     DepthLimitedHandler<Document> bounded(target, max_depth);
     rapidjson::GenericReader<typename Document::EncodingType, typename Document::EncodingType, ReaderAllocator> reader(
         reader_stack);
-    const rapidjson::ParseResult r =
-        reader.template Parse<Flags | rapidjson::kParseInsituFlag | rapidjson::kParseIterativeFlag>(in, bounded);
-    result = json_result(r, bounded.too_deep());
+    result = detail::run_bounded<Flags | rapidjson::kParseInsituFlag>(reader, in, bounded, max_depth);
     return result.ok();
   };
   doc.Populate(generate);

@@ -58,6 +58,34 @@ TEST_CASE("json_depth: a document at the limit parses, one level more is too dee
   CHECK(llmgw::parse_bounded(objects, nested_objects(129)).too_deep());
 }
 
+TEST_CASE("json_depth: the same results on the recursive and the iterative reader") {
+  // Up to kJsonRecursiveDepth the recursive reader runs, above it the iterative one.
+  REQUIRE(llmgw::kJsonRecursiveDepth == 128);
+  for (unsigned limit : {128u, 129u, 1000u}) {
+    INFO(limit);
+    rapidjson::Document d;
+    CHECK(llmgw::parse_bounded(d, nested_arrays(limit), limit).ok());
+    const llmgw::JsonResult r = llmgw::parse_bounded(d, nested_arrays(limit + 1), limit);
+    CHECK(r.too_deep());
+    CHECK(r.offset == limit);  // the bracket one past the limit
+    const std::string bad = nested_arrays(limit).insert(limit, "x");
+    CHECK(llmgw::parse_bounded(d, bad, limit).malformed());
+    Counter c;
+    const std::string past = nested_arrays(limit + 1);
+    rapidjson::StringStream in(past.c_str());
+    const llmgw::JsonResult sax = llmgw::parse_sax_bounded(in, c, limit);
+    CHECK(sax.too_deep());
+    CHECK(sax.offset == limit);
+  }
+}
+
+TEST_CASE("json_depth: a large limit parses deep documents with a flat stack") {
+  // 200,000 levels recursively would need megabytes of stack; the iterative reader needs none.
+  rapidjson::Document d;
+  CHECK(llmgw::parse_bounded(d, nested_arrays(200'000), 200'000).ok());
+  CHECK(llmgw::parse_bounded(d, std::string(1'000'000, '['), 200'000).too_deep());
+}
+
 TEST_CASE("json_depth: a per-call limit") {
   rapidjson::Document d;
   CHECK(llmgw::parse_bounded(d, "[[1]]", 2).ok());
