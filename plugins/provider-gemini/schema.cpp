@@ -62,8 +62,11 @@ class Translator {
         list.PushBack(schema(v, depth + 1), a_);
       }
       if (list.Size() == 1 && !out.HasMember("type")) {
-        for (auto& m : list[0].GetObject())
-          if (!out.HasMember(m.name)) out.AddMember(m.name, m.value, a_);
+        Value& only = list[0];
+        for (rapidjson::SizeType k = 0; k < only.MemberCount(); ++k) {
+          auto m = only.MemberBegin() + k;
+          if (!out.HasMember(m->name)) out.AddMember(m->name, m->value, a_);
+        }
       } else if (!list.Empty()) {
         out.AddMember("anyOf", list, a_);
       }
