@@ -7,6 +7,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -122,8 +124,7 @@ void write_message(Writer& w, const Blocks& b) {
 llmgw_status translate(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                        const llmgw_result_out& out, int64_t now_unix_s) {
   rapidjson::Document doc;
-  doc.Parse(r.body.ptr ? r.body.ptr : "", r.body.len);
-  if (doc.HasParseError() || !doc.IsObject())
+  if (plugin_util::parse_bounded(doc, view(r.body)) != plugin_util::JsonParse::kOk || !doc.IsObject())
     return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) +
                                           " with a body that is not a JSON object"));
   if (string_member(doc, "type") == "error" || doc.HasMember("error")) {

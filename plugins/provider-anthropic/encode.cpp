@@ -5,6 +5,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -239,8 +241,11 @@ void encode_translated(const Config& cfg, const llmgw_call& call, rapidjson::Str
   // and one write.
   std::string buffer(view(call.body));
   rapidjson::Document body;
-  body.ParseInsitu(buffer.data());
-  if (body.HasParseError()) bad("the request body is not valid JSON");
+  switch (plugin_util::parse_bounded_insitu(body, buffer.data())) {
+    case plugin_util::JsonParse::kOk: break;
+    case plugin_util::JsonParse::kTooDeep: bad("the request body nests deeper than 128 levels");
+    case plugin_util::JsonParse::kSyntax: bad("the request body is not valid JSON");
+  }
   rapidjson::Document req;
   translate(cfg, call, body, req, req.GetAllocator());
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);

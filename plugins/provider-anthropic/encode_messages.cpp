@@ -1,5 +1,7 @@
 #include "encode_messages.hpp"
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <vector>
 
 namespace llmgw::provider_anthropic {
@@ -127,8 +129,7 @@ Value tool_input(const Value& function, const std::string& where, Allocator& a) 
   const std::string_view text = sv(*args);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return Value(rapidjson::kObjectType);
   rapidjson::Document parsed(&a);
-  parsed.Parse(text.data(), text.size());
-  if (parsed.HasParseError() || !parsed.IsObject())
+  if (plugin_util::parse_bounded(parsed, text) != plugin_util::JsonParse::kOk || !parsed.IsObject())
     bad(where + ".function.arguments is not a valid JSON object");
   Value input;
   input = static_cast<Value&>(parsed);  // moves: the nodes live in `a`

@@ -2,6 +2,8 @@
 
 #include "wire.hpp"
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/document.h>
 
 #include <cctype>
@@ -73,8 +75,7 @@ void mask_key_fragments(std::string& text) {
 ErrorFields parse_error_body(std::string_view body) {
   ErrorFields f;
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (!doc.HasParseError() && doc.IsObject()) {
+  if (plugin_util::parse_bounded(doc, body) == plugin_util::JsonParse::kOk && doc.IsObject()) {
     auto err = doc.FindMember("error");
     if (err != doc.MemberEnd() && err->value.IsObject()) {
       f.type = string_member(err->value, "type");

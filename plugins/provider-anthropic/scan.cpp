@@ -2,6 +2,8 @@
 
 #include "wire.hpp"
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
@@ -40,9 +42,10 @@ struct PathHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PathHandler
     key.clear();
   }
 
-  bool StartObject() { open(false); return true; }
+  // Refusing past plugin_util::kMaxJsonDepth bounds the reader's recursion.
+  bool StartObject() { open(false); return depth <= static_cast<int>(plugin_util::kMaxJsonDepth); }
   bool EndObject(rapidjson::SizeType) { close(); return true; }
-  bool StartArray() { open(true); return true; }
+  bool StartArray() { open(true); return depth <= static_cast<int>(plugin_util::kMaxJsonDepth); }
   bool EndArray(rapidjson::SizeType) { close(); return true; }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (depth <= kMaxDepth) key.assign(s, n);

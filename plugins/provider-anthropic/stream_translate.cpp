@@ -19,6 +19,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/writer.h>
 
 namespace llmgw::provider_anthropic {
@@ -133,8 +135,7 @@ bool Stream::translate_event(std::string_view data, const llmgw_event_out& out) 
   using EventDocument =
       rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>>;
   EventDocument doc(&values, sizeof parse_buffer, &parse);
-  doc.Parse(data.data(), data.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  if (plugin_util::parse_bounded(doc, data) != plugin_util::JsonParse::kOk || !doc.IsObject())
     return fail(bad_response(closing_ ? "upstream stream ended before message_stop"
                                       : "upstream stream event is not a JSON object"),
                 out);

@@ -1,5 +1,7 @@
 #include "canonical_extensions.hpp"
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -22,8 +24,7 @@ bool accepts_top_k(std::string_view provider) {
 bool strip_canonical_extensions(std::string_view body, const ExtensionPolicy& policy, std::string& out) {
   out.clear();
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return false;
+  if (plugin_util::parse_bounded(doc, body) != plugin_util::JsonParse::kOk || !doc.IsObject()) return false;
   doc.RemoveMember("thinking");
   doc.RemoveMember("cache_control");
   if (!policy.keep_top_k) doc.RemoveMember("top_k");

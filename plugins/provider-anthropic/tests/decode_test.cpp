@@ -157,3 +157,24 @@ TEST_CASE("translate: undecodable 2xx bodies", "[decode]") {
   CHECK(err.error->cls == LLMGW_ERR_TRANSIENT);
   CHECK(err.error->status == 500);
 }
+
+TEST_CASE("bodies nested 100,000 levels deep are classified, never recursed into", "[decode]") {
+  Plugin p(kConfig);
+  const std::string deep = R"({"content":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  Call native_call = native("{}");
+  Call canonical_call = canonical(R"({"messages":[]})");
+  for (const Call* c : {&native_call, &canonical_call}) {
+    const Result r = decode(p, c->c, 200, deep);
+    CHECK(r.rc == LLMGW_ERROR);
+    REQUIRE(r.error);
+    CHECK(r.error->cls == LLMGW_ERR_BAD_RESPONSE);
+    const Result e = decode(p, c->c, 500, deep);
+    REQUIRE(e.error);
+    CHECK(e.error->cls == LLMGW_ERR_TRANSIENT);
+  }
+  const std::string event = "event: message_start\ndata: " + std::string(100000, '[') + std::string(100000, ']') + "\n\n";
+  const StreamRun s = run_stream(p, canonical_call.c, {event});
+  CHECK(s.final_status == LLMGW_ERROR);
+  Call deep_request = canonical(R"({"messages":)" + std::string(100000, '[') + std::string(100000, ']') + "}");
+  CHECK(encode(p, deep_request.c).rc == LLMGW_BAD_ARGUMENT);
+}

@@ -1,5 +1,7 @@
 #include <openai_compat/error_body.hpp>
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -80,8 +82,7 @@ ErrorFields parse_error_body(std::string_view body) {
   const std::string_view text = trim(body);
   if (!text.empty() && text.front() == '{') {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (!doc.HasParseError() && doc.IsObject()) {
+    if (plugin_util::parse_bounded(doc, text) == plugin_util::JsonParse::kOk && doc.IsObject()) {
       if (const Value* e = member(doc, "error"); e && (e->IsObject() || e->IsString())) {
         if (e->IsObject()) {
           read_text(*e, "message", f.message);

@@ -4,6 +4,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <plugin_util/bounded_json.hpp>
+
 #include <rapidjson/stream.h>
 #include <rapidjson/reader.h>
 
@@ -53,6 +55,7 @@ struct Handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
   }
 
   bool Start(bool array) {
+    if (depth >= static_cast<int>(plugin_util::kMaxJsonDepth)) return false;  // bounds the reader's recursion
     const Role r = pending;
     pending = Role::kNone;
     const Kind parent = top();

@@ -122,3 +122,10 @@ TEST_CASE("redaction", "[errors]") {
   redact(word, nullptr, 0);
   CHECK(word == "a task-sk-1234 and desk- and sk-ab");
 }
+
+TEST_CASE("an error body nested 100,000 levels deep is taken as text, never recursed into") {
+  const std::string deep = "{\"error\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  const ErrorFields f = parse_error_body(deep);
+  CHECK(f.message.size() <= kMaxTextMessageBytes);
+  CHECK(f.type.empty());
+}

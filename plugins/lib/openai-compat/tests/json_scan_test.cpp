@@ -139,3 +139,14 @@ TEST_CASE("stream_event_needs_scan", "[scan]") {
   CHECK_FALSE(stream_event_needs_scan(""));
   CHECK_FALSE(stream_event_needs_scan("\""));
 }
+
+TEST_CASE("100,000 nested arrays or objects: invalid, scanned without unbounded recursion") {
+  const std::string arrays = std::string(100000, '[') + std::string(100000, ']');
+  CHECK_FALSE(scan_json(arrays).valid);
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += "{\"usage\":";
+  objects += "1" + std::string(100000, '}');
+  CHECK_FALSE(scan_json(objects).valid);
+  // 128 levels still scan.
+  CHECK(scan_json(std::string(128, '[') + std::string(128, ']')).valid);
+}

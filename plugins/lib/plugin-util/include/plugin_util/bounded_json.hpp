@@ -93,4 +93,25 @@ JsonParse parse_bounded(Document& doc, std::string_view bytes, unsigned max_dept
   return too_deep ? JsonParse::kTooDeep : JsonParse::kSyntax;
 }
 
+/// parse_bounded in situ: `text` (NUL-terminated, modified) keeps the strings, which `doc`
+/// references without copying; `text` must outlive `doc`.
+template <typename Document>
+JsonParse parse_bounded_insitu(Document& doc, char* text, unsigned max_depth = kMaxJsonDepth) {
+  bool ok = false;
+  bool too_deep = false;
+  auto generate = [&](Document& handler) {
+    detail::DepthLimit<Document> limit(handler, max_depth);
+    rapidjson::InsituStringStream is(text);
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>> reader;
+    ok = !reader.template Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseInsituFlag>(is, limit).IsError();
+    too_deep = limit.too_deep();
+    return ok;
+  };
+  doc.SetNull();
+  doc.Populate(generate);
+  if (ok) return JsonParse::kOk;
+  doc.SetNull();
+  return too_deep ? JsonParse::kTooDeep : JsonParse::kSyntax;
+}
+
 }  // namespace llmgw::plugin_util
