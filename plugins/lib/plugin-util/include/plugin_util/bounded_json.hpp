@@ -1,7 +1,9 @@
 // DOM parses of outside bytes (upstream bodies, stream events, client bodies) with bounded
-// nesting: rapidjson's iterative reader (no recursion in the parser) feeding the document through
-// a handler that refuses past kMaxJsonDepth open arrays/objects. A body nested deeper never
-// becomes a DOM, so nothing later (Accept, deep copies, member walks) can recurse without bound.
+// nesting: rapidjson's reader feeds the document through a handler that refuses past
+// kMaxJsonDepth open arrays/objects, so the reader's recursion stops at that depth (a few tens of
+// KB of stack at most) and a body nested deeper never becomes a DOM: nothing later (Accept, deep
+// copies, member walks) can recurse without bound. The reader borrows the document's allocator
+// for its string stack, as Document::Parse does, so a parse adds no allocation of its own.
 //
 //   rapidjson::Document doc;
 //   const plugin_util::JsonParse p = plugin_util::parse_bounded(doc, bytes);
@@ -80,9 +82,8 @@ JsonParse parse_bounded(Document& doc, std::string_view bytes, unsigned max_dept
     detail::DepthLimit<Document> limit(handler, max_depth);
     rapidjson::MemoryStream ms(bytes.data(), bytes.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
-    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>> reader;
-    ok = !reader.template Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(is, limit)
-              .IsError();
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, typename Document::AllocatorType> reader(&handler.GetAllocator());
+    ok = !reader.template Parse<rapidjson::kParseValidateEncodingFlag>(is, limit).IsError();
     too_deep = limit.too_deep();
     return ok;
   };
@@ -102,8 +103,8 @@ JsonParse parse_bounded_insitu(Document& doc, char* text, unsigned max_depth = k
   auto generate = [&](Document& handler) {
     detail::DepthLimit<Document> limit(handler, max_depth);
     rapidjson::InsituStringStream is(text);
-    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>> reader;
-    ok = !reader.template Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseInsituFlag>(is, limit).IsError();
+    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, typename Document::AllocatorType> reader(&handler.GetAllocator());
+    ok = !reader.template Parse<rapidjson::kParseInsituFlag>(is, limit).IsError();
     too_deep = limit.too_deep();
     return ok;
   };
