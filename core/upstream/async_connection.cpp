@@ -11,7 +11,9 @@
 #include <openssl/ssl.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
 
 #include "util/steady_clock.hpp"
 
@@ -69,6 +71,9 @@ asio::ip::tcp::socket& AsyncConnection::socket() { return tls_ ? secure_->next_l
 
 void AsyncConnection::arm(int64_t deadline_ms) {
   timed_out_ = false;
+  // Far deadlines (a caller's "none") are capped as util::ms_until caps them: the conversion
+  // to the timer's nanoseconds must not overflow.
+  deadline_ms = std::min(deadline_ms, util::steady_ms() + INT32_MAX);
   const uint64_t generation = ++generation_;
   timer_.expires_at(asio::steady_timer::time_point(std::chrono::milliseconds(deadline_ms)));
   timer_.async_wait([alive = alive_, generation](const error_code& ec) {

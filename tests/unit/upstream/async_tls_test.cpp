@@ -134,3 +134,26 @@ TEST_CASE("async exchange over TLS: a plain-HTTP server is not spoken to in plai
   });
   CHECK(server.requests == 0);
 }
+
+TEST_CASE("async exchange: the connect (TLS handshake included) ends at connect_timeout_ms", "[async][tls][deadline]") {
+  tls_files();
+  asio::io_context io;
+  AsyncPool pool(io);
+  Server server(io, [](tcp::socket s, Server& server) -> asio::awaitable<void> {
+    std::string buf;
+    co_await read_request(s, buf, server);  // takes the ClientHello, never answers it
+  });
+  const Url url = url_for(server.port(), "https");
+  int64_t took = 0;
+  run(io, [&]() -> asio::awaitable<void> {
+    AsyncExchange ex(pool);
+    AsyncRequest r = request_for(url, 5000);
+    r.connect_timeout_ms = 200;
+    const int64_t t0 = llmgw::util::steady_ms();
+    const auto got = co_await failure_of(ex.start(r));
+    took = elapsed_since(t0);
+    CHECK(got == TransportFailure::ConnectTimeout);
+  });
+  CHECK(took >= 180);
+  CHECK(took < 2000);
+}
