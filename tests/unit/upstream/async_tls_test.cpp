@@ -157,3 +157,37 @@ TEST_CASE("async exchange: the connect (TLS handshake included) ends at connect_
   CHECK(took >= 180);
   CHECK(took < 2000);
 }
+
+TEST_CASE("async exchange over TLS: a pooled connection closed while idle is replaced",
+          "[async][tls][pool]") {
+  tls_files();
+  asio::io_context io;
+  AsyncPool pool(io);
+  Server server(io, [](tcp::socket s, Server& server) -> asio::awaitable<void> {
+    asio::ssl::stream<tcp::socket> tls(std::move(s), server_tls());
+    boost::system::error_code ec;
+    co_await tls.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(use_awaitable, ec));
+    std::string buf;
+    if (ec || !co_await read_request(tls, buf, server)) co_return;
+    if (!co_await write(tls, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")) co_return;
+    co_await sleep_ms(20);
+    tls.next_layer().shutdown(tcp::socket::shutdown_both, ec);  // FIN without close_notify
+    tls.next_layer().close(ec);
+  });
+  const Url url = url_for(server.port(), "https");
+  std::string bodies;
+  run(io, [&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 2; ++i) {
+      AsyncExchange ex(pool);
+      co_await ex.start(request_for(url));
+      std::string body;
+      co_await ex.read_all(body, llmgw::util::steady_ms() + 2000, 100);
+      bodies += body;
+      ex.finish();
+      co_await sleep_ms(150);
+    }
+  });
+  CHECK(bodies == "hellohello");
+  CHECK(server.connections == 2);
+  CHECK(server.requests == 2);
+}
