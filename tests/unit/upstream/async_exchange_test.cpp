@@ -489,3 +489,65 @@ TEST_CASE("async exchange: 200 concurrent exchanges on one loop thread overlap t
   CHECK(server.requests == kCount);
   CHECK(took < 5000);  // serially it would take 20 s
 }
+
+TEST_CASE("async exchange: a malformed or endless response head is Reset", "[async]") {
+  asio::io_context io;
+  AsyncPool pool(io);
+  Server server(io, [](tcp::socket s, Server& server) -> asio::awaitable<void> {
+    std::string buf;
+    if (!co_await read_request(s, buf, server)) co_return;
+    if (server.requests == 1) {
+      co_await write(s, "HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n");
+    } else {  // a head that never ends, quickly: past the 256 KiB cap long before the deadline
+      co_await write(s, "HTTP/1.1 200 OK\r\n");
+      const std::string field = "X-Pad: " + std::string(1000, 'p') + "\r\n";
+      for (int i = 0; i < 400; ++i)
+        if (!co_await write(s, field)) co_return;
+    }
+    co_await read_request(s, buf, server);
+  });
+  const Url url = url_for(server.port());
+  run(io, [&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 2; ++i) {
+      AsyncExchange ex(pool);
+      const auto got = co_await failure_of(ex.start(request_for(url, 5000)));
+      CHECK(got == TransportFailure::Reset);
+    }
+  });
+  CHECK(server.requests == 2);
+  CHECK(pool.idle_count(url.origin) == 0);
+}
+
+TEST_CASE("async exchange: HEAD and 204 answers have no body and keep the connection", "[async]") {
+  asio::io_context io;
+  AsyncPool pool(io);
+  Server server(io, [](tcp::socket s, Server& server) -> asio::awaitable<void> {
+    std::string buf;
+    if (!co_await read_request(s, buf, server)) co_return;
+    co_await write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");  // HEAD: the length of a GET
+    if (!co_await read_request(s, buf, server)) co_return;
+    co_await write(s, "HTTP/1.1 204 No Content\r\n\r\n");
+    co_await read_request(s, buf, server);
+  });
+  const Url url = url_for(server.port());
+  std::string head_body = "x", no_content = "x";
+  run(io, [&]() -> asio::awaitable<void> {
+    {
+      AsyncExchange ex(pool);
+      AsyncRequest r = request_for(url, 2000, "");
+      r.method = "HEAD";
+      co_await ex.start(r);
+      co_await ex.read_all(head_body, llmgw::util::steady_ms() + 2000, 1000);
+      ex.finish();
+    }
+    AsyncExchange ex(pool);
+    co_await ex.start(request_for(url));
+    CHECK(ex.status() == 204);
+    co_await ex.read_all(no_content, llmgw::util::steady_ms() + 2000, 1000);
+    ex.finish();
+  });
+  CHECK(head_body.empty());
+  CHECK(no_content.empty());
+  CHECK(server.connections == 1);
+  CHECK(pool.idle_count(url.origin) == 1);
+}
