@@ -22,7 +22,7 @@
 #include "policy/master_key_auth.hpp"
 #include "server/http_server.hpp"
 #include "shared_state/shared_state_sync.hpp"
-#include "upstream/connection.hpp"
+#include "upstream/async_connection.hpp"
 #include "version.hpp"
 
 namespace {
@@ -88,7 +88,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   plugins::Registry registry;
   auto gateway = build_gateway(cfg, registry);
   auto sync = start_shared_state(cfg, *gateway);
-  upstream::init_tls();
+  upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);
   if (!auth.enabled()) spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
 
@@ -127,6 +127,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   spdlog::info("signal {}: draining (up to {} ms), then exiting", sig, cfg.server.drain_timeout_ms);
   readiness.set_ready(false);
   server.stop(std::chrono::milliseconds(cfg.server.drain_timeout_ms));
+  gateway->release_loop_pools();  // while the loops' io_contexts still exist
   if (sync) sync->stop();
   spdlog::shutdown();
   return 0;

@@ -122,6 +122,11 @@ void Gateway::on_loop_start(boost::asio::io_context& io) {
   loop_pools_.push_back(std::move(pool));
 }
 
+void Gateway::release_loop_pools() {
+  std::lock_guard lock(loop_pools_mutex_);
+  loop_pools_.clear();
+}
+
 upstream_client::AsyncPool& Gateway::loop_pool() {
   if (!this_loop_pool) throw std::logic_error("no upstream pool on this thread: not an event loop");
   return *this_loop_pool;

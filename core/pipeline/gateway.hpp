@@ -27,7 +27,6 @@
 #include "plugins/registry.hpp"
 #include "routing/deployment_state.hpp"
 #include "routing/router.hpp"
-#include "upstream/connection_pool.hpp"
 
 namespace llmgw::pipeline {
 
@@ -117,6 +116,9 @@ class Gateway {
   /// Run on each event loop's thread before it serves: makes that loop's upstream connection
   /// pool (calls on a loop use only its own pool: no lock on the request path).
   void on_loop_start(boost::asio::io_context& io);
+  /// Closes the loops' upstream pools: call once the loops stopped, before their io_contexts
+  /// are destroyed (pooled sockets belong to them).
+  void release_loop_pools();
 
  private:
   enum class Verdict { Success, Retry, ContextWindow, ContentPolicy, Final };

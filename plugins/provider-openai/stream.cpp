@@ -4,6 +4,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <plugin_util/sse_cut.hpp>
+
 namespace llmgw::provider_openai {
 
 namespace {
@@ -30,6 +32,8 @@ llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
   const Step step = watch.feed(bytes);
   // Relayed after the look, not before: an event the watch refused (nested too deep) does not
   // reach the client, which gets the error instead (a whole 502 when it was the first event).
+  // Nothing past [DONE] is relayed (pings an upstream sends after it are not the answer's).
+  if (step == Step::kDone) bytes = bytes.substr(0, plugin_util::through_event_with_line(bytes, {"data: [DONE]", "data:[DONE]"}));
   if (!bytes.empty() && !watch.refused()) out.emit_raw(out.ctx, str(bytes));
   return report(*this, step, out);
 }

@@ -169,3 +169,17 @@ TEST_CASE("a scanned event nested too deep is not forwarded: the error is", "[st
   CHECK(s.feed("data: [DONE]\n\n") == LLMGW_ERROR);
   CHECK(s.run.raw_calls == 0);
 }
+
+#include <plugin_util/sse_cut.hpp>
+
+TEST_CASE("passthrough relays nothing past the terminal event, and text that merely says [DONE] is no end", "[stream]") {
+  using llmgw::plugin_util::through_event_with_line;
+  const std::string content = "data: {\"choices\":[{\"delta\":{\"content\":\"data: [DONE]\"}}]}\n\n";
+  const std::string done = "data: [DONE]\n\n";
+  CHECK(through_event_with_line(content + done + ": ping\n\n", {"data: [DONE]"}) == content.size() + done.size());
+  CHECK(through_event_with_line(content + "data: [DONE]\r\n\r\n: ping\r\n\r\n", {"data: [DONE]"}) == content.size() + 16);
+  CHECK(through_event_with_line(content, {"data: [DONE]"}) == content.size());  // no end here
+  CHECK(through_event_with_line("data: [DONE]\n", {"data: [DONE]"}) == 13);      // end not in these bytes
+  CHECK(through_event_with_line("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\nevent: ping\n\n",
+                                {"event: message_stop"}) == 51);
+}
