@@ -3,6 +3,7 @@
 #include "wire.hpp"
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/error_text.hpp>
 
 namespace llmgw::provider_cohere {
 namespace {
@@ -10,13 +11,6 @@ namespace {
 using namespace plugin_util::json;
 using plugin_util::Value;
 using plugin_util::Writer;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 void scrub(const Config& cfg, Error& e) {
   for (const std::string& s : cfg.secrets)
@@ -94,12 +88,10 @@ Error error_from_response(const Config& cfg, const llmgw_upstream_response& r) {
   } else if (s >= 400 && s <= 499) {
     e.error_class = LLMGW_ERR_INVALID_REQUEST;
     e.type = "invalid_request_error";
-    const std::string m = lower(e.message);
-    for (std::string_view h : kContextWindowHints)
-      if (m.find(h) != std::string::npos) {
-        e.error_class = LLMGW_ERR_CONTEXT_WINDOW;
-        e.code = "context_length_exceeded";
-      }
+    if (plugin_util::mentions_any(e.message, kContextWindowHints)) {
+      e.error_class = LLMGW_ERR_CONTEXT_WINDOW;
+      e.code = "context_length_exceeded";
+    }
   } else {
     e = bad_response_error("upstream answered HTTP " + std::to_string(s), "api_error");
   }
