@@ -8,7 +8,7 @@
 //   reasoning(out, text)               delta.reasoning_content
 //   tool_call(out, i, id, name, args)  delta.tool_calls[{index i, id, type function, function{name, arguments}}]
 //   tool_arguments(out, i, args)       delta.tool_calls[{index i, function{arguments}}] (a later piece)
-//   finish(out, reason)                {"delta":{}, "finish_reason": reason}
+//   finish(out, reason, stop_seq)      {"delta":{}, "finish_reason": reason[, "stop_sequence"]}
 //   usage(out, write)                  {"choices":[], "usage": write(w)} (stream_options.include_usage)
 //   emit(out, body)                    any other chunk: body(w) writes the members after the envelope
 //
@@ -54,10 +54,11 @@ class ChunkWriter {
     out.emit_chunk(out.ctx, llmgw_str{buf_.GetString(), buf_.GetSize()});
   }
 
-  /// A chunk whose one choice has `delta(w)` as its delta members and `finish_reason` (null
-  /// when empty).
+  /// A chunk whose one choice has `delta(w)` as its delta members, `finish_reason` (null when
+  /// empty) and, when not empty, `stop_sequence` (the stop string that ended the answer).
   template <typename Delta>
-  void delta(const llmgw_event_out& out, Delta&& delta, std::string_view finish_reason = {}) {
+  void delta(const llmgw_event_out& out, Delta&& delta, std::string_view finish_reason = {},
+             std::string_view stop_sequence = {}) {
     emit(out, [&](Writer& w) {
       w.Key("choices");
       w.StartArray();
@@ -71,6 +72,7 @@ class ChunkWriter {
       w.Key("finish_reason");
       if (finish_reason.empty()) w.Null();
       else json::string(w, finish_reason);
+      if (!stop_sequence.empty()) json::key_string(w, "stop_sequence", stop_sequence);
       w.EndObject();
       w.EndArray();
     });
@@ -111,9 +113,9 @@ class ChunkWriter {
     });
   }
 
-  /// The finish chunk: an empty delta and `reason`.
-  void finish(const llmgw_event_out& out, std::string_view reason) {
-    delta(out, [](Writer&) {}, reason);
+  /// The finish chunk: an empty delta, `reason` and (when not empty) `stop_sequence`.
+  void finish(const llmgw_event_out& out, std::string_view reason, std::string_view stop_sequence = {}) {
+    delta(out, [](Writer&) {}, reason, stop_sequence);
   }
 
   /// The usage chunk ({"choices": [], "usage": …}); `write_usage(w)` writes the usage object.
