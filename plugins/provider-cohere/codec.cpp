@@ -3,6 +3,7 @@
 #include "wire.hpp"
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/completion_writer.hpp>
 #include <plugin_util/error_text.hpp>
 
 namespace llmgw::provider_cohere {
@@ -133,53 +134,26 @@ llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstr
   const bool called = calls && calls->IsArray() && !calls->Empty();
   const llmgw_usage usage = usage_of(get(doc, "usage"));
 
+  const std::string_view id = str_member(doc, "id");
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  w.StartObject();
-  key_string(w, "id", std::string_view(str_member(doc, "id")).empty() ? std::string_view("chatcmpl-cohere") : str_member(doc, "id"));
-  key_string(w, "object", "chat.completion");
-  w.Key("created");
-  w.Int64(now_unix_s);
-  key_string(w, "model", view(call.model));
-  w.Key("choices");
-  w.StartArray();
-  w.StartObject();
-  w.Key("index");
-  w.Int(0);
-  w.Key("message");
-  w.StartObject();
-  key_string(w, "role", "assistant");
-  w.Key("content");
-  if (text.empty() && called) w.Null();
-  else string(w, text);
-  if (!thinking.empty()) key_string(w, "reasoning_content", thinking);
-  if (called) {
-    w.Key("tool_calls");
-    w.StartArray();
-    for (const Value& c : calls->GetArray()) {
-      const Value& f = get(c, "function");
-      w.StartObject();
-      key_string(w, "id", str_member(c, "id"));
-      key_string(w, "type", "function");
-      w.Key("function");
-      w.StartObject();
-      key_string(w, "name", str_member(f, "name"));
-      const Value& args = get(f, "arguments");
-      key_string(w, "arguments", args.IsString() ? std::string(sv(args)) : args.IsObject() ? compact(args) : std::string("{}"));
-      w.EndObject();
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  w.Key("logprobs");
-  w.Null();
-  key_string(w, "finish_reason", finish_reason_for(str_member(doc, "finish_reason"), called));
-  w.EndObject();
-  w.EndArray();
-  w.Key("usage");
-  write_usage(w, usage);
-  w.EndObject();
+  plugin_util::write_completion(
+      w, id.empty() ? std::string_view("chatcmpl-cohere") : id, now_unix_s, view(call.model),
+      [&](Writer& w) {
+        plugin_util::write_choice(
+            w, 0, text, thinking, called,
+            [&](Writer& w) {
+              for (const Value& c : calls->GetArray()) {
+                const Value& f = get(c, "function");
+                const Value& args = get(f, "arguments");
+                plugin_util::write_tool_call(
+                    w, str_member(c, "id"), str_member(f, "name"),
+                    args.IsString() ? std::string(sv(args)) : args.IsObject() ? compact(args) : std::string("{}"));
+              }
+            },
+            finish_reason_for(str_member(doc, "finish_reason"), called));
+      },
+      [&](Writer& w) { write_usage(w, usage); });
   out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
   out.set_usage(out.ctx, &usage);
   return LLMGW_OK;
