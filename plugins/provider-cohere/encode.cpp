@@ -122,22 +122,7 @@ void translate(const llmgw_call& call, const Value& body, Value& out, Allocator&
   if (call.stream || (stream && stream->IsTrue())) out.AddMember("stream", true, a);
 
   if (const Value* tools = member(body, "tools")) {
-    if (!tools->IsArray()) bad("tools must be an array");
-    Value list(rapidjson::kArrayType);
-    for (rapidjson::SizeType i = 0; i < tools->Size(); ++i) {
-      const Value& t = (*tools)[i];
-      if (const Value* type = member(t, "type"); type && sv(*type) != "function")
-        unsupported("tools[" + std::to_string(i) + "]: only function tools are supported by Cohere");
-      const Value& f = get(t, "function");
-      if (str_member(f, "name").empty()) bad("tools[" + std::to_string(i) + "].function.name must be a non-empty string");
-      Value fn(rapidjson::kObjectType);
-      for (const char* k : {"name", "description", "parameters"})
-        if (const Value* v = member(f, k)) fn.AddMember(StringRef(k), Value(*v, a), a);
-      Value tool(rapidjson::kObjectType);
-      tool.AddMember("type", "function", a);
-      tool.AddMember("function", fn, a);
-      list.PushBack(tool, a);
-    }
+    Value list = function_tools(*tools, "Cohere", a);
     if (const Value* choice = member(body, "tool_choice")) {
       if (choice->IsString() && sv(*choice) == "required") out.AddMember("tool_choice", "REQUIRED", a);
       else if (choice->IsString() && sv(*choice) == "none") out.AddMember("tool_choice", "NONE", a);

@@ -138,22 +138,7 @@ void translate(const Config& cfg, const llmgw_call& call, const Value& body, Val
   out.AddMember("stream", call.stream != 0 || (stream && stream->IsTrue()), a);
 
   if (const Value* tools = member(body, "tools")) {
-    if (!tools->IsArray()) bad("tools must be an array");
-    Value list(rapidjson::kArrayType);
-    for (rapidjson::SizeType i = 0; i < tools->Size(); ++i) {
-      const Value& t = (*tools)[i];
-      if (const Value* type = member(t, "type"); type && sv(*type) != "function")
-        unsupported("tools[" + std::to_string(i) + "]: only function tools are supported by Ollama");
-      const Value& f = get(t, "function");
-      if (str_member(f, "name").empty()) bad("tools[" + std::to_string(i) + "].function.name must be a non-empty string");
-      Value fn(rapidjson::kObjectType);
-      for (const char* k : {"name", "description", "parameters"})
-        if (const Value* v = member(f, k)) fn.AddMember(StringRef(k), Value(*v, a), a);
-      Value tool(rapidjson::kObjectType);
-      tool.AddMember("type", "function", a);
-      tool.AddMember("function", fn, a);
-      list.PushBack(tool, a);
-    }
+    Value list = function_tools(*tools, "Ollama", a);
     // tool_choice: Ollama has none. "none" drops the tools; a forced choice cannot be honoured.
     const Value* choice = member(body, "tool_choice");
     if (choice && choice->IsString() && sv(*choice) == "none") list.SetArray();

@@ -10,6 +10,8 @@
 //   max_tokens             max_completion_tokens, else max_tokens: a positive integer, or 0
 //                          when neither is present
 //   stop_sequences         stop as a string or an array of strings → an array (empty when absent)
+//   function_tools         tools → [{"type": "function", "function": {name, description?,
+//                          parameters?}}] (the OpenAI shape, which Cohere and Ollama take as is)
 #pragma once
 
 #include "plugin_util/bounded_json.hpp"
@@ -75,6 +77,30 @@ inline Value stop_sequences(const Value& body, Allocator& a) {
     json::bad("stop must be a string or an array of strings");
   }
   return seqs;
+}
+
+/// `tools` (function tools only; each with a non-empty function.name) as a new array of
+/// {"type": "function", "function": {"name", "description"?, "parameters"?}}. `provider` names
+/// the upstream in the refusal of another tool type ("... supported by <provider>").
+inline Value function_tools(const Value& tools, std::string_view provider, Allocator& a) {
+  if (!tools.IsArray()) json::bad("tools must be an array");
+  Value list(rapidjson::kArrayType);
+  for (rapidjson::SizeType i = 0; i < tools.Size(); ++i) {
+    const Value& t = tools[i];
+    if (const Value* type = json::member(t, "type"); type && json::sv(*type) != "function")
+      json::unsupported("tools[" + std::to_string(i) + "]: only function tools are supported by " + std::string(provider));
+    const Value& f = json::get(t, "function");
+    if (json::str_member(f, "name").empty())
+      json::bad("tools[" + std::to_string(i) + "].function.name must be a non-empty string");
+    Value fn(rapidjson::kObjectType);
+    for (const char* k : {"name", "description", "parameters"})
+      if (const Value* v = json::member(f, k)) fn.AddMember(rapidjson::StringRef(k), Value(*v, a), a);
+    Value tool(rapidjson::kObjectType);
+    tool.AddMember("type", "function", a);
+    tool.AddMember("function", fn, a);
+    list.PushBack(tool, a);
+  }
+  return list;
 }
 
 }  // namespace llmgw::plugin_util
