@@ -32,10 +32,9 @@ llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
 
 llmgw_status Stream::close(const llmgw_event_out& out) {
   closing_ = true;
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  if (phase_.more()) framer_.finish(on);
-  if (phase_.more()) fail(bad_response("upstream stream ended before message_stop"), out);
-  return phase_.status(out);
+  return plugin_util::close_sse(
+      phase_, framer_, out, [&](std::string_view data) { return on_event(data, out); },
+      [&] { fail(bad_response("upstream stream ended before message_stop"), out); });
 }
 
 bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {

@@ -20,6 +20,7 @@
 #include <llmgw/sse.hpp>
 
 #include <plugin_util/chunk_writer.hpp>
+#include <plugin_util/sse_stream.hpp>
 #include <plugin_util/stream_phase.hpp>
 
 #include <rapidjson/document.h>

@@ -11,6 +11,7 @@
 #include <plugin_util/chunk_writer.hpp>
 #include <plugin_util/json_helpers.hpp>
 #include <plugin_util/stream_options.hpp>
+#include <plugin_util/sse_stream.hpp>
 #include <plugin_util/stream_phase.hpp>
 
 #include <llmgw/plugin.h>

@@ -29,18 +29,14 @@ bool Stream::fail(Error e, const llmgw_event_out& out) {
 }
 
 llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
-  if (!phase_.more()) return phase_.status(out);
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  framer_.feed(bytes, on);
-  return phase_.status(out);
+  return plugin_util::feed_sse(phase_, framer_, bytes, out, [&](std::string_view data) { return on_event(data, out); });
 }
 
 llmgw_status Stream::close(const llmgw_event_out& out) {
   closing_ = true;
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  if (phase_.more()) framer_.finish(on);
-  if (phase_.more()) fail(bad_response("upstream stream ended before a finishReason"), out);
-  return phase_.status(out);
+  return plugin_util::close_sse(
+      phase_, framer_, out, [&](std::string_view data) { return on_event(data, out); },
+      [&] { fail(bad_response("upstream stream ended before a finishReason"), out); });
 }
 
 void Stream::finish(std::string_view finish_reason, const llmgw_event_out& out) {

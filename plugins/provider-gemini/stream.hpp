@@ -28,6 +28,7 @@
 
 #include <plugin_util/chunk_writer.hpp>
 #include <plugin_util/stream_options.hpp>
+#include <plugin_util/sse_stream.hpp>
 #include <plugin_util/stream_phase.hpp>
 
 #include <cstdint>

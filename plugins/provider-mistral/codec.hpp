@@ -14,6 +14,7 @@
 #include <llmgw/sse.hpp>
 
 #include <plugin_util/stream_options.hpp>
+#include <plugin_util/sse_stream.hpp>
 #include <plugin_util/stream_phase.hpp>
 
 #include <rapidjson/stringbuffer.h>
