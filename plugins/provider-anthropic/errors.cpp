@@ -2,43 +2,22 @@
 
 #include "wire.hpp"
 
+#include <plugin_util/error_text.hpp>
+
 #include <rapidjson/document.h>
 
 #include <llmgw/json_depth.hpp>
 
-#include <cctype>
 #include <cmath>
 
 namespace llmgw::provider_anthropic {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
+bool is_context_window(std::string_view message) { return plugin_util::mentions_any(message, kContextWindowHints); }
 
-bool is_context_window(std::string_view message) {
-  const std::string m = lower(message);
-  for (std::string_view hint : kContextWindowHints)
-    if (m.find(hint) != std::string::npos) return true;
-  return false;
-}
+std::string_view trim(std::string_view s) { return plugin_util::trim_space(s); }
 
-/// `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
-std::string_view utf8_prefix(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return s;
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
+using plugin_util::utf8_prefix;
 
 std::string string_member(const rapidjson::Value& obj, const char* name) {
   auto it = obj.FindMember(name);
@@ -51,24 +30,8 @@ std::string default_type(int status) {
   return status >= 500 ? "api_error" : "invalid_request_error";
 }
 
-/// Replaces every occurrence of `needle` in `text` with `with`.
-void replace_all(std::string& text, std::string_view needle, std::string_view with) {
-  if (needle.empty()) return;
-  for (std::size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + with.size()))
-    text.replace(pos, needle.size(), with);
-}
-
 /// "sk-ant-api03-AbC…" → "sk-ant-***": a key the upstream quotes back is never passed on.
-void mask_key_fragments(std::string& text) {
-  static constexpr std::string_view kPrefix = "sk-ant-";
-  for (std::size_t pos = text.find(kPrefix); pos != std::string::npos; pos = text.find(kPrefix, pos + 1)) {
-    std::size_t end = pos + kPrefix.size();
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' ||
-                                 text[end] == '_' || text[end] == '*'))
-      ++end;
-    text.replace(pos + kPrefix.size(), end - pos - kPrefix.size(), "***");
-  }
-}
+void mask_key_fragments(std::string& text) { plugin_util::mask_key_fragments(text, "sk-ant-", "-_*"); }
 
 }  // namespace
 
@@ -182,10 +145,7 @@ Error too_deep_response(std::string_view what) {
 }
 
 void scrub(const Config& cfg, Error& e) {
-  for (std::string* field : {&e.message, &e.type, &e.code, &e.param}) {
-    for (const std::string& secret : cfg.secrets) replace_all(*field, secret, "[REDACTED]");
-    mask_key_fragments(*field);
-  }
+  plugin_util::scrub_error_fields(e, cfg.secrets, [](std::string& field) { mask_key_fragments(field); });
 }
 
 }  // namespace llmgw::provider_anthropic

@@ -11,12 +11,13 @@
 #include <llmgw/plugin.h>
 #include <llmgw/plugin.hpp>
 
-#include <chrono>
+#include <plugin_util/host_clock.hpp>
+#include <plugin_util/translating_provider.hpp>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace llmgw::provider_anthropic {
 namespace {
@@ -29,11 +30,8 @@ class Provider {
   static constexpr HookFailure kHookFailure{"api_error", "plugin_failure",
                                             "provider-anthropic could not process the upstream response"};
 
-  Provider(Host host, std::string_view config_json) : host_(host) {
-    std::vector<std::string> warnings;
-    cfg_ = parse_config(config_json, warnings);
-    for (const std::string& w : warnings) host_.log(LLMGW_LOG_WARN, w);
-  }
+  Provider(Host host, std::string_view config_json)
+      : host_(host), cfg_(plugin_util::load_config(host_, config_json, &parse_config)) {}
 
   llmgw_status encode(const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) const {
     return provider_anthropic::encode(cfg_, call, out, error);
@@ -52,12 +50,7 @@ class Provider {
 
  private:
   /// Unix seconds for a canonical object's `created`, from the host's wall clock.
-  int64_t unix_now_s() const {
-    const llmgw_host* h = host_.get();
-    if (h && LLMGW_HAS_MEMBER(h, llmgw_host, realtime_ms) && h->realtime_ms) return h->realtime_ms(h->ctx) / 1000;
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-  }
+  int64_t unix_now_s() const { return plugin_util::unix_now_s(host_); }
 
   Host host_;
   Config cfg_;

@@ -9,16 +9,7 @@
 namespace llmgw::provider_anthropic {
 
 Stream::Stream(const Config& cfg, bool passthrough, RequestFacts facts, std::string_view model, int64_t created)
-    : cfg_(cfg), passthrough_(passthrough), facts_(std::move(facts)), model_(model), created_(created) {}
-
-llmgw_status Stream::status(const llmgw_event_out& out) {
-  switch (phase_) {
-    case Phase::kMore: return LLMGW_NEED_MORE;
-    case Phase::kDone: return LLMGW_DONE;
-    case Phase::kError: break;
-  }
-  return report_error(out, error_);
-}
+    : cfg_(cfg), passthrough_(passthrough), facts_(std::move(facts)), chunks_({}, model, created) {}
 
 void Stream::report_usage(const llmgw_event_out& out) {
   if (!usage_.any()) return;
@@ -28,13 +19,11 @@ void Stream::report_usage(const llmgw_event_out& out) {
 
 bool Stream::fail(Error e, const llmgw_event_out& out) {
   if (!passthrough_) report_usage(out);  // what was spent before the failure still counts
-  error_ = std::move(e);
-  phase_ = Phase::kError;
-  return false;
+  return phase_.fail(std::move(e));
 }
 
 llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
-  if (phase_ != Phase::kMore) return status(out);
+  if (!phase_.more()) return phase_.status(out);
   auto on = [&](std::string_view data) { return on_event(data, out); };
   framer_.feed(bytes, on);
   // Relayed after the look, not before: bytes holding an event refused as unreadable (nested
@@ -42,15 +31,14 @@ llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
   // Nothing past message_stop is relayed (pings an upstream sends after it are not the answer's).
   if (phase_ == Phase::kDone) bytes = bytes.substr(0, plugin_util::through_event_with_line(bytes, {"event: message_stop", "event:message_stop"}));
   if (passthrough_ && !bytes.empty() && !refused_) out.emit_raw(out.ctx, str(bytes));
-  return status(out);
+  return phase_.status(out);
 }
 
 llmgw_status Stream::close(const llmgw_event_out& out) {
   closing_ = true;
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  if (phase_ == Phase::kMore) framer_.finish(on);
-  if (phase_ == Phase::kMore) fail(bad_response("upstream stream ended before message_stop"), out);
-  return status(out);
+  return plugin_util::close_sse(
+      phase_, framer_, out, [&](std::string_view data) { return on_event(data, out); },
+      [&] { fail(bad_response("upstream stream ended before message_stop"), out); });
 }
 
 bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {
@@ -64,7 +52,7 @@ bool Stream::passthrough_event(std::string_view data, const llmgw_event_out& out
   if (!lead.empty() && lead != "message_start" && lead != "message_delta" && lead != "message_stop" && lead != "error")
     return true;
   if (lead == "message_stop") {
-    phase_ = Phase::kDone;
+    phase_.done();
     return false;
   }
   const MessageScan scan = scan_message(data);
@@ -74,7 +62,7 @@ bool Stream::passthrough_event(std::string_view data, const llmgw_event_out& out
   }
   const std::string_view type = lead.empty() ? std::string_view(scan.type) : lead;
   if (type == "message_stop") {
-    phase_ = Phase::kDone;
+    phase_.done();
     return false;
   }
   if (type == "error") return fail(error_from_type(cfg_, ErrorFields{scan.error_type, scan.error_message}), out);

@@ -19,8 +19,11 @@
 #include <llmgw/plugin.h>
 #include <llmgw/sse.hpp>
 
+#include <plugin_util/chunk_writer.hpp>
+#include <plugin_util/sse_stream.hpp>
+#include <plugin_util/stream_phase.hpp>
+
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <cstdint>
 #include <string>
@@ -45,11 +48,8 @@ class Stream {
   llmgw_status close(const llmgw_event_out& out);
 
  private:
-  enum class Phase { kMore, kDone, kError };
-
   bool on_event(std::string_view data, const llmgw_event_out& out);
   bool passthrough_event(std::string_view data, const llmgw_event_out& out);
-  llmgw_status status(const llmgw_event_out& out);
   bool fail(Error e, const llmgw_event_out& out);
   void report_usage(const llmgw_event_out& out);
 
@@ -65,23 +65,19 @@ class Stream {
   const bool passthrough_;
   /// Events over 16 MiB are dropped by the framer (Anthropic's are a few hundred bytes).
   SseFramer framer_{std::size_t{16} << 20};
-  Phase phase_ = Phase::kMore;
+  plugin_util::StreamPhase phase_;
   bool closing_ = false;  // close() is framing what was left: a bad event is a truncation
   bool refused_ = false;  // an event nested too deep: its bytes are not forwarded
-  Error error_;
   Usage usage_;
 
   // Translated streams.
   RequestFacts facts_;
-  std::string id_;
-  std::string model_;
-  int64_t created_;
+  plugin_util::ChunkWriter chunks_;  // id and model from message_start
   /// Per Anthropic content block index: the canonical tool_calls index, kNotTool, or kJsonTool
   /// (the json_schema tool, whose input streams out as content).
   std::vector<int> block_tool_;
   int tools_ = 0;
   bool json_output_ = false;
-  rapidjson::StringBuffer chunk_;
   static constexpr int kNotTool = -1;
   static constexpr int kJsonTool = -2;
 };

@@ -45,33 +45,6 @@ void key_string(Writer& w, const char* key, std::string_view value) {
   string(w, value);
 }
 
-/// What the first chunk of a tool call carries besides its arguments.
-struct ToolHead {
-  std::string_view id;
-  std::string_view name;
-};
-
-/// The delta member "tool_calls": [{"index", ["id", "type": "function",] "function": {["name",]
-/// "arguments"}}], with the bracketed members only when `head` is given (a call's first chunk).
-void tool_call(Writer& w, int index, const ToolHead* head, std::string_view arguments) {
-  w.Key("tool_calls");
-  w.StartArray();
-  w.StartObject();
-  w.Key("index");
-  w.Int(index);
-  if (head) {
-    key_string(w, "id", head->id);
-    key_string(w, "type", "function");
-  }
-  w.Key("function");
-  w.StartObject();
-  if (head) key_string(w, "name", head->name);
-  key_string(w, "arguments", arguments);
-  w.EndObject();
-  w.EndObject();
-  w.EndArray();
-}
-
 /// The delta member "thinking_blocks": [{"type": type, key: value}] (one block per chunk).
 void thinking_block(Writer& w, std::string_view type, const char* key, std::string_view value) {
   w.Key("thinking_blocks");
@@ -81,46 +54,6 @@ void thinking_block(Writer& w, std::string_view type, const char* key, std::stri
   key_string(w, key, value);
   w.EndObject();
   w.EndArray();
-}
-
-/// Writes one chunk: the common head, then `body(w)` writes the rest of the object's members
-/// (choices, usage), then emits it.
-template <typename Body>
-void emit(rapidjson::StringBuffer& sb, std::string_view id, std::string_view model, int64_t created,
-          const llmgw_event_out& out, Body&& body) {
-  sb.Clear();
-  Writer w(sb);
-  w.StartObject();
-  key_string(w, "id", id);
-  key_string(w, "object", "chat.completion.chunk");
-  w.Key("created");
-  w.Int64(created);
-  key_string(w, "model", model);
-  body(w);
-  w.EndObject();
-  out.emit_chunk(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
-}
-
-/// The "choices" member of a delta chunk: `delta(w)` writes the delta's members.
-template <typename Delta>
-auto choice(Delta&& delta, std::string_view finish_reason = {}, std::string_view stop_sequence = {}) {
-  return [&delta, finish_reason, stop_sequence](Writer& w) {
-    w.Key("choices");
-    w.StartArray();
-    w.StartObject();
-    w.Key("index");
-    w.Int(0);
-    w.Key("delta");
-    w.StartObject();
-    delta(w);
-    w.EndObject();
-    w.Key("finish_reason");
-    if (finish_reason.empty()) w.Null();
-    else string(w, finish_reason);
-    if (!stop_sequence.empty()) key_string(w, "stop_sequence", stop_sequence);
-    w.EndObject();
-    w.EndArray();
-  };
 }
 
 }  // namespace
@@ -163,10 +96,10 @@ bool Stream::translate_event(std::string_view data, const llmgw_event_out& out) 
 }
 
 void Stream::on_message_start(const Value& msg, const llmgw_event_out& out) {
-  id_ = sv(member(msg, "id"));
-  if (const std::string_view m = sv(member(msg, "model")); !m.empty()) model_ = m;
+  chunks_.set_id(std::string(sv(member(msg, "id"))));
+  if (const std::string_view m = sv(member(msg, "model")); !m.empty()) chunks_.set_model(m);
   usage_.merge(Usage::read(member(msg, "usage")));
-  emit(chunk_, id_, model_, created_, out, choice([](Writer& w) { key_string(w, "role", "assistant"); }));
+  chunks_.role(out);
 }
 
 void Stream::on_block_start(const Value& ev, const llmgw_event_out& out) {
@@ -176,16 +109,14 @@ void Stream::on_block_start(const Value& ev, const llmgw_event_out& out) {
   if (!index.IsUint() || index.GetUint() > 100000) return;
   const std::size_t i = index.GetUint();
   if (block_tool_.size() <= i) block_tool_.resize(i + 1, kNotTool);
-  auto emit_delta = [&](auto&& delta) { emit(chunk_, id_, model_, created_, out, choice(delta)); };
-
   if (type == "text") {
     if (const std::string_view text = sv(member(block, "text")); !text.empty())
-      emit_delta([&](Writer& w) { key_string(w, "content", text); });
+      chunks_.content(out, text);
   } else if (type == "thinking") {
     if (const std::string_view text = sv(member(block, "thinking")); !text.empty())
-      emit_delta([&](Writer& w) { key_string(w, "reasoning_content", text); });
+      chunks_.reasoning(out, text);
   } else if (type == "redacted_thinking") {
-    emit_delta([&](Writer& w) { thinking_block(w, "redacted_thinking", "data", sv(member(block, "data"))); });
+    chunks_.delta(out, [&](Writer& w) { thinking_block(w, "redacted_thinking", "data", sv(member(block, "data"))); });
   } else if (type == "tool_use") {
     const std::string_view name = sv(member(block, "name"));
     if (!facts_.json_tool_name.empty() && name == facts_.json_tool_name && !json_output_) {
@@ -194,8 +125,7 @@ void Stream::on_block_start(const Value& ev, const llmgw_event_out& out) {
       return;
     }
     const int t = block_tool_[i] = tools_++;
-    const ToolHead head{sv(member(block, "id")), name};
-    emit_delta([&](Writer& w) { tool_call(w, t, &head, ""); });
+    chunks_.tool_call(out, static_cast<uint64_t>(t), sv(member(block, "id")), name, "");
   }
 }
 
@@ -203,25 +133,23 @@ void Stream::on_block_delta(const Value& ev, const llmgw_event_out& out) {
   const Value& index = member(ev, "index");
   const Value& delta = member(ev, "delta");
   const std::string_view type = sv(member(delta, "type"));
-  auto emit_delta = [&](auto&& d) { emit(chunk_, id_, model_, created_, out, choice(d)); };
-
   if (type == "text_delta") {
     const std::string_view text = sv(member(delta, "text"));
-    if (!text.empty()) emit_delta([&](Writer& w) { key_string(w, "content", text); });
+    if (!text.empty()) chunks_.content(out, text);
   } else if (type == "input_json_delta") {
     const std::string_view part = sv(member(delta, "partial_json"));
     const int t = index.IsUint() && index.GetUint() < block_tool_.size() ? block_tool_[index.GetUint()] : kNotTool;
     if (part.empty() || t == kNotTool) return;
     if (t == kJsonTool) {
-      emit_delta([&](Writer& w) { key_string(w, "content", part); });
+      chunks_.content(out, part);
       return;
     }
-    emit_delta([&](Writer& w) { tool_call(w, t, nullptr, part); });
+    chunks_.tool_arguments(out, static_cast<uint64_t>(t), part);
   } else if (type == "thinking_delta") {
     const std::string_view text = sv(member(delta, "thinking"));
-    if (!text.empty()) emit_delta([&](Writer& w) { key_string(w, "reasoning_content", text); });
+    if (!text.empty()) chunks_.reasoning(out, text);
   } else if (type == "signature_delta") {
-    emit_delta([&](Writer& w) { thinking_block(w, "thinking", "signature", sv(member(delta, "signature"))); });
+    chunks_.delta(out, [&](Writer& w) { thinking_block(w, "thinking", "signature", sv(member(delta, "signature"))); });
   }
 }
 
@@ -233,21 +161,13 @@ void Stream::on_message_delta(const Value& ev, const llmgw_event_out& out) {
   std::string_view finish = finish_reason_for(stop_reason);
   if (stop_reason == "tool_use" && json_output_ && tools_ == 0) finish = "stop";
   const std::string_view stop_sequence = sv(member(delta, "stop_sequence"));
-  emit(chunk_, id_, model_, created_, out, choice([](Writer&) {}, finish, stop_sequence));
+  chunks_.finish(out, finish, stop_sequence);
 }
 
 void Stream::on_message_stop(const llmgw_event_out& out) {
-  if (facts_.include_usage) {
-    emit(chunk_, id_, model_, created_, out, [&](Writer& w) {
-      w.Key("choices");
-      w.StartArray();
-      w.EndArray();
-      w.Key("usage");
-      usage_.write_canonical(w);
-    });
-  }
+  if (facts_.include_usage) chunks_.usage(out, [&](Writer& w) { usage_.write_canonical(w); });
   report_usage(out);
-  phase_ = Phase::kDone;
+  phase_.done();
 }
 
 }  // namespace llmgw::provider_anthropic

@@ -3,6 +3,8 @@
 #include "wire.hpp"
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/completion_writer.hpp>
+#include <plugin_util/error_text.hpp>
 
 namespace llmgw::provider_cohere {
 namespace {
@@ -10,13 +12,6 @@ namespace {
 using namespace plugin_util::json;
 using plugin_util::Value;
 using plugin_util::Writer;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 void scrub(const Config& cfg, Error& e) {
   for (const std::string& s : cfg.secrets)
@@ -51,26 +46,6 @@ Error error_from_text(const Config& cfg, std::string_view text, int status) {
   e.type = status >= 500 ? "api_error" : "invalid_request_error";
   scrub(cfg, e);
   return e;
-}
-
-template <typename Delta>
-auto choice(Delta&& delta, std::string_view finish = {}) {
-  return [&delta, finish](Writer& w) {
-    w.Key("choices");
-    w.StartArray();
-    w.StartObject();
-    w.Key("index");
-    w.Int(0);
-    w.Key("delta");
-    w.StartObject();
-    delta(w);
-    w.EndObject();
-    w.Key("finish_reason");
-    if (finish.empty()) w.Null();
-    else string(w, finish);
-    w.EndObject();
-    w.EndArray();
-  };
 }
 
 }  // namespace
@@ -114,12 +89,10 @@ Error error_from_response(const Config& cfg, const llmgw_upstream_response& r) {
   } else if (s >= 400 && s <= 499) {
     e.error_class = LLMGW_ERR_INVALID_REQUEST;
     e.type = "invalid_request_error";
-    const std::string m = lower(e.message);
-    for (std::string_view h : kContextWindowHints)
-      if (m.find(h) != std::string::npos) {
-        e.error_class = LLMGW_ERR_CONTEXT_WINDOW;
-        e.code = "context_length_exceeded";
-      }
+    if (plugin_util::mentions_any(e.message, kContextWindowHints)) {
+      e.error_class = LLMGW_ERR_CONTEXT_WINDOW;
+      e.code = "context_length_exceeded";
+    }
   } else {
     e = bad_response_error("upstream answered HTTP " + std::to_string(s), "api_error");
   }
@@ -161,112 +134,47 @@ llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstr
   const bool called = calls && calls->IsArray() && !calls->Empty();
   const llmgw_usage usage = usage_of(get(doc, "usage"));
 
+  const std::string_view id = str_member(doc, "id");
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  w.StartObject();
-  key_string(w, "id", std::string_view(str_member(doc, "id")).empty() ? std::string_view("chatcmpl-cohere") : str_member(doc, "id"));
-  key_string(w, "object", "chat.completion");
-  w.Key("created");
-  w.Int64(now_unix_s);
-  key_string(w, "model", view(call.model));
-  w.Key("choices");
-  w.StartArray();
-  w.StartObject();
-  w.Key("index");
-  w.Int(0);
-  w.Key("message");
-  w.StartObject();
-  key_string(w, "role", "assistant");
-  w.Key("content");
-  if (text.empty() && called) w.Null();
-  else string(w, text);
-  if (!thinking.empty()) key_string(w, "reasoning_content", thinking);
-  if (called) {
-    w.Key("tool_calls");
-    w.StartArray();
-    for (const Value& c : calls->GetArray()) {
-      const Value& f = get(c, "function");
-      w.StartObject();
-      key_string(w, "id", str_member(c, "id"));
-      key_string(w, "type", "function");
-      w.Key("function");
-      w.StartObject();
-      key_string(w, "name", str_member(f, "name"));
-      const Value& args = get(f, "arguments");
-      key_string(w, "arguments", args.IsString() ? std::string(sv(args)) : args.IsObject() ? compact(args) : std::string("{}"));
-      w.EndObject();
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  w.Key("logprobs");
-  w.Null();
-  key_string(w, "finish_reason", finish_reason_for(str_member(doc, "finish_reason"), called));
-  w.EndObject();
-  w.EndArray();
-  w.Key("usage");
-  write_usage(w, usage);
-  w.EndObject();
+  plugin_util::write_completion(
+      w, id.empty() ? std::string_view("chatcmpl-cohere") : id, now_unix_s, view(call.model),
+      [&](Writer& w) {
+        plugin_util::write_choice(
+            w, 0, text, thinking, called,
+            [&](Writer& w) {
+              for (const Value& c : calls->GetArray()) {
+                const Value& f = get(c, "function");
+                const Value& args = get(f, "arguments");
+                plugin_util::write_tool_call(
+                    w, str_member(c, "id"), str_member(f, "name"),
+                    args.IsString() ? std::string(sv(args)) : args.IsObject() ? compact(args) : std::string("{}"));
+              }
+            },
+            finish_reason_for(str_member(doc, "finish_reason"), called));
+      },
+      [&](Writer& w) { write_usage(w, usage); });
   out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
   out.set_usage(out.ctx, &usage);
   return LLMGW_OK;
 }
 
-bool wants_stream_usage(std::string_view body) {
-  if (body.find("include_usage") == std::string_view::npos) return false;
-  rapidjson::Document doc;
-  if (plugin_util::parse_bounded(doc, body) != plugin_util::JsonParse::kOk) return false;
-  const Value* v = member(get(doc, "stream_options"), "include_usage");
-  return v && v->IsTrue();
-}
-
 Stream::Stream(const Config& cfg, bool include_usage, std::string_view model, int64_t created)
-    : cfg_(cfg), include_usage_(include_usage), model_(model), created_(created) {}
-
-template <typename Body>
-void Stream::emit(const llmgw_event_out& out, Body&& body) {
-  chunk_.Clear();
-  Writer w(chunk_);
-  w.StartObject();
-  key_string(w, "id", id_);
-  key_string(w, "object", "chat.completion.chunk");
-  w.Key("created");
-  w.Int64(created_);
-  key_string(w, "model", model_);
-  body(w);
-  w.EndObject();
-  out.emit_chunk(out.ctx, llmgw_str{chunk_.GetString(), chunk_.GetSize()});
-}
-
-llmgw_status Stream::status(const llmgw_event_out& out) {
-  switch (phase_) {
-    case Phase::kMore: return LLMGW_NEED_MORE;
-    case Phase::kDone: return LLMGW_DONE;
-    case Phase::kError: break;
-  }
-  return report_error(out, error_);
-}
+    : cfg_(cfg), include_usage_(include_usage), chunks_("chatcmpl-cohere", model, created) {}
 
 bool Stream::fail(Error e, const llmgw_event_out& out) {
   if (usage_.prompt_tokens >= 0) out.set_usage(out.ctx, &usage_);
-  error_ = std::move(e);
-  phase_ = Phase::kError;
-  return false;
+  return phase_.fail(std::move(e));
 }
 
 llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
-  if (phase_ != Phase::kMore) return status(out);
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  framer_.feed(bytes, on);
-  return status(out);
+  return plugin_util::feed_sse(phase_, framer_, bytes, out, [&](std::string_view data) { return on_event(data, out); });
 }
 
 llmgw_status Stream::close(const llmgw_event_out& out) {
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  if (phase_ == Phase::kMore) framer_.finish(on);
-  if (phase_ == Phase::kMore) fail(bad_response_error("upstream stream ended before message-end"), out);
-  return status(out);
+  return plugin_util::close_sse(
+      phase_, framer_, out, [&](std::string_view data) { return on_event(data, out); },
+      [&] { fail(bad_response_error("upstream stream ended before message-end"), out); });
 }
 
 bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {
@@ -280,17 +188,17 @@ bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {
   const std::string_view type = str_member(doc, "type");
   const Value& message = get(get(doc, "delta"), "message");
   if (type == "message-start") {
-    if (const std::string_view id = str_member(doc, "id"); !id.empty()) id_ = id;
-    emit(out, choice([](Writer& w) { key_string(w, "role", "assistant"); }));
+    if (const std::string_view id = str_member(doc, "id"); !id.empty()) chunks_.set_id(std::string(id));
+    chunks_.role(out);
   } else if (type == "content-start" || type == "content-delta") {
     const Value& content = get(message, "content");
     if (const std::string_view text = str_member(content, "text"); !text.empty())
-      emit(out, choice([&](Writer& w) { key_string(w, "content", text); }));
+      chunks_.content(out, text);
     if (const std::string_view thinking = str_member(content, "thinking"); !thinking.empty())
-      emit(out, choice([&](Writer& w) { key_string(w, "reasoning_content", thinking); }));
+      chunks_.reasoning(out, thinking);
   } else if (type == "tool-plan-delta") {
     if (const std::string_view plan = str_member(message, "tool_plan"); !plan.empty())
-      emit(out, choice([&](Writer& w) { key_string(w, "reasoning_content", plan); }));
+      chunks_.reasoning(out, plan);
   } else if (type == "tool-call-start" || type == "tool-call-delta") {
     const Value& call = get(message, "tool_calls");
     const Value& f = get(call, "function");
@@ -299,41 +207,18 @@ bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {
     if (current_tool_ < 0) return true;
     const std::string_view args = str_member(f, "arguments");
     if (!start && args.empty()) return true;
-    emit(out, choice([&](Writer& w) {
-      w.Key("tool_calls");
-      w.StartArray();
-      w.StartObject();
-      w.Key("index");
-      w.Int(current_tool_);
-      if (start) {
-        key_string(w, "id", str_member(call, "id"));
-        key_string(w, "type", "function");
-      }
-      w.Key("function");
-      w.StartObject();
-      if (start) key_string(w, "name", str_member(f, "name"));
-      key_string(w, "arguments", args);
-      w.EndObject();
-      w.EndObject();
-      w.EndArray();
-    }));
+    const auto index = static_cast<uint64_t>(current_tool_);
+    if (start) chunks_.tool_call(out, index, str_member(call, "id"), str_member(f, "name"), args);
+    else chunks_.tool_arguments(out, index, args);
   } else if (type == "message-end") {
     const Value& delta = get(doc, "delta");
     if (const Value* err = member(delta, "error"))
       return fail(error_from_text(cfg_, err->IsString() ? sv(*err) : std::string_view("upstream stream failed"), 500), out);
     usage_ = usage_of(get(delta, "usage"));
-    emit(out, choice([](Writer&) {}, finish_reason_for(str_member(delta, "finish_reason"), tools_ > 0)));
-    if (include_usage_) {
-      emit(out, [&](Writer& w) {
-        w.Key("choices");
-        w.StartArray();
-        w.EndArray();
-        w.Key("usage");
-        write_usage(w, usage_);
-      });
-    }
+    chunks_.finish(out, finish_reason_for(str_member(delta, "finish_reason"), tools_ > 0));
+    if (include_usage_) chunks_.usage(out, [&](Writer& w) { write_usage(w, usage_); });
     out.set_usage(out.ctx, &usage_);
-    phase_ = Phase::kDone;
+    phase_.done();
     return false;
   } else if (const std::string_view text = str_member(doc, "message"); type.empty() && !text.empty()) {
     return fail(error_from_text(cfg_, text, 500), out);  // {"message": "..."}: an error mid-stream

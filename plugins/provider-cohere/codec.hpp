@@ -8,13 +8,15 @@
 
 #include "config.hpp"
 
+#include <plugin_util/chunk_writer.hpp>
 #include <plugin_util/json_helpers.hpp>
+#include <plugin_util/stream_options.hpp>
+#include <plugin_util/sse_stream.hpp>
+#include <plugin_util/stream_phase.hpp>
 
 #include <llmgw/plugin.h>
 #include <llmgw/plugin.hpp>
 #include <llmgw/sse.hpp>
-
-#include <rapidjson/stringbuffer.h>
 
 #include <cstdint>
 #include <string>
@@ -38,27 +40,20 @@ class Stream {
   llmgw_status close(const llmgw_event_out& out);
 
  private:
-  enum class Phase { kMore, kDone, kError };
   bool on_event(std::string_view data, const llmgw_event_out& out);
-  llmgw_status status(const llmgw_event_out& out);
   bool fail(Error e, const llmgw_event_out& out);
-  template <typename Body>
-  void emit(const llmgw_event_out& out, Body&& body);
 
   const Config& cfg_;
   const bool include_usage_;
   SseFramer framer_{std::size_t{16} << 20};
-  Phase phase_ = Phase::kMore;
-  Error error_;
-  std::string id_ = "chatcmpl-cohere";
-  std::string model_;
-  int64_t created_;
+  plugin_util::StreamPhase phase_;
   int tools_ = 0;         // tool calls started (their canonical indices)
   int current_tool_ = -1; // the tool call being streamed
   llmgw_usage usage_ = unknown_usage();
-  rapidjson::StringBuffer chunk_;
+  plugin_util::ChunkWriter chunks_;  // id "chatcmpl-cohere" until message-start names one
 };
 
-bool wants_stream_usage(std::string_view canonical_body);
+/// The request's stream_options.include_usage (plugin_util/stream_options.hpp).
+using plugin_util::wants_stream_usage;
 
 }  // namespace llmgw::provider_cohere

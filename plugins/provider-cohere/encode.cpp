@@ -5,6 +5,7 @@
 #include <llmgw/plugin.hpp>
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/encode_params.hpp>
 #include <plugin_util/json_helpers.hpp>
 
 #include <string>
@@ -121,22 +122,7 @@ void translate(const llmgw_call& call, const Value& body, Value& out, Allocator&
   if (call.stream || (stream && stream->IsTrue())) out.AddMember("stream", true, a);
 
   if (const Value* tools = member(body, "tools")) {
-    if (!tools->IsArray()) bad("tools must be an array");
-    Value list(rapidjson::kArrayType);
-    for (rapidjson::SizeType i = 0; i < tools->Size(); ++i) {
-      const Value& t = (*tools)[i];
-      if (const Value* type = member(t, "type"); type && sv(*type) != "function")
-        unsupported("tools[" + std::to_string(i) + "]: only function tools are supported by Cohere");
-      const Value& f = get(t, "function");
-      if (str_member(f, "name").empty()) bad("tools[" + std::to_string(i) + "].function.name must be a non-empty string");
-      Value fn(rapidjson::kObjectType);
-      for (const char* k : {"name", "description", "parameters"})
-        if (const Value* v = member(f, k)) fn.AddMember(StringRef(k), Value(*v, a), a);
-      Value tool(rapidjson::kObjectType);
-      tool.AddMember("type", "function", a);
-      tool.AddMember("function", fn, a);
-      list.PushBack(tool, a);
-    }
+    Value list = function_tools(*tools, "Cohere", a);
     if (const Value* choice = member(body, "tool_choice")) {
       if (choice->IsString() && sv(*choice) == "required") out.AddMember("tool_choice", "REQUIRED", a);
       else if (choice->IsString() && sv(*choice) == "none") out.AddMember("tool_choice", "NONE", a);
@@ -157,34 +143,12 @@ void translate(const llmgw_call& call, const Value& body, Value& out, Allocator&
       unsupported("response_format type '" + std::string(type) + "' is not supported by Cohere");
     }
   }
-  struct Map {
-    const char* from;
-    const char* to;
-  };
-  for (const Map& m : {Map{"temperature", "temperature"}, Map{"top_p", "p"}, Map{"top_k", "k"}, Map{"seed", "seed"},
-                       Map{"presence_penalty", "presence_penalty"}, Map{"frequency_penalty", "frequency_penalty"}}) {
-    if (const Value* v = member(body, m.from)) {
-      if (!v->IsNumber()) bad(std::string(m.from) + " must be a number");
-      out.AddMember(StringRef(m.to), Value(*v, a), a);
-    }
-  }
-  const Value* max = member(body, "max_completion_tokens");
-  if (!max) max = member(body, "max_tokens");
-  if (max) {
-    if (!max->IsInt64() || max->GetInt64() < 1) bad("max_tokens must be a positive integer");
-    out.AddMember("max_tokens", max->GetInt64(), a);
-  }
-  if (const Value* stop = member(body, "stop")) {
-    Value seqs(rapidjson::kArrayType);
-    if (stop->IsString()) seqs.PushBack(copy(sv(*stop), a), a);
-    else if (stop->IsArray())
-      for (const auto& s : stop->GetArray()) {
-        if (!s.IsString()) bad("stop must be a string or an array of strings");
-        seqs.PushBack(copy(sv(s), a), a);
-      }
-    else bad("stop must be a string or an array of strings");
-    if (!seqs.Empty()) out.AddMember("stop_sequences", seqs, a);
-  }
+  copy_numbers(body,
+              {{"temperature", "temperature"}, {"top_p", "p"}, {"top_k", "k"}, {"seed", "seed"},
+               {"presence_penalty", "presence_penalty"}, {"frequency_penalty", "frequency_penalty"}},
+              out, a);
+  if (const int64_t max = max_tokens(body); max > 0) out.AddMember("max_tokens", max, a);
+  if (Value seqs = stop_sequences(body, a); !seqs.Empty()) out.AddMember("stop_sequences", seqs, a);
   Value thinking;
   if (const Value* t = member(body, "thinking")) {
     thinking.SetObject();
@@ -217,11 +181,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   rapidjson::StringBuffer sb;
   try {
     rapidjson::Document body;
-    switch (plugin_util::parse_bounded(body, view(call.body))) {
-      case JsonParse::kOk: break;
-      case JsonParse::kTooDeep: bad("the request body nests deeper than 128 levels");
-      case JsonParse::kSyntax: bad("the request body is not valid JSON");
-    }
+    parse_canonical_body(body, view(call.body));
     rapidjson::Document req;
     translate(call, body, req, req.GetAllocator());
     Writer w(sb);

@@ -9,6 +9,7 @@
 #include <llmgw/plugin.hpp>
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/completion_writer.hpp>
 
 #include <string>
 #include <vector>
@@ -19,38 +20,16 @@ namespace {
 using namespace json;
 
 void write_choice(Writer& w, const CandidateParts& c, int index, std::string_view response_id) {
-  w.StartObject();
-  w.Key("index");
-  w.Int(index);
-  w.Key("message");
-  w.StartObject();
-  key_string(w, "role", "assistant");
-  w.Key("content");
-  if (!c.text.empty() || c.calls.empty()) string(w, c.text);
-  else w.Null();
-  if (!c.reasoning.empty()) key_string(w, "reasoning_content", c.reasoning);
-  if (!c.calls.empty()) {
-    w.Key("tool_calls");
-    w.StartArray();
-    for (std::size_t k = 0; k < c.calls.size(); ++k) {
-      const FunctionCall& call = c.calls[k];
-      w.StartObject();
-      key_string(w, "id", tool_call_id(response_id, k, call.name, call.upstream_id, call.signature));
-      key_string(w, "type", "function");
-      w.Key("function");
-      w.StartObject();
-      key_string(w, "name", call.name);
-      key_string(w, "arguments", call.arguments);
-      w.EndObject();
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  w.Key("logprobs");
-  w.Null();
-  key_string(w, "finish_reason", canonical_finish(c.finish_reason, !c.calls.empty()));
-  w.EndObject();
+  plugin_util::write_choice(
+      w, index, c.text, c.reasoning, !c.calls.empty(),
+      [&](Writer& w) {
+        for (std::size_t k = 0; k < c.calls.size(); ++k) {
+          const FunctionCall& call = c.calls[k];
+          plugin_util::write_tool_call(w, tool_call_id(response_id, k, call.name, call.upstream_id, call.signature), call.name,
+                                       call.arguments);
+        }
+      },
+      canonical_finish(c.finish_reason, !c.calls.empty()));
 }
 
 }  // namespace
@@ -88,20 +67,13 @@ llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstr
 
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  w.StartObject();
   const std::string id = response_id.empty() ? "chatcmpl-gemini-" + std::to_string(now_unix_s) : "chatcmpl-" + std::string(response_id);
-  key_string(w, "id", id);
-  key_string(w, "object", "chat.completion");
-  w.Key("created");
-  w.Int64(now_unix_s);
-  key_string(w, "model", model);
-  w.Key("choices");
-  w.StartArray();
-  for (std::size_t i = 0; i < candidates.size(); ++i) write_choice(w, candidates[i], static_cast<int>(i), response_id);
-  w.EndArray();
-  w.Key("usage");
-  usage.write_canonical(w);
-  w.EndObject();
+  plugin_util::write_completion(
+      w, id, now_unix_s, model,
+      [&](Writer& w) {
+        for (std::size_t i = 0; i < candidates.size(); ++i) write_choice(w, candidates[i], static_cast<int>(i), response_id);
+      },
+      [&](Writer& w) { usage.write_canonical(w); });
 
   out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
   const llmgw_usage u = usage.to_llmgw();

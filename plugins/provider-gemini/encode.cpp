@@ -8,6 +8,7 @@
 #include <llmgw/plugin.hpp>
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/encode_params.hpp>
 
 #include <string>
 
@@ -240,11 +241,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   bool stream = call.stream != 0;
   try {
     rapidjson::Document body;
-    switch (plugin_util::parse_bounded(body, view(call.body))) {
-      case plugin_util::JsonParse::kOk: break;
-      case plugin_util::JsonParse::kTooDeep: bad("the request body nests deeper than 128 levels");
-      case plugin_util::JsonParse::kSyntax: bad("the request body is not valid JSON");
-    }
+    plugin_util::parse_canonical_body(body, view(call.body));
     if (const Value* s = member(body, "stream"); s && s->IsTrue()) stream = true;
     rapidjson::Document req;
     translate(call, body, req, req.GetAllocator());

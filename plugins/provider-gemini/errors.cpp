@@ -4,8 +4,8 @@
 #include "wire.hpp"
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/error_text.hpp>
 
-#include <cctype>
 #include <cmath>
 
 namespace llmgw::provider_gemini {
@@ -13,50 +13,14 @@ namespace {
 
 using namespace json;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
+bool is_context_window(std::string_view message) { return plugin_util::mentions_any(message, kContextWindowHints); }
 
-bool is_context_window(std::string_view message) {
-  const std::string m = lower(message);
-  for (std::string_view hint : kContextWindowHints)
-    if (m.find(hint) != std::string::npos) return true;
-  return false;
-}
+std::string_view trim(std::string_view s) { return plugin_util::trim_space(s); }
 
-/// `s` cut to at most `max` bytes without splitting a UTF-8 sequence.
-std::string_view utf8_prefix(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return s;
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return s.substr(0, n);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
-
-void replace_all(std::string& text, std::string_view needle, std::string_view with) {
-  if (needle.empty()) return;
-  for (std::size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + with.size()))
-    text.replace(pos, needle.size(), with);
-}
+using plugin_util::utf8_prefix;
 
 /// "AIzaSyD…" (Google API keys) → "AIza***".
-void mask_key_fragments(std::string& text) {
-  static constexpr std::string_view kPrefix = "AIza";
-  for (std::size_t pos = text.find(kPrefix); pos != std::string::npos; pos = text.find(kPrefix, pos + 1)) {
-    std::size_t end = pos + kPrefix.size();
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' || text[end] == '_'))
-      ++end;
-    text.replace(pos + kPrefix.size(), end - pos - kPrefix.size(), "***");
-  }
-}
+void mask_key_fragments(std::string& text) { plugin_util::mask_key_fragments(text, "AIza", "-_"); }
 
 const ErrorStatus* status_for_http(int http) {
   for (const ErrorStatus& e : kErrorStatuses)
@@ -187,10 +151,7 @@ Error error_from_response(const Config& cfg, const llmgw_upstream_response& r) {
 Error bad_response(std::string message) { return bad_response_error(std::move(message), "api_error"); }
 
 void scrub(const Config& cfg, Error& e) {
-  for (std::string* field : {&e.message, &e.type, &e.code, &e.param}) {
-    for (const std::string& secret : cfg.secrets) replace_all(*field, secret, "[REDACTED]");
-    mask_key_fragments(*field);
-  }
+  plugin_util::scrub_error_fields(e, cfg.secrets, [](std::string& field) { mask_key_fragments(field); });
 }
 
 }  // namespace llmgw::provider_gemini

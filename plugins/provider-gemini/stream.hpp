@@ -26,7 +26,10 @@
 #include <llmgw/plugin.h>
 #include <llmgw/sse.hpp>
 
-#include <rapidjson/stringbuffer.h>
+#include <plugin_util/chunk_writer.hpp>
+#include <plugin_util/stream_options.hpp>
+#include <plugin_util/sse_stream.hpp>
+#include <plugin_util/stream_phase.hpp>
 
 #include <cstdint>
 #include <string>
@@ -49,35 +52,26 @@ class Stream {
   llmgw_status close(const llmgw_event_out& out);
 
  private:
-  enum class Phase { kMore, kDone, kError };
-
   bool on_event(std::string_view data, const llmgw_event_out& out);
-  llmgw_status status(const llmgw_event_out& out);
   bool fail(Error e, const llmgw_event_out& out);
   void report_usage(const llmgw_event_out& out);
   void finish(std::string_view finish_reason, const llmgw_event_out& out);
-
-  template <typename Body>
-  void emit(const llmgw_event_out& out, Body&& body);
 
   const Config& cfg_;
   const bool include_usage_;
   /// Events over 16 MiB are dropped by the framer (Gemini's are a few KB; inline images more).
   SseFramer framer_{std::size_t{16} << 20};
-  Phase phase_ = Phase::kMore;
+  plugin_util::StreamPhase phase_;
   bool closing_ = false;
   bool started_ = false;
-  Error error_;
   Usage usage_;
-  std::string id_;
   std::string response_id_;
-  std::string model_;
   int64_t created_;
   std::size_t calls_ = 0;  // function calls seen so far (their tool_calls indices)
-  rapidjson::StringBuffer chunk_;
+  plugin_util::ChunkWriter chunks_;
 };
 
-/// The request's stream_options.include_usage (a bounded parse, only when the text mentions it).
-bool wants_stream_usage(std::string_view canonical_body);
+/// The request's stream_options.include_usage (plugin_util/stream_options.hpp).
+using plugin_util::wants_stream_usage;
 
 }  // namespace llmgw::provider_gemini

@@ -129,15 +129,6 @@ std::string compact(const Value& v) {
 
 }  // namespace
 
-bool wants_stream_usage(std::string_view body) {
-  if (body.find("include_usage") == std::string_view::npos) return false;
-  rapidjson::Document doc;
-  if (plugin_util::parse_bounded(doc, body) != plugin_util::JsonParse::kOk || !doc.IsObject()) return false;
-  Value* so = find(doc, "stream_options");
-  Value* iu = so ? find(*so, "include_usage") : nullptr;
-  return iu && iu->IsTrue();
-}
-
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) {
   if (call.operation != LLMGW_OP_CHAT) {
     write(error, "provider-mistral supports chat only (no embeddings yet)");
@@ -197,34 +188,19 @@ llmgw_status decode(const Config& cfg, const llmgw_upstream_response& r, const l
   return LLMGW_OK;
 }
 
-llmgw_status Stream::status(const llmgw_event_out& out) {
-  switch (phase_) {
-    case Phase::kMore: return LLMGW_NEED_MORE;
-    case Phase::kDone: return LLMGW_DONE;
-    case Phase::kError: break;
-  }
-  return report_error(out, error_);
-}
-
 bool Stream::fail(Error e, const llmgw_event_out& out) {
   if (usage_.prompt_tokens >= 0) out.set_usage(out.ctx, &usage_);
-  error_ = std::move(e);
-  phase_ = Phase::kError;
-  return false;
+  return phase_.fail(std::move(e));
 }
 
 llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
-  if (phase_ != Phase::kMore) return status(out);
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  framer_.feed(bytes, on);
-  return status(out);
+  return plugin_util::feed_sse(phase_, framer_, bytes, out, [&](std::string_view data) { return on_event(data, out); });
 }
 
 llmgw_status Stream::close(const llmgw_event_out& out) {
-  auto on = [&](std::string_view data) { return on_event(data, out); };
-  if (phase_ == Phase::kMore) framer_.finish(on);
-  if (phase_ == Phase::kMore) fail(bad_response_error("upstream stream ended before [DONE]", "server_error"), out);
-  return status(out);
+  return plugin_util::close_sse(
+      phase_, framer_, out, [&](std::string_view data) { return on_event(data, out); },
+      [&] { fail(bad_response_error("upstream stream ended before [DONE]", "server_error"), out); });
 }
 
 bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {
@@ -234,7 +210,7 @@ bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {
       out.emit_chunk(out.ctx, str(chunk));
     }
     if (usage_.prompt_tokens >= 0 || usage_.completion_tokens >= 0) out.set_usage(out.ctx, &usage_);
-    phase_ = Phase::kDone;
+    phase_.done();
     return false;
   }
   rapidjson::Document doc;

@@ -13,6 +13,10 @@
 #include <llmgw/plugin.hpp>
 #include <llmgw/sse.hpp>
 
+#include <plugin_util/stream_options.hpp>
+#include <plugin_util/sse_stream.hpp>
+#include <plugin_util/stream_phase.hpp>
+
 #include <rapidjson/stringbuffer.h>
 
 #include <cstdint>
@@ -32,23 +36,20 @@ class Stream {
   llmgw_status close(const llmgw_event_out& out);
 
  private:
-  enum class Phase { kMore, kDone, kError };
   bool on_event(std::string_view data, const llmgw_event_out& out);
-  llmgw_status status(const llmgw_event_out& out);
   bool fail(Error e, const llmgw_event_out& out);
 
   const Config& cfg_;
   const bool include_usage_;
   SseFramer framer_{std::size_t{16} << 20};
-  Phase phase_ = Phase::kMore;
-  Error error_;
+  plugin_util::StreamPhase phase_;
   llmgw_usage usage_ = unknown_usage();
   std::string usage_json_;  // the last usage object, compact
   std::string head_;        // "id", "created", "model" of the last chunk, for the usage chunk
   rapidjson::StringBuffer chunk_;
 };
 
-/// The request's stream_options.include_usage.
-bool wants_stream_usage(std::string_view canonical_body);
+/// The request's stream_options.include_usage (plugin_util/stream_options.hpp).
+using plugin_util::wants_stream_usage;
 
 }  // namespace llmgw::provider_mistral

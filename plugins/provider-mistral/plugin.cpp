@@ -7,10 +7,11 @@
 #include <llmgw/plugin.h>
 #include <llmgw/plugin.hpp>
 
+#include <plugin_util/translating_provider.hpp>
+
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace llmgw::provider_mistral {
 namespace {
@@ -22,11 +23,8 @@ class Provider {
   static constexpr HookFailure kHookFailure{"server_error", "plugin_failure",
                                             "provider-mistral could not process the upstream response"};
 
-  Provider(Host host, std::string_view config_json) {
-    std::vector<std::string> warnings;
-    cfg_ = parse_config(config_json, warnings);
-    for (const std::string& w : warnings) host.log(LLMGW_LOG_WARN, w);
-  }
+  Provider(Host host, std::string_view config_json)
+      : cfg_(plugin_util::load_config(host, config_json, &parse_config)) {}
   llmgw_status encode(const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) const {
     return provider_mistral::encode(cfg_, call, out, error);
   }

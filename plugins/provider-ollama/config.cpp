@@ -5,6 +5,7 @@
 #include <llmgw/plugin.hpp>
 
 #include <plugin_util/config_json.hpp>
+#include <plugin_util/extra_headers.hpp>
 
 #include <algorithm>
 
@@ -40,13 +41,7 @@ Config parse_config(std::string_view json, std::vector<std::string>&) {
     else throw ConfigError("extra.keep_alive must be a string (\"5m\") or a number of seconds");
   }
   cfg.num_ctx = plugin_util::positive_int_member(extra, "num_ctx", 0, "extra.");
-  for (const char* k : {"headers", "extra_headers"}) {
-    plugin_util::for_each_header_member(extra, k, "extra.", [&](std::string name, std::string value) {
-      if (plugin_util::is_auth_header(name) && !value.empty()) cfg.secrets.push_back(value);
-      std::erase_if(cfg.headers, [&](const Header& h) { return iequals(h.name, name); });
-      cfg.headers.push_back(Header{std::move(name), std::move(value)});
-    });
-  }
+  plugin_util::merge_extra_headers(extra, cfg.headers, cfg.secrets);
   return cfg;
 }
 

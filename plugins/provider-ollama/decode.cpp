@@ -5,6 +5,7 @@
 #include "wire.hpp"
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/completion_writer.hpp>
 
 namespace llmgw::provider_ollama {
 
@@ -24,49 +25,20 @@ llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstr
 
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  w.StartObject();
-  key_string(w, "id", "chatcmpl-ollama-" + tool_call_id(a.created_at, 0, a.model, {}).substr(5));
-  key_string(w, "object", "chat.completion");
-  w.Key("created");
-  w.Int64(now_unix_s);
-  key_string(w, "model", a.model.empty() ? view(call.model) : a.model);
-  w.Key("choices");
-  w.StartArray();
-  w.StartObject();
-  w.Key("index");
-  w.Int(0);
-  w.Key("message");
-  w.StartObject();
-  key_string(w, "role", "assistant");
-  w.Key("content");
-  if (a.content.empty() && !a.calls.empty()) w.Null();
-  else string(w, a.content);
-  if (!a.thinking.empty()) key_string(w, "reasoning_content", a.thinking);
-  if (!a.calls.empty()) {
-    w.Key("tool_calls");
-    w.StartArray();
-    for (std::size_t k = 0; k < a.calls.size(); ++k) {
-      w.StartObject();
-      key_string(w, "id", tool_call_id(a.created_at, k, a.calls[k].name, a.calls[k].upstream_id));
-      key_string(w, "type", "function");
-      w.Key("function");
-      w.StartObject();
-      key_string(w, "name", a.calls[k].name);
-      key_string(w, "arguments", a.calls[k].arguments);
-      w.EndObject();
-      w.EndObject();
-    }
-    w.EndArray();
-  }
-  w.EndObject();
-  w.Key("logprobs");
-  w.Null();
-  key_string(w, "finish_reason", finish_reason_for(a.done_reason, !a.calls.empty()));
-  w.EndObject();
-  w.EndArray();
-  w.Key("usage");
-  write_usage(w, a.prompt_eval_count, a.eval_count);
-  w.EndObject();
+  plugin_util::write_completion(
+      w, "chatcmpl-ollama-" + tool_call_id(a.created_at, 0, a.model, {}).substr(5), now_unix_s,
+      a.model.empty() ? view(call.model) : std::string_view(a.model),
+      [&](Writer& w) {
+        plugin_util::write_choice(
+            w, 0, a.content, a.thinking, !a.calls.empty(),
+            [&](Writer& w) {
+              for (std::size_t k = 0; k < a.calls.size(); ++k)
+                plugin_util::write_tool_call(w, tool_call_id(a.created_at, k, a.calls[k].name, a.calls[k].upstream_id),
+                                             a.calls[k].name, a.calls[k].arguments);
+            },
+            finish_reason_for(a.done_reason, !a.calls.empty()));
+      },
+      [&](Writer& w) { write_usage(w, a.prompt_eval_count, a.eval_count); });
   out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
   const llmgw_usage u = usage_of(a.prompt_eval_count, a.eval_count);
   out.set_usage(out.ctx, &u);

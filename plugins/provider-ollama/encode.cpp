@@ -5,6 +5,7 @@
 #include <llmgw/plugin.hpp>
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/encode_params.hpp>
 #include <plugin_util/json_helpers.hpp>
 
 #include <map>
@@ -137,22 +138,7 @@ void translate(const Config& cfg, const llmgw_call& call, const Value& body, Val
   out.AddMember("stream", call.stream != 0 || (stream && stream->IsTrue()), a);
 
   if (const Value* tools = member(body, "tools")) {
-    if (!tools->IsArray()) bad("tools must be an array");
-    Value list(rapidjson::kArrayType);
-    for (rapidjson::SizeType i = 0; i < tools->Size(); ++i) {
-      const Value& t = (*tools)[i];
-      if (const Value* type = member(t, "type"); type && sv(*type) != "function")
-        unsupported("tools[" + std::to_string(i) + "]: only function tools are supported by Ollama");
-      const Value& f = get(t, "function");
-      if (str_member(f, "name").empty()) bad("tools[" + std::to_string(i) + "].function.name must be a non-empty string");
-      Value fn(rapidjson::kObjectType);
-      for (const char* k : {"name", "description", "parameters"})
-        if (const Value* v = member(f, k)) fn.AddMember(StringRef(k), Value(*v, a), a);
-      Value tool(rapidjson::kObjectType);
-      tool.AddMember("type", "function", a);
-      tool.AddMember("function", fn, a);
-      list.PushBack(tool, a);
-    }
+    Value list = function_tools(*tools, "Ollama", a);
     // tool_choice: Ollama has none. "none" drops the tools; a forced choice cannot be honoured.
     const Value* choice = member(body, "tool_choice");
     if (choice && choice->IsString() && sv(*choice) == "none") list.SetArray();
@@ -175,34 +161,12 @@ void translate(const Config& cfg, const llmgw_call& call, const Value& body, Val
   }
 
   Value options(rapidjson::kObjectType);
-  struct Map {
-    const char* from;
-    const char* to;
-  };
-  for (const Map& m : {Map{"temperature", "temperature"}, Map{"top_p", "top_p"}, Map{"top_k", "top_k"}, Map{"seed", "seed"},
-                       Map{"presence_penalty", "presence_penalty"}, Map{"frequency_penalty", "frequency_penalty"}}) {
-    if (const Value* v = member(body, m.from)) {
-      if (!v->IsNumber()) bad(std::string(m.from) + " must be a number");
-      options.AddMember(StringRef(m.to), Value(*v, a), a);
-    }
-  }
-  const Value* max = member(body, "max_completion_tokens");
-  if (!max) max = member(body, "max_tokens");
-  if (max) {
-    if (!max->IsInt64() || max->GetInt64() < 1) bad("max_tokens must be a positive integer");
-    options.AddMember("num_predict", max->GetInt64(), a);
-  }
-  if (const Value* stop = member(body, "stop")) {
-    Value seqs(rapidjson::kArrayType);
-    if (stop->IsString()) seqs.PushBack(copy(sv(*stop), a), a);
-    else if (stop->IsArray())
-      for (const auto& s : stop->GetArray()) {
-        if (!s.IsString()) bad("stop must be a string or an array of strings");
-        seqs.PushBack(copy(sv(s), a), a);
-      }
-    else bad("stop must be a string or an array of strings");
-    if (!seqs.Empty()) options.AddMember("stop", seqs, a);
-  }
+  copy_numbers(body,
+              {{"temperature", "temperature"}, {"top_p", "top_p"}, {"top_k", "top_k"}, {"seed", "seed"},
+               {"presence_penalty", "presence_penalty"}, {"frequency_penalty", "frequency_penalty"}},
+              options, a);
+  if (const int64_t max = max_tokens(body); max > 0) options.AddMember("num_predict", max, a);
+  if (Value seqs = stop_sequences(body, a); !seqs.Empty()) options.AddMember("stop", seqs, a);
   if (cfg.num_ctx > 0) options.AddMember("num_ctx", cfg.num_ctx, a);
   if (options.MemberCount()) out.AddMember("options", options, a);
 
@@ -224,11 +188,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   rapidjson::StringBuffer sb;
   try {
     rapidjson::Document body;
-    switch (plugin_util::parse_bounded(body, view(call.body))) {
-      case JsonParse::kOk: break;
-      case JsonParse::kTooDeep: bad("the request body nests deeper than 128 levels");
-      case JsonParse::kSyntax: bad("the request body is not valid JSON");
-    }
+    parse_canonical_body(body, view(call.body));
     rapidjson::Document req;
     translate(cfg, call, body, req, req.GetAllocator());
     if (!cfg.keep_alive_json.empty()) {

@@ -3,6 +3,7 @@
 #include "wire.hpp"
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/error_text.hpp>
 #include <plugin_util/json_helpers.hpp>
 
 namespace llmgw::provider_ollama {
@@ -11,19 +12,7 @@ namespace {
 using namespace plugin_util::json;
 using plugin_util::Value;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-bool context_overflow(std::string_view text) {
-  const std::string t = lower(text);
-  for (std::string_view h : kContextWindowHints)
-    if (t.find(h) != std::string::npos) return true;
-  return false;
-}
+bool context_overflow(std::string_view text) { return plugin_util::mentions_any(text, kContextWindowHints); }
 
 void scrub(const Config& cfg, Error& e) {
   for (const std::string& s : cfg.secrets) {
@@ -88,7 +77,7 @@ Error error_from_response(const Config& cfg, const llmgw_upstream_response& r) {
 Error error_from_text(const Config& cfg, std::string_view text) {
   Error e;
   e.message = text.empty() ? "upstream reported an error" : std::string(text);
-  const std::string t = lower(text);
+  const std::string t = plugin_util::ascii_lower(text);
   if (t.find("not found") != std::string::npos) {
     e.error_class = LLMGW_ERR_NOT_FOUND;
     e.status = 404;

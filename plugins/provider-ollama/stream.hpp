@@ -17,7 +17,9 @@
 #include <llmgw/plugin.h>
 #include <llmgw/plugin.hpp>
 
-#include <rapidjson/stringbuffer.h>
+#include <plugin_util/chunk_writer.hpp>
+#include <plugin_util/stream_options.hpp>
+#include <plugin_util/stream_phase.hpp>
 
 #include <cstdint>
 #include <string>
@@ -32,29 +34,22 @@ class Stream {
   llmgw_status close(const llmgw_event_out& out);
 
  private:
-  enum class Phase { kMore, kDone, kError };
   bool on_line(std::string_view line, const llmgw_event_out& out);
-  llmgw_status status(const llmgw_event_out& out);
   bool fail(Error e, const llmgw_event_out& out);
-  template <typename Body>
-  void emit(const llmgw_event_out& out, Body&& body);
 
   const Config& cfg_;
   const bool include_usage_;
   std::string line_;      // the incomplete line held across feeds
   bool skipping_ = false; // inside a line that grew past the limit
-  Phase phase_ = Phase::kMore;
-  Error error_;
+  plugin_util::StreamPhase phase_;
   bool started_ = false;
-  std::string id_;
-  std::string model_;
   std::string created_at_;
-  int64_t created_;
   std::size_t calls_ = 0;
   llmgw_usage usage_ = unknown_usage();
-  rapidjson::StringBuffer chunk_;
+  plugin_util::ChunkWriter chunks_;
 };
 
-bool wants_stream_usage(std::string_view canonical_body);
+/// The request's stream_options.include_usage (plugin_util/stream_options.hpp).
+using plugin_util::wants_stream_usage;
 
 }  // namespace llmgw::provider_ollama

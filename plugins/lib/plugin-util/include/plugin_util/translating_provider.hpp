@@ -1,0 +1,71 @@
+// TranslatingProvider<Codec>: the Provider class (llmgw::ProviderHooks) of a provider plugin
+// that translates every call (no client dialect is passed through): one configured deployment,
+// immutable after create, shared by every request thread. plugin.cpp then holds only its Codec,
+// the vtable and the descriptor:
+//
+//   struct Codec {
+//     using Config = ...;            // the plugin's parsed config
+//     using Stream = ...;            // Stream(const Config&, bool include_usage, std::string_view model,
+//                                    //        int64_t created), feed(), close()
+//     static constexpr llmgw::HookFailure kHookFailure{...};
+//     static Config parse_config(std::string_view json, std::vector<std::string>& warnings);
+//     static llmgw_status encode(const Config&, const llmgw_call&, const llmgw_request_out&,
+//                                const llmgw_writer* error);
+//     static llmgw_status decode(const Config&, const llmgw_call&, const llmgw_upstream_response&,
+//                                const llmgw_result_out&, int64_t now_unix_s);
+//   };
+//   constexpr llmgw_provider_vtable kVtable = ProviderHooks<TranslatingProvider<Codec>>::vtable(...);
+//
+// The constructor logs each config warning at WARN; `created` of every answer and chunk is the
+// host's wall clock (plugin_util/host_clock.hpp); a stream's include_usage is the request's
+// stream_options.include_usage (plugin_util/stream_options.hpp).
+#pragma once
+
+#include "plugin_util/host_clock.hpp"
+#include "plugin_util/stream_options.hpp"
+
+#include <llmgw/plugin.h>
+#include <llmgw/plugin.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmgw::plugin_util {
+
+/// `parse(json, warnings)`, each warning logged on `host` at WARN.
+template <typename Parse>
+auto load_config(const Host& host, std::string_view config_json, Parse&& parse) {
+  std::vector<std::string> warnings;
+  auto cfg = parse(config_json, warnings);
+  for (const std::string& w : warnings) host.log(LLMGW_LOG_WARN, w);
+  return cfg;
+}
+
+template <typename Codec>
+class TranslatingProvider {
+ public:
+  using Stream = typename Codec::Stream;
+
+  static constexpr HookFailure kHookFailure = Codec::kHookFailure;
+
+  TranslatingProvider(Host host, std::string_view config_json)
+      : host_(host), cfg_(load_config(host_, config_json, Codec::parse_config)) {}
+
+  llmgw_status encode(const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) const {
+    return Codec::encode(cfg_, call, out, error);
+  }
+  llmgw_status decode(const llmgw_call& call, const llmgw_upstream_response& r, const llmgw_result_out& out) const {
+    return Codec::decode(cfg_, call, r, out, unix_now_s(host_));
+  }
+  std::unique_ptr<Stream> open_stream(const llmgw_call& call, const llmgw_upstream_response&) const {
+    return std::make_unique<Stream>(cfg_, wants_stream_usage(view(call.body)), view(call.model), unix_now_s(host_));
+  }
+
+ private:
+  Host host_;
+  typename Codec::Config cfg_;
+};
+
+}  // namespace llmgw::plugin_util
