@@ -29,7 +29,7 @@ llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
   // Relayed after the look, not before: bytes holding an event refused as unreadable (nested
   // too deep) do not reach the client, which gets the error instead.
   // Nothing past message_stop is relayed (pings an upstream sends after it are not the answer's).
-  if (phase_ == Phase::kDone) bytes = bytes.substr(0, plugin_util::through_event_with_line(bytes, {"event: message_stop", "event:message_stop"}));
+  if (phase_.is_done()) bytes = bytes.substr(0, plugin_util::through_event_with_line(bytes, {"event: message_stop", "event:message_stop"}));
   if (passthrough_ && !bytes.empty() && !refused_) out.emit_raw(out.ctx, str(bytes));
   return phase_.status(out);
 }

@@ -15,7 +15,8 @@ using plugin_util::Writer;
 
 void scrub(const Config& cfg, Error& e) {
   for (const std::string& s : cfg.secrets)
-    for (std::size_t p = s.empty() ? std::string::npos : e.message.find(s); p != std::string::npos; p = e.message.find(s, p))
+    for (std::size_t p = s.empty() ? std::string::npos : e.message.find(s); p != std::string::npos;
+         p = e.message.find(s, p + sizeof("[REDACTED]") - 1))  // past the replacement: cannot loop
       e.message.replace(p, s.size(), "[REDACTED]");
 }
 

@@ -17,7 +17,9 @@ bool context_overflow(std::string_view text) { return plugin_util::mentions_any(
 void scrub(const Config& cfg, Error& e) {
   for (const std::string& s : cfg.secrets) {
     if (s.empty()) continue;
-    for (std::size_t p = e.message.find(s); p != std::string::npos; p = e.message.find(s, p)) e.message.replace(p, s.size(), "[REDACTED]");
+    for (std::size_t p = e.message.find(s); p != std::string::npos;
+         p = e.message.find(s, p + sizeof("[REDACTED]") - 1))  // past the replacement: cannot loop
+      e.message.replace(p, s.size(), "[REDACTED]");
   }
 }
 

@@ -14,6 +14,8 @@ namespace llmgw::plugin_util {
 class StreamPhase {
  public:
   bool more() const { return phase_ == Phase::kMore; }
+  /// The stream's terminal event was seen.
+  bool is_done() const { return phase_ == Phase::kDone; }
   void done() { phase_ = Phase::kDone; }
   /// Remembers `e` as the stream's outcome; false (stop reading).
   bool fail(Error e) {
