@@ -136,10 +136,10 @@ sched_ns() {
 }
 status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status" 2>/dev/null; }
 
-# Starts the mock on the client core: MOCK_PID, MOCK_PORT, MOCK_URL.
+# start_mock [MOCK-ARGS...]: starts the mock on the client core: MOCK_PID, MOCK_PORT, MOCK_URL.
 start_mock() {
   : >"$TMP/mock.out"
-  "${PIN_CLIENT[@]}" "$MOCK" 0 >"$TMP/mock.out" 2>"$TMP/mock.err" &
+  "${PIN_CLIENT[@]}" "$MOCK" 0 "$@" >"$TMP/mock.out" 2>"$TMP/mock.err" &
   MOCK_PID=$!
   PIDS+=("$MOCK_PID")
   wait_for grep -qs '^listening on' "$TMP/mock.out" || { echo "$(basename "$0"): mock did not start" >&2; exit 1; }
@@ -199,11 +199,14 @@ resolve_build() {
   BUILD=$(cd "$BUILD" && pwd)
 }
 
-# write_bench_config FILE: llmgw's config for the benchmarks: one "bench" alias on the mock
-# ($MOCK_URL) through provider-openai.
+# write_bench_config FILE [SERVER]: llmgw's config for the benchmarks: one "bench" alias on the
+# mock ($MOCK_URL) through provider-openai, no master key; SERVER is the server: section as a
+# YAML flow mapping (default {max_threads: 128, max_queued: 1024}).
 write_bench_config() {
+  local server=${2:-}
+  [[ -n $server ]] || server="{max_threads: 128, max_queued: 1024}"
   cat >"$1" <<EOF
-server: {max_threads: 128, max_queued: 1024}
+server: $server
 plugins:
   dirs: [$BUILD/lib/llmgw/plugins]
   load: [provider-openai]
@@ -215,6 +218,91 @@ model_list:
       api_key: sk-bench
 EOF
 }
+
+# start_nginx [WORKER_CONNECTIONS [KEEPALIVE_TIMEOUT]]: nginx with one worker on the server core,
+# proxy_pass to the mock ($MOCK_PORT) with upstream keep-alive and proxy_buffering off (the
+# baseline every benchmark compares llmgw with); waits until GET /health answers through it.
+# Sets NGINX_PORT, NGINX_PID, NGINX_URL and NGINX_PIDS (master + worker). WORKER_CONNECTIONS
+# (default 4096) above 4096 also raises the worker's fd limit (worker_rlimit_nofile: `ulimit -Hn`);
+# KEEPALIVE_TIMEOUT: the client keep-alive idle timeout (default 75s, nginx's own).
+start_nginx() {
+  local conns=${1:-4096} ka=${2:-75s} nginx rlimit=""
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  [[ -x $nginx ]] || { echo "$(basename "$0"): nginx not found (apt-get install nginx-light)" >&2; exit 2; }
+  ((conns > 4096)) && rlimit="worker_rlimit_nofile $(ulimit -Hn);"
+  NGINX_PORT=$("$LOADGEN" --pick-port)
+  mkdir -p "$TMP/nginx"
+  cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes 1;
+$rlimit
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections $conns; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/client_body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout $ka;
+  upstream mock {
+    server 127.0.0.1:$MOCK_PORT;
+    keepalive 128;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+  "${PIN_SERVER[@]}" "$nginx" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" \
+    >"$TMP/nginx/stdout" 2>&1 &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+  NGINX_URL=http://127.0.0.1:$NGINX_PORT
+  nginx_ready() { kill -0 "$NGINX_PID" 2>/dev/null || return 2; [[ $(http_code "$NGINX_URL/health") == 200 ]]; }
+  wait_for nginx_ready || { echo "$(basename "$0"): nginx did not start:" >&2; cat "$TMP/nginx/error.log" >&2; exit 1; }
+  NGINX_PIDS=("$NGINX_PID" $(children_of "$NGINX_PID"))
+}
+
+# rss_threads PID...: "RSS_KB THREADS" summed over the pids (/proc/PID/status; bash only).
+rss_threads() {
+  local p k v rss=0 thr=0
+  for p in "$@"; do
+    while read -r k v _; do
+      case $k in VmRSS:) rss=$((rss + v)) ;; Threads:) thr=$((thr + v)) ;; esac
+    done <"/proc/$p/status" 2>/dev/null
+  done
+  echo "$rss $thr"
+}
+# start_sampler FILE PID...: appends "RSS_KB THREADS" (rss_threads) of the pids to FILE every
+# 0.2 s, on the client core, until stop_sampler. peak_of FILE: "PEAK_RSS_KB THREADS_THEN
+# MAX_THREADS" (the sample with the highest RSS, and the highest thread count of any sample).
+start_sampler() {
+  local out=$1
+  shift
+  : >"$out"
+  (while :; do rss_threads "$@" >>"$out"; sleep 0.2; done) &
+  SAMPLER_PID=$!
+  PIDS+=("$SAMPLER_PID")
+  ((PINNED)) && taskset -pc 0 "$SAMPLER_PID" >/dev/null 2>&1
+  return 0
+}
+stop_sampler() {
+  kill "$SAMPLER_PID" 2>/dev/null
+  wait "$SAMPLER_PID" 2>/dev/null
+  return 0
+}
+peak_of() { awk '$1 > r { r = $1; t = $2 } $2 > m { m = $2 } END { printf "%d %d %d\n", r, t, m }' "$1"; }
 
 # start_spinners: with BENCH_SPIN=1, a SCHED_IDLE busy loop on each of the two pinned cores (no
 # wakeup waits for an idle vCPU: lower noise, not idle latency); their pids in SPIN_PIDS.
