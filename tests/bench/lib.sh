@@ -304,6 +304,56 @@ stop_sampler() {
 }
 peak_of() { awk '$1 > r { r = $1; t = $2 } $2 > m { m = $2 } END { printf "%d %d %d\n", r, t, m }' "$1"; }
 
+# llmgw_up [SERVER]: llmgw on the server core with write_bench_config's config (SERVER: its
+# server: section) on a free port, checked with one chat completion. Sets LLMGW_OK (1 when it
+# answered 200), LLMGW_WHY (why not), LLMGW_PORT, LLMGW_PID and LLMGW_URL.
+llmgw_up() {
+  LLMGW_OK=0 LLMGW_WHY="" LLMGW_PID=""
+  if [[ ! -x $LLMGW ]]; then
+    LLMGW_WHY="$LLMGW not built"
+    return 0
+  fi
+  LLMGW_PORT=$("$LOADGEN" --pick-port)
+  write_bench_config "$TMP/llmgw.yaml" "${1:-}"
+  if ! start_llmgw; then
+    LLMGW_WHY="did not become ready: $(tail -q -n 3 "$TMP/llmgw.err" "$TMP/llmgw.out" 2>/dev/null | tr '\n' ' ')"
+  elif [[ $(http_code -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' \
+            -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' "$LLMGW_URL/v1/chat/completions") != 200 ]]; then
+    LLMGW_WHY="POST /v1/chat/completions did not answer 200"
+  else
+    LLMGW_OK=1
+  fi
+  return 0
+}
+
+# measure_client TARGET "PIDS" CLIENT-ARGS...: one run of bench_stream_client (CLIENT-ARGS, plus
+# --name TARGET) on the client core, sampling the RSS and threads of PIDS (one word; the proxy,
+# or for direct the mock) meanwhile. Appends the client's RESULT line with target=, idle_rss_kb=
+# (before the run), peak_rss_kb=, threads=, max_threads= (peak_of) and cpu_ms= (user + system of
+# PIDS over the run) to RESULTS. Returns 1 when the client printed no RESULT.
+measure_client() {
+  local target=$1 before t0 t1 peak line
+  local -a watched
+  read -r -a watched <<<"$2"
+  shift 2
+  read -r before _ <<<"$(rss_threads "${watched[@]}")"
+  t0=$(cpu_ticks "${watched[@]}")
+  start_sampler "$TMP/samples.$target" "${watched[@]}"
+  # In the background + wait, so that a signal interrupts the run at once.
+  "${PIN_CLIENT[@]}" "$BIN/bench_stream_client" "$@" --name "$target" >"$TMP/client.out" 2>>"$TMP/client.err" &
+  LG_PID=$!
+  wait "$LG_PID"
+  LG_PID=""
+  stop_sampler
+  t1=$(cpu_ticks "${watched[@]}")
+  peak=($(peak_of "$TMP/samples.$target"))
+  line=$(grep '^RESULT' "$TMP/client.out")
+  [[ -n $line ]] || { echo "  $target: the client failed: $(tail -n 2 "$TMP/client.err")" >&2; return 1; }
+  echo "$line target=$target idle_rss_kb=$before peak_rss_kb=${peak[0]} threads=${peak[1]}" \
+    "max_threads=${peak[2]} cpu_ms=$(( (t1 - t0) * 1000 / CLK_TCK ))" >>"$RESULTS"
+  echo "  $(tail -n 1 "$TMP/client.err")" >&2
+}
+
 # start_spinners: with BENCH_SPIN=1, a SCHED_IDLE busy loop on each of the two pinned cores (no
 # wakeup waits for an idle vCPU: lower noise, not idle latency); their pids in SPIN_PIDS.
 start_spinners() {

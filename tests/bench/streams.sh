@@ -23,9 +23,8 @@ RAMP_MS=${BENCH_RAMP_MS:-1000}
 STALL_MS=${BENCH_STALL_MS:-$((GAP_MS + 1000))}
 TIMEOUT_S=${BENCH_TIMEOUT_S:-30}
 MODES=${BENCH_MODES:-direct nginx llmgw}
-CLIENT=$BIN/bench_stream_client
 PATH_URI=/v1/chat/completions
-[[ -x $CLIENT ]] || { echo "streams.sh: missing $CLIENT (build with -DLLMGW_BUILD_BENCH=ON)" >&2; exit 2; }
+[[ -x $BIN/bench_stream_client ]] || { echo "streams.sh: missing $BIN/bench_stream_client (build with -DLLMGW_BUILD_BENCH=ON)" >&2; exit 2; }
 ((EVENTS >= 4)) || { echo "streams.sh: BENCH_EVENTS must be at least 4" >&2; exit 2; }
 # Each proxied stream holds two descriptors in the proxy: every process we start gets the hard limit.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
@@ -41,58 +40,26 @@ T_BEGIN=$(date +%s)
 start_mock --stream-events "$EVENTS" --chunk-delay-us "$((GAP_MS * 1000))"
 start_nginx "$(( FD_LIMIT - 64 ))"
 
-LLMGW_OK=0 LLMGW_WHY="" LLMGW_PID=""
-if [[ " $MODES " != *" llmgw "* ]]; then
-  LLMGW_WHY="not in BENCH_MODES"
-elif [[ ! -x $LLMGW ]]; then
-  LLMGW_WHY="$LLMGW not built"
-else
-  LLMGW_PORT=$("$LOADGEN" --pick-port)
-  write_bench_config "$TMP/llmgw.yaml" "{max_connections: 20000}"
-  if ! start_llmgw; then
-    LLMGW_WHY="did not become ready: $(tail -q -n 3 "$TMP/llmgw.err" "$TMP/llmgw.out" 2>/dev/null | tr '\n' ' ')"
-  elif [[ $(http_code -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' \
-            -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' "$LLMGW_URL$PATH_URI") != 200 ]]; then
-    LLMGW_WHY="POST $PATH_URI did not answer 200"
-  else
-    LLMGW_OK=1
-  fi
-fi
+LLMGW_OK=0 LLMGW_WHY="not in BENCH_MODES" LLMGW_PID=""
+[[ " $MODES " == *" llmgw "* ]] && llmgw_up "{max_connections: 20000}"
 
 echo "streams bench: $STREAMS streams x $EVENTS events ${GAP_MS} ms apart, opened over ${RAMP_MS} ms;" \
   "mock :$MOCK_PORT, nginx :$NGINX_PORT, llmgw ${LLMGW_URL:-n/a} (fd limit $FD_LIMIT, nice $NICE)" >&2
 ((LLMGW_OK)) || [[ " $MODES " != *" llmgw "* ]] || echo "llmgw NOT measured: $LLMGW_WHY" >&2
 
-# measure TARGET URL PID...: one run of the stream client; the PIDs are the process(es) whose
-# RSS, threads and CPU are reported (the proxy; for direct, the mock). Appends a RESULT line with
-# target=, idle_rss_kb=, peak_rss_kb=, threads=, max_threads=, cpu_ms=.
+# measure TARGET URL "PIDS": one client run against URL (lib.sh's measure_client), then a pause
+# that lets the closed connections go before the next mode.
 measure() {
-  local target=$1 url=$2 idle t0 t1 peak line
-  shift 2
-  read -r idle _ <<<"$(rss_threads "$@")"
-  t0=$(cpu_ticks "$@")
-  start_sampler "$TMP/samples.$target" "$@"
-  "${PIN_CLIENT[@]}" "$CLIENT" --url "$url$PATH_URI" --streams "$STREAMS" --events "$EVENTS" \
-    --ramp-ms "$RAMP_MS" --stall-ms "$STALL_MS" --timeout-s "$TIMEOUT_S" --name "$target" \
-    >"$TMP/client.out" 2>>"$TMP/client.err" &
-  LG_PID=$!
-  wait "$LG_PID"
-  LG_PID=""
-  stop_sampler
-  t1=$(cpu_ticks "$@")
-  peak=($(peak_of "$TMP/samples.$target"))
-  line=$(grep '^RESULT' "$TMP/client.out")
-  [[ -n $line ]] || { echo "  $target: the stream client failed: $(tail -n 2 "$TMP/client.err")" >&2; return 1; }
-  echo "$line target=$target idle_rss_kb=$idle peak_rss_kb=${peak[0]} threads=${peak[1]} max_threads=${peak[2]}" \
-    "cpu_ms=$(( (t1 - t0) * 1000 / CLK_TCK ))" >>"$RESULTS"
-  echo "  $(tail -n 1 "$TMP/client.err")" >&2
-  sleep 2  # let the closed connections go before the next mode
+  local url=$2
+  measure_client "$1" "$3" --url "$url$PATH_URI" --streams "$STREAMS" --events "$EVENTS" \
+    --ramp-ms "$RAMP_MS" --stall-ms "$STALL_MS" --timeout-s "$TIMEOUT_S"
+  sleep 2
 }
 
 for t in $MODES; do
   case $t in
     direct) measure direct "$MOCK_URL" "$MOCK_PID" ;;
-    nginx) measure nginx "$NGINX_URL" "${NGINX_PIDS[@]}" ;;
+    nginx) measure nginx "$NGINX_URL" "${NGINX_PIDS[*]}" ;;
     llmgw)
       ((LLMGW_OK)) || continue
       measure llmgw "$LLMGW_URL" "$LLMGW_PID"
