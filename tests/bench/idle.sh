@@ -38,7 +38,7 @@ start_mock
 start_nginx "$(( FD_LIMIT - 64 ))" 300s
 
 LLMGW_OK=0 LLMGW_WHY="not in BENCH_MODES" LLMGW_PID=""
-[[ " $MODES " == *" llmgw "* ]] && llmgw_up "{max_connections: 20000, keepalive_timeout_s: 300}"
+[[ " $MODES " == *" llmgw "* ]] && llmgw_up "{max_connections: 20000, max_queued: 4096, keepalive_timeout_s: 300}"
 
 echo "idle bench: $IDLE idle keep-alive connections opened over ${RAMP_MS} ms, then $PROBES x (new" \
   "connection GET /health, new connection POST $PATH_URI); mock :$MOCK_PORT, nginx :$NGINX_PORT," \

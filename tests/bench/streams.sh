@@ -41,7 +41,7 @@ start_mock --stream-events "$EVENTS" --chunk-delay-us "$((GAP_MS * 1000))"
 start_nginx "$(( FD_LIMIT - 64 ))"
 
 LLMGW_OK=0 LLMGW_WHY="not in BENCH_MODES" LLMGW_PID=""
-[[ " $MODES " == *" llmgw "* ]] && llmgw_up "{max_connections: 20000}"
+[[ " $MODES " == *" llmgw "* ]] && llmgw_up "{max_connections: 20000, max_queued: 4096}"   # max_queued: listen backlog, as nginx's
 
 echo "streams bench: $STREAMS streams x $EVENTS events ${GAP_MS} ms apart, opened over ${RAMP_MS} ms;" \
   "mock :$MOCK_PORT, nginx :$NGINX_PORT, llmgw ${LLMGW_URL:-n/a} (fd limit $FD_LIMIT, nice $NICE)" >&2
