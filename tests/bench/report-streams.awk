@@ -3,7 +3,12 @@
 # Env: STREAMS EVENTS GAP_MS LLMGW_WHY ELAPSED.
 /^RESULT / {
   delete f
-  for (i = 2; i <= NF; i++) { eq = index($i, "="); f[substr($i, 1, eq - 1)] = substr($i, eq + 1) }
+  for (i = 2; i <= NF; i++) {
+    eq = index($i, "=")
+    v = substr($i, eq + 1)
+    if (v ~ /^-?[0-9]+(\.[0-9]+)?$/) v += 0  # numbers compare as numbers
+    f[substr($i, 1, eq - 1)] = v
+  }
   t = f["target"]
   order[++n] = t
   for (k in f) r[t, k] = f[k]

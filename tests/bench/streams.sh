@@ -52,7 +52,7 @@ echo "streams bench: $STREAMS streams x $EVENTS events ${GAP_MS} ms apart, opene
 measure() {
   local url=$2
   measure_client "$1" "$3" --url "$url$PATH_URI" --streams "$STREAMS" --events "$EVENTS" \
-    --ramp-ms "$RAMP_MS" --stall-ms "$STALL_MS" --timeout-s "$TIMEOUT_S"
+    --ramp-ms "$RAMP_MS" --stall-ms "$STALL_MS" --timeout-s "$(( (EVENTS - 1) * GAP_MS / 1000 + TIMEOUT_S ))"
   sleep 2
 }
 
