@@ -42,6 +42,10 @@ struct ServerSettings {
   /// GET /metrics without the master key (when one is set). Off by default.
   bool public_metrics = false;
   int thread_stack_kb = 256;       // stack size of worker threads
+  /// Deepest nesting of arrays/objects accepted in a client's JSON body (deeper: 400), and in
+  /// the upstream answers the core itself parses (deeper: a 502 upstream error). 1..256: the
+  /// request scans recurse once per level on the worker's stack.
+  int max_json_depth = 128;
 };
 
 /// One plugin library to load. `path` is either a file path (absolute, or relative to the

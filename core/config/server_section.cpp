@@ -52,6 +52,8 @@ void parse_server(Reader& r, const Entry& server, ServerSettings& out) {
       r.read_byte_size(e, p, out.max_stream_event_bytes);
     } else if (k == "thread_stack_kb") {
       r.read(e, p, out.thread_stack_kb, 64, 1'048'576);
+    } else if (k == "max_json_depth") {
+      r.read(e, p, out.max_json_depth, 1, 256);
     } else {
       r.unknown_key(e, p);
     }

@@ -5,7 +5,9 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <stdexcept>
 
+#include <llmgw/json_depth.hpp>
 #include <spdlog/spdlog.h>
 
 namespace llmgw::pipeline {
@@ -23,8 +25,12 @@ std::string provider_config_json(const config::Deployment& d) {
   w.Key("api_version"); w.String(d.api_version.c_str(), static_cast<rapidjson::SizeType>(d.api_version.size()));
   w.Key("extra");
   rapidjson::Document extra;
-  extra.Parse(d.extra_json.c_str());
-  if (extra.HasParseError() || !extra.IsObject()) extra.SetObject();
+  // Bounded, so that Accept's walk is too: the settings come from the config file.
+  const llmgw::JsonResult parsed = llmgw::parse_bounded(extra, d.extra_json);
+  if (parsed.too_deep())
+    throw std::runtime_error("deployment " + d.id + ": its settings nest deeper than " +
+                             std::to_string(llmgw::kJsonMaxDepth) + " levels");
+  if (!parsed || !extra.IsObject()) extra.SetObject();
   extra.Accept(w);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());

@@ -22,6 +22,8 @@ TEST_CASE("each type error names the file, the line and the key path", "[config]
       {"server:\n  port: 80.5\n", "test.yaml:2: server.port: expected an integer"},
       {"server:\n  max_threads: 0\n", "test.yaml:2: server.max_threads: must be between 1 and 65536"},
       {"server:\n  thread_stack_kb: 8\n", "test.yaml:2: server.thread_stack_kb: must be between 64 and 1048576"},
+      {"server:\n  max_json_depth: 0\n", "test.yaml:2: server.max_json_depth: must be between 1 and 256"},
+      {"server:\n  max_json_depth: 100000\n", "test.yaml:2: server.max_json_depth: must be between 1 and 256"},
       {"server: [1, 2]\n", "test.yaml:1: server: expected a mapping, found a list"},
       {"\nserver:\n  host: {a: 1}\n", "test.yaml:3: server.host: expected a single value, found a mapping"},
       {"server:\n  host: \"\"\n", "test.yaml:2: server.host: must not be empty"},
