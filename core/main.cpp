@@ -157,6 +157,12 @@ int main(int argc, char** argv) {
   }
   observe::init_logging(opts.log_level.value_or(cfg.log_level));
   for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+  if (opts.strict) cfg.server.strict_config = true;
+  if (cfg.server.strict_config && !cfg.skipped_deployments.empty()) {
+    for (const auto& s : cfg.skipped_deployments) std::fprintf(stderr, "llmgw: config error: %s\n", s.c_str());
+    spdlog::shutdown();
+    return 2;
+  }
 
   try {
     if (opts.mode == CliOptions::Mode::CheckConfig) {

@@ -46,6 +46,8 @@ void parse_server(Reader& r, const Entry& server, ServerSettings& out) {
       r.read_byte_size(e, p, out.max_header_bytes);
     } else if (k == "max_upstream_body_bytes") {
       r.read_byte_size(e, p, out.max_upstream_body_bytes);
+    } else if (k == "strict_config") {
+      r.read(e, p, out.strict_config);
     } else if (k == "public_metrics") {
       r.read(e, p, out.public_metrics);
     } else if (k == "max_stream_event_bytes") {

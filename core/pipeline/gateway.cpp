@@ -65,10 +65,15 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
   for (const auto& cfg : config.deployments) {
     auto d = std::make_unique<Deployment>();
     d->cfg = cfg;
-    if (!registry.provider_for(cfg.provider))
-      throw plugins::PluginError("deployment " + cfg.id + " (" + config.source_path + ":" +
-                                 std::to_string(cfg.line) + "): no loaded plugin serves provider '" +
-                                 cfg.provider + "' (add its plugin under plugins.load)");
+    if (!registry.provider_for(cfg.provider)) {
+      const std::string why = config.source_path + ":" + std::to_string(cfg.line) + ": deployment " + cfg.id +
+                              ": no loaded plugin serves provider '" + cfg.provider + "'";
+      if (config.server.strict_config) throw plugins::PluginError(why + " (add its plugin under plugins.load)");
+      // As LiteLLM loads it and fails only when called: the rest of the config serves.
+      spdlog::warn("{}; skipped (server.strict_config or --strict refuses it)", why);
+      skipped_.push_back(why);
+      continue;
+    }
     d->provider = registry.create_provider(cfg.provider, provider_config_json(cfg), cfg.id);
     auto [it, inserted] = pools_.try_emplace(cfg.alias);
     if (inserted) aliases_.push_back(cfg.alias);
