@@ -99,7 +99,7 @@ http_code() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$@"; }
 cpu_ticks() {
   local p line rest total=0
   for p in "$@"; do
-    read -r line <"/proc/$p/stat" 2>/dev/null || continue
+    read -r line 2>/dev/null <"/proc/$p/stat" || continue
     rest=${line##*) }
     read -r -a f <<<"$rest"
     total=$((total + f[11] + f[12]))
@@ -109,7 +109,7 @@ cpu_ticks() {
 children_of() {
   local s line rest
   for s in /proc/[0-9]*/stat; do
-    read -r line <"$s" 2>/dev/null || continue
+    read -r line 2>/dev/null <"$s" || continue
     rest=${line##*) }
     read -r -a f <<<"$rest"
     [[ ${f[1]} == "$1" ]] && { s=${s#/proc/}; echo "${s%/stat}"; }
@@ -129,7 +129,7 @@ sched_ns() {
   local p t a b run=0 wait=0
   for p in "$@"; do
     for t in /proc/"$p"/task/*/schedstat; do
-      read -r a b _ <"$t" 2>/dev/null && { run=$((run + a)); wait=$((wait + b)); }
+      read -r a b _ 2>/dev/null <"$t" && { run=$((run + a)); wait=$((wait + b)); }
     done
   done
   echo "$run $wait"
@@ -280,7 +280,7 @@ rss_threads() {
   for p in "$@"; do
     while read -r k v _; do
       case $k in VmRSS:) rss=$((rss + v)) ;; Threads:) thr=$((thr + v)) ;; esac
-    done <"/proc/$p/status" 2>/dev/null
+    done 2>/dev/null <"/proc/$p/status"
   done
   echo "$rss $thr"
 }
