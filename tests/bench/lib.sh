@@ -99,7 +99,7 @@ http_code() { curl -s -o /dev/null -m 2 -w '%{http_code}' "$@"; }
 cpu_ticks() {
   local p line rest total=0
   for p in "$@"; do
-    read -r line <"/proc/$p/stat" 2>/dev/null || continue
+    read -r line 2>/dev/null <"/proc/$p/stat" || continue
     rest=${line##*) }
     read -r -a f <<<"$rest"
     total=$((total + f[11] + f[12]))
@@ -109,7 +109,7 @@ cpu_ticks() {
 children_of() {
   local s line rest
   for s in /proc/[0-9]*/stat; do
-    read -r line <"$s" 2>/dev/null || continue
+    read -r line 2>/dev/null <"$s" || continue
     rest=${line##*) }
     read -r -a f <<<"$rest"
     [[ ${f[1]} == "$1" ]] && { s=${s#/proc/}; echo "${s%/stat}"; }
@@ -129,17 +129,17 @@ sched_ns() {
   local p t a b run=0 wait=0
   for p in "$@"; do
     for t in /proc/"$p"/task/*/schedstat; do
-      read -r a b _ <"$t" 2>/dev/null && { run=$((run + a)); wait=$((wait + b)); }
+      read -r a b _ 2>/dev/null <"$t" && { run=$((run + a)); wait=$((wait + b)); }
     done
   done
   echo "$run $wait"
 }
 status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status" 2>/dev/null; }
 
-# Starts the mock on the client core: MOCK_PID, MOCK_PORT, MOCK_URL.
+# start_mock [MOCK-ARGS...]: starts the mock on the client core: MOCK_PID, MOCK_PORT, MOCK_URL.
 start_mock() {
   : >"$TMP/mock.out"
-  "${PIN_CLIENT[@]}" "$MOCK" 0 >"$TMP/mock.out" 2>"$TMP/mock.err" &
+  "${PIN_CLIENT[@]}" "$MOCK" 0 "$@" >"$TMP/mock.out" 2>"$TMP/mock.err" &
   MOCK_PID=$!
   PIDS+=("$MOCK_PID")
   wait_for grep -qs '^listening on' "$TMP/mock.out" || { echo "$(basename "$0"): mock did not start" >&2; exit 1; }
@@ -199,11 +199,14 @@ resolve_build() {
   BUILD=$(cd "$BUILD" && pwd)
 }
 
-# write_bench_config FILE: llmgw's config for the benchmarks: one "bench" alias on the mock
-# ($MOCK_URL) through provider-openai.
+# write_bench_config FILE [SERVER]: llmgw's config for the benchmarks: one "bench" alias on the
+# mock ($MOCK_URL) through provider-openai, no master key; SERVER is the server: section as a
+# YAML flow mapping (default {max_threads: 128, max_queued: 1024}).
 write_bench_config() {
+  local server=${2:-}
+  [[ -n $server ]] || server="{max_threads: 128, max_queued: 1024}"
   cat >"$1" <<EOF
-server: {max_threads: 128, max_queued: 1024}
+server: $server
 plugins:
   dirs: [$BUILD/lib/llmgw/plugins]
   load: [provider-openai]
@@ -214,6 +217,141 @@ model_list:
       api_base: $MOCK_URL/v1
       api_key: sk-bench
 EOF
+}
+
+# start_nginx [WORKER_CONNECTIONS [KEEPALIVE_TIMEOUT]]: nginx with one worker on the server core,
+# proxy_pass to the mock ($MOCK_PORT) with upstream keep-alive and proxy_buffering off (the
+# baseline every benchmark compares llmgw with); waits until GET /health answers through it.
+# Sets NGINX_PORT, NGINX_PID, NGINX_URL and NGINX_PIDS (master + worker). WORKER_CONNECTIONS
+# (default 4096) above 4096 also raises the worker's fd limit (worker_rlimit_nofile: `ulimit -Hn`);
+# KEEPALIVE_TIMEOUT: the client keep-alive idle timeout (default 75s, nginx's own).
+start_nginx() {
+  local conns=${1:-4096} ka=${2:-75s} nginx rlimit=""
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  [[ -x $nginx ]] || { echo "$(basename "$0"): nginx not found (apt-get install nginx-light)" >&2; exit 2; }
+  ((conns > 4096)) && rlimit="worker_rlimit_nofile $(ulimit -Hn);"
+  NGINX_PORT=$("$LOADGEN" --pick-port)
+  mkdir -p "$TMP/nginx"
+  cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes 1;
+$rlimit
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections $conns; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/client_body;
+  proxy_temp_path $TMP/nginx/proxy;
+  fastcgi_temp_path $TMP/nginx/fastcgi;
+  uwsgi_temp_path $TMP/nginx/uwsgi;
+  scgi_temp_path $TMP/nginx/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout $ka;
+  upstream mock {
+    server 127.0.0.1:$MOCK_PORT;
+    keepalive 128;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT backlog=4096;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+  "${PIN_SERVER[@]}" "$nginx" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" \
+    >"$TMP/nginx/stdout" 2>&1 &
+  NGINX_PID=$!
+  PIDS+=("$NGINX_PID")
+  NGINX_URL=http://127.0.0.1:$NGINX_PORT
+  nginx_ready() { kill -0 "$NGINX_PID" 2>/dev/null || return 2; [[ $(http_code "$NGINX_URL/health") == 200 ]]; }
+  wait_for nginx_ready || { echo "$(basename "$0"): nginx did not start:" >&2; cat "$TMP/nginx/error.log" >&2; exit 1; }
+  NGINX_PIDS=("$NGINX_PID" $(children_of "$NGINX_PID"))
+}
+
+# rss_threads PID...: "RSS_KB THREADS" summed over the pids (/proc/PID/status; bash only).
+rss_threads() {
+  local p k v rss=0 thr=0
+  for p in "$@"; do
+    while read -r k v _; do
+      case $k in VmRSS:) rss=$((rss + v)) ;; Threads:) thr=$((thr + v)) ;; esac
+    done 2>/dev/null <"/proc/$p/status"
+  done
+  echo "$rss $thr"
+}
+# start_sampler FILE PID...: appends "RSS_KB THREADS" (rss_threads) of the pids to FILE every
+# 0.2 s, on the client core, until stop_sampler. peak_of FILE: "PEAK_RSS_KB THREADS_THEN
+# MAX_THREADS" (the sample with the highest RSS, and the highest thread count of any sample).
+start_sampler() {
+  local out=$1
+  shift
+  : >"$out"
+  (while :; do rss_threads "$@" >>"$out"; sleep 0.2; done) &
+  SAMPLER_PID=$!
+  PIDS+=("$SAMPLER_PID")
+  ((PINNED)) && taskset -pc 0 "$SAMPLER_PID" >/dev/null 2>&1
+  return 0
+}
+stop_sampler() {
+  kill "$SAMPLER_PID" 2>/dev/null
+  wait "$SAMPLER_PID" 2>/dev/null
+  return 0
+}
+peak_of() { awk '$1 > r { r = $1; t = $2 } $2 > m { m = $2 } END { printf "%d %d %d\n", r, t, m }' "$1"; }
+
+# llmgw_up [SERVER]: llmgw on the server core with write_bench_config's config (SERVER: its
+# server: section) on a free port, checked with one chat completion. Sets LLMGW_OK (1 when it
+# answered 200), LLMGW_WHY (why not), LLMGW_PORT, LLMGW_PID and LLMGW_URL.
+llmgw_up() {
+  LLMGW_OK=0 LLMGW_WHY="" LLMGW_PID=""
+  if [[ ! -x $LLMGW ]]; then
+    LLMGW_WHY="$LLMGW not built"
+    return 0
+  fi
+  LLMGW_PORT=$("$LOADGEN" --pick-port)
+  write_bench_config "$TMP/llmgw.yaml" "${1:-}"
+  if ! start_llmgw; then
+    LLMGW_WHY="did not become ready: $(tail -q -n 3 "$TMP/llmgw.err" "$TMP/llmgw.out" 2>/dev/null | tr '\n' ' ')"
+  elif [[ $(http_code -X POST -H 'Content-Type: application/json' -H 'Authorization: Bearer sk-bench' \
+            -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' "$LLMGW_URL/v1/chat/completions") != 200 ]]; then
+    LLMGW_WHY="POST /v1/chat/completions did not answer 200"
+  else
+    LLMGW_OK=1
+  fi
+  return 0
+}
+
+# measure_client TARGET "PIDS" CLIENT-ARGS...: one run of bench_stream_client (CLIENT-ARGS, plus
+# --name TARGET) on the client core, sampling the RSS and threads of PIDS (one word; the proxy,
+# or for direct the mock) meanwhile. Appends the client's RESULT line with target=, idle_rss_kb=
+# (before the run), peak_rss_kb=, threads=, max_threads= (peak_of) and cpu_ms= (user + system of
+# PIDS over the run) to RESULTS. Returns 1 when the client printed no RESULT.
+measure_client() {
+  local target=$1 before t0 t1 peak line
+  local -a watched
+  read -r -a watched <<<"$2"
+  shift 2
+  read -r before _ <<<"$(rss_threads "${watched[@]}")"
+  t0=$(cpu_ticks "${watched[@]}")
+  start_sampler "$TMP/samples.$target" "${watched[@]}"
+  # In the background + wait, so that a signal interrupts the run at once.
+  "${PIN_CLIENT[@]}" "$BIN/bench_stream_client" "$@" --name "$target" >"$TMP/client.out" 2>>"$TMP/client.err" &
+  LG_PID=$!
+  wait "$LG_PID"
+  LG_PID=""
+  stop_sampler
+  t1=$(cpu_ticks "${watched[@]}")
+  peak=($(peak_of "$TMP/samples.$target"))
+  line=$(grep '^RESULT' "$TMP/client.out")
+  [[ -n $line ]] || { echo "  $target: the client failed: $(tail -n 2 "$TMP/client.err")" >&2; return 1; }
+  echo "$line target=$target idle_rss_kb=$before peak_rss_kb=${peak[0]} threads=${peak[1]}" \
+    "max_threads=${peak[2]} cpu_ms=$(( (t1 - t0) * 1000 / CLK_TCK ))" >>"$RESULTS"
+  echo "  $(tail -n 1 "$TMP/client.err")" >&2
 }
 
 # start_spinners: with BENCH_SPIN=1, a SCHED_IDLE busy loop on each of the two pinned cores (no

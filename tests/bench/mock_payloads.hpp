@@ -33,15 +33,60 @@ struct MockPayloads {
   std::string continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
 };
 
-inline MockPayloads make_payloads() {
-  MockPayloads p;
-  const std::string common =
+// Headers every OpenAI-style response of the mock carries.
+inline const std::string& openai_common_headers() {
+  static const std::string h =
       "Date: Tue, 14 Nov 2023 22:13:20 GMT\r\n"
       "Connection: keep-alive\r\n"
       "openai-organization: bench-org\r\n"
       "openai-processing-ms: 1\r\n"
       "openai-version: 2020-10-01\r\n"
       "x-request-id: req_0123456789abcdef0123456789abcdef\r\n";
+  return h;
+}
+
+// The parts of a chunked text/event-stream Chat Completions answer, one write each: [0] = head +
+// first event, the last one ends with "0\r\n\r\n".
+// events == 0 (the default shape): a role chunk, 7 content chunks, a finish chunk and a usage
+// chunk, then "data: [DONE]" as a part of its own (11 parts).
+// events >= 4 (--stream-events, paced-stream benchmarks): exactly `events` SSE events, one part
+// each: a role chunk, events - 4 content chunks (the words cycle), a finish chunk, a usage chunk
+// and "data: [DONE]" as the last event.
+inline std::vector<std::string> openai_stream_parts(int events = 0) {
+  const std::string pre =
+      R"({"id":"chatcmpl-bench0123456789abcdefghijkl","object":"chat.completion.chunk","created":1700000000,)"
+      R"("model":"bench","system_fingerprint":"fp_bench01","choices":[{"index":0,"delta":)";
+  const char* words[] = {"Sure! Here is", " a short answer:", " an API gateway", " sits between clients",
+                         " and model providers,", " authenticates callers and", " forwards requests."};
+  const size_t n_words = sizeof words / sizeof words[0];
+  const size_t n_content = events >= 4 ? size_t(events - 4) : n_words;
+  std::vector<std::string> ev;
+  ev.push_back(pre + R"({"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null})");
+  for (size_t i = 0; i < n_content; ++i)  // default: 1 + 7 content deltas: 8 chunks carrying text/role
+    ev.push_back(pre + R"({"content":")" + words[i % n_words] + R"("},"logprobs":null,"finish_reason":null}],"usage":null})");
+  ev.push_back(pre + R"({},"logprobs":null,"finish_reason":"stop"}],"usage":null})");
+  ev.push_back(  // usage chunk (stream_options.include_usage)
+      R"({"id":"chatcmpl-bench0123456789abcdefghijkl","object":"chat.completion.chunk","created":1700000000,)"
+      R"("model":"bench","system_fingerprint":"fp_bench01","choices":[],)"
+      R"("usage":{"prompt_tokens":212,"completion_tokens":41,"total_tokens":253}})");
+  if (events >= 4) ev.push_back("[DONE]");
+
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+                           "Cache-Control: no-cache\r\n" + openai_common_headers() + "Transfer-Encoding: chunked\r\n\r\n";
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < ev.size(); ++i) {
+    std::string part = chunk_frame("data: " + ev[i] + "\n\n");
+    if (i == 0) part = head + part;
+    parts.push_back(part);
+  }
+  if (events >= 4) parts.back() += "0\r\n\r\n";
+  else parts.push_back(chunk_frame("data: [DONE]\n\n") + "0\r\n\r\n");
+  return parts;
+}
+
+inline MockPayloads make_payloads() {
+  MockPayloads p;
+  const std::string& common = openai_common_headers();
 
   const std::string body =
       R"({"id":"chatcmpl-bench0123456789abcdefghijkl","object":"chat.completion","created":1700000000,)"
@@ -54,29 +99,7 @@ inline MockPayloads make_payloads() {
   p.completion = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + common +
                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 
-  const std::string pre =
-      R"({"id":"chatcmpl-bench0123456789abcdefghijkl","object":"chat.completion.chunk","created":1700000000,)"
-      R"("model":"bench","system_fingerprint":"fp_bench01","choices":[{"index":0,"delta":)";
-  const char* words[] = {"Sure! Here is", " a short answer:", " an API gateway", " sits between clients",
-                         " and model providers,", " authenticates callers and", " forwards requests."};
-  std::vector<std::string> events;
-  events.push_back(pre + R"({"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null})");
-  for (const char* w : words)  // 1 + 7 content deltas: 8 chunks carrying text/role
-    events.push_back(pre + R"({"content":")" + w + R"("},"logprobs":null,"finish_reason":null}],"usage":null})");
-  events.push_back(pre + R"({},"logprobs":null,"finish_reason":"stop"}],"usage":null})");
-  events.push_back(  // usage chunk (stream_options.include_usage)
-      R"({"id":"chatcmpl-bench0123456789abcdefghijkl","object":"chat.completion.chunk","created":1700000000,)"
-      R"("model":"bench","system_fingerprint":"fp_bench01","choices":[],)"
-      R"("usage":{"prompt_tokens":212,"completion_tokens":41,"total_tokens":253}})");
-
-  const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
-                           "Cache-Control: no-cache\r\n" + common + "Transfer-Encoding: chunked\r\n\r\n";
-  for (size_t i = 0; i < events.size(); ++i) {
-    std::string part = chunk_frame("data: " + events[i] + "\n\n");
-    if (i == 0) part = head + part;
-    p.stream_parts.push_back(part);
-  }
-  p.stream_parts.push_back(chunk_frame("data: [DONE]\n\n") + "0\r\n\r\n");
+  p.stream_parts = openai_stream_parts();
   for (const auto& s : p.stream_parts) p.stream_all += s;
 
   // Anthropic Messages, as api.anthropic.com writes it (a representative subset of its headers).

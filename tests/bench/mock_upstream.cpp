@@ -1,7 +1,8 @@
 // bench_mock_upstream: single-threaded epoll HTTP/1.1 keep-alive mock of the
 // OpenAI Chat Completions API and the Anthropic Messages API, for benchmarks.
 //
-//   bench_mock_upstream PORT [--chunk-delay-us N] [--control-port N]     (PORT 0 = pick one)
+//   bench_mock_upstream PORT [--chunk-delay-us N] [--stream-events N] [--control-port N]
+//                                                                          (PORT 0 = pick one)
 //
 // POST /v1/chat/completions or /chat/completions: a fixed chat.completion JSON,
 // or, when the body has "stream":true, a chunked text/event-stream of
@@ -10,7 +11,11 @@
 // fields), or with "stream":true Anthropic's SSE sequence (message_start, content_block_start,
 // ping, 8 content_block_delta text_delta, content_block_stop, message_delta, message_stop), one
 // chunk per event. POST /v1/messages/count_tokens: {"input_tokens":N}.
-// All events are written at once unless --chunk-delay-us is given. GET /health -> 200.
+// All events are written at once unless --chunk-delay-us is given (then one event every N µs).
+// --stream-events N (>= 4): a Chat Completions stream is exactly N events, "data: [DONE]" the
+// last (role chunk, N - 4 content chunks, finish chunk, usage chunk, [DONE]); with
+// --chunk-delay-us D the stream takes (N - 1) * D. GET /health -> 200.
+// Holds as many connections as its fd limit allows (raise `ulimit -n` for thousands).
 // Request headers are not checked (any key, any anthropic-version).
 // Prints "listening on PORT" on stdout once ready; request counts on stderr at exit.
 //
@@ -99,8 +104,13 @@ struct Timer {
 
 class Mock {
  public:
-  Mock(int lfd, uint16_t port, int ctl_fd, int64_t chunk_delay_ns)
+  Mock(int lfd, uint16_t port, int ctl_fd, int64_t chunk_delay_ns, int stream_events)
       : lfd_(lfd), ctl_fd_(ctl_fd), port_(port), delay_ns_(chunk_delay_ns), p_(make_payloads()) {
+    if (stream_events > 0) {
+      p_.stream_parts = openai_stream_parts(stream_events);
+      p_.stream_all.clear();
+      for (const auto& s : p_.stream_parts) p_.stream_all += s;
+    }
     ep_ = epoll_create1(EPOLL_CLOEXEC);
     tfd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     if (ep_ < 0 || tfd_ < 0) die("epoll/timerfd");
@@ -150,7 +160,13 @@ class Mock {
   void accept_all() {
     for (;;) {
       int fd = accept4(lfd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-      if (fd < 0) return;  // EAGAIN or transient error: wait for the next event
+      if (fd < 0) {  // EAGAIN or transient error: wait for the next event
+        if ((errno == EMFILE || errno == ENFILE) && !warned_fd_limit_) {
+          warned_fd_limit_ = true;
+          std::fprintf(stderr, "mock: accept: %s (raise ulimit -n)\n", std::strerror(errno));
+        }
+        return;
+      }
       set_nodelay(fd);
       if (size_t(fd) >= conns_.size()) conns_.resize(size_t(fd) * 2 + 16);
       auto c = std::make_unique<Conn>();
@@ -453,11 +469,14 @@ class Mock {
   std::vector<std::unique_ptr<Conn>> conns_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint32_t gen_ = 0;
+  bool warned_fd_limit_ = false;
   uint64_t requests_ = 0, streams_ = 0, anthropic_ = 0, accepted_ = 0;
 };
 
 void usage() {
-  std::fprintf(stderr, "usage: bench_mock_upstream PORT [--chunk-delay-us N] [--control-port N]   (PORT 0 = pick)\n");
+  std::fprintf(stderr,
+               "usage: bench_mock_upstream PORT [--chunk-delay-us N] [--stream-events N (>= 4)] [--control-port N]"
+               "   (PORT 0 = pick)\n");
   std::exit(2);
 }
 
@@ -467,15 +486,19 @@ int main(int argc, char** argv) {
   long port = -1;
   long long delay_us = 0;
   long control_port = -1;
+  long stream_events = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--chunk-delay-us" && i + 1 < argc) delay_us = std::atoll(argv[++i]);
     else if (a == "--control-port" && i + 1 < argc) control_port = std::atol(argv[++i]);
+    else if (a == "--stream-events" && i + 1 < argc) stream_events = std::atol(argv[++i]);
     else if (a == "--port" && i + 1 < argc) port = std::atol(argv[++i]);
     else if (!a.empty() && a[0] != '-' && port < 0) port = std::atol(a.c_str());
     else usage();
   }
-  if (port < 0 || port > 65535 || delay_us < 0 || control_port > 65535) usage();
+  if (port < 0 || port > 65535 || delay_us < 0 || control_port > 65535 ||
+      (stream_events != 0 && (stream_events < 4 || stream_events > 100000)))
+    usage();
 
   struct sigaction sa{};
   sa.sa_handler = on_signal;  // no SA_RESTART: epoll_wait returns EINTR
@@ -492,7 +515,7 @@ int main(int argc, char** argv) {
     ctl = listen_loopback(uint16_t(control_port), &ctl_bound, 16);
     if (ctl < 0) die("listen (control)");
   }
-  Mock mock(lfd, bound, ctl, delay_us * 1000);
+  Mock mock(lfd, bound, ctl, delay_us * 1000, int(stream_events));
   if (ctl >= 0) std::printf("control on %u\n", unsigned(ctl_bound));
   std::printf("listening on %u\n", unsigned(bound));
   std::fflush(stdout);

@@ -20,8 +20,7 @@ MAX_DUR=${BENCH_MAX_DURATION:-3}  # per closed-loop round; best of BENCH_ROUNDS 
 ROUNDS=${BENCH_ROUNDS:-3}
 RATES=${BENCH_RATES:-1000 5000}
 PATH_URI=/v1/chat/completions
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[[ -x $NGINX ]] || { echo "run.sh: nginx not found (apt-get install nginx-light)" >&2; exit 2; }
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || { echo "run.sh: nginx not found (apt-get install nginx-light)" >&2; exit 2; }
 
 bench_priority "$HERE/run.sh" "$BUILD"   # new session + nice, core pinning (lib.sh)
 bench_tmp
@@ -33,45 +32,8 @@ post_ok() { [[ $(http_code -X POST -H 'Content-Type: application/json' -H 'Autho
 start_mock
 
 # ---- nginx ------------------------------------------------------------------
-NGINX_PORT=$("$LOADGEN" --pick-port)
-mkdir -p "$TMP/nginx"
-cat >"$TMP/nginx/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/client_body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  keepalive_requests 1000000;
-  upstream mock {
-    server 127.0.0.1:$MOCK_PORT;
-    keepalive 128;
-    keepalive_requests 1000000;
-  }
-  server {
-    listen 127.0.0.1:$NGINX_PORT backlog=4096;
-    location / {
-      proxy_pass http://mock;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-  }
-}
-EOF
-"${PIN_SERVER[@]}" "$NGINX" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" \
-  >"$TMP/nginx/stdout" 2>&1 &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
-NGINX_URL=http://127.0.0.1:$NGINX_PORT
-wait_for post_ok "$NGINX_URL" || { echo "run.sh: nginx did not start:" >&2; cat "$TMP/nginx/error.log" >&2; exit 1; }
-NGINX_PIDS=("$NGINX_PID" $(children_of "$NGINX_PID"))
+start_nginx   # one worker, upstream keepalive, proxy_buffering off (lib.sh)
+wait_for post_ok "$NGINX_URL" || { echo "run.sh: POST through nginx failed:" >&2; cat "$TMP/nginx/error.log" >&2; exit 1; }
 
 # ---- llmgw ------------------------------------------------------------------
 LLMGW_OK=0 LLMGW_WHY="" LLMGW_PID=""
