@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <string>
+#include <unordered_map>
 
 #include "util/steady_clock.hpp"
 
@@ -35,6 +37,19 @@ bool is_ip_literal(const std::string& host) {
   error_code ec;
   (void)asio::ip::make_address(host, ec);
   return !ec;
+}
+
+/// Resolved upstream addresses, per event loop (each loop thread its own: no lock), kept for
+/// kDnsTtlMs: a burst of new connections to one origin resolves once, not once each (the
+/// resolver runs getaddrinfo on a single background thread).
+constexpr int64_t kDnsTtlMs = 30'000;
+struct DnsEntry {
+  asio::ip::tcp::resolver::results_type results;
+  int64_t expires_ms = 0;
+};
+std::unordered_map<std::string, DnsEntry>& dns_cache() {
+  thread_local std::unordered_map<std::string, DnsEntry> cache;
+  return cache;
 }
 
 asio::ssl::context make_tls_client_context() {
@@ -120,12 +135,27 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
   error_code ec;
   arm(deadline_ms);
 
-  resolver_.emplace(io_);
-  auto endpoints = co_await resolver_->async_resolve(host_, port_, asio::redirect_error(asio::use_awaitable, ec));
-  resolver_.reset();
-  if (ec || timed_out_) {
-    disarm();
-    co_return outcome(ec);
+  asio::ip::tcp::resolver::results_type endpoints;
+  const std::string key = host_ + ":" + port_;
+  const int64_t now = util::steady_ms();
+  if (auto it = dns_cache().find(key); it != dns_cache().end() && it->second.expires_ms > now) {
+    endpoints = it->second.results;
+  } else if (error_code literal; (void)asio::ip::make_address(host_, literal), !literal) {
+    // An IP address needs no resolver (and no thread hop).
+    endpoints = asio::ip::tcp::resolver::results_type::create(
+        asio::ip::tcp::endpoint(asio::ip::make_address(host_), static_cast<unsigned short>(std::stoi(port_))), host_,
+        port_);
+    dns_cache()[key] = DnsEntry{endpoints, now + kDnsTtlMs};
+  } else {
+    resolver_.emplace(io_);
+    endpoints = co_await resolver_->async_resolve(host_, port_, asio::redirect_error(asio::use_awaitable, ec));
+    resolver_.reset();
+    if (ec || timed_out_) {
+      disarm();
+      co_return outcome(ec);
+    }
+    if (dns_cache().size() > 1024) dns_cache().clear();  // entries are copied out, never held
+    dns_cache()[key] = DnsEntry{endpoints, util::steady_ms() + kDnsTtlMs};
   }
 
   // No operation is pending on the previous socket (closed above): it can be replaced.
