@@ -1,8 +1,10 @@
 // llmgw: flags, config, plugins, wiring, serve until SIGINT/SIGTERM.
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -43,7 +45,13 @@ std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, plug
       for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
         if (entry.path().extension() == ".so") found.push_back(entry.path().string());
       std::sort(found.begin(), found.end());
-      for (const auto& path : found) registry.load(path, base_dir, dirs);
+      for (const auto& path : found) {
+        try {
+          registry.load(path, base_dir, dirs);
+        } catch (const plugins::UnservedKindError& e) {
+          spdlog::warn("{}", e.what());  // found, not asked for: skipped, said once
+        }
+      }
     }
   }
   return std::make_unique<pipeline::Gateway>(cfg, registry);
@@ -58,7 +66,10 @@ std::unique_ptr<shared_state::SharedStateSync> start_shared_state(const config::
   std::vector<shared_state::SyncedDeployment> deployments;
   for (const auto& d : gateway.deployments()) deployments.push_back({d->cfg.id, &d->state});
   spdlog::info("shared state: Redis at {}", shared_state::describe(target));
-  auto sync = std::make_unique<shared_state::SharedStateSync>(std::move(target), std::move(deployments));
+  shared_state::SyncOptions options;
+  options.max_cooldown = std::chrono::milliseconds(
+      static_cast<int64_t>(std::max(cfg.router.max_retry_after_s, cfg.cooldown_time_s) * 1000));
+  auto sync = std::make_unique<shared_state::SharedStateSync>(std::move(target), std::move(deployments), options);
   sync->start();
   return sync;
 }
@@ -98,7 +109,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/health/liveliness", &liveness);
   routes->add("GET", "/health/liveness", &liveness);
   routes->add("GET", "/health/readiness", &readiness);
-  frontends::MetricsEndpoint metrics(*gateway);
+  frontends::MetricsEndpoint metrics(*gateway, auth, cfg.server.public_metrics);
   routes->add("GET", "/metrics", &metrics);
 
   server::HttpServer server(cfg.server, routes);
@@ -121,6 +132,9 @@ int serve(const CliOptions& opts, config::Config cfg) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Large buffers (one big upstream answer) come from mmap and go back to the system when
+  // freed: a fixed threshold turns off glibc's growing one, which would keep them in the heap.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   CliOptions opts;
   try {
     opts = parse_cli(argc, argv);

@@ -24,8 +24,20 @@ struct ServerSettings {
   int keepalive_timeout_s = 15;    // idle keep-alive connection is closed after this
   int max_keepalive_requests = 10000;
   std::size_t max_body_bytes = 10 * 1024 * 1024;  // larger request bodies get 413
-  int read_timeout_ms = 60000;     // client socket receive timeout
+  int read_timeout_ms = 60000;     // longest silence from a client while its request is read
   int write_timeout_ms = 60000;    // client socket send timeout
+  /// Deadlines, not per-read timeouts: a request head must be complete this long after its
+  /// first byte (after the accept, for a connection's first request), and its body this long
+  /// after the head; a client that drips bytes is cut off there (408 and close).
+  int request_head_timeout_ms = 10000;
+  int request_body_timeout_ms = 60000;
+  std::size_t max_header_bytes = 64 * 1024;  // larger request heads get 431
+  /// Upstream answers: a whole (non-stream) body over this is a classified upstream error, as
+  /// is a stream that goes this far without one whole event (a runaway event).
+  std::size_t max_upstream_body_bytes = 64 * 1024 * 1024;
+  std::size_t max_stream_event_bytes = 8 * 1024 * 1024;
+  /// GET /metrics without the master key (when one is set). Off by default.
+  bool public_metrics = false;
   int thread_stack_kb = 256;       // stack size of worker threads
 };
 
@@ -95,6 +107,10 @@ struct RouterSettings {
   double max_retry_wait_s = 30;
   /// Fallback aliases tried at most, per request.
   int max_fallbacks = 5;
+  /// The longest an upstream may hold a deployment off (Retry-After, retry-after-ms,
+  /// x-ratelimit-reset-*), seconds: larger values are cut to this, as is every cooldown shared
+  /// through Redis (at least cooldown_time), so one answer cannot cool a deployment for years.
+  double max_retry_after_s = 300;
   bool disable_cooldowns = false;
 };
 

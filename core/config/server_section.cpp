@@ -32,6 +32,18 @@ void parse_server(Reader& r, const Entry& server, ServerSettings& out) {
       r.read(e, p, out.read_timeout_ms, 1, 86'400'000);
     } else if (k == "write_timeout_ms") {
       r.read(e, p, out.write_timeout_ms, 1, 86'400'000);
+    } else if (k == "request_head_timeout_ms") {
+      r.read(e, p, out.request_head_timeout_ms, 1, 86'400'000);
+    } else if (k == "request_body_timeout_ms") {
+      r.read(e, p, out.request_body_timeout_ms, 1, 86'400'000);
+    } else if (k == "max_header_bytes") {
+      r.read_byte_size(e, p, out.max_header_bytes);
+    } else if (k == "max_upstream_body_bytes") {
+      r.read_byte_size(e, p, out.max_upstream_body_bytes);
+    } else if (k == "public_metrics") {
+      r.read(e, p, out.public_metrics);
+    } else if (k == "max_stream_event_bytes") {
+      r.read_byte_size(e, p, out.max_stream_event_bytes);
     } else if (k == "thread_stack_kb") {
       r.read(e, p, out.thread_stack_kb, 64, 1'048'576);
     } else {

@@ -128,6 +128,8 @@ void parse_router_settings(Reader& r, const Entry& router, Config& out,
       r.read(e, p, out.router.stream_timeout_s, true);
     } else if (e.key == "max_retry_wait") {
       r.read(e, p, out.router.max_retry_wait_s, true);
+    } else if (e.key == "max_retry_after") {
+      r.read(e, p, out.router.max_retry_after_s, false);
     } else if (e.key == "max_fallbacks") {
       r.read(e, p, out.router.max_fallbacks, 0, 100);
     } else if (e.key == "disable_cooldowns") {
@@ -178,7 +180,12 @@ void parse_litellm_settings(Reader& r, const Entry& litellm, Config& out) {
     if (e.key == "fallbacks") parse_fallbacks(r, e, join(path, e.key), out.fallbacks);
     else if (e.key == "context_window_fallbacks") parse_fallbacks(r, e, join(path, e.key), out.context_window_fallbacks);
     else if (e.key == "content_policy_fallbacks") parse_fallbacks(r, e, join(path, e.key), out.content_policy_fallbacks);
-    else r.not_supported(e, join(path, e.key));
+    else if (e.key == "require_auth_for_metrics_endpoint") {
+      // LiteLLM's switch, read as written: an explicit false makes /metrics public.
+      bool required = true;
+      r.read(e, join(path, e.key), required);
+      out.server.public_metrics = !required;
+    } else r.not_supported(e, join(path, e.key));
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "plugins/plugin_counters.hpp"
 #include "routing/deployment_state.hpp"
+#include "server/responses.hpp"
 
 namespace llmgw::frontends {
 namespace {
@@ -43,7 +44,9 @@ const Gauge kDeploymentGauges[] = {
 
 }  // namespace
 
-void MetricsEndpoint::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
+void MetricsEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+  if (!public_)
+    if (auto rejected = auth_.check(request)) return server::send_error(response, *rejected);
   std::string out;
   out.reserve(4096);
   const int64_t now = routing::steady_ms();

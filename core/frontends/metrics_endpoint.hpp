@@ -1,21 +1,29 @@
 // GET /metrics: Prometheus text exposition of the gateway's live state — per deployment
 // (in flight, cooling down, requests and tokens this minute, EWMA latency and time to first
 // byte, recent failures) and every registered counter (plugins' own and the core's, such as
-// Redis outages). No auth, like /health: it is for scrapers on the operator's network.
+// Redis outages). With a master key set it must be presented, as on every API route, unless the
+// config makes the endpoint public on purpose (server.public_metrics, or LiteLLM's
+// litellm_settings.require_auth_for_metrics_endpoint: false): deployment names, aliases and
+// traffic are not for anyone who can reach the port.
 #pragma once
 
 #include "pipeline/gateway.hpp"
+#include "policy/master_key_auth.hpp"
 #include "server/endpoint.hpp"
 
 namespace llmgw::frontends {
 
 class MetricsEndpoint final : public server::Endpoint {
  public:
-  explicit MetricsEndpoint(const pipeline::Gateway& gateway) : gateway_(gateway) {}
+  /// `auth` is checked unless `is_public`.
+  MetricsEndpoint(const pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, bool is_public)
+      : gateway_(gateway), auth_(auth), public_(is_public) {}
   void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
 
  private:
   const pipeline::Gateway& gateway_;
+  const policy::MasterKeyAuth& auth_;
+  bool public_;
 };
 
 }  // namespace llmgw::frontends

@@ -121,7 +121,7 @@ void Gateway::record_attempt(Deployment& d, Verdict verdict, bool failed, int64_
   int64_t cool_ms = 0;
   // The upstream said when to come back: nobody calls it before then, even with no alternative
   // (the call itself waits, or the client is told when to retry).
-  if (retry_after_ms > 0) cool_ms = retry_after_ms;
+  if (retry_after_ms > 0) cool_ms = std::min(retry_after_ms, max_retry_after_ms_);
   // allowed_fails counts failures within a minute of each other (a success resets the count).
   // A deployment with nothing to stand in for it is not taken out for failing: its own
   // answers reach the client.
@@ -197,6 +197,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
       const int64_t attempt_start = steady_ms();
       outcome = execute_once(input, *d, gate, deadline);
       const Verdict verdict = judge(gate, outcome);
+      if (gate.holding()) gate.clamp_retry_after(max_retry_after_ms_);
       retry_after_ms = gate.holding() ? gate.held_error().retry_after_ms : -1;
       const int64_t tokens = std::max<int64_t>(outcome.usage.prompt_tokens, 0) + std::max<int64_t>(outcome.usage.completion_tokens, 0);
       const bool failed = verdict == Verdict::Retry || outcome.broke_after_commit || gate.stream_failed();

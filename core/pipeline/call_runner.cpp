@@ -1,16 +1,18 @@
 // Gateway::execute: one call on one deployment — encode, send, decode or stream, answer.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <climits>
 #include <unordered_map>
 
 #include "pipeline/gateway.hpp"
 #include "pipeline/provider_io.hpp"
 #include "pipeline/retry_gate.hpp"
 #include "routing/deployment_state.hpp"
-#include <algorithm>
-#include <climits>
 #include "upstream/exchange.hpp"
+#include "util/http_syntax.hpp"
 #include "util/json_span.hpp"
+#include "util/shrink.hpp"
 
 namespace llmgw::pipeline {
 namespace {
@@ -22,6 +24,8 @@ using upstream::TransportFailure;
 ApiError transport_error(const TransportError& e) {
   ApiError err = e.failure() == TransportFailure::ConnectTimeout || e.failure() == TransportFailure::ReadTimeout
                      ? ApiError{504, "api_error", "upstream_timeout", "", e.what()}
+                 : e.failure() == TransportFailure::TooLarge
+                     ? ApiError{502, "api_error", "upstream_response_too_large", "", e.what()}
                      : ApiError{502, "api_error", "upstream_unreachable", "", e.what()};
   err.error_class = LLMGW_ERR_TRANSIENT;
   return err;
@@ -84,9 +88,17 @@ bool relayed_header(std::string_view name) {
 
 void relay_headers(const ResponseHeaders& headers, Reply& reply) {
   for (const auto& h : headers.views) {
-    std::string_view name(h.name.ptr, h.name.len);
-    if (relayed_header(name)) reply.add_header(name, std::string_view(h.value.ptr, h.value.len));
+    std::string_view name(h.name.ptr, h.name.len), value(h.value.ptr, h.value.len);
+    // The response parser refuses CR, LF and NUL already; checked again where they would leave.
+    if (relayed_header(name) && util::is_field_value(value)) reply.add_header(name, value);
   }
+}
+
+/// The provider's headers are sent as they are: each must be one well-formed field line.
+bool valid_headers(const RequestCollector& req) {
+  for (std::size_t i = 0; i < req.header_count; ++i)
+    if (!util::is_http_token(req.headers[i].first) || !util::is_field_value(req.headers[i].second)) return false;
+  return true;
 }
 
 /// Decodes a whole upstream answer and replies with it.
@@ -163,6 +175,15 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
   // 2. Encode the upstream request.
   thread_local RequestCollector req;
   req.reset();
+  thread_local std::string response_body;
+  // Buffers reused call after call, released after one that made them grow past the usual.
+  struct ShrinkAfterCall {
+    ~ShrinkAfterCall() {
+      util::shrink_after_peak(rewritten);
+      util::shrink_after_peak(req.body);
+      util::shrink_after_peak(response_body);
+    }
+  } shrink_after_call;
   std::string encode_error;
   llmgw_writer err_writer{&encode_error, [](void* c, llmgw_str s) { static_cast<std::string*>(c)->append(s.ptr, s.len); }};
   auto req_out = req.table();
@@ -174,6 +195,12 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     return outcome;
   }
   std::string_view upstream_body = req.use_call_body ? body : std::string_view(req.body);
+  if (!valid_headers(req)) {
+    spdlog::error("deployment {}: provider produced an invalid upstream header (CR, LF, NUL or a bad name)", d.cfg.id);
+    reply.error(ApiError{500, "api_error", "bad_provider_header", "", "the provider produced an invalid upstream header"});
+    outcome.status = 500;
+    return outcome;
+  }
   const upstream::Url* url = cached_url(req.url);
   if (!url) {
     spdlog::error("deployment {}: provider produced an invalid upstream URL", d.cfg.id);
@@ -239,7 +266,7 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     return static_cast<int>(std::clamp<int64_t>(first_byte_end - routing::steady_ms(), 1, INT32_MAX));
   };
   out.connect_timeout_ms = std::min(d.cfg.connect_timeout_ms, left_ms(0));
-  out.first_byte_timeout_ms = first_byte_left_ms();
+  out.head_deadline_ms = first_byte_end;
   const double idle_s = d.cfg.stream_timeout_s;  // 0: until the attempt's end
   try {
     exchange.start(out);
@@ -249,8 +276,7 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
       // A 2xx: the upstream took the request and did the work, so whatever happens next
       // (a cut or undecodable body), it is not sent again.
       outcome.upstream_accepted = status >= 200 && status < 300;
-      thread_local std::string response_body;
-      exchange.read_all(response_body, left_ms(0));
+      exchange.read_all(response_body, attempt_end, max_upstream_body_bytes_);
       exchange.finish();
       ResponseHeaders headers(exchange.headers());
       outcome.status = reply_whole(d, call, headers, status, response_body, reply, outcome);
@@ -274,10 +300,20 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     char buf[16384];
     llmgw_status st = LLMGW_NEED_MORE;
     bool upstream_ended = false;  // the error, if any, came from stream_close (truncation)
+    // A runaway event: this many bytes fed to the provider with nothing coming out of it.
+    std::size_t fed_since_event = 0, events_seen = 0;
     while (st == LLMGW_NEED_MORE) {
       const bool committed = reply.committed();
-      std::size_t n = exchange.read_some(buf, sizeof buf, committed ? left_ms(idle_s) : first_byte_left_ms(), input.client_socket);
+      std::size_t n = exchange.read_some(buf, sizeof buf, committed ? left_ms(idle_s) : first_byte_left_ms(),
+                                         committed ? attempt_end : first_byte_end, input.client_socket);
       upstream_ended = n == 0;
+      if (fwd.events != events_seen) {
+        events_seen = fwd.events;
+        fed_since_event = 0;
+      }
+      if ((fed_since_event += n) > max_stream_event_bytes_ || reply.held_partial_bytes() > max_stream_event_bytes_)
+        throw TransportError(TransportFailure::TooLarge, "upstream stream event is larger than the limit of " +
+                                                             std::to_string(max_stream_event_bytes_) + " bytes");
       st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
       // Flush when no more upstream bytes wait; at the end of the stream, stream_end flushes the
       // last events together with the end marker (one write, not two).
@@ -307,11 +343,15 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     }
     reply.stream_end(fwd.translated);
     outcome.status = 200;
-    // Drain what follows the end marker (the last chunk) so the connection can be reused;
-    // an upstream that lingers is cut off rather than holding the connection.
+    // Drain what follows the end marker (the last chunk) so the connection can be reused:
+    // a little, briefly. An upstream that keeps sending after its end marker (pings after
+    // [DONE]) is cut off rather than holding the attempt open.
     try {
-      while (exchange.read_some(buf, sizeof buf, 100, nullptr) > 0) {}
-      exchange.finish();
+      const int64_t drain_end = std::min<int64_t>(routing::steady_ms() + 100, attempt_end);
+      std::size_t drained = 0, n = 0;
+      while ((n = exchange.read_some(buf, sizeof buf, 100, drain_end, nullptr)) > 0)
+        if ((drained += n) > 64 * 1024) break;
+      if (n == 0) exchange.finish(); else exchange.abort();
     } catch (const TransportError&) {
     }
   } catch (const TransportError& e) {

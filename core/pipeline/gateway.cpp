@@ -52,7 +52,10 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
     : router_(config.router),
       strategy_(config.router, registry),
       allowed_fails_(config.allowed_fails),
-      cooldown_ms_(static_cast<int64_t>(config.cooldown_time_s * 1000)) {
+      cooldown_ms_(static_cast<int64_t>(config.cooldown_time_s * 1000)),
+      max_retry_after_ms_(static_cast<int64_t>(config.router.max_retry_after_s * 1000)),
+      max_upstream_body_bytes_(config.server.max_upstream_body_bytes),
+      max_stream_event_bytes_(config.server.max_stream_event_bytes) {
   for (const auto& cfg : config.deployments) {
     auto d = std::make_unique<Deployment>();
     d->cfg = cfg;

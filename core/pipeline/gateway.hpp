@@ -144,6 +144,9 @@ class Gateway {
   upstream::ConnectionPool connections_;
   int allowed_fails_ = 3;
   int64_t cooldown_ms_ = 5000;
+  int64_t max_retry_after_ms_;           // router_settings.max_retry_after
+  std::size_t max_upstream_body_bytes_;  // server.max_upstream_body_bytes
+  std::size_t max_stream_event_bytes_;   // server.max_stream_event_bytes
 };
 
 }  // namespace llmgw::pipeline

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "util/saturating.hpp"
+
 namespace llmgw::pipeline {
 namespace {
 
@@ -39,6 +41,10 @@ llmgw_usage copy_usage(const llmgw_usage* u) {
     std::memcpy(&out.prompt_tokens, &u->prompt_tokens,
                      std::min(u->struct_size, sizeof(llmgw_usage)) - offsetof(llmgw_usage, prompt_tokens));
   out.struct_size = sizeof(llmgw_usage);
+  // The numbers come from an upstream: bounded here, once, so no total built on them wraps.
+  for (int64_t* v : {&out.prompt_tokens, &out.completion_tokens, &out.cached_tokens, &out.cache_creation_tokens,
+                     &out.reasoning_tokens})
+    *v = util::sane_token_count(*v);
   return out;
 }
 
@@ -88,11 +94,13 @@ llmgw_event_out EventForwarder::table() {
   t.emit_raw = [](void* c, llmgw_str b) {
     auto* self = static_cast<EventForwarder*>(c);
     if (!b.len) return;
+    ++self->events;
     self->raw_bytes_sent = true;
     self->reply.stream_raw(sv(b));
   };
   t.emit_chunk = [](void* c, llmgw_str chunk) {
     auto* self = static_cast<EventForwarder*>(c);
+    ++self->events;
     self->translated = true;
     self->reply.stream_chunk(sv(chunk));
   };

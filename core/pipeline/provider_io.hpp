@@ -55,6 +55,7 @@ struct EventForwarder {
   Reply& reply;
   bool translated = false;   // emit_chunk was used
   bool raw_bytes_sent = false;  // emit_raw was used
+  std::size_t events = 0;       // emits of any kind (a stream that emits nothing is watched)
   std::optional<llmgw_usage> usage;
   std::optional<frontends::ApiError> error;
   llmgw_event_out table();

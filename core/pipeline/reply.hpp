@@ -39,6 +39,9 @@ class Reply {
   virtual void stream_error(const frontends::ApiError& error) = 0;
   /// Streams: the end. `translated` streams get the dialect's end marker from the front-end.
   virtual void stream_end(bool translated) = 0;
+  /// Raw stream bytes held back because their event is not complete yet (a runaway event is
+  /// cut at server.max_stream_event_bytes).
+  virtual std::size_t held_partial_bytes() const { return 0; }
   /// True once the status line went to the client.
   virtual bool committed() const = 0;
   /// False once a write to the client failed (it went away).

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,10 @@ class RetryGate final : public Reply {
   /// The attempt ended in an error before anything reached the client; it is held.
   bool holding() const { return holding_; }
   const frontends::ApiError& held_error() const { return error_; }
+  /// Cuts the held error's Retry-After to `max_ms` (an upstream's number is not trusted).
+  void clamp_retry_after(int64_t max_ms) {
+    if (error_.retry_after_ms > max_ms) error_.retry_after_ms = max_ms;
+  }
   /// The attempt failed after the client got its first byte (an error event was sent).
   bool stream_failed() const { return stream_failed_; }
   /// Answers the held error, with the headers of the attempt that produced it.
@@ -74,11 +79,13 @@ class RetryGate final : public Reply {
   }
   void stream_raw(std::string_view bytes) override {
     std::string_view data = bytes;
+    std::size_t from = 1;  // the held part has no event end: only the new bytes are searched
     if (!tail_.empty()) {
+      from = tail_.size() > 3 ? tail_.size() - 3 : 1;
       tail_.append(bytes);
       data = tail_;
     }
-    const std::size_t end = whole_events_end(data);
+    const std::size_t end = whole_events_end(data, from);
     if (end == 0) {  // no event is complete yet
       if (tail_.empty()) tail_.assign(bytes);
       return;
@@ -97,6 +104,7 @@ class RetryGate final : public Reply {
     client_.stream_chunk(chunk_json);
   }
   void flush() override { client_.flush(); }
+  std::size_t held_partial_bytes() const override { return tail_.size(); }
   void stream_error(const frontends::ApiError& error) override {
     tail_.clear();  // a cut event is dropped
     if (!client_.committed()) {
@@ -128,9 +136,10 @@ class RetryGate final : public Reply {
     client_.add_header("x-llmgw-attempts", std::string_view(digits, static_cast<std::size_t>(n)));
   }
 
-  /// Where the last complete SSE event of `data` ends (just past its blank line), or 0.
-  static std::size_t whole_events_end(std::string_view data) {
-    for (std::size_t i = data.size(); i-- > 1;) {
+  /// Where the last complete SSE event of `data` ends (just past its blank line), or 0; only
+  /// ends at or after `from` are looked for (so a large partial event is scanned once).
+  static std::size_t whole_events_end(std::string_view data, std::size_t from = 1) {
+    for (std::size_t i = data.size(); i-- > std::max<std::size_t>(from, 1);) {
       if (data[i] != '\n' && data[i] != '\r') continue;
       const char prev = data[i - 1];
       if (prev == '\n' || (prev == '\r' && data[i] == '\r')) return i + 1;            // \n\n, \r\r

@@ -1,5 +1,7 @@
 #include "plugins/plugin_counters.hpp"
 
+#include "util/saturating.hpp"
+
 namespace llmgw::plugins {
 
 namespace {
@@ -40,7 +42,7 @@ uint32_t PluginCounters::register_counter(std::string_view plugin, std::string_v
 
 void PluginCounters::add(uint32_t handle, uint64_t delta) noexcept {
   if (handle == 0 || handle > size()) return;
-  values_[handle - 1].fetch_add(delta, std::memory_order_relaxed);
+  util::saturating_fetch_add<uint64_t>(values_[handle - 1], delta);
 }
 
 uint64_t PluginCounters::value(uint32_t handle) const noexcept {

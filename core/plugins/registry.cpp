@@ -69,6 +69,11 @@ const LoadedPlugin& Registry::load(const std::string& path_or_name, const std::s
   detail::check_plugin(*d, label, path);
 
   const std::string self = who(d->name, path);
+  // Guardrail and sink plugins have no phase that runs them yet: loading one would let an
+  // operator believe requests are screened or recorded when nothing calls it.
+  if (d->kind != LLMGW_KIND_PROVIDER && d->kind != LLMGW_KIND_ROUTER)
+    throw UnservedKindError(self + ": plugin kind " + detail::kind_name(d->kind) +
+                      " is not served by this gateway yet; remove it from plugins.load (nothing would run it)");
   if (auto other = find(d->name)) {
     throw PluginError(self + ": plugin name " + d->name + " is already used by " + other->path);
   }

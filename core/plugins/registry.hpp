@@ -22,6 +22,12 @@ class PluginError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A plugin of a kind this gateway does not run yet (guardrail, sink): refused, never loaded.
+class UnservedKindError : public PluginError {
+ public:
+  using PluginError::PluginError;
+};
+
 /// One loaded library with its checked descriptor. Never unloaded while the registry lives.
 struct LoadedPlugin {
   std::string path;                 // absolute path of the .so

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "util/saturating.hpp"
+
 namespace llmgw::routing {
 namespace {
 
@@ -121,7 +123,7 @@ void DeploymentState::on_end(int64_t latency_us, int64_t tokens, bool failed, in
 
 void DeploymentState::add_tokens(int64_t tokens, int64_t now_unix_ms) {
   roll_minute(now_unix_ms);
-  tokens_this_minute.fetch_add(tokens, std::memory_order_relaxed);
+  util::saturating_fetch_add<int64_t>(tokens_this_minute, tokens);
 }
 
 int64_t DeploymentState::requests_in_minute(int64_t now_unix_ms) const {

@@ -29,8 +29,12 @@ HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes) {
   params->setTimeout(Poco::Timespan(static_cast<long>(s.read_timeout_ms) * 1000));
   params->setServerName("llmgw");
   Poco::Net::HTTPServerParams::Ptr shared_params(params);
+  ConnectionLimits limits;
+  limits.head.max_head = s.max_header_bytes;
+  limits.head_timeout_ms = s.request_head_timeout_ms;
+  limits.body_timeout_ms = s.request_body_timeout_ms;
   server_ = std::make_unique<Poco::Net::TCPServer>(
-      new ConnectionFactory(shared_params, Poco::Net::HTTPRequestHandlerFactory::Ptr(routes), stopping_),
+      new ConnectionFactory(shared_params, Poco::Net::HTTPRequestHandlerFactory::Ptr(routes), limits, stopping_),
       *threads_, socket, shared_params);
 }
 

@@ -9,6 +9,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <cstdint>
 #include <istream>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include <string_view>
 
 #include "server/client_io.hpp"
+#include "server/request_head.hpp"
 #include "util/http_body.hpp"
 
 namespace llmgw::server {
@@ -23,15 +25,24 @@ namespace llmgw::server {
 class Request final : public Poco::Net::HTTPServerRequest {
  public:
   Request(ClientIO& io, Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerResponse& response,
-          const Poco::Net::HTTPServerParams::Ptr& params, int read_timeout_ms);
+          const Poco::Net::HTTPServerParams::Ptr& params);
   ~Request() override;
 
-  /// Parses a complete head (util::find_head_end) and sets up the body framing; the object is
-  /// reused for each request of the connection (its header storage keeps its capacity). Throws
-  /// Poco's MessageException on malformed input (Poco's limits on lengths and field count).
-  void parse(std::string_view head);
+  /// Parses a complete head (HeadScanner delimits it) strictly, per RFC 9112
+  /// (server/request_head.hpp), and sets up the body framing; the object is reused for each
+  /// request of the connection (its header storage keeps its capacity). A refusal is returned
+  /// with its status; the connection must close after answering it.
+  HeadError parse(std::string_view head, const HeadLimits& limits);
 
-  enum class Body { Ok, TooLarge, Truncated, Error };
+  /// The request-target of the head last given to parse(), as far as it was read (for the
+  /// dialect of a refusal); valid while the connection's buffer holds that head.
+  std::string_view parsed_target() const { return head_.target; }
+
+  /// The body must be read by this time (std::chrono::steady_clock, milliseconds): a client
+  /// that drips its body is cut off there, however often single bytes arrive.
+  void set_body_deadline(int64_t steady_ms) { body_deadline_ms_ = steady_ms; }
+
+  enum class Body { Ok, TooLarge, Truncated, Error, Timeout };
   /// Reads the whole body into `out` (reused buffer); stops at TooLarge once it exceeds
   /// `max_bytes` (a Content-Length over the limit is refused without reading).
   Body read_body(std::string& out, std::size_t max_bytes);
@@ -60,11 +71,15 @@ class Request final : public Poco::Net::HTTPServerRequest {
   /// Returns -1 on a read error or timeout.
   long read_some(char* buf, std::size_t cap);
 
+  /// What is left of the body deadline, for one wait (at least 1 ms; 0 when it has passed).
+  int body_wait_ms() const;
+
   ClientIO& io_;
   Poco::Net::StreamSocket& socket_;
   Poco::Net::HTTPServerResponse& response_;
   const Poco::Net::HTTPServerParams::Ptr& params_;
-  int read_timeout_ms_;
+  int64_t body_deadline_ms_ = 0;
+  RequestHead head_;
   bool truncated_ = false;
   bool keep_alive_ = false, expect_continue_ = false, chunked_ = false;
   long long content_length_ = -1;

@@ -58,7 +58,13 @@ std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& 
       case Request::Body::Ok: return std::nullopt;
       case Request::Body::TooLarge: return too_large(max_bytes);
       case Request::Body::Truncated: return cut_short();
-      case Request::Body::Error: return unreadable("the connection failed or timed out");
+      case Request::Body::Error: return unreadable("the connection failed or the body framing is invalid");
+      case Request::Body::Timeout: {
+        frontends::ApiError e{408, "invalid_request_error", "request_timeout", "",
+                              "The request body did not arrive in time."};
+        e.close_connection = true;
+        return e;
+      }
     }
   }
   std::istream& in = request.stream();

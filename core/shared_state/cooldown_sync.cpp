@@ -27,7 +27,9 @@ constexpr int64_t kMarkerGraceMs = 1000;
 
 }  // namespace
 
-CooldownSync::CooldownSync(const std::vector<SyncedDeployment>& deployments, const std::string& key_prefix) {
+CooldownSync::CooldownSync(const std::vector<SyncedDeployment>& deployments, const std::string& key_prefix,
+                           int64_t max_cooldown_ms)
+    : max_cooldown_ms_(max_cooldown_ms) {
   tracked_.reserve(deployments.size());
   for (const auto& d : deployments) {
     Tracked t;
@@ -43,11 +45,12 @@ void CooldownSync::plan(RedisClient& redis, const Clocks& now, bool fresh) {
     const int64_t local = t.state->cooldown_until_ms.load(std::memory_order_relaxed);
     t.observed = local;
     if (local > now.steady && (local != t.last_seen || fresh)) {
-      const std::string until = std::to_string(now.to_unix(local));
-      const std::string px = std::to_string(local - now.steady);
+      const int64_t published = std::min(local, now.steady + max_cooldown_ms_);
+      const std::string until = std::to_string(now.to_unix(published));
+      const std::string px = std::to_string(published - now.steady);
       if (local != t.last_seen) {
         t.action = Tracked::Action::Publish;
-        t.published_unix = now.to_unix(local);
+        t.published_unix = now.to_unix(published);
         redis.append({"EVAL", kPublishScript, "1", t.key, until, px});
       } else {
         // Known to Redis before the connection dropped; put back only if Redis lost it.
@@ -94,7 +97,7 @@ void CooldownSync::apply(const std::vector<RedisReply>& replies, const Clocks& n
       continue;
     }
     if (stored == t.synced_unix || stored <= now.unix) continue;
-    const int64_t until = now.to_steady(stored);
+    const int64_t until = now.to_steady(std::min(stored, now.unix + max_cooldown_ms_));
     if (t.state->cool_until(until)) t.last_seen = until;
     t.synced_unix = stored;
     t.synced_steady = until;

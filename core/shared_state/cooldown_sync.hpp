@@ -26,7 +26,9 @@ namespace llmgw::shared_state {
 
 class CooldownSync {
  public:
-  CooldownSync(const std::vector<SyncedDeployment>& deployments, const std::string& key_prefix);
+  /// `max_cooldown_ms` caps every cooldown published to Redis and every one taken from it.
+  CooldownSync(const std::vector<SyncedDeployment>& deployments, const std::string& key_prefix,
+               int64_t max_cooldown_ms = 300'000);
 
   /// Queues this round's commands. `fresh`: the connection is new (re-publish active cooldowns).
   void plan(RedisClient& redis, const Clocks& now, bool fresh);
@@ -34,6 +36,7 @@ class CooldownSync {
   void apply(const std::vector<RedisReply>& replies, const Clocks& now);
 
  private:
+  int64_t max_cooldown_ms_;
   struct Tracked {
     std::string key;
     routing::DeploymentState* state = nullptr;

@@ -27,7 +27,7 @@ SharedStateSync::SharedStateSync(RedisTarget target, std::vector<SyncedDeploymen
       deployments_(std::move(deployments)),
       options_(std::move(options)),
       redis_(target_, options_.io_timeout),
-      cooldowns_(deployments_, options_.key_prefix),
+      cooldowns_(deployments_, options_.key_prefix, options_.max_cooldown.count()),
       usage_(deployments_, options_.key_prefix, random_instance_id()) {
   unavailable_counter();
 }

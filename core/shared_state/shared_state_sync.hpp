@@ -29,6 +29,9 @@ struct SyncOptions {
   std::chrono::milliseconds io_timeout{200};    // connect, and every command round trip
   std::chrono::milliseconds max_backoff{2000};  // between reconnect attempts while Redis is away
   std::string key_prefix = "llmgw:";
+  /// No cooldown is written to, or taken from, Redis for longer than this (another instance,
+  /// an older version or a hand-written key may hold a value years ahead).
+  std::chrono::milliseconds max_cooldown{300'000};
 };
 
 class SharedStateSync {

@@ -1,5 +1,6 @@
 #include "shared_state/usage_sync.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -87,8 +88,9 @@ void UsageSync::apply(const std::vector<RedisReply>& replies) {
       t.write = false;
     }
     if (!sums || sums->type != RedisReply::Type::Array || 2 * i + 1 >= sums->elements.size()) continue;
-    const int64_t requests = reply_int(sums->elements[2 * i], 0);
-    const int64_t tokens = reply_int(sums->elements[2 * i + 1], 0);
+    // Totals written by other instances (or by hand): never negative.
+    const int64_t requests = std::max<int64_t>(reply_int(sums->elements[2 * i], 0), 0);
+    const int64_t tokens = std::max<int64_t>(reply_int(sums->elements[2 * i + 1], 0), 0);
     routing::DeploymentState& s = *t.state;
     if (s.shared_minute.load(std::memory_order_relaxed) != minute_) {
       // A new minute: hide the old totals before relabelling them, so no reader pairs the old

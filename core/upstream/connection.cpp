@@ -6,6 +6,8 @@
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <poll.h>
+
 #include <algorithm>
 #include <mutex>
 
@@ -21,10 +23,18 @@ Poco::Net::Context::Ptr& tls_context() {
 // HTTPClientSession did): servers close idle keep-alive connections after a few seconds.
 constexpr Poco::Timestamp::TimeDiff kMaxIdleUs = 8'000'000;
 
+/// An idle keep-alive connection must have nothing to read: any readiness means the upstream
+/// closed it (EOF, a TLS close_notify, a reset) or sent bytes no request asked for.
+bool looks_closed(int fd) {
+  pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) != 0;
+}
+
 }  // namespace
 
 bool Connection::prepare(const Poco::Timespan& connect_timeout) {
-  if (connected_ && !last_used_.isElapsed(kMaxIdleUs)) return false;
+  sent_ = 0;
+  if (connected_ && !last_used_.isElapsed(kMaxIdleUs) && in_.size() == 0 && !looks_closed(fd())) return false;
   close();
   const Poco::Net::SocketAddress address(host_, port_);
   if (tls_) {
@@ -39,7 +49,7 @@ bool Connection::prepare(const Poco::Timespan& connect_timeout) {
   }
   socket_.setNoDelay(true);
   connected_ = true;
-  receive_timeout_ = Poco::Timespan(-1);  // a new socket: timeouts must be set again
+  receive_timeout_ = send_timeout_ = Poco::Timespan(-1);  // a new socket: timeouts must be set again
   last_used_.update();
   return true;
 }
@@ -53,10 +63,18 @@ void Connection::set_receive_timeout(const Poco::Timespan& timeout) {
   receive_timeout_ = timeout;
 }
 
+void Connection::set_send_timeout(const Poco::Timespan& timeout) {
+  const Poco::Timespan::TimeDiff now = send_timeout_.totalMicroseconds(), want = timeout.totalMicroseconds();
+  if (now >= 0 && want >= now - now / 16 && want <= now + now / 16) return;
+  socket_.setSendTimeout(timeout);
+  send_timeout_ = timeout;
+}
+
 void Connection::send_all(std::string_view data) {
   while (!data.empty()) {
     const int n = socket_.sendBytes(data.data(), static_cast<int>(std::min<std::size_t>(data.size(), 1 << 30)));
     if (n <= 0) throw Poco::Net::ConnectionResetException("upstream send failed");
+    sent_ += static_cast<std::size_t>(n);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
 }

@@ -23,13 +23,17 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  /// Connects (or reconnects a connection that was closed or idle too long), with TCP_NODELAY.
+  /// Connects (or reconnects a connection that was closed, idle too long, or shows any sign
+  /// of having been closed by the upstream: readable or hung up while idle), with TCP_NODELAY.
   /// Returns true when a new TCP connection was made. Throws Poco exceptions.
   bool prepare(const Poco::Timespan& connect_timeout);
-  /// Sets the socket receive timeout, skipping the system call when it is already set.
+  /// Sets the socket receive / send timeout, skipping the system call when it is already set.
   void set_receive_timeout(const Poco::Timespan& timeout);
+  void set_send_timeout(const Poco::Timespan& timeout);
   /// Writes all of `data`. Throws Poco exceptions.
   void send_all(std::string_view data);
+  /// Bytes the socket took since the last prepare() (0: nothing of a request left yet).
+  std::size_t sent_bytes() const { return sent_; }
   /// Reads what arrives next into the buffer (one read, blocking up to the receive timeout).
   /// Returns 0 when the peer closed. Throws Poco exceptions (TimeoutException on timeout).
   std::size_t fill();
@@ -54,7 +58,8 @@ class Connection {
   bool tls_;
   bool connected_ = false;
   Poco::Net::StreamSocket socket_;
-  Poco::Timespan receive_timeout_{-1};
+  Poco::Timespan receive_timeout_{-1}, send_timeout_{-1};
+  std::size_t sent_ = 0;
   Poco::Timestamp last_used_;
   util::ReadBuffer in_;
 };

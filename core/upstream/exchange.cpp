@@ -9,6 +9,9 @@
 #include <charconv>
 #include <cstring>
 
+#include "util/shrink.hpp"
+#include "util/steady_clock.hpp"
+
 namespace llmgw::upstream {
 namespace {
 
@@ -75,6 +78,14 @@ void build_request(const OutgoingRequest& r, std::string& out, bool with_body) {
 
 constexpr std::size_t kCopyBodyMax = 256 * 1024;  // larger bodies leave in a second write
 constexpr std::size_t kMaxHead = 256 * 1024;
+constexpr int kMaxInterim = 16;  // 1xx answers before the final one
+
+/// Throws the timeout of a deadline that has passed; otherwise the time left for one wait.
+Poco::Timespan wait_until(int64_t deadline_ms, const char* what) {
+  const int left = util::ms_until(deadline_ms);
+  if (left == 0) throw Poco::TimeoutException(what);
+  return ms(left);
+}
 
 }  // namespace
 
@@ -89,34 +100,40 @@ void Exchange::start(const OutgoingRequest& request) {
     if (!conn_) conn_ = pool_.acquire(*request.url);
     bool fresh = false;
     try {
-      fresh = conn_->prepare(ms(request.connect_timeout_ms));
+      fresh = conn_->prepare(ms(std::min(request.connect_timeout_ms, std::max(1, util::ms_until(request.head_deadline_ms)))));
     } catch (const Poco::Exception& e) {
       conn_.reset();
       rethrow_as_transport(e, true);
     }
     try {
-      conn_->set_receive_timeout(ms(request.first_byte_timeout_ms));
+      // The send shares the head's deadline: an upstream that stops reading cannot hold it.
+      conn_->set_send_timeout(wait_until(request.head_deadline_ms, "upstream did not take the request in time"));
       conn_->send_all(wire);
       if (!with_body) conn_->send_all(request.body);
-      read_head(request.method == "HEAD");
+      read_head(request.method == "HEAD", request.head_deadline_ms);
+      util::shrink_after_peak(wire);
       return;
     } catch (const Poco::Exception& e) {
+      const bool nothing_left = conn_->sent_bytes() == 0;
       conn_.reset();
       reading_ = false;
-      // A pooled connection the upstream closed while idle: one retry on a new connection.
-      // Safe: the upstream closed before it read the request, so it never processed it.
-      if (!fresh && attempt == 0 && stale_connection(e)) continue;
+      // A reused connection whose very first write failed: not one byte of the request left,
+      // so it is sent again on a new connection. Anything later (the upstream closed after
+      // taking some or all of the request) may have been processed, and is not repeated here.
+      if (!fresh && attempt == 0 && nothing_left && stale_connection(e)) continue;
       rethrow_as_transport(e, false);
     }
   }
 }
 
-void Exchange::read_head(bool head_request) {
-  for (;;) {
+void Exchange::read_head(bool head_request, int64_t deadline_ms) {
+  for (int interim = 0;; ++interim) {
+    if (interim > kMaxInterim) throw Poco::Net::MessageException("upstream sent too many interim (1xx) responses");
     std::size_t end;
     while ((end = util::find_head_end(std::string_view(conn_->data(), conn_->size()))) == 0) {
       if (conn_->size() > kMaxHead) throw Poco::Net::MessageException("upstream response header too large");
       const bool nothing_yet = conn_->size() == 0;
+      conn_->set_receive_timeout(wait_until(deadline_ms, "upstream did not answer in time"));
       if (conn_->fill() == 0) {
         if (nothing_yet) throw Poco::Net::NoMessageException();
         throw Poco::Net::MessageException("upstream closed the connection in the response header");
@@ -149,19 +166,26 @@ bool Exchange::fill_body() {
   return false;
 }
 
-void Exchange::read_all(std::string& out, int read_timeout_ms) {
+void Exchange::read_all(std::string& out, int64_t deadline_ms, std::size_t max_bytes) {
   out.clear();
   try {
-    conn_->set_receive_timeout(ms(read_timeout_ms));
     for (;;) {
       std::string_view bytes = body_.available(conn_->input());
       if (!bytes.empty()) {
+        if (out.size() + bytes.size() > max_bytes)
+          throw TransportError(TransportFailure::TooLarge, "upstream response is larger than the limit of " +
+                                                               std::to_string(max_bytes) + " bytes");
         out.append(bytes);
         body_.take(conn_->input(), bytes.size());
         continue;
       }
-      if (body_.done() || !fill_body()) return;
+      if (body_.done()) return;
+      conn_->set_receive_timeout(wait_until(deadline_ms, "upstream did not send its whole answer in time"));
+      if (!fill_body()) return;
     }
+  } catch (const TransportError&) {
+    abort();
+    throw;
   } catch (const Poco::Exception& e) {
     abort();
     rethrow_as_transport(e, false);
@@ -171,7 +195,7 @@ void Exchange::read_all(std::string& out, int read_timeout_ms) {
   }
 }
 
-std::size_t Exchange::read_some(char* buf, std::size_t cap, int idle_timeout_ms,
+std::size_t Exchange::read_some(char* buf, std::size_t cap, int idle_timeout_ms, int64_t deadline_ms,
                                 Poco::Net::StreamSocket* client) {
   if (!conn_ || !reading_) return 0;
   try {
@@ -186,10 +210,14 @@ std::size_t Exchange::read_some(char* buf, std::size_t cap, int idle_timeout_ms,
       }
       if (n > 0) return n;
       if (body_.done()) return 0;
+      // The attempt's deadline holds even for an upstream that never stops sending.
+      const int left = util::ms_until(deadline_ms);
+      if (left == 0) throw TransportError(TransportFailure::ReadTimeout, "upstream stream ran past the attempt's timeout");
+      const int wait_ms = std::min(idle_timeout_ms, left);
       while (!conn_->tls_pending()) {
         pollfd fds[2] = {{conn_->fd(), POLLIN, 0}, {-1, POLLIN, 0}};
         if (client) fds[1].fd = client->impl()->sockfd();
-        int rc = ::poll(fds, client ? 2 : 1, idle_timeout_ms);
+        int rc = ::poll(fds, client ? 2 : 1, wait_ms);
         if (rc < 0 && errno == EINTR) continue;
         if (rc == 0) throw TransportError(TransportFailure::ReadTimeout, "upstream stream stalled");
         if (client && fds[1].revents) {
@@ -202,6 +230,8 @@ std::size_t Exchange::read_some(char* buf, std::size_t cap, int idle_timeout_ms,
         }
         if (fds[0].revents) break;
       }
+      // A TLS record may arrive in pieces: the read blocks no longer than this wait.
+      conn_->set_receive_timeout(ms(wait_ms));
       if (!fill_body()) return 0;
     }
   } catch (const TransportError&) {

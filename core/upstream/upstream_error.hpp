@@ -11,6 +11,7 @@ enum class TransportFailure {
   ConnectTimeout,  // → 504
   ReadTimeout,     // no bytes within the read / idle timeout → 504
   Reset,           // connection reset or closed mid-response → 502
+  TooLarge,        // the response (or one stream event) is over its size limit → 502
   ClientGone       // the downstream client disconnected; nothing to answer
 };
 

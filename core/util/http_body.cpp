@@ -1,14 +1,14 @@
 #include "util/http_body.hpp"
 
-#include <charconv>
 
 namespace llmgw::util {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 }  // namespace
@@ -57,29 +57,48 @@ std::string_view BodyDecoder::available(ReadBuffer& c) {
         }
         state_ = State::Size;
         continue;
-      case State::Size: {  // "1a2b[;ext]\r\n"
+      case State::Size: {  // chunk-size [ chunk-ext ] CRLF (RFC 9112 §7.1)
         const std::size_t eol = in.find('\n');
         if (eol == std::string_view::npos) {
-          if (in.size() > 4096) throw FramingError("Chunk size line too long");
+          if (in.size() > kMaxSizeLine) throw FramingError("Chunk size line too long");
           return {};
         }
-        std::string_view line = trim(in.substr(0, eol));
+        std::string_view line = in.substr(0, eol);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         unsigned long long size = 0;
-        auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), size, 16);
-        if (ec != std::errc() || (p != line.data() + line.size() && *p != ';' && *p != ' ' && *p != '\t'))
-          throw FramingError("Invalid chunk size");
+        std::size_t digits = 0;
+        for (; digits < line.size(); ++digits) {
+          const int v = hex_value(line[digits]);
+          if (v < 0) break;
+          // 15 hex digits (2^60 bytes) is far past any body limit; more would overflow.
+          if (digits == 15) throw FramingError("Chunk size too large");
+          size = size << 4 | static_cast<unsigned>(v);
+        }
+        if (digits == 0) throw FramingError("Invalid chunk size");
+        // What follows the digits: nothing, or whitespace and ';' extensions (ignored), with no
+        // control characters (a bare CR among them is refused).
+        std::string_view rest = line.substr(digits);
+        std::size_t ws = 0;
+        while (ws < rest.size() && (rest[ws] == ' ' || rest[ws] == '\t')) ++ws;
+        if (ws < rest.size() && rest[ws] != ';') throw FramingError("Invalid chunk size");
+        for (unsigned char ch : rest)
+          if ((ch < 0x20 && ch != '\t') || ch == 0x7f) throw FramingError("Invalid chunk extension");
         c.consume(eol + 1);
         remaining_ = static_cast<long long>(size);
+        trailer_bytes_ = trailer_fields_ = 0;
         state_ = size == 0 ? State::Trailer : State::Data;
         continue;
       }
-      case State::Trailer: {  // trailer fields until a blank line
+      case State::Trailer: {  // trailer fields until a blank line; read, bounded, and dropped
         const std::size_t eol = in.find('\n');
         if (eol == std::string_view::npos) {
-          if (in.size() > 65536) throw FramingError("Trailer line too long");
+          if (trailer_bytes_ + in.size() > kMaxTrailerBytes) throw FramingError("Trailer section too large");
           return {};
         }
         const bool blank = eol == 0 || (eol == 1 && in[0] == '\r');
+        trailer_bytes_ += eol + 1;
+        if (!blank && (++trailer_fields_ > kMaxTrailerFields || trailer_bytes_ > kMaxTrailerBytes))
+          throw FramingError("Trailer section too large");
         c.consume(eol + 1);
         if (blank) state_ = State::Done;
         continue;

@@ -1,5 +1,5 @@
 // HTTP/1.1 message body framing over a ReadBuffer: Content-Length, chunked (extensions and
-// trailers skipped), or until the connection closes. No copies: callers take the bytes in place.
+// trailers skipped, within limits), or until the connection closes. No copies: callers take the bytes in place.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +24,12 @@ class FramingError : public std::runtime_error {
 /// trailers) and returns the body bytes that follow; take() consumes them.
 class BodyDecoder {
  public:
+  /// Limits on chunked framing: a chunk-size line (with its extensions), and the trailer
+  /// section (fields and bytes). Past one, available() throws FramingError.
+  static constexpr std::size_t kMaxSizeLine = 4096;
+  static constexpr std::size_t kMaxTrailerFields = 32;
+  static constexpr std::size_t kMaxTrailerBytes = 16 * 1024;
+
   enum class Mode { Length, Chunked, UntilClose };
   void reset(Mode mode, long long length = 0);
   /// Body bytes at the front of `in`; empty when more input is needed or when done().
@@ -39,6 +45,7 @@ class BodyDecoder {
   Mode mode_ = Mode::Length;
   State state_ = State::Done;
   long long remaining_ = 0;  // of this chunk / of the Content-Length; -1: until close
+  std::size_t trailer_bytes_ = 0, trailer_fields_ = 0;
 };
 
 }  // namespace llmgw::util

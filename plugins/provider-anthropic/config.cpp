@@ -24,6 +24,7 @@ void add_extra_headers(const Value& extra, const char* key, Config& cfg) {
     std::erase_if(cfg.extra_headers, [&](const Header& h) { return iequals(h.name, name); });
     if (iequals(name, kVersionHeader)) {
       cfg.version = std::move(value);
+      cfg.version_is_header = true;
       return;
     }
     cfg.extra_headers.push_back(Header{std::move(name), std::move(value)});

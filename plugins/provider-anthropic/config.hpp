@@ -19,8 +19,11 @@ struct Config {
   std::string count_tokens_url;  // {api_base}/v1/messages/count_tokens
   /// x-api-key (absent when no key is configured); sent after content-type.
   std::vector<Header> auth;
-  /// anthropic-version unless the client sent its own (passthrough).
+  /// anthropic-version of translated calls (passthrough sends the client's, or none).
   std::string version;
+  /// The operator set anthropic-version as a header (extra.headers / extra_headers): sent on
+  /// passthrough too when the client sent none, as every configured header is.
+  bool version_is_header = false;
   /// extra.headers / extra.extra_headers, sent last on every request.
   std::vector<Header> extra_headers;
   /// max_tokens of a translated request that sets none.

@@ -20,12 +20,15 @@ void add_headers(const Config& cfg, const llmgw_call& call, bool passthrough, co
   auto add = [&](std::string_view name, std::string_view value) { out.add_header(out.ctx, str(name), str(value)); };
   add(kContentType, kJson);
   for (const Header& h : cfg.auth) add(h.name, h.value);
+  // Passthrough sends the client's protocol headers as they are and adds none it left out: a
+  // client without anthropic-version gets the upstream's own error, as it would direct (unless
+  // the operator configured the header itself). Translated calls are ours to version.
   std::string_view version = cfg.version;
   if (passthrough) {
-    const std::string_view client = find_header(call.client_headers, call.client_header_count, kVersionHeader);
-    if (!client.empty()) version = client;
+    version = find_header(call.client_headers, call.client_header_count, kVersionHeader);
+    if (version.empty() && cfg.version_is_header) version = cfg.version;
   }
-  add(kVersionHeader, version);
+  if (!version.empty()) add(kVersionHeader, version);
   for (std::size_t i = 0; i < call.client_header_count; ++i)
     if (iequals(view(call.client_headers[i].name), kBetaHeader)) add(kBetaHeader, view(call.client_headers[i].value));
   for (const Header& h : cfg.extra_headers) add(h.name, h.value);

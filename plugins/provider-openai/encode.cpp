@@ -34,6 +34,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   thread_local std::string stripped;
   if (translated && strip_canonical_extensions(view(call.body), {accepts_top_k(cfg.provider->name)}, stripped)) {
     out.append_body(out.ctx, str(stripped));
+    if (stripped.capacity() > (std::size_t{1} << 20)) std::string().swap(stripped);  // one large body: released
     return LLMGW_OK;
   }
   out.use_call_body(out.ctx);

@@ -156,10 +156,18 @@ TEST_CASE("refused: a second plugin with a taken name or provider name") {
 TEST_CASE("other kinds: their required hooks are checked too") {
   Registry registry;
   CHECK(load_error(registry, "fixture-router").empty());
-  CHECK(load_error(registry, "fixture-guardrail").empty());
   CHECK_THAT(load_error(registry, "fixture-sink-no-emit"),
              Contains("sink vtable is missing required hooks: emit (NULL)"));
   CHECK(registry.provider_for("fixture-strategy") == nullptr);
+}
+
+TEST_CASE("refused: a well-formed plugin of a kind no phase runs yet (guardrail, sink)") {
+  Registry registry;
+  const std::string why = load_error(registry, "fixture-guardrail");
+  CHECK_THAT(why, Contains("plugin kind guardrail is not served by this gateway yet"));
+  CHECK(why.find('\n') == std::string::npos);  // one line
+  CHECK(registry.plugins().empty());
+  CHECK_THROWS_AS(registry.load(fixture("fixture-guardrail"), "", {}), llmgw::plugins::UnservedKindError);
 }
 
 TEST_CASE("create_provider: instances, errors, and libraries kept loaded") {

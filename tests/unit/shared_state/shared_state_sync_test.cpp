@@ -127,6 +127,28 @@ TEST_CASE("the sync never lowers a local cooldown; the later one wins everywhere
   CHECK(std::abs(a.cooldown(0) - b_until) <= 20);
 }
 
+TEST_CASE("no cooldown longer than max_cooldown is written to Redis or taken from it") {
+  test::RedisServer redis;
+  SyncOptions capped = fast_options();
+  capped.max_cooldown = 3000ms;
+  Instance a(redis.port(), "", 0, capped), b(redis.port(), "", 0, capped);
+  // A local cooldown years ahead (as a Retry-After: 99999999 once made) is published capped.
+  a.states[0].cool_until(steady_ms() + 99'999'999'000);
+  REQUIRE(a.sync.sync_once());
+  const int64_t ttl = command(redis.port(), {"PTTL", "llmgw:cooldown:pool#0"}).integer;
+  CHECK(ttl > 0);
+  CHECK(ttl <= 3000);
+  REQUIRE(b.sync.sync_once());
+  CHECK(b.cooldown(0) > steady_ms());
+  CHECK(b.cooldown(0) <= steady_ms() + 3000);
+  // A key written by hand (or by an older version) with an end years ahead is read capped.
+  const std::string years = std::to_string(unix_ms() + 10LL * 365 * 86'400'000);
+  command(redis.port(), {"SET", "llmgw:cooldown:pool#1", years, "PX", "60000"});
+  REQUIRE(b.sync.sync_once());
+  CHECK(b.cooldown(1) > steady_ms());
+  CHECK(b.cooldown(1) <= steady_ms() + 3000);
+}
+
 TEST_CASE("a success clears the shared cooldown and is not undone by the stale key") {
   test::RedisServer redis;
   Instance a(redis.port()), b(redis.port());

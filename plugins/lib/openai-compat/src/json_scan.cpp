@@ -166,6 +166,13 @@ JsonScan scan_json(std::string_view doc) {
   // costs far less than the per-character parse it saves. An embedded NUL is invalid JSON
   // anyway, and the parse stops there with an error.
   thread_local std::string text;
+  // Kept for the next call, unless one large answer made it grow: then it is released, so
+  // memory returns near its baseline after the call.
+  struct ReleaseAfterPeak {
+    ~ReleaseAfterPeak() {
+      if (text.capacity() > (std::size_t{1} << 20)) std::string().swap(text);
+    }
+  } release_after_peak;
   text.assign(doc);
   rapidjson::StringStream ms(text.c_str());
   rapidjson::Reader reader;
