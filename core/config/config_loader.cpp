@@ -12,27 +12,56 @@
 #include "config/sections.hpp"
 #include "config/yaml_reader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 namespace llmgw::config {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace detail;
 
+/// Where each document of a YAML stream starts, and nothing else (yaml-cpp's public event API).
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 /// The single document in `yaml` (null when the text is empty). Syntax errors become ConfigError.
+/// Not YAML::LoadAll: yaml-cpp 0.7 (Debian 12) loops forever there on some malformed text, e.g.
+/// ", a]", its parser reporting the same empty document again and again while memory grows
+/// (jbeder/yaml-cpp#1040, fixed in 0.8 by #1319; found by tests/fuzz config_yaml). So the
+/// document is loaded alone, and the stream is asked for two document starts at most.
 YAML::Node parse_document(const std::string& yaml, const std::string& name) {
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
+  DocumentStarts docs;
   try {
-    documents = YAML::LoadAll(yaml);
+    document = YAML::Load(yaml);
+    std::istringstream in(yaml);
+    YAML::Parser parser(in);
+    while (docs.starts.size() < 2 && parser.HandleNextDocument(docs)) {
+    }
   } catch (const YAML::Exception& e) {
     std::string where = name;
     if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
     throw ConfigError(where + ": invalid YAML: " + e.msg);
   }
-  if (documents.size() > 1) {
-    throw ConfigError(name + ":" + std::to_string(documents[1].Mark().line + 1) +
+  if (docs.starts.size() > 1) {
+    const YAML::Mark& second = docs.starts[1];
+    if (second.pos == docs.starts[0].pos)  // the stuck parser above: no second document
+      throw ConfigError(name + ":" + std::to_string(second.line + 1) + ": invalid YAML: unexpected text");
+    throw ConfigError(name + ":" + std::to_string(second.line + 1) +
                       ": the file holds several YAML documents; expected one");
   }
-  return documents.empty() ? YAML::Node() : documents.front();
+  return document;
 }
 
 /// The folder that relative paths in the file are relative to.
