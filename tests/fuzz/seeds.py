@@ -55,7 +55,8 @@ responses = [
 chunked = [b"5\r\nhello\r\n0\r\n\r\n", b"a;ext=1\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\n",
            b"FFFFFFFFFFFFFFFF\r\nx", b"0\r\n\r\n", b"3\nabc\n0\n\n"]
 
-write("http_request_head", requests)
+write("http_request_head", [b"\x05\x03" + r for r in requests])
+write("http_request_diff", requests)
 write("upstream_response", responses)
 write("http_chunked_body", [b"\x01\x03\x05\x00\x00" + c for c in chunked] + [b"\x00\x07\x02\x00\x05hello world"])
 write("sse_framer", [b"\x80\x05\x03" + s for s in oa_sse + an_sse] + [b"\x10\x01\x00data: 0123456789abcdefXYZ\n\n"])
