@@ -20,19 +20,29 @@ namespace {
 namespace fs = std::filesystem;
 using namespace detail;
 
-/// Where each document of a YAML stream starts, and nothing else (yaml-cpp's public event API).
+/// Where each document of a YAML stream starts, and where its first node is (yaml-cpp's public
+/// event API); nothing else.
 class DocumentStarts : public YAML::EventHandler {
  public:
-  std::vector<YAML::Mark> starts;
+  std::vector<YAML::Mark> starts, first_nodes;
   void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
   void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (first_nodes.size() < starts.size()) first_nodes.push_back(mark);
+  }
 };
 
 /// The single document in `yaml` (null when the text is empty). Syntax errors become ConfigError.
@@ -55,9 +65,9 @@ YAML::Node parse_document(const std::string& yaml, const std::string& name) {
     throw ConfigError(where + ": invalid YAML: " + e.msg);
   }
   if (docs.starts.size() > 1) {
-    const YAML::Mark& second = docs.starts[1];
-    if (second.pos == docs.starts[0].pos)  // the stuck parser above: no second document
-      throw ConfigError(name + ":" + std::to_string(second.line + 1) + ": invalid YAML: unexpected text");
+    if (docs.starts[1].pos == docs.starts[0].pos)  // the stuck parser above: no second document
+      throw ConfigError(name + ":" + std::to_string(docs.starts[1].line + 1) + ": invalid YAML: unexpected text");
+    const YAML::Mark& second = docs.first_nodes.size() > 1 ? docs.first_nodes[1] : docs.starts[1];
     throw ConfigError(name + ":" + std::to_string(second.line + 1) +
                       ": the file holds several YAML documents; expected one");
   }

@@ -7,6 +7,7 @@
 #include "frontends/chat_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
 
+#include <cstdio>
 #include <string>
 
 namespace fe = llmgw::frontends;
@@ -36,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_REQUIRE(error->status == 400);
       return 0;
     }
+    if (info.routing_fields) std::fprintf(stderr, "cleaned body: %s\n", scanned.c_str());
     FUZZ_REQUIRE(!info.routing_fields);
   }
   FUZZ_REQUIRE(info.model_begin < info.model_end && info.model_end <= scanned.size());

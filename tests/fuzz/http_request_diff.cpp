@@ -111,6 +111,7 @@ const char* latitude(std::string_view head, bool& framing_only) {
     return "RFC 9110 §2.5 / RFC 9112 §2.3: other versions get 505, or a higher 1.x minor is processed as 1.1";
 
   int fields = 0, te = 0, cl = 0, host = 0;
+  bool connection = false;
   bool te_plain_chunked = true, cl_list = false;
   for (std::size_t pos = eol + 2; pos < head.size();) {
     eol = head.find("\r\n", pos);
@@ -138,7 +139,7 @@ const char* latitude(std::string_view head, bool& framing_only) {
     } else if (ieq(name, "host")) {
       ++host;
     } else if (ieq(name, "connection")) {
-      framing_only = true;  // keep-alive from a Connection list (RFC 9112 §9.3), see below
+      connection = true;
     }
   }
   if (te && (te > 1 || !te_plain_chunked))
@@ -148,7 +149,10 @@ const char* latitude(std::string_view head, bool& framing_only) {
     return "RFC 9110 §8.6: a list of identical Content-Length values MAY be accepted as one, or rejected";
   if (version == "HTTP/1.1" && host != 1)
     return "RFC 9112 §3.2: a server MUST answer 400 to HTTP/1.1 without exactly one Host (Beast does not check)";
-  if (framing_only) return "RFC 9112 §9.3: Connection options (keep-alive when the list holds close)";
+  if (connection) {
+    framing_only = true;
+    return "RFC 9112 §9.3: Connection options decide keep-alive (a list holding close, unknown options)";
+  }
   return nullptr;
 }
 

@@ -92,7 +92,7 @@ TEST_CASE("YAML syntax errors become ConfigError with file:line", "[config][erro
   CHECK(error_of("model_list:\n  - <<: *nowhere\n") == "test.yaml:2: invalid YAML: the referenced anchor is not defined");
   CHECK(error_of("log_level: info\n---\nlog_level: debug\n") ==
         "test.yaml:3: the file holds several YAML documents; expected one");
-  CHECK(error_of("---\n---\n") == "test.yaml:2: the file holds several YAML documents; expected one");
+  CHECK(error_of("---\n---\n") == "test.yaml:3: the file holds several YAML documents; expected one");
 }
 
 TEST_CASE("text on which yaml-cpp 0.7's LoadAll never returns is refused", "[config][errors]") {
