@@ -113,7 +113,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/metrics", &metrics);
 
   server::HttpServer server(cfg.server, routes);
-  server.start();
+  pipeline::Gateway* gw = gateway.get();
+  server.start([gw](boost::asio::io_context& io) { gw->on_loop_start(io); });
   readiness.set_ready(true);
   std::printf("llmgw %s listening on http://%s:%u\n", LLMGW_VERSION, cfg.server.host.c_str(), server.port());
   std::fflush(stdout);
@@ -121,9 +122,11 @@ int serve(const CliOptions& opts, config::Config cfg) {
 
   int sig = 0;
   sigwait(&signals, &sig);
-  spdlog::info("signal {}: shutting down", sig);
+  // Drain: readiness turns unready at once (load balancers stop sending), no new connections
+  // are taken, idle ones close, and calls and streams in flight may finish up to the deadline.
+  spdlog::info("signal {}: draining (up to {} ms), then exiting", sig, cfg.server.drain_timeout_ms);
   readiness.set_ready(false);
-  server.stop();
+  server.stop(std::chrono::milliseconds(cfg.server.drain_timeout_ms));
   if (sync) sync->stop();
   spdlog::shutdown();
   return 0;

@@ -19,8 +19,11 @@ class ConfigError : public std::runtime_error {
 struct ServerSettings {
   std::string host = "0.0.0.0";
   int port = 4000;
-  int max_threads = 64;            // worker threads serving connections
-  int max_queued = 256;            // accepted connections waiting for a thread
+  int event_loops = 0;             // event-loop threads owning every socket; 0: one per core
+  int max_connections = 10000;     // open client connections; beyond, new ones are refused (0: no limit)
+  int drain_timeout_ms = 30000;    // SIGTERM: in-flight calls and streams may finish this long
+  int max_threads = 64;            // accepted for old configs; the event loops replace worker threads
+  int max_queued = 256;            // listen backlog
   int keepalive_timeout_s = 15;    // idle keep-alive connection is closed after this
   int max_keepalive_requests = 10000;
   std::size_t max_body_bytes = 10 * 1024 * 1024;  // larger request bodies get 413

@@ -18,6 +18,12 @@ void parse_server(Reader& r, const Entry& server, ServerSettings& out) {
       out.host = r.required_string(e, p);
     } else if (k == "port") {
       r.read(e, p, out.port, 0, 65535);  // 0: any free port (tests)
+    } else if (k == "event_loops") {
+      r.read(e, p, out.event_loops, 0, 1024);
+    } else if (k == "max_connections") {
+      r.read(e, p, out.max_connections, 0, 10'000'000);
+    } else if (k == "drain_timeout_ms") {
+      r.read(e, p, out.drain_timeout_ms, 0, 86'400'000);
     } else if (k == "max_threads") {
       r.read(e, p, out.max_threads, 1, 65536);
     } else if (k == "max_queued") {

@@ -5,6 +5,7 @@
 #include "frontends/anthropic/messages_request_scan.hpp"
 #include "frontends/anthropic/to_canonical_request.hpp"
 #include "frontends/anthropic_reply.hpp"
+#include "frontends/client_connection_watch.hpp"
 #include "frontends/routing_fields.hpp"
 #include "frontends/request_headers.hpp"
 #include "observe/access_log.hpp"
@@ -28,21 +29,25 @@ std::string estimated_count(std::string_view body) {
 
 }  // namespace
 
-void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request,
+                                       Poco::Net::HTTPServerResponse& response) {
   const observe::AccessTimer timer;
   observe::AccessRecord record;
   record.method = request.getMethod();
   record.path = request.getURI();
-  thread_local std::string body;
-  thread_local std::vector<llmgw_header> headers;
-  thread_local std::string cleaned;
-  thread_local RoutingFields routing;
+  // The call's buffers, reused from call to call on this loop (never per thread: calls interleave).
+  pipeline::CallContextPtr context = pipeline::acquire_call_context();
+  std::string& body = context->client_body;
+  std::vector<llmgw_header>& headers = context->client_headers;
+  std::string& cleaned = context->cleaned_body;
+  RoutingFields routing;
+  ClientConnectionWatch client(server::client_io(request));
   anthropic::MessagesRequestInfo info;  // outlives the access record's views
   std::string_view sent = body;  // the body as it goes on: without the client's routing fields
   try {
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read
-    else rejected = server::read_json_body(request, max_body_bytes_, body);
+    else rejected = co_await server::read_json_body(request, max_body_bytes_, body);
     if (!rejected) rejected = anthropic::scan_messages_request(body, info, {kind_ == Kind::Messages});
     if (!rejected) {
       sent = body;
@@ -78,9 +83,11 @@ void AnthropicMessagesEndpoint::handle(Poco::Net::HTTPServerRequest& request, Po
       input.stream = kind_ == Kind::Messages && info.stream;
       input.to_canonical = &to_canonical;
       input.client_headers = &headers;
-      input.client_socket = &server::client_socket(request);
+      input.client = &client;
+      input.context = context.get();
       if (routing.present) input.fallbacks = &routing.fallbacks;
-      gateway_.execute(input, *pool, reply).fill(record);
+      const pipeline::CallOutcome outcome = co_await gateway_.execute(input, *pool, reply);
+      outcome.fill(record);
     }
   } catch (const std::exception& e) {
     spdlog::error("messages: unexpected error: {}", e.what());

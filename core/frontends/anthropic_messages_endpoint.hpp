@@ -15,7 +15,8 @@ class AnthropicMessagesEndpoint final : public server::Endpoint {
   AnthropicMessagesEndpoint(pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth,
                             std::size_t max_body_bytes, Kind kind)
       : gateway_(gateway), auth_(auth), max_body_bytes_(max_body_bytes), kind_(kind) {}
-  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
+                                      Poco::Net::HTTPServerResponse& response) override;
 
  private:
   pipeline::Gateway& gateway_;

@@ -78,4 +78,11 @@ void AnthropicReply::stream_end(bool) {
   if (!out_->good()) alive_ = false;
 }
 
+boost::asio::awaitable<bool> AnthropicReply::drain() {
+  if (!alive_) co_return false;
+  const bool sent = co_await server::drain(response_);
+  if (!sent) alive_ = false;
+  co_return alive_;
+}
+
 }  // namespace llmgw::frontends

@@ -25,6 +25,7 @@ class AnthropicReply final : public pipeline::Reply {
   void stream_raw(std::string_view bytes) override;
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override;
+  boost::asio::awaitable<bool> drain() override;
   void stream_error(const ApiError& error) override;
   void stream_end(bool translated) override;
   bool committed() const override { return out_ != nullptr; }

@@ -4,12 +4,17 @@
 
 namespace llmgw::frontends {
 
-void HealthEndpoint::handle(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& response) {
-  if (!readiness_) return server::send_json(response, 200, "{\"status\":\"ok\"}");
-  if (!ready_.load())
-    return server::send_json(response, 503, "{\"status\":\"starting\"}");
-  server::send_json(response, 200, "{\"status\":\"ready\",\"version\":\"" + version_ +
-                                       "\",\"deployments\":" + std::to_string(deployments_) + "}");
+boost::asio::awaitable<void> HealthEndpoint::handle(Poco::Net::HTTPServerRequest&,
+                                                    Poco::Net::HTTPServerResponse& response) {
+  if (!readiness_) {
+    server::send_json(response, 200, "{\"status\":\"ok\"}");
+  } else if (!ready_.load()) {
+    server::send_json(response, 503, "{\"status\":\"unavailable\"}");
+  } else {
+    server::send_json(response, 200, "{\"status\":\"ready\",\"version\":\"" + version_ +
+                                         "\",\"deployments\":" + std::to_string(deployments_) + "}");
+  }
+  co_return;
 }
 
 }  // namespace llmgw::frontends

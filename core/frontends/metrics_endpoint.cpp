@@ -44,9 +44,13 @@ const Gauge kDeploymentGauges[] = {
 
 }  // namespace
 
-void MetricsEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> MetricsEndpoint::handle(Poco::Net::HTTPServerRequest& request,
+                                                     Poco::Net::HTTPServerResponse& response) {
   if (!public_)
-    if (auto rejected = auth_.check(request)) return server::send_error(response, *rejected);
+    if (auto rejected = auth_.check(request)) {
+      server::send_error(response, *rejected);
+      co_return;
+    }
   std::string out;
   out.reserve(4096);
   const int64_t now = routing::steady_ms();

@@ -18,7 +18,8 @@ class MetricsEndpoint final : public server::Endpoint {
   /// `auth` is checked unless `is_public`.
   MetricsEndpoint(const pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, bool is_public)
       : gateway_(gateway), auth_(auth), public_(is_public) {}
-  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
+                                      Poco::Net::HTTPServerResponse& response) override;
 
  private:
   const pipeline::Gateway& gateway_;

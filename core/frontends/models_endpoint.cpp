@@ -20,9 +20,11 @@ ModelsEndpoint::ModelsEndpoint(const std::vector<std::string>& aliases, const po
   body_ += "]}";
 }
 
-void ModelsEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
-  if (auto rejected = auth_.check(request)) return server::send_error(response, *rejected);
-  server::send_json(response, 200, body_);
+boost::asio::awaitable<void> ModelsEndpoint::handle(Poco::Net::HTTPServerRequest& request,
+                                                    Poco::Net::HTTPServerResponse& response) {
+  if (auto rejected = auth_.check(request)) server::send_error(response, *rejected);
+  else server::send_json(response, 200, body_);
+  co_return;
 }
 
 }  // namespace llmgw::frontends

@@ -12,7 +12,8 @@ namespace llmgw::frontends {
 class ModelsEndpoint final : public server::Endpoint {
  public:
   ModelsEndpoint(const std::vector<std::string>& aliases, const policy::MasterKeyAuth& auth);
-  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
+                                      Poco::Net::HTTPServerResponse& response) override;
 
  private:
   const policy::MasterKeyAuth& auth_;

@@ -4,6 +4,7 @@
 
 #include "frontends/chat_request_scan.hpp"
 #include "frontends/openai_reply.hpp"
+#include "frontends/client_connection_watch.hpp"
 #include "frontends/routing_fields.hpp"
 #include "frontends/request_headers.hpp"
 #include "observe/access_log.hpp"
@@ -12,22 +13,26 @@
 
 namespace llmgw::frontends {
 
-void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request,
+                                       Poco::Net::HTTPServerResponse& response) {
   const observe::AccessTimer timer;
   OpenAIReply reply(response);
   observe::AccessRecord record;
   record.method = request.getMethod();
   record.path = request.getURI();
-  thread_local std::string body;
-  thread_local std::vector<llmgw_header> headers;
-  thread_local std::string cleaned;
-  thread_local RoutingFields routing;
+  // The call's buffers, reused from call to call on this loop (never per thread: calls interleave).
+  pipeline::CallContextPtr context = pipeline::acquire_call_context();
+  std::string& body = context->client_body;
+  std::vector<llmgw_header>& headers = context->client_headers;
+  std::string& cleaned = context->cleaned_body;
+  RoutingFields routing;
+  ClientConnectionWatch client(server::client_io(request));
   ChatRequestInfo info;  // outlives the access record's views
   std::string_view sent = body;  // the body as it goes on: without the client's routing fields
   try {
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
-    else rejected = server::read_json_body(request, max_body_bytes_, body);
+    else rejected = co_await server::read_json_body(request, max_body_bytes_, body);
     if (!rejected) rejected = scan_chat_request(body, info);
     if (!rejected) {
       sent = body;
@@ -58,9 +63,11 @@ void OpenAIChatEndpoint::handle(Poco::Net::HTTPServerRequest& request, Poco::Net
       input.model_end = info.model_end;
       input.stream = info.stream;
       input.client_headers = &headers;
-      input.client_socket = &server::client_socket(request);
+      input.client = &client;
+      input.context = context.get();
       if (routing.present) input.fallbacks = &routing.fallbacks;
-      gateway_.execute(input, *pool, reply).fill(record);
+      const pipeline::CallOutcome outcome = co_await gateway_.execute(input, *pool, reply);
+      outcome.fill(record);
     }
   } catch (const std::exception& e) {
     spdlog::error("chat completions: unexpected error: {}", e.what());

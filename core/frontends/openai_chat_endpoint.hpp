@@ -13,7 +13,8 @@ class OpenAIChatEndpoint final : public server::Endpoint {
  public:
   OpenAIChatEndpoint(pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, std::size_t max_body_bytes)
       : gateway_(gateway), auth_(auth), max_body_bytes_(max_body_bytes) {}
-  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
+                                      Poco::Net::HTTPServerResponse& response) override;
 
  private:
   pipeline::Gateway& gateway_;

@@ -60,4 +60,11 @@ void OpenAIReply::stream_end(bool translated) {
   if (!out_->good()) alive_ = false;
 }
 
+boost::asio::awaitable<bool> OpenAIReply::drain() {
+  if (!alive_) co_return false;
+  const bool sent = co_await server::drain(response_);
+  if (!sent) alive_ = false;
+  co_return alive_;
+}
+
 }  // namespace llmgw::frontends

@@ -1,8 +1,5 @@
 // Gateway::execute: which deployment a call tries next, when it waits, and when it gives up —
 // retries within an alias, fallbacks across aliases, cooldowns and the request deadline.
-#include <poll.h>
-#include <sys/socket.h>
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -11,31 +8,27 @@
 #include "pipeline/gateway.hpp"
 #include "pipeline/retry_gate.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 namespace llmgw::pipeline {
 namespace {
 
 using frontends::ApiError;
 using routing::steady_ms;
 
-/// One alias of the call's chain: the one asked for, then its fallbacks.
-struct Link {
-  std::string_view alias;
-  const Pool* pool;
-};
-
-/// Waits `ms`, returning early (false) when the client closed its connection meanwhile.
-bool wait_for_client(int64_t ms, Poco::Net::StreamSocket* client) {
-  const int64_t until = steady_ms() + ms;
-  for (int64_t left = ms; left > 0; left = until - steady_ms()) {
-    if (!client) {
-      ::poll(nullptr, 0, static_cast<int>(left));
-      continue;
-    }
-    pollfd p{client->impl()->sockfd(), POLLRDHUP, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(left));
-    if (n > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) return false;
+/// Waits `ms` on a timer (the loop serves others meanwhile), returning early (false) when the
+/// client closed its connection.
+boost::asio::awaitable<bool> wait_for_client(int64_t ms, ClientWatch* client) {
+  if (client) {
+    const bool stayed = co_await client->sleep_unless_gone(ms);
+    co_return stayed;
   }
-  return true;
+  const auto executor = co_await boost::asio::this_coro::executor;
+  boost::asio::steady_timer timer(executor, std::chrono::milliseconds(ms));
+  co_await timer.async_wait(boost::asio::use_awaitable);
+  co_return true;
 }
 
 /// Backoff before retry `n` (1-based) on a deployment this call already tried: exponential from
@@ -134,7 +127,7 @@ void Gateway::record_attempt(Deployment& d, Verdict verdict, bool failed, int64_
   if (probe) s.release_probe();
 }
 
-CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
+boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
   const int64_t start = steady_ms();
   const int64_t deadline = start + static_cast<int64_t>(router_.timeout_s * 1000);
   const int64_t max_wait = static_cast<int64_t>(router_.max_retry_wait_s * 1000);
@@ -142,14 +135,14 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
   const int64_t base_backoff = std::max<int64_t>(min_backoff, 100);
   const auto lookup = [this](std::string_view alias) { return this->pool(alias); };
 
-  thread_local std::vector<Link> chain;
-  thread_local std::vector<const Deployment*> tried;
+  std::vector<Link>& chain = input.context->chain;
+  std::vector<const Deployment*>& tried = input.context->tried;
   chain.clear();
   tried.clear();
   chain.push_back(Link{input.model, &pool});
   add_links(chain, input.fallbacks ? input.fallbacks : find_chain(fallbacks_, input.model), router_.max_fallbacks, lookup);
 
-  RetryGate gate(reply);
+  RetryGate gate(reply, input.context->held_headers);
   CallOutcome outcome;
   int attempts = 0;
   int64_t soonest_ms = -1;    // when the first cooling deployment returns
@@ -172,7 +165,8 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
         if (attempts == 0 || !last_link || retries >= router_.num_retries || pool_soonest < 0 ||
             pool_soonest > max_wait || steady_ms() + pool_soonest >= deadline)
           break;
-        if (!wait_for_client(pool_soonest, input.client_socket)) { outcome.status = 499; return outcome; }
+        const bool stayed = co_await wait_for_client(pool_soonest, input.client);
+        if (!stayed) { outcome.status = 499; co_return outcome; }
         d = choose(p, tried, input.stream, probe_ms, &probe, &pool_soonest);
         if (!d) break;
         waited = true;
@@ -189,13 +183,16 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
           if (probe) d->state.release_probe();
           break;
         }
-        if (wait > 0 && !wait_for_client(wait, input.client_socket)) { outcome.status = 499; return outcome; }
+        if (wait > 0) {
+          const bool stayed = co_await wait_for_client(wait, input.client);
+          if (!stayed) { outcome.status = 499; co_return outcome; }
+        }
       }
       tried.push_back(d);
       gate.begin_attempt(d->cfg.id, ++attempts);
       d->state.on_start(routing::unix_ms());
       const int64_t attempt_start = steady_ms();
-      outcome = execute_once(input, *d, gate, deadline);
+      outcome = co_await execute_once(input, *d, gate, deadline);
       const Verdict verdict = judge(gate, outcome);
       if (gate.holding()) gate.clamp_retry_after(max_retry_after_ms_);
       retry_after_ms = gate.holding() ? gate.held_error().retry_after_ms : -1;
@@ -205,7 +202,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
       if (outcome.ttft_us >= 0) d->state.on_first_byte(outcome.ttft_us);
       record_attempt(*d, verdict, failed, retry_after_ms, probe, p.size() > 1 || chain.size() > 1);
       outcome.attempts = attempts;
-      if (outcome.status == 499 || verdict == Verdict::Success) return outcome;
+      if (outcome.status == 499 || verdict == Verdict::Success) co_return outcome;
       if (verdict == Verdict::ContextWindow || verdict == Verdict::ContentPolicy) {
         // No retry here fixes these; their own chain (else the general fallbacks) might.
         const auto* special = find_chain(verdict == Verdict::ContextWindow ? context_window_fallbacks_ : content_policy_fallbacks_,
@@ -219,7 +216,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
       }
       if (verdict == Verdict::Final) {
         gate.release();
-        return outcome;
+        co_return outcome;
       }
       if (steady_ms() >= deadline) break;
       spdlog::debug("deployment {} failed ({}), trying again", d->cfg.id, gate.held_error().status);
@@ -228,7 +225,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
   }
   if (gate.holding()) {
     gate.release();
-    return outcome;
+    co_return outcome;
   }
   if (attempts == 0) {  // every deployment is cooling down: say when to come back
     ApiError e{429, "rate_limit_error", "deployments_cooling_down", "",
@@ -238,7 +235,7 @@ CallOutcome Gateway::execute(const CallInput& input, const Pool& pool, Reply& re
     outcome.status = 429;
     outcome.attempts = 0;
   }
-  return outcome;
+  co_return outcome;
 }
 
 }  // namespace llmgw::pipeline

@@ -9,7 +9,7 @@
 #include "pipeline/provider_io.hpp"
 #include "pipeline/retry_gate.hpp"
 #include "routing/deployment_state.hpp"
-#include "upstream/exchange.hpp"
+#include "pipeline/upstream_client.hpp"
 #include "util/http_syntax.hpp"
 #include "util/json_span.hpp"
 #include "util/shrink.hpp"
@@ -32,13 +32,18 @@ ApiError transport_error(const TransportError& e) {
 }
 
 /// Parsed upstream URLs, cached per thread: providers usually return the same URL every call.
-const upstream::Url* cached_url(const std::string& text) {
+/// Entries are never removed (a suspended call may hold one); past 256, a URL is parsed into
+/// the caller's `scratch` instead.
+const upstream::Url* cached_url(const std::string& text, upstream::Url& scratch) {
   thread_local std::unordered_map<std::string, upstream::Url> cache;
   auto it = cache.find(text);
   if (it != cache.end()) return &it->second;
   auto parsed = upstream::parse_url(text);
   if (!parsed) return nullptr;
-  if (cache.size() > 256) cache.clear();
+  if (cache.size() >= 256) {
+    scratch = std::move(*parsed);
+    return &scratch;
+  }
   return &cache.emplace(text, std::move(*parsed)).first->second;
 }
 
@@ -48,17 +53,13 @@ std::vector<llmgw_header> no_headers;
 /// The upstream response headers as llmgw_header views into the exchange's header lines (no
 /// copies; valid while the exchange lives).
 struct ResponseHeaders {
-  std::vector<llmgw_header>& views;  // per-thread storage, reused across calls
-  explicit ResponseHeaders(const upstream::HeaderLines& lines) : views(storage()) {
+  std::vector<llmgw_header>& views;  // the call's storage, reused across calls
+  ResponseHeaders(const upstream::HeaderLines& lines, std::vector<llmgw_header>& storage) : views(storage) {
     views.clear();
     for (std::size_t i = 0; i < lines.count; ++i) {
       const auto& [name, value] = lines.items[i];
       views.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
     }
-  }
-  static std::vector<llmgw_header>& storage() {
-    thread_local std::vector<llmgw_header> v;
-    return v;
   }
   llmgw_upstream_response table(int status, std::string_view body) const {
     llmgw_upstream_response r{};
@@ -124,7 +125,9 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
 
 }  // namespace
 
-CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& reply, int64_t deadline_ms) {
+boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input, Deployment& d, Reply& reply,
+                                                         int64_t deadline_ms) {
+  CallContext& ctx = *input.context;
   CallOutcome outcome;
   outcome.usage = copy_usage(nullptr);
   outcome.deployment = &d;
@@ -133,19 +136,19 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
 
   // 1. The body the provider gets. Passthrough: the client's bytes with only the model value
   //    rewritten. Otherwise the front-end translates the request to canonical form.
-  thread_local std::string rewritten;
+  std::string& rewritten = ctx.rewritten;
   std::string_view body = input.body;
   outcome.passthrough = vt.native_dialect == input.dialect;
   if (!outcome.passthrough && input.dialect != LLMGW_DIALECT_OPENAI_CHAT) {
     if (!input.to_canonical) {
       reply.error(ApiError::invalid("model '" + d.cfg.alias + "' cannot be reached from this API", "model"));
       outcome.status = 400;
-      return outcome;
+      co_return outcome;
     }
     if (auto rejected = input.to_canonical(input.to_canonical_ctx, input.body, d.cfg.model, rewritten)) {
       reply.error(*rejected);
       outcome.status = rejected->status;
-      return outcome;
+      co_return outcome;
     }
     body = rewritten;
   } else if (input.model != d.cfg.model) {
@@ -169,21 +172,13 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
   if (stream && !d.provider->has_stream()) {
     reply.error(ApiError::invalid("model '" + d.cfg.alias + "' does not support streaming", "stream", "unsupported_feature"));
     outcome.status = 400;
-    return outcome;
+    co_return outcome;
   }
 
   // 2. Encode the upstream request.
-  thread_local RequestCollector req;
+  RequestCollector& req = ctx.request;
   req.reset();
-  thread_local std::string response_body;
-  // Buffers reused call after call, released after one that made them grow past the usual.
-  struct ShrinkAfterCall {
-    ~ShrinkAfterCall() {
-      util::shrink_after_peak(rewritten);
-      util::shrink_after_peak(req.body);
-      util::shrink_after_peak(response_body);
-    }
-  } shrink_after_call;
+  std::string& response_body = ctx.response_body;
   std::string encode_error;
   llmgw_writer err_writer{&encode_error, [](void* c, llmgw_str s) { static_cast<std::string*>(c)->append(s.ptr, s.len); }};
   auto req_out = req.table();
@@ -192,37 +187,38 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     reply.error(ApiError::invalid(encode_error.empty() ? "the request cannot be sent to this provider" : encode_error,
                                   "", rc == LLMGW_UNSUPPORTED ? "unsupported_feature" : ""));
     outcome.status = 400;
-    return outcome;
+    co_return outcome;
   }
   std::string_view upstream_body = req.use_call_body ? body : std::string_view(req.body);
   if (!valid_headers(req)) {
     spdlog::error("deployment {}: provider produced an invalid upstream header (CR, LF, NUL or a bad name)", d.cfg.id);
     reply.error(ApiError{500, "api_error", "bad_provider_header", "", "the provider produced an invalid upstream header"});
     outcome.status = 500;
-    return outcome;
+    co_return outcome;
   }
-  const upstream::Url* url = cached_url(req.url);
+  upstream::Url url_scratch;
+  const upstream::Url* url = cached_url(req.url, url_scratch);
   if (!url) {
     spdlog::error("deployment {}: provider produced an invalid upstream URL", d.cfg.id);
     reply.error(ApiError{500, "api_error", "bad_provider_url", "", "the provider produced an invalid upstream URL"});
     outcome.status = 500;
-    return outcome;
+    co_return outcome;
   }
 
   // 3a. Offline loopback ("echo:" URLs): the upstream answer is the request body itself.
   if (url->scheme == "echo") {
     static const upstream::HeaderLines none;
-    ResponseHeaders headers(none);
+    ResponseHeaders headers(none, ctx.response_headers);
     if (!stream) {
       outcome.status = reply_whole(d, call, headers, 200, upstream_body, reply, outcome);
-      return outcome;
+      co_return outcome;
     }
     auto resp = headers.table(200, {});
     llmgw_stream* s = nullptr;
     if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK) {
       reply.error(ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
       outcome.status = 502;
-      return outcome;
+      co_return outcome;
     }
     EventForwarder fwd(reply);
     auto ev = fwd.table();
@@ -234,16 +230,24 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
       ApiError err = fwd.error ? *fwd.error : ApiError{502, "api_error", "", "", "stream failed"};
       if (reply.committed()) reply.stream_error(err); else reply.error(err);
       outcome.status = reply.committed() ? 200 : err.status;
-      return outcome;
+      co_return outcome;
     }
     reply.stream_end(fwd.translated);
     outcome.status = 200;
-    return outcome;
+    co_return outcome;
   }
 
-  // 3b. HTTP(S) upstream.
-  upstream::Exchange exchange(connections_);
-  upstream::OutgoingRequest out;
+  // 3b. HTTP(S) upstream, from this loop's connection pool. A client that leaves ends the
+  //     upstream exchange at once (its pending read fails with ClientGone).
+  upstream_client::AsyncExchange exchange(loop_pool());
+  struct Unwatch {
+    ClientWatch* client;
+    ~Unwatch() {
+      if (client) client->unwatch();
+    }
+  } unwatch{input.client};
+  if (input.client) input.client->watch([&exchange] { exchange.cancel_for_client_gone(); });
+  upstream_client::AsyncRequest out;
   out.method = req.method;
   out.url = url;
   out.headers = &req.headers;
@@ -269,27 +273,27 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
   out.head_deadline_ms = first_byte_end;
   const double idle_s = d.cfg.stream_timeout_s;  // 0: until the attempt's end
   try {
-    exchange.start(out);
+    co_await exchange.start(out);
     const int status = exchange.status();
     if (!stream || status < 200 || status >= 300) {
       outcome.ttft_us = (routing::steady_ms() - attempt_start) * 1000;
       // A 2xx: the upstream took the request and did the work, so whatever happens next
       // (a cut or undecodable body), it is not sent again.
       outcome.upstream_accepted = status >= 200 && status < 300;
-      exchange.read_all(response_body, attempt_end, max_upstream_body_bytes_);
+      co_await exchange.read_all(response_body, attempt_end, max_upstream_body_bytes_);
       exchange.finish();
-      ResponseHeaders headers(exchange.headers());
+      ResponseHeaders headers(exchange.headers(), ctx.response_headers);
       outcome.status = reply_whole(d, call, headers, status, response_body, reply, outcome);
-      return outcome;
+      co_return outcome;
     }
-    ResponseHeaders headers(exchange.headers());
+    ResponseHeaders headers(exchange.headers(), ctx.response_headers);
     relay_headers(headers, reply);
     auto resp = headers.table(status, {});
     llmgw_stream* s = nullptr;
     if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK || !s) {
       reply.error(ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
       outcome.status = 502;
-      return outcome;
+      co_return outcome;
     }
     struct StreamGuard {
       const llmgw_provider_vtable& vt; llmgw_stream* s;
@@ -304,8 +308,9 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     std::size_t fed_since_event = 0, events_seen = 0;
     while (st == LLMGW_NEED_MORE) {
       const bool committed = reply.committed();
-      std::size_t n = exchange.read_some(buf, sizeof buf, committed ? left_ms(idle_s) : first_byte_left_ms(),
-                                         committed ? attempt_end : first_byte_end, input.client_socket);
+      const int wait_ms = committed ? left_ms(idle_s) : first_byte_left_ms();
+      const int64_t read_deadline = committed ? attempt_end : first_byte_end;
+      const std::size_t n = co_await exchange.read_some(buf, sizeof buf, wait_ms, read_deadline);
       upstream_ended = n == 0;
       if (fwd.events != events_seen) {
         events_seen = fwd.events;
@@ -315,14 +320,18 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
         throw TransportError(TransportFailure::TooLarge, "upstream stream event is larger than the limit of " +
                                                              std::to_string(max_stream_event_bytes_) + " bytes");
       st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
-      // Flush when no more upstream bytes wait; at the end of the stream, stream_end flushes the
+      // Flush when no more upstream bytes wait, and wait for the client to take them (a slow
+      // reader slows its own upstream read); at the end of the stream, stream_end flushes the
       // last events together with the end marker (one write, not two).
-      if (st == LLMGW_NEED_MORE && !exchange.has_buffered()) reply.flush();
+      if (st == LLMGW_NEED_MORE && !exchange.has_buffered()) {
+        reply.flush();
+        co_await reply.drain();
+      }
       if (!committed && reply.committed()) outcome.ttft_us = (routing::steady_ms() - attempt_start) * 1000;
       if (!reply.client_alive()) {
         exchange.abort();
         outcome.status = 499;
-        return outcome;
+        co_return outcome;
       }
       if (n == 0 && st == LLMGW_NEED_MORE) st = LLMGW_DONE;
     }
@@ -339,9 +348,10 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
         outcome.broke_after_commit = true;
       }
       else { reply.error(err); outcome.status = err.status; }
-      return outcome;
+      co_return outcome;
     }
     reply.stream_end(fwd.translated);
+    co_await reply.drain();  // the last events leave now, not after the upstream is drained
     outcome.status = 200;
     // Drain what follows the end marker (the last chunk) so the connection can be reused:
     // a little, briefly. An upstream that keeps sending after its end marker (pings after
@@ -349,21 +359,23 @@ CallOutcome Gateway::execute_once(const CallInput& input, Deployment& d, Reply& 
     try {
       const int64_t drain_end = std::min<int64_t>(routing::steady_ms() + 100, attempt_end);
       std::size_t drained = 0, n = 0;
-      while ((n = exchange.read_some(buf, sizeof buf, 100, drain_end, nullptr)) > 0)
-        if ((drained += n) > 64 * 1024) break;
+      for (;;) {
+        n = co_await exchange.read_some(buf, sizeof buf, 100, drain_end);
+        if (n == 0 || (drained += n) > 64 * 1024) break;
+      }
       if (n == 0) exchange.finish(); else exchange.abort();
     } catch (const TransportError&) {
     }
   } catch (const TransportError& e) {
     if (e.failure() == TransportFailure::ClientGone) {
       outcome.status = 499;
-      return outcome;
+      co_return outcome;
     }
     ApiError err = transport_error(e);
     if (reply.committed()) { reply.stream_error(err); outcome.status = 200; outcome.broke_after_commit = true; }
     else { reply.error(err); outcome.status = err.status; }
   }
-  return outcome;
+  co_return outcome;
 }
 
 }  // namespace llmgw::pipeline

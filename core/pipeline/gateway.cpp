@@ -100,4 +100,20 @@ Deployment& Gateway::pick(const Pool& candidates, bool stream) {
   return *candidates[strategy_.pick(candidates, stream)];
 }
 
+namespace {
+thread_local upstream_client::AsyncPool* this_loop_pool = nullptr;
+}  // namespace
+
+void Gateway::on_loop_start(boost::asio::io_context& io) {
+  auto pool = std::make_unique<upstream_client::AsyncPool>(io);
+  this_loop_pool = pool.get();
+  std::lock_guard lock(loop_pools_mutex_);
+  loop_pools_.push_back(std::move(pool));
+}
+
+upstream_client::AsyncPool& Gateway::loop_pool() {
+  if (!this_loop_pool) throw std::logic_error("no upstream pool on this thread: not an event loop");
+  return *this_loop_pool;
+}
+
 }  // namespace llmgw::pipeline

@@ -4,10 +4,12 @@
 
 #include <llmgw/plugin.h>
 
-#include <Poco/Net/StreamSocket.h>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,7 +21,9 @@
 
 #include "frontends/api_error.hpp"
 #include "observe/access_log.hpp"
+#include "pipeline/call_context.hpp"
 #include "pipeline/reply.hpp"
+#include "pipeline/upstream_client.hpp"
 #include "plugins/registry.hpp"
 #include "routing/deployment_state.hpp"
 #include "routing/router.hpp"
@@ -33,8 +37,6 @@ struct Deployment {
   /// Health and live statistics, shared by all request threads (lock-free).
   routing::DeploymentState state;
 };
-
-using Pool = std::vector<Deployment*>;
 
 /// Transparent hash so lookups by string_view allocate nothing.
 struct StringHash {
@@ -57,7 +59,10 @@ struct CallInput {
                                                      std::string_view upstream_model, std::string& out) = nullptr;
   const void* to_canonical_ctx = nullptr;
   const std::vector<llmgw_header>* client_headers = nullptr;
-  Poco::Net::StreamSocket* client_socket = nullptr;     // watched for disconnects mid-stream
+  /// The client, watched while the call runs (a client that leaves ends it). May be null.
+  ClientWatch* client = nullptr;
+  /// The call's buffers and lists (required).
+  CallContext* context = nullptr;
   /// Fallback aliases the client asked for (body "fallbacks" / "models", header
   /// x-llmgw-fallbacks), in order; when set they replace the configured `fallbacks` chain.
   const std::vector<std::string>* fallbacks = nullptr;
@@ -105,7 +110,11 @@ class Gateway {
   /// content-policy errors take their own chains). Everything within the request deadline
   /// (router_settings.timeout). The answer names the deployment that answered
   /// (x-llmgw-deployment) and the attempts made (x-llmgw-attempts).
-  CallOutcome execute(const CallInput& input, const Pool& pool, Reply& reply);
+  boost::asio::awaitable<CallOutcome> execute(const CallInput& input, const Pool& pool, Reply& reply);
+
+  /// Run on each event loop's thread before it serves: makes that loop's upstream connection
+  /// pool (calls on a loop use only its own pool: no lock on the request path).
+  void on_loop_start(boost::asio::io_context& io);
 
  private:
   enum class Verdict { Success, Retry, ContextWindow, ContentPolicy, Final };
@@ -126,7 +135,10 @@ class Gateway {
   void record_attempt(Deployment& d, Verdict verdict, bool failed, int64_t retry_after_ms, bool probe,
                       bool has_alternatives);
   /// One attempt on one deployment, within `deadline_ms` (steady clock).
-  CallOutcome execute_once(const CallInput& input, Deployment& d, Reply& reply, int64_t deadline_ms);
+  boost::asio::awaitable<CallOutcome> execute_once(const CallInput& input, Deployment& d, Reply& reply,
+                                                   int64_t deadline_ms);
+  /// This loop's upstream connection pool (on_loop_start made it).
+  static upstream_client::AsyncPool& loop_pool();
   /// The deployment to try first among `candidates` (non-empty; the caller passes only those it
   /// may call, e.g. not cooling down), by router_settings.routing_strategy; `stream` lets
   /// latency-based routing rank by time to first byte. Lock-free, no allocation.
@@ -141,7 +153,8 @@ class Gateway {
   config::RouterSettings router_;
   routing::Router strategy_;  // routing_strategy: the plugin (or built-in weighted pick) behind pick()
   std::vector<std::string> aliases_;
-  upstream::ConnectionPool connections_;
+  std::mutex loop_pools_mutex_;  // only while loops start
+  std::vector<std::unique_ptr<upstream_client::AsyncPool>> loop_pools_;
   int allowed_fails_ = 3;
   int64_t cooldown_ms_ = 5000;
   int64_t max_retry_after_ms_;           // router_settings.max_retry_after

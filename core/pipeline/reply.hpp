@@ -9,6 +9,8 @@
 
 #include <llmgw/plugin.h>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "frontends/api_error.hpp"
 
 namespace llmgw::pipeline {
@@ -35,6 +37,10 @@ class Reply {
   /// have already arrived, so every event leaves as soon as it is complete, and events that
   /// arrived together leave together. stream_error and stream_end flush by themselves.
   virtual void flush() = 0;
+  /// Sends what flush() made ready and waits until the client took it: a client that reads
+  /// slowly slows the upstream read that feeds it (nothing piles up in memory). False when the
+  /// client is gone.
+  virtual boost::asio::awaitable<bool> drain() = 0;
   /// Streams: an error after the stream was committed; the front-end writes its error event.
   virtual void stream_error(const frontends::ApiError& error) = 0;
   /// Streams: the end. `translated` streams get the dialect's end marker from the front-end.

@@ -28,7 +28,8 @@ inline bool retryable_status(int status) {
 
 class RetryGate final : public Reply {
  public:
-  explicit RetryGate(Reply& client) : client_(client) {}
+  /// `header_slots`: storage for held headers, the call's own (slots keep their strings).
+  RetryGate(Reply& client, HeaderList& header_slots) : client_(client), headers_(header_slots) {}
 
   /// Starts an attempt on `deployment_id`, the `attempt`-th of the call.
   void begin_attempt(std::string_view deployment_id, int attempt) {
@@ -58,7 +59,7 @@ class RetryGate final : public Reply {
 
   void set_upstream_dialect(llmgw_dialect dialect) override { client_.set_upstream_dialect(dialect); }
   void add_header(std::string_view name, std::string_view value) override {
-    // Reused slots: their strings keep their storage from call to call (one gate per thread).
+    // Reused slots: their strings keep their storage from call to call.
     if (header_count_ == headers_.size()) headers_.emplace_back();
     headers_[header_count_].first.assign(name);
     headers_[header_count_].second.assign(value);
@@ -104,6 +105,7 @@ class RetryGate final : public Reply {
     client_.stream_chunk(chunk_json);
   }
   void flush() override { client_.flush(); }
+  boost::asio::awaitable<bool> drain() override { return client_.drain(); }
   std::size_t held_partial_bytes() const override { return tail_.size(); }
   void stream_error(const frontends::ApiError& error) override {
     tail_.clear();  // a cut event is dropped
@@ -154,13 +156,9 @@ class RetryGate final : public Reply {
   bool holding_ = false;
   bool stream_failed_ = false;
   frontends::ApiError error_;
-  std::vector<std::pair<std::string, std::string>>& headers_ = thread_headers();
+  HeaderList& headers_;
   std::size_t header_count_ = 0;
-  std::string tail_;
-  static std::vector<std::pair<std::string, std::string>>& thread_headers() {
-    thread_local std::vector<std::pair<std::string, std::string>> slots;
-    return slots;
-  }  // raw stream bytes of an event not yet complete
+  std::string tail_;  // raw stream bytes of an event not yet complete
 };
 
 }  // namespace llmgw::pipeline

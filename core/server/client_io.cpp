@@ -1,62 +1,146 @@
 #include "server/client_io.hpp"
 
-#include <sys/socket.h>
-#include <sys/time.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 
-#include <algorithm>
-#include <cerrno>
+#include <array>
+#include <chrono>
+
+#include "util/steady_clock.hpp"
 
 namespace llmgw::server {
+namespace {
 
-ClientIO::ClientIO(int fd, const std::atomic<bool>& stopping, int slice_ms)
-    : fd_(fd), stopping_(stopping), slice_ms_(std::max(1, slice_ms)) {
-  timeval tv{slice_ms_ / 1000, (slice_ms_ % 1000) * 1000};
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+using boost::system::error_code;
+
+std::chrono::steady_clock::time_point at(int64_t steady_ms) {
+  return std::chrono::steady_clock::time_point(std::chrono::milliseconds(steady_ms));
 }
 
-ClientIO::Read ClientIO::fill(int timeout_ms, bool idle) {
-  for (int waited = 0;;) {
-    char* at = in_.space();
-    const ssize_t n = ::recv(fd_, at, in_.space_size(), 0);
-    if (n > 0) {
-      in_.commit(static_cast<std::size_t>(n));
-      return Read::Data;
+}  // namespace
+
+ClientIO::ClientIO(asio::ip::tcp::socket socket)
+    : socket_(std::move(socket)),
+      watchdog_timer_(socket_.get_executor()),
+      wake_(socket_.get_executor()),
+      sleep_timer_(socket_.get_executor()) {}
+
+void ClientIO::start() {
+  error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()), asio::detached);
+}
+
+void ClientIO::close() {
+  if (closed_) return;
+  closed_ = true;
+  error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  watchdog_timer_.cancel();
+  wake_.cancel();
+  sleep_timer_.cancel();
+}
+
+asio::awaitable<void> ClientIO::watchdog(std::shared_ptr<ClientIO> self) {
+  while (!closed_) {
+    watchdog_timer_.expires_at(deadline_ ? at(deadline_) : std::chrono::steady_clock::time_point::max());
+    error_code ec;
+    co_await watchdog_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (closed_) co_return;
+    if (deadline_ && util::steady_ms() >= deadline_) {
+      timed_out_ = true;
+      deadline_ = 0;
+      socket_.cancel(ec);  // pending reads and writes end now
     }
-    if (n == 0) return Read::Closed;
-    if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return Read::Error;
-    waited += slice_ms_;  // one receive timeout passed
-    if (waited >= timeout_ms || (idle && stopping_.load(std::memory_order_relaxed))) return Read::Timeout;
   }
 }
 
-bool ClientIO::write(std::string_view a, std::string_view b, std::string_view c, std::string_view d) {
-  iovec iov[4];
-  int count = 0;
-  for (std::string_view s : {a, b, c, d})
-    if (!s.empty()) iov[count++] = {const_cast<char*>(s.data()), s.size()};
-  iovec* at = iov;
-  while (count > 0) {
-    msghdr msg{};
-    msg.msg_iov = at;
-    msg.msg_iovlen = static_cast<std::size_t>(count);
-    const ssize_t n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;  // EAGAIN here is the send timeout: a client that stopped reading
-    }
-    auto left = static_cast<std::size_t>(n);
-    while (count > 0 && left >= at->iov_len) {
-      left -= at->iov_len;
-      ++at;
-      --count;
-    }
-    if (count > 0) {
-      at->iov_base = static_cast<char*>(at->iov_base) + left;
-      at->iov_len -= left;
-    }
+void ClientIO::set_deadline(int64_t deadline_ms) {
+  deadline_ = deadline_ms;
+  if (deadline_ms == 0) return;
+  timed_out_ = false;
+  // Sooner than the watchdog's alarm: wake it to set the alarm earlier. Later: it finds out
+  // when it wakes, and sleeps on.
+  if (watchdog_timer_.expiry() > at(deadline_ms)) watchdog_timer_.cancel();
+}
+
+asio::awaitable<ClientIO::Read> ClientIO::fill() {
+  if (closed_) co_return Read::Closed;
+  while (watch_pending_) {
+    wake_.expires_at(std::chrono::steady_clock::time_point::max());
+    error_code ec;
+    co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
-  return true;
+  if (watch_done_) {
+    watch_done_ = false;
+    if (watch_n_ > 0) co_return Read::Data;  // committed by on_watch_read
+    if (watch_ec_ == asio::error::eof) co_return Read::Closed;
+    if (watch_ec_ != asio::error::operation_aborted) co_return Read::Error;
+    if (timed_out_) co_return Read::Timeout;
+    // Cancelled for another reason (a write's deadline): read again.
+  }
+  error_code ec;
+  char* at = in_.space();  // before space_size(): space() makes the room
+  const std::size_t n = co_await socket_.async_read_some(asio::buffer(at, in_.space_size()),
+                                                         asio::redirect_error(asio::use_awaitable, ec));
+  if (n > 0) {
+    in_.commit(n);
+    co_return Read::Data;
+  }
+  if (ec == asio::error::eof) co_return Read::Closed;
+  if (ec == asio::error::operation_aborted && timed_out_) co_return Read::Timeout;
+  co_return Read::Error;
+}
+
+asio::awaitable<bool> ClientIO::write(std::string_view a, std::string_view b, std::string_view c, std::string_view d) {
+  if (closed_) co_return false;
+  if (a.size() + b.size() + c.size() + d.size() == 0) co_return true;
+  // One gathered write (empty pieces are zero-length buffers).
+  const std::array<asio::const_buffer, 4> pieces{asio::buffer(a.data(), a.size()), asio::buffer(b.data(), b.size()),
+                                                 asio::buffer(c.data(), c.size()), asio::buffer(d.data(), d.size())};
+  error_code ec;
+  co_await asio::async_write(socket_, pieces, asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec;
+}
+
+void ClientIO::watch(std::function<void()> on_gone) {
+  on_gone_ = std::move(on_gone);
+  if (gone_) {
+    if (on_gone_) on_gone_();
+    return;
+  }
+  if (watch_pending_ || watch_done_ || closed_) return;
+  watch_pending_ = true;
+  char* at = in_.space();  // before space_size(): space() makes the room
+  socket_.async_read_some(asio::buffer(at, in_.space_size()),
+                          [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_watch_read(ec, n); });
+}
+
+void ClientIO::on_watch_read(const error_code& ec, std::size_t n) {
+  watch_pending_ = false;
+  watch_done_ = true;
+  watch_ec_ = ec;
+  watch_n_ = n;
+  if (n > 0) in_.commit(n);
+  wake_.cancel();
+  if (n == 0 && ec != asio::error::operation_aborted) {
+    gone_ = true;
+    sleep_timer_.cancel();
+    if (auto f = std::move(on_gone_)) f();
+  }
+}
+
+asio::awaitable<bool> ClientIO::sleep_unless_gone(int64_t ms) {
+  if (gone_) co_return false;
+  if (!watch_pending_ && !watch_done_) watch(nullptr);  // to hear it leave while we wait
+  sleep_timer_.expires_after(std::chrono::milliseconds(ms));
+  error_code ec;
+  co_await sleep_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return !gone_;
 }
 
 }  // namespace llmgw::server

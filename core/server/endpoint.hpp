@@ -1,9 +1,13 @@
-// An HTTP endpoint: one handler object shared by all requests to its routes (stateless or
-// internally synchronised).
+// An HTTP endpoint: one handler object shared by all requests to its routes, run on the event
+// loop that owns the connection. A handler must never block: it awaits I/O. What it writes to
+// the response is queued and sent by the connection when it returns (or drained by the handler
+// itself, for streams).
 #pragma once
 
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+
+#include <boost/asio/awaitable.hpp>
 
 namespace llmgw::server {
 
@@ -13,7 +17,8 @@ enum class ErrorDialect { OpenAI, Anthropic };
 class Endpoint {
  public:
   virtual ~Endpoint() = default;
-  virtual void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) = 0;
+  virtual boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
+                                              Poco::Net::HTTPServerResponse& response) = 0;
 };
 
 }  // namespace llmgw::server

@@ -1,56 +1,161 @@
 #include "server/http_server.hpp"
 
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
-#include "server/connection.hpp"
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "plugins/plugin_counters.hpp"
 
 namespace llmgw::server {
 
-HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes) {
-  Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress(s.host, static_cast<Poco::UInt16>(s.port)), true);
-  socket.listen(std::max(64, s.max_queued));
-  // Inherited by every accepted socket on Linux: set once here, not per request.
-  socket.setNoDelay(true);
-  // A client that does not read its response for this long is cut off, so a stalled reader
-  // cannot hold a worker thread forever.
-  if (s.write_timeout_ms > 0)
-    socket.setSendTimeout(Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(s.write_timeout_ms) * 1000));
-  port_ = socket.address().port();
+namespace asio = boost::asio;
+using boost::system::error_code;
 
-  threads_ = std::make_unique<Poco::ThreadPool>(2, std::max(2, s.max_threads), 60, s.thread_stack_kb * 1024);
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(std::max(2, s.max_threads));
-  params->setMaxQueued(s.max_queued);
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(s.keepalive_timeout_s, 0));
-  params->setMaxKeepAliveRequests(s.max_keepalive_requests);
-  params->setTimeout(Poco::Timespan(static_cast<long>(s.read_timeout_ms) * 1000));
-  params->setServerName("llmgw");
-  Poco::Net::HTTPServerParams::Ptr shared_params(params);
-  ConnectionLimits limits;
-  limits.head.max_head = s.max_header_bytes;
-  limits.head_timeout_ms = s.request_head_timeout_ms;
-  limits.body_timeout_ms = s.request_body_timeout_ms;
-  server_ = std::make_unique<Poco::Net::TCPServer>(
-      new ConnectionFactory(shared_params, Poco::Net::HTTPRequestHandlerFactory::Ptr(routes), limits, stopping_),
-      *threads_, socket, shared_params);
-}
+struct HttpServer::Loop {
+  asio::io_context io{1};  // one thread runs it: no locking inside asio
+  asio::ip::tcp::acceptor acceptor{io};
+  std::thread thread;
+  std::unordered_set<ClientIO*> connections;  // touched only on this loop's thread
+};
 
-HttpServer::~HttpServer() {
-  stop();
-}
+namespace {
 
-void HttpServer::start() { server_->start(); }
-
-void HttpServer::stop() {
-  if (server_) {
-    stopping_.store(true);  // connections finish their current request, idle ones close
-    server_->stop();
-    server_.reset();
+/// Raises the open-file soft limit to the hard one: each proxied stream holds two descriptors.
+void raise_fd_limit() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &r);
   }
-  if (threads_) threads_->joinAll();
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes)
+    : max_connections_(s.max_connections), routes_(routes) {
+  raise_fd_limit();
+  limits_.head.max_head = s.max_header_bytes;
+  limits_.head_timeout_ms = s.request_head_timeout_ms;
+  limits_.body_timeout_ms = s.request_body_timeout_ms;
+  limits_.read_timeout_ms = s.read_timeout_ms;
+  limits_.idle_timeout_ms = std::max(1, s.keepalive_timeout_s * 1000);
+  limits_.write_timeout_ms = s.write_timeout_ms;
+  limits_.max_requests = s.max_keepalive_requests;
+  refused_counter_ = plugins::plugin_counters().register_counter(
+      "llmgw", "connections_refused", "Client connections refused at accept because server.max_connections were open");
+
+  const int count = s.event_loops > 0 ? s.event_loops : std::max(1u, std::thread::hardware_concurrency());
+  const asio::ip::tcp::endpoint first(asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host),
+                                      static_cast<unsigned short>(s.port));
+  for (int i = 0; i < count; ++i) {
+    auto loop = std::make_unique<Loop>();
+    asio::ip::tcp::endpoint at(first.address(), i == 0 ? first.port() : port_);
+    loop->acceptor.open(at.protocol());
+    loop->acceptor.set_option(asio::socket_base::reuse_address(true));
+    const int one = 1;  // every loop accepts on the same port; the kernel spreads connections
+    ::setsockopt(loop->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    loop->acceptor.bind(at);
+    loop->acceptor.listen(std::max(64, s.max_queued));
+    if (i == 0) port_ = loop->acceptor.local_endpoint().port();
+    loops_.push_back(std::move(loop));
+  }
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start(std::function<void(asio::io_context&)> on_loop_start) {
+  for (auto& loop : loops_) {
+    Loop* l = loop.get();
+    asio::co_spawn(l->io, accept_loop(*l), asio::detached);
+    l->thread = std::thread([l, on_loop_start] {
+      if (on_loop_start) on_loop_start(l->io);
+      l->io.run();
+    });
+  }
+}
+
+asio::awaitable<void> HttpServer::accept_loop(Loop& loop) {
+  for (;;) {
+    error_code ec;
+    asio::ip::tcp::socket socket = co_await loop.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping_.load(std::memory_order_relaxed) || !loop.acceptor.is_open()) co_return;
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
+        // Out of descriptors: refuse until some close (nginx's accept pause, shorter).
+        asio::steady_timer pause(loop.io, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      continue;
+    }
+    if (max_connections_ > 0 && open_.load(std::memory_order_relaxed) >= max_connections_) {
+      plugins::plugin_counters().add(refused_counter_, 1);
+      socket.close(ec);  // refused cleanly: closed before a byte is read
+      continue;
+    }
+    open_.fetch_add(1, std::memory_order_relaxed);
+    auto io = std::make_shared<ClientIO>(std::move(socket));
+    io->start();
+    loop.connections.insert(io.get());
+    asio::co_spawn(
+        loop.io,
+        [this, &loop, io]() -> asio::awaitable<void> {
+          try {
+            co_await serve_connection(io, limits_, *routes_, stopping_);
+          } catch (const std::exception& e) {
+            spdlog::error("connection: unexpected error: {}", e.what());
+          }
+          io->close();
+          loop.connections.erase(io.get());
+          open_.fetch_sub(1, std::memory_order_relaxed);
+        },
+        asio::detached);
+  }
+}
+
+void HttpServer::stop(std::chrono::milliseconds drain) {
+  if (stopping_.exchange(true)) {
+    for (auto& loop : loops_)
+      if (loop->thread.joinable()) loop->thread.join();
+    return;
+  }
+  // Stop accepting, and close the connections that are between requests.
+  for (auto& loop : loops_) {
+    Loop* l = loop.get();
+    asio::post(l->io, [l] {
+      error_code ec;
+      l->acceptor.close(ec);
+      for (ClientIO* c : l->connections)
+        if (c->idle()) c->close();
+    });
+  }
+  const auto until = std::chrono::steady_clock::now() + drain;
+  while (open_.load(std::memory_order_relaxed) > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  // What is left past the drain deadline is cut.
+  for (auto& loop : loops_) {
+    Loop* l = loop.get();
+    asio::post(l->io, [l] {
+      for (ClientIO* c : l->connections) c->close();
+    });
+  }
+  const auto hard = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (open_.load(std::memory_order_relaxed) > 0 && std::chrono::steady_clock::now() < hard)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (auto& loop : loops_) loop->io.stop();
+  for (auto& loop : loops_)
+    if (loop->thread.joinable()) loop->thread.join();
 }
 
 }  // namespace llmgw::server

@@ -1,33 +1,57 @@
-// The HTTP server: Poco's TCPServer (acceptor + thread pool, queue) running our Connection loop
-// (server/connection.hpp) with the configured keep-alive and timeouts.
+// The HTTP server: a fixed set of event loops (one thread each, server.event_loops, default one
+// per core), each with its own acceptor on the shared port (SO_REUSEPORT: the kernel spreads new
+// connections) and owning its connections from accept to close, so the request path takes no
+// lock. Connections beyond server.max_connections are refused at once and counted. stop() drains:
+// it stops accepting, closes idle connections, lets busy ones finish their answers up to the
+// drain deadline, then closes what is left.
 #pragma once
 
-#include <Poco/Net/TCPServer.h>
-#include <Poco/ThreadPool.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <thread>
+#include <vector>
 
 #include "config/config.hpp"
+#include "server/connection.hpp"
 #include "server/route_table.hpp"
 
 namespace llmgw::server {
 
 class HttpServer {
  public:
-  /// Binds host:port (port 0 picks a free one). `routes` is owned by the server afterwards.
+  /// Binds host:port (port 0 picks a free one) on every loop. `routes` is owned by the server.
   HttpServer(const config::ServerSettings& settings, RouteTable* routes);
   ~HttpServer();
-  void start();
-  /// Stops accepting and waits for in-flight requests to finish (up to the read timeout).
-  void stop();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  /// Runs the loops, each on its own thread. `on_loop_start` runs first on each loop thread
+  /// (per-loop state such as upstream connection pools).
+  void start(std::function<void(boost::asio::io_context&)> on_loop_start = {});
+  /// Graceful stop: no new connections; idle ones close now, busy ones after their current
+  /// answer or at `drain` at the latest; then the loops end and their threads are joined.
+  void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(0));
   unsigned short port() const { return port_; }
+  /// Connections open now, across loops.
+  int64_t open_connections() const { return open_.load(std::memory_order_relaxed); }
 
  private:
-  std::unique_ptr<Poco::ThreadPool> threads_;
+  struct Loop;
+  boost::asio::awaitable<void> accept_loop(Loop& loop);
+
+  ConnectionLimits limits_;
+  int max_connections_;
+  std::unique_ptr<RouteTable> routes_;
+  std::vector<std::unique_ptr<Loop>> loops_;
   std::atomic<bool> stopping_{false};
-  std::unique_ptr<Poco::Net::TCPServer> server_;
+  std::atomic<int64_t> open_{0};
   unsigned short port_ = 0;
+  uint32_t refused_counter_ = 0;
 };
 
 }  // namespace llmgw::server

@@ -1,9 +1,5 @@
 #include "server/request_body.hpp"
 
-#include <Poco/Exception.h>
-
-#include <istream>
-
 #include "server/request.hpp"
 
 namespace llmgw::server {
@@ -42,8 +38,8 @@ frontends::ApiError unreadable(const std::string& why) {
 
 }  // namespace
 
-std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& request,
-                                                  std::size_t max_bytes, std::string& out) {
+boost::asio::awaitable<std::optional<frontends::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
+                                                                         std::size_t max_bytes, std::string& out) {
   out.clear();
   const std::string& ct = request.getContentType();
   if (!is_json_content_type(ct)) {
@@ -51,41 +47,21 @@ std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& 
                           ct.empty() ? std::string("Missing Content-Type: send the body as application/json.")
                                      : "Unsupported Content-Type '" + ct + "': send the body as application/json."};
     e.close_connection = true;
-    return e;
+    co_return e;
   }
-  if (auto* own = dynamic_cast<Request*>(&request)) {  // straight from the connection buffer
-    switch (own->read_body(out, max_bytes)) {
-      case Request::Body::Ok: return std::nullopt;
-      case Request::Body::TooLarge: return too_large(max_bytes);
-      case Request::Body::Truncated: return cut_short();
-      case Request::Body::Error: return unreadable("the connection failed or the body framing is invalid");
-      case Request::Body::Timeout: {
-        frontends::ApiError e{408, "invalid_request_error", "request_timeout", "",
-                              "The request body did not arrive in time."};
-        e.close_connection = true;
-        return e;
-      }
+  const Request::Body read = co_await static_cast<Request&>(request).read_body(out, max_bytes);
+  switch (read) {
+    case Request::Body::Ok: co_return std::nullopt;
+    case Request::Body::TooLarge: co_return too_large(max_bytes);
+    case Request::Body::Truncated: co_return cut_short();
+    case Request::Body::Error: co_return unreadable("the connection failed or the body framing is invalid");
+    case Request::Body::Timeout: {
+      frontends::ApiError e{408, "invalid_request_error", "request_timeout", "", "The request body did not arrive in time."};
+      e.close_connection = true;
+      co_return e;
     }
   }
-  std::istream& in = request.stream();
-  try {
-    if (request.hasContentLength() && !request.getChunkedTransferEncoding()) {
-      auto length = request.getContentLength64();
-      if (length < 0 || static_cast<unsigned long long>(length) > max_bytes) return too_large(max_bytes);
-      out.resize(static_cast<std::size_t>(length));
-      in.read(out.data(), length);
-      if (in.gcount() != length) return cut_short();
-      return std::nullopt;
-    }
-    char buf[8192];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-      out.append(buf, static_cast<std::size_t>(in.gcount()));
-      if (out.size() > max_bytes) return too_large(max_bytes);
-    }
-  } catch (const Poco::Exception& e) {
-    return unreadable(e.message());
-  }
-  return std::nullopt;
+  co_return unreadable("the connection failed");
 }
 
 }  // namespace llmgw::server

@@ -3,6 +3,8 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -13,7 +15,7 @@ namespace llmgw::server {
 
 /// Checks Content-Type (application/json or application/*+json) and reads the body into `out` (reused
 /// buffer). Bodies over `max_bytes` get 413 without being read (and the connection closes).
-std::optional<frontends::ApiError> read_json_body(Poco::Net::HTTPServerRequest& request,
-                                                  std::size_t max_bytes, std::string& out);
+boost::asio::awaitable<std::optional<frontends::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
+                                                                         std::size_t max_bytes, std::string& out);
 
 }  // namespace llmgw::server

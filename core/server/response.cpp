@@ -5,16 +5,13 @@
 
 #include <charconv>
 
+#include "util/shrink.hpp"
+#include "util/steady_clock.hpp"
+
 namespace llmgw::server {
 namespace {
 
-constexpr std::size_t kFlushAt = 64 * 1024;  // a send() body is written out at this size
-
-/// The head being written, per thread (one response at a time per thread).
-std::string& head_buffer() {
-  thread_local std::string head;
-  return head;
-}
+constexpr std::size_t kFlushAt = 64 * 1024;  // a send() body is framed into the queue at this size
 
 }  // namespace
 
@@ -38,6 +35,8 @@ void Response::reset() {
   clear();
   setStatusAndReason(HTTP_OK);
   pending_.clear();
+  out_.clear();
+  body_view_ = {};
   sent_ = head_written_ = chunked_ = length_known_ = finished_ = head_only_ = false;
   ok_ = true;
 }
@@ -48,7 +47,7 @@ bool Response::body_allowed() const {
 }
 
 void Response::format_head() {
-  std::string& h = head_buffer();
+  std::string& h = head_;
   h.clear();
   h.append(getVersion()).push_back(' ');
   char digits[8];
@@ -59,9 +58,7 @@ void Response::format_head() {
   h.append("\r\n");
 }
 
-void Response::sendContinue() {
-  if (!io_.write(getVersion() + " 100 Continue\r\n\r\n")) ok_ = false;
-}
+void Response::sendContinue() { out_.append(getVersion()).append(" 100 Continue\r\n\r\n"); }
 
 std::ostream& Response::send() {
   if (sent_) throw Poco::IllegalStateException("response already sent");
@@ -80,26 +77,20 @@ void Response::append(const char* data, std::size_t n) {
 bool Response::flush(bool last) {
   if (!ok_) return false;
   if (!sent_ || finished_) return true;
-  std::string_view head;
   if (!head_written_) {
     format_head();
-    head = head_buffer();
+    out_.append(head_);
+    head_written_ = true;
   }
-  char size_line[24];
-  std::string_view chunk_start, chunk_end, last_chunk;
   if (chunked_ && !pending_.empty()) {
+    char size_line[24];
     auto [end, ec] = std::to_chars(size_line, size_line + 16, pending_.size(), 16);
-    end[0] = '\r';
-    end[1] = '\n';
-    chunk_start = std::string_view(size_line, static_cast<std::size_t>(end + 2 - size_line));
-    chunk_end = "\r\n";
+    out_.append(size_line, end).append("\r\n").append(pending_).append("\r\n");
+  } else {
+    out_.append(pending_);
   }
-  if (last && chunked_) last_chunk = "0\r\n\r\n";
-  if (head.empty() && pending_.empty() && last_chunk.empty()) return true;
-  if (!chunk_end.empty() && !last_chunk.empty()) chunk_end = "\r\n0\r\n\r\n", last_chunk = {};
-  ok_ = io_.write(head, chunk_start, pending_, chunk_end.empty() ? last_chunk : chunk_end);
-  head_written_ = true;
   pending_.clear();
+  if (last && chunked_) out_.append("0\r\n\r\n");
   return ok_;
 }
 
@@ -115,7 +106,20 @@ void Response::send_whole(std::string_view body) {
   sent_ = head_written_ = finished_ = true;
   length_known_ = true;
   format_head();
-  ok_ = io_.write(head_buffer(), body_allowed() ? body : std::string_view());
+  out_.append(head_);
+  if (body_allowed()) out_.append(body);
+}
+
+boost::asio::awaitable<bool> Response::drain() {
+  if (!ok_) co_return false;
+  if (out_.empty() && body_view_.empty()) co_return true;
+  io_.set_deadline(util::steady_ms() + write_timeout_ms_);
+  ok_ = co_await io_.write(out_, body_view_);
+  io_.set_deadline(0);
+  out_.clear();
+  util::shrink_after_peak(out_);
+  body_view_ = {};
+  co_return ok_;
 }
 
 void Response::sendBuffer(const void* buffer, std::size_t length) {

@@ -1,10 +1,13 @@
 // The response to one request on a server Connection: Poco's HTTPServerResponse interface, with
-// the head formatted by us and written together with the body — a whole JSON answer leaves in
-// one write (send_whole), a stream's head with its first events, and its last chunk with its
-// last events (finish).
+// the head formatted by us. Nothing here blocks: what the front-end writes is queued, and
+// drain() sends the queue asynchronously, so a whole JSON answer leaves in one write
+// (send_whole, its body not copied), a stream's head with its first events, and its last chunk
+// with its last events (finish). A client that stops reading is cut off at the write deadline.
 #pragma once
 
 #include <Poco/Net/HTTPServerResponse.h>
+
+#include <boost/asio/awaitable.hpp>
 
 #include <ostream>
 #include <streambuf>
@@ -43,7 +46,9 @@ class ResponseStream {
 
 class Response final : public Poco::Net::HTTPServerResponse {
  public:
-  Response(ClientIO& io, ResponseStream& stream) : io_(io), stream_(stream) {}
+  /// `write_timeout_ms`: the longest one drain() may take (a client that stops reading).
+  Response(ClientIO& io, ResponseStream& stream, int write_timeout_ms)
+      : io_(io), stream_(stream), write_timeout_ms_(write_timeout_ms) {}
   ~Response() override;
   /// Makes the object ready for the next request of the connection: 200, no headers, nothing
   /// sent (the header storage keeps its capacity).
@@ -57,10 +62,14 @@ class Response final : public Poco::Net::HTTPServerResponse {
   void requireAuthentication(const std::string& realm) override;
   bool sent() const override { return sent_; }
 
-  /// Sends the head and `body` (Content-Length set here) in one write.
+  /// Queues the head and `body` (Content-Length set here), to leave in one write.
   void send_whole(std::string_view body);
-  /// Completes a send() body: what is buffered and, when chunked, the last chunk, in one write.
+  /// Completes a send() body: what is buffered and, when chunked, the last chunk.
   void finish();
+  /// Sends everything queued; false once a write failed or timed out.
+  boost::asio::awaitable<bool> drain();
+  /// True when bytes wait for drain().
+  bool has_queued() const { return !out_.empty() || !body_view_.empty(); }
   /// The request was HEAD: the head is sent, the body is not.
   void set_head_only(bool v) { head_only_ = v; }
   /// False after a write failed (the client is gone or stopped reading).
@@ -71,14 +80,18 @@ class Response final : public Poco::Net::HTTPServerResponse {
  private:
   friend class ResponseStream;
   void append(const char* data, std::size_t n);
-  /// Writes the head (once) and the buffered body bytes; `last` adds the last chunk.
+  /// Queues the head (once) and the buffered body bytes; `last` adds the last chunk.
   bool flush(bool last);
   void format_head();
   bool body_allowed() const;
 
   ClientIO& io_;
   ResponseStream& stream_;
-  std::string pending_;  // body bytes not yet written
+  int write_timeout_ms_;
+  std::string head_;          // formatted head (reused)
+  std::string out_;           // queued bytes: head, chunk framing, body
+  std::string_view body_view_;  // send_whole's body, written after out_
+  std::string pending_;  // body bytes not yet framed into out_
   bool sent_ = false, head_written_ = false, chunked_ = false, length_known_ = false;
   bool finished_ = false, head_only_ = false, ok_ = true;
 };

@@ -54,6 +54,12 @@ void end_event_stream(Poco::Net::HTTPServerResponse& response, std::ostream& out
   out.flush();
 }
 
+boost::asio::awaitable<bool> drain(Poco::Net::HTTPServerResponse& response) {
+  bool ok = true;
+  if (auto* own = dynamic_cast<Response*>(&response)) ok = co_await own->drain();
+  co_return ok;
+}
+
 ErrorDialect dialect_for_path(std::string_view uri) {
   if (uri.find("/messages") != std::string_view::npos) return ErrorDialect::Anthropic;
   return ErrorDialect::OpenAI;

@@ -3,6 +3,8 @@
 
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <ostream>
 #include <string_view>
 
@@ -25,6 +27,10 @@ std::ostream& begin_event_stream(Poco::Net::HTTPServerResponse& response);
 /// Sends what `out` (from begin_event_stream) holds and ends the stream: the last events and
 /// the end of the chunked body leave in one write.
 void end_event_stream(Poco::Net::HTTPServerResponse& response, std::ostream& out);
+
+/// Sends what is queued on the response (streams: the events flushed so far), waiting until the
+/// client took it; false when the client is gone or stopped reading.
+boost::asio::awaitable<bool> drain(Poco::Net::HTTPServerResponse& response);
 
 /// The dialect of errors for a request path (Anthropic for /v1/messages…).
 ErrorDialect dialect_for_path(std::string_view uri);

@@ -2,7 +2,10 @@
 // with an Allow header; both in the OpenAI error shape.
 #pragma once
 
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <boost/asio/awaitable.hpp>
 
 #include <string>
 #include <vector>
@@ -11,13 +14,13 @@
 
 namespace llmgw::server {
 
-class RouteTable : public Poco::Net::HTTPRequestHandlerFactory {
+class RouteTable {
  public:
-
   /// Adds `path` and, when it starts with "/v1/", the same path without the prefix.
   void add(const std::string& method, const std::string& path, Endpoint* endpoint);
 
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+  /// Runs the endpoint of the request's route, or answers 404 / 405.
+  boost::asio::awaitable<void> dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
  private:
   struct Route {

@@ -12,7 +12,7 @@ const open = [];
 after(async () => { for (const c of open.reverse()) await c(); });
 
 /** A gateway with one deployment on a scripted upstream; returns { gw, up, chat }. */
-async function setup(handler, { timeout = 2, server, router = RELAY_AS_IS, extra = {}, deployments } = {}) {
+async function setup(handler, { timeout = 2, server = { event_loops: 1 }, router = RELAY_AS_IS, extra = {}, deployments } = {}) {
   const up = await startScriptedUpstream(handler);
   const gw = await startGateway({
     config: gatewayConfig({ deployments: deployments ?? [deployment({ upstream: up.url, timeout, extra })], server, router }),
@@ -138,7 +138,7 @@ describe('size caps and memory', () => {
     const { chat } = await setup(async (s) => {
       s.write(STREAM_HEAD);
       s.write(chunk(`data: {"x":"${'z'.repeat(3 * 1024 * 1024)}`));
-    }, { server: { max_stream_event_bytes: '1MB' }, timeout: 10 });
+    }, { server: { event_loops: 1, max_stream_event_bytes: '1MB' }, timeout: 10 });
     const r = await streamCall(chat);
     assert.equal(r.status, 502, r.text);
     assert.equal(JSON.parse(r.text).error.code, 'upstream_response_too_large');

@@ -54,7 +54,9 @@ const body = { model: 'gpt-4o-mini', messages: [USER_HELLO] };
 
 describe('HTTPS upstream', () => {
   test('completions and streams over TLS, one reused TLS connection', async () => {
-    const gw = await startGateway({ config: gatewayConfig({ upstream: tlsUrl }), env: { SSL_CERT_FILE: certFile } });
+    // One event loop: upstream connections are pooled per loop, so with one the four calls
+    // must share one TLS connection.
+    const gw = await startGateway({ config: gatewayConfig({ upstream: tlsUrl, server: { event_loops: 1 } }), env: { SSL_CERT_FILE: certFile } });
     try {
       for (let i = 0; i < 3; i++) {
         const res = await postJSON(`${gw.url}/v1/chat/completions`, body);

@@ -29,6 +29,7 @@ struct RecordingReply final : Reply {
   }
   void stream_chunk(std::string_view) override { committed_ = true; }
   void flush() override {}
+  boost::asio::awaitable<bool> drain() override { co_return true; }
   void stream_error(const ApiError&) override { ++stream_errors; }
   void stream_end(bool) override {}
   bool committed() const override { return committed_; }
@@ -40,7 +41,8 @@ struct RecordingReply final : Reply {
 
 TEST_CASE("raw bytes pass a whole event at a time") {
   RecordingReply client;
-  RetryGate gate(client);
+  llmgw::pipeline::HeaderList slots;
+  RetryGate gate(client, slots);
   gate.begin_attempt("d#0", 1);
   gate.stream_raw("data: 1\n\ndata: ");
   CHECK(client.raw == "data: 1\n\n");
@@ -58,7 +60,8 @@ TEST_CASE("an event end split across pieces at every byte is found") {
   const std::string wire = "data: a\r\n\r\ndata: b\n\n";
   for (std::size_t cut = 1; cut < wire.size(); ++cut) {
     RecordingReply client;
-    RetryGate gate(client);
+    llmgw::pipeline::HeaderList slots;
+    RetryGate gate(client, slots);
     gate.begin_attempt("d#0", 1);
     gate.stream_raw(std::string_view(wire).substr(0, cut));
     gate.stream_raw(std::string_view(wire).substr(cut));
@@ -68,7 +71,8 @@ TEST_CASE("an event end split across pieces at every byte is found") {
 
 TEST_CASE("an error before the first event is held for a retry, not answered") {
   RecordingReply client;
-  RetryGate gate(client);
+  llmgw::pipeline::HeaderList slots;
+  RetryGate gate(client, slots);
   gate.begin_attempt("d#0", 1);
   gate.stream_raw("data: partial");
   gate.stream_error(ApiError{502, "api_error", "", "", "cut"});
@@ -87,7 +91,8 @@ TEST_CASE("an error before the first event is held for a retry, not answered") {
 
 TEST_CASE("a large partial event is scanned once, not once per piece") {
   RecordingReply client;
-  RetryGate gate(client);
+  llmgw::pipeline::HeaderList slots;
+  RetryGate gate(client, slots);
   gate.begin_attempt("d#0", 1);
   const std::string piece(16 * 1024, 'x');
   gate.stream_raw("data: ");
