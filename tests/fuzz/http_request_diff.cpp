@@ -15,6 +15,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -79,6 +80,19 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+/// True when `v` is a comma-separated list of tokens (empty elements allowed: RFC 9110 §5.6.1).
+bool token_list(std::string_view v) {
+  for (std::size_t at = 0; at <= v.size();) {
+    std::size_t comma = v.find(',', at);
+    if (comma == std::string_view::npos) comma = v.size();
+    const std::string_view e = trim(v.substr(at, comma - at));
+    for (unsigned char c : e)
+      if (!(std::isalnum(c) || std::strchr("!#$%&'*+-.^_`|~", c))) return false;
+    at = comma + 1;
+  }
+  return true;
+}
+
 /// The RFC rule under which a server may accept or refuse `head` either way, or nullptr when
 /// both parsers must agree. `framing_only`: the rule leaves the framing (chunked, length,
 /// keep-alive) to the server, though both accept.
@@ -127,9 +141,11 @@ const char* latitude(std::string_view head, bool& framing_only) {
     const std::string_view name = field.substr(0, colon), value = trim(field.substr(colon + 1));
     if (name.size() >= 256 || value.size() >= 8192 || fields > 100)
       return "RFC 6585 §5: a server MAY answer 431 to fields larger than it accepts";
-    for (unsigned char c : value)
+    for (unsigned char c : value) {
       if ((c < 0x20 && c != '\t') || c == 0x7f)
         return "RFC 9110 §5.5: a field value with CTLs is invalid; CR, LF, NUL MUST be rejected or replaced";
+      if (c >= 0x80) return "RFC 9110 §5.5: obs-text (%x80-FF) in a field value is allowed, as opaque data (Beast refuses it)";
+    }
     if (ieq(name, "transfer-encoding")) {
       ++te;
       te_plain_chunked = te_plain_chunked && ieq(value, "chunked");
@@ -140,6 +156,8 @@ const char* latitude(std::string_view head, bool& framing_only) {
       ++host;
     } else if (ieq(name, "connection")) {
       connection = true;
+      if (!token_list(value))
+        return "RFC 9110 §7.6.1: Connection is a list of tokens; a malformed one may be refused or its options ignored";
     }
   }
   if (te && (te > 1 || !te_plain_chunked))
