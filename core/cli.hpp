@@ -12,6 +12,7 @@ struct CliOptions {
   std::optional<std::string> host;
   std::optional<int> port;
   std::optional<std::string> log_level;
+  bool strict = false;  // --strict: deployments that cannot be served are errors
 };
 
 /// Parses argv. Throws std::invalid_argument with a one-line message on bad usage.

@@ -92,10 +92,10 @@ int serve(const CliOptions& opts, config::Config cfg) {
   policy::MasterKeyAuth auth(cfg.master_key);
   if (!auth.enabled()) spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
 
-  frontends::OpenAIChatEndpoint chat(*gateway, auth, cfg.server.max_body_bytes);
-  frontends::AnthropicMessagesEndpoint messages(*gateway, auth, cfg.server.max_body_bytes,
-                                                frontends::AnthropicMessagesEndpoint::Kind::Messages);
-  frontends::AnthropicMessagesEndpoint count_tokens(*gateway, auth, cfg.server.max_body_bytes,
+  const frontends::RequestLimits limits{cfg.server.max_body_bytes, static_cast<unsigned>(cfg.server.max_json_depth)};
+  frontends::OpenAIChatEndpoint chat(*gateway, auth, limits);
+  frontends::AnthropicMessagesEndpoint messages(*gateway, auth, limits, frontends::AnthropicMessagesEndpoint::Kind::Messages);
+  frontends::AnthropicMessagesEndpoint count_tokens(*gateway, auth, limits,
                                                     frontends::AnthropicMessagesEndpoint::Kind::CountTokens);
   frontends::ModelsEndpoint models(gateway->aliases(), auth);
   frontends::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
@@ -157,6 +157,12 @@ int main(int argc, char** argv) {
   }
   observe::init_logging(opts.log_level.value_or(cfg.log_level));
   for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
+  if (opts.strict) cfg.server.strict_config = true;
+  if (cfg.server.strict_config && !cfg.skipped_deployments.empty()) {
+    for (const auto& s : cfg.skipped_deployments) std::fprintf(stderr, "llmgw: config error: %s\n", s.c_str());
+    spdlog::shutdown();
+    return 2;
+  }
 
   try {
     if (opts.mode == CliOptions::Mode::CheckConfig) {

@@ -41,7 +41,14 @@ struct ServerSettings {
   std::size_t max_stream_event_bytes = 8 * 1024 * 1024;
   /// GET /metrics without the master key (when one is set). Off by default.
   bool public_metrics = false;
+  /// Refuse to start when a deployment cannot be served (as `--check-config --strict`);
+  /// otherwise such a deployment is a warning and the rest of the config serves.
+  bool strict_config = false;
   int thread_stack_kb = 256;       // stack size of worker threads
+  /// Deepest nesting of arrays/objects accepted in a client's JSON body (deeper: 400), and in
+  /// the upstream answers the core itself parses (deeper: a 502 upstream error). 1..256: the
+  /// request scans recurse once per level on the worker's stack.
+  int max_json_depth = 128;
 };
 
 /// One plugin library to load. `path` is either a file path (absolute, or relative to the
@@ -76,6 +83,9 @@ struct Deployment {
   std::string extra_json = "{}";  // other litellm_params keys the provider may understand, as JSON
   std::string id;             // unique id: "<alias>#<index>" unless model_info.id is given
   int line = 0;
+  /// Why this entry cannot be served ("file:line: path: reason"); empty when it can. Such
+  /// entries are moved to Config::skipped_deployments by the loader.
+  std::string skip_reason;
 };
 
 /// router_settings.redis_*: shared cooldowns and usage counters between gateway instances.
@@ -141,6 +151,9 @@ struct Config {
   /// at least that long.
   int allowed_fails = 3;
   double cooldown_time_s = 5;
+  /// model_list entries that cannot be served, one "file:line: path: reason" each (also in
+  /// warnings); refused at start under server.strict_config.
+  std::vector<std::string> skipped_deployments;
   /// One entry per key that llmgw recognises but does not support yet, or does not know:
   /// "config/x.yaml:7: litellm_settings.drop_params is not supported yet; ignored".
   std::vector<std::string> warnings;

@@ -144,6 +144,13 @@ Config load_string(const std::string& yaml, const std::string& name) {
   } else if (cfg.deployments.empty()) {
     r.warn(model_list->at, "model_list is empty: the gateway will serve no models");
   }
+  // Entries that cannot be served leave the list, each said once.
+  std::erase_if(cfg.deployments, [&](const Deployment& d) {
+    if (d.skip_reason.empty()) return false;
+    cfg.skipped_deployments.push_back(d.skip_reason + "; skipped");
+    cfg.warnings.push_back(d.skip_reason + "; skipped");
+    return true;
+  });
   check_alias_targets(r, cfg, aliases);
   for (Deployment& d : cfg.deployments)  // router_settings.stream_timeout is the default
     if (d.stream_timeout_s == 0) d.stream_timeout_s = cfg.router.stream_timeout_s;

@@ -56,8 +56,10 @@ void split_model(Reader& r, const Entry& at, const std::string& path, const std:
     d.provider = lower(model.substr(0, slash));
     d.model = model.substr(slash + 1);
   }
-  if (d.provider.empty()) r.fail(at.at, path, "expected provider/model; the provider is empty");
-  if (d.model.empty()) r.fail(at.at, path, "expected provider/model; the model is empty");
+  // LiteLLM loads such an entry and fails only when it is called: here it is skipped with a
+  // warning naming its line (or refused under strict_config / --strict), and the rest serves.
+  if (d.provider.empty()) d.skip_reason = r.where(at.at) + ": " + path + ": expected provider/model; the provider is empty";
+  else if (d.model.empty()) d.skip_reason = r.where(at.at) + ": " + path + ": expected provider/model; the model is empty";
 }
 
 void parse_litellm_params(Reader& r, const Entry& params, const std::string& path, Parsed& out) {

@@ -46,12 +46,16 @@ void parse_server(Reader& r, const Entry& server, ServerSettings& out) {
       r.read_byte_size(e, p, out.max_header_bytes);
     } else if (k == "max_upstream_body_bytes") {
       r.read_byte_size(e, p, out.max_upstream_body_bytes);
+    } else if (k == "strict_config") {
+      r.read(e, p, out.strict_config);
     } else if (k == "public_metrics") {
       r.read(e, p, out.public_metrics);
     } else if (k == "max_stream_event_bytes") {
       r.read_byte_size(e, p, out.max_stream_event_bytes);
     } else if (k == "thread_stack_kb") {
       r.read(e, p, out.thread_stack_kb, 64, 1'048'576);
+    } else if (k == "max_json_depth") {
+      r.read(e, p, out.max_json_depth, 1, 256);
     } else {
       r.unknown_key(e, p);
     }

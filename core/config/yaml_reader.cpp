@@ -1,6 +1,7 @@
-#include <cctype>
 #include "config/yaml_reader.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -13,8 +14,24 @@
 namespace llmgw::config::detail {
 namespace {
 
+/// A number as PyYAML (YAML 1.1) reads it: a leading '+' and '_' between digits are allowed
+/// ("20_000" is 20000). Anything else is returned as it is.
+std::string yaml11_number(const std::string& s) {
+  if (s.empty()) return s;
+  std::size_t i = s[0] == '+' || s[0] == '-' ? 1 : 0;
+  if (i >= s.size() || s[i] < '0' || s[i] > '9') return s;
+  std::string out = s[0] == '-' ? "-" : "";
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '_' && i + 1 < s.size() && out.size() > (s[0] == '-' ? 1u : 0u)) continue;
+    out.push_back(c);
+  }
+  return out;
+}
+
 template <typename T>
-bool parse_all(const std::string& s, T& out) {
+bool parse_all(const std::string& text, T& out) {
+  const std::string s = yaml11_number(text);
   const char* last = s.data() + s.size();
   auto [end, ec] = std::from_chars(s.data(), last, out);
   return ec == std::errc() && end == last && !s.empty();
@@ -85,8 +102,16 @@ std::vector<Entry> Reader::entries(const YAML::Node& map, const YAML::Node& at,
     }
     auto [it, inserted] = first_line.emplace(key.Scalar(), key.Mark().line + 1);
     if (!inserted) {
-      fail(key, join(path, key.Scalar()),
-           "duplicate key (first at line " + std::to_string(it->second) + ")");
+      // PyYAML (so LiteLLM) keeps the last value of a key written twice: so do we, and say so.
+      warnings_.push_back(where(key) + ": " + join(path, key.Scalar()) + ": duplicate key (first at line " +
+                          std::to_string(it->second) + "); the value here is used");
+      // Rebuilt, not erased: assigning a YAML::Node rewrites the node it refers to, and erase
+      // would shift entries by assignment.
+      std::vector<Entry> kept;
+      kept.reserve(out.size());
+      for (Entry& e : out)
+        if (e.key != key.Scalar()) kept.push_back(std::move(e));
+      out.swap(kept);
     }
     out.push_back(Entry{key.Scalar(), key, kv.second});
   }

@@ -16,9 +16,10 @@
 namespace llmgw::frontends {
 namespace {
 
-std::optional<ApiError> to_canonical(const void*, std::string_view body, std::string_view upstream_model,
+/// `ctx`: the endpoint's RequestLimits.
+std::optional<ApiError> to_canonical(const void* ctx, std::string_view body, std::string_view upstream_model,
                                      std::string& out) {
-  return anthropic::to_canonical_request(body, upstream_model, out);
+  return anthropic::to_canonical_request(body, upstream_model, out, static_cast<const RequestLimits*>(ctx)->max_json_depth);
 }
 
 /// count_tokens for an upstream that cannot count Anthropic requests: an estimate of about four
@@ -47,13 +48,14 @@ boost::asio::awaitable<void> AnthropicMessagesEndpoint::handle(Poco::Net::HTTPSe
   try {
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read
-    else rejected = co_await server::read_json_body(request, max_body_bytes_, body);
-    if (!rejected) rejected = anthropic::scan_messages_request(body, info, {kind_ == Kind::Messages});
+    else rejected = co_await server::read_json_body(request, limits_.max_body_bytes, body);
+    const anthropic::ScanOptions scan_options{kind_ == Kind::Messages, limits_.max_json_depth};
+    if (!rejected) rejected = anthropic::scan_messages_request(body, info, scan_options);
     if (!rejected) {
       sent = body;
-      rejected = take_routing_fields(request, info.routing_fields, sent, cleaned, routing);
+      rejected = take_routing_fields(request, info.routing_fields, sent, cleaned, routing, limits_.max_json_depth);
       if (!rejected && sent.data() == cleaned.data())  // the cut body
-        rejected = anthropic::scan_messages_request(cleaned, info, {kind_ == Kind::Messages});
+        rejected = anthropic::scan_messages_request(cleaned, info, scan_options);
     }
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {
@@ -72,7 +74,7 @@ boost::asio::awaitable<void> AnthropicMessagesEndpoint::handle(Poco::Net::HTTPSe
       record.status = 200;
     } else {
       header_views(request, headers);
-      AnthropicReply reply(response, info.model);
+      AnthropicReply reply(response, info.model, limits_.max_json_depth);
       pipeline::CallInput input;
       input.dialect = LLMGW_DIALECT_ANTHROPIC_MESSAGES;
       input.operation = kind_ == Kind::Messages ? LLMGW_OP_CHAT : LLMGW_OP_COUNT_TOKENS;
@@ -82,6 +84,7 @@ boost::asio::awaitable<void> AnthropicMessagesEndpoint::handle(Poco::Net::HTTPSe
       input.model_end = info.model_end;
       input.stream = kind_ == Kind::Messages && info.stream;
       input.to_canonical = &to_canonical;
+      input.to_canonical_ctx = &limits_;
       input.client_headers = &headers;
       input.client = &client;
       input.context = context.get();

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 
+#include "frontends/request_limits.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/master_key_auth.hpp"
 #include "server/endpoint.hpp"
@@ -13,15 +14,15 @@ class AnthropicMessagesEndpoint final : public server::Endpoint {
  public:
   enum class Kind { Messages, CountTokens };
   AnthropicMessagesEndpoint(pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth,
-                            std::size_t max_body_bytes, Kind kind)
-      : gateway_(gateway), auth_(auth), max_body_bytes_(max_body_bytes), kind_(kind) {}
+                            RequestLimits limits, Kind kind)
+      : gateway_(gateway), auth_(auth), limits_(limits), kind_(kind) {}
   boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
                                       Poco::Net::HTTPServerResponse& response) override;
 
  private:
   pipeline::Gateway& gateway_;
   const policy::MasterKeyAuth& auth_;
-  std::size_t max_body_bytes_;
+  RequestLimits limits_;
   Kind kind_;
 };
 

@@ -13,7 +13,8 @@ void AnthropicReply::error(const ApiError& error) {
 void AnthropicReply::json(int status, std::string_view body) {
   if (!translate_) return server::send_json(response_, status, body);
   std::string message;
-  if (auto failed = anthropic::from_canonical_response(body, client_model_, message)) return error(*failed);
+  if (auto failed = anthropic::from_canonical_response(body, client_model_, message, max_json_depth_))
+    return error(*failed);
   server::send_json(response_, status, message);
 }
 
@@ -25,13 +26,14 @@ void AnthropicReply::add_header(std::string_view name, std::string_view value) {
 }
 
 void AnthropicReply::write(std::string_view bytes) {
-  if (!alive_ || bytes.empty()) return;
+  if (!alive_ || refused_ || bytes.empty()) return;
   if (!out_) out_ = &server::begin_event_stream(response_);
   out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out_->good()) alive_ = false;
 }
 
 void AnthropicReply::flush() {
+  if (refused_) return;
   write(events_);
   events_.clear();
   if (!out_ || !alive_) return;
@@ -39,25 +41,42 @@ void AnthropicReply::flush() {
   if (!out_->good()) alive_ = false;
 }
 
+void AnthropicReply::refuse() {
+  if (refused_) return;
+  if (!out_ && events_.empty() && !encoder_.started()) {
+    // Nothing went out yet: a whole error response, with its status.
+    server::send_error(response_, encoder_.refusal(), server::ErrorDialect::Anthropic);
+  } else {
+    encoder_.error(encoder_.refusal(), events_);
+    flush();
+  }
+  refused_ = true;
+}
+
 void AnthropicReply::stream_raw(std::string_view bytes) {
+  if (refused_) return;
   if (!translate_) {
     write(events_);  // keep order with anything encoded before
     events_.clear();
     return write(bytes);
   }
   // Canonical SSE ("data: {chunk}" … "data: [DONE]") from an OpenAI-shaped upstream.
-  auto on_data = [this](std::string_view data) {
-    if (data != "[DONE]") encoder_.chunk(data, events_);
-    return true;
+  bool refused = false;
+  auto on_data = [this, &refused](std::string_view data) {
+    if (data != "[DONE]" && !encoder_.chunk(data, events_)) refused = true;
+    return !refused;
   };
   framer_.feed(bytes, on_data);
+  if (refused) refuse();
 }
 
 void AnthropicReply::stream_chunk(std::string_view chunk_json) {
-  encoder_.chunk(chunk_json, events_);
+  if (refused_) return;
+  if (!encoder_.chunk(chunk_json, events_)) refuse();
 }
 
 void AnthropicReply::stream_error(const ApiError& error) {
+  if (refused_) return;
   if (translate_ || encoder_.started()) {
     encoder_.error(error, events_);
   } else {
@@ -69,6 +88,7 @@ void AnthropicReply::stream_error(const ApiError& error) {
 }
 
 void AnthropicReply::stream_end(bool) {
+  if (refused_) return;  // its error ended the stream
   // finish() also completes a stream that never produced a chunk (a valid empty message).
   if (translate_ && !encoder_.finished()) encoder_.finish(events_);
   write(events_);

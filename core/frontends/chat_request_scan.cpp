@@ -15,7 +15,8 @@ constexpr std::string_view kRoles[] = {"system", "user", "assistant", "tool", "f
 /// `error` set.
 class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
  public:
-  ScanHandler(const std::string& body, rapidjson::StringStream& in, ChatRequestInfo& info) : body_(body), in_(in), info_(info) {}
+  ScanHandler(const std::string& body, rapidjson::StringStream& in, ChatRequestInfo& info, unsigned max_depth)
+      : body_(body), in_(in), info_(info), max_depth_(static_cast<int>(max_depth)) {}
 
   std::optional<ApiError> error;
   bool saw_model = false, saw_messages = false;
@@ -53,6 +54,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return value_scalar("a string", true);
   }
   bool StartObject() {
+    if (depth_ >= max_depth_) return too_deep();
     if (depth_ == 0) { ++depth_; return true; }
     if (depth_ == 1 && !check_container(Field::StreamOptions, "an object")) return false;
     if (depth_ == 1 && key_ == Field::StreamOptions) in_stream_options_ = true;
@@ -64,8 +66,13 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     std::string_view k(s, len);
     key_ = Field::Other;
     if (depth_ == 1) {
-      if (k == "model") key_ = Field::Model;
-      else if (k == "fallbacks" || k == "models") info_.routing_fields = true;
+      if (k == "model") {
+        if (saw_model_key_)
+          return fail(ApiError::invalid("'model' appears more than once in the request body; send it once.", "model",
+                                        "duplicate_key"));
+        saw_model_key_ = true;
+        key_ = Field::Model;
+      } else if (k == "fallbacks" || k == "models") info_.routing_fields = true;
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "stream_options") key_ = Field::StreamOptions;
@@ -89,6 +96,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return true;
   }
   bool StartArray() {
+    if (depth_ >= max_depth_) return too_deep();
     if (depth_ == 0) return fail(ApiError::invalid("The request body must be a JSON object, not an array"));
     if (depth_ == 1 && key_ == Field::Messages) { in_messages_ = true; saw_messages = true; }
     else if (depth_ == 1 && !check_container(Field::Other, "an array")) return false;
@@ -109,6 +117,12 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   enum class Field { Other, Model, Messages, Stream, StreamOptions, IncludeUsage, Role };
 
   bool fail(ApiError e) { error = std::move(e); return false; }
+  bool too_deep() {
+    // The reader has taken the bracket: it sits just before the stream's position.
+    return fail(ApiError::invalid("We could not parse the JSON body of your request: arrays and objects nest deeper than " +
+                                      std::to_string(max_depth_) + " levels (at byte " + std::to_string(in_.Tell() - 1) + ")",
+                                  "", "json_too_deep"));
+  }
 
   // A scalar value where an object/array or another type is required.
   bool value_scalar(const char* what, bool = false) {
@@ -144,18 +158,20 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   std::string_view body_;
   rapidjson::StringStream& in_;
   ChatRequestInfo& info_;
+  int max_depth_;
   int depth_ = 0;
   Field key_ = Field::Other;
+  bool saw_model_key_ = false;
   bool in_messages_ = false, in_message_ = false, has_role_ = false, in_stream_options_ = false;
 };
 
 }  // namespace
 
-std::optional<ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info) {
+std::optional<ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info, unsigned max_depth) {
   info = ChatRequestInfo{};
   // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
   rapidjson::StringStream in(body.c_str());
-  ScanHandler handler(body, in, info);
+  ScanHandler handler(body, in, info, max_depth);
   // Encoding first, in one fast pass; the scan then skips rapidjson's per-character checks.
   if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
     return ApiError::invalid("We could not parse the JSON body of your request: invalid UTF-8 (at byte " + std::to_string(bad) + ")");

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include <llmgw/json_depth.hpp>
+
 #include "frontends/api_error.hpp"
 
 namespace llmgw::frontends {
@@ -26,8 +28,12 @@ struct ChatRequestInfo {
 };
 
 /// Scans `body`. On failure returns the 400 error to answer (message names the parameter).
-/// `require_messages`: chat requests need a non-empty messages array.
-std::optional<ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info);
+/// Chat requests need a non-empty messages array. Arrays and objects nested deeper than
+/// `max_depth` stop the scan at once: code "json_too_deep" (the scan recurses once per level;
+/// the bound keeps it off the end of the worker's stack). "model" given twice: code
+/// "duplicate_key" (one would be routed on and the other forwarded).
+std::optional<ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info,
+                                          unsigned max_depth = llmgw::kJsonMaxDepth);
 
 /// body with the model value replaced by `model` (JSON-escaped). One allocation.
 std::string rewrite_model(std::string_view body, const ChatRequestInfo& info, std::string_view model);

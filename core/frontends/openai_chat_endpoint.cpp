@@ -32,12 +32,13 @@ boost::asio::awaitable<void> OpenAIChatEndpoint::handle(Poco::Net::HTTPServerReq
   try {
     std::optional<ApiError> rejected = auth_.check(request);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
-    else rejected = co_await server::read_json_body(request, max_body_bytes_, body);
-    if (!rejected) rejected = scan_chat_request(body, info);
+    else rejected = co_await server::read_json_body(request, limits_.max_body_bytes, body);
+    if (!rejected) rejected = scan_chat_request(body, info, limits_.max_json_depth);
     if (!rejected) {
       sent = body;
-      rejected = take_routing_fields(request, info.routing_fields, sent, cleaned, routing);
-      if (!rejected && sent.data() == cleaned.data()) rejected = scan_chat_request(cleaned, info);  // the cut body
+      rejected = take_routing_fields(request, info.routing_fields, sent, cleaned, routing, limits_.max_json_depth);
+      if (!rejected && sent.data() == cleaned.data())  // the cut body
+        rejected = scan_chat_request(cleaned, info, limits_.max_json_depth);
     }
     const pipeline::Pool* pool = nullptr;
     if (!rejected) {

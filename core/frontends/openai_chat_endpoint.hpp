@@ -3,6 +3,7 @@
 
 #include <cstddef>
 
+#include "frontends/request_limits.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/master_key_auth.hpp"
 #include "server/endpoint.hpp"
@@ -11,15 +12,15 @@ namespace llmgw::frontends {
 
 class OpenAIChatEndpoint final : public server::Endpoint {
  public:
-  OpenAIChatEndpoint(pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, std::size_t max_body_bytes)
-      : gateway_(gateway), auth_(auth), max_body_bytes_(max_body_bytes) {}
+  OpenAIChatEndpoint(pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, RequestLimits limits)
+      : gateway_(gateway), auth_(auth), limits_(limits) {}
   boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
                                       Poco::Net::HTTPServerResponse& response) override;
 
  private:
   pipeline::Gateway& gateway_;
   const policy::MasterKeyAuth& auth_;
-  std::size_t max_body_bytes_;
+  RequestLimits limits_;
 };
 
 }  // namespace llmgw::frontends

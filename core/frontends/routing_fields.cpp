@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "util/json_escape.hpp"
 
@@ -17,10 +18,12 @@ struct Span {
 };
 
 /// SAX pass over the top level: records "fallbacks" / "models" (their strings and spans) and
-/// whether "model" is there.
+/// whether "model" is there. Stops at the first thing wrong: a list entry past
+/// kMaxClientFallbacks, a field given twice, nesting past the depth limit.
 class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, FieldsHandler> {
  public:
-  FieldsHandler(std::string_view body, rapidjson::MemoryStream& in) : body_(body), in_(in) {}
+  FieldsHandler(std::string_view body, rapidjson::MemoryStream& in, unsigned max_depth)
+      : body_(body), in_(in), max_depth_(static_cast<int>(max_depth)) {}
 
   std::vector<std::string> models, fallbacks;
   std::vector<Span> spans;
@@ -33,6 +36,9 @@ class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Fie
     field_ = k == "models" ? Field::Models : k == "fallbacks" ? Field::Fallbacks : Field::Other;
     if (k == "model") has_model = true;
     if (field_ != Field::Other) {
+      bool& seen = field_ == Field::Models ? seen_models_ : seen_fallbacks_;
+      if (seen) return fail(name() + " appears more than once in the request body; send it once");
+      seen = true;
       // The key as written ("models" or "fallbacks", no escapes) ends where the stream is now.
       const std::size_t end = in_.Tell();
       const bool plain = end >= len + 2 && body_[end - len - 2] == '"' && body_.substr(end - len - 1, len) == k;
@@ -44,12 +50,16 @@ class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Fie
   bool String(const char* s, rapidjson::SizeType len, bool) {
     if (depth_ == 2 && in_list_) {
       if (len == 0) return fail(name() + " entries must be non-empty model names");
+      if (++list_size_ > kMaxClientFallbacks)
+        return fail(name() + " lists more than " + std::to_string(kMaxClientFallbacks) + " models (the limit is " +
+                    std::to_string(kMaxClientFallbacks) + ")");
       (field_ == Field::Models ? models : fallbacks).emplace_back(s, len);
       return true;
     }
     return scalar();
   }
   bool StartObject() {
+    if (depth_ >= max_depth_) return too_deep();
     if (depth_ == 2 && in_list_) return fail(name() + " entries must be model names (strings)");
     if (depth_ == 1 && field_ != Field::Other) return fail(name() + " must be a list of model names");
     ++depth_;
@@ -57,9 +67,13 @@ class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Fie
   }
   bool EndObject(rapidjson::SizeType) { --depth_; return true; }
   bool StartArray() {
+    if (depth_ >= max_depth_) return too_deep();
     if (depth_ == 0) return fail("The request body must be a JSON object, not an array");
     if (depth_ == 2 && in_list_) return fail(name() + " entries must be model names (strings)");
-    if (depth_ == 1 && field_ != Field::Other) in_list_ = true;
+    if (depth_ == 1 && field_ != Field::Other) {
+      in_list_ = true;
+      list_size_ = 0;
+    }
     ++depth_;
     return true;
   }
@@ -88,12 +102,21 @@ class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Fie
     error = ApiError::invalid(std::move(message), field_ == Field::Models ? "models" : "fallbacks");
     return false;
   }
+  bool too_deep() {
+    error = ApiError::invalid("The request body nests arrays and objects deeper than " + std::to_string(max_depth_) +
+                                  " levels (at byte " + std::to_string(in_.Tell() - 1) + ")",
+                              "", "json_too_deep");
+    return false;
+  }
 
   std::string_view body_;
   rapidjson::MemoryStream& in_;
+  int max_depth_;
   int depth_ = 0;
   Field field_ = Field::Other;
   bool in_list_ = false;
+  bool seen_models_ = false, seen_fallbacks_ = false;
+  std::size_t list_size_ = 0;
   std::size_t span_begin_ = 0;
 };
 
@@ -156,12 +179,27 @@ void cut(std::string_view body, std::vector<Span> spans, const std::string& inse
   out.append(body.substr(at));
 }
 
-void add_unique(std::vector<std::string>& to, std::string name) {
-  if (std::find(to.begin(), to.end(), name) == to.end()) to.push_back(std::move(name));
-}
+/// Appends names to a list once each: one hash lookup per name, whatever the list's length.
+class UniqueAppender {
+ public:
+  explicit UniqueAppender(std::vector<std::string>& to) : to_(to) {
+    seen_.reserve(to.size() + kMaxClientFallbacks);
+    for (const std::string& name : to) seen_.insert(name);
+  }
+  void add(std::string_view name) {
+    if (seen_.insert(std::string(name)).second) to_.emplace_back(name);
+  }
 
-/// "a, b ,c" → [a, b, c].
-void split_header(const std::string& value, std::vector<std::string>& to) {
+ private:
+  std::vector<std::string>& to_;
+  std::unordered_set<std::string> seen_;
+};
+
+/// "a, b ,c" → [a, b, c], each once; a 400 past kMaxClientFallbacks entries (counted as
+/// written, before duplicates are dropped), found without looking further.
+std::optional<ApiError> split_header(const std::string& value, std::vector<std::string>& to) {
+  UniqueAppender unique(to);
+  std::size_t entries = 0;
   std::size_t i = 0;
   while (i <= value.size()) {
     std::size_t comma = value.find(',', i);
@@ -169,19 +207,27 @@ void split_header(const std::string& value, std::vector<std::string>& to) {
     std::size_t b = i, e = comma;
     while (b < e && blank(value[b])) ++b;
     while (e > b && blank(value[e - 1])) --e;
-    if (e > b) add_unique(to, value.substr(b, e - b));
+    if (e > b) {
+      if (++entries > kMaxClientFallbacks)
+        return ApiError::invalid("x-llmgw-fallbacks lists more than " + std::to_string(kMaxClientFallbacks) +
+                                     " models (the limit is " + std::to_string(kMaxClientFallbacks) + ")",
+                                 "fallbacks");
+      unique.add(std::string_view(value).substr(b, e - b));
+    }
     i = comma + 1;
   }
+  return std::nullopt;
 }
 
 }  // namespace
 
-std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out) {
+std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out,
+                                                 unsigned max_depth) {
   out.fallbacks.clear();
   out.present = false;
   if (!contains(body, "models\"") && !contains(body, "fallbacks\"")) return std::nullopt;
   rapidjson::MemoryStream in(body.data(), body.size());
-  FieldsHandler handler(body, in);
+  FieldsHandler handler(body, in, max_depth);
   rapidjson::Reader reader;
   reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
   if (handler.error) return handler.error;
@@ -190,25 +236,27 @@ std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::st
   out.present = true;
   std::string insert_model;
   if (!handler.has_model && !handler.models.empty()) util::append_json_string(insert_model, handler.models.front());
-  for (std::size_t i = handler.has_model ? 0 : 1; i < handler.models.size(); ++i) add_unique(out.fallbacks, handler.models[i]);
-  for (auto& f : handler.fallbacks) add_unique(out.fallbacks, std::move(f));
+  UniqueAppender unique(out.fallbacks);
+  for (std::size_t i = handler.has_model ? 0 : 1; i < handler.models.size(); ++i) unique.add(handler.models[i]);
+  for (const auto& f : handler.fallbacks) unique.add(f);
   cut(body, handler.spans, insert_model, cleaned);
   body = cleaned;
   return std::nullopt;
 }
 
-void add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
-  if (header_value.empty()) return;
+std::optional<ApiError> add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
+  if (header_value.empty()) return std::nullopt;
   out.present = true;
-  split_header(header_value, out.fallbacks);
+  return split_header(header_value, out.fallbacks);
 }
 
 std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
-                                            std::string_view& body, std::string& cleaned, RoutingFields& out) {
+                                            std::string_view& body, std::string& cleaned, RoutingFields& out,
+                                            unsigned max_depth) {
   out.fallbacks.clear();
   out.present = false;
   if (in_body)
-    if (auto rejected = take_body_routing_fields(body, cleaned, out)) return rejected;
+    if (auto rejected = take_body_routing_fields(body, cleaned, out, max_depth)) return rejected;
   // One pass comparing lengths first: most requests have no such header.
   constexpr std::string_view kHeader = "x-llmgw-fallbacks";
   for (const auto& [name, value] : request) {
@@ -216,7 +264,8 @@ std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& 
     bool same = true;
     for (std::size_t i = 0; i < kHeader.size() && same; ++i)
       same = (name[i] | 0x20) == kHeader[i] || name[i] == kHeader[i];
-    if (same) add_header_fallbacks(value, out);
+    if (same)
+      if (auto rejected = add_header_fallbacks(value, out)) return rejected;
   }
   return std::nullopt;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "pipeline/backoff.hpp"
 #include "pipeline/gateway.hpp"
 #include "pipeline/retry_gate.hpp"
 
@@ -31,14 +32,9 @@ boost::asio::awaitable<bool> wait_for_client(int64_t ms, ClientWatch* client) {
   co_return true;
 }
 
-/// Backoff before retry `n` (1-based) on a deployment this call already tried: exponential from
-/// `base_ms`, jittered into [50%, 100%], capped at 8 s; never less than `min_ms` (the configured
-/// retry_after) nor than the upstream asked.
 int64_t backoff_ms(int n, int64_t base_ms, int64_t min_ms, int64_t retry_after_ms) {
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  const int64_t exp = std::min<int64_t>(base_ms << std::min(n - 1, 10), 8000);
-  const int64_t jittered = exp / 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(exp / 2 + 1));
-  return std::max({jittered, min_ms, retry_after_ms});
+  thread_local std::minstd_rand rng{std::random_device{}()};  // no suspension inside: safe per thread
+  return pipeline::backoff_ms(n, base_ms, min_ms, retry_after_ms, rng);
 }
 
 /// The chain's fallback links after `alias`: `requested` if the client gave a list, else the

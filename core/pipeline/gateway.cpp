@@ -5,7 +5,9 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <stdexcept>
 
+#include <llmgw/json_depth.hpp>
 #include <spdlog/spdlog.h>
 
 namespace llmgw::pipeline {
@@ -23,8 +25,12 @@ std::string provider_config_json(const config::Deployment& d) {
   w.Key("api_version"); w.String(d.api_version.c_str(), static_cast<rapidjson::SizeType>(d.api_version.size()));
   w.Key("extra");
   rapidjson::Document extra;
-  extra.Parse(d.extra_json.c_str());
-  if (extra.HasParseError() || !extra.IsObject()) extra.SetObject();
+  // Bounded, so that Accept's walk is too: the settings come from the config file.
+  const llmgw::JsonResult parsed = llmgw::parse_bounded(extra, d.extra_json);
+  if (parsed.too_deep())
+    throw std::runtime_error("deployment " + d.id + ": its settings nest deeper than " +
+                             std::to_string(llmgw::kJsonMaxDepth) + " levels");
+  if (!parsed || !extra.IsObject()) extra.SetObject();
   extra.Accept(w);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
@@ -59,10 +65,15 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
   for (const auto& cfg : config.deployments) {
     auto d = std::make_unique<Deployment>();
     d->cfg = cfg;
-    if (!registry.provider_for(cfg.provider))
-      throw plugins::PluginError("deployment " + cfg.id + " (" + config.source_path + ":" +
-                                 std::to_string(cfg.line) + "): no loaded plugin serves provider '" +
-                                 cfg.provider + "' (add its plugin under plugins.load)");
+    if (!registry.provider_for(cfg.provider)) {
+      const std::string why = config.source_path + ":" + std::to_string(cfg.line) + ": deployment " + cfg.id +
+                              ": no loaded plugin serves provider '" + cfg.provider + "'";
+      if (config.server.strict_config) throw plugins::PluginError(why + " (add its plugin under plugins.load)");
+      // As LiteLLM loads it and fails only when called: the rest of the config serves.
+      spdlog::warn("{}; skipped (server.strict_config or --strict refuses it)", why);
+      skipped_.push_back(why);
+      continue;
+    }
     d->provider = registry.create_provider(cfg.provider, provider_config_json(cfg), cfg.id);
     auto [it, inserted] = pools_.try_emplace(cfg.alias);
     if (inserted) aliases_.push_back(cfg.alias);

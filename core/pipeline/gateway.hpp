@@ -98,6 +98,8 @@ class Gateway {
   const Pool* pool(std::string_view alias) const;
   /// Every deployment, in config order (for the shared-state sync and metrics).
   const std::vector<std::unique_ptr<Deployment>>& deployments() const { return deployments_; }
+  /// Deployments left out because no loaded plugin serves their provider ("file:line: why").
+  const std::vector<std::string>& skipped() const { return skipped_; }
   /// Client-visible model names, in config order.
   const std::vector<std::string>& aliases() const { return aliases_; }
 
@@ -153,6 +155,7 @@ class Gateway {
   config::RouterSettings router_;
   routing::Router strategy_;  // routing_strategy: the plugin (or built-in weighted pick) behind pick()
   std::vector<std::string> aliases_;
+  std::vector<std::string> skipped_;
   std::mutex loop_pools_mutex_;  // only while loops start
   std::vector<std::unique_ptr<upstream_client::AsyncPool>> loop_pools_;
   int allowed_fails_ = 3;

@@ -5,6 +5,9 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
+#include <llmgw/json_depth.hpp>
+
+#include <stdexcept>
 #include <vector>
 
 #include "routing/weighted_pick.hpp"
@@ -18,8 +21,12 @@ constexpr std::string_view kBuiltinStrategy = "simple-shuffle";
 /// create()'s config: {"strategy": "<name>", "args": {routing_strategy_args}}.
 std::string router_config_json(const config::RouterSettings& s) {
   rapidjson::Document args;
-  args.Parse(s.routing_strategy_args_json.c_str());
-  if (args.HasParseError() || !args.IsObject()) args.SetObject();
+  // Bounded, so that Accept's walk is too: the arguments come from the config file.
+  const llmgw::JsonResult parsed = llmgw::parse_bounded(args, s.routing_strategy_args_json);
+  if (parsed.too_deep())
+    throw std::runtime_error("router_settings.routing_strategy_args nest deeper than " +
+                             std::to_string(llmgw::kJsonMaxDepth) + " levels");
+  if (!parsed || !args.IsObject()) args.SetObject();
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();

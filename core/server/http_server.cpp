@@ -124,26 +124,45 @@ asio::awaitable<void> HttpServer::accept_loop(Loop& loop) {
   }
 }
 
+int64_t HttpServer::busy_connections() {
+  std::atomic<int64_t> busy{0};
+  std::atomic<int> counted{0};
+  for (auto& loop : loops_) {
+    Loop* l = loop.get();
+    asio::post(l->io, [l, &busy, &counted] {
+      int64_t n = 0;
+      for (ClientIO* c : l->connections) n += c->idle() ? 0 : 1;
+      busy.fetch_add(n);
+      counted.fetch_add(1);
+    });
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (counted.load() < static_cast<int>(loops_.size()) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // A loop that did not answer in time is busy, whatever it holds.
+  return counted.load() < static_cast<int>(loops_.size()) ? 1 : busy.load();
+}
+
 void HttpServer::stop(std::chrono::milliseconds drain) {
   if (stopping_.exchange(true)) {
     for (auto& loop : loops_)
       if (loop->thread.joinable()) loop->thread.join();
     return;
   }
-  // Stop accepting, and close the connections that are between requests.
+  // No new connections. Open ones stay until no request is in flight (each answer now carries
+  // Connection: close, and a connection between requests can still ask /health/readiness,
+  // which says unready), or until the drain deadline.
   for (auto& loop : loops_) {
     Loop* l = loop.get();
     asio::post(l->io, [l] {
       error_code ec;
       l->acceptor.close(ec);
-      for (ClientIO* c : l->connections)
-        if (c->idle()) c->close();
     });
   }
   const auto until = std::chrono::steady_clock::now() + drain;
-  while (open_.load(std::memory_order_relaxed) > 0 && std::chrono::steady_clock::now() < until)
+  while (std::chrono::steady_clock::now() < until && open_.load(std::memory_order_relaxed) > 0 && busy_connections() > 0)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  // What is left past the drain deadline is cut.
+  // What is left (idle, or busy past the deadline) is closed.
   for (auto& loop : loops_) {
     Loop* l = loop.get();
     asio::post(l->io, [l] {

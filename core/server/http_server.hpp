@@ -2,8 +2,8 @@
 // per core), each with its own acceptor on the shared port (SO_REUSEPORT: the kernel spreads new
 // connections) and owning its connections from accept to close, so the request path takes no
 // lock. Connections beyond server.max_connections are refused at once and counted. stop() drains:
-// it stops accepting, closes idle connections, lets busy ones finish their answers up to the
-// drain deadline, then closes what is left.
+// it stops accepting, lets requests in flight finish up to the drain deadline (answers close their
+// connections meanwhile), then closes what is left.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -33,8 +33,9 @@ class HttpServer {
   /// Runs the loops, each on its own thread. `on_loop_start` runs first on each loop thread
   /// (per-loop state such as upstream connection pools).
   void start(std::function<void(boost::asio::io_context&)> on_loop_start = {});
-  /// Graceful stop: no new connections; idle ones close now, busy ones after their current
-  /// answer or at `drain` at the latest; then the loops end and their threads are joined.
+  /// Graceful stop: no new connections; requests in flight (streams included) may finish until
+  /// `drain`, every answer meanwhile closing its connection; then every connection is closed,
+  /// the loops end and their threads are joined.
   void stop(std::chrono::milliseconds drain = std::chrono::milliseconds(0));
   unsigned short port() const { return port_; }
   /// Connections open now, across loops.
@@ -43,6 +44,8 @@ class HttpServer {
  private:
   struct Loop;
   boost::asio::awaitable<void> accept_loop(Loop& loop);
+  /// Connections serving a request now, across loops (asked of each loop on its thread).
+  int64_t busy_connections();
 
   ConnectionLimits limits_;
   int max_connections_;

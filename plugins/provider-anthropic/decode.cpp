@@ -7,6 +7,8 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <llmgw/json_depth.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -122,8 +124,10 @@ void write_message(Writer& w, const Blocks& b) {
 llmgw_status translate(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                        const llmgw_result_out& out, int64_t now_unix_s) {
   rapidjson::Document doc;
-  doc.Parse(r.body.ptr ? r.body.ptr : "", r.body.len);
-  if (doc.HasParseError() || !doc.IsObject())
+  // Bounded: the translation copies parts of it back out (compact(), Accept()).
+  const JsonResult parsed = parse_bounded(doc, view(r.body));
+  if (parsed.too_deep()) return report_error(out, too_deep_response("upstream response"));
+  if (!parsed || !doc.IsObject())
     return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) +
                                           " with a body that is not a JSON object"));
   if (string_member(doc, "type") == "error" || doc.HasMember("error")) {
@@ -186,6 +190,7 @@ llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstr
   if (!passthrough && !count_tokens) return translate(cfg, call, r, out, now_unix_s);
 
   const MessageScan scan = scan_message(view(r.body));
+  if (scan.too_deep) return report_error(out, too_deep_response("upstream response"));
   if (!scan.valid || !scan.root_object)
     return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) +
                                           " with a body that is not a JSON object"));

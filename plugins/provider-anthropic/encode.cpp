@@ -3,6 +3,7 @@
 #include "encode_messages.hpp"
 #include "wire.hpp"
 
+#include <llmgw/json_depth.hpp>
 #include <llmgw/plugin.hpp>
 
 #include <rapidjson/stringbuffer.h>
@@ -242,8 +243,11 @@ void encode_translated(const Config& cfg, const llmgw_call& call, rapidjson::Str
   // and one write.
   std::string buffer(view(call.body));
   rapidjson::Document body;
-  body.ParseInsitu(buffer.data());
-  if (body.HasParseError()) bad("the request body is not valid JSON");
+  // Bounded: translate() copies parts of it (Value copies and Accept() recurse per level).
+  const JsonResult parsed = parse_bounded_insitu(body, buffer.data());
+  if (parsed.too_deep())
+    bad("the request body nests arrays and objects deeper than " + std::to_string(kJsonMaxDepth) + " levels");
+  if (!parsed) bad("the request body is not valid JSON");
   rapidjson::Document req;
   translate(cfg, call, body, req, req.GetAllocator());
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);

@@ -1,5 +1,7 @@
 #include "encode_messages.hpp"
 
+#include <llmgw/json_depth.hpp>
+
 #include <vector>
 
 namespace llmgw::provider_anthropic {
@@ -127,9 +129,10 @@ Value tool_input(const Value& function, const std::string& where, Allocator& a) 
   const std::string_view text = sv(*args);
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return Value(rapidjson::kObjectType);
   rapidjson::Document parsed(&a);
-  parsed.Parse(text.data(), text.size());
-  if (parsed.HasParseError() || !parsed.IsObject())
-    bad(where + ".function.arguments is not a valid JSON object");
+  const JsonResult result = parse_bounded(parsed, text);
+  if (result.too_deep())
+    bad(where + ".function.arguments nests deeper than " + std::to_string(kJsonMaxDepth) + " levels");
+  if (!result || !parsed.IsObject()) bad(where + ".function.arguments is not a valid JSON object");
   Value input;
   input = static_cast<Value&>(parsed);  // moves: the nodes live in `a`
   return input;

@@ -4,6 +4,8 @@
 
 #include <rapidjson/document.h>
 
+#include <llmgw/json_depth.hpp>
+
 #include <cctype>
 #include <cmath>
 
@@ -73,8 +75,7 @@ void mask_key_fragments(std::string& text) {
 ErrorFields parse_error_body(std::string_view body) {
   ErrorFields f;
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (!doc.HasParseError() && doc.IsObject()) {
+  if (parse_bounded(doc, body).ok() && doc.IsObject()) {  // too deep: read as text, like malformed
     auto err = doc.FindMember("error");
     if (err != doc.MemberEnd() && err->value.IsObject()) {
       f.type = string_member(err->value, "type");
@@ -172,6 +173,13 @@ Error error_from_type(const Config& cfg, ErrorFields fields) {
 }
 
 Error bad_response(std::string message) { return bad_response_error(std::move(message), "api_error"); }
+
+Error too_deep_response(std::string_view what) {
+  Error e = bad_response(std::string(what) + " nests arrays and objects deeper than " + std::to_string(kJsonMaxDepth) +
+                         " levels");
+  e.code = "upstream_json_too_deep";
+  return e;
+}
 
 void scrub(const Config& cfg, Error& e) {
   for (std::string* field : {&e.message, &e.type, &e.code, &e.param}) {

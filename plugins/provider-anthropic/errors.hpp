@@ -23,8 +23,8 @@ struct ErrorFields {
 /// message.
 inline constexpr std::size_t kMaxTextMessageBytes = 500;
 
-/// Reads an error body. Never fails: an unrecognised body gives its text (cut on a UTF-8
-/// boundary) as the message and an empty type.
+/// Reads an error body. Never fails: an unrecognised body (or one nested deeper than
+/// llmgw::kJsonMaxDepth) gives its text (cut on a UTF-8 boundary) as the message and an empty type.
 ErrorFields parse_error_body(std::string_view body);
 
 /// Milliseconds of the response's retry-after (delta-seconds, fractions allowed); -1 when it is
@@ -46,6 +46,10 @@ Error error_from_type(const Config& cfg, ErrorFields fields);
 
 /// The upstream answered something undecodable: BAD_RESPONSE, 502.
 Error bad_response(std::string message);
+
+/// The upstream's `what` ("upstream response", "upstream stream event") nests deeper than
+/// llmgw::kJsonMaxDepth: BAD_RESPONSE, 502, code "upstream_json_too_deep".
+Error too_deep_response(std::string_view what);
 
 /// Removes the config's secrets, and Anthropic key fragments ("sk-ant-…" → "sk-ant-***"),
 /// from every text field.

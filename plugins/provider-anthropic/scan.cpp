@@ -5,6 +5,8 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <llmgw/json_depth.hpp>
+
 #include <cstring>
 
 namespace llmgw::provider_anthropic {
@@ -17,6 +19,7 @@ template <typename Derived>
 struct PathHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PathHandler<Derived>> {
   static constexpr int kMaxDepth = 4;
   int depth = 0;
+  bool too_deep = false;             // a container opened past llmgw::kJsonMaxDepth
   std::string names[kMaxDepth + 1];  // names[d]: the container at depth d (1 = the root)
   bool arrays[kMaxDepth + 1] = {};
   std::string key;                   // the last key read in the current object
@@ -25,7 +28,8 @@ struct PathHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PathHandler
   bool in_object() const { return depth >= 1 && depth <= kMaxDepth && !arrays[depth]; }
   std::string_view name(int d) const { return d <= depth && d <= kMaxDepth ? std::string_view(names[d]) : std::string_view(); }
 
-  void open(bool array) {
+  bool open(bool array) {
+    if (depth >= static_cast<int>(kJsonMaxDepth)) return too_deep = true, false;
     const bool named = in_object();
     ++depth;
     if (depth <= kMaxDepth) {
@@ -34,15 +38,16 @@ struct PathHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, PathHandler
       self().on_open(array);
     }
     key.clear();
+    return true;
   }
   void close() {
     --depth;
     key.clear();
   }
 
-  bool StartObject() { open(false); return true; }
+  bool StartObject() { return open(false); }
   bool EndObject(rapidjson::SizeType) { close(); return true; }
-  bool StartArray() { open(true); return true; }
+  bool StartArray() { return open(true); }
   bool EndArray(rapidjson::SizeType) { close(); return true; }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (depth <= kMaxDepth) key.assign(s, n);
@@ -146,6 +151,7 @@ MessageScan scan_message(std::string_view json) {
   MessageScan scan;
   MessageHandler h(&scan);
   scan.valid = run(json, h);
+  scan.too_deep = h.too_deep;
   return scan;
 }
 

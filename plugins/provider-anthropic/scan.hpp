@@ -3,7 +3,8 @@
 //     "usage", or "message.usage" in message_start) and "error" {type, message};
 //   - scan_request: a canonical request → what decoding its answer needs
 //     (stream_options.include_usage, and the json_schema response_format's tool name).
-// Both check that the input is valid JSON.
+// Both check that the input is valid JSON, nested at most llmgw::kJsonMaxDepth deep (the
+// reader recurses once per level; the bound stops a hostile document at once).
 #pragma once
 
 #include "usage.hpp"
@@ -14,7 +15,8 @@
 namespace llmgw::provider_anthropic {
 
 struct MessageScan {
-  bool valid = false;        // well-formed JSON
+  bool valid = false;        // well-formed JSON, at most llmgw::kJsonMaxDepth deep
+  bool too_deep = false;     // arrays and objects nest deeper than llmgw::kJsonMaxDepth
   bool root_object = false;  // ... whose root is an object
   std::string type;          // top-level "type" ("message", "message_start", "error", …)
   Usage usage;               // "usage" or "message.usage"

@@ -33,9 +33,11 @@ bool Stream::fail(Error e, const llmgw_event_out& out) {
 
 llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
   if (phase_ != Phase::kMore) return status(out);
-  if (passthrough_ && !bytes.empty()) out.emit_raw(out.ctx, str(bytes));
   auto on = [&](std::string_view data) { return on_event(data, out); };
   framer_.feed(bytes, on);
+  // Relayed after the look, not before: bytes holding an event refused as unreadable (nested
+  // too deep) do not reach the client, which gets the error instead.
+  if (passthrough_ && !bytes.empty() && !refused_) out.emit_raw(out.ctx, str(bytes));
   return status(out);
 }
 
@@ -62,6 +64,10 @@ bool Stream::passthrough_event(std::string_view data, const llmgw_event_out& out
     return false;
   }
   const MessageScan scan = scan_message(data);
+  if (scan.too_deep) {
+    refused_ = true;
+    return fail(too_deep_response("upstream stream event"), out);
+  }
   const std::string_view type = lead.empty() ? std::string_view(scan.type) : lead;
   if (type == "message_stop") {
     phase_ = Phase::kDone;

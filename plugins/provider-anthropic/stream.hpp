@@ -1,6 +1,7 @@
 // provider-anthropic streams: one object per upstream stream, holding all of its state.
-//   PASSTHROUGH: each fed byte range is forwarded with one emit_raw before anything is looked
-//     at; the SSE framer then watches the events: message_start / message_delta → set_usage
+//   PASSTHROUGH: each fed byte range is forwarded with one emit_raw once the SSE framer has
+//     watched its events (a range holding an event nested deeper than llmgw::kJsonMaxDepth is
+//     not forwarded: BAD_RESPONSE, the client gets the error instead): message_start / message_delta → set_usage
 //     (input and cache counts from the first, output — and any cumulative counts — from the
 //     second), message_stop → DONE, an error event → set_error + ERROR. Only message_* and
 //     error events are parsed (a SAX pass): the leading "type" of each event's data tells them
@@ -66,6 +67,7 @@ class Stream {
   SseFramer framer_{std::size_t{16} << 20};
   Phase phase_ = Phase::kMore;
   bool closing_ = false;  // close() is framing what was left: a bad event is a truncation
+  bool refused_ = false;  // an event nested too deep: its bytes are not forwarded
   Error error_;
   Usage usage_;
 

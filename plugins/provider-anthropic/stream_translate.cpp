@@ -21,6 +21,8 @@
 
 #include <rapidjson/writer.h>
 
+#include <llmgw/json_depth.hpp>
+
 namespace llmgw::provider_anthropic {
 namespace {
 
@@ -128,13 +130,16 @@ bool Stream::translate_event(std::string_view data, const llmgw_event_out& out) 
   // A small arena on the stack: most events parse without touching the heap.
   char value_buffer[4096];
   char parse_buffer[1024];
+  char reader_buffer[512];
   rapidjson::MemoryPoolAllocator<> values(value_buffer, sizeof value_buffer);
   rapidjson::MemoryPoolAllocator<> parse(parse_buffer, sizeof parse_buffer);
+  rapidjson::MemoryPoolAllocator<> reader(reader_buffer, sizeof reader_buffer);
   using EventDocument =
       rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>>;
   EventDocument doc(&values, sizeof parse_buffer, &parse);
-  doc.Parse(data.data(), data.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  const JsonResult parsed = parse_bounded(doc, data, kJsonMaxDepth, &reader);
+  if (parsed.too_deep()) return fail(too_deep_response("upstream stream event"), out);
+  if (!parsed || !doc.IsObject())
     return fail(bad_response(closing_ ? "upstream stream ended before message_stop"
                                       : "upstream stream event is not a JSON object"),
                 out);

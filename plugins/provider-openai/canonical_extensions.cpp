@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <llmgw/json_depth.hpp>
+
 namespace llmgw::provider_openai {
 namespace {
 
@@ -22,8 +24,8 @@ bool accepts_top_k(std::string_view provider) {
 bool strip_canonical_extensions(std::string_view body, const ExtensionPolicy& policy, std::string& out) {
   out.clear();
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return false;
+  // Bounded, so that the Accept() walk below is too.
+  if (!llmgw::parse_bounded(doc, body).ok() || !doc.IsObject()) return false;
   doc.RemoveMember("thinking");
   doc.RemoveMember("cache_control");
   if (!policy.keep_top_k) doc.RemoveMember("top_k");

@@ -16,7 +16,8 @@ struct ExtensionPolicy {
 /// For a body translated from another client dialect: the same canonical request without the
 /// extensions OpenAI-shaped upstreams reject — `thinking`, `top_k` (unless kept), and on
 /// messages `thinking_blocks`, `reasoning_content`, `is_error`, and `cache_control` on content
-/// parts and tools. Returns false (and leaves `out` empty) when `body` is not a JSON object.
+/// parts and tools. Returns false (and leaves `out` empty) when `body` is not a JSON object or
+/// nests deeper than llmgw::kJsonMaxDepth.
 bool strip_canonical_extensions(std::string_view body, const ExtensionPolicy& policy, std::string& out);
 
 }  // namespace llmgw::provider_openai

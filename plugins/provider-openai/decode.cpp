@@ -13,6 +13,13 @@ llmgw_status decode(const Config& cfg, const llmgw_upstream_response& r, const l
   if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r, now_unix_ms));
 
   const openai_compat::JsonScan scan = openai_compat::scan_json(view(r.body));
+  if (scan.too_deep) {
+    Error e = bad_response("upstream returned HTTP " + std::to_string(r.status) +
+                           " with a JSON body that nests arrays and objects deeper than " +
+                           std::to_string(kJsonMaxDepth) + " levels");
+    e.code = "upstream_json_too_deep";
+    return report_error(out, e);
+  }
   if (!scan.valid || !scan.root_object) {
     return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) +
                                   (scan.valid ? " with a JSON body that is not an object"

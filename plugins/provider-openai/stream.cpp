@@ -27,8 +27,11 @@ llmgw_status report(Stream& s, Step step, const llmgw_event_out& out) {
 
 llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
   if (watch.state() != Step::kMore) return report(*this, watch.state(), out);
-  if (!bytes.empty()) out.emit_raw(out.ctx, str(bytes));
-  return report(*this, watch.feed(bytes), out);
+  const Step step = watch.feed(bytes);
+  // Relayed after the look, not before: an event the watch refused (nested too deep) does not
+  // reach the client, which gets the error instead (a whole 502 when it was the first event).
+  if (!bytes.empty() && !watch.refused()) out.emit_raw(out.ctx, str(bytes));
+  return report(*this, step, out);
 }
 
 llmgw_status Stream::close(const llmgw_event_out& out) { return report(*this, watch.close(), out); }

@@ -1,7 +1,8 @@
 // provider-openai streams. Always passthrough: this provider's native dialect is the canonical
-// one, so the upstream SSE bytes go to the client unchanged — one emit_raw per feed, before
-// anything is looked at — while openai_compat::ChatStreamWatch reads usage, [DONE], a
-// finish_reason and error events from them.
+// one, so the upstream SSE bytes go to the client unchanged — one emit_raw per feed, once
+// openai_compat::ChatStreamWatch has read usage, [DONE], a finish_reason and error events from
+// them (the bytes of a feed holding an event the watch refused, nested too deep, are not
+// forwarded: the client gets the error).
 #pragma once
 
 #include "config.hpp"
@@ -18,7 +19,7 @@ namespace llmgw::provider_openai {
 struct Stream {
   explicit Stream(const Config& c) : cfg(c) {}
 
-  /// stream_feed: forwards `bytes`, then watches them. NEED_MORE, DONE, or ERROR after
+  /// stream_feed: watches `bytes`, then forwards them (unless refused). NEED_MORE, DONE, or ERROR after
   /// set_error. After DONE or ERROR, later bytes are neither forwarded nor looked at.
   llmgw_status feed(std::string_view bytes, const llmgw_event_out& out);
 

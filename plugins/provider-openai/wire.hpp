@@ -43,13 +43,12 @@ inline constexpr ProviderInfo kProviders[] = {
     {"xai", "https://api.x.ai/v1", UrlStyle::kOpenAI, AuthStyle::kBearer},
     {"deepseek", "https://api.deepseek.com/v1", UrlStyle::kOpenAI, AuthStyle::kBearer},
     {"lm_studio", "", UrlStyle::kOpenAI, AuthStyle::kBearer},
-    {"ollama_chat", "http://localhost:11434/v1", UrlStyle::kOpenAI, AuthStyle::kBearer},
 };
 
 /// llmgw_provider_vtable.provider_names: the names above, in the same order (a test checks).
 inline constexpr const char* kProviderNames =
     "openai azure azure_ai openai_compatible custom_openai hosted_vllm vllm groq together_ai "
-    "fireworks_ai deepinfra perplexity openrouter xai deepseek lm_studio ollama_chat";
+    "fireworks_ai deepinfra perplexity openrouter xai deepseek lm_studio";
 
 /// The provider named `name`, or null.
 inline const ProviderInfo* find_provider(std::string_view name) noexcept {

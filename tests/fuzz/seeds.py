@@ -75,5 +75,8 @@ write("provider_anthropic", [b"\x00\x00\x05\x03" + s for s in files(AN, ".json")
       [b"\x06\x00\x05\x03" + s for s in an_sse] +
       [b"\x08" + bytes([i]) + b"\x02\x00" + b'{"type":"error","error":{"type":"overloaded_error","message":"m"}}'
        for i in (6, 15, 20)])
+for p in ("gemini", "mistral", "ollama", "cohere"):  # their targets read the raw upstream bytes
+    fixtures = ROOT / f"plugins/provider-{p}/tests/fixtures"
+    write(f"provider_{p}", [f.read_bytes() for f in sorted(fixtures.iterdir())] + [b'{"error":{"message":"m"}}'])
 write("config_yaml", [(ROOT / "config/llmgw.yaml").read_bytes()] +
       raw_strings(*[str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests/unit/config").glob("*.cpp"))]))

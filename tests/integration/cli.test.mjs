@@ -107,3 +107,42 @@ describe('--check-config', () => {
     assert.ok(output(r).includes('does-not-exist.yaml'), output(r));
   });
 });
+
+describe('LiteLLM configs as people write them', () => {
+  // Line 5: a deployment whose provider has no plugin here; line 10: a model left empty.
+  const mixed = `${PLUGINS}model_list:
+  - model_name: claude
+    litellm_params:
+      model: nosuchprovider/claude-x
+  - model_name: broken
+    litellm_params:
+      model: openai/
+  - model_name: gpt-4o-mini
+    litellm_params:
+      model: openai/gpt-4o-mini
+      tpm: 20_000
+      api_base: http://127.0.0.1:9/v1
+      api_key: sk-check-config-key
+`;
+  test('deployments it cannot serve are warnings naming their line; the rest loads', async () => {
+    const r = await runGateway(['--check-config', configFile(mixed)]);
+    assert.equal(r.code, 0, output(r));
+    assert.match(output(r), /:10: model_list\[1\]\.litellm_params\.model: expected provider\/model; the model is empty; skipped/);
+    assert.match(output(r), /:\d+: deployment claude#0: no loaded plugin serves provider 'nosuchprovider'; skipped/);
+  });
+  test('--check-config --strict refuses them', async () => {
+    const r = await runGateway(['--check-config', configFile(mixed), '--strict']);
+    assert.notEqual(r.code, 0, output(r));
+    assert.match(output(r), /the model is empty/);
+  });
+  test('server.strict_config: true refuses them too', async () => {
+    const r = await runGateway(['--check-config', configFile(`server:\n  strict_config: true\n${mixed}`)]);
+    assert.notEqual(r.code, 0, output(r));
+  });
+  test('--strict with only an unserved provider fails on the plugin check', async () => {
+    const only = mixed.replace('  - model_name: broken\n    litellm_params:\n      model: openai/\n', '');
+    const r = await runGateway(['--check-config', configFile(only), '--strict']);
+    assert.notEqual(r.code, 0, output(r));
+    assert.match(output(r), /no loaded plugin serves provider 'nosuchprovider'/);
+  });
+});

@@ -39,6 +39,9 @@ inline void write_kv(JsonWriter& w, const char* key, std::string_view value) {
   w.Key(key);
   write_string(w, value);
 }
+// Accept() walks a value recursively (one call per level): every value written back out here
+// comes from a Document parsed with llmgw::parse_bounded, so the walk is as shallow as the limit.
+
 /// Copies `block.cache_control` when it is an object.
 void copy_cache_control(JsonWriter& w, const rapidjson::Value& block);
 

@@ -2,6 +2,10 @@
 
 #include <rapidjson/document.h>
 
+#include <llmgw/plugin.h>
+
+#include <llmgw/json_depth.hpp>
+
 #include "frontends/anthropic/codec_util.hpp"
 
 namespace llmgw::frontends::anthropic {
@@ -28,7 +32,7 @@ void text_block(JsonWriter& w, std::string_view text) {
   w.EndObject();
 }
 
-void tool_use_block(JsonWriter& w, const Value& call) {
+void tool_use_block(JsonWriter& w, const Value& call, unsigned max_depth) {
   const Value* fn = member(call, "function");
   std::string_view args = fn ? string_member(*fn, "arguments") : std::string_view();
   w.StartObject();
@@ -38,11 +42,12 @@ void tool_use_block(JsonWriter& w, const Value& call) {
   w.Key("input");
   rapidjson::Document input;
   bool blank = args.find_first_not_of(" \t\r\n") == std::string_view::npos;
-  if (!blank) input.Parse<rapidjson::kParseFullPrecisionFlag>(args.data(), args.size());
+  // Too deep, like malformed, is kept as text: the bound keeps Accept's walk short.
+  const bool parsed = !blank && llmgw::parse_bounded<rapidjson::kParseFullPrecisionFlag>(input, args, max_depth).ok();
   if (blank) {
     w.StartObject();
     w.EndObject();
-  } else if (!input.HasParseError() && input.IsObject()) {
+  } else if (parsed && input.IsObject()) {
     input.Accept(w);
   } else {
     w.StartObject();
@@ -52,7 +57,7 @@ void tool_use_block(JsonWriter& w, const Value& call) {
   w.EndObject();
 }
 
-void content(JsonWriter& w, const Value* msg) {
+void content(JsonWriter& w, const Value* msg, unsigned max_depth) {
   w.Key("content");
   w.StartArray();
   if (!msg) {
@@ -85,22 +90,29 @@ void content(JsonWriter& w, const Value* msg) {
   if (std::string_view refusal = string_member(*msg, "refusal"); !refusal.empty()) text_block(w, refusal);
   if (const Value* calls = member(*msg, "tool_calls"); calls && calls->IsArray())
     for (const Value& call : calls->GetArray())
-      if (call.IsObject()) tool_use_block(w, call);
+      if (call.IsObject()) tool_use_block(w, call, max_depth);
   w.EndArray();
 }
 
 }  // namespace
 
 std::optional<ApiError> from_canonical_response(std::string_view canonical_json, std::string_view client_model,
-                                                std::string& out) {
+                                                std::string& out, unsigned max_depth) {
   out.clear();
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseFullPrecisionFlag>(canonical_json.data(), canonical_json.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  const llmgw::JsonResult parsed = llmgw::parse_bounded<rapidjson::kParseFullPrecisionFlag>(doc, canonical_json, max_depth);
+  if (!parsed || !doc.IsObject()) {
     ApiError e;
     e.status = 502;
     e.type = "api_error";
-    e.message = "The upstream response could not be read (not a JSON object)";
+    e.error_class = LLMGW_ERR_BAD_RESPONSE;
+    if (parsed.too_deep()) {
+      e.code = "upstream_json_too_deep";
+      e.message = "The upstream response could not be read: arrays and objects nest deeper than " +
+                  std::to_string(max_depth) + " levels";
+    } else {
+      e.message = "The upstream response could not be read (not a JSON object)";
+    }
     return e;
   }
   const Value* choice = nullptr;
@@ -124,7 +136,7 @@ std::optional<ApiError> from_canonical_response(std::string_view canonical_json,
   write_kv(w, "type", "message");
   write_kv(w, "role", "assistant");
   write_kv(w, "model", client_model);
-  content(w, msg);
+  content(w, msg, max_depth);
   std::string_view reason = detail::stop_reason(finish, !stop_sequence.empty());
   if (reason == "end_turn" && has_tool_calls) reason = "tool_use";  // some upstreams say "stop" after tool calls
   write_kv(w, "stop_reason", reason);

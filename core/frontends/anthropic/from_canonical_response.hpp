@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <llmgw/json_depth.hpp>
+
 #include "frontends/api_error.hpp"
 
 namespace llmgw::frontends::anthropic {
@@ -19,9 +21,11 @@ namespace llmgw::frontends::anthropic {
 /// carries `stop_sequence`; length → max_tokens; tool_calls → tool_use; content_filter →
 /// refusal), stop_sequence and usage (input_tokens = prompt − cached − cache creation, ≥ 0;
 /// output_tokens; cache_read_input_tokens; cache_creation_input_tokens). Only the first
-/// choice is used. Missing fields are tolerated; a body that is not a JSON object yields a
-/// 502 api_error and `out` is empty.
+/// choice is used. Missing fields are tolerated; a body that is not a JSON object, or that
+/// nests deeper than `max_depth`, yields a 502 api_error (BAD_RESPONSE; code
+/// "upstream_json_too_deep" for the latter) and `out` is empty. Tool arguments nested deeper
+/// than `max_depth` are kept as text (`_raw`).
 std::optional<ApiError> from_canonical_response(std::string_view canonical_json, std::string_view client_model,
-                                                std::string& out);
+                                                std::string& out, unsigned max_depth = llmgw::kJsonMaxDepth);
 
 }  // namespace llmgw::frontends::anthropic

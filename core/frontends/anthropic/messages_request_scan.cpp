@@ -11,16 +11,17 @@
 namespace llmgw::frontends::anthropic {
 namespace {
 
-ApiError invalid(std::string message, std::string param = {}) {
-  return ApiError::invalid(std::move(message), std::move(param));
+ApiError invalid(std::string message, std::string param = {}, std::string code = {}) {
+  return ApiError::invalid(std::move(message), std::move(param), std::move(code));
 }
 
 /// SAX handler. depth_ counts the open containers: top-level keys sit at depth 1, messages at
 /// depth 2, a message's keys at depth 3. Any rule broken stops the parse with `error` set.
 class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
  public:
-  ScanHandler(const std::string& body, rapidjson::StringStream& in, MessagesRequestInfo& info, bool require_max_tokens)
-      : body_(body), in_(in), info_(info), require_max_tokens_(require_max_tokens) {}
+  ScanHandler(const std::string& body, rapidjson::StringStream& in, MessagesRequestInfo& info, const ScanOptions& options)
+      : body_(body), in_(in), info_(info), require_max_tokens_(options.require_max_tokens),
+        max_depth_(static_cast<int>(options.max_depth)) {}
 
   std::optional<ApiError> error;
   bool saw_model = false, saw_messages = false, saw_max_tokens = false;
@@ -67,6 +68,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return scalar("a string");
   }
   bool StartObject() {
+    if (depth_ >= max_depth_) return too_deep();
     if (depth_ == 0) { ++depth_; return true; }
     if (!container("a dictionary")) return false;
     if (depth_ == 2 && in_messages_) {
@@ -80,8 +82,11 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     std::string_view k(s, len);
     key_ = Field::Other;
     if (depth_ == 1) {
-      if (k == "model") key_ = Field::Model;
-      else if (k == "fallbacks" || k == "models") info_.routing_fields = true;
+      if (k == "model") {
+        if (saw_model_key_) return fail(invalid("model: given more than once; send it once", "model", "duplicate_key"));
+        saw_model_key_ = true;
+        key_ = Field::Model;
+      } else if (k == "fallbacks" || k == "models") info_.routing_fields = true;
       else if (k == "messages") key_ = Field::Messages;
       else if (k == "stream") key_ = Field::Stream;
       else if (k == "max_tokens") key_ = Field::MaxTokens;
@@ -101,6 +106,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return true;
   }
   bool StartArray() {
+    if (depth_ >= max_depth_) return too_deep();
     if (depth_ == 0) return fail(invalid("The request body must be a JSON object, not an array"));
     if (depth_ == 1 && key_ == Field::Messages) {
       in_messages_ = saw_messages = true;
@@ -121,6 +127,12 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   enum class Field { Other, Model, Messages, Stream, MaxTokens, Role, Content };
 
   bool fail(ApiError e) { error = std::move(e); return false; }
+  bool too_deep() {
+    // The reader has taken the bracket: it sits just before the stream's position.
+    return fail(invalid("The request body is not valid JSON: arrays and objects nest deeper than " +
+                            std::to_string(max_depth_) + " levels (at byte " + std::to_string(in_.Tell() - 1) + ")",
+                        "", "json_too_deep"));
+  }
   std::string at() const { return "messages." + std::to_string(info_.message_count - 1); }
 
   bool integer(int64_t n) {
@@ -176,8 +188,10 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   rapidjson::StringStream& in_;
   MessagesRequestInfo& info_;
   bool require_max_tokens_;
+  int max_depth_;
   int depth_ = 0;
   Field key_ = Field::Other;
+  bool saw_model_key_ = false;
   bool in_messages_ = false, has_role_ = false, has_content_ = false;
 };
 
@@ -187,7 +201,7 @@ std::optional<ApiError> scan_messages_request(const std::string& body, MessagesR
   info = MessagesRequestInfo{};
   // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
   rapidjson::StringStream in(body.c_str());
-  ScanHandler handler(body, in, info, options.require_max_tokens);
+  ScanHandler handler(body, in, info, options);
   // Encoding first, in one fast pass; the scan then skips rapidjson's per-character checks.
   if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
     return invalid("The request body is not valid JSON: invalid UTF-8 (at byte " + std::to_string(bad) + ")");

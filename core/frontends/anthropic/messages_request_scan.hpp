@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include <llmgw/json_depth.hpp>
+
 #include "frontends/api_error.hpp"
 #include "util/json_span.hpp"
 
@@ -31,6 +33,9 @@ struct MessagesRequestInfo {
 struct ScanOptions {
   /// /v1/messages needs max_tokens; /v1/messages/count_tokens does not.
   bool require_max_tokens = true;
+  /// Arrays and objects nested deeper than this stop the scan at once (the scan recurses once
+  /// per level; the bound keeps it off the end of the worker's stack): code "json_too_deep".
+  unsigned max_depth = llmgw::kJsonMaxDepth;
 };
 
 /// Scans `body`. On failure returns the 400 `invalid_request_error` to answer, with a message in
@@ -38,7 +43,9 @@ struct ScanOptions {
 /// the field as well. Rejects: not JSON or not an object; `model` missing, not a string or
 /// empty; `max_tokens` missing (when required), not an integer or < 1; `stream` not a boolean;
 /// `messages` missing, not an array or empty; a message that is not an object, lacks `content`
-/// or has a role other than "user" / "assistant".
+/// or has a role other than "user" / "assistant"; nesting deeper than `options.max_depth`
+/// (code "json_too_deep"); "model" given twice (code "duplicate_key": one would be routed on
+/// and the other forwarded).
 std::optional<ApiError> scan_messages_request(const std::string& body, MessagesRequestInfo& info,
                                               ScanOptions options = {});
 

@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include <llmgw/plugin.h>
+
 #include "frontends/anthropic/anthropic_error.hpp"
 #include "util/json_escape.hpp"
 
@@ -60,23 +62,32 @@ void MessagesStreamEncoder::JsonProgress::feed(std::string_view s) {
   }
 }
 
-MessagesStreamEncoder::MessagesStreamEncoder(std::string client_model) : model_(std::move(client_model)) {}
+MessagesStreamEncoder::MessagesStreamEncoder(std::string client_model, unsigned max_depth)
+    : model_(std::move(client_model)), max_depth_(max_depth) {}
 
-void MessagesStreamEncoder::chunk(std::string_view json, std::string& out) {
-  if (finished_) return;
+bool MessagesStreamEncoder::chunk(std::string_view json, std::string& out) {
+  if (finished_) return true;
   // Chunks are small: parse into stack buffers, falling back to the heap for big ones.
-  char value_buffer[8192], stack_buffer[2048];
+  char value_buffer[8192], stack_buffer[2048], reader_buffer[1024];
   rapidjson::MemoryPoolAllocator<> value_alloc(value_buffer, sizeof value_buffer);
   rapidjson::MemoryPoolAllocator<> stack_alloc(stack_buffer, sizeof stack_buffer);
+  rapidjson::MemoryPoolAllocator<> reader_alloc(reader_buffer, sizeof reader_buffer);
   rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>> doc(
       &value_alloc, sizeof stack_buffer / 2, &stack_alloc);
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) return;
+  const llmgw::JsonResult parsed = llmgw::parse_bounded(doc, json, max_depth_, &reader_alloc);
+  if (parsed.too_deep()) {
+    refusal_ = ApiError{502, "api_error", "upstream_json_too_deep", "",
+                        "The upstream stream could not be read: an event nests arrays and objects deeper than " +
+                            std::to_string(max_depth_) + " levels"};
+    refusal_.error_class = LLMGW_ERR_BAD_RESPONSE;
+    return false;
+  }
+  if (!parsed || !doc.IsObject()) return true;
 
   if (const Value* u = member(doc, "usage")) usage_.read(*u);
   if (!started_) start(string_member(doc, "id"), out);
   const Value* choices = member(doc, "choices");
-  if (!choices || !choices->IsArray() || choices->Empty()) return;
+  if (!choices || !choices->IsArray() || choices->Empty()) return true;
   const Value& choice = (*choices)[0];  // Anthropic messages have one choice
   if (const Value* d = member(choice, "delta")) delta(*d, out);
   if (std::string_view seq = string_member(choice, "stop_sequence"); !seq.empty()) stop_sequence_.assign(seq);
@@ -84,6 +95,7 @@ void MessagesStreamEncoder::chunk(std::string_view json, std::string& out) {
     finish_reason_.assign(fr);
     drain(out);
   }
+  return true;
 }
 
 void MessagesStreamEncoder::finish(std::string& out) {

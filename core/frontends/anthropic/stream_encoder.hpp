@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <llmgw/json_depth.hpp>
+
 #include "frontends/anthropic/codec_util.hpp"
 #include "frontends/api_error.hpp"
 
@@ -13,7 +15,9 @@ namespace llmgw::frontends::anthropic {
 
 /// One per streamed call. Each call appends complete SSE events (`event: NAME\ndata: JSON\n\n`)
 /// to `out`, so the caller can flush after every call. Never throws on odd input: a chunk that
-/// is not JSON is ignored, missing fields are tolerated.
+/// is not JSON is ignored, missing fields are tolerated. A chunk nested deeper than `max_depth`
+/// is refused: chunk() returns false, writes nothing, and refusal() holds the 502 error for the
+/// caller to answer (as a whole response when nothing went out yet, else with error()).
 ///
 /// Event sequence: `message_start` (empty content, usage from the first chunk when it has one,
 /// else zeros) and `ping` on the first chunk; then content blocks, indexed from 0 in order of
@@ -37,14 +41,17 @@ namespace llmgw::frontends::anthropic {
 /// error event).
 class MessagesStreamEncoder {
  public:
-  explicit MessagesStreamEncoder(std::string client_model);
+  explicit MessagesStreamEncoder(std::string client_model, unsigned max_depth = llmgw::kJsonMaxDepth);
 
-  void chunk(std::string_view canonical_chunk_json, std::string& out);
+  /// False when the chunk was refused (nested too deep): see refusal().
+  bool chunk(std::string_view canonical_chunk_json, std::string& out);
   void finish(std::string& out);
   void error(const ApiError& error, std::string& out);
 
   bool started() const { return started_; }
   bool finished() const { return finished_; }
+  /// The error for the last chunk refused: 502 api_error, code "upstream_json_too_deep".
+  const ApiError& refusal() const { return refusal_; }
 
  private:
   enum class Block { None, Thinking, Text, Tool };
@@ -77,6 +84,8 @@ class MessagesStreamEncoder {
   void redacted(std::string_view data, std::string& out);
 
   std::string model_;
+  unsigned max_depth_;
+  ApiError refusal_;
   bool started_ = false, finished_ = false;
   Block open_ = Block::None;
   int open_index_ = -1;        // Anthropic index of the open block

@@ -3,6 +3,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <llmgw/json_depth.hpp>
+
 #include "frontends/anthropic/codec_util.hpp"
 #include "frontends/anthropic/tool_translation.hpp"
 
@@ -387,12 +389,18 @@ class Translator {
 
 }  // namespace
 
-std::optional<ApiError> to_canonical_request(std::string_view body, std::string_view upstream_model, std::string& out) {
+std::optional<ApiError> to_canonical_request(std::string_view body, std::string_view upstream_model, std::string& out,
+                                             unsigned max_depth) {
   out.clear();
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(body.data(), body.size());
-  if (doc.HasParseError())
-    return ApiError::invalid(std::string("The request body is not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
+  const llmgw::JsonResult parsed =
+      llmgw::parse_bounded<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(doc, body, max_depth);
+  if (parsed.too_deep())
+    return ApiError::invalid("The request body is not valid JSON: arrays and objects nest deeper than " +
+                                 std::to_string(max_depth) + " levels (at byte " + std::to_string(parsed.offset) + ")",
+                             "", "json_too_deep");
+  if (!parsed)
+    return ApiError::invalid(std::string("The request body is not valid JSON: ") + rapidjson::GetParseError_En(parsed.code));
   if (!doc.IsObject()) return ApiError::invalid("The request body must be a JSON object");
   out.reserve(body.size() + 128);
   detail::StringOut os{out};

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <llmgw/json_depth.hpp>
+
 #include "frontends/api_error.hpp"
 
 namespace llmgw::frontends::anthropic {
@@ -32,8 +34,9 @@ namespace llmgw::frontends::anthropic {
 /// What has no canonical form is refused, never dropped silently: a 400 invalid_request_error
 /// naming the field and the block or tool type (server tools; images or documents given by
 /// file id; URL or content documents; search_result and server tool result blocks; …). `out`
-/// is then empty.
+/// is then empty. So is a body nested deeper than `max_depth` (400, code "json_too_deep"):
+/// the parse is iterative and bounded, and so is every Accept() walk that copies a part of it.
 std::optional<ApiError> to_canonical_request(std::string_view anthropic_body, std::string_view upstream_model,
-                                             std::string& out);
+                                             std::string& out, unsigned max_depth = llmgw::kJsonMaxDepth);
 
 }  // namespace llmgw::frontends::anthropic

@@ -157,3 +157,25 @@ TEST_CASE("translate: undecodable 2xx bodies", "[decode]") {
   CHECK(err.error->cls == LLMGW_ERR_TRANSIENT);
   CHECK(err.error->status == 500);
 }
+
+TEST_CASE("2xx nested deeper than the limit → BAD_RESPONSE 502 upstream_json_too_deep", "[decode][depth]") {
+  Plugin p(kConfig);
+  const std::string deep = R"({"type":"message","content":[],"x":)" + std::string(100'000, '[') +
+                           std::string(100'000, ']') + "}";
+  Call passthrough = native("{}");
+  Call translated = canonical(R"({"messages":[{"role":"user","content":"hi"}]})");
+  for (Call* call : {&passthrough, &translated}) {
+    const Result r = decode(p, call->c, 200, deep);
+    CHECK(r.rc == LLMGW_ERROR);
+    CHECK_FALSE(r.use_upstream_body);
+    REQUIRE(r.error);
+    CHECK(r.error->cls == LLMGW_ERR_BAD_RESPONSE);
+    CHECK(r.error->status == 502);
+    CHECK(r.error->code == "upstream_json_too_deep");
+  }
+  // A deep error body is classified by its status; its text is the message.
+  const Result e = decode(p, passthrough.c, 529, deep);
+  REQUIRE(e.error);
+  CHECK(e.error->cls == LLMGW_ERR_TRANSIENT);
+  CHECK(e.error->message.compare(0, 8, R"({"type":)") == 0);
+}

@@ -280,3 +280,20 @@ TEST_CASE("translate: dropped fields never reach Anthropic", "[encode]") {
              "service_tier":"default","store":true,"modalities":["text"]})");
   CHECK(json_equal(body, R"({"model":"claude-sonnet-4-5","max_tokens":4096,"messages":[{"role":"user","content":"x"}]})"));
 }
+
+TEST_CASE("translate: a body or tool arguments nested past the limit are refused, not walked", "[encode][depth]") {
+  Plugin p(kConfig);
+  Call deep = canonical(R"({"messages":[{"role":"user","content":"q"}],"metadata":)" + std::string(100'000, '[') +
+                        std::string(100'000, ']') + "}");
+  const Request r = encode(p, deep.c);
+  CHECK(r.rc == LLMGW_BAD_ARGUMENT);
+  CHECK(r.error.find("deeper than 128") != std::string::npos);
+
+  std::string args = std::string(200, '[') + std::string(200, ']');
+  args = "{\\\"a\\\":" + args + "}";
+  Call deep_args = canonical(R"({"messages":[{"role":"user","content":"q"},{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":")" +
+                             args + R"("}}]},{"role":"tool","tool_call_id":"c","content":"r"}]})");
+  const Request a = encode(p, deep_args.c);
+  CHECK(a.rc == LLMGW_BAD_ARGUMENT);
+  CHECK(a.error.find("arguments nests deeper than 128") != std::string::npos);
+}

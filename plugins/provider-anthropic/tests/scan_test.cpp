@@ -96,3 +96,16 @@ TEST_CASE("scan_request finds include_usage and the json_schema tool", "[scan]")
   CHECK_FALSE(object.json_schema);
   CHECK(object.json_tool_name.empty());
 }
+
+TEST_CASE("scan_message: nesting past the limit is too_deep, not a crash", "[scan][depth]") {
+  const std::string at = R"({"type":"message_delta","x":)" + std::string(127, '[') + std::string(127, ']') + "}";
+  CHECK(scan_message(at).valid);
+  CHECK_FALSE(scan_message(at).too_deep);
+  const auto deep = scan_message(R"({"type":"message_delta","x":)" + std::string(1'000'000, '['));
+  CHECK_FALSE(deep.valid);
+  CHECK(deep.too_deep);
+  CHECK_FALSE(scan_message("{\"type\":").too_deep);
+  CHECK(scan_message(R"({"type":"x","s":")" + std::string(10000, '{') + "\"}").valid);
+  // scan_request is bounded too (it only runs when the body mentions its keys).
+  CHECK_FALSE(scan_request(R"({"stream_options":{"include_usage":true},"x":)" + std::string(1'000'000, '[')).include_usage);
+}

@@ -308,3 +308,23 @@ TEST_CASE("concurrent streams on one instance are independent", "[stream]") {
   CHECK(assemble(a.run.chunks).content == "Hello! Été à 東京 \"quoted\"\n");
   CHECK(assemble(b.run.chunks).arguments.size() == 2);
 }
+
+TEST_CASE("an event nested too deep: a BAD_RESPONSE, and on passthrough its bytes are not forwarded", "[stream][depth]") {
+  Plugin p(kConfig);
+  const std::string deep = "event: message_delta\ndata: " + std::string(100'000, '[') + std::string(100'000, ']') + "\n\n";
+  Call passthrough = native(kPlainRequest, true);
+  StreamSession s(p, passthrough.c);
+  CHECK(s.feed(deep) == LLMGW_ERROR);
+  CHECK(s.run.raw_calls == 0);
+  REQUIRE(s.run.error);
+  CHECK(s.run.error->cls == LLMGW_ERR_BAD_RESPONSE);
+  CHECK(s.run.error->status == 502);
+  CHECK(s.run.error->code == "upstream_json_too_deep");
+
+  Call translated = canonical(kPlainRequest, true);
+  const StreamRun run = run_stream(p, translated.c, {deep});
+  CHECK(run.final_status == LLMGW_ERROR);
+  CHECK(run.chunk_calls == 0);
+  REQUIRE(run.error);
+  CHECK(run.error->code == "upstream_json_too_deep");
+}

@@ -56,3 +56,10 @@ TEST_CASE("a body that is not a JSON object is refused") {
   CHECK_FALSE(strip_canonical_extensions("[1]", {}, out));
   CHECK(out.empty());
 }
+
+TEST_CASE("a body nested past the limit is left alone, not walked", "[extensions][depth]") {
+  const std::string deep = R"({"messages":[],"thinking":{},"x":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  std::string out = "x";
+  CHECK_FALSE(llmgw::provider_openai::strip_canonical_extensions(deep, {}, out));
+  CHECK(out.empty());
+}

@@ -63,7 +63,6 @@ TEST_CASE("every provider with a default base uses it", "[config]") {
   }
   CHECK(chat(R"({"provider":"groq","model":"llama-3.1-8b-instant","api_key":"gsk"})").url ==
         "https://api.groq.com/openai/v1/chat/completions");
-  CHECK(chat(R"({"provider":"ollama_chat","model":"llama3"})").url == "http://localhost:11434/v1/chat/completions");
 }
 
 TEST_CASE("custom base: trailing slashes trimmed, empty key sends no auth", "[config]") {

@@ -73,3 +73,20 @@ TEST_CASE("2xx carrying an error object is an error", "[decode]") {
   CHECK(s.error->cls == LLMGW_ERR_TRANSIENT);
   CHECK(s.error->status == 500);
 }
+
+TEST_CASE("2xx nested deeper than the limit → BAD_RESPONSE 502 upstream_json_too_deep", "[decode][depth]") {
+  Plugin p(kConfig);
+  const std::string deep = R"({"id":"x","choices":[],"x":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  const Result r = decode(p, 200, deep);
+  CHECK(r.rc == LLMGW_ERROR);
+  CHECK_FALSE(r.use_upstream_body);
+  REQUIRE(r.error);
+  CHECK(r.error->cls == LLMGW_ERR_BAD_RESPONSE);
+  CHECK(r.error->status == 502);
+  CHECK(r.error->code == "upstream_json_too_deep");
+  // A deep error body (non-2xx) is classified by its status, its text the message.
+  const Result e = decode(p, 500, deep);
+  REQUIRE(e.error);
+  CHECK(e.error->cls == LLMGW_ERR_TRANSIENT);
+  CHECK(e.error->status == 500);
+}

@@ -91,7 +91,7 @@ TEST_CASE("after [DONE], later bytes are neither forwarded nor looked at", "[str
   Plugin p(kConfig);
   StreamSession s(p);
   CHECK(s.feed("data: {\"choices\":[]}\n\ndata: [DONE]\n\ndata: {\"error\":{\"message\":\"late\"}}\n\n") == LLMGW_DONE);
-  CHECK(s.run.raw_calls == 1);  // the whole feed was forwarded before it was looked at
+  CHECK(s.run.raw_calls == 1);  // the whole feed was forwarded, once
   CHECK(s.feed("data: {\"error\":{\"message\":\"later\"}}\n\n") == LLMGW_DONE);
   CHECK(s.run.raw_calls == 1);
   CHECK(s.close() == LLMGW_DONE);
@@ -154,4 +154,18 @@ TEST_CASE("concurrent streams on one instance are independent", "[stream]") {
   CHECK(b.close() == LLMGW_ERROR);
   CHECK(a.run.usage->prompt_tokens == 1);
   CHECK(b.run.usage->prompt_tokens == 2);
+}
+
+TEST_CASE("a scanned event nested too deep is not forwarded: the error is", "[stream][depth]") {
+  Plugin p(kConfig);
+  StreamSession s(p);
+  const std::string deep = "data: {\"usage\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}\n\n";
+  CHECK(s.feed(deep) == LLMGW_ERROR);
+  CHECK(s.run.raw_calls == 0);
+  REQUIRE(s.run.error);
+  CHECK(s.run.error->cls == LLMGW_ERR_BAD_RESPONSE);
+  CHECK(s.run.error->status == 502);
+  CHECK(s.run.error->code == "upstream_json_too_deep");
+  CHECK(s.feed("data: [DONE]\n\n") == LLMGW_ERROR);
+  CHECK(s.run.raw_calls == 0);
 }

@@ -128,3 +128,28 @@ TEST_CASE("a body that is not a JSON object is a 502 api_error") {
     CHECK(out.empty());
   }
 }
+
+TEST_CASE("an upstream answer nested past the limit is a 502, not a crash") {
+  const std::string deep = R"({"id":"x","choices":[{"message":{"content":"hi"},"finish_reason":"stop"}],"extra":)" +
+                           std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  std::string out = "junk";
+  auto e = from_canonical_response(deep, "claude-client", out);
+  REQUIRE(e);
+  CHECK(e->status == 502);
+  CHECK(e->code == "upstream_json_too_deep");
+  CHECK(out.empty());
+  // The caller's limit.
+  const std::string shallow = R"({"id":"x","choices":[],"extra":[[[1]]]})";
+  CHECK(from_canonical_response(shallow, "c", out, 3));
+  CHECK_FALSE(from_canonical_response(shallow, "c", out, 4));
+}
+
+TEST_CASE("tool arguments nested past the limit are kept as text") {
+  const std::string args = std::string(200, '[') + std::string(200, ']');
+  const std::string canonical = R"({"id":"x","choices":[{"message":{"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":")" +
+                                args + R"("}}]},"finish_reason":"tool_calls"}]})";
+  rapidjson::Document d;
+  d.Parse(convert(canonical).c_str());
+  REQUIRE(d.IsObject());
+  CHECK(std::string(d["content"][0]["input"]["_raw"].GetString()) == args);
+}

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "frontends/anthropic/messages_request_scan.hpp"
 
 using namespace llmgw::frontends::anthropic;
@@ -101,4 +103,50 @@ TEST_CASE("keys named like the fields deeper in the body do not count") {
   CHECK(info.model == "real");
   CHECK(info.max_tokens == 2);
   CHECK(info.message_count == 1);
+}
+
+namespace {
+std::string deep_messages_body(std::size_t levels) {
+  return R"({"model":"m","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"x":)" + std::string(levels - 1, '[') +
+         std::string(levels - 1, ']') + "}";
+}
+}  // namespace
+
+TEST_CASE("nesting up to the limit is accepted, one level more is json_too_deep") {
+  MessagesRequestInfo info;
+  CHECK_FALSE(scan_messages_request(deep_messages_body(128), info));
+  auto deep = scan_messages_request(deep_messages_body(129), info);
+  REQUIRE(deep);
+  CHECK(deep->status == 400);
+  CHECK(deep->type == "invalid_request_error");
+  CHECK(deep->code == "json_too_deep");
+  CHECK(deep->message.find("deeper than 128 levels") != std::string::npos);
+  ScanOptions low;
+  low.max_depth = 9;
+  CHECK(scan_messages_request(deep_messages_body(10), info, low));
+  // Deep content blocks count like anything else; brackets inside strings do not.
+  const std::string strings = R"({"model":"m","max_tokens":1,"messages":[{"role":"user","content":")" +
+                              std::string(5000, '{') + "\"}]}";
+  CHECK_FALSE(scan_messages_request(strings, info));
+}
+
+TEST_CASE("a 1,000,000-deep body is refused fast, without a crash") {
+  MessagesRequestInfo info;
+  const std::string body = R"({"model":"m","messages":[{"role":"user","content":)" + std::string(1'000'000, '[');
+  const auto start = std::chrono::steady_clock::now();
+  auto deep = scan_messages_request(body, info);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(deep);
+  CHECK(deep->code == "json_too_deep");
+  CHECK(ms < 100);
+}
+
+TEST_CASE("model given twice is a 400") {
+  MessagesRequestInfo info;
+  auto dup = scan_messages_request(R"({"model":"a","max_tokens":1,"messages":[{"role":"user","content":"x"}],"model":"b"})", info);
+  REQUIRE(dup);
+  CHECK(dup->status == 400);
+  CHECK(dup->param == "model");
+  CHECK(dup->code == "duplicate_key");
+  CHECK(dup->message.rfind("model:", 0) == 0);  // Anthropic's "field: problem" style
 }

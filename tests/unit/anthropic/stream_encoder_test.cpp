@@ -254,3 +254,23 @@ TEST_CASE("a long chunk beyond the stack buffers parses") {
   auto s = read_stream(run({chunk(R"({"content":")" + big + "\"}", "\"stop\"")}));
   CHECK(s.blocks[0].text == big);
 }
+
+TEST_CASE("a chunk nested past the limit is refused with a 502 and writes nothing") {
+  MessagesStreamEncoder enc("claude-client");
+  std::string out;
+  const std::string deep = R"({"id":"x","choices":[{"index":0,"delta":{"content":"a"}}],"x":)" + std::string(100'000, '[') +
+                           std::string(100'000, ']') + "}";
+  CHECK_FALSE(enc.chunk(deep, out));
+  CHECK(out.empty());
+  CHECK_FALSE(enc.started());
+  CHECK(enc.refusal().status == 502);
+  CHECK(enc.refusal().code == "upstream_json_too_deep");
+  // Malformed chunks are still skipped silently, and a good one still starts the message.
+  CHECK(enc.chunk("{not json", out));
+  CHECK(enc.chunk(chunk(R"({"content":"Hi"})"), out));
+  CHECK(enc.started());
+
+  MessagesStreamEncoder low("c", 3);
+  std::string out2;
+  CHECK_FALSE(low.chunk(R"({"choices":[{"delta":{"content":"a"}}]})", out2));  // 4 levels
+}

@@ -238,3 +238,26 @@ TEST_CASE("a system message inside the conversation stays a system message at it
       {"role":"system","content":"Agent types: ..."},
       {"role":"system","content":[{"type":"text","text":"More rules"}]}],"max_tokens":1})");
 }
+
+TEST_CASE("a body nested past the limit is refused as json_too_deep, not walked") {
+  const std::string body = R"({"model":"c","max_tokens":1,"messages":[{"role":"user","content":"x"}],"metadata":)" +
+                           std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  auto e = refuse(body);
+  CHECK(e.code == "json_too_deep");
+  CHECK(e.message.find("deeper than 128 levels") != std::string::npos);
+  // A tool schema at the limit is copied (Accept walks it), one level deeper is refused.
+  auto schema = [](std::size_t levels) {
+    std::string s;
+    for (std::size_t i = 0; i < levels; ++i) s += R"({"a":)";
+    s += "1";
+    s.append(levels, '}');
+    return s;
+  };
+  // Root, tools array, tool object: three levels above the schema.
+  const std::string at = R"({"model":"c","max_tokens":1,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"t","input_schema":)" +
+                         schema(125) + "}]}";
+  CHECK_FALSE(translate(at).empty());
+  const std::string past = R"({"model":"c","max_tokens":1,"messages":[{"role":"user","content":"x"}],"tools":[{"name":"t","input_schema":)" +
+                           schema(126) + "}]}";
+  CHECK(refuse(past).code == "json_too_deep");
+}

@@ -121,13 +121,22 @@ environment_variables:
   const std::vector<std::string> bad = {
       "model_list: [{model_name: a, litellm_params: {model: x, rpm: os.environ/LLMGW_TEST_S_OPENAI}}]\n",
       "model_list: [{model_name: a, litellm_params: {model: x, timeout: os.environ/LLMGW_TEST_S_AWS}}]\n",
-      "model_list: [{model_name: a, litellm_params: {model: x, api_key: sk-SECRET-literal-4c4c, "
-      "api_key: os.environ/LLMGW_TEST_S_OPENAI}}]\n",
       "general_settings: {master_key: [sk-SECRET-literal-4c4c]}\n",
-      "general_settings: {master_key: os.environ/LLMGW_TEST_S_MASTER, master_key: sk-SECRET-literal-4c4c}\n",
       "server: {port: os.environ/LLMGW_TEST_S_MASTER}\n",
       "log_level: os.environ/LLMGW_TEST_S_MASTER\n",
       "environment_variables: {LLMGW_TEST_S_FROM_FILE: [SECRET-envvar-0d0d]}\n",
   };
   for (const auto& yaml : bad) check_clean(error_of(yaml));
+
+  // Secrets written twice: the last one is used, and the warning names lines, never values.
+  const std::vector<std::string> twice = {
+      "model_list: [{model_name: a, litellm_params: {model: x, api_key: sk-SECRET-literal-4c4c, "
+      "api_key: os.environ/LLMGW_TEST_S_OPENAI}}]\n",
+      "general_settings: {master_key: os.environ/LLMGW_TEST_S_MASTER, master_key: sk-SECRET-literal-4c4c}\n",
+  };
+  for (const auto& yaml : twice) {
+    const Config c = load(yaml);
+    REQUIRE_FALSE(c.warnings.empty());
+    for (const auto& warning : c.warnings) check_clean(warning);
+  }
 }

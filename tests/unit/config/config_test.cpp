@@ -138,6 +138,7 @@ TEST_CASE("server settings and log_level", "[config][server]") {
   read_timeout_ms: 1000
   write_timeout_ms: 2000
   thread_stack_kb: 512
+  max_json_depth: 64
 log_level: DEBUG
 model_list: [{model_name: m, litellm_params: {model: m}}]
 )");
@@ -152,12 +153,14 @@ model_list: [{model_name: m, litellm_params: {model: m}}]
   CHECK(cfg.server.read_timeout_ms == 1000);
   CHECK(cfg.server.write_timeout_ms == 2000);
   CHECK(cfg.server.thread_stack_kb == 512);
+  CHECK(cfg.server.max_json_depth == 64);
   CHECK(cfg.log_level == "debug");
 
   const Config partial = load("server: {port: 0}\n");  // only what is given changes
   CHECK(partial.server.port == 0);
   CHECK(partial.server.host == "0.0.0.0");
   CHECK(partial.server.read_timeout_ms == 60000);
+  CHECK(partial.server.max_json_depth == 128);
 }
 
 TEST_CASE("max_body_bytes takes bytes or sizes with units", "[config][server]") {

@@ -213,3 +213,43 @@ TEST_CASE("rpm / tpm: deployment level, then litellm_params, then model_info (as
   CHECK(error_of("model_list:\n  - model_name: a\n    litellm_params: {model: x}\n    tpm: many\n") ==
         "test.yaml:4: model_list[0].tpm: expected an integer");
 }
+
+TEST_CASE("LiteLLM configs as people write them: YAML 1.1 numbers, keys written twice, deployments that cannot serve",
+          "[config][litellm]") {
+  const Config cfg = load(R"(model_list:
+  - model_name: a
+    litellm_params:
+      model: openai/x
+      tpm: 20_000
+      rpm: +300
+      model: openai/y
+  - model_name: b
+    litellm_params:
+      model: openai/
+  - model_name: c
+    litellm_params:
+      model: /gpt-4o
+server:
+  port: 1
+  port: 2
+)");
+  // 20_000 is an integer to PyYAML, and a leading + is allowed.
+  REQUIRE(cfg.deployments.size() == 1);
+  CHECK(cfg.deployments[0].tpm == 20000);
+  CHECK(cfg.deployments[0].rpm == 300);
+  // A key written twice: the last value, with a warning naming both lines.
+  CHECK(cfg.deployments[0].model == "y");
+  CHECK(cfg.server.port == 2);
+  CHECK(contains(cfg.warnings, "test.yaml:7: model_list[0].litellm_params.model: duplicate key (first at line 4); the value here is used"));
+  CHECK(contains(cfg.warnings, "test.yaml:16: server.port: duplicate key (first at line 15); the value here is used"));
+  // Deployments that cannot be served: skipped, each named with its line; the rest serves.
+  REQUIRE(cfg.skipped_deployments.size() == 2);
+  CHECK(cfg.skipped_deployments[0] == "test.yaml:10: model_list[1].litellm_params.model: expected provider/model; the model is empty; skipped");
+  CHECK(cfg.skipped_deployments[1] == "test.yaml:13: model_list[2].litellm_params.model: expected provider/model; the provider is empty; skipped");
+  CHECK(contains(cfg.warnings, cfg.skipped_deployments[0]));
+}
+
+TEST_CASE("server.strict_config is read", "[config][litellm]") {
+  CHECK(load("server:\n  strict_config: true\n").server.strict_config);
+  CHECK_FALSE(load("server:\n  port: 1\n").server.strict_config);
+}

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include "frontends/chat_request_scan.hpp"
 
 using llmgw::frontends::ChatRequestInfo;
@@ -88,4 +90,58 @@ TEST_CASE("a body with the client's own fallback list is flagged, and its missin
   REQUIRE_FALSE(scan(R"({"model":"a","metadata":{"models":1},"messages":[{"role":"user","content":"hi"}]})", info));
   CHECK_FALSE(info.routing_fields);
   CHECK(scan(R"({"messages":[{"role":"user","content":"hi"}]})", info));  // no model, no list: rejected
+}
+
+namespace {
+std::string deep_body(std::size_t levels) {
+  // The root object is one level; "x" holds the rest.
+  return R"({"model":"m","messages":[{"role":"user","content":"hi"}],"x":)" + std::string(levels - 1, '[') +
+         std::string(levels - 1, ']') + "}";
+}
+}  // namespace
+
+TEST_CASE("nesting up to the limit is accepted, one level more is json_too_deep") {
+  ChatRequestInfo info;
+  CHECK_FALSE(scan(deep_body(128), info));
+  auto deep = scan(deep_body(129), info);
+  REQUIRE(deep);
+  CHECK(deep->status == 400);
+  CHECK(deep->type == "invalid_request_error");
+  CHECK(deep->code == "json_too_deep");
+  CHECK(deep->message.find("deeper than 128 levels") != std::string::npos);
+  // Brackets inside strings do not count.
+  const std::string strings = R"({"model":"m","messages":[{"role":"user","content":")" + std::string(5000, '[') + "\"}]}";
+  CHECK_FALSE(scan(strings, info));
+  // The limit is the caller's.
+  CHECK(scan_chat_request(deep_body(10), info, 9));
+  CHECK_FALSE(scan_chat_request(deep_body(10), info, 10));
+}
+
+TEST_CASE("a 1,000,000-deep body is refused fast, without a crash") {
+  ChatRequestInfo info;
+  const std::string body = R"({"model":"m","x":)" + std::string(1'000'000, '[');
+  const auto start = std::chrono::steady_clock::now();
+  auto deep = scan(body, info);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE(deep);
+  CHECK(deep->code == "json_too_deep");
+  CHECK(ms < 100);
+  // A top-level array is refused before any depth is reached.
+  CHECK(scan(std::string(1'000'000, '['), info)->message.find("not an array") != std::string::npos);
+}
+
+TEST_CASE("model given twice is a 400, whatever the values") {
+  ChatRequestInfo info;
+  for (const char* body : {R"({"model":"a","messages":[{"role":"user","content":"hi"}],"model":"b"})",
+                           R"({"model":"a","model":"a","messages":[{"role":"user","content":"hi"}]})",
+                           R"({"model":"a","model":1,"messages":[]})"}) {
+    INFO(body);
+    auto dup = scan(body, info);
+    REQUIRE(dup);
+    CHECK(dup->status == 400);
+    CHECK(dup->param == "model");
+    CHECK(dup->code == "duplicate_key");
+  }
+  // "model" inside other objects is not the top-level key.
+  CHECK_FALSE(scan(R"({"model":"a","metadata":{"model":"b"},"messages":[{"role":"user","content":"hi"}]})", info));
 }

@@ -4,6 +4,8 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
+
 #include "frontends/routing_fields.hpp"
 
 using namespace llmgw::frontends;
@@ -101,10 +103,107 @@ TEST_CASE("routing fields of the wrong shape are a 400 naming the field", "[rout
 TEST_CASE("the x-llmgw-fallbacks header adds aliases, each once", "[routing_fields]") {
   RoutingFields f;
   f.fallbacks = {"b"};
-  add_header_fallbacks(" b, c ,,d", f);
+  CHECK_FALSE(add_header_fallbacks(" b, c ,,d", f));
   CHECK(f.present);
   CHECK(f.fallbacks == std::vector<std::string>{"b", "c", "d"});
   RoutingFields none;
-  add_header_fallbacks("", none);
+  CHECK_FALSE(add_header_fallbacks("", none));
   CHECK_FALSE(none.present);
+}
+
+namespace {
+
+/// ["m0","m1",…] with `n` names, `distinct` of them different.
+std::string name_list(std::size_t n, std::size_t distinct) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) s += ',';
+    s += "\"m";
+    s += std::to_string(i % distinct);
+    s += '"';
+  }
+  return s + "]";
+}
+
+}  // namespace
+
+TEST_CASE("a client list holds at most kMaxClientFallbacks entries", "[routing_fields]") {
+  REQUIRE(kMaxClientFallbacks == 16);
+  auto at = take(R"({"model":"a","fallbacks":)" + name_list(16, 16) + "}");
+  REQUIRE_FALSE(at.error);
+  CHECK(at.fields.fallbacks.size() == 16);
+  // "models" counts its first entry too.
+  CHECK_FALSE(take(R"({"models":)" + name_list(16, 16) + "}").error);
+  for (const char* field : {"fallbacks", "models"}) {
+    auto past = take(std::string(R"({"model":"a",")") + field + "\":" + name_list(17, 17) + "}");
+    REQUIRE(past.error);
+    CHECK(past.error->status == 400);
+    CHECK(past.error->param == field);
+    CHECK(past.error->message.find("more than 16") != std::string::npos);
+  }
+  // Counted as written: 17 copies of one name are 17 entries.
+  CHECK(take(R"({"model":"a","fallbacks":)" + name_list(17, 1) + "}").error);
+
+  RoutingFields header;
+  std::string value;
+  for (int i = 0; i < 16; ++i) {
+    value += 'h';
+    value += std::to_string(i);
+    value += ',';
+  }
+  CHECK_FALSE(add_header_fallbacks(value, header));
+  CHECK(header.fallbacks.size() == 16);
+  RoutingFields over;
+  auto rejected = add_header_fallbacks(value + "h16", over);
+  REQUIRE(rejected);
+  CHECK(rejected->status == 400);
+  CHECK(rejected->message.find("more than 16") != std::string::npos);
+}
+
+TEST_CASE("a 40,000-entry list is refused at once", "[routing_fields]") {
+  const std::string body = R"({"model":"a","fallbacks":)" + name_list(40'000, 40'000) + "}";
+  std::string value;
+  for (int i = 0; i < 40'000; ++i) {
+    value += 'm';
+    value += std::to_string(i);
+    value += ',';
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto t = take(body);
+  RoutingFields header;
+  auto rejected = add_header_fallbacks(value, header);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  CHECK(t.error);
+  CHECK(rejected);
+  CHECK(ms < 50);
+}
+
+TEST_CASE("duplicates are dropped in one pass, keeping the first of each", "[routing_fields]") {
+  auto t = take(R"({"model":"x","models":["a","b","a"],"fallbacks":["b","c","a","c"]})");
+  REQUIRE_FALSE(t.error);
+  CHECK(t.fields.fallbacks == std::vector<std::string>{"a", "b", "c"});
+  CHECK_FALSE(add_header_fallbacks("c, d, a, d", t.fields));
+  CHECK(t.fields.fallbacks == std::vector<std::string>{"a", "b", "c", "d"});
+}
+
+TEST_CASE("a routing field given twice is a 400", "[routing_fields]") {
+  for (const char* body : {R"({"model":"a","fallbacks":["b"],"fallbacks":["c"]})",
+                           R"({"models":["a"],"messages":[],"models":["b"]})"}) {
+    INFO(body);
+    auto t = take(body);
+    REQUIRE(t.error);
+    CHECK(t.error->status == 400);
+    CHECK(t.error->message.find("more than once") != std::string::npos);
+  }
+}
+
+TEST_CASE("routing fields: nesting past the limit stops the pass", "[routing_fields]") {
+  const std::string deep = R"({"model":"a","fallbacks":["b"],"x":)" + std::string(200, '[') + std::string(200, ']') + "}";
+  auto t = take(deep);
+  REQUIRE(t.error);
+  CHECK(t.error->code == "json_too_deep");
+  std::string cleaned;
+  RoutingFields f;
+  std::string_view view = deep;
+  CHECK_FALSE(take_body_routing_fields(view, cleaned, f, 256));  // a higher limit takes it
 }

@@ -25,6 +25,15 @@ bool ChatStreamWatch::on_event(std::string_view data) {
   }
   if (!stream_event_needs_scan(d)) return true;
   const JsonScan scan = scan_json(d);
+  if (scan.too_deep) {
+    error_ = bad_response_error("upstream stream event nests arrays and objects deeper than " +
+                                    std::to_string(kJsonMaxDepth) + " levels",
+                                "server_error");
+    error_.code = "upstream_json_too_deep";
+    refused_ = true;
+    state_ = Step::kError;
+    return false;
+  }
   if (!scan.valid || !scan.root_object) return true;  // not JSON: relayed, nothing to learn
   if (scan.has_usage) usage_ = scan.usage, usage_pending_ = true;
   if (scan.finish_seen) finish_seen_ = true;

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <llmgw/json_depth.hpp>
+
 #include <cctype>
 
 namespace llmgw::openai_compat {
@@ -80,8 +82,8 @@ ErrorFields parse_error_body(std::string_view body) {
   const std::string_view text = trim(body);
   if (!text.empty() && text.front() == '{') {
     rapidjson::Document doc;
-    doc.Parse(text.data(), text.size());
-    if (!doc.HasParseError() && doc.IsObject()) {
+    // Bounded: compact_json walks "detail" back out. Too deep is read as text, like malformed.
+    if (llmgw::parse_bounded(doc, text).ok() && doc.IsObject()) {
       if (const Value* e = member(doc, "error"); e && (e->IsObject() || e->IsString())) {
         if (e->IsObject()) {
           read_text(*e, "message", f.message);

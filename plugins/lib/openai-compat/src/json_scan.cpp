@@ -35,6 +35,7 @@ struct Handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
   };
 
   JsonScan& out;
+  const int max_depth;
   llmgw_usage groq = unknown_usage();
   int64_t cache_hit = -1;
   bool has_top_usage = false, has_groq_usage = false;
@@ -42,7 +43,7 @@ struct Handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
   int depth = 0;
   Role pending = Role::kNone;
 
-  explicit Handler(JsonScan& o) : out(o) {}
+  Handler(JsonScan& o, unsigned max) : out(o), max_depth(static_cast<int>(max)) {}
 
   Kind top() const { return depth > 0 && depth <= kMaxTracked ? stack[depth - 1].kind : Kind::kOther; }
   llmgw_usage* top_usage() const { return depth > 0 && depth <= kMaxTracked ? stack[depth - 1].usage : nullptr; }
@@ -53,6 +54,7 @@ struct Handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
   }
 
   bool Start(bool array) {
+    if (depth >= max_depth) return out.too_deep = true, false;
     const Role r = pending;
     pending = Role::kNone;
     const Kind parent = top();
@@ -158,10 +160,10 @@ struct Handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
 
 }  // namespace
 
-JsonScan scan_json(std::string_view doc) {
+JsonScan scan_json(std::string_view doc, unsigned max_depth) {
   JsonScan out;
   out.usage = unknown_usage();
-  Handler h(out);
+  Handler h(out, max_depth);
   // A NUL-terminated copy lets rapidjson take its SIMD string paths (a StringStream): the copy
   // costs far less than the per-character parse it saves. An embedded NUL is invalid JSON
   // anyway, and the parse stops there with an error.
@@ -179,7 +181,8 @@ JsonScan scan_json(std::string_view doc) {
   const rapidjson::ParseResult ok = reader.Parse<rapidjson::kParseDefaultFlags>(ms, h);
   out.valid = !ok.IsError();
   if (!out.valid) {
-    out.error_offset = ok.Offset();
+    // The recursive reader has taken a bracket when it calls the handler: point back at it.
+    out.error_offset = out.too_deep && ok.Offset() > 0 ? ok.Offset() - 1 : ok.Offset();
     out.has_usage = out.has_error = out.finish_seen = false;
     out.usage = unknown_usage();
     return out;

@@ -65,3 +65,21 @@ TEST_CASE("chat stream watch: non-JSON data is ignored", "[stream]") {
   llmgw_usage u;
   CHECK_FALSE(w.take_usage(u));
 }
+
+TEST_CASE("chat stream: a scanned event nested too deep is a refused BAD_RESPONSE", "[chat_stream][depth]") {
+  ChatStreamWatch w;
+  const std::string deep = "data: {\"usage\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}\n\n";
+  CHECK(w.feed(deep) == ChatStreamWatch::Step::kError);
+  CHECK(w.refused());
+  CHECK(w.error().error_class == LLMGW_ERR_BAD_RESPONSE);
+  CHECK(w.error().status == 502);
+  CHECK(w.error().code == "upstream_json_too_deep");
+  // An event the watch has no reason to scan is relayed as it is (nothing here parses it).
+  ChatStreamWatch relay;
+  CHECK(relay.feed("data: " + std::string(100'000, '[') + "\n\n") == ChatStreamWatch::Step::kMore);
+  CHECK_FALSE(relay.refused());
+  // An upstream error event is an error, not a refusal.
+  ChatStreamWatch upstream_error;
+  CHECK(upstream_error.feed("data: {\"error\":{\"message\":\"x\"}}\n\n") == ChatStreamWatch::Step::kError);
+  CHECK_FALSE(upstream_error.refused());
+}

@@ -122,3 +122,12 @@ TEST_CASE("redaction", "[errors]") {
   redact(word, nullptr, 0);
   CHECK(word == "a task-sk-1234 and desk- and sk-ab");
 }
+
+TEST_CASE("error body: nested too deep is read as text, without a crash", "[error_body][depth]") {
+  const std::string deep = "{\"detail\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  const ErrorFields f = parse_error_body(deep);
+  CHECK(f.message.size() == kMaxTextMessageBytes);
+  CHECK(f.message.compare(0, 10, "{\"detail\":") == 0);
+  // Within the limit, "detail" is still written back out as compact JSON.
+  CHECK(parse_error_body(R"({"detail":[[{"loc":["body"]}]]})").message == R"([[{"loc":["body"]}]])");
+}

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <random>
 #include <string>
 
@@ -139,4 +140,31 @@ TEST_CASE("stream_event_needs_scan", "[scan]") {
   CHECK_FALSE(stream_event_needs_scan(""));
   CHECK_FALSE(stream_event_needs_scan(std::string_view()));  // null data(): memchr on it was UB (fuzz)
   CHECK_FALSE(stream_event_needs_scan("\""));
+}
+
+TEST_CASE("json scan: nesting past the limit stops the scan as too_deep", "[scan][depth]") {
+  const std::string at = "{\"usage\":{\"prompt_tokens\":3},\"x\":" + std::string(127, '[') + std::string(127, ']') + "}";
+  const JsonScan ok = scan_json(at);
+  CHECK(ok.valid);
+  CHECK_FALSE(ok.too_deep);
+  CHECK(ok.usage.prompt_tokens == 3);
+  const std::string past = "{\"usage\":{\"prompt_tokens\":3},\"x\":" + std::string(128, '[') + std::string(128, ']') + "}";
+  const JsonScan deep = scan_json(past);
+  CHECK_FALSE(deep.valid);
+  CHECK(deep.too_deep);
+  CHECK_FALSE(deep.has_usage);
+  CHECK(deep.error_offset == past.find('[') + 127);  // the 128th bracket opens level 129
+  // Malformed is not too deep; brackets inside strings do not count.
+  CHECK_FALSE(scan_json("{\"a\":").too_deep);
+  CHECK(scan_json("{\"a\":\"" + std::string(10000, '[') + "\"}").valid);
+  CHECK(scan_json("[[1]]", 1).too_deep);
+}
+
+TEST_CASE("json scan: 1,000,000 levels stop at once, without a crash", "[scan][depth]") {
+  const std::string deep = "{\"usage\":" + std::string(1'000'000, '[');
+  const auto start = std::chrono::steady_clock::now();
+  const JsonScan s = scan_json(deep);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  CHECK(s.too_deep);
+  CHECK(ms < 100);
 }

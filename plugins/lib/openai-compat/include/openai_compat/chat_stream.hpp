@@ -23,7 +23,9 @@ class ChatStreamWatch {
 
   /// Looks at the next upstream bytes (cut anywhere). kDone once "data: [DONE]" was seen,
   /// kError once an error event was seen (error() says which); both are final, and later
-  /// bytes are not looked at.
+  /// bytes are not looked at. An event that must be scanned (see the file comment) and nests
+  /// deeper than llmgw::kJsonMaxDepth is an error too: BAD_RESPONSE, 502, code
+  /// "upstream_json_too_deep", and refused() is set.
   Step feed(std::string_view bytes);
 
   /// The upstream closed the body. An unterminated last event is still looked at. Without
@@ -39,6 +41,9 @@ class ChatStreamWatch {
   const Error& error() const noexcept { return error_; }
   Step state() const noexcept { return state_; }
   bool finish_seen() const noexcept { return finish_seen_; }
+  /// The error is an event the watch could not read (nested too deep): a relay should not pass
+  /// on the bytes that held it, so the client gets the error instead of the event.
+  bool refused() const noexcept { return refused_; }
 
  private:
   bool on_event(std::string_view data);
@@ -47,6 +52,7 @@ class ChatStreamWatch {
   Step state_ = Step::kMore;
   bool finish_seen_ = false;
   bool usage_pending_ = false;
+  bool refused_ = false;
   llmgw_usage usage_ = unknown_usage();
   Error error_;
 };

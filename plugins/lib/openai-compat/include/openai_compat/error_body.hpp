@@ -27,8 +27,9 @@ struct ErrorFields {
 /// How much of a non-JSON body becomes the message.
 inline constexpr std::size_t kMaxTextMessageBytes = 500;
 
-/// Reads an error body. Never fails: an unrecognised or empty body gives a message made of its
-/// text (cut at kMaxTextMessageBytes on a UTF-8 boundary), or an empty message.
+/// Reads an error body. Never fails: an unrecognised or empty body, or one nested deeper than
+/// llmgw::kJsonMaxDepth, gives a message made of its text (cut at kMaxTextMessageBytes on a
+/// UTF-8 boundary), or an empty message.
 ErrorFields parse_error_body(std::string_view body);
 
 /// The HTTP status that an error reported inside a 200 (a stream event, or a 2xx body with an

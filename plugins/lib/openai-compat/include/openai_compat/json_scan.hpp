@@ -3,6 +3,7 @@
 // spend, limits and stream control, without building a DOM.
 #pragma once
 
+#include <llmgw/json_depth.hpp>
 #include <llmgw/plugin.h>
 
 #include <cstddef>
@@ -26,12 +27,17 @@ struct JsonScan {
   bool has_error = false;
   /// Some `choices[i].finish_reason` is a non-empty string.
   bool finish_seen = false;
+  /// Arrays and objects nest deeper than the limit: the scan stopped at the first container too
+  /// many (`valid` is false, `error_offset` points at its bracket).
+  bool too_deep = false;
   /// Byte offset of the syntax error when !valid.
   std::size_t error_offset = 0;
 };
 
-/// Scans `doc`. Allocates only RapidJSON's reader stack (for strings that need unescaping).
-JsonScan scan_json(std::string_view doc);
+/// Scans `doc`, at most `max_depth` levels deep (the reader recurses once per level: the bound
+/// keeps a hostile document off the end of the stack). Allocates only RapidJSON's reader stack
+/// (for strings that need unescaping).
+JsonScan scan_json(std::string_view doc, unsigned max_depth = llmgw::kJsonMaxDepth);
 
 /// True when `text` holds `quoted_key` (e.g. "\"usage\"") followed by ':' and a value other
 /// than null. A cheap pre-filter for scan_json: it never misses a real key (except one spelt

@@ -8,6 +8,8 @@
 
 #include <rapidjson/document.h>
 
+#include <llmgw/json_depth.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,11 +17,14 @@
 
 namespace llmgw::plugin_util {
 
-/// create()'s config JSON; throws ConfigError("config is not a JSON object").
+/// create()'s config JSON; throws ConfigError("config is not a JSON object"), or
+/// ConfigError("config nests deeper than 128 levels") past llmgw::kJsonMaxDepth.
 inline rapidjson::Document parse_config_object(std::string_view json) {
   rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) throw ConfigError("config is not a JSON object");
+  const llmgw::JsonResult parsed = llmgw::parse_bounded(doc, json);
+  if (parsed.too_deep())
+    throw ConfigError("config nests deeper than " + std::to_string(llmgw::kJsonMaxDepth) + " levels");
+  if (!parsed || !doc.IsObject()) throw ConfigError("config is not a JSON object");
   return doc;
 }
 

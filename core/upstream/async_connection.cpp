@@ -1,0 +1,192 @@
+#include "upstream/async_connection.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <openssl/ssl.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+
+#include "util/steady_clock.hpp"
+
+namespace llmgw::upstream {
+namespace {
+
+// A pooled connection idle for longer than this is reconnected rather than reused (as the
+// blocking Connection does): servers close idle keep-alive connections after a few seconds.
+constexpr int64_t kMaxIdleMs = 8000;
+
+/// An idle keep-alive connection must have nothing to read: any readiness means the upstream
+/// closed it (EOF, a TLS close_notify, a reset) or sent bytes no request asked for.
+bool looks_closed(int fd) {
+  pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) != 0;
+}
+
+bool is_ip_literal(const std::string& host) {
+  error_code ec;
+  (void)asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+asio::ssl::context make_tls_client_context() {
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                  asio::ssl::context::no_sslv3);
+  ctx.set_default_verify_paths();  // honours SSL_CERT_FILE / SSL_CERT_DIR
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  ctx.set_verify_depth(9);
+  return ctx;
+}
+
+}  // namespace
+
+asio::ssl::context& tls_client_context() {
+  static asio::ssl::context ctx = make_tls_client_context();
+  return ctx;
+}
+
+AsyncConnection::AsyncConnection(asio::io_context& io, const Url& url)
+    : io_(io),
+      host_(url.host),
+      port_(std::to_string(url.port)),
+      tls_(url.scheme == "https"),
+      timer_(io),
+      alive_(std::make_shared<Alive>(Alive{this})) {}
+
+AsyncConnection::~AsyncConnection() {
+  alive_->self = nullptr;  // a timer handler still queued does nothing
+  close();
+}
+
+asio::ip::tcp::socket& AsyncConnection::socket() { return tls_ ? secure_->next_layer() : *plain_; }
+
+void AsyncConnection::arm(int64_t deadline_ms) {
+  timed_out_ = false;
+  // Far deadlines (a caller's "none") are capped as util::ms_until caps them: the conversion
+  // to the timer's nanoseconds must not overflow.
+  deadline_ms = std::min(deadline_ms, util::steady_ms() + INT32_MAX);
+  const uint64_t generation = ++generation_;
+  timer_.expires_at(asio::steady_timer::time_point(std::chrono::milliseconds(deadline_ms)));
+  timer_.async_wait([alive = alive_, generation](const error_code& ec) {
+    AsyncConnection* self = alive->self;
+    if (ec || !self || self->generation_ != generation) return;
+    self->timed_out_ = true;
+    self->close();  // the pending operation ends with operation_aborted
+  });
+}
+
+void AsyncConnection::disarm() {
+  ++generation_;
+  timer_.cancel();
+}
+
+error_code AsyncConnection::outcome(const error_code& ec) const {
+  return timed_out_ ? error_code(asio::error::timed_out) : ec;
+}
+
+bool AsyncConnection::idle_connection_ok() const {
+  if (in_.size() != 0 || util::steady_ms() - last_used_ms_ >= kMaxIdleMs) return false;
+  const auto& s = tls_ ? secure_->next_layer() : *plain_;
+  if (!s.is_open() || looks_closed(const_cast<asio::ip::tcp::socket&>(s).native_handle())) return false;
+  // Decrypted bytes nobody asked for (the socket itself no longer signals them).
+  return !(tls_ && SSL_pending(const_cast<asio::ssl::stream<asio::ip::tcp::socket>&>(*secure_).native_handle()) > 0);
+}
+
+void AsyncConnection::mark_idle() { last_used_ms_ = util::steady_ms(); }
+
+void AsyncConnection::close() {
+  error_code ignored;
+  if (resolver_) resolver_->cancel();
+  if (tls_ ? secure_.has_value() : plain_.has_value()) socket().close(ignored);
+  connected_ = false;
+  in_.clear();
+}
+
+asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& fresh) {
+  sent_ = 0;
+  fresh = false;
+  if (connected_ && idle_connection_ok()) co_return error_code{};
+  close();
+  fresh = true;
+  error_code ec;
+  arm(deadline_ms);
+
+  resolver_.emplace(io_);
+  auto endpoints = co_await resolver_->async_resolve(host_, port_, asio::redirect_error(asio::use_awaitable, ec));
+  resolver_.reset();
+  if (ec || timed_out_) {
+    disarm();
+    co_return outcome(ec);
+  }
+
+  // No operation is pending on the previous socket (closed above): it can be replaced.
+  if (tls_) {
+    secure_.emplace(io_, tls_client_context());
+    if (!is_ip_literal(host_)) SSL_set_tlsext_host_name(secure_->native_handle(), host_.c_str());  // SNI
+    secure_->set_verify_callback(asio::ssl::host_name_verification(host_));
+  } else {
+    plain_.emplace(io_);
+  }
+  co_await asio::async_connect(socket(), endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec && !timed_out_) socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  if (!ec && !timed_out_ && tls_)
+    co_await secure_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  disarm();
+  ec = outcome(ec);
+  if (ec) {
+    close();
+    co_return ec;
+  }
+  connected_ = true;
+  last_used_ms_ = util::steady_ms();
+  co_return error_code{};
+}
+
+asio::awaitable<error_code> AsyncConnection::send_all(std::array<asio::const_buffer, 2> data, int64_t deadline_ms) {
+  if (!connected_) co_return error_code(asio::error::not_connected);
+  error_code ec;
+  arm(deadline_ms);
+  std::size_t n;  // (if/else: no co_await inside a conditional expression, which GCC 12 mislowers)
+  if (tls_) n = co_await asio::async_write(*secure_, data, asio::redirect_error(asio::use_awaitable, ec));
+  else n = co_await asio::async_write(*plain_, data, asio::redirect_error(asio::use_awaitable, ec));
+  disarm();
+  sent_ += n;
+  co_return outcome(ec);
+}
+
+asio::awaitable<std::size_t> AsyncConnection::fill(int64_t deadline_ms, error_code& ec) {
+  ec = {};
+  if (!connected_) {
+    ec = asio::error::not_connected;
+    co_return 0;
+  }
+  arm(deadline_ms);
+  char* at = in_.space();  // first: it may allocate or grow the buffer that space_size() measures
+  const auto space = asio::buffer(at, in_.space_size());
+  std::size_t n;
+  if (tls_) n = co_await secure_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  else n = co_await plain_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  disarm();
+  if (timed_out_) {
+    ec = asio::error::timed_out;
+    co_return 0;
+  }
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+    ec = {};  // the peer closed
+    co_return 0;
+  }
+  if (ec) co_return 0;
+  in_.commit(n);
+  co_return n;
+}
+
+}  // namespace llmgw::upstream

@@ -1,0 +1,121 @@
+// libFuzzer target for provider-gemini's decoders (tests/fuzz, -DLLMGW_FUZZ=ON; tests/fuzz/README.md):
+//   - decode_response takes any body under any status and never crashes: it answers OK with a
+//     canonical body that is JSON, or ERROR with a classified error;
+//   - the stream decoder fed the input whole and fed in pieces reaches the same chunks, usage,
+//     final status and error;
+//   - the request encoder takes any body.
+// Run: ./fuzz_provider_gemini -max_total_time=60
+#include "config.hpp"
+#include "decode.hpp"
+#include "encode.hpp"
+#include "stream.hpp"
+
+#include <llmgw/testing.hpp>
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace g = llmgw::provider_gemini;
+using llmgw::testing::RecordedEvents;
+using llmgw::testing::RecordedRequest;
+using llmgw::testing::RecordedResult;
+
+namespace {
+
+void require(bool ok) {
+  if (!ok) std::abort();
+}
+
+const g::Config& config() {
+  static const g::Config cfg = [] {
+    std::vector<std::string> warnings;
+    return g::parse_config(R"({"provider":"gemini","api_key":"AIzaFuzzKey","api_base":"http://127.0.0.1:1"})", warnings);
+  }();
+  return cfg;
+}
+
+llmgw_call call_of(std::string_view body, bool stream) {
+  llmgw_call c{};
+  c.struct_size = sizeof c;
+  c.operation = LLMGW_OP_CHAT;
+  c.body_dialect = LLMGW_DIALECT_OPENAI_CHAT;
+  c.client_dialect = LLMGW_DIALECT_OPENAI_CHAT;
+  c.body = llmgw::str(body);
+  c.model = llmgw::str("gemini-2.5-flash");
+  c.stream = stream ? 1 : 0;
+  return c;
+}
+
+RecordedEvents run(const std::vector<std::string_view>& pieces, bool include_usage) {
+  RecordedEvents ev;
+  const llmgw_event_out out = ev.out();
+  g::Stream s(config(), include_usage, "gemini-2.5-flash", 1);
+  llmgw_status st = LLMGW_NEED_MORE;
+  for (std::string_view p : pieces) {
+    st = s.feed(p, out);
+    if (st != LLMGW_NEED_MORE) break;
+  }
+  if (st == LLMGW_NEED_MORE) st = s.close(out);
+  ev.final_status = st;
+  return ev;
+}
+
+bool same_usage(const std::optional<llmgw_usage>& a, const std::optional<llmgw_usage>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a) return true;
+  return a->prompt_tokens == b->prompt_tokens && a->completion_tokens == b->completion_tokens &&
+         a->cached_tokens == b->cached_tokens && a->reasoning_tokens == b->reasoning_tokens;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 2) return 0;
+  const std::string_view input(reinterpret_cast<const char*>(data) + 2, size - 2);
+  const std::size_t every = 1 + data[0] % 64, first = data[1] % 64;
+  std::vector<std::string_view> pieces;
+  for (std::size_t at = 0, next = std::min(first, input.size()); at < input.size();
+       at = next, next = std::min(next + every, input.size()))
+    pieces.push_back(input.substr(at, next - at));
+
+  // Whole responses under a 2xx and an error status.
+  const llmgw_call plain = call_of(R"({"messages":[{"role":"user","content":"x"}]})", false);
+  for (int status : {200, 400 + data[0] % 200}) {
+    RecordedResult r;
+    const llmgw_result_out out = r.out();
+    const llmgw_upstream_response resp{sizeof resp, status, nullptr, 0, llmgw::str(input)};
+    r.rc = g::decode(config(), plain, resp, out, 1);
+    if (r.rc == LLMGW_OK) {
+      rapidjson::Document d;
+      d.Parse(r.body.data(), r.body.size());
+      require(!d.HasParseError() && d.IsObject());
+    } else {
+      require(r.rc == LLMGW_ERROR && r.error.has_value());
+    }
+  }
+
+  // Streams: the same outcome however the bytes are cut.
+  const bool include_usage = data[0] & 1;
+  const RecordedEvents whole = run({input}, include_usage);
+  const RecordedEvents cut = run(pieces, include_usage);
+  require(whole.final_status == cut.final_status);
+  require(whole.chunks == cut.chunks);
+  require(same_usage(whole.usage, cut.usage));
+  require(whole.error.has_value() == cut.error.has_value());
+  if (whole.error) require(whole.error->cls == cut.error->cls && whole.error->message == cut.error->message);
+
+  // The encoder takes any canonical body.
+  RecordedRequest req;
+  const llmgw_request_out rout = req.out();
+  llmgw_writer err = req.error_writer();
+  const llmgw_call any = call_of(input, data[1] & 1);
+  req.rc = g::encode(config(), any, rout, &err);
+  require(req.rc == LLMGW_OK || !req.error.empty());
+  return 0;
+}

@@ -1,0 +1,61 @@
+// Self-test of the mock Cohere upstream: it must reject what Cohere rejects and speak its format.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { postJSON, readSSE } from '../integration/lib/gateway.mjs';
+import { MOCK_TEXT, startCohereMock, TOOL_PLAN } from './cohere-mock.mjs';
+import { withStandalone } from './lib/self-test.mjs';
+
+const KEY = 'co-mock-self-test';
+const AUTH = { authorization: `Bearer ${KEY}` };
+const HELLO = { model: 'command-a-03-2025', messages: [{ role: 'user', content: 'hi' }] };
+const TOOL = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } };
+let mock;
+let url;
+before(async () => { mock = await startCohereMock({ apiKey: KEY }); url = `${mock.url}/v2/chat`; });
+after(() => mock.close());
+beforeEach(() => mock.reset());
+const chat = (body, headers = AUTH) => postJSON(url, body, { headers });
+
+describe('rejects what Cohere rejects', () => {
+  const expect = async (body, status, re, headers) => {
+    const r = await chat(body, headers);
+    assert.equal(r.status, status, r.text);
+    assert.match(r.json.message, re);
+  };
+  test('bad token', () => expect(HELLO, 401, /invalid api token/, { authorization: 'Bearer nope' }));
+  test('unknown field', () => expect({ ...HELLO, top_p: 0.5 }, 400, /unknown field `top_p`/));
+  test('empty messages', () => expect({ ...HELLO, messages: [] }, 400, /messages cannot be empty/));
+  test('bad role', () => expect({ ...HELLO, messages: [{ role: 'developer', content: 'x' }] }, 400, /invalid role/));
+  test('lower-case tool_choice', () => expect({ ...HELLO, tools: [TOOL], tool_choice: 'required' }, 400, /invalid tool_choice/));
+  test('tool result for no call', () => expect({ ...HELLO, messages: [HELLO.messages[0], { role: 'tool', tool_call_id: 'x', content: 'y' }] },
+    400, /does not match any previous tool call/));
+});
+
+describe('answers', () => {
+  test('text and usage', async () => {
+    const r = await chat(HELLO);
+    assert.equal(r.json.message.content[0].text, MOCK_TEXT);
+    assert.equal(r.json.finish_reason, 'COMPLETE');
+    assert.ok(r.json.usage.tokens.input_tokens > 0);
+  });
+  test('tool plan and two calls', async () => {
+    const r = await chat({ ...HELLO, messages: [{ role: 'user', content: 'weather?' }], tools: [TOOL] });
+    assert.equal(r.json.message.tool_plan, TOOL_PLAN);
+    assert.equal(r.json.message.tool_calls.length, 2);
+    assert.equal(r.json.finish_reason, 'TOOL_CALL');
+  });
+  test('stream events', async () => {
+    const res = await fetch(url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ ...HELLO, stream: true }) });
+    const events = [];
+    for await (const e of readSSE(res.body)) events.push(e.json);
+    assert.equal(events[0].type, 'message-start');
+    assert.equal(events.at(-1).type, 'message-end');
+    assert.equal(events.filter((e) => e.type === 'content-delta').map((e) => e.delta.message.content.text).join(''), MOCK_TEXT);
+  });
+});
+
+test('standalone', async () => {
+  await withStandalone(new URL('./cohere-mock.mjs', import.meta.url), ['--port', '0'], async (port) => {
+    assert.equal((await postJSON(`http://127.0.0.1:${port}/v2/chat`, HELLO)).status, 200);
+  });
+});

@@ -1,0 +1,78 @@
+// Self-test of the mock Mistral upstream: it must reject what Mistral rejects and speak its format.
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { postJSON, readSSE } from '../integration/lib/gateway.mjs';
+import { MOCK_TEXT, startMistralMock } from './mistral-mock.mjs';
+import { withStandalone } from './lib/self-test.mjs';
+
+const KEY = 'mistral-mock-self-test';
+const AUTH = { authorization: `Bearer ${KEY}` };
+const HELLO = { model: 'mistral-small-latest', messages: [{ role: 'user', content: 'hi' }] };
+const TOOL = { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } };
+let mock;
+let url;
+before(async () => { mock = await startMistralMock({ apiKey: KEY }); url = `${mock.url}/v1/chat/completions`; });
+after(() => mock.close());
+beforeEach(() => mock.reset());
+const chat = (body, headers = AUTH) => postJSON(url, body, { headers });
+
+describe('rejects what Mistral rejects', () => {
+  test('no or wrong key → 401 Unauthorized', async () => {
+    for (const h of [{}, { authorization: 'Bearer nope' }]) {
+      const r = await chat(HELLO, h);
+      assert.equal(r.status, 401);
+      assert.equal(r.json.message, 'Unauthorized');
+    }
+  });
+  test('unknown members → 422 extra_forbidden', async () => {
+    for (const body of [{ ...HELLO, seed: 1 }, { ...HELLO, stream_options: { include_usage: true } },
+      { ...HELLO, messages: [{ role: 'user', content: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral' } }] }] }]) {
+      const r = await chat(body);
+      assert.equal(r.status, 422, r.text);
+      assert.equal(r.json.message.detail[0].type, 'extra_forbidden');
+    }
+  });
+  test('tool-call ids must be 9 alphanumerics; every call answered', async () => {
+    const call = (id) => ({ id, type: 'function', function: { name: 'get_weather', arguments: '{}' } });
+    let r = await chat({ ...HELLO, messages: [HELLO.messages[0], { role: 'assistant', content: '', tool_calls: [call('call_abc123')] },
+      { role: 'tool', tool_call_id: 'call_abc123', content: 'x' }] });
+    assert.equal(r.status, 400);
+    assert.match(r.json.message, /length of 9/);
+    r = await chat({ ...HELLO, messages: [HELLO.messages[0], { role: 'assistant', content: '', tool_calls: [call('abcDEF123'), call('ghiJKL456')] },
+      { role: 'tool', tool_call_id: 'abcDEF123', content: 'x' }] });
+    assert.equal(r.status, 400);
+    assert.match(r.json.message, /Not the same number of function calls and responses/);
+  });
+  test('tool_choice must be a Mistral value', async () => {
+    assert.equal((await chat({ ...HELLO, tools: [TOOL], tool_choice: 'sometimes' })).status, 422);
+    assert.equal((await chat({ ...HELLO, tools: [TOOL], tool_choice: 'any' })).status, 200);
+  });
+});
+
+describe('answers', () => {
+  test('text, usage', async () => {
+    const r = await chat(HELLO);
+    assert.equal(r.json.choices[0].message.content, MOCK_TEXT);
+    assert.ok(r.json.usage.prompt_tokens > 0);
+  });
+  test('parallel tool calls with 9-character ids', async () => {
+    const r = await chat({ ...HELLO, messages: [{ role: 'user', content: 'weather?' }], tools: [TOOL] });
+    assert.equal(r.json.choices[0].finish_reason, 'tool_calls');
+    assert.equal(r.json.choices[0].message.tool_calls.length, 2);
+    assert.ok(r.json.choices[0].message.tool_calls.every((t) => /^[a-zA-Z0-9]{9}$/.test(t.id)));
+  });
+  test('stream: usage on the last chunk, then [DONE]', async () => {
+    const res = await fetch(url, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ ...HELLO, stream: true }) });
+    const events = [];
+    for await (const e of readSSE(res.body)) events.push(e);
+    assert.equal(events.at(-1).data, '[DONE]');
+    assert.ok(events.at(-2).json.usage.completion_tokens > 0);
+    assert.equal(events.slice(0, -1).map((e) => e.json.choices[0].delta.content ?? '').join(''), MOCK_TEXT);
+  });
+});
+
+test('standalone', async () => {
+  await withStandalone(new URL('./mistral-mock.mjs', import.meta.url), ['--port', '0'], async (port) => {
+    assert.equal((await postJSON(`http://127.0.0.1:${port}/v1/chat/completions`, HELLO)).status, 200);
+  });
+});
