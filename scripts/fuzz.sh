@@ -7,7 +7,7 @@
 # crashed is saved to <build>/fuzz-work/<name>/crash-* (see tests/fuzz/README.md for what to do
 # with it).
 # Env: FUZZ_SECONDS  time per target (default 40)
-#      FUZZ_JOBS     targets run at once (default 2: 14 targets x 40 s / 2 ≈ 5 minutes)
+#      FUZZ_JOBS     targets run at once (default 2: 18 targets x 40 s / 2 = 6 minutes)
 #      FUZZ_TARGETS  space-separated names to run (default: all)
 #      SAN_BUILD_DIR (default build-sanitize)
 set -euo pipefail
