@@ -12,27 +12,66 @@
 #include "config/sections.hpp"
 #include "config/yaml_reader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 namespace llmgw::config {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace detail;
 
+/// Where each document of a YAML stream starts, and where its first node is (yaml-cpp's public
+/// event API); nothing else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts, first_nodes;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (first_nodes.size() < starts.size()) first_nodes.push_back(mark);
+  }
+};
+
 /// The single document in `yaml` (null when the text is empty). Syntax errors become ConfigError.
+/// Not YAML::LoadAll: yaml-cpp 0.7 (Debian 12) loops forever there on some malformed text, e.g.
+/// ", a]", its parser reporting the same empty document again and again while memory grows
+/// (jbeder/yaml-cpp#1040, fixed in 0.8 by #1319; found by tests/fuzz config_yaml). So the
+/// document is loaded alone, and the stream is asked for two document starts at most.
 YAML::Node parse_document(const std::string& yaml, const std::string& name) {
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
+  DocumentStarts docs;
   try {
-    documents = YAML::LoadAll(yaml);
+    document = YAML::Load(yaml);
+    std::istringstream in(yaml);
+    YAML::Parser parser(in);
+    while (docs.starts.size() < 2 && parser.HandleNextDocument(docs)) {
+    }
   } catch (const YAML::Exception& e) {
     std::string where = name;
     if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
     throw ConfigError(where + ": invalid YAML: " + e.msg);
   }
-  if (documents.size() > 1) {
-    throw ConfigError(name + ":" + std::to_string(documents[1].Mark().line + 1) +
+  if (docs.starts.size() > 1) {
+    if (docs.starts[1].pos == docs.starts[0].pos)  // the stuck parser above: no second document
+      throw ConfigError(name + ":" + std::to_string(docs.starts[1].line + 1) + ": invalid YAML: unexpected text");
+    const YAML::Mark& second = docs.first_nodes.size() > 1 ? docs.first_nodes[1] : docs.starts[1];
+    throw ConfigError(name + ":" + std::to_string(second.line + 1) +
                       ": the file holds several YAML documents; expected one");
   }
-  return documents.empty() ? YAML::Node() : documents.front();
+  return document;
 }
 
 /// The folder that relative paths in the file are relative to.

@@ -67,22 +67,28 @@ void write_plain_scalar(JsonWriter& w, const std::string& s) {
   w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 
+/// Nesting past this is refused: YAML aliases can make a node contain itself ("a: &x {b: *x}"),
+/// which would recurse until the stack overflows (found by fuzz config_yaml).
+constexpr int kMaxYamlDepth = 64;
+
 void write_value(Reader& r, JsonWriter& w, const YAML::Node& value, const YAML::Node& at,
-                 const std::string& path) {
+                 const std::string& path, int depth = 0) {
+  if (depth > kMaxYamlDepth)
+    r.fail(at, path, "nested more than " + std::to_string(kMaxYamlDepth) + " levels deep (an alias that refers to itself?)");
   if (!value.IsDefined() || value.IsNull()) {
     w.Null();
   } else if (value.IsMap()) {
     w.StartObject();
     for (const Entry& e : r.entries(value, at, path)) {
       w.Key(e.key.data(), static_cast<rapidjson::SizeType>(e.key.size()));
-      write_value(r, w, e.value, e.at, join(path, e.key));
+      write_value(r, w, e.value, e.at, join(path, e.key), depth + 1);
     }
     w.EndObject();
   } else if (value.IsSequence()) {
     w.StartArray();
     std::size_t i = 0;
     for (const auto& element : value) {
-      write_value(r, w, element, element, item(path, i++));
+      write_value(r, w, element, element, item(path, i++), depth + 1);
     }
     w.EndArray();
   } else if (is_env_reference(value.Scalar())) {

@@ -129,13 +129,17 @@ bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 /// `body` without the members at `spans` (each with the comma that joined it to its
 /// neighbour); `insert_model` (a JSON string) becomes the first member when non-empty.
-void cut(std::string_view body, const std::vector<Span>& spans, const std::string& insert_model, std::string& out) {
+void cut(std::string_view body, std::vector<Span> spans, const std::string& insert_model, std::string& out) {
+  std::sort(spans.begin(), spans.end(), [](Span a, Span b) { return a.begin < b.begin; });
   std::vector<Span> cuts;
+  std::size_t taken = 0;  // bytes before this are cut already
   for (Span s : spans) {
     std::size_t b = s.begin, e = s.end;
     std::size_t before = b;
     while (before > 0 && blank(body[before - 1])) --before;
-    if (before > 0 && body[before - 1] == ',') {
+    // The comma before, unless the previous cut took it ("models":[…],"fallbacks":[…] at the
+    // front: the first cut took the comma between them, so this one takes the comma after it).
+    if (before > taken && body[before - 1] == ',') {
       b = before - 1;  // ", member"
     } else {
       std::size_t after = e;
@@ -143,8 +147,8 @@ void cut(std::string_view body, const std::vector<Span>& spans, const std::strin
       if (after < body.size() && body[after] == ',') e = after + 1;  // "member ,"
     }
     cuts.push_back(Span{b, e});
+    taken = e;
   }
-  std::sort(cuts.begin(), cuts.end(), [](Span a, Span b) { return a.begin < b.begin; });
   out.clear();
   out.reserve(body.size() + insert_model.size() + 16);
   std::size_t at = 0;

@@ -1,4 +1,4 @@
-// libFuzzer target for provider-cohere's decoders (build with -DLLMGW_BUILD_FUZZ=ON and clang):
+// libFuzzer target for provider-cohere's decoders (tests/fuzz, -DLLMGW_FUZZ=ON; tests/fuzz/README.md):
 // decode_response under any status never crashes and answers JSON or a classified error; the
 // stream decoder fed whole and fed in pieces reaches the same chunks, usage and status; the
 // encoder takes any body. Run: ./fuzz_provider_cohere -max_total_time=60

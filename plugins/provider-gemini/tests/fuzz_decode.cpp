@@ -1,4 +1,4 @@
-// libFuzzer target for provider-gemini's decoders (build with -DLLMGW_BUILD_FUZZ=ON and clang):
+// libFuzzer target for provider-gemini's decoders (tests/fuzz, -DLLMGW_FUZZ=ON; tests/fuzz/README.md):
 //   - decode_response takes any body under any status and never crashes: it answers OK with a
 //     canonical body that is JSON, or ERROR with a classified error;
 //   - the stream decoder fed the input whole and fed in pieces reaches the same chunks, usage,

@@ -88,4 +88,21 @@ TEST_CASE("YAML syntax errors become ConfigError with file:line", "[config][erro
   CHECK(error_of("model_list:\n  - <<: *nowhere\n") == "test.yaml:2: invalid YAML: the referenced anchor is not defined");
   CHECK(error_of("log_level: info\n---\nlog_level: debug\n") ==
         "test.yaml:3: the file holds several YAML documents; expected one");
+  CHECK(error_of("---\n---\n") == "test.yaml:3: the file holds several YAML documents; expected one");
+}
+
+TEST_CASE("text on which yaml-cpp 0.7's LoadAll never returns is refused", "[config][errors]") {
+  // It reported the same empty document forever, memory growing (tests/fuzz config_yaml;
+  // the input found is tests/fuzz/regressions/config_yaml/loadall-loop).
+  CHECK(error_of(", a]\n") == "test.yaml:1: invalid YAML: unexpected text");
+  CHECK(error_of(",\n") == "test.yaml:1: invalid YAML: unexpected text");
+}
+
+TEST_CASE("a YAML alias that refers to itself is refused, not recursed into", "[config][errors]") {
+  // The node anchored &common contains *common: converting it recursed until the stack
+  // overflowed (fuzz config_yaml; regressions/config_yaml/self-alias).
+  const std::string error = error_of(
+      "model_list:\n  - model_name: a\n    litellm_params: &common\n      model: openai/gpt-4o\n"
+      "      extra: *common\n");
+  CHECK_THAT(error, Catch::Contains("levels deep"));
 }

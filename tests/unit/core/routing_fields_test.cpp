@@ -73,6 +73,21 @@ TEST_CASE("OpenRouter's models: the first is the model when none is given, the r
   CHECK(with_model.body == R"({"model":"x","messages":[]})");
 }
 
+TEST_CASE("models and fallbacks side by side at the front are both cut out", "[routing_fields]") {
+  // Both cuts wanted the comma between them: the second was skipped and "fallbacks" went
+  // upstream (found by fuzz chat_request_scan; regressions/chat_request_scan).
+  auto t = take(R"({"models":["a","b"],"fallbacks":["b","d"],"messages":[]})");
+  REQUIRE_FALSE(t.error);
+  CHECK(t.body == R"({"model":"a","messages":[]})");
+  CHECK(t.fields.fallbacks == std::vector<std::string>{"b", "d"});
+  auto only = take(R"({"fallbacks":["x"] , "models":["a"]})");
+  CHECK(valid_json(only.body));
+  CHECK(only.body.find("fallbacks") == std::string::npos);
+  CHECK(only.body.find("models") == std::string::npos);
+  auto three = take(R"({"fallbacks":["x"],"models":["a"],"model":"m","stream":true})");
+  CHECK(three.body == R"({"model":"m","stream":true})");
+}
+
 TEST_CASE("routing fields of the wrong shape are a 400 naming the field", "[routing_fields]") {
   for (const char* body : {R"({"model":"a","fallbacks":"b"})", R"({"model":"a","fallbacks":[1]})",
                            R"({"model":"a","fallbacks":[{"model":"b"}]})", R"({"model":"a","models":[""]})",

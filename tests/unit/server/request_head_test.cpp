@@ -13,7 +13,13 @@ using llmgw::server::RequestHead;
 
 namespace {
 
-HeadError parse(const std::string& head, RequestHead& out) { return parse_request_head(head, out); }
+/// Parses a copy of `head` kept until the next call: `out` holds views into the parsed bytes,
+/// and a test often passes a temporary (kLine + "..."), gone before its fields are checked.
+HeadError parse(const std::string& head, RequestHead& out) {
+  static std::string kept;
+  kept = head;
+  return parse_request_head(kept, out);
+}
 
 int status_of(const std::string& head) {
   RequestHead out;

@@ -214,6 +214,7 @@ bool nonnull_value_after(std::string_view text, std::size_t i) noexcept {
 }  // namespace
 
 bool stream_event_needs_scan(std::string_view text) noexcept {
+  if (text.empty()) return false;  // memchr on an empty view's null data() is undefined
   const char* const begin = text.data();
   const char* const end = begin + text.size();
   for (const char* q = static_cast<const char*>(std::memchr(begin, '"', text.size())); q;

@@ -138,6 +138,7 @@ TEST_CASE("stream_event_needs_scan", "[scan]") {
   CHECK_FALSE(stream_event_needs_scan(R"({"content":"the \"usage\": {} text"})"));
   CHECK(stream_event_needs_scan(R"({"usage":)"));  // cut short: undecided → scan
   CHECK_FALSE(stream_event_needs_scan(""));
+  CHECK_FALSE(stream_event_needs_scan(std::string_view()));  // null data(): memchr on it was UB (fuzz)
   CHECK_FALSE(stream_event_needs_scan("\""));
 }
 

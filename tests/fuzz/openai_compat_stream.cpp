@@ -1,9 +1,9 @@
-// libFuzzer target for the hand-written fast paths (build with -DLLMGW_BUILD_FUZZ=ON and clang):
+// libFuzzer target for openai-compat's hand-written fast paths (tests/fuzz/README.md):
 //   - ChatStreamWatch fed whole and fed in pieces reaches the same state, usage and error;
 //   - SseFramer hands out the same events however the bytes are cut;
 //   - for every event, the has_nonnull_key pre-filter never hides what scan_json finds;
 //   - the error-body, classification, redaction and Retry-After parsers take any input.
-// Run: ./fuzz_openai_compat -max_total_time=60
+// Run: build-sanitize/bin/fuzz_openai_compat_stream -max_total_time=60 tests/fuzz/corpus/openai_compat_stream
 #include <openai_compat/chat_stream.hpp>
 #include <openai_compat/error_body.hpp>
 #include <openai_compat/json_scan.hpp>
