@@ -90,6 +90,14 @@ describe('request bytes and headers', () => {
     assert.equal(rec.headers['anthropic-beta'], BETA);
   });
 
+  test('a client that leaves out anthropic-version gets the upstream\'s own error: none is added', async () => {
+    const res = await postJSON(messagesUrl, bodyText(), { headers: { 'x-api-key': MASTER } });
+    assert.equal(res.status, 400, res.text);
+    assert.match(res.text, /anthropic-version: header is required/);
+    assert.equal(mock.requests.length, 1, 'the request reached the upstream, which refused it');
+    assert.equal(mock.requests[0].headers['anthropic-version'], undefined, 'no anthropic-version was added');
+  });
+
   test('x-api-key: the deployment key goes upstream, the client key never does', async () => {
     await postJSON(messagesUrl, bodyText(), { headers: { ...H, 'anthropic-beta': BETA } });
     const rec = mock.requests[0];
