@@ -34,6 +34,7 @@ Response::~Response() { stream_.attach(nullptr); }
 void Response::reset() {
   clear();
   setStatusAndReason(HTTP_OK);
+  status_ = -1;
   pending_.clear();
   out_.clear();
   body_view_ = {};
@@ -42,7 +43,7 @@ void Response::reset() {
 }
 
 bool Response::body_allowed() const {
-  const int s = getStatus();
+  const int s = status_ >= 0 ? status_ : static_cast<int>(getStatus());
   return !head_only_ && s >= 200 && s != HTTP_NO_CONTENT && s != HTTP_NOT_MODIFIED;
 }
 
@@ -51,11 +52,16 @@ void Response::format_head() {
   h.clear();
   h.append(getVersion()).push_back(' ');
   char digits[8];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, static_cast<int>(getStatus()));
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, status_ >= 0 ? status_ : static_cast<int>(getStatus()));
   h.append(digits, end).push_back(' ');
-  h.append(getReason()).append("\r\n");
+  h.append(status_ >= 0 ? std::string_view(reason_) : std::string_view(getReason())).append("\r\n");
   for (const auto& [name, value] : *this) h.append(name).append(": ").append(value).append("\r\n");
   h.append("\r\n");
+}
+
+void Response::set_status(int status, std::string_view reason) {
+  status_ = status;
+  reason_.assign(reason);
 }
 
 void Response::sendContinue() { out_.append(getVersion()).append(" 100 Continue\r\n\r\n"); }

@@ -70,6 +70,9 @@ class Response final : public Poco::Net::HTTPServerResponse {
   boost::asio::awaitable<bool> drain();
   /// True when bytes wait for drain().
   bool has_queued() const { return !out_.empty() || !body_view_.empty(); }
+  /// Sets any status code, kept as an int: Poco's HTTPStatus enum stops at 511, so a code such
+  /// as Anthropic's 529 must never be stored in it (reading it back is undefined behaviour).
+  void set_status(int status, std::string_view reason);
   /// The request was HEAD: the head is sent, the body is not.
   void set_head_only(bool v) { head_only_ = v; }
   /// False after a write failed (the client is gone or stopped reading).
@@ -88,6 +91,8 @@ class Response final : public Poco::Net::HTTPServerResponse {
   ClientIO& io_;
   ResponseStream& stream_;
   int write_timeout_ms_;
+  int status_ = -1;        // set_status's code; -1: Poco's (set through its setters)
+  std::string reason_;     // set_status's reason phrase
   std::string head_;          // formatted head (reused)
   std::string out_;           // queued bytes: head, chunk framing, body
   std::string_view body_view_;  // send_whole's body, written after out_

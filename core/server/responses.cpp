@@ -9,7 +9,14 @@
 namespace llmgw::server {
 
 void send_json(Poco::Net::HTTPServerResponse& response, int status, std::string_view body) {
-  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  if (auto* own = dynamic_cast<Response*>(&response)) {
+    // Any code, 529 included, without passing through Poco's enum (it stops at 511).
+    own->set_status(status, status == 529 ? "Overloaded" : status <= 511 ? Poco::Net::HTTPResponse::getReasonForStatus(
+                                                                        static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status))
+                                                                  : "Unknown");
+  } else {
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  }
   response.setContentType("application/json");
   if (auto* own = dynamic_cast<Response*>(&response)) return own->send_whole(body);  // one write
   response.setContentLength(static_cast<std::streamsize>(body.size()));
