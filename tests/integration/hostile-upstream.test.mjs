@@ -22,6 +22,9 @@ async function setup(handler, { timeout = 2, server = { event_loops: 1 }, router
 }
 
 const CHAT = { model: 'gpt-4o-mini', messages: [USER_HELLO] };
+// Under AddressSanitizer freed memory waits in its quarantine (256 MB by default) instead of
+// going back to the system, so RSS says nothing there; the Release build checks it.
+const UNDER_ASAN = Boolean(process.env.ASAN_OPTIONS);
 const rssKb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 
 async function streamCall(url, body = { ...CHAT, stream: true }) {
@@ -116,7 +119,7 @@ describe('size caps and memory', () => {
     assert.equal(errorOf(res).code, 'upstream_response_too_large');
     await sleep(200);
     const afterKb = rssKb(gw.proc.pid);
-    assert.ok(afterKb < baseline + 30 * 1024, `RSS ${baseline} kB → ${afterKb} kB after a 300 MB answer`);
+    if (!UNDER_ASAN) assert.ok(afterKb < baseline + 30 * 1024, `RSS ${baseline} kB → ${afterKb} kB after a 300 MB answer`);
     assert.equal((await request(`${gw.url}/health`)).status, 200);
   });
 
@@ -131,7 +134,7 @@ describe('size caps and memory', () => {
     assert.equal(res.json.choices[0].message.content.length, content.length);
     await sleep(200);
     const afterKb = rssKb(gw.proc.pid);
-    assert.ok(afterKb < baseline + 30 * 1024, `RSS ${baseline} kB → ${afterKb} kB after a 40 MB answer`);
+    if (!UNDER_ASAN) assert.ok(afterKb < baseline + 30 * 1024, `RSS ${baseline} kB → ${afterKb} kB after a 40 MB answer`);
   });
 
   test('a stream event that never ends → classified error before anything is committed', async () => {
