@@ -125,6 +125,16 @@ std::vector<Entry> Reader::entries(const YAML::Node& map, const YAML::Node& at,
     if (sources.empty()) fail(key, join(path, "<<"), "expected a mapping or a list of mappings");
     for (const auto& source : sources) {
       if (!source.IsMap()) fail(key, join(path, "<<"), "expected a mapping or a list of mappings");
+      // A merge may name the mapping it is in ("a: &x {<<: *x}"): nested merges are bounded, or
+      // the recursion would overflow the stack (found by fuzz config_yaml).
+      thread_local int merge_depth = 0;
+      constexpr int kMaxMergeDepth = 64;
+      if (merge_depth >= kMaxMergeDepth)
+        fail(key, join(path, "<<"), "merges nested more than 64 levels deep (a merge that includes itself?)");
+      struct Nested {
+        Nested() { ++merge_depth; }
+        ~Nested() { --merge_depth; }
+      } nested;
       for (Entry& e : entries(source, key, path)) {
         if (first_line.emplace(e.key, e.at.Mark().line + 1).second) out.push_back(std::move(e));
       }

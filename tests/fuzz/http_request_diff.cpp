@@ -165,8 +165,8 @@ const char* latitude(std::string_view head, bool& framing_only) {
   if (te && cl) return "RFC 9112 §6.3(3): a request with Transfer-Encoding and Content-Length MAY be rejected";
   if (cl > 1 || cl_list)
     return "RFC 9110 §8.6: a list of identical Content-Length values MAY be accepted as one, or rejected";
-  if (version == "HTTP/1.1" && host != 1)
-    return "RFC 9112 §3.2: a server MUST answer 400 to HTTP/1.1 without exactly one Host (Beast does not check)";
+  if (host > 1 || (version == "HTTP/1.1" && host == 0))
+    return "RFC 9112 §3.2: a server MUST answer 400 to HTTP/1.1 without Host, or any request with two (Beast does not check)";
   if (connection) {
     framing_only = true;
     return "RFC 9112 §9.3: Connection options decide keep-alive (a list holding close, unknown options)";

@@ -106,3 +106,12 @@ TEST_CASE("a YAML alias that refers to itself is refused, not recursed into", "[
       "      extra: *common\n");
   CHECK_THAT(error, Catch::Contains("levels deep"));
 }
+
+TEST_CASE("a YAML merge key that includes its own mapping is refused, not recursed into", "[config][errors]") {
+  // "<<: *common" inside the mapping anchored &common (fuzz config_yaml;
+  // regressions/config_yaml/self-merge).
+  const std::string error = error_of(
+      "model_list:\n  - model_name: a\n    litellm_params: &common\n      model: openai/gpt-4o\n"
+      "      <<: *common\n");
+  CHECK_THAT(error, Catch::Contains("merges nested more than 64 levels deep"));
+}
