@@ -163,6 +163,8 @@ const char* latitude(std::string_view head, bool& framing_only) {
   if (te && (te > 1 || !te_plain_chunked))
     return "RFC 9112 §6.1: a transfer coding the server does not implement gets 501; §6.3(4): chunked must be final";
   if (te && cl) return "RFC 9112 §6.3(3): a request with Transfer-Encoding and Content-Length MAY be rejected";
+  if (te && version == "HTTP/1.0")
+    return "RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means faulty framing (we refuse; Beast accepts)";
   if (cl > 1 || cl_list)
     return "RFC 9110 §8.6: a list of identical Content-Length values MAY be accepted as one, or rejected";
   if (host > 1 || (version == "HTTP/1.1" && host == 0))
