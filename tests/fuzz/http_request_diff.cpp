@@ -151,6 +151,8 @@ const char* latitude(std::string_view head, bool& framing_only) {
       te_plain_chunked = te_plain_chunked && ieq(value, "chunked");
     } else if (ieq(name, "content-length")) {
       ++cl;
+      if (value.size() > 7)  // over Beast's default body limit (and any sane one): size, not framing
+        return "RFC 9110 §15.5.14: a server may refuse a body larger than it accepts (413; Beast at the head, we at the body)";
       cl_list = cl_list || value.find(',') != std::string_view::npos;
     } else if (ieq(name, "host")) {
       ++host;
