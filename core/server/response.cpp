@@ -37,7 +37,6 @@ void Response::reset() {
   status_ = -1;
   pending_.clear();
   out_.clear();
-  body_view_ = {};
   sent_ = head_written_ = chunked_ = length_known_ = finished_ = head_only_ = false;
   ok_ = true;
 }
@@ -118,13 +117,12 @@ void Response::send_whole(std::string_view body) {
 
 boost::asio::awaitable<bool> Response::drain() {
   if (!ok_) co_return false;
-  if (out_.empty() && body_view_.empty()) co_return true;
+  if (out_.empty()) co_return true;
   io_.set_deadline(util::steady_ms() + write_timeout_ms_);
-  ok_ = co_await io_.write(out_, body_view_);
+  ok_ = co_await io_.write(out_);
   io_.set_deadline(0);
   out_.clear();
   util::shrink_after_peak(out_);
-  body_view_ = {};
   co_return ok_;
 }
 

@@ -69,7 +69,7 @@ class Response final : public Poco::Net::HTTPServerResponse {
   /// Sends everything queued; false once a write failed or timed out.
   boost::asio::awaitable<bool> drain();
   /// True when bytes wait for drain().
-  bool has_queued() const { return !out_.empty() || !body_view_.empty(); }
+  bool has_queued() const { return !out_.empty(); }
   /// Sets any status code, kept as an int: Poco's HTTPStatus enum stops at 511, so a code such
   /// as Anthropic's 529 must never be stored in it (reading it back is undefined behaviour).
   void set_status(int status, std::string_view reason);
@@ -95,7 +95,6 @@ class Response final : public Poco::Net::HTTPServerResponse {
   std::string reason_;     // set_status's reason phrase
   std::string head_;          // formatted head (reused)
   std::string out_;           // queued bytes: head, chunk framing, body
-  std::string_view body_view_;  // send_whole's body, written after out_
   std::string pending_;  // body bytes not yet framed into out_
   bool sent_ = false, head_written_ = false, chunked_ = false, length_known_ = false;
   bool finished_ = false, head_only_ = false, ok_ = true;
