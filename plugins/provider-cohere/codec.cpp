@@ -56,10 +56,10 @@ llmgw_usage usage_of(const Value& u) {
   const Value* counts = member(u, "tokens");
   if (!counts) counts = member(u, "billed_units");
   if (counts) {
-    if (const Value* i = member(*counts, "input_tokens"); i && i->IsNumber()) out.prompt_tokens = static_cast<int64_t>(i->GetDouble());
-    if (const Value* o = member(*counts, "output_tokens"); o && o->IsNumber()) out.completion_tokens = static_cast<int64_t>(o->GetDouble());
+    out.prompt_tokens = token_count(member(*counts, "input_tokens"));
+    out.completion_tokens = token_count(member(*counts, "output_tokens"));
   }
-  if (const Value* c = member(u, "cached_tokens"); c && c->IsNumber()) out.cached_tokens = static_cast<int64_t>(c->GetDouble());
+  out.cached_tokens = token_count(member(u, "cached_tokens"));
   return out;
 }
 

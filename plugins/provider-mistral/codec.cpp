@@ -7,6 +7,7 @@
 #include <openai_compat/retry_after.hpp>
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/json_helpers.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/writer.h>
@@ -109,9 +110,8 @@ void map_finish_reasons(Value& doc, Allocator& a) {
 llmgw_usage usage_of(const Value& u) {
   llmgw_usage out = unknown_usage();
   if (!u.IsObject()) return out;
-  auto num = [&](const Value& obj, const char* k) -> int64_t {
-    auto it = obj.FindMember(k);
-    return it != obj.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : -1;
+  auto num = [](const Value& obj, const char* k) {
+    return plugin_util::json::token_count(plugin_util::json::member(obj, k));
   };
   out.prompt_tokens = num(u, "prompt_tokens");
   out.completion_tokens = num(u, "completion_tokens");

@@ -96,6 +96,22 @@ TEST_CASE("decode: text, thinking, tool calls, usage with cached tokens") {
   CHECK(std::string(parse(t.body)["choices"][0]["message"]["content"].GetString()) == "Hi");
 }
 
+TEST_CASE("usage: counts outside int64, negative or fractional are unknown, never a cast past the range") {
+  ProviderInstance p(vt(), kConfig);
+  Call call(R"({"messages":[]})");
+  const RecordedResult r = p.decode(call.c, 200, R"({"id":"a","finish_reason":"COMPLETE","message":{"role":"assistant","content":[{"type":"text","text":"Hi"}]},
+    "usage":{"tokens":{"input_tokens":7.77778e20,"output_tokens":-3},"cached_tokens":2.5}})");
+  REQUIRE(r.rc == LLMGW_OK);
+  REQUIRE(r.usage.has_value());
+  CHECK(r.usage->prompt_tokens == -1);
+  CHECK(r.usage->completion_tokens == -1);
+  CHECK(r.usage->cached_tokens == -1);
+  const RecordedResult ok = p.decode(call.c, 200, R"({"id":"a","finish_reason":"COMPLETE","message":{"role":"assistant","content":[{"type":"text","text":"Hi"}]},
+    "usage":{"tokens":{"input_tokens":12.0,"output_tokens":3}}})");
+  CHECK(ok.usage->prompt_tokens == 12);
+  CHECK(ok.usage->completion_tokens == 3);
+}
+
 TEST_CASE("errors") {
   ProviderInstance p(vt(), kConfig);
   Call call(R"({"messages":[]})");

@@ -9,6 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -54,6 +55,18 @@ inline const Value& get(const Value& obj, const char* name) {
   static const Value kNull;
   const Value* v = member(obj, name);
   return v ? *v : kNull;
+}
+
+/// A token count from upstream JSON: a non-negative integer (written as 12 or 12.0), else -1
+/// ("unknown"). Anything outside int64 (1e300, -3, NaN-like text the parser took) is unknown, never
+/// a cast past the range (undefined behaviour, found by the cohere fuzzer).
+inline int64_t token_count(const Value* v) {
+  if (!v || !v->IsNumber()) return -1;
+  if (v->IsInt64()) return v->GetInt64() >= 0 ? v->GetInt64() : -1;
+  if (v->IsUint64()) return -1;  // above INT64_MAX
+  const double d = v->GetDouble();
+  if (!(d >= 0.0) || d >= 9.2e18 || d != static_cast<double>(static_cast<int64_t>(d))) return -1;
+  return static_cast<int64_t>(d);
 }
 
 /// The string member `name`, "" when absent or not a string.
