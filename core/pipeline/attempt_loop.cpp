@@ -16,8 +16,8 @@
 namespace llmgw::pipeline {
 namespace {
 
-using frontends::ApiError;
-using routing::steady_ms;
+using canonical::ApiError;
+using canonical::steady_ms;
 
 /// Waits `ms` on a timer (the loop serves others meanwhile), returning early (false) when the
 /// client closed its connection.
@@ -92,7 +92,7 @@ Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcom
   // The upstream took the request and answered 2xx (then something went wrong decoding it):
   // sending it again could run it twice.
   if (outcome.upstream_accepted) return Verdict::Final;
-  const ApiError& e = gate.held_error();
+  const canonical::ApiError& e = gate.held_error();
   if (e.error_class == LLMGW_ERR_CONTEXT_WINDOW) return Verdict::ContextWindow;
   if (e.error_class == LLMGW_ERR_CONTENT_POLICY) return Verdict::ContentPolicy;
   return retryable_status(e.status) ? Verdict::Retry : Verdict::Final;
@@ -114,7 +114,7 @@ void Gateway::record_attempt(Deployment& d, Verdict verdict, bool failed, int64_
   // allowed_fails counts failures within a minute of each other (a success resets the count).
   // A deployment with nothing to stand in for it is not taken out for failing: its own
   // answers reach the client.
-  const int fails = s.count_failure(routing::unix_ms(), 60'000);
+  const int fails = s.count_failure(canonical::unix_ms(), 60'000);
   if (has_alternatives && (probe || fails >= allowed_fails_)) {
     cool_ms = std::max(cool_ms, cooldown_ms_);
     s.consecutive_failures.store(0, std::memory_order_relaxed);
@@ -186,7 +186,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
       }
       tried.push_back(d);
       gate.begin_attempt(d->cfg.id, ++attempts);
-      d->state.on_start(routing::unix_ms());
+      d->state.on_start(canonical::unix_ms());
       const int64_t attempt_start = steady_ms();
       outcome = co_await execute_once(input, *d, gate, deadline);
       const Verdict verdict = judge(gate, outcome);
@@ -194,7 +194,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
       retry_after_ms = gate.holding() ? gate.held_error().retry_after_ms : -1;
       const int64_t tokens = std::max<int64_t>(outcome.usage.prompt_tokens, 0) + std::max<int64_t>(outcome.usage.completion_tokens, 0);
       const bool failed = verdict == Verdict::Retry || outcome.broke_after_commit || gate.stream_failed();
-      d->state.on_end((steady_ms() - attempt_start) * 1000, tokens, failed, routing::unix_ms());
+      d->state.on_end((steady_ms() - attempt_start) * 1000, tokens, failed, canonical::unix_ms());
       if (outcome.ttft_us >= 0) d->state.on_first_byte(outcome.ttft_us);
       record_attempt(*d, verdict, failed, retry_after_ms, probe, p.size() > 1 || chain.size() > 1);
       outcome.attempts = attempts;
@@ -224,7 +224,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
     co_return outcome;
   }
   if (attempts == 0) {  // every deployment is cooling down: say when to come back
-    ApiError e{429, "rate_limit_error", "deployments_cooling_down", "",
+    canonical::ApiError e{429, "rate_limit_error", "deployments_cooling_down", "",
                "Every deployment of '" + std::string(input.model) + "' is cooling down after failures; retry later."};
     e.retry_after_ms = soonest_ms;
     reply.error(e);

@@ -17,16 +17,16 @@
 namespace llmgw::pipeline {
 namespace {
 
-using frontends::ApiError;
+using canonical::ApiError;
 using upstream::TransportError;
 using upstream::TransportFailure;
 
-ApiError transport_error(const TransportError& e) {
-  ApiError err = e.failure() == TransportFailure::ConnectTimeout || e.failure() == TransportFailure::ReadTimeout
-                     ? ApiError{504, "api_error", "upstream_timeout", "", e.what()}
+canonical::ApiError transport_error(const TransportError& e) {
+  canonical::ApiError err = e.failure() == TransportFailure::ConnectTimeout || e.failure() == TransportFailure::ReadTimeout
+                     ? canonical::ApiError{504, "api_error", "upstream_timeout", "", e.what()}
                  : e.failure() == TransportFailure::TooLarge
-                     ? ApiError{502, "api_error", "upstream_response_too_large", "", e.what()}
-                     : ApiError{502, "api_error", "upstream_unreachable", "", e.what()};
+                     ? canonical::ApiError{502, "api_error", "upstream_response_too_large", "", e.what()}
+                     : canonical::ApiError{502, "api_error", "upstream_unreachable", "", e.what()};
   err.error_class = LLMGW_ERR_TRANSIENT;
   return err;
 }
@@ -112,8 +112,8 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
   llmgw_status rc = d.provider->vtable().decode_response(d.provider->instance(), &call, &resp, &out);
   if (result.usage) outcome.usage = *result.usage;
   if (rc != LLMGW_OK || result.error) {
-    ApiError err = result.error ? *result.error
-                                : ApiError{502, "api_error", "bad_upstream_response", "", "the provider could not decode the upstream response"};
+    canonical::ApiError err = result.error ? *result.error
+                                : canonical::ApiError{502, "api_error", "bad_upstream_response", "", "the provider could not decode the upstream response"};
     reply.error(err);
     return err.status;
   }
@@ -141,7 +141,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   outcome.passthrough = vt.native_dialect == input.dialect;
   if (!outcome.passthrough && input.dialect != LLMGW_DIALECT_OPENAI_CHAT) {
     if (!input.to_canonical) {
-      reply.error(ApiError::invalid("model '" + d.cfg.alias + "' cannot be reached from this API", "model"));
+      reply.error(canonical::ApiError::invalid("model '" + d.cfg.alias + "' cannot be reached from this API", "model"));
       outcome.status = 400;
       co_return outcome;
     }
@@ -170,7 +170,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   call.client_header_count = ch.size();
 
   if (stream && !d.provider->has_stream()) {
-    reply.error(ApiError::invalid("model '" + d.cfg.alias + "' does not support streaming", "stream", "unsupported_feature"));
+    reply.error(canonical::ApiError::invalid("model '" + d.cfg.alias + "' does not support streaming", "stream", "unsupported_feature"));
     outcome.status = 400;
     co_return outcome;
   }
@@ -184,7 +184,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   auto req_out = req.table();
   llmgw_status rc = vt.encode_request(d.provider->instance(), &call, &req_out, &err_writer);
   if (rc != LLMGW_OK) {
-    reply.error(ApiError::invalid(encode_error.empty() ? "the request cannot be sent to this provider" : encode_error,
+    reply.error(canonical::ApiError::invalid(encode_error.empty() ? "the request cannot be sent to this provider" : encode_error,
                                   "", rc == LLMGW_UNSUPPORTED ? "unsupported_feature" : ""));
     outcome.status = 400;
     co_return outcome;
@@ -192,7 +192,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   std::string_view upstream_body = req.use_call_body ? body : std::string_view(req.body);
   if (!valid_headers(req)) {
     spdlog::error("deployment {}: provider produced an invalid upstream header (CR, LF, NUL or a bad name)", d.cfg.id);
-    reply.error(ApiError{500, "api_error", "bad_provider_header", "", "the provider produced an invalid upstream header"});
+    reply.error(canonical::ApiError{500, "api_error", "bad_provider_header", "", "the provider produced an invalid upstream header"});
     outcome.status = 500;
     co_return outcome;
   }
@@ -200,7 +200,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   const upstream::Url* url = cached_url(req.url, url_scratch);
   if (!url) {
     spdlog::error("deployment {}: provider produced an invalid upstream URL", d.cfg.id);
-    reply.error(ApiError{500, "api_error", "bad_provider_url", "", "the provider produced an invalid upstream URL"});
+    reply.error(canonical::ApiError{500, "api_error", "bad_provider_url", "", "the provider produced an invalid upstream URL"});
     outcome.status = 500;
     co_return outcome;
   }
@@ -216,7 +216,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     auto resp = headers.table(200, {});
     llmgw_stream* s = nullptr;
     if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK) {
-      reply.error(ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
+      reply.error(canonical::ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
       outcome.status = 502;
       co_return outcome;
     }
@@ -227,7 +227,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     vt.stream_destroy(s);
     if (fwd.usage) outcome.usage = *fwd.usage;
     if (st == LLMGW_ERROR || fwd.error) {
-      ApiError err = fwd.error ? *fwd.error : ApiError{502, "api_error", "", "", "stream failed"};
+      canonical::ApiError err = fwd.error ? *fwd.error : canonical::ApiError{502, "api_error", "", "", "stream failed"};
       if (reply.committed()) reply.stream_error(err); else reply.error(err);
       outcome.status = reply.committed() ? 200 : err.status;
       co_return outcome;
@@ -255,10 +255,10 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   out.body = upstream_body;
   // Timeouts: each of the deployment's, and none past the attempt's end (its total timeout,
   // or the request deadline if sooner).
-  const int64_t attempt_start = routing::steady_ms();
+  const int64_t attempt_start = canonical::steady_ms();
   const int64_t attempt_end = std::min<int64_t>(attempt_start + static_cast<int64_t>(d.cfg.timeout_s * 1000), deadline_ms);
   auto left_ms = [&](double limit_s) {
-    int64_t left = std::max<int64_t>(attempt_end - routing::steady_ms(), 1);
+    int64_t left = std::max<int64_t>(attempt_end - canonical::steady_ms(), 1);
     if (limit_s > 0) left = std::min<int64_t>(left, static_cast<int64_t>(limit_s * 1000));
     return static_cast<int>(std::min<int64_t>(left, INT32_MAX));
   };
@@ -267,7 +267,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
       ? std::min<int64_t>(attempt_start + static_cast<int64_t>(d.cfg.first_byte_timeout_s * 1000), attempt_end)
       : attempt_end;
   auto first_byte_left_ms = [&] {
-    return static_cast<int>(std::clamp<int64_t>(first_byte_end - routing::steady_ms(), 1, INT32_MAX));
+    return static_cast<int>(std::clamp<int64_t>(first_byte_end - canonical::steady_ms(), 1, INT32_MAX));
   };
   out.connect_timeout_ms = std::min(d.cfg.connect_timeout_ms, left_ms(0));
   out.head_deadline_ms = first_byte_end;
@@ -276,7 +276,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     co_await exchange.start(out);
     const int status = exchange.status();
     if (!stream || status < 200 || status >= 300) {
-      outcome.ttft_us = (routing::steady_ms() - attempt_start) * 1000;
+      outcome.ttft_us = (canonical::steady_ms() - attempt_start) * 1000;
       // A 2xx: the upstream took the request and did the work, so whatever happens next
       // (a cut or undecodable body), it is not sent again.
       outcome.upstream_accepted = status >= 200 && status < 300;
@@ -291,7 +291,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     auto resp = headers.table(status, {});
     llmgw_stream* s = nullptr;
     if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK || !s) {
-      reply.error(ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
+      reply.error(canonical::ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
       outcome.status = 502;
       co_return outcome;
     }
@@ -327,7 +327,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
         reply.flush();
         co_await reply.drain();
       }
-      if (!committed && reply.committed()) outcome.ttft_us = (routing::steady_ms() - attempt_start) * 1000;
+      if (!committed && reply.committed()) outcome.ttft_us = (canonical::steady_ms() - attempt_start) * 1000;
       if (!reply.client_alive()) {
         exchange.abort();
         outcome.status = 499;
@@ -338,7 +338,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     if (fwd.usage) outcome.usage = *fwd.usage;
     if (st == LLMGW_ERROR || fwd.error) {
       exchange.abort();
-      ApiError err = fwd.error ? *fwd.error : ApiError{502, "api_error", "bad_upstream_response", "", "the upstream stream failed"};
+      canonical::ApiError err = fwd.error ? *fwd.error : canonical::ApiError{502, "api_error", "bad_upstream_response", "", "the upstream stream failed"};
       // On passthrough an error event of the upstream's own already reached the client as raw
       // bytes; a truncated stream (the error stream_close reports) did not, so it gets one.
       const bool already_sent = outcome.passthrough && fwd.error && fwd.raw_bytes_sent && !upstream_ended;
@@ -357,7 +357,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     // a little, briefly. An upstream that keeps sending after its end marker (pings after
     // [DONE]) is cut off rather than holding the attempt open.
     try {
-      const int64_t drain_end = std::min<int64_t>(routing::steady_ms() + 100, attempt_end);
+      const int64_t drain_end = std::min<int64_t>(canonical::steady_ms() + 100, attempt_end);
       std::size_t drained = 0, n = 0;
       for (;;) {
         n = co_await exchange.read_some(buf, sizeof buf, 100, drain_end);
@@ -371,7 +371,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
       outcome.status = 499;
       co_return outcome;
     }
-    ApiError err = transport_error(e);
+    canonical::ApiError err = transport_error(e);
     if (reply.committed()) { reply.stream_error(err); outcome.status = 200; outcome.broke_after_commit = true; }
     else { reply.error(err); outcome.status = err.status; }
   }

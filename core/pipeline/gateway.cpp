@@ -54,7 +54,7 @@ void settle_weights(const Pool& pool) {
 
 }  // namespace
 
-Gateway::Gateway(const config::Config& config, const plugins::Registry& registry)
+Gateway::Gateway(const config::Config& config, const loader::Registry& registry)
     : router_(config.router),
       strategy_(config.router, registry),
       allowed_fails_(config.allowed_fails),
@@ -68,7 +68,7 @@ Gateway::Gateway(const config::Config& config, const plugins::Registry& registry
     if (!registry.provider_for(cfg.provider)) {
       const std::string why = config.source_path + ":" + std::to_string(cfg.line) + ": deployment " + cfg.id +
                               ": no loaded plugin serves provider '" + cfg.provider + "'";
-      if (config.server.strict_config) throw plugins::PluginError(why + " (add its plugin under plugins.load)");
+      if (config.server.strict_config) throw loader::PluginError(why + " (add its plugin under plugins.load)");
       // As LiteLLM loads it and fails only when called: the rest of the config serves.
       spdlog::warn("{}; skipped (server.strict_config or --strict refuses it)", why);
       skipped_.push_back(why);

@@ -19,12 +19,12 @@
 #include "config/config.hpp"
 #include <optional>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 #include "observe/access_log.hpp"
 #include "pipeline/call_context.hpp"
 #include "pipeline/reply.hpp"
 #include "pipeline/upstream_client.hpp"
-#include "plugins/registry.hpp"
+#include "loader/registry.hpp"
 #include "routing/deployment_state.hpp"
 #include "routing/router.hpp"
 
@@ -32,7 +32,7 @@ namespace llmgw::pipeline {
 
 struct Deployment {
   config::Deployment cfg;
-  std::unique_ptr<plugins::ProviderInstance> provider;
+  std::unique_ptr<loader::ProviderInstance> provider;
   /// Health and live statistics, shared by all request threads (lock-free).
   routing::DeploymentState state;
 };
@@ -54,7 +54,7 @@ struct CallInput {
   /// For clients whose dialect is not canonical: writes the canonical (OpenAI chat) request for
   /// `upstream_model` into `out`, or returns the 400 to answer. Used when the provider does not
   /// speak the client's dialect natively.
-  std::optional<frontends::ApiError> (*to_canonical)(const void* ctx, std::string_view body,
+  std::optional<canonical::ApiError> (*to_canonical)(const void* ctx, std::string_view body,
                                                      std::string_view upstream_model, std::string& out) = nullptr;
   const void* to_canonical_ctx = nullptr;
   const std::vector<llmgw_header>* client_headers = nullptr;
@@ -90,8 +90,8 @@ struct CallOutcome {
 
 class Gateway {
  public:
-  /// Creates one provider instance per deployment. Throws plugins::PluginError.
-  Gateway(const config::Config& config, const plugins::Registry& registry);
+  /// Creates one provider instance per deployment. Throws loader::PluginError.
+  Gateway(const config::Config& config, const loader::Registry& registry);
 
   /// The pool serving `alias` (model_group_alias applied), or null.
   const Pool* pool(std::string_view alias) const;
