@@ -8,6 +8,7 @@
 #include "pipeline/backoff.hpp"
 #include "pipeline/gateway.hpp"
 #include "pipeline/retry_gate.hpp"
+#include "routing/health.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -54,37 +55,8 @@ void add_links(std::vector<Link>& chain, const std::vector<std::string>* chain_n
   }
 }
 
-const std::vector<std::string>* find_chain(const std::map<std::string, std::vector<std::string>, std::less<>>& chains,
-                                           std::string_view alias) {
-  auto it = chains.find(alias);
-  return it == chains.end() ? nullptr : &it->second;
-}
 
 }  // namespace
-
-Deployment* Gateway::choose(const Pool& pool, const std::vector<const Deployment*>& tried, bool stream,
-                            int64_t probe_ms, bool* probe, int64_t* soonest_ms) {
-  thread_local Pool fresh, again;
-  const int64_t now = steady_ms();
-  *probe = false;
-  fresh.clear();
-  again.clear();
-  for (Deployment* d : pool) {
-    if (const int64_t until = d->state.blocked_until(now)) {  // cooling down, or being probed
-      if (*soonest_ms < 0 || until - now < *soonest_ms) *soonest_ms = until - now;
-      continue;
-    }
-    (std::find(tried.begin(), tried.end(), d) == tried.end() ? fresh : again).push_back(d);
-  }
-  for (;;) {
-    Pool& candidates = fresh.empty() ? again : fresh;
-    if (candidates.empty()) return nullptr;
-    Deployment& d = candidates.size() == 1 ? *candidates.front() : pick(candidates, stream);
-    if (d.state.admit(now, probe_ms, probe)) return &d;
-    // Another call won the probe meanwhile: drop it and pick again.
-    candidates.erase(std::find(candidates.begin(), candidates.end(), &d));
-  }
-}
 
 Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcome) {
   if (!gate.holding())
@@ -96,31 +68,6 @@ Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcom
   if (e.error_class == LLMGW_ERR_CONTEXT_WINDOW) return Verdict::ContextWindow;
   if (e.error_class == LLMGW_ERR_CONTENT_POLICY) return Verdict::ContentPolicy;
   return retryable_status(e.status) ? Verdict::Retry : Verdict::Final;
-}
-
-void Gateway::record_attempt(Deployment& d, Verdict verdict, bool failed, int64_t retry_after_ms, bool probe,
-                             bool has_alternatives) {
-  auto& s = d.state;
-  if (!failed || router_.disable_cooldowns) {
-    // An answer, even a client error: the deployment is up.
-    if (probe) s.mark_healthy();
-    else if (verdict == Verdict::Success) s.mark_success();
-    return;
-  }
-  int64_t cool_ms = 0;
-  // The upstream said when to come back: nobody calls it before then, even with no alternative
-  // (the call itself waits, or the client is told when to retry).
-  if (retry_after_ms > 0) cool_ms = std::min(retry_after_ms, max_retry_after_ms_);
-  // allowed_fails counts failures within a minute of each other (a success resets the count).
-  // A deployment with nothing to stand in for it is not taken out for failing: its own
-  // answers reach the client.
-  const int fails = s.count_failure(canonical::unix_ms(), 60'000);
-  if (has_alternatives && (probe || fails >= allowed_fails_)) {
-    cool_ms = std::max(cool_ms, cooldown_ms_);
-    s.consecutive_failures.store(0, std::memory_order_relaxed);
-  }
-  if (cool_ms > 0 && s.cool_until(steady_ms() + cool_ms)) spdlog::warn("deployment {} cooling down for {} ms", d.cfg.id, cool_ms);
-  if (probe) s.release_probe();
 }
 
 boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
@@ -136,7 +83,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
   chain.clear();
   tried.clear();
   chain.push_back(Link{input.model, &pool});
-  add_links(chain, input.fallbacks ? input.fallbacks : find_chain(fallbacks_, input.model), router_.max_fallbacks, lookup);
+  add_links(chain, input.fallbacks ? input.fallbacks : models_.chain(ModelTable::Chain::Fallbacks, input.model), router_.max_fallbacks, lookup);
 
   RetryGate gate(reply, input.context->held_headers);
   CallOutcome outcome;
@@ -152,7 +99,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
       const int64_t probe_ms = std::max<int64_t>(deadline - steady_ms(), 0) + 1000;
       bool probe = false;
       int64_t pool_soonest = -1;
-      Deployment* d = choose(p, tried, input.stream, probe_ms, &probe, &pool_soonest);
+      Deployment* d = routing::choose(strategy_, p, tried, input.stream, probe_ms, &probe, &pool_soonest);
       if (pool_soonest >= 0 && (soonest_ms < 0 || pool_soonest < soonest_ms)) soonest_ms = pool_soonest;
       bool waited = false;
       if (!d) {
@@ -163,7 +110,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
           break;
         const bool stayed = co_await wait_for_client(pool_soonest, input.client);
         if (!stayed) { outcome.status = 499; co_return outcome; }
-        d = choose(p, tried, input.stream, probe_ms, &probe, &pool_soonest);
+        d = routing::choose(strategy_, p, tried, input.stream, probe_ms, &probe, &pool_soonest);
         if (!d) break;
         waited = true;
       }
@@ -190,19 +137,23 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
       const int64_t attempt_start = steady_ms();
       outcome = co_await execute_once(input, *d, gate, deadline);
       const Verdict verdict = judge(gate, outcome);
-      if (gate.holding()) gate.clamp_retry_after(max_retry_after_ms_);
+      if (gate.holding()) gate.clamp_retry_after(health_.max_retry_after_ms);
       retry_after_ms = gate.holding() ? gate.held_error().retry_after_ms : -1;
       const int64_t tokens = std::max<int64_t>(outcome.usage.prompt_tokens, 0) + std::max<int64_t>(outcome.usage.completion_tokens, 0);
       const bool failed = verdict == Verdict::Retry || outcome.broke_after_commit || gate.stream_failed();
       d->state.on_end((steady_ms() - attempt_start) * 1000, tokens, failed, canonical::unix_ms());
       if (outcome.ttft_us >= 0) d->state.on_first_byte(outcome.ttft_us);
-      record_attempt(*d, verdict, failed, retry_after_ms, probe, p.size() > 1 || chain.size() > 1);
+      const routing::AttemptEnd end{verdict == Verdict::Success, failed, retry_after_ms, probe,
+                                    p.size() > 1 || chain.size() > 1};
+      if (const int64_t cooled = routing::record_attempt(d->state, health_, end))
+        spdlog::warn("deployment {} cooling down for {} ms", d->cfg.id, cooled);
       outcome.attempts = attempts;
       if (outcome.status == 499 || verdict == Verdict::Success) co_return outcome;
       if (verdict == Verdict::ContextWindow || verdict == Verdict::ContentPolicy) {
         // No retry here fixes these; their own chain (else the general fallbacks) might.
-        const auto* special = find_chain(verdict == Verdict::ContextWindow ? context_window_fallbacks_ : content_policy_fallbacks_,
-                                         chain[link].alias);
+        const auto* special = models_.chain(verdict == Verdict::ContextWindow ? ModelTable::Chain::ContextWindow
+                                                                                  : ModelTable::Chain::ContentPolicy,
+                                          chain[link].alias);
         if (special && !switched) {
           chain.resize(link + 1);
           add_links(chain, special, router_.max_fallbacks, lookup);
