@@ -40,6 +40,18 @@ const std::string k429 = http(429, R"({"error":{"message":"slow down","type":"ra
                               "Retry-After: 2\r\n");
 const std::string k500 = http(500, R"({"error":{"message":"boom","type":"server_error","code":null}})");
 const std::string k400 = http(400, R"({"error":{"message":"bad","type":"invalid_request_error","code":null}})");
+std::string sse(std::string_view events) {
+  return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " + std::to_string(events.size()) +
+         "\r\n\r\n" + std::string(events);
+}
+const std::string kEvent = R"(data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"up","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]})" "\n\n";
+const std::string kStream = sse(kEvent + "data: [DONE]\n\n");
+/// A stream head whose body ends before its first event (Content-Length promises more).
+const std::string kCutBeforeFirstEvent =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 500\r\n\r\ndata: {\"id\":";
+/// A stream cut after its first event.
+const std::string kCutAfterFirstEvent =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 5000\r\n\r\n" + kEvent;
 const std::string kTooLong = http(400, R"({"error":{"message":"This model's maximum context length is 10 tokens",
   "type":"invalid_request_error","code":"context_length_exceeded"}})");
 
@@ -51,7 +63,10 @@ upstream::testing::Script serve(Script& script) {
       auto request = co_await read_request(s, buf, server);
       if (!request) co_return;
       const std::size_t i = std::min<std::size_t>(script.served++, script.answers.size() - 1);
-      if (!co_await write(s, script.answers[i])) co_return;
+      const bool written = co_await write(s, script.answers[i]);
+      if (!written) co_return;
+      // An answer that promises more than it holds is cut here: the connection closes.
+      if (script.answers[i].find("Content-Length: 500") != std::string::npos) co_return;
     }
   };
 }
@@ -71,12 +86,18 @@ struct RecordingReply final : pipeline::Reply {
     status = s;
     body = b;
   }
-  void stream_raw(std::string_view) override {}
+  std::string raw;
+  int stream_errors = 0;
+  bool ended = false;
+  void stream_raw(std::string_view b) override {
+    if (!status) status = 200;
+    raw.append(b);
+  }
   void stream_chunk(std::string_view) override {}
   void flush() override {}
   boost::asio::awaitable<bool> drain() override { co_return true; }
-  void stream_error(const canonical::ApiError&) override {}
-  void stream_end(bool) override {}
+  void stream_error(const canonical::ApiError&) override { ++stream_errors; }
+  void stream_end(bool) override { ended = true; }
   bool committed() const override { return status != 0; }
   bool client_alive() const override { return true; }
   void add_header(std::string_view n, std::string_view v) override { headers[std::string(n)] = std::string(v); }
@@ -118,8 +139,10 @@ struct Fixture {
 
   /// Runs one non-stream call for alias "m" (the pool's first pick is random). Returns the
   /// outcome; `reply` holds what reached the client.
-  pipeline::CallOutcome call(RecordingReply& reply) {
-    static const std::string body = R"({"model":"m","messages":[{"role":"user","content":"hi"}]})";
+  pipeline::CallOutcome call(RecordingReply& reply, bool stream = false) {
+    static const std::string plain = R"({"model":"m","messages":[{"role":"user","content":"hi"}]})";
+    static const std::string streamed = R"({"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]})";
+    const std::string& body = stream ? streamed : plain;
     pipeline::CallContextPtr context = pipeline::acquire_call_context();
     pipeline::CallInput input;
     input.body = body;
@@ -127,6 +150,7 @@ struct Fixture {
     input.model_begin = body.find("\"m\"");
     input.model_end = input.model_begin + 3;
     input.context = context.get();
+    input.stream = stream;
     pipeline::CallOutcome outcome;
     upstream::testing::run(io, [&]() -> asio::awaitable<void> {
       outcome = co_await gateway->execute(input, *gateway->pool("m"), reply);
@@ -233,4 +257,35 @@ TEST_CASE("call: the last retryable failure reaches the client once everything w
   CHECK(reply.status == 500);
   CHECK(out.attempts >= 3);  // a, b, then the fallback (cooled deployments are not retried)
   CHECK(f.c.served >= 1);
+}
+
+TEST_CASE("call: a stream cut before its first event is retried elsewhere; the client sees one whole stream") {
+  Fixture f;
+  f.a.answers = {kCutBeforeFirstEvent};
+  f.b.answers = {kCutBeforeFirstEvent};
+  f.c.answers = {kStream};
+  RecordingReply reply;
+  const pipeline::CallOutcome out = f.call(reply, true);
+  CHECK(out.status == 200);
+  CHECK(out.attempts == 3);
+  REQUIRE(out.deployment);
+  CHECK(out.deployment->cfg.model == "up-c");
+  CHECK(reply.raw == kEvent + "data: [DONE]\n\n");
+  CHECK(reply.ended);
+  CHECK(reply.stream_errors == 0);
+}
+
+TEST_CASE("call: a stream cut after its first event is not sent again: the client gets an error event") {
+  Fixture f;
+  f.a.answers = {kCutAfterFirstEvent};
+  f.b.answers = {kCutAfterFirstEvent};
+  f.c.answers = {kStream};
+  RecordingReply reply;
+  const pipeline::CallOutcome out = f.call(reply, true);
+  CHECK(out.attempts == 1);
+  CHECK(out.broke_after_commit);
+  CHECK(reply.raw == kEvent);
+  CHECK(reply.stream_errors == 1);
+  CHECK_FALSE(reply.ended);
+  CHECK(f.c.served == 0);
 }

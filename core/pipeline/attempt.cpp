@@ -1,4 +1,5 @@
-// Gateway::execute: one call on one deployment — encode, send, decode or stream, answer.
+// Gateway::execute_once: one attempt on one deployment — body, encode, exchange, then decode or
+// the stream pump (pipeline/stream_pump), answer.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "pipeline/gateway.hpp"
 #include "pipeline/provider_io.hpp"
 #include "pipeline/retry_gate.hpp"
+#include "pipeline/stream_pump.hpp"
 #include "routing/deployment_state.hpp"
 #include "pipeline/upstream_client.hpp"
 #include "util/http_syntax.hpp"
@@ -123,6 +125,61 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
   return client_status;
 }
 
+/// A transport failure answered to the client: an error before its first byte, an error event
+/// after it.
+void answer_transport_error(const TransportError& e, Reply& reply, CallOutcome& outcome) {
+  const canonical::ApiError err = transport_error(e);
+  if (reply.committed()) {
+    reply.stream_error(err);
+    outcome.status = 200;
+    outcome.broke_after_commit = true;
+  } else {
+    reply.error(err);
+    outcome.status = err.status;
+  }
+}
+
+/// The `echo:` loopback's stream: the request body is the whole upstream stream.
+class EchoSource final : public StreamSource {
+ public:
+  explicit EchoSource(std::string_view body) : body_(body) {}
+  boost::asio::awaitable<std::size_t> read(char* buf, std::size_t capacity, bool) override {
+    const std::size_t n = std::min(capacity, body_.size());
+    std::copy_n(body_.data(), n, buf);
+    body_.remove_prefix(n);
+    co_return n;
+  }
+  bool has_buffered() const override { return !body_.empty(); }
+  void abort() override { body_ = {}; }
+
+ private:
+  std::string_view body_;
+};
+
+/// An HTTP(S) upstream's stream: reads wait until the first-byte deadline before the client's
+/// first byte, then at most the idle timeout (stream_timeout) between reads, never past the
+/// attempt's end.
+class ExchangeSource final : public StreamSource {
+ public:
+  ExchangeSource(upstream_client::AsyncExchange& exchange, int64_t attempt_end, int64_t first_byte_end, double idle_s)
+      : exchange_(exchange), attempt_end_(attempt_end), first_byte_end_(first_byte_end), idle_s_(idle_s) {}
+  boost::asio::awaitable<std::size_t> read(char* buf, std::size_t capacity, bool committed) override {
+    const int64_t read_deadline = committed ? attempt_end_ : first_byte_end_;
+    int64_t left = std::max<int64_t>(read_deadline - canonical::steady_ms(), 1);
+    if (committed && idle_s_ > 0) left = std::min<int64_t>(left, static_cast<int64_t>(idle_s_ * 1000));
+    const int wait_ms = static_cast<int>(std::min<int64_t>(left, INT32_MAX));
+    const std::size_t n = co_await exchange_.read_some(buf, capacity, wait_ms, read_deadline);
+    co_return n;
+  }
+  bool has_buffered() const override { return exchange_.has_buffered(); }
+  void abort() override { exchange_.abort(); }
+
+ private:
+  upstream_client::AsyncExchange& exchange_;
+  int64_t attempt_end_, first_byte_end_;
+  double idle_s_;  // 0: until the attempt's end
+};
+
 }  // namespace
 
 boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input, Deployment& d, Reply& reply,
@@ -213,27 +270,13 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
       outcome.status = reply_whole(d, call, headers, 200, upstream_body, reply, outcome);
       co_return outcome;
     }
-    auto resp = headers.table(200, {});
-    llmgw_stream* s = nullptr;
-    if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK) {
-      reply.error(canonical::ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
-      outcome.status = 502;
-      co_return outcome;
+    EchoSource source(upstream_body);
+    try {
+      co_await pump_stream(d, call, headers.table(200, {}), source, reply, max_stream_event_bytes_,
+                           canonical::steady_ms(), outcome);
+    } catch (const TransportError& e) {
+      answer_transport_error(e, reply, outcome);
     }
-    EventForwarder fwd(reply);
-    auto ev = fwd.table();
-    llmgw_status st = vt.stream_feed(s, {upstream_body.data(), upstream_body.size()}, &ev);
-    if (st == LLMGW_NEED_MORE) st = vt.stream_close(s, &ev);
-    vt.stream_destroy(s);
-    if (fwd.usage) outcome.usage = *fwd.usage;
-    if (st == LLMGW_ERROR || fwd.error) {
-      canonical::ApiError err = fwd.error ? *fwd.error : canonical::ApiError{502, "api_error", "", "", "stream failed"};
-      if (reply.committed()) reply.stream_error(err); else reply.error(err);
-      outcome.status = reply.committed() ? 200 : err.status;
-      co_return outcome;
-    }
-    reply.stream_end(fwd.translated);
-    outcome.status = 200;
     co_return outcome;
   }
 
@@ -266,9 +309,6 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   const int64_t first_byte_end = d.cfg.first_byte_timeout_s > 0
       ? std::min<int64_t>(attempt_start + static_cast<int64_t>(d.cfg.first_byte_timeout_s * 1000), attempt_end)
       : attempt_end;
-  auto first_byte_left_ms = [&] {
-    return static_cast<int>(std::clamp<int64_t>(first_byte_end - canonical::steady_ms(), 1, INT32_MAX));
-  };
   out.connect_timeout_ms = std::min(d.cfg.connect_timeout_ms, left_ms(0));
   out.head_deadline_ms = first_byte_end;
   const double idle_s = d.cfg.stream_timeout_s;  // 0: until the attempt's end
@@ -288,77 +328,17 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     }
     ResponseHeaders headers(exchange.headers(), ctx.response_headers);
     relay_headers(headers, reply);
-    auto resp = headers.table(status, {});
-    llmgw_stream* s = nullptr;
-    if (vt.stream_open(d.provider->instance(), &call, &resp, &s) != LLMGW_OK || !s) {
-      reply.error(canonical::ApiError{502, "api_error", "stream_open_failed", "", "the provider could not open the stream"});
-      outcome.status = 502;
-      co_return outcome;
-    }
-    struct StreamGuard {
-      const llmgw_provider_vtable& vt; llmgw_stream* s;
-      ~StreamGuard() { vt.stream_destroy(s); }
-    } guard{vt, s};
-    EventForwarder fwd(reply);
-    auto ev = fwd.table();
-    char buf[16384];
-    llmgw_status st = LLMGW_NEED_MORE;
-    bool upstream_ended = false;  // the error, if any, came from stream_close (truncation)
-    // A runaway event: this many bytes fed to the provider with nothing coming out of it.
-    std::size_t fed_since_event = 0, events_seen = 0;
-    while (st == LLMGW_NEED_MORE) {
-      const bool committed = reply.committed();
-      const int wait_ms = committed ? left_ms(idle_s) : first_byte_left_ms();
-      const int64_t read_deadline = committed ? attempt_end : first_byte_end;
-      const std::size_t n = co_await exchange.read_some(buf, sizeof buf, wait_ms, read_deadline);
-      upstream_ended = n == 0;
-      if (fwd.events != events_seen) {
-        events_seen = fwd.events;
-        fed_since_event = 0;
-      }
-      if ((fed_since_event += n) > max_stream_event_bytes_ || reply.held_partial_bytes() > max_stream_event_bytes_)
-        throw TransportError(TransportFailure::TooLarge, "upstream stream event is larger than the limit of " +
-                                                             std::to_string(max_stream_event_bytes_) + " bytes");
-      st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
-      // Flush when no more upstream bytes wait, and wait for the client to take them (a slow
-      // reader slows its own upstream read); at the end of the stream, stream_end flushes the
-      // last events together with the end marker (one write, not two).
-      if (st == LLMGW_NEED_MORE && !exchange.has_buffered()) {
-        reply.flush();
-        co_await reply.drain();
-      }
-      if (!committed && reply.committed()) outcome.ttft_us = (canonical::steady_ms() - attempt_start) * 1000;
-      if (!reply.client_alive()) {
-        exchange.abort();
-        outcome.status = 499;
-        co_return outcome;
-      }
-      if (n == 0 && st == LLMGW_NEED_MORE) st = LLMGW_DONE;
-    }
-    if (fwd.usage) outcome.usage = *fwd.usage;
-    if (st == LLMGW_ERROR || fwd.error) {
-      exchange.abort();
-      canonical::ApiError err = fwd.error ? *fwd.error : canonical::ApiError{502, "api_error", "bad_upstream_response", "", "the upstream stream failed"};
-      // On passthrough an error event of the upstream's own already reached the client as raw
-      // bytes; a truncated stream (the error stream_close reports) did not, so it gets one.
-      const bool already_sent = outcome.passthrough && fwd.error && fwd.raw_bytes_sent && !upstream_ended;
-      if (reply.committed()) {
-        if (already_sent) reply.flush(); else reply.stream_error(err);
-        outcome.status = 200;
-        outcome.broke_after_commit = true;
-      }
-      else { reply.error(err); outcome.status = err.status; }
-      co_return outcome;
-    }
-    reply.stream_end(fwd.translated);
-    co_await reply.drain();  // the last events leave now, not after the upstream is drained
-    outcome.status = 200;
+    ExchangeSource source(exchange, attempt_end, first_byte_end, idle_s);
+    const bool ended = co_await pump_stream(d, call, headers.table(status, {}), source, reply,
+                                            max_stream_event_bytes_, attempt_start, outcome);
+    if (!ended) co_return outcome;
     // Drain what follows the end marker (the last chunk) so the connection can be reused:
     // a little, briefly. An upstream that keeps sending after its end marker (pings after
     // [DONE]) is cut off rather than holding the attempt open.
     try {
       const int64_t drain_end = std::min<int64_t>(canonical::steady_ms() + 100, attempt_end);
       std::size_t drained = 0, n = 0;
+      char buf[4096];
       for (;;) {
         n = co_await exchange.read_some(buf, sizeof buf, 100, drain_end);
         if (n == 0 || (drained += n) > 64 * 1024) break;
@@ -371,9 +351,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
       outcome.status = 499;
       co_return outcome;
     }
-    canonical::ApiError err = transport_error(e);
-    if (reply.committed()) { reply.stream_error(err); outcome.status = 200; outcome.broke_after_commit = true; }
-    else { reply.error(err); outcome.status = err.status; }
+    answer_transport_error(e, reply, outcome);
   }
   co_return outcome;
 }

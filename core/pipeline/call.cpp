@@ -1,4 +1,4 @@
-// Gateway::execute: which deployment a call tries next, when it waits, and when it gives up —
+// Gateway::execute, the call: which deployment a call tries next, when it waits, and when it gives up —
 // retries within an alias, fallbacks across aliases, cooldowns and the request deadline.
 #include <spdlog/spdlog.h>
 
