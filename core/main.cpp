@@ -15,6 +15,7 @@
 #include "admin/metrics_endpoint.hpp"
 #include "admin/models_endpoint.hpp"
 #include "frontends/anthropic_messages/dialect.hpp"
+#include "frontends/embeddings/dialect.hpp"
 #include "frontends/ingress.hpp"
 #include "frontends/openai_chat/dialect.hpp"
 #include "frontends/openai_chat/openai_error.hpp"
@@ -101,7 +102,9 @@ int serve(const CliOptions& opts, config::Config cfg) {
   const frontends::anthropic::MessagesDialect count_dialect(frontends::anthropic::MessagesDialect::Kind::CountTokens);
   frontends::Ingress chat(chat_dialect, *gateway, auth, limits);
   frontends::Ingress messages(messages_dialect, *gateway, auth, limits);
+  const frontends::embeddings::EmbeddingsDialect embeddings_dialect;
   frontends::Ingress count_tokens(count_dialect, *gateway, auth, limits);
+  frontends::Ingress embeddings(embeddings_dialect, *gateway, auth, limits);
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
   admin::ModelsEndpoint models(gateway->aliases(), auth, admin_errors);
@@ -111,6 +114,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("POST", "/v1/chat/completions", &chat, &chat_dialect.errors());
   routes->add("POST", "/v1/messages", &messages, &messages_dialect.errors());
   routes->add("POST", "/v1/messages/count_tokens", &count_tokens, &count_dialect.errors());
+  routes->add("POST", "/v1/embeddings", &embeddings, &embeddings_dialect.errors());
   routes->add("GET", "/v1/models", &models);
   routes->add("GET", "/health", &liveness);
   routes->add("GET", "/health/liveliness", &liveness);

@@ -195,8 +195,12 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   //    rewritten. Otherwise the front-end translates the request to canonical form.
   std::string& rewritten = ctx.rewritten;
   std::string_view body = input.body;
+  // The canonical form of the operation's body: OpenAI chat, or for embeddings OpenAI's
+  // embeddings request (which an OpenAI-shaped provider sends as it is).
+  const llmgw_dialect canonical_dialect =
+      input.operation == LLMGW_OP_EMBEDDINGS ? LLMGW_DIALECT_OPENAI_EMBEDDINGS : LLMGW_DIALECT_OPENAI_CHAT;
   outcome.passthrough = vt.native_dialect == input.dialect;
-  if (!outcome.passthrough && input.dialect != LLMGW_DIALECT_OPENAI_CHAT) {
+  if (!outcome.passthrough && input.dialect != canonical_dialect) {
     if (!input.to_canonical) {
       reply.error(canonical::ApiError::invalid("model '" + d.cfg.alias + "' cannot be reached from this API", "model"));
       outcome.status = 400;
@@ -212,7 +216,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     rewritten = util::replace_json_string_span(input.body, input.model_begin, input.model_end, d.cfg.model);
     body = rewritten;
   }
-  const llmgw_dialect body_dialect = outcome.passthrough ? input.dialect : LLMGW_DIALECT_OPENAI_CHAT;
+  const llmgw_dialect body_dialect = outcome.passthrough ? input.dialect : canonical_dialect;
   reply.set_upstream_dialect(body_dialect);
   llmgw_call call{};
   call.struct_size = sizeof call;
@@ -226,6 +230,13 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   call.client_headers = ch.data();
   call.client_header_count = ch.size();
 
+  if (input.operation == LLMGW_OP_EMBEDDINGS && (vt.capabilities & LLMGW_CAP_EMBEDDINGS) == 0) {
+    reply.error(canonical::ApiError::invalid("model '" + d.cfg.alias + "' (provider " + d.cfg.provider +
+                                                 ") does not support embeddings",
+                                             "model", "unsupported_feature"));
+    outcome.status = 400;
+    co_return outcome;
+  }
   if (stream && !d.provider->has_stream()) {
     reply.error(canonical::ApiError::invalid("model '" + d.cfg.alias + "' does not support streaming", "stream", "unsupported_feature"));
     outcome.status = 400;
