@@ -2,14 +2,15 @@
 
 #include <cmath>
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include "frontends/json_body_scan.hpp"
 #include "util/json_span.hpp"
-#include "util/utf8.hpp"
 
 namespace llmgw::frontends::anthropic {
 namespace {
+
+constexpr std::string_view kLeadIn = "The request body is not valid JSON: ";
 
 canonical::ApiError invalid(std::string message, std::string param = {}, std::string code = {}) {
   return canonical::ApiError::invalid(std::move(message), std::move(param), std::move(code));
@@ -129,9 +130,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   bool fail(canonical::ApiError e) { error = std::move(e); return false; }
   bool too_deep() {
     // The reader has taken the bracket: it sits just before the stream's position.
-    return fail(invalid("The request body is not valid JSON: arrays and objects nest deeper than " +
-                            std::to_string(max_depth_) + " levels (at byte " + std::to_string(in_.Tell() - 1) + ")",
-                        "", "json_too_deep"));
+    return fail(json_too_deep(kLeadIn, max_depth_, in_.Tell() - 1));
   }
   std::string at() const { return "messages." + std::to_string(info_.message_count - 1); }
 
@@ -202,21 +201,7 @@ std::optional<canonical::ApiError> scan_messages_request(const std::string& body
   // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
   rapidjson::StringStream in(body.c_str());
   ScanHandler handler(body, in, info, options);
-  // Encoding first, in one fast pass; the scan then skips rapidjson's per-character checks.
-  if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
-    return invalid("The request body is not valid JSON: invalid UTF-8 (at byte " + std::to_string(bad) + ")");
-  rapidjson::Reader reader;
-  auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
-  if (handler.error) return handler.error;
-  if (result.IsError()) {
-    return invalid(std::string("The request body is not valid JSON: ") + rapidjson::GetParseError_En(result.Code()) +
-                   " (at byte " + std::to_string(result.Offset()) + ")");
-  }
-  for (std::size_t i = in.Tell(); i < body.size(); ++i) {
-    char c = body[i];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-      return invalid("The request body is not valid JSON: data after the JSON object (at byte " + std::to_string(i) + ")");
-  }
+  if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
   if (!handler.saw_model) return invalid("model: Field required", "model");
   if (!handler.saw_max_tokens && options.require_max_tokens) return invalid("max_tokens: Field required", "max_tokens");

@@ -1,6 +1,7 @@
 #include "frontends/embeddings/dialect.hpp"
 
 #include "frontends/embeddings/embeddings_request_scan.hpp"
+#include "frontends/openai_chat/dialect.hpp"
 #include "frontends/openai_chat/openai_error.hpp"
 #include "frontends/openai_chat/openai_reply.hpp"
 
@@ -21,8 +22,7 @@ std::optional<canonical::ApiError> EmbeddingsDialect::scan(const std::string& bo
 }
 
 canonical::ApiError EmbeddingsDialect::model_not_found(const std::string& model) const {
-  return {404, "invalid_request_error", "model_not_found", "model",
-          "The model `" + model + "` does not exist or you do not have access to it."};
+  return openai_chat::model_not_found(model);
 }
 
 std::unique_ptr<pipeline::Reply> EmbeddingsDialect::make_reply(Poco::Net::HTTPServerResponse& response,

@@ -1,18 +1,19 @@
 #include "frontends/embeddings/embeddings_request_scan.hpp"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
 #include <cstdint>
 #include <string_view>
 
+#include "frontends/json_body_scan.hpp"
 #include "util/json_span.hpp"
-#include "util/utf8.hpp"
 
 namespace llmgw::frontends::embeddings {
 namespace {
 
 using canonical::ApiError;
+
+constexpr std::string_view kLeadIn = "We could not parse the JSON body of your request: ";
 
 /// SAX handler over the whole body: depth, the top-level keys that matter, and the shape of
 /// "input". Any rule broken stops the parse with `error` set.
@@ -147,9 +148,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return false;
   }
   bool too_deep() {
-    return fail(ApiError::invalid("We could not parse the JSON body of your request: arrays and objects nest deeper than " +
-                                      std::to_string(max_depth_) + " levels (at byte " + std::to_string(in_.Tell() - 1) + ")",
-                                  "", "json_too_deep"));
+    return fail(json_too_deep(kLeadIn, max_depth_, in_.Tell() - 1));
   }
   static ApiError invalid_input() {
     return ApiError::invalid("'input' must be a string, an array of strings, an array of token ids or an array of "
@@ -220,24 +219,9 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 std::optional<ApiError> scan_embeddings_request(const std::string& body, EmbeddingsRequestInfo& info,
                                                 unsigned max_depth) {
   info = EmbeddingsRequestInfo{};
-  if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
-    return ApiError::invalid("We could not parse the JSON body of your request: invalid UTF-8 (at byte " +
-                             std::to_string(bad) + ")");
-  rapidjson::StringStream in(body.c_str());
+  rapidjson::StringStream in(body.c_str());  // NUL-terminated: rapidjson's SIMD paths
   ScanHandler handler(body, in, info, max_depth);
-  rapidjson::Reader reader;
-  const auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
-  if (handler.error) return handler.error;
-  if (result.IsError())
-    return ApiError::invalid(std::string("We could not parse the JSON body of your request: ") +
-                             rapidjson::GetParseError_En(result.Code()) + " (at byte " + std::to_string(result.Offset()) +
-                             ")");
-  for (std::size_t i = in.Tell(); i < body.size(); ++i) {
-    const char c = body[i];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-      return ApiError::invalid("We could not parse the JSON body of your request: data after the JSON object (at byte " +
-                               std::to_string(i) + ")");
-  }
+  if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
   if (!handler.saw_model) return ApiError::invalid("Missing required parameter: 'model'.", "model");
   if (!handler.saw_input) return ApiError::invalid("Missing required parameter: 'input'.", "input");

@@ -1,14 +1,15 @@
 #include "frontends/openai_chat/chat_request_scan.hpp"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 
+#include "frontends/json_body_scan.hpp"
+
 #include "util/json_span.hpp"
-#include "util/utf8.hpp"
 
 namespace llmgw::frontends {
 namespace {
 
+constexpr std::string_view kLeadIn = "We could not parse the JSON body of your request: ";
 constexpr std::string_view kRoles[] = {"system", "user", "assistant", "tool", "function", "developer"};
 
 /// SAX handler: tracks depth and the keys that matter; any rule broken stops the parse with
@@ -119,9 +120,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   bool fail(canonical::ApiError e) { error = std::move(e); return false; }
   bool too_deep() {
     // The reader has taken the bracket: it sits just before the stream's position.
-    return fail(canonical::ApiError::invalid("We could not parse the JSON body of your request: arrays and objects nest deeper than " +
-                                      std::to_string(max_depth_) + " levels (at byte " + std::to_string(in_.Tell() - 1) + ")",
-                                  "", "json_too_deep"));
+    return fail(json_too_deep(kLeadIn, max_depth_, in_.Tell() - 1));
   }
 
   // A scalar value where an object/array or another type is required.
@@ -172,23 +171,7 @@ std::optional<canonical::ApiError> scan_chat_request(const std::string& body, Ch
   // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
   rapidjson::StringStream in(body.c_str());
   ScanHandler handler(body, in, info, max_depth);
-  // Encoding first, in one fast pass; the scan then skips rapidjson's per-character checks.
-  if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
-    return canonical::ApiError::invalid("We could not parse the JSON body of your request: invalid UTF-8 (at byte " + std::to_string(bad) + ")");
-  rapidjson::Reader reader;
-  auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
-  if (handler.error) return handler.error;
-  if (result.IsError()) {
-    return canonical::ApiError::invalid(std::string("We could not parse the JSON body of your request: ") +
-                             rapidjson::GetParseError_En(result.Code()) + " (at byte " +
-                             std::to_string(result.Offset()) + ")");
-  }
-  for (std::size_t i = in.Tell(); i < body.size(); ++i) {
-    char c = body[i];
-    if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-      return canonical::ApiError::invalid("We could not parse the JSON body of your request: data after the JSON object (at byte " +
-                               std::to_string(i) + ")");
-  }
+  if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
   if (!handler.saw_model) return canonical::ApiError::invalid("Missing required parameter: 'model'.", "model");
   if (!handler.saw_messages) return canonical::ApiError::invalid("Missing required parameter: 'messages'.", "messages");

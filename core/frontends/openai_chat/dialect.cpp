@@ -20,9 +20,13 @@ std::optional<canonical::ApiError> ChatDialect::scan(const std::string& body, Sc
   return std::nullopt;
 }
 
-canonical::ApiError ChatDialect::model_not_found(const std::string& model) const {
+canonical::ApiError model_not_found(const std::string& model) {
   return {404, "invalid_request_error", "model_not_found", "model",
           "The model `" + model + "` does not exist or you do not have access to it."};
+}
+
+canonical::ApiError ChatDialect::model_not_found(const std::string& model) const {
+  return openai_chat::model_not_found(model);
 }
 
 std::unique_ptr<pipeline::Reply> ChatDialect::make_reply(Poco::Net::HTTPServerResponse& response,

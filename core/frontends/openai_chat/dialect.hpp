@@ -6,6 +6,9 @@
 
 namespace llmgw::frontends::openai_chat {
 
+/// OpenAI's 404 for a model no alias names (chat and embeddings alike).
+canonical::ApiError model_not_found(const std::string& model);
+
 class ChatDialect final : public Dialect {
  public:
   const char* name() const override { return "chat completions"; }
