@@ -2,7 +2,9 @@
 # Starts a throwaway PostgreSQL server for tests and writes its URL to STATE_DIR/url:
 #   postgresql://llmgw:<random password>@127.0.0.1:<free port>/llmgw_test
 # Usage: scripts/start-postgres.sh [STATE_DIR]   (default: build/postgres)
-# Idempotent: a server already running for STATE_DIR is reused (its URL printed again).
+# Idempotent: a server already running for STATE_DIR is reused (its URL printed again); one
+# stopped with `scripts/stop-postgres.sh STATE_DIR --keep-data` is started again on the same
+# port with the same data (tests stop and restart it to play a database outage).
 # It listens on 127.0.0.1 only, on a port chosen at run time, with password authentication, no
 # fsync (a test server) and its data under a temporary folder. As root the server runs as the
 # `postgres` user (initdb refuses root). scripts/stop-postgres.sh STATE_DIR stops it and removes
@@ -37,7 +39,12 @@ else
 fi
 
 DATA_FILE="$STATE_DIR/data_dir"
-if [ -f "$STATE_DIR/url" ] && [ -f "$DATA_FILE" ] && as_owner "$PGBIN/pg_ctl" -D "$(cat "$DATA_FILE")/db" status >/dev/null 2>&1; then
+if [ -f "$STATE_DIR/url" ] && [ -f "$DATA_FILE" ] && [ -d "$(cat "$DATA_FILE")/db" ]; then
+  old=$(cat "$DATA_FILE")
+  if ! as_owner "$PGBIN/pg_ctl" -D "$old/db" status >/dev/null 2>&1; then
+    as_owner "$PGBIN/pg_ctl" -D "$old/db" -l "$old/server.log" -w -t 60 start >/dev/null ||
+      { cat "$old/server.log" >&2; skip "pg_ctl start (again) failed"; }
+  fi
   cat "$STATE_DIR/url"
   exit 0
 fi
@@ -60,9 +67,17 @@ echo "$PASSWORD" > "$DATA/.pw"
 as_owner "$PGBIN/initdb" -D "$DATA/db" -U llmgw --pwfile="$DATA/.pw" -A scram-sha-256 -E UTF8 --no-locale \
   --no-sync >"$STATE_DIR/initdb.log" 2>&1 || { cat "$STATE_DIR/initdb.log" >&2; skip "initdb failed"; }
 rm -f "$DATA/.pw"
-as_owner "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || { cat "$DATA/server.log" >&2; skip "pg_ctl start failed"; }
+# In the config file (not on pg_ctl's command line), so a restart keeps port and socket.
+cat >>"$DATA/db/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$DATA'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+as_owner "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/server.log" -w -t 60 start >/dev/null ||
+  { cat "$DATA/server.log" >&2; skip "pg_ctl start failed"; }
 PGPASSWORD=$PASSWORD "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U llmgw llmgw_test
 echo "postgresql://llmgw:$PASSWORD@127.0.0.1:$PORT/llmgw_test" > "$STATE_DIR/url"
 cat "$STATE_DIR/url"

@@ -58,7 +58,9 @@ std::optional<std::int64_t> parse_usd_to_pico(std::string_view s) {
     if (mantissa > kMaxPico) return std::nullopt;
     return static_cast<std::int64_t>(mantissa);
   }
-  if (shift < -40) return 0;
+  // The mantissa has at most 30 digits: divided by 10^31 or more it rounds to 0 (and 10^39
+  // would not fit in 128 bits).
+  if (shift < -30) return 0;
   __int128 divisor = 1;
   for (; shift < 0; ++shift) divisor *= 10;
   const __int128 rounded = (mantissa + divisor / 2) / divisor;  // half up

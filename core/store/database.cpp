@@ -1,8 +1,10 @@
 #include "store/database.hpp"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Exception.h>
+#include <libpq-fe.h>
 
 #include <mutex>
 
@@ -27,6 +29,17 @@ Database::Database(std::string_view url, std::chrono::seconds busy_timeout)
 }
 
 Poco::Data::Session Database::open() const {
+  if (url_.dialect == Dialect::postgresql) {
+    // Ask libpq first whether a server answers at all: a database that is down then costs one
+    // ping per retry and no Poco connect attempt (Poco 1.11 frees a libpq connection only while
+    // it is healthy; see retire()). PQping frees what it allocates.
+    const PGPing ping = PQping(url_.connection_string.c_str());
+    if (ping == PQPING_NO_RESPONSE) throw StoreError("cannot open " + url_.redacted + ": no server answers");
+    if (ping == PQPING_REJECT)
+      throw StoreError("cannot open " + url_.redacted + ": the server refuses connections (starting or stopping)");
+    if (ping == PQPING_NO_ATTEMPT) throw StoreError("cannot open " + url_.redacted + ": bad connection parameters");
+    bury_retired();
+  }
   try {
     Poco::Data::Session session(url_.connector, url_.connection_string,
                                 static_cast<std::size_t>(busy_timeout_.count()));
@@ -66,6 +79,32 @@ std::string sql(const Poco::Data::Session& session, std::string_view text) {
     out += c;
   }
   return out;
+}
+
+void Database::retire(Poco::Data::Session session) const {
+  if (url_.dialect != Dialect::postgresql) return;  // SQLite closes whatever state it is in
+  std::lock_guard lock(retired_mu_);
+  if (retired_.size() < 8) retired_.push_back(std::move(session));
+}
+
+void Database::bury_retired() const {
+  std::vector<Poco::Data::Session> dead;
+  {
+    std::lock_guard lock(retired_mu_);
+    dead.swap(retired_);
+  }
+  std::vector<Poco::Data::Session> keep;
+  for (auto& s : dead) {
+    auto* impl = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(s.impl());
+    PGconn* conn = impl ? static_cast<PGconn*>(impl->handle()) : nullptr;
+    if (conn && PQstatus(conn) != CONNECTION_OK) PQreset(conn);
+    // Healthy again: destroying the session now frees the connection. Still broken: kept.
+    if (conn && PQstatus(conn) != CONNECTION_OK) keep.push_back(std::move(s));
+  }
+  dead.clear();
+  std::lock_guard lock(retired_mu_);
+  for (auto& s : keep)
+    if (retired_.size() < 8) retired_.push_back(std::move(s));
 }
 
 void execute(Poco::Data::Session& session, const std::string& text) {

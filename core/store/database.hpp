@@ -7,8 +7,10 @@
 #include <Poco/Data/Session.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/database_url.hpp"
 
@@ -26,9 +28,19 @@ class Database {
   /// The URL without its password, for logs.
   const std::string& describe() const { return url_.redacted; }
 
+  /// Hands over a session whose connection failed. Poco::Data::PostgreSQL 1.11 frees a libpq
+  /// connection on close only while it is healthy, so a session that saw its server go away
+  /// would leak its connection (~35 KB) when destroyed: it is kept (at most 8) until open()
+  /// finds the server back, reconnected with PQreset, and only then destroyed.
+  void retire(Poco::Data::Session session) const;
+
  private:
+  void bury_retired() const;
+
   DatabaseUrl url_;
   std::chrono::seconds busy_timeout_;
+  mutable std::mutex retired_mu_;
+  mutable std::vector<Poco::Data::Session> retired_;
 };
 
 /// The statement text for this session: SQL is written with `?` placeholders; PostgreSQL (libpq)

@@ -129,10 +129,7 @@ bool LedgerWriter::try_database() {
     session_.emplace(std::move(s));
     return true;
   } catch (const std::exception&) {
-    // Counted from the failure: a slow failure (a connect timeout) is not retried at once.
-    db_down_.store(true);
-    db_failures_.fetch_add(1, std::memory_order_relaxed);
-    next_retry_ = std::chrono::steady_clock::now() + opt_.retry_interval;
+    failed();
     return false;
   }
 }
@@ -145,14 +142,14 @@ void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
       written_.fetch_add(inserted, std::memory_order_relaxed);
       duplicates_.fetch_add(batch.size() - inserted, std::memory_order_relaxed);
       db_down_.store(false);
+      backoff_ = std::chrono::milliseconds(0);
       if (spool_pending_) replay_spool();
       return;
     } catch (const std::exception&) {
       // A broken session is dropped; the next attempt opens a new one.
+      db_.retire(std::move(*session_));
       session_.reset();
-      db_down_.store(true);
-      db_failures_.fetch_add(1, std::memory_order_relaxed);
-      next_retry_ = std::chrono::steady_clock::now() + opt_.retry_interval;
+      failed();
     }
   }
   spool(batch);
@@ -187,12 +184,20 @@ void LedgerWriter::replay_spool() {
     replayed_.fetch_add(handed, std::memory_order_relaxed);
     spool_pending_ = false;
     db_down_.store(false);
+    backoff_ = std::chrono::milliseconds(0);
   } catch (const std::exception&) {
+    db_.retire(std::move(*session_));
     session_.reset();
-    db_down_.store(true);
-    db_failures_.fetch_add(1, std::memory_order_relaxed);
-    next_retry_ = std::chrono::steady_clock::now() + opt_.retry_interval;
+    failed();
   }
+}
+
+void LedgerWriter::failed() {
+  db_down_.store(true);
+  db_failures_.fetch_add(1, std::memory_order_relaxed);
+  backoff_ = backoff_.count() == 0 ? opt_.retry_interval : std::min(backoff_ * 2, opt_.max_retry_interval);
+  // Counted from the failure: a slow failure (a connect timeout) is not retried at once.
+  next_retry_ = std::chrono::steady_clock::now() + backoff_;
 }
 
 }  // namespace llmgw::store

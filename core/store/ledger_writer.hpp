@@ -28,7 +28,10 @@ struct LedgerWriterOptions {
   std::size_t queue_capacity = 16384;  // rows waiting for the writer; 1..65534
   std::size_t batch_size = 256;        // rows per transaction
   std::chrono::milliseconds flush_interval{100};   // the writer wakes at least this often
-  std::chrono::milliseconds retry_interval{1000};  // between attempts on a failed database
+  /// Between attempts on a failed database: retry_interval, doubling after each failure up to
+  /// max_retry_interval, back to retry_interval once it answers.
+  std::chrono::milliseconds retry_interval{1000};
+  std::chrono::milliseconds max_retry_interval{30000};
   std::string spool_path;                          // required
   std::uint64_t spool_max_bytes = 256ull << 20;
 };
@@ -82,6 +85,8 @@ class LedgerWriter {
   LedgerSpool spool_;
   std::optional<Poco::Data::Session> session_;  // writer thread only
   std::chrono::steady_clock::time_point next_retry_{};
+  std::chrono::milliseconds backoff_{0};  // the current wait between attempts
+  void failed();                          // marks the database down, schedules the next try
   bool spool_pending_ = true;  // a spool left by an earlier run is replayed first
 
   std::atomic<bool> stopping_{false};

@@ -35,6 +35,9 @@ TEST_CASE("anything but a plain non-negative price is refused", "[pricing]") {
     CHECK_FALSE(parse_usd_to_pico(bad).has_value());
   CHECK(parse_usd_to_pico("1000000") == 1'000'000'000'000'000'000);  // $1M per token: the largest
   CHECK(parse_usd_to_pico("1e-500") == std::nullopt);  // exponent beyond any price: refused
+  // Found by fuzz_price_table: 10^35 overflowed the 128-bit divisor.
+  CHECK(parse_usd_to_pico("1.720368547758080809e-35") == 0);
+  CHECK(parse_usd_to_pico("999999999999999999999999999999e-42") == 1);  // 0.999... pUSD rounds up
 }
 
 TEST_CASE("nano-dollars print as exact decimal USD", "[pricing]") {

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <thread>
 
 #include "read_only_file.hpp"
@@ -38,6 +41,7 @@ store::LedgerWriterOptions options(const test::TestDatabase& t) {
   o.batch_size = 64;
   o.flush_interval = 20ms;
   o.retry_interval = 50ms;
+  o.max_retry_interval = 200ms;
   return o;
 }
 
@@ -173,4 +177,47 @@ TEST_CASE("an unreachable database: every row lands in the spool", "[store][writ
   std::size_t n = 0;
   spool.replay([&](const std::vector<store::LedgerRow>& rows) { n += rows.size(); }, 16);
   CHECK(n == 50);
+}
+
+TEST_CASE("PostgreSQL stops mid-run: rows are spooled, then written once when it is back", "[store][db][writer]") {
+  auto m = test::migrated_database();
+  if (m.test->sqlite()) {
+    SUCCEED("PostgreSQL only (the read-only file covers SQLite)");
+    return;
+  }
+  // The fixture's server, stopped and started again by its own scripts (same port, same data).
+  const std::string state_dir = std::filesystem::path(std::getenv("LLMGW_TEST_POSTGRES_URL_FILE")).parent_path();
+  const std::string scripts = LLMGW_SOURCE_DIR "/scripts/";
+  auto server = [&](bool up) {
+    const std::string cmd = up ? "bash " + scripts + "start-postgres.sh " + state_dir + " >/dev/null"
+                               : "bash " + scripts + "stop-postgres.sh " + state_dir + " --keep-data";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+  };
+  struct Restart {
+    std::function<void()> f;
+    ~Restart() { f(); }
+  } restart{[&] { std::system(("bash " + scripts + "start-postgres.sh " + state_dir + " >/dev/null").c_str()); }};
+
+  store::LedgerWriter w(*m.test->db, options(*m.test));
+  for (int i = 0; i < 200; ++i) REQUIRE(w.try_push(row(i)));
+  REQUIRE(eventually(w, [&] { return w.stats().written == 200; }));
+
+  server(false);
+  for (int i = 200; i < 500; ++i) REQUIRE(w.try_push(row(i)));
+  REQUIRE(w.flush(20s));
+  CHECK(w.stats().spooled == 300);
+  CHECK(w.database_down());
+
+  server(true);
+  for (int i = 500; i < 600; ++i) REQUIRE(w.try_push(row(i)));
+  REQUIRE(eventually(w, [&] { return w.stats().written == 600; }));
+  auto s = w.stats();
+  CHECK(s.spooled >= 300);
+  CHECK(s.replayed == s.spooled);
+  CHECK(s.duplicates == 0);
+  CHECK(s.dropped + s.spool_dropped == 0);
+  auto session = m.test->db->open();
+  store::LedgerStore ledger(session, m.test->db->dialect());
+  CHECK(ledger.count() == 600);
+  CHECK(ledger.total_cost_nano_usd() == cost_sum(0, 600));
 }
