@@ -104,15 +104,28 @@ const std::vector<Migration>& migrations() { return kMigrations; }
 
 int schema_version(Poco::Data::Session& session) {
   try {
-    execute(session, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     return read_version(session);
-  } catch (const Poco::Exception& e) {
-    throw StoreError("reading the schema version: " + e.displayText());
+  } catch (const Poco::Exception&) {
+    return 0;  // no schema_version table yet
   }
 }
 
 int migrate(Poco::Data::Session& session, Dialect dialect) {
-  int version = schema_version(session);
+  // Each step runs under the migration lock, the creation of schema_version included:
+  // PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one.
+  auto locked = [&](Transaction&) {
+    if (dialect == Dialect::postgresql) execute(session, kPgMigrationLock);
+  };
+  int version = 0;
+  try {
+    Transaction tx(session, dialect);
+    locked(tx);
+    execute(session, "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+    version = read_version(session);
+    tx.commit();
+  } catch (const Poco::Exception& e) {
+    throw StoreError("reading the schema version: " + e.displayText());
+  }
   const int latest = kMigrations.empty() ? 0 : kMigrations.back().version;
   if (version > latest)
     throw StoreError("the database has schema version " + std::to_string(version) + ", newer than this llmgw knows (" +
@@ -121,15 +134,15 @@ int migrate(Poco::Data::Session& session, Dialect dialect) {
     if (m.version <= version) continue;
     try {
       Transaction tx(session, dialect);
-      if (dialect == Dialect::postgresql) execute(session, kPgMigrationLock);
+      locked(tx);
       // Another instance may have applied it while this one waited for the lock.
       if (read_version(session) >= m.version) continue;
-      for (std::string_view sql : m.statements) execute(session, std::string(sql));
+      for (std::string_view sql_text : m.statements) execute(session, std::string(sql_text));
       Poco::Int64 v = m.version, at = now_ms();
       std::string description(m.description);
       Poco::Data::Statement insert(session);
-      insert << sql(session, "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"), use(v),
-          use(description), use(at);
+      insert << sql(session, "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)"),
+          use(v), use(description), use(at);
       insert.execute();
       tx.commit();
     } catch (const Poco::Exception& e) {
@@ -138,7 +151,7 @@ int migrate(Poco::Data::Session& session, Dialect dialect) {
     }
     version = m.version;
   }
-  return schema_version(session);
+  return read_version(session);
 }
 
 }  // namespace llmgw::store

@@ -22,7 +22,7 @@ struct Migration {
 /// Every migration, in version order (1, 2, ...).
 const std::vector<Migration>& migrations();
 
-/// The highest version applied (0 on an empty database).
+/// The highest version applied (0 on an empty database, or one without schema_version).
 int schema_version(Poco::Data::Session& session);
 
 /// Applies every migration newer than the database's; returns the version reached. A database

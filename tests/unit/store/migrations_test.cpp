@@ -2,6 +2,8 @@
 
 #include <Poco/Data/RecordSet.h>
 
+#include <thread>
+
 #include "store/migrations.hpp"
 #include "store/store_error.hpp"
 #include "test_database.hpp"
@@ -57,4 +59,32 @@ TEST_CASE("a failed migration leaves nothing behind", "[store][db]") {
   st.execute();
   Poco::Data::RecordSet rs(st);
   CHECK(rs.value(0, 0).convert<int>() == 0);
+}
+
+TEST_CASE("instances migrating at the same time apply each migration once", "[store][db]") {
+  auto t = test::fresh_database();
+  constexpr int kInstances = 4;
+  std::vector<std::thread> threads;
+  std::vector<int> reached(kInstances, -1);
+  std::vector<std::string> errors(kInstances);
+  for (int i = 0; i < kInstances; ++i)
+    threads.emplace_back([&, i] {
+      try {
+        auto s = t->db->open();
+        reached[i] = store::migrate(s, t->db->dialect());
+      } catch (const std::exception& e) {
+        errors[i] = e.what();
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int i = 0; i < kInstances; ++i) {
+    INFO(errors[i]);
+    CHECK(reached[i] == store::migrations().back().version);
+  }
+  auto s = t->db->open();
+  Poco::Data::Statement st(s);
+  st << "SELECT COUNT(*) FROM schema_version";
+  st.execute();
+  Poco::Data::RecordSet rs(st);
+  CHECK(rs.value(0, 0).convert<int>() == static_cast<int>(store::migrations().size()));
 }
