@@ -60,6 +60,10 @@ Poco::Data::Session Database::open() const {
   }
 }
 
+Dialect dialect_of(const Poco::Data::Session& session) {
+  return session.connector() == "postgresql" ? Dialect::postgresql : Dialect::sqlite;
+}
+
 std::string sql(const Poco::Data::Session& session, std::string_view text) {
   if (session.connector() != "postgresql") return std::string(text);
   std::string out;

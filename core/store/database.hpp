@@ -47,6 +47,9 @@ class Database {
 /// numbers them ($1, $2, ...). A `?` inside a quoted literal is left alone.
 std::string sql(const Poco::Data::Session& session, std::string_view text);
 
+/// The engine behind a session.
+Dialect dialect_of(const Poco::Data::Session& session);
+
 /// Runs one SQL statement with no parameters and no result (DDL, PRAGMA, BEGIN).
 void execute(Poco::Data::Session& session, const std::string& sql);
 

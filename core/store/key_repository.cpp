@@ -56,6 +56,7 @@ auto guarded(const char* what, F&& f) {
 
 bool KeyRepository::create(const KeyRecord& k) {
   return guarded("creating a key", [&] {
+    Transaction tx(session_, dialect_of(session_));
     Poco::Data::Statement st(session_);
     st << sql(session_, std::string("INSERT INTO keys (") + kColumns +
                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING"),
@@ -64,7 +65,12 @@ bool KeyRepository::create(const KeyRecord& k) {
         bind(k.limits.budget_period), bind(k.limits.budget_reset_at), bind(k.limits.spend_nano_usd),
         bind(k.expires_at), bind(k.metadata_json), bind(static_cast<std::int64_t>(k.blocked ? 1 : 0)),
         bind(k.created_at), bind(k.updated_at);
-    return st.execute() == 1;
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement drop(session_);
+    drop << sql(session_, "DELETE FROM deleted_keys WHERE key_hash = ?"), bind(k.key_hash);
+    drop.execute();
+    tx.commit();
+    return true;
   });
 }
 
@@ -83,11 +89,46 @@ bool KeyRepository::update(const KeyRecord& k) {
   });
 }
 
-bool KeyRepository::remove(std::string_view key_hash) {
+bool KeyRepository::remove(std::string_view key_hash, std::int64_t now_ms) {
   return guarded("deleting a key", [&] {
+    const std::string id(key_hash);
+    Transaction tx(session_, dialect_of(session_));
     Poco::Data::Statement st(session_);
-    st << sql(session_, "DELETE FROM keys WHERE key_hash = ?"), bind(std::string(key_hash));
-    return st.execute() == 1;
+    st << sql(session_, "DELETE FROM keys WHERE key_hash = ?"), bind(id);
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement tomb(session_);
+    tomb << sql(session_, "INSERT INTO deleted_keys (key_hash, deleted_at) VALUES (?, ?) "
+                          "ON CONFLICT (key_hash) DO UPDATE SET deleted_at = excluded.deleted_at"),
+        bind(id), bind(now_ms);
+    tomb.execute();
+    tx.commit();
+    return true;
+  });
+}
+
+KeyChanges KeyRepository::changes_since(std::int64_t since_ms) {
+  return guarded("reading key changes", [&] {
+    KeyChanges out;
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("SELECT ") + kColumns + " FROM keys WHERE updated_at >= ? ORDER BY updated_at"),
+        bind(since_ms);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.changed.push_back(read_row(rs, r));
+    Poco::Data::Statement gone(session_);
+    gone << sql(session_, "SELECT key_hash FROM deleted_keys WHERE deleted_at >= ? ORDER BY deleted_at"), bind(since_ms);
+    gone.execute();
+    Poco::Data::RecordSet gs(gone);
+    for (std::size_t r = 0; r < gs.rowCount(); ++r) out.deleted.push_back(text_at(gs, 0, r));
+    return out;
+  });
+}
+
+std::int64_t KeyRepository::prune_deleted(std::int64_t before_ms) {
+  return guarded("pruning key tombstones", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "DELETE FROM deleted_keys WHERE deleted_at < ?"), bind(before_ms);
+    return static_cast<std::int64_t>(st.execute());
   });
 }
 

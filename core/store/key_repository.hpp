@@ -22,19 +22,33 @@ struct KeyQuery {
   std::int64_t offset = 0;
 };
 
+/// What changed since a time: the keys created or updated (updated_at >= since) and the ids
+/// deleted (deleted_at >= since). An instance that caches keys polls this with `since` a
+/// little before its last poll (instances' clocks differ: the margin covers the skew).
+struct KeyChanges {
+  std::vector<KeyRecord> changed;
+  std::vector<std::string> deleted;
+};
+
 class KeyRepository {
  public:
   explicit KeyRepository(Poco::Data::Session& session) : session_(session) {}
 
-  /// False when a key with this hash already exists (nothing is changed).
+  /// False when a key with this hash already exists (nothing is changed). A tombstone of the
+  /// same hash is removed.
   bool create(const KeyRecord& key);
   /// Replaces every column but key_hash, created_at and spend; false when there is no such key.
   bool update(const KeyRecord& key);
-  bool remove(std::string_view key_hash);
+  /// Deletes it and leaves a tombstone (deleted_at = now_ms) for the other instances' caches;
+  /// false when there is no such key.
+  bool remove(std::string_view key_hash, std::int64_t now_ms);
   std::optional<KeyRecord> get(std::string_view key_hash);
   /// Ordered by created_at, then key_hash (stable pages).
   std::vector<KeyRecord> list(const KeyQuery& query = {});
   /// Sets the blocked flag and updated_at; false when there is no such key.
+  KeyChanges changes_since(std::int64_t since_ms);
+  /// Forgets tombstones older than `before_ms`; returns how many.
+  std::int64_t prune_deleted(std::int64_t before_ms);
   bool set_blocked(std::string_view key_hash, bool blocked, std::int64_t now_ms);
 
  private:

@@ -78,6 +78,16 @@ const std::vector<Migration> kMigrations = {
          "CREATE INDEX spend_ledger_team ON spend_ledger (team_id, created_at)",
          "CREATE INDEX spend_ledger_alias ON spend_ledger (alias, created_at)",
      }},
+    {2,
+     "tombstones of deleted keys and teams; change feeds by updated_at",
+     {
+         "CREATE TABLE deleted_keys (key_hash TEXT PRIMARY KEY, deleted_at BIGINT NOT NULL)",
+         "CREATE INDEX deleted_keys_at ON deleted_keys (deleted_at)",
+         "CREATE TABLE deleted_teams (team_id TEXT PRIMARY KEY, deleted_at BIGINT NOT NULL)",
+         "CREATE INDEX deleted_teams_at ON deleted_teams (deleted_at)",
+         "CREATE INDEX keys_updated ON keys (updated_at)",
+         "CREATE INDEX teams_updated ON teams (updated_at)",
+     }},
 };
 
 // Any constant: the advisory lock every instance takes while it migrates.

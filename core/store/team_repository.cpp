@@ -52,6 +52,7 @@ auto guarded(const char* what, F&& f) {
 
 bool TeamRepository::create(const TeamRecord& t) {
   return guarded("creating a team", [&] {
+    Transaction tx(session_, dialect_of(session_));
     Poco::Data::Statement st(session_);
     st << sql(session_, std::string("INSERT INTO teams (") + kColumns +
                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id) DO NOTHING"),
@@ -59,7 +60,12 @@ bool TeamRepository::create(const TeamRecord& t) {
         bind(t.limits.max_parallel), bind(t.limits.budget_nano_usd), bind(t.limits.budget_period),
         bind(t.limits.budget_reset_at), bind(t.limits.spend_nano_usd), bind(t.metadata_json),
         bind(static_cast<std::int64_t>(t.blocked ? 1 : 0)), bind(t.created_at), bind(t.updated_at);
-    return st.execute() == 1;
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement drop(session_);
+    drop << sql(session_, "DELETE FROM deleted_teams WHERE team_id = ?"), bind(t.team_id);
+    drop.execute();
+    tx.commit();
+    return true;
   });
 }
 
@@ -77,11 +83,46 @@ bool TeamRepository::update(const TeamRecord& t) {
   });
 }
 
-bool TeamRepository::remove(std::string_view team_id) {
+bool TeamRepository::remove(std::string_view team_id, std::int64_t now_ms) {
   return guarded("deleting a team", [&] {
+    const std::string id(team_id);
+    Transaction tx(session_, dialect_of(session_));
     Poco::Data::Statement st(session_);
-    st << sql(session_, "DELETE FROM teams WHERE team_id = ?"), bind(std::string(team_id));
-    return st.execute() == 1;
+    st << sql(session_, "DELETE FROM teams WHERE team_id = ?"), bind(id);
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement tomb(session_);
+    tomb << sql(session_, "INSERT INTO deleted_teams (team_id, deleted_at) VALUES (?, ?) "
+                          "ON CONFLICT (team_id) DO UPDATE SET deleted_at = excluded.deleted_at"),
+        bind(id), bind(now_ms);
+    tomb.execute();
+    tx.commit();
+    return true;
+  });
+}
+
+TeamChanges TeamRepository::changes_since(std::int64_t since_ms) {
+  return guarded("reading team changes", [&] {
+    TeamChanges out;
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("SELECT ") + kColumns + " FROM teams WHERE updated_at >= ? ORDER BY updated_at"),
+        bind(since_ms);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.changed.push_back(read_row(rs, r));
+    Poco::Data::Statement gone(session_);
+    gone << sql(session_, "SELECT team_id FROM deleted_teams WHERE deleted_at >= ? ORDER BY deleted_at"), bind(since_ms);
+    gone.execute();
+    Poco::Data::RecordSet gs(gone);
+    for (std::size_t r = 0; r < gs.rowCount(); ++r) out.deleted.push_back(text_at(gs, 0, r));
+    return out;
+  });
+}
+
+std::int64_t TeamRepository::prune_deleted(std::int64_t before_ms) {
+  return guarded("pruning team tombstones", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "DELETE FROM deleted_teams WHERE deleted_at < ?"), bind(before_ms);
+    return static_cast<std::int64_t>(st.execute());
   });
 }
 

@@ -96,8 +96,8 @@ TEST_CASE("keys: create, get, update, block, list, delete", "[store][db]") {
   REQUIRE(page.size() == 1);
   CHECK(page[0].key_hash == hash);
 
-  CHECK(keys.remove(hash));
-  CHECK_FALSE(keys.remove(hash));
+  CHECK(keys.remove(hash, 6000));
+  CHECK_FALSE(keys.remove(hash, 6001));
   CHECK_FALSE(keys.get(hash));
   CHECK_FALSE(keys.update(changed));
   CHECK_FALSE(keys.set_blocked(hash, true, 5000));
@@ -149,7 +149,48 @@ TEST_CASE("teams: create, get, update, block, list, delete", "[store][db]") {
   auto all = teams.list();
   REQUIRE(all.size() == 2);
   CHECK(all[0].team_id == "team-b");
-  CHECK(teams.remove("team-a"));
+  CHECK(teams.remove("team-a", 40));
+  CHECK_FALSE(teams.remove("team-a", 41));
   CHECK_FALSE(teams.get("team-a"));
   CHECK(teams.list().size() == 1);
+}
+
+TEST_CASE("change feeds: what was created, changed or deleted since a time", "[store][db]") {
+  auto m = test::migrated_database();
+  store::KeyRepository keys(m.session);
+  const std::string a(64, '1'), b(64, '2'), c(64, '3');
+  REQUIRE(keys.create(sample_key(a, 100)));
+  REQUIRE(keys.create(sample_key(b, 200)));
+  REQUIRE(keys.create(sample_key(c, 300)));
+  REQUIRE(keys.set_blocked(a, true, 400));
+  REQUIRE(keys.remove(b, 500));
+
+  auto since_250 = keys.changes_since(250);
+  REQUIRE(since_250.changed.size() == 2);
+  CHECK(since_250.changed[0].key_hash == c);  // ordered by updated_at: c (300), a (400)
+  CHECK(since_250.changed[1].key_hash == a);
+  CHECK(since_250.changed[1].blocked);
+  CHECK(since_250.deleted == std::vector<std::string>{b});
+  auto since_600 = keys.changes_since(600);
+  CHECK(since_600.changed.empty());
+  CHECK(since_600.deleted.empty());
+
+  // A key created again under a deleted hash is no longer reported deleted.
+  REQUIRE(keys.create(sample_key(b, 700)));
+  CHECK(keys.changes_since(0).deleted.empty());
+  REQUIRE(keys.remove(b, 800));
+  REQUIRE(keys.remove(c, 900));
+  CHECK(keys.prune_deleted(850) == 1);
+  CHECK(keys.changes_since(0).deleted == std::vector<std::string>{c});
+
+  store::TeamRepository teams(m.session);
+  store::TeamRecord t;
+  t.team_id = "team-x";
+  t.created_at = t.updated_at = 10;
+  REQUIRE(teams.create(t));
+  REQUIRE(teams.remove("team-x", 20));
+  auto tc = teams.changes_since(15);
+  CHECK(tc.changed.empty());
+  CHECK(tc.deleted == std::vector<std::string>{"team-x"});
+  CHECK(teams.prune_deleted(21) == 1);
 }

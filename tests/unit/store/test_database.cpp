@@ -37,7 +37,9 @@ std::unique_ptr<TestDatabase> fresh_database() {
     t->db = std::make_unique<store::Database>(t->url);
     auto s = t->db->open();
     store::execute(s, "SET client_min_messages TO WARNING");
-    store::execute(s, "DROP TABLE IF EXISTS spend_ledger, keys, teams, schema_version");
+    // Everything a migration ever created goes, whatever later migrations add.
+    store::execute(s, "DROP SCHEMA public CASCADE");
+    store::execute(s, "CREATE SCHEMA public");
   } else {
     t->url = "sqlite://" + t->sqlite_file().string();
     t->db = std::make_unique<store::Database>(t->url);
