@@ -9,6 +9,9 @@ PACKAGES=(
   libpoco-dev libboost-dev libboost-filesystem-dev rapidjson-dev libspdlog-dev libyaml-cpp-dev
   catch2 libhiredis-dev libhyperscan-dev libssl-dev
   redis-server nginx-light wrk curl python3 procps
+  # core/store: libpq (Poco::Data::PostgreSQL's client; headers for the connection check), and
+  # the throwaway PostgreSQL server the store tests start (scripts/start-postgres.sh)
+  libpq-dev postgresql
   # scripts/sanitize.sh and scripts/fuzz.sh: clang with its sanitizer and libFuzzer runtimes
   # (libclang-rt-14-dev is only a Recommends of clang) and llvm-symbolizer (llvm) for reports.
   clang libclang-rt-14-dev llvm
