@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libpoco-dev libboost-dev libboost-filesystem-dev rapidjson-dev libspdlog-dev libyaml-cpp-dev
   catch2 libhiredis-dev libhyperscan-dev libssl-dev
+  # provider-bedrock: the event-stream CRC32s
+  zlib1g-dev
   redis-server nginx-light wrk curl python3 procps
   # scripts/sanitize.sh and scripts/fuzz.sh: clang with its sanitizer and libFuzzer runtimes
   # (libclang-rt-14-dev is only a Recommends of clang) and llvm-symbolizer (llvm) for reports.
