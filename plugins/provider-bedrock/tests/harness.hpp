@@ -1,17 +1,17 @@
 // Test helpers for provider-bedrock: a call, JSON comparison, OpenSSL's SHA-256 / HMAC in the
-// fake host (the signature tests need real ones), and an event-stream encoder (zlib CRCs) for
-// building converse-stream bytes.
+// fake host (the signature tests need real ones); eventstream_encode.hpp builds stream bytes.
 #pragma once
 
 #include <llmgw/plugin.h>
 #include <llmgw/plugin.hpp>
 #include <llmgw/testing.hpp>
 
+#include "eventstream_encode.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 #include <rapidjson/document.h>
-#include <zlib.h>
 
 #include <catch2/catch.hpp>
 
@@ -70,47 +70,6 @@ inline bool json_equal(const std::string& a, const std::string& b) {
   x.Parse(a.data(), a.size());
   y.Parse(b.data(), b.size());
   return !x.HasParseError() && !y.HasParseError() && x == y;
-}
-
-// ---- event-stream encoding ----------------------------------------------------------------------
-
-inline void put32(std::string& s, uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) s.push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
-inline uint32_t crc(std::string_view s) {
-  return static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
-}
-
-/// One message with string headers (type 7).
-inline std::string frame(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view payload) {
-  std::string h;
-  for (const auto& [n, v] : headers) {
-    h.push_back(static_cast<char>(n.size()));
-    h += n;
-    h.push_back(7);
-    h.push_back(static_cast<char>(v.size() >> 8));
-    h.push_back(static_cast<char>(v.size() & 0xff));
-    h += v;
-  }
-  std::string m;
-  put32(m, static_cast<uint32_t>(16 + h.size() + payload.size()));
-  put32(m, static_cast<uint32_t>(h.size()));
-  put32(m, crc(m));
-  m += h;
-  m += payload;
-  put32(m, crc(m));
-  return m;
-}
-
-/// A converse-stream event.
-inline std::string event(const std::string& type, std::string_view json) {
-  return frame({{":event-type", type}, {":content-type", "application/json"}, {":message-type", "event"}}, json);
-}
-
-/// A converse-stream exception.
-inline std::string exception(const std::string& type, std::string_view json) {
-  return frame({{":exception-type", type}, {":content-type", "application/json"}, {":message-type", "exception"}}, json);
 }
 
 }  // namespace bedrock_test
