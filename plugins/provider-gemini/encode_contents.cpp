@@ -2,8 +2,8 @@
 
 #include "tool_ids.hpp"
 
-#include <plugin_util/data_url.hpp>
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/data_url.hpp>
 
 #include <map>
 #include <string>
