@@ -192,6 +192,7 @@ ConverseMessages translate_messages(const Value& messages, Allocator& a) {
       Value result(rapidjson::kObjectType);
       result.AddMember("toolUseId", copy(id, a), a);
       result.AddMember("content", content, a);
+      if (const Value* e = member(m, "is_error"); e && e->IsTrue()) result.AddMember("status", "error", a);
       Value b(rapidjson::kObjectType);
       b.AddMember("toolResult", result, a);
       blocks.PushBack(b, a);

@@ -6,6 +6,7 @@
 //   assistant                     → thinking_blocks → {"reasoningContent"}, text, tool_calls →
 //                                   {"toolUse": {"toolUseId", "name", "input"}}
 //   tool                          → a user turn's {"toolResult": {"toolUseId", "content": [{"text"}]}}
+//                                   ("status": "error" when the message carries is_error: true)
 //   cache_control on any part     → a cachePoint block right after it
 // Consecutive turns of one Converse role are merged (Converse requires user and assistant to
 // alternate; tool results and the user's next text share one user turn). Throws EncodeError.

@@ -26,6 +26,8 @@ function checkBlock(b, path) {
     return malformed(`${path}/toolUse`, 'required keys toolUseId, name, input (object)');
   if (k === 'toolResult' && (typeof v?.toolUseId !== 'string' || !Array.isArray(v?.content)))
     return malformed(`${path}/toolResult`, 'required keys toolUseId, content');
+  if (k === 'toolResult' && v.status !== undefined && !['success', 'error'].includes(v.status))
+    return malformed(`${path}/toolResult/status`, `${v.status} is not a valid enum value`);
   return null;
 }
 
