@@ -41,9 +41,8 @@ void Stream::start(const llmgw_event_out& out) {
 }
 
 int Stream::tool_index(int64_t block) const {
-  for (const auto& [b, i] : tool_blocks_)
-    if (b == block) return i;
-  return -1;
+  const auto it = tool_blocks_.find(block);
+  return it == tool_blocks_.end() ? -1 : it->second;
 }
 
 llmgw_status Stream::feed(std::string_view bytes, const llmgw_event_out& out) {
@@ -97,8 +96,9 @@ bool Stream::on_event(std::string_view type, std::string_view payload, const llm
     const Value* block = member(doc, "contentBlockIndex");
     if (!use.IsObject() || !block || !block->IsInt64()) return true;
     if (tool_index(block->GetInt64()) >= 0) return fail(bad_response("upstream started content block " + std::to_string(block->GetInt64()) + " twice"), out);
+    if (tool_blocks_.size() >= kMaxToolCalls) return fail(bad_response("upstream started more than " + std::to_string(kMaxToolCalls) + " tool calls"), out);
     const int index = static_cast<int>(tool_blocks_.size());
-    tool_blocks_.emplace_back(block->GetInt64(), index);
+    tool_blocks_.emplace(block->GetInt64(), index);
     chunks_.tool_call(out, static_cast<uint64_t>(index), str_member(use, "toolUseId"), str_member(use, "name"), "");
   } else if (type == "contentBlockDelta") {
     start(out);

@@ -12,7 +12,8 @@
 //   messageStop {stopReason}               → {"delta": {}, "finish_reason"}
 //   metadata {usage}                       → set_usage; the include_usage chunk; DONE
 //   :message-type exception / error        → set_error (errors.hpp), ERROR
-// The tool-call index i counts the answer's toolUse blocks in order (contentBlockIndex → i).
+// The tool-call index i counts the answer's toolUse blocks in order (contentBlockIndex → i); more
+// than kMaxToolCalls of them is BAD_RESPONSE (a hostile stream cannot grow the map without bound).
 // A stream that ends after messageStop without metadata is DONE (usage unknown); before it,
 // truncated (BAD_RESPONSE). A framing error (CRC, length) is BAD_RESPONSE naming it.
 #pragma once
@@ -30,8 +31,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
+#include <unordered_map>
 
 namespace llmgw::provider_bedrock {
 
@@ -60,7 +60,7 @@ class Stream {
   plugin_util::StreamPhase phase_;
   bool started_ = false;
   bool stopped_ = false;  // messageStop seen (finish chunk sent)
-  std::vector<std::pair<int64_t, int>> tool_blocks_;  // contentBlockIndex → tool-call index
+  std::unordered_map<int64_t, int> tool_blocks_;  // contentBlockIndex → tool-call index (at most kMaxToolCalls)
   llmgw_usage usage_ = unknown_usage();
   bool has_usage_ = false;
   plugin_util::ChunkWriter chunks_;

@@ -38,6 +38,9 @@ inline constexpr std::string_view kRequestIdHeader = "x-amzn-requestid";
 /// Bedrock's events are a few KB; a larger length is a corrupt or hostile stream.
 inline constexpr std::size_t kMaxEventMessage = std::size_t{16} << 20;
 
+/// The most tool calls one streamed answer may start (Bedrock's models make a handful).
+inline constexpr std::size_t kMaxToolCalls = 1024;
+
 // -- Translated requests ------------------------------------------------------------------------
 
 /// reasoning_effort → additionalModelRequestFields.thinking.budget_tokens (Anthropic models).

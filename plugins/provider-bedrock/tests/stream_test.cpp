@@ -119,6 +119,12 @@ TEST_CASE("stream: exceptions, truncation, corruption, end without metadata") {
 
   const RecordedEvents orphan = run_stream(p, call.c, {start + event("contentBlockDelta", R"({"contentBlockIndex":5,"delta":{"toolUse":{"input":"{}"}}})")});
   CHECK(orphan.error->cls == LLMGW_ERR_BAD_RESPONSE);
+  std::string many = event("messageStart", R"({"role":"assistant"})");
+  for (int i = 0; i <= 1024; ++i)
+    many += event("contentBlockStart", R"({"contentBlockIndex":)" + std::to_string(i) + R"(,"start":{"toolUse":{"toolUseId":"t","name":"f"}}})");
+  const RecordedEvents flood = run_stream(p, call.c, {many});
+  CHECK(flood.error->message == "upstream started more than 1024 tool calls");
+  CHECK(flood.chunks.size() == 1025);  // role and 1024 calls
   const RecordedEvents notjson = run_stream(p, call.c, {event("messageStart", "{")});
   CHECK(notjson.error->cls == LLMGW_ERR_BAD_RESPONSE);
 }
