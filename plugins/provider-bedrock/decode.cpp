@@ -70,7 +70,7 @@ llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstr
   rapidjson::StringBuffer sb;
   Writer w(sb);
   plugin_util::write_completion(
-      w, id, now_unix_s, view(call.model),
+      w, id, now_unix_s, model_id(view(call.model)),
       [&](Writer& w) {
         plugin_util::write_choice_with(
             w, 0, text, reasoning, !calls.empty(),

@@ -24,10 +24,10 @@ std::string chunk_id(const llmgw_upstream_response* r, int64_t created) {
 
 Stream::Stream(const Config& cfg, bool include_usage, std::string_view model, int64_t created,
                const llmgw_upstream_response& response)
-    : cfg_(cfg), include_usage_(include_usage), chunks_(chunk_id(&response, created), model, created) {}
+    : cfg_(cfg), include_usage_(include_usage), chunks_(chunk_id(&response, created), model_id(model), created) {}
 
 Stream::Stream(const Config& cfg, bool include_usage, std::string_view model, int64_t created)
-    : cfg_(cfg), include_usage_(include_usage), chunks_(chunk_id(nullptr, created), model, created) {}
+    : cfg_(cfg), include_usage_(include_usage), chunks_(chunk_id(nullptr, created), model_id(model), created) {}
 
 bool Stream::fail(Error e, const llmgw_event_out& out) {
   if (has_usage_) out.set_usage(out.ctx, &usage_);  // what was spent before the failure still counts

@@ -67,8 +67,10 @@ describe('OpenAI client → Bedrock Converse', () => {
   });
 
   test('bedrock/converse/ prefix and a session token (temporary credentials)', async () => {
-    assert.equal((await chat({ messages: [USER_HELLO] }, 'claude-converse')).status, 200);
+    const conv = await chat({ messages: [USER_HELLO] }, 'claude-converse');
+    assert.equal(conv.status, 200, conv.text);
     assert.equal(a.requests[0].modelId, MODEL);
+    assert.equal(conv.json.model, MODEL);
     const viaB = await untilHit(b, () => chat({ messages: [USER_HELLO] }, 'pool'));
     assert.equal(viaB.res.status, 200, viaB.res.text);
     assert.equal(b.requests[0].headers['x-amz-security-token'], B.token);
