@@ -45,8 +45,50 @@ Value image_block(const Value& part, const std::string& where, Allocator& a) {
   return b;
 }
 
-/// A message's content (string, parts or null) appended to `blocks`. Images only when `images`.
-void add_content(const Value* content, const std::string& where, bool images, Value& blocks, Allocator& a) {
+/// A Converse document name: letters, digits, single spaces, '-', '(', ')', '[', ']' (what
+/// Bedrock allows), at most 200 characters; "document-<n>" when nothing is left.
+std::string document_name(std::string_view filename, std::size_t n) {
+  std::string out;
+  for (char c : filename) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '(' ||
+                      c == ')' || c == '[' || c == ']';
+    if (keep) out.push_back(c);
+    else if (!out.empty() && out.back() != ' ') out.push_back(' ');
+    if (out.size() >= 200) break;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? "document-" + std::to_string(n) : out;
+}
+
+/// A canonical file part (file.file_data, a base64 data URL) → {"document"}. Converse requires
+/// names unique within a request: `n` (the request's document count) keeps them apart.
+Value document_block(const Value& part, const std::string& where, std::size_t n, Allocator& a) {
+  const Value& file = get(part, "file");
+  const std::string_view url = str_member(file, "file_data");
+  std::string_view media_type, data;
+  if (!split_data_url(url, media_type, data))
+    unsupported(where + ": Bedrock takes files as file_data data:…;base64 URLs only (no file_id)");
+  std::string_view format;
+  for (const ImageFormat& f : kDocumentFormats)
+    if (f.media_type == media_type) format = f.format;
+  if (format.empty()) unsupported(where + ": document type '" + std::string(media_type) + "' is not supported by Bedrock");
+  std::string name = document_name(str_member(file, "filename"), n);
+  if (n > 1 && !str_member(file, "filename").empty()) name += " (" + std::to_string(n) + ")";
+  Value source(rapidjson::kObjectType);
+  source.AddMember("bytes", copy(data, a), a);
+  Value doc(rapidjson::kObjectType);
+  doc.AddMember("format", copy(format, a), a);
+  doc.AddMember("name", copy(name, a), a);
+  doc.AddMember("source", source, a);
+  Value b(rapidjson::kObjectType);
+  b.AddMember("document", doc, a);
+  return b;
+}
+
+/// A message's content (string, parts or null) appended to `blocks`. Images and files only when
+/// `images`; `documents` counts the request's documents (their names must differ).
+void add_content(const Value* content, const std::string& where, bool images, Value& blocks, std::size_t& documents,
+                 Allocator& a) {
   if (!content) return;
   if (content->IsString()) {
     if (content->GetStringLength() > 0) blocks.PushBack(text_block(sv(*content), a), a);
@@ -68,6 +110,8 @@ void add_content(const Value* content, const std::string& where, bool images, Va
       push_with_cache_point(blocks, text_block(sv(*t), a), p, a);
     } else if (type == "image_url" && images) {
       push_with_cache_point(blocks, image_block(p, w, a), p, a);
+    } else if (type == "file" && images) {
+      push_with_cache_point(blocks, document_block(p, w, ++documents, a), p, a);
     } else {
       unsupported(w + ": content part type '" + std::string(type) + "' is not supported by provider-bedrock");
     }
@@ -151,20 +195,21 @@ Value cache_point(Allocator& a) {
 ConverseMessages translate_messages(const Value& messages, Allocator& a) {
   if (!messages.IsArray()) bad("messages must be an array");
   ConverseMessages out;
+  std::size_t documents = 0;
   for (rapidjson::SizeType i = 0; i < messages.Size(); ++i) {
     const Value& m = messages[i];
     const std::string where = "messages[" + std::to_string(i) + "]";
     const std::string_view role = str_member(m, "role");
     Value blocks(rapidjson::kArrayType);
     if (role == "system" || role == "developer") {
-      add_content(member(m, "content"), where, false, out.system, a);
+      add_content(member(m, "content"), where, false, out.system, documents, a);
       if (member(m, "cache_control") && !out.system.Empty()) out.system.PushBack(cache_point(a), a);
     } else if (role == "user") {
-      add_content(member(m, "content"), where, true, blocks, a);
+      add_content(member(m, "content"), where, true, blocks, documents, a);
       add_turn(out.messages, "user", blocks, a);
     } else if (role == "assistant") {
       if (const Value* tb = member(m, "thinking_blocks")) add_reasoning(*tb, where, blocks, a);
-      add_content(member(m, "content"), where, false, blocks, a);
+      add_content(member(m, "content"), where, false, blocks, documents, a);
       if (const Value* calls = member(m, "tool_calls")) {
         if (!calls->IsArray()) bad(where + ".tool_calls must be an array");
         for (rapidjson::SizeType k = 0; k < calls->Size(); ++k) {

@@ -3,6 +3,8 @@
 //                                   {"cachePoint": {"type": "default"}}
 //   user text / image_url parts   → {"text"} / {"image": {"format", "source": {"bytes"}}} (base64
 //                                   data URLs only: Bedrock fetches no URLs)
+//   user file parts (file_data)   → {"document": {"format", "name", "source": {"bytes"}}} (pdf,
+//                                   csv, html, txt, md, doc(x), xls(x); names made unique)
 //   assistant                     → thinking_blocks → {"reasoningContent"}, text, tool_calls →
 //                                   {"toolUse": {"toolUseId", "name", "input"}}
 //   tool                          → a user turn's {"toolResult": {"toolUseId", "content": [{"text"}]}}

@@ -51,12 +51,24 @@ struct EffortBudget {
 inline constexpr EffortBudget kEffortBudgets[] = {{"low", 1024}, {"medium", 2048}, {"high", 4096}};
 
 /// Image media types Converse takes ({"image": {"format", "source": {"bytes"}}}).
-struct ImageFormat {
+struct ImageFormat {  // a media type and Converse's format name
   std::string_view media_type;
   std::string_view format;
 };
 inline constexpr ImageFormat kImageFormats[] = {
     {"image/png", "png"}, {"image/jpeg", "jpeg"}, {"image/jpg", "jpeg"}, {"image/gif", "gif"}, {"image/webp", "webp"}};
+
+/// Document media types Converse takes ({"document": {"format", "name", "source": {"bytes"}}}).
+inline constexpr ImageFormat kDocumentFormats[] = {
+    {"application/pdf", "pdf"},
+    {"text/csv", "csv"},
+    {"text/html", "html"},
+    {"text/plain", "txt"},
+    {"text/markdown", "md"},
+    {"application/msword", "doc"},
+    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
+    {"application/vnd.ms-excel", "xls"},
+    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"}};
 
 // -- Stop reasons -------------------------------------------------------------------------------
 

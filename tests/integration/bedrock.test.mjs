@@ -149,6 +149,15 @@ describe('Anthropic client → Bedrock', () => {
     assert.ok(start, 'message_start');
   });
 
+  test('a PDF document block → a Converse document', async () => {
+    const res = await postJSON(`${gw.url}/v1/messages`, { model: 'claude', max_tokens: 50, messages: [{ role: 'user', content: [
+      { type: 'document', title: 'Annual report 2025.pdf', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' } },
+      { type: 'text', text: 'Summarise it.' }] }] }, { headers: ANTHROPIC });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(a.requests[0].json.messages[0].content[0],
+      { document: { format: 'pdf', name: 'Annual report 2025 pdf', source: { bytes: 'JVBERi0xLjQK' } } });
+  });
+
   test('an upstream ThrottlingException in the Anthropic dialect', async () => {
     a.enqueue({ status: 429, errorType: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' });
     const res = await postJSON(`${gw.url}/v1/messages`, { model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { headers: ANTHROPIC });

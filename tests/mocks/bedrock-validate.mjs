@@ -8,6 +8,7 @@ const TOP = new Set(['messages', 'system', 'inferenceConfig', 'toolConfig', 'gua
 const INFERENCE = new Set(['maxTokens', 'temperature', 'topP', 'stopSequences']);
 const BLOCKS = new Set(['text', 'image', 'document', 'video', 'toolUse', 'toolResult', 'guardContent', 'cachePoint', 'reasoningContent']);
 const FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
+const DOC_FORMATS = new Set(['pdf', 'csv', 'doc', 'docx', 'xls', 'xlsx', 'html', 'txt', 'md']);
 const malformed = (path, what) => `Malformed input request: #/${path}: ${what}, please reformat your input and try again.`;
 
 function checkBlock(b, path) {
@@ -21,6 +22,12 @@ function checkBlock(b, path) {
   if (k === 'image') {
     if (!FORMATS.has(v?.format)) return malformed(`${path}/image/format`, `${v?.format} is not a valid enum value`);
     if (typeof v?.source?.bytes !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(v.source.bytes)) return malformed(`${path}/image/source/bytes`, 'expected base64');
+  }
+  if (k === 'document') {
+    if (!DOC_FORMATS.has(v?.format)) return malformed(`${path}/document/format`, `${v?.format} is not a valid enum value`);
+    if (typeof v?.name !== 'string' || !/^[A-Za-z0-9\-()[\] ]{1,200}$/.test(v.name) || /\s{2}/.test(v.name))
+      return 'The document file name can only contain alphanumeric characters, whitespace characters, hyphens, parentheses, and square brackets. The name can\'t contain more than one consecutive whitespace character.';
+    if (typeof v?.source?.bytes !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(v.source.bytes)) return malformed(`${path}/document/source/bytes`, 'expected base64');
   }
   if (k === 'toolUse' && (typeof v?.toolUseId !== 'string' || typeof v?.name !== 'string' || !isObject(v?.input)))
     return malformed(`${path}/toolUse`, 'required keys toolUseId, name, input (object)');
@@ -37,6 +44,8 @@ export function validateConverse(body) {
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
   if (body.messages[0].role !== 'user') return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
   const toolUses = new Set();
+  const names = body.messages.flatMap((m) => (Array.isArray(m?.content) ? m.content : [])).map((c) => c?.document?.name).filter(Boolean);
+  if (new Set(names).size !== names.length) return 'A conversation can contain only one document with each name. Rename the duplicate documents and try again.';
   let usesTools = false;
   for (let i = 0; i < body.messages.length; i++) {
     const m = body.messages[i];

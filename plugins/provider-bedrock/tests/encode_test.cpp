@@ -69,6 +69,27 @@ TEST_CASE("encode: tool_choice, thinking, assistant thinking blocks") {
   CHECK(a[2]["text"] == "A");
 }
 
+TEST_CASE("encode: files become documents with unique, allowed names") {
+  ProviderInstance p(vt(), kConfig, real_crypto);
+  Call call(R"({"messages":[{"role":"user","content":[
+    {"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"Q3 report.final.pdf"}},
+    {"type":"file","file":{"file_data":"data:text/csv;base64,YSxi"}},
+    {"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0=","filename":"Q3 report.final.pdf"},"cache_control":{"type":"ephemeral"}},
+    {"type":"text","text":"Summarise."}]}]})");
+  const auto r = p.encode(call.c);
+  INFO(r.error);
+  REQUIRE(r.rc == LLMGW_OK);
+  CHECK(json_equal(r.body, R"j({"messages":[{"role":"user","content":[
+    {"document":{"format":"pdf","name":"Q3 report final pdf","source":{"bytes":"JVBERi0="}}},
+    {"document":{"format":"csv","name":"document-2","source":{"bytes":"YSxi"}}},
+    {"document":{"format":"pdf","name":"Q3 report final pdf (3)","source":{"bytes":"JVBERi0="}}},{"cachePoint":{"type":"default"}},
+    {"text":"Summarise."}]}]})j"));
+  Call zip(R"({"messages":[{"role":"user","content":[{"type":"file","file":{"file_data":"data:application/zip;base64,UEs="}}]}]})");
+  CHECK(p.encode(zip.c).rc == LLMGW_UNSUPPORTED);
+  Call id(R"({"messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-abc"}}]}]})");
+  CHECK(p.encode(id.c).rc == LLMGW_UNSUPPORTED);
+}
+
 TEST_CASE("encode: refusals") {
   ProviderInstance p(vt(), kConfig, real_crypto);
   const auto status = [&](const std::string& b) {
