@@ -17,6 +17,7 @@
 #include "frontends/anthropic_messages/dialect.hpp"
 #include "frontends/embeddings/dialect.hpp"
 #include "frontends/ingress.hpp"
+#include "governance.hpp"
 #include "frontends/openai_chat/dialect.hpp"
 #include "frontends/openai_chat/openai_error.hpp"
 #include "observe/access_log.hpp"
@@ -93,21 +94,27 @@ int serve(const CliOptions& opts, config::Config cfg) {
   auto sync = start_shared_state(cfg, *gateway);
   upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);
-  if (!auth.enabled()) spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
+  std::unique_ptr<Governance> governance = start_governance(cfg);
+  const policy::Gatekeeper gate(auth, governance ? governance->keys.get() : nullptr);
+  policy::SpendRecorder* spend = governance ? governance->spend.get() : nullptr;
+  if (!auth.enabled() && !governance)
+    spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
+  if (governance && !auth.enabled())
+    spdlog::warn("a database but no master_key: virtual keys are checked, and nobody can administer them");
 
   const frontends::RequestLimits limits{cfg.server.max_body_bytes, static_cast<unsigned>(cfg.server.max_json_depth)};
   // One ingress per route, each with its dialect's codec table.
   const frontends::openai_chat::ChatDialect chat_dialect;
   const frontends::anthropic::MessagesDialect messages_dialect(frontends::anthropic::MessagesDialect::Kind::Messages);
   const frontends::anthropic::MessagesDialect count_dialect(frontends::anthropic::MessagesDialect::Kind::CountTokens);
-  frontends::Ingress chat(chat_dialect, *gateway, auth, limits);
-  frontends::Ingress messages(messages_dialect, *gateway, auth, limits);
+  frontends::Ingress chat(chat_dialect, *gateway, gate, spend, limits);
+  frontends::Ingress messages(messages_dialect, *gateway, gate, spend, limits);
   const frontends::embeddings::EmbeddingsDialect embeddings_dialect;
-  frontends::Ingress count_tokens(count_dialect, *gateway, auth, limits);
-  frontends::Ingress embeddings(embeddings_dialect, *gateway, auth, limits);
+  frontends::Ingress count_tokens(count_dialect, *gateway, gate, spend, limits);
+  frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, spend, limits);
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
-  admin::ModelsEndpoint models(gateway->aliases(), auth, admin_errors);
+  admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);
   admin::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
   admin::HealthEndpoint readiness(true, LLMGW_VERSION, cfg.deployments.size());
   auto* routes = new server::RouteTable(admin_errors);

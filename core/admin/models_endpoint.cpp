@@ -7,9 +7,9 @@
 
 namespace llmgw::admin {
 
-ModelsEndpoint::ModelsEndpoint(const std::vector<std::string>& aliases, const policy::MasterKeyAuth& auth,
+ModelsEndpoint::ModelsEndpoint(const std::vector<std::string>& aliases, const policy::Gatekeeper& gate,
                                const server::ErrorFormat& errors)
-    : auth_(auth), errors_(errors) {
+    : gate_(gate), errors_(errors) {
   const std::string created = std::to_string(std::time(nullptr));
   body_ = "{\"object\":\"list\",\"data\":[";
   for (std::size_t i = 0; i < aliases.size(); ++i) {
@@ -23,7 +23,8 @@ ModelsEndpoint::ModelsEndpoint(const std::vector<std::string>& aliases, const po
 
 boost::asio::awaitable<void> ModelsEndpoint::handle(Poco::Net::HTTPServerRequest& request,
                                                     Poco::Net::HTTPServerResponse& response) {
-  if (auto rejected = auth_.check(request)) server::send_error(response, *rejected, errors_);
+  policy::Caller caller;  // any valid key may list the models
+  if (auto rejected = gate_.identify(request, caller)) server::send_error(response, *rejected, errors_);
   else server::send_json(response, 200, body_);
   co_return;
 }

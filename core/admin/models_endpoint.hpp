@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/master_key_auth.hpp"
+#include "policy/gatekeeper.hpp"
 #include "server/endpoint.hpp"
 #include "server/error_format.hpp"
 
@@ -13,13 +13,13 @@ namespace llmgw::admin {
 class ModelsEndpoint final : public server::Endpoint {
  public:
   /// `errors`: the shape of its refusals (must outlive the endpoint).
-  ModelsEndpoint(const std::vector<std::string>& aliases, const policy::MasterKeyAuth& auth,
+  ModelsEndpoint(const std::vector<std::string>& aliases, const policy::Gatekeeper& gate,
                  const server::ErrorFormat& errors);
   boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
                                       Poco::Net::HTTPServerResponse& response) override;
 
  private:
-  const policy::MasterKeyAuth& auth_;
+  const policy::Gatekeeper& gate_;
   const server::ErrorFormat& errors_;
   std::string body_;
 };

@@ -2,8 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+#include <random>
+#include <string>
+
 #include "frontends/client_connection_watch.hpp"
 #include "frontends/request_headers.hpp"
+#include "canonical/clock.hpp"
 #include "frontends/routing_fields.hpp"
 #include "observe/access_log.hpp"
 #include "server/request.hpp"
@@ -41,6 +46,18 @@ std::optional<ApiError> find_pool(const Dialect& dialect, const pipeline::Gatewa
   return unknown_fallback(gateway, routing, "invalid_request_error");
 }
 
+/// A request id for the ledger and the client (x-llmgw-request-id): 128 random bits in hex.
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "req_";
+  for (int half = 0; half < 2; ++half) {
+    uint64_t v = rng();
+    for (int i = 0; i < 16; ++i, v >>= 4) id.push_back(kHex[v & 15]);
+  }
+  return id;
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& request,
@@ -56,9 +73,12 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
   RoutingFields routing;
   std::string_view sent;   // the body as it goes on: without the client's routing fields
   std::unique_ptr<pipeline::Reply> reply;
+  policy::Caller caller;
+  pipeline::CallOutcome outcome;
+  const std::string request_id = spend_ ? new_request_id() : std::string();
   try {
     // 1. auth
-    std::optional<ApiError> rejected = auth_.check(request);
+    std::optional<ApiError> rejected = gate_.identify(request, caller);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
     // 2. body
     else rejected = co_await server::read_json_body(request, limits_.max_body_bytes, context->client_body);
@@ -72,7 +92,10 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
       record.stream = scanned.stream;
       rejected = find_pool(dialect_, gateway_, scanned, routing, pool);
     }
-    // 6. before the call: limits, budgets, input guardrails (issues 11 and 12) go here.
+    // 6. before the call: the key's terms (rate limits, budget reservation and input guardrails
+    //    join here: issues 11 and 12).
+    if (!rejected) rejected = gate_.admit(caller, scanned.model, canonical::unix_ms());
+    if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {
       server::send_error(response, *rejected, dialect_.errors());
       record.status = rejected->status;
@@ -97,7 +120,7 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
       input.client = &client;
       input.context = context.get();
       if (routing.present) input.fallbacks = &routing.fallbacks;
-      const pipeline::CallOutcome outcome = co_await gateway_.execute(input, *pool, *reply);
+      outcome = co_await gateway_.execute(input, *pool, *reply);
       outcome.fill(record);
     }
   } catch (const std::exception& e) {
@@ -107,9 +130,24 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
                          dialect_.errors());
     record.status = 500;
   }
-  // 9. accounting: the access record (spend ledger and sink event: issues 11 and 12).
+  // 9. accounting: the access record and the spend-ledger row (the sink event joins: issue 12).
   record.latency_us = timer.elapsed_us();
   observe::log_access(record);
+  if (spend_ && caller.kind == policy::Caller::Kind::VirtualKey) {
+    policy::CallRecord call;
+    call.request_id = request_id;
+    call.alias = scanned.model;
+    if (const pipeline::Deployment* d = outcome.deployment) {
+      call.deployment = d->cfg.id;
+      call.provider = d->cfg.provider;
+      call.model = d->cfg.model;
+    }
+    call.usage = outcome.usage;
+    call.status = record.status;
+    call.latency_ms = record.latency_us / 1000;
+    call.ttft_ms = outcome.ttft_us < 0 ? -1 : outcome.ttft_us / 1000;
+    spend_->record(caller, call);
+  }
 }
 
 }  // namespace llmgw::frontends

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "canonical/api_error.hpp"
 
@@ -15,6 +16,8 @@ class MasterKeyAuth {
  public:
   explicit MasterKeyAuth(std::string master_key) : key_(std::move(master_key)) {}
   bool enabled() const { return !key_.empty(); }
+  /// True when `presented` is the master key (compared in constant time).
+  bool matches(std::string_view presented) const;
   /// nullopt when allowed; otherwise the 401 to answer.
   std::optional<canonical::ApiError> check(const Poco::Net::HTTPServerRequest& request) const;
 
