@@ -13,13 +13,13 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-frontends::ApiError unauthorized(std::string message) {
-  return frontends::ApiError{401, "invalid_request_error", "invalid_api_key", "", std::move(message)};
+canonical::ApiError unauthorized(std::string message) {
+  return canonical::ApiError{401, "invalid_request_error", "invalid_api_key", "", std::move(message)};
 }
 
 }  // namespace
 
-std::optional<frontends::ApiError> MasterKeyAuth::check(const Poco::Net::HTTPServerRequest& request) const {
+std::optional<canonical::ApiError> MasterKeyAuth::check(const Poco::Net::HTTPServerRequest& request) const {
   if (key_.empty()) return std::nullopt;
   std::string_view presented;
   static const std::string none;

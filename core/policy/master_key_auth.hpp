@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 
 namespace llmgw::policy {
 
@@ -16,7 +16,7 @@ class MasterKeyAuth {
   explicit MasterKeyAuth(std::string master_key) : key_(std::move(master_key)) {}
   bool enabled() const { return !key_.empty(); }
   /// nullopt when allowed; otherwise the 401 to answer.
-  std::optional<frontends::ApiError> check(const Poco::Net::HTTPServerRequest& request) const;
+  std::optional<canonical::ApiError> check(const Poco::Net::HTTPServerRequest& request) const;
 
  private:
   std::string key_;

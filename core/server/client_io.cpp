@@ -9,7 +9,7 @@
 #include <array>
 #include <chrono>
 
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::server {
 namespace {
@@ -51,7 +51,7 @@ asio::awaitable<void> ClientIO::watchdog(std::shared_ptr<ClientIO> self) {
     error_code ec;
     co_await watchdog_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (closed_) co_return;
-    if (deadline_ && util::steady_ms() >= deadline_) {
+    if (deadline_ && canonical::steady_ms() >= deadline_) {
       timed_out_ = true;
       deadline_ = 0;
       socket_.cancel(ec);  // pending reads and writes end now

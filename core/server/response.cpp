@@ -6,7 +6,7 @@
 #include <charconv>
 
 #include "util/shrink.hpp"
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::server {
 namespace {
@@ -118,7 +118,7 @@ void Response::send_whole(std::string_view body) {
 boost::asio::awaitable<bool> Response::drain() {
   if (!ok_) co_return false;
   if (out_.empty()) co_return true;
-  io_.set_deadline(util::steady_ms() + write_timeout_ms_);
+  io_.set_deadline(canonical::steady_ms() + write_timeout_ms_);
   ok_ = co_await io_.write(out_);
   io_.set_deadline(0);
   out_.clear();

@@ -17,7 +17,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::upstream {
 namespace {
@@ -86,9 +86,9 @@ asio::ip::tcp::socket& AsyncConnection::socket() { return tls_ ? secure_->next_l
 
 void AsyncConnection::arm(int64_t deadline_ms) {
   timed_out_ = false;
-  // Far deadlines (a caller's "none") are capped as util::ms_until caps them: the conversion
+  // Far deadlines (a caller's "none") are capped as canonical::ms_until caps them: the conversion
   // to the timer's nanoseconds must not overflow.
-  deadline_ms = std::min(deadline_ms, util::steady_ms() + INT32_MAX);
+  deadline_ms = std::min(deadline_ms, canonical::steady_ms() + INT32_MAX);
   const uint64_t generation = ++generation_;
   timer_.expires_at(asio::steady_timer::time_point(std::chrono::milliseconds(deadline_ms)));
   timer_.async_wait([alive = alive_, generation](const error_code& ec) {
@@ -109,14 +109,14 @@ error_code AsyncConnection::outcome(const error_code& ec) const {
 }
 
 bool AsyncConnection::idle_connection_ok() const {
-  if (in_.size() != 0 || util::steady_ms() - last_used_ms_ >= kMaxIdleMs) return false;
+  if (in_.size() != 0 || canonical::steady_ms() - last_used_ms_ >= kMaxIdleMs) return false;
   const auto& s = tls_ ? secure_->next_layer() : *plain_;
   if (!s.is_open() || looks_closed(const_cast<asio::ip::tcp::socket&>(s).native_handle())) return false;
   // Decrypted bytes nobody asked for (the socket itself no longer signals them).
   return !(tls_ && SSL_pending(const_cast<asio::ssl::stream<asio::ip::tcp::socket>&>(*secure_).native_handle()) > 0);
 }
 
-void AsyncConnection::mark_idle() { last_used_ms_ = util::steady_ms(); }
+void AsyncConnection::mark_idle() { last_used_ms_ = canonical::steady_ms(); }
 
 void AsyncConnection::close() {
   error_code ignored;
@@ -137,7 +137,7 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
 
   asio::ip::tcp::resolver::results_type endpoints;
   const std::string key = host_ + ":" + port_;
-  const int64_t now = util::steady_ms();
+  const int64_t now = canonical::steady_ms();
   if (auto it = dns_cache().find(key); it != dns_cache().end() && it->second.expires_ms > now) {
     endpoints = it->second.results;
   } else if (error_code literal; (void)asio::ip::make_address(host_, literal), !literal) {
@@ -155,7 +155,7 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
       co_return outcome(ec);
     }
     if (dns_cache().size() > 1024) dns_cache().clear();  // entries are copied out, never held
-    dns_cache()[key] = DnsEntry{endpoints, util::steady_ms() + kDnsTtlMs};
+    dns_cache()[key] = DnsEntry{endpoints, canonical::steady_ms() + kDnsTtlMs};
   }
 
   // No operation is pending on the previous socket (closed above): it can be replaced.
@@ -177,7 +177,7 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
     co_return ec;
   }
   connected_ = true;
-  last_used_ms_ = util::steady_ms();
+  last_used_ms_ = canonical::steady_ms();
   co_return error_code{};
 }
 
