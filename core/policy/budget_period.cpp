@@ -94,6 +94,25 @@ std::int64_t next_reset(const BudgetPeriod& p, std::int64_t anchor_ms, std::int6
   return 0;
 }
 
+std::int64_t period_start(const BudgetPeriod& p, std::int64_t reset_at_ms) {
+  if (reset_at_ms <= 0) return 0;
+  switch (p.kind) {
+    case BudgetPeriod::Kind::none:
+      return 0;
+    case BudgetPeriod::Kind::daily:
+      return reset_at_ms - 86'400'000;
+    case BudgetPeriod::Kind::weekly:
+      return reset_at_ms - 7 * 86'400'000LL;
+    case BudgetPeriod::Kind::monthly:
+      return add_months(reset_at_ms, -1);
+    case BudgetPeriod::Kind::fixed:
+      return reset_at_ms - p.length_ms;
+    case BudgetPeriod::Kind::months:
+      return add_months(reset_at_ms, -p.months);
+  }
+  return 0;
+}
+
 store::Limits budget_as_of(store::Limits limits, std::int64_t now_ms) {
   if (limits.budget_reset_at <= 0 || now_ms < limits.budget_reset_at) return limits;
   const auto period = parse_budget_period(limits.budget_period);

@@ -31,6 +31,13 @@ std::optional<BudgetPeriod> parse_budget_period(std::string_view text);
 /// (calendar periods ignore the anchor). 0 for Kind::none.
 std::int64_t next_reset(const BudgetPeriod& period, std::int64_t anchor_ms, std::int64_t now_ms);
 
+/// When the period that ends at `reset_at_ms` began: the lower bound of the ledger rows that count
+/// against this period's budget (spend_report filtered from it recomputes the spend exactly,
+/// whatever the stored counter says). 0 (all time) for Kind::none or no reset time. For month
+/// durations whose anchor day was clamped (the 31st → the 28th) the start is the same day one
+/// period earlier, which can be up to three days early.
+std::int64_t period_start(const BudgetPeriod& period, std::int64_t reset_at_ms);
+
 /// A key's or team's budget as it stands at `now_ms`: when its reset time has passed, spend is
 /// 0 and the reset time moves to the next one. (The stored row catches up when the ledger
 /// writer or the admin API next writes it; admission never waits for that.) An unreadable

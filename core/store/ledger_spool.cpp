@@ -84,36 +84,63 @@ std::size_t LedgerSpool::append(const std::vector<LedgerRow>& rows) {
   return taken;
 }
 
-std::size_t LedgerSpool::replay(const std::function<void(const std::vector<LedgerRow>&)>& write, std::size_t chunk) {
+LedgerSpool::Progress LedgerSpool::replay_some(const std::function<void(const std::vector<LedgerRow>&)>& write,
+                                               std::size_t chunk, std::size_t max_rows) {
   if (chunk == 0) chunk = 1;
+  Progress progress;
   std::ifstream in(path_, std::ios::binary);
-  if (!in) return 0;  // nothing spooled
+  if (!in) {  // nothing spooled
+    offset_ = 0;
+    progress.done = true;
+    return progress;
+  }
+  in.seekg(static_cast<std::streamoff>(offset_));
   std::vector<LedgerRow> rows;
   rows.reserve(chunk);
-  std::size_t handed = 0;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    if (auto row = parse_json_line(line)) rows.push_back(std::move(*row));
-    else ++corrupt_lines_;
-    if (rows.size() == chunk) {
+  std::uint64_t pos = offset_, skipped = 0;
+  // The offset moves only past rows the database took (and lines skipped before them), so a
+  // failed write leaves it where it was and the next call reads those rows again.
+  auto commit = [&] {
+    if (!rows.empty()) {
       write(rows);
-      handed += rows.size();
+      progress.handed += rows.size();
       rows.clear();
     }
+    offset_ = pos;
+    corrupt_lines_ += skipped;
+    skipped = 0;
+  };
+  bool at_end = false;
+  std::string line;
+  for (;;) {
+    if (progress.handed + rows.size() >= max_rows) break;
+    if (!std::getline(in, line)) {
+      at_end = true;
+      break;
+    }
+    pos += line.size() + (in.eof() ? 0 : 1);
+    if (!line.empty()) {
+      if (auto row = parse_json_line(line)) rows.push_back(std::move(*row));
+      else ++skipped;
+    }
+    if (rows.size() == chunk) commit();
   }
   if (in.bad()) fail("read", path_);
-  if (!rows.empty()) {
-    write(rows);
-    handed += rows.size();
-  }
+  commit();
   in.close();
+  if (!at_end && offset_ < size()) return progress;
   // Everything is in the database: empty the file (and make that durable).
   Fd fd(::open(path_.c_str(), O_WRONLY | O_CLOEXEC));
   if (fd.get() < 0) fail("open", path_);
   if (::ftruncate(fd.get(), 0) != 0) fail("truncate", path_);
   if (::fsync(fd.get()) != 0) fail("fsync", path_);
-  return handed;
+  offset_ = 0;
+  progress.done = true;
+  return progress;
+}
+
+std::size_t LedgerSpool::replay(const std::function<void(const std::vector<LedgerRow>&)>& write, std::size_t chunk) {
+  return replay_some(write, chunk, static_cast<std::size_t>(-1)).handed;
 }
 
 }  // namespace llmgw::store

@@ -24,10 +24,21 @@ class LedgerSpool {
   std::size_t append(const std::vector<LedgerRow>& rows);
 
   /// Reads every row, `chunk` at a time, into `write` (which throws when the database fails:
-  /// the spool is then kept whole and the exception propagates). When every chunk was written
-  /// the file is emptied. Lines that are not whole rows (a torn write) are skipped and counted.
+  /// the file is then kept, the exception propagates, and the next call resumes at the chunk
+  /// that failed). When every chunk was written the file is emptied. Lines that are not whole rows (a torn write) are skipped and counted.
   /// Returns the rows handed to `write`.
   std::size_t replay(const std::function<void(const std::vector<LedgerRow>&)>& write, std::size_t chunk);
+
+  struct Progress {
+    std::size_t handed = 0;  // rows given to `write`
+    bool done = false;       // the whole file was replayed and emptied
+  };
+  /// The same, `max_rows` at most per call, from where the previous call stopped (kept in
+  /// memory: after a restart it begins again at the top, which the ledger's request_id makes
+  /// harmless). The writer interleaves this with the live queue, so a long spool never starves
+  /// it.
+  Progress replay_some(const std::function<void(const std::vector<LedgerRow>&)>& write, std::size_t chunk,
+                       std::size_t max_rows);
 
   /// Bytes in the file (0: nothing spooled).
   std::uint64_t size() const;
@@ -39,6 +50,7 @@ class LedgerSpool {
   std::string path_;
   std::uint64_t max_bytes_;
   std::uint64_t corrupt_lines_ = 0;
+  std::uint64_t offset_ = 0;  // replay_some's position
 };
 
 }  // namespace llmgw::store

@@ -101,7 +101,8 @@ void LedgerWriter::cycle() {
     std::lock_guard lock(mu_);
     ticket = flush_requested_;
   }
-  if (spool_pending_ && try_database()) replay_spool();
+  // The live queue first, a batch at a time; between batches, slices of the spool while the
+  // database answers (not when stopping: the spool waits for the next start).
   std::vector<LedgerRow> batch;
   batch.reserve(opt_.batch_size);
   for (;;) {
@@ -110,9 +111,16 @@ void LedgerWriter::cycle() {
       batch.push_back(std::move(*p));
       delete p;
     }
-    if (batch.empty()) break;
-    write_batch(batch);
-    batch.clear();
+    if (!batch.empty()) {
+      write_batch(batch);
+      batch.clear();
+      continue;
+    }
+    if (spool_pending_ && !stopping_.load() && try_database()) {
+      replay_spool();
+      if (spool_pending_ && session_) continue;
+    }
+    break;
   }
   std::lock_guard lock(mu_);
   flush_done_ = std::max(flush_done_, ticket);
@@ -143,7 +151,6 @@ void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
       duplicates_.fetch_add(batch.size() - inserted, std::memory_order_relaxed);
       db_down_.store(false);
       backoff_ = std::chrono::milliseconds(0);
-      if (spool_pending_) replay_spool();
       return;
     } catch (const std::exception&) {
       // A broken session is dropped; the next attempt opens a new one.
@@ -174,15 +181,16 @@ void LedgerWriter::replay_spool() {
   }
   try {
     LedgerStore ledger(*session_, db_.dialect());
-    const std::size_t handed = spool_.replay(
+    // A slice per call (16 batches): the live queue is drained between slices.
+    const auto progress = spool_.replay_some(
         [&](const std::vector<LedgerRow>& rows) {
           const std::size_t inserted = ledger.insert(rows);
           written_.fetch_add(inserted, std::memory_order_relaxed);
           duplicates_.fetch_add(rows.size() - inserted, std::memory_order_relaxed);
+          replayed_.fetch_add(rows.size(), std::memory_order_relaxed);
         },
-        opt_.batch_size);
-    replayed_.fetch_add(handed, std::memory_order_relaxed);
-    spool_pending_ = false;
+        opt_.batch_size, opt_.batch_size * 16);
+    if (progress.done) spool_pending_ = false;
     db_down_.store(false);
     backoff_ = std::chrono::milliseconds(0);
   } catch (const std::exception&) {

@@ -66,6 +66,21 @@ TEST_CASE("month durations keep the day of the month, clamped", "[policy][budget
   CHECK(format_utc(next_reset(*parse_budget_period("3mo"), jan31, jan31)) == "2026-04-30T10:00:00Z");
 }
 
+TEST_CASE("the start of the period that ends at a reset time", "[policy][budget]") {
+  const std::int64_t jan1 = 1798761600000;  // 2027-01-01T00:00:00Z
+  REQUIRE(format_utc(jan1) == "2027-01-01T00:00:00Z");
+  CHECK(format_utc(period_start(*parse_budget_period("monthly"), jan1)) == "2026-12-01T00:00:00Z");
+  CHECK(format_utc(period_start(*parse_budget_period("daily"), jan1)) == "2026-12-31T00:00:00Z");
+  CHECK(format_utc(period_start(*parse_budget_period("weekly"), jan1)) == "2026-12-25T00:00:00Z");
+  CHECK(period_start(*parse_budget_period("12h"), jan1) == jan1 - 12 * 3'600'000);
+  CHECK(format_utc(period_start(*parse_budget_period("3mo"), jan1)) == "2026-10-01T00:00:00Z");
+  CHECK(period_start(*parse_budget_period(""), jan1) == 0);
+  CHECK(period_start(*parse_budget_period("daily"), 0) == 0);
+  // The round trip: the period that starts at next_reset's anchor ends where it says.
+  const auto monthly = *parse_budget_period("monthly");
+  CHECK(next_reset(monthly, 0, period_start(monthly, jan1)) == jan1);
+}
+
 TEST_CASE("spend returns to 0 once the reset time has passed", "[policy][budget]") {
   llmgw::store::Limits l;
   l.budget_nano_usd = 10'000'000'000;
