@@ -25,6 +25,11 @@ std::optional<canonical::ApiError> Gatekeeper::identify(const Poco::Net::HTTPSer
   if (!keys_ && !master_.enabled()) return std::nullopt;  // no auth configured
   std::string_view presented;
   if (auto missing = presented_key(request, presented)) return missing;
+  return identify_key(presented, caller);
+}
+
+std::optional<canonical::ApiError> Gatekeeper::identify_key(std::string_view presented, Caller& caller) const {
+  caller = Caller{};
   if (master_.matches(presented)) {
     caller.kind = Caller::Kind::Master;
     return std::nullopt;

@@ -33,6 +33,8 @@ class Gatekeeper {
 
   /// Phase 1: the caller, or the 401 to answer (no key, a malformed header, an unknown key).
   std::optional<canonical::ApiError> identify(const Poco::Net::HTTPServerRequest& request, Caller& caller) const;
+  /// The same for a key already taken from the request (`presented`, non-empty).
+  std::optional<canonical::ApiError> identify_key(std::string_view presented, Caller& caller) const;
   /// Phase 6: whether `caller` may call `alias` at `now_ms`: nullopt, or the refusal (401 key
   /// expired; 403 blocked key or team, model not allowed; 429 budget spent, naming its reset).
   std::optional<canonical::ApiError> admit(const Caller& caller, std::string_view alias, int64_t now_ms) const;

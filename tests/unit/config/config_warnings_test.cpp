@@ -27,7 +27,7 @@ router_settings:
   routing_stratgy: typo
 general_settings:
   master_key: sk-literal
-  database_url: postgres://u@h/db
+  database_connection_pool_limit: 10
   alerting: [slack]
   what_is_this: 1
 litellm_settings:
@@ -49,7 +49,7 @@ environment_variables: {}
       "test.yaml:15: router_settings.cache_responses is not supported yet; ignored",
       "test.yaml:16: router_settings.retry_policy is not supported yet; ignored",
       "test.yaml:18: router_settings.client_ttl is not supported yet; ignored",
-      "test.yaml:23: general_settings.database_url is not supported yet; ignored",
+      "test.yaml:23: general_settings.database_connection_pool_limit is not supported yet; ignored",
       "test.yaml:24: general_settings.alerting is not supported yet; ignored",
       "test.yaml:27: litellm_settings.drop_params is not supported yet; ignored",
       "test.yaml:28: litellm_settings.success_callback is not supported yet; ignored",
