@@ -44,8 +44,9 @@ class ClientIO : public std::enable_shared_from_this<ClientIO> {
 
   enum class Read { Data, Closed, Timeout, Error };
   /// Reads what arrives next into input(); the background read, if one was started by watch(),
-  /// is this read.
-  asio::awaitable<Read> fill();
+  /// is this read. `try_now`: read directly first, for bytes that are likely here already (a new
+  /// connection's first request); a direct read that finds nothing costs one system call.
+  asio::awaitable<Read> fill(bool try_now = false);
   util::ReadBuffer& input() { return in_; }
   /// A request is being served (from its head to its answer's last byte); otherwise the
   /// connection is between requests, and a graceful stop may close it at once.
