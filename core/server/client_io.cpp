@@ -1,7 +1,5 @@
 #include "server/client_io.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -33,7 +31,7 @@ void ClientIO::start() {
   error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);  // write() tries a direct send first
-  asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()), asio::detached);
+  arm_watchdog();  // a timer with a handler, not a coroutine: nothing to allocate or schedule
 }
 
 void ClientIO::close() {
@@ -47,18 +45,20 @@ void ClientIO::close() {
   sleep_timer_.cancel();
 }
 
-asio::awaitable<void> ClientIO::watchdog(std::shared_ptr<ClientIO> self) {
-  while (!closed_) {
-    watchdog_timer_.expires_at(deadline_ ? at(deadline_) : std::chrono::steady_clock::time_point::max());
+void ClientIO::arm_watchdog() {
+  watchdog_timer_.expires_at(deadline_ ? at(deadline_) : std::chrono::steady_clock::time_point::max());
+  watchdog_timer_.async_wait([self = shared_from_this()](const error_code&) { self->on_watchdog(); });
+}
+
+void ClientIO::on_watchdog() {
+  if (closed_) return;  // the last handler lets go of the connection
+  if (deadline_ && util::steady_ms() >= deadline_) {
+    timed_out_ = true;
+    deadline_ = 0;
     error_code ec;
-    co_await watchdog_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (closed_) co_return;
-    if (deadline_ && util::steady_ms() >= deadline_) {
-      timed_out_ = true;
-      deadline_ = 0;
-      socket_.cancel(ec);  // pending reads and writes end now
-    }
+    socket_.cancel(ec);  // pending reads and writes end now
   }
+  arm_watchdog();
 }
 
 void ClientIO::set_deadline(int64_t deadline_ms) {
@@ -108,6 +108,15 @@ asio::awaitable<ClientIO::Read> ClientIO::fill(bool try_now) {
   if (ec == asio::error::eof) co_return Read::Closed;
   if (ec == asio::error::operation_aborted && timed_out_) co_return Read::Timeout;
   co_return Read::Error;
+}
+
+std::size_t ClientIO::write_now(std::string_view data, bool& failed) {
+  failed = closed_;
+  if (closed_ || data.empty()) return 0;
+  error_code ec;
+  const std::size_t n = socket_.write_some(asio::buffer(data.data(), data.size()), ec);  // non-blocking
+  failed = ec && ec != asio::error::would_block && ec != asio::error::try_again;
+  return n;
 }
 
 asio::awaitable<bool> ClientIO::write(std::string_view a, std::string_view b, std::string_view c, std::string_view d) {
