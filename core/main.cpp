@@ -11,14 +11,18 @@
 
 #include "cli.hpp"
 #include "config/config.hpp"
-#include "frontends/anthropic_messages_endpoint.hpp"
-#include "frontends/health_endpoint.hpp"
-#include "frontends/metrics_endpoint.hpp"
-#include "frontends/models_endpoint.hpp"
-#include "frontends/openai_chat_endpoint.hpp"
+#include "admin/health_endpoint.hpp"
+#include "admin/metrics_endpoint.hpp"
+#include "admin/models_endpoint.hpp"
+#include "frontends/anthropic_messages/dialect.hpp"
+#include "frontends/embeddings/dialect.hpp"
+#include "frontends/ingress.hpp"
+#include "governance.hpp"
+#include "frontends/openai_chat/dialect.hpp"
+#include "frontends/openai_chat/openai_error.hpp"
 #include "observe/access_log.hpp"
 #include "pipeline/gateway.hpp"
-#include "plugins/registry.hpp"
+#include "loader/registry.hpp"
 #include "policy/master_key_auth.hpp"
 #include "server/http_server.hpp"
 #include "shared_state/shared_state_sync.hpp"
@@ -30,11 +34,11 @@ namespace {
 using namespace llmgw;
 
 /// Loads every configured plugin and instantiates every deployment. Throws on the first error.
-std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, plugins::Registry& registry) {
+std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, loader::Registry& registry) {
   std::string base_dir = cfg.source_path.substr(0, cfg.source_path.find_last_of('/') + 1);
   if (base_dir.empty()) base_dir.assign(1, '.');
   std::vector<std::string> dirs = cfg.plugin_dirs;
-  dirs.push_back(plugins::default_plugin_dir());
+  dirs.push_back(loader::default_plugin_dir());
   if (!cfg.plugins.empty()) {
     for (const auto& spec : cfg.plugins) registry.load(spec.path, base_dir, dirs);
   } else {
@@ -48,7 +52,7 @@ std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, plug
       for (const auto& path : found) {
         try {
           registry.load(path, base_dir, dirs);
-        } catch (const plugins::UnservedKindError& e) {
+        } catch (const loader::UnservedKindError& e) {
           spdlog::warn("{}", e.what());  // found, not asked for: skipped, said once
         }
       }
@@ -85,31 +89,45 @@ int serve(const CliOptions& opts, config::Config cfg) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  plugins::Registry registry;
+  loader::Registry registry;
   auto gateway = build_gateway(cfg, registry);
   auto sync = start_shared_state(cfg, *gateway);
   upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);
-  if (!auth.enabled()) spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
+  std::unique_ptr<Governance> governance = start_governance(cfg);
+  const policy::Gatekeeper gate(auth, governance ? governance->keys.get() : nullptr);
+  policy::SpendRecorder* spend = governance ? governance->spend.get() : nullptr;
+  if (!auth.enabled() && !governance)
+    spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
+  if (governance && !auth.enabled())
+    spdlog::warn("a database but no master_key: virtual keys are checked, and nobody can administer them");
 
   const frontends::RequestLimits limits{cfg.server.max_body_bytes, static_cast<unsigned>(cfg.server.max_json_depth)};
-  frontends::OpenAIChatEndpoint chat(*gateway, auth, limits);
-  frontends::AnthropicMessagesEndpoint messages(*gateway, auth, limits, frontends::AnthropicMessagesEndpoint::Kind::Messages);
-  frontends::AnthropicMessagesEndpoint count_tokens(*gateway, auth, limits,
-                                                    frontends::AnthropicMessagesEndpoint::Kind::CountTokens);
-  frontends::ModelsEndpoint models(gateway->aliases(), auth);
-  frontends::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
-  frontends::HealthEndpoint readiness(true, LLMGW_VERSION, cfg.deployments.size());
-  auto* routes = new server::RouteTable;
-  routes->add("POST", "/v1/chat/completions", &chat);
-  routes->add("POST", "/v1/messages", &messages);
-  routes->add("POST", "/v1/messages/count_tokens", &count_tokens);
+  // One ingress per route, each with its dialect's codec table.
+  const frontends::openai_chat::ChatDialect chat_dialect;
+  const frontends::anthropic::MessagesDialect messages_dialect(frontends::anthropic::MessagesDialect::Kind::Messages);
+  const frontends::anthropic::MessagesDialect count_dialect(frontends::anthropic::MessagesDialect::Kind::CountTokens);
+  frontends::Ingress chat(chat_dialect, *gateway, gate, spend, limits);
+  frontends::Ingress messages(messages_dialect, *gateway, gate, spend, limits);
+  const frontends::embeddings::EmbeddingsDialect embeddings_dialect;
+  frontends::Ingress count_tokens(count_dialect, *gateway, gate, spend, limits);
+  frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, spend, limits);
+  // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
+  const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
+  admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);
+  admin::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
+  admin::HealthEndpoint readiness(true, LLMGW_VERSION, cfg.deployments.size());
+  auto* routes = new server::RouteTable(admin_errors);
+  routes->add("POST", "/v1/chat/completions", &chat, &chat_dialect.errors());
+  routes->add("POST", "/v1/messages", &messages, &messages_dialect.errors());
+  routes->add("POST", "/v1/messages/count_tokens", &count_tokens, &count_dialect.errors());
+  routes->add("POST", "/v1/embeddings", &embeddings, &embeddings_dialect.errors());
   routes->add("GET", "/v1/models", &models);
   routes->add("GET", "/health", &liveness);
   routes->add("GET", "/health/liveliness", &liveness);
   routes->add("GET", "/health/liveness", &liveness);
   routes->add("GET", "/health/readiness", &readiness);
-  frontends::MetricsEndpoint metrics(*gateway, auth, cfg.server.public_metrics);
+  admin::MetricsEndpoint metrics(*gateway, auth, cfg.server.public_metrics, admin_errors);
   routes->add("GET", "/metrics", &metrics);
 
   server::HttpServer server(cfg.server, routes);
@@ -173,7 +191,7 @@ int main(int argc, char** argv) {
 
   try {
     if (opts.mode == CliOptions::Mode::CheckConfig) {
-      plugins::Registry registry;
+      loader::Registry registry;
       build_gateway(cfg, registry);
       spdlog::shutdown();
       std::printf("%s: OK (%zu deployments, %zu plugins, %zu warnings)\n", opts.config_path.c_str(),

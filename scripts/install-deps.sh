@@ -8,7 +8,12 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libpoco-dev libboost-dev libboost-filesystem-dev rapidjson-dev libspdlog-dev libyaml-cpp-dev
   catch2 libhiredis-dev libhyperscan-dev libssl-dev
+  # provider-bedrock: the event-stream CRC32s
+  zlib1g-dev
   redis-server nginx-light wrk curl python3 procps
+  # core/store: libpq (Poco::Data::PostgreSQL's client; headers for the connection check), and
+  # the throwaway PostgreSQL server the store tests start (scripts/start-postgres.sh)
+  libpq-dev postgresql
   # scripts/sanitize.sh and scripts/fuzz.sh: clang with its sanitizer and libFuzzer runtimes
   # (libclang-rt-14-dev is only a Recommends of clang) and llvm-symbolizer (llvm) for reports.
   clang libclang-rt-14-dev llvm

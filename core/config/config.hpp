@@ -132,6 +132,15 @@ struct Config {
   ServerSettings server;
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
   std::string master_key;        // empty: no auth
+  /// general_settings.database_url (or the DATABASE_URL environment variable, as LiteLLM reads
+  /// it): sqlite:///path or postgresql://… — virtual keys, teams and the spend ledger. Empty: none.
+  std::string database_url;
+  /// general_settings.ledger_spool_path: where ledger rows wait while the database is down
+  /// (default: <database file>.spool for SQLite, else /tmp/llmgw-ledger-<port>.spool).
+  std::string ledger_spool_path;
+  /// general_settings.model_prices: a price file in LiteLLM's model_prices_and_context_window.json
+  /// format merged over the shipped default (config/model_prices.json next to the config file).
+  std::string model_prices_path;
   std::vector<std::string> plugin_dirs;   // absolute
   std::vector<PluginSpec> plugins;
   std::vector<Deployment> deployments;

@@ -166,6 +166,12 @@ void parse_general_settings(Reader& r, const Entry& general, Config& out) {
       // An explicit but empty key would silently disable auth: say so instead.
       if (key.empty()) r.fail(e.at, p, "is empty; remove the key to run without authentication");
       out.master_key = std::move(key);
+    } else if (e.key == "database_url") {
+      r.read(e, p, out.database_url, MissingSecret::fail);
+    } else if (e.key == "ledger_spool_path") {
+      r.read(e, p, out.ledger_spool_path);
+    } else if (e.key == "model_prices") {
+      r.read(e, p, out.model_prices_path);
     } else if (litellm_defines(Section::general_settings, e.key)) {
       r.not_supported(e, p);
     } else {

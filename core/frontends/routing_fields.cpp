@@ -28,7 +28,7 @@ class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Fie
   std::vector<std::string> models, fallbacks;
   std::vector<Span> spans;
   bool has_model = false;
-  std::optional<ApiError> error;
+  std::optional<canonical::ApiError> error;
 
   bool Key(const char* s, rapidjson::SizeType len, bool) {
     if (depth_ != 1) return true;
@@ -99,11 +99,11 @@ class FieldsHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Fie
     return true;
   }
   bool fail(std::string message) {
-    error = ApiError::invalid(std::move(message), field_ == Field::Models ? "models" : "fallbacks");
+    error = canonical::ApiError::invalid(std::move(message), field_ == Field::Models ? "models" : "fallbacks");
     return false;
   }
   bool too_deep() {
-    error = ApiError::invalid("The request body nests arrays and objects deeper than " + std::to_string(max_depth_) +
+    error = canonical::ApiError::invalid("The request body nests arrays and objects deeper than " + std::to_string(max_depth_) +
                                   " levels (at byte " + std::to_string(in_.Tell() - 1) + ")",
                               "", "json_too_deep");
     return false;
@@ -197,7 +197,7 @@ class UniqueAppender {
 
 /// "a, b ,c" → [a, b, c], each once; a 400 past kMaxClientFallbacks entries (counted as
 /// written, before duplicates are dropped), found without looking further.
-std::optional<ApiError> split_header(const std::string& value, std::vector<std::string>& to) {
+std::optional<canonical::ApiError> split_header(const std::string& value, std::vector<std::string>& to) {
   UniqueAppender unique(to);
   std::size_t entries = 0;
   std::size_t i = 0;
@@ -209,7 +209,7 @@ std::optional<ApiError> split_header(const std::string& value, std::vector<std::
     while (e > b && blank(value[e - 1])) --e;
     if (e > b) {
       if (++entries > kMaxClientFallbacks)
-        return ApiError::invalid("x-llmgw-fallbacks lists more than " + std::to_string(kMaxClientFallbacks) +
+        return canonical::ApiError::invalid("x-llmgw-fallbacks lists more than " + std::to_string(kMaxClientFallbacks) +
                                      " models (the limit is " + std::to_string(kMaxClientFallbacks) + ")",
                                  "fallbacks");
       unique.add(std::string_view(value).substr(b, e - b));
@@ -221,7 +221,7 @@ std::optional<ApiError> split_header(const std::string& value, std::vector<std::
 
 }  // namespace
 
-std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out,
+std::optional<canonical::ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out,
                                                  unsigned max_depth) {
   out.fallbacks.clear();
   out.present = false;
@@ -244,13 +244,13 @@ std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::st
   return std::nullopt;
 }
 
-std::optional<ApiError> add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
+std::optional<canonical::ApiError> add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
   if (header_value.empty()) return std::nullopt;
   out.present = true;
   return split_header(header_value, out.fallbacks);
 }
 
-std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
+std::optional<canonical::ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
                                             std::string_view& body, std::string& cleaned, RoutingFields& out,
                                             unsigned max_depth) {
   out.fallbacks.clear();

@@ -16,7 +16,7 @@
 
 #include <Poco/Net/HTTPServerRequest.h>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 #include "pipeline/gateway.hpp"
 
 namespace llmgw::frontends {
@@ -39,23 +39,23 @@ struct RoutingFields {
 /// non-empty strings, a field given twice, a list longer than kMaxClientFallbacks, or nesting
 /// deeper than `max_depth`. Costs one substring search when neither field is in the body; time
 /// linear in the body otherwise (the parse stops at the first entry past the limit).
-std::optional<ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out,
+std::optional<canonical::ApiError> take_body_routing_fields(std::string_view& body, std::string& cleaned, RoutingFields& out,
                                                  unsigned max_depth = llmgw::kJsonMaxDepth);
 /// Appends the aliases of an x-llmgw-fallbacks value ("a, b,c") that `out` does not hold yet.
 /// A 400 when the value lists more than kMaxClientFallbacks entries.
-std::optional<ApiError> add_header_fallbacks(const std::string& header_value, RoutingFields& out);
+std::optional<canonical::ApiError> add_header_fallbacks(const std::string& header_value, RoutingFields& out);
 /// Both of the above; the body only when `in_body` (the request scan saw the fields, so the
 /// common request costs nothing here).
-std::optional<ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
+std::optional<canonical::ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
                                             std::string_view& body, std::string& cleaned, RoutingFields& out,
                                             unsigned max_depth = llmgw::kJsonMaxDepth);
 
 /// A 400 naming the first fallback the client asked for that is not a configured model.
-inline std::optional<ApiError> unknown_fallback(const pipeline::Gateway& gateway, const RoutingFields& fields,
+inline std::optional<canonical::ApiError> unknown_fallback(const pipeline::Gateway& gateway, const RoutingFields& fields,
                                                 const char* error_type) {
   for (const auto& name : fields.fallbacks)
     if (!gateway.pool(name))
-      return ApiError{400, error_type, "model_not_found", "fallbacks",
+      return canonical::ApiError{400, error_type, "model_not_found", "fallbacks",
                       "fallback model '" + name + "' is not a configured model"};
   return std::nullopt;
 }

@@ -19,29 +19,18 @@
 #include "config/config.hpp"
 #include <optional>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 #include "observe/access_log.hpp"
 #include "pipeline/call_context.hpp"
+#include "pipeline/model_table.hpp"
 #include "pipeline/reply.hpp"
 #include "pipeline/upstream_client.hpp"
-#include "plugins/registry.hpp"
+#include "loader/registry.hpp"
 #include "routing/deployment_state.hpp"
+#include "routing/health.hpp"
 #include "routing/router.hpp"
 
 namespace llmgw::pipeline {
-
-struct Deployment {
-  config::Deployment cfg;
-  std::unique_ptr<plugins::ProviderInstance> provider;
-  /// Health and live statistics, shared by all request threads (lock-free).
-  routing::DeploymentState state;
-};
-
-/// Transparent hash so lookups by string_view allocate nothing.
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
 
 /// What a front-end hands the pipeline for one call.
 struct CallInput {
@@ -54,7 +43,7 @@ struct CallInput {
   /// For clients whose dialect is not canonical: writes the canonical (OpenAI chat) request for
   /// `upstream_model` into `out`, or returns the 400 to answer. Used when the provider does not
   /// speak the client's dialect natively.
-  std::optional<frontends::ApiError> (*to_canonical)(const void* ctx, std::string_view body,
+  std::optional<canonical::ApiError> (*to_canonical)(const void* ctx, std::string_view body,
                                                      std::string_view upstream_model, std::string& out) = nullptr;
   const void* to_canonical_ctx = nullptr;
   const std::vector<llmgw_header>* client_headers = nullptr;
@@ -90,17 +79,19 @@ struct CallOutcome {
 
 class Gateway {
  public:
-  /// Creates one provider instance per deployment. Throws plugins::PluginError.
-  Gateway(const config::Config& config, const plugins::Registry& registry);
+  /// Builds the model table (one provider instance per deployment) and the routing strategy.
+  /// Throws loader::PluginError.
+  Gateway(const config::Config& config, const loader::Registry& registry);
 
+  const ModelTable& models() const { return models_; }
   /// The pool serving `alias` (model_group_alias applied), or null.
-  const Pool* pool(std::string_view alias) const;
+  const Pool* pool(std::string_view alias) const { return models_.pool(alias); }
   /// Every deployment, in config order (for the shared-state sync and metrics).
-  const std::vector<std::unique_ptr<Deployment>>& deployments() const { return deployments_; }
+  const std::vector<std::unique_ptr<Deployment>>& deployments() const { return models_.deployments(); }
   /// Deployments left out because no loaded plugin serves their provider ("file:line: why").
-  const std::vector<std::string>& skipped() const { return skipped_; }
+  const std::vector<std::string>& skipped() const { return models_.skipped(); }
   /// Client-visible model names, in config order.
-  const std::vector<std::string>& aliases() const { return aliases_; }
+  const std::vector<std::string>& aliases() const { return models_.aliases(); }
 
   /// Runs the call and answers through `reply`. A pick among the healthy deployments of
   /// `pool` first; a retryable failure (connect error, timeout, 408/409/429/5xx/529) before the
@@ -122,47 +113,20 @@ class Gateway {
 
  private:
   enum class Verdict { Success, Retry, ContextWindow, ContentPolicy, Final };
-  using Chains = std::map<std::string, std::vector<std::string>, std::less<>>;
 
-  /// A healthy deployment of `pool` for the next attempt, or null when every one is cooling
-  /// down (`*soonest_ms` then says when the first returns). Deployments not yet `tried` by
-  /// this call come first. A deployment whose cooldown just ended is taken as the half-open
-  /// probe (`*probe`), holding other calls off it for `probe_ms`.
-  Deployment* choose(const Pool& pool, const std::vector<const Deployment*>& tried, bool stream,
-                     int64_t probe_ms, bool* probe, int64_t* soonest_ms);
   /// What an attempt's end means for the call.
   static Verdict judge(const class RetryGate& gate, const CallOutcome& outcome);
-  /// Records how an attempt on `d` ended in its health: a probe that got an answer clears it;
-  /// a `failed` attempt (retryable, or broken after the first byte) counts towards
-  /// allowed_fails (a cooldown when another deployment can stand in), a Retry-After cools for
-  /// at least that long, a failed probe cools again.
-  void record_attempt(Deployment& d, Verdict verdict, bool failed, int64_t retry_after_ms, bool probe,
-                      bool has_alternatives);
   /// One attempt on one deployment, within `deadline_ms` (steady clock).
   boost::asio::awaitable<CallOutcome> execute_once(const CallInput& input, Deployment& d, Reply& reply,
                                                    int64_t deadline_ms);
   /// This loop's upstream connection pool (on_loop_start made it).
   static upstream_client::AsyncPool& loop_pool();
-  /// The deployment to try first among `candidates` (non-empty; the caller passes only those it
-  /// may call, e.g. not cooling down), by router_settings.routing_strategy; `stream` lets
-  /// latency-based routing rank by time to first byte. Lock-free, no allocation.
-  Deployment& pick(const Pool& candidates, bool stream = false);
-
-  std::vector<std::unique_ptr<Deployment>> deployments_;
-  std::unordered_map<std::string, Pool, StringHash, std::equal_to<>> pools_;
-  std::map<std::string, std::string, std::less<>> group_alias_;
-  Chains fallbacks_;                 // alias → fallback aliases, in order
-  Chains context_window_fallbacks_;
-  Chains content_policy_fallbacks_;
+  ModelTable models_;
   config::RouterSettings router_;
   routing::Router strategy_;  // routing_strategy: the plugin (or built-in weighted pick) behind pick()
-  std::vector<std::string> aliases_;
-  std::vector<std::string> skipped_;
+  routing::HealthPolicy health_;         // allowed_fails, cooldown_time, max_retry_after
   std::mutex loop_pools_mutex_;  // only while loops start
   std::vector<std::unique_ptr<upstream_client::AsyncPool>> loop_pools_;
-  int allowed_fails_ = 3;
-  int64_t cooldown_ms_ = 5000;
-  int64_t max_retry_after_ms_;           // router_settings.max_retry_after
   std::size_t max_upstream_body_bytes_;  // server.max_upstream_body_bytes
   std::size_t max_stream_event_bytes_;   // server.max_stream_event_bytes
 };

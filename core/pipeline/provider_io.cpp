@@ -48,8 +48,8 @@ llmgw_usage copy_usage(const llmgw_usage* u) {
   return out;
 }
 
-frontends::ApiError to_api_error(const llmgw_error& e) {
-  frontends::ApiError out;
+canonical::ApiError to_api_error(const llmgw_error& e) {
+  canonical::ApiError out;
   out.status = e.status >= 400 && e.status <= 599 ? e.status : default_status(e.error_class);
   out.type = e.type.len ? std::string(sv(e.type)) : default_type(out.status);
   out.code.assign(sv(e.code));

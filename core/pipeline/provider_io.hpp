@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 #include "pipeline/reply.hpp"
 
 namespace llmgw::pipeline {
@@ -45,7 +45,7 @@ struct ResultCollector {
   std::string body;
   bool use_upstream_body = false;
   std::optional<llmgw_usage> usage;
-  std::optional<frontends::ApiError> error;
+  std::optional<canonical::ApiError> error;
   llmgw_result_out table();
 };
 
@@ -57,12 +57,12 @@ struct EventForwarder {
   bool raw_bytes_sent = false;  // emit_raw was used
   std::size_t events = 0;       // emits of any kind (a stream that emits nothing is watched)
   std::optional<llmgw_usage> usage;
-  std::optional<frontends::ApiError> error;
+  std::optional<canonical::ApiError> error;
   llmgw_event_out table();
 };
 
 /// Maps a provider's classified error to the answer the client gets.
-frontends::ApiError to_api_error(const llmgw_error& e);
+canonical::ApiError to_api_error(const llmgw_error& e);
 
 /// Copies a usage record, honouring its struct_size (older plugins send shorter ones).
 llmgw_usage copy_usage(const llmgw_usage* u);

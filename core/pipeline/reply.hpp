@@ -11,7 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 
 namespace llmgw::pipeline {
 
@@ -26,7 +26,7 @@ class Reply {
   /// The dialect of what json() and stream_raw() will receive. Called before either.
   virtual void set_upstream_dialect(llmgw_dialect dialect) = 0;
   /// A whole error response (nothing was sent yet).
-  virtual void error(const frontends::ApiError& error) = 0;
+  virtual void error(const canonical::ApiError& error) = 0;
   /// A whole successful response whose body is already in the client's dialect.
   virtual void json(int status, std::string_view body) = 0;
   /// Streams: raw bytes in the upstream dialect. Commits on first call. Buffered until flush().
@@ -42,7 +42,7 @@ class Reply {
   /// client is gone.
   virtual boost::asio::awaitable<bool> drain() = 0;
   /// Streams: an error after the stream was committed; the front-end writes its error event.
-  virtual void stream_error(const frontends::ApiError& error) = 0;
+  virtual void stream_error(const canonical::ApiError& error) = 0;
   /// Streams: the end. `translated` streams get the dialect's end marker from the front-end.
   virtual void stream_end(bool translated) = 0;
   /// Raw stream bytes held back because their event is not complete yet (a runaway event is

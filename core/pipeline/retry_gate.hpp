@@ -42,7 +42,7 @@ class RetryGate final : public Reply {
   }
   /// The attempt ended in an error before anything reached the client; it is held.
   bool holding() const { return holding_; }
-  const frontends::ApiError& held_error() const { return error_; }
+  const canonical::ApiError& held_error() const { return error_; }
   /// Cuts the held error's Retry-After to `max_ms` (an upstream's number is not trusted).
   void clamp_retry_after(int64_t max_ms) {
     if (error_.retry_after_ms > max_ms) error_.retry_after_ms = max_ms;
@@ -65,7 +65,7 @@ class RetryGate final : public Reply {
     headers_[header_count_].second.assign(value);
     ++header_count_;
   }
-  void error(const frontends::ApiError& error) override {
+  void error(const canonical::ApiError& error) override {
     if (!client_.committed()) {
       error_ = error;
       holding_ = true;
@@ -107,7 +107,7 @@ class RetryGate final : public Reply {
   void flush() override { client_.flush(); }
   boost::asio::awaitable<bool> drain() override { return client_.drain(); }
   std::size_t held_partial_bytes() const override { return tail_.size(); }
-  void stream_error(const frontends::ApiError& error) override {
+  void stream_error(const canonical::ApiError& error) override {
     tail_.clear();  // a cut event is dropped
     if (!client_.committed()) {
       this->error(error);
@@ -118,7 +118,7 @@ class RetryGate final : public Reply {
   }
   void stream_end(bool translated) override {
     if (!tail_.empty()) {  // the upstream ended in the middle of an event: a truncated stream
-      stream_error(frontends::ApiError{502, "api_error", "truncated_stream", "",
+      stream_error(canonical::ApiError{502, "api_error", "truncated_stream", "",
                                        "the upstream stream ended in the middle of an event"});
       return;
     }
@@ -155,7 +155,7 @@ class RetryGate final : public Reply {
   int attempt_ = 1;
   bool holding_ = false;
   bool stream_failed_ = false;
-  frontends::ApiError error_;
+  canonical::ApiError error_;
   HeaderList& headers_;
   std::size_t header_count_ = 0;
   std::string tail_;  // raw stream bytes of an event not yet complete

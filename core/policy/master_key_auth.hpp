@@ -6,8 +6,9 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 
 namespace llmgw::policy {
 
@@ -15,8 +16,10 @@ class MasterKeyAuth {
  public:
   explicit MasterKeyAuth(std::string master_key) : key_(std::move(master_key)) {}
   bool enabled() const { return !key_.empty(); }
+  /// True when `presented` is the master key (compared in constant time).
+  bool matches(std::string_view presented) const;
   /// nullopt when allowed; otherwise the 401 to answer.
-  std::optional<frontends::ApiError> check(const Poco::Net::HTTPServerRequest& request) const;
+  std::optional<canonical::ApiError> check(const Poco::Net::HTTPServerRequest& request) const;
 
  private:
   std::string key_;

@@ -23,16 +23,6 @@ void ewma_add(std::atomic<int64_t>& avg, int64_t sample) {
 
 }  // namespace
 
-int64_t steady_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-int64_t unix_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 bool DeploymentState::cool_until(int64_t until) {
   int64_t cur = cooldown_until_ms.load(std::memory_order_relaxed);
   while (cur < until) {

@@ -9,12 +9,9 @@
 #include <atomic>
 #include <cstdint>
 
-namespace llmgw::routing {
+#include "canonical/clock.hpp"
 
-/// Milliseconds of the steady clock (never jumps; local to this process).
-int64_t steady_ms();
-/// Milliseconds since the Unix epoch (shared between processes and machines).
-int64_t unix_ms();
+namespace llmgw::routing {
 
 class DeploymentState {
  public:

@@ -40,13 +40,13 @@ std::string router_config_json(const config::RouterSettings& s) {
 
 }  // namespace
 
-Router::Router(const config::RouterSettings& settings, const plugins::Registry& registry)
+Router::Router(const config::RouterSettings& settings, const loader::Registry& registry)
     : strategy_(settings.routing_strategy) {
   if (registry.router_for(strategy_)) {
     plugin_ = registry.create_router(strategy_, router_config_json(settings));
     spdlog::info("routing strategy {} (plugin {})", strategy_, plugin_->plugin().name());
   } else if (strategy_ != kBuiltinStrategy) {
-    throw plugins::PluginError("router_settings.routing_strategy " + strategy_ +
+    throw loader::PluginError("router_settings.routing_strategy " + strategy_ +
                                ": no loaded router plugin implements it (load router-builtin: "
                                "plugins.load: [router-builtin], or the plugin that provides it)");
   }

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
-#include "plugins/registry.hpp"
+#include "loader/registry.hpp"
 #include "routing/candidate.hpp"
 #include "routing/deployment_state.hpp"
 
@@ -25,8 +25,8 @@ class Router {
   /// Creates the instance of the loaded router plugin whose strategy_names holds
   /// settings.routing_strategy (config {"strategy": name, "args": routing_strategy_args}). With
   /// no such plugin, "simple-shuffle" is served by the core; any other name throws
-  /// plugins::PluginError naming the strategy and the plugin to load.
-  Router(const config::RouterSettings& settings, const plugins::Registry& registry);
+  /// loader::PluginError naming the strategy and the plugin to load.
+  Router(const config::RouterSettings& settings, const loader::Registry& registry);
   ~Router();
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
@@ -40,7 +40,7 @@ class Router {
     const std::size_t n = pool.size();
     if (n <= 1) return 0;
     const std::span<llmgw_candidate> c = candidate_buffer(n);
-    const int64_t now = unix_ms();
+    const int64_t now = canonical::unix_ms();
     for (std::size_t i = 0; i < n; ++i) fill_candidate(c[i], pool[i]->cfg, pool[i]->state, now);
     const auto& alias = pool[0]->cfg.alias;
     return choose(c, std::string_view(alias), stream, now);
@@ -49,7 +49,7 @@ class Router {
   /// The configured strategy name.
   const std::string& strategy() const { return strategy_; }
   /// The plugin serving the strategy, or null when the core's weighted pick does.
-  const plugins::RouterInstance* plugin() const { return plugin_.get(); }
+  const loader::RouterInstance* plugin() const { return plugin_.get(); }
   /// Picks the plugin failed (an error status or an index out of range), answered by weight.
   uint64_t fallbacks() const { return fallbacks_.load(std::memory_order_relaxed); }
 
@@ -62,7 +62,7 @@ class Router {
   static std::span<llmgw_candidate> candidate_buffer(std::size_t n);
 
   std::string strategy_;
-  std::unique_ptr<plugins::RouterInstance> plugin_;
+  std::unique_ptr<loader::RouterInstance> plugin_;
   std::atomic<uint64_t> fallbacks_{0};
   std::atomic<bool> fallback_logged_{false};
 };

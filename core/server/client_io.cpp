@@ -8,7 +8,7 @@
 #include <array>
 #include <chrono>
 
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::server {
 namespace {
@@ -52,7 +52,7 @@ void ClientIO::arm_watchdog() {
 
 void ClientIO::on_watchdog() {
   if (closed_) return;  // the last handler lets go of the connection
-  if (deadline_ && util::steady_ms() >= deadline_) {
+  if (deadline_ && canonical::steady_ms() >= deadline_) {
     timed_out_ = true;
     deadline_ = 0;
     error_code ec;

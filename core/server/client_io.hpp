@@ -36,7 +36,7 @@ class ClientIO : public std::enable_shared_from_this<ClientIO> {
   void close();
   bool closed() const { return closed_; }
 
-  /// Whatever waits on this client must be done by `deadline_ms` (util::steady_ms; 0: none).
+  /// Whatever waits on this client must be done by `deadline_ms` (canonical::steady_ms; 0: none).
   void set_deadline(int64_t deadline_ms);
   int64_t deadline() const { return deadline_; }
   /// The deadline passed and cancelled what was pending.

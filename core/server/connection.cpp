@@ -10,8 +10,8 @@
 
 #include "server/request.hpp"
 #include "server/response.hpp"
-#include "server/responses.hpp"
-#include "util/steady_clock.hpp"
+#include "server/send.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::server {
 namespace {
@@ -36,13 +36,13 @@ enum class Wait { Head, Closed, TooLarge, TimedOut, Failed };
 /// may last longer than the read timeout.
 boost::asio::awaitable<Wait> read_head(ClientIO& io, HeadScanner& scanner, const ConnectionLimits& limits,
                                        bool first, const std::atomic<bool>& stopping, std::size_t& head_size) {
-  int64_t deadline = first ? util::steady_ms() + limits.head_timeout_ms : 0;  // 0: not started
+  int64_t deadline = first ? canonical::steady_ms() + limits.head_timeout_ms : 0;  // 0: not started
   bool got_bytes = false;  // a connection that never sent a byte is closed without an answer
   scanner.reset();
   for (;;) {
     util::ReadBuffer& in = io.input();
     got_bytes = got_bytes || in.size() > 0;
-    if (deadline == 0 && in.size() > 0) deadline = util::steady_ms() + limits.head_timeout_ms;
+    if (deadline == 0 && in.size() > 0) deadline = canonical::steady_ms() + limits.head_timeout_ms;
     std::size_t lead = 0;  // blank lines before a request are skipped (RFC 9112 §2.2)
     while (lead < in.size() && (in.data()[lead] == '\r' || in.data()[lead] == '\n')) ++lead;
     if (lead > 0) {
@@ -54,7 +54,7 @@ boost::asio::awaitable<Wait> read_head(ClientIO& io, HeadScanner& scanner, const
       if (in.size() > limits.head.max_head) co_return Wait::TooLarge;
     }
     if (deadline == 0 && stopping.load(std::memory_order_relaxed)) co_return Wait::Closed;
-    const int64_t now = util::steady_ms();
+    const int64_t now = canonical::steady_ms();
     io.set_deadline(deadline ? std::min(deadline, now + limits.read_timeout_ms) : now + limits.idle_timeout_ms);
     // A new client's request usually came with its connection: read it at once.
     const ClientIO::Read r = co_await io.fill(first && !got_bytes);
@@ -67,13 +67,13 @@ boost::asio::awaitable<Wait> read_head(ClientIO& io, HeadScanner& scanner, const
 
 /// Answers a request that cannot be served (malformed, too large, too slow); the caller closes.
 boost::asio::awaitable<void> reject(ClientIO& io, Response& response, int status, std::string_view why,
-                                    std::string_view target) {
+                                    const ErrorFormat& format) {
   response.reset();
-  frontends::ApiError err{status, "invalid_request_error", "", "", "Malformed HTTP request: " + std::string(why)};
+  canonical::ApiError err{status, "invalid_request_error", "", "", "Malformed HTTP request: " + std::string(why)};
   if (status == 408) err.message = "Request timeout: " + std::string(why);
   err.close_connection = true;
   response.setKeepAlive(false);
-  send_error(response, err, dialect_for_path(target));
+  send_error(response, err, format);
   co_await response.drain();
   (void)io;
 }
@@ -92,11 +92,11 @@ boost::asio::awaitable<void> serve_connection(std::shared_ptr<ClientIO> io, cons
     const Wait w = co_await read_head(*io, scanner, limits, served == 0, stopping, head_size);
     if (w == Wait::Closed || w == Wait::Failed) break;
     if (w == Wait::TooLarge) {
-      co_await reject(*io, response, 431, "request head too large", {});
+      co_await reject(*io, response, 431, "request head too large", routes.errors_for({}));
       break;
     }
     if (w == Wait::TimedOut) {
-      co_await reject(*io, response, 408, "the request head did not arrive in time", {});
+      co_await reject(*io, response, 408, "the request head did not arrive in time", routes.errors_for({}));
       break;
     }
     io->set_busy(true);
@@ -105,10 +105,10 @@ boost::asio::awaitable<void> serve_connection(std::shared_ptr<ClientIO> io, cons
     io->set_deadline(0);
     response.reset();
     if (const HeadError refused = request.parse(head, limits.head)) {
-      co_await reject(*io, response, refused.status, refused.reason, request.parsed_target());
+      co_await reject(*io, response, refused.status, refused.reason, routes.errors_for(request.parsed_target()));
       break;
     }
-    request.set_body_deadline(util::steady_ms() + limits.body_timeout_ms);
+    request.set_body_deadline(canonical::steady_ms() + limits.body_timeout_ms);
     const bool keep_alive = request.keep_alive() && (limits.max_requests <= 0 || served + 1 < limits.max_requests) &&
                             !stopping.load(std::memory_order_relaxed);
     response.setVersion(request.getVersion());

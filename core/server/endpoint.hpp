@@ -11,9 +11,6 @@
 
 namespace llmgw::server {
 
-/// Error body dialect for answers the server itself gives (404, 405, 413, 401...).
-enum class ErrorDialect { OpenAI, Anthropic };
-
 class Endpoint {
  public:
   virtual ~Endpoint() = default;

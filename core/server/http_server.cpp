@@ -16,7 +16,7 @@
 #include <algorithm>
 #include <unordered_set>
 
-#include "plugins/plugin_counters.hpp"
+#include "observe/counters.hpp"
 
 namespace llmgw::server {
 
@@ -66,7 +66,7 @@ HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes)
   limits_.idle_timeout_ms = std::max(1, s.keepalive_timeout_s * 1000);
   limits_.write_timeout_ms = s.write_timeout_ms;
   limits_.max_requests = s.max_keepalive_requests;
-  refused_counter_ = plugins::plugin_counters().register_counter(
+  refused_counter_ = observe::counters().register_counter(
       "llmgw", "connections_refused", "Client connections refused at accept because server.max_connections were open");
 
   const int count = s.event_loops > 0 ? s.event_loops : usable_cores();
@@ -130,7 +130,7 @@ asio::awaitable<void> HttpServer::accept_loop(Loop& loop) {
 void HttpServer::serve(Loop& loop, asio::ip::tcp::socket socket) {
   error_code ec;
   if (max_connections_ > 0 && open_.load(std::memory_order_relaxed) >= max_connections_) {
-    plugins::plugin_counters().add(refused_counter_, 1);
+    observe::counters().add(refused_counter_, 1);
     socket.close(ec);  // refused cleanly: closed before a byte is read
     return;
   }

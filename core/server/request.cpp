@@ -6,7 +6,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::server {
 namespace {

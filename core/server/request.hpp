@@ -38,7 +38,7 @@ class Request final : public Poco::Net::HTTPServerRequest {
   /// dialect of a refusal); valid while the connection's buffer holds that head.
   std::string_view parsed_target() const { return head_.target; }
 
-  /// The body must be read by this time (util::steady_ms): a client that drips its body is cut
+  /// The body must be read by this time (canonical::steady_ms): a client that drips its body is cut
   /// off there, however often single bytes arrive.
   void set_body_deadline(int64_t steady_ms) { body_deadline_ms_ = steady_ms; }
 

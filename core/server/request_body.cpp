@@ -17,33 +17,33 @@ bool is_json_content_type(const std::string& ct) {
                                          lower.compare(lower.size() - 5, 5, "+json") == 0);
 }
 
-frontends::ApiError too_large(std::size_t max_bytes) {
-  frontends::ApiError e{413, "invalid_request_error", "request_too_large", "",
+canonical::ApiError too_large(std::size_t max_bytes) {
+  canonical::ApiError e{413, "invalid_request_error", "request_too_large", "",
                         "Request body is larger than the limit of " + std::to_string(max_bytes) + " bytes."};
   e.close_connection = true;
   return e;
 }
 
-frontends::ApiError cut_short() {
-  frontends::ApiError e = frontends::ApiError::invalid("The request body ended before Content-Length bytes were received.");
+canonical::ApiError cut_short() {
+  canonical::ApiError e = canonical::ApiError::invalid("The request body ended before Content-Length bytes were received.");
   e.close_connection = true;
   return e;
 }
 
-frontends::ApiError unreadable(const std::string& why) {
-  frontends::ApiError e = frontends::ApiError::invalid("Could not read the request body: " + why);
+canonical::ApiError unreadable(const std::string& why) {
+  canonical::ApiError e = canonical::ApiError::invalid("Could not read the request body: " + why);
   e.close_connection = true;
   return e;
 }
 
 }  // namespace
 
-boost::asio::awaitable<std::optional<frontends::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
+boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
                                                                          std::size_t max_bytes, std::string& out) {
   out.clear();
   const std::string& ct = request.getContentType();
   if (!is_json_content_type(ct)) {
-    frontends::ApiError e{415, "invalid_request_error", "unsupported_media_type", "",
+    canonical::ApiError e{415, "invalid_request_error", "unsupported_media_type", "",
                           ct.empty() ? std::string("Missing Content-Type: send the body as application/json.")
                                      : "Unsupported Content-Type '" + ct + "': send the body as application/json."};
     e.close_connection = true;
@@ -56,7 +56,7 @@ boost::asio::awaitable<std::optional<frontends::ApiError>> read_json_body(Poco::
     case Request::Body::Truncated: co_return cut_short();
     case Request::Body::Error: co_return unreadable("the connection failed or the body framing is invalid");
     case Request::Body::Timeout: {
-      frontends::ApiError e{408, "invalid_request_error", "request_timeout", "", "The request body did not arrive in time."};
+      canonical::ApiError e{408, "invalid_request_error", "request_timeout", "", "The request body did not arrive in time."};
       e.close_connection = true;
       co_return e;
     }

@@ -9,13 +9,13 @@
 #include <optional>
 #include <string>
 
-#include "frontends/api_error.hpp"
+#include "canonical/api_error.hpp"
 
 namespace llmgw::server {
 
 /// Checks Content-Type (application/json or application/*+json) and reads the body into `out` (reused
 /// buffer). Bodies over `max_bytes` get 413 without being read (and the connection closes).
-boost::asio::awaitable<std::optional<frontends::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
+boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
                                                                          std::size_t max_bytes, std::string& out);
 
 }  // namespace llmgw::server

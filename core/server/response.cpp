@@ -6,7 +6,7 @@
 #include <charconv>
 
 #include "util/shrink.hpp"
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::server {
 namespace {
@@ -124,7 +124,7 @@ boost::asio::awaitable<bool> Response::drain() {
   if (failed) {
     ok_ = false;
   } else if (took < out_.size()) {
-    io_.set_deadline(util::steady_ms() + write_timeout_ms_);
+    io_.set_deadline(canonical::steady_ms() + write_timeout_ms_);
     const bool sent = co_await io_.write(std::string_view(out_).substr(took));
     ok_ = sent;
     io_.set_deadline(0);

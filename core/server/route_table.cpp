@@ -2,21 +2,21 @@
 
 #include <string_view>
 
-#include "server/responses.hpp"
+#include "server/send.hpp"
 
 namespace llmgw::server {
 namespace {
 
 void answer_unrouted(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, int status,
-                     const std::string& message, const std::string& allow) {
-  frontends::ApiError e{status, "invalid_request_error", status == 404 ? "not_found" : "method_not_allowed", "", message};
+                     const std::string& message, const std::string& allow, const ErrorFormat& format) {
+  canonical::ApiError e{status, "invalid_request_error", status == 404 ? "not_found" : "method_not_allowed", "", message};
   if (!allow.empty()) resp.set("Allow", allow);
   // The body (if any) is not read: close rather than misparse it as the next request.
   e.close_connection = (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
-  send_error(resp, e, dialect_for_path(req.getURI()));
+  send_error(resp, e, format);
 }
 
-std::string_view path_of(const std::string& uri) {
+std::string_view path_of(std::string_view uri) {
   std::string_view p(uri);
   auto q = p.find('?');
   return q == std::string_view::npos ? p : p.substr(0, q);
@@ -24,9 +24,22 @@ std::string_view path_of(const std::string& uri) {
 
 }  // namespace
 
-void RouteTable::add(const std::string& method, const std::string& path, Endpoint* endpoint) {
-  routes_.push_back({method, path, endpoint});
-  if (path.rfind("/v1/", 0) == 0) routes_.push_back({method, path.substr(3), endpoint});
+void RouteTable::add(const std::string& method, const std::string& path, Endpoint* endpoint,
+                     const ErrorFormat* errors) {
+  routes_.push_back({method, path, endpoint, errors});
+  if (path.rfind("/v1/", 0) == 0) routes_.push_back({method, path.substr(3), endpoint, errors});
+}
+
+const ErrorFormat& RouteTable::errors_for(std::string_view target) const {
+  const std::string_view path = path_of(target);
+  const Route* best = nullptr;
+  for (const auto& r : routes_) {
+    if (!r.errors || path.rfind(r.path, 0) != 0) continue;
+    // A prefix on a segment boundary: "/v1/messages" covers "/v1/messages/x", not "/v1/messagesx".
+    if (path.size() > r.path.size() && path[r.path.size()] != '/' && path[r.path.size()] != '?') continue;
+    if (!best || r.path.size() > best->path.size()) best = &r;
+  }
+  return best ? *best->errors : default_errors_;
 }
 
 boost::asio::awaitable<void> RouteTable::dispatch(Poco::Net::HTTPServerRequest& request,
@@ -45,9 +58,11 @@ boost::asio::awaitable<void> RouteTable::dispatch(Poco::Net::HTTPServerRequest& 
   }
   if (!allow.empty())
     answer_unrouted(request, response, 405,
-                    "Method " + request.getMethod() + " is not allowed on " + std::string(path) + "; use " + allow, allow);
+                    "Method " + request.getMethod() + " is not allowed on " + std::string(path) + "; use " + allow, allow,
+                    errors_for(path));
   else
-    answer_unrouted(request, response, 404, "Unknown request URL: " + request.getMethod() + " " + std::string(path) + ".", "");
+    answer_unrouted(request, response, 404, "Unknown request URL: " + request.getMethod() + " " + std::string(path) + ".", "",
+                    errors_for(path));
 }
 
 }  // namespace llmgw::server

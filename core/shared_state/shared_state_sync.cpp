@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "plugins/plugin_counters.hpp"
+#include "observe/counters.hpp"
 
 namespace llmgw::shared_state {
 namespace {
@@ -14,7 +14,7 @@ constexpr std::string_view kCounterOwner = "llmgw";
 constexpr std::string_view kUnavailableCounter = "redis_unavailable";
 
 uint32_t unavailable_counter() {
-  static const uint32_t handle = plugins::plugin_counters().register_counter(
+  static const uint32_t handle = observe::counters().register_counter(
       kCounterOwner, kUnavailableCounter,
       "Times Redis became unreachable; routing used local cooldowns and usage counts meanwhile");
   return handle;
@@ -34,7 +34,7 @@ SharedStateSync::SharedStateSync(RedisTarget target, std::vector<SyncedDeploymen
 
 SharedStateSync::~SharedStateSync() { stop(); }
 
-uint64_t SharedStateSync::unavailable_total() { return plugins::plugin_counters().value(unavailable_counter()); }
+uint64_t SharedStateSync::unavailable_total() { return observe::counters().value(unavailable_counter()); }
 
 void SharedStateSync::start() {
   if (thread_.joinable()) return;
@@ -71,14 +71,14 @@ void SharedStateSync::run() {
 bool SharedStateSync::sync_once() {
   bool fresh = false;
   if (!redis_.connected()) {
-    if (routing::steady_ms() < next_attempt_ms_) return false;
+    if (canonical::steady_ms() < next_attempt_ms_) return false;
     if (!redis_.connect()) {
       went_down(redis_.error());
       return false;
     }
     fresh = true;
   }
-  Clocks now{routing::steady_ms(), routing::unix_ms()};
+  Clocks now{canonical::steady_ms(), canonical::unix_ms()};
   cooldowns_.plan(redis_, now, fresh);
   usage_.plan(redis_, now, fresh);
   if (!redis_.exchange(replies_)) {
@@ -95,10 +95,10 @@ bool SharedStateSync::sync_once() {
 void SharedStateSync::went_down(const std::string& why) {
   redis_.disconnect();
   backoff_ = std::min(backoff_.count() ? backoff_ * 2 : options_.interval, options_.max_backoff);
-  next_attempt_ms_ = routing::steady_ms() + backoff_.count();
+  next_attempt_ms_ = canonical::steady_ms() + backoff_.count();
   if (state_.exchange(State::Down, std::memory_order_relaxed) == State::Down) return;
   usage_.forget_shared();
-  plugins::plugin_counters().add(unavailable_counter(), 1);
+  observe::counters().add(unavailable_counter(), 1);
   spdlog::warn("Redis at {} is unavailable ({}): cooldowns and usage counters are local to this instance "
                "until it is back",
                describe(target_), why);

@@ -15,8 +15,8 @@ struct SyncedDeployment {
 
 /// One sync round's clocks, read once so every conversion in it agrees.
 struct Clocks {
-  int64_t steady = 0;  // routing::steady_ms()
-  int64_t unix = 0;    // routing::unix_ms()
+  int64_t steady = 0;  // canonical::steady_ms()
+  int64_t unix = 0;    // canonical::unix_ms()
   int64_t to_unix(int64_t steady_ms) const { return steady_ms - steady + unix; }
   int64_t to_steady(int64_t unix_ms) const { return unix_ms - unix + steady; }
 };

@@ -20,7 +20,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::upstream {
 namespace {
@@ -89,9 +89,9 @@ asio::ip::tcp::socket& AsyncConnection::socket() { return tls_ ? secure_->next_l
 
 void AsyncConnection::arm(int64_t deadline_ms) {
   timed_out_ = false;
-  // Far deadlines (a caller's "none") are capped as util::ms_until caps them: the conversion
+  // Far deadlines (a caller's "none") are capped as canonical::ms_until caps them: the conversion
   // to the timer's nanoseconds must not overflow.
-  deadline_ = std::min(deadline_ms, util::steady_ms() + INT32_MAX);
+  deadline_ = std::min(deadline_ms, canonical::steady_ms() + INT32_MAX);
   // The timer is re-set only when this deadline comes before its alarm: one alarm serves every
   // operation of a stream (re-setting it per read was a heap insertion, a cancellation and one
   // more handler through the loop's queue for each upstream read). A later deadline is found
@@ -114,7 +114,7 @@ void AsyncConnection::set_alarm(int64_t at_ms) {
 void AsyncConnection::on_alarm() {
   alarm_set_ = false;
   if (deadline_ == 0) return;  // no operation under a deadline now
-  if (util::steady_ms() < deadline_) {
+  if (canonical::steady_ms() < deadline_) {
     set_alarm(deadline_);  // the deadline moved on since the alarm was set
     return;
   }
@@ -130,14 +130,14 @@ error_code AsyncConnection::outcome(const error_code& ec) const {
 }
 
 bool AsyncConnection::idle_connection_ok() const {
-  if (in_.size() != 0 || util::steady_ms() - last_used_ms_ >= kMaxIdleMs) return false;
+  if (in_.size() != 0 || canonical::steady_ms() - last_used_ms_ >= kMaxIdleMs) return false;
   const auto& s = tls_ ? secure_->next_layer() : *plain_;
   if (!s.is_open() || looks_closed(const_cast<asio::ip::tcp::socket&>(s).native_handle())) return false;
   // Decrypted bytes nobody asked for (the socket itself no longer signals them).
   return !(tls_ && SSL_pending(const_cast<asio::ssl::stream<asio::ip::tcp::socket>&>(*secure_).native_handle()) > 0);
 }
 
-void AsyncConnection::mark_idle() { last_used_ms_ = util::steady_ms(); }
+void AsyncConnection::mark_idle() { last_used_ms_ = canonical::steady_ms(); }
 
 void AsyncConnection::close() {
   error_code ignored;
@@ -158,7 +158,7 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
 
   asio::ip::tcp::resolver::results_type endpoints;
   const std::string key = host_ + ":" + port_;
-  const int64_t now = util::steady_ms();
+  const int64_t now = canonical::steady_ms();
   if (auto it = dns_cache().find(key); it != dns_cache().end() && it->second.expires_ms > now) {
     endpoints = it->second.results;
   } else if (error_code literal; (void)asio::ip::make_address(host_, literal), !literal) {
@@ -176,7 +176,7 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
       co_return outcome(ec);
     }
     if (dns_cache().size() > 1024) dns_cache().clear();  // entries are copied out, never held
-    dns_cache()[key] = DnsEntry{endpoints, util::steady_ms() + kDnsTtlMs};
+    dns_cache()[key] = DnsEntry{endpoints, canonical::steady_ms() + kDnsTtlMs};
   }
 
   // No operation is pending on the previous socket (closed above): it can be replaced.
@@ -198,7 +198,7 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
     co_return ec;
   }
   connected_ = true;
-  last_used_ms_ = util::steady_ms();
+  last_used_ms_ = canonical::steady_ms();
   co_return error_code{};
 }
 

@@ -44,7 +44,7 @@ class AsyncConnection {
   /// Connects (or reconnects a connection that was closed, idle too long, or shows any sign of
   /// having been closed by the upstream: readable or hung up while idle): resolve, TCP connect
   /// with TCP_NODELAY, TLS handshake (SNI, host name verified), all by `deadline_ms`
-  /// (util::steady_ms). Sets `fresh` when a new connection was made. Returns the error, if any.
+  /// (canonical::steady_ms). Sets `fresh` when a new connection was made. Returns the error, if any.
   asio::awaitable<error_code> prepare(int64_t deadline_ms, bool& fresh);
   /// Writes all of `data` (one or two buffers, one write call) by `deadline_ms`.
   asio::awaitable<error_code> send_all(std::array<asio::const_buffer, 2> data, int64_t deadline_ms);
@@ -95,7 +95,7 @@ class AsyncConnection {
   asio::steady_timer timer_;
   std::shared_ptr<Alive> alive_;
   uint64_t generation_ = 0;  // of the alarm set last: a replaced alarm's handler does nothing
-  int64_t deadline_ = 0;     // of the operation under way (util::steady_ms; 0: none)
+  int64_t deadline_ = 0;     // of the operation under way (canonical::steady_ms; 0: none)
   bool alarm_set_ = false;   // the timer waits, to go off at alarm_ms_
   int64_t alarm_ms_ = 0;
   bool timed_out_ = false;

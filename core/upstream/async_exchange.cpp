@@ -10,7 +10,7 @@
 
 #include "upstream/request_head.hpp"
 #include "util/shrink.hpp"
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::upstream {
 namespace {
@@ -68,8 +68,8 @@ asio::awaitable<void> AsyncExchange::start(const AsyncRequest& request) {
     if (!conn_) conn_ = pool_.acquire(*request.url);
     bool fresh = false;
     const int connect_ms =
-        std::min(request.connect_timeout_ms, std::max(1, util::ms_until(request.head_deadline_ms)));
-    if (const error_code ec = co_await conn_->prepare(util::steady_ms() + connect_ms, fresh)) {
+        std::min(request.connect_timeout_ms, std::max(1, canonical::ms_until(request.head_deadline_ms)));
+    if (const error_code ec = co_await conn_->prepare(canonical::steady_ms() + connect_ms, fresh)) {
       conn_.reset();
       fail(ec, true, "");
     }
@@ -77,7 +77,7 @@ asio::awaitable<void> AsyncExchange::start(const AsyncRequest& request) {
     try {
       // The send shares the head's deadline: an upstream that stops reading cannot hold it.
       const char* send_late = "upstream did not take the request in time";
-      if (util::ms_until(request.head_deadline_ms) == 0) throw IoFailure{asio::error::timed_out, send_late};
+      if (canonical::ms_until(request.head_deadline_ms) == 0) throw IoFailure{asio::error::timed_out, send_late};
       if (const error_code ec = co_await conn_->send_all(out, request.head_deadline_ms)) throw IoFailure{ec, send_late};
       co_await read_head(request.method == "HEAD", request.head_deadline_ms);
       util::shrink_after_peak(wire_);
@@ -111,7 +111,7 @@ asio::awaitable<void> AsyncExchange::read_head(bool head_request, int64_t deadli
     while ((end = util::find_head_end(std::string_view(conn_->data(), conn_->size()))) == 0) {
       if (conn_->size() > kMaxHead) reset("upstream response header too large");
       const bool nothing_yet = conn_->size() == 0;
-      if (util::ms_until(deadline_ms) == 0) throw IoFailure{asio::error::timed_out, late};
+      if (canonical::ms_until(deadline_ms) == 0) throw IoFailure{asio::error::timed_out, late};
       error_code ec;
       const std::size_t n = co_await conn_->fill(deadline_ms, ec);
       if (ec) throw IoFailure{ec, late};
@@ -170,7 +170,7 @@ asio::awaitable<void> AsyncExchange::read_all(std::string& out, int64_t deadline
         continue;
       }
       if (body_.done()) co_return;
-      if (util::ms_until(deadline_ms) == 0) fail(asio::error::timed_out, false, late);
+      if (canonical::ms_until(deadline_ms) == 0) fail(asio::error::timed_out, false, late);
       if (!co_await fill_body(deadline_ms, late)) co_return;
     }
   } catch (const TransportError&) {
@@ -201,10 +201,10 @@ asio::awaitable<std::size_t> AsyncExchange::read_some(char* buf, std::size_t cap
       if (n > 0) co_return n;
       if (body_.done()) co_return 0;
       // The attempt's deadline holds even for an upstream that never stops sending.
-      const int left = util::ms_until(deadline_ms);
+      const int left = canonical::ms_until(deadline_ms);
       if (left == 0) fail(asio::error::timed_out, false, "upstream stream ran past the attempt's timeout");
       const int wait_ms = std::max(0, std::min(idle_ms, left));
-      if (!co_await fill_body(util::steady_ms() + wait_ms, "upstream stream stalled")) co_return 0;
+      if (!co_await fill_body(canonical::steady_ms() + wait_ms, "upstream stream stalled")) co_return 0;
     }
   } catch (const TransportError&) {
     abort();
@@ -232,10 +232,10 @@ asio::awaitable<std::string_view> AsyncExchange::read_view(int idle_ms, int64_t 
       }
       if (body_.done()) co_return std::string_view{};
       // The attempt's deadline holds even for an upstream that never stops sending.
-      const int left = util::ms_until(deadline_ms);
+      const int left = canonical::ms_until(deadline_ms);
       if (left == 0) fail(asio::error::timed_out, false, "upstream stream ran past the attempt's timeout");
       const int wait_ms = std::max(0, std::min(idle_ms, left));
-      const bool more = co_await fill_body(util::steady_ms() + wait_ms, "upstream stream stalled");
+      const bool more = co_await fill_body(canonical::steady_ms() + wait_ms, "upstream stream stalled");
       if (!more) co_return std::string_view{};
     }
   } catch (const TransportError&) {

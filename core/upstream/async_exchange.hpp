@@ -30,7 +30,7 @@ struct AsyncRequest {
   std::size_t header_count = 0;  // how many of *headers to send
   std::string_view body;         // must stay valid until start() completes
   int connect_timeout_ms = 5000;
-  /// util::steady_ms() time by which the request is sent and the status line and headers have
+  /// canonical::steady_ms() time by which the request is sent and the status line and headers have
   /// arrived, interim (1xx) answers included.
   int64_t head_deadline_ms = 0;
 };

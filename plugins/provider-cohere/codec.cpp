@@ -5,6 +5,7 @@
 #include <plugin_util/bounded_json.hpp>
 #include <plugin_util/completion_writer.hpp>
 #include <plugin_util/error_text.hpp>
+#include <plugin_util/usage_writer.hpp>
 
 namespace llmgw::provider_cohere {
 namespace {
@@ -18,24 +19,6 @@ void scrub(const Config& cfg, Error& e) {
     for (std::size_t p = s.empty() ? std::string::npos : e.message.find(s); p != std::string::npos;
          p = e.message.find(s, p + sizeof("[REDACTED]") - 1))  // past the replacement: cannot loop
       e.message.replace(p, s.size(), "[REDACTED]");
-}
-
-void write_usage(Writer& w, const llmgw_usage& u) {
-  const int64_t p = u.prompt_tokens > 0 ? u.prompt_tokens : 0;
-  const int64_t c = u.completion_tokens > 0 ? u.completion_tokens : 0;
-  w.StartObject();
-  w.Key("prompt_tokens");
-  w.Int64(p);
-  w.Key("completion_tokens");
-  w.Int64(c);
-  w.Key("total_tokens");
-  w.Int64(p + c);
-  w.Key("prompt_tokens_details");
-  w.StartObject();
-  w.Key("cached_tokens");
-  w.Int64(u.cached_tokens > 0 ? u.cached_tokens : 0);
-  w.EndObject();
-  w.EndObject();
 }
 
 /// An error reported in a 2xx body or a stream event, by its text.
@@ -154,7 +137,7 @@ llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstr
             },
             finish_reason_for(str_member(doc, "finish_reason"), called));
       },
-      [&](Writer& w) { write_usage(w, usage); });
+      [&](Writer& w) { plugin_util::write_canonical_usage(w, usage); });
   out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
   out.set_usage(out.ctx, &usage);
   return LLMGW_OK;
@@ -217,7 +200,7 @@ bool Stream::on_event(std::string_view data, const llmgw_event_out& out) {
       return fail(error_from_text(cfg_, err->IsString() ? sv(*err) : std::string_view("upstream stream failed"), 500), out);
     usage_ = usage_of(get(delta, "usage"));
     chunks_.finish(out, finish_reason_for(str_member(delta, "finish_reason"), tools_ > 0));
-    if (include_usage_) chunks_.usage(out, [&](Writer& w) { write_usage(w, usage_); });
+    if (include_usage_) chunks_.usage(out, [&](Writer& w) { plugin_util::write_canonical_usage(w, usage_); });
     out.set_usage(out.ctx, &usage_);
     phase_.done();
     return false;

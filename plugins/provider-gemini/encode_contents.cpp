@@ -3,6 +3,7 @@
 #include "tool_ids.hpp"
 
 #include <plugin_util/bounded_json.hpp>
+#include <plugin_util/data_url.hpp>
 
 #include <map>
 #include <string>
@@ -19,17 +20,8 @@ Value text_part(std::string_view text, Allocator& a) {
   return p;
 }
 
-/// Splits "data:<media type>[;params];base64,<data>"; false when `url` is not base64 data.
-bool split_data_url(std::string_view url, std::string_view& media_type, std::string_view& data) {
-  if (!url.starts_with("data:")) return false;
-  const std::size_t comma = url.find(',');
-  if (comma == std::string_view::npos) return false;
-  const std::string_view meta = url.substr(5, comma - 5);
-  if (!meta.ends_with(";base64")) return false;
-  media_type = meta.substr(0, meta.find(';'));
-  data = url.substr(comma + 1);
-  return !media_type.empty();
-}
+/// "data:<media type>[;params];base64,<data>" split (plugin_util/data_url.hpp).
+using plugin_util::split_data_url;
 
 Value inline_part(std::string_view mime_type, std::string_view data, Allocator& a) {
   Value d(rapidjson::kObjectType);

@@ -2,17 +2,17 @@
 // way the core drives it (the "echo:" loopback: the upstream response is the request body).
 #include <catch2/catch.hpp>
 
-#include "plugins/plugin_counters.hpp"
-#include "plugins/registry.hpp"
+#include "observe/counters.hpp"
+#include "loader/registry.hpp"
 
 #include <rapidjson/document.h>
 
 #include <string>
 #include <vector>
 
-using llmgw::plugins::PluginCounters;
-using llmgw::plugins::PluginError;
-using llmgw::plugins::Registry;
+using llmgw::observe::Counters;
+using llmgw::loader::PluginError;
+using llmgw::loader::Registry;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -57,11 +57,11 @@ rapidjson::Document parse(const std::string& json) {
 }  // namespace
 
 TEST_CASE("provider-echo: built against the installed SDK, loads and answers offline") {
-  PluginCounters counters;
+  Counters counters;
   Registry registry(&counters);
   const auto& plugin = registry.load(LLMGW_ECHO_PLUGIN, "", {});
   CHECK(plugin.name() == "provider-echo");
-  CHECK(plugin.provider_names == std::vector<std::string>{"echo"});
+  CHECK(plugin.names == std::vector<std::string>{"echo"});
   CHECK_THROWS_WITH(registry.create_provider("echo", R"({"extra":{"prefix":1}})", "echo#0"),
                     "plugin provider-echo: deployment echo#0: provider-echo: extra.prefix must be a string");
   auto echo = registry.create_provider("echo", R"({"provider":"echo","model":"echo-1","extra":{"prefix":"> "}})",
@@ -146,7 +146,7 @@ TEST_CASE("provider-echo: built against the installed SDK, loads and answers off
 
   // Each reply counted through the host's counter table.
   uint64_t replies = 0;
-  counters.for_each_counter([&](const llmgw::plugins::CounterView& c) {
+  counters.for_each_counter([&](const llmgw::observe::CounterView& c) {
     if (c.plugin == "provider-echo" && c.name == "echo_replies") replies = c.value;
   });
   CHECK(replies == 2);

@@ -2,16 +2,16 @@
 #define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
-#include "plugins/plugin_counters.hpp"
-#include "plugins/registry.hpp"
+#include "observe/counters.hpp"
+#include "loader/registry.hpp"
 
 #include <filesystem>
 #include <fstream>
 
 namespace fs = std::filesystem;
-using llmgw::plugins::PluginCounters;
-using llmgw::plugins::PluginError;
-using llmgw::plugins::Registry;
+using llmgw::observe::Counters;
+using llmgw::loader::PluginError;
+using llmgw::loader::Registry;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -49,7 +49,7 @@ TEST_CASE("a good provider loads with its checked descriptor") {
   CHECK(plugin.name() == "fixture-good");
   CHECK(plugin.descriptor->abi_major == LLMGW_ABI_MAJOR);
   REQUIRE(plugin.provider() != nullptr);
-  CHECK(plugin.provider_names == std::vector<std::string>{"fixture-good", "fixture-alias"});
+  CHECK(plugin.names == std::vector<std::string>{"fixture-good", "fixture-alias"});
   CHECK(registry.provider_for("fixture-alias").get() == &plugin);
   CHECK(registry.provider_for("nope") == nullptr);
   CHECK(registry.find("fixture-good").get() == &plugin);
@@ -167,11 +167,11 @@ TEST_CASE("refused: a well-formed plugin of a kind no phase runs yet (guardrail,
   CHECK_THAT(why, Contains("plugin kind guardrail is not served by this gateway yet"));
   CHECK(why.find('\n') == std::string::npos);  // one line
   CHECK(registry.plugins().empty());
-  CHECK_THROWS_AS(registry.load(fixture("fixture-guardrail"), "", {}), llmgw::plugins::UnservedKindError);
+  CHECK_THROWS_AS(registry.load(fixture("fixture-guardrail"), "", {}), llmgw::loader::UnservedKindError);
 }
 
 TEST_CASE("create_provider: instances, errors, and libraries kept loaded") {
-  std::unique_ptr<llmgw::plugins::ProviderInstance> provider;
+  std::unique_ptr<llmgw::loader::ProviderInstance> provider;
   {
     Registry registry;
     registry.load(fixture("fixture-good"), "", {});
@@ -210,7 +210,7 @@ TEST_CASE("frozen headers of released minors still load") {
 }
 
 TEST_CASE("default_plugin_dir is <exe_dir>/../lib/llmgw/plugins") {
-  const fs::path dir = llmgw::plugins::default_plugin_dir();
+  const fs::path dir = llmgw::loader::default_plugin_dir();
   CHECK(dir.is_absolute());
   CHECK(dir.string().ends_with("lib/llmgw/plugins"));
 }

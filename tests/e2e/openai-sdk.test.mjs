@@ -208,3 +208,22 @@ describe('a fallback list from the SDK, unchanged client code', () => {
     for (const r of [...primary.requests, ...backup.requests]) assert.equal(r.json.models, undefined);
   });
 });
+
+describe('embeddings through the SDK', () => {
+  test('embeddings.create: the SDK asks for base64 and decodes it; floats when asked', async () => {
+    const res = await client.embeddings.create({ model: 'gpt-4o-mini', input: ['first', 'second'] });
+    assert.equal(res.data.length, 2);
+    assert.equal(res.data[0].embedding.length, 1536);
+    assert.ok(res.data[0].embedding.every((x) => Number.isFinite(x)));
+    assert.ok(res.usage.prompt_tokens > 0);
+    assert.equal(mock.requests.at(-1).path, '/v1/embeddings');
+    const floats = await client.embeddings.create({ model: 'gpt-4o-mini', input: 'first', encoding_format: 'float' });
+    assert.deepEqual(floats.data[0].embedding.map((x) => Math.fround(x)), res.data[0].embedding);  // same input, same vector
+    assert.equal(mock.requests.at(-1).json.encoding_format, 'float');
+  });
+
+  test('a refused embeddings request surfaces as BadRequestError', async () => {
+    await assert.rejects(client.embeddings.create({ model: 'gpt-4o-mini', input: '' }), (e) =>
+      e instanceof OpenAI.BadRequestError && e.status === 400 && e.param === 'input');
+  });
+});

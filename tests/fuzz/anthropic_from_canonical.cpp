@@ -5,7 +5,7 @@
 // whose input_tokens is not negative.
 #include "fuzz_util.hpp"
 #include "json_check.hpp"
-#include "frontends/anthropic/from_canonical_response.hpp"
+#include "frontends/anthropic_messages/from_canonical_response.hpp"
 
 #include <string>
 

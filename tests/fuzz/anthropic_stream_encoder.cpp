@@ -7,7 +7,7 @@
 // stream ends with message_delta then message_stop, and after error() with the error event.
 #include "fuzz_util.hpp"
 #include "json_check.hpp"
-#include "frontends/anthropic/stream_encoder.hpp"
+#include "frontends/anthropic_messages/stream_encoder.hpp"
 
 #include <string>
 
@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view line = input.substr(0, eol);
     input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
     if (!line.empty() && line[0] == '\x01') {
-      enc.error(llmgw::frontends::ApiError{529, "overloaded_error", {}, {}, std::string(line.substr(1))}, out);
+      enc.error(llmgw::canonical::ApiError{529, "overloaded_error", {}, {}, std::string(line.substr(1))}, out);
       failed = true;
     } else {
       enc.chunk(line, out);

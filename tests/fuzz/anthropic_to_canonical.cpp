@@ -4,8 +4,8 @@
 // carrying the upstream model and a messages array.
 #include "fuzz_util.hpp"
 #include "json_check.hpp"
-#include "frontends/anthropic/messages_request_scan.hpp"
-#include "frontends/anthropic/to_canonical_request.hpp"
+#include "frontends/anthropic_messages/messages_request_scan.hpp"
+#include "frontends/anthropic_messages/to_canonical_request.hpp"
 
 #include <string>
 

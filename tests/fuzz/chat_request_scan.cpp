@@ -4,7 +4,7 @@
 // Checks: every refusal is a 400; an accepted body's model span lies inside it and holds the
 // model as a JSON string; a body with its model rewritten scans again, with the new model.
 #include "fuzz_util.hpp"
-#include "frontends/chat_request_scan.hpp"
+#include "frontends/openai_chat/chat_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
 
 #include <cstdio>

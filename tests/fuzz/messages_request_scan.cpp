@@ -4,7 +4,7 @@
 // Checks: every refusal is a 400; an accepted body's model span lies inside it; a body with its
 // model rewritten scans again with the new model and the same facts.
 #include "fuzz_util.hpp"
-#include "frontends/anthropic/messages_request_scan.hpp"
+#include "frontends/anthropic_messages/messages_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
 
 #include <cstdio>

@@ -78,5 +78,40 @@ write("provider_anthropic", [b"\x00\x00\x05\x03" + s for s in files(AN, ".json")
 for p in ("gemini", "mistral", "ollama", "cohere"):  # their targets read the raw upstream bytes
     fixtures = ROOT / f"plugins/provider-{p}/tests/fixtures"
     write(f"provider_{p}", [f.read_bytes() for f in sorted(fixtures.iterdir())] + [b'{"error":{"message":"m"}}'])
+# provider-bedrock: control bytes (stride, first cut, mode) then either "<event-type>\t<json>" lines
+# (mode bit 0: framed by the target) or raw event-stream bytes framed here with zlib's CRC32.
+import struct, zlib
+
+def es_frame(headers, payload):
+    h = b"".join(bytes([len(n)]) + n + b"\x07" + struct.pack(">H", len(v)) + v for n, v in headers)
+    prelude = struct.pack(">II", 16 + len(h) + len(payload), len(h))
+    m = prelude + struct.pack(">I", zlib.crc32(prelude)) + h + payload
+    return m + struct.pack(">I", zlib.crc32(m))
+
+BEDROCK_EVENTS = [
+    (b"messageStart", b'{"role":"assistant","p":"ab"}'),
+    (b"contentBlockDelta", b'{"contentBlockIndex":0,"delta":{"reasoningContent":{"text":"Hm."}}}'),
+    (b"contentBlockDelta", b'{"contentBlockIndex":0,"delta":{"reasoningContent":{"signature":"c2ln"}}}'),
+    (b"contentBlockDelta", b'{"contentBlockIndex":1,"delta":{"text":"Checking."}}'),
+    (b"contentBlockStart", b'{"contentBlockIndex":2,"start":{"toolUse":{"toolUseId":"tooluse_a","name":"get_weather"}}}'),
+    (b"contentBlockDelta", b'{"contentBlockIndex":2,"delta":{"toolUse":{"input":"{\\"location\\":"}}}'),
+    (b"contentBlockDelta", b'{"contentBlockIndex":2,"delta":{"toolUse":{"input":"\\"Paris\\"}"}}}'),
+    (b"contentBlockStop", b'{"contentBlockIndex":2}'),
+    (b"messageStop", b'{"stopReason":"tool_use"}'),
+    (b"metadata", b'{"usage":{"inputTokens":20,"outputTokens":12,"cacheReadInputTokens":1024,"cacheWriteInputTokens":24}}'),
+]
+bedrock_lines = b"\n".join(t + b"\t" + j for t, j in BEDROCK_EVENTS)
+bedrock_raw = b"".join(es_frame([(b":event-type", t), (b":content-type", b"application/json"), (b":message-type", b"event")], j)
+                       for t, j in BEDROCK_EVENTS)
+write("provider_bedrock", [
+    b"\x05\x03\x01" + bedrock_lines, b"\x01\x00\x03" + bedrock_lines,
+    b"\x07\x02\x01" + b"\n".join(t + b"\t" + j for t, j in BEDROCK_EVENTS[:4]) + b'\n!throttlingException\t{"message":"slow down"}',
+    b"\x09\x05\x00" + bedrock_raw, b"\x01\x01\x02" + bedrock_raw,
+    b"\x03\x00\x00" + bedrock_raw[:-3] + b"\x00\x00\x00",
+    b"\x00\x00\x00" + b'{"output":{"message":{"role":"assistant","content":[{"text":"Hi"},{"toolUse":{"toolUseId":"t","name":"f","input":{}}}]}},'
+    b'"stopReason":"tool_use","usage":{"inputTokens":1,"outputTokens":2,"cacheReadInputTokens":3}}',
+    b"\x00\x00\x13" + b'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/{"message":"Too many requests"}',
+    b"\x00\x00\x00" + b'{"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"bad token AKIAEXAMPLE1"}',
+])
 write("config_yaml", [(ROOT / "config/llmgw.yaml").read_bytes()] +
       raw_strings(*[str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests/unit/config").glob("*.cpp"))]))

@@ -13,12 +13,13 @@
 //
 // Standalone: `node tests/mocks/openai-mock.mjs --port 0 [--api-key KEY]` prints "listening on PORT".
 //
-// Routes: POST /v1/chat/completions, GET /v1/models, GET /v1/models/{id}; anything else is 404
+// Routes: POST /v1/chat/completions, POST /v1/embeddings (deterministic unit vectors, float or
+// base64 of little-endian float32), GET /v1/models, GET /v1/models/{id}; anything else is 404
 // "Invalid URL". Requests are validated as OpenAI does (see openai-validate.mjs). With `tools` and a
 // last user message mentioning "weather" it answers two parallel tool calls; a follow-up whose last
 // messages are the tool results gets a text answer quoting them.
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
-import { JSON_PARSE_ERROR, openaiError, validateChatRequest } from './openai-validate.mjs';
+import { JSON_PARSE_ERROR, embeddingSize, openaiError, validateChatRequest, validateEmbeddingsRequest } from './openai-validate.mjs';
 
 export const MOCK_TEXT = 'Hello! I am the mock OpenAI upstream. How can I help you today?';
 export const WEATHER_ARGUMENTS = [
@@ -176,9 +177,48 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     return srv.stream(res, rec, b, events);
   }
 
+  /** A deterministic unit vector of `dims` floats for one input (same input, same vector). */
+  function vectorFor(item, dims) {
+    const text = typeof item === 'string' ? item : JSON.stringify(item);
+    let h = 2166136261;
+    for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0;
+    const v = new Float32Array(dims);
+    let norm = 0;
+    for (let i = 0; i < dims; i++) {
+      h = Math.imul(h ^ (h >>> 15), 2246822519) >>> 0;
+      v[i] = (h / 4294967295) * 2 - 1;
+      norm += v[i] * v[i];
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < dims; i++) v[i] /= norm;
+    return v;
+  }
+
+  async function embeddings(req, res, rec) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return;
+    if (b.status) return send(res, rec, b.status, b.body ?? openaiError('mock error', { type: 'server_error' }), b.headers);
+    const authErr = unauthorized(req.headers.authorization, apiKey);
+    if (authErr) return send(res, rec, 401, authErr);
+    if (rec.json === undefined) return send(res, rec, 400, JSON_PARSE_ERROR);
+    const body = rec.json;
+    const err = validateEmbeddingsRequest(body);
+    if (err) return send(res, rec, 400, err);
+    const items = Array.isArray(body.input) && (typeof body.input[0] !== 'number') ? body.input : [body.input];
+    const dims = body.dimensions ?? embeddingSize(body.model);
+    const tokens = items.reduce((n, it) => n + (typeof it === 'string' ? Math.ceil(it.length / 4) : it.length), 0);
+    const data = items.map((it, index) => {
+      const v = vectorFor(it, dims);
+      const embedding = body.encoding_format === 'base64' ? Buffer.from(v.buffer).toString('base64') : Array.from(v);
+      return { object: 'embedding', index, embedding };
+    });
+    return send(res, rec, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  }
+
   function route(req, res, rec) {
     const path = rec.path.split('?')[0].replace(/\/+$/, '');
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(req, res, rec);
+    if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(req, res, rec);
     if (req.method === 'GET' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {
       const authErr = unauthorized(req.headers.authorization, apiKey);
       if (authErr) return send(res, rec, 401, authErr);

@@ -352,3 +352,40 @@ test('standalone: `node openai-mock.mjs --port 0` prints "listening on PORT" and
     assert.equal(res.status, 200);
   });
 });
+
+describe('embeddings', () => {
+  const embed = (body, headers = AUTH) => postJSON(`${mock.baseURL}/embeddings`, body, { headers });
+  test('float vectors of the model size, usage, deterministic', async () => {
+    const a = await embed({ model: 'text-embedding-3-small', input: ['x', 'y'] });
+    assert.equal(a.status, 200, a.text);
+    assert.equal(a.json.data.length, 2);
+    assert.equal(a.json.data[0].embedding.length, 1536);
+    assert.ok(a.json.usage.prompt_tokens > 0);
+    const b = await embed({ model: 'text-embedding-3-small', input: 'x' });
+    assert.deepEqual(b.json.data[0].embedding, a.json.data[0].embedding);
+  });
+  test('base64 with dimensions: little-endian float32 bytes', async () => {
+    const r = await embed({ model: 'text-embedding-3-large', input: 'x', dimensions: 4, encoding_format: 'base64' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(Buffer.from(r.json.data[0].embedding, 'base64').length, 16);
+  });
+  for (const [name, body, re] of [
+    ['empty string', { model: 'text-embedding-3-small', input: '' }, /input' is invalid/],
+    ['empty array', { model: 'text-embedding-3-small', input: [] }, /input' is invalid/],
+    ['mixed kinds', { model: 'text-embedding-3-small', input: ['a', 1] }, /input' is invalid/],
+    ['unknown member', { model: 'text-embedding-3-small', input: 'x', fallbacks: ['b'] }, /Unrecognized request argument/],
+    ['dimensions on ada', { model: 'text-embedding-ada-002', input: 'x', dimensions: 8 }, /does not support specifying dimensions/],
+    ['dimensions too large', { model: 'text-embedding-3-small', input: 'x', dimensions: 5000 }, /Must be between 1 and 1536/],
+    ['bad encoding', { model: 'text-embedding-3-small', input: 'x', encoding_format: 'int8' }, /encoding_format/],
+  ]) {
+    test(`rejects ${name}`, async () => {
+      const r = await embed(body);
+      assert.equal(r.status, 400);
+      assert.match(r.json.error.message, re);
+    });
+  }
+  test('wrong key → 401', async () => {
+    const r = await embed({ model: 'text-embedding-3-small', input: 'x' }, { authorization: 'Bearer nope' });
+    assert.equal(r.status, 401);
+  });
+});

@@ -158,3 +158,53 @@ function validateTools(tools) {
   }
   return null;
 }
+
+// POST /v1/embeddings: the parameters the real API accepts, and its checks on each.
+const EMBEDDING_PARAMS = new Set(['model', 'input', 'encoding_format', 'dimensions', 'user']);
+
+/** Embedding size of a model, as OpenAI reports it (text-embedding-3-large 3072, others 1536). */
+export function embeddingSize(model) {
+  return /text-embedding-3-large/.test(model) ? 3072 : 1536;
+}
+
+export function validateEmbeddingsRequest(body) {
+  if (!isObject(body)) return openaiError('The request body must be a JSON object.');
+  for (const k of Object.keys(body)) {
+    if (!EMBEDDING_PARAMS.has(k)) return openaiError(`Unrecognized request argument supplied: ${k}`);
+  }
+  if (body.model === undefined) return openaiError('you must provide a model parameter');
+  if (typeof body.model !== 'string') {
+    return openaiError(`Invalid type for 'model': expected a string, but got ${typeName(body.model)} instead.`, { param: 'model' });
+  }
+  const bad = openaiError("'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.");
+  const input = body.input;
+  if (input === undefined) return openaiError("Missing required parameter: 'input'.", { param: 'input' });
+  if (typeof input === 'string') {
+    if (input.length === 0) return bad;
+  } else if (Array.isArray(input)) {
+    if (input.length === 0 || input.length > 2048) return bad;
+    const kinds = new Set(input.map((e) => (typeof e === 'string' ? 's' : Number.isInteger(e) ? 'i' : Array.isArray(e) ? 'a' : 'x')));
+    if (kinds.size !== 1 || kinds.has('x')) return bad;
+    if (kinds.has('s') && input.some((e) => e.length === 0)) return bad;
+    if (kinds.has('i') && input.some((e) => e < 0)) return bad;
+    if (kinds.has('a') && input.some((a) => a.length === 0 || a.some((t) => !Number.isInteger(t) || t < 0))) return bad;
+  } else {
+    return bad;
+  }
+  if (body.encoding_format !== undefined && body.encoding_format !== 'float' && body.encoding_format !== 'base64') {
+    return openaiError(`Invalid value for 'encoding_format': '${body.encoding_format}'. Supported values are: 'float' and 'base64'.`,
+      { param: 'encoding_format', code: 'invalid_value' });
+  }
+  if (body.dimensions !== undefined) {
+    if (!Number.isInteger(body.dimensions)) {
+      return openaiError(`Invalid type for 'dimensions': expected an integer, but got ${typeName(body.dimensions)} instead.`,
+        { param: 'dimensions', code: 'invalid_type' });
+    }
+    if (!/text-embedding-3/.test(body.model)) return openaiError('This model does not support specifying dimensions.');
+    if (body.dimensions < 1 || body.dimensions > embeddingSize(body.model)) {
+      return openaiError(`Invalid value for 'dimensions' = ${body.dimensions}. Must be between 1 and ${embeddingSize(body.model)}.`,
+        { param: 'dimensions' });
+    }
+  }
+  return null;
+}

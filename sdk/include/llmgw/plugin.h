@@ -258,7 +258,10 @@ typedef struct llmgw_call {
    * Dialect of `body`. It is the provider's native dialect (llmgw_provider_vtable.native_dialect)
    * when the client spoke that dialect: PASSTHROUGH — send `body` as is, and answer in that
    * same dialect. Otherwise it is LLMGW_DIALECT_OPENAI_CHAT (canonical): TRANSLATE — encode to
-   * the upstream's dialect, and answer in canonical form.
+   * the upstream's dialect, and answer in canonical form. For LLMGW_OP_EMBEDDINGS the canonical
+   * form is LLMGW_DIALECT_OPENAI_EMBEDDINGS (OpenAI's embeddings request and response,
+   * sdk/CANONICAL.md); the core calls a provider for it only when its capabilities include
+   * LLMGW_CAP_EMBEDDINGS.
    */
   llmgw_dialect body_dialect;
   /** The request body, with the "model" value already rewritten to the upstream model. */

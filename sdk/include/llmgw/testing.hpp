@@ -3,7 +3,8 @@
 // plugin.
 //
 //   FakeHost             an llmgw_host table: captured log lines, settable clocks, a secrets map,
-//                        counters; sha256 / hmac_sha256 are stubs (32 zero bytes, not a hash).
+//                        counters; sha256 / hmac_sha256 are stubs (32 zero bytes, not a hash)
+//                        unless a test installs real ones (sha256_impl / hmac_sha256_impl).
 //   RecordedRequest      what encode_request wrote to llmgw_request_out (+ the error line);
 //   RecordedResult       what decode_response wrote to llmgw_result_out;
 //   RecordedEvents       what stream_feed / stream_close wrote to llmgw_event_out.
@@ -81,6 +82,10 @@ class FakeHost {
   std::map<std::string, std::string> secrets;
   /// Registered counters in order (the handle is the index + 1) and their totals.
   std::vector<std::pair<std::string, uint64_t>> counters;
+  /// What sha256 / hmac_sha256 compute when set (e.g. OpenSSL's, for a test of request signing);
+  /// unset, they write 32 zero bytes.
+  std::function<void(std::string_view data, uint8_t out[32])> sha256_impl;
+  std::function<void(std::string_view key, std::string_view data, uint8_t out[32])> hmac_sha256_impl;
 
   /// 2023-11-14T22:13:20Z.
   static constexpr int64_t kDefaultRealtimeMs = 1700000000000;
@@ -99,8 +104,14 @@ class FakeHost {
       write(out, it->second);
       return LLMGW_OK;
     };
-    table_.sha256 = [](void*, llmgw_str, uint8_t out[32]) { std::memset(out, 0, 32); };
-    table_.hmac_sha256 = [](void*, llmgw_str, llmgw_str, uint8_t out[32]) { std::memset(out, 0, 32); };
+    table_.sha256 = [](void* c, llmgw_str data, uint8_t out[32]) {
+      if (self(c).sha256_impl) self(c).sha256_impl(view(data), out);
+      else std::memset(out, 0, 32);
+    };
+    table_.hmac_sha256 = [](void* c, llmgw_str key, llmgw_str data, uint8_t out[32]) {
+      if (self(c).hmac_sha256_impl) self(c).hmac_sha256_impl(view(key), view(data), out);
+      else std::memset(out, 0, 32);
+    };
     table_.counter_register = [](void* c, llmgw_str name, llmgw_str) -> uint32_t {
       auto& counters = self(c).counters;
       counters.emplace_back(copy(name), 0);

@@ -8,7 +8,7 @@
 
 #include "pipeline/retry_gate.hpp"
 
-using llmgw::frontends::ApiError;
+using llmgw::canonical::ApiError;
 using llmgw::pipeline::Reply;
 using llmgw::pipeline::RetryGate;
 
@@ -21,7 +21,7 @@ struct RecordingReply final : Reply {
   int stream_errors = 0;
   bool committed_ = false;
   void set_upstream_dialect(llmgw_dialect) override {}
-  void error(const ApiError& e) override { errors.push_back(e.status); }
+  void error(const llmgw::canonical::ApiError& e) override { errors.push_back(e.status); }
   void json(int, std::string_view) override { committed_ = true; }
   void stream_raw(std::string_view b) override {
     committed_ = true;
@@ -30,7 +30,7 @@ struct RecordingReply final : Reply {
   void stream_chunk(std::string_view) override { committed_ = true; }
   void flush() override {}
   boost::asio::awaitable<bool> drain() override { co_return true; }
-  void stream_error(const ApiError&) override { ++stream_errors; }
+  void stream_error(const llmgw::canonical::ApiError&) override { ++stream_errors; }
   void stream_end(bool) override {}
   bool committed() const override { return committed_; }
   bool client_alive() const override { return true; }
@@ -75,11 +75,11 @@ TEST_CASE("an error before the first event is held for a retry, not answered") {
   RetryGate gate(client, slots);
   gate.begin_attempt("d#0", 1);
   gate.stream_raw("data: partial");
-  gate.stream_error(ApiError{502, "api_error", "", "", "cut"});
+  gate.stream_error(llmgw::canonical::ApiError{502, "api_error", "", "", "cut"});
   CHECK(gate.holding());
   CHECK(client.errors.empty());
   CHECK(client.raw.empty());
-  ApiError e{429, "rate_limit_error", "", "", "slow"};
+  llmgw::canonical::ApiError e{429, "rate_limit_error", "", "", "slow"};
   e.retry_after_ms = 99'999'999'000;
   gate.begin_attempt("d#1", 2);
   gate.error(e);

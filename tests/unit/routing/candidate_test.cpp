@@ -9,6 +9,7 @@
 
 using namespace llmgw::routing;
 using namespace llmgw::routing::test;
+using llmgw::canonical::unix_ms;
 
 TEST_CASE("a new deployment: weight, limits and prices from config, statistics unknown or zero") {
   FakeDeployment d;

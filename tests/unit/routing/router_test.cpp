@@ -4,13 +4,14 @@
 
 #include <string>
 
-#include "plugins/registry.hpp"
+#include "loader/registry.hpp"
 #include "routing/router.hpp"
 #include "routing_fixture.hpp"
 
 using namespace llmgw;
 using namespace llmgw::routing;
 using namespace llmgw::routing::test;
+using llmgw::canonical::unix_ms;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -28,7 +29,7 @@ std::string test_plugin(const char* variant) {
 
 /// A registry with router-builtin loaded.
 struct Loaded {
-  plugins::Registry registry;
+  loader::Registry registry;
   Loaded() { registry.load(LLMGW_ROUTER_BUILTIN, "", {}); }
 };
 
@@ -45,7 +46,7 @@ std::vector<int> histogram(Router& r, const FakePool& p, int rounds, bool stream
 }  // namespace
 
 TEST_CASE("simple-shuffle with no router plugin loaded: the core's weighted pick") {
-  plugins::Registry empty;
+  loader::Registry empty;
   Router r(settings("simple-shuffle"), empty);
   CHECK(r.plugin() == nullptr);
   FakePool p({3, 1});
@@ -54,7 +55,7 @@ TEST_CASE("simple-shuffle with no router plugin loaded: the core's weighted pick
 }
 
 TEST_CASE("any other strategy with no plugin implementing it stops start-up with one line") {
-  plugins::Registry empty;
+  loader::Registry empty;
   CHECK_THROWS_WITH(Router(settings("least-busy"), empty),
                     "router_settings.routing_strategy least-busy: no loaded router plugin implements it "
                     "(load router-builtin: plugins.load: [router-builtin], or the plugin that provides it)");
@@ -124,7 +125,7 @@ TEST_CASE("routing_strategy_args reach the plugin; its create error names plugin
 }
 
 TEST_CASE("a failed pick (error status or index out of range) is answered by weight and counted") {
-  plugins::Registry registry;
+  loader::Registry registry;
   registry.load(test_plugin("fails"), "", {});
   for (const char* strategy : {"always-fails", "out-of-range"}) {
     INFO(strategy);
@@ -143,7 +144,7 @@ TEST_CASE("two router plugins may not implement the same strategy") {
   try {
     l.registry.load(test_plugin("clash"), "", {});
     FAIL("the clashing plugin loaded");
-  } catch (const plugins::PluginError& e) {
+  } catch (const loader::PluginError& e) {
     CHECK_THAT(e.what(), Contains("plugin router-test-clash (") &&
                              Contains("routing strategy least-busy is already implemented by plugin router-builtin"));
   }
@@ -151,7 +152,7 @@ TEST_CASE("two router plugins may not implement the same strategy") {
 }
 
 TEST_CASE("a router plugin must name at least one strategy") {
-  plugins::Registry registry;
+  loader::Registry registry;
   CHECK_THROWS_WITH(registry.load(test_plugin("nameless"), "", {}),
                     Contains("plugin router-test-nameless (") && Contains("strategy_names is empty"));
 }

@@ -14,8 +14,8 @@
 using namespace llmgw;
 using namespace llmgw::shared_state;
 using namespace std::chrono_literals;
-using routing::steady_ms;
-using routing::unix_ms;
+using canonical::steady_ms;
+using canonical::unix_ms;
 
 namespace {
 

@@ -50,7 +50,7 @@ TEST_CASE("async exchange: Content-Length then chunked answers over one reused c
       CHECK(ex.headers().items[0].first == "Content-Type");
       CHECK(ex.headers().items[0].second == "text/plain");
       std::string body;
-      co_await ex.read_all(body, llmgw::util::steady_ms() + 2000, 1000);
+      co_await ex.read_all(body, llmgw::canonical::steady_ms() + 2000, 1000);
       CHECK(body == "hello");
       ex.finish();
     }
@@ -62,7 +62,7 @@ TEST_CASE("async exchange: Content-Length then chunked answers over one reused c
       AsyncExchange ex(pool);
       co_await ex.start(request_for(url));
       std::string body;
-      co_await ex.read_all(body, llmgw::util::steady_ms() + 2000, 1000);
+      co_await ex.read_all(body, llmgw::canonical::steady_ms() + 2000, 1000);
       CHECK(body == "world");
       ex.finish();
     }
@@ -83,7 +83,7 @@ TEST_CASE("async exchange: a large body leaves whole, with the head, on a pooled
       AsyncExchange ex(pool);
       co_await ex.start(request_for(url, 3000, big));
       std::string body;
-      co_await ex.read_all(body, llmgw::util::steady_ms() + 2000, 1000);
+      co_await ex.read_all(body, llmgw::canonical::steady_ms() + 2000, 1000);
       CHECK(body == "hello");
       ex.finish();
     }
@@ -115,7 +115,7 @@ TEST_CASE("async exchange: a stream read with read_some, chunk by chunk, then po
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
     char buf[64];
-    const int64_t deadline = llmgw::util::steady_ms() + 5000;
+    const int64_t deadline = llmgw::canonical::steady_ms() + 5000;
     while (std::size_t n = co_await ex.read_some(buf, sizeof buf, 2000, deadline)) {
       got.append(buf, n);
       ++reads;
@@ -147,7 +147,7 @@ TEST_CASE("async exchange: a stream read with read_view, in place, then pooled",
   run(io, [&]() -> asio::awaitable<void> {
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
-    const int64_t deadline = llmgw::util::steady_ms() + 5000;
+    const int64_t deadline = llmgw::canonical::steady_ms() + 5000;
     for (;;) {
       const std::string_view got = co_await ex.read_view(2000, deadline);
       if (got.empty()) break;
@@ -178,7 +178,7 @@ TEST_CASE("async exchange: a dripped head times out at the head deadline", "[asy
   int64_t t0 = 0, took = 0;
   run(io, [&]() -> asio::awaitable<void> {
     AsyncExchange ex(pool);
-    t0 = llmgw::util::steady_ms();
+    t0 = llmgw::canonical::steady_ms();
     {
       const auto got = co_await failure_of(ex.start(request_for(url, 300)));
       CHECK(got == TransportFailure::ReadTimeout);
@@ -205,7 +205,7 @@ TEST_CASE("async exchange: endless 100 Continue is an error, not a wait", "[asyn
   int64_t took = 0;
   run(io, [&]() -> asio::awaitable<void> {
     AsyncExchange ex(pool);
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     {
       const auto got = co_await failure_of(ex.start(request_for(url, 10000)));
       CHECK(got == TransportFailure::Reset);
@@ -230,7 +230,7 @@ TEST_CASE("async exchange: slow 1xx answers still end at the head deadline", "[a
   int64_t took = 0;
   run(io, [&]() -> asio::awaitable<void> {
     AsyncExchange ex(pool);
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     {
       const auto got = co_await failure_of(ex.start(request_for(url, 400)));
       CHECK(got == TransportFailure::ReadTimeout);
@@ -258,7 +258,7 @@ TEST_CASE("async exchange: a dripped body times out read_all at its deadline", "
   run(io, [&]() -> asio::awaitable<void> {
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     std::string body;
     {
       const auto got = co_await failure_of(ex.read_all(body, t0 + 300, 1 << 20));
@@ -290,7 +290,7 @@ TEST_CASE("async exchange: read_some throws at the deadline though bytes keep ar
   run(io, [&]() -> asio::awaitable<void> {
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     char buf[256];
     try {
       for (;;) received += co_await ex.read_some(buf, sizeof buf, 1000, t0 + 300);
@@ -319,12 +319,12 @@ TEST_CASE("async exchange: read_some waits no longer than its idle time", "[asyn
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
     char buf[64];
-    const int64_t deadline = llmgw::util::steady_ms() + 10000;
+    const int64_t deadline = llmgw::canonical::steady_ms() + 10000;
     {
       const auto got = co_await ex.read_some(buf, sizeof buf, 200, deadline);
       CHECK(got == 5);
     }
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     {
       const auto got = co_await failure_of(ex.read_some(buf, sizeof buf, 200, deadline));
       CHECK(got == TransportFailure::ReadTimeout);
@@ -350,7 +350,7 @@ TEST_CASE("async exchange: an answer over max_bytes is TooLarge", "[async]") {
     co_await ex.start(request_for(url));
     std::string body;
     {
-      const auto got = co_await failure_of(ex.read_all(body, llmgw::util::steady_ms() + 2000, 50));
+      const auto got = co_await failure_of(ex.read_all(body, llmgw::canonical::steady_ms() + 2000, 50));
       CHECK(got == TransportFailure::TooLarge);
     }
     ex.finish();
@@ -395,14 +395,14 @@ TEST_CASE("async exchange: a pooled connection the server closed while idle is r
       AsyncExchange ex(pool);
       co_await ex.start(request_for(url));
       std::string body;
-      co_await ex.read_all(body, llmgw::util::steady_ms() + 2000, 100);
+      co_await ex.read_all(body, llmgw::canonical::steady_ms() + 2000, 100);
       ex.finish();
     }
     REQUIRE(pool.idle_count(url.origin) == 1);
     co_await sleep_ms(100);  // the FIN arrives while the connection is idle in the pool
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
-    co_await ex.read_all(second, llmgw::util::steady_ms() + 2000, 100);
+    co_await ex.read_all(second, llmgw::canonical::steady_ms() + 2000, 100);
     ex.finish();
   });
   CHECK(second == "hello");
@@ -428,7 +428,7 @@ TEST_CASE("async exchange: a reused connection closed after taking the request i
       AsyncExchange ex(pool);
       co_await ex.start(request_for(url));
       std::string body;
-      co_await ex.read_all(body, llmgw::util::steady_ms() + 2000, 100);
+      co_await ex.read_all(body, llmgw::canonical::steady_ms() + 2000, 100);
       ex.finish();
     }
     AsyncExchange ex(pool);
@@ -463,7 +463,7 @@ TEST_CASE("async exchange: cancel_for_client_gone ends a pending read_some with 
           ex.cancel_for_client_gone();
         },
         asio::detached);
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     char buf[64];
     {
       const auto got = co_await failure_of(ex.read_some(buf, sizeof buf, 5000, t0 + 10000));
@@ -497,7 +497,7 @@ TEST_CASE("async exchange: 200 concurrent exchanges on one loop thread overlap t
   int completed = 0, failed = 0;
   int64_t took = 0;
   run(io, [&]() -> asio::awaitable<void> {
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     asio::steady_timer all_done(io, std::chrono::hours(1));
     for (int i = 0; i < kCount; ++i)
       asio::co_spawn(
@@ -507,7 +507,7 @@ TEST_CASE("async exchange: 200 concurrent exchanges on one loop thread overlap t
               AsyncExchange ex(pool);
               co_await ex.start(request_for(url, 10000));
               std::string body;
-              co_await ex.read_all(body, llmgw::util::steady_ms() + 10000, 100);
+              co_await ex.read_all(body, llmgw::canonical::steady_ms() + 10000, 100);
               ex.finish();
               if (body == "hello") ++completed;
               else ++failed;
@@ -574,13 +574,13 @@ TEST_CASE("async exchange: HEAD and 204 answers have no body and keep the connec
       AsyncRequest r = request_for(url, 2000, "");
       r.method = "HEAD";
       co_await ex.start(r);
-      co_await ex.read_all(head_body, llmgw::util::steady_ms() + 2000, 1000);
+      co_await ex.read_all(head_body, llmgw::canonical::steady_ms() + 2000, 1000);
       ex.finish();
     }
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
     CHECK(ex.status() == 204);
-    co_await ex.read_all(no_content, llmgw::util::steady_ms() + 2000, 1000);
+    co_await ex.read_all(no_content, llmgw::canonical::steady_ms() + 2000, 1000);
     ex.finish();
   });
   CHECK(head_body.empty());

@@ -21,7 +21,7 @@
 
 #include "upstream/async_exchange.hpp"
 #include "upstream/url.hpp"
-#include "util/steady_clock.hpp"
+#include "canonical/clock.hpp"
 
 namespace llmgw::upstream::testing {
 
@@ -142,10 +142,10 @@ inline AsyncRequest request_for(const Url& url, int head_ms = 3000, std::string_
   AsyncRequest r;
   r.url = &url;
   r.body = body;
-  r.head_deadline_ms = util::steady_ms() + head_ms;
+  r.head_deadline_ms = canonical::steady_ms() + head_ms;
   return r;
 }
 
-inline int64_t elapsed_since(int64_t t0) { return util::steady_ms() - t0; }
+inline int64_t elapsed_since(int64_t t0) { return canonical::steady_ms() - t0; }
 
 }  // namespace llmgw::upstream::testing

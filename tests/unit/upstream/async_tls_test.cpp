@@ -80,13 +80,13 @@ TEST_CASE("async exchange over TLS: verified, reused, streamed", "[async][tls]")
       AsyncExchange ex(pool);
       co_await ex.start(request_for(url));
       REQUIRE(ex.status() == 200);
-      co_await ex.read_all(first, llmgw::util::steady_ms() + 2000, 100);
+      co_await ex.read_all(first, llmgw::canonical::steady_ms() + 2000, 100);
       ex.finish();
     }
     AsyncExchange ex(pool);
     co_await ex.start(request_for(url));
     char buf[64];
-    const int64_t deadline = llmgw::util::steady_ms() + 3000;
+    const int64_t deadline = llmgw::canonical::steady_ms() + 3000;
     while (std::size_t n = co_await ex.read_some(buf, sizeof buf, 1000, deadline)) streamed.append(buf, n);
     ex.finish();
   });
@@ -149,7 +149,7 @@ TEST_CASE("async exchange: the connect (TLS handshake included) ends at connect_
     AsyncExchange ex(pool);
     AsyncRequest r = request_for(url, 5000);
     r.connect_timeout_ms = 200;
-    const int64_t t0 = llmgw::util::steady_ms();
+    const int64_t t0 = llmgw::canonical::steady_ms();
     const auto got = co_await failure_of(ex.start(r));
     took = elapsed_since(t0);
     CHECK(got == TransportFailure::ConnectTimeout);
@@ -181,7 +181,7 @@ TEST_CASE("async exchange over TLS: a pooled connection closed while idle is rep
       AsyncExchange ex(pool);
       co_await ex.start(request_for(url));
       std::string body;
-      co_await ex.read_all(body, llmgw::util::steady_ms() + 2000, 100);
+      co_await ex.read_all(body, llmgw::canonical::steady_ms() + 2000, 100);
       bodies += body;
       ex.finish();
       co_await sleep_ms(150);

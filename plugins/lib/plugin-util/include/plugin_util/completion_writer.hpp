@@ -13,6 +13,8 @@
 //   write_choice(w, index, content, reasoning, has_calls, calls, finish_reason)
 //                                                             calls(w) writes the tool calls
 //                                                             (write_tool_call each)
+//   write_choice_with(..., finish_reason, extra)              the same, extra(w) adding message
+//                                                             members (thinking_blocks)
 #pragma once
 
 #include "plugin_util/json_helpers.hpp"
@@ -35,10 +37,11 @@ inline void write_tool_call(Writer& w, std::string_view id, std::string_view nam
   w.EndObject();
 }
 
-/// One choice; `calls(w)` (only called when `has_calls`) writes the tool_calls elements.
-template <typename Calls>
-void write_choice(Writer& w, int index, std::string_view content, std::string_view reasoning, bool has_calls, Calls&& calls,
-                  std::string_view finish_reason) {
+/// One choice; `calls(w)` (only called when `has_calls`) writes the tool_calls elements;
+/// `extra(w)` writes further message members after them (e.g. thinking_blocks).
+template <typename Calls, typename Extra>
+void write_choice_with(Writer& w, int index, std::string_view content, std::string_view reasoning, bool has_calls,
+                       Calls&& calls, std::string_view finish_reason, Extra&& extra) {
   w.StartObject();
   w.Key("index");
   w.Int(index);
@@ -55,11 +58,19 @@ void write_choice(Writer& w, int index, std::string_view content, std::string_vi
     calls(w);
     w.EndArray();
   }
+  extra(w);
   w.EndObject();
   w.Key("logprobs");
   w.Null();
   json::key_string(w, "finish_reason", finish_reason);
   w.EndObject();
+}
+
+/// One choice; `calls(w)` (only called when `has_calls`) writes the tool_calls elements.
+template <typename Calls>
+void write_choice(Writer& w, int index, std::string_view content, std::string_view reasoning, bool has_calls, Calls&& calls,
+                  std::string_view finish_reason) {
+  write_choice_with(w, index, content, reasoning, has_calls, calls, finish_reason, [](Writer&) {});
 }
 
 /// The whole chat.completion object: `choices(w)` writes the choices, `usage(w)` the usage.

@@ -14,6 +14,14 @@
 //     static llmgw_status decode(const Config&, const llmgw_call&, const llmgw_upstream_response&,
 //                                const llmgw_result_out&, int64_t now_unix_s);
 //   };
+//
+// A codec that needs the host (request signing with its sha256 / hmac_sha256 and wall clock,
+// environment lookups through its secret()) declares the host-taking forms instead, which are
+// preferred when present:
+//     static Config parse_config(std::string_view json, const llmgw::Host&, std::vector<std::string>& warnings);
+//     static llmgw_status encode(const Config&, const llmgw::Host&, const llmgw_call&, const llmgw_request_out&,
+//                                const llmgw_writer* error);
+// and a Stream may take the response (status, headers) as a fifth constructor argument.
 //   constexpr llmgw_provider_vtable kVtable = ProviderHooks<TranslatingProvider<Codec>>::vtable(...);
 //
 // The constructor logs each config warning at WARN; `created` of every answer and chunk is the
@@ -30,6 +38,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace llmgw::plugin_util {
@@ -50,20 +59,34 @@ class TranslatingProvider {
 
   static constexpr HookFailure kHookFailure = Codec::kHookFailure;
 
-  TranslatingProvider(Host host, std::string_view config_json)
-      : host_(host), cfg_(load_config(host_, config_json, Codec::parse_config)) {}
+  TranslatingProvider(Host host, std::string_view config_json) : host_(host), cfg_(load(host_, config_json)) {}
 
   llmgw_status encode(const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) const {
-    return Codec::encode(cfg_, call, out, error);
+    if constexpr (requires { Codec::encode(cfg_, host_, call, out, error); })
+      return Codec::encode(cfg_, host_, call, out, error);
+    else
+      return Codec::encode(cfg_, call, out, error);
   }
   llmgw_status decode(const llmgw_call& call, const llmgw_upstream_response& r, const llmgw_result_out& out) const {
     return Codec::decode(cfg_, call, r, out, unix_now_s(host_));
   }
-  std::unique_ptr<Stream> open_stream(const llmgw_call& call, const llmgw_upstream_response&) const {
-    return std::make_unique<Stream>(cfg_, wants_stream_usage(view(call.body)), view(call.model), unix_now_s(host_));
+  std::unique_ptr<Stream> open_stream(const llmgw_call& call, const llmgw_upstream_response& r) const {
+    const bool usage = wants_stream_usage(view(call.body));
+    if constexpr (std::is_constructible_v<Stream, const typename Codec::Config&, bool, std::string_view, int64_t,
+                                          const llmgw_upstream_response&>)
+      return std::make_unique<Stream>(cfg_, usage, view(call.model), unix_now_s(host_), r);
+    else
+      return std::make_unique<Stream>(cfg_, usage, view(call.model), unix_now_s(host_));
   }
 
  private:
+  static typename Codec::Config load(const Host& host, std::string_view json) {
+    if constexpr (requires(std::vector<std::string>& w) { Codec::parse_config(json, host, w); })
+      return load_config(host, json, [&](std::string_view j, std::vector<std::string>& w) { return Codec::parse_config(j, host, w); });
+    else
+      return load_config(host, json, Codec::parse_config);
+  }
+
   Host host_;
   typename Codec::Config cfg_;
 };

@@ -1,0 +1,33 @@
+// GET /metrics: Prometheus text exposition of the gateway's live state — per deployment
+// (in flight, cooling down, requests and tokens this minute, EWMA latency and time to first
+// byte, recent failures) and every registered counter (plugins' own and the core's, such as
+// Redis outages). With a master key set it must be presented, as on every API route, unless the
+// config makes the endpoint public on purpose (server.public_metrics, or LiteLLM's
+// litellm_settings.require_auth_for_metrics_endpoint: false): deployment names, aliases and
+// traffic are not for anyone who can reach the port.
+#pragma once
+
+#include "pipeline/gateway.hpp"
+#include "policy/master_key_auth.hpp"
+#include "server/endpoint.hpp"
+#include "server/error_format.hpp"
+
+namespace llmgw::admin {
+
+class MetricsEndpoint final : public server::Endpoint {
+ public:
+  /// `auth` is checked unless `is_public`; `errors`: the shape of its refusals.
+  MetricsEndpoint(const pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, bool is_public,
+                  const server::ErrorFormat& errors)
+      : gateway_(gateway), auth_(auth), errors_(errors), public_(is_public) {}
+  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
+                                      Poco::Net::HTTPServerResponse& response) override;
+
+ private:
+  const pipeline::Gateway& gateway_;
+  const policy::MasterKeyAuth& auth_;
+  const server::ErrorFormat& errors_;
+  bool public_;
+};
+
+}  // namespace llmgw::admin

@@ -1,0 +1,153 @@
+#include "frontends/ingress.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+#include "frontends/client_connection_watch.hpp"
+#include "frontends/request_headers.hpp"
+#include "canonical/clock.hpp"
+#include "frontends/routing_fields.hpp"
+#include "observe/access_log.hpp"
+#include "server/request.hpp"
+#include "server/request_body.hpp"
+#include "server/send.hpp"
+
+namespace llmgw::frontends {
+namespace {
+
+using canonical::ApiError;
+
+/// Phases 3 and 4: scan the body, cut out the client's routing fields and scan what is left
+/// (the model the call routes on is the one in the bytes that go on). `sent` ends pointing at
+/// the body as it goes on.
+std::optional<ApiError> scan_and_take_routing(const Dialect& dialect, const Poco::Net::HTTPServerRequest& request,
+                                              pipeline::CallContext& context, unsigned max_depth,
+                                              ScannedRequest& scanned, RoutingFields& routing, std::string_view& sent) {
+  if (auto rejected = dialect.scan(context.client_body, scanned, max_depth)) return rejected;
+  sent = context.client_body;
+  if (auto rejected = take_routing_fields(request, scanned.routing_fields, sent, context.cleaned_body, routing, max_depth))
+    return rejected;
+  if (sent.data() == context.cleaned_body.data()) {  // the cut body
+    scanned = ScannedRequest{};
+    return dialect.scan(context.cleaned_body, scanned, max_depth);
+  }
+  return std::nullopt;
+}
+
+/// Phase 5: the alias's pool, and every fallback the client named must be an alias too.
+std::optional<ApiError> find_pool(const Dialect& dialect, const pipeline::Gateway& gateway,
+                                  const ScannedRequest& scanned, const RoutingFields& routing,
+                                  const pipeline::Pool*& pool) {
+  pool = gateway.pool(scanned.model);
+  if (!pool) return dialect.model_not_found(scanned.model);
+  return unknown_fallback(gateway, routing, "invalid_request_error");
+}
+
+/// A request id for the ledger and the client (x-llmgw-request-id): 128 random bits in hex.
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "req_";
+  for (int half = 0; half < 2; ++half) {
+    uint64_t v = rng();
+    for (int i = 0; i < 16; ++i, v >>= 4) id.push_back(kHex[v & 15]);
+  }
+  return id;
+}
+
+}  // namespace
+
+boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& request,
+                                             Poco::Net::HTTPServerResponse& response) {
+  const observe::AccessTimer timer;
+  observe::AccessRecord record;
+  record.method = request.getMethod();
+  record.path = request.getURI();
+  // The call's buffers, reused from call to call on this loop (never per thread: calls interleave).
+  pipeline::CallContextPtr context = pipeline::acquire_call_context();
+  ClientConnectionWatch client(server::client_io(request));
+  ScannedRequest scanned;  // outlives the access record's views
+  RoutingFields routing;
+  std::string_view sent;   // the body as it goes on: without the client's routing fields
+  std::unique_ptr<pipeline::Reply> reply;
+  policy::Caller caller;
+  pipeline::CallOutcome outcome;
+  const std::string request_id = spend_ ? new_request_id() : std::string();
+  try {
+    // 1. auth
+    std::optional<ApiError> rejected = gate_.identify(request, caller);
+    if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
+    // 2. body
+    else rejected = co_await server::read_json_body(request, limits_.max_body_bytes, context->client_body);
+    // 3, 4. scan, routing fields
+    if (!rejected)
+      rejected = scan_and_take_routing(dialect_, request, *context, limits_.max_json_depth, scanned, routing, sent);
+    // 5. model table
+    const pipeline::Pool* pool = nullptr;
+    if (!rejected) {
+      record.model = scanned.model;
+      record.stream = scanned.stream;
+      rejected = find_pool(dialect_, gateway_, scanned, routing, pool);
+    }
+    // 6. before the call: the key's terms (rate limits, budget reservation and input guardrails
+    //    join here: issues 11 and 12).
+    if (!rejected) rejected = gate_.admit(caller, scanned.model, canonical::unix_ms());
+    if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
+    if (rejected) {
+      server::send_error(response, *rejected, dialect_.errors());
+      record.status = rejected->status;
+    } else if (std::optional<std::string> local = dialect_.local_answer(*pool, sent)) {
+      server::send_json(response, 200, *local);
+      record.status = 200;
+    } else {
+      // 7. the call (8, output guardrails, will sit in the Reply)
+      header_views(request, context->client_headers);
+      reply = dialect_.make_reply(response, scanned, limits_);
+      pipeline::CallInput input;
+      input.dialect = dialect_.id();
+      input.operation = dialect_.operation();
+      input.body = sent;
+      input.model = scanned.model;
+      input.model_begin = scanned.model_begin;
+      input.model_end = scanned.model_end;
+      input.stream = scanned.stream;
+      input.to_canonical = dialect_.to_canonical();
+      input.to_canonical_ctx = &limits_;
+      input.client_headers = &context->client_headers;
+      input.client = &client;
+      input.context = context.get();
+      if (routing.present) input.fallbacks = &routing.fallbacks;
+      outcome = co_await gateway_.execute(input, *pool, *reply);
+      outcome.fill(record);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("{}: unexpected error: {}", dialect_.name(), e.what());
+    if (!response.sent() && !(reply && reply->committed()))
+      server::send_error(response, ApiError{500, "api_error", "internal_error", "", "internal gateway error"},
+                         dialect_.errors());
+    record.status = 500;
+  }
+  // 9. accounting: the access record and the spend-ledger row (the sink event joins: issue 12).
+  record.latency_us = timer.elapsed_us();
+  observe::log_access(record);
+  if (spend_ && caller.kind == policy::Caller::Kind::VirtualKey) {
+    policy::CallRecord call;
+    call.request_id = request_id;
+    call.alias = scanned.model;
+    if (const pipeline::Deployment* d = outcome.deployment) {
+      call.deployment = d->cfg.id;
+      call.provider = d->cfg.provider;
+      call.model = d->cfg.model;
+    }
+    call.usage = outcome.usage;
+    call.status = record.status;
+    call.latency_ms = record.latency_us / 1000;
+    call.ttft_ms = outcome.ttft_us < 0 ? -1 : outcome.ttft_us / 1000;
+    spend_->record(caller, call);
+  }
+}
+
+}  // namespace llmgw::frontends

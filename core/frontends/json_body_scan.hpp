@@ -1,0 +1,51 @@
+// What every front-end's request scan shares: the body checked as UTF-8 in one fast pass, one
+// SAX parse with the dialect's handler (stopping at the end of the top-level value), nothing but
+// whitespace after it, and the 400s for each failure — worded with the dialect's lead-in
+// ("We could not parse the JSON body of your request: " for OpenAI, "The request body is not
+// valid JSON: " for Anthropic). The handler keeps its own `error` for the rules it checks.
+#pragma once
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "canonical/api_error.hpp"
+#include "util/utf8.hpp"
+
+namespace llmgw::frontends {
+
+/// The 400 for nesting past `max_depth`, found at byte `at` (code "json_too_deep").
+inline canonical::ApiError json_too_deep(std::string_view lead_in, int max_depth, std::size_t at) {
+  return canonical::ApiError::invalid(std::string(lead_in) + "arrays and objects nest deeper than " +
+                                          std::to_string(max_depth) + " levels (at byte " + std::to_string(at) + ")",
+                                      "", "json_too_deep");
+}
+
+/// Parses `body` through `in` (a StringStream over body.c_str(): rapidjson's SIMD paths need
+/// the NUL) with `handler`. Returns the first failure: invalid UTF-8, the handler's own error,
+/// a syntax error, or data after the JSON value.
+template <class Handler>
+std::optional<canonical::ApiError> scan_json_body(const std::string& body, rapidjson::StringStream& in,
+                                                  Handler& handler, std::string_view lead_in) {
+  using canonical::ApiError;
+  // Encoding first, in one fast pass; the parse then skips rapidjson's per-character checks.
+  if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
+    return ApiError::invalid(std::string(lead_in) + "invalid UTF-8 (at byte " + std::to_string(bad) + ")");
+  rapidjson::Reader reader;
+  const auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
+  if (handler.error) return handler.error;
+  if (result.IsError())
+    return ApiError::invalid(std::string(lead_in) + rapidjson::GetParseError_En(result.Code()) + " (at byte " +
+                             std::to_string(result.Offset()) + ")");
+  for (std::size_t i = in.Tell(); i < body.size(); ++i) {
+    const char c = body[i];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+      return ApiError::invalid(std::string(lead_in) + "data after the JSON object (at byte " + std::to_string(i) + ")");
+  }
+  return std::nullopt;
+}
+
+}  // namespace llmgw::frontends

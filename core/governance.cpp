@@ -1,0 +1,66 @@
+#include "governance.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "store/migrations.hpp"
+
+namespace llmgw {
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The price table: the shipped default next to the config file (config/model_prices.json),
+/// with the operator's general_settings.model_prices merged over it.
+pricing::PriceTable load_prices(const config::Config& cfg) {
+  pricing::PriceTable prices;
+  const fs::path shipped = fs::path(cfg.source_path).parent_path() / "model_prices.json";
+  std::error_code ec;
+  if (fs::is_regular_file(shipped, ec)) prices = pricing::PriceTable::load_file(shipped.string());
+  if (!cfg.model_prices_path.empty()) {
+    fs::path own = cfg.model_prices_path;
+    if (own.is_relative()) own = fs::path(cfg.source_path).parent_path() / own;
+    prices.merge(pricing::PriceTable::load_file(own.string()));
+  }
+  for (const auto& w : prices.warnings()) spdlog::warn("{}", w);
+  if (prices.size() == 0) spdlog::warn("spend: no price table found; every call is charged 0");
+  return prices;
+}
+
+std::string spool_path(const config::Config& cfg) {
+  if (!cfg.ledger_spool_path.empty()) return cfg.ledger_spool_path;
+  if (cfg.database_url.rfind("sqlite:///", 0) == 0) return cfg.database_url.substr(9) + ".spool";
+  return (fs::temp_directory_path() / ("llmgw-ledger-" + std::to_string(cfg.server.port) + ".spool")).string();
+}
+
+}  // namespace
+
+std::unique_ptr<Governance> start_governance(const config::Config& cfg) {
+  std::string url = cfg.database_url;
+  if (url.empty())
+    if (const char* env = std::getenv("DATABASE_URL")) url = env;  // as LiteLLM reads it
+  if (url.empty()) return nullptr;
+  auto g = std::make_unique<Governance>();
+  g->db = std::make_unique<store::Database>(url);
+  {
+    Poco::Data::Session session = g->db->open();
+    const int version = store::migrate(session, g->db->dialect());
+    spdlog::info("governance: database {} at schema version {}", g->db->describe(), version);
+  }
+  g->keys = std::make_unique<policy::KeyCache>(*g->db);
+  store::LedgerWriterOptions options;
+  config::Config with_url = cfg;
+  with_url.database_url = url;
+  options.spool_path = spool_path(with_url);
+  g->ledger = std::make_unique<store::LedgerWriter>(*g->db, options);
+  g->prices = load_prices(cfg);
+  g->spend = std::make_unique<policy::SpendRecorder>(*g->ledger, g->prices);
+  spdlog::info("governance: {} virtual keys, {} teams, {} model prices, ledger spool {}",
+               g->keys->snapshot()->keys.size(), g->keys->snapshot()->teams.size(), g->prices.size(),
+               options.spool_path);
+  return g;
+}
+
+}  // namespace llmgw

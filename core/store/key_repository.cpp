@@ -1,0 +1,176 @@
+#include "store/key_repository.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Exception.h>
+
+#include "store/database.hpp"
+#include "store/json_list.hpp"
+#include "store/row_values.hpp"
+#include "store/store_error.hpp"
+
+namespace llmgw::store {
+namespace {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::use;
+using detail::int_at;
+using detail::text_at;
+
+constexpr const char* kColumns =
+    "key_hash, name, owner, team_id, models, rpm, tpm, max_parallel, budget_nano_usd, budget_period, "
+    "budget_reset_at, spend_nano_usd, expires_at, metadata, blocked, created_at, updated_at";
+
+KeyRecord read_row(Poco::Data::RecordSet& rs, std::size_t row) {
+  KeyRecord k;
+  std::size_t c = 0;
+  k.key_hash = text_at(rs, c++, row);
+  k.name = text_at(rs, c++, row);
+  k.owner = text_at(rs, c++, row);
+  k.team_id = text_at(rs, c++, row);
+  k.limits.models = parse_json_array(text_at(rs, c++, row));
+  k.limits.rpm = int_at(rs, c++, row);
+  k.limits.tpm = int_at(rs, c++, row);
+  k.limits.max_parallel = int_at(rs, c++, row);
+  k.limits.budget_nano_usd = int_at(rs, c++, row);
+  k.limits.budget_period = text_at(rs, c++, row);
+  k.limits.budget_reset_at = int_at(rs, c++, row);
+  k.limits.spend_nano_usd = int_at(rs, c++, row);
+  k.expires_at = int_at(rs, c++, row);
+  k.metadata_json = text_at(rs, c++, row);
+  k.blocked = int_at(rs, c++, row) != 0;
+  k.created_at = int_at(rs, c++, row);
+  k.updated_at = int_at(rs, c++, row);
+  return k;
+}
+
+template <typename F>
+auto guarded(const char* what, F&& f) {
+  try {
+    return f();
+  } catch (const Poco::Exception& e) {
+    throw StoreError(std::string(what) + ": " + e.displayText());
+  }
+}
+
+}  // namespace
+
+bool KeyRepository::create(const KeyRecord& k) {
+  return guarded("creating a key", [&] {
+    Transaction tx(session_, dialect_of(session_));
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("INSERT INTO keys (") + kColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_hash) DO NOTHING"),
+        bind(k.key_hash), bind(k.name), bind(k.owner), bind(k.team_id), bind(to_json_array(k.limits.models)),
+        bind(k.limits.rpm), bind(k.limits.tpm), bind(k.limits.max_parallel), bind(k.limits.budget_nano_usd),
+        bind(k.limits.budget_period), bind(k.limits.budget_reset_at), bind(k.limits.spend_nano_usd),
+        bind(k.expires_at), bind(k.metadata_json), bind(static_cast<std::int64_t>(k.blocked ? 1 : 0)),
+        bind(k.created_at), bind(k.updated_at);
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement drop(session_);
+    drop << sql(session_, "DELETE FROM deleted_keys WHERE key_hash = ?"), bind(k.key_hash);
+    drop.execute();
+    tx.commit();
+    return true;
+  });
+}
+
+bool KeyRepository::update(const KeyRecord& k) {
+  return guarded("updating a key", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_,
+              "UPDATE keys SET name = ?, owner = ?, team_id = ?, models = ?, rpm = ?, tpm = ?, max_parallel = ?, "
+              "budget_nano_usd = ?, budget_period = ?, budget_reset_at = ?, expires_at = ?, metadata = ?, "
+              "blocked = ?, updated_at = ? WHERE key_hash = ?"),
+        bind(k.name), bind(k.owner), bind(k.team_id), bind(to_json_array(k.limits.models)), bind(k.limits.rpm),
+        bind(k.limits.tpm), bind(k.limits.max_parallel), bind(k.limits.budget_nano_usd), bind(k.limits.budget_period),
+        bind(k.limits.budget_reset_at), bind(k.expires_at), bind(k.metadata_json),
+        bind(static_cast<std::int64_t>(k.blocked ? 1 : 0)), bind(k.updated_at), bind(k.key_hash);
+    return st.execute() == 1;
+  });
+}
+
+bool KeyRepository::remove(std::string_view key_hash, std::int64_t now_ms) {
+  return guarded("deleting a key", [&] {
+    const std::string id(key_hash);
+    Transaction tx(session_, dialect_of(session_));
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "DELETE FROM keys WHERE key_hash = ?"), bind(id);
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement tomb(session_);
+    tomb << sql(session_, "INSERT INTO deleted_keys (key_hash, deleted_at) VALUES (?, ?) "
+                          "ON CONFLICT (key_hash) DO UPDATE SET deleted_at = excluded.deleted_at"),
+        bind(id), bind(now_ms);
+    tomb.execute();
+    tx.commit();
+    return true;
+  });
+}
+
+KeyChanges KeyRepository::changes_since(std::int64_t since_ms) {
+  return guarded("reading key changes", [&] {
+    KeyChanges out;
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("SELECT ") + kColumns + " FROM keys WHERE updated_at >= ? ORDER BY updated_at"),
+        bind(since_ms);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.changed.push_back(read_row(rs, r));
+    Poco::Data::Statement gone(session_);
+    gone << sql(session_, "SELECT key_hash FROM deleted_keys WHERE deleted_at >= ? ORDER BY deleted_at"), bind(since_ms);
+    gone.execute();
+    Poco::Data::RecordSet gs(gone);
+    for (std::size_t r = 0; r < gs.rowCount(); ++r) out.deleted.push_back(text_at(gs, 0, r));
+    return out;
+  });
+}
+
+std::int64_t KeyRepository::prune_deleted(std::int64_t before_ms) {
+  return guarded("pruning key tombstones", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "DELETE FROM deleted_keys WHERE deleted_at < ?"), bind(before_ms);
+    return static_cast<std::int64_t>(st.execute());
+  });
+}
+
+std::optional<KeyRecord> KeyRepository::get(std::string_view key_hash) {
+  return guarded("reading a key", [&]() -> std::optional<KeyRecord> {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("SELECT ") + kColumns + " FROM keys WHERE key_hash = ?"), bind(std::string(key_hash));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    if (rs.rowCount() == 0) return std::nullopt;
+    return read_row(rs, 0);
+  });
+}
+
+std::vector<KeyRecord> KeyRepository::list(const KeyQuery& q) {
+  return guarded("listing keys", [&] {
+    Poco::Data::Statement st(session_);
+    std::string text = std::string("SELECT ") + kColumns + " FROM keys WHERE 1 = 1";
+    if (!q.team_id.empty()) text += " AND team_id = ?";
+    if (!q.owner.empty()) text += " AND owner = ?";
+    text += " ORDER BY created_at, key_hash LIMIT ? OFFSET ?";
+    st << sql(session_, text);
+    if (!q.team_id.empty()) st.addBind(bind(q.team_id));
+    if (!q.owner.empty()) st.addBind(bind(q.owner));
+    st.addBind(bind(detail::clamp_page(q.limit)));
+    st.addBind(bind(q.offset < 0 ? std::int64_t{0} : q.offset));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<KeyRecord> out;
+    out.reserve(rs.rowCount());
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.push_back(read_row(rs, r));
+    return out;
+  });
+}
+
+bool KeyRepository::set_blocked(std::string_view key_hash, bool blocked, std::int64_t now_ms) {
+  return guarded("blocking a key", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "UPDATE keys SET blocked = ?, updated_at = ? WHERE key_hash = ?"),
+        bind(static_cast<std::int64_t>(blocked ? 1 : 0)), bind(now_ms), bind(std::string(key_hash));
+    return st.execute() == 1;
+  });
+}
+
+}  // namespace llmgw::store

@@ -1,0 +1,211 @@
+#include "store/ledger_writer.hpp"
+
+#include <boost/lockfree/queue.hpp>
+
+#include <algorithm>
+
+#include "store/ledger_store.hpp"
+#include "store/migrations.hpp"
+#include "store/store_error.hpp"
+
+namespace llmgw::store {
+
+// Rows travel as pointers: boost::lockfree::queue holds trivially copyable values only.
+struct LedgerWriter::Queue {
+  explicit Queue(std::size_t capacity) : q(capacity) {}
+  boost::lockfree::queue<LedgerRow*, boost::lockfree::fixed_sized<true>> q;
+};
+
+LedgerWriter::LedgerWriter(const Database& db, LedgerWriterOptions options)
+    : db_(db),
+      opt_(std::move(options)),
+      queue_(std::make_unique<Queue>(std::clamp<std::size_t>(opt_.queue_capacity, 1, 65534))),
+      spool_(opt_.spool_path, opt_.spool_max_bytes) {
+  if (opt_.spool_path.empty()) throw StoreError("the ledger writer needs a spool path");
+  if (opt_.batch_size == 0) opt_.batch_size = 1;
+  thread_ = std::thread([this] { run(); });
+}
+
+LedgerWriter::~LedgerWriter() { stop(); }
+
+bool LedgerWriter::try_push(LedgerRow row) {
+  if (stopping_.load(std::memory_order_relaxed)) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  auto* p = new LedgerRow(std::move(row));
+  if (!queue_->q.bounded_push(p)) {
+    delete p;
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  queued_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+bool LedgerWriter::flush(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  const std::uint64_t ticket = ++flush_requested_;
+  wake_.notify_one();
+  return flushed_.wait_for(lock, timeout, [&] { return flush_done_ >= ticket || !thread_.joinable(); });
+}
+
+void LedgerWriter::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_.store(true);
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+LedgerWriterStats LedgerWriter::stats() const {
+  LedgerWriterStats s;
+  s.queued = queued_.load();
+  s.dropped = dropped_.load();
+  s.written = written_.load();
+  s.duplicates = duplicates_.load();
+  s.spooled = spooled_.load();
+  s.spool_dropped = spool_dropped_.load();
+  s.replayed = replayed_.load();
+  s.db_failures = db_failures_.load();
+  return s;
+}
+
+void LedgerWriter::run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, opt_.flush_interval,
+                     [&] { return stopping_.load() || flush_requested_ > flush_done_; });
+    }
+    const bool last = stopping_.load();
+    cycle();
+    if (last) break;
+  }
+  // Rows pushed after the last drain (a race with stop) are dropped, and counted.
+  LedgerRow* p = nullptr;
+  while (queue_->q.pop(p)) {
+    delete p;
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+  }
+  session_.reset();
+  std::lock_guard lock(mu_);
+  flush_done_ = flush_requested_;
+  flushed_.notify_all();
+}
+
+void LedgerWriter::cycle() {
+  std::uint64_t ticket;
+  {
+    std::lock_guard lock(mu_);
+    ticket = flush_requested_;
+  }
+  // The live queue first, a batch at a time; between batches, slices of the spool while the
+  // database answers (not when stopping: the spool waits for the next start).
+  std::vector<LedgerRow> batch;
+  batch.reserve(opt_.batch_size);
+  for (;;) {
+    LedgerRow* p = nullptr;
+    while (batch.size() < opt_.batch_size && queue_->q.pop(p)) {
+      batch.push_back(std::move(*p));
+      delete p;
+    }
+    if (!batch.empty()) {
+      write_batch(batch);
+      batch.clear();
+      continue;
+    }
+    if (spool_pending_ && !stopping_.load() && try_database()) {
+      replay_spool();
+      if (spool_pending_ && session_) continue;
+    }
+    break;
+  }
+  std::lock_guard lock(mu_);
+  flush_done_ = std::max(flush_done_, ticket);
+  flushed_.notify_all();
+}
+
+bool LedgerWriter::try_database() {
+  if (session_) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (db_down_.load() && now < next_retry_) return false;
+  try {
+    Poco::Data::Session s = db_.open();
+    migrate(s, db_.dialect());
+    session_.emplace(std::move(s));
+    return true;
+  } catch (const std::exception&) {
+    failed();
+    return false;
+  }
+}
+
+void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
+  if (try_database()) {
+    try {
+      LedgerStore ledger(*session_, db_.dialect());
+      const std::size_t inserted = ledger.insert(batch);
+      written_.fetch_add(inserted, std::memory_order_relaxed);
+      duplicates_.fetch_add(batch.size() - inserted, std::memory_order_relaxed);
+      db_down_.store(false);
+      backoff_ = std::chrono::milliseconds(0);
+      return;
+    } catch (const std::exception&) {
+      // A broken session is dropped; the next attempt opens a new one.
+      db_.retire(std::move(*session_));
+      session_.reset();
+      failed();
+    }
+  }
+  spool(batch);
+}
+
+void LedgerWriter::spool(const std::vector<LedgerRow>& rows) {
+  std::size_t taken = 0;
+  try {
+    taken = spool_.append(rows);
+  } catch (const StoreError&) {
+    taken = 0;
+  }
+  spooled_.fetch_add(taken, std::memory_order_relaxed);
+  spool_dropped_.fetch_add(rows.size() - taken, std::memory_order_relaxed);
+  if (taken > 0) spool_pending_ = true;
+}
+
+void LedgerWriter::replay_spool() {
+  if (spool_.empty()) {
+    spool_pending_ = false;
+    return;
+  }
+  try {
+    LedgerStore ledger(*session_, db_.dialect());
+    // A slice per call (16 batches): the live queue is drained between slices.
+    const auto progress = spool_.replay_some(
+        [&](const std::vector<LedgerRow>& rows) {
+          const std::size_t inserted = ledger.insert(rows);
+          written_.fetch_add(inserted, std::memory_order_relaxed);
+          duplicates_.fetch_add(rows.size() - inserted, std::memory_order_relaxed);
+          replayed_.fetch_add(rows.size(), std::memory_order_relaxed);
+        },
+        opt_.batch_size, opt_.batch_size * 16);
+    if (progress.done) spool_pending_ = false;
+    db_down_.store(false);
+    backoff_ = std::chrono::milliseconds(0);
+  } catch (const std::exception&) {
+    db_.retire(std::move(*session_));
+    session_.reset();
+    failed();
+  }
+}
+
+void LedgerWriter::failed() {
+  db_down_.store(true);
+  db_failures_.fetch_add(1, std::memory_order_relaxed);
+  backoff_ = backoff_.count() == 0 ? opt_.retry_interval : std::min(backoff_ * 2, opt_.max_retry_interval);
+  // Counted from the failure: a slow failure (a connect timeout) is not retried at once.
+  next_retry_ = std::chrono::steady_clock::now() + backoff_;
+}
+
+}  // namespace llmgw::store

@@ -1,0 +1,163 @@
+#include "store/team_repository.hpp"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Exception.h>
+
+#include "store/database.hpp"
+#include "store/json_list.hpp"
+#include "store/row_values.hpp"
+#include "store/store_error.hpp"
+
+namespace llmgw::store {
+namespace {
+
+using Poco::Data::Keywords::bind;
+using detail::int_at;
+using detail::text_at;
+
+constexpr const char* kColumns =
+    "team_id, name, models, rpm, tpm, max_parallel, budget_nano_usd, budget_period, budget_reset_at, "
+    "spend_nano_usd, metadata, blocked, created_at, updated_at";
+
+TeamRecord read_row(Poco::Data::RecordSet& rs, std::size_t row) {
+  TeamRecord t;
+  std::size_t c = 0;
+  t.team_id = text_at(rs, c++, row);
+  t.name = text_at(rs, c++, row);
+  t.limits.models = parse_json_array(text_at(rs, c++, row));
+  t.limits.rpm = int_at(rs, c++, row);
+  t.limits.tpm = int_at(rs, c++, row);
+  t.limits.max_parallel = int_at(rs, c++, row);
+  t.limits.budget_nano_usd = int_at(rs, c++, row);
+  t.limits.budget_period = text_at(rs, c++, row);
+  t.limits.budget_reset_at = int_at(rs, c++, row);
+  t.limits.spend_nano_usd = int_at(rs, c++, row);
+  t.metadata_json = text_at(rs, c++, row);
+  t.blocked = int_at(rs, c++, row) != 0;
+  t.created_at = int_at(rs, c++, row);
+  t.updated_at = int_at(rs, c++, row);
+  return t;
+}
+
+template <typename F>
+auto guarded(const char* what, F&& f) {
+  try {
+    return f();
+  } catch (const Poco::Exception& e) {
+    throw StoreError(std::string(what) + ": " + e.displayText());
+  }
+}
+
+}  // namespace
+
+bool TeamRepository::create(const TeamRecord& t) {
+  return guarded("creating a team", [&] {
+    Transaction tx(session_, dialect_of(session_));
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("INSERT INTO teams (") + kColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id) DO NOTHING"),
+        bind(t.team_id), bind(t.name), bind(to_json_array(t.limits.models)), bind(t.limits.rpm), bind(t.limits.tpm),
+        bind(t.limits.max_parallel), bind(t.limits.budget_nano_usd), bind(t.limits.budget_period),
+        bind(t.limits.budget_reset_at), bind(t.limits.spend_nano_usd), bind(t.metadata_json),
+        bind(static_cast<std::int64_t>(t.blocked ? 1 : 0)), bind(t.created_at), bind(t.updated_at);
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement drop(session_);
+    drop << sql(session_, "DELETE FROM deleted_teams WHERE team_id = ?"), bind(t.team_id);
+    drop.execute();
+    tx.commit();
+    return true;
+  });
+}
+
+bool TeamRepository::update(const TeamRecord& t) {
+  return guarded("updating a team", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_,
+              "UPDATE teams SET name = ?, models = ?, rpm = ?, tpm = ?, max_parallel = ?, budget_nano_usd = ?, "
+              "budget_period = ?, budget_reset_at = ?, metadata = ?, blocked = ?, updated_at = ? WHERE team_id = ?"),
+        bind(t.name), bind(to_json_array(t.limits.models)), bind(t.limits.rpm), bind(t.limits.tpm),
+        bind(t.limits.max_parallel), bind(t.limits.budget_nano_usd), bind(t.limits.budget_period),
+        bind(t.limits.budget_reset_at), bind(t.metadata_json), bind(static_cast<std::int64_t>(t.blocked ? 1 : 0)),
+        bind(t.updated_at), bind(t.team_id);
+    return st.execute() == 1;
+  });
+}
+
+bool TeamRepository::remove(std::string_view team_id, std::int64_t now_ms) {
+  return guarded("deleting a team", [&] {
+    const std::string id(team_id);
+    Transaction tx(session_, dialect_of(session_));
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "DELETE FROM teams WHERE team_id = ?"), bind(id);
+    if (st.execute() != 1) return false;
+    Poco::Data::Statement tomb(session_);
+    tomb << sql(session_, "INSERT INTO deleted_teams (team_id, deleted_at) VALUES (?, ?) "
+                          "ON CONFLICT (team_id) DO UPDATE SET deleted_at = excluded.deleted_at"),
+        bind(id), bind(now_ms);
+    tomb.execute();
+    tx.commit();
+    return true;
+  });
+}
+
+TeamChanges TeamRepository::changes_since(std::int64_t since_ms) {
+  return guarded("reading team changes", [&] {
+    TeamChanges out;
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("SELECT ") + kColumns + " FROM teams WHERE updated_at >= ? ORDER BY updated_at"),
+        bind(since_ms);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.changed.push_back(read_row(rs, r));
+    Poco::Data::Statement gone(session_);
+    gone << sql(session_, "SELECT team_id FROM deleted_teams WHERE deleted_at >= ? ORDER BY deleted_at"), bind(since_ms);
+    gone.execute();
+    Poco::Data::RecordSet gs(gone);
+    for (std::size_t r = 0; r < gs.rowCount(); ++r) out.deleted.push_back(text_at(gs, 0, r));
+    return out;
+  });
+}
+
+std::int64_t TeamRepository::prune_deleted(std::int64_t before_ms) {
+  return guarded("pruning team tombstones", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "DELETE FROM deleted_teams WHERE deleted_at < ?"), bind(before_ms);
+    return static_cast<std::int64_t>(st.execute());
+  });
+}
+
+std::optional<TeamRecord> TeamRepository::get(std::string_view team_id) {
+  return guarded("reading a team", [&]() -> std::optional<TeamRecord> {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("SELECT ") + kColumns + " FROM teams WHERE team_id = ?"), bind(std::string(team_id));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    if (rs.rowCount() == 0) return std::nullopt;
+    return read_row(rs, 0);
+  });
+}
+
+std::vector<TeamRecord> TeamRepository::list(std::int64_t limit, std::int64_t offset) {
+  return guarded("listing teams", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, std::string("SELECT ") + kColumns + " FROM teams ORDER BY created_at, team_id LIMIT ? OFFSET ?"),
+        bind(detail::clamp_page(limit)), bind(offset < 0 ? std::int64_t{0} : offset);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<TeamRecord> out;
+    out.reserve(rs.rowCount());
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.push_back(read_row(rs, r));
+    return out;
+  });
+}
+
+bool TeamRepository::set_blocked(std::string_view team_id, bool blocked, std::int64_t now_ms) {
+  return guarded("blocking a team", [&] {
+    Poco::Data::Statement st(session_);
+    st << sql(session_, "UPDATE teams SET blocked = ?, updated_at = ? WHERE team_id = ?"),
+        bind(static_cast<std::int64_t>(blocked ? 1 : 0)), bind(now_ms), bind(std::string(team_id));
+    return st.execute() == 1;
+  });
+}
+
+}  // namespace llmgw::store

@@ -1,0 +1,125 @@
+// The HTTP/1.1 response writer (server/response): status lines (any code, 529 included), one
+// write for a whole answer, chunked streams with their last chunk, HEAD without a body, and
+// send_error in a route's ErrorFormat — read back from the peer of a real socket.
+#include <catch2/catch.hpp>
+
+#include <boost/asio.hpp>
+
+#include <memory>
+#include <string>
+
+#include "server/client_io.hpp"
+#include "server/response.hpp"
+#include "server/send.hpp"
+
+using namespace llmgw;
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+/// A connected pair on 127.0.0.1: the server side wrapped in a ClientIO, the client side raw.
+struct Pair {
+  asio::io_context io;
+  tcp::socket client{io};
+  std::shared_ptr<server::ClientIO> server_io;
+  server::ResponseStream stream;
+  Pair() {
+    tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    client.connect(acceptor.local_endpoint());
+    server_io = std::make_shared<server::ClientIO>(acceptor.accept());
+  }
+  /// Drains `r` on the loop, then reads what the client received until `until` appears.
+  std::string drain_and_read(server::Response& r, std::string_view until) {
+    bool ok = false;
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> { ok = co_await r.drain(); }, asio::detached);
+    io.run_for(std::chrono::seconds(5));
+    io.restart();
+    REQUIRE(ok);
+    std::string got;
+    char buf[4096];
+    while (got.find(until) == std::string::npos) {
+      const std::size_t n = client.read_some(asio::buffer(buf));
+      got.append(buf, n);
+    }
+    return got;
+  }
+};
+
+int own_status(const canonical::ApiError& e) { return e.status; }
+std::string short_body(const canonical::ApiError& e) { return "{\"e\":\"" + e.message + "\"}"; }
+const server::ErrorFormat kFormat{&own_status, &short_body};
+
+}  // namespace
+
+TEST_CASE("response: a whole JSON answer is one head with Content-Length and the body") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
+  server::send_json(r, 200, R"({"ok":true})");
+  const std::string got = p.drain_and_read(r, "{\"ok\":true}");
+  CHECK(got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(got.find("Content-Length: 11\r\n") != std::string::npos);
+  CHECK(got.find("Content-Type: application/json\r\n") != std::string::npos);
+  CHECK(got.ends_with("\r\n\r\n{\"ok\":true}"));
+  CHECK(r.delimited());
+}
+
+TEST_CASE("response: any status code, 529 Overloaded included, with Retry-After from the error") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
+  canonical::ApiError e{529, "overloaded_error", "", "", "busy"};
+  e.retry_after_ms = 1500;
+  server::send_error(r, e, kFormat);
+  const std::string got = p.drain_and_read(r, "{\"e\":\"busy\"}");
+  CHECK(got.rfind("HTTP/1.1 529 Overloaded\r\n", 0) == 0);
+  CHECK(got.find("Retry-After: 2\r\n") != std::string::npos);  // rounded up to whole seconds
+  CHECK(got.find("retry-after-ms: 1500\r\n") != std::string::npos);
+  CHECK(got.find("x-should-retry") == std::string::npos);  // 529 may be retried
+}
+
+TEST_CASE("response: a 400 tells SDKs not to retry; close_connection ends keep-alive") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
+  r.setKeepAlive(true);
+  canonical::ApiError e = canonical::ApiError::invalid("nope");
+  e.close_connection = true;
+  server::send_error(r, e, kFormat);
+  const std::string got = p.drain_and_read(r, "{\"e\":\"nope\"}");
+  INFO(got);
+  CHECK(got.rfind("HTTP/1.1 400 ", 0) == 0);
+  CHECK(got.find("x-should-retry: false\r\n") != std::string::npos);
+  CHECK(got.find("Connection: Close\r\n") != std::string::npos);  // Poco's spelling; the token is case-insensitive
+}
+
+TEST_CASE("response: an event stream is chunked, and finish() sends the last chunk with the last events") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
+  std::ostream& out = server::begin_event_stream(r);
+  out << "data: 1\n\n";
+  out.flush();
+  const std::string first = p.drain_and_read(r, "data: 1\n\n");
+  CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(first.find("Transfer-Encoding: chunked\r\n") != std::string::npos);
+  CHECK(first.find("Content-Type: text/event-stream\r\n") != std::string::npos);
+  CHECK(first.find("\r\n9\r\ndata: 1\n\n\r\n") != std::string::npos);
+  out << "data: [DONE]\n\n";
+  server::end_event_stream(r, out);
+  const std::string rest = p.drain_and_read(r, "0\r\n\r\n");
+  CHECK(rest == "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n");
+  CHECK(r.delimited());
+}
+
+TEST_CASE("response: HEAD gets the head, never the body") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
+  r.set_head_only(true);
+  server::send_json(r, 200, R"({"ok":true})");
+  const std::string got = p.drain_and_read(r, "\r\n\r\n");
+  CHECK(got.find("Content-Length: 11\r\n") != std::string::npos);
+  CHECK(got.ends_with("\r\n\r\n"));
+}

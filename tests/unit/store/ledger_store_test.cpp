@@ -1,0 +1,75 @@
+#include <catch2/catch.hpp>
+
+#include "store/key_repository.hpp"
+#include "store/ledger_store.hpp"
+#include "store/team_repository.hpp"
+#include "test_database.hpp"
+
+using namespace llmgw;
+
+namespace {
+
+store::LedgerRow row(int i, const std::string& key = "", const std::string& team = "") {
+  store::LedgerRow r;
+  r.request_id = "req-" + std::to_string(i);
+  r.key_hash = key;
+  r.team_id = team;
+  r.alias = "gpt-4o";
+  r.deployment = "gpt-4o#0";
+  r.provider = "openai";
+  r.input_tokens = 1000 + i;
+  r.output_tokens = 200;
+  r.cached_read_tokens = 512;
+  r.cache_write_tokens = 0;
+  r.reasoning_tokens = 64;
+  r.cost_nano_usd = 1'000'000 + i;
+  r.latency_ms = 850;
+  r.ttft_ms = 120;
+  r.status = 200;
+  r.created_at = 1'700'000'000'000 + i;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("ledger insert stores every field and is idempotent on request_id", "[store][db]") {
+  auto m = test::migrated_database();
+  store::LedgerStore ledger(m.session, m.test->db->dialect());
+  std::vector<store::LedgerRow> rows;
+  for (int i = 0; i < 10; ++i) rows.push_back(row(i));
+  CHECK(ledger.insert(rows) == 10);
+  CHECK(ledger.count() == 10);
+  auto got = ledger.get("req-3");
+  REQUIRE(got);
+  CHECK(*got == rows[3]);
+
+  // The same rows again, mixed with new ones: only the new ones are stored.
+  rows.push_back(row(10));
+  rows.push_back(row(11));
+  CHECK(ledger.insert(rows) == 2);
+  CHECK(ledger.count() == 12);
+  std::int64_t expected = 0;
+  for (const auto& r : rows) expected += r.cost_nano_usd;
+  CHECK(ledger.total_cost_nano_usd() == expected);
+  CHECK(ledger.insert({}) == 0);
+}
+
+TEST_CASE("ledger insert adds each new row's cost to its key and team once", "[store][db]") {
+  auto m = test::migrated_database();
+  store::KeyRepository keys(m.session);
+  store::TeamRepository teams(m.session);
+  store::KeyRecord k;
+  k.key_hash = std::string(64, 'e');
+  k.team_id = "t1";
+  REQUIRE(keys.create(k));
+  store::TeamRecord t;
+  t.team_id = "t1";
+  REQUIRE(teams.create(t));
+  store::LedgerStore ledger(m.session, m.test->db->dialect());
+  std::vector<store::LedgerRow> rows{row(1, k.key_hash, "t1"), row(2, k.key_hash, "t1"), row(3, "", "t1")};
+  CHECK(ledger.insert(rows) == 3);
+  CHECK(ledger.insert(rows) == 0);  // replayed: spend unchanged
+  CHECK(keys.get(k.key_hash)->limits.spend_nano_usd == rows[0].cost_nano_usd + rows[1].cost_nano_usd);
+  CHECK(teams.get("t1")->limits.spend_nano_usd ==
+        rows[0].cost_nano_usd + rows[1].cost_nano_usd + rows[2].cost_nano_usd);
+}
