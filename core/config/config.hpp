@@ -19,7 +19,7 @@ class ConfigError : public std::runtime_error {
 struct ServerSettings {
   std::string host = "0.0.0.0";
   int port = 4000;
-  int event_loops = 0;             // event-loop threads owning every socket; 0: one per core
+  int event_loops = 0;             // event-loop threads owning every socket; 0: one per usable core
   int max_connections = 10000;     // open client connections; beyond, new ones are refused (0: no limit)
   int drain_timeout_ms = 30000;    // SIGTERM: in-flight calls and streams may finish this long
   int max_threads = 64;            // accepted for old configs; the event loops replace worker threads

@@ -143,11 +143,10 @@ void answer_transport_error(const TransportError& e, Reply& reply, CallOutcome& 
 class EchoSource final : public StreamSource {
  public:
   explicit EchoSource(std::string_view body) : body_(body) {}
-  boost::asio::awaitable<std::size_t> read(char* buf, std::size_t capacity, bool) override {
-    const std::size_t n = std::min(capacity, body_.size());
-    std::copy_n(body_.data(), n, buf);
-    body_.remove_prefix(n);
-    co_return n;
+  boost::asio::awaitable<std::string_view> read(bool) override {
+    const std::string_view piece = body_.substr(0, 16384);  // as an upstream's reads would come
+    body_.remove_prefix(piece.size());
+    co_return piece;
   }
   bool has_buffered() const override { return !body_.empty(); }
   void abort() override { body_ = {}; }
@@ -163,13 +162,13 @@ class ExchangeSource final : public StreamSource {
  public:
   ExchangeSource(upstream_client::AsyncExchange& exchange, int64_t attempt_end, int64_t first_byte_end, double idle_s)
       : exchange_(exchange), attempt_end_(attempt_end), first_byte_end_(first_byte_end), idle_s_(idle_s) {}
-  boost::asio::awaitable<std::size_t> read(char* buf, std::size_t capacity, bool committed) override {
+  boost::asio::awaitable<std::string_view> read(bool committed) override {
     const int64_t read_deadline = committed ? attempt_end_ : first_byte_end_;
     int64_t left = std::max<int64_t>(read_deadline - canonical::steady_ms(), 1);
     if (committed && idle_s_ > 0) left = std::min<int64_t>(left, static_cast<int64_t>(idle_s_ * 1000));
     const int wait_ms = static_cast<int>(std::min<int64_t>(left, INT32_MAX));
-    const std::size_t n = co_await exchange_.read_some(buf, capacity, wait_ms, read_deadline);
-    co_return n;
+    const std::string_view got = co_await exchange_.read_view(wait_ms, read_deadline);
+    co_return got;
   }
   bool has_buffered() const override { return exchange_.has_buffered(); }
   void abort() override { exchange_.abort(); }

@@ -27,14 +27,14 @@ boost::asio::awaitable<bool> pump_stream(const Deployment& d, const llmgw_call& 
   } guard{vt, s};
   EventForwarder fwd(reply);
   auto ev = fwd.table();
-  char buf[16384];
   llmgw_status st = LLMGW_NEED_MORE;
   bool upstream_ended = false;  // the error, if any, came from stream_close (truncation)
   // A runaway event: this many bytes fed to the provider with nothing coming out of it.
   std::size_t fed_since_event = 0, events_seen = 0;
   while (st == LLMGW_NEED_MORE) {
     const bool committed = reply.committed();
-    const std::size_t n = co_await source.read(buf, sizeof buf, committed);
+    const std::string_view got = co_await source.read(committed);
+    const std::size_t n = got.size();
     upstream_ended = n == 0;
     if (fwd.events != events_seen) {
       events_seen = fwd.events;
@@ -43,7 +43,7 @@ boost::asio::awaitable<bool> pump_stream(const Deployment& d, const llmgw_call& 
     if ((fed_since_event += n) > max_event_bytes || reply.held_partial_bytes() > max_event_bytes)
       throw TransportError(TransportFailure::TooLarge, "upstream stream event is larger than the limit of " +
                                                            std::to_string(max_event_bytes) + " bytes");
-    st = n ? vt.stream_feed(s, {buf, n}, &ev) : vt.stream_close(s, &ev);
+    st = n ? vt.stream_feed(s, {got.data(), n}, &ev) : vt.stream_close(s, &ev);
     // Flush when no more upstream bytes wait, and wait for the client to take them; at the end
     // of the stream, stream_end flushes the last events together with the end marker (one
     // write, not two).

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 #include "pipeline/gateway.hpp"
 #include "pipeline/reply.hpp"
@@ -23,10 +24,11 @@ namespace llmgw::pipeline {
 class StreamSource {
  public:
   virtual ~StreamSource() = default;
-  /// The next bytes into `buf` (at most `capacity`); 0 at the end of the stream. `committed`:
-  /// the client already got its first byte (the wait is then the idle timeout, not the time to
-  /// first byte). Throws upstream::TransportError.
-  virtual boost::asio::awaitable<std::size_t> read(char* buf, std::size_t capacity, bool committed) = 0;
+  /// The next bytes, as they lie in the source's own buffer (no copy, and no buffer in the
+  /// pump's frame for every open stream): valid until the next read; empty at the end of the
+  /// stream. `committed`: the client already got its first byte (the wait is then the idle
+  /// timeout, not the time to first byte). Throws upstream::TransportError.
+  virtual boost::asio::awaitable<std::string_view> read(bool committed) = 0;
   /// True when more bytes already arrived (the pump flushes only when none wait).
   virtual bool has_buffered() const = 0;
   /// The stream is abandoned (the client left, or the stream failed): drop the source.

@@ -1,11 +1,10 @@
 #include "server/client_io.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -31,7 +30,8 @@ ClientIO::ClientIO(asio::ip::tcp::socket socket)
 void ClientIO::start() {
   error_code ec;
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  asio::co_spawn(socket_.get_executor(), watchdog(shared_from_this()), asio::detached);
+  socket_.non_blocking(true, ec);  // write() tries a direct send first
+  arm_watchdog();  // a timer with a handler, not a coroutine: nothing to allocate or schedule
 }
 
 void ClientIO::close() {
@@ -45,18 +45,20 @@ void ClientIO::close() {
   sleep_timer_.cancel();
 }
 
-asio::awaitable<void> ClientIO::watchdog(std::shared_ptr<ClientIO> self) {
-  while (!closed_) {
-    watchdog_timer_.expires_at(deadline_ ? at(deadline_) : std::chrono::steady_clock::time_point::max());
+void ClientIO::arm_watchdog() {
+  watchdog_timer_.expires_at(deadline_ ? at(deadline_) : std::chrono::steady_clock::time_point::max());
+  watchdog_timer_.async_wait([self = shared_from_this()](const error_code&) { self->on_watchdog(); });
+}
+
+void ClientIO::on_watchdog() {
+  if (closed_) return;  // the last handler lets go of the connection
+  if (deadline_ && canonical::steady_ms() >= deadline_) {
+    timed_out_ = true;
+    deadline_ = 0;
     error_code ec;
-    co_await watchdog_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (closed_) co_return;
-    if (deadline_ && canonical::steady_ms() >= deadline_) {
-      timed_out_ = true;
-      deadline_ = 0;
-      socket_.cancel(ec);  // pending reads and writes end now
-    }
+    socket_.cancel(ec);  // pending reads and writes end now
   }
+  arm_watchdog();
 }
 
 void ClientIO::set_deadline(int64_t deadline_ms) {
@@ -68,7 +70,7 @@ void ClientIO::set_deadline(int64_t deadline_ms) {
   if (watchdog_timer_.expiry() > at(deadline_ms)) watchdog_timer_.cancel();
 }
 
-asio::awaitable<ClientIO::Read> ClientIO::fill() {
+asio::awaitable<ClientIO::Read> ClientIO::fill(bool try_now) {
   if (closed_) co_return Read::Closed;
   while (watch_pending_) {
     wake_.expires_at(std::chrono::steady_clock::time_point::max());
@@ -85,6 +87,18 @@ asio::awaitable<ClientIO::Read> ClientIO::fill() {
   }
   error_code ec;
   char* at = in_.space();  // before space_size(): space() makes the room
+  if (try_now) {
+    // A direct read (the socket is non-blocking): bytes already here are taken without a trip
+    // through the loop's queue.
+    const std::size_t got = socket_.read_some(asio::buffer(at, in_.space_size()), ec);
+    if (got > 0) {
+      in_.commit(got);
+      co_return Read::Data;
+    }
+    if (ec == asio::error::eof) co_return Read::Closed;
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return Read::Error;
+    ec = {};
+  }
   const std::size_t n = co_await socket_.async_read_some(asio::buffer(at, in_.space_size()),
                                                          asio::redirect_error(asio::use_awaitable, ec));
   if (n > 0) {
@@ -96,13 +110,35 @@ asio::awaitable<ClientIO::Read> ClientIO::fill() {
   co_return Read::Error;
 }
 
+std::size_t ClientIO::write_now(std::string_view data, bool& failed) {
+  failed = closed_;
+  if (closed_ || data.empty()) return 0;
+  error_code ec;
+  const std::size_t n = socket_.write_some(asio::buffer(data.data(), data.size()), ec);  // non-blocking
+  failed = ec && ec != asio::error::would_block && ec != asio::error::try_again;
+  return n;
+}
+
 asio::awaitable<bool> ClientIO::write(std::string_view a, std::string_view b, std::string_view c, std::string_view d) {
   if (closed_) co_return false;
-  if (a.size() + b.size() + c.size() + d.size() == 0) co_return true;
+  const std::size_t total = a.size() + b.size() + c.size() + d.size();
+  if (total == 0) co_return true;
   // One gathered write (empty pieces are zero-length buffers).
-  const std::array<asio::const_buffer, 4> pieces{asio::buffer(a.data(), a.size()), asio::buffer(b.data(), b.size()),
-                                                 asio::buffer(c.data(), c.size()), asio::buffer(d.data(), d.size())};
+  std::array<asio::const_buffer, 4> pieces{asio::buffer(a.data(), a.size()), asio::buffer(b.data(), b.size()),
+                                           asio::buffer(c.data(), c.size()), asio::buffer(d.data(), d.size())};
+  // The socket is non-blocking: the kernel usually takes everything at once, and then the
+  // caller goes on without a trip through the loop's queue (an awaited write that completes
+  // at once still waits there behind every other ready handler: under load, a whole turn).
   error_code ec;
+  std::size_t done = socket_.write_some(pieces, ec);
+  if (!ec && done == total) co_return true;
+  if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+  for (auto& piece : pieces) {  // skip what left already
+    const std::size_t skip = std::min(done, piece.size());
+    piece += skip;
+    done -= skip;
+  }
+  ec = {};
   co_await asio::async_write(socket_, pieces, asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec;
 }

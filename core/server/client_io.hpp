@@ -44,14 +44,18 @@ class ClientIO : public std::enable_shared_from_this<ClientIO> {
 
   enum class Read { Data, Closed, Timeout, Error };
   /// Reads what arrives next into input(); the background read, if one was started by watch(),
-  /// is this read.
-  asio::awaitable<Read> fill();
+  /// is this read. `try_now`: read directly first, for bytes that are likely here already (a new
+  /// connection's first request); a direct read that finds nothing costs one system call.
+  asio::awaitable<Read> fill(bool try_now = false);
   util::ReadBuffer& input() { return in_; }
   /// A request is being served (from its head to its answer's last byte); otherwise the
   /// connection is between requests, and a graceful stop may close it at once.
   void set_busy(bool busy) { busy_ = busy; }
   bool idle() const { return !busy_ && in_.size() == 0; }
 
+  /// Writes what the socket takes now without waiting (the socket is non-blocking); returns
+  /// the bytes taken. `failed`: the connection is closed or broken.
+  std::size_t write_now(std::string_view data, bool& failed);
   /// Writes every byte of the pieces in one gathered write; false on error or deadline.
   asio::awaitable<bool> write(std::string_view a, std::string_view b = {}, std::string_view c = {},
                               std::string_view d = {});
@@ -70,7 +74,10 @@ class ClientIO : public std::enable_shared_from_this<ClientIO> {
   const asio::ip::tcp::socket& socket() const { return socket_; }
 
  private:
-  asio::awaitable<void> watchdog(std::shared_ptr<ClientIO> self);
+  /// The watchdog: the timer waits for the current deadline (or forever); when it goes off,
+  /// a passed deadline cancels the socket's pending operations, and it waits again.
+  void arm_watchdog();
+  void on_watchdog();
   void on_watch_read(const boost::system::error_code& ec, std::size_t n);
 
   asio::ip::tcp::socket socket_;

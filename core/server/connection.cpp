@@ -56,7 +56,8 @@ boost::asio::awaitable<Wait> read_head(ClientIO& io, HeadScanner& scanner, const
     if (deadline == 0 && stopping.load(std::memory_order_relaxed)) co_return Wait::Closed;
     const int64_t now = canonical::steady_ms();
     io.set_deadline(deadline ? std::min(deadline, now + limits.read_timeout_ms) : now + limits.idle_timeout_ms);
-    const ClientIO::Read r = co_await io.fill();
+    // A new client's request usually came with its connection: read it at once.
+    const ClientIO::Read r = co_await io.fill(first && !got_bytes);
     if (r == ClientIO::Read::Data) continue;
     if (r == ClientIO::Read::Closed) co_return in.size() > 0 ? Wait::Failed : Wait::Closed;
     if (r != ClientIO::Read::Timeout) co_return Wait::Failed;

@@ -1,5 +1,6 @@
 #include "server/http_server.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -31,6 +32,10 @@ struct HttpServer::Loop {
 
 namespace {
 
+/// Connections accepted at once after an awaited accept (nginx's multi_accept, bounded so that
+/// a flood of connects cannot keep a loop from its other work).
+constexpr int kAcceptBatch = 64;
+
 /// Raises the open-file soft limit to the hard one: each proxied stream holds two descriptors.
 void raise_fd_limit() {
   rlimit r{};
@@ -38,6 +43,15 @@ void raise_fd_limit() {
     r.rlim_cur = r.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &r);
   }
+}
+
+/// The cores this process may run on (its affinity mask: taskset, cpusets), not every core of
+/// the machine: two loops on one allowed core would only take turns on it.
+int usable_cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace
@@ -55,7 +69,7 @@ HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes)
   refused_counter_ = observe::counters().register_counter(
       "llmgw", "connections_refused", "Client connections refused at accept because server.max_connections were open");
 
-  const int count = s.event_loops > 0 ? s.event_loops : std::max(1u, std::thread::hardware_concurrency());
+  const int count = s.event_loops > 0 ? s.event_loops : usable_cores();
   const asio::ip::tcp::endpoint first(asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host),
                                       static_cast<unsigned short>(s.port));
   for (int i = 0; i < count; ++i) {
@@ -86,8 +100,9 @@ void HttpServer::start(std::function<void(asio::io_context&)> on_loop_start) {
 }
 
 asio::awaitable<void> HttpServer::accept_loop(Loop& loop) {
+  error_code ec;
+  loop.acceptor.non_blocking(true, ec);  // for the accepts that follow an awaited one
   for (;;) {
-    error_code ec;
     asio::ip::tcp::socket socket = co_await loop.acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (stopping_.load(std::memory_order_relaxed) || !loop.acceptor.is_open()) co_return;
     if (ec) {
@@ -99,29 +114,43 @@ asio::awaitable<void> HttpServer::accept_loop(Loop& loop) {
       }
       continue;
     }
-    if (max_connections_ > 0 && open_.load(std::memory_order_relaxed) >= max_connections_) {
-      observe::counters().add(refused_counter_, 1);
-      socket.close(ec);  // refused cleanly: closed before a byte is read
-      continue;
+    serve(loop, std::move(socket));
+    // Whatever else waits in the listen queue is taken now, not one connection per turn of the
+    // loop: under load a turn runs every ready handler first, and the queue would grow by the
+    // arrivals of each turn (a burst of new streams then waits in the backlog for seconds).
+    for (int more = 0; more < kAcceptBatch; ++more) {
+      asio::ip::tcp::socket next(loop.io);
+      loop.acceptor.accept(next, ec);
+      if (ec) break;  // would_block: the queue is empty (errors: the awaited accept sees them)
+      serve(loop, std::move(next));
     }
-    open_.fetch_add(1, std::memory_order_relaxed);
-    auto io = std::make_shared<ClientIO>(std::move(socket));
-    io->start();
-    loop.connections.insert(io.get());
-    asio::co_spawn(
-        loop.io,
-        [this, &loop, io]() -> asio::awaitable<void> {
-          try {
-            co_await serve_connection(io, limits_, *routes_, stopping_);
-          } catch (const std::exception& e) {
-            spdlog::error("connection: unexpected error: {}", e.what());
-          }
-          io->close();
-          loop.connections.erase(io.get());
-          open_.fetch_sub(1, std::memory_order_relaxed);
-        },
-        asio::detached);
   }
+}
+
+void HttpServer::serve(Loop& loop, asio::ip::tcp::socket socket) {
+  error_code ec;
+  if (max_connections_ > 0 && open_.load(std::memory_order_relaxed) >= max_connections_) {
+    observe::counters().add(refused_counter_, 1);
+    socket.close(ec);  // refused cleanly: closed before a byte is read
+    return;
+  }
+  open_.fetch_add(1, std::memory_order_relaxed);
+  auto io = std::make_shared<ClientIO>(std::move(socket));
+  io->start();
+  loop.connections.insert(io.get());
+  asio::co_spawn(
+      loop.io,
+      [this, &loop, io]() -> asio::awaitable<void> {
+        try {
+          co_await serve_connection(io, limits_, *routes_, stopping_);
+        } catch (const std::exception& e) {
+          spdlog::error("connection: unexpected error: {}", e.what());
+        }
+        io->close();
+        loop.connections.erase(io.get());
+        open_.fetch_sub(1, std::memory_order_relaxed);
+      },
+      asio::detached);
 }
 
 int64_t HttpServer::busy_connections() {

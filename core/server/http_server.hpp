@@ -44,6 +44,8 @@ class HttpServer {
  private:
   struct Loop;
   boost::asio::awaitable<void> accept_loop(Loop& loop);
+  /// Takes an accepted connection (or refuses it past max_connections) and starts its coroutine.
+  void serve(Loop& loop, boost::asio::ip::tcp::socket socket);
   /// Connections serving a request now, across loops (asked of each loop on its thread).
   int64_t busy_connections();
 

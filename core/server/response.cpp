@@ -118,9 +118,17 @@ void Response::send_whole(std::string_view body) {
 boost::asio::awaitable<bool> Response::drain() {
   if (!ok_) co_return false;
   if (out_.empty()) co_return true;
-  io_.set_deadline(canonical::steady_ms() + write_timeout_ms_);
-  ok_ = co_await io_.write(out_);
-  io_.set_deadline(0);
+  // Most writes are taken whole at once; only what the socket did not take is awaited.
+  bool failed = false;
+  const std::size_t took = io_.write_now(out_, failed);
+  if (failed) {
+    ok_ = false;
+  } else if (took < out_.size()) {
+    io_.set_deadline(canonical::steady_ms() + write_timeout_ms_);
+    const bool sent = co_await io_.write(std::string_view(out_).substr(took));
+    ok_ = sent;
+    io_.set_deadline(0);
+  }
   out_.clear();
   util::shrink_after_peak(out_);
   co_return ok_;

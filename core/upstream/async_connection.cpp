@@ -10,6 +10,9 @@
 
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
@@ -88,21 +91,39 @@ void AsyncConnection::arm(int64_t deadline_ms) {
   timed_out_ = false;
   // Far deadlines (a caller's "none") are capped as canonical::ms_until caps them: the conversion
   // to the timer's nanoseconds must not overflow.
-  deadline_ms = std::min(deadline_ms, canonical::steady_ms() + INT32_MAX);
-  const uint64_t generation = ++generation_;
-  timer_.expires_at(asio::steady_timer::time_point(std::chrono::milliseconds(deadline_ms)));
+  deadline_ = std::min(deadline_ms, canonical::steady_ms() + INT32_MAX);
+  // The timer is re-set only when this deadline comes before its alarm: one alarm serves every
+  // operation of a stream (re-setting it per read was a heap insertion, a cancellation and one
+  // more handler through the loop's queue for each upstream read). A later deadline is found
+  // when the alarm goes off, and the alarm sleeps on.
+  if (!alarm_set_ || deadline_ < alarm_ms_) set_alarm(deadline_);
+}
+
+void AsyncConnection::set_alarm(int64_t at_ms) {
+  alarm_set_ = true;
+  alarm_ms_ = at_ms;
+  const uint64_t generation = ++generation_;  // a replaced alarm's handler does nothing
+  timer_.expires_at(asio::steady_timer::time_point(std::chrono::milliseconds(at_ms)));
   timer_.async_wait([alive = alive_, generation](const error_code& ec) {
     AsyncConnection* self = alive->self;
     if (ec || !self || self->generation_ != generation) return;
-    self->timed_out_ = true;
-    self->close();  // the pending operation ends with operation_aborted
+    self->on_alarm();
   });
 }
 
-void AsyncConnection::disarm() {
-  ++generation_;
-  timer_.cancel();
+void AsyncConnection::on_alarm() {
+  alarm_set_ = false;
+  if (deadline_ == 0) return;  // no operation under a deadline now
+  if (canonical::steady_ms() < deadline_) {
+    set_alarm(deadline_);  // the deadline moved on since the alarm was set
+    return;
+  }
+  deadline_ = 0;
+  timed_out_ = true;
+  close();  // the pending operation ends with operation_aborted
 }
+
+void AsyncConnection::disarm() { deadline_ = 0; }
 
 error_code AsyncConnection::outcome(const error_code& ec) const {
   return timed_out_ ? error_code(asio::error::timed_out) : ec;
@@ -166,7 +187,7 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
   } else {
     plain_.emplace(io_);
   }
-  co_await asio::async_connect(socket(), endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  co_await connect_socket(endpoints, ec);
   if (!ec && !timed_out_) socket().set_option(asio::ip::tcp::no_delay(true), ec);
   if (!ec && !timed_out_ && tls_)
     co_await secure_->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
@@ -181,9 +202,68 @@ asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& 
   co_return error_code{};
 }
 
+asio::awaitable<void> AsyncConnection::connect_socket(const asio::ip::tcp::resolver::results_type& endpoints,
+                                                      error_code& ec) {
+  asio::ip::tcp::socket& s = socket();
+  ec = asio::error::host_not_found;
+  for (const auto& entry : endpoints) {  // each address in turn, as asio::async_connect does
+    if (timed_out_) break;
+    error_code e;
+    s.close(e);
+    s.open(entry.endpoint().protocol(), e);
+    if (!e) s.non_blocking(true, e);
+    if (e) {
+      ec = e;
+      continue;
+    }
+    // A non-blocking connect; over loopback the handshake has usually completed by the time it
+    // returns, so the socket is checked at once rather than after a turn of the loop.
+    const int fd = s.native_handle();
+    if (::connect(fd, entry.endpoint().data(), static_cast<socklen_t>(entry.endpoint().size())) != 0) {
+      if (errno != EINPROGRESS && errno != EAGAIN && errno != EINTR) {
+        ec = error_code(errno, asio::error::get_system_category());
+        continue;
+      }
+      pollfd p{fd, POLLOUT, 0};
+      if (::poll(&p, 1, 0) == 0) {
+        co_await s.async_wait(asio::ip::tcp::socket::wait_write, asio::redirect_error(asio::use_awaitable, e));
+        if (e || timed_out_) {
+          ec = e ? e : error_code(asio::error::operation_aborted);
+          if (timed_out_) break;
+          continue;
+        }
+      }
+      int err = 0;
+      socklen_t len = sizeof err;
+      if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+      if (err != 0) {
+        ec = error_code(err, asio::error::get_system_category());
+        continue;
+      }
+    }
+    ec = {};
+    co_return;
+  }
+}
+
 asio::awaitable<error_code> AsyncConnection::send_all(std::array<asio::const_buffer, 2> data, int64_t deadline_ms) {
   if (!connected_) co_return error_code(asio::error::not_connected);
   error_code ec;
+  if (!tls_) {
+    // A request usually fits the socket's buffer: sent at once, with no trip through the
+    // loop's queue (the socket is non-blocking; what is left goes asynchronously).
+    const std::size_t total = data[0].size() + data[1].size();
+    std::size_t n = plain_->write_some(data, ec);
+    sent_ += n;
+    if (!ec && n == total) co_return error_code{};
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return ec;
+    for (auto& piece : data) {
+      const std::size_t skip = std::min(n, piece.size());
+      piece += skip;
+      n -= skip;
+    }
+    ec = {};
+  }
   arm(deadline_ms);
   std::size_t n;  // (if/else: no co_await inside a conditional expression, which GCC 12 mislowers)
   if (tls_) n = co_await asio::async_write(*secure_, data, asio::redirect_error(asio::use_awaitable, ec));

@@ -72,9 +72,14 @@ class AsyncConnection {
     AsyncConnection* self;
   };
   asio::ip::tcp::socket& socket();
-  /// Starts the deadline of the next operation / ends it.
+  /// Opens socket() (non-blocking) and connects it to the first of `endpoints` that answers.
+  asio::awaitable<void> connect_socket(const asio::ip::tcp::resolver::results_type& endpoints, error_code& ec);
+  /// Starts the deadline of the next operation / ends it. One timer (the alarm) enforces it,
+  /// re-set only when a deadline comes sooner than the alarm.
   void arm(int64_t deadline_ms);
   void disarm();
+  void set_alarm(int64_t at_ms);
+  void on_alarm();
   /// The error an operation reports: timed_out when the deadline fired.
   error_code outcome(const error_code& ec) const;
   bool idle_connection_ok() const;
@@ -89,7 +94,10 @@ class AsyncConnection {
   std::optional<asio::ip::tcp::resolver> resolver_;  // while resolving, to cancel it
   asio::steady_timer timer_;
   std::shared_ptr<Alive> alive_;
-  uint64_t generation_ = 0;  // of the armed deadline: a stale timer handler does nothing
+  uint64_t generation_ = 0;  // of the alarm set last: a replaced alarm's handler does nothing
+  int64_t deadline_ = 0;     // of the operation under way (canonical::steady_ms; 0: none)
+  bool alarm_set_ = false;   // the timer waits, to go off at alarm_ms_
+  int64_t alarm_ms_ = 0;
   bool timed_out_ = false;
   std::size_t sent_ = 0;
   int64_t last_used_ms_ = 0;

@@ -215,6 +215,38 @@ asio::awaitable<std::size_t> AsyncExchange::read_some(char* buf, std::size_t cap
   }
 }
 
+asio::awaitable<std::string_view> AsyncExchange::read_view(int idle_ms, int64_t deadline_ms) {
+  if (client_gone_) {
+    abort();
+    fail({}, false, "");
+  }
+  if (!conn_ || !reading_) co_return std::string_view{};
+  try {
+    for (;;) {
+      // Taking the bytes only moves the buffer's read position: they stay where they are
+      // until the next fill.
+      const std::string_view bytes = body_.available(conn_->input());
+      if (!bytes.empty()) {
+        body_.take(conn_->input(), bytes.size());
+        co_return bytes;
+      }
+      if (body_.done()) co_return std::string_view{};
+      // The attempt's deadline holds even for an upstream that never stops sending.
+      const int left = canonical::ms_until(deadline_ms);
+      if (left == 0) fail(asio::error::timed_out, false, "upstream stream ran past the attempt's timeout");
+      const int wait_ms = std::max(0, std::min(idle_ms, left));
+      const bool more = co_await fill_body(canonical::steady_ms() + wait_ms, "upstream stream stalled");
+      if (!more) co_return std::string_view{};
+    }
+  } catch (const TransportError&) {
+    abort();
+    throw;
+  } catch (const util::FramingError& e) {
+    abort();
+    reset(e.what());
+  }
+}
+
 bool AsyncExchange::has_buffered() {
   if (!conn_ || !reading_) return false;
   try {

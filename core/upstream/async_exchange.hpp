@@ -63,6 +63,11 @@ class AsyncExchange {
   /// Throws TransportError.
   asio::awaitable<std::size_t> read_some(char* buf, std::size_t cap, int idle_ms, int64_t deadline_ms);
 
+  /// As read_some, without a copy: the next body bytes already received (one contiguous piece
+  /// of the connection's buffer, at most one chunk's worth), consumed by this call. The view
+  /// stays valid until the next read on this exchange. Empty at the end of the body.
+  asio::awaitable<std::string_view> read_view(int idle_ms, int64_t deadline_ms);
+
   /// True when body bytes have already arrived and wait to be read (read_some will not wait on
   /// the network for them). Callers flush their client output when this is false. Not while
   /// a read is pending.

@@ -24,14 +24,14 @@ class ReadBuffer {
   /// Free space at the back for the next read (at least 1 byte; grows when full of unread bytes).
   char* space() {
     if (!buf_) {
-      buf_ = std::make_unique<char[]>(cap_ = kInitial);
+      buf_.reset(new char[cap_ = kInitial]);  // not zeroed: only bytes read in are ever looked at
     } else if (cap_ - end_ < cap_ / 4) {  // little room left: make some
       if (begin_ > 0) {
         std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
         end_ -= begin_;
         begin_ = 0;
       } else {
-        auto bigger = std::make_unique<char[]>(cap_ * 2);
+        std::unique_ptr<char[]> bigger(new char[cap_ * 2]);
         std::memcpy(bigger.get(), buf_.get(), end_);
         buf_ = std::move(bigger);
         cap_ *= 2;

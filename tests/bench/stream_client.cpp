@@ -270,7 +270,7 @@ class Streams : Client {
   struct Stream {
     int fd = -1;
     St st = St::Pending;
-    int64_t t_start = 0, t_first = 0, t_last_event = 0, max_gap = 0;
+    int64_t t_start = 0, t_sent = 0, t_first = 0, t_last_event = 0, max_gap = 0;
     size_t wr_off = 0;
     ResponseReader rd;
     std::string pending;  // decoded body bytes not yet split into events
@@ -317,6 +317,7 @@ class Streams : Client {
         return finish(i, St::Failed, now);
       }
       if (s.wr_off < req_.size()) return;  // EPOLLOUT again
+      s.t_sent = now;
       s.st = St::Reading;
       watch(s.fd, i, EPOLLIN | EPOLLRDHUP, EPOLL_CTL_MOD);
       return;
@@ -392,6 +393,15 @@ class Streams : Client {
       last_end = std::max(last_end, s.t_last_event);
     }
     ttfb.finish();
+    if (const char* trace = std::getenv("BENCH_TTFB_TRACE")) {  // per stream: start, sent, first byte (µs)
+      if (FILE* f = std::fopen(trace, "w")) {
+        for (const Stream& s : s_)
+          std::fprintf(f, "%lld %lld %lld\n", (long long)((s.t_start - t0) / 1000),
+                       (long long)(s.t_sent ? (s.t_sent - s.t_start) / 1000 : -1),
+                       (long long)(s.t_first ? (s.t_first - s.t_start) / 1000 : -1));
+        std::fclose(f);
+      }
+    }
     const uint64_t failed = connect_errors_ + http_errors_ + broken_ + timed_out_;
     std::fprintf(stderr,
                  "%s: %zu streams x %d events: %llu completed, %llu events missing, %llu stalled, %llu failed "
