@@ -21,6 +21,8 @@
 
 #include <llmgw/testing.hpp>
 
+#include <plugin_util/testing/embeddings_call.hpp>
+
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -139,6 +141,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_REQUIRE(r.rc == LLMGW_ERROR && r.error.has_value() && r.error->status >= 400 && r.error->status <= 599);
     }
   }
+  // The same bytes as the answer to an embeddings call (float and base64 lists).
+  for (int status : {200, 400 + in.byte(0) % 200})
+    FUZZ_REQUIRE(llmgw::plugin_util::testing::embeddings_decode_holds<RecordedResult>(
+        [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
+          return b::decode(config(), c, resp, out, 1);
+        },
+        payload, status, in.byte(1) & 1));
 
   // The stream: raw bytes, or lines framed with valid CRCs.
   const std::string bytes = in.byte(2) & 1 ? framed(payload) : std::string(payload);

@@ -9,6 +9,8 @@
 
 #include <llmgw/testing.hpp>
 
+#include <plugin_util/testing/embeddings_call.hpp>
+
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -84,6 +86,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       require(r.rc == LLMGW_ERROR && r.error.has_value());
     }
   }
+  // The same bytes as the answer to an embeddings call (float and base64 lists).
+  for (int status : {200, 400 + data[0] % 200})
+    require(llmgw::plugin_util::testing::embeddings_decode_holds<RecordedResult>(
+        [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
+          return o::decode(config(), c, resp, out, 1);
+        },
+        input, status, data[1] & 1));
   const bool usage = data[0] & 1;
   const RecordedEvents whole = run({input}, usage);
   const RecordedEvents cut = run(pieces, usage);
