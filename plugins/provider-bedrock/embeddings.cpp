@@ -114,7 +114,8 @@ llmgw_status decode_embeddings(const Config& cfg, const llmgw_call& call, const 
   if (p != plugin_util::JsonParse::kOk || !doc.IsObject())
     return report_error(out, bad_response(p == plugin_util::JsonParse::kTooDeep ? "upstream returned a body nested deeper than 128 levels"
                                                                                 : "upstream returned a body that is not a JSON object"));
-  plugin_util::EmbeddingListWriter list(plugin_util::wants_base64(view(call.body)));
+  const plugin_util::EmbeddingsShape shape = plugin_util::embeddings_shape(view(call.body));
+  plugin_util::EmbeddingListWriter list(shape.base64);
   int64_t tokens = header_count(r);
   if (const Value* e = member(doc, "embedding")) {  // Titan
     if (!list.add(*e)) return report_error(out, bad_response("upstream embedding is not an array of numbers"));
@@ -130,6 +131,8 @@ llmgw_status decode_embeddings(const Config& cfg, const llmgw_call& call, const 
     for (const Value& v : embeddings->GetArray())
       if (!list.add(v)) return report_error(out, bad_response("upstream embedding is not an array of numbers"));
   }
+  if (list.count() != shape.inputs)
+    return report_error(out, bad_response(plugin_util::embeddings_count_mismatch(list.count(), shape.inputs)));
   return plugin_util::answer_embeddings(out, list, model_id(view(call.model)), tokens);
 }
 

@@ -78,10 +78,13 @@ llmgw_status decode_embeddings(const Config&, const llmgw_call& call, const llmg
   if (embeddings && embeddings->IsObject()) embeddings = member(*embeddings, "float");
   if (!embeddings || !embeddings->IsArray() || embeddings->Empty())
     return report_error(out, bad_response_error("upstream embeddings answer has no float embeddings"));
-  plugin_util::EmbeddingListWriter list(plugin_util::wants_base64(view(call.body)));
+  const plugin_util::EmbeddingsShape shape = plugin_util::embeddings_shape(view(call.body));
+  plugin_util::EmbeddingListWriter list(shape.base64);
   for (const Value& e : embeddings->GetArray())
     if (!list.add(e)) return report_error(out, bad_response_error("upstream embedding is not an array of numbers"));
   const int64_t tokens = token_count(member(get(get(doc, "meta"), "billed_units"), "input_tokens"));
+  if (list.count() != shape.inputs)
+    return report_error(out, bad_response_error(plugin_util::embeddings_count_mismatch(list.count(), shape.inputs)));
   return plugin_util::answer_embeddings(out, list, view(call.model), tokens);
 }
 

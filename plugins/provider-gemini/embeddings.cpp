@@ -87,11 +87,14 @@ llmgw_status decode_embeddings(const Config& cfg, const llmgw_call& call, const 
   const Value* embeddings = member(doc, "embeddings");
   if (!embeddings || !embeddings->IsArray() || embeddings->Empty())
     return report_error(out, bad_response("upstream embeddings answer has no embeddings"));
-  plugin_util::EmbeddingListWriter list(plugin_util::wants_base64(view(call.body)));
+  const plugin_util::EmbeddingsShape shape = plugin_util::embeddings_shape(view(call.body));
+  plugin_util::EmbeddingListWriter list(shape.base64);
   for (const Value& e : embeddings->GetArray())
     if (!list.add(get(e, "values")))
       return report_error(out, bad_response("upstream embedding has no values array of numbers"));
   const int64_t tokens = token_count(member(get(doc, "usageMetadata"), "promptTokenCount"));
+  if (list.count() != shape.inputs)
+    return report_error(out, bad_response(plugin_util::embeddings_count_mismatch(list.count(), shape.inputs)));
   return plugin_util::answer_embeddings(out, list, view(call.model), tokens);
 }
 

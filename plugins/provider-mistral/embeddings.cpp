@@ -67,11 +67,14 @@ llmgw_status decode_embeddings(const llmgw_call& call, const Value& doc, const l
       return report_error(out, bad_response_error("upstream embeddings answer has a missing or repeated index", "server_error"));
     by_index[index.GetUint64()] = &get(item, "embedding");
   }
-  plugin_util::EmbeddingListWriter list(plugin_util::wants_base64(view(call.body)));
+  const plugin_util::EmbeddingsShape shape = plugin_util::embeddings_shape(view(call.body));
+  plugin_util::EmbeddingListWriter list(shape.base64);
   for (const Value* e : by_index)
     if (!list.add(*e)) return report_error(out, bad_response_error("upstream embedding is not an array of numbers", "server_error"));
   std::string_view model = str_member(doc, "model");
   if (model.empty()) model = view(call.model);
+  if (list.count() != shape.inputs)
+    return report_error(out, bad_response_error(plugin_util::embeddings_count_mismatch(list.count(), shape.inputs), "server_error"));
   return plugin_util::answer_embeddings(out, list, model, token_count(member(get(doc, "usage"), "prompt_tokens")));
 }
 

@@ -93,3 +93,29 @@ TEST_CASE("plugin_util base64: RFC 4648 padding for 1, 2 and 3 trailing bytes") 
   CHECK(b64("foo") == "Zm9v");
   CHECK(b64("foobar") == "Zm9vYmFy");
 }
+
+TEST_CASE("gemini embeddings: an answer with fewer or more embeddings than inputs is a 502, never a short list") {
+  ProviderInstance p(vt(), test::kConfig);
+  EmbeddingsCall call(R"({"model":"m","input":["a","b","c"]})", "gemini-embedding-001");
+  for (const char* body : {R"({"embeddings":[{"values":[1]},{"values":[2]}]})",
+                           R"({"embeddings":[{"values":[1]},{"values":[2]},{"values":[3]},{"values":[4]}]})"}) {
+    const auto r = p.decode(call.c, 200, body);
+    CHECK(r.rc == LLMGW_ERROR);
+    REQUIRE(r.error);
+    CHECK(r.error->status == 502);
+    CHECK(r.error->message.find("for 3 inputs") != std::string::npos);
+  }
+}
+
+TEST_CASE("plugin_util embeddings_shape: encoding and input count from one SAX pass") {
+  using llmgw::plugin_util::embeddings_shape;
+  CHECK(embeddings_shape(R"({"model":"m","input":"x"})").inputs == 1);
+  CHECK_FALSE(embeddings_shape(R"({"model":"m","input":"x"})").base64);
+  CHECK(embeddings_shape(R"({"input":["a","b","c"],"encoding_format":"base64"})").inputs == 3);
+  CHECK(embeddings_shape(R"({"input":["a","b","c"],"encoding_format":"base64"})").base64);
+  CHECK(embeddings_shape(R"({"input":[1,2,3,4]})").inputs == 1);
+  CHECK(embeddings_shape(R"({"input":[[1,2],[3],[4,5,6]]})").inputs == 3);
+  CHECK(embeddings_shape(R"({"meta":{"input":["a","b"],"encoding_format":"base64"},"input":["z"]})").inputs == 1);
+  CHECK_FALSE(embeddings_shape(R"({"meta":{"encoding_format":"base64"},"input":"z"})").base64);
+  CHECK(embeddings_shape("not json").inputs == 0);
+}

@@ -9,6 +9,7 @@
 //   EmbeddingListWriter       {"object":"list","data":[{"object":"embedding","index":i,
 //                             "embedding":…}],"model":…,"usage":{"prompt_tokens","total_tokens"}}
 //   answer_embeddings         the list appended to the result, prompt_tokens reported by set_usage
+//   embeddings_shape          the request's encoding and input count for the decoder (one SAX pass)
 #pragma once
 
 #include "plugin_util/encode_params.hpp"
@@ -17,6 +18,8 @@
 #include <llmgw/plugin.h>
 
 #include <rapidjson/document.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include <bit>
 #include <cmath>
@@ -201,12 +204,92 @@ inline llmgw_status answer_embeddings(const llmgw_result_out& out, EmbeddingList
   return LLMGW_OK;
 }
 
-/// Whether the call's body asked for base64 (a bounded parse of the client body; false when it
-/// cannot be read, which the encoder refused already).
-inline bool wants_base64(std::string_view body) {
-  rapidjson::Document doc;
-  if (parse_bounded(doc, body) != JsonParse::kOk) return false;
-  return json::str_member(doc, "encoding_format") == "base64";
+/// What a decoder needs from the client's request: the encoding asked for and how many
+/// embeddings the answer must hold.
+struct EmbeddingsShape {
+  bool base64 = false;
+  std::size_t inputs = 0;
+};
+
+namespace detail {
+
+/// SAX pass over the request body: top-level "encoding_format" and the length of "input"
+/// (a string or one token-id array: 1; an array of strings or token-id arrays: its size).
+class EmbeddingsShapeScan : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EmbeddingsShapeScan> {
+ public:
+  EmbeddingsShape shape;
+
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    if (depth_ == 1) {
+      const std::string_view k(s, n);
+      key_ = k == "input" ? kInput : k == "encoding_format" ? kFormat : kOther;
+    }
+    return true;
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (depth_ == 1 && key_ == kFormat) shape.base64 = std::string_view(s, n) == "base64";
+    value(false);
+    return true;
+  }
+  bool Null() { return value(false); }
+  bool Bool(bool) { return value(false); }
+  bool Default() { return value(true); }  // numbers
+  bool StartObject() {
+    value(false);
+    ++depth_;
+    return true;
+  }
+  bool EndObject(rapidjson::SizeType) {
+    --depth_;
+    return true;
+  }
+  bool StartArray() {
+    value(false);
+    if (depth_ == 1 && key_ == kInput) {
+      in_input_ = true;
+      first_ = true;
+      shape.inputs = 0;
+    }
+    ++depth_;
+    return true;
+  }
+  bool EndArray(rapidjson::SizeType) {
+    if (--depth_ == 1) in_input_ = false;
+    return true;
+  }
+
+ private:
+  enum Member { kOther, kInput, kFormat };
+  bool value(bool number) {
+    if (depth_ == 1 && key_ == kInput) {
+      shape.inputs = 1;
+    } else if (depth_ == 2 && in_input_) {
+      if (first_) flat_ = number;  // [1, 2, 3]: one token-id input
+      first_ = false;
+      shape.inputs = flat_ ? 1 : shape.inputs + 1;
+    }
+    return true;
+  }
+  int depth_ = 0;
+  Member key_ = kOther;
+  bool in_input_ = false, first_ = false, flat_ = false;
+};
+
+}  // namespace detail
+
+/// The request's encoding and input count, read by one SAX pass (no DOM, no copies) over the
+/// call body the core validated; a body it cannot read gives {false, 0}.
+inline EmbeddingsShape embeddings_shape(std::string_view body) {
+  detail::EmbeddingsShapeScan scan;
+  rapidjson::MemoryStream ms(body.data(), body.size());
+  rapidjson::Reader reader;
+  if (reader.Parse<rapidjson::kParseIterativeFlag>(ms, scan).IsError()) return {};
+  return scan.shape;
+}
+
+/// The client error line when an upstream answered `got` embeddings for `want` inputs.
+inline std::string embeddings_count_mismatch(std::size_t got, std::size_t want) {
+  return "upstream answered " + std::to_string(got) + " embeddings for " + std::to_string(want) + " inputs";
 }
 
 }  // namespace llmgw::plugin_util

@@ -68,7 +68,8 @@ inline std::vector<float> floats_of_base64(std::string_view b64) {
 namespace llmgw::plugin_util::testing {
 
 /// Fuzz support: what a decoder wrote for an embeddings call is either a canonical embedding
-/// list (JSON, "object":"list", a "data" array with index i at position i, usage) or a
+/// list (JSON, "object":"list", a "data" array of one embedding per input, index i at position i,
+// usage) or a
 /// classified error. `decode(call, response, out)` runs the plugin's decoder.
 template <typename Result, typename Decode>
 bool embeddings_decode_holds(Decode&& decode, std::string_view upstream_body, int status, bool base64) {
@@ -81,6 +82,7 @@ bool embeddings_decode_holds(Decode&& decode, std::string_view upstream_body, in
   if (r.rc != LLMGW_OK) return r.rc == LLMGW_ERROR && r.error.has_value();
   const rapidjson::Document d = parse_json(r.body);
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("data") || !d["data"].IsArray() || !d.HasMember("usage")) return false;
+  if (d["data"].Size() != 2) return false;  // one embedding per input, never a short list
   for (rapidjson::SizeType i = 0; i < d["data"].Size(); ++i) {
     const auto& item = d["data"][i];
     if (!item.HasMember("index") || !item["index"].IsUint() || item["index"].GetUint() != i) return false;
