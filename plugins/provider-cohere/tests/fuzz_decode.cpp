@@ -93,6 +93,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           return m::decode(config(), c, resp, out, 1);
         },
         input, status, data[1] & 1));
+  {  // The same bytes as an embeddings request body: encoded, or refused with a line for the client.
+    llmgw::plugin_util::testing::EmbeddingsCall emb{std::string(input), data[1] & 2 ? "embed-v4.0" : "embed-english-v3.0"};
+    RecordedRequest er;
+    const llmgw_request_out eo = er.out();
+    llmgw_writer ew = er.error_writer();
+    er.rc = m::encode(config(), emb.c, eo, &ew);
+    require(er.rc == LLMGW_OK || !er.error.empty());
+  }
   const bool usage = data[0] & 1;
   const RecordedEvents whole = run({input}, usage);
   const RecordedEvents cut = run(pieces, usage);

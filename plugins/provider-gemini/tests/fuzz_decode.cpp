@@ -108,6 +108,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           return g::decode(config(), c, resp, out, 1);
         },
         input, status, data[1] & 1));
+  {  // The same bytes as an embeddings request body: encoded, or refused with a line for the client.
+    llmgw::plugin_util::testing::EmbeddingsCall emb{std::string(input), "gemini-embedding-001"};
+    RecordedRequest er;
+    const llmgw_request_out eo = er.out();
+    llmgw_writer ew = er.error_writer();
+    er.rc = g::encode(config(), emb.c, eo, &ew);
+    require(er.rc == LLMGW_OK || !er.error.empty());
+  }
 
   // Streams: the same outcome however the bytes are cut.
   const bool include_usage = data[0] & 1;
