@@ -68,7 +68,8 @@ TEST_CASE("gemini embeddings: malformed answers and errors are classified, never
   ProviderInstance p(vt(), test::kConfig);
   EmbeddingsCall call(R"({"model":"m","input":"a"})", "gemini-embedding-001");
   for (const char* body : {R"({"embeddings":[]})", R"({"embeddings":[{"values":["x"]}]})", R"({"embeddings":[{"values":[]}]})",
-                           R"([1])", "not json", R"({"embeddings":[{"values":[1e400]}]})"}) {
+                           R"([1])", "not json", R"({"embeddings":[{"values":[1e400]}]})",
+                           R"({"embeddings":[{"values":[1e39]}]})"}) {
     INFO(body);
     const auto r = p.decode(call.c, 200, body);
     CHECK(r.rc == LLMGW_ERROR);

@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -139,11 +140,12 @@ class EmbeddingListWriter {
   }
 
   /// Appends the next embedding (its index is the number added before it). False, and nothing
-  /// written, when `v` is not a non-empty array of finite numbers.
+  /// written, when `v` is not a non-empty array of numbers within float32's range (an embedding
+  /// is float32s; a larger value would be infinity in base64).
   bool add(const Value& v) {
     if (!v.IsArray() || v.Empty()) return false;
     for (const Value& x : v.GetArray())
-      if (!x.IsNumber() || !std::isfinite(x.GetDouble())) return false;
+      if (!x.IsNumber() || !(std::fabs(x.GetDouble()) <= std::numeric_limits<float>::max())) return false;
     w_.StartObject();
     json::key_string(w_, "object", "embedding");
     w_.Key("index");
