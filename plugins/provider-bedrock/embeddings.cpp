@@ -17,7 +17,6 @@ namespace llmgw::provider_bedrock {
 namespace {
 
 using namespace plugin_util::json;
-using plugin_util::EncodeError;
 using plugin_util::Value;
 using plugin_util::Writer;
 
@@ -77,10 +76,6 @@ int64_t header_count(const llmgw_upstream_response& r) {
 
 llmgw_status encode_embeddings(const Config& cfg, const Host& host, const llmgw_call& call, const llmgw_request_out& out,
                                const llmgw_writer* error) {
-  if (call.body_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS) {
-    write(error, "provider-bedrock: an embeddings call must carry an OpenAI embeddings body");
-    return LLMGW_BAD_ARGUMENT;
-  }
   const std::string_view id = model_id(view(call.model));
   const bool titan = id.find(kTitanEmbedModel) != std::string_view::npos;
   const bool cohere = id.find(kCohereEmbedModel) != std::string_view::npos;
@@ -90,17 +85,12 @@ llmgw_status encode_embeddings(const Config& cfg, const Host& host, const llmgw_
     return LLMGW_UNSUPPORTED;
   }
   rapidjson::StringBuffer sb;
-  try {
-    rapidjson::Document body;
-    const plugin_util::EmbeddingsRequest req = plugin_util::read_embeddings_request(body, view(call.body));
-    plugin_util::refuse_token_ids(req, "Bedrock");
-    Writer w(sb);
-    if (titan) titan_body(id, req, w);
-    else cohere_body(cfg, id, req, w);
-  } catch (const EncodeError& e) {
-    write(error, e.what());
-    return e.status;
-  }
+  const llmgw_status st = plugin_util::encode_embeddings_body(
+      call, "Bedrock", error, sb, [&](const plugin_util::EmbeddingsRequest& req, Writer& w) {
+        if (titan) titan_body(id, req, w);
+        else cohere_body(cfg, id, req, w);
+      });
+  if (st != LLMGW_OK) return st;
   std::string path = cfg.base_path;
   path.append(kModelPath).append(sigv4::uri_encode(id, false)).append(kInvokePath);
   send_signed(cfg, host, path, kJson, std::string_view(sb.GetString(), sb.GetSize()), out);

@@ -14,49 +14,39 @@
 namespace llmgw::provider_cohere {
 
 using namespace plugin_util::json;
-using plugin_util::EncodeError;
 using plugin_util::Value;
 using plugin_util::Writer;
 
 llmgw_status encode_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                                const llmgw_writer* error) {
-  if (call.body_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS) {
-    write(error, "provider-cohere: an embeddings call must carry an OpenAI embeddings body");
-    return LLMGW_BAD_ARGUMENT;
-  }
   const std::string_view model = view(call.model);
   rapidjson::StringBuffer sb;
-  try {
-    rapidjson::Document body;
-    const plugin_util::EmbeddingsRequest req = plugin_util::read_embeddings_request(body, view(call.body));
-    plugin_util::refuse_token_ids(req, "Cohere");
-    if (req.texts.size() > kMaxEmbedTexts)
-      unsupported("Cohere embeds at most " + std::to_string(kMaxEmbedTexts) + " inputs per request; this one has " +
-                  std::to_string(req.texts.size()));
-    if (req.dimensions > 0 && !model.starts_with(kOutputDimensionModelPrefix))
-      unsupported("dimensions is not supported by Cohere model '" + std::string(model) +
-                  "' (only embed-v4 models take output_dimension)");
-    Writer w(sb);
-    w.StartObject();
-    key_string(w, "model", model);
-    w.Key("texts");
-    w.StartArray();
-    for (const std::string_view t : req.texts) string(w, t);
-    w.EndArray();
-    key_string(w, "input_type", cfg.input_type);
-    w.Key("embedding_types");
-    w.StartArray();
-    string(w, "float");
-    w.EndArray();
-    if (req.dimensions > 0) {
-      w.Key("output_dimension");
-      w.Int64(req.dimensions);
-    }
-    w.EndObject();
-  } catch (const EncodeError& e) {
-    write(error, e.what());
-    return e.status;
-  }
+  const llmgw_status st = plugin_util::encode_embeddings_body(
+      call, "Cohere", error, sb, [&](const plugin_util::EmbeddingsRequest& req, Writer& w) {
+        if (req.texts.size() > kMaxEmbedTexts)
+          unsupported("Cohere embeds at most " + std::to_string(kMaxEmbedTexts) + " inputs per request; this one has " +
+                      std::to_string(req.texts.size()));
+        if (req.dimensions > 0 && !model.starts_with(kOutputDimensionModelPrefix))
+          unsupported("dimensions is not supported by Cohere model '" + std::string(model) +
+                      "' (only embed-v4 models take output_dimension)");
+        w.StartObject();
+        key_string(w, "model", model);
+        w.Key("texts");
+        w.StartArray();
+        for (const std::string_view t : req.texts) string(w, t);
+        w.EndArray();
+        key_string(w, "input_type", cfg.input_type);
+        w.Key("embedding_types");
+        w.StartArray();
+        string(w, "float");
+        w.EndArray();
+        if (req.dimensions > 0) {
+          w.Key("output_dimension");
+          w.Int64(req.dimensions);
+        }
+        w.EndObject();
+      });
+  if (st != LLMGW_OK) return st;
   out.set_method(out.ctx, str("POST"));
   out.set_url(out.ctx, str(cfg.embed_url));
   out.add_header(out.ctx, str("content-type"), str("application/json"));

@@ -18,49 +18,40 @@ using namespace json;
 
 llmgw_status encode_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                                const llmgw_writer* error) {
-  if (call.body_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS) {
-    write(error, "provider-gemini: an embeddings call must carry an OpenAI embeddings body");
-    return LLMGW_BAD_ARGUMENT;
-  }
   const std::string model = model_path_segment(view(call.model));
   if (model.empty()) {
     write(error, "the deployment names no Gemini model");
     return LLMGW_BAD_ARGUMENT;
   }
   rapidjson::StringBuffer sb;
-  try {
-    rapidjson::Document body;
-    const plugin_util::EmbeddingsRequest req = plugin_util::read_embeddings_request(body, view(call.body));
-    plugin_util::refuse_token_ids(req, "Gemini");
-    const std::string model_name = "models/" + model;
-    Writer w(sb);
-    w.StartObject();
-    w.Key("requests");
-    w.StartArray();
-    for (const std::string_view text : req.texts) {
-      w.StartObject();
-      key_string(w, "model", model_name);
-      w.Key("content");
-      w.StartObject();
-      w.Key("parts");
-      w.StartArray();
-      w.StartObject();
-      key_string(w, "text", text);
-      w.EndObject();
-      w.EndArray();
-      w.EndObject();
-      if (req.dimensions > 0) {
-        w.Key("outputDimensionality");
-        w.Int64(req.dimensions);
-      }
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-  } catch (const EncodeError& e) {
-    write(error, e.what());
-    return e.status;
-  }
+  const llmgw_status st = plugin_util::encode_embeddings_body(
+      call, "Gemini", error, sb, [&](const plugin_util::EmbeddingsRequest& req, Writer& w) {
+        const std::string model_name = "models/" + model;
+        w.StartObject();
+        w.Key("requests");
+        w.StartArray();
+        for (const std::string_view text : req.texts) {
+          w.StartObject();
+          key_string(w, "model", model_name);
+          w.Key("content");
+          w.StartObject();
+          w.Key("parts");
+          w.StartArray();
+          w.StartObject();
+          key_string(w, "text", text);
+          w.EndObject();
+          w.EndArray();
+          w.EndObject();
+          if (req.dimensions > 0) {
+            w.Key("outputDimensionality");
+            w.Int64(req.dimensions);
+          }
+          w.EndObject();
+        }
+        w.EndArray();
+        w.EndObject();
+      });
+  if (st != LLMGW_OK) return st;
   std::string url;
   url.reserve(cfg.models_url.size() + model.size() + kBatchEmbedSuffix.size());
   url.append(cfg.models_url).append(model).append(kBatchEmbedSuffix);

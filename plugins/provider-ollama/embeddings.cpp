@@ -13,45 +13,35 @@
 namespace llmgw::provider_ollama {
 
 using namespace plugin_util::json;
-using plugin_util::EncodeError;
 using plugin_util::Value;
 using plugin_util::Writer;
 
 llmgw_status encode_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                                const llmgw_writer* error) {
-  if (call.body_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS) {
-    write(error, "provider-ollama: an embeddings call must carry an OpenAI embeddings body");
-    return LLMGW_BAD_ARGUMENT;
-  }
   rapidjson::StringBuffer sb;
-  try {
-    rapidjson::Document body;
-    const plugin_util::EmbeddingsRequest req = plugin_util::read_embeddings_request(body, view(call.body));
-    plugin_util::refuse_token_ids(req, "Ollama");
-    Writer w(sb);
-    w.StartObject();
-    key_string(w, "model", view(call.model));
-    w.Key("input");
-    if (req.single) {
-      string(w, req.texts.front());
-    } else {
-      w.StartArray();
-      for (const std::string_view t : req.texts) string(w, t);
-      w.EndArray();
-    }
-    if (req.dimensions > 0) {
-      w.Key("dimensions");
-      w.Int64(req.dimensions);
-    }
-    if (!cfg.keep_alive_json.empty()) {
-      w.Key("keep_alive");
-      w.RawValue(cfg.keep_alive_json.data(), cfg.keep_alive_json.size(), rapidjson::kStringType);
-    }
-    w.EndObject();
-  } catch (const EncodeError& e) {
-    write(error, e.what());
-    return e.status;
-  }
+  const llmgw_status st = plugin_util::encode_embeddings_body(
+      call, "Ollama", error, sb, [&](const plugin_util::EmbeddingsRequest& req, Writer& w) {
+        w.StartObject();
+        key_string(w, "model", view(call.model));
+        w.Key("input");
+        if (req.single) {
+          string(w, req.texts.front());
+        } else {
+          w.StartArray();
+          for (const std::string_view t : req.texts) string(w, t);
+          w.EndArray();
+        }
+        if (req.dimensions > 0) {
+          w.Key("dimensions");
+          w.Int64(req.dimensions);
+        }
+        if (!cfg.keep_alive_json.empty()) {
+          w.Key("keep_alive");
+          w.RawValue(cfg.keep_alive_json.data(), cfg.keep_alive_json.size(), rapidjson::kStringType);
+        }
+        w.EndObject();
+      });
+  if (st != LLMGW_OK) return st;
   out.set_method(out.ctx, str("POST"));
   out.set_url(out.ctx, str(cfg.embed_url));
   out.add_header(out.ctx, str("content-type"), str("application/json"));

@@ -68,3 +68,12 @@ TEST_CASE("ollama embeddings: embeddings and prompt_eval_count → list and usag
   REQUIRE(bad.error);
   CHECK(bad.error->status == 502);
 }
+
+TEST_CASE("ollama embeddings: an embeddings call whose body is not in the embeddings dialect is a 400") {
+  ProviderInstance p(vt(), kConfig);
+  EmbeddingsCall call(R"({"model":"x","input":"a"})", "nomic-embed-text");
+  call.c.body_dialect = LLMGW_DIALECT_OPENAI_CHAT;
+  const auto r = p.encode(call.c);
+  CHECK(r.rc == LLMGW_BAD_ARGUMENT);
+  CHECK(r.error.find("OpenAI embeddings body") != std::string::npos);
+}

@@ -6,6 +6,7 @@
 //   read_embeddings_request   the canonical body → its inputs (texts, or token ids), dimensions,
 //                             encoding; throws EncodeError (json::bad) on a malformed body
 //   refuse_token_ids          LLMGW_UNSUPPORTED "token ids as input are not supported by <P>"
+//   encode_embeddings_body    the encoder frame: dialect check, parse, token ids refused, errors
 //   EmbeddingListWriter       {"object":"list","data":[{"object":"embedding","index":i,
 //                             "embedding":…}],"model":…,"usage":{"prompt_tokens","total_tokens"}}
 //   answer_embeddings         the list appended to the result, prompt_tokens reported by set_usage
@@ -16,6 +17,7 @@
 #include "plugin_util/json_helpers.hpp"
 
 #include <llmgw/plugin.h>
+#include <llmgw/plugin.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/memorystream.h>
@@ -102,6 +104,30 @@ inline void refuse_token_ids(const EmbeddingsRequest& r, std::string_view provid
   if (r.token_ids)
     json::unsupported("token ids as input are not supported by " + std::string(provider) +
                       " embeddings; send the input as text");
+}
+
+/// The frame every translating embeddings encoder shares: the body dialect checked, the bounded
+/// parse, token ids refused naming `provider`, then `write_body(request, writer)` writes the
+/// upstream body into `sb`. An EncodeError it throws becomes its status with the line written to
+/// `error`. Returns LLMGW_OK when `sb` holds the body.
+template <typename WriteBody>
+llmgw_status encode_embeddings_body(const llmgw_call& call, std::string_view provider, const llmgw_writer* error,
+                                    rapidjson::StringBuffer& sb, WriteBody&& write_body) {
+  if (call.body_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS) {
+    llmgw::write(error, "an embeddings call must carry an OpenAI embeddings body");
+    return LLMGW_BAD_ARGUMENT;
+  }
+  try {
+    rapidjson::Document body;
+    const EmbeddingsRequest req = read_embeddings_request(body, view(call.body));
+    refuse_token_ids(req, provider);
+    Writer w(sb);
+    write_body(req, w);
+  } catch (const EncodeError& e) {
+    llmgw::write(error, e.what());
+    return e.status;
+  }
+  return LLMGW_OK;
 }
 
 /// Base64 (RFC 4648, padded) of `n` bytes appended to `out`.
