@@ -103,6 +103,11 @@ Config parse_config(std::string_view json, const Host& host, std::vector<std::st
     cfg.secrets.push_back(cfg.secret_access_key);
     if (!cfg.session_token.empty()) cfg.secrets.push_back(cfg.session_token);
   }
+  if (std::string t = string_member(extra, "input_type", "extra."); !t.empty()) {
+    if (t != "search_document" && t != "search_query" && t != "classification" && t != "clustering")
+      throw ConfigError("extra.input_type must be search_document, search_query, classification or clustering");
+    cfg.embed_input_type = std::move(t);
+  }
   for (const char* k : {"headers", "extra_headers"}) {
     plugin_util::for_each_header_member(extra, k, "extra.", [&](std::string name, std::string value) {
       if (iequals(name, "host") || iequals(name, "authorization") || (name.size() > 6 && iequals(name.substr(0, 6), "x-amz-")))

@@ -32,6 +32,8 @@ struct Config {
   std::string api_key;
   /// extra.headers / extra.extra_headers, sent last and not signed.
   std::vector<Header> extra_headers;
+  /// Cohere embed models: input_type (extra.input_type, search_document unless set).
+  std::string embed_input_type = "search_document";
   /// Values that must never reach an error message (secret key, session token, api key).
   std::vector<std::string> secrets;
 };

@@ -1,5 +1,6 @@
 #include "encode.hpp"
 
+#include "embeddings.hpp"
 #include "encode_messages.hpp"
 #include "sigv4.hpp"
 #include "wire.hpp"
@@ -136,10 +137,40 @@ std::string converse_path(const Config& cfg, std::string_view model, bool stream
   return path;
 }
 
+void send_signed(const Config& cfg, const Host& host, const std::string& path, std::string_view accept,
+                 std::string_view payload, const llmgw_request_out& out) {
+  const std::string url = cfg.base_url.substr(0, cfg.base_url.size() - cfg.base_path.size()) + path;
+  out.set_method(out.ctx, str("POST"));
+  out.set_url(out.ctx, str(url));
+  out.add_header(out.ctx, str("host"), str(cfg.host));
+  out.add_header(out.ctx, str("content-type"), str(kJson));
+  out.add_header(out.ctx, str("accept"), str(accept));
+  if (!cfg.api_key.empty()) {
+    out.add_header(out.ctx, str("authorization"), str("Bearer " + cfg.api_key));
+  } else {
+    const sigv4::HostCrypto crypto(host.get());
+    const std::string payload_hash = crypto.sha256_hex(payload);
+    const std::string date = sigv4::amz_date(plugin_util::unix_now_ms(host));
+    const std::string uri = sigv4::canonical_uri(path);
+    sigv4::Request r{"POST", uri, "", {{"host", cfg.host}, {"content-type", kJson}, {"x-amz-content-sha256", payload_hash},
+                                       {"x-amz-date", date}}, payload_hash, date};
+    if (!cfg.session_token.empty()) r.headers.emplace_back("x-amz-security-token", cfg.session_token);
+    const sigv4::Signed s =
+        sigv4::sign(crypto, {cfg.access_key_id, cfg.secret_access_key, cfg.region, kSigningService}, r);
+    out.add_header(out.ctx, str("x-amz-date"), str(date));
+    out.add_header(out.ctx, str("x-amz-content-sha256"), str(payload_hash));
+    if (!cfg.session_token.empty()) out.add_header(out.ctx, str("x-amz-security-token"), str(cfg.session_token));
+    out.add_header(out.ctx, str("authorization"), str(s.authorization));
+  }
+  for (const Header& h : cfg.extra_headers) out.add_header(out.ctx, str(h.name), str(h.value));
+  out.append_body(out.ctx, llmgw_str{payload.data(), payload.size()});
+}
+
 llmgw_status encode(const Config& cfg, const Host& host, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error) {
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, host, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "provider-bedrock supports chat only (no embeddings yet)");
+    write(error, "provider-bedrock supports chat and embeddings only");
     return LLMGW_UNSUPPORTED;
   }
   if (model_id(view(call.model)).empty()) {
@@ -160,33 +191,7 @@ llmgw_status encode(const Config& cfg, const Host& host, const llmgw_call& call,
   }
   const std::string_view payload(sb.GetString(), sb.GetSize());
   const bool stream = call.stream != 0;
-  const std::string path = converse_path(cfg, view(call.model), stream);
-  const std::string url = cfg.base_url.substr(0, cfg.base_url.size() - cfg.base_path.size()) + path;
-
-  out.set_method(out.ctx, str("POST"));
-  out.set_url(out.ctx, str(url));
-  out.add_header(out.ctx, str("host"), str(cfg.host));
-  out.add_header(out.ctx, str("content-type"), str(kJson));
-  out.add_header(out.ctx, str("accept"), str(stream ? kEventStream : kJson));
-  if (!cfg.api_key.empty()) {
-    out.add_header(out.ctx, str("authorization"), str("Bearer " + cfg.api_key));
-  } else {
-    const sigv4::HostCrypto crypto(host.get());
-    const std::string payload_hash = crypto.sha256_hex(payload);
-    const std::string date = sigv4::amz_date(plugin_util::unix_now_ms(host));
-    const std::string uri = sigv4::canonical_uri(path);
-    sigv4::Request r{"POST", uri, "", {{"host", cfg.host}, {"content-type", kJson}, {"x-amz-content-sha256", payload_hash},
-                                       {"x-amz-date", date}}, payload_hash, date};
-    if (!cfg.session_token.empty()) r.headers.emplace_back("x-amz-security-token", cfg.session_token);
-    const sigv4::Signed s =
-        sigv4::sign(crypto, {cfg.access_key_id, cfg.secret_access_key, cfg.region, kSigningService}, r);
-    out.add_header(out.ctx, str("x-amz-date"), str(date));
-    out.add_header(out.ctx, str("x-amz-content-sha256"), str(payload_hash));
-    if (!cfg.session_token.empty()) out.add_header(out.ctx, str("x-amz-security-token"), str(cfg.session_token));
-    out.add_header(out.ctx, str("authorization"), str(s.authorization));
-  }
-  for (const Header& h : cfg.extra_headers) out.add_header(out.ctx, str(h.name), str(h.value));
-  out.append_body(out.ctx, llmgw_str{payload.data(), payload.size()});
+  send_signed(cfg, host, converse_path(cfg, view(call.model), stream), stream ? kEventStream : kJson, payload, out);
   return LLMGW_OK;
 }
 

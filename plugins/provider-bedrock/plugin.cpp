@@ -29,10 +29,11 @@ struct Codec {
 };
 
 constexpr llmgw_provider_vtable kVtable = ProviderHooks<plugin_util::TranslatingProvider<Codec>>::vtable(
-    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION, LLMGW_DIALECT_NONE);
+    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_EMBEDDINGS,
+    LLMGW_DIALECT_NONE);
 
 constexpr llmgw_plugin kPlugin = provider_descriptor(
-    "provider-bedrock", "0.1.0", "AWS Bedrock Converse API upstream (SigV4, event-stream)", &kVtable);
+    "provider-bedrock", "0.1.0", "AWS Bedrock Converse API upstream (SigV4, event-stream), Titan and Cohere embeddings", &kVtable);
 
 }  // namespace
 }  // namespace llmgw::provider_bedrock

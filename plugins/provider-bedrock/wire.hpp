@@ -24,6 +24,17 @@ inline constexpr std::string_view kEndpointSuffix = ".amazonaws.com";
 inline constexpr std::string_view kModelPath = "/model/";
 inline constexpr std::string_view kConversePath = "/converse";
 inline constexpr std::string_view kConverseStreamPath = "/converse-stream";
+inline constexpr std::string_view kInvokePath = "/invoke";  // InvokeModel: embedding models
+/// Embedding model families (a model id containing one; region prefixes such as "us." allowed).
+inline constexpr std::string_view kTitanEmbedModel = "amazon.titan-embed";
+inline constexpr std::string_view kTitanEmbedV2Model = "amazon.titan-embed-text-v2";
+inline constexpr std::string_view kCohereEmbedModel = "cohere.embed";
+inline constexpr std::string_view kCohereEmbedV4Model = "cohere.embed-v4";
+/// Titan Text Embeddings V2 output sizes; Cohere embed's texts per call.
+inline constexpr int64_t kTitanDimensions[] = {256, 512, 1024};
+inline constexpr std::size_t kCohereMaxTexts = 96;
+/// InvokeModel's input token count.
+inline constexpr std::string_view kInputTokenCountHeader = "x-amzn-bedrock-input-token-count";
 /// LiteLLM's route prefix in the model (bedrock/converse/<model>): dropped from the model id.
 inline constexpr std::string_view kConverseRoute = "converse/";
 /// The SigV4 service name of bedrock-runtime.

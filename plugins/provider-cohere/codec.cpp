@@ -1,5 +1,6 @@
 #include "codec.hpp"
 
+#include "embeddings.hpp"
 #include "wire.hpp"
 
 #include <plugin_util/bounded_json.hpp>
@@ -94,6 +95,7 @@ Error error_from_response(const Config& cfg, const llmgw_upstream_response& r) {
 llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r, const llmgw_result_out& out,
                     int64_t now_unix_s) {
   if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r));
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return decode_embeddings(cfg, call, r, out);
   rapidjson::Document doc;
   const plugin_util::JsonParse p = plugin_util::parse_bounded(doc, view(r.body));
   if (p != plugin_util::JsonParse::kOk || !doc.IsObject())

@@ -20,6 +20,7 @@ Config parse_config(std::string_view json, std::vector<std::string>& warnings) {
   std::string base = plugin_util::string_member(doc, "api_base");
   base = plugin_util::normalise_api_base(base.empty() ? std::string(kDefaultApiBase) : std::move(base), "/v2");
   cfg.chat_url = base + std::string(kChatPath);
+  cfg.embed_url = base + std::string(kEmbedPath);
   const std::string key = plugin_util::string_member(doc, "api_key");
   if (key.empty()) {
     warnings.push_back("no api_key set for cohere; requests are sent without Authorization");
@@ -30,6 +31,10 @@ Config parse_config(std::string_view json, std::vector<std::string>& warnings) {
   }
   const rapidjson::Value& extra = plugin_util::object_member(doc, "extra");
   plugin_util::merge_extra_headers(extra, cfg.headers, cfg.secrets);
+  cfg.input_type = plugin_util::string_member(extra, "input_type", "extra.");
+  if (cfg.input_type.empty()) cfg.input_type = std::string(kDefaultInputType);
+  if (std::find(std::begin(kInputTypes), std::end(kInputTypes), cfg.input_type) == std::end(kInputTypes))
+    throw ConfigError("extra.input_type must be search_document, search_query, classification or clustering");
   return cfg;
 }
 

@@ -1,5 +1,6 @@
 #include "encode.hpp"
 
+#include "embeddings.hpp"
 #include "wire.hpp"
 
 #include <llmgw/plugin.hpp>
@@ -174,8 +175,9 @@ void translate(const llmgw_call& call, const Value& body, Value& out, Allocator&
 }  // namespace
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) {
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "provider-cohere supports chat only (no embeddings yet)");
+    write(error, "provider-cohere supports chat and embeddings only");
     return LLMGW_UNSUPPORTED;
   }
   rapidjson::StringBuffer sb;

@@ -25,7 +25,8 @@ struct Codec {
 };
 
 constexpr llmgw_provider_vtable kVtable = ProviderHooks<plugin_util::TranslatingProvider<Codec>>::vtable(
-    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA,
+    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA |
+                         LLMGW_CAP_EMBEDDINGS,
     LLMGW_DIALECT_NONE);
 
 constexpr llmgw_plugin kPlugin = provider_descriptor("provider-cohere", "0.1.0", "Cohere v2 chat API upstream", &kVtable);

@@ -1,6 +1,7 @@
 // provider-cohere wire facts: Cohere's v2 chat API (POST /v2/chat, SSE streams of typed events).
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace llmgw::provider_cohere {
@@ -9,6 +10,15 @@ inline constexpr const char* kProviderNames = "cohere cohere_chat";
 
 inline constexpr std::string_view kDefaultApiBase = "https://api.cohere.com";
 inline constexpr std::string_view kChatPath = "/v2/chat";
+inline constexpr std::string_view kEmbedPath = "/v2/embed";
+
+/// /v2/embed: input_type values, the one sent unless extra.input_type says otherwise, and the
+/// most texts one call takes.
+inline constexpr std::string_view kInputTypes[] = {"search_document", "search_query", "classification", "clustering"};
+inline constexpr std::string_view kDefaultInputType = "search_document";
+inline constexpr std::size_t kMaxEmbedTexts = 96;
+/// Models taking output_dimension (embed-v4 and later; v3 models have fixed sizes).
+inline constexpr std::string_view kOutputDimensionModelPrefix = "embed-v4";
 
 /// finish_reason (v2) → canonical finish_reason.
 inline std::string_view finish_reason_for(std::string_view reason, bool called) noexcept {

@@ -1,6 +1,7 @@
 #include "decode.hpp"
 
 #include "candidate.hpp"
+#include "embeddings.hpp"
 #include "errors.hpp"
 #include "json_util.hpp"
 #include "tool_ids.hpp"
@@ -37,6 +38,7 @@ void write_choice(Writer& w, const CandidateParts& c, int index, std::string_vie
 llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                     const llmgw_result_out& out, int64_t now_unix_s) {
   if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r));
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return decode_embeddings(cfg, call, r, out);
   rapidjson::Document doc;
   switch (plugin_util::parse_bounded(doc, view(r.body))) {
     case plugin_util::JsonParse::kOk: break;

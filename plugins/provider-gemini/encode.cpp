@@ -1,5 +1,6 @@
 #include "encode.hpp"
 
+#include "embeddings.hpp"
 #include "encode_contents.hpp"
 #include "json_util.hpp"
 #include "schema.hpp"
@@ -18,12 +19,16 @@ namespace {
 using namespace json;
 using rapidjson::StringRef;
 
+}  // namespace
+
 void add_headers(const Config& cfg, const llmgw_request_out& out) {
   auto add = [&](std::string_view name, std::string_view value) { out.add_header(out.ctx, str(name), str(value)); };
   add(kContentType, kJson);
   for (const Header& h : cfg.auth) add(h.name, h.value);
   for (const Header& h : cfg.extra_headers) add(h.name, h.value);
 }
+
+namespace {
 
 int64_t positive_int(const Value& v, const char* name) {
   if (!v.IsInt64() || v.GetInt64() < 1) bad(std::string(name) + " must be a positive integer");
@@ -224,8 +229,9 @@ std::string model_path_segment(std::string_view model) {
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error) {
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "provider-gemini supports chat only (no embeddings or count_tokens yet)");
+    write(error, "provider-gemini supports chat and embeddings only (no count_tokens yet)");
     return LLMGW_UNSUPPORTED;
   }
   if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {

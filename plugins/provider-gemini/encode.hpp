@@ -18,6 +18,9 @@ namespace llmgw::provider_gemini {
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error);
 
+/// content-type, the auth header and the extra headers, as every Gemini request carries them.
+void add_headers(const Config& cfg, const llmgw_request_out& out);
+
 /// The model's path segment: a leading "models/" removed, anything but [A-Za-z0-9._-]
 /// percent-encoded. Empty when the model is empty.
 std::string model_path_segment(std::string_view model);

@@ -29,11 +29,12 @@ struct Codec {
 };
 
 constexpr llmgw_provider_vtable kVtable = ProviderHooks<plugin_util::TranslatingProvider<Codec>>::vtable(
-    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA,
+    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA |
+                         LLMGW_CAP_EMBEDDINGS,
     LLMGW_DIALECT_NONE);
 
 constexpr llmgw_plugin kPlugin = provider_descriptor(
-    "provider-gemini", "0.1.0", "Gemini Generative Language API upstream (translation from canonical chat)", &kVtable);
+    "provider-gemini", "0.1.0", "Gemini Generative Language API upstream (translation from canonical chat and embeddings)", &kVtable);
 
 }  // namespace
 }  // namespace llmgw::provider_gemini

@@ -22,6 +22,7 @@ inline constexpr std::string_view kModelsPath = "/models/";
 inline constexpr std::string_view kGenerateSuffix = ":generateContent";
 inline constexpr std::string_view kStreamSuffix = ":streamGenerateContent?alt=sse";
 inline constexpr std::string_view kCountTokensSuffix = ":countTokens";
+inline constexpr std::string_view kBatchEmbedSuffix = ":batchEmbedContents";
 
 inline constexpr std::string_view kContentType = "content-type";
 inline constexpr std::string_view kJson = "application/json";

@@ -1,5 +1,6 @@
 #include "codec.hpp"
 
+#include "embeddings.hpp"
 #include "tool_ids.hpp"
 #include "wire.hpp"
 
@@ -130,8 +131,9 @@ std::string compact(const Value& v) {
 }  // namespace
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) {
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "provider-mistral supports chat only (no embeddings yet)");
+    write(error, "provider-mistral supports chat and embeddings only");
     return LLMGW_UNSUPPORTED;
   }
   rapidjson::Document body;
@@ -157,7 +159,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   return LLMGW_OK;
 }
 
-llmgw_status decode(const Config& cfg, const llmgw_upstream_response& r, const llmgw_result_out& out) {
+llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r, const llmgw_result_out& out) {
   const std::string_view body = view(r.body);
   if (r.status < 200 || r.status > 299) {
     const int64_t retry = openai_compat::retry_after_from_headers(r.headers, r.header_count, openai_compat::unix_now_ms());
@@ -175,6 +177,7 @@ llmgw_status decode(const Config& cfg, const llmgw_upstream_response& r, const l
     const int status = openai_compat::status_for_embedded_error(f);
     return report_error(out, classified(cfg, status, std::move(f), -1));
   }
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return decode_embeddings(call, doc, out);
   if (!doc.HasMember("choices")) return report_error(out, bad_response_error("upstream response has no choices", "server_error"));
   map_finish_reasons(doc, doc.GetAllocator());
   rapidjson::StringBuffer sb;

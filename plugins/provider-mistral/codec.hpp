@@ -27,7 +27,8 @@ namespace llmgw::provider_mistral {
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error);
 
-llmgw_status decode(const Config& cfg, const llmgw_upstream_response& response, const llmgw_result_out& out);
+llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& response,
+                    const llmgw_result_out& out);
 
 class Stream {
  public:

@@ -22,6 +22,7 @@ Config parse_config(std::string_view json, std::vector<std::string>& warnings) {
   std::string base = plugin_util::string_member(doc, "api_base");
   base = plugin_util::normalise_api_base(base.empty() ? std::string(kDefaultApiBase) : std::move(base), kVersionPrefix);
   cfg.chat_url = base + std::string(kVersionPrefix) + std::string(kChatPath);
+  cfg.embeddings_url = base + std::string(kVersionPrefix) + std::string(kEmbeddingsPath);
 
   const std::string key = plugin_util::string_member(doc, "api_key");
   if (key.empty()) {

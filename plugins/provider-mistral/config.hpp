@@ -15,6 +15,7 @@ using plugin_util::Header;
 
 struct Config {
   std::string chat_url;             // {api_base}/v1/chat/completions
+  std::string embeddings_url;       // {api_base}/v1/embeddings
   std::vector<Header> headers;      // authorization (when a key is set), then extra headers
   bool safe_prompt = false;         // extra.safe_prompt: Mistral's safety system prompt
   std::vector<std::string> secrets; // never in an error message

@@ -28,8 +28,8 @@ class Provider {
   llmgw_status encode(const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) const {
     return provider_mistral::encode(cfg_, call, out, error);
   }
-  llmgw_status decode(const llmgw_call&, const llmgw_upstream_response& r, const llmgw_result_out& out) const {
-    return provider_mistral::decode(cfg_, r, out);
+  llmgw_status decode(const llmgw_call& call, const llmgw_upstream_response& r, const llmgw_result_out& out) const {
+    return provider_mistral::decode(cfg_, call, r, out);
   }
   std::unique_ptr<Stream> open_stream(const llmgw_call& call, const llmgw_upstream_response&) const {
     return std::make_unique<Stream>(cfg_, wants_stream_usage(view(call.body)));
@@ -40,7 +40,8 @@ class Provider {
 };
 
 constexpr llmgw_provider_vtable kVtable = ProviderHooks<Provider>::vtable(
-    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA,
+    kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA |
+                         LLMGW_CAP_EMBEDDINGS,
     LLMGW_DIALECT_NONE);
 
 constexpr llmgw_plugin kPlugin = provider_descriptor(

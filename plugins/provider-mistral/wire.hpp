@@ -11,6 +11,9 @@ inline constexpr const char* kProviderNames = "mistral";
 inline constexpr std::string_view kDefaultApiBase = "https://api.mistral.ai";
 inline constexpr std::string_view kVersionPrefix = "/v1";
 inline constexpr std::string_view kChatPath = "/chat/completions";
+inline constexpr std::string_view kEmbeddingsPath = "/embeddings";
+/// Embedding models with one fixed output size (no output_dimension): mistral-embed (1024).
+inline constexpr std::string_view kFixedDimensionModelPrefix = "mistral-embed";
 
 /// Mistral's tool-call ids: exactly this many characters of [A-Za-z0-9].
 inline constexpr std::size_t kToolIdLength = 9;

@@ -22,6 +22,7 @@ Config parse_config(std::string_view json, std::vector<std::string>&) {
   std::string base = plugin_util::string_member(doc, "api_base");
   base = plugin_util::normalise_api_base(base.empty() ? std::string(kDefaultApiBase) : std::move(base), "/api");
   cfg.chat_url = base + std::string(kChatPath);
+  cfg.embed_url = base + std::string(kEmbedPath);
   const std::string key = plugin_util::string_member(doc, "api_key");
   if (!key.empty()) {
     plugin_util::check_header_value("api_key", key);

@@ -16,6 +16,7 @@ using plugin_util::Header;
 
 struct Config {
   std::string chat_url;              // {api_base}/api/chat
+  std::string embed_url;             // {api_base}/api/embed
   std::vector<Header> headers;       // authorization: Bearer (when api_key is set; Ollama Cloud, proxies), extra headers
   std::string keep_alive_json;       // extra.keep_alive as JSON ("\"5m\"" or "-1"); empty: Ollama's default
   int64_t num_ctx = 0;               // extra.num_ctx → options.num_ctx; 0: the model's default

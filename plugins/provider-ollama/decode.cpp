@@ -1,6 +1,7 @@
 #include "decode.hpp"
 
 #include "answer.hpp"
+#include "embeddings.hpp"
 #include "errors.hpp"
 #include "wire.hpp"
 
@@ -14,6 +15,7 @@ using namespace plugin_util::json;
 llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r, const llmgw_result_out& out,
                     int64_t now_unix_s) {
   if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r));
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return decode_embeddings(cfg, call, r, out);
   rapidjson::Document doc;
   const plugin_util::JsonParse p = plugin_util::parse_bounded(doc, view(r.body));
   if (p != plugin_util::JsonParse::kOk || !doc.IsObject())

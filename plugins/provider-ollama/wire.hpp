@@ -14,6 +14,7 @@ inline constexpr const char* kProviderNames = "ollama ollama_chat";
 
 inline constexpr std::string_view kDefaultApiBase = "http://localhost:11434";
 inline constexpr std::string_view kChatPath = "/api/chat";
+inline constexpr std::string_view kEmbedPath = "/api/embed";
 
 /// The longest NDJSON line a stream may send (an inline image answer is the big case).
 inline constexpr std::size_t kMaxLineBytes = std::size_t{16} << 20;

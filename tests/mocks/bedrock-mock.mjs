@@ -20,7 +20,15 @@
 // signature; maxTokens cuts the text (stopReason max_tokens). Usage: tokens ≈ ceil(bytes/4) of
 // tools + system + messages; with cachePoint blocks the prefix before the last one is written to
 // the cache the first time (cacheWriteInputTokens) and read on a repeat (cacheReadInputTokens).
+// POST /model/{modelId}/invoke (InvokeModel) serves embedding models, signed the same way:
+// amazon.titan-embed-text-v2 {inputText, dimensions? (256|512|1024), normalize?, embeddingTypes?}
+// (amazon.titan-embed-text-v1: inputText only) → {embedding, inputTextTokenCount, embeddingsByType};
+// cohere.embed-* {texts, input_type, embedding_types?, truncate?, output_dimension? (v4)} (no
+// model member; cohere-embed-validate.mjs) → {id, embeddings, texts, response_type}; both with
+// the x-amzn-bedrock-input-token-count header; other models 400 ValidationException.
 import { createHash, randomBytes } from 'node:crypto';
+import { cohereEmbedAnswer, validateCohereEmbed } from './cohere-embed-validate.mjs';
+import { tokensOfTexts, vectorFor } from './lib/embedding-vectors.mjs';
 import { eventFrame, exceptionFrame } from './bedrock-eventstream.mjs';
 import { verify } from './bedrock-sigv4.mjs';
 import { validateConverse } from './bedrock-validate.mjs';
@@ -147,7 +155,61 @@ export async function startBedrockMock({ region = 'us-east-1', credentials = {},
     return srv.stream(res, rec, { ...b, headers: { 'content-type': 'application/vnd.amazon.eventstream', ...b.headers } }, frames);
   }
 
+  /** Titan Text Embeddings: null when Bedrock accepts the body, else the ValidationException text. */
+  function titanInvalid(body, modelId) {
+    const v2 = /titan-embed-text-v2/.test(modelId);
+    const known = v2 ? ['inputText', 'dimensions', 'normalize', 'embeddingTypes'] : ['inputText'];
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Malformed input request: expected type: JSONObject, please reformat your input and try again.';
+    const extra = Object.keys(body).find((k) => !known.includes(k));
+    if (extra) return `Malformed input request: extraneous key [${extra}] is not permitted, please reformat your input and try again.`;
+    if (typeof body.inputText !== 'string') return 'Malformed input request: #: required key [inputText] not found, please reformat your input and try again.';
+    if (body.dimensions !== undefined && ![256, 512, 1024].includes(body.dimensions)) {
+      return `Malformed input request: #/dimensions: ${JSON.stringify(body.dimensions)} is not a valid enum value, please reformat your input and try again.`;
+    }
+    if (body.normalize !== undefined && typeof body.normalize !== 'boolean') return 'Malformed input request: #/normalize: expected type: Boolean, please reformat your input and try again.';
+    return null;
+  }
+
+  async function invoke(req, res, rec, modelId) {
+    rec.modelId = modelId;
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    if (b.status) {
+      if (b.errorType) return awsError(res, rec, b.status, b.errorType, b.message ?? 'mock error', b.headers);
+      return srv.send(res, rec, b.status, b.body ?? { message: 'mock error' }, b.headers);
+    }
+    if (!(apiKey !== null && req.headers.authorization === `Bearer ${apiKey}`)) {
+      const denied = verify(req, rec.body, { credentials, region });
+      if (denied) return awsError(res, rec, denied.status, denied.type, denied.message);
+    }
+    if (rec.json === undefined) return awsError(res, rec, 400, 'SerializationException', 'Unexpected token in the request body.');
+    const body = rec.json;
+    if (/amazon\.titan-embed/.test(modelId)) {
+      const invalid = titanInvalid(body, modelId);
+      if (invalid) return awsError(res, rec, 400, 'ValidationException', invalid);
+      const dims = body.dimensions ?? (/v2/.test(modelId) ? 1024 : 1536);
+      const embedding = Array.from(vectorFor(body.inputText, dims));
+      const n = tokensOfTexts([body.inputText]);
+      return srv.send(res, rec, 200, { embedding, inputTextTokenCount: n, embeddingsByType: { float: embedding } },
+        { 'x-amzn-bedrock-input-token-count': String(n) });
+    }
+    if (/cohere\.embed/.test(modelId)) {
+      const invalid = validateCohereEmbed(body, { model: modelId, bedrock: true });
+      if (invalid) return awsError(res, rec, 400, 'ValidationException', `Malformed input request: ${invalid}`);
+      const { answer, tokens: n } = cohereEmbedAnswer(body, modelId);
+      delete answer.meta;
+      return srv.send(res, rec, 200, answer, { 'x-amzn-bedrock-input-token-count': String(n) });
+    }
+    return awsError(res, rec, 400, 'ValidationException', 'Malformed input request: the model does not support this invocation, please reformat your input and try again.');
+  }
+
   function route(req, res, rec) {
+    const inv = /^\/model\/([^/]+)\/invoke$/.exec(rec.path.split('?')[0]);
+    if (req.method === 'POST' && inv) {
+      let id;
+      try { id = decodeURIComponent(inv[1]); } catch { id = ''; }
+      return invoke(req, res, rec, id);
+    }
     const m = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(rec.path.split('?')[0]);
     if (req.method === 'POST' && m) {
       let id;

@@ -19,9 +19,10 @@ after(() => mock.close());
 beforeEach(() => mock.reset());
 
 /** A signed POST as the AWS SDKs send it; `tamper(headers)` may spoil it after signing. */
-async function call(body, { stream = false, secret = SECRET, region = 'us-east-1', tamper = () => {}, port = mock.port } = {}) {
+async function call(body, { stream = false, secret = SECRET, region = 'us-east-1', tamper = () => {}, port = mock.port, model = MODEL,
+  op = stream ? 'converse-stream' : 'converse' } = {}) {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
-  const path = `/model/${encodeURIComponent(MODEL)}/${stream ? 'converse-stream' : 'converse'}`;
+  const path = `/model/${encodeURIComponent(model)}/${op}`;
   const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
   const headers = { host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'x-amz-date': amzDate,
     'x-amz-content-sha256': createHash('sha256').update(payload).digest('hex') };
@@ -111,4 +112,39 @@ describe('answers', () => {
 test('standalone', async () => {
   await withStandalone(new URL('./bedrock-mock.mjs', import.meta.url), ['--port', '0', '--access-key-id', KEY_ID, '--secret-access-key', SECRET],
     async (port) => { assert.equal((await call(HELLO, { port })).status, 200); });
+});
+
+describe('InvokeModel embeddings', () => {
+  const TITAN = 'amazon.titan-embed-text-v2:0';
+  const COHERE = 'cohere.embed-english-v3';
+  const invoke = (body, model) => call(body, { model, op: 'invoke' });
+  test('Titan V2: one embedding, dimensions, token count in body and header', async () => {
+    const r = await invoke({ inputText: 'hello', dimensions: 256, normalize: true }, TITAN);
+    assert.equal(r.status, 200, r.buf.toString());
+    assert.equal(r.json.embedding.length, 256);
+    assert.ok(r.json.inputTextTokenCount > 0);
+    assert.equal(r.headers.get('x-amzn-bedrock-input-token-count'), String(r.json.inputTextTokenCount));
+  });
+  test('Cohere embed: texts by type', async () => {
+    const r = await invoke({ texts: ['a', 'b'], input_type: 'search_document', embedding_types: ['float'] }, COHERE);
+    assert.equal(r.status, 200, r.buf.toString());
+    assert.equal(r.json.embeddings.float.length, 2);
+    assert.ok(Number(r.headers.get('x-amzn-bedrock-input-token-count')) > 0);
+  });
+  test('rejects what Bedrock rejects', async () => {
+    const expect400 = async (body, model, re) => {
+      const r = await invoke(body, model);
+      assert.equal(r.status, 400, r.buf.toString());
+      assert.match(r.headers.get('x-amzn-errortype'), /^ValidationException/);
+      assert.match(r.json.message, re);
+    };
+    await expect400({ inputText: ['a', 'b'] }, TITAN, /required key \[inputText\]/);
+    await expect400({ inputText: 'a', dimensions: 300 }, TITAN, /not a valid enum value/);
+    await expect400({ inputText: 'a', texts: ['b'] }, TITAN, /extraneous key \[texts\]/);
+    await expect400({ inputText: 'a', dimensions: 256 }, 'amazon.titan-embed-text-v1', /extraneous key \[dimensions\]/);
+    await expect400({ texts: ['a'] }, COHERE, /input_type is required/);
+    await expect400({ texts: ['a'], input_type: 'search_document', model: 'x' }, COHERE, /unknown field `model`/);
+    const unsigned = await fetch(`${mock.url}/model/${TITAN}/invoke`, { method: 'POST', body: '{"inputText":"a"}' });
+    assert.equal(unsigned.status, 403);
+  });
 });

@@ -12,7 +12,12 @@
 // Answers: tools + "weather" (or REQUIRED) → a tool plan and two tool calls (ids
 // "get_weather_<hex>"); after tool results → "Based on the tool results: …"; response_format →
 // JSON; max_tokens cuts the text (MAX_TOKENS); thinking → a thinking content item.
+// POST /v2/embed: {model, texts, input_type, embedding_types?, output_dimension?, truncate?} checked
+// as Cohere does (cohere-embed-validate.mjs: input_type required, at most 96 texts,
+// output_dimension on embed-v4 only) → {id, embeddings: {float: [[...]]}, texts, meta:
+// {billed_units: {input_tokens}}, response_type: "embeddings_by_type"}.
 import { randomBytes } from 'node:crypto';
+import { cohereEmbedAnswer, validateCohereEmbed } from './cohere-embed-validate.mjs';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 
 export const MOCK_TEXT = 'Hello! I am the mock Cohere upstream. How can I help you today?';
@@ -134,8 +139,20 @@ export async function startCohereMock({ apiKey = null, host = '127.0.0.1', port 
     return srv.stream(res, rec, b, frames);
   }
 
+  async function embed(req, res, rec) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    if (b.status) return srv.send(res, rec, b.status, b.body ?? { id: randomId(8), message: 'mock error' }, b.headers);
+    if (apiKey !== null && req.headers.authorization !== `Bearer ${apiKey}`) return srv.send(res, rec, 401, { id: randomId(8), message: 'invalid api token' });
+    if (rec.json === undefined) return srv.send(res, rec, 400, { id: randomId(8), message: 'invalid request: body is not valid JSON' });
+    const err = validateCohereEmbed(rec.json, { model: rec.json?.model ?? '' });
+    if (err) return srv.send(res, rec, 400, { id: randomId(8), message: err });
+    return srv.send(res, rec, 200, cohereEmbedAnswer(rec.json, rec.json.model).answer);
+  }
+
   function route(req, res, rec) {
     if (req.method === 'POST' && rec.path.split('?')[0] === '/v2/chat') return chat(req, res, rec);
+    if (req.method === 'POST' && rec.path.split('?')[0] === '/v2/embed') return embed(req, res, rec);
     return srv.send(res, rec, 404, { id: randomId(8), message: 'Not Found' });
   }
   const mock = await srv.listen({ host, port });

@@ -59,3 +59,29 @@ test('standalone', async () => {
     assert.equal((await postJSON(`http://127.0.0.1:${port}/v2/chat`, HELLO)).status, 200);
   });
 });
+
+describe('/v2/embed', () => {
+  const embed = (body, headers = AUTH) => postJSON(`${mock.url}/v2/embed`, body, { headers });
+  const BASE = { model: 'embed-v4.0', texts: ['a', 'b'], input_type: 'search_document', embedding_types: ['float'] };
+  test('float embeddings by type, billed input tokens, output_dimension on v4', async () => {
+    const r = await embed({ ...BASE, output_dimension: 256 });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.response_type, 'embeddings_by_type');
+    assert.equal(r.json.embeddings.float.length, 2);
+    assert.equal(r.json.embeddings.float[0].length, 256);
+    assert.ok(r.json.meta.billed_units.input_tokens > 0);
+  });
+  test('rejects what Cohere rejects', async () => {
+    const expect400 = async (body, re) => {
+      const r = await embed(body);
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.json.message, re);
+    };
+    await expect400({ ...BASE, input_type: undefined }, /input_type is required/);
+    await expect400({ ...BASE, model: 'embed-english-v3.0', output_dimension: 256 }, /only supported for embed-v4/);
+    await expect400({ ...BASE, output_dimension: 300 }, /must be one of/);
+    await expect400({ ...BASE, texts: Array.from({ length: 97 }, () => 't') }, /at most 96/);
+    await expect400({ ...BASE, input: 'x' }, /unknown field `input`/);
+    assert.equal((await embed(BASE, { authorization: 'Bearer nope' })).status, 401);
+  });
+});

@@ -23,9 +23,13 @@
 // request's systemInstruction + tools + contents; implicit caching as Gemini 2.5 does it: a request
 // whose systemInstruction + tools + first content repeat an earlier one's (same model) reads that
 // prefix from the cache when it is at least `minCacheTokens` (default 1024) long.
+// POST /{v}/models/{model}:batchEmbedContents: {requests: [{model: "models/{model}", content: {parts:
+// [{text}]}, taskType?, title?, outputDimensionality?}]} (validateBatchEmbed: model names must match,
+// text parts only, at most 100) → {embeddings: [{values}]} (deterministic unit vectors, no usage).
 import { createHash } from 'node:crypto';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
-import { googleError, pick, STATUS_BY_CODE, tokensOf, validateKey, validateRequest } from './gemini-validate.mjs';
+import { vectorFor } from './lib/embedding-vectors.mjs';
+import { embedSize, googleError, pick, STATUS_BY_CODE, tokensOf, validateBatchEmbed, validateKey, validateRequest } from './gemini-validate.mjs';
 export { tokensOf };
 
 export const MOCK_TEXT = 'Hello! I am the mock Gemini upstream. How can I help you today?';
@@ -214,8 +218,30 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
     return srv.stream(res, rec, b, chunks.map(sseFrame));
   }
 
+  async function batchEmbed(req, res, rec, model) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    if (b.status) return send(res, rec, b.status, b.body ?? googleError(b.status, STATUS_BY_CODE[b.status] ?? 'UNKNOWN', 'mock error'), b.headers);
+    const keyErr = validateKey(req.headers, rec.path, apiKey);
+    if (keyErr) return fail(res, rec, keyErr);
+    if (models && !models.includes(model)) {
+      return fail(res, rec, { status: 404, code: 'NOT_FOUND', message: `models/${model} is not found for API version v1beta, or is not supported for batchEmbedContents.` });
+    }
+    if (rec.json === undefined) return fail(res, rec, { status: 400, code: 'INVALID_ARGUMENT', message: 'Invalid JSON payload received. Unexpected token.' });
+    const err = validateBatchEmbed(rec.json, model);
+    if (err) return fail(res, rec, err);
+    const embeddings = rec.json.requests.map((r) =>
+      ({ values: Array.from(vectorFor(r.content.parts.map((p) => p.text).join(''), pick(r, 'outputDimensionality') ?? embedSize(model))) }));
+    return send(res, rec, 200, { embeddings });
+  }
+
   function route(req, res, rec) {
     const url = new URL(rec.path, 'http://x');
+    const e = /^\/(v1beta|v1)\/models\/([^/:]+):batchEmbedContents$/.exec(url.pathname);
+    if (req.method === 'POST' && e) {
+      rec.model = decodeURIComponent(e[2]);
+      return batchEmbed(req, res, rec, rec.model);
+    }
     const m = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
     if (req.method === 'POST' && m) {
       rec.model = decodeURIComponent(m[2]);

@@ -137,3 +137,31 @@ test('standalone: --port 0 prints its port and serves', async () => {
     assert.equal(res.status, 200);
   });
 });
+
+describe('batchEmbedContents', () => {
+  const url = () => `${mock.url}/v1beta/models/gemini-embedding-001:batchEmbedContents`;
+  const req = (text, extra = {}) => ({ model: 'models/gemini-embedding-001', content: { parts: [{ text }] }, ...extra });
+  const post = (body) => postJSON(url(), body, { headers: { 'x-goog-api-key': KEY } });
+  test('one embedding per request, in order, outputDimensionality honoured', async () => {
+    const r = await post({ requests: [req('a'), req('b', { outputDimensionality: 16 })] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.embeddings.length, 2);
+    assert.equal(r.json.embeddings[0].values.length, 3072);
+    assert.equal(r.json.embeddings[1].values.length, 16);
+  });
+  test('rejects what Gemini rejects', async () => {
+    const expect400 = async (body, re) => {
+      const r = await post(body);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.status, 'INVALID_ARGUMENT');
+      assert.match(r.json.error.message, re);
+    };
+    await expect400({ requests: [req('a', { dimensions: 8 })] }, /Unknown name "dimensions"/);
+    await expect400({ requests: [{ ...req('a'), model: 'models/other' }] }, /Model names must match/);
+    await expect400({ requests: [req('a', { outputDimensionality: 5000 })] }, /output_dimensionality/);
+    await expect400({ requests: Array.from({ length: 101 }, () => req('a')) }, /at most 100/);
+    await expect400({ requests: [] }, /not specified/);
+    const noKey = await postJSON(url(), { requests: [req('a')] });
+    assert.equal(noKey.status, 403);
+  });
+});

@@ -281,3 +281,46 @@ export function validateKey(headers, url, apiKey) {
 }
 
 export const tokensOf = (text) => Math.ceil(Buffer.byteLength(text) / 4);
+
+// -- models/{model}:batchEmbedContents ------------------------------------------------------------
+
+const EMBED_FIELDS = {
+  batch: new Set(['requests']),
+  request: new Set(['model', 'content', 'taskType', 'title', 'outputDimensionality', 'task_type', 'output_dimensionality']),
+};
+export const MAX_EMBED_BATCH = 100;
+const TASK_TYPES = ['TASK_TYPE_UNSPECIFIED', 'RETRIEVAL_QUERY', 'RETRIEVAL_DOCUMENT', 'SEMANTIC_SIMILARITY', 'CLASSIFICATION',
+  'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY'];
+
+/** Full output size of an embedding model (gemini-embedding-001: 3072; text-embedding-004 and others: 768). */
+export const embedSize = (model) => (/gemini-embedding/.test(model) ? 3072 : 768);
+
+/** A BatchEmbedContentsRequest for models/{model}, as the API checks it. */
+export function validateBatchEmbed(body, model) {
+  if (!isObject(body)) return bad('Invalid JSON payload received. Expected an object.');
+  for (const k of Object.keys(body)) if (!EMBED_FIELDS.batch.has(k)) return unknownName(k, '');
+  if (!Array.isArray(body.requests) || body.requests.length === 0) {
+    return bad('* BatchEmbedContentsRequest.requests: contents is not specified\n');
+  }
+  if (body.requests.length > MAX_EMBED_BATCH) {
+    return bad(`* BatchEmbedContentsRequest.requests: at most ${MAX_EMBED_BATCH} requests can be in one batch\n`);
+  }
+  for (const [i, r] of body.requests.entries()) {
+    if (!isObject(r)) return invalidValue(`requests[${i}]`, r, 'TYPE_MESSAGE');
+    for (const k of Object.keys(r)) if (!EMBED_FIELDS.request.has(k)) return unknownName(k, `requests[${i}]`);
+    if (r.model !== `models/${model}`) {
+      return bad(`* BatchEmbedContentsRequest.requests[${i}].model: Model names must match; got ${JSON.stringify(r.model)} for models/${model}\n`);
+    }
+    const parts = r.content?.parts;
+    if (!Array.isArray(parts) || parts.length === 0 || parts.some((p) => !isObject(p) || typeof p.text !== 'string')) {
+      return bad(`* BatchEmbedContentsRequest.requests[${i}].content.parts: only text parts are supported for embeddings\n`);
+    }
+    const tt = pick(r, 'taskType');
+    if (tt !== undefined && !TASK_TYPES.includes(tt)) return invalidValue(`requests[${i}].task_type`, tt, 'TYPE_ENUM');
+    const dims = pick(r, 'outputDimensionality');
+    if (dims !== undefined && (!Number.isInteger(dims) || dims < 1 || dims > embedSize(model))) {
+      return bad(`* BatchEmbedContentsRequest.requests[${i}].output_dimensionality: must be between 1 and ${embedSize(model)}\n`);
+    }
+  }
+  return null;
+}

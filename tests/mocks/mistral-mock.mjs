@@ -15,6 +15,11 @@
 // calls; after tool results → "Based on the tool results: …"; response_format json_object /
 // json_schema → JSON; max_tokens cuts the text (finish_reason "length"). Streams end with a chunk
 // carrying finish_reason and usage, then data: [DONE].
+// POST /v1/embeddings: {model, input: string | [strings], output_dimension?, output_dtype?,
+// encoding_format?, metadata?}; unknown members 422 extra_forbidden; input of another type 422
+// string_type; output_dimension only on codestral-embed (1..3072; mistral-embed is 1024 fixed) →
+// {id, object: "list", data: [{object: "embedding", embedding, index}], model, usage}.
+import { tokensOfTexts, vectorFor } from './lib/embedding-vectors.mjs';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 
 export const MOCK_TEXT = 'Hello! I am the mock Mistral upstream. How can I help you today?';
@@ -38,6 +43,35 @@ const extra = (loc, input) => ({ status: 422, body: { object: 'error', message: 
   msg: 'Extra inputs are not permitted', input }] }, type: 'invalid_request_message_error', param: null, code: null } });
 const invalid = (message, status = 400) => ({ status, body: { object: 'error', message, type: 'invalid_request_message_error', param: null, code: null } });
 const unknownIn = (obj, known, loc) => Object.keys(obj).find((k) => !known.has(k)) ?? null;
+
+const EMBED_REQUEST = new Set(['model', 'input', 'output_dimension', 'output_dtype', 'encoding_format', 'metadata']);
+const DTYPES = ['float', 'int8', 'uint8', 'binary', 'ubinary'];
+const typeError = (loc, input, type, msg) => ({ status: 422, body: { object: 'error', message: { detail: [{ type, loc: ['body', ...loc], msg, input }] },
+  type: 'invalid_request_message_error', param: null, code: null } });
+export const mistralEmbedSize = (model) => (/codestral-embed/.test(model) ? 1536 : 1024);
+
+/** null when Mistral's /v1/embeddings would accept the body; else { status, body }. */
+export function validateEmbeddings(body) {
+  if (!isObject(body)) return typeError([], body, 'model_attributes_type', 'Input should be a valid dictionary or object to extract fields from');
+  const unknown = unknownIn(body, EMBED_REQUEST);
+  if (unknown) return extra([unknown], body[unknown]);
+  if (typeof body.model !== 'string') return typeError(['model'], body.model, 'missing', 'Field required');
+  const texts = typeof body.input === 'string' ? [body.input] : body.input;
+  if (!Array.isArray(texts) || texts.length === 0) return typeError(['input'], body.input, 'missing', 'Field required');
+  const i = texts.findIndex((t) => typeof t !== 'string');
+  if (i >= 0) return typeError(['input', 'list[str]', i], texts[i], 'string_type', 'Input should be a valid string');
+  if (body.output_dimension !== undefined && body.output_dimension !== null) {
+    if (!/codestral-embed/.test(body.model)) return invalid(`Model ${body.model} does not support output_dimension`);
+    if (!Number.isInteger(body.output_dimension) || body.output_dimension < 1 || body.output_dimension > 3072) {
+      return typeError(['output_dimension'], body.output_dimension, 'less_than_equal', 'Input should be less than or equal to 3072');
+    }
+  }
+  if (body.output_dtype !== undefined && !DTYPES.includes(body.output_dtype)) return typeError(['output_dtype'], body.output_dtype, 'enum', `Input should be ${DTYPES.join(', ')}`);
+  if (body.encoding_format !== undefined && !['float', 'base64'].includes(body.encoding_format)) {
+    return typeError(['encoding_format'], body.encoding_format, 'enum', "Input should be 'float' or 'base64'");
+  }
+  return null;
+}
 
 /** null when Mistral would accept the body; else { status, body }. */
 export function validate(body) {
@@ -163,8 +197,31 @@ export async function startMistralMock({ apiKey = null, host = '127.0.0.1', port
     return srv.stream(res, rec, b, frames);
   }
 
+  async function embeddings(req, res, rec) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    if (b.status) return srv.send(res, rec, b.status, b.body ?? { object: 'error', message: 'mock error', type: 'mock', param: null, code: null }, b.headers);
+    if (apiKey !== null && req.headers.authorization !== `Bearer ${apiKey}`) {
+      return srv.send(res, rec, 401, { message: 'Unauthorized', request_id: randomId(32) });
+    }
+    if (rec.json === undefined) return srv.send(res, rec, 400, invalid('Invalid JSON body').body);
+    const err = validateEmbeddings(rec.json);
+    if (err) return srv.send(res, rec, err.status, err.body);
+    const body = rec.json;
+    const texts = typeof body.input === 'string' ? [body.input] : body.input;
+    const dims = body.output_dimension ?? mistralEmbedSize(body.model);
+    const data = texts.map((t, index) => {
+      const v = vectorFor(t, dims);
+      return { object: 'embedding', embedding: body.encoding_format === 'base64' ? Buffer.from(v.buffer).toString('base64') : Array.from(v), index };
+    });
+    const tokens = tokensOfTexts(texts);
+    return srv.send(res, rec, 200, { id: randomId(32), object: 'list', data, model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens, completion_tokens: 0 } });
+  }
+
   function route(req, res, rec) {
     if (req.method === 'POST' && rec.path.split('?')[0] === '/v1/chat/completions') return chat(req, res, rec);
+    if (req.method === 'POST' && rec.path.split('?')[0] === '/v1/embeddings') return embeddings(req, res, rec);
     return srv.send(res, rec, 404, { detail: 'Not Found' });
   }
 

@@ -76,3 +76,28 @@ test('standalone', async () => {
     assert.equal((await postJSON(`http://127.0.0.1:${port}/v1/chat/completions`, HELLO)).status, 200);
   });
 });
+
+describe('/v1/embeddings', () => {
+  const embed = (body, headers = AUTH) => postJSON(`${mock.url}/v1/embeddings`, body, { headers });
+  test('OpenAI-shaped list, output_dimension on codestral-embed, usage', async () => {
+    let r = await embed({ model: 'mistral-embed', input: ['a', 'b'] });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.data.map((d) => d.index), [0, 1]);
+    assert.equal(r.json.data[0].embedding.length, 1024);
+    assert.ok(r.json.usage.prompt_tokens > 0);
+    r = await embed({ model: 'codestral-embed', input: 'def f(): pass', output_dimension: 256 });
+    assert.equal(r.json.data[0].embedding.length, 256);
+  });
+  test('rejects what Mistral rejects', async () => {
+    let r = await embed({ model: 'mistral-embed', input: 'a', dimensions: 8 });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.message.detail[0].type, 'extra_forbidden');
+    r = await embed({ model: 'mistral-embed', input: [[1, 2]] });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.message.detail[0].type, 'string_type');
+    r = await embed({ model: 'mistral-embed', input: 'a', output_dimension: 256 });
+    assert.equal(r.status, 400);
+    assert.match(r.json.message, /does not support output_dimension/);
+    assert.equal((await embed({ model: 'mistral-embed', input: 'a' }, {})).status, 401);
+  });
+});

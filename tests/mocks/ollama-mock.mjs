@@ -12,6 +12,11 @@
 // that capability are 400. `stream` defaults to true. Answers: tools + "weather" → two calls in one
 // message; after tool results → "Based on the tool results: …"; format → JSON; options.num_predict
 // cuts the text (done_reason "length"); think → a thinking field.
+// POST /api/embed: {model, input: string | [strings], dimensions?, truncate?, keep_alive?} →
+// {model, embeddings: [[...]], total_duration, load_duration, prompt_eval_count}; input of another
+// shape is 400 "invalid input type"; dimensions must be an integer 1..EMBED_SIZE (the model's
+// size) else 400; a model not pulled is 404 as for chat.
+import { tokensOfTexts, vectorFor } from './lib/embedding-vectors.mjs';
 import { createMockServer, parseArgs, runStandalone } from './lib/mock-server.mjs';
 
 export const MOCK_TEXT = 'Hello! I am the mock Ollama server. How can I help you today?';
@@ -84,6 +89,22 @@ function plan(body, b) {
   return { content, thinking: body.think ? THINKING_TEXT : undefined, done_reason: doneReason };
 }
 
+export const EMBED_SIZE = 768;
+
+function validateEmbed(body, { models }) {
+  if (!isObject(body)) return { status: 400, error: 'json: cannot unmarshal into Go value of type api.EmbedRequest' };
+  if (typeof body.model !== 'string' || !body.model) return { status: 400, error: 'model is required' };
+  if (models && !models.includes(body.model)) return { status: 404, error: `model "${body.model}" not found, try pulling it first` };
+  const ok = typeof body.input === 'string' || (Array.isArray(body.input) && body.input.every((t) => typeof t === 'string'));
+  if (!ok) return { status: 400, error: 'invalid input type' };
+  if (body.dimensions !== undefined) {
+    if (!Number.isInteger(body.dimensions)) return unmarshal(kind(body.dimensions), 'EmbedRequest.dimensions', 'int');
+    if (body.dimensions < 1 || body.dimensions > EMBED_SIZE) return { status: 400, error: `invalid dimensions: must be between 1 and ${EMBED_SIZE}` };
+  }
+  if (body.truncate !== undefined && typeof body.truncate !== 'boolean') return unmarshal(kind(body.truncate), 'EmbedRequest.truncate', 'bool');
+  return null;
+}
+
 export async function startOllamaMock({ host = '127.0.0.1', port = 0, models = null, noTools = [], noThinking = [] } = {}) {
   const srv = createMockServer({ route, record: () => ({ answer: null }), onError: (res, rec, e) => srv.send(res, rec, 500, { error: e.message }) });
 
@@ -118,9 +139,24 @@ export async function startOllamaMock({ host = '127.0.0.1', port = 0, models = n
     return srv.stream(res, rec, { ...b, headers: { 'content-type': 'application/x-ndjson', ...b.headers } }, frames);
   }
 
+  async function embed(req, res, rec) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    if (b.status) return srv.send(res, rec, b.status, b.body ?? { error: 'mock error' }, b.headers);
+    if (rec.json === undefined) return srv.send(res, rec, 400, { error: 'invalid character looking for beginning of value' });
+    const err = validateEmbed(rec.json, { models });
+    if (err) return srv.send(res, rec, err.status, { error: err.error });
+    const body = rec.json;
+    const texts = typeof body.input === 'string' ? [body.input] : body.input;
+    const dims = body.dimensions ?? EMBED_SIZE;
+    return srv.send(res, rec, 200, { model: body.model, embeddings: texts.map((t) => Array.from(vectorFor(t, dims))),
+      total_duration: 14143917, load_duration: 1019500, prompt_eval_count: tokensOfTexts(texts) });
+  }
+
   function route(req, res, rec) {
     const path = rec.path.split('?')[0];
     if (req.method === 'POST' && path === '/api/chat') return chat(req, res, rec);
+    if (req.method === 'POST' && path === '/api/embed') return embed(req, res, rec);
     if (req.method === 'GET' && path === '/api/version') return srv.send(res, rec, 200, { version: '0.12.6' });
     return srv.send(res, rec, 404, '404 page not found', { 'content-type': 'text/plain' });
   }

@@ -55,3 +55,27 @@ test('standalone', async () => {
     assert.equal((await postJSON(`http://127.0.0.1:${port}/api/chat`, HELLO)).status, 200);
   });
 });
+
+describe('/api/embed', () => {
+  const embedUrl = () => `${mock.url}/api/embed`;
+  test('a string and an array, prompt_eval_count, dimensions', async () => {
+    let r = await postJSON(embedUrl(), { model: 'llama3.2', input: 'why is the sky blue?' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.embeddings.length, 1);
+    assert.equal(r.json.embeddings[0].length, 768);
+    assert.ok(r.json.prompt_eval_count > 0);
+    r = await postJSON(embedUrl(), { model: 'llama3.2', input: ['a', 'b'], dimensions: 32 });
+    assert.equal(r.json.embeddings.length, 2);
+    assert.equal(r.json.embeddings[1].length, 32);
+  });
+  test('rejects token ids, bad dimensions, unknown models', async () => {
+    let r = await postJSON(embedUrl(), { model: 'llama3.2', input: [1, 2, 3] });
+    assert.equal(r.status, 400);
+    assert.match(r.json.error, /invalid input type/);
+    r = await postJSON(embedUrl(), { model: 'llama3.2', input: 'a', dimensions: 4096 });
+    assert.equal(r.status, 400);
+    assert.match(r.json.error, /dimensions/);
+    r = await postJSON(embedUrl(), { model: 'nomic', input: 'a' });
+    assert.equal(r.status, 404);
+  });
+});

@@ -19,6 +19,7 @@
 // last user message mentioning "weather" it answers two parallel tool calls; a follow-up whose last
 // messages are the tool results gets a text answer quoting them.
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
+import { vectorFor } from './lib/embedding-vectors.mjs';
 import { JSON_PARSE_ERROR, embeddingSize, openaiError, validateChatRequest, validateEmbeddingsRequest } from './openai-validate.mjs';
 
 export const MOCK_TEXT = 'Hello! I am the mock OpenAI upstream. How can I help you today?';
@@ -175,23 +176,6 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     const events = buildChunks(body, plan, b).map((c) => `data: ${JSON.stringify(c)}\n\n`);
     events.push('data: [DONE]\n\n');
     return srv.stream(res, rec, b, events);
-  }
-
-  /** A deterministic unit vector of `dims` floats for one input (same input, same vector). */
-  function vectorFor(item, dims) {
-    const text = typeof item === 'string' ? item : JSON.stringify(item);
-    let h = 2166136261;
-    for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0), 16777619) >>> 0;
-    const v = new Float32Array(dims);
-    let norm = 0;
-    for (let i = 0; i < dims; i++) {
-      h = Math.imul(h ^ (h >>> 15), 2246822519) >>> 0;
-      v[i] = (h / 4294967295) * 2 - 1;
-      norm += v[i] * v[i];
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < dims; i++) v[i] /= norm;
-    return v;
   }
 
   async function embeddings(req, res, rec) {

@@ -105,7 +105,7 @@ TEST_CASE("encode: refusals") {
     "tools":[{"type":"function","function":{"name":"f"}}]})") == LLMGW_BAD_ARGUMENT);
   CHECK(status(R"({"messages":[{"role":"tool","tool_call_id":"a","content":"x"}]})") == LLMGW_BAD_ARGUMENT);
   CHECK(status(R"({"messages":)" + std::string(100000, '[') + std::string(100000, ']') + "}") == LLMGW_BAD_ARGUMENT);
-  Call emb(R"({"input":"x"})");
-  emb.c.operation = LLMGW_OP_EMBEDDINGS;
-  CHECK(p.encode(emb.c).rc == LLMGW_UNSUPPORTED);
+  Call count(R"({"messages":[{"role":"user","content":"x"}]})");
+  count.c.operation = LLMGW_OP_COUNT_TOKENS;
+  CHECK(p.encode(count.c).rc == LLMGW_UNSUPPORTED);  // embeddings: embeddings_test.cpp
 }

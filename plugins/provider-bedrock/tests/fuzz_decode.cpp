@@ -21,6 +21,8 @@
 
 #include <llmgw/testing.hpp>
 
+#include <plugin_util/testing/embeddings_call.hpp>
+
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -139,6 +141,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       FUZZ_REQUIRE(r.rc == LLMGW_ERROR && r.error.has_value() && r.error->status >= 400 && r.error->status <= 599);
     }
   }
+  // The same bytes as the answer to an embeddings call (float and base64 lists).
+  for (int status : {200, 400 + in.byte(0) % 200})
+    FUZZ_REQUIRE(llmgw::plugin_util::testing::embeddings_decode_holds<RecordedResult>(
+        [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
+          return b::decode(config(), c, resp, out, 1);
+        },
+        payload, status, in.byte(1) & 1));
+  static llmgw::testing::FakeHost host;
+  {  // The same bytes as an embeddings request body: encoded, or refused with a line for the client.
+    llmgw::plugin_util::testing::EmbeddingsCall emb{std::string(payload), in.byte(1) & 2 ? "amazon.titan-embed-text-v2:0" : "cohere.embed-v4:0"};
+    RecordedRequest er;
+    const llmgw_request_out eo = er.out();
+    llmgw_writer ew = er.error_writer();
+    er.rc = b::encode(config(), llmgw::Host(host.table()), emb.c, eo, &ew);
+    FUZZ_REQUIRE(er.rc == LLMGW_OK || !er.error.empty());
+  }
 
   // The stream: raw bytes, or lines framed with valid CRCs.
   const std::string bytes = in.byte(2) & 1 ? framed(payload) : std::string(payload);
@@ -164,7 +182,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // The encoder takes any body (signing through the fake host's stub hashes).
-  static llmgw::testing::FakeHost host;
   RecordedRequest req;
   const llmgw_request_out rout = req.out();
   llmgw_writer err = req.error_writer();

@@ -8,6 +8,8 @@
 
 #include <llmgw/testing.hpp>
 
+#include <plugin_util/testing/embeddings_call.hpp>
+
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -83,6 +85,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       require(r.rc == LLMGW_ERROR && r.error.has_value());
     }
+  }
+  // The same bytes as the answer to an embeddings call (float and base64 lists).
+  for (int status : {200, 400 + data[0] % 200})
+    require(llmgw::plugin_util::testing::embeddings_decode_holds<RecordedResult>(
+        [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
+          return m::decode(config(), c, resp, out, 1);
+        },
+        input, status, data[1] & 1));
+  {  // The same bytes as an embeddings request body: encoded, or refused with a line for the client.
+    llmgw::plugin_util::testing::EmbeddingsCall emb{std::string(input), data[1] & 2 ? "embed-v4.0" : "embed-english-v3.0"};
+    RecordedRequest er;
+    const llmgw_request_out eo = er.out();
+    llmgw_writer ew = er.error_writer();
+    er.rc = m::encode(config(), emb.c, eo, &ew);
+    require(er.rc == LLMGW_OK || !er.error.empty());
   }
   const bool usage = data[0] & 1;
   const RecordedEvents whole = run({input}, usage);

@@ -160,8 +160,8 @@ TEST_CASE("features Gemini cannot honour are refused, not dropped") {
   encode_fail(R"({"messages":[{"role":"user","content":"x"}],"response_format":{"type":"grammar"}})", LLMGW_UNSUPPORTED);
   CHECK(parse(encode_ok(R"({"messages":[{"role":"user","content":"x"}],"n":2})").body)["generationConfig"]["candidateCount"].GetInt() == 2);
   Plugin p;
-  Call emb(R"({"input":"x"})", false, "text-embedding-004", LLMGW_OP_EMBEDDINGS);
-  CHECK(p.encode(emb.c).rc == LLMGW_UNSUPPORTED);
+  Call count(R"({"messages":[{"role":"user","content":"x"}]})", false, "gemini-2.5-flash", LLMGW_OP_COUNT_TOKENS);
+  CHECK(p.encode(count.c).rc == LLMGW_UNSUPPORTED);  // embeddings: embeddings_test.cpp
 }
 
 TEST_CASE("a malformed or too deeply nested request body is a clear 400, never a crash") {

@@ -12,6 +12,8 @@
 
 #include <llmgw/testing.hpp>
 
+#include <plugin_util/testing/embeddings_call.hpp>
+
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -98,6 +100,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       require(r.rc == LLMGW_ERROR && r.error.has_value());
     }
+  }
+  // The same bytes as the answer to an embeddings call (float and base64 lists).
+  for (int status : {200, 400 + data[0] % 200})
+    require(llmgw::plugin_util::testing::embeddings_decode_holds<RecordedResult>(
+        [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
+          return g::decode(config(), c, resp, out, 1);
+        },
+        input, status, data[1] & 1));
+  {  // The same bytes as an embeddings request body: encoded, or refused with a line for the client.
+    llmgw::plugin_util::testing::EmbeddingsCall emb{std::string(input), "gemini-embedding-001"};
+    RecordedRequest er;
+    const llmgw_request_out eo = er.out();
+    llmgw_writer ew = er.error_writer();
+    er.rc = g::encode(config(), emb.c, eo, &ew);
+    require(er.rc == LLMGW_OK || !er.error.empty());
   }
 
   // Streams: the same outcome however the bytes are cut.
