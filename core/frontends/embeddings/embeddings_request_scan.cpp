@@ -96,6 +96,11 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
       saw_model_key_ = true;
       key_ = Field::Model;
     } else if (k == "input") {
+      // Twice: the gateway would count one and an upstream might embed (and bill) the other.
+      if (saw_input_key_)
+        return fail(ApiError::invalid("'input' appears more than once in the request body; send it once.", "input",
+                                      "duplicate_key"));
+      saw_input_key_ = true;
       key_ = Field::Input;
     } else if (k == "encoding_format") {
       key_ = Field::EncodingFormat;
@@ -211,7 +216,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   Field key_ = Field::Other;
   Kind outer_kind_ = Kind::None;
   std::size_t inner_count_ = 0;
-  bool saw_model_key_ = false;
+  bool saw_model_key_ = false, saw_input_key_ = false;
 };
 
 }  // namespace

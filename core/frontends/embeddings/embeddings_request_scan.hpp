@@ -29,7 +29,8 @@ struct EmbeddingsRequestInfo {
 /// "input" as a string, an array of strings, an array of token ids, or an array of token-id
 /// arrays: never empty, never an empty string, at most kMaxInputs entries, one kind per array.
 /// "encoding_format" is "float" or "base64"; "dimensions" a positive integer; "user" a string.
-/// Nesting deeper than `max_depth`: code "json_too_deep"; "model" twice: code "duplicate_key".
+/// Nesting deeper than `max_depth`: code "json_too_deep"; "model" or "input" twice: code
+/// "duplicate_key".
 std::optional<canonical::ApiError> scan_embeddings_request(const std::string& body, EmbeddingsRequestInfo& info,
                                                            unsigned max_depth = llmgw::kJsonMaxDepth);
 

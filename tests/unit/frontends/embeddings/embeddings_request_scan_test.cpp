@@ -80,6 +80,10 @@ TEST_CASE("embeddings scan: at most 2048 inputs; a duplicate model; nesting boun
   auto dup = scan_embeddings_request(R"({"model":"a","input":"x","model":"b"})", info);
   REQUIRE(dup);
   CHECK(dup->code == "duplicate_key");
+  auto dup_input = scan_embeddings_request(R"({"model":"a","input":["x","y"],"input":["z"]})", info);  // found by fuzzing
+  REQUIRE(dup_input);
+  CHECK(dup_input->code == "duplicate_key");
+  CHECK(dup_input->param == "input");
   std::string deep = R"({"model":"m","input":"x","other":)" + std::string(200, '[') + std::string(200, ']') + "}";
   auto too_deep = scan_embeddings_request(deep, info, 64);
   REQUIRE(too_deep);
