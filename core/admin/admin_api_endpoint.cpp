@@ -386,7 +386,8 @@ boost::asio::awaitable<void> AdminApiEndpoint::handle(Poco::Net::HTTPServerReque
   Answer answer;
   try {
     const rapidjson::Value* body = has_body ? &doc : nullptr;
-    answer = co_await util::offload(pool_, [&] { return run(db_, keys_, path, body, query); });
+    Answer got = co_await util::offload(pool_, [&] { return run(db_, keys_, path, body, query); });
+    answer = std::move(got);
   } catch (const store::StoreError& e) {
     spdlog::error("admin {}: database error: {}", path, e.what());
     answer = fail(ApiError{503, "api_error", "database_unavailable", "", "The database is unavailable; try again."});

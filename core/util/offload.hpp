@@ -10,10 +10,9 @@
 // reference lives in the coroutine frame, which stays alive (suspended) until it is done.
 #pragma once
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
-#include <boost/asio/prefer.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -46,28 +45,34 @@ class BlockingPool {
 template <class Fn>
 boost::asio::awaitable<std::invoke_result_t<Fn&>> offload(BlockingPool& pool, Fn fn) {
   using R = std::invoke_result_t<Fn&>;
-  auto executor = co_await boost::asio::this_coro::executor;
-  // Tracked: the loop's run() does not return while the work is away on the pool.
-  auto loop = boost::asio::prefer(executor, boost::asio::execution::outstanding_work.tracked);
+  auto loop = co_await boost::asio::this_coro::executor;
+  // The coroutine waits on a timer that never expires; the pool thread, once done, posts to the
+  // loop a handler that sets `done` and cancels it. The pending wait keeps the loop's run() going,
+  // and the cancel runs on the loop thread, so the timer is only ever touched there.
+  boost::asio::steady_timer wake(loop, boost::asio::steady_timer::time_point::max());
   std::conditional_t<std::is_void_v<R>, bool, std::optional<R>> result{};
   std::exception_ptr error;
-  co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void()>(
-      [&pool, &fn, &result, &error, loop](auto handler) mutable {
-        boost::asio::post(pool.pool(), [&fn, &result, &error, loop, handler = std::move(handler)]() mutable {
-          try {
-            if constexpr (std::is_void_v<R>) {
-              fn();
-              result = true;
-            } else {
-              result.emplace(fn());
-            }
-          } catch (...) {
-            error = std::current_exception();
-          }
-          boost::asio::post(loop, std::move(handler));  // resume on the loop, after the pool returns
-        });
-      },
-      boost::asio::use_awaitable);
+  bool done = false;
+  boost::asio::post(pool.pool(), [&fn, &result, &error, &done, &wake, loop] {
+    try {
+      if constexpr (std::is_void_v<R>) {
+        fn();
+        result = true;
+      } else {
+        result.emplace(fn());
+      }
+    } catch (...) {
+      error = std::current_exception();
+    }
+    boost::asio::post(loop, [&done, &wake] {
+      done = true;
+      wake.cancel();
+    });
+  });
+  while (!done) {
+    boost::system::error_code ec;
+    co_await wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+  }
   if (error) std::rethrow_exception(error);
   if constexpr (!std::is_void_v<R>) co_return std::move(*result);
 }

@@ -57,6 +57,7 @@ before(async () => {
   dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-gov-'));
   const config = gatewayConfig({
     masterKey: MASTER,
+    server: { max_body_bytes: 64 * 1024 },
     deployments: [
       deployment({ alias: 'gpt-4o-mini', model: 'gpt-4o-mini', upstream: openai.url }),
       deployment({ alias: 'gpt-4o', model: 'gpt-4o', upstream: openai.url }),
@@ -101,7 +102,7 @@ describe('admin API', () => {
     assert.equal((await admin('/spend/report?group_by=planet')).status, 400);
     assert.equal((await admin('/key/generate', '{"key_alias":')).status, 400);
     assert.equal((await admin('/key/generate', '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[')).status, 400);
-    assert.equal((await admin('/key/generate', 'x'.repeat(11 << 20))).status, 413);
+    assert.equal((await admin('/key/generate', 'x'.repeat(100 * 1024))).status, 413);
   });
 
   test('keys call both routes, limited to their models; block, unblock, delete take effect within a second', async () => {
