@@ -154,6 +154,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   readiness.set_ready(false);
   server.stop(std::chrono::milliseconds(cfg.server.drain_timeout_ms));
   gateway->release_loop_pools();  // while the loops' io_contexts still exist
+  admin_api.reset();  // joins the admin API's database pool while the loops' io_contexts exist
   if (sync) sync->stop();
   spdlog::shutdown();
   return 0;
