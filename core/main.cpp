@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "admin/health_endpoint.hpp"
 #include "admin/metrics_endpoint.hpp"
+#include "admin/admin_api_endpoint.hpp"
 #include "admin/models_endpoint.hpp"
 #include "frontends/anthropic_messages/dialect.hpp"
 #include "frontends/embeddings/dialect.hpp"
@@ -129,6 +130,13 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/health/readiness", &readiness);
   admin::MetricsEndpoint metrics(*gateway, auth, cfg.server.public_metrics, admin_errors);
   routes->add("GET", "/metrics", &metrics);
+  // The admin API of keys, teams and spend (issue 11): only with a database.
+  std::unique_ptr<admin::AdminApiEndpoint> admin_api;
+  if (governance) {
+    admin_api = std::make_unique<admin::AdminApiEndpoint>(*governance->db, *governance->keys, auth, admin_errors,
+                                                          cfg.server.max_body_bytes, limits.max_json_depth);
+    for (const auto& r : admin::AdminApiEndpoint::kRoutes) routes->add(r.method, r.path, admin_api.get());
+  }
 
   server::HttpServer server(cfg.server, routes);
   pipeline::Gateway* gw = gateway.get();
@@ -146,6 +154,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   readiness.set_ready(false);
   server.stop(std::chrono::milliseconds(cfg.server.drain_timeout_ms));
   gateway->release_loop_pools();  // while the loops' io_contexts still exist
+  admin_api.reset();  // joins the admin API's database pool while the loops' io_contexts exist
   if (sync) sync->stop();
   spdlog::shutdown();
   return 0;
