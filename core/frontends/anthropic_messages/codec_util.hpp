@@ -6,10 +6,33 @@
 #include <string>
 #include <string_view>
 
+#include <llmgw/json_depth.hpp>
+
 #include <rapidjson/document.h>
 #include <rapidjson/writer.h>
 
 namespace llmgw::frontends::anthropic::detail {
+
+/// Parses `json` into `doc` within `max_depth`, with RapidJSON's full-precision number parsing
+/// (numbers survive translation exactly) — unless the text holds a run of 32 or more number
+/// characters ([0-9.eE+-]). RapidJSON 1.1.0's full-precision slow path overflows an int and reads
+/// far outside its power table on such a number (a crash, found by fuzzing); no number a model
+/// API sends is that long, so those texts parse with the default (fast, nearly exact) path.
+template <unsigned ExtraFlags = 0>
+llmgw::JsonResult parse_numbers_exactly(rapidjson::Document& doc, std::string_view json, unsigned max_depth) {
+  std::size_t run = 0;
+  bool long_run = false;
+  for (const char c : json) {
+    const bool number_char = (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+    run = number_char ? run + 1 : 0;
+    if (run >= 32) {
+      long_run = true;
+      break;
+    }
+  }
+  if (long_run) return llmgw::parse_bounded<ExtraFlags>(doc, json, max_depth);
+  return llmgw::parse_bounded<ExtraFlags | rapidjson::kParseFullPrecisionFlag>(doc, json, max_depth);
+}
 
 /// RapidJSON output stream appending to a std::string (no intermediate buffer).
 struct StringOut {

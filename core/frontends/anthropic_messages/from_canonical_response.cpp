@@ -43,7 +43,7 @@ void tool_use_block(JsonWriter& w, const Value& call, unsigned max_depth) {
   rapidjson::Document input;
   bool blank = args.find_first_not_of(" \t\r\n") == std::string_view::npos;
   // Too deep, like malformed, is kept as text: the bound keeps Accept's walk short.
-  const bool parsed = !blank && llmgw::parse_bounded<rapidjson::kParseFullPrecisionFlag>(input, args, max_depth).ok();
+  const bool parsed = !blank && detail::parse_numbers_exactly(input, args, max_depth).ok();
   if (blank) {
     w.StartObject();
     w.EndObject();
@@ -100,7 +100,7 @@ std::optional<canonical::ApiError> from_canonical_response(std::string_view cano
                                                 std::string& out, unsigned max_depth) {
   out.clear();
   rapidjson::Document doc;
-  const llmgw::JsonResult parsed = llmgw::parse_bounded<rapidjson::kParseFullPrecisionFlag>(doc, canonical_json, max_depth);
+  const llmgw::JsonResult parsed = detail::parse_numbers_exactly(doc, canonical_json, max_depth);
   if (!parsed || !doc.IsObject()) {
     canonical::ApiError e;
     e.status = 502;

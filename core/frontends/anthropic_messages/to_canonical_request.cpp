@@ -394,7 +394,7 @@ std::optional<canonical::ApiError> to_canonical_request(std::string_view body, s
   out.clear();
   rapidjson::Document doc;
   const llmgw::JsonResult parsed =
-      llmgw::parse_bounded<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(doc, body, max_depth);
+      detail::parse_numbers_exactly<rapidjson::kParseValidateEncodingFlag>(doc, body, max_depth);
   if (parsed.too_deep())
     return canonical::ApiError::invalid("The request body is not valid JSON: arrays and objects nest deeper than " +
                                  std::to_string(max_depth) + " levels (at byte " + std::to_string(parsed.offset) + ")",
