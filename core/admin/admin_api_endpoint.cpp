@@ -326,11 +326,11 @@ AdminApiEndpoint::AdminApiEndpoint(const store::Database& db, policy::KeyCache& 
     : db_(db), keys_(keys), master_(master), errors_(errors), max_body_bytes_(max_body_bytes),
       max_json_depth_(max_json_depth) {}
 
-boost::asio::awaitable<void> AdminApiEndpoint::handle(Poco::Net::HTTPServerRequest& request,
-                                                      Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> AdminApiEndpoint::handle(server::Request& request,
+                                                      server::Response& response) {
   // The master key only: no key or an unknown one 401, a valid virtual key 403.
   std::string_view presented;
-  if (auto missing = policy::presented_key(request, presented)) {
+  if (auto missing = policy::presented_key(request.headers(), presented)) {
     server::send_error(response, *missing, errors_);
     co_return;
   }
@@ -352,7 +352,7 @@ boost::asio::awaitable<void> AdminApiEndpoint::handle(Poco::Net::HTTPServerReque
   Query query;
   std::string path;
   try {
-    Poco::URI uri(request.getURI());
+    Poco::URI uri(std::string(request.uri()));
     path = uri.getPath();
     for (auto& [k, v] : uri.getQueryParameters()) query[k] = v;
   } catch (const Poco::Exception&) {
@@ -361,7 +361,7 @@ boost::asio::awaitable<void> AdminApiEndpoint::handle(Poco::Net::HTTPServerReque
   }
 
   rapidjson::Document doc;
-  const bool has_body = request.getMethod() == "POST";
+  const bool has_body = request.method() == "POST";
   if (has_body) {
     std::string bytes;
     auto rejected = co_await server::read_json_body(request, max_body_bytes_, bytes);

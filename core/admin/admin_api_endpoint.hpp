@@ -22,8 +22,8 @@ class AdminApiEndpoint final : public server::Endpoint {
  public:
   AdminApiEndpoint(const store::Database& db, policy::KeyCache& keys, const policy::MasterKeyAuth& master,
                    const server::ErrorFormat& errors, std::size_t max_body_bytes, unsigned max_json_depth);
-  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
-                                      Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(server::Request& request,
+                                      server::Response& response) override;
 
   /// Every path it serves, with its method.
   struct Route {

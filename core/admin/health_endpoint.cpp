@@ -4,8 +4,8 @@
 
 namespace llmgw::admin {
 
-boost::asio::awaitable<void> HealthEndpoint::handle(Poco::Net::HTTPServerRequest&,
-                                                    Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> HealthEndpoint::handle(server::Request&,
+                                                    server::Response& response) {
   if (!readiness_) {
     server::send_json(response, 200, "{\"status\":\"ok\"}");
   } else if (!ready_.load()) {

@@ -14,8 +14,8 @@ class HealthEndpoint final : public server::Endpoint {
   HealthEndpoint(bool readiness, std::string version, std::size_t deployments)
       : readiness_(readiness), version_(std::move(version)), deployments_(deployments) {}
   void set_ready(bool ready) { ready_.store(ready); }
-  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
-                                      Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(server::Request& request,
+                                      server::Response& response) override;
 
  private:
   bool readiness_;

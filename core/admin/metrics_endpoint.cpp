@@ -44,10 +44,10 @@ const Gauge kDeploymentGauges[] = {
 
 }  // namespace
 
-boost::asio::awaitable<void> MetricsEndpoint::handle(Poco::Net::HTTPServerRequest& request,
-                                                     Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> MetricsEndpoint::handle(server::Request& request,
+                                                     server::Response& response) {
   if (!public_)
-    if (auto rejected = auth_.check(request)) {
+    if (auto rejected = auth_.check(request.headers())) {
       server::send_error(response, *rejected, errors_);
       co_return;
     }
@@ -85,12 +85,9 @@ boost::asio::awaitable<void> MetricsEndpoint::handle(Poco::Net::HTTPServerReques
     }
     out.append(" ").append(std::to_string(c.value)).push_back('\n');
   });
-  response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
-  response.setContentType("text/plain; version=0.0.4; charset=utf-8");
-  response.setContentLength(static_cast<std::streamsize>(out.size()));
-  std::ostream& body = response.send();
-  body.write(out.data(), static_cast<std::streamsize>(out.size()));
-  body.flush();
+  response.set_status(200);
+  response.set_content_type("text/plain; version=0.0.4; charset=utf-8");
+  response.send_whole(out);
 }
 
 }  // namespace llmgw::admin

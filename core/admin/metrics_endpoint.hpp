@@ -20,8 +20,8 @@ class MetricsEndpoint final : public server::Endpoint {
   MetricsEndpoint(const pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, bool is_public,
                   const server::ErrorFormat& errors)
       : gateway_(gateway), auth_(auth), errors_(errors), public_(is_public) {}
-  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
-                                      Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(server::Request& request,
+                                      server::Response& response) override;
 
  private:
   const pipeline::Gateway& gateway_;

@@ -21,10 +21,10 @@ ModelsEndpoint::ModelsEndpoint(const std::vector<std::string>& aliases, const po
   body_ += "]}";
 }
 
-boost::asio::awaitable<void> ModelsEndpoint::handle(Poco::Net::HTTPServerRequest& request,
-                                                    Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> ModelsEndpoint::handle(server::Request& request,
+                                                    server::Response& response) {
   policy::Caller caller;  // any valid key may list the models
-  if (auto rejected = gate_.identify(request, caller)) server::send_error(response, *rejected, errors_);
+  if (auto rejected = gate_.identify(request.headers(), caller)) server::send_error(response, *rejected, errors_);
   else server::send_json(response, 200, body_);
   co_return;
 }

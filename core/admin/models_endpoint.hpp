@@ -15,8 +15,8 @@ class ModelsEndpoint final : public server::Endpoint {
   /// `errors`: the shape of its refusals (must outlive the endpoint).
   ModelsEndpoint(const std::vector<std::string>& aliases, const policy::Gatekeeper& gate,
                  const server::ErrorFormat& errors);
-  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
-                                      Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(server::Request& request,
+                                      server::Response& response) override;
 
  private:
   const policy::Gatekeeper& gate_;

@@ -7,7 +7,7 @@
 
 #include <llmgw/plugin.h>
 
-#include <Poco/Net/HTTPServerResponse.h>
+#include "server/response.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -55,7 +55,7 @@ class Dialect {
     return std::nullopt;
   }
   /// The Reply that writes this call's answer to the client.
-  virtual std::unique_ptr<pipeline::Reply> make_reply(Poco::Net::HTTPServerResponse& response,
+  virtual std::unique_ptr<pipeline::Reply> make_reply(server::Response& response,
                                                       const ScannedRequest& request,
                                                       const RequestLimits& limits) const = 0;
   /// For a dialect that is not canonical: writes the canonical (OpenAI chat) request for

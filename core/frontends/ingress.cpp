@@ -23,7 +23,7 @@ using canonical::ApiError;
 /// Phases 3 and 4: scan the body, cut out the client's routing fields and scan what is left
 /// (the model the call routes on is the one in the bytes that go on). `sent` ends pointing at
 /// the body as it goes on.
-std::optional<ApiError> scan_and_take_routing(const Dialect& dialect, const Poco::Net::HTTPServerRequest& request,
+std::optional<ApiError> scan_and_take_routing(const Dialect& dialect, const server::Request& request,
                                               pipeline::CallContext& context, unsigned max_depth,
                                               ScannedRequest& scanned, RoutingFields& routing, std::string_view& sent) {
   if (auto rejected = dialect.scan(context.client_body, scanned, max_depth)) return rejected;
@@ -60,12 +60,12 @@ std::string new_request_id() {
 
 }  // namespace
 
-boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& request,
-                                             Poco::Net::HTTPServerResponse& response) {
+boost::asio::awaitable<void> Ingress::handle(server::Request& request,
+                                             server::Response& response) {
   const observe::AccessTimer timer;
   observe::AccessRecord record;
-  record.method = request.getMethod();
-  record.path = request.getURI();
+  record.method = request.method();
+  record.path = request.uri();
   // The call's buffers, reused from call to call on this loop (never per thread: calls interleave).
   pipeline::CallContextPtr context = pipeline::acquire_call_context();
   ClientConnectionWatch client(server::client_io(request));
@@ -78,7 +78,7 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
   const std::string request_id = spend_ ? new_request_id() : std::string();
   try {
     // 1. auth
-    std::optional<ApiError> rejected = gate_.identify(request, caller);
+    std::optional<ApiError> rejected = gate_.identify(request.headers(), caller);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
     // 2. body
     else rejected = co_await server::read_json_body(request, limits_.max_body_bytes, context->client_body);

@@ -31,8 +31,8 @@ class Ingress final : public server::Endpoint {
   Ingress(const Dialect& dialect, pipeline::Gateway& gateway, const policy::Gatekeeper& gate,
           policy::SpendRecorder* spend, RequestLimits limits)
       : dialect_(dialect), gateway_(gateway), gate_(gate), spend_(spend), limits_(limits) {}
-  boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
-                                      Poco::Net::HTTPServerResponse& response) override;
+  boost::asio::awaitable<void> handle(server::Request& request,
+                                      server::Response& response) override;
 
  private:
   const Dialect& dialect_;

@@ -3,17 +3,17 @@
 
 #include <llmgw/plugin.h>
 
-#include <Poco/Net/HTTPServerRequest.h>
+#include "server/request.hpp"
 
 #include <vector>
 
 namespace llmgw::frontends {
 
 /// Fills `out` with views into `request`'s headers (valid while `request` lives).
-inline void header_views(const Poco::Net::HTTPServerRequest& request, std::vector<llmgw_header>& out) {
+inline void header_views(const server::Request& request, std::vector<llmgw_header>& out) {
   out.clear();
-  for (const auto& [name, value] : request)
-    out.push_back({{name.data(), name.size()}, {value.data(), value.size()}});
+  for (const canonical::HeaderField& f : request.headers())
+    out.push_back({{f.name.data(), f.name.size()}, {f.value.data(), f.value.size()}});
 }
 
 }  // namespace llmgw::frontends

@@ -197,13 +197,13 @@ class UniqueAppender {
 
 /// "a, b ,c" → [a, b, c], each once; a 400 past kMaxClientFallbacks entries (counted as
 /// written, before duplicates are dropped), found without looking further.
-std::optional<canonical::ApiError> split_header(const std::string& value, std::vector<std::string>& to) {
+std::optional<canonical::ApiError> split_header(std::string_view value, std::vector<std::string>& to) {
   UniqueAppender unique(to);
   std::size_t entries = 0;
   std::size_t i = 0;
   while (i <= value.size()) {
     std::size_t comma = value.find(',', i);
-    if (comma == std::string::npos) comma = value.size();
+    if (comma == std::string_view::npos) comma = value.size();
     std::size_t b = i, e = comma;
     while (b < e && blank(value[b])) ++b;
     while (e > b && blank(value[e - 1])) --e;
@@ -212,7 +212,7 @@ std::optional<canonical::ApiError> split_header(const std::string& value, std::v
         return canonical::ApiError::invalid("x-llmgw-fallbacks lists more than " + std::to_string(kMaxClientFallbacks) +
                                      " models (the limit is " + std::to_string(kMaxClientFallbacks) + ")",
                                  "fallbacks");
-      unique.add(std::string_view(value).substr(b, e - b));
+      unique.add(value.substr(b, e - b));
     }
     i = comma + 1;
   }
@@ -244,29 +244,23 @@ std::optional<canonical::ApiError> take_body_routing_fields(std::string_view& bo
   return std::nullopt;
 }
 
-std::optional<canonical::ApiError> add_header_fallbacks(const std::string& header_value, RoutingFields& out) {
+std::optional<canonical::ApiError> add_header_fallbacks(std::string_view header_value, RoutingFields& out) {
   if (header_value.empty()) return std::nullopt;
   out.present = true;
   return split_header(header_value, out.fallbacks);
 }
 
-std::optional<canonical::ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
+std::optional<canonical::ApiError> take_routing_fields(const server::Request& request, bool in_body,
                                             std::string_view& body, std::string& cleaned, RoutingFields& out,
                                             unsigned max_depth) {
   out.fallbacks.clear();
   out.present = false;
   if (in_body)
     if (auto rejected = take_body_routing_fields(body, cleaned, out, max_depth)) return rejected;
-  // One pass comparing lengths first: most requests have no such header.
-  constexpr std::string_view kHeader = "x-llmgw-fallbacks";
-  for (const auto& [name, value] : request) {
-    if (name.size() != kHeader.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < kHeader.size() && same; ++i)
-      same = (name[i] | 0x20) == kHeader[i] || name[i] == kHeader[i];
-    if (same)
-      if (auto rejected = add_header_fallbacks(value, out)) return rejected;
-  }
+  // Every field of that name counts (a list may be split over several).
+  for (const canonical::HeaderField& field : request.headers())
+    if (canonical::iequals_ascii(field.name, "x-llmgw-fallbacks"))
+      if (auto rejected = add_header_fallbacks(field.value, out)) return rejected;
   return std::nullopt;
 }
 

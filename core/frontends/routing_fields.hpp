@@ -14,7 +14,7 @@
 
 #include <llmgw/json_depth.hpp>
 
-#include <Poco/Net/HTTPServerRequest.h>
+#include "server/request.hpp"
 
 #include "canonical/api_error.hpp"
 #include "pipeline/gateway.hpp"
@@ -43,10 +43,10 @@ std::optional<canonical::ApiError> take_body_routing_fields(std::string_view& bo
                                                  unsigned max_depth = llmgw::kJsonMaxDepth);
 /// Appends the aliases of an x-llmgw-fallbacks value ("a, b,c") that `out` does not hold yet.
 /// A 400 when the value lists more than kMaxClientFallbacks entries.
-std::optional<canonical::ApiError> add_header_fallbacks(const std::string& header_value, RoutingFields& out);
+std::optional<canonical::ApiError> add_header_fallbacks(std::string_view header_value, RoutingFields& out);
 /// Both of the above; the body only when `in_body` (the request scan saw the fields, so the
 /// common request costs nothing here).
-std::optional<canonical::ApiError> take_routing_fields(const Poco::Net::HTTPServerRequest& request, bool in_body,
+std::optional<canonical::ApiError> take_routing_fields(const server::Request& request, bool in_body,
                                             std::string_view& body, std::string& cleaned, RoutingFields& out,
                                             unsigned max_depth = llmgw::kJsonMaxDepth);
 

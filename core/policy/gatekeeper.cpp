@@ -19,12 +19,11 @@ std::string type_for(int status) {
 
 }  // namespace
 
-std::optional<canonical::ApiError> Gatekeeper::identify(const Poco::Net::HTTPServerRequest& request,
-                                                        Caller& caller) const {
+std::optional<canonical::ApiError> Gatekeeper::identify(canonical::HeaderFields headers, Caller& caller) const {
   caller = Caller{};
   if (!keys_ && !master_.enabled()) return std::nullopt;  // no auth configured
   std::string_view presented;
-  if (auto missing = presented_key(request, presented)) return missing;
+  if (auto missing = presented_key(headers, presented)) return missing;
   return identify_key(presented, caller);
 }
 

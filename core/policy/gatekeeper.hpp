@@ -4,8 +4,6 @@
 // master key and without a key store, every caller is anonymous and admitted (no auth).
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,6 +11,7 @@
 #include <string_view>
 
 #include "canonical/api_error.hpp"
+#include "canonical/header_fields.hpp"
 #include "policy/key_cache.hpp"
 #include "policy/master_key_auth.hpp"
 
@@ -32,7 +31,7 @@ class Gatekeeper {
   Gatekeeper(const MasterKeyAuth& master, const KeyCache* keys) : master_(master), keys_(keys) {}
 
   /// Phase 1: the caller, or the 401 to answer (no key, a malformed header, an unknown key).
-  std::optional<canonical::ApiError> identify(const Poco::Net::HTTPServerRequest& request, Caller& caller) const;
+  std::optional<canonical::ApiError> identify(canonical::HeaderFields headers, Caller& caller) const;
   /// The same for a key already taken from the request (`presented`, non-empty).
   std::optional<canonical::ApiError> identify_key(std::string_view presented, Caller& caller) const;
   /// Phase 6: whether `caller` may call `alias` at `now_ms`: nullopt, or the refusal (401 key

@@ -11,10 +11,10 @@ bool MasterKeyAuth::matches(std::string_view presented) const {
   return !key_.empty() && keys_equal(presented, key_);
 }
 
-std::optional<canonical::ApiError> MasterKeyAuth::check(const Poco::Net::HTTPServerRequest& request) const {
+std::optional<canonical::ApiError> MasterKeyAuth::check(canonical::HeaderFields headers) const {
   if (key_.empty()) return std::nullopt;
   std::string_view presented;
-  if (auto missing = presented_key(request, presented)) return missing;
+  if (auto missing = presented_key(headers, presented)) return missing;
   if (!matches(presented)) return unauthorized("Incorrect API key provided.");
   return std::nullopt;
 }

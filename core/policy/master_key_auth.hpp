@@ -2,7 +2,7 @@
 // as "Authorization: Bearer <key>" (or "x-api-key: <key>", as Anthropic clients send it).
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
+#include "canonical/header_fields.hpp"
 
 #include <optional>
 #include <string>
@@ -19,7 +19,7 @@ class MasterKeyAuth {
   /// True when `presented` is the master key (compared in constant time).
   bool matches(std::string_view presented) const;
   /// nullopt when allowed; otherwise the 401 to answer.
-  std::optional<canonical::ApiError> check(const Poco::Net::HTTPServerRequest& request) const;
+  std::optional<canonical::ApiError> check(canonical::HeaderFields headers) const;
 
  private:
   std::string key_;

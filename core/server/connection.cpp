@@ -72,7 +72,7 @@ boost::asio::awaitable<void> reject(ClientIO& io, Response& response, int status
   canonical::ApiError err{status, "invalid_request_error", "", "", "Malformed HTTP request: " + std::string(why)};
   if (status == 408) err.message = "Request timeout: " + std::string(why);
   err.close_connection = true;
-  response.setKeepAlive(false);
+  response.set_keep_alive(false);
   send_error(response, err, format);
   co_await response.drain();
   (void)io;
@@ -84,7 +84,7 @@ boost::asio::awaitable<void> serve_connection(std::shared_ptr<ClientIO> io, cons
                                              RouteTable& routes, const std::atomic<bool>& stopping) {
   ResponseStream stream;
   Response response(*io, stream, limits.write_timeout_ms);  // both reused by every request
-  Request request(*io, response);
+  Request request(*io);
   HeadScanner scanner;
   std::string head;  // the current head, copied out of the read buffer (which the body read may move)
   for (int served = 0; !io->closed(); ++served) {
@@ -111,12 +111,12 @@ boost::asio::awaitable<void> serve_connection(std::shared_ptr<ClientIO> io, cons
     request.set_body_deadline(canonical::steady_ms() + limits.body_timeout_ms);
     const bool keep_alive = request.keep_alive() && (limits.max_requests <= 0 || served + 1 < limits.max_requests) &&
                             !stopping.load(std::memory_order_relaxed);
-    response.setVersion(request.getVersion());
-    response.setKeepAlive(keep_alive);
+    response.set_http10(request.http10());
+    response.set_keep_alive(keep_alive);
     response.set("Date", http_date());
-    response.set_head_only(request.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD);
+    response.set_head_only(request.method() == "HEAD");
     if (request.expect_continue()) {
-      response.sendContinue();
+      response.send_continue();
       const bool sent = co_await response.drain();
       if (!sent) break;
     }
@@ -131,7 +131,7 @@ boost::asio::awaitable<void> serve_connection(std::shared_ptr<ClientIO> io, cons
     if (!sent) break;
     // Reuse only a connection whose request was read to its end and whose response the
     // client can delimit.
-    if (!keep_alive || !response.getKeepAlive() || !response.delimited() || !request.body_done() || io->gone()) break;
+    if (!keep_alive || !response.keep_alive() || !response.delimited() || !request.body_done() || io->gone()) break;
     io->set_busy(false);
   }
   io->close();

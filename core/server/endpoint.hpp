@@ -4,18 +4,17 @@
 // itself, for streams).
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include <boost/asio/awaitable.hpp>
+
+#include "server/request.hpp"
+#include "server/response.hpp"
 
 namespace llmgw::server {
 
 class Endpoint {
  public:
   virtual ~Endpoint() = default;
-  virtual boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
-                                              Poco::Net::HTTPServerResponse& response) = 0;
+  virtual boost::asio::awaitable<void> handle(Request& request, Response& response) = 0;
 };
 
 }  // namespace llmgw::server

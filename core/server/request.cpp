@@ -1,34 +1,11 @@
 #include "server/request.hpp"
 
-#include <Poco/Net/IPAddress.h>
-
-#include <algorithm>
-#include <cstring>
-#include <sstream>
-
 #include "canonical/clock.hpp"
 
 namespace llmgw::server {
-namespace {
-
-Poco::Net::SocketAddress to_poco(const boost::asio::ip::tcp::endpoint& e) {
-  return Poco::Net::SocketAddress(e.address().to_string(), e.port());
-}
-
-}  // namespace
-
-Request::Request(ClientIO& io, Poco::Net::HTTPServerResponse& response) : io_(io), response_(response) {}
-
-Request::~Request() = default;
 
 HeadError Request::parse(std::string_view head, const HeadLimits& limits) {
-  clear();
   if (HeadError e = parse_request_head(head, head_, limits)) return e;
-  setMethod(std::string(head_.method));
-  setURI(std::string(head_.target));
-  // The version answered with is the one served, never the client's token echoed.
-  setVersion(head_.version_minor == 0 ? HTTP_1_0 : HTTP_1_1);
-  for (const HeadField& f : head_.fields) add(std::string(f.name), std::string(f.value));
   keep_alive_ = head_.keep_alive;
   expect_continue_ = head_.expect_continue;
   chunked_ = head_.chunked;
@@ -74,34 +51,6 @@ boost::asio::awaitable<Request::Body> Request::read_body(std::string& out, std::
       default: co_return Body::Error;
     }
   }
-}
-
-std::istream& Request::stream() {
-  if (!empty_stream_) empty_stream_ = std::make_unique<std::istringstream>();
-  return *empty_stream_;
-}
-
-const Poco::Net::SocketAddress& Request::clientAddress() const {
-  if (!client_) {
-    boost::system::error_code ec;
-    const auto e = io_.socket().remote_endpoint(ec);
-    client_ = ec ? Poco::Net::SocketAddress() : to_poco(e);
-  }
-  return *client_;
-}
-
-const Poco::Net::SocketAddress& Request::serverAddress() const {
-  if (!server_) {
-    boost::system::error_code ec;
-    const auto e = io_.socket().local_endpoint(ec);
-    server_ = ec ? Poco::Net::SocketAddress() : to_poco(e);
-  }
-  return *server_;
-}
-
-const Poco::Net::HTTPServerParams& Request::serverParams() const {
-  static const Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
-  return *params;
 }
 
 }  // namespace llmgw::server

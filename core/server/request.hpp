@@ -1,38 +1,47 @@
-// A parsed client request on a server connection: Poco's HTTPServerRequest interface (what the
-// front-ends read: method, URI, headers), filled by our strict parser (server/request_head) from
-// the connection's buffer. The body is read asynchronously, straight from that buffer, under the
-// body deadline (read_body); the client's I/O is reachable for the pipeline to watch it.
+// A parsed client request on a server connection: method, target, version and header fields
+// as views into the head the connection copied out of its read buffer (server/request_head
+// parses it strictly), so a request costs no allocation per header. The body is read
+// asynchronously, straight from that buffer, under the body deadline (read_body); the client's
+// I/O is reachable for the pipeline to watch it.
 #pragma once
-
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/SocketAddress.h>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
-#include <istream>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "canonical/header_fields.hpp"
 #include "server/client_io.hpp"
 #include "server/request_head.hpp"
 #include "util/http_body.hpp"
 
 namespace llmgw::server {
 
-class Request final : public Poco::Net::HTTPServerRequest {
+class Request final {
  public:
-  Request(ClientIO& io, Poco::Net::HTTPServerResponse& response);
-  ~Request() override;
+  explicit Request(ClientIO& io) : io_(io) {}
 
   /// Parses a complete head (HeadScanner delimits it) strictly, per RFC 9112
   /// (server/request_head.hpp), and sets up the body framing; the object is reused for each
-  /// request of the connection (its header storage keeps its capacity). A refusal is returned
-  /// with its status; the connection must close after answering it.
+  /// request of the connection (its field vector keeps its capacity). `head` must outlive the
+  /// request: every view below points into it. A refusal is returned with its status; the
+  /// connection must close after answering it.
   HeadError parse(std::string_view head, const HeadLimits& limits);
+
+  std::string_view method() const { return head_.method; }
+  /// The request-target as sent (path and query).
+  std::string_view uri() const { return head_.target; }
+  /// The path of the target, without its query.
+  std::string_view path() const { return uri().substr(0, uri().find('?')); }
+  bool http10() const { return head_.version_minor == 0; }
+  /// Every header field, in the order sent.
+  canonical::HeaderFields headers() const { return head_.fields; }
+  /// The first field named `name` (ASCII case-insensitive), or nullopt.
+  std::optional<std::string_view> header(std::string_view name) const {
+    return canonical::find_header(headers(), name);
+  }
 
   /// The request-target of the head last given to parse(), as far as it was read (for the
   /// dialect of a refusal); valid while the connection's buffer holds that head.
@@ -55,29 +64,18 @@ class Request final : public Poco::Net::HTTPServerRequest {
   long long content_length() const { return content_length_; }  // -1: none
 
   /// The client's connection: watched while a call runs (a client that leaves ends it).
-  ClientIO& io() { return io_; }
-
-  /// Poco's body stream is not served: bodies are read with read_body. Always at its end.
-  std::istream& stream() override;
-  const Poco::Net::SocketAddress& clientAddress() const override;
-  const Poco::Net::SocketAddress& serverAddress() const override;
-  const Poco::Net::HTTPServerParams& serverParams() const override;
-  Poco::Net::HTTPServerResponse& response() const override { return response_; }
-  bool secure() const override { return false; }
+  ClientIO& io() const { return io_; }
 
  private:
   ClientIO& io_;
-  Poco::Net::HTTPServerResponse& response_;
   int64_t body_deadline_ms_ = 0;
   RequestHead head_;
   bool keep_alive_ = false, expect_continue_ = false, chunked_ = false;
   long long content_length_ = -1;
   util::BodyDecoder body_;
-  std::unique_ptr<std::istream> empty_stream_;
-  mutable std::optional<Poco::Net::SocketAddress> client_, server_;
 };
 
 /// The client I/O of a request served by server::Connection.
-inline ClientIO& client_io(Poco::Net::HTTPServerRequest& request) { return static_cast<Request&>(request).io(); }
+inline ClientIO& client_io(const Request& request) { return request.io(); }
 
 }  // namespace llmgw::server

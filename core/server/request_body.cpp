@@ -5,16 +5,13 @@
 namespace llmgw::server {
 namespace {
 
-bool is_json_content_type(const std::string& ct) {
-  std::string_view v(ct);
-  auto semi = v.find(';');
-  if (semi != std::string_view::npos) v = v.substr(0, semi);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  if (v.size() < 16) return false;
-  std::string lower(v);
-  for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return lower == "application/json" || (lower.rfind("application/", 0) == 0 && lower.size() > 5 &&
-                                         lower.compare(lower.size() - 5, 5, "+json") == 0);
+/// application/json or application/<anything>+json, parameters and case aside.
+bool is_json_content_type(std::string_view v) {
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (canonical::iequals_ascii(v, "application/json")) return true;
+  return v.size() > 17 && canonical::iequals_ascii(v.substr(0, 12), "application/") &&
+         canonical::iequals_ascii(v.substr(v.size() - 5), "+json");
 }
 
 canonical::ApiError too_large(std::size_t max_bytes) {
@@ -38,18 +35,18 @@ canonical::ApiError unreadable(const std::string& why) {
 
 }  // namespace
 
-boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
+boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Request& request,
                                                                          std::size_t max_bytes, std::string& out) {
   out.clear();
-  const std::string& ct = request.getContentType();
+  const std::string_view ct = request.header("Content-Type").value_or(std::string_view());
   if (!is_json_content_type(ct)) {
     canonical::ApiError e{415, "invalid_request_error", "unsupported_media_type", "",
                           ct.empty() ? std::string("Missing Content-Type: send the body as application/json.")
-                                     : "Unsupported Content-Type '" + ct + "': send the body as application/json."};
+                                     : "Unsupported Content-Type '" + std::string(ct) + "': send the body as application/json."};
     e.close_connection = true;
     co_return e;
   }
-  const Request::Body read = co_await static_cast<Request&>(request).read_body(out, max_bytes);
+  const Request::Body read = co_await request.read_body(out, max_bytes);
   switch (read) {
     case Request::Body::Ok: co_return std::nullopt;
     case Request::Body::TooLarge: co_return too_large(max_bytes);

@@ -1,7 +1,7 @@
 // Reading a JSON request body under the configured size limit.
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
+#include "server/request.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
@@ -15,7 +15,7 @@ namespace llmgw::server {
 
 /// Checks Content-Type (application/json or application/*+json) and reads the body into `out` (reused
 /// buffer). Bodies over `max_bytes` get 413 without being read (and the connection closes).
-boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Poco::Net::HTTPServerRequest& request,
+boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Request& request,
                                                                          std::size_t max_bytes, std::string& out);
 
 }  // namespace llmgw::server

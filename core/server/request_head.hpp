@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "canonical/header_fields.hpp"
+
 namespace llmgw::server {
 
 /// Size limits on a request head. A head over `max_head` or with too many or too long fields is
@@ -22,10 +24,9 @@ struct HeadLimits {
   std::size_t max_method = 32;
 };
 
-struct HeadField {
-  std::string_view name;   // a token, as sent (case kept)
-  std::string_view value;  // leading and trailing whitespace removed; no CR, LF, NUL or other CTL
-};
+/// name: a token, as sent (case kept); value: leading and trailing whitespace removed, no CR,
+/// LF, NUL or other CTL.
+using HeadField = canonical::HeaderField;
 
 struct RequestHead {
   std::string_view method;  // a token

@@ -1,17 +1,52 @@
 #include "server/response.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequest.h>
-
 #include <charconv>
+#include <stdexcept>
 
 #include "util/shrink.hpp"
 #include "canonical/clock.hpp"
+#include "canonical/header_fields.hpp"
 
 namespace llmgw::server {
 namespace {
 
 constexpr std::size_t kFlushAt = 64 * 1024;  // a send() body is framed into the queue at this size
+
+/// RFC 9110's reason phrases for the codes the gateway answers with (and Anthropic's 529); any
+/// other code gets an empty phrase, which RFC 9112 §4 allows.
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 402: return "Payment Required";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    case 529: return "Overloaded";
+    default: return "";
+  }
+}
 
 }  // namespace
 
@@ -32,44 +67,75 @@ int ResponseStream::Buf::sync() { return r_->flush(false) ? 0 : -1; }
 Response::~Response() { stream_.attach(nullptr); }
 
 void Response::reset() {
-  clear();
-  setStatusAndReason(HTTP_OK);
-  status_ = -1;
+  field_count_ = 0;
+  status_ = 200;
+  reason_ = "OK";
+  content_length_ = -1;
+  chunked_wanted_ = false;
+  keep_alive_ = true;
+  http10_ = false;
   pending_.clear();
   out_.clear();
   sent_ = head_written_ = chunked_ = length_known_ = finished_ = head_only_ = false;
   ok_ = true;
 }
 
-bool Response::body_allowed() const {
-  const int s = status_ >= 0 ? status_ : static_cast<int>(getStatus());
-  return !head_only_ && s >= 200 && s != HTTP_NO_CONTENT && s != HTTP_NOT_MODIFIED;
+bool Response::body_allowed() const { return !head_only_ && status_ >= 200 && status_ != 204 && status_ != 304; }
+
+void Response::set(std::string_view name, std::string_view value) {
+  for (std::size_t i = 0; i < field_count_; ++i)
+    if (canonical::iequals_ascii(fields_[i].name, name)) {
+      fields_[i].value.assign(value);
+      return;
+    }
+  add(name, value);
+}
+
+void Response::add(std::string_view name, std::string_view value) {
+  if (field_count_ == fields_.size()) fields_.emplace_back();
+  fields_[field_count_].name.assign(name);
+  fields_[field_count_].value.assign(value);
+  ++field_count_;
+}
+
+std::optional<std::string_view> Response::get(std::string_view name) const {
+  for (std::size_t i = 0; i < field_count_; ++i)
+    if (canonical::iequals_ascii(fields_[i].name, name)) return std::string_view(fields_[i].value);
+  return std::nullopt;
 }
 
 void Response::format_head() {
   std::string& h = head_;
   h.clear();
-  h.append(getVersion()).push_back(' ');
-  char digits[8];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, status_ >= 0 ? status_ : static_cast<int>(getStatus()));
+  h.append(http10_ ? "HTTP/1.0 " : "HTTP/1.1 ");
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, status_);
   h.append(digits, end).push_back(' ');
-  h.append(status_ >= 0 ? std::string_view(reason_) : std::string_view(getReason())).append("\r\n");
-  for (const auto& [name, value] : *this) h.append(name).append(": ").append(value).append("\r\n");
-  h.append("\r\n");
+  h.append(reason_).append("\r\n");
+  for (std::size_t i = 0; i < field_count_; ++i)
+    h.append(fields_[i].name).append(": ").append(fields_[i].value).append("\r\n");
+  if (chunked_) {
+    h.append("Transfer-Encoding: chunked\r\n");
+  } else if (content_length_ >= 0) {
+    auto [len_end, len_ec] = std::to_chars(digits, digits + sizeof digits, content_length_);
+    h.append("Content-Length: ").append(digits, len_end).append("\r\n");
+  }
+  h.append(keep_alive_ ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
 }
 
 void Response::set_status(int status, std::string_view reason) {
   status_ = status;
-  reason_.assign(reason);
+  reason_.assign(reason.empty() ? reason_phrase(status) : reason);
 }
 
-void Response::sendContinue() { out_.append(getVersion()).append(" 100 Continue\r\n\r\n"); }
+void Response::send_continue() { out_.append(http10_ ? "HTTP/1.0" : "HTTP/1.1").append(" 100 Continue\r\n\r\n"); }
 
 std::ostream& Response::send() {
-  if (sent_) throw Poco::IllegalStateException("response already sent");
+  if (sent_) throw std::logic_error("response already sent");
   sent_ = true;
-  chunked_ = body_allowed() && getChunkedTransferEncoding();
-  length_known_ = !chunked_ && (hasContentLength() || !body_allowed());
+  chunked_ = body_allowed() && chunked_wanted_ && !http10_;
+  length_known_ = !chunked_ && (content_length_ >= 0 || !body_allowed());
+  if (!chunked_ && !length_known_) keep_alive_ = false;  // the body ends when the connection does
   return stream_.attach(this);
 }
 
@@ -106,8 +172,8 @@ void Response::finish() {
 }
 
 void Response::send_whole(std::string_view body) {
-  if (sent_) throw Poco::IllegalStateException("response already sent");
-  setContentLength64(static_cast<Poco::Int64>(body.size()));
+  if (sent_) throw std::logic_error("response already sent");
+  content_length_ = static_cast<long long>(body.size());
   sent_ = head_written_ = finished_ = true;
   length_known_ = true;
   format_head();
@@ -132,26 +198,6 @@ boost::asio::awaitable<bool> Response::drain() {
   out_.clear();
   util::shrink_after_peak(out_);
   co_return ok_;
-}
-
-void Response::sendBuffer(const void* buffer, std::size_t length) {
-  send_whole(std::string_view(static_cast<const char*>(buffer), length));
-}
-
-void Response::sendFile(const std::string&, const std::string&) {
-  throw Poco::NotImplementedException("sendFile");
-}
-
-void Response::redirect(const std::string& uri, HTTPStatus status) {
-  setStatusAndReason(status);
-  set("Location", uri);
-  send_whole({});
-}
-
-void Response::requireAuthentication(const std::string& realm) {
-  setStatusAndReason(HTTP_UNAUTHORIZED);
-  set("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
-  send_whole({});
 }
 
 }  // namespace llmgw::server

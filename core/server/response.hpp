@@ -1,18 +1,19 @@
-// The response to one request on a server Connection: Poco's HTTPServerResponse interface, with
-// the head formatted by us. Nothing here blocks: what the front-end writes is queued, and
+// The response to one request on a server Connection: status, header fields (kept in storage
+// reused by every response of the connection, so a response costs no allocation per field) and
+// the body. Nothing here blocks: what the front-end writes is queued, and
 // drain() sends the queue asynchronously, so a whole JSON answer leaves in one write
 // (send_whole, its body not copied), a stream's head with its first events, and its last chunk
 // with its last events (finish). A client that stops reading is cut off at the write deadline.
 #pragma once
 
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
 #include <ostream>
 #include <streambuf>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/client_io.hpp"
 
@@ -44,23 +45,44 @@ class ResponseStream {
   std::ostream os_;
 };
 
-class Response final : public Poco::Net::HTTPServerResponse {
+class Response final {
  public:
   /// `write_timeout_ms`: the longest one drain() may take (a client that stops reading).
   Response(ClientIO& io, ResponseStream& stream, int write_timeout_ms)
       : io_(io), stream_(stream), write_timeout_ms_(write_timeout_ms) {}
-  ~Response() override;
-  /// Makes the object ready for the next request of the connection: 200, no headers, nothing
-  /// sent (the header storage keeps its capacity).
+  ~Response();
+  Response(const Response&) = delete;
+  Response& operator=(const Response&) = delete;
+  /// Makes the object ready for the next request of the connection: 200, no fields, nothing
+  /// sent (the field storage keeps its capacity).
   void reset();
 
-  void sendContinue() override;
-  std::ostream& send() override;
-  void sendFile(const std::string& path, const std::string& media_type) override;
-  void sendBuffer(const void* buffer, std::size_t length) override;
-  void redirect(const std::string& uri, HTTPStatus status = HTTP_FOUND) override;
-  void requireAuthentication(const std::string& realm) override;
-  bool sent() const override { return sent_; }
+  /// Any status code, kept as an int (Anthropic's 529 included); an empty `reason` takes the
+  /// standard phrase.
+  void set_status(int status, std::string_view reason = {});
+  int status() const { return status_; }
+  /// Sets field `name` (ASCII case-insensitive), replacing the first of that name.
+  void set(std::string_view name, std::string_view value);
+  /// Adds field `name`, keeping any of that name already set (relayed repeated fields).
+  void add(std::string_view name, std::string_view value);
+  /// The value of field `name`, or nullopt.
+  std::optional<std::string_view> get(std::string_view name) const;
+  void set_content_type(std::string_view type) { set("Content-Type", type); }
+  /// Content-Length for a body written through send(); -1: none.
+  void set_content_length(long long n) { content_length_ = n; }
+  /// Transfer-Encoding: chunked for a body written through send().
+  void set_chunked(bool chunked) { chunked_wanted_ = chunked; }
+  /// Whether the connection stays open after this response (Connection: keep-alive / close).
+  void set_keep_alive(bool keep) { keep_alive_ = keep; }
+  bool keep_alive() const { return keep_alive_; }
+  /// Answer as HTTP/1.0 (the client spoke 1.0): the head's version.
+  void set_http10(bool v) { http10_ = v; }
+
+  /// Queues "100 Continue" (the client sent Expect: 100-continue).
+  void send_continue();
+  /// Commits the head (sent with the first body bytes) and returns the body stream.
+  std::ostream& send();
+  bool sent() const { return sent_; }
 
   /// Queues the head and `body` (Content-Length set here), to leave in one write.
   void send_whole(std::string_view body);
@@ -70,9 +92,6 @@ class Response final : public Poco::Net::HTTPServerResponse {
   boost::asio::awaitable<bool> drain();
   /// True when bytes wait for drain().
   bool has_queued() const { return !out_.empty(); }
-  /// Sets any status code, kept as an int: Poco's HTTPStatus enum stops at 511, so a code such
-  /// as Anthropic's 529 must never be stored in it (reading it back is undefined behaviour).
-  void set_status(int status, std::string_view reason);
   /// The request was HEAD: the head is sent, the body is not.
   void set_head_only(bool v) { head_only_ = v; }
   /// False after a write failed (the client is gone or stopped reading).
@@ -91,8 +110,15 @@ class Response final : public Poco::Net::HTTPServerResponse {
   ClientIO& io_;
   ResponseStream& stream_;
   int write_timeout_ms_;
-  int status_ = -1;        // set_status's code; -1: Poco's (set through its setters)
-  std::string reason_;     // set_status's reason phrase
+  struct Field {
+    std::string name, value;
+  };
+  std::vector<Field> fields_;  // the first field_count_ are this response's
+  std::size_t field_count_ = 0;
+  int status_ = 200;
+  std::string reason_ = "OK";
+  long long content_length_ = -1;
+  bool chunked_wanted_ = false, keep_alive_ = true, http10_ = false;
   std::string head_;          // formatted head (reused)
   std::string out_;           // queued bytes: head, chunk framing, body
   std::string pending_;  // body bytes not yet framed into out_

@@ -7,12 +7,12 @@
 namespace llmgw::server {
 namespace {
 
-void answer_unrouted(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, int status,
+void answer_unrouted(Request& req, Response& resp, int status,
                      const std::string& message, const std::string& allow, const ErrorFormat& format) {
   canonical::ApiError e{status, "invalid_request_error", status == 404 ? "not_found" : "method_not_allowed", "", message};
   if (!allow.empty()) resp.set("Allow", allow);
   // The body (if any) is not read: close rather than misparse it as the next request.
-  e.close_connection = (req.hasContentLength() && req.getContentLength64() > 0) || req.getChunkedTransferEncoding();
+  e.close_connection = req.content_length() > 0 || req.chunked();
   send_error(resp, e, format);
 }
 
@@ -42,14 +42,13 @@ const ErrorFormat& RouteTable::errors_for(std::string_view target) const {
   return best ? *best->errors : default_errors_;
 }
 
-boost::asio::awaitable<void> RouteTable::dispatch(Poco::Net::HTTPServerRequest& request,
-                                                  Poco::Net::HTTPServerResponse& response) {
-  std::string_view path = path_of(request.getURI());
+boost::asio::awaitable<void> RouteTable::dispatch(Request& request, Response& response) {
+  std::string_view path = path_of(request.uri());
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   std::string allow;
   for (const auto& r : routes_) {
     if (r.path != path) continue;
-    if (r.method == request.getMethod()) {
+    if (r.method == request.method()) {
       co_await r.endpoint->handle(request, response);
       co_return;
     }
@@ -58,10 +57,10 @@ boost::asio::awaitable<void> RouteTable::dispatch(Poco::Net::HTTPServerRequest& 
   }
   if (!allow.empty())
     answer_unrouted(request, response, 405,
-                    "Method " + request.getMethod() + " is not allowed on " + std::string(path) + "; use " + allow, allow,
+                    "Method " + std::string(request.method()) + " is not allowed on " + std::string(path) + "; use " + allow, allow,
                     errors_for(path));
   else
-    answer_unrouted(request, response, 404, "Unknown request URL: " + request.getMethod() + " " + std::string(path) + ".", "",
+    answer_unrouted(request, response, 404, "Unknown request URL: " + std::string(request.method()) + " " + std::string(path) + ".", "",
                     errors_for(path));
 }
 

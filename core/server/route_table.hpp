@@ -5,8 +5,6 @@
 // table's default.
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -30,7 +28,7 @@ class RouteTable {
            const ErrorFormat* errors = nullptr);
 
   /// Runs the endpoint of the request's route, or answers 404 / 405.
-  boost::asio::awaitable<void> dispatch(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+  boost::asio::awaitable<void> dispatch(Request& request, Response& response);
 
   /// The error format for a request target (path, query ignored).
   const ErrorFormat& errors_for(std::string_view target) const;

@@ -225,6 +225,8 @@ EOF
 # Sets NGINX_PORT, NGINX_PID, NGINX_URL and NGINX_PIDS (master + worker). WORKER_CONNECTIONS
 # (default 4096) above 4096 also raises the worker's fd limit (worker_rlimit_nofile: `ulimit -Hn`);
 # KEEPALIVE_TIMEOUT: the client keep-alive idle timeout (default 75s, nginx's own).
+# NGINX_EXTRA (environment): main-context directives added to the config; NGINX_WRAP: a command
+# nginx runs under (profile.sh: `master_process off;` under strace or valgrind).
 start_nginx() {
   local conns=${1:-4096} ka=${2:-75s} nginx rlimit=""
   nginx=$(command -v nginx || echo /usr/sbin/nginx)
@@ -234,6 +236,7 @@ start_nginx() {
   mkdir -p "$TMP/nginx"
   cat >"$TMP/nginx/nginx.conf" <<EOF
 worker_processes 1;
+${NGINX_EXTRA:-}
 $rlimit
 daemon off;
 pid $TMP/nginx/nginx.pid;
@@ -264,7 +267,7 @@ http {
   }
 }
 EOF
-  "${PIN_SERVER[@]}" "$nginx" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" \
+  "${PIN_SERVER[@]}" ${NGINX_WRAP:-} "$nginx" -p "$TMP/nginx" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" \
     >"$TMP/nginx/stdout" 2>&1 &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")

@@ -3,6 +3,9 @@
 #
 #   tests/bench/profile.sh [BUILD_DIR] [json|sse]      (default: build json)
 #
+# PROFILE_TARGET=nginx measures the baseline instead: nginx with one worker (master_process off)
+# proxying to the same mock, so both costs per request can be set side by side on a busy machine.
+#
 # Starts the mock and llmgw, sends PROFILE_WARMUP (200) requests, then PROFILE_COUNT (2000)
 # keep-alive requests over PROFILE_CONNS (4) connections with profile_client.py, and prints
 # per request:
@@ -43,30 +46,44 @@ LLMGW_PORT=$("$LOADGEN" --pick-port)
 write_bench_config "$TMP/llmgw.yaml"
 
 drive() {  # drive COUNT
-  python3 "$HERE/profile_client.py" "$LLMGW_URL/v1/chat/completions" "$1" --conns "$NCONN" \
+  python3 "$HERE/profile_client.py" "$TARGET_URL/v1/chat/completions" "$1" --conns "$NCONN" \
     --body-file "$TMP/body.json" "${STREAM[@]}" || { echo "profile.sh: requests failed" >&2; exit 1; }
 }
 ctx_total() {
-  awk '/^(voluntary|nonvoluntary)_ctxt_switches/{s += $2} END {print s + 0}' /proc/"$LLMGW_PID"/task/*/status 2>/dev/null
+  awk '/^(voluntary|nonvoluntary)_ctxt_switches/{s += $2} END {print s + 0}' /proc/"$TARGET_PID"/task/*/status 2>/dev/null
 }
-stop_llmgw() {
-  kill -TERM "$LLMGW_PID" 2>/dev/null
-  for _ in $(seq 100); do kill -0 "$LLMGW_PID" 2>/dev/null || break; sleep 0.1; done
-  wait "$LLMGW_PID" 2>/dev/null
+stop_target() {
+  kill -TERM "$TARGET_PID" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$TARGET_PID" 2>/dev/null || break; sleep 0.1; done
+  wait "$TARGET_PID" 2>/dev/null
 }
 
-echo "profile: $MODE, $COUNT requests over $NCONN connections after $WARMUP warmup, log level $LEVEL"
+TARGET=${PROFILE_TARGET:-llmgw}
+# The target under test: start_target / TARGET_PID / TARGET_URL, with wrap's command in front.
+if [[ $TARGET == nginx ]]; then
+  export NGINX_EXTRA="master_process off;"
+  wrap() { NGINX_WRAP="$*"; }
+  start_target() {
+    start_nginx  # its status is children_of's: none without a master
+    kill -0 "$NGINX_PID" 2>/dev/null || return 1
+    TARGET_PID=$(pgrep -n -f "nginx -p $TMP/nginx" || echo "$NGINX_PID")
+    TARGET_URL=$NGINX_URL
+  }
+else
+  start_target() { start_llmgw || return 1; TARGET_PID=$LLMGW_PID; TARGET_URL=$LLMGW_URL; }
+fi
+echo "profile: $TARGET, $MODE, $COUNT requests over $NCONN connections after $WARMUP warmup, log level $LEVEL"
 for tool in $TOOLS; do
   case $tool in
     ctx | strace)
       wrap
-      start_llmgw || { echo "profile.sh: llmgw did not start" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
+      start_target || { echo "profile.sh: $TARGET did not start" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
       drive "$WARMUP"
       if [[ $tool == ctx ]]; then
         c0=$(ctx_total); drive "$COUNT"; c1=$(ctx_total)
         awk -v d=$((c1 - c0)) -v n="$COUNT" 'BEGIN { printf "context switches/request: %.2f\n", d / n }'
       else
-        strace -c -f -p "$LLMGW_PID" -o "$TMP/strace.txt" 2>/dev/null &
+        strace -c -f -p "$TARGET_PID" -o "$TMP/strace.txt" 2>/dev/null &
         spid=$!
         sleep 1
         drive "$COUNT"
@@ -75,18 +92,18 @@ for tool in $TOOLS; do
             if (calls !~ /^[0-9]+$/) next; tot += calls; printf "  %-14s %6.2f/request\n", name, calls / n }
             END { printf "system calls/request: %.2f\n", tot / n }' "$TMP/strace.txt"
       fi
-      stop_llmgw
+      stop_target
       ;;
     callgrind)
       rm -f "$OUT"*
       wrap valgrind --tool=callgrind --callgrind-out-file="$OUT" --dump-instr=no
-      start_llmgw || { echo "profile.sh: llmgw did not start under valgrind" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
+      start_target || { echo "profile.sh: $TARGET did not start under valgrind" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
       drive "$WARMUP"
-      callgrind_control -z "$LLMGW_PID" >/dev/null
+      callgrind_control -z "$TARGET_PID" >/dev/null
       drive "$COUNT"
-      callgrind_control -d "$LLMGW_PID" >/dev/null
+      callgrind_control -d "$TARGET_PID" >/dev/null
       sleep 1
-      stop_llmgw
+      stop_target
       f=$(ls -t "$OUT"* 2>/dev/null | grep -v "^$OUT\$" | head -1)
       [[ -n $f ]] || f=$OUT
       ir=$(awk '/^summary:/{print $2; exit} /^totals:/{print $2; exit}' "$f")

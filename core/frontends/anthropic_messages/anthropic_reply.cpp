@@ -19,10 +19,7 @@ void AnthropicReply::json(int status, std::string_view body) {
 }
 
 void AnthropicReply::add_header(std::string_view name, std::string_view value) {
-  thread_local std::string n, v;  // Poco takes std::string: reuse these rather than allocate
-  n.assign(name);
-  v.assign(value);
-  response_.add(n, v);
+  response_.add(name, value);
 }
 
 void AnthropicReply::write(std::string_view bytes) {

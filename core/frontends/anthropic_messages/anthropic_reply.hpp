@@ -4,7 +4,7 @@
 
 #include <llmgw/sse.hpp>
 
-#include <Poco/Net/HTTPServerResponse.h>
+#include "server/response.hpp"
 
 #include <ostream>
 #include <string>
@@ -18,7 +18,7 @@ class AnthropicReply final : public pipeline::Reply {
  public:
   /// `max_json_depth`: the deepest canonical answer or chunk translated; a deeper one is a 502
   /// (a whole response when nothing went out yet, else an error event ending the stream).
-  AnthropicReply(Poco::Net::HTTPServerResponse& response, std::string client_model,
+  AnthropicReply(server::Response& response, std::string client_model,
                  unsigned max_json_depth = llmgw::kJsonMaxDepth)
       : response_(response), client_model_(client_model), max_json_depth_(max_json_depth),
         encoder_(std::move(client_model), max_json_depth) {}
@@ -41,7 +41,7 @@ class AnthropicReply final : public pipeline::Reply {
   /// The encoder refused a chunk: answer its error, and take nothing more from this stream.
   void refuse();
 
-  Poco::Net::HTTPServerResponse& response_;
+  server::Response& response_;
   std::string client_model_;
   unsigned max_json_depth_;
   anthropic::MessagesStreamEncoder encoder_;

@@ -41,7 +41,7 @@ std::optional<std::string> MessagesDialect::local_answer(const pipeline::Pool& p
   return "{\"input_tokens\":" + std::to_string((body.size() + 3) / 4) + "}";
 }
 
-std::unique_ptr<pipeline::Reply> MessagesDialect::make_reply(Poco::Net::HTTPServerResponse& response,
+std::unique_ptr<pipeline::Reply> MessagesDialect::make_reply(server::Response& response,
                                                              const ScannedRequest& request,
                                                              const RequestLimits& limits) const {
   return std::make_unique<AnthropicReply>(response, request.model, limits.max_json_depth);

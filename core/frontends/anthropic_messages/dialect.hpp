@@ -23,7 +23,7 @@ class MessagesDialect final : public Dialect {
   /// estimate of about four bytes of request JSON per token (clients use it for context
   /// budgeting, not billing).
   std::optional<std::string> local_answer(const pipeline::Pool& pool, std::string_view body) const override;
-  std::unique_ptr<pipeline::Reply> make_reply(Poco::Net::HTTPServerResponse& response, const ScannedRequest& request,
+  std::unique_ptr<pipeline::Reply> make_reply(server::Response& response, const ScannedRequest& request,
                                               const RequestLimits& limits) const override;
   ToCanonical to_canonical() const override;
 

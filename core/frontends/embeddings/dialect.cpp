@@ -25,7 +25,7 @@ canonical::ApiError EmbeddingsDialect::model_not_found(const std::string& model)
   return openai_chat::model_not_found(model);
 }
 
-std::unique_ptr<pipeline::Reply> EmbeddingsDialect::make_reply(Poco::Net::HTTPServerResponse& response,
+std::unique_ptr<pipeline::Reply> EmbeddingsDialect::make_reply(server::Response& response,
                                                                const ScannedRequest&, const RequestLimits&) const {
   return std::make_unique<OpenAIReply>(response);
 }

@@ -16,7 +16,7 @@ class EmbeddingsDialect final : public Dialect {
   std::optional<canonical::ApiError> scan(const std::string& body, ScannedRequest& out,
                                           unsigned max_depth) const override;
   canonical::ApiError model_not_found(const std::string& model) const override;
-  std::unique_ptr<pipeline::Reply> make_reply(Poco::Net::HTTPServerResponse& response, const ScannedRequest& request,
+  std::unique_ptr<pipeline::Reply> make_reply(server::Response& response, const ScannedRequest& request,
                                               const RequestLimits& limits) const override;
 };
 

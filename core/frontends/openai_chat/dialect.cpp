@@ -29,7 +29,7 @@ canonical::ApiError ChatDialect::model_not_found(const std::string& model) const
   return openai_chat::model_not_found(model);
 }
 
-std::unique_ptr<pipeline::Reply> ChatDialect::make_reply(Poco::Net::HTTPServerResponse& response,
+std::unique_ptr<pipeline::Reply> ChatDialect::make_reply(server::Response& response,
                                                          const ScannedRequest&, const RequestLimits&) const {
   return std::make_unique<OpenAIReply>(response);
 }

@@ -14,10 +14,7 @@ void OpenAIReply::json(int status, std::string_view body) {
 }
 
 void OpenAIReply::add_header(std::string_view name, std::string_view value) {
-  thread_local std::string n, v;  // Poco takes std::string: reuse these rather than allocate
-  n.assign(name);
-  v.assign(value);
-  response_.add(n, v);
+  response_.add(name, value);
 }
 
 void OpenAIReply::commit_stream() {

@@ -1,7 +1,7 @@
 // pipeline::Reply for OpenAI-dialect clients: JSON bodies, SSE "data:" streams, OpenAI errors.
 #pragma once
 
-#include <Poco/Net/HTTPServerResponse.h>
+#include "server/response.hpp"
 
 #include <ostream>
 
@@ -11,7 +11,7 @@ namespace llmgw::frontends {
 
 class OpenAIReply final : public pipeline::Reply {
  public:
-  explicit OpenAIReply(Poco::Net::HTTPServerResponse& response) : response_(response) {}
+  explicit OpenAIReply(server::Response& response) : response_(response) {}
 
   /// OpenAI clients only reach OpenAI-shaped (canonical) answers: nothing to translate.
   void set_upstream_dialect(llmgw_dialect) override {}
@@ -31,7 +31,7 @@ class OpenAIReply final : public pipeline::Reply {
   void commit_stream();
   void write(std::string_view bytes, bool flush);
 
-  Poco::Net::HTTPServerResponse& response_;
+  server::Response& response_;
   std::ostream* out_ = nullptr;
   bool alive_ = true;
 };

@@ -194,3 +194,15 @@ TEST_CASE("HeadScanner looks at each byte about once: a dripped head is linear")
   for (std::size_t have = 1; have <= wire.size() && end == 0; ++have) end = scanner.find_end(std::string_view(wire).substr(0, have));
   CHECK(end == wire.size());
 }
+
+TEST_CASE("a field is found by name in any ASCII case, the first of repeated ones; others are absent") {
+  RequestHead h;
+  REQUIRE_FALSE(parse(kLine + "X-Api-Key: k1\r\nx-api-key: k2\r\nAuthorization: Bearer t\r\n\r\n", h));
+  using llmgw::canonical::find_header;
+  CHECK(find_header(h.fields, "x-api-key") == std::optional<std::string_view>("k1"));
+  CHECK(find_header(h.fields, "AUTHORIZATION") == std::optional<std::string_view>("Bearer t"));
+  CHECK_FALSE(find_header(h.fields, "x-api-ke").has_value());
+  CHECK_FALSE(find_header(h.fields, "x-api-kez").has_value());
+  // Only letters fold: '-' (0x2d) and '\r' (0x0d) differ by the case bit and must not match.
+  CHECK_FALSE(llmgw::canonical::iequals_ascii("a-b", "a\rb"));
+}

@@ -55,7 +55,6 @@ const server::ErrorFormat kFormat{&own_status, &short_body};
 TEST_CASE("response: a whole JSON answer is one head with Content-Length and the body") {
   Pair p;
   server::Response r(*p.server_io, p.stream, 5000);
-  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
   server::send_json(r, 200, R"({"ok":true})");
   const std::string got = p.drain_and_read(r, "{\"ok\":true}");
   CHECK(got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
@@ -68,7 +67,6 @@ TEST_CASE("response: a whole JSON answer is one head with Content-Length and the
 TEST_CASE("response: any status code, 529 Overloaded included, with Retry-After from the error") {
   Pair p;
   server::Response r(*p.server_io, p.stream, 5000);
-  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
   canonical::ApiError e{529, "overloaded_error", "", "", "busy"};
   e.retry_after_ms = 1500;
   server::send_error(r, e, kFormat);
@@ -82,8 +80,7 @@ TEST_CASE("response: any status code, 529 Overloaded included, with Retry-After 
 TEST_CASE("response: a 400 tells SDKs not to retry; close_connection ends keep-alive") {
   Pair p;
   server::Response r(*p.server_io, p.stream, 5000);
-  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
-  r.setKeepAlive(true);
+  r.set_keep_alive(true);
   canonical::ApiError e = canonical::ApiError::invalid("nope");
   e.close_connection = true;
   server::send_error(r, e, kFormat);
@@ -91,13 +88,12 @@ TEST_CASE("response: a 400 tells SDKs not to retry; close_connection ends keep-a
   INFO(got);
   CHECK(got.rfind("HTTP/1.1 400 ", 0) == 0);
   CHECK(got.find("x-should-retry: false\r\n") != std::string::npos);
-  CHECK(got.find("Connection: Close\r\n") != std::string::npos);  // Poco's spelling; the token is case-insensitive
+  CHECK(got.find("Connection: close\r\n") != std::string::npos);
 }
 
 TEST_CASE("response: an event stream is chunked, and finish() sends the last chunk with the last events") {
   Pair p;
   server::Response r(*p.server_io, p.stream, 5000);
-  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
   std::ostream& out = server::begin_event_stream(r);
   out << "data: 1\n\n";
   out.flush();
@@ -116,10 +112,56 @@ TEST_CASE("response: an event stream is chunked, and finish() sends the last chu
 TEST_CASE("response: HEAD gets the head, never the body") {
   Pair p;
   server::Response r(*p.server_io, p.stream, 5000);
-  r.setVersion("HTTP/1.1");  // as the connection sets it from the request
   r.set_head_only(true);
   server::send_json(r, 200, R"({"ok":true})");
   const std::string got = p.drain_and_read(r, "\r\n\r\n");
   CHECK(got.find("Content-Length: 11\r\n") != std::string::npos);
   CHECK(got.ends_with("\r\n\r\n"));
+}
+
+TEST_CASE("response: set replaces a field of the same name in any case, add keeps both") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.set("x-one", "a");
+  r.set("X-One", "b");
+  r.add("x-two", "1");
+  r.add("x-two", "2");
+  CHECK(r.get("X-ONE") == std::optional<std::string_view>("b"));
+  server::send_json(r, 200, "{}");
+  const std::string got = p.drain_and_read(r, "\r\n\r\n{}");
+  INFO(got);
+  CHECK(got.find("x-one: b\r\n") != std::string::npos);
+  CHECK(got.find("x-one: a") == std::string::npos);
+  CHECK(got.find("x-two: 1\r\nx-two: 2\r\n") != std::string::npos);
+  CHECK(got.find("Connection: keep-alive\r\n") != std::string::npos);
+}
+
+TEST_CASE("response: reset forgets the last response's fields, status and framing") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.set("x-old", "1");
+  server::send_json(r, 404, "{}");
+  (void)p.drain_and_read(r, "\r\n\r\n{}");
+  r.reset();
+  server::send_json(r, 200, "[]");
+  const std::string got = p.drain_and_read(r, "\r\n\r\n[]");
+  INFO(got);
+  CHECK(got.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(got.find("x-old") == std::string::npos);
+  CHECK(got.find("Content-Length: 2\r\n") != std::string::npos);
+}
+
+TEST_CASE("response: an HTTP/1.0 client gets a 1.0 head; a stream is not chunked and ends with the connection") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.set_http10(true);
+  std::ostream& out = server::begin_event_stream(r);
+  out << "data: 1\n\n";
+  server::end_event_stream(r, out);
+  const std::string got = p.drain_and_read(r, "data: 1\n\n");
+  INFO(got);
+  CHECK(got.rfind("HTTP/1.0 200 OK\r\n", 0) == 0);
+  CHECK(got.find("Transfer-Encoding") == std::string::npos);
+  CHECK(got.find("Connection: close\r\n") != std::string::npos);
+  CHECK_FALSE(r.delimited());
 }
