@@ -13,9 +13,24 @@
 #include <string_view>
 
 #include "canonical/api_error.hpp"
+#include "util/shrink.hpp"
 #include "util/utf8.hpp"
 
 namespace llmgw::frontends {
+
+/// The stream a request scan parses: rapidjson's in-situ stream over a copy of the body
+/// (scan_copy), so strings are checked where they lie instead of being copied onto rapidjson's
+/// stack one character at a time. Offsets (Tell) are the body's. A handler's String and Key
+/// arguments point into the copy: valid until the next scan on this thread.
+using ScanStream = rapidjson::InsituStringStream;
+
+/// A NUL-terminated copy of `body` for ScanStream, in storage this thread reuses.
+inline char* scan_copy(const std::string& body) {
+  thread_local std::string scratch;
+  util::shrink_after_peak(scratch);
+  scratch.assign(body);
+  return scratch.data();
+}
 
 /// The 400 for nesting past `max_depth`, found at byte `at` (code "json_too_deep").
 inline canonical::ApiError json_too_deep(std::string_view lead_in, int max_depth, std::size_t at) {
@@ -24,18 +39,17 @@ inline canonical::ApiError json_too_deep(std::string_view lead_in, int max_depth
                                       "", "json_too_deep");
 }
 
-/// Parses `body` through `in` (a StringStream over body.c_str(): rapidjson's SIMD paths need
-/// the NUL) with `handler`. Returns the first failure: invalid UTF-8, the handler's own error,
+/// Parses `body` through `in` (a ScanStream over scan_copy(body)) with `handler`. Returns the first failure: invalid UTF-8, the handler's own error,
 /// a syntax error, or data after the JSON value.
 template <class Handler>
-std::optional<canonical::ApiError> scan_json_body(const std::string& body, rapidjson::StringStream& in,
+std::optional<canonical::ApiError> scan_json_body(const std::string& body, ScanStream& in,
                                                   Handler& handler, std::string_view lead_in) {
   using canonical::ApiError;
   // Encoding first, in one fast pass; the parse then skips rapidjson's per-character checks.
   if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
     return ApiError::invalid(std::string(lead_in) + "invalid UTF-8 (at byte " + std::to_string(bad) + ")");
   rapidjson::Reader reader;
-  const auto result = reader.Parse<rapidjson::kParseStopWhenDoneFlag>(in, handler);
+  const auto result = reader.Parse<rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag>(in, handler);
   if (handler.error) return handler.error;
   if (result.IsError())
     return ApiError::invalid(std::string(lead_in) + rapidjson::GetParseError_En(result.Code()) + " (at byte " +

@@ -20,7 +20,7 @@ canonical::ApiError invalid(std::string message, std::string param = {}, std::st
 /// depth 2, a message's keys at depth 3. Any rule broken stops the parse with `error` set.
 class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
  public:
-  ScanHandler(const std::string& body, rapidjson::StringStream& in, MessagesRequestInfo& info, const ScanOptions& options)
+  ScanHandler(const std::string& body, ScanStream& in, MessagesRequestInfo& info, const ScanOptions& options)
       : body_(body), in_(in), info_(info), require_max_tokens_(options.require_max_tokens),
         max_depth_(static_cast<int>(options.max_depth)) {}
 
@@ -184,7 +184,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   }
 
   std::string_view body_;
-  rapidjson::StringStream& in_;
+  ScanStream& in_;
   MessagesRequestInfo& info_;
   bool require_max_tokens_;
   int max_depth_;
@@ -198,8 +198,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 
 std::optional<canonical::ApiError> scan_messages_request(const std::string& body, MessagesRequestInfo& info, ScanOptions options) {
   info = MessagesRequestInfo{};
-  // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
-  rapidjson::StringStream in(body.c_str());
+  ScanStream in(scan_copy(body));
   ScanHandler handler(body, in, info, options);
   if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest

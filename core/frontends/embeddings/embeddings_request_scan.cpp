@@ -19,7 +19,7 @@ constexpr std::string_view kLeadIn = "We could not parse the JSON body of your r
 /// "input". Any rule broken stops the parse with `error` set.
 class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
  public:
-  ScanHandler(const std::string& body, rapidjson::StringStream& in, EmbeddingsRequestInfo& info, unsigned max_depth)
+  ScanHandler(const std::string& body, ScanStream& in, EmbeddingsRequestInfo& info, unsigned max_depth)
       : body_(body), in_(in), info_(info), max_depth_(static_cast<int>(max_depth)) {}
 
   std::optional<ApiError> error;
@@ -209,7 +209,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   }
 
   std::string_view body_;
-  rapidjson::StringStream& in_;
+  ScanStream& in_;
   EmbeddingsRequestInfo& info_;
   int max_depth_;
   int depth_ = 0;
@@ -224,7 +224,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 std::optional<ApiError> scan_embeddings_request(const std::string& body, EmbeddingsRequestInfo& info,
                                                 unsigned max_depth) {
   info = EmbeddingsRequestInfo{};
-  rapidjson::StringStream in(body.c_str());  // NUL-terminated: rapidjson's SIMD paths
+  ScanStream in(scan_copy(body));
   ScanHandler handler(body, in, info, max_depth);
   if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest

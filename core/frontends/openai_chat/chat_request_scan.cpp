@@ -16,7 +16,7 @@ constexpr std::string_view kRoles[] = {"system", "user", "assistant", "tool", "f
 /// `error` set.
 class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanHandler> {
  public:
-  ScanHandler(const std::string& body, rapidjson::StringStream& in, ChatRequestInfo& info, unsigned max_depth)
+  ScanHandler(const std::string& body, ScanStream& in, ChatRequestInfo& info, unsigned max_depth)
       : body_(body), in_(in), info_(info), max_depth_(static_cast<int>(max_depth)) {}
 
   std::optional<canonical::ApiError> error;
@@ -155,7 +155,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
     return true;
   }
   std::string_view body_;
-  rapidjson::StringStream& in_;
+  ScanStream& in_;
   ChatRequestInfo& info_;
   int max_depth_;
   int depth_ = 0;
@@ -168,8 +168,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 
 std::optional<canonical::ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info, unsigned max_depth) {
   info = ChatRequestInfo{};
-  // A StringStream (the body is NUL-terminated: a std::string) lets rapidjson use its SIMD paths.
-  rapidjson::StringStream in(body.c_str());
+  ScanStream in(scan_copy(body));
   ScanHandler handler(body, in, info, max_depth);
   if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
