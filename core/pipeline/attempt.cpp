@@ -292,7 +292,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
 
   // 3b. HTTP(S) upstream, from this loop's connection pool. A client that leaves ends the
   //     upstream exchange at once (its pending read fails with ClientGone).
-  upstream_client::AsyncExchange exchange(loop_pool());
+  upstream_client::AsyncExchange exchange(loop_pool(), &ctx.upstream_headers);
   struct Unwatch {
     ClientWatch* client;
     ~Unwatch() {

@@ -22,6 +22,7 @@ void CallContext::shrink_after_peak() {
   util::shrink_after_peak(rewritten);
   util::shrink_after_peak(request.body);
   util::shrink_after_peak(response_body);
+  upstream_headers.shrink_after_peak();
 }
 
 void CallContextReturn::operator()(CallContext* c) const {

@@ -18,6 +18,7 @@
 
 #include "pipeline/provider_io.hpp"
 #include "pipeline/reply.hpp"
+#include "upstream/response_framing.hpp"
 
 namespace llmgw::pipeline {
 
@@ -55,6 +56,7 @@ struct CallContext {
   RequestCollector request;     // what the provider's encode_request described
   std::string response_body;    // a whole upstream answer
   std::vector<llmgw_header> response_headers;  // views of the upstream answer's header lines
+  upstream::HeaderLines upstream_headers;      // the upstream answer's header lines
   HeaderList held_headers;      // RetryGate's held response headers (slots reused)
   /// Releases buffers that grew past the usual for one large call.
   void shrink_after_peak();

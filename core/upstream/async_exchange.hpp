@@ -39,7 +39,10 @@ struct AsyncRequest {
 /// of start / read_all / read_some is pending at a time (cancel_for_client_gone excepted).
 class AsyncExchange {
  public:
-  explicit AsyncExchange(AsyncPool& pool) : pool_(pool) {}
+  /// `headers`: where the response's header fields are kept (a caller's storage, reused from
+  /// call to call so its strings keep their capacity); null: the exchange's own.
+  explicit AsyncExchange(AsyncPool& pool, HeaderLines* headers = nullptr)
+      : pool_(pool), headers_(headers ? *headers : own_headers_) {}
   ~AsyncExchange();  // a response not read to the end: the connection is closed, not pooled
   AsyncExchange(const AsyncExchange&) = delete;
   AsyncExchange& operator=(const AsyncExchange&) = delete;
@@ -51,7 +54,8 @@ class AsyncExchange {
   asio::awaitable<void> start(const AsyncRequest& request);
 
   int status() const { return status_; }
-  /// The response's header fields (this exchange's own: coroutines interleave on a thread).
+  /// The response's header fields (this exchange's or its caller's, never a thread's:
+  /// coroutines interleave on a thread).
   const HeaderLines& headers() const { return headers_; }
 
   /// Reads the whole body into `out`, all of it by `deadline_ms` (steady ms) and no more than
@@ -96,7 +100,8 @@ class AsyncExchange {
   bool client_gone_ = false;
   int status_ = 0;
   util::BodyDecoder body_;
-  HeaderLines headers_;
+  HeaderLines own_headers_;
+  HeaderLines& headers_;
   std::string wire_;  // the request head (and a small body)
 };
 

@@ -23,6 +23,15 @@ struct HeaderLines {
     items[count].second.assign(value);
     ++count;
   }
+  /// Frees the storage when one answer's fields made it grow past what ordinary answers need.
+  void shrink_after_peak() {
+    std::size_t bytes = 0;
+    for (const auto& [n, v] : items) bytes += n.capacity() + v.capacity();
+    if (bytes > 256 * 1024) {
+      items = {};
+      count = 0;
+    }
+  }
 };
 
 struct ResponseHead {
