@@ -12,6 +12,10 @@
 #include <cstdint>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace llmgw::openai_compat {
 namespace {
 
@@ -214,29 +218,60 @@ bool nonnull_value_after(std::string_view text, std::size_t i) noexcept {
 
 }  // namespace
 
+namespace {
+
+enum class Verdict { kScan, kNext, kStop };
+
+/// What the '"' at `i` says: the key of a field that may matter ("error", or "usage" /
+/// "finish_reason" with a non-null value) → kScan; too close to the end to start "error" →
+/// kStop (every later quote is closer still); anything else → kNext.
+Verdict quote_verdict(std::string_view text, std::size_t i) noexcept {
+  const std::string_view rest = text.substr(i);
+  if (rest.size() < 7) return Verdict::kStop;  // shorter than "error"
+  switch (rest[1]) {
+    case 'e':
+      if (rest.substr(0, 7) == "\"error\"") return Verdict::kScan;
+      break;
+    case 'u':
+      if (rest.substr(0, 7) == "\"usage\"" && nonnull_value_after(text, i + 7)) return Verdict::kScan;
+      break;
+    case 'f':
+      if (rest.substr(0, 15) == "\"finish_reason\"" && nonnull_value_after(text, i + 15)) return Verdict::kScan;
+      break;
+    default:
+      break;
+  }
+  return Verdict::kNext;
+}
+
+}  // namespace
+
 bool stream_event_needs_scan(std::string_view text) noexcept {
-  if (text.empty()) return false;  // memchr on an empty view's null data() is undefined
-  const char* const begin = text.data();
-  const char* const end = begin + text.size();
-  for (const char* q = static_cast<const char*>(std::memchr(begin, '"', text.size())); q;
-       q = static_cast<const char*>(std::memchr(q + 1, '"', static_cast<std::size_t>(end - q - 1)))) {
-    const std::string_view rest(q, static_cast<std::size_t>(end - q));
-    if (rest.size() < 7) return false;  // shorter than "error"
-    switch (rest[1]) {
-      case 'e':
-        if (rest.substr(0, 7) == "\"error\"") return true;
-        break;
-      case 'u':
-        if (rest.substr(0, 7) == "\"usage\"" && nonnull_value_after(text, static_cast<std::size_t>(q - begin) + 7)) return true;
-        break;
-      case 'f':
-        if (rest.substr(0, 15) == "\"finish_reason\"" && nonnull_value_after(text, static_cast<std::size_t>(q - begin) + 15))
-          return true;
-        break;
-      default:
-        break;
+  // Only a quote followed by 'e', 'u' or 'f' can start a key that matters. Where SSE2 is there,
+  // 16 bytes at a time are checked for such pairs with a few compares, so the dozens of other
+  // quotes in a chunk cost nothing each.
+  const char* const p = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i e = _mm_set1_epi8('e'), u = _mm_set1_epi8('u'), f = _mm_set1_epi8('f');
+  for (; i + 17 <= n; i += 16) {
+    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    const __m128i starts = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(next, e), _mm_cmpeq_epi8(next, u)),
+                                        _mm_cmpeq_epi8(next, f));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(here, quote), starts)));
+    for (; mask != 0; mask &= mask - 1) {
+      const Verdict v = quote_verdict(text, i + static_cast<std::size_t>(__builtin_ctz(mask)));
+      if (v != Verdict::kNext) return v == Verdict::kScan;
     }
-    if (q + 1 >= end) return false;
+  }
+#endif
+  for (; i < n; ++i) {
+    if (p[i] != '"') continue;
+    const Verdict v = quote_verdict(text, i);
+    if (v != Verdict::kNext) return v == Verdict::kScan;
   }
   return false;
 }
