@@ -146,7 +146,7 @@ struct Config {
   bool rate_limit_fail_closed = false;
   /// general_settings.rate_limit_redis_timeout_ms: the longest a call waits for its rate-limit
   /// round trip to Redis.
-  int rate_limit_redis_timeout_ms = 50;
+  int rate_limit_redis_timeout_ms = 100;
   std::vector<std::string> plugin_dirs;   // absolute
   std::vector<PluginSpec> plugins;
   std::vector<Deployment> deployments;

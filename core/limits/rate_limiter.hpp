@@ -38,7 +38,7 @@ namespace llmgw::limits {
 
 struct RateLimitOptions {
   std::optional<RedisEndpoint> redis;               // none: per-instance limits
-  std::chrono::milliseconds redis_timeout{50};      // one admit round trip, at most
+  std::chrono::milliseconds redis_timeout{100};      // one admit round trip, at most
   std::chrono::milliseconds parallel_lease{660'000};  // a parallel slot's expiry in Redis
   bool fail_closed = false;                          // Redis unavailable: refuse (503)
 };

@@ -25,8 +25,10 @@ std::optional<Decision> decode_admit_reply(const redisReply* reply, std::size_t 
       refused > static_cast<long long>(scopes) || !integer_at(reply, 2, 0, dim) || dim > 3 ||
       !integer_at(reply, 3, 0, retry) || !integer_at(reply, 4, 0, now))
     return std::nullopt;
-  // A refusal names its scope and dimension; an admission names neither.
-  if ((allowed == 1) != (refused == 0 && dim == 0)) return std::nullopt;
+  // An admission names neither a scope nor a dimension; a refusal names both.
+  const bool names_none = refused == 0 && dim == 0;
+  const bool names_both = refused >= 1 && dim >= 1;
+  if (allowed == 1 ? !names_none : !names_both) return std::nullopt;
   Decision d;
   d.allowed = allowed == 1;
   d.refused_scope = static_cast<int>(refused) - 1;

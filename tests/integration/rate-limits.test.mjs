@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startAnthropicMock } from '../mocks/anthropic-mock.mjs';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
 import {
-  ANTHROPIC_UPSTREAM_KEY, UPSTREAM_KEY, anthropicDeployment, deployment, gatewayConfig, postJSON, request,
+  ANTHROPIC_UPSTREAM_KEY, UPSTREAM_KEY, anthropicDeployment, closedPort, deployment, gatewayConfig, postJSON, request,
   startGateway } from './lib/gateway.mjs';
 import { HAVE_REDIS, redisCommand, startRedis } from './lib/redis-server.mjs';
 
@@ -23,7 +23,7 @@ const running = [];
 let openai;
 let anthropic;
 
-function config({ dbFile, redisPort }) {
+function config({ dbFile, redisPort, general = {} }) {
   const cfg = gatewayConfig({
     masterKey: MASTER,
     deployments: [
@@ -33,6 +33,7 @@ function config({ dbFile, redisPort }) {
     router: redisPort ? { redis_host: '127.0.0.1', redis_port: redisPort } : undefined,
   });
   cfg.general_settings.database_url = `sqlite://${dbFile}`;
+  Object.assign(cfg.general_settings, general);
   return cfg;
 }
 
@@ -40,8 +41,11 @@ function config({ dbFile, redisPort }) {
 async function twoGateways(redisPort) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-rl-'));
   const dbFile = path.join(dir, 'llmgw.db');
-  const a = await startGateway({ config: config({ dbFile, redisPort }) });
-  const b = await startGateway({ config: config({ dbFile, redisPort }) });
+  // A generous deadline: on a loaded CI machine a 100 ms round trip can happen, and a call that
+  // misses it is admitted unchecked (fail open), which would make the counts below unprovable.
+  const general = { rate_limit_redis_timeout_ms: 2000 };
+  const a = await startGateway({ config: config({ dbFile, redisPort, general }) });
+  const b = await startGateway({ config: config({ dbFile, redisPort, general }) });
   running.push(a, b);
   return { a, b, dir };
 }
@@ -131,6 +135,7 @@ describe('two instances, one Redis', { skip: SKIP }, () => {
     assert.deepEqual(remaining, Array.from({ length: 300 }, (_, i) => i));
     for (const r of ok) assert.equal(r.headers.get('x-ratelimit-limit-requests'), '300');
     assert.ok(ok.some((r) => r.headers.get('x-llmgw-request-id')));
+    assert.ok(!/rate limits: Redis did not answer/.test(a.logs() + b.logs()), 'no call failed open');
   });
 
   test('TPM: reservations by estimate, exactly limit / tokens-per-call succeed', async () => {
@@ -267,5 +272,23 @@ describe('no Redis: each instance holds the limit alone', () => {
     assert.equal(okA, 50);
     assert.equal(okB, 50);
     for (const { r } of answers.filter(({ r: x }) => x.status !== 200)) checkRefusal(r, { limitHeader: 'requests', limit: 50 });
+  });
+});
+
+describe('rate_limit_fail_closed: no Redis to ask → 503, unlimited keys unaffected', () => {
+  test('a limited key is refused with 503 and Retry-After; a key without limits is served', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-rl-'));
+    const gw = await startGateway({ config: config({ dbFile: path.join(dir, 'llmgw.db'), redisPort: await closedPort(),
+      general: { rate_limit_fail_closed: true, rate_limit_redis_timeout_ms: 30 } }) });
+    running.push(gw);
+    const limited = await generate(gw, { key_alias: 'closed', rpm_limit: 10 });
+    const free = await generate(gw, { key_alias: 'free' });
+    await visibleEverywhere([gw], limited);
+    await visibleEverywhere([gw], free);
+    const res = await chat(gw, limited);
+    assert.equal(res.status, 503, res.text);
+    assert.equal(res.json.error.code, 'rate_limiter_unavailable');
+    assert.equal(res.headers.get('retry-after'), '1');
+    assert.equal((await chat(gw, free)).status, 200);
   });
 });

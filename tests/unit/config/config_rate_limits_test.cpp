@@ -4,10 +4,10 @@
 using namespace llmgw::config;
 using namespace llmgw::config::test;
 
-TEST_CASE("rate-limit settings: defaults fail open with a 50 ms Redis deadline", "[config]") {
+TEST_CASE("rate-limit settings: defaults fail open with a 100 ms Redis deadline", "[config]") {
   const Config cfg = load("model_list: []\n");
   CHECK_FALSE(cfg.rate_limit_fail_closed);
-  CHECK(cfg.rate_limit_redis_timeout_ms == 50);
+  CHECK(cfg.rate_limit_redis_timeout_ms == 100);
 }
 
 TEST_CASE("rate-limit settings are read from general_settings and range-checked", "[config]") {

@@ -61,6 +61,8 @@ TEST_CASE("admit reply: anything else is refused") {
   CHECK_FALSE(decode_admit_reply(Parsed(ints({2, 0, 0, 0, 5})).reply, 0));                      // not 0/1
   CHECK_FALSE(decode_admit_reply(Parsed(ints({1, 1, 1, 0, 5, 1, 1, 1, 1, 1, 1, 1, 1})).reply, 1));  // admitted + refused
   CHECK_FALSE(decode_admit_reply(Parsed(ints({0, 2, 1, 0, 5, 1, 1, 1, 1, 1, 1, 1, 1})).reply, 1));  // scope out of range
+  CHECK_FALSE(decode_admit_reply(Parsed(ints({0, 0, 2, 0, 5, 1, 1, 1, 1, 1, 1, 1, 1})).reply, 1));  // refused, no scope (fuzz)
+  CHECK_FALSE(decode_admit_reply(Parsed(ints({0, 1, 0, 0, 5, 1, 1, 1, 1, 1, 1, 1, 1})).reply, 1));  // refused, no dimension
   CHECK_FALSE(decode_admit_reply(Parsed(ints({0, 1, 4, 0, 5, 1, 1, 1, 1, 1, 1, 1, 1})).reply, 1));  // no such dimension
   CHECK_FALSE(decode_admit_reply(Parsed(ints({1, 0, 0, 0, 5, 1, -1, 1, 1, 1, 1, 1, 1})).reply, 1)); // negative
   CHECK_FALSE(decode_admit_reply(Parsed("*5\r\n:1\r\n:0\r\n:0\r\n:0\r\n$1\r\n5\r\n").reply, 0));    // a string
