@@ -4,6 +4,7 @@
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,6 +20,7 @@ struct AsyncRedis::Watch {
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
   bool want_read = false, want_write = false;
   bool reading = false, writing = false;
+  bool write_posted = false;
 
   Watch(asio::io_context& io, redisAsyncContext* c) : ac(c), fd(io, c->c.fd) {}
 
@@ -40,9 +42,31 @@ struct AsyncRedis::Watch {
                   });
   }
 
+  /// Once connected, a command's bytes are written on the next turn of the loop (every command
+  /// queued in this turn goes in one write) rather than after a writability wait: the socket
+  /// nearly always has room, and the wait costs a turn and an epoll_ctl per command. Only what
+  /// did not fit waits for writability.
+  void write_soon() {
+    if (writing || write_posted) return;
+    write_posted = true;
+    std::shared_ptr<bool> live = alive;
+    asio::post(fd.get_executor(), [this, live] {
+      if (!*live) return;
+      write_posted = false;
+      if (!want_write) return;
+      redisAsyncHandleWrite(ac);
+      if (*live && want_write) arm(false);
+    });
+  }
+
   static void add_read(void* p) { auto* w = static_cast<Watch*>(p); w->want_read = true; w->arm(true); }
   static void del_read(void* p) { static_cast<Watch*>(p)->want_read = false; }
-  static void add_write(void* p) { auto* w = static_cast<Watch*>(p); w->want_write = true; w->arm(false); }
+  static void add_write(void* p) {
+    auto* w = static_cast<Watch*>(p);
+    w->want_write = true;
+    if (w->ac->c.flags & REDIS_CONNECTED) w->write_soon();
+    else w->arm(false);  // connecting: writability is how the connect completes
+  }
   static void del_write(void* p) { static_cast<Watch*>(p)->want_write = false; }
   static void cleanup(void* p) {
     auto* w = static_cast<Watch*>(p);
@@ -80,7 +104,7 @@ void on_pending_reply(redisAsyncContext*, void* reply, void* privdata) {
 }  // namespace
 
 AsyncRedis::AsyncRedis(asio::io_context& io, RedisEndpoint endpoint)
-    : io_(io), endpoint_(std::move(endpoint)), reconnect_timer_(io) {
+    : io_(io), endpoint_(std::move(endpoint)), reconnect_timer_(io), batch_timer_(io) {
   connect();
 }
 
@@ -88,6 +112,7 @@ AsyncRedis::~AsyncRedis() {
   stopping_ = true;
   *alive_ = false;
   reconnect_timer_.cancel();
+  batch_timer_.cancel();
   if (ac_) {
     redisAsyncContext* ac = ac_;
     ac_ = nullptr;
@@ -185,5 +210,28 @@ asio::awaitable<bool> AsyncRedis::call(const std::vector<std::string_view>& argv
 }
 
 bool AsyncRedis::send(const std::vector<std::string_view>& argv) { return submit(argv, nullptr, nullptr); }
+
+}  // namespace llmgw::limits
+
+namespace llmgw::limits {
+
+void AsyncRedis::send_batched(std::vector<std::string> argv, std::chrono::milliseconds delay) {
+  batch_.push_back(std::move(argv));
+  if (batch_scheduled_) return;
+  batch_scheduled_ = true;
+  batch_timer_.expires_after(delay);
+  std::shared_ptr<bool> live = alive_;
+  batch_timer_.async_wait([this, live](const boost::system::error_code&) {
+    if (!*live) return;
+    batch_scheduled_ = false;
+    std::vector<std::vector<std::string>> batch;
+    batch.swap(batch_);
+    std::vector<std::string_view> views;
+    for (const auto& cmd : batch) {
+      views.assign(cmd.begin(), cmd.end());
+      if (!send(views)) break;  // connection down: the rest is dropped too
+    }
+  });
+}
 
 }  // namespace llmgw::limits

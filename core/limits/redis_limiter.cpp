@@ -13,6 +13,10 @@ namespace {
 
 thread_local AsyncRedis* this_loop_redis = nullptr;
 
+/// Finish scripts wait this long for company: one write and one wake-up for all the calls that
+/// ended meanwhile (a parallel slot or a token refund lands at most this much later).
+constexpr std::chrono::milliseconds kFinishBatchDelay{5};
+
 }  // namespace
 
 void RedisLimiter::on_loop_start(boost::asio::io_context& io) {
@@ -101,19 +105,20 @@ void RedisLimiter::finish(const Scopes& scopes, const std::string& member, std::
   const std::string n = std::to_string(scopes.size());
   // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT, and Redis caches the script
   // by its SHA-1 after the first EVAL (the text costs ~1 KB a call on a local socket).
-  std::vector<std::string_view> argv{"EVAL", finish_script().text, numkeys};
+  std::vector<std::string> argv{"EVAL", std::string(finish_script().text), numkeys};
+  argv.reserve(6 + 4 * scopes.size());
   for (std::size_t i = 0; i < scopes.size(); ++i) {
-    argv.push_back(owned[4 * i]);
-    argv.push_back(owned[4 * i + 1]);
+    argv.push_back(std::move(owned[4 * i]));
+    argv.push_back(std::move(owned[4 * i + 1]));
   }
   argv.push_back(member);
   argv.push_back(bucket);
   argv.push_back(n);
   for (std::size_t i = 0; i < scopes.size(); ++i) {
-    argv.push_back(owned[4 * i + 2]);
-    argv.push_back(owned[4 * i + 3]);
+    argv.push_back(std::move(owned[4 * i + 2]));
+    argv.push_back(std::move(owned[4 * i + 3]));
   }
-  redis->send(argv);
+  redis->send_batched(std::move(argv), kFinishBatchDelay);
 }
 
 }  // namespace llmgw::limits

@@ -1,7 +1,8 @@
 // Limits shared by every instance through Redis: one round trip per call, the admit script run by
 // EVALSHA (EVAL when Redis answers NOSCRIPT: after a restart or a SCRIPT FLUSH), on this loop's
 // own asynchronous connection (limits/asio_redis), awaited with a deadline; the finish script sent
-// after the call without waiting. One AsyncRedis per event loop, made on the loop's thread.
+// after the call without waiting, batched with the others that end within 5 ms (one write and one
+// wake-up for all of them). One AsyncRedis per event loop, made on the loop's thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
