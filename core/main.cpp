@@ -128,10 +128,11 @@ int serve(const CliOptions& opts, config::Config cfg) {
   frontends::Ingress count_tokens(count_dialect, *gateway, gate, spend, limits);
   frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, spend, limits);
   // RPM, TPM and parallel limits of virtual keys and teams: in Redis when configured, else here.
+  // count_tokens is not limited: it calls no model (Anthropic limits it apart from messages too).
   std::unique_ptr<limits::RateLimiter> rate_limiter;
   if (governance) {
     rate_limiter = std::make_unique<limits::RateLimiter>(rate_limit_options(cfg));
-    for (frontends::Ingress* in : {&chat, &messages, &count_tokens, &embeddings}) in->set_rate_limiter(rate_limiter.get());
+    for (frontends::Ingress* in : {&chat, &messages, &embeddings}) in->set_rate_limiter(rate_limiter.get());
   }
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;

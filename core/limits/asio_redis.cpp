@@ -71,7 +71,6 @@ struct AsyncRedis::Watch {
   static void cleanup(void* p) {
     auto* w = static_cast<Watch*>(p);
     *w->alive = false;
-    boost::system::error_code ignored;
     w->fd.release();  // cancels the waits; hiredis closes the descriptor itself
     delete w;
   }

@@ -28,6 +28,7 @@ function config({ dbFile, redisPort, general = {} }) {
     masterKey: MASTER,
     deployments: [
       deployment({ alias: 'gpt-4o-mini', model: 'gpt-4o-mini', upstream: openai.url }),
+      deployment({ alias: 'embed', model: 'text-embedding-3-small', upstream: openai.url }),
       anthropicDeployment({ alias: 'claude-sonnet-4-5', upstream: anthropic.url }),
     ],
     router: redisPort ? { redis_host: '127.0.0.1', redis_port: redisPort } : undefined,
@@ -240,6 +241,28 @@ describe('two instances, one Redis', { skip: SKIP }, () => {
     assert.ok(Number(res.headers.get('retry-after')) >= 1);
     assert.equal(res.headers.get('x-ratelimit-limit-requests'), '1');
     assert.equal(res.headers.get('x-ratelimit-remaining-requests'), '0');
+  });
+
+  test('one RPM counter for every route: chat, messages, embeddings (count_tokens is not counted)', async () => {
+    const key = await generate(a, { key_alias: 'routes', rpm_limit: 3 });
+    await visibleEverywhere([a, b], key);
+    const anthropicHeaders = { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+    const count = () => postJSON(`${b.url}/v1/messages/count_tokens`,
+      { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }] }, { headers: anthropicHeaders });
+    const embed = (gw) => postJSON(`${gw.url}/v1/embeddings`, { model: 'embed', input: 'hello' },
+      { headers: { authorization: `Bearer ${key}` } });
+    assert.equal((await chat(a, key)).status, 200);
+    assert.equal((await count()).status, 200);
+    const m = await postJSON(`${b.url}/v1/messages`,
+      { model: 'claude-sonnet-4-5', max_tokens: 32, messages: [{ role: 'user', content: 'Hi' }] }, { headers: anthropicHeaders });
+    assert.equal(m.status, 200, m.text);
+    assert.equal(m.headers.get('x-ratelimit-remaining-requests'), '1');
+    const e = await embed(a);
+    assert.equal(e.status, 200, e.text);
+    assert.equal(e.headers.get('x-ratelimit-remaining-requests'), '0');
+    const over = await embed(b);
+    checkRefusal(over, { limitHeader: 'requests', limit: 3 });
+    assert.equal((await count()).status, 200);
   });
 
   test('the counters live in Redis under versioned keys', async () => {
