@@ -19,6 +19,7 @@
 #include "frontends/embeddings/dialect.hpp"
 #include "frontends/ingress.hpp"
 #include "governance.hpp"
+#include "limits/rate_limiter.hpp"
 #include "frontends/openai_chat/dialect.hpp"
 #include "frontends/openai_chat/openai_error.hpp"
 #include "observe/access_log.hpp"
@@ -79,6 +80,19 @@ std::unique_ptr<shared_state::SharedStateSync> start_shared_state(const config::
   return sync;
 }
 
+/// Rate limits: shared through Redis when router_settings.redis_* is set. A parallel slot's lease
+/// in Redis outlives the longest call (router_settings.timeout) by a minute.
+limits::RateLimitOptions rate_limit_options(const config::Config& cfg) {
+  limits::RateLimitOptions o;
+  if (cfg.redis.enabled()) o.redis = limits::RedisEndpoint{cfg.redis.host, cfg.redis.port, cfg.redis.password, cfg.redis.db};
+  o.redis_timeout = std::chrono::milliseconds(cfg.rate_limit_redis_timeout_ms);
+  o.parallel_lease = std::chrono::milliseconds(static_cast<int64_t>(cfg.router.timeout_s * 1000) + 60'000);
+  o.fail_closed = cfg.rate_limit_fail_closed;
+  if (o.redis) spdlog::info("rate limits: shared through Redis ({} ms per check, fail {})", o.redis_timeout.count(),
+                            o.fail_closed ? "closed" : "open");
+  return o;
+}
+
 int serve(const CliOptions& opts, config::Config cfg) {
   if (opts.host) cfg.server.host = *opts.host;
   if (opts.port) cfg.server.port = *opts.port;
@@ -113,6 +127,13 @@ int serve(const CliOptions& opts, config::Config cfg) {
   const frontends::embeddings::EmbeddingsDialect embeddings_dialect;
   frontends::Ingress count_tokens(count_dialect, *gateway, gate, spend, limits);
   frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, spend, limits);
+  // RPM, TPM and parallel limits of virtual keys and teams: in Redis when configured, else here.
+  // count_tokens is not limited: it calls no model (Anthropic limits it apart from messages too).
+  std::unique_ptr<limits::RateLimiter> rate_limiter;
+  if (governance) {
+    rate_limiter = std::make_unique<limits::RateLimiter>(rate_limit_options(cfg));
+    for (frontends::Ingress* in : {&chat, &messages, &embeddings}) in->set_rate_limiter(rate_limiter.get());
+  }
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
   admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);
@@ -140,7 +161,11 @@ int serve(const CliOptions& opts, config::Config cfg) {
 
   server::HttpServer server(cfg.server, routes);
   pipeline::Gateway* gw = gateway.get();
-  server.start([gw](boost::asio::io_context& io) { gw->on_loop_start(io); });
+  limits::RateLimiter* rl = rate_limiter.get();
+  server.start([gw, rl](boost::asio::io_context& io) {
+    gw->on_loop_start(io);
+    if (rl) rl->on_loop_start(io);
+  });
   readiness.set_ready(true);
   std::printf("llmgw %s listening on http://%s:%u\n", LLMGW_VERSION, cfg.server.host.c_str(), server.port());
   std::fflush(stdout);
@@ -154,6 +179,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   readiness.set_ready(false);
   server.stop(std::chrono::milliseconds(cfg.server.drain_timeout_ms));
   gateway->release_loop_pools();  // while the loops' io_contexts still exist
+  if (rate_limiter) rate_limiter->release_loop_connections();  // likewise
   admin_api.reset();  // joins the admin API's database pool while the loops' io_contexts exist
   if (sync) sync->stop();
   spdlog::shutdown();

@@ -141,6 +141,12 @@ struct Config {
   /// general_settings.model_prices: a price file in LiteLLM's model_prices_and_context_window.json
   /// format merged over the shipped default (config/model_prices.json next to the config file).
   std::string model_prices_path;
+  /// general_settings.rate_limit_fail_closed: when Redis cannot check a call's rate limits in
+  /// time, refuse it (503) instead of admitting it unlimited (the default: fail open, counted).
+  bool rate_limit_fail_closed = false;
+  /// general_settings.rate_limit_redis_timeout_ms: the longest a call waits for its rate-limit
+  /// round trip to Redis.
+  int rate_limit_redis_timeout_ms = 100;
   std::vector<std::string> plugin_dirs;   // absolute
   std::vector<PluginSpec> plugins;
   std::vector<Deployment> deployments;

@@ -172,6 +172,10 @@ void parse_general_settings(Reader& r, const Entry& general, Config& out) {
       r.read(e, p, out.ledger_spool_path);
     } else if (e.key == "model_prices") {
       r.read(e, p, out.model_prices_path);
+    } else if (e.key == "rate_limit_fail_closed") {
+      r.read(e, p, out.rate_limit_fail_closed);
+    } else if (e.key == "rate_limit_redis_timeout_ms") {
+      r.read(e, p, out.rate_limit_redis_timeout_ms, 1, 60'000);
     } else if (litellm_defines(Section::general_settings, e.key)) {
       r.not_supported(e, p);
     } else {

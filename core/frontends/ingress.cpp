@@ -75,6 +75,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   std::unique_ptr<pipeline::Reply> reply;
   policy::Caller caller;
   pipeline::CallOutcome outcome;
+  limits::Ticket limit_ticket;  // what the rate limits reserved; settled in phase 9
   const std::string request_id = spend_ ? new_request_id() : std::string();
   try {
     // 1. auth
@@ -95,6 +96,12 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     // 6. before the call: the key's terms (rate limits, budget reservation and input guardrails
     //    join here: issues 11 and 12).
     if (!rejected) rejected = gate_.admit(caller, scanned.model, canonical::unix_ms());
+    if (!rejected && rate_limiter_ && caller.key) {
+      std::optional<ApiError> limited =
+          co_await rate_limiter_->admit(*caller.key, caller.team, scanned.model, sent, limit_ticket);
+      rejected = std::move(limited);
+    }
+    limit_ticket.set_headers(response);
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {
       server::send_error(response, *rejected, dialect_.errors());
@@ -131,6 +138,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     record.status = 500;
   }
   // 9. accounting: the access record and the spend-ledger row (the sink event joins: issue 12).
+  limit_ticket.settle(limits::actual_tokens(outcome.usage));
   record.latency_us = timer.elapsed_us();
   observe::log_access(record);
   if (spend_ && caller.kind == policy::Caller::Kind::VirtualKey) {

@@ -7,7 +7,8 @@
 //   4. routing fields  the client's own fallback list, cut out of the body
 //   5. model table     the alias's pool; unknown aliases and fallbacks are refused
 //   6. before the call the key's terms: expiry, blocks, model access, budget (policy/gatekeeper);
-//                      rate limits, budget reservation, input guardrails next (issues 11, 12)
+//                      RPM, TPM and parallel requests (limits/rate_limiter); budget
+//                      reservation, input guardrails next (issues 11, 12)
 //   7. the call        pipeline::Gateway::execute: chain, retries, attempts, the stream pump
 //   8. after the call  output guardrails (issue 12: empty today; on streams, through the Reply)
 //   9. accounting      the access record, the spend-ledger row (policy/spend_recorder); the sink
@@ -18,6 +19,7 @@
 
 #include "frontends/dialect.hpp"
 #include "frontends/request_limits.hpp"
+#include "limits/rate_limiter.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/gatekeeper.hpp"
 #include "policy/spend_recorder.hpp"
@@ -31,8 +33,9 @@ class Ingress final : public server::Endpoint {
   Ingress(const Dialect& dialect, pipeline::Gateway& gateway, const policy::Gatekeeper& gate,
           policy::SpendRecorder* spend, RequestLimits limits)
       : dialect_(dialect), gateway_(gateway), gate_(gate), spend_(spend), limits_(limits) {}
-  boost::asio::awaitable<void> handle(server::Request& request,
-                                      server::Response& response) override;
+  boost::asio::awaitable<void> handle(server::Request& request, server::Response& response) override;
+  /// Rate limits of virtual keys (null: none); must outlive the ingress.
+  void set_rate_limiter(limits::RateLimiter* limiter) { rate_limiter_ = limiter; }
 
  private:
   const Dialect& dialect_;
@@ -40,6 +43,7 @@ class Ingress final : public server::Endpoint {
   const policy::Gatekeeper& gate_;
   policy::SpendRecorder* spend_;
   RequestLimits limits_;
+  limits::RateLimiter* rate_limiter_ = nullptr;
 };
 
 }  // namespace llmgw::frontends

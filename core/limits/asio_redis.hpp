@@ -1,0 +1,80 @@
+// hiredis' asynchronous API on a Boost.Asio event loop: one connection per loop, used only on
+// that loop's thread. hiredis asks for read and write readiness through its ev hooks
+// (addRead/delRead/addWrite/delWrite/cleanup); the adapter answers each with an async_wait on a
+// posix::stream_descriptor over hiredis' socket (released, never closed, by the adapter: hiredis
+// owns the descriptor). A command is awaited with a deadline (a timer the reply cancels); a reply
+// that comes after its deadline is dropped. The connection is opened at once and re-opened with
+// backoff (100 ms doubling to 2 s) after it drops; while it is down, commands fail at once
+// (while it is connecting they wait for it, within their deadline).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct redisAsyncContext;
+struct redisReply;
+
+namespace llmgw::limits {
+
+/// Where Redis is (router_settings.redis_*).
+struct RedisEndpoint {
+  std::string host;
+  int port = 6379;
+  std::string password;  // empty: no AUTH
+  int db = 0;            // non-zero: SELECT
+};
+
+class AsyncRedis {
+ public:
+  /// Starts connecting on `io` (non-blocking). Construct, use and destroy on the loop's thread
+  /// (or after the loop has stopped).
+  AsyncRedis(boost::asio::io_context& io, RedisEndpoint endpoint);
+  ~AsyncRedis();
+  AsyncRedis(const AsyncRedis&) = delete;
+  AsyncRedis& operator=(const AsyncRedis&) = delete;
+
+  /// Connected (and AUTH/SELECT sent).
+  bool ready() const { return ready_; }
+
+  /// Sends `argv` and waits up to `timeout` for its reply; `on_reply` sees the reply (valid only
+  /// during the call; an error reply too) and only if it came in time. False: no reply in time,
+  /// not connected, or the connection dropped.
+  boost::asio::awaitable<bool> call(const std::vector<std::string_view>& argv, std::chrono::milliseconds timeout,
+                                    std::function<void(const redisReply&)> on_reply);
+  /// Sends `argv` and does not wait (its reply is read and dropped). False when not connected.
+  bool send(const std::vector<std::string_view>& argv);
+  /// Queues `argv` to be sent with everything else queued within `delay` (one write, one batch
+  /// of replies: one wake-up of the loop for many commands). Dropped if the connection is down
+  /// when the batch goes.
+  void send_batched(std::vector<std::string> argv, std::chrono::milliseconds delay);
+
+ private:
+  struct Watch;
+  void connect();
+  void schedule_reconnect();
+  static void on_connect(const redisAsyncContext* ac, int status);
+  static void on_disconnect(const redisAsyncContext* ac, int status);
+  bool submit(const std::vector<std::string_view>& argv, void (*fn)(redisAsyncContext*, void*, void*), void* privdata);
+
+  boost::asio::io_context& io_;
+  RedisEndpoint endpoint_;
+  redisAsyncContext* ac_ = nullptr;
+  bool ready_ = false;
+  bool stopping_ = false;
+  std::chrono::milliseconds backoff_{100};
+  boost::asio::steady_timer reconnect_timer_;
+  boost::asio::steady_timer batch_timer_;
+  std::vector<std::vector<std::string>> batch_;
+  bool batch_scheduled_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace llmgw::limits

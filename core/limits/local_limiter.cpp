@@ -1,0 +1,91 @@
+#include "limits/local_limiter.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace llmgw::limits {
+
+LocalLimiter::State& LocalLimiter::state(const std::string& id) {
+  Shard& shard = shards_[std::hash<std::string>{}(id) % shards_.size()];
+  std::lock_guard lock(shard.mutex);
+  std::unique_ptr<State>& s = shard.states[id];
+  if (!s) s = std::make_unique<State>();
+  return *s;  // states are never removed: the reference stays valid
+}
+
+namespace {
+
+/// Locks the states of a call in address order (no two calls can deadlock).
+class LockAll {
+ public:
+  explicit LockAll(std::vector<std::mutex*> mutexes) : mutexes_(std::move(mutexes)) {
+    std::sort(mutexes_.begin(), mutexes_.end());
+    mutexes_.erase(std::unique(mutexes_.begin(), mutexes_.end()), mutexes_.end());
+    for (std::mutex* m : mutexes_) m->lock();
+  }
+  ~LockAll() {
+    for (auto it = mutexes_.rbegin(); it != mutexes_.rend(); ++it) (*it)->unlock();
+  }
+  LockAll(const LockAll&) = delete;
+  LockAll& operator=(const LockAll&) = delete;
+
+ private:
+  std::vector<std::mutex*> mutexes_;
+};
+
+}  // namespace
+
+Decision LocalLimiter::admit(const Scopes& scopes, std::int64_t estimate, std::int64_t now_ms) {
+  Decision d;
+  d.now_ms = now_ms;
+  d.figures.resize(scopes.size());
+  if (scopes.empty()) return d;
+  std::vector<State*> states;
+  std::vector<std::mutex*> mutexes;
+  states.reserve(scopes.size());
+  for (const Scope& s : scopes) {
+    states.push_back(&state(s.id));
+    mutexes.push_back(&states.back()->mutex);
+  }
+  LockAll lock(std::move(mutexes));
+  const auto refuse = [&d](std::size_t i, Dimension dim, std::int64_t retry) {
+    if (d.allowed) {
+      d.allowed = false;
+      d.refused_scope = static_cast<int>(i);
+      d.refused = dim;
+    }
+    d.retry_after_ms = std::max(d.retry_after_ms, retry);
+  };
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    const Scope& s = scopes[i];
+    State& st = *states[i];
+    std::int64_t retry = 0;
+    if (s.rpm > 0 && !st.requests.check(now_ms, s.rpm, d.figures[i], retry)) refuse(i, Dimension::requests, retry);
+    if (s.tpm > 0 && !st.tokens.check(now_ms, s.tpm, token_reservation(estimate, s.tpm), d.figures[i], retry))
+      refuse(i, Dimension::tokens, retry);
+    if (s.parallel > 0 && !st.parallel.check(s.parallel, d.figures[i], retry)) refuse(i, Dimension::parallel, retry);
+  }
+  if (!d.allowed) return d;
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    const Scope& s = scopes[i];
+    State& st = *states[i];
+    if (s.rpm > 0) st.requests.add(now_ms);
+    if (s.tpm > 0) st.tokens.add(now_ms / 1000, token_reservation(estimate, s.tpm), now_ms);
+    if (s.parallel > 0) ++st.parallel.in_flight;
+  }
+  return d;
+}
+
+void LocalLimiter::finish(const Scopes& scopes, std::int64_t bucket_s, const std::vector<std::int64_t>& token_delta,
+                          std::int64_t now_ms) {
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    const Scope& s = scopes[i];
+    if (s.tpm <= 0 && s.parallel <= 0) continue;
+    State& st = state(s.id);
+    std::lock_guard lock(st.mutex);
+    if (s.parallel > 0 && st.parallel.in_flight > 0) --st.parallel.in_flight;
+    if (s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0) st.tokens.add(bucket_s, token_delta[i], now_ms);
+  }
+}
+
+}  // namespace llmgw::limits

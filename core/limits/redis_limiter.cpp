@@ -1,0 +1,124 @@
+#include "limits/redis_limiter.hpp"
+
+#include <hiredis/hiredis.h>
+
+#include <string_view>
+
+#include "canonical/clock.hpp"
+#include "limits/redis_scripts.hpp"
+#include "limits/script_reply.hpp"
+
+namespace llmgw::limits {
+namespace {
+
+thread_local AsyncRedis* this_loop_redis = nullptr;
+
+/// Finish scripts wait this long for company: one write and one wake-up for all the calls that
+/// ended meanwhile (a parallel slot or a token refund lands at most this much later).
+constexpr std::chrono::milliseconds kFinishBatchDelay{5};
+
+}  // namespace
+
+void RedisLimiter::on_loop_start(boost::asio::io_context& io) {
+  auto redis = std::make_unique<AsyncRedis>(io, endpoint_);
+  this_loop_redis = redis.get();
+  std::lock_guard lock(loops_mutex_);
+  loops_.push_back(std::move(redis));
+}
+
+void RedisLimiter::release_loop_connections() {
+  std::lock_guard lock(loops_mutex_);
+  loops_.clear();
+}
+
+boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes& scopes, std::int64_t estimate,
+                                                                     const std::string& member) {
+  AsyncRedis* redis = this_loop_redis;
+  if (!redis || scopes.empty()) co_return std::nullopt;
+  const std::size_t n = scopes.size();
+  // Every string the argument views point into lives in this frame until the call returns.
+  std::vector<std::string> owned;
+  owned.reserve(3 * n + 4 + 3 * n);
+  for (const Scope& s : scopes) {
+    owned.push_back(redis_key(s.id, "req"));
+    owned.push_back(redis_key(s.id, "tok"));
+    owned.push_back(redis_key(s.id, "par"));
+  }
+  owned.push_back(std::to_string(estimate));
+  owned.push_back(std::to_string(lease_.count()));
+  owned.push_back(std::to_string(n));
+  for (const Scope& s : scopes) {
+    owned.push_back(std::to_string(s.rpm));
+    owned.push_back(std::to_string(s.tpm));
+    owned.push_back(std::to_string(s.parallel));
+  }
+  const std::string numkeys = std::to_string(3 * n);
+  const RedisScript& script = admit_script();
+  std::vector<std::string_view> argv;
+  argv.reserve(4 + owned.size());
+  argv.push_back("EVALSHA");
+  argv.push_back(script.sha1);
+  argv.push_back(numkeys);
+  for (std::size_t i = 0; i < 3 * n; ++i) argv.push_back(owned[i]);
+  argv.push_back(member);
+  for (std::size_t i = 3 * n; i < owned.size(); ++i) argv.push_back(owned[i]);
+
+  std::optional<Decision> decision;
+  bool noscript = false;
+  const auto on_reply = [&decision, &noscript, n](const redisReply& reply) {
+    if (reply.type == REDIS_REPLY_ERROR && std::string_view(reply.str, reply.len).rfind("NOSCRIPT", 0) == 0)
+      noscript = true;
+    else
+      decision = decode_admit_reply(&reply, n);
+  };
+  const int64_t deadline = canonical::steady_ms() + timeout_.count();
+  bool answered = co_await redis->call(argv, timeout_, on_reply);
+  if (answered && noscript) {
+    argv[0] = "EVAL";
+    argv[1] = script.text;
+    const int64_t left = deadline - canonical::steady_ms();
+    if (left > 0) answered = co_await redis->call(argv, std::chrono::milliseconds(left), on_reply);
+    else answered = false;
+  }
+  if (!answered) co_return std::nullopt;
+  co_return decision;
+}
+
+void RedisLimiter::finish(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
+                          const std::vector<std::int64_t>& token_delta) {
+  AsyncRedis* redis = this_loop_redis;
+  if (!redis) return;
+  std::vector<std::string> owned;
+  bool any = false;
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    const Scope& s = scopes[i];
+    owned.push_back(redis_key(s.id, "tok"));
+    owned.push_back(redis_key(s.id, "par"));
+    const bool tokens = s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0;
+    owned.push_back(tokens ? std::to_string(token_delta[i]) : "-");
+    owned.push_back(s.parallel > 0 ? "1" : "0");
+    any = any || tokens || s.parallel > 0;
+  }
+  if (!any) return;
+  const std::string numkeys = std::to_string(2 * scopes.size());
+  const std::string bucket = std::to_string(bucket_s);
+  const std::string n = std::to_string(scopes.size());
+  // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT, and Redis caches the script
+  // by its SHA-1 after the first EVAL (the text costs ~1 KB a call on a local socket).
+  std::vector<std::string> argv{"EVAL", std::string(finish_script().text), numkeys};
+  argv.reserve(6 + 4 * scopes.size());
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    argv.push_back(std::move(owned[4 * i]));
+    argv.push_back(std::move(owned[4 * i + 1]));
+  }
+  argv.push_back(member);
+  argv.push_back(bucket);
+  argv.push_back(n);
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    argv.push_back(std::move(owned[4 * i + 2]));
+    argv.push_back(std::move(owned[4 * i + 3]));
+  }
+  redis->send_batched(std::move(argv), kFinishBatchDelay);
+}
+
+}  // namespace llmgw::limits

@@ -1,0 +1,51 @@
+// Limits shared by every instance through Redis: one round trip per call, the admit script run by
+// EVALSHA (EVAL when Redis answers NOSCRIPT: after a restart or a SCRIPT FLUSH), on this loop's
+// own asynchronous connection (limits/asio_redis), awaited with a deadline; the finish script sent
+// after the call without waiting, batched with the others that end within 5 ms (one write and one
+// wake-up for all of them). One AsyncRedis per event loop, made on the loop's thread.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "limits/asio_redis.hpp"
+#include "limits/limit_scopes.hpp"
+#include "limits/window_math.hpp"
+
+namespace llmgw::limits {
+
+class RedisLimiter {
+ public:
+  RedisLimiter(RedisEndpoint endpoint, std::chrono::milliseconds timeout, std::chrono::milliseconds lease)
+      : endpoint_(std::move(endpoint)), timeout_(timeout), lease_(lease) {}
+
+  /// Opens this loop's connection (on the loop's thread, before it serves).
+  void on_loop_start(boost::asio::io_context& io);
+  /// Closes every loop's connection: after the loops stopped, while their io_contexts exist.
+  void release_loop_connections();
+
+  /// Check and reserve (see redis_scripts.hpp); nullopt when Redis did not answer in time, is
+  /// not connected, or answered something that is not the script's reply.
+  boost::asio::awaitable<std::optional<Decision>> admit(const Scopes& scopes, std::int64_t estimate,
+                                                        const std::string& member);
+  /// Reconciles tokens (`token_delta[i]` for scope i) and frees parallel slots; not awaited.
+  void finish(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
+              const std::vector<std::int64_t>& token_delta);
+
+ private:
+  RedisEndpoint endpoint_;
+  std::chrono::milliseconds timeout_;
+  std::chrono::milliseconds lease_;
+  std::mutex loops_mutex_;
+  std::vector<std::unique_ptr<AsyncRedis>> loops_;
+};
+
+}  // namespace llmgw::limits

@@ -1,0 +1,157 @@
+#include "limits/redis_scripts.hpp"
+
+#include <openssl/sha.h>
+
+namespace llmgw::limits {
+namespace {
+
+constexpr std::string_view kAdmit = R"lua(-- llmgw rate limits v1: admit (check and reserve, all or nothing)
+local W = 60000
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_s = math.floor(now / 1000)
+local member = ARGV[1]
+local est = tonumber(ARGV[2])
+local lease = tonumber(ARGV[3])
+local n = tonumber(ARGV[4])
+local allowed, refused, dim, retry = 1, 0, 0, 0
+local figs = {}
+local function refuse(i, d, r)
+  if allowed == 1 then allowed = 0; refused = i; dim = d end
+  if r > retry then retry = r end
+end
+for i = 1, n do
+  local rpm = tonumber(ARGV[2 + 3 * i])
+  local tpm = tonumber(ARGV[3 + 3 * i])
+  local par = tonumber(ARGV[4 + 3 * i])
+  local kr, kt, kp = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  local f = {rpm, 0, 0, tpm, 0, 0, par, 0}
+  if rpm > 0 then
+    redis.call('ZREMRANGEBYSCORE', kr, '-inf', now - W)
+    local c = redis.call('ZCARD', kr)
+    if c + 1 <= rpm then
+      f[2] = rpm - c - 1; f[3] = W
+    else
+      f[2] = math.max(0, rpm - c)
+      local newest = redis.call('ZRANGE', kr, -1, -1, 'WITHSCORES')
+      f[3] = tonumber(newest[2]) + W - now
+      local o = redis.call('ZRANGE', kr, c - rpm, c - rpm, 'WITHSCORES')
+      refuse(i, 1, math.max(1, tonumber(o[2]) + W - now))
+    end
+  end
+  if tpm > 0 then
+    local need = est
+    if need > tpm then need = tpm end
+    local h = redis.call('HGETALL', kt)
+    local used, newest, live = 0, -1, {}
+    for j = 1, #h, 2 do
+      local b, v = tonumber(h[j]), tonumber(h[j + 1])
+      if b <= now_s - 60 then
+        redis.call('HDEL', kt, h[j])
+      elseif b <= now_s and v > 0 then
+        used = used + v
+        if b > newest then newest = b end
+        live[#live + 1] = {b, v}
+      end
+    end
+    if used + need <= tpm then
+      f[5] = tpm - used - need
+      if need > 0 then f[6] = W - now % 1000 elseif newest >= 0 then f[6] = (newest + 60) * 1000 - now end
+    else
+      f[5] = math.max(0, tpm - used)
+      if newest >= 0 then f[6] = (newest + 60) * 1000 - now end
+      table.sort(live, function(a, b) return a[1] < b[1] end)
+      local left, r = used, W
+      for j = 1, #live do
+        left = left - live[j][2]
+        if left + need <= tpm then r = (live[j][1] + 60) * 1000 - now; break end
+      end
+      refuse(i, 2, math.max(1, r))
+    end
+  end
+  if par > 0 then
+    redis.call('ZREMRANGEBYSCORE', kp, '-inf', now)
+    local c = redis.call('ZCARD', kp)
+    if c + 1 <= par then f[8] = par - c - 1 else f[8] = math.max(0, par - c); refuse(i, 3, 1000) end
+  end
+  figs[i] = f
+end
+if allowed == 1 then
+  for i = 1, n do
+    local rpm = tonumber(ARGV[2 + 3 * i])
+    local tpm = tonumber(ARGV[3 + 3 * i])
+    local par = tonumber(ARGV[4 + 3 * i])
+    local kr, kt, kp = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+    if rpm > 0 then redis.call('ZADD', kr, now, member); redis.call('PEXPIRE', kr, W) end
+    if tpm > 0 then
+      local need = est
+      if need > tpm then need = tpm end
+      redis.call('HINCRBY', kt, now_s, need); redis.call('PEXPIRE', kt, W + 1000)
+    end
+    if par > 0 then
+      redis.call('ZADD', kp, now + lease, member)
+      local keep = redis.call('ZRANGE', kp, -1, -1, 'WITHSCORES')
+      redis.call('PEXPIREAT', kp, tonumber(keep[2]))
+    end
+  end
+end
+local out = {allowed, refused, dim, retry, now}
+for i = 1, n do for k = 1, 8 do out[#out + 1] = figs[i][k] end end
+return out
+)lua";
+
+constexpr std::string_view kFinish = R"lua(-- llmgw rate limits v1: finish (reconcile tokens, free parallel slots)
+local t = redis.call('TIME')
+local now_s = tonumber(t[1])
+local member = ARGV[1]
+local bucket = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+for i = 1, n do
+  local delta, par = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
+  local kt, kp = KEYS[2 * i - 1], KEYS[2 * i]
+  if delta ~= '-' then
+    local d = tonumber(delta)
+    local b = bucket
+    if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
+    if d ~= 0 then
+      local v = redis.call('HINCRBY', kt, b, d)
+      if v < 0 then redis.call('HSET', kt, b, 0) end
+      redis.call('PEXPIRE', kt, 61000)
+    end
+  end
+  if par == '1' then redis.call('ZREM', kp, member) end
+end
+return 1
+)lua";
+
+std::string sha1_hex(std::string_view text) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : digest) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+const RedisScript& admit_script() {
+  static const RedisScript s{kAdmit, sha1_hex(kAdmit)};
+  return s;
+}
+
+const RedisScript& finish_script() {
+  static const RedisScript s{kFinish, sha1_hex(kFinish)};
+  return s;
+}
+
+std::string redis_key(std::string_view scope_id, std::string_view suffix) {
+  std::string k = "llmgw:rl:";
+  k.append(kScriptVersion).append(":").append(scope_id).append(":").append(suffix);
+  return k;
+}
+
+}  // namespace llmgw::limits

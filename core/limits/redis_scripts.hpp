@@ -1,0 +1,46 @@
+// The two Lua scripts of the Redis limiter, versioned: the version is in every key they touch
+// (llmgw:rl:v1:…) and in the text, so a changed layout never reads another's counters, and an
+// instance of another version runs its own script (by its own SHA-1) side by side.
+//
+// admit  KEYS: per scope, 3 keys: <scope>:req (sorted set: one member per admitted request,
+//              score = admission ms), <scope>:tok (hash: unix second → tokens reserved),
+//              <scope>:par (sorted set: one member per call in flight, score = lease end ms).
+//        ARGV: member (unique per call), token estimate, parallel lease ms, n scopes, then per
+//              scope rpm, tpm, parallel (0: not limited).
+//        Checks every scope on Redis' own clock (TIME: one clock for every instance); reserves in
+//        all of them only if all fit. Reply: integers {allowed 1/0, refused scope (1-based, 0),
+//        refused dimension (1 requests, 2 tokens, 3 parallel), retry ms, now ms, then per scope
+//        req limit, req remaining, req reset ms, tok limit, tok remaining, tok reset ms,
+//        par limit, par remaining}.
+// finish KEYS: per scope, <scope>:tok and <scope>:par. ARGV: member, admission second, n, then
+//              per scope the token correction (actual − reserved; "-" for none) and whether a
+//              parallel slot is held ("1"/"0"). Reconciles TPM and frees the parallel slots.
+//
+// Why sorted sets for requests and buckets for tokens: a request is one event, so an exact log
+// (bounded by the RPM limit, O(log n) per add) gives an exact sliding window and an exact retry
+// time; tokens arrive in amounts that are corrected after the call, and a per-second hash (at
+// most 60 fields) takes a correction in place at O(1) where a log would need one member per
+// token amount and a sum over all of them on every check. Parallel slots are a sorted set of
+// leases rather than a counter so that a crashed instance's slots expire one by one (a counter's
+// single expiry would be renewed by every other call and never fire).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace llmgw::limits {
+
+inline constexpr std::string_view kScriptVersion = "v1";
+
+struct RedisScript {
+  std::string_view text;
+  std::string sha1;  // hex, as EVALSHA wants it
+};
+
+const RedisScript& admit_script();
+const RedisScript& finish_script();
+
+/// "llmgw:rl:v1:<scope id>:<suffix>".
+std::string redis_key(std::string_view scope_id, std::string_view suffix);
+
+}  // namespace llmgw::limits

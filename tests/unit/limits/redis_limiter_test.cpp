@@ -1,0 +1,177 @@
+// The Redis limiter's scripts on a real redis-server, through the asynchronous connection on an
+// io_context run by the test thread.
+#include <catch2/catch.hpp>
+#include <hiredis/hiredis.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+
+#include "limits/redis_limiter.hpp"
+#include "limits/redis_scripts.hpp"
+#include "redis_server.hpp"
+
+using namespace llmgw::limits;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string member(const char* prefix, int i) {
+  std::string m = prefix;
+  m += std::to_string(i);
+  return m;
+}
+
+struct Loop {
+  explicit Loop(int port, std::chrono::milliseconds timeout = 300ms)
+      : limiter(RedisEndpoint{"127.0.0.1", port, "", 0}, timeout, 60s) {
+    limiter.on_loop_start(io);
+  }
+  ~Loop() { limiter.release_loop_connections(); }
+
+  std::optional<Decision> admit(const Scopes& scopes, int64_t estimate, const std::string& member) {
+    std::optional<Decision> out;
+    bool done = false;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          out = co_await limiter.admit(scopes, estimate, member);
+          done = true;
+        },
+        boost::asio::detached);
+    while (!done) io.run_one_for(2s);
+    return out;
+  }
+  /// Lets fire-and-forget commands go out and their replies come back.
+  void settle() { io.run_for(100ms); }
+
+  boost::asio::io_context io;
+  RedisLimiter limiter;
+};
+
+/// One blocking command (checks from outside the limiter).
+long long redis_integer(int port, const char* cmd, const std::string& arg) {
+  redisContext* c = redisConnect("127.0.0.1", port);
+  auto* r = static_cast<redisReply*>(redisCommand(c, cmd, arg.c_str()));
+  const long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+  if (r) freeReplyObject(r);
+  redisFree(c);
+  return v;
+}
+
+void redis_plain(int port, const char* cmd) {
+  redisContext* c = redisConnect("127.0.0.1", port);
+  if (auto* r = static_cast<redisReply*>(redisCommand(c, cmd))) freeReplyObject(r);
+  redisFree(c);
+}
+
+Scope scope(std::string id, int64_t rpm, int64_t tpm, int64_t parallel) {
+  return Scope{ScopeKind::key, std::move(id), rpm, tpm, parallel};
+}
+
+}  // namespace
+
+TEST_CASE("redis limiter: RPM exact, refusal with retry, figures per scope") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port());
+  const Scopes s{scope("key:r", 3, 0, 0)};
+  for (int i = 0; i < 3; ++i) {
+    auto d = loop.admit(s, 0, member("m", i));
+    REQUIRE(d);
+    CHECK(d->allowed);
+    CHECK(d->figures[0].req_remaining == 2 - i);
+    CHECK(d->figures[0].req_reset_ms == kWindowMs);
+  }
+  auto d = loop.admit(s, 0, "m3");
+  REQUIRE(d);
+  CHECK_FALSE(d->allowed);
+  CHECK(d->refused_scope == 0);
+  CHECK(d->refused == Dimension::requests);
+  CHECK(d->retry_after_ms > kWindowMs - 2000);
+  CHECK(d->retry_after_ms <= kWindowMs);
+  CHECK(d->figures[0].req_remaining == 0);
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:r", "req")) == 3);
+  CHECK(redis_integer(redis.port(), "PTTL %s", redis_key("key:r", "req")) > 0);
+}
+
+TEST_CASE("redis limiter: all or nothing — a team refusal reserves nothing for the key") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port());
+  const Scopes a{scope("key:a", 10, 0, 0), Scope{ScopeKind::team, "team:t", 2, 0, 0}};
+  const Scopes b{scope("key:b", 10, 0, 0), Scope{ScopeKind::team, "team:t", 2, 0, 0}};
+  REQUIRE(loop.admit(a, 0, "1")->allowed);
+  REQUIRE(loop.admit(b, 0, "2")->allowed);
+  auto d = loop.admit(b, 0, "3");
+  REQUIRE(d);
+  CHECK_FALSE(d->allowed);
+  CHECK(d->refused_scope == 1);
+  CHECK(d->figures[0].req_remaining == 8);  // key b: 1 used, and this one would have been the 2nd
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:b", "req")) == 1);
+}
+
+TEST_CASE("redis limiter: TPM reserved, reconciled by finish; parallel slots freed by finish") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port());
+  const Scopes s{scope("key:t", 0, 1000, 1)};
+  auto first = loop.admit(s, 600, "c1");
+  REQUIRE(first);
+  REQUIRE(first->allowed);
+  CHECK(first->figures[0].tok_remaining == 400);
+  auto second = loop.admit(s, 100, "c2");
+  REQUIRE(second);
+  CHECK_FALSE(second->allowed);
+  CHECK(second->refused == Dimension::parallel);
+  loop.limiter.finish(s, "c1", first->now_ms / 1000, {150 - 600});
+  loop.settle();
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:t", "par")) == 0);
+  auto third = loop.admit(s, 800, "c3");
+  REQUIRE(third);
+  CHECK(third->allowed);
+  CHECK(third->figures[0].tok_remaining == 1000 - 150 - 800);
+  auto fourth = loop.admit(Scopes{scope("key:t", 0, 1000, 0)}, 100, "c4");
+  REQUIRE(fourth);
+  CHECK_FALSE(fourth->allowed);
+  CHECK(fourth->refused == Dimension::tokens);
+  CHECK(fourth->retry_after_ms > 55'000);
+}
+
+TEST_CASE("redis limiter: NOSCRIPT after SCRIPT FLUSH falls back to EVAL") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port());
+  const Scopes s{scope("key:n", 5, 0, 0)};
+  REQUIRE(loop.admit(s, 0, "a")->allowed);
+  redis_plain(redis.port(), "SCRIPT FLUSH");
+  auto d = loop.admit(s, 0, "b");
+  REQUIRE(d);
+  CHECK(d->allowed);
+  CHECK(d->figures[0].req_remaining == 3);
+}
+
+TEST_CASE("redis limiter: a hung or dead Redis answers nothing within the deadline") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port(), 100ms);
+  const Scopes s{scope("key:h", 5, 0, 0)};
+  REQUIRE(loop.admit(s, 0, "a"));
+  redis.pause();
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK_FALSE(loop.admit(s, 0, "b"));
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  CHECK(waited >= 90ms);
+  CHECK(waited < 1s);
+  redis.resume();
+  redis.kill();
+  loop.settle();  // the connection drops
+  const auto t1 = std::chrono::steady_clock::now();
+  CHECK_FALSE(loop.admit(s, 0, "c"));
+  CHECK(std::chrono::steady_clock::now() - t1 < 500ms);
+  redis.restart();
+  std::optional<Decision> back;
+  for (int i = 0; i < 40 && !back; ++i) {
+    loop.settle();
+    back = loop.admit(s, 0, member("d", i));
+  }
+  REQUIRE(back);  // reconnected
+  CHECK(back->allowed);
+}
