@@ -189,6 +189,14 @@ describe('admin API', () => {
     const list = await admin('/key/list?size=1000');
     assert.equal(list.status, 200);
     assert.ok(list.json.keys.length >= issued.length - 1);
+    // LiteLLM's shape: keys, total_count, current_page, total_pages.
+    assert.equal(list.json.total_count, list.json.keys.length);
+    assert.equal(list.json.current_page, 1);
+    assert.equal(list.json.total_pages, 1);
+    const page2 = await admin('/key/list?size=1&page=2');
+    assert.equal(page2.json.keys.length, 1);
+    assert.equal(page2.json.current_page, 2);
+    assert.equal(page2.json.total_pages, list.json.total_count);
     const teams = await admin('/team/list');
     assert.equal(teams.status, 200);
     assert.ok(teams.json.length >= 1);
