@@ -64,19 +64,21 @@ std::optional<canonical::ApiError> CallAccount::reserve(const pipeline::Pool& po
 
   std::vector<policy::ScopeBudget> scopes;
   std::vector<Named> named;
-  auto add = [&](const char* whose, std::string scope, const store::Limits& raw) {
-    if (raw.budget_nano_usd < 0) return;
+  auto add = [&](const char* whose, const char* prefix, const std::string& id, const store::Limits& raw) {
+    if (raw.budget_nano_usd < 0) return;  // no budget: nothing to reserve (and no allocation)
+    std::string scope = prefix + id;
     const store::Limits l = policy::budget_as_of(raw, now_ms);
     const auto period = policy::parse_budget_period(l.budget_period);
     const std::int64_t start = period && l.budget_reset_at > 0 ? policy::period_start(*period, l.budget_reset_at) : 0;
     scopes.push_back(policy::ScopeBudget{std::move(scope), l.budget_nano_usd, l.spend_nano_usd, start});
     named.push_back(Named{whose, l});
   };
-  add("this key's", "key:" + key->key_hash, key->limits);
-  if (team) add("this key's team's", "team:" + team->team_id, team->limits);
+  add("this key's", "key:", key->key_hash, key->limits);
+  if (team) add("this key's team's", "team:", team->team_id, team->limits);
   if (scopes.empty()) return std::nullopt;
 
   estimate_ = policy::estimate_request(body);
+  estimated_ = true;
   // The dearest deployment of the pool: the call may land on any of them.
   std::int64_t amount = 0;
   const pricing::ModelPrice* price = nullptr;
@@ -117,7 +119,7 @@ std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Re
 }
 
 std::int64_t CallAccount::settle(policy::CallRecord& call, const pipeline::CallOutcome& outcome, bool stream,
-                                 std::int64_t now_ms) {
+                                 std::string_view body, std::int64_t now_ms) {
   llmgw_usage usage = outcome.usage;
   std::int64_t cost = -1;
   if (outcome.deployment && a_.prices) {
@@ -126,7 +128,11 @@ std::int64_t CallAccount::settle(policy::CallRecord& call, const pipeline::CallO
     const bool unknown = usage.prompt_tokens < 0 && usage.completion_tokens < 0;
     const bool early = meter_.cut || outcome.status == 499 || outcome.broke_after_commit;
     if (stream && meter_.events > 0 && (unknown || early)) {
-      if (usage.prompt_tokens < 0) usage.prompt_tokens = estimate_.prompt_tokens;
+      if (usage.prompt_tokens < 0) {
+        if (!estimated_) estimate_ = policy::estimate_request(body);
+        estimated_ = true;
+        usage.prompt_tokens = estimate_.prompt_tokens;
+      }
       usage.completion_tokens = std::max<std::int64_t>(usage.completion_tokens, meter_.events);
     }
     if (!stream && meter_.answer_cost_nano >= 0) {

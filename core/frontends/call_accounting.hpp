@@ -60,7 +60,9 @@ class CallAccount {
   std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply);
   /// Phase 9: settles the reservation and writes the ledger row. `call` gets the usage charged
   /// and its cost; returns the cost in nano-dollars (-1: no deployment answered, or no prices).
-  std::int64_t settle(policy::CallRecord& call, const pipeline::CallOutcome& outcome, bool stream, std::int64_t now_ms);
+  /// `body`: the request as sent (the prompt estimate of a stream that ended without usage).
+  std::int64_t settle(policy::CallRecord& call, const pipeline::CallOutcome& outcome, bool stream,
+                      std::string_view body, std::int64_t now_ms);
 
   /// A stream cut by budget_enforcement: cut.
   bool cut() const { return meter_.cut; }
@@ -71,6 +73,7 @@ class CallAccount {
   std::string_view request_id_;
   StreamMeter meter_;
   policy::RequestEstimate estimate_;
+  bool estimated_ = false;  // estimate_ holds the body's
   bool reserved_ = false;
 };
 

@@ -94,8 +94,8 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
       record.stream = scanned.stream;
       rejected = find_pool(dialect_, gateway_, scanned, routing, pool);
     }
-    // 6. before the call: the key's terms (rate limits, budget reservation and input guardrails
-    //    join here: issues 11 and 12).
+    // 6. before the call: the key's terms, then the budget reservation (rate limits and input
+    //    guardrails join here: issues 11 and 12).
     if (!rejected) rejected = gate_.admit(caller, scanned.model, canonical::unix_ms());
     if (!rejected) rejected = account.reserve(*pool, sent, dialect_.operation(), canonical::unix_ms());
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
@@ -148,7 +148,7 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
   record.latency_us = timer.elapsed_us();
   call.latency_ms = record.latency_us / 1000;
   call.ttft_ms = outcome.ttft_us < 0 ? -1 : outcome.ttft_us / 1000;
-  const int64_t cost = account.settle(call, outcome, scanned.stream, canonical::unix_ms());
+  const int64_t cost = account.settle(call, outcome, scanned.stream, sent, canonical::unix_ms());
   std::string cost_text;
   if (cost >= 0) cost_text = pricing::format_nano_usd(cost);
   record.cost = cost_text;
