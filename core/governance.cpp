@@ -11,7 +11,7 @@
 namespace llmgw {
 namespace fs = std::filesystem;
 
-pricing::PriceTable load_prices(const config::Config& cfg) {
+pricing::PriceTable load_prices(const config::Config& cfg, bool charging) {
   pricing::PriceTable prices;
   const fs::path shipped = fs::path(cfg.source_path).parent_path() / "model_prices.json";
   std::error_code ec;
@@ -22,7 +22,8 @@ pricing::PriceTable load_prices(const config::Config& cfg) {
     prices.merge(pricing::PriceTable::load_file(own.string()));
   }
   for (const auto& w : prices.warnings()) spdlog::warn("{}", w);
-  if (prices.size() == 0) spdlog::warn("spend: no price table found; every call is charged 0");
+  if (prices.size() == 0 && charging) spdlog::warn("spend: no price table found; every call is charged 0");
+  else if (prices.size() == 0) spdlog::info("no price table found: answers carry no x-llmgw-cost");
   return prices;
 }
 

@@ -29,8 +29,9 @@ struct Governance {
 };
 
 /// The price table: the shipped default next to the config file (config/model_prices.json),
-/// with the operator's general_settings.model_prices merged over it. Throws PricingError.
-pricing::PriceTable load_prices(const config::Config& cfg);
+/// with the operator's general_settings.model_prices merged over it. Throws PricingError. An
+/// empty table is a warning when calls are charged (`charging`: a database), else info.
+pricing::PriceTable load_prices(const config::Config& cfg, bool charging = true);
 
 /// Each deployment's prices (the table with its own overrides), warnings logged for overrides
 /// that are not prices.

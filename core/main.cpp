@@ -99,7 +99,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   std::unique_ptr<Governance> governance = start_governance(cfg);
   const policy::Gatekeeper gate(auth, governance ? governance->keys.get() : nullptr);
   // What each call costs (x-llmgw-cost, the ledger) and the budgets it is held to.
-  const pricing::DeploymentPrices prices = deployment_prices(cfg, governance ? governance->prices : load_prices(cfg));
+  const pricing::DeploymentPrices prices = deployment_prices(cfg, governance ? governance->prices : load_prices(cfg, false));
   frontends::Accounting accounting;
   accounting.prices = &prices;
   if (governance) {

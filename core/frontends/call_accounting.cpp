@@ -122,7 +122,8 @@ std::int64_t CallAccount::settle(policy::CallRecord& call, const pipeline::CallO
                                  std::string_view body, std::int64_t now_ms) {
   llmgw_usage usage = outcome.usage;
   std::int64_t cost = -1;
-  if (outcome.deployment && a_.prices) {
+  // Priced deployments only: an unpriced one costs 0 in the ledger and shows no figure.
+  if (outcome.deployment && a_.prices && a_.prices->find(outcome.deployment->cfg.id)) {
     // A stream that ended early (cut, the client left, broken) may have no usage, or only the
     // input half: it is charged what it streamed (one output token per event at least).
     const bool unknown = usage.prompt_tokens < 0 && usage.completion_tokens < 0;

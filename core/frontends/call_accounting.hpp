@@ -59,7 +59,8 @@ class CallAccount {
   /// The reply the call answers through.
   std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply);
   /// Phase 9: settles the reservation and writes the ledger row. `call` gets the usage charged
-  /// and its cost; returns the cost in nano-dollars (-1: no deployment answered, or no prices).
+  /// and its cost; returns the cost in nano-dollars (-1: no deployment answered, or it has no
+  /// price).
   /// `body`: the request as sent (the prompt estimate of a stream that ended without usage).
   std::int64_t settle(policy::CallRecord& call, const pipeline::CallOutcome& outcome, bool stream,
                       std::string_view body, std::int64_t now_ms);

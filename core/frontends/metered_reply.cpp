@@ -22,10 +22,11 @@ std::size_t first_event_end(std::string_view data) {
 
 void MeteredReply::answer_usage(std::string_view deployment_id, const llmgw_usage& u) {
   inner_->answer_usage(deployment_id, u);
-  if (!m_.prices) return;
+  const pricing::ModelPrice* price = m_.prices ? m_.prices->find(deployment_id) : nullptr;
+  if (!price) return;  // no price known: no figure rather than a wrong "0"
   const pricing::TokenUsage usage{u.prompt_tokens, u.completion_tokens, u.cached_tokens, u.cache_creation_tokens,
                                   u.reasoning_tokens};
-  m_.answer_cost_nano = m_.prices->cost_nano_usd(deployment_id, usage);
+  m_.answer_cost_nano = pricing::compute_cost(*price, usage).nano_usd();
   inner_->add_header("x-llmgw-cost", pricing::format_nano_usd(m_.answer_cost_nano));
 }
 

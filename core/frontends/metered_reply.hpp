@@ -1,6 +1,7 @@
 // A Reply in front of the dialect's that meters what the call costs (frontends/call_accounting):
 //   - whole answers: x-llmgw-cost, the exact cost in USD (pricing/deployment_prices, the same
-//     figure as the ledger row), added just before the body leaves;
+//     figure as the ledger row), added just before the body leaves (none when no price is known
+//     for the deployment);
 //   - streams: the status line leaves with the first event, before any usage exists, and HTTP/1.1
 //     trailers are ignored by the clients that matter (browsers' fetch, the OpenAI and Anthropic
 //     SDKs), so a stream carries no cost header: its cost is in the access record and the ledger
