@@ -5,16 +5,13 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "canonical/clock.hpp"
 #include "store/migrations.hpp"
 
 namespace llmgw {
 namespace fs = std::filesystem;
 
-namespace {
-
-/// The price table: the shipped default next to the config file (config/model_prices.json),
-/// with the operator's general_settings.model_prices merged over it.
-pricing::PriceTable load_prices(const config::Config& cfg) {
+pricing::PriceTable load_prices(const config::Config& cfg, bool charging) {
   pricing::PriceTable prices;
   const fs::path shipped = fs::path(cfg.source_path).parent_path() / "model_prices.json";
   std::error_code ec;
@@ -25,9 +22,22 @@ pricing::PriceTable load_prices(const config::Config& cfg) {
     prices.merge(pricing::PriceTable::load_file(own.string()));
   }
   for (const auto& w : prices.warnings()) spdlog::warn("{}", w);
-  if (prices.size() == 0) spdlog::warn("spend: no price table found; every call is charged 0");
+  if (prices.size() == 0 && charging) spdlog::warn("spend: no price table found; every call is charged 0");
+  else if (prices.size() == 0) spdlog::info("no price table found: answers carry no x-llmgw-cost");
   return prices;
 }
+
+pricing::DeploymentPrices deployment_prices(const config::Config& cfg, const pricing::PriceTable& table) {
+  pricing::DeploymentPrices out;
+  for (const auto& d : cfg.deployments) {
+    const auto& t = d.price_text;
+    for (const auto& e : out.add(d.id, d.provider, d.model, {t.input, t.output, t.cache_read, t.cache_write, t.reasoning}, table))
+      spdlog::warn("deployment {}: {}; the price table's is used", d.id, e);
+  }
+  return out;
+}
+
+namespace {
 
 std::string spool_path(const config::Config& cfg) {
   if (!cfg.ledger_spool_path.empty()) return cfg.ledger_spool_path;
@@ -50,7 +60,13 @@ std::unique_ptr<Governance> start_governance(const config::Config& cfg) {
     spdlog::info("governance: database {} at schema version {}", g->db->describe(), version);
   }
   g->keys = std::make_unique<policy::KeyCache>(*g->db);
+  g->reservations = std::make_unique<policy::InMemoryReservationStore>();
   store::LedgerWriterOptions options;
+  // A written row's cost is in the stored spend: the reservations stop adding it on top.
+  options.on_written = [r = g->reservations.get()](const std::vector<store::LedgerRow>& rows) {
+    const int64_t now = canonical::unix_ms();
+    for (const auto& row : rows) r->committed(row.request_id, now);
+  };
   config::Config with_url = cfg;
   with_url.database_url = url;
   options.spool_path = spool_path(with_url);

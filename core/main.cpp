@@ -26,6 +26,7 @@
 #include "pipeline/gateway.hpp"
 #include "loader/registry.hpp"
 #include "policy/master_key_auth.hpp"
+#include "pricing/decimal_price.hpp"
 #include "server/http_server.hpp"
 #include "shared_state/shared_state_sync.hpp"
 #include "upstream/async_connection.hpp"
@@ -111,7 +112,18 @@ int serve(const CliOptions& opts, config::Config cfg) {
   policy::MasterKeyAuth auth(cfg.master_key);
   std::unique_ptr<Governance> governance = start_governance(cfg);
   const policy::Gatekeeper gate(auth, governance ? governance->keys.get() : nullptr);
-  policy::SpendRecorder* spend = governance ? governance->spend.get() : nullptr;
+  // What each call costs (x-llmgw-cost, the ledger) and the budgets it is held to.
+  const pricing::DeploymentPrices prices = deployment_prices(cfg, governance ? governance->prices : load_prices(cfg, false));
+  frontends::Accounting accounting;
+  accounting.prices = &prices;
+  if (governance) {
+    accounting.spend = governance->spend.get();
+    accounting.reservations = governance->reservations.get();
+    accounting.keys = governance->keys.get();
+  }
+  if (!cfg.max_budget_reservation.empty())
+    accounting.max_reservation_nano = pricing::parse_usd_to_pico(cfg.max_budget_reservation).value_or(1'000'000'000'000) / 1000;
+  accounting.cut_streams = cfg.budget_enforcement == "cut";
   if (!auth.enabled() && !governance)
     spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
   if (governance && !auth.enabled())
@@ -122,11 +134,11 @@ int serve(const CliOptions& opts, config::Config cfg) {
   const frontends::openai_chat::ChatDialect chat_dialect;
   const frontends::anthropic::MessagesDialect messages_dialect(frontends::anthropic::MessagesDialect::Kind::Messages);
   const frontends::anthropic::MessagesDialect count_dialect(frontends::anthropic::MessagesDialect::Kind::CountTokens);
-  frontends::Ingress chat(chat_dialect, *gateway, gate, spend, limits);
-  frontends::Ingress messages(messages_dialect, *gateway, gate, spend, limits);
+  frontends::Ingress chat(chat_dialect, *gateway, gate, accounting, limits);
+  frontends::Ingress messages(messages_dialect, *gateway, gate, accounting, limits);
   const frontends::embeddings::EmbeddingsDialect embeddings_dialect;
-  frontends::Ingress count_tokens(count_dialect, *gateway, gate, spend, limits);
-  frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, spend, limits);
+  frontends::Ingress count_tokens(count_dialect, *gateway, gate, accounting, limits);
+  frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, accounting, limits);
   // RPM, TPM and parallel limits of virtual keys and teams: in Redis when configured, else here.
   // count_tokens is not limited: it calls no model (Anthropic limits it apart from messages too).
   std::unique_ptr<limits::RateLimiter> rate_limiter;

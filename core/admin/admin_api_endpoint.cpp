@@ -204,7 +204,13 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
       if (i) out += ',';
       out += key_json(list[i]);
     }
-    out += "],\"count\":" + std::to_string(list.size()) + ",\"offset\":" + std::to_string(kq.offset) + "}";
+    // LiteLLM's KeyListResponseObject: keys, total_count, current_page, total_pages (pages of
+    // `size`); count and offset are this page's.
+    const std::int64_t total = keys.count(kq);
+    out += "],\"total_count\":" + std::to_string(total) +
+           ",\"current_page\":" + std::to_string(kq.offset / kq.limit + 1) +
+           ",\"total_pages\":" + std::to_string((total + kq.limit - 1) / kq.limit) +
+           ",\"count\":" + std::to_string(list.size()) + ",\"offset\":" + std::to_string(kq.offset) + "}";
     answer = ok(std::move(out));
   } else if (path == "/team/new") {
     TeamFields f;

@@ -80,6 +80,12 @@ struct Deployment {
   /// input_cost_per_token / output_cost_per_token); -1: unknown.
   double input_cost_per_token = -1;
   double output_cost_per_token = -1;
+  /// The deployment's own prices (USD per token) as the decimal text the config wrote
+  /// (litellm_params first, then model_info); "": not given. pricing/deployment_prices reads
+  /// them exactly (never through a double) and they win over the price table.
+  struct PriceText {
+    std::string input, output, cache_read, cache_write, reasoning;
+  } price_text;
   std::string extra_json = "{}";  // other litellm_params keys the provider may understand, as JSON
   std::string id;             // unique id: "<alias>#<index>" unless model_info.id is given
   int line = 0;
@@ -147,6 +153,12 @@ struct Config {
   /// general_settings.rate_limit_redis_timeout_ms: the longest a call waits for its rate-limit
   /// round trip to Redis.
   int rate_limit_redis_timeout_ms = 100;
+  /// general_settings.max_budget_reservation (USD, decimal text): the most one call reserves
+  /// against a budget at admission; "" for the default ($1).
+  std::string max_budget_reservation;
+  /// general_settings.budget_enforcement: "finish" (default: a stream that crosses its budget
+  /// finishes) or "cut" (it ends at its next event with an error).
+  std::string budget_enforcement = "finish";
   std::vector<std::string> plugin_dirs;   // absolute
   std::vector<PluginSpec> plugins;
   std::vector<Deployment> deployments;

@@ -36,6 +36,27 @@ struct Parsed {
   std::string id_path;
 };
 
+/// A price per token (input_cost_per_token, output_cost_per_token, cache_read_input_token_cost,
+/// cache_creation_input_token_cost, output_cost_per_reasoning_token): validated as a number,
+/// kept as its text. False for any other key, or for a price already given (litellm_params wins
+/// over model_info).
+bool read_price(Reader& r, const Entry& e, const std::string& path, Deployment& d) {
+  std::string* text = e.key == "input_cost_per_token"              ? &d.price_text.input
+                      : e.key == "output_cost_per_token"           ? &d.price_text.output
+                      : e.key == "cache_read_input_token_cost"     ? &d.price_text.cache_read
+                      : e.key == "cache_creation_input_token_cost" ? &d.price_text.cache_write
+                      : e.key == "output_cost_per_reasoning_token" ? &d.price_text.reasoning
+                                                                   : nullptr;
+  if (!text || !text->empty()) return false;
+  double usd = -1;
+  r.read(e, path, usd, true);
+  if (usd < 0) return true;  // null
+  *text = *r.text(e.value, e.at, path, MissingSecret::warn);
+  if (text == &d.price_text.input) d.input_cost_per_token = usd;
+  if (text == &d.price_text.output) d.output_cost_per_token = usd;
+  return true;
+}
+
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -92,10 +113,8 @@ void parse_litellm_params(Reader& r, const Entry& params, const std::string& pat
       r.read(e, p, d.connect_timeout_ms, 1, 3'600'000);
     } else if (k == "first_byte_timeout") {
       r.read(e, p, d.first_byte_timeout_s, true);
-    } else if (k == "input_cost_per_token") {
-      r.read(e, p, d.input_cost_per_token, true);
-    } else if (k == "output_cost_per_token") {
-      r.read(e, p, d.output_cost_per_token, true);
+    } else if (read_price(r, e, p, d)) {
+      // prices: kept as text for pricing/deployment_prices
     } else if (k == "weight") {
       r.read(e, p, d.weight, 0, 1'000'000);
     } else if (litellm_defines(Section::litellm_params, k) && !is_provider_param(k)) {
@@ -120,10 +139,8 @@ void parse_model_info(Reader& r, const Entry& info, const std::string& path, Par
       out.id_path = p;
     } else if (read_limit(r, e, p, out.info)) {
       // rpm / tpm: combined in parse_deployment
-    } else if (e.key == "input_cost_per_token" && out.deployment.input_cost_per_token < 0) {
-      r.read(e, p, out.deployment.input_cost_per_token, true);
-    } else if (e.key == "output_cost_per_token" && out.deployment.output_cost_per_token < 0) {
-      r.read(e, p, out.deployment.output_cost_per_token, true);
+    } else if (read_price(r, e, p, out.deployment)) {
+      // prices not given in litellm_params
     } else if (litellm_defines(Section::model_info, e.key)) {
       r.not_supported(e, p);
     } else {

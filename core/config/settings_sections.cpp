@@ -176,6 +176,14 @@ void parse_general_settings(Reader& r, const Entry& general, Config& out) {
       r.read(e, p, out.rate_limit_fail_closed);
     } else if (e.key == "rate_limit_redis_timeout_ms") {
       r.read(e, p, out.rate_limit_redis_timeout_ms, 1, 60'000);
+    } else if (e.key == "max_budget_reservation") {
+      double usd = -1;
+      r.read(e, p, usd, false);  // validated as a number; kept as its text (read exactly)
+      if (usd > 0) out.max_budget_reservation = *r.text(e.value, e.at, p, MissingSecret::warn);
+    } else if (e.key == "budget_enforcement") {
+      r.read(e, p, out.budget_enforcement);
+      if (out.budget_enforcement != "finish" && out.budget_enforcement != "cut")
+        r.fail(e.at, p, "expected \"finish\" or \"cut\"");
     } else if (litellm_defines(Section::general_settings, e.key)) {
       r.not_supported(e, p);
     } else {

@@ -11,6 +11,7 @@
 #include "canonical/clock.hpp"
 #include "frontends/routing_fields.hpp"
 #include "observe/access_log.hpp"
+#include "pricing/decimal_price.hpp"
 #include "server/request.hpp"
 #include "server/request_body.hpp"
 #include "server/send.hpp"
@@ -76,7 +77,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   policy::Caller caller;
   pipeline::CallOutcome outcome;
   limits::Ticket limit_ticket;  // what the rate limits reserved; settled in phase 9
-  const std::string request_id = spend_ ? new_request_id() : std::string();
+  const std::string request_id = accounting_.spend ? new_request_id() : std::string();
+  CallAccount account(accounting_, caller, request_id);
   try {
     // 1. auth
     std::optional<ApiError> rejected = gate_.identify(request.headers(), caller);
@@ -93,8 +95,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       record.stream = scanned.stream;
       rejected = find_pool(dialect_, gateway_, scanned, routing, pool);
     }
-    // 6. before the call: the key's terms (rate limits, budget reservation and input guardrails
-    //    join here: issues 11 and 12).
+    // 6. before the call: the key's terms, then the budget reservation (rate limits and input
+    //    guardrails join here: issues 11 and 12).
     if (!rejected) rejected = gate_.admit(caller, scanned.model, canonical::unix_ms());
     if (!rejected && rate_limiter_ && caller.key) {
       std::optional<ApiError> limited =
@@ -102,6 +104,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       rejected = std::move(limited);
     }
     limit_ticket.set_headers(response);
+    if (!rejected) rejected = account.reserve(*pool, sent, dialect_.operation(), canonical::unix_ms());
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {
       server::send_error(response, *rejected, dialect_.errors());
@@ -112,7 +115,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     } else {
       // 7. the call (8, output guardrails, will sit in the Reply)
       header_views(request, context->client_headers);
-      reply = dialect_.make_reply(response, scanned, limits_);
+      reply = account.meter(dialect_.make_reply(response, scanned, limits_));
       pipeline::CallInput input;
       input.dialect = dialect_.id();
       input.operation = dialect_.operation();
@@ -137,25 +140,27 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
                          dialect_.errors());
     record.status = 500;
   }
-  // 9. accounting: the access record and the spend-ledger row (the sink event joins: issue 12).
+  // 9. accounting: the cost, the reservation settled, the spend-ledger row, the access record
+  //    (the sink event joins: issue 12). The rate limits' token count is corrected.
   limit_ticket.settle(limits::actual_tokens(outcome.usage));
-  record.latency_us = timer.elapsed_us();
-  observe::log_access(record);
-  if (spend_ && caller.kind == policy::Caller::Kind::VirtualKey) {
-    policy::CallRecord call;
-    call.request_id = request_id;
-    call.alias = scanned.model;
-    if (const pipeline::Deployment* d = outcome.deployment) {
-      call.deployment = d->cfg.id;
-      call.provider = d->cfg.provider;
-      call.model = d->cfg.model;
-    }
-    call.usage = outcome.usage;
-    call.status = record.status;
-    call.latency_ms = record.latency_us / 1000;
-    call.ttft_ms = outcome.ttft_us < 0 ? -1 : outcome.ttft_us / 1000;
-    spend_->record(caller, call);
+  policy::CallRecord call;
+  call.request_id = request_id;
+  call.alias = scanned.model;
+  if (const pipeline::Deployment* d = outcome.deployment) {
+    call.deployment = d->cfg.id;
+    call.provider = d->cfg.provider;
+    call.model = d->cfg.model;
   }
+  if (account.cut()) record.status = 200;  // the stream answered 200 and ended with its error event
+  call.status = record.status;
+  record.latency_us = timer.elapsed_us();
+  call.latency_ms = record.latency_us / 1000;
+  call.ttft_ms = outcome.ttft_us < 0 ? -1 : outcome.ttft_us / 1000;
+  const int64_t cost = account.settle(call, outcome, scanned.stream, sent, canonical::unix_ms());
+  std::string cost_text;
+  if (cost >= 0) cost_text = pricing::format_nano_usd(cost);
+  record.cost = cost_text;
+  observe::log_access(record);
 }
 
 }  // namespace llmgw::frontends

@@ -7,11 +7,12 @@
 //   4. routing fields  the client's own fallback list, cut out of the body
 //   5. model table     the alias's pool; unknown aliases and fallbacks are refused
 //   6. before the call the key's terms: expiry, blocks, model access, budget (policy/gatekeeper);
-//                      RPM, TPM and parallel requests (limits/rate_limiter); budget
-//                      reservation, input guardrails next (issues 11, 12)
+//                      RPM, TPM and parallel requests (limits/rate_limiter); the budget
+//                      reservation (frontends/call_accounting); input guardrails
 //   7. the call        pipeline::Gateway::execute: chain, retries, attempts, the stream pump
 //   8. after the call  output guardrails (issue 12: empty today; on streams, through the Reply)
-//   9. accounting      the access record, the spend-ledger row (policy/spend_recorder); the sink
+//   9. accounting      the cost, the reservation settled, the spend-ledger row
+//                      (frontends/call_accounting), the access record; the sink
 //                      event next (issue 12)
 //
 // Every refusal is answered in the client's dialect; nothing a phase throws escapes the ingress.
@@ -22,17 +23,17 @@
 #include "limits/rate_limiter.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/gatekeeper.hpp"
-#include "policy/spend_recorder.hpp"
+#include "frontends/call_accounting.hpp"
 #include "server/endpoint.hpp"
 
 namespace llmgw::frontends {
 
 class Ingress final : public server::Endpoint {
  public:
-  /// `dialect`, `gateway`, `gate` and `spend` (null: no ledger) must outlive the ingress.
+  /// `dialect`, `gateway`, `gate` and `accounting` must outlive the ingress.
   Ingress(const Dialect& dialect, pipeline::Gateway& gateway, const policy::Gatekeeper& gate,
-          policy::SpendRecorder* spend, RequestLimits limits)
-      : dialect_(dialect), gateway_(gateway), gate_(gate), spend_(spend), limits_(limits) {}
+          const Accounting& accounting, RequestLimits limits)
+      : dialect_(dialect), gateway_(gateway), gate_(gate), accounting_(accounting), limits_(limits) {}
   boost::asio::awaitable<void> handle(server::Request& request, server::Response& response) override;
   /// Rate limits of virtual keys (null: none); must outlive the ingress.
   void set_rate_limiter(limits::RateLimiter* limiter) { rate_limiter_ = limiter; }
@@ -41,7 +42,7 @@ class Ingress final : public server::Endpoint {
   const Dialect& dialect_;
   pipeline::Gateway& gateway_;
   const policy::Gatekeeper& gate_;
-  policy::SpendRecorder* spend_;
+  const Accounting& accounting_;
   RequestLimits limits_;
   limits::RateLimiter* rate_limiter_ = nullptr;
 };

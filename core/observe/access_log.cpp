@@ -127,6 +127,10 @@ void log_access(const AccessRecord& r) {
   append_int(line, r.usage.completion_tokens);
   line += ",\"cached_tokens\":";
   append_int(line, r.usage.cached_tokens);
+  if (!r.cost.empty()) {
+    line += ",\"cost\":";
+    line += r.cost;  // a decimal number's text: valid JSON as it is
+  }
   line += "}\n";
   AccessWriter::instance().append(line);
 }

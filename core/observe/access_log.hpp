@@ -22,6 +22,7 @@ struct AccessRecord {
   bool passthrough = false;
   int64_t latency_us = 0;
   llmgw_usage usage{0, -1, -1, -1, -1, -1};
+  std::string_view cost;  // USD, exact decimal ("0.0000325"); empty: not priced
 };
 
 /// Measures a request's latency from its construction.

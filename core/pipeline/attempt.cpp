@@ -121,6 +121,7 @@ int reply_whole(const Deployment& d, const llmgw_call& call, const ResponseHeade
   }
   std::string_view answer = result.use_upstream_body ? body : std::string_view(result.body);
   int client_status = status >= 200 && status < 300 ? status : 200;
+  reply.answer_usage(d.cfg.id, outcome.usage);
   reply.json(client_status, answer);
   return client_status;
 }

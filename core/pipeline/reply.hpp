@@ -29,6 +29,12 @@ class Reply {
   virtual void error(const canonical::ApiError& error) = 0;
   /// A whole successful response whose body is already in the client's dialect.
   virtual void json(int status, std::string_view body) = 0;
+  /// Just before json(): the deployment that answered and the usage it reported, so a Reply
+  /// can add what the answer cost (x-llmgw-cost). Default: nothing.
+  virtual void answer_usage(std::string_view deployment_id, const llmgw_usage& usage) {
+    (void)deployment_id;
+    (void)usage;
+  }
   /// Streams: raw bytes in the upstream dialect. Commits on first call. Buffered until flush().
   virtual void stream_raw(std::string_view bytes) = 0;
   /// Streams: one canonical chat.completion.chunk JSON. Commits on first call. Buffered until flush().

@@ -74,6 +74,9 @@ class RetryGate final : public Reply {
     client_.stream_error(error);  // not expected: error() is for whole responses
     stream_failed_ = true;
   }
+  void answer_usage(std::string_view deployment_id, const llmgw_usage& usage) override {
+    client_.answer_usage(deployment_id, usage);
+  }
   void json(int status, std::string_view body) override {
     release_headers();
     client_.json(status, body);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "canonical/clock.hpp"
+#include "policy/budget_reset.hpp"
 #include "store/key_repository.hpp"
 #include "store/store_error.hpp"
 #include "store/team_repository.hpp"
@@ -34,6 +35,7 @@ void KeyCache::refresh() {
   std::lock_guard lock(refresh_mutex_);
   const int64_t started = canonical::unix_ms();
   Poco::Data::Session session = db_.open();
+  reset_due_budgets(session, started);
   store::KeyRepository keys(session);
   store::TeamRepository teams(session);
   // since 0 on the first poll: every key and team (and the tombstones, which change nothing).
@@ -41,14 +43,17 @@ void KeyCache::refresh() {
   store::KeyChanges k = keys.changes_since(since);
   store::TeamChanges t = teams.changes_since(since);
   since_ms_ = started;
-  if (k.changed.empty() && k.deleted.empty() && t.changed.empty() && t.deleted.empty())
+  if (k.changed.empty() && k.deleted.empty() && t.changed.empty() && t.deleted.empty()) {
+    fresh_as_of_ms_.store(started, std::memory_order_release);
     return;
+  }
   auto next = std::make_shared<Snapshot>(*snapshot());
   for (auto& key : k.changed) next->keys[key.key_hash] = std::move(key);
   for (const auto& hash : k.deleted) next->keys.erase(hash);
   for (auto& team : t.changed) next->teams[team.team_id] = std::move(team);
   for (const auto& id : t.deleted) next->teams.erase(id);
   snapshot_.store(std::move(next), std::memory_order_release);
+  fresh_as_of_ms_.store(started, std::memory_order_release);
 }
 
 void KeyCache::run() {

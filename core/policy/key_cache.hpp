@@ -2,7 +2,8 @@
 // without a lock (an atomic shared_ptr), replaced by one background thread that asks the
 // database what changed every `interval` (keys and teams created, updated, blocked or deleted on
 // any instance take effect here within about that long). The request path never touches the
-// database. When the database is down the last snapshot stays in force.
+// database. When the database is down the last snapshot stays in force. Each refresh first
+// resets the stored spend of budgets whose period ended (policy/budget_reset).
 #pragma once
 
 #include <atomic>
@@ -49,6 +50,9 @@ class KeyCache {
   /// Reads the changes now, on the caller's thread (tests, and the admin API after a write so
   /// that its own instance sees it at once).
   void refresh();
+  /// The snapshot reflects every database write committed before this time (unix ms): the
+  /// start of the last refresh that succeeded. Read it before snapshot() to pair them safely.
+  int64_t fresh_as_of_ms() const { return fresh_as_of_ms_.load(std::memory_order_acquire); }
 
  private:
   void run();
@@ -58,6 +62,7 @@ class KeyCache {
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::mutex refresh_mutex_;      // one refresh at a time (thread or admin)
   int64_t since_ms_ = 0;          // the last poll's start
+  std::atomic<int64_t> fresh_as_of_ms_{0};
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;

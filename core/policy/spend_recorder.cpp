@@ -32,7 +32,9 @@ void SpendRecorder::record(const Caller& caller, const CallRecord& call) {
   row.cached_read_tokens = known(call.usage.cached_tokens);
   row.cache_write_tokens = known(call.usage.cache_creation_tokens);
   row.reasoning_tokens = known(call.usage.reasoning_tokens);
-  row.cost_nano_usd = call.deployment.empty() ? 0 : cost_nano_usd(call.provider, call.model, call.usage);
+  row.cost_nano_usd = call.deployment.empty()     ? 0
+                      : call.cost_nano_usd >= 0 ? call.cost_nano_usd
+                                                : cost_nano_usd(call.provider, call.model, call.usage);
   row.latency_ms = call.latency_ms;
   row.ttft_ms = call.ttft_ms;
   row.status = call.status;

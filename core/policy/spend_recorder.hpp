@@ -28,6 +28,7 @@ struct CallRecord {
   int status = 0;
   int64_t latency_ms = 0;
   int64_t ttft_ms = -1;
+  int64_t cost_nano_usd = -1;    // the cost already computed (deployment prices); -1: from the table
 };
 
 class SpendRecorder {

@@ -164,6 +164,21 @@ std::vector<KeyRecord> KeyRepository::list(const KeyQuery& q) {
   });
 }
 
+std::int64_t KeyRepository::count(const KeyQuery& q) {
+  return guarded("counting keys", [&] {
+    Poco::Data::Statement st(session_);
+    std::string text = "SELECT COUNT(*) FROM keys WHERE 1 = 1";
+    if (!q.team_id.empty()) text += " AND team_id = ?";
+    if (!q.owner.empty()) text += " AND owner = ?";
+    st << sql(session_, text);
+    if (!q.team_id.empty()) st.addBind(bind(q.team_id));
+    if (!q.owner.empty()) st.addBind(bind(q.owner));
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    return rs.rowCount() ? detail::int_at(rs, 0, 0) : std::int64_t{0};
+  });
+}
+
 bool KeyRepository::set_blocked(std::string_view key_hash, bool blocked, std::int64_t now_ms) {
   return guarded("blocking a key", [&] {
     Poco::Data::Statement st(session_);

@@ -45,6 +45,8 @@ class KeyRepository {
   std::optional<KeyRecord> get(std::string_view key_hash);
   /// Ordered by created_at, then key_hash (stable pages).
   std::vector<KeyRecord> list(const KeyQuery& query = {});
+  /// How many keys the query's filters match (its limit and offset ignored).
+  std::int64_t count(const KeyQuery& query = {});
   /// Sets the blocked flag and updated_at; false when there is no such key.
   KeyChanges changes_since(std::int64_t since_ms);
   /// Forgets tombstones older than `before_ms`; returns how many.

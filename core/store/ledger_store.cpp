@@ -3,6 +3,7 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Exception.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -48,14 +49,19 @@ std::size_t LedgerStore::insert(const std::vector<LedgerRow>& rows) {
       if (!row.key_hash.empty()) key_spend[row.key_hash] += row.cost_nano_usd;
       if (!row.team_id.empty()) team_spend[row.team_id] += row.cost_nano_usd;
     }
+    // updated_at moves so that every instance's key cache reads the new spend.
+    const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch()).count();
     for (auto& [hash, cost] : key_spend) {
       Poco::Data::Statement up(session_);
-      up << sql(session_, "UPDATE keys SET spend_nano_usd = spend_nano_usd + ? WHERE key_hash = ?"), bind(cost), bind(hash);
+      up << sql(session_, "UPDATE keys SET spend_nano_usd = spend_nano_usd + ?, updated_at = ? WHERE key_hash = ?"),
+          bind(cost), bind(now_ms), bind(hash);
       up.execute();
     }
     for (auto& [team, cost] : team_spend) {
       Poco::Data::Statement up(session_);
-      up << sql(session_, "UPDATE teams SET spend_nano_usd = spend_nano_usd + ? WHERE team_id = ?"), bind(cost), bind(team);
+      up << sql(session_, "UPDATE teams SET spend_nano_usd = spend_nano_usd + ?, updated_at = ? WHERE team_id = ?"),
+          bind(cost), bind(now_ms), bind(team);
       up.execute();
     }
     tx.commit();

@@ -147,6 +147,7 @@ void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
     try {
       LedgerStore ledger(*session_, db_.dialect());
       const std::size_t inserted = ledger.insert(batch);
+      if (opt_.on_written) opt_.on_written(batch);
       written_.fetch_add(inserted, std::memory_order_relaxed);
       duplicates_.fetch_add(batch.size() - inserted, std::memory_order_relaxed);
       db_down_.store(false);
@@ -185,6 +186,7 @@ void LedgerWriter::replay_spool() {
     const auto progress = spool_.replay_some(
         [&](const std::vector<LedgerRow>& rows) {
           const std::size_t inserted = ledger.insert(rows);
+          if (opt_.on_written) opt_.on_written(rows);
           written_.fetch_add(inserted, std::memory_order_relaxed);
           duplicates_.fetch_add(rows.size() - inserted, std::memory_order_relaxed);
           replayed_.fetch_add(rows.size(), std::memory_order_relaxed);

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,9 @@ struct LedgerWriterOptions {
   std::chrono::milliseconds max_retry_interval{30000};
   std::string spool_path;                          // required
   std::uint64_t spool_max_bytes = 256ull << 20;
+  /// Called on the writer thread with each batch once it is in the database (its costs are in
+  /// the keys' and teams' stored spend): the budget reservations stop counting them on top.
+  std::function<void(const std::vector<LedgerRow>&)> on_written;
 };
 
 /// Counters, each only ever growing.

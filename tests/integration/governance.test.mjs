@@ -155,19 +155,20 @@ describe('admin API', () => {
     const k = await generate({ key_alias: 'spender' });
     assert.equal((await chat(k.key)).status, 200);
     assert.equal((await chat(k.key)).status, 200);
-    let spend = 0;
-    const end = Date.now() + 2000;
+    // The writer may commit the two rows in separate batches: wait for both.
+    let logs;
+    const end = Date.now() + 3000;
     while (Date.now() < end) {
-      const info = await admin(`/key/info?key=${k.key}`);
-      assert.equal(info.status, 200);
-      assert.equal(info.json.key, k.token);
-      assert.equal(info.json.info.token, k.token);
-      spend = info.json.info.spend;
-      if (spend > 0) break;
+      logs = await admin(`/spend/logs?api_key=${k.key}`);
+      if (logs.json?.length === 2) break;
       await sleep(100);
     }
+    const info = await admin(`/key/info?key=${k.key}`);
+    assert.equal(info.status, 200);
+    assert.equal(info.json.key, k.token);
+    assert.equal(info.json.info.token, k.token);
+    const spend = info.json.info.spend;
     assert.ok(spend > 0, `spend ${spend}`);
-    const logs = await admin(`/spend/logs?api_key=${k.key}`);
     assert.equal(logs.status, 200);
     assert.equal(logs.json.length, 2);
     for (const row of logs.json) {
@@ -189,6 +190,14 @@ describe('admin API', () => {
     const list = await admin('/key/list?size=1000');
     assert.equal(list.status, 200);
     assert.ok(list.json.keys.length >= issued.length - 1);
+    // LiteLLM's shape: keys, total_count, current_page, total_pages.
+    assert.equal(list.json.total_count, list.json.keys.length);
+    assert.equal(list.json.current_page, 1);
+    assert.equal(list.json.total_pages, 1);
+    const page2 = await admin('/key/list?size=1&page=2');
+    assert.equal(page2.json.keys.length, 1);
+    assert.equal(page2.json.current_page, 2);
+    assert.equal(page2.json.total_pages, list.json.total_count);
     const teams = await admin('/team/list');
     assert.equal(teams.status, 200);
     assert.ok(teams.json.length >= 1);

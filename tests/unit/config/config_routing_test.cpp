@@ -86,3 +86,45 @@ TEST_CASE("weight, rpm, tpm and token prices per deployment", "[config][routing]
   CHECK(b.input_cost_per_token == Approx(1.5e-7));
   CHECK(b.output_cost_per_token == Approx(6e-7));
 }
+
+TEST_CASE("a deployment's prices are kept as the text written; litellm_params win over model_info",
+          "[config][pricing]") {
+  const Config cfg = load(R"(general_settings:
+  max_budget_reservation: 0.25
+  budget_enforcement: cut
+model_list:
+  - model_name: mine
+    litellm_params:
+      model: openai/gpt-4o
+      input_cost_per_token: 3.3e-7
+      cache_read_input_token_cost: "0.000000125"
+    model_info:
+      input_cost_per_token: 0.5
+      output_cost_per_token: 0.0000100000000000000001
+      cache_creation_input_token_cost: 0.00000375
+      output_cost_per_reasoning_token: 0.00002
+)");
+  REQUIRE(cfg.deployments.size() == 1);
+  const auto& p = cfg.deployments[0].price_text;
+  CHECK(p.input == "3.3e-7");
+  CHECK(p.output == "0.0000100000000000000001");  // a double would not keep it
+  CHECK(p.cache_read == "0.000000125");
+  CHECK(p.cache_write == "0.00000375");
+  CHECK(p.reasoning == "0.00002");
+  CHECK(cfg.deployments[0].input_cost_per_token == Approx(3.3e-7));
+  CHECK(cfg.max_budget_reservation == "0.25");
+  CHECK(cfg.budget_enforcement == "cut");
+}
+
+TEST_CASE("budget settings refuse what they cannot mean", "[config][pricing]") {
+  CHECK_THROWS_WITH(load("general_settings:\n  budget_enforcement: sometimes\n"),
+                    Contains("general_settings.budget_enforcement") && Contains("\"finish\" or \"cut\""));
+  CHECK_THROWS_WITH(load("general_settings:\n  max_budget_reservation: -1\n"),
+                    Contains("general_settings.max_budget_reservation"));
+  CHECK_THROWS_WITH(load("model_list:\n  - model_name: a\n    litellm_params:\n      model: openai/a\n"
+                         "      output_cost_per_token: cheap\n"),
+                    Contains("output_cost_per_token"));
+  const Config def = load("model_list: []\n");
+  CHECK(def.budget_enforcement == "finish");
+  CHECK(def.max_budget_reservation.empty());
+}

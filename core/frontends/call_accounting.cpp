@@ -1,0 +1,159 @@
+#include "frontends/call_accounting.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "observe/counters.hpp"
+#include "policy/budget_period.hpp"
+#include "policy/key_admission.hpp"
+#include "pricing/decimal_price.hpp"
+
+namespace llmgw::frontends {
+namespace {
+
+/// /metrics: llmgw_budget_reservations_total, _settled_total, llmgw_budget_refusals_total.
+struct BudgetCounters {
+  std::uint32_t reserved, settled, refused;
+  BudgetCounters()
+      : reserved(observe::counters().register_counter("llmgw", "budget_reservations",
+                                                      "Budget reservations taken at admission")),
+        settled(observe::counters().register_counter("llmgw", "budget_reservations_settled",
+                                                     "Budget reservations settled with the call's cost")),
+        refused(observe::counters().register_counter("llmgw", "budget_refusals",
+                                                     "Calls refused: a key's or team's budget was used up")) {}
+};
+
+const BudgetCounters& budget_counters() {
+  static const BudgetCounters c;
+  return c;
+}
+
+struct Named {
+  const char* whose;
+  store::Limits limits;  // as of now (budget_as_of)
+};
+
+std::string budget_text(const Named& n) {
+  std::string m = std::string(n.whose) + " budget of $" + pricing::format_nano_usd(n.limits.budget_nano_usd);
+  if (!n.limits.budget_period.empty()) m += " per " + n.limits.budget_period;
+  return m;
+}
+
+canonical::ApiError budget_error(std::string message, std::int64_t reset_at, std::int64_t now_ms) {
+  canonical::ApiError e{429, "rate_limit_error", "budget_exceeded", "", std::move(message)};
+  if (reset_at > now_ms) e.retry_after_ms = reset_at - now_ms;
+  return e;
+}
+
+std::string resets(const store::Limits& l) {
+  return l.budget_reset_at > 0 ? "it resets at " + policy::format_utc(l.budget_reset_at) : "it does not reset";
+}
+
+}  // namespace
+
+std::optional<canonical::ApiError> CallAccount::reserve(const pipeline::Pool& pool, std::string_view body,
+                                                        llmgw_operation operation, std::int64_t now_ms) {
+  if (!a_.reservations || !a_.keys || caller_.kind != policy::Caller::Kind::VirtualKey) return std::nullopt;
+  // The freshest records: the cache's time first, then its snapshot (at least that fresh).
+  const std::int64_t visible_as_of = a_.keys->fresh_as_of_ms();
+  const auto snapshot = a_.keys->snapshot();
+  const store::KeyRecord* key = snapshot->key(caller_.key->key_hash);
+  if (!key) key = caller_.key;
+  const store::TeamRecord* team = key->team_id.empty() ? nullptr : snapshot->team(key->team_id);
+  if (!team) team = caller_.team;
+
+  std::vector<policy::ScopeBudget> scopes;
+  std::vector<Named> named;
+  auto add = [&](const char* whose, const char* prefix, const std::string& id, const store::Limits& raw) {
+    if (raw.budget_nano_usd < 0) return;  // no budget: nothing to reserve (and no allocation)
+    std::string scope = prefix + id;
+    const store::Limits l = policy::budget_as_of(raw, now_ms);
+    const auto period = policy::parse_budget_period(l.budget_period);
+    const std::int64_t start = period && l.budget_reset_at > 0 ? policy::period_start(*period, l.budget_reset_at) : 0;
+    scopes.push_back(policy::ScopeBudget{std::move(scope), l.budget_nano_usd, l.spend_nano_usd, start});
+    named.push_back(Named{whose, l});
+  };
+  add("this key's", "key:", key->key_hash, key->limits);
+  if (team) add("this key's team's", "team:", team->team_id, team->limits);
+  if (scopes.empty()) return std::nullopt;
+
+  estimate_ = policy::estimate_request(body);
+  estimated_ = true;
+  // The dearest deployment of the pool: the call may land on any of them.
+  std::int64_t amount = 0;
+  const pricing::ModelPrice* price = nullptr;
+  for (const pipeline::Deployment* d : pool) {
+    const pricing::ModelPrice* p = a_.prices ? a_.prices->find(d->cfg.id) : nullptr;
+    if (!p) continue;
+    const std::int64_t r =
+        policy::reservation_nano(*p, estimate_, operation != LLMGW_OP_EMBEDDINGS, a_.max_reservation_nano);
+    if (!price || r > amount) {
+      amount = r;
+      price = p;
+    }
+  }
+  const policy::ReserveResult r = a_.reservations->reserve(request_id_, scopes, amount, now_ms, visible_as_of);
+  if (r.refused >= 0) {
+    observe::counters().add(budget_counters().refused, 1);
+    const Named& n = named[static_cast<std::size_t>(r.refused)];
+    return budget_error(budget_text(n) + " is used up ($" + pricing::format_nano_usd(r.used_nano) +
+                            " spent or held by calls in flight); " + resets(n.limits),
+                        n.limits.budget_reset_at, now_ms);
+  }
+  reserved_ = true;
+  observe::counters().add(budget_counters().reserved, 1);
+  if (a_.cut_streams && price) {
+    meter_.cut_enabled = true;
+    meter_.price = price;
+    meter_.prompt_tokens = estimate_.prompt_tokens;
+    meter_.headroom_nano = r.headroom_nano;
+    std::string which = named.size() == 1 ? budget_text(named[0]) : "the budget of this key or its team";
+    meter_.cut_error = canonical::ApiError{429, "rate_limit_error", "budget_exceeded", "",
+                                           which + " is used up: the stream was cut (budget_enforcement: cut)"};
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Reply> reply) {
+  return std::make_unique<MeteredReply>(std::move(reply), meter_);
+}
+
+std::int64_t CallAccount::settle(policy::CallRecord& call, const pipeline::CallOutcome& outcome, bool stream,
+                                 std::string_view body, std::int64_t now_ms) {
+  llmgw_usage usage = outcome.usage;
+  std::int64_t cost = -1;
+  // Priced deployments only: an unpriced one costs 0 in the ledger and shows no figure.
+  if (outcome.deployment && a_.prices && a_.prices->find(outcome.deployment->cfg.id)) {
+    // A stream that ended early (cut, the client left, broken) may have no usage, or only the
+    // input half: it is charged what it streamed (one output token per event at least).
+    const bool unknown = usage.prompt_tokens < 0 && usage.completion_tokens < 0;
+    const bool early = meter_.cut || outcome.status == 499 || outcome.broke_after_commit;
+    if (stream && meter_.events > 0 && (unknown || early)) {
+      if (usage.prompt_tokens < 0) {
+        if (!estimated_) estimate_ = policy::estimate_request(body);
+        estimated_ = true;
+        usage.prompt_tokens = estimate_.prompt_tokens;
+      }
+      usage.completion_tokens = std::max<std::int64_t>(usage.completion_tokens, meter_.events);
+    }
+    if (!stream && meter_.answer_cost_nano >= 0) {
+      cost = meter_.answer_cost_nano;  // the figure x-llmgw-cost carried
+    } else {
+      const pricing::TokenUsage u{usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens,
+                                  usage.cache_creation_tokens, usage.reasoning_tokens};
+      cost = a_.prices->cost_nano_usd(outcome.deployment->cfg.id, u);
+    }
+  }
+  if (reserved_) {
+    // Counted only when the store still held it (not expired, not settled twice).
+    if (a_.reservations->settle(request_id_, std::max<std::int64_t>(cost, 0), now_ms))
+      observe::counters().add(budget_counters().settled, 1);
+    reserved_ = false;
+  }
+  call.usage = usage;
+  call.cost_nano_usd = std::max<std::int64_t>(cost, 0);
+  if (a_.spend) a_.spend->record(caller_, call);
+  return cost;
+}
+
+}  // namespace llmgw::frontends

@@ -1,0 +1,81 @@
+// One call's money, from admission to the ledger (issue 11: budgets reserve, then reconcile):
+//   phase 6  reserve(): the estimate (policy/budget_estimate: prompt from the body, output bound
+//            by max_tokens or the model's maximum, capped by general_settings.max_budget_reservation)
+//            on the dearest deployment of the pool, reserved against the key's and the team's
+//            budgets in the ReservationStore, keyed by request id; a budget already used up
+//            (stored spend + unwritten costs + calls in flight) is refused in the client's
+//            dialect (429 budget_exceeded, naming the budget and when it resets);
+//   phase 7  meter(): the dialect's Reply behind a MeteredReply (x-llmgw-cost, stream metering,
+//            budget_enforcement: cut);
+//   phase 9  settle(): the call's exact cost (pricing/deployment_prices over the usage the
+//            provider reported; a stream that ended without usage — the client left, the budget
+//            cut it — is charged its estimate: the prompt estimate and one output token per
+//            event relayed), the reservation replaced by that cost (a refund or a top-up), and
+//            the ledger row. Every path through the ingress settles (refusals and failures
+//            release), and a request id settles once: failovers and retries inside the call
+//            change nothing, and a leftover reservation expires in the store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "canonical/api_error.hpp"
+#include "frontends/metered_reply.hpp"
+#include "pipeline/gateway.hpp"
+#include "policy/budget_estimate.hpp"
+#include "policy/gatekeeper.hpp"
+#include "policy/key_cache.hpp"
+#include "policy/reservation_store.hpp"
+#include "policy/spend_recorder.hpp"
+#include "pricing/deployment_prices.hpp"
+
+namespace llmgw::frontends {
+
+/// What every ingress charges with (built once by main; each member outlives the ingresses).
+struct Accounting {
+  const pricing::DeploymentPrices* prices = nullptr;   // x-llmgw-cost; null: no prices at all
+  policy::SpendRecorder* spend = nullptr;              // null: no database, no ledger
+  policy::ReservationStore* reservations = nullptr;    // null: no budgets
+  const policy::KeyCache* keys = nullptr;              // the freshest records at admission
+  std::int64_t max_reservation_nano = 1'000'000'000;   // $1
+  bool cut_streams = false;                            // budget_enforcement: cut
+};
+
+class CallAccount {
+ public:
+  CallAccount(const Accounting& accounting, const policy::Caller& caller, std::string_view request_id)
+      : a_(accounting), caller_(caller), request_id_(request_id) {
+    meter_.prices = a_.prices;
+  }
+  CallAccount(const CallAccount&) = delete;
+  CallAccount& operator=(const CallAccount&) = delete;
+
+  /// Phase 6, after the gatekeeper admitted the caller. nullopt, or the refusal.
+  std::optional<canonical::ApiError> reserve(const pipeline::Pool& pool, std::string_view body,
+                                             llmgw_operation operation, std::int64_t now_ms);
+  /// The reply the call answers through.
+  std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply);
+  /// Phase 9: settles the reservation and writes the ledger row. `call` gets the usage charged
+  /// and its cost; returns the cost in nano-dollars (-1: no deployment answered, or it has no
+  /// price).
+  /// `body`: the request as sent (the prompt estimate of a stream that ended without usage).
+  std::int64_t settle(policy::CallRecord& call, const pipeline::CallOutcome& outcome, bool stream,
+                      std::string_view body, std::int64_t now_ms);
+
+  /// A stream cut by budget_enforcement: cut.
+  bool cut() const { return meter_.cut; }
+
+ private:
+  const Accounting& a_;
+  const policy::Caller& caller_;
+  std::string_view request_id_;
+  StreamMeter meter_;
+  policy::RequestEstimate estimate_;
+  bool estimated_ = false;  // estimate_ holds the body's
+  bool reserved_ = false;
+};
+
+}  // namespace llmgw::frontends

@@ -1,0 +1,106 @@
+#include "policy/budget_estimate.hpp"
+
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace llmgw::policy {
+namespace {
+
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+
+/// Counts string bytes and reads the top-level output bound.
+struct EstimateHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EstimateHandler> {
+  int depth = 0;
+  bool bound_key = false;  // the last top-level key names an output bound
+  std::int64_t string_bytes = 0, strings = 0, bound = -1;
+
+  bool Default() {
+    bound_key = false;
+    return true;
+  }
+  bool String(const char*, rapidjson::SizeType len, bool) {
+    string_bytes += len;
+    ++strings;
+    bound_key = false;
+    return true;
+  }
+  bool Key(const char* s, rapidjson::SizeType len, bool) {
+    const std::string_view k(s, len);
+    bound_key = depth == 1 && (k == "max_tokens" || k == "max_completion_tokens" || k == "max_output_tokens");
+    return true;
+  }
+  bool Int(int v) { return number(v); }
+  bool Uint(unsigned v) { return number(v); }
+  bool Int64(std::int64_t v) { return number(v); }
+  bool Uint64(std::uint64_t v) { return number(v > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(v)); }
+  bool Double(double v) { return number(v >= 0 && v < 9e18 ? static_cast<std::int64_t>(v) : -1); }
+  bool StartObject() { return open(); }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() { return open(); }
+  bool EndArray(rapidjson::SizeType) { return close(); }
+
+ private:
+  bool number(std::int64_t v) {
+    if (bound_key && v >= 0) bound = bound < 0 ? v : std::min(bound, v);
+    bound_key = false;
+    return true;
+  }
+  bool open() {
+    ++depth;
+    bound_key = false;
+    return true;
+  }
+  bool close() {
+    --depth;
+    return true;
+  }
+};
+
+std::int64_t times(std::int64_t tokens, std::int64_t pico) {
+  const __int128 v = static_cast<__int128>(std::max<std::int64_t>(tokens, 0)) * std::max<std::int64_t>(pico, 0);
+  return v > kMax ? kMax : static_cast<std::int64_t>(v);
+}
+
+std::int64_t pico_to_nano_up(__int128 pico) {
+  const __int128 nano = (pico + 999) / 1000;
+  return nano > kMax ? kMax : static_cast<std::int64_t>(nano);
+}
+
+}  // namespace
+
+RequestEstimate estimate_request(std::string_view body) {
+  RequestEstimate e;
+  EstimateHandler h;
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream ms(body.data(), body.size());
+  if (reader.Parse<rapidjson::kParseIterativeFlag>(ms, h).IsError()) {
+    e.prompt_tokens = static_cast<std::int64_t>((body.size() + 3) / 4);
+    return e;
+  }
+  e.prompt_tokens = (h.string_bytes + 3) / 4 + h.strings;
+  e.max_output_tokens = h.bound;
+  return e;
+}
+
+std::int64_t reservation_nano(const pricing::ModelPrice& price, const RequestEstimate& estimate, bool has_output,
+                              std::int64_t cap_nano) {
+  __int128 pico = times(estimate.prompt_tokens, price.input);
+  if (has_output) {
+    std::int64_t bound = estimate.max_output_tokens;
+    if (bound < 0) bound = price.max_output_tokens >= 0 ? price.max_output_tokens : price.max_tokens;
+    if (bound < 0) return cap_nano;  // nothing bounds the answer: the cap is the estimate
+    pico += times(bound, std::max(price.output, price.reasoning));
+  }
+  return std::min(pico_to_nano_up(pico), cap_nano);
+}
+
+std::int64_t streamed_cost_nano(const pricing::ModelPrice& price, std::int64_t prompt_tokens, std::int64_t events) {
+  const __int128 pico = static_cast<__int128>(times(prompt_tokens, price.input)) +
+                        times(events, std::max(price.output, price.reasoning));
+  return pico_to_nano_up(pico);
+}
+
+}  // namespace llmgw::policy

@@ -1,0 +1,103 @@
+// Budget reservations, keyed by request id: what each call in flight may still cost, and what
+// finished calls cost until the stored spend (keys/teams rows, read by policy/key_cache) shows it.
+//
+//   used(scope) = stored spend of the current period
+//               + costs settled here whose ledger row is not yet visible in that stored spend
+//               + reservations of calls in flight
+// A call is admitted while used < budget for every scope that has a budget (all-or-nothing), and
+// then reserves its estimate on each; so the call that crosses a budget is made, and calls in
+// flight together never claim more than what is left. settle() replaces the reservation with
+// the actual cost (less or more: both directions). committed() marks the ledger row written;
+// the charge stops counting once the key cache has read the database after that. Reservations
+// not settled by their expiry (a crash between reserve and settle cannot happen in-process, but
+// a bug or a lost completion can) are dropped; a request id settles at most once, so a retry or
+// a second settle never charges twice.
+//
+// InMemoryReservationStore holds this per instance (no Redis). With Redis the same interface is
+// implemented over one Lua script per call on the shared async client (branch `limits`: the
+// hiredis client on the asio loop): reserve = check and HINCRBY every scope's reserved field,
+// a hash per request id with PEXPIRE for expiry; settle = a script that removes the hold and adds
+// the cost to a per-scope pending counter. That implementation plugs in where
+// frontends/call_accounting takes a ReservationStore&.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace llmgw::policy {
+
+/// One budget that applies to a call, as the records say at admission.
+struct ScopeBudget {
+  std::string scope;                  // "key:<hash>" or "team:<id>"
+  std::int64_t budget_nano = 0;       // >= 0
+  std::int64_t stored_spend_nano = 0; // the record's spend this period (policy::budget_as_of)
+  std::int64_t period_start_ms = 0;   // charges settled before it belong to an earlier period
+};
+
+struct ReserveResult {
+  int refused = -1;               // index of the first scope already spent; -1: reserved
+  std::int64_t used_nano = 0;     // that scope's use (refused), for the message
+  std::int64_t headroom_nano = 0; // reserved: the least budget − use over the scopes, before this call
+};
+
+class ReservationStore {
+ public:
+  virtual ~ReservationStore() = default;
+  /// `visible_as_of_ms`: the stored spend includes every ledger row committed before it.
+  virtual ReserveResult reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes,
+                                std::int64_t amount_nano, std::int64_t now_ms, std::int64_t visible_as_of_ms) = 0;
+  /// The call ended and cost `cost_nano`. An unknown (never reserved, expired, settled) id:
+  /// nothing, and false.
+  virtual bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) = 0;
+  /// The ledger row of `request_id` is in the database as of `now_ms`.
+  virtual void committed(std::string_view request_id, std::int64_t now_ms) = 0;
+  /// Reservations held (tests and metrics).
+  virtual std::size_t reservations() const = 0;
+  /// Settled costs still counted on top of the stored spend (tests).
+  virtual std::size_t pending_charges() const = 0;
+};
+
+class InMemoryReservationStore final : public ReservationStore {
+ public:
+  /// `ttl_ms`: a reservation not settled within it is dropped. `charge_ttl_ms`: a settled cost
+  /// whose ledger row never reaches the database (the row was dropped) stops counting then.
+  explicit InMemoryReservationStore(std::int64_t ttl_ms = 15 * 60 * 1000,
+                                    std::int64_t charge_ttl_ms = 60 * 60 * 1000)
+      : ttl_ms_(ttl_ms), charge_ttl_ms_(charge_ttl_ms) {}
+
+  ReserveResult reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano,
+                        std::int64_t now_ms, std::int64_t visible_as_of_ms) override;
+  bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) override;
+  void committed(std::string_view request_id, std::int64_t now_ms) override;
+  std::size_t reservations() const override;
+  std::size_t pending_charges() const override;
+
+ private:
+  struct Charge {
+    std::int64_t cost = 0, settled_ms = 0, committed_ms = 0;  // committed_ms 0: not yet
+  };
+  struct Scope {
+    std::int64_t reserved = 0;
+    std::unordered_map<std::string, Charge> charges;  // by request id
+  };
+  struct Hold {
+    std::vector<std::string> scopes;
+    std::int64_t amount = 0, expires_ms = 0;
+  };
+
+  std::int64_t used(Scope& s, const ScopeBudget& b, std::int64_t now_ms, std::int64_t visible_as_of_ms);
+  void expire(std::int64_t now_ms);
+
+  const std::int64_t ttl_ms_, charge_ttl_ms_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Scope> scopes_;
+  std::unordered_map<std::string, Hold> holds_;                         // by request id
+  std::unordered_map<std::string, std::vector<std::string>> charged_;   // request id → scopes charged
+  std::int64_t next_expiry_sweep_ms_ = 0;
+};
+
+}  // namespace llmgw::policy
