@@ -14,6 +14,8 @@
 #include "server/request.hpp"
 #include "server/request_body.hpp"
 #include "server/send.hpp"
+#include "telemetry/request_metrics.hpp"
+#include "telemetry/telemetry.hpp"
 
 namespace llmgw::frontends {
 namespace {
@@ -63,11 +65,14 @@ std::string new_request_id() {
 boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& request,
                                              Poco::Net::HTTPServerResponse& response) {
   const observe::AccessTimer timer;
+  const telemetry::InFlight in_flight(telemetry::route_of(dialect_.id(), dialect_.operation()));
   observe::AccessRecord record;
   record.method = request.getMethod();
   record.path = request.getURI();
   // The call's buffers, reused from call to call on this loop (never per thread: calls interleave).
   pipeline::CallContextPtr context = pipeline::acquire_call_context();
+  context->trace = observe::trace_for_request(request.get("traceparent", ""));  // W3C trace context
+  context->propagate_trace = context->trace.from_client || telemetry::telemetry().has_sinks();
   ClientConnectionWatch client(server::client_io(request));
   ScannedRequest scanned;  // outlives the access record's views
   RoutingFields routing;
@@ -130,9 +135,11 @@ boost::asio::awaitable<void> Ingress::handle(Poco::Net::HTTPServerRequest& reque
                          dialect_.errors());
     record.status = 500;
   }
-  // 9. accounting: the access record and the spend-ledger row (the sink event joins: issue 12).
+  // 9. accounting: the access record, the metrics and the sink event (telemetry/), the ledger row.
   record.latency_us = timer.elapsed_us();
   observe::log_access(record);
+  telemetry::telemetry().finish_request(telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
+      dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, spend_));
   if (spend_ && caller.kind == policy::Caller::Kind::VirtualKey) {
     policy::CallRecord call;
     call.request_id = request_id;

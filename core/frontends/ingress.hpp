@@ -10,8 +10,8 @@
 //                      rate limits, budget reservation, input guardrails next (issues 11, 12)
 //   7. the call        pipeline::Gateway::execute: chain, retries, attempts, the stream pump
 //   8. after the call  output guardrails (issue 12: empty today; on streams, through the Reply)
-//   9. accounting      the access record, the spend-ledger row (policy/spend_recorder); the sink
-//                      event next (issue 12)
+//   9. accounting      the access record, the request metrics and the sink event (telemetry/),
+//                      the spend-ledger row (policy/spend_recorder)
 //
 // Every refusal is answered in the client's dialect; nothing a phase throws escapes the ingress.
 #pragma once
