@@ -162,6 +162,17 @@ TEST_CASE("other kinds: their required hooks are checked too") {
   CHECK(registry.provider_for("fixture-strategy") == nullptr);
 }
 
+TEST_CASE("sinks are served (ABI 1.1): loaded, and created by descriptor name") {
+  Registry registry;
+  CHECK(load_error(registry, "fixture-sink").empty());
+  auto sink = registry.create_sink("fixture-sink", "{}", "sinks[0]");
+  REQUIRE(sink);
+  CHECK(sink->vtable().emit != nullptr);
+  CHECK_THROWS_WITH(registry.create_sink("nope", "{}", "sinks[1] (line 9)"),
+                    "sinks[1] (line 9): no loaded sink plugin is named 'nope' (loaded sinks: fixture-sink; "
+                    "add it under plugins.load)");
+}
+
 TEST_CASE("refused: a well-formed plugin of a kind no phase runs yet (guardrail)") {
   Registry registry;
   const std::string why = load_error(registry, "fixture-guardrail");
