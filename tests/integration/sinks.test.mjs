@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
-import { deployment, gatewayConfig, PLUGIN_DIR, postJSON, startGateway, UPSTREAM_KEY, USER_HELLO } from './lib/gateway.mjs';
+import { deployment, gatewayConfig, PLUGIN_DIR, postJSON, REPO_ROOT, startGateway, UPSTREAM_KEY, USER_HELLO } from './lib/gateway.mjs';
 
 const BLOCKING = path.resolve(PLUGIN_DIR, '../test-plugins/sink-test-blocking.so');
 const REQUESTS = 40;
@@ -136,6 +136,16 @@ test('refused requests are events and metrics too, with no client text as a labe
   assert.equal(last.alias, null);
   assert.equal(last.error_type, 'not_found_error');
   assert.equal(last.attempts, 0);
+});
+
+test('every metric the Grafana dashboard (config/grafana-dashboard.json) queries is on /metrics', async () => {
+  const dashboard = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'config/grafana-dashboard.json'), 'utf8'));
+  const text = await metrics();
+  const declared = new Set([...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
+    (type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
+  const used = new Set(dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => t.expr.match(/llmgw_[a-z_]+/g) ?? [])));
+  assert.ok(used.size >= 10);
+  for (const name of used) assert.ok(declared.has(name), `${name} is not exposed`);
 });
 
 test('the gateway still shuts down with a sink stuck in emit', async () => {
