@@ -98,7 +98,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   loader::Registry registry;
   std::map<std::string, std::string> plugin_configs;
   auto gateway = build_gateway(cfg, registry, &plugin_configs);
-  telemetry::telemetry().start(cfg.sinks, registry, plugin_configs);  // sinks: their threads
+  telemetry::telemetry().start(cfg.sinks, registry, plugin_configs, cfg.source_path);  // sinks: their threads
   auto sync = start_shared_state(cfg, *gateway);
   upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);
@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
       std::map<std::string, std::string> plugin_configs;
       build_gateway(cfg, registry, &plugin_configs);
       telemetry::Telemetry check;  // the sinks' configs are checked by their create()
-      check.start(cfg.sinks, registry, plugin_configs);
+      check.start(cfg.sinks, registry, plugin_configs, cfg.source_path);
       check.stop(2000);
       spdlog::shutdown();
       std::printf("%s: OK (%zu deployments, %zu plugins, %zu warnings)\n", opts.config_path.c_str(),

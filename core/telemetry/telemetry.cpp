@@ -41,7 +41,7 @@ Telemetry::~Telemetry() {
 }
 
 void Telemetry::start(const std::vector<config::SinkSpec>& sinks, const loader::Registry& registry,
-                      const std::map<std::string, std::string>& plugin_configs) {
+                      const std::map<std::string, std::string>& plugin_configs, const std::string& source_file) {
   for (std::size_t i = 0; i < sinks.size(); ++i) {
     const config::SinkSpec& spec = sinks[i];
     std::string config = spec.config_json;
@@ -49,7 +49,8 @@ void Telemetry::start(const std::vector<config::SinkSpec>& sinks, const loader::
       const auto it = plugin_configs.find(spec.plugin);
       config = it == plugin_configs.end() ? "{}" : it->second;
     }
-    const std::string what = "sinks[" + std::to_string(i) + "] (line " + std::to_string(spec.line) + ")";
+    std::string what = source_file.empty() ? std::string("line ") : source_file + ":";
+    what.append(std::to_string(spec.line)).append(": sinks[").append(std::to_string(i)).append("]");
     auto instance = registry.create_sink(spec.plugin, config, what);
     std::string name = spec.plugin;
     const auto same = std::count_if(runners_.begin(), runners_.end(),

@@ -21,9 +21,10 @@ class Telemetry {
   ~Telemetry();
 
   /// Creates one instance per `sinks:` entry (its `config:`, else `plugin_configs[plugin]`, else
-  /// "{}") and starts its thread. Throws loader::PluginError naming the entry. Call once.
+  /// "{}") and starts its thread. Throws loader::PluginError naming the plugin, then
+  /// "<source_file>:<line>: sinks[i]" and the plugin's line. Call once.
   void start(const std::vector<config::SinkSpec>& sinks, const loader::Registry& registry,
-             const std::map<std::string, std::string>& plugin_configs);
+             const std::map<std::string, std::string>& plugin_configs, const std::string& source_file = {});
   /// Emits what is queued, flushes and joins every sink thread, each within `wait_ms`; a sink
   /// stuck in emit is left running (and leaked) with one warning.
   void stop(int64_t wait_ms);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
-import { deployment, gatewayConfig, PLUGIN_DIR, postJSON, REPO_ROOT, startGateway, UPSTREAM_KEY, USER_HELLO } from './lib/gateway.mjs';
+import { deployment, gatewayConfig, PLUGIN_DIR, postJSON, REPO_ROOT, runGateway, startGateway, UPSTREAM_KEY, USER_HELLO, writeConfig } from './lib/gateway.mjs';
 
 const BLOCKING = path.resolve(PLUGIN_DIR, '../test-plugins/sink-test-blocking.so');
 const REQUESTS = 40;
@@ -155,4 +155,20 @@ test('the gateway still shuts down with a sink stuck in emit', async () => {
   assert.ok(Date.now() - t0 < 5000);
   assert.match(gw.logs(), /sink sink-test-blocking: still inside emit/);
   gw = undefined;
+});
+
+test('a bad sink config or an unknown sink stops start-up with one line naming file and line', async () => {
+  const bad = gatewayConfig({ upstream: 'http://127.0.0.1:1', load: ['provider-openai', { path: 'sink-request-log', config: { colour: 'red' } }] });
+  bad.sinks = ['sink-request-log'];
+  const one = writeConfig(bad);
+  const r1 = await runGateway(['--check-config', one.file]);
+  assert.notEqual(r1.code, 0);
+  assert.match(r1.stderr, new RegExp(`plugin sink-request-log: ${one.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: sinks\\[0\\]: config.colour: unknown key`));
+  const unknown = gatewayConfig({ upstream: 'http://127.0.0.1:1' });
+  unknown.sinks = ['sink-nope'];
+  const two = writeConfig(unknown);
+  const r2 = await runGateway(['--check-config', two.file]);
+  assert.notEqual(r2.code, 0);
+  assert.match(r2.stderr, /sinks\[0\]: no loaded sink plugin is named 'sink-nope' \(loaded sinks: none; add it under plugins.load\)/);
+  for (const c of [one, two]) fs.rmSync(c.dir, { recursive: true, force: true });
 });
