@@ -110,7 +110,7 @@ RequestFacts facts_of(const observe::AccessRecord& record, const pipeline::CallO
   f.attempt_log = &context.attempt_log;
   f.trace = &context.trace;
   f.body = body;
-  f.cache_requested = alias_known && asks_for_cache(body);
+  f.cache_requested = f.deployment != nullptr && asks_for_cache(body);  // only calls made feed the ratio
   return f;
 }
 
