@@ -67,15 +67,17 @@ test('a sink that blocks forever: requests stay fast, its drops are counted, the
     assert.equal(res.status, 200);
   }
   times.sort((a, b) => a - b);
-  assert.ok(times.at(-1) < 1000, `slowest request ${times.at(-1)} ms`);
-  assert.ok(times[REQUESTS >> 1] < 100, `median ${times[REQUESTS >> 1]} ms`);
+  assert.ok(times.at(-1) < 2000, `slowest request ${times.at(-1)} ms`);
+  assert.ok(times[REQUESTS >> 1] < 200, `median ${times[REQUESTS >> 1]} ms`);
 
   const text = await until('the request log sink to take every event', async () => {
     const t = await metrics();
     return sample(t, 'llmgw_sink_emitted_total', 'sink="sink-request-log"') === REQUESTS ? t : undefined;
   });
-  // The blocked sink took one event into emit, kept QUEUE queued, and dropped the rest.
-  assert.equal(sample(text, 'llmgw_sink_dropped_total', 'sink="sink-test-blocking"'), REQUESTS - QUEUE - 1);
+  // The blocked sink's thread took a batch (1..QUEUE events, the first of which it is stuck on),
+  // QUEUE more wait in its ring, and every other event was dropped and counted.
+  const dropped = sample(text, 'llmgw_sink_dropped_total', 'sink="sink-test-blocking"');
+  assert.ok(dropped >= REQUESTS - 2 * QUEUE && dropped <= REQUESTS - QUEUE - 1, `dropped ${dropped}`);
   assert.equal(sample(text, 'llmgw_sink_emitted_total', 'sink="sink-test-blocking"'), 0);
   assert.equal(sample(text, 'llmgw_sink_dropped_total', 'sink="sink-request-log"'), 0);
 
