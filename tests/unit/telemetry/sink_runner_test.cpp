@@ -49,12 +49,14 @@ llmgw_status emit(void* instance, const llmgw_sink_event* e) {
   }
   r->events.emplace_back(e->json.ptr, e->json.len);
   r->dropped_before.push_back(e->dropped_before);
+  r->cv.notify_all();
   return e->json.len == 0 ? LLMGW_ERROR : LLMGW_OK;
 }
 llmgw_status flush(void* instance) {
   auto* r = static_cast<Recorder*>(instance);
   std::lock_guard lock(r->m);
   ++r->flushes;
+  r->cv.notify_all();
   return LLMGW_OK;
 }
 
