@@ -29,6 +29,7 @@
 #include "pricing/decimal_price.hpp"
 #include "server/http_server.hpp"
 #include "shared_state/shared_state_sync.hpp"
+#include "telemetry/telemetry.hpp"
 #include "upstream/async_connection.hpp"
 #include "version.hpp"
 
@@ -37,13 +38,17 @@ namespace {
 using namespace llmgw;
 
 /// Loads every configured plugin and instantiates every deployment. Throws on the first error.
-std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, loader::Registry& registry) {
+std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, loader::Registry& registry,
+                                                 std::map<std::string, std::string>* plugin_configs = nullptr) {
   std::string base_dir = cfg.source_path.substr(0, cfg.source_path.find_last_of('/') + 1);
   if (base_dir.empty()) base_dir.assign(1, '.');
   std::vector<std::string> dirs = cfg.plugin_dirs;
   dirs.push_back(loader::default_plugin_dir());
   if (!cfg.plugins.empty()) {
-    for (const auto& spec : cfg.plugins) registry.load(spec.path, base_dir, dirs);
+    for (const auto& spec : cfg.plugins) {
+      const loader::LoadedPlugin& p = registry.load(spec.path, base_dir, dirs);
+      if (plugin_configs) (*plugin_configs)[std::string(p.name())] = spec.config_json;  // for sinks:
+    }
   } else {
     // No plugins.load (a LiteLLM config as it is): every plugin in the plugin folders.
     for (const auto& dir : dirs) {
@@ -106,7 +111,9 @@ int serve(const CliOptions& opts, config::Config cfg) {
   ::signal(SIGPIPE, SIG_IGN);
 
   loader::Registry registry;
-  auto gateway = build_gateway(cfg, registry);
+  std::map<std::string, std::string> plugin_configs;
+  auto gateway = build_gateway(cfg, registry, &plugin_configs);
+  telemetry::telemetry().start(cfg.sinks, registry, plugin_configs, cfg.source_path);  // sinks: their threads
   auto sync = start_shared_state(cfg, *gateway);
   upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);
@@ -194,6 +201,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   if (rate_limiter) rate_limiter->release_loop_connections();  // likewise
   admin_api.reset();  // joins the admin API's database pool while the loops' io_contexts exist
   if (sync) sync->stop();
+  telemetry::telemetry().stop(2000);  // the sinks emit what is queued and flush
   spdlog::shutdown();
   return 0;
 }
@@ -239,7 +247,11 @@ int main(int argc, char** argv) {
   try {
     if (opts.mode == CliOptions::Mode::CheckConfig) {
       loader::Registry registry;
-      build_gateway(cfg, registry);
+      std::map<std::string, std::string> plugin_configs;
+      build_gateway(cfg, registry, &plugin_configs);
+      telemetry::Telemetry check;  // the sinks' configs are checked by their create()
+      check.start(cfg.sinks, registry, plugin_configs, cfg.source_path);
+      check.stop(2000);
       spdlog::shutdown();
       std::printf("%s: OK (%zu deployments, %zu plugins, %zu warnings)\n", opts.config_path.c_str(),
                   cfg.deployments.size(), cfg.plugins.size(), cfg.warnings.size());

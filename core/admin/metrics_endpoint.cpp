@@ -6,6 +6,7 @@
 #include "observe/counters.hpp"
 #include "routing/deployment_state.hpp"
 #include "server/send.hpp"
+#include "telemetry/telemetry.hpp"
 
 namespace llmgw::admin {
 namespace {
@@ -85,6 +86,7 @@ boost::asio::awaitable<void> MetricsEndpoint::handle(server::Request& request,
     }
     out.append(" ").append(std::to_string(c.value)).push_back('\n');
   });
+  telemetry::telemetry().render_metrics(out);  // requests, latencies, tokens, spend, sinks (issue 12)
   response.set_status(200);
   response.set_content_type("text/plain; version=0.0.4; charset=utf-8");
   response.send_whole(out);

@@ -57,6 +57,18 @@ struct ServerSettings {
 struct PluginSpec {
   std::string path;
   int line = 0;  // line in the config file, for error messages
+  /// The entry's `config:` mapping as JSON, handed to the plugin's create(); "{}" when absent.
+  std::string config_json = "{}";
+};
+
+/// One `sinks:` entry: a loaded sink plugin (by descriptor name) that receives request events.
+struct SinkSpec {
+  std::string plugin;               // descriptor name, e.g. "sink-request-log"
+  std::string config_json;          // the entry's own `config:` as JSON; empty: the plugins.load entry's
+  std::vector<std::string> aliases; // only events of these aliases; empty: every event
+  std::size_t queue_size = 4096;    // events waiting for the sink thread; more are dropped and counted
+  bool include_bodies = false;      // the request body in the event ("request_body")
+  int line = 0;
 };
 
 /// One deployment: an upstream model reachable through one provider plugin, under an alias.
@@ -161,6 +173,7 @@ struct Config {
   std::string budget_enforcement = "finish";
   std::vector<std::string> plugin_dirs;   // absolute
   std::vector<PluginSpec> plugins;
+  std::vector<SinkSpec> sinks;  // sinks: which loaded sink plugins run, in order
   std::vector<Deployment> deployments;
   std::map<std::string, std::string> model_group_alias;  // router_settings.model_group_alias
   /// router_settings.fallbacks (or litellm_settings.fallbacks): alias → aliases tried in order

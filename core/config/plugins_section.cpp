@@ -1,4 +1,4 @@
-// plugins: {dirs: [...], load: [name | path | {path: ...}]}
+// plugins: {dirs: [...], load: [name | path | {path: ..., config: {...}}]}
 #include <string_view>
 
 #include "config/sections.hpp"
@@ -52,6 +52,8 @@ void parse_load_item(Reader& r, const YAML::Node& node, const std::string& path,
       if (e.key == "path") {
         spec.path = plugin_path(base_dir, r.required_string(e, p));
         has_path = true;
+      } else if (e.key == "config") {
+        spec.config_json = mapping_json(r, e, p);
       } else {
         r.unknown_key(e, p);
       }

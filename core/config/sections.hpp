@@ -24,6 +24,12 @@ void parse_log_level(Reader& r, const Entry& log_level, std::string& out);
 void parse_plugins(Reader& r, const Entry& plugins, const std::filesystem::path& base_dir,
                    Config& out);
 
+/// sinks: [name | {plugin, config, aliases, queue_size, include_bodies}] (config/sinks_section.cpp).
+void parse_sinks(Reader& r, const Entry& sinks, Config& out);
+
+/// A mapping as a JSON object (plugin `config:`, routing_strategy_args); a non-mapping fails.
+std::string mapping_json(Reader& r, const Entry& e, const std::string& path);
+
 void parse_router_settings(Reader& r, const Entry& router, Config& out, std::vector<AliasRef>& aliases);
 
 /// general_settings.master_key: a missing os.environ variable is an error, never "no auth".

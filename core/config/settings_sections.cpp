@@ -62,14 +62,15 @@ void parse_redis_url(Reader& r, const Entry& e, const std::string& path, RedisSe
   out.host = rest;
 }
 
-/// routing_strategy_args: a mapping handed to the router plugin as JSON.
+}  // namespace
+
 std::string mapping_json(Reader& r, const Entry& e, const std::string& path) {
   std::vector<PathEntry> entries;
+  if (e.value.IsNull()) return "{}";
+  if (!e.value.IsMap()) r.fail(e.at, path, "expected a mapping");
   for (const Entry& f : r.entries(e.value, e.at, path)) entries.push_back(PathEntry{f, join(path, f.key)});
   return to_json_object(r, entries);
 }
-
-}  // namespace
 
 void parse_fallbacks(Reader& r, const Entry& e, const std::string& path,
                      std::map<std::string, std::vector<std::string>>& out) {

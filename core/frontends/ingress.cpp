@@ -15,6 +15,8 @@
 #include "server/request.hpp"
 #include "server/request_body.hpp"
 #include "server/send.hpp"
+#include "telemetry/request_metrics.hpp"
+#include "telemetry/telemetry.hpp"
 
 namespace llmgw::frontends {
 namespace {
@@ -64,11 +66,14 @@ std::string new_request_id() {
 boost::asio::awaitable<void> Ingress::handle(server::Request& request,
                                              server::Response& response) {
   const observe::AccessTimer timer;
+  const telemetry::InFlight in_flight(telemetry::route_of(dialect_.id(), dialect_.operation()));
   observe::AccessRecord record;
   record.method = request.method();
   record.path = request.uri();
   // The call's buffers, reused from call to call on this loop (never per thread: calls interleave).
   pipeline::CallContextPtr context = pipeline::acquire_call_context();
+  context->trace = observe::trace_for_request(request.header("traceparent").value_or(std::string_view()));  // W3C trace context
+  context->propagate_trace = context->trace.from_client || telemetry::telemetry().has_sinks();
   ClientConnectionWatch client(server::client_io(request));
   ScannedRequest scanned;  // outlives the access record's views
   RoutingFields routing;
@@ -140,8 +145,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
                          dialect_.errors());
     record.status = 500;
   }
-  // 9. accounting: the cost, the reservation settled, the spend-ledger row, the access record
-  //    (the sink event joins: issue 12). The rate limits' token count is corrected.
+  // 9. accounting: the cost, the reservation settled, the spend-ledger row, the access record,
+  //    the metrics and the sink event (telemetry/). The rate limits' token count is corrected.
   limit_ticket.settle(limits::actual_tokens(outcome.usage));
   policy::CallRecord call;
   call.request_id = request_id;
@@ -161,6 +166,10 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   if (cost >= 0) cost_text = pricing::format_nano_usd(cost);
   record.cost = cost_text;
   observe::log_access(record);
+  telemetry::RequestFacts facts = telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
+      dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, accounting_.spend);
+  if (cost >= 0) facts.cost_nano_usd = cost;  // the ledger's figure, deployment price overrides included
+  telemetry::telemetry().finish_request(std::move(facts));
 }
 
 }  // namespace llmgw::frontends

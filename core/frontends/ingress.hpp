@@ -12,8 +12,8 @@
 //   7. the call        pipeline::Gateway::execute: chain, retries, attempts, the stream pump
 //   8. after the call  output guardrails (issue 12: empty today; on streams, through the Reply)
 //   9. accounting      the cost, the reservation settled, the spend-ledger row
-//                      (frontends/call_accounting), the access record; the sink
-//                      event next (issue 12)
+//                      (frontends/call_accounting), the access record, the request metrics
+//                      and the sink event (telemetry/)
 //
 // Every refusal is answered in the client's dialect; nothing a phase throws escapes the ingress.
 #pragma once

@@ -67,6 +67,7 @@ std::unique_ptr<llmgw_host> make_host_table(const HostContext& ctx) {
   table->counter_register = host::counter_register;
   table->counter_add = host::counter_add;
   table->realtime_ms = host::realtime_ms;
+  table->http_post = host::http_post;
   return table;
 }
 

@@ -50,6 +50,9 @@ void hmac_sha256(void* ctx, llmgw_str key, llmgw_str data, uint8_t out[32]);
 uint32_t counter_register(void* ctx, llmgw_str name, llmgw_str help);
 void counter_add(void* ctx, uint32_t handle, uint64_t delta);
 int64_t realtime_ms(void* ctx);
+/// ABI 1.1: one blocking HTTP POST (host_http_post.cpp); http:// only for now.
+llmgw_status http_post(void* ctx, llmgw_str url, const llmgw_header* headers, size_t header_count, llmgw_str body,
+                       uint32_t timeout_ms, int32_t* status, const llmgw_writer* response_body);
 }  // namespace host
 
 }  // namespace llmgw::loader

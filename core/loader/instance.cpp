@@ -47,4 +47,17 @@ std::unique_ptr<RouterInstance> Registry::create_router(std::string_view strateg
   return create_instance<RouterInstance>(std::move(plugin), config_json, "routing_strategy " + std::string(strategy));
 }
 
+std::unique_ptr<SinkInstance> Registry::create_sink(std::string_view plugin_name, const std::string& config_json,
+                                                    const std::string& what) const {
+  std::shared_ptr<const LoadedPlugin> plugin = find(plugin_name);
+  if (!plugin || plugin->descriptor->kind != LLMGW_KIND_SINK) {
+    std::string known;
+    for (const auto& p : plugins_)
+      if (p->descriptor->kind == LLMGW_KIND_SINK) known += (known.empty() ? "" : ", ") + std::string(p->name());
+    throw PluginError(what + ": no loaded sink plugin is named '" + std::string(plugin_name) +
+                      "' (loaded sinks: " + (known.empty() ? "none" : known) + "; add it under plugins.load)");
+  }
+  return create_instance<SinkInstance>(std::move(plugin), config_json, what);
+}
+
 }  // namespace llmgw::loader

@@ -27,7 +27,7 @@ const KindInfo kKinds[] = {
      &create_of<llmgw_router_vtable>, &destroy_of<llmgw_router_vtable>},
     {LLMGW_KIND_GUARDRAIL, "guardrail", false, nullptr, nullptr, nullptr,
      &create_of<llmgw_guardrail_vtable>, &destroy_of<llmgw_guardrail_vtable>},
-    {LLMGW_KIND_SINK, "sink", false, nullptr, nullptr, nullptr,
+    {LLMGW_KIND_SINK, "sink", true, nullptr, nullptr, nullptr,
      &create_of<llmgw_sink_vtable>, &destroy_of<llmgw_sink_vtable>},
 };
 

@@ -50,6 +50,9 @@ struct LoadedPlugin {
     return descriptor->kind == LLMGW_KIND_PROVIDER
                ? static_cast<const llmgw_provider_vtable*>(descriptor->vtable) : nullptr;
   }
+  const llmgw_sink_vtable* sink() const {
+    return descriptor->kind == LLMGW_KIND_SINK ? static_cast<const llmgw_sink_vtable*>(descriptor->vtable) : nullptr;
+  }
   const llmgw_router_vtable* router() const {
     return descriptor->kind == LLMGW_KIND_ROUTER ? static_cast<const llmgw_router_vtable*>(descriptor->vtable)
                                                  : nullptr;
@@ -89,6 +92,13 @@ class RouterInstance final : public Instance {
  public:
   using Instance::Instance;
   const llmgw_router_vtable& vtable() const { return *plugin().router(); }
+};
+
+/// A sink instance (one `sinks:` entry). emit and flush are called from its sink thread only.
+class SinkInstance final : public Instance {
+ public:
+  using Instance::Instance;
+  const llmgw_sink_vtable& vtable() const { return *plugin().sink(); }
 };
 
 class Registry {
@@ -132,6 +142,12 @@ class Registry {
   /// Throws PluginError "plugin router-builtin: routing_strategy least-busy: <line>", or, when
   /// no loaded plugin implements it, one naming the strategy and the known ones.
   std::unique_ptr<RouterInstance> create_router(std::string_view strategy, const std::string& config_json) const;
+
+  /// Creates an instance of the loaded sink plugin whose descriptor is named `plugin_name`
+  /// from `config_json`. Throws PluginError "plugin sink-x: sinks[0]: <line>", or one naming
+  /// the loaded sinks when no sink plugin has that name.
+  std::unique_ptr<SinkInstance> create_sink(std::string_view plugin_name, const std::string& config_json,
+                                            const std::string& what) const;
 
   const std::vector<std::shared_ptr<const LoadedPlugin>>& plugins() const { return plugins_; }
 

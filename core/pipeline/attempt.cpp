@@ -264,6 +264,11 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
     outcome.status = 500;
     co_return outcome;
   }
+  if (ctx.propagate_trace && !ctx.attempt_log.empty()) {  // W3C trace context: this attempt's span
+    char traceparent[55];
+    observe::format_traceparent(ctx.trace, ctx.attempt_log.back().span, traceparent);
+    req.add_header("traceparent", std::string_view(traceparent, sizeof traceparent));
+  }
   upstream::Url url_scratch;
   const upstream::Url* url = cached_url(req.url, url_scratch);
   if (!url) {

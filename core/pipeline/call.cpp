@@ -56,6 +56,33 @@ void add_links(std::vector<Link>& chain, const std::vector<std::string>* chain_n
 }
 
 
+/// Telemetry: an attempt starts (its span id is the traceparent the attempt sends upstream).
+void begin_attempt_trace(CallContext& ctx, const Deployment* d, std::string_view alias, bool retry, bool fallback) {
+  AttemptTrace& t = ctx.attempt_log.emplace_back();
+  t.deployment = d;
+  t.alias = alias;
+  t.start_us = observe::steady_us();
+  t.span = observe::new_span_id();
+  t.retry = retry;
+  t.fallback = fallback;
+}
+
+/// Telemetry: how the attempt begun last ended.
+void end_attempt_trace(CallContext& ctx, const CallOutcome& outcome, const canonical::ApiError* held, bool cooled) {
+  if (ctx.attempt_log.empty()) return;
+  AttemptTrace& t = ctx.attempt_log.back();
+  t.duration_us = observe::steady_us() - t.start_us;
+  t.ttft_us = outcome.ttft_us;
+  t.status = held ? held->status : outcome.status;
+  t.cooled = cooled;
+  if (held) {
+    t.error_class = held->error_class;
+    const std::size_t n = std::min(held->type.size(), sizeof t.error_type - 1);
+    held->type.copy(t.error_type, n);
+    t.error_type[n] = '\0';
+  }
+}
+
 }  // namespace
 
 Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcome) {
@@ -131,7 +158,9 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
           if (!stayed) { outcome.status = 499; co_return outcome; }
         }
       }
+      const bool repeat = std::find(tried.begin(), tried.end(), d) != tried.end();
       tried.push_back(d);
+      begin_attempt_trace(*input.context, d, chain[link].alias, repeat, link > 0);
       gate.begin_attempt(d->cfg.id, ++attempts);
       d->state.on_start(canonical::unix_ms());
       const int64_t attempt_start = steady_ms();
@@ -145,8 +174,9 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
       if (outcome.ttft_us >= 0) d->state.on_first_byte(outcome.ttft_us);
       const routing::AttemptEnd end{verdict == Verdict::Success, failed, retry_after_ms, probe,
                                     p.size() > 1 || chain.size() > 1};
-      if (const int64_t cooled = routing::record_attempt(d->state, health_, end))
-        spdlog::warn("deployment {} cooling down for {} ms", d->cfg.id, cooled);
+      const int64_t cooled = routing::record_attempt(d->state, health_, end);
+      if (cooled) spdlog::warn("deployment {} cooling down for {} ms", d->cfg.id, cooled);
+      end_attempt_trace(*input.context, outcome, gate.holding() ? &gate.held_error() : nullptr, cooled > 0);
       outcome.attempts = attempts;
       if (outcome.status == 499 || verdict == Verdict::Success) co_return outcome;
       if (verdict == Verdict::ContextWindow || verdict == Verdict::ContentPolicy) {

@@ -39,6 +39,8 @@ CallContextPtr acquire_call_context() {
   list.pop_back();
   c->chain.clear();
   c->tried.clear();
+  c->attempt_log.clear();
+  c->propagate_trace = false;
   return CallContextPtr(c);
 }
 

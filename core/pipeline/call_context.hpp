@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "observe/trace_context.hpp"
 #include "pipeline/provider_io.hpp"
 #include "pipeline/reply.hpp"
 #include "upstream/response_framing.hpp"
@@ -44,6 +45,22 @@ class ClientWatch {
   virtual boost::asio::awaitable<bool> sleep_unless_gone(int64_t ms) = 0;
 };
 
+/// One upstream attempt as telemetry reports it (sdk/EVENTS.md "attempt_list").
+struct AttemptTrace {
+  const Deployment* deployment = nullptr;
+  std::string_view alias;          // the chain link's alias (lives as long as the call's chain)
+  int64_t start_us = 0;            // steady clock
+  int64_t duration_us = 0;
+  int64_t ttft_us = -1;
+  uint64_t span = 0;               // the attempt's span id (the traceparent sent upstream)
+  int status = 0;
+  int32_t error_class = 0;         // llmgw_error_class of the held error; 0: none / the gateway's
+  char error_type[40] = {};        // the held error's type, NUL-terminated (cut to 39 bytes)
+  bool retry = false;              // a deployment this call had tried already
+  bool fallback = false;           // an alias after the one asked for
+  bool cooled = false;             // its failure started a cooldown
+};
+
 struct CallContext {
   // The front-end's: the client's body, that body without its routing fields, header views.
   std::string client_body;
@@ -58,6 +75,10 @@ struct CallContext {
   std::vector<llmgw_header> response_headers;  // views of the upstream answer's header lines
   upstream::HeaderLines upstream_headers;      // the upstream answer's header lines
   HeaderList held_headers;      // RetryGate's held response headers (slots reused)
+  // Telemetry (telemetry/, sdk/EVENTS.md): the request's trace, and one entry per attempt.
+  observe::TraceContext trace;
+  bool propagate_trace = false;  // send `traceparent` upstream (the client sent one, or sinks run)
+  std::vector<AttemptTrace> attempt_log;
   /// Releases buffers that grew past the usual for one large call.
   void shrink_after_peak();
 };

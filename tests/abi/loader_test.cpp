@@ -84,7 +84,8 @@ TEST_CASE("a missing file names the plugin, the path and the directories searche
 TEST_CASE("refused: a different abi_major, naming both versions") {
   CHECK_THAT(refusal("fixture-abi2"),
              Contains("plugin fixture-abi2 (" + fixture("fixture-abi2") +
-                      ") was built for ABI 2.0, this gateway speaks ABI 1.0"));
+                      ") was built for ABI 2.0, this gateway speaks ABI 1." +
+                      std::to_string(LLMGW_ABI_MINOR)));
 }
 
 TEST_CASE("refused: a library that is not a loadable llmgw plugin") {
@@ -161,7 +162,18 @@ TEST_CASE("other kinds: their required hooks are checked too") {
   CHECK(registry.provider_for("fixture-strategy") == nullptr);
 }
 
-TEST_CASE("refused: a well-formed plugin of a kind no phase runs yet (guardrail, sink)") {
+TEST_CASE("sinks are served (ABI 1.1): loaded, and created by descriptor name") {
+  Registry registry;
+  CHECK(load_error(registry, "fixture-sink").empty());
+  auto sink = registry.create_sink("fixture-sink", "{}", "sinks[0]");
+  REQUIRE(sink);
+  CHECK(sink->vtable().emit != nullptr);
+  CHECK_THROWS_WITH(registry.create_sink("nope", "{}", "sinks[1] (line 9)"),
+                    "sinks[1] (line 9): no loaded sink plugin is named 'nope' (loaded sinks: fixture-sink; "
+                    "add it under plugins.load)");
+}
+
+TEST_CASE("refused: a well-formed plugin of a kind no phase runs yet (guardrail)") {
   Registry registry;
   const std::string why = load_error(registry, "fixture-guardrail");
   CHECK_THAT(why, Contains("plugin kind guardrail is not served by this gateway yet"));

@@ -42,7 +42,7 @@ extern "C" {
 /** Major version: a plugin whose abi_major differs from the host's is refused at load. */
 #define LLMGW_ABI_MAJOR 1
 /** Minor version: raised for every appended member; a host accepts plugins of any minor. */
-#define LLMGW_ABI_MINOR 0
+#define LLMGW_ABI_MINOR 1
 
 #define LLMGW_STR_(x) #x
 #define LLMGW_STR(x) LLMGW_STR_(x)
@@ -175,7 +175,27 @@ typedef struct llmgw_host {
   void (*counter_add)(void* ctx, uint32_t handle, uint64_t delta);
   /** Wall-clock time in milliseconds since the Unix epoch (e.g. for HTTP-date Retry-After). */
   int64_t (*realtime_ms)(void* ctx);
-  /* -- appended in abi_minor 1 and later go below this line -- */
+  /* -- appended in abi_minor 1 -- */
+  /**
+   * Sends one HTTP POST for the plugin and waits for its answer: the core owns the socket, the
+   * plugin owns none. For sinks that export events (OTLP/HTTP, a log service).
+   * `url` is absolute http:// or https://; `headers` (may be NULL when `header_count` is 0) are
+   * sent as given after Host, Content-Length and Connection, which the core sets; `body` is the
+   * request body. `timeout_ms` (0: 10000) bounds connect, send and receive together.
+   * On an answer: LLMGW_OK, `*status` = the HTTP status (any, 2xx or not), the response body
+   * (at most 1 MB; the rest is discarded) written to `response_body` when it is not NULL.
+   * On a failure to get an answer (bad URL, refused connection, timeout, TLS error):
+   * LLMGW_ERROR or LLMGW_BAD_ARGUMENT (bad URL or headers), `*status` = 0, one line saying why
+   * written to `response_body` when it is not NULL.
+   * THREADS: BLOCKS the calling thread for up to `timeout_ms`. Call it only from a sink's emit or
+   * flush (they run on the sink's own thread), never from a provider, router or guardrail hook
+   * (those run on the event loops, where a wait stalls every request of the loop).
+   * Check LLMGW_HAS_MEMBER(host, llmgw_host, http_post) first: absent on an ABI 1.0 host.
+   */
+  llmgw_status (*http_post)(void* ctx, llmgw_str url, const llmgw_header* headers, size_t header_count,
+                            llmgw_str body, uint32_t timeout_ms, int32_t* status,
+                            const llmgw_writer* response_body);
+  /* -- appended in abi_minor 2 and later go below this line -- */
 } llmgw_host;
 
 /* ------------------------------------------------------------------------------------------ */
@@ -646,22 +666,70 @@ typedef struct llmgw_guardrail_vtable {
 /* Sink kind (observability)                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
+/** What an event describes; selects the schema of llmgw_sink_event.json (sdk/EVENTS.md). */
+typedef int32_t llmgw_event_type;
+/** Values of llmgw_event_type. A sink ignores types it does not know (return LLMGW_OK). */
+enum llmgw_event_type_values {
+  /** One finished client request, with its upstream attempts (sdk/EVENTS.md "request"). */
+  LLMGW_EVENT_REQUEST = 1
+};
+
 /**
- * An observability sink. emit is called from the core's sink thread, never from a request
- * thread, with one event JSON object per finished request.
+ * One event handed to a sink.
+ * OWNERSHIP: host. LIFETIME: the emit call only; copy what you keep.
+ */
+typedef struct llmgw_sink_event {
+  size_t struct_size;
+  /** LLMGW_EVENT_*. */
+  llmgw_event_type type;
+  /** The version of the type's JSON schema in sdk/EVENTS.md (1 for every type today). A later
+   *  version only adds fields; a new meaning of a field is a new type. */
+  uint32_t schema_version;
+  /** One JSON object, UTF-8, no trailing newline; its fields are in sdk/EVENTS.md. */
+  llmgw_str json;
+  /** When the described thing ended, milliseconds since the Unix epoch (also in `json`). */
+  int64_t time_unix_ms;
+  /** Events of this sink dropped since the previous emit because its queue was full (the
+   *  sink was slower than the traffic); 0 normally. Also counted on /metrics. */
+  uint64_t dropped_before;
+  /* -- appended in abi_minor 2 and later go below this line -- */
+} llmgw_sink_event;
+
+/**
+ * An observability sink: receives one event per finished request (and later other event types),
+ * for logs, traces or metrics systems.
+ *
+ * THREADS: each configured sink instance has ONE thread of its own in the core; create runs on
+ * the main thread at start-up, emit and flush on that sink thread (never concurrently with each
+ * other), destroy on the main thread after the sink thread stopped. A request never waits for a
+ * sink: events go through a bounded queue, and a full queue drops (and counts) events.
  */
 typedef struct llmgw_sink_vtable {
   size_t struct_size;
-  /** REQUIRED. */
+  /**
+   * REQUIRED. Makes one instance from `config_json` (the `config:` object of the plugin's
+   * plugins.load entry, "{}" when there is none). On failure writes one line to `error` and
+   * returns LLMGW_BAD_ARGUMENT (bad config) or LLMGW_ERROR; start-up stops with that line.
+   * `host` outlives the instance; its http_post is the way to reach the network.
+   */
   llmgw_status (*create)(const llmgw_host* host, llmgw_str config_json, void** instance,
                          const llmgw_writer* error);
-  /** REQUIRED. */
+  /** REQUIRED. Destroys an instance (after its last emit/flush). */
   void (*destroy)(void* instance);
-  /** REQUIRED. Takes one event. May block briefly (it runs on the sink thread). */
-  llmgw_status (*emit)(void* instance, llmgw_str event_json);
-  /** Flushes buffered events (on shutdown). NULL: nothing to flush. */
+  /**
+   * REQUIRED. Takes one event. It may block (it runs on the sink's own thread; events queue
+   * meanwhile, and drop when the queue is full). LLMGW_OK: taken; any other status: the event
+   * is lost, counted on /metrics (llmgw_sink_errors_total), and the core logs the first failure
+   * (at most one line a minute after it). An unknown event type: return LLMGW_OK and ignore it.
+   */
+  llmgw_status (*emit)(void* instance, const llmgw_sink_event* event);
+  /**
+   * Writes out what the instance buffered. Called on the sink thread when its queue runs empty
+   * after events (so a batching sink exports idle batches promptly) and once more at shutdown,
+   * after the last emit. NULL: nothing to flush.
+   */
   llmgw_status (*flush)(void* instance);
-  /* -- appended in abi_minor 1 and later go below this line -- */
+  /* -- appended in abi_minor 2 and later go below this line -- */
 } llmgw_sink_vtable;
 
 /** Reads member `member` of a table only if the table's struct_size covers it. */

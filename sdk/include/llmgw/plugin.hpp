@@ -12,6 +12,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace llmgw {
 
@@ -111,6 +112,23 @@ class Host {
   /// Adds to a registered counter. Lock-free; handle 0 is a no-op.
   void counter_add(uint32_t handle, uint64_t delta = 1) const noexcept {
     if (h_ && h_->counter_add && handle != 0) h_->counter_add(h_->ctx, handle, delta);
+  }
+  /// Whether the host offers http_post (ABI 1.1 and later).
+  bool has_http_post() const noexcept { return h_ && LLMGW_HAS_MEMBER(h_, llmgw_host, http_post) && h_->http_post; }
+  /// One blocking HTTP POST done by the core (llmgw_host.http_post; sink threads only). Returns
+  /// the HTTP status (0: no answer, `response` then says why; also 0 on an ABI 1.0 host).
+  int http_post(std::string_view url, const std::vector<llmgw_header>& headers, std::string_view body,
+                uint32_t timeout_ms, std::string& response) const {
+    response.clear();
+    if (!has_http_post()) {
+      response = "the host has no http_post (ABI 1.0)";
+      return 0;
+    }
+    llmgw_writer w = string_writer(&response);
+    int32_t status = 0;
+    h_->http_post(h_->ctx, str(url), headers.empty() ? nullptr : headers.data(), headers.size(), str(body),
+                  timeout_ms, &status, &w);
+    return status;
   }
 
  private:
@@ -489,6 +507,75 @@ struct RouterHooks {
       const std::size_t i = static_cast<const Instance*>(instance)->pick(*request);
       if (i >= request->count) return LLMGW_ERROR;
       *chosen = i;
+      return LLMGW_OK;
+    } catch (...) {
+      return LLMGW_ERROR;
+    }
+  }
+};
+
+/// The descriptor of a sink plugin (see provider_descriptor).
+constexpr llmgw_plugin sink_descriptor(const char* name, const char* version, const char* description,
+                                       const llmgw_sink_vtable* vtable) noexcept {
+  return detail::descriptor(LLMGW_KIND_SINK, name, version, description, vtable);
+}
+
+/// Generates a sink's extern "C" hooks from a C++ class:
+///
+///   class MySink {                        // one per configured sink; used by one thread at a time
+///    public:
+///     MySink(llmgw::Host host, std::string_view config_json);  // throws on a bad config
+///     void emit(const llmgw_sink_event& event);                 // throws to report a lost event
+///     void flush();                                             // optional member
+///   };
+///   constexpr llmgw_sink_vtable kVtable = llmgw::SinkHooks<MySink>::vtable();
+///
+///   create   `new MySink(Host(host), config)`; an exception → its what() to `error`,
+///            LLMGW_BAD_ARGUMENT, *instance untouched.
+///   destroy  delete.
+///   emit     emit(); an exception → LLMGW_ERROR (the core counts the event as lost).
+///            Events of a type the class does not handle should simply be ignored.
+///   flush    flush() when the class has one (else the hook is NULL); an exception → LLMGW_ERROR.
+/// emit and flush of one instance never run concurrently (one sink thread per instance).
+namespace detail {
+template <typename T, typename = void>
+struct has_flush : std::false_type {};
+template <typename T>
+struct has_flush<T, std::void_t<decltype(std::declval<T&>().flush())>> : std::true_type {};
+}  // namespace detail
+
+template <class Instance>
+struct SinkHooks {
+  /// The sink vtable (struct_size of this build).
+  static constexpr llmgw_sink_vtable vtable() noexcept {
+    llmgw_sink_vtable v{};
+    v.struct_size = sizeof(llmgw_sink_vtable);
+    v.create = &create;
+    v.destroy = &destroy;
+    v.emit = &emit;
+    if constexpr (detail::has_flush<Instance>::value) v.flush = &flush;
+    return v;
+  }
+
+  static llmgw_status create(const llmgw_host* host, llmgw_str config_json, void** instance,
+                             const llmgw_writer* error) noexcept {
+    return detail::create_instance<Instance>(host, config_json, instance, error);
+  }
+
+  static void destroy(void* instance) noexcept { delete static_cast<Instance*>(instance); }
+
+  static llmgw_status emit(void* instance, const llmgw_sink_event* event) noexcept {
+    try {
+      static_cast<Instance*>(instance)->emit(*event);
+      return LLMGW_OK;
+    } catch (...) {
+      return LLMGW_ERROR;
+    }
+  }
+
+  static llmgw_status flush(void* instance) noexcept {
+    try {
+      if constexpr (detail::has_flush<Instance>::value) static_cast<Instance*>(instance)->flush();
       return LLMGW_OK;
     } catch (...) {
       return LLMGW_ERROR;

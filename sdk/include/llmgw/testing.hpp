@@ -14,6 +14,9 @@
 //                        (and, if asked, cut at random), each way handed to a check.
 //   RouterInstance       one create()d instance of a router vtable, with pick() (candidates laid
 //                        out with a later minor's stride) and histogram(); idle_candidate().
+//   SinkInstance         one create()d instance of a sink vtable, with emit(json) / flush();
+//                        FakeHost::posts records what it sent through http_post, and
+//                        FakeHost::http_post_impl answers it.
 //
 // Tests drive the plugin through its exported vtable, as the core does:
 //   const auto& vt = llmgw::testing::provider_vtable(llmgw_plugin_entry_v1());
@@ -86,6 +89,18 @@ class FakeHost {
   /// unset, they write 32 zero bytes.
   std::function<void(std::string_view data, uint8_t out[32])> sha256_impl;
   std::function<void(std::string_view key, std::string_view data, uint8_t out[32])> hmac_sha256_impl;
+  /// One http_post call as the plugin made it.
+  struct Post {
+    std::string url;
+    Headers headers;
+    std::string body;
+    uint32_t timeout_ms;
+  };
+  /// Every http_post, in order.
+  std::vector<Post> posts;
+  /// What http_post answers: returns the status (0: no answer) and may fill the response body.
+  /// Unset: every post answers 200 with an empty body.
+  std::function<int(const Post& post, std::string& response)> http_post_impl;
 
   /// 2023-11-14T22:13:20Z.
   static constexpr int64_t kDefaultRealtimeMs = 1700000000000;
@@ -122,6 +137,18 @@ class FakeHost {
       if (handle >= 1 && handle <= counters.size()) counters[handle - 1].second += delta;
     };
     table_.realtime_ms = [](void* c) -> int64_t { return self(c).realtime_ms; };
+    table_.http_post = [](void* c, llmgw_str url, const llmgw_header* headers, size_t count, llmgw_str body,
+                          uint32_t timeout_ms, int32_t* status, const llmgw_writer* out) -> llmgw_status {
+      FakeHost& h = self(c);
+      Post post{copy(url), {}, copy(body), timeout_ms};
+      for (size_t i = 0; i < count; ++i) post.headers.emplace_back(copy(headers[i].name), copy(headers[i].value));
+      h.posts.push_back(post);
+      std::string response;
+      const int answer = h.http_post_impl ? h.http_post_impl(h.posts.back(), response) : 200;
+      *status = answer;
+      write(out, response);
+      return answer > 0 ? LLMGW_OK : LLMGW_ERROR;
+    };
   }
   FakeHost(const FakeHost&) = delete;
   FakeHost& operator=(const FakeHost&) = delete;
@@ -504,6 +531,51 @@ class RouterInstance {
  private:
   const llmgw_router_vtable* vt_;
   std::vector<unsigned char> layout_;
+};
+
+/// The sink vtable of a plugin descriptor (throws when it is not a sink).
+inline const llmgw_sink_vtable& sink_vtable(const llmgw_plugin* plugin) {
+  if (plugin == nullptr || plugin->kind != LLMGW_KIND_SINK) throw std::runtime_error("not a sink plugin");
+  return *static_cast<const llmgw_sink_vtable*>(plugin->vtable);
+}
+
+/// One create()d instance of a sink vtable over a FakeHost. emit() builds the llmgw_sink_event
+/// as the core does (type, schema_version 1, the JSON, a time) and returns the hook's status.
+class SinkInstance {
+ public:
+  SinkInstance(const llmgw_sink_vtable& vt, std::string_view config_json,
+               const std::function<void(FakeHost&)>& setup = {})
+      : vt_(&vt) {
+    if (setup) setup(host);
+    llmgw_writer w = string_writer(&error);
+    rc = vt_->create(host.table(), str(config_json), &inst, &w);
+  }
+  ~SinkInstance() {
+    if (rc == LLMGW_OK) vt_->destroy(inst);
+  }
+  SinkInstance(const SinkInstance&) = delete;
+  SinkInstance& operator=(const SinkInstance&) = delete;
+
+  llmgw_status emit(std::string_view json, llmgw_event_type type = LLMGW_EVENT_REQUEST, uint64_t dropped_before = 0) {
+    llmgw_sink_event e{};
+    e.struct_size = sizeof e;
+    e.type = type;
+    e.schema_version = 1;
+    e.json = str(json);
+    e.time_unix_ms = host.realtime_ms;
+    e.dropped_before = dropped_before;
+    return vt_->emit(inst, &e);
+  }
+  /// LLMGW_OK when the vtable has no flush.
+  llmgw_status flush() { return vt_->flush ? vt_->flush(inst) : LLMGW_OK; }
+
+  FakeHost host;
+  void* inst = nullptr;
+  llmgw_status rc = LLMGW_ERROR;
+  std::string error;
+
+ private:
+  const llmgw_sink_vtable* vt_;
 };
 
 }  // namespace llmgw::testing

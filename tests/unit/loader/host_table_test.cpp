@@ -144,3 +144,27 @@ TEST_CASE("counters registered through the host table carry the plugin's name") 
   });
   CHECK(seen == 1);
 }
+
+TEST_CASE("http_post (ABI 1.1): refusals and failures are one line, status 0, never a throw") {
+  llmgw::loader::HostContext ctx("plugin-under-test");
+  auto table = llmgw::loader::make_host_table(ctx);
+  REQUIRE(LLMGW_HAS_MEMBER(table.get(), llmgw_host, http_post));
+  auto post = [&](std::string url, std::vector<llmgw_header> headers, std::string& why) {
+    int32_t status = -1;
+    why.clear();
+    llmgw_writer w{&why, [](void* c, llmgw_str s) { static_cast<std::string*>(c)->append(s.ptr, s.len); }};
+    const llmgw_status rc = table->http_post(table->ctx, llmgw_str{url.data(), url.size()}, headers.data(),
+                                             headers.size(), llmgw_str{"{}", 2}, 2000, &status, &w);
+    CHECK(status == 0);
+    return rc;
+  };
+  std::string why;
+  CHECK(post("https://127.0.0.1:1/v1/traces", {}, why) == LLMGW_BAD_ARGUMENT);
+  CHECK(why == "http_post: https is not supported yet (use an http:// collector)");
+  CHECK(post("/relative", {}, why) == LLMGW_BAD_ARGUMENT);
+  const std::string evil = "x\r\nInjected: 1";
+  CHECK(post("http://127.0.0.1:1/", {llmgw_header{{"x-a", 3}, {evil.data(), evil.size()}}}, why) == LLMGW_BAD_ARGUMENT);
+  CHECK(why.find("CR, LF") != std::string::npos);
+  CHECK(post("http://127.0.0.1:1/v1/traces", {}, why) == LLMGW_ERROR);  // nothing listens on port 1
+  CHECK(why.rfind("http_post: ", 0) == 0);
+}

@@ -1,0 +1,16 @@
+// The request event's JSON (sdk/EVENTS.md "request", schema_version 1), written from the facts.
+#pragma once
+
+#include <string>
+
+#include "telemetry/request_facts.hpp"
+
+namespace llmgw::telemetry {
+
+constexpr uint32_t kRequestEventSchema = 1;
+
+/// Appends the event object for `facts` to `out` (one line, no newline). `with_body` adds
+/// "request_body". A missing request id becomes a new "req_…" one.
+void write_request_event(const RequestFacts& facts, bool with_body, std::string& out);
+
+}  // namespace llmgw::telemetry

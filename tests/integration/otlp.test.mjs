@@ -1,0 +1,141 @@
+// sink-otlp end to end: the gateway exports OTLP/HTTP JSON traces to a mock collector that checks
+// every attribute's name and type against the table below (OpenTelemetry GenAI conventions plus
+// llmgw.*); the client's traceparent is honoured and each attempt propagates its own upstream.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startOpenAIMock } from '../mocks/openai-mock.mjs';
+import { startOtlpCollector } from '../mocks/otlp-collector.mjs';
+import { closedPort, deployment, gatewayConfig, postJSON, startGateway, UPSTREAM_KEY, USER_HELLO } from './lib/gateway.mjs';
+
+/** Every attribute the sink may send, with its OTLP type. Anything else is a failure. */
+const ATTRIBUTE_TYPES = {
+  'gen_ai.operation.name': 'stringValue',
+  'gen_ai.provider.name': 'stringValue',
+  'gen_ai.request.model': 'stringValue',
+  'gen_ai.request.stream': 'boolValue',
+  'gen_ai.response.model': 'stringValue',
+  'gen_ai.response.id': 'stringValue',
+  'gen_ai.response.finish_reasons': 'arrayValue',
+  'gen_ai.usage.input_tokens': 'intValue',
+  'gen_ai.usage.output_tokens': 'intValue',
+  'gen_ai.usage.cache_read.input_tokens': 'intValue',
+  'gen_ai.usage.cache_creation.input_tokens': 'intValue',
+  'gen_ai.usage.reasoning.output_tokens': 'intValue',
+  'gen_ai.response.time_to_first_chunk': 'doubleValue',
+  'server.address': 'stringValue',
+  'server.port': 'intValue',
+  'error.type': 'stringValue',
+  'http.response.status_code': 'intValue',
+  'llmgw.request_id': 'stringValue',
+  'llmgw.key_alias': 'stringValue',
+  'llmgw.deployment': 'stringValue',
+  'llmgw.attempts': 'intValue',
+  'llmgw.attempt': 'intValue',
+};
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CLIENT_SPAN = '00f067aa0ba902b7';
+
+let mock;
+let collector;
+let gw;
+
+before(async () => {
+  mock = await startOpenAIMock({ apiKey: UPSTREAM_KEY });
+  collector = await startOtlpCollector({ attributeTypes: ATTRIBUTE_TYPES });
+  const refused = `http://127.0.0.1:${await closedPort()}`;
+  const config = gatewayConfig({
+    deployments: [
+      { ...deployment({ alias: 'gpt-4o-mini', upstream: mock.url }), model_info: { id: 'up' } },
+      { ...deployment({ alias: 'flaky', upstream: refused }), model_info: { id: 'down' } },
+      { ...deployment({ alias: 'flaky', upstream: mock.url }), model_info: { id: 'flaky-up' } },
+    ],
+    load: ['provider-openai', { path: 'sink-otlp', config: { endpoint: `${collector.url}/v1/traces`, batch_size: 100, service_name: 'llmgw-it' } }],
+    router: { num_retries: 0, routing_strategy: 'simple-shuffle' },
+  });
+  config.sinks = ['sink-otlp'];
+  gw = await startGateway({ config });
+});
+after(async () => {
+  await gw?.stop();
+  await mock?.close();
+  await collector?.close();
+});
+
+async function spansOfTrace(traceId, count) {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const spans = collector.spans.filter((s) => s.traceId === traceId);
+    if (spans.length >= count) return spans;
+    if (Date.now() > end) assert.fail(`expected ${count} spans of trace ${traceId}, got ${spans.length}: ${JSON.stringify(collector.spans)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a request with a traceparent: its span continues the client trace, the attempt span is what the upstream sees', async () => {
+  mock.reset();
+  const res = await postJSON(`${gw.url}/v1/chat/completions`, { model: 'gpt-4o-mini', messages: [USER_HELLO], stream: true,
+    stream_options: { include_usage: true } }, { headers: { traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-01` } });
+  assert.equal(res.status, 200);
+  assert.match(res.text, /\[DONE\]/);
+  const spans = await spansOfTrace(TRACE_ID, 2);
+  assert.deepEqual(collector.problems, []);
+  const request = spans.find((s) => s.parentSpanId === CLIENT_SPAN);
+  assert.ok(request, 'the request span is a child of the client span');
+  assert.equal(request.name, 'chat gpt-4o-mini');
+  assert.equal(request.kind, 3);
+  assert.equal(request.resource['service.name'], 'llmgw-it');
+  const a = request.attributes;
+  assert.equal(a['gen_ai.operation.name'], 'chat');
+  assert.equal(a['gen_ai.provider.name'], 'openai');
+  assert.equal(a['gen_ai.request.model'], 'gpt-4o-mini');
+  assert.equal(a['gen_ai.request.stream'], true);
+  assert.ok(Number(a['gen_ai.usage.input_tokens']) > 0);
+  assert.ok(Number(a['gen_ai.usage.output_tokens']) > 0);
+  assert.ok(a['gen_ai.response.time_to_first_chunk'] > 0);
+  assert.equal(a['error.type'], undefined);
+  const attempt = spans.find((s) => s.parentSpanId === request.spanId);
+  assert.ok(attempt, 'one attempt span under the request span');
+  assert.equal(attempt.kind, 3);
+  assert.equal(attempt.attributes['llmgw.deployment'], 'up');
+  assert.equal(attempt.attributes['server.address'], '127.0.0.1');
+  // The upstream got the trace, with the attempt's span as its parent.
+  const upstream = mock.requests.at(-1);
+  assert.equal(upstream.headers.traceparent, `00-${TRACE_ID}-${attempt.spanId}-01`);
+});
+
+test('no traceparent: a new trace; a failed attempt then a good one are two child spans, the failure typed', async () => {
+  collector.spans.length = 0;
+  const res = await postJSON(`${gw.url}/v1/chat/completions`, { model: 'flaky', messages: [USER_HELLO] });
+  // simple-shuffle may try the good one first: repeat until a request saw the refused one.
+  let spans;
+  for (let i = 0; i < 20; i++) {
+    if (i > 0) assert.equal((await postJSON(`${gw.url}/v1/chat/completions`, { model: 'flaky', messages: [USER_HELLO] })).status, 200);
+    await new Promise((r) => setTimeout(r, 100));
+    const failed = collector.spans.find((s) => s.attributes['llmgw.deployment'] === 'down');
+    if (failed) { spans = collector.spans.filter((s) => s.traceId === failed.traceId); break; }
+  }
+  assert.equal(res.status, 200);
+  assert.ok(spans, 'some request tried the refused deployment');
+  assert.deepEqual(collector.problems, []);
+  const request = spans.find((s) => s.parentSpanId === undefined || s.parentSpanId === '');
+  assert.ok(request, 'a root span (no client trace)');
+  const attempts = spans.filter((s) => s.parentSpanId === request.spanId);
+  assert.equal(attempts.length, 2);
+  const failed = attempts.find((s) => s.attributes['llmgw.deployment'] === 'down');
+  assert.ok(failed.attributes['error.type']);
+  assert.equal(failed.status.code, 2);
+  assert.equal(request.attributes['llmgw.attempts'], '2');
+});
+
+test('an invalid traceparent is ignored (new trace, no parent), never an error', async () => {
+  collector.spans.length = 0;
+  const res = await postJSON(`${gw.url}/v1/chat/completions`, { model: 'gpt-4o-mini', messages: [USER_HELLO] },
+    { headers: { traceparent: `00-${'0'.repeat(32)}-${CLIENT_SPAN}-01` } });
+  assert.equal(res.status, 200);
+  const end = Date.now() + 5000;
+  while (collector.spans.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  const request = collector.spans.find((s) => !s.parentSpanId);
+  assert.ok(request);
+  assert.notEqual(request.traceId, '0'.repeat(32));
+  assert.deepEqual(collector.problems, []);
+});
