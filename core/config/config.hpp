@@ -57,6 +57,19 @@ struct ServerSettings {
 struct PluginSpec {
   std::string path;
   int line = 0;  // line in the config file, for error messages
+  /// The entry's `config:` mapping as JSON ("{}" when absent), handed to the plugin's create
+  /// (guardrails; os.environ/NAME resolved as in litellm_params).
+  std::string config_json = "{}";
+};
+
+/// One `guardrails:` entry: which guardrail plugin runs, on which aliases, in which phases.
+/// Entries run in file order.
+struct GuardrailSpec {
+  std::string plugin;                 // the plugin's descriptor name, e.g. "guardrail-pii"
+  std::vector<std::string> models;    // aliases it guards; empty: every alias
+  bool input = true;                  // phases: input (the request) and output (the answer)
+  bool output = true;
+  int line = 0;
 };
 
 /// One deployment: an upstream model reachable through one provider plugin, under an alias.
@@ -143,6 +156,7 @@ struct Config {
   std::string model_prices_path;
   std::vector<std::string> plugin_dirs;   // absolute
   std::vector<PluginSpec> plugins;
+  std::vector<GuardrailSpec> guardrails;
   std::vector<Deployment> deployments;
   std::map<std::string, std::string> model_group_alias;  // router_settings.model_group_alias
   /// router_settings.fallbacks (or litellm_settings.fallbacks): alias → aliases tried in order

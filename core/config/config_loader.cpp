@@ -120,6 +120,8 @@ Config load_string(const std::string& yaml, const std::string& name) {
       parse_log_level(r, e, cfg.log_level);
     } else if (k == "plugins") {
       parse_plugins(r, e, base_dir, cfg);
+    } else if (k == "guardrails") {
+      parse_guardrails(r, e, cfg);
     } else if (k == "model_list") {
       if (e.value.IsNull()) continue;  // "model_list:" with nothing under it
       parse_model_list(r, e, cfg.deployments);

@@ -1,7 +1,8 @@
-// plugins: {dirs: [...], load: [name | path | {path: ...}]}
+// plugins: {dirs: [...], load: [name | path | {path: ..., config: {...}}]}
 #include <string_view>
 
 #include "config/sections.hpp"
+#include "config/yaml_json.hpp"
 
 namespace llmgw::config::detail {
 namespace {
@@ -52,6 +53,12 @@ void parse_load_item(Reader& r, const YAML::Node& node, const std::string& path,
       if (e.key == "path") {
         spec.path = plugin_path(base_dir, r.required_string(e, p));
         has_path = true;
+      } else if (e.key == "config") {
+        if (e.value.IsNull()) continue;
+        if (!e.value.IsMap()) r.fail(e.at, p, "expected a mapping (the plugin's settings)");
+        std::vector<PathEntry> entries;
+        for (const Entry& c : r.entries(e.value, e.at, p)) entries.push_back({c, join(p, c.key)});
+        spec.config_json = to_json_object(r, entries);
       } else {
         r.unknown_key(e, p);
       }

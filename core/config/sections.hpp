@@ -24,6 +24,9 @@ void parse_log_level(Reader& r, const Entry& log_level, std::string& out);
 void parse_plugins(Reader& r, const Entry& plugins, const std::filesystem::path& base_dir,
                    Config& out);
 
+/// guardrails: [{plugin, models, phases}] in the order they run.
+void parse_guardrails(Reader& r, const Entry& guardrails, Config& out);
+
 void parse_router_settings(Reader& r, const Entry& router, Config& out, std::vector<AliasRef>& aliases);
 
 /// general_settings.master_key: a missing os.environ variable is an error, never "no auth".

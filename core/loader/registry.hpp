@@ -50,6 +50,10 @@ struct LoadedPlugin {
     return descriptor->kind == LLMGW_KIND_PROVIDER
                ? static_cast<const llmgw_provider_vtable*>(descriptor->vtable) : nullptr;
   }
+  const llmgw_guardrail_vtable* guardrail() const {
+    return descriptor->kind == LLMGW_KIND_GUARDRAIL
+               ? static_cast<const llmgw_guardrail_vtable*>(descriptor->vtable) : nullptr;
+  }
   const llmgw_router_vtable* router() const {
     return descriptor->kind == LLMGW_KIND_ROUTER ? static_cast<const llmgw_router_vtable*>(descriptor->vtable)
                                                  : nullptr;
@@ -89,6 +93,15 @@ class RouterInstance final : public Instance {
  public:
   using Instance::Instance;
   const llmgw_router_vtable& vtable() const { return *plugin().router(); }
+};
+
+/// A guardrail instance (one per plugin, from its plugins.load `config:`). check() and
+/// stream_open() are called concurrently from the event loops.
+class GuardrailInstance final : public Instance {
+ public:
+  using Instance::Instance;
+  const llmgw_guardrail_vtable& vtable() const { return *plugin().guardrail(); }
+  bool has_stream() const;   // stream_open/feed/close/destroy all present within struct_size
 };
 
 class Registry {
@@ -132,6 +145,11 @@ class Registry {
   /// Throws PluginError "plugin router-builtin: routing_strategy least-busy: <line>", or, when
   /// no loaded plugin implements it, one naming the strategy and the known ones.
   std::unique_ptr<RouterInstance> create_router(std::string_view strategy, const std::string& config_json) const;
+
+  /// Creates the instance of the guardrail plugin named `plugin_name` (its descriptor name)
+  /// from `config_json`. Throws PluginError "plugin guardrail-pii: guardrail: <line>", or, when
+  /// no loaded guardrail plugin has that name, one naming the loaded ones.
+  std::unique_ptr<GuardrailInstance> create_guardrail(std::string_view plugin_name, const std::string& config_json) const;
 
   const std::vector<std::shared_ptr<const LoadedPlugin>>& plugins() const { return plugins_; }
 
