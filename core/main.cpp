@@ -23,6 +23,7 @@
 #include "frontends/openai_chat/openai_error.hpp"
 #include "observe/access_log.hpp"
 #include "pipeline/gateway.hpp"
+#include "guard/guard_setup.hpp"
 #include "loader/registry.hpp"
 #include "policy/master_key_auth.hpp"
 #include "server/http_server.hpp"
@@ -113,6 +114,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
   const frontends::embeddings::EmbeddingsDialect embeddings_dialect;
   frontends::Ingress count_tokens(count_dialect, *gateway, gate, spend, limits);
   frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, spend, limits);
+  const std::unique_ptr<guard::GuardChain> guards = guard::build_guard_chain(cfg, registry);
+  for (frontends::Ingress* ingress : {&chat, &messages, &count_tokens}) ingress->set_guards(guards.get());
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
   admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);
@@ -202,6 +205,7 @@ int main(int argc, char** argv) {
     if (opts.mode == CliOptions::Mode::CheckConfig) {
       loader::Registry registry;
       build_gateway(cfg, registry);
+      guard::build_guard_chain(cfg, registry);
       spdlog::shutdown();
       std::printf("%s: OK (%zu deployments, %zu plugins, %zu warnings)\n", opts.config_path.c_str(),
                   cfg.deployments.size(), cfg.plugins.size(), cfg.warnings.size());

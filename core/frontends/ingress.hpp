@@ -7,9 +7,11 @@
 //   4. routing fields  the client's own fallback list, cut out of the body
 //   5. model table     the alias's pool; unknown aliases and fallbacks are refused
 //   6. before the call the key's terms: expiry, blocks, model access, budget (policy/gatekeeper);
-//                      rate limits, budget reservation, input guardrails next (issues 11, 12)
+//                      input guardrails (frontends/guard_phase, core/guard); rate limits and
+//                      budget reservation next (issue 11)
 //   7. the call        pipeline::Gateway::execute: chain, retries, attempts, the stream pump
-//   8. after the call  output guardrails (issue 12: empty today; on streams, through the Reply)
+//   8. after the call  output guardrails: the Reply is a guard::GuardReply (whole answers and
+//                      streams)
 //   9. accounting      the access record, the spend-ledger row (policy/spend_recorder); the sink
 //                      event next (issue 12)
 //
@@ -18,6 +20,7 @@
 
 #include "frontends/dialect.hpp"
 #include "frontends/request_limits.hpp"
+#include "guard/guard_chain.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/gatekeeper.hpp"
 #include "policy/spend_recorder.hpp"
@@ -33,6 +36,8 @@ class Ingress final : public server::Endpoint {
       : dialect_(dialect), gateway_(gateway), gate_(gate), spend_(spend), limits_(limits) {}
   boost::asio::awaitable<void> handle(Poco::Net::HTTPServerRequest& request,
                                       Poco::Net::HTTPServerResponse& response) override;
+  /// The guardrails (null: none); must outlive the ingress.
+  void set_guards(const guard::GuardChain* guards) { guards_ = guards; }
 
  private:
   const Dialect& dialect_;
@@ -40,6 +45,7 @@ class Ingress final : public server::Endpoint {
   const policy::Gatekeeper& gate_;
   policy::SpendRecorder* spend_;
   RequestLimits limits_;
+  const guard::GuardChain* guards_ = nullptr;
 };
 
 }  // namespace llmgw::frontends
