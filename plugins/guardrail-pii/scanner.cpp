@@ -1,0 +1,261 @@
+#include "scanner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace llmgw::pii {
+namespace {
+
+/// Custom patterns of unbounded length hold back at most this much of a stream.
+constexpr std::size_t kUnboundedHold = 256;
+constexpr std::string_view kKeyBegin = "-----BEGIN ";
+constexpr std::string_view kKeyEnd = "-----END ";
+/// The longest private key block a stream holds back for (an RSA 8192 key is about 6.5 KB).
+constexpr std::size_t kKeyMaxHold = 16384;
+
+std::atomic<uint64_t> next_id{1};
+
+struct Collect {
+  std::vector<Match>* out;
+};
+
+int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  static_cast<Collect*>(ctx)->out->push_back(Match{id, from, to});
+  return 0;
+}
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+hs_database_t* compile(const std::vector<Detector>& detectors, unsigned mode) {
+  std::vector<const char*> patterns;
+  std::vector<unsigned> flags, ids;
+  for (std::size_t i = 0; i < detectors.size(); ++i) {
+    patterns.push_back(detectors[i].pattern.c_str());
+    flags.push_back(HS_FLAG_SOM_LEFTMOST | (detectors[i].caseless ? HS_FLAG_CASELESS : 0u));
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned>(patterns.size()), mode, nullptr,
+                       &db, &error) != HS_SUCCESS) {
+    std::string what = "cannot compile the patterns";
+    if (error) {
+      if (error->expression >= 0 && static_cast<std::size_t>(error->expression) < detectors.size())
+        what = "detector " + detectors[static_cast<std::size_t>(error->expression)].name + ": pattern refused";
+      what += std::string(": ") + (error->message ? error->message : "unknown error");
+      hs_free_compile_error(error);
+    }
+    throw std::runtime_error(what);
+  }
+  return db;
+}
+
+}  // namespace
+
+Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow)
+    : allow_(std::move(allow)), id_(next_id++) {
+  for (Detector& d : detectors)
+    if (d.action != Action::off) detectors_.push_back(std::move(d));
+  if (detectors_.empty()) throw std::runtime_error("every detector is off: nothing to scan for");
+  for (Detector& d : detectors_) {
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* error = nullptr;
+    const unsigned flags = HS_FLAG_SOM_LEFTMOST | (d.caseless ? HS_FLAG_CASELESS : 0u);
+    if (hs_expression_info(d.pattern.c_str(), flags, &info, &error) != HS_SUCCESS) {
+      std::string what = "detector " + d.name + ": pattern refused: " + (error && error->message ? error->message : "?");
+      if (error) hs_free_compile_error(error);
+      throw std::runtime_error(what);
+    }
+    if (info->min_width == 0) {
+      std::free(info);
+      throw std::runtime_error("detector " + d.name + ": pattern matches the empty string");
+    }
+    d.max_length = info->max_width == UINT_MAX ? 0 : info->max_width;
+    std::free(info);
+    std::vector<bool> set(256, d.any_char);
+    for (int c = 0; c < 256; ++c) {
+      const bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+      bool in = false;
+      switch (d.base) {
+        case Detector::Base::alnum: in = digit || upper || lower; break;
+        case Detector::Base::digits: in = digit; break;
+        case Detector::Base::hex: in = digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); break;
+        case Detector::Base::upper_digits: in = digit || upper; break;
+      }
+      if (in) set[static_cast<std::size_t>(c)] = true;
+    }
+    for (unsigned char c : d.extra_chars) set[c] = true;
+    chars_.push_back(std::move(set));
+    const std::size_t hold = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
+    if (d.name != "private_key") max_hold_ = std::max(max_hold_, hold);
+  }
+  max_hold_ = std::max(max_hold_, kKeyMaxHold);  // an unfinished private key block
+  block_ = compile(detectors_, HS_MODE_BLOCK);
+  try {
+    stream_ = compile(detectors_, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE);
+  } catch (...) {
+    hs_free_database(block_);
+    throw;
+  }
+  if (hs_alloc_scratch(block_, &proto_) != HS_SUCCESS || hs_alloc_scratch(stream_, &proto_) != HS_SUCCESS) {
+    hs_free_database(block_);
+    hs_free_database(stream_);
+    throw std::runtime_error("cannot allocate Hyperscan scratch space");
+  }
+}
+
+Scanner::~Scanner() {
+  hs_free_scratch(proto_);
+  hs_free_database(block_);
+  hs_free_database(stream_);
+}
+
+hs_scratch_t* Scanner::scratch() const {
+  // One scratch per thread and scanner (a scratch may not be used by two scans at once); a
+  // thread keeps the scratch of the last few scanners it served.
+  struct Slot {
+    uint64_t owner = 0;
+    hs_scratch_t* scratch = nullptr;
+  };
+  struct Cache {
+    Slot slots[4];
+    unsigned next = 0;
+    ~Cache() {
+      for (Slot& s : slots)
+        if (s.scratch) hs_free_scratch(s.scratch);
+    }
+  };
+  thread_local Cache cache;
+  for (Slot& s : cache.slots)
+    if (s.owner == id_) return s.scratch;
+  Slot& s = cache.slots[cache.next++ % 4];
+  if (s.scratch) hs_free_scratch(s.scratch);
+  s.scratch = nullptr;
+  s.owner = 0;
+  if (hs_clone_scratch(proto_, &s.scratch) != HS_SUCCESS) return nullptr;
+  s.owner = id_;
+  return s.scratch;
+}
+
+bool Scanner::allowed(std::string_view match) const {
+  for (const std::string& a : allow_)
+    if (iequal(a, match)) return true;
+  return false;
+}
+
+bool Scanner::scan_raw(std::string_view text, std::vector<Match>& raw) const {
+  hs_scratch_t* s = scratch();
+  if (!s) return false;
+  Collect c{&raw};
+  return hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_match, &c) == HS_SUCCESS;
+}
+
+std::vector<Match> Scanner::scan(std::string_view text) const {
+  std::vector<Match> raw;
+  if (text.size() > UINT32_MAX || !scan_raw(text, raw)) throw std::runtime_error("scan failed");
+  return select(text, 0, raw);
+}
+
+std::vector<Match> Scanner::select(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
+  // Per (detector, start): the longest end that validates.
+  std::vector<Match> sorted;
+  sorted.reserve(raw.size());
+  for (const Match& m : raw)
+    if (m.from >= base && m.to <= base + text.size() && m.to > m.from) sorted.push_back(m);
+  std::sort(sorted.begin(), sorted.end(), [](const Match& a, const Match& b) {
+    if (a.detector != b.detector) return a.detector < b.detector;
+    if (a.from != b.from) return a.from < b.from;
+    return a.to > b.to;
+  });
+  std::vector<Match> valid;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    bool found = false;
+    for (; j < sorted.size() && sorted[j].detector == sorted[i].detector && sorted[j].from == sorted[i].from; ++j) {
+      if (found) continue;
+      const Match& m = sorted[j];
+      const std::string_view s = text.substr(m.from - base, m.to - m.from);
+      const Detector& d = detectors_[m.detector];
+      if (d.validate && !d.validate(s)) continue;
+      found = true;
+      if (!allowed(s)) valid.push_back(m);
+    }
+    i = j;
+  }
+  // Leftmost first; on equal starts the longer, then the detector listed first.
+  std::sort(valid.begin(), valid.end(), [](const Match& a, const Match& b) {
+    if (a.from != b.from) return a.from < b.from;
+    if (a.to != b.to) return a.to > b.to;
+    return a.detector < b.detector;
+  });
+  std::vector<Match> out;
+  uint64_t covered = 0;
+  for (const Match& m : valid) {
+    if (!out.empty() && m.from < covered) continue;
+    out.push_back(m);
+    covered = m.to;
+  }
+  return out;
+}
+
+hs_stream_t* Scanner::open_stream() const {
+  hs_stream_t* s = nullptr;
+  return hs_open_stream(stream_, 0, &s) == HS_SUCCESS ? s : nullptr;
+}
+
+bool Scanner::scan_stream(hs_stream_t* stream, std::string_view text, std::vector<Match>& raw) const {
+  hs_scratch_t* s = scratch();
+  if (!s || text.size() > UINT32_MAX) return false;
+  Collect c{&raw};
+  return hs_scan_stream(stream, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_match, &c) == HS_SUCCESS;
+}
+
+void Scanner::close_stream(hs_stream_t* stream, std::vector<Match>* raw) const {
+  hs_scratch_t* s = raw ? scratch() : nullptr;
+  Collect c{raw};
+  hs_close_stream(stream, s, s ? &on_match : nullptr, s ? &c : nullptr);
+}
+
+std::size_t Scanner::hold_back(std::string_view text) const {
+  std::size_t hold = 0;
+  for (std::size_t i = 0; i < detectors_.size(); ++i) {
+    const Detector& d = detectors_[i];
+    if (d.name == "private_key") {
+      // An unfinished key block: from its BEGIN line; else a partial "-----BEGIN " at the end.
+      const std::size_t begin = text.rfind(kKeyBegin);
+      if (begin != std::string_view::npos && text.find(kKeyEnd, begin) == std::string_view::npos &&
+          text.size() - begin <= kKeyMaxHold) {
+        hold = std::max(hold, text.size() - begin);
+        continue;
+      }
+      for (std::size_t n = std::min(kKeyBegin.size() - 1, text.size()); n > 0; --n)
+        if (text.substr(text.size() - n) == kKeyBegin.substr(0, n)) {
+          hold = std::max(hold, n);
+          break;
+        }
+      // A key block that ends within the text can still be completed: the END line's tail.
+      const std::size_t end = text.rfind(kKeyEnd);
+      if (end != std::string_view::npos && text.find("-----", end + kKeyEnd.size()) == std::string_view::npos &&
+          begin != std::string_view::npos && begin < end)
+        hold = std::max(hold, text.size() - begin);
+      continue;
+    }
+    const std::size_t limit = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
+    const std::vector<bool>& set = chars_[i];
+    std::size_t run = 0;
+    while (run < text.size() && run < limit && set[static_cast<unsigned char>(text[text.size() - 1 - run])]) ++run;
+    hold = std::max(hold, run);
+  }
+  return hold;
+}
+
+}  // namespace llmgw::pii
