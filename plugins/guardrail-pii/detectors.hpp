@@ -19,7 +19,10 @@ using Validator = bool (*)(std::string_view match);
 struct Detector {
   std::string name;         // "email"
   std::string placeholder;  // "EMAIL"
-  std::string pattern;      // Hyperscan (PCRE subset), compiled with HS_FLAG_SOM_LEFTMOST
+  std::string pattern;      // Hyperscan (PCRE subset): the exact pattern (start-of-match pass)
+  /// A faster pattern for the whole-text pass whose match ends include every end of `pattern`
+  /// (e.g. without a leading \b over a frequent class); empty: `pattern` itself.
+  std::string prefilter;
   bool caseless = false;
   Validator validate = nullptr;  // null: the pattern is enough
   /// The characters a match may contain (for the stream hold-back): the `base` class plus

@@ -11,7 +11,7 @@ PiiStream::~PiiStream() {
 }
 
 bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out) {
-  const std::vector<Match> found = scanner_.select(c.held, c.base, c.raw);
+  const std::vector<Match> found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
   // A match that crosses the release point keeps all of itself held.
   for (const Match& m : found)
     if (m.from < upto && m.to > upto) upto = m.from;
@@ -36,8 +36,8 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
   out.emit(channel, text);
   c.held.erase(0, upto - c.base);
   c.base = upto;
-  // Raw matches that start before the release point are done with (released or invalid).
-  std::erase_if(c.raw, [&](const Match& m) { return m.from < upto; });
+  // Ends in released text are done with (their matches were released, or were not valid).
+  std::erase_if(c.hits, [&](const Hit& h) { return h.end <= upto; });
   return true;
 }
 
@@ -48,7 +48,7 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
   if (!c.hs && !(c.hs = scanner_.open_stream())) throw std::runtime_error("cannot open a Hyperscan stream");
   const std::string_view text = view(piece.text);
   if (text.empty()) return;
-  if (!scanner_.scan_stream(c.hs, text, c.raw)) throw std::runtime_error("stream scan failed");
+  if (!scanner_.scan_stream(c.hs, text, c.hits)) throw std::runtime_error("stream scan failed");
   c.held.append(text);
   const std::size_t hold = scanner_.hold_back(c.held);
   release(channel, c, c.base + (c.held.size() - hold), out);
@@ -62,7 +62,7 @@ void PiiStream::close(std::size_t channel, GuardStreamOut& out) {
   if (c.closed) return;
   c.closed = true;
   if (c.hs) {
-    scanner_.close_stream(c.hs, &c.raw);  // matches that need the end of the text
+    scanner_.close_stream(c.hs, &c.hits);  // matches that need the end of the text
     c.hs = nullptr;
   }
   release(channel, c, c.base + c.held.size(), out);

@@ -1,5 +1,5 @@
 // One streamed answer under guardrail-pii: per channel a Hyperscan stream (each byte scanned
-// once), the text not released yet, and the raw matches not consumed yet. A feed releases all
+// once), the text not released yet, and the match ends found in it. A feed releases all
 // but the tail that could still become a match (Scanner::hold_back), with the matches inside it
 // redacted; close releases the rest.
 #pragma once
@@ -36,7 +36,7 @@ class PiiStream {
     hs_stream_t* hs = nullptr;
     uint64_t base = 0;        // stream offset of held[0]
     std::string held;         // text not released yet
-    std::vector<Match> raw;   // raw matches not consumed yet (stream offsets)
+    std::vector<Hit> hits;    // match ends not released yet (stream offsets)
     bool closed = false;
   };
   /// Releases held text up to stream offset `upto` (moved back to the start of a match that

@@ -17,13 +17,27 @@ constexpr std::size_t kKeyMaxHold = 16384;
 
 std::atomic<uint64_t> next_id{1};
 
-struct Collect {
-  std::vector<Match>* out;
+struct CollectHits {
+  std::vector<Hit>* out;
 };
-
-int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
-  static_cast<Collect*>(ctx)->out->push_back(Match{id, from, to});
+int on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  static_cast<CollectHits*>(ctx)->out->push_back(Hit{id, to});
   return 0;
+}
+
+struct CollectMatches {
+  std::vector<Match>* out;
+  unsigned detector;
+  uint64_t offset;
+};
+int on_match(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  auto& c = *static_cast<CollectMatches*>(ctx);
+  c.out->push_back(Match{c.detector, c.offset + from, c.offset + to});
+  return 0;
+}
+
+bool word_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -35,12 +49,15 @@ bool iequal(std::string_view a, std::string_view b) {
   return true;
 }
 
-hs_database_t* compile(const std::vector<Detector>& detectors, unsigned mode) {
+/// `som`: the exact patterns with start of match; else the prefilters (ends only).
+hs_database_t* compile(const std::vector<Detector>& detectors, unsigned mode, bool som = false) {
+  const unsigned extra_flags = som ? HS_FLAG_SOM_LEFTMOST : 0u;
   std::vector<const char*> patterns;
   std::vector<unsigned> flags, ids;
   for (std::size_t i = 0; i < detectors.size(); ++i) {
-    patterns.push_back(detectors[i].pattern.c_str());
-    flags.push_back(HS_FLAG_SOM_LEFTMOST | (detectors[i].caseless ? HS_FLAG_CASELESS : 0u));
+    const Detector& d = detectors[i];
+    patterns.push_back(som || d.prefilter.empty() ? d.pattern.c_str() : d.prefilter.c_str());
+    flags.push_back(extra_flags | (detectors[i].caseless ? HS_FLAG_CASELESS : 0u));
     ids.push_back(static_cast<unsigned>(i));
   }
   hs_database_t* db = nullptr;
@@ -97,27 +114,34 @@ Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow
     chars_.push_back(std::move(set));
     const std::size_t hold = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
     if (d.name != "private_key") max_hold_ = std::max(max_hold_, hold);
+    window_.push_back(d.name == "private_key" ? kKeyMaxHold : hold);
   }
   max_hold_ = std::max(max_hold_, kKeyMaxHold);  // an unfinished private key block
-  block_ = compile(detectors_, HS_MODE_BLOCK);
   try {
-    stream_ = compile(detectors_, HS_MODE_STREAM | HS_MODE_SOM_HORIZON_LARGE);
+    block_ = compile(detectors_, HS_MODE_BLOCK);
+    stream_ = compile(detectors_, HS_MODE_STREAM);
+    for (const Detector& d : detectors_)
+      som_.push_back(compile({d}, HS_MODE_BLOCK, true));
+    bool ok = hs_alloc_scratch(block_, &proto_) == HS_SUCCESS && hs_alloc_scratch(stream_, &proto_) == HS_SUCCESS;
+    for (hs_database_t* db : som_) ok = ok && hs_alloc_scratch(db, &proto_) == HS_SUCCESS;
+    if (!ok) throw std::runtime_error("cannot allocate Hyperscan scratch space");
   } catch (...) {
-    hs_free_database(block_);
+    free_all();
     throw;
-  }
-  if (hs_alloc_scratch(block_, &proto_) != HS_SUCCESS || hs_alloc_scratch(stream_, &proto_) != HS_SUCCESS) {
-    hs_free_database(block_);
-    hs_free_database(stream_);
-    throw std::runtime_error("cannot allocate Hyperscan scratch space");
   }
 }
 
-Scanner::~Scanner() {
-  hs_free_scratch(proto_);
-  hs_free_database(block_);
-  hs_free_database(stream_);
+void Scanner::free_all() {
+  if (proto_) hs_free_scratch(proto_);
+  if (block_) hs_free_database(block_);
+  if (stream_) hs_free_database(stream_);
+  for (hs_database_t* db : som_) hs_free_database(db);
+  proto_ = nullptr;
+  block_ = stream_ = nullptr;
+  som_.clear();
 }
+
+Scanner::~Scanner() { free_all(); }
 
 hs_scratch_t* Scanner::scratch() const {
   // One scratch per thread and scanner (a scratch may not be used by two scans at once); a
@@ -152,17 +176,53 @@ bool Scanner::allowed(std::string_view match) const {
   return false;
 }
 
-bool Scanner::scan_raw(std::string_view text, std::vector<Match>& raw) const {
+bool Scanner::find_hits(std::string_view text, std::vector<Hit>& hits) const {
   hs_scratch_t* s = scratch();
-  if (!s) return false;
-  Collect c{&raw};
-  return hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_match, &c) == HS_SUCCESS;
+  if (!s || text.size() > UINT32_MAX) return false;
+  CollectHits c{&hits};
+  return hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) == HS_SUCCESS;
+}
+
+std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::vector<Hit> hits) const {
+  std::vector<Match> out;
+  if (hits.empty()) return out;
+  hs_scratch_t* s = scratch();
+  if (!s) throw std::runtime_error("no Hyperscan scratch");
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.detector != b.detector ? a.detector < b.detector : a.end < b.end;
+  });
+  const uint64_t text_end = base + text.size();
+  for (std::size_t i = 0; i < hits.size();) {
+    const unsigned d = hits[i].detector;
+    // One window per run of hits whose windows touch: [first end - longest, last end].
+    uint64_t from = hits[i].end > base + window_[d] ? hits[i].end - window_[d] : base;
+    uint64_t to = std::min(hits[i].end, text_end);
+    std::size_t j = i + 1;
+    for (; j < hits.size() && hits[j].detector == d; ++j) {
+      const uint64_t start = hits[j].end > base + window_[d] ? hits[j].end - window_[d] : base;
+      if (start > to) break;
+      to = std::min(hits[j].end, text_end);
+    }
+    i = j;
+    if (from >= to || d >= som_.size()) continue;
+    std::vector<Match> found;
+    CollectMatches c{&found, d, from};
+    const std::string_view window = text.substr(from - base, to - from);
+    if (hs_scan(som_[d], window.data(), static_cast<unsigned>(window.size()), 0, s, &on_match, &c) != HS_SUCCESS)
+      throw std::runtime_error("scan failed");
+    for (const Match& m : found) {
+      // A window that starts inside a word must not make a \b true there.
+      if (m.from == from && from > base && word_char(text[from - base - 1]) && word_char(text[from - base])) continue;
+      out.push_back(m);
+    }
+  }
+  return out;
 }
 
 std::vector<Match> Scanner::scan(std::string_view text) const {
-  std::vector<Match> raw;
-  if (text.size() > UINT32_MAX || !scan_raw(text, raw)) throw std::runtime_error("scan failed");
-  return select(text, 0, raw);
+  std::vector<Hit> hits;
+  if (!find_hits(text, hits)) throw std::runtime_error("scan failed");
+  return select(text, 0, confirm(text, 0, std::move(hits)));
 }
 
 std::vector<Match> Scanner::select(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
@@ -212,17 +272,17 @@ hs_stream_t* Scanner::open_stream() const {
   return hs_open_stream(stream_, 0, &s) == HS_SUCCESS ? s : nullptr;
 }
 
-bool Scanner::scan_stream(hs_stream_t* stream, std::string_view text, std::vector<Match>& raw) const {
+bool Scanner::scan_stream(hs_stream_t* stream, std::string_view text, std::vector<Hit>& hits) const {
   hs_scratch_t* s = scratch();
   if (!s || text.size() > UINT32_MAX) return false;
-  Collect c{&raw};
-  return hs_scan_stream(stream, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_match, &c) == HS_SUCCESS;
+  CollectHits c{&hits};
+  return hs_scan_stream(stream, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) == HS_SUCCESS;
 }
 
-void Scanner::close_stream(hs_stream_t* stream, std::vector<Match>* raw) const {
-  hs_scratch_t* s = raw ? scratch() : nullptr;
-  Collect c{raw};
-  hs_close_stream(stream, s, s ? &on_match : nullptr, s ? &c : nullptr);
+void Scanner::close_stream(hs_stream_t* stream, std::vector<Hit>* hits) const {
+  hs_scratch_t* s = hits ? scratch() : nullptr;
+  CollectHits c{hits};
+  hs_close_stream(stream, s, s ? &on_hit : nullptr, s ? &c : nullptr);
 }
 
 std::size_t Scanner::hold_back(std::string_view text) const {
