@@ -178,7 +178,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
         if (is(at(4), "text")) add(LLMGW_SEGMENT_MESSAGE, i, j, text);
         else if (is(at(4), "content")) add(LLMGW_SEGMENT_TOOL_RESULT, i, j, text);
         else if (is(at(4), "name") || is(at(4), "tool_use_id")) names_[{i, j}].assign(text);
-      } else if (is(at(4), "input")) {
+      } else if (n >= 6 && is(at(4), "input")) {
         add(LLMGW_SEGMENT_TOOL_ARGUMENTS, i, j, text);
       } else if (n == 7 && is(at(4), "content") && at(5).in_array && is(at(6), "text")) {
         add(LLMGW_SEGMENT_TOOL_RESULT, i, j, text);

@@ -114,7 +114,9 @@ Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow
     chars_.push_back(std::move(set));
     const std::size_t hold = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
     if (d.name != "private_key") max_hold_ = std::max(max_hold_, hold);
-    window_.push_back(d.name == "private_key" ? kKeyMaxHold : hold);
+    // One byte more than the longest match: a bounded match cannot start at the window's first
+    // byte, where a \b would hold that does not hold in the text.
+    window_.push_back((d.name == "private_key" ? kKeyMaxHold : hold) + 1);
   }
   max_hold_ = std::max(max_hold_, kKeyMaxHold);  // an unfinished private key block
   try {
@@ -183,7 +185,7 @@ bool Scanner::find_hits(std::string_view text, std::vector<Hit>& hits) const {
   return hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) == HS_SUCCESS;
 }
 
-std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::vector<Hit> hits) const {
+std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::vector<Hit> hits, uint64_t min_from) const {
   std::vector<Match> out;
   if (hits.empty()) return out;
   hs_scratch_t* s = scratch();
@@ -195,22 +197,27 @@ std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::v
   for (std::size_t i = 0; i < hits.size();) {
     const unsigned d = hits[i].detector;
     // One window per run of hits whose windows touch: [first end - longest, last end].
-    uint64_t from = hits[i].end > base + window_[d] ? hits[i].end - window_[d] : base;
+    const uint64_t floor = std::max(base, min_from);
+    uint64_t from = hits[i].end > floor + window_[d] ? hits[i].end - window_[d] : floor;
     uint64_t to = std::min(hits[i].end, text_end);
     std::size_t j = i + 1;
     for (; j < hits.size() && hits[j].detector == d; ++j) {
-      const uint64_t start = hits[j].end > base + window_[d] ? hits[j].end - window_[d] : base;
+      const uint64_t start = hits[j].end > floor + window_[d] ? hits[j].end - window_[d] : floor;
       if (start > to) break;
       to = std::min(hits[j].end, text_end);
     }
     i = j;
     if (from >= to || d >= som_.size()) continue;
+    // One byte of the text after the last end, so that a \b there reads as in the whole text;
+    // a match that ends on the window's last byte is not taken (its \b could be false).
+    const uint64_t until = std::min(to + 1, text_end);
     std::vector<Match> found;
     CollectMatches c{&found, d, from};
-    const std::string_view window = text.substr(from - base, to - from);
+    const std::string_view window = text.substr(from - base, until - from);
     if (hs_scan(som_[d], window.data(), static_cast<unsigned>(window.size()), 0, s, &on_match, &c) != HS_SUCCESS)
       throw std::runtime_error("scan failed");
     for (const Match& m : found) {
+      if (m.to == until && until < text_end) continue;
       // A window that starts inside a word must not make a \b true there.
       if (m.from == from && from > base && word_char(text[from - base - 1]) && word_char(text[from - base])) continue;
       out.push_back(m);
@@ -225,8 +232,7 @@ std::vector<Match> Scanner::scan(std::string_view text) const {
   return select(text, 0, confirm(text, 0, std::move(hits)));
 }
 
-std::vector<Match> Scanner::select(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
-  // Per (detector, start): the longest end that validates.
+std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
   std::vector<Match> sorted;
   sorted.reserve(raw.size());
   for (const Match& m : raw)
@@ -257,10 +263,28 @@ std::vector<Match> Scanner::select(std::string_view text, uint64_t base, const s
     if (a.to != b.to) return a.to > b.to;
     return a.detector < b.detector;
   });
+  return valid;
+}
+
+std::vector<Match> Scanner::select(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
+  std::vector<Match> valid = valid_candidates(text, base, raw);
   std::vector<Match> out;
   uint64_t covered = 0;
-  for (const Match& m : valid) {
-    if (!out.empty() && m.from < covered) continue;
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const Match& m = valid[i];
+    if (!out.empty() && m.from < covered) {
+      if (m.to <= covered) continue;
+      // Overlaps the match taken before it: a later start of this detector with the same end?
+      std::vector<Match> again = valid_candidates(text, base, confirm(text, base, {Hit{m.detector, m.to}}, covered));
+      for (const Match& a : again) {
+        if (a.from < covered || a.to != m.to) continue;
+        auto at = std::lower_bound(valid.begin() + static_cast<std::ptrdiff_t>(i) + 1, valid.end(), a,
+                                   [](const Match& x, const Match& y) { return x.from < y.from; });
+        valid.insert(at, a);
+        break;
+      }
+      continue;
+    }
     out.push_back(m);
     covered = m.to;
   }
@@ -315,7 +339,11 @@ std::size_t Scanner::hold_back(std::string_view text) const {
     while (run < text.size() && run < limit && set[static_cast<unsigned char>(text[text.size() - 1 - run])]) ++run;
     hold = std::max(hold, run);
   }
-  return hold;
+  // Never cut a word: the held text must start where a \b reads the same as in the whole text.
+  std::size_t cut = text.size() - hold;
+  while (cut > 0 && cut < text.size() && word_char(text[cut - 1]) && word_char(text[cut]) && text.size() - cut < max_hold_)
+    --cut;
+  return text.size() - cut;
 }
 
 }  // namespace llmgw::pii

@@ -53,10 +53,13 @@ class Scanner {
   bool find_hits(std::string_view text, std::vector<Hit>& hits) const;
   /// The matches (start and end, unvalidated) around `hits` in `text`, whose first byte is at
   /// offset `base`: each detector's start-of-match database over [end - longest, end].
-  std::vector<Match> confirm(std::string_view text, uint64_t base, std::vector<Hit> hits) const;
+  /// No match starts before `min_from` (a window starts there at the earliest).
+  std::vector<Match> confirm(std::string_view text, uint64_t base, std::vector<Hit> hits, uint64_t min_from = 0) const;
 
   /// Validated, non-overlapping matches among `raw`, whose offsets are relative to `base`, the
   /// offset of text[0]; raw matches outside the text are skipped.
+  /// A candidate that overlaps one taken before it is looked for again after that one (a later
+  /// start with the same end, which a start-of-match scan does not report).
   std::vector<Match> select(std::string_view text, uint64_t base, const std::vector<Match>& raw) const;
 
   // Streams.
@@ -76,6 +79,8 @@ class Scanner {
   hs_scratch_t* scratch() const;
   void free_all();
   bool allowed(std::string_view match) const;
+  /// Per (detector, start) the longest end that validates and is not allow-listed.
+  std::vector<Match> valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const;
 
   std::vector<Detector> detectors_;
   std::vector<std::string> allow_;

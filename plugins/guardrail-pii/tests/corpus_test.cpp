@@ -58,7 +58,7 @@ const char* kNegatives[] = {
     // look-alikes of each detector
     "@mention me", "user@localhost", "call 555 2671", "+1 555", "SSN 000-12-3456", "666-12-3456",
     "IBAN DE89 3704 0044 0532 0130 01", "999.1.1.1", "10.0.0.256", "std::string and Foo::Bar", "mac 00:1a:2b:3c:4d:5e",
-    "AKIA1234", "sk-short", "task-management", "ghp_short", "eyJhbGciOi", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+    "T2001:db8::1k inside words", "AKIA1234", "sk-short", "task-management", "ghp_short", "eyJhbGciOi", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
 };
 
 }  // namespace
