@@ -233,29 +233,49 @@ std::vector<Match> Scanner::scan(std::string_view text) const {
 }
 
 std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
-  std::vector<Match> sorted;
-  sorted.reserve(raw.size());
+  std::vector<Match> pending;
+  pending.reserve(raw.size());
   for (const Match& m : raw)
-    if (m.from >= base && m.to <= base + text.size() && m.to > m.from) sorted.push_back(m);
-  std::sort(sorted.begin(), sorted.end(), [](const Match& a, const Match& b) {
-    if (a.detector != b.detector) return a.detector < b.detector;
-    if (a.from != b.from) return a.from < b.from;
-    return a.to > b.to;
-  });
+    if (m.from >= base && m.to <= base + text.size() && m.to > m.from) pending.push_back(m);
   std::vector<Match> valid;
-  for (std::size_t i = 0; i < sorted.size();) {
-    std::size_t j = i;
-    bool found = false;
-    for (; j < sorted.size() && sorted[j].detector == sorted[i].detector && sorted[j].from == sorted[i].from; ++j) {
-      if (found) continue;
-      const Match& m = sorted[j];
-      const std::string_view s = text.substr(m.from - base, m.to - m.from);
-      const Detector& d = detectors_[m.detector];
-      if (d.validate && !d.validate(s)) continue;
-      found = true;
-      if (!allowed(s)) valid.push_back(m);
+  // A start-of-match scan reports only the leftmost start of each end: when that candidate fails
+  // its validator, the next start with the same end is looked for (at most kRetries times).
+  constexpr int kRetries = 16;
+  for (int round = 0; !pending.empty() && round <= kRetries; ++round) {
+    std::sort(pending.begin(), pending.end(), [](const Match& a, const Match& b) {
+      if (a.detector != b.detector) return a.detector < b.detector;
+      if (a.from != b.from) return a.from < b.from;
+      return a.to > b.to;
+    });
+    pending.erase(std::unique(pending.begin(), pending.end(),
+                              [](const Match& a, const Match& b) {
+                                return a.detector == b.detector && a.from == b.from && a.to == b.to;
+                              }),
+                  pending.end());
+    std::vector<Match> retry;
+    for (std::size_t i = 0; i < pending.size();) {
+      std::size_t j = i;
+      bool found = false;
+      for (; j < pending.size() && pending[j].detector == pending[i].detector && pending[j].from == pending[i].from; ++j) {
+        if (found) continue;
+        const Match& m = pending[j];
+        const std::string_view s = text.substr(m.from - base, m.to - m.from);
+        const Detector& d = detectors_[m.detector];
+        if (d.validate && !d.validate(s)) {
+          if (round < kRetries) retry.push_back(m);
+          continue;
+        }
+        found = true;
+        if (!allowed(s)) valid.push_back(m);
+      }
+      i = j;
     }
-    i = j;
+    pending.clear();
+    for (const Match& r : retry) {
+      if (r.to - r.from <= 1) continue;
+      for (const Match& m : confirm(text, base, {Hit{r.detector, r.to}}, r.from + 1))
+        if (m.to == r.to && m.from > r.from) pending.push_back(m);
+    }
   }
   // Leftmost first; on equal starts the longer, then the detector listed first.
   std::sort(valid.begin(), valid.end(), [](const Match& a, const Match& b) {
