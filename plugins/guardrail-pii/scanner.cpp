@@ -272,9 +272,17 @@ std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t bas
     }
     pending.clear();
     for (const Match& r : retry) {
-      if (r.to - r.from <= 1) continue;
-      for (const Match& m : confirm(text, base, {Hit{r.detector, r.to}}, r.from + 1))
-        if (m.to == r.to && m.from > r.from) pending.push_back(m);
+      // The next start: a window that begins inside a word hides a start there, so step on
+      // (a few bytes at most) until one is found.
+      for (uint64_t next = r.from + 1; next < r.to && next <= r.from + kRetries; ++next) {
+        bool found = false;
+        for (const Match& m : confirm(text, base, {Hit{r.detector, r.to}}, next))
+          if (m.to == r.to && m.from > r.from) {
+            pending.push_back(m);
+            found = true;
+          }
+        if (found) break;
+      }
     }
   }
   // Leftmost first; on equal starts the longer, then the detector listed first.
