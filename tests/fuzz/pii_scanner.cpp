@@ -27,6 +27,13 @@ llmgw::testing::GuardrailInstance& guard() {
 
 }  // namespace
 
+// The databases are compiled once, before the first input (under ASan on a busy machine that
+// alone can outlast libFuzzer's per-input timeout).
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  guard();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const fuzz::Input in{data, size};
   const std::string text(in.rest(2));
