@@ -24,6 +24,7 @@
 #include "frontends/openai_chat/openai_error.hpp"
 #include "observe/access_log.hpp"
 #include "pipeline/gateway.hpp"
+#include "guard/guard_setup.hpp"
 #include "loader/registry.hpp"
 #include "policy/master_key_auth.hpp"
 #include "pricing/decimal_price.hpp"
@@ -153,6 +154,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
     rate_limiter = std::make_unique<limits::RateLimiter>(rate_limit_options(cfg));
     for (frontends::Ingress* in : {&chat, &messages, &embeddings}) in->set_rate_limiter(rate_limiter.get());
   }
+  const std::unique_ptr<guard::GuardChain> guards = guard::build_guard_chain(cfg, registry);
+  for (frontends::Ingress* ingress : {&chat, &messages, &count_tokens}) ingress->set_guards(guards.get());
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
   admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);
@@ -252,6 +255,7 @@ int main(int argc, char** argv) {
       telemetry::Telemetry check;  // the sinks' configs are checked by their create()
       check.start(cfg.sinks, registry, plugin_configs, cfg.source_path);
       check.stop(2000);
+      guard::build_guard_chain(cfg, registry);
       spdlog::shutdown();
       std::printf("%s: OK (%zu deployments, %zu plugins, %zu warnings)\n", opts.config_path.c_str(),
                   cfg.deployments.size(), cfg.plugins.size(), cfg.warnings.size());

@@ -58,7 +58,7 @@ struct PluginSpec {
   std::string path;
   int line = 0;  // line in the config file, for error messages
   /// The entry's `config:` mapping as JSON, handed to the plugin's create(); "{}" when absent.
-  std::string config_json = "{}";
+  std::string config_json = "{}";  // os.environ/NAME resolved as in litellm_params
 };
 
 /// One `sinks:` entry: a loaded sink plugin (by descriptor name) that receives request events.
@@ -68,6 +68,16 @@ struct SinkSpec {
   std::vector<std::string> aliases; // only events of these aliases; empty: every event
   std::size_t queue_size = 4096;    // events waiting for the sink thread; more are dropped and counted
   bool include_bodies = false;      // the request body in the event ("request_body")
+  int line = 0;
+};
+
+/// One `guardrails:` entry: which guardrail plugin runs, on which aliases, in which phases.
+/// Entries run in file order.
+struct GuardrailSpec {
+  std::string plugin;                 // the plugin's descriptor name, e.g. "guardrail-pii"
+  std::vector<std::string> models;    // aliases it guards; empty: every alias
+  bool input = true;                  // phases: input (the request) and output (the answer)
+  bool output = true;
   int line = 0;
 };
 
@@ -174,6 +184,7 @@ struct Config {
   std::vector<std::string> plugin_dirs;   // absolute
   std::vector<PluginSpec> plugins;
   std::vector<SinkSpec> sinks;  // sinks: which loaded sink plugins run, in order
+  std::vector<GuardrailSpec> guardrails;
   std::vector<Deployment> deployments;
   std::map<std::string, std::string> model_group_alias;  // router_settings.model_group_alias
   /// router_settings.fallbacks (or litellm_settings.fallbacks): alias → aliases tried in order

@@ -122,6 +122,8 @@ Config load_string(const std::string& yaml, const std::string& name) {
       parse_plugins(r, e, base_dir, cfg);
     } else if (k == "sinks") {
       parse_sinks(r, e, cfg);
+    } else if (k == "guardrails") {
+      parse_guardrails(r, e, cfg);
     } else if (k == "model_list") {
       if (e.value.IsNull()) continue;  // "model_list:" with nothing under it
       parse_model_list(r, e, cfg.deployments);

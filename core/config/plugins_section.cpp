@@ -2,6 +2,7 @@
 #include <string_view>
 
 #include "config/sections.hpp"
+#include "config/yaml_json.hpp"
 
 namespace llmgw::config::detail {
 namespace {

@@ -29,6 +29,8 @@ void parse_sinks(Reader& r, const Entry& sinks, Config& out);
 
 /// A mapping as a JSON object (plugin `config:`, routing_strategy_args); a non-mapping fails.
 std::string mapping_json(Reader& r, const Entry& e, const std::string& path);
+/// guardrails: [{plugin, models, phases}] in the order they run.
+void parse_guardrails(Reader& r, const Entry& guardrails, Config& out);
 
 void parse_router_settings(Reader& r, const Entry& router, Config& out, std::vector<AliasRef>& aliases);
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "frontends/client_connection_watch.hpp"
+#include "frontends/guard_phase.hpp"
 #include "frontends/request_headers.hpp"
 #include "canonical/clock.hpp"
 #include "frontends/routing_fields.hpp"
@@ -78,6 +79,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   ScannedRequest scanned;  // outlives the access record's views
   RoutingFields routing;
   std::string_view sent;   // the body as it goes on: without the client's routing fields
+  std::string guarded;     // the body after input guardrails redacted (when they did)
   std::unique_ptr<pipeline::Reply> reply;
   policy::Caller caller;
   pipeline::CallOutcome outcome;
@@ -100,8 +102,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       record.stream = scanned.stream;
       rejected = find_pool(dialect_, gateway_, scanned, routing, pool);
     }
-    // 6. before the call: the key's terms, then the budget reservation (rate limits and input
-    //    guardrails join here: issues 11 and 12).
+    // 6. before the call: the key's terms, the rate limits, the budget reservation, the input
+    //    guardrails.
     if (!rejected) rejected = gate_.admit(caller, scanned.model, canonical::unix_ms());
     if (!rejected && rate_limiter_ && caller.key) {
       std::optional<ApiError> limited =
@@ -110,6 +112,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     }
     limit_ticket.set_headers(response);
     if (!rejected) rejected = account.reserve(*pool, sent, dialect_.operation(), canonical::unix_ms());
+    if (!rejected && guards_) rejected = guard_input(*guards_, dialect_, limits_.max_json_depth, scanned, sent, guarded);
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {
       server::send_error(response, *rejected, dialect_.errors());
@@ -120,7 +123,9 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     } else {
       // 7. the call (8, output guardrails, will sit in the Reply)
       header_views(request, context->client_headers);
-      reply = account.meter(dialect_.make_reply(response, scanned, limits_));
+      reply = dialect_.make_reply(response, scanned, limits_);
+      if (guards_) reply = guard_output(*guards_, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
+      reply = account.meter(std::move(reply));
       pipeline::CallInput input;
       input.dialect = dialect_.id();
       input.operation = dialect_.operation();

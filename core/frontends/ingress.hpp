@@ -9,8 +9,10 @@
 //   6. before the call the key's terms: expiry, blocks, model access, budget (policy/gatekeeper);
 //                      RPM, TPM and parallel requests (limits/rate_limiter); the budget
 //                      reservation (frontends/call_accounting); input guardrails
+//                      (frontends/guard_phase, core/guard)
 //   7. the call        pipeline::Gateway::execute: chain, retries, attempts, the stream pump
-//   8. after the call  output guardrails (issue 12: empty today; on streams, through the Reply)
+//   8. after the call  output guardrails: the Reply is a guard::GuardReply (whole answers and
+//                      streams)
 //   9. accounting      the cost, the reservation settled, the spend-ledger row
 //                      (frontends/call_accounting), the access record, the request metrics
 //                      and the sink event (telemetry/)
@@ -21,6 +23,7 @@
 #include "frontends/dialect.hpp"
 #include "frontends/request_limits.hpp"
 #include "limits/rate_limiter.hpp"
+#include "guard/guard_chain.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/gatekeeper.hpp"
 #include "frontends/call_accounting.hpp"
@@ -37,6 +40,8 @@ class Ingress final : public server::Endpoint {
   boost::asio::awaitable<void> handle(server::Request& request, server::Response& response) override;
   /// Rate limits of virtual keys (null: none); must outlive the ingress.
   void set_rate_limiter(limits::RateLimiter* limiter) { rate_limiter_ = limiter; }
+  /// The guardrails (null: none); must outlive the ingress.
+  void set_guards(const guard::GuardChain* guards) { guards_ = guards; }
 
  private:
   const Dialect& dialect_;
@@ -45,6 +50,7 @@ class Ingress final : public server::Endpoint {
   const Accounting& accounting_;
   RequestLimits limits_;
   limits::RateLimiter* rate_limiter_ = nullptr;
+  const guard::GuardChain* guards_ = nullptr;
 };
 
 }  // namespace llmgw::frontends

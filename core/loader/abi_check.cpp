@@ -46,12 +46,11 @@ void require(std::string_view who, const char* table, std::size_t struct_size,
   if (!missing.empty()) fail(who, std::string(table) + " is missing required hooks: " + missing);
 }
 
-// Stream hooks are optional as a set: all four or none.
-void check_stream_hooks(std::string_view who, const llmgw_provider_vtable* vt) {
-  const Slot slots[] = {LLMGW_SLOT(llmgw_provider_vtable, vt, stream_open),
-                        LLMGW_SLOT(llmgw_provider_vtable, vt, stream_feed),
-                        LLMGW_SLOT(llmgw_provider_vtable, vt, stream_close),
-                        LLMGW_SLOT(llmgw_provider_vtable, vt, stream_destroy)};
+// Stream hooks are optional as a set: all four or none. Returns whether they are set.
+template <class T>
+bool check_stream_set(std::string_view who, const T* vt) {
+  const Slot slots[] = {LLMGW_SLOT(T, vt, stream_open), LLMGW_SLOT(T, vt, stream_feed),
+                        LLMGW_SLOT(T, vt, stream_close), LLMGW_SLOT(T, vt, stream_destroy)};
   std::string set, unset;
   for (const Slot& s : slots) {
     std::string& list = s.present ? set : unset;
@@ -60,7 +59,12 @@ void check_stream_hooks(std::string_view who, const llmgw_provider_vtable* vt) {
   }
   if (!set.empty() && !unset.empty())
     fail(who, "partial stream hooks: " + set + " set but " + unset + " NULL (set all four or none)");
-  if (set.empty() && (vt->capabilities & LLMGW_CAP_STREAM))
+  return !set.empty();
+}
+
+void check_stream_hooks(std::string_view who, const llmgw_provider_vtable* vt) {
+  const bool streams = check_stream_set(who, vt);
+  if (!streams && (vt->capabilities & LLMGW_CAP_STREAM))
     fail(who, "capabilities include LLMGW_CAP_STREAM but the stream hooks are NULL");
 }
 
@@ -91,8 +95,10 @@ void check_vtable(std::string_view who, int kind, const void* vtable) {
     case LLMGW_KIND_GUARDRAIL: {
       using T = llmgw_guardrail_vtable;
       auto vt = static_cast<const T*>(vtable);
-      return require(who, "guardrail vtable", vt->struct_size,
-                     {LLMGW_SLOT(T, vt, create), LLMGW_SLOT(T, vt, destroy), LLMGW_SLOT(T, vt, check)});
+      require(who, "guardrail vtable", vt->struct_size,
+              {LLMGW_SLOT(T, vt, create), LLMGW_SLOT(T, vt, destroy), LLMGW_SLOT(T, vt, check)});
+      check_stream_set(who, vt);
+      return;
     }
     case LLMGW_KIND_SINK: {
       using T = llmgw_sink_vtable;

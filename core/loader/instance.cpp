@@ -14,6 +14,12 @@ bool ProviderInstance::has_stream() const {
   return (vtable().capabilities & LLMGW_CAP_STREAM) != 0 && detail::has_stream_hooks(vtable());
 }
 
+bool GuardrailInstance::has_stream() const {
+  const llmgw_guardrail_vtable& vt = vtable();
+  return LLMGW_HAS_MEMBER(&vt, llmgw_guardrail_vtable, stream_destroy) && vt.stream_open && vt.stream_feed &&
+         vt.stream_close && vt.stream_destroy;
+}
+
 template <class T>
 std::unique_ptr<T> Registry::create_instance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
                                              const std::string& what) const {
@@ -58,6 +64,19 @@ std::unique_ptr<SinkInstance> Registry::create_sink(std::string_view plugin_name
                       "' (loaded sinks: " + (known.empty() ? "none" : known) + "; add it under plugins.load)");
   }
   return create_instance<SinkInstance>(std::move(plugin), config_json, what);
+}
+
+std::unique_ptr<GuardrailInstance> Registry::create_guardrail(std::string_view plugin_name,
+                                                              const std::string& config_json) const {
+  std::shared_ptr<const LoadedPlugin> plugin = find(plugin_name);
+  if (!plugin || plugin->descriptor->kind != LLMGW_KIND_GUARDRAIL) {
+    std::string known;
+    for (const auto& p : plugins())
+      if (p->descriptor->kind == LLMGW_KIND_GUARDRAIL) known += (known.empty() ? "" : ", ") + std::string(p->name());
+    throw PluginError("guardrail " + std::string(plugin_name) + ": no loaded guardrail plugin has that name (loaded: " +
+                      (known.empty() ? std::string("none") : known) + ")");
+  }
+  return create_instance<GuardrailInstance>(std::move(plugin), config_json, "guardrail");
 }
 
 }  // namespace llmgw::loader

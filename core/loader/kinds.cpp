@@ -25,7 +25,7 @@ const KindInfo kKinds[] = {
     {LLMGW_KIND_ROUTER, "router", true, "routing strategy", "is already implemented by plugin",
      [](const void* vt) { return as<llmgw_router_vtable>(vt)->strategy_names; },
      &create_of<llmgw_router_vtable>, &destroy_of<llmgw_router_vtable>},
-    {LLMGW_KIND_GUARDRAIL, "guardrail", false, nullptr, nullptr, nullptr,
+    {LLMGW_KIND_GUARDRAIL, "guardrail", true, nullptr, nullptr, nullptr,
      &create_of<llmgw_guardrail_vtable>, &destroy_of<llmgw_guardrail_vtable>},
     {LLMGW_KIND_SINK, "sink", true, nullptr, nullptr, nullptr,
      &create_of<llmgw_sink_vtable>, &destroy_of<llmgw_sink_vtable>},

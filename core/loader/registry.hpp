@@ -53,6 +53,10 @@ struct LoadedPlugin {
   const llmgw_sink_vtable* sink() const {
     return descriptor->kind == LLMGW_KIND_SINK ? static_cast<const llmgw_sink_vtable*>(descriptor->vtable) : nullptr;
   }
+  const llmgw_guardrail_vtable* guardrail() const {
+    return descriptor->kind == LLMGW_KIND_GUARDRAIL
+               ? static_cast<const llmgw_guardrail_vtable*>(descriptor->vtable) : nullptr;
+  }
   const llmgw_router_vtable* router() const {
     return descriptor->kind == LLMGW_KIND_ROUTER ? static_cast<const llmgw_router_vtable*>(descriptor->vtable)
                                                  : nullptr;
@@ -99,6 +103,15 @@ class SinkInstance final : public Instance {
  public:
   using Instance::Instance;
   const llmgw_sink_vtable& vtable() const { return *plugin().sink(); }
+};
+
+/// A guardrail instance (one per plugin, from its plugins.load `config:`). check() and
+/// stream_open() are called concurrently from the event loops.
+class GuardrailInstance final : public Instance {
+ public:
+  using Instance::Instance;
+  const llmgw_guardrail_vtable& vtable() const { return *plugin().guardrail(); }
+  bool has_stream() const;   // stream_open/feed/close/destroy all present within struct_size
 };
 
 class Registry {
@@ -148,6 +161,10 @@ class Registry {
   /// the loaded sinks when no sink plugin has that name.
   std::unique_ptr<SinkInstance> create_sink(std::string_view plugin_name, const std::string& config_json,
                                             const std::string& what) const;
+  /// Creates the instance of the guardrail plugin named `plugin_name` (its descriptor name)
+  /// from `config_json`. Throws PluginError "plugin guardrail-pii: guardrail: <line>", or, when
+  /// no loaded guardrail plugin has that name, one naming the loaded ones.
+  std::unique_ptr<GuardrailInstance> create_guardrail(std::string_view plugin_name, const std::string& config_json) const;
 
   const std::vector<std::shared_ptr<const LoadedPlugin>>& plugins() const { return plugins_; }
 

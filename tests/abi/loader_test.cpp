@@ -84,8 +84,7 @@ TEST_CASE("a missing file names the plugin, the path and the directories searche
 TEST_CASE("refused: a different abi_major, naming both versions") {
   CHECK_THAT(refusal("fixture-abi2"),
              Contains("plugin fixture-abi2 (" + fixture("fixture-abi2") +
-                      ") was built for ABI 2.0, this gateway speaks ABI 1." +
-                      std::to_string(LLMGW_ABI_MINOR)));
+                      ") was built for ABI 2.0, this gateway speaks ABI 1." + std::to_string(LLMGW_ABI_MINOR)));
 }
 
 TEST_CASE("refused: a library that is not a loadable llmgw plugin") {
@@ -173,13 +172,16 @@ TEST_CASE("sinks are served (ABI 1.1): loaded, and created by descriptor name") 
                     "add it under plugins.load)");
 }
 
-TEST_CASE("refused: a well-formed plugin of a kind no phase runs yet (guardrail)") {
+TEST_CASE("accepted: a guardrail plugin (served since ABI 1.1), created by its name") {
   Registry registry;
-  const std::string why = load_error(registry, "fixture-guardrail");
-  CHECK_THAT(why, Contains("plugin kind guardrail is not served by this gateway yet"));
-  CHECK(why.find('\n') == std::string::npos);  // one line
-  CHECK(registry.plugins().empty());
-  CHECK_THROWS_AS(registry.load(fixture("fixture-guardrail"), "", {}), llmgw::loader::UnservedKindError);
+  REQUIRE(load_error(registry, "fixture-guardrail").empty());
+  auto guard = registry.create_guardrail("fixture-guardrail", "{}");
+  REQUIRE(guard);
+  CHECK_FALSE(guard->has_stream());
+  CHECK_THROWS_WITH(registry.create_guardrail("nope", "{}"),
+                    "guardrail nope: no loaded guardrail plugin has that name (loaded: fixture-guardrail)");
+  CHECK_THAT(load_error(registry, "fixture-guardrail-no-check"),
+             Contains("guardrail vtable is missing required hooks: check (NULL)"));
 }
 
 TEST_CASE("create_provider: instances, errors, and libraries kept loaded") {

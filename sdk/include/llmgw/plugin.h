@@ -620,45 +620,186 @@ typedef struct llmgw_router_vtable {
 typedef int32_t llmgw_guard_phase;
 /** Values of llmgw_guard_phase. */
 enum llmgw_guard_phase_values {
-  LLMGW_PHASE_INPUT = 1,        /**< on the request's text before it goes upstream */
-  LLMGW_PHASE_OUTPUT = 2,       /**< on a whole response's text */
-  LLMGW_PHASE_STREAM_CHUNK = 3  /**< on streamed text, segment by segment */
+  LLMGW_PHASE_INPUT = 1,        /**< check(): the request's text before it goes upstream */
+  LLMGW_PHASE_OUTPUT = 2,       /**< check(): a whole (non-stream) answer's text */
+  LLMGW_PHASE_STREAM_CHUNK = 3  /**< stream_open(): a streamed answer, piece by piece */
 };
 
-/** A guardrail's verdict. */
+/** A guardrail's verdict on a check (the strongest verdict over its segments). */
 typedef int32_t llmgw_verdict;
-/** Values of llmgw_verdict. */
+/** Values of llmgw_verdict. Any other value (negative ones included) means the guardrail
+ *  failed: the core answers 500 and does not call the upstream (input) or send the answer
+ *  (output) — it fails closed. */
 enum llmgw_verdict_values {
-  LLMGW_ALLOW = 0,  /**< pass unchanged */
+  LLMGW_ALLOW = 0,  /**< every segment passes unchanged; nothing was written to the out-table */
   LLMGW_REDACT = 1, /**< pass with the replacements written through llmgw_guard_out.replace */
-  LLMGW_BLOCK = 2   /**< refuse: the client gets 400 (input) or a content_filter end (output) */
+  LLMGW_BLOCK = 2   /**< refuse (llmgw_guard_out.block was called): input → 400 in the client's
+                         dialect naming the detector; output → 400 for a whole answer; a
+                         stream ends with an error event naming the detector */
 };
 
-/** Where a guardrail writes replacements and reasons. OWNERSHIP: host. LIFETIME: the call. */
+/** Where a segment's text comes from. */
+typedef int32_t llmgw_segment_source;
+/** Values of llmgw_segment_source. Treat an unknown value like LLMGW_SEGMENT_MESSAGE. */
+enum llmgw_segment_source_values {
+  LLMGW_SEGMENT_SYSTEM = 1,         /**< a system prompt (Anthropic "system", OpenAI system or
+                                         developer message) */
+  LLMGW_SEGMENT_MESSAGE = 2,        /**< text of a user or assistant message */
+  LLMGW_SEGMENT_TOOL_ARGUMENTS = 3, /**< arguments of a tool call (OpenAI: the arguments JSON
+                                         text; Anthropic: one string value of a tool_use input) */
+  LLMGW_SEGMENT_TOOL_RESULT = 4,    /**< text of a tool result (OpenAI role "tool"; Anthropic
+                                         tool_result content) */
+  LLMGW_SEGMENT_ANSWER = 5          /**< text of the model's answer (output phases) */
+};
+
+/**
+ * One piece of text a guardrail judges, with where it came from.
+ * OWNERSHIP: host. LIFETIME: the hook call. ARRAYS: stride is llmgw_guard_request.segment_size
+ * (step with LLMGW_GUARD_SEGMENT), so that a later minor can append members.
+ * OFFSETS: every offset a guardrail reports is a byte offset into `text`, the DECODED text (JSON
+ * escapes resolved, UTF-8) — never into the request's wire bytes.
+ */
+typedef struct llmgw_segment {
+  size_t struct_size;             /**< the host's sizeof(llmgw_segment) */
+  llmgw_segment_source source;
+  /**
+   * Input: the index of the message in "messages" (-1 for Anthropic's top-level "system").
+   * Output: the choice index (OpenAI; 0 for Anthropic).
+   */
+  int64_t message_index;
+  /** The content part, content block or tool call within that message; -1 when none. */
+  int64_t part_index;
+  /** The message's role ("system", "developer", "user", "assistant", "tool"); may be empty. */
+  llmgw_str role;
+  /** Tool arguments: the tool's name; tool results: the tool call id; else empty. */
+  llmgw_str name;
+  /** The decoded text. */
+  llmgw_str text;
+  /* -- appended in abi_minor 1 and later go below this line -- */
+} llmgw_segment;
+
+/**
+ * What one check is about. OWNERSHIP: host. LIFETIME: the hook call.
+ */
+typedef struct llmgw_guard_request {
+  size_t struct_size;
+  llmgw_guard_phase phase;          /**< LLMGW_PHASE_INPUT or _OUTPUT for check(); _STREAM_CHUNK
+                                         for stream_open() */
+  llmgw_dialect client_dialect;     /**< the dialect the client speaks */
+  llmgw_str model;                  /**< the alias the call is for */
+  const llmgw_segment* segments;    /**< `count` segments, `segment_size` bytes apart (none for
+                                         stream_open) */
+  size_t count;
+  size_t segment_size;              /**< stride of `segments` in bytes */
+  /* -- appended in abi_minor 1 and later go below this line -- */
+} llmgw_guard_request;
+
+/** Segment `i` of a guard request (0 <= i < count), stepping by segment_size. */
+#define LLMGW_GUARD_SEGMENT(request, i) \
+  ((const llmgw_segment*)((const char*)(request)->segments + (i) * (request)->segment_size))
+
+/**
+ * Where check() writes its per-segment verdicts. A segment nothing is written for is allowed.
+ * OWNERSHIP: host. LIFETIME: the check call. THREADS: the thread running check.
+ */
 typedef struct llmgw_guard_out {
   size_t struct_size;
   void* ctx;
-  /** Replaces bytes [offset, offset+len) of segment `segment` with `replacement`. */
+  /**
+   * Redact: replaces bytes [offset, offset+len) of segment `segment`'s decoded text with
+   * `replacement` (copied). Ranges of one segment must not overlap; any order. A range outside
+   * the text, or overlapping another, makes the whole check count as failed (500).
+   */
   void (*replace)(void* ctx, size_t segment, size_t offset, size_t len, llmgw_str replacement);
-  /** Why the content was blocked (shown to the client). */
-  void (*set_reason)(void* ctx, llmgw_str reason);
+  /**
+   * Block: refuses the call because of segment `segment`. `detector` names what matched
+   * ("email", "aws_access_key"; [A-Za-z0-9._-]) and goes to the client; `reason` is a short
+   * human text for the client too. NEITHER may contain the matched text.
+   */
+  void (*block)(void* ctx, size_t segment, llmgw_str detector, llmgw_str reason);
   /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_guard_out;
 
+/** Opaque per-call state of a guardrail over one streamed answer, made by stream_open. */
+typedef struct llmgw_guard_stream llmgw_guard_stream;
+
 /**
- * A guardrail: a pure function over text segments (message contents, tool arguments).
- * THREADS: check is called concurrently.
+ * Where a guard stream writes the text that may go to the client. OWNERSHIP: host.
+ * LIFETIME: the stream_feed / stream_close call. THREADS: the thread running that call.
+ */
+typedef struct llmgw_guard_stream_out {
+  size_t struct_size;
+  void* ctx;
+  /**
+   * Releases text of channel `channel` to the client, in order (any number of calls per feed,
+   * also none: the text is held back). Over a channel's life the released text is the fed
+   * text with the stream's redactions applied; what a stream holds back must be released by
+   * a later feed or by stream_close of that channel.
+   */
+  void (*emit)(void* ctx, size_t channel, llmgw_str text);
+  /** Blocks the stream: nothing more of it goes out; the core ends the client's stream with an
+   *  error event naming the guardrail and `detector` (a 400 when nothing was sent yet).
+   *  `detector` and `reason` as in llmgw_guard_out.block (never the matched text). */
+  void (*block)(void* ctx, size_t channel, llmgw_str detector, llmgw_str reason);
+  /* -- appended in abi_minor 1 and later go below this line -- */
+} llmgw_guard_stream_out;
+
+/**
+ * A guardrail: judges text segments of requests and answers. Whole texts go through check();
+ * a streamed answer goes through a guard stream, which may hold back the tail of a channel that
+ * could still become a match (the client waits for at most that tail).
+ * THREADS: check and stream_open are called concurrently on one instance (it is immutable after
+ * create); a guard stream is used by one thread at a time. None may block; none may log at info
+ * level per call.
  */
 typedef struct llmgw_guardrail_vtable {
   size_t struct_size;
-  /** REQUIRED. */
+  /**
+   * REQUIRED. Creates an instance from the plugin's `config:` (plugins.load entry) as JSON
+   * ({} when none). On failure writes one line to `error` and returns LLMGW_BAD_ARGUMENT;
+   * start-up stops with that line. OWNERSHIP: *instance belongs to the plugin until destroy;
+   * `host` outlives it. THREADS: the main thread, at start-up.
+   */
   llmgw_status (*create)(const llmgw_host* host, llmgw_str config_json, void** instance,
                          const llmgw_writer* error);
-  /** REQUIRED. */
+  /**
+   * REQUIRED. Destroys an instance; no call or stream on it is in flight. Called once for every
+   * create() that returned LLMGW_OK, even if it left *instance NULL.
+   */
   void (*destroy)(void* instance);
-  /** REQUIRED. Returns the verdict; on LLMGW_REDACT the replacements were written. */
-  llmgw_verdict (*check)(void* instance, llmgw_guard_phase phase, const llmgw_str* segments,
-                         size_t count, const llmgw_guard_out* out);
+  /**
+   * REQUIRED. Judges every segment of `request` (phase INPUT or OUTPUT) and returns the
+   * strongest verdict: LLMGW_ALLOW (nothing written), LLMGW_REDACT (replace() called),
+   * LLMGW_BLOCK (block() called; replacements are then ignored). Another value: failure.
+   */
+  llmgw_verdict (*check)(void* instance, const llmgw_guard_request* request,
+                         const llmgw_guard_out* out);
+  /**
+   * Opens a guard stream for one streamed answer (`request->phase` is LLMGW_PHASE_STREAM_CHUNK,
+   * no segments). NULL (and stream_feed, stream_close, stream_destroy NULL): the guardrail
+   * does not look at streamed answers. Returns LLMGW_OK, or another status: the stream fails
+   * closed (the client's stream ends with an error).
+   */
+  llmgw_status (*stream_open)(void* instance, const llmgw_guard_request* request,
+                              llmgw_guard_stream** stream);
+  /**
+   * Feeds the next piece of channel `channel`'s text. A channel is one run of text of the
+   * answer (the core numbers them from 0: a choice's or content block's text, one tool call's
+   * argument deltas); `piece` says which (source LLMGW_SEGMENT_ANSWER or
+   * LLMGW_SEGMENT_TOOL_ARGUMENTS, indexes, name) and carries the new text only. Releases text
+   * through out->emit (the same channel). Returns LLMGW_OK; LLMGW_ERROR: failure (fail closed).
+   */
+  llmgw_status (*stream_feed)(llmgw_guard_stream* stream, size_t channel, const llmgw_segment* piece,
+                              const llmgw_guard_stream_out* out);
+  /**
+   * Channel `channel` ended (its content block stopped, or the answer finished): release all it
+   * holds, judged as final text. The core calls it once per channel it fed. Returns LLMGW_OK or
+   * LLMGW_ERROR.
+   */
+  llmgw_status (*stream_close)(llmgw_guard_stream* stream, size_t channel,
+                               const llmgw_guard_stream_out* out);
+  /** Frees a guard stream. Called once for every successful stream_open. */
+  void (*stream_destroy)(llmgw_guard_stream* stream);
   /* -- appended in abi_minor 1 and later go below this line -- */
 } llmgw_guardrail_vtable;
 

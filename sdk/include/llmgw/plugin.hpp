@@ -583,4 +583,161 @@ struct SinkHooks {
   }
 };
 
+// ---- guardrails -----------------------------------------------------------------------------
+
+/// The segments of a guard request as a random-access view that steps by segment_size (a host
+/// of a later minor hands in larger segments).
+class Segments {
+ public:
+  explicit Segments(const llmgw_guard_request& request) noexcept
+      : base_(reinterpret_cast<const char*>(request.segments)), count_(request.segments ? request.count : 0),
+        stride_(request.segment_size) {}
+  std::size_t size() const noexcept { return count_; }
+  const llmgw_segment& operator[](std::size_t i) const noexcept {
+    return *reinterpret_cast<const llmgw_segment*>(base_ + i * stride_);
+  }
+
+ private:
+  const char* base_;
+  std::size_t count_;
+  std::size_t stride_;
+};
+
+/// check()'s out-table with the verdict it adds up to: replace() → at least REDACT, block() →
+/// BLOCK. Return verdict() from check.
+class GuardOut {
+ public:
+  explicit GuardOut(const llmgw_guard_out* out) noexcept : out_(out) {}
+  void replace(std::size_t segment, std::size_t offset, std::size_t len, std::string_view replacement) noexcept {
+    out_->replace(out_->ctx, segment, offset, len, str(replacement));
+    if (verdict_ == LLMGW_ALLOW) verdict_ = LLMGW_REDACT;
+  }
+  void block(std::size_t segment, std::string_view detector, std::string_view reason) noexcept {
+    out_->block(out_->ctx, segment, str(detector), str(reason));
+    verdict_ = LLMGW_BLOCK;
+  }
+  llmgw_verdict verdict() const noexcept { return verdict_; }
+
+ private:
+  const llmgw_guard_out* out_;
+  llmgw_verdict verdict_ = LLMGW_ALLOW;
+};
+
+/// A guard stream's out-table.
+class GuardStreamOut {
+ public:
+  explicit GuardStreamOut(const llmgw_guard_stream_out* out) noexcept : out_(out) {}
+  void emit(std::size_t channel, std::string_view text) noexcept {
+    if (!text.empty()) out_->emit(out_->ctx, channel, str(text));
+  }
+  void block(std::size_t channel, std::string_view detector, std::string_view reason) noexcept {
+    out_->block(out_->ctx, channel, str(detector), str(reason));
+  }
+
+ private:
+  const llmgw_guard_stream_out* out_;
+};
+
+/// The descriptor of a guardrail plugin (see provider_descriptor).
+constexpr llmgw_plugin guardrail_descriptor(const char* name, const char* version, const char* description,
+                                            const llmgw_guardrail_vtable* vtable) noexcept {
+  return detail::descriptor(LLMGW_KIND_GUARDRAIL, name, version, description, vtable);
+}
+
+/// Generates a guardrail's extern "C" hooks from a C++ class:
+///
+///   class MyGuard {                       // one per gateway; immutable after construction
+///    public:
+///     MyGuard(llmgw::Host host, std::string_view config_json);          // throws on a bad config
+///     void check(const llmgw_guard_request& request, llmgw::GuardOut& out) const;
+///     // optional, for streamed answers:
+///     class Stream {
+///      public:
+///       void feed(std::size_t channel, const llmgw_segment& piece, llmgw::GuardStreamOut& out);
+///       void close(std::size_t channel, llmgw::GuardStreamOut& out);
+///     };
+///     std::unique_ptr<Stream> open_stream(const llmgw_guard_request& request) const;
+///   };
+///   constexpr llmgw_guardrail_vtable kVtable = llmgw::GuardrailHooks<MyGuard>::vtable();
+///
+///   create   `new MyGuard(Host(host), config)`; an exception → its what() to `error`,
+///            LLMGW_BAD_ARGUMENT.
+///   check    check(); returns out.verdict(); an exception → -1 (the core fails closed: 500).
+///   stream_* only when MyGuard::Stream exists; an exception → LLMGW_ERROR (fail closed).
+template <class Instance>
+struct GuardrailHooks {
+  static constexpr llmgw_guardrail_vtable vtable() noexcept {
+    llmgw_guardrail_vtable v{};
+    v.struct_size = sizeof(llmgw_guardrail_vtable);
+    v.create = &create;
+    v.destroy = &destroy;
+    v.check = &check;
+    if constexpr (detail::has_stream<Instance>::value) {
+      v.stream_open = &stream_open;
+      v.stream_feed = &stream_feed;
+      v.stream_close = &stream_close;
+      v.stream_destroy = &stream_destroy;
+    }
+    return v;
+  }
+
+  static llmgw_status create(const llmgw_host* host, llmgw_str config_json, void** instance,
+                             const llmgw_writer* error) noexcept {
+    return detail::create_instance<Instance>(host, config_json, instance, error);
+  }
+  static void destroy(void* instance) noexcept { delete static_cast<Instance*>(instance); }
+
+  static llmgw_verdict check(void* instance, const llmgw_guard_request* request, const llmgw_guard_out* out) noexcept {
+    try {
+      GuardOut o(out);
+      static_cast<const Instance*>(instance)->check(*request, o);
+      return o.verdict();
+    } catch (...) {
+      return -1;
+    }
+  }
+
+  static llmgw_status stream_open(void* instance, const llmgw_guard_request* request,
+                                  llmgw_guard_stream** stream) noexcept {
+    if constexpr (detail::has_stream<Instance>::value) {
+      try {
+        auto s = static_cast<const Instance*>(instance)->open_stream(*request);
+        if (!s) return LLMGW_ERROR;
+        *stream = reinterpret_cast<llmgw_guard_stream*>(s.release());
+        return LLMGW_OK;
+      } catch (...) {
+      }
+    }
+    return LLMGW_ERROR;
+  }
+  static llmgw_status stream_feed(llmgw_guard_stream* stream, size_t channel, const llmgw_segment* piece,
+                                  const llmgw_guard_stream_out* out) noexcept {
+    if constexpr (detail::has_stream<Instance>::value) {
+      try {
+        GuardStreamOut o(out);
+        reinterpret_cast<typename Instance::Stream*>(stream)->feed(channel, *piece, o);
+        return LLMGW_OK;
+      } catch (...) {
+      }
+    }
+    return LLMGW_ERROR;
+  }
+  static llmgw_status stream_close(llmgw_guard_stream* stream, size_t channel,
+                                   const llmgw_guard_stream_out* out) noexcept {
+    if constexpr (detail::has_stream<Instance>::value) {
+      try {
+        GuardStreamOut o(out);
+        reinterpret_cast<typename Instance::Stream*>(stream)->close(channel, o);
+        return LLMGW_OK;
+      } catch (...) {
+      }
+    }
+    return LLMGW_ERROR;
+  }
+  static void stream_destroy(llmgw_guard_stream* stream) noexcept {
+    if constexpr (detail::has_stream<Instance>::value)
+      delete reinterpret_cast<typename Instance::Stream*>(stream);
+  }
+};
+
 }  // namespace llmgw

@@ -17,6 +17,9 @@
 //   SinkInstance         one create()d instance of a sink vtable, with emit(json) / flush();
 //                        FakeHost::posts records what it sent through http_post, and
 //                        FakeHost::http_post_impl answers it.
+//   GuardrailInstance    one create()d instance of a guardrail vtable: check() over segments
+//                        (laid out with a later minor's stride) → verdict, replacements applied,
+//                        block; GuardStreamSession feeds a streamed answer piece by piece.
 //
 // Tests drive the plugin through its exported vtable, as the core does:
 //   const auto& vt = llmgw::testing::provider_vtable(llmgw_plugin_entry_v1());
@@ -576,6 +579,188 @@ class SinkInstance {
 
  private:
   const llmgw_sink_vtable* vt_;
+};
+
+// ---- guardrails -----------------------------------------------------------------------------
+
+/// One segment as a test writes it.
+struct TestSegment {
+  TestSegment() = default;
+  TestSegment(std::string t, llmgw_segment_source s = LLMGW_SEGMENT_MESSAGE)  // NOLINT: implicit on purpose
+      : text(std::move(t)), source(s) {}
+  TestSegment(const char* t) : text(t) {}  // NOLINT
+  std::string text;
+  llmgw_segment_source source = LLMGW_SEGMENT_MESSAGE;
+  int64_t message_index = 0;
+  int64_t part_index = -1;
+  std::string role = "user";
+  std::string name;
+};
+
+/// What one check() wrote.
+struct GuardResult {
+  llmgw_verdict verdict = -1;
+  /// Per segment: the text with the replacements applied (the input text when none).
+  std::vector<std::string> texts;
+  /// Every replace() call: segment, offset, len, replacement.
+  struct Replacement {
+    std::size_t segment, offset, len;
+    std::string text;
+  };
+  std::vector<Replacement> replacements;
+  /// block(): segment, detector, reason (empty detector: not blocked).
+  std::size_t blocked_segment = 0;
+  std::string detector, reason;
+  /// A replacement outside its segment or overlapping another (the core would fail the check).
+  bool bad_replacement = false;
+};
+
+/// One create()d guardrail instance over a FakeHost. Segments are handed in with a stride
+/// kStridePadding bytes larger than this build's llmgw_segment (garbage in the padding), so a
+/// plugin that indexes `segments[i]` fails its tests.
+class GuardrailInstance {
+ public:
+  static constexpr std::size_t kStridePadding = 24;
+
+  GuardrailInstance(const llmgw_guardrail_vtable& vt, std::string_view config_json,
+                    const std::function<void(FakeHost&)>& setup = {})
+      : vt_(&vt) {
+    if (setup) setup(host);
+    llmgw_writer w = string_writer(&error);
+    rc = vt_->create(host.table(), str(config_json), &inst, &w);
+  }
+  ~GuardrailInstance() {
+    if (rc == LLMGW_OK) vt_->destroy(inst);
+  }
+  GuardrailInstance(const GuardrailInstance&) = delete;
+  GuardrailInstance& operator=(const GuardrailInstance&) = delete;
+
+  const llmgw_guardrail_vtable& vtable() const { return *vt_; }
+
+  /// check() over `segments` in `phase`.
+  GuardResult check(const std::vector<TestSegment>& segments, llmgw_guard_phase phase = LLMGW_PHASE_INPUT,
+                    llmgw_dialect dialect = LLMGW_DIALECT_OPENAI_CHAT, std::string_view model = "alias") {
+    constexpr std::size_t stride = sizeof(llmgw_segment) + kStridePadding;
+    layout_.assign(segments.size() * stride, static_cast<unsigned char>(0xA5));
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      llmgw_segment s = to_c(segments[i]);
+      s.struct_size = stride;
+      std::memcpy(layout_.data() + i * stride, &s, sizeof s);
+    }
+    llmgw_guard_request r{};
+    r.struct_size = sizeof r;
+    r.phase = phase;
+    r.client_dialect = dialect;
+    r.model = str(model);
+    r.segments = reinterpret_cast<const llmgw_segment*>(layout_.data());
+    r.count = segments.size();
+    r.segment_size = stride;
+    GuardResult result;
+    llmgw_guard_out o{};
+    o.struct_size = sizeof o;
+    o.ctx = &result;
+    o.replace = [](void* c, size_t seg, size_t off, size_t len, llmgw_str t) {
+      static_cast<GuardResult*>(c)->replacements.push_back({seg, off, len, copy(t)});
+    };
+    o.block = [](void* c, size_t seg, llmgw_str d, llmgw_str why) {
+      auto& g = *static_cast<GuardResult*>(c);
+      g.blocked_segment = seg;
+      g.detector = copy(d);
+      g.reason = copy(why);
+    };
+    result.verdict = vt_->check(inst, &r, &o);
+    for (const auto& s : segments) result.texts.push_back(s.text);
+    // Apply the replacements, per segment from the last offset to the first.
+    auto reps = result.replacements;
+    std::sort(reps.begin(), reps.end(), [](const auto& a, const auto& b) {
+      return a.segment != b.segment ? a.segment < b.segment : a.offset > b.offset;
+    });
+    for (std::size_t i = 0; i < reps.size(); ++i) {
+      const auto& x = reps[i];
+      if (x.segment >= result.texts.size() || x.offset + x.len > result.texts[x.segment].size() ||
+          (i > 0 && reps[i - 1].segment == x.segment && x.offset + x.len > reps[i - 1].offset)) {
+        result.bad_replacement = true;
+        continue;
+      }
+      result.texts[x.segment].replace(x.offset, x.len, x.text);
+    }
+    return result;
+  }
+
+  /// The C view of a TestSegment (valid while `s` is).
+  static llmgw_segment to_c(const TestSegment& s) {
+    llmgw_segment c{};
+    c.struct_size = sizeof c;
+    c.source = s.source;
+    c.message_index = s.message_index;
+    c.part_index = s.part_index;
+    c.role = str(s.role);
+    c.name = str(s.name);
+    c.text = str(s.text);
+    return c;
+  }
+
+  FakeHost host;
+  void* inst = nullptr;
+  llmgw_status rc = LLMGW_ERROR;
+  std::string error;
+
+ private:
+  const llmgw_guardrail_vtable* vt_;
+  std::vector<unsigned char> layout_;
+};
+
+/// One guard stream of a GuardrailInstance: feed pieces per channel, close channels; what was
+/// released per channel accumulates in `released`, a block in `detector` / `reason`.
+class GuardStreamSession {
+ public:
+  explicit GuardStreamSession(GuardrailInstance& g, std::string_view model = "alias") : vt_(&g.vtable()) {
+    llmgw_guard_request r{};
+    r.struct_size = sizeof r;
+    r.phase = LLMGW_PHASE_STREAM_CHUNK;
+    r.client_dialect = LLMGW_DIALECT_OPENAI_CHAT;
+    r.model = str(model);
+    r.segment_size = sizeof(llmgw_segment);
+    rc = vt_->stream_open ? vt_->stream_open(g.inst, &r, &stream_) : LLMGW_ERROR;
+    out_.struct_size = sizeof out_;
+    out_.ctx = this;
+    out_.emit = [](void* c, size_t ch, llmgw_str t) {
+      auto& self = *static_cast<GuardStreamSession*>(c);
+      if (self.released.size() <= ch) self.released.resize(ch + 1);
+      self.released[ch] += view(t);
+      ++self.emits;
+    };
+    out_.block = [](void* c, size_t, llmgw_str d, llmgw_str why) {
+      auto& self = *static_cast<GuardStreamSession*>(c);
+      self.detector = copy(d);
+      self.reason = copy(why);
+    };
+  }
+  ~GuardStreamSession() {
+    if (rc == LLMGW_OK && stream_) vt_->stream_destroy(stream_);
+  }
+  GuardStreamSession(const GuardStreamSession&) = delete;
+  GuardStreamSession& operator=(const GuardStreamSession&) = delete;
+
+  llmgw_status feed(std::size_t channel, std::string_view text, llmgw_segment_source source = LLMGW_SEGMENT_ANSWER) {
+    TestSegment t(std::string(text), source);
+    t.role = "assistant";
+    const llmgw_segment s = GuardrailInstance::to_c(t);
+    return vt_->stream_feed(stream_, channel, &s, &out_);
+  }
+  llmgw_status close(std::size_t channel) { return vt_->stream_close(stream_, channel, &out_); }
+  /// What channel `channel` released so far.
+  std::string text(std::size_t channel) const { return channel < released.size() ? released[channel] : std::string(); }
+
+  llmgw_status rc = LLMGW_ERROR;
+  std::vector<std::string> released;
+  std::size_t emits = 0;
+  std::string detector, reason;
+
+ private:
+  const llmgw_guardrail_vtable* vt_;
+  llmgw_guard_stream* stream_ = nullptr;
+  llmgw_guard_stream_out out_{};
 };
 
 }  // namespace llmgw::testing

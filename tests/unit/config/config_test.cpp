@@ -237,3 +237,41 @@ TEST_CASE("fallbacks: LiteLLM's list of single-key maps, a plain map, and litell
                     Catch::Contains("test.yaml:2") && Catch::Contains("router_settings.fallbacks[0].gpt-4o") &&
                     Catch::Contains("expected a list"));
 }
+
+TEST_CASE("guardrails: which plugins run, in order, on which aliases and phases; plugin config", "[config][guardrails]") {
+  EnvVar secret("LLMGW_TEST_GUARD_SALT", "pepper");
+  const Config cfg = load(R"(plugins:
+  load:
+    - path: guardrail-pii
+      config:
+        detectors: {email: redact, us_ssn: block}
+        salt: os.environ/LLMGW_TEST_GUARD_SALT
+    - provider-openai
+guardrails:
+  - plugin: guardrail-pii
+    models: [gpt-4o, claude]
+    phases: [input]
+  - plugin: other-guard
+)");
+  REQUIRE(cfg.plugins.size() == 2);
+  CHECK(cfg.plugins[0].config_json == R"({"detectors":{"email":"redact","us_ssn":"block"},"salt":"pepper"})");
+  CHECK(cfg.plugins[1].config_json == "{}");
+  REQUIRE(cfg.guardrails.size() == 2);
+  CHECK(cfg.guardrails[0].plugin == "guardrail-pii");
+  CHECK(cfg.guardrails[0].models == std::vector<std::string>{"gpt-4o", "claude"});
+  CHECK(cfg.guardrails[0].input);
+  CHECK_FALSE(cfg.guardrails[0].output);
+  CHECK(cfg.guardrails[0].line == 9);
+  CHECK(cfg.guardrails[1].models.empty());
+  CHECK(cfg.guardrails[1].input);
+  CHECK(cfg.guardrails[1].output);
+}
+
+TEST_CASE("guardrails: errors name the file, line and key", "[config][guardrails]") {
+  CHECK_THROWS_WITH(load("guardrails:\n  - models: [a]\n"), "test.yaml:2: guardrails[0].plugin: required key is missing");
+  CHECK_THROWS_WITH(load("guardrails:\n  - plugin: g\n    phases: [during]\n"),
+                    "test.yaml:3: guardrails[0].phases: unknown phase 'during' (phases are input and output)");
+  CHECK_THROWS_WITH(load("guardrails: {plugin: g}\n"), "test.yaml:1: guardrails: expected a list of guardrails");
+  CHECK_THROWS_WITH(load("plugins:\n  load:\n    - {path: g, config: [1]}\n"),
+                    "test.yaml:3: plugins.load[0].config: expected a mapping");
+}

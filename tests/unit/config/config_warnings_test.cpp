@@ -37,7 +37,7 @@ litellm_settings:
 server:
   port: 4000
   colour: red
-guardrails: []
+callback_settings: {}
 mystery_section: {}
 environment_variables: {}
 )");
@@ -54,7 +54,7 @@ environment_variables: {}
       "test.yaml:27: litellm_settings.drop_params is not supported yet; ignored",
       "test.yaml:28: litellm_settings.success_callback is not supported yet; ignored",
       "test.yaml:29: litellm_settings.set_verbose is not supported yet; ignored",
-      "test.yaml:33: guardrails is not supported yet; ignored",
+      "test.yaml:33: callback_settings is not supported yet; ignored",
   };
   const std::vector<std::string> unknown = {
       "test.yaml:12: model_list[0].model_info.colour is an unknown key; ignored",

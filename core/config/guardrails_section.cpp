@@ -1,0 +1,62 @@
+// guardrails: [{plugin: NAME, models: [alias, ...], phases: [input, output]}], run in file order.
+#include "config/sections.hpp"
+
+namespace llmgw::config::detail {
+namespace {
+
+/// A list of strings, or one string as a list of one.
+std::vector<std::string> strings(Reader& r, const Entry& e, const std::string& path) {
+  std::vector<std::string> out;
+  if (e.value.IsNull()) return out;
+  if (e.value.IsScalar()) {
+    out.push_back(r.required_string(e, path));
+    return out;
+  }
+  if (!e.value.IsSequence()) r.fail(e.at, path, "expected a list of names");
+  std::size_t i = 0;
+  for (const auto& node : e.value) {
+    Entry element{"", node, node};
+    out.push_back(r.required_string(element, item(path, i++)));
+  }
+  return out;
+}
+
+void parse_entry(Reader& r, const YAML::Node& node, const std::string& path, Config& out) {
+  if (!node.IsMap()) r.fail(node, path, "expected a mapping with plugin (and models, phases)");
+  GuardrailSpec spec;
+  spec.line = node.Mark().line + 1;
+  bool has_plugin = false;
+  for (const Entry& e : r.entries(node, node, path)) {
+    const std::string p = join(path, e.key);
+    if (e.key == "plugin") {
+      spec.plugin = r.required_string(e, p);
+      has_plugin = true;
+    } else if (e.key == "models") {
+      spec.models = strings(r, e, p);
+    } else if (e.key == "phases") {
+      spec.input = spec.output = false;
+      for (const std::string& phase : strings(r, e, p)) {
+        if (phase == "input") spec.input = true;
+        else if (phase == "output") spec.output = true;
+        else r.fail(e.at, p, "unknown phase '" + phase + "' (phases are input and output)");
+      }
+      if (!spec.input && !spec.output) r.fail(e.at, p, "names no phase (phases are input and output)");
+    } else {
+      r.unknown_key(e, p);
+    }
+  }
+  if (!has_plugin) r.fail(node, join(path, "plugin"), "required key is missing");
+  out.guardrails.push_back(std::move(spec));
+}
+
+}  // namespace
+
+void parse_guardrails(Reader& r, const Entry& guardrails, Config& out) {
+  const std::string path = "guardrails";
+  if (guardrails.value.IsNull()) return;
+  if (!guardrails.value.IsSequence()) r.fail(guardrails.at, path, "expected a list of guardrails");
+  std::size_t i = 0;
+  for (const auto& node : guardrails.value) parse_entry(r, node, item(path, i++), out);
+}
+
+}  // namespace llmgw::config::detail

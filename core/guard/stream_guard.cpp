@@ -1,0 +1,93 @@
+#include "guard/stream_guard.hpp"
+
+#include <algorithm>
+
+namespace llmgw::guard {
+
+StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias)
+    : steps_(std::move(steps)) {
+  streams_.assign(steps_.size(), nullptr);
+  links_.reserve(steps_.size());
+  outs_.reserve(steps_.size());
+  for (std::size_t i = 0; i < steps_.size(); ++i) {
+    links_.push_back(Link{this, i});
+    llmgw_guard_stream_out o{};
+    o.struct_size = sizeof o;
+    o.ctx = &links_.back();
+    o.emit = [](void* c, size_t channel, llmgw_str text) {
+      const Link& l = *static_cast<Link*>(c);
+      l.self->feed_step(l.step + 1, channel, std::string_view(text.ptr ? text.ptr : "", text.len));
+    };
+    o.block = [](void* c, size_t, llmgw_str detector, llmgw_str reason) {
+      const Link& l = *static_cast<Link*>(c);
+      StreamGuard& g = *l.self;
+      if (g.blocked_) return;
+      g.blocked_ = true;
+      g.blocked_by_ = g.steps_[l.step]->name;
+      g.detector_.assign(detector.ptr ? detector.ptr : "", detector.len);
+      g.reason_.assign(reason.ptr ? reason.ptr : "", std::min<std::size_t>(reason.len, 200));
+    };
+    outs_.push_back(o);
+  }
+  llmgw_guard_request request{};
+  request.struct_size = sizeof request;
+  request.phase = LLMGW_PHASE_STREAM_CHUNK;
+  request.client_dialect = client_dialect;
+  request.model = {alias.data(), alias.size()};
+  request.segment_size = sizeof(llmgw_segment);
+  for (std::size_t i = 0; i < steps_.size(); ++i) {
+    const auto& vt = steps_[i]->instance->vtable();
+    if (vt.stream_open(steps_[i]->instance->instance(), &request, &streams_[i]) != LLMGW_OK || !streams_[i]) {
+      streams_[i] = nullptr;
+      failed_ = steps_[i]->name;
+      break;
+    }
+  }
+}
+
+StreamGuard::~StreamGuard() {
+  for (std::size_t i = 0; i < steps_.size(); ++i)
+    if (streams_[i]) steps_[i]->instance->vtable().stream_destroy(streams_[i]);
+}
+
+canonical::ApiError StreamGuard::error() const {
+  if (blocked_) return blocked_error(blocked_by_, detector_, reason_);
+  return failed_error(failed_.empty() ? std::string_view("unknown") : std::string_view(failed_));
+}
+
+void StreamGuard::feed_step(std::size_t step, std::size_t channel, std::string_view text) {
+  if (!ok()) return;
+  if (step == steps_.size()) {
+    released_->append(text);
+    return;
+  }
+  llmgw_segment piece = piece_;
+  piece.text = {text.data(), text.size()};
+  if (steps_[step]->instance->vtable().stream_feed(streams_[step], channel, &piece, &outs_[step]) != LLMGW_OK &&
+      failed_.empty())
+    failed_ = steps_[step]->name;
+}
+
+void StreamGuard::close_step(std::size_t step, std::size_t channel) {
+  if (!ok()) return;
+  if (steps_[step]->instance->vtable().stream_close(streams_[step], channel, &outs_[step]) != LLMGW_OK &&
+      failed_.empty())
+    failed_ = steps_[step]->name;
+}
+
+void StreamGuard::feed(std::size_t channel, const llmgw_segment& piece, std::string& released) {
+  piece_ = piece;
+  released_ = &released;
+  feed_step(0, channel, std::string_view(piece.text.ptr ? piece.text.ptr : "", piece.text.len));
+  released_ = nullptr;
+}
+
+void StreamGuard::close(std::size_t channel, const llmgw_segment& meta, std::string& released) {
+  piece_ = meta;
+  released_ = &released;
+  // Closing guardrail k releases its tail into k+1, which must then release it in turn.
+  for (std::size_t step = 0; step < steps_.size(); ++step) close_step(step, channel);
+  released_ = nullptr;
+}
+
+}  // namespace llmgw::guard

@@ -1,0 +1,71 @@
+#include "pii_stream.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace llmgw::pii {
+
+PiiStream::~PiiStream() {
+  for (auto& [id, c] : channels_)
+    if (c.hs) scanner_.close_stream(c.hs, nullptr);
+}
+
+bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out) {
+  const std::vector<Match> found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
+  // A match that crosses the release point keeps all of itself held.
+  for (const Match& m : found)
+    if (m.from < upto && m.to > upto) upto = m.from;
+  std::string text;
+  uint64_t at = c.base;
+  for (const Match& m : found) {
+    if (m.to > upto) break;
+    const Detector& d = scanner_.detectors()[m.detector];
+    host_.counter_add(counters_[m.detector]);
+    const std::string_view value(c.held.data() + (m.from - c.base), m.to - m.from);
+    if (d.action == Action::block) {
+      blocked_ = true;
+      out.block(channel, d.name, "the answer contains " + d.name);
+      return false;
+    }
+    if (d.action == Action::log_only) continue;
+    text.append(c.held, at - c.base, m.from - at);
+    text += redactor_.replacement(d, value);
+    at = m.to;
+  }
+  text.append(c.held, at - c.base, upto - at);
+  out.emit(channel, text);
+  c.held.erase(0, upto - c.base);
+  c.base = upto;
+  // Ends in released text are done with (their matches were released, or were not valid).
+  std::erase_if(c.hits, [&](const Hit& h) { return h.end <= upto; });
+  return true;
+}
+
+void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStreamOut& out) {
+  if (blocked_) return;
+  Channel& c = channels_[channel];
+  if (c.closed) throw std::runtime_error("feed after close");
+  if (!c.hs && !(c.hs = scanner_.open_stream())) throw std::runtime_error("cannot open a Hyperscan stream");
+  const std::string_view text = view(piece.text);
+  if (text.empty()) return;
+  if (!scanner_.scan_stream(c.hs, text, c.hits)) throw std::runtime_error("stream scan failed");
+  c.held.append(text);
+  const std::size_t hold = scanner_.hold_back(c.held);
+  release(channel, c, c.base + (c.held.size() - hold), out);
+}
+
+void PiiStream::close(std::size_t channel, GuardStreamOut& out) {
+  if (blocked_) return;
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return;
+  Channel& c = it->second;
+  if (c.closed) return;
+  c.closed = true;
+  if (c.hs) {
+    scanner_.close_stream(c.hs, &c.hits);  // matches that need the end of the text
+    c.hs = nullptr;
+  }
+  release(channel, c, c.base + c.held.size(), out);
+}
+
+}  // namespace llmgw::pii

@@ -1,0 +1,377 @@
+#include "scanner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace llmgw::pii {
+namespace {
+
+/// Custom patterns of unbounded length hold back at most this much of a stream.
+constexpr std::size_t kUnboundedHold = 256;
+constexpr std::string_view kKeyBegin = "-----BEGIN ";
+constexpr std::string_view kKeyEnd = "-----END ";
+/// The longest private key block a stream holds back for (an RSA 8192 key is about 6.5 KB).
+constexpr std::size_t kKeyMaxHold = 16384;
+
+std::atomic<uint64_t> next_id{1};
+
+struct CollectHits {
+  std::vector<Hit>* out;
+};
+int on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  static_cast<CollectHits*>(ctx)->out->push_back(Hit{id, to});
+  return 0;
+}
+
+struct CollectMatches {
+  std::vector<Match>* out;
+  unsigned detector;
+  uint64_t offset;
+};
+int on_match(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  auto& c = *static_cast<CollectMatches*>(ctx);
+  c.out->push_back(Match{c.detector, c.offset + from, c.offset + to});
+  return 0;
+}
+
+bool word_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+/// `som`: the exact patterns with start of match; else the prefilters (ends only).
+hs_database_t* compile(const std::vector<Detector>& detectors, unsigned mode, bool som = false) {
+  const unsigned extra_flags = som ? HS_FLAG_SOM_LEFTMOST : 0u;
+  std::vector<const char*> patterns;
+  std::vector<unsigned> flags, ids;
+  for (std::size_t i = 0; i < detectors.size(); ++i) {
+    const Detector& d = detectors[i];
+    patterns.push_back(som || d.prefilter.empty() ? d.pattern.c_str() : d.prefilter.c_str());
+    flags.push_back(extra_flags | (detectors[i].caseless ? HS_FLAG_CASELESS : 0u));
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned>(patterns.size()), mode, nullptr,
+                       &db, &error) != HS_SUCCESS) {
+    std::string what = "cannot compile the patterns";
+    if (error) {
+      if (error->expression >= 0 && static_cast<std::size_t>(error->expression) < detectors.size())
+        what = "detector " + detectors[static_cast<std::size_t>(error->expression)].name + ": pattern refused";
+      what += std::string(": ") + (error->message ? error->message : "unknown error");
+      hs_free_compile_error(error);
+    }
+    throw std::runtime_error(what);
+  }
+  return db;
+}
+
+}  // namespace
+
+Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow)
+    : allow_(std::move(allow)), id_(next_id++) {
+  for (Detector& d : detectors)
+    if (d.action != Action::off) detectors_.push_back(std::move(d));
+  if (detectors_.empty()) throw std::runtime_error("every detector is off: nothing to scan for");
+  for (Detector& d : detectors_) {
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* error = nullptr;
+    const unsigned flags = HS_FLAG_SOM_LEFTMOST | (d.caseless ? HS_FLAG_CASELESS : 0u);
+    if (hs_expression_info(d.pattern.c_str(), flags, &info, &error) != HS_SUCCESS) {
+      std::string what = "detector " + d.name + ": pattern refused: " + (error && error->message ? error->message : "?");
+      if (error) hs_free_compile_error(error);
+      throw std::runtime_error(what);
+    }
+    if (info->min_width == 0) {
+      std::free(info);
+      throw std::runtime_error("detector " + d.name + ": pattern matches the empty string");
+    }
+    d.max_length = info->max_width == UINT_MAX ? 0 : info->max_width;
+    std::free(info);
+    std::vector<bool> set(256, d.any_char);
+    for (int c = 0; c < 256; ++c) {
+      const bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+      bool in = false;
+      switch (d.base) {
+        case Detector::Base::alnum: in = digit || upper || lower; break;
+        case Detector::Base::digits: in = digit; break;
+        case Detector::Base::hex: in = digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); break;
+        case Detector::Base::upper_digits: in = digit || upper; break;
+      }
+      if (in) set[static_cast<std::size_t>(c)] = true;
+    }
+    for (unsigned char c : d.extra_chars) set[c] = true;
+    chars_.push_back(std::move(set));
+    const std::size_t hold = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
+    if (d.name != "private_key") max_hold_ = std::max(max_hold_, hold);
+    // One byte more than the longest match: a bounded match cannot start at the window's first
+    // byte, where a \b would hold that does not hold in the text.
+    window_.push_back((d.name == "private_key" ? kKeyMaxHold : hold) + 1);
+  }
+  max_hold_ = std::max(max_hold_, kKeyMaxHold);  // an unfinished private key block
+  try {
+    block_ = compile(detectors_, HS_MODE_BLOCK);
+    stream_ = compile(detectors_, HS_MODE_STREAM);
+    for (const Detector& d : detectors_)
+      som_.push_back(compile({d}, HS_MODE_BLOCK, true));
+    bool ok = hs_alloc_scratch(block_, &proto_) == HS_SUCCESS && hs_alloc_scratch(stream_, &proto_) == HS_SUCCESS;
+    for (hs_database_t* db : som_) ok = ok && hs_alloc_scratch(db, &proto_) == HS_SUCCESS;
+    if (!ok) throw std::runtime_error("cannot allocate Hyperscan scratch space");
+  } catch (...) {
+    free_all();
+    throw;
+  }
+}
+
+void Scanner::free_all() {
+  if (proto_) hs_free_scratch(proto_);
+  if (block_) hs_free_database(block_);
+  if (stream_) hs_free_database(stream_);
+  for (hs_database_t* db : som_) hs_free_database(db);
+  proto_ = nullptr;
+  block_ = stream_ = nullptr;
+  som_.clear();
+}
+
+Scanner::~Scanner() { free_all(); }
+
+hs_scratch_t* Scanner::scratch() const {
+  // One scratch per thread and scanner (a scratch may not be used by two scans at once); a
+  // thread keeps the scratch of the last few scanners it served.
+  struct Slot {
+    uint64_t owner = 0;
+    hs_scratch_t* scratch = nullptr;
+  };
+  struct Cache {
+    Slot slots[4];
+    unsigned next = 0;
+    ~Cache() {
+      for (Slot& s : slots)
+        if (s.scratch) hs_free_scratch(s.scratch);
+    }
+  };
+  thread_local Cache cache;
+  for (Slot& s : cache.slots)
+    if (s.owner == id_) return s.scratch;
+  Slot& s = cache.slots[cache.next++ % 4];
+  if (s.scratch) hs_free_scratch(s.scratch);
+  s.scratch = nullptr;
+  s.owner = 0;
+  if (hs_clone_scratch(proto_, &s.scratch) != HS_SUCCESS) return nullptr;
+  s.owner = id_;
+  return s.scratch;
+}
+
+bool Scanner::allowed(std::string_view match) const {
+  for (const std::string& a : allow_)
+    if (iequal(a, match)) return true;
+  return false;
+}
+
+bool Scanner::find_hits(std::string_view text, std::vector<Hit>& hits) const {
+  hs_scratch_t* s = scratch();
+  if (!s || text.size() > UINT32_MAX) return false;
+  CollectHits c{&hits};
+  return hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) == HS_SUCCESS;
+}
+
+std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::vector<Hit> hits, uint64_t min_from) const {
+  std::vector<Match> out;
+  if (hits.empty()) return out;
+  hs_scratch_t* s = scratch();
+  if (!s) throw std::runtime_error("no Hyperscan scratch");
+  std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
+    return a.detector != b.detector ? a.detector < b.detector : a.end < b.end;
+  });
+  const uint64_t text_end = base + text.size();
+  for (std::size_t i = 0; i < hits.size();) {
+    const unsigned d = hits[i].detector;
+    // One window per run of hits whose windows touch: [first end - longest, last end].
+    const uint64_t floor = std::max(base, min_from);
+    uint64_t from = hits[i].end > floor + window_[d] ? hits[i].end - window_[d] : floor;
+    uint64_t to = std::min(hits[i].end, text_end);
+    std::size_t j = i + 1;
+    for (; j < hits.size() && hits[j].detector == d; ++j) {
+      const uint64_t start = hits[j].end > floor + window_[d] ? hits[j].end - window_[d] : floor;
+      if (start > to) break;
+      to = std::min(hits[j].end, text_end);
+    }
+    i = j;
+    if (from >= to || d >= som_.size()) continue;
+    // One byte of the text after the last end, so that a \b there reads as in the whole text;
+    // a match that ends on the window's last byte is not taken (its \b could be false).
+    const uint64_t until = std::min(to + 1, text_end);
+    std::vector<Match> found;
+    CollectMatches c{&found, d, from};
+    const std::string_view window = text.substr(from - base, until - from);
+    if (hs_scan(som_[d], window.data(), static_cast<unsigned>(window.size()), 0, s, &on_match, &c) != HS_SUCCESS)
+      throw std::runtime_error("scan failed");
+    for (const Match& m : found) {
+      if (m.to == until && until < text_end) continue;
+      // A window that starts inside a word must not make a \b true there.
+      if (m.from == from && from > base && word_char(text[from - base - 1]) && word_char(text[from - base])) continue;
+      out.push_back(m);
+    }
+  }
+  return out;
+}
+
+std::vector<Match> Scanner::scan(std::string_view text) const {
+  std::vector<Hit> hits;
+  if (!find_hits(text, hits)) throw std::runtime_error("scan failed");
+  return select(text, 0, confirm(text, 0, std::move(hits)));
+}
+
+std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
+  std::vector<Match> pending;
+  pending.reserve(raw.size());
+  for (const Match& m : raw)
+    if (m.from >= base && m.to <= base + text.size() && m.to > m.from) pending.push_back(m);
+  std::vector<Match> valid;
+  // A start-of-match scan reports only the leftmost start of each end: when that candidate fails
+  // its validator, the next start with the same end is looked for (at most kRetries times).
+  constexpr int kRetries = 16;
+  for (int round = 0; !pending.empty() && round <= kRetries; ++round) {
+    std::sort(pending.begin(), pending.end(), [](const Match& a, const Match& b) {
+      if (a.detector != b.detector) return a.detector < b.detector;
+      if (a.from != b.from) return a.from < b.from;
+      return a.to > b.to;
+    });
+    pending.erase(std::unique(pending.begin(), pending.end(),
+                              [](const Match& a, const Match& b) {
+                                return a.detector == b.detector && a.from == b.from && a.to == b.to;
+                              }),
+                  pending.end());
+    std::vector<Match> retry;
+    for (std::size_t i = 0; i < pending.size();) {
+      std::size_t j = i;
+      bool found = false;
+      for (; j < pending.size() && pending[j].detector == pending[i].detector && pending[j].from == pending[i].from; ++j) {
+        if (found) continue;
+        const Match& m = pending[j];
+        const std::string_view s = text.substr(m.from - base, m.to - m.from);
+        const Detector& d = detectors_[m.detector];
+        if (d.validate && !d.validate(s)) {
+          if (round < kRetries) retry.push_back(m);
+          continue;
+        }
+        found = true;
+        if (!allowed(s)) valid.push_back(m);
+      }
+      i = j;
+    }
+    pending.clear();
+    for (const Match& r : retry) {
+      // The next start: a window that begins inside a word hides a start there, so step on
+      // (a few bytes at most) until one is found.
+      for (uint64_t next = r.from + 1; next < r.to && next <= r.from + kRetries; ++next) {
+        bool found = false;
+        for (const Match& m : confirm(text, base, {Hit{r.detector, r.to}}, next))
+          if (m.to == r.to && m.from > r.from) {
+            pending.push_back(m);
+            found = true;
+          }
+        if (found) break;
+      }
+    }
+  }
+  // Leftmost first; on equal starts the longer, then the detector listed first.
+  std::sort(valid.begin(), valid.end(), [](const Match& a, const Match& b) {
+    if (a.from != b.from) return a.from < b.from;
+    if (a.to != b.to) return a.to > b.to;
+    return a.detector < b.detector;
+  });
+  return valid;
+}
+
+std::vector<Match> Scanner::select(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
+  std::vector<Match> valid = valid_candidates(text, base, raw);
+  std::vector<Match> out;
+  uint64_t covered = 0;
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const Match& m = valid[i];
+    if (!out.empty() && m.from < covered) {
+      if (m.to <= covered) continue;
+      // Overlaps the match taken before it: a later start of this detector with the same end?
+      std::vector<Match> again = valid_candidates(text, base, confirm(text, base, {Hit{m.detector, m.to}}, covered));
+      for (const Match& a : again) {
+        if (a.from < covered || a.to != m.to) continue;
+        auto at = std::lower_bound(valid.begin() + static_cast<std::ptrdiff_t>(i) + 1, valid.end(), a,
+                                   [](const Match& x, const Match& y) { return x.from < y.from; });
+        valid.insert(at, a);
+        break;
+      }
+      continue;
+    }
+    out.push_back(m);
+    covered = m.to;
+  }
+  return out;
+}
+
+hs_stream_t* Scanner::open_stream() const {
+  hs_stream_t* s = nullptr;
+  return hs_open_stream(stream_, 0, &s) == HS_SUCCESS ? s : nullptr;
+}
+
+bool Scanner::scan_stream(hs_stream_t* stream, std::string_view text, std::vector<Hit>& hits) const {
+  hs_scratch_t* s = scratch();
+  if (!s || text.size() > UINT32_MAX) return false;
+  CollectHits c{&hits};
+  return hs_scan_stream(stream, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) == HS_SUCCESS;
+}
+
+void Scanner::close_stream(hs_stream_t* stream, std::vector<Hit>* hits) const {
+  hs_scratch_t* s = hits ? scratch() : nullptr;
+  CollectHits c{hits};
+  hs_close_stream(stream, s, s ? &on_hit : nullptr, s ? &c : nullptr);
+}
+
+std::size_t Scanner::hold_back(std::string_view text) const {
+  std::size_t hold = 0;
+  for (std::size_t i = 0; i < detectors_.size(); ++i) {
+    const Detector& d = detectors_[i];
+    if (d.name == "private_key") {
+      // An unfinished key block: from its BEGIN line; else a partial "-----BEGIN " at the end.
+      const std::size_t begin = text.rfind(kKeyBegin);
+      if (begin != std::string_view::npos && text.find(kKeyEnd, begin) == std::string_view::npos &&
+          text.size() - begin <= kKeyMaxHold) {
+        hold = std::max(hold, text.size() - begin);
+        continue;
+      }
+      for (std::size_t n = std::min(kKeyBegin.size() - 1, text.size()); n > 0; --n)
+        if (text.substr(text.size() - n) == kKeyBegin.substr(0, n)) {
+          hold = std::max(hold, n);
+          break;
+        }
+      // A key block that ends within the text can still be completed: the END line's tail.
+      const std::size_t end = text.rfind(kKeyEnd);
+      if (end != std::string_view::npos && text.find("-----", end + kKeyEnd.size()) == std::string_view::npos &&
+          begin != std::string_view::npos && begin < end)
+        hold = std::max(hold, text.size() - begin);
+      continue;
+    }
+    const std::size_t limit = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
+    const std::vector<bool>& set = chars_[i];
+    std::size_t run = 0;
+    while (run < text.size() && run < limit && set[static_cast<unsigned char>(text[text.size() - 1 - run])]) ++run;
+    hold = std::max(hold, run);
+  }
+  // Never cut a word: the held text must start where a \b reads the same as in the whole text.
+  std::size_t cut = text.size() - hold;
+  while (cut > 0 && cut < text.size() && word_char(text[cut - 1]) && word_char(text[cut]) && text.size() - cut < max_hold_)
+    --cut;
+  return text.size() - cut;
+}
+
+}  // namespace llmgw::pii
