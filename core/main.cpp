@@ -92,6 +92,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
 
   loader::Registry registry;
   auto gateway = build_gateway(cfg, registry);
+  gateway->start_credential_exchange();
   auto sync = start_shared_state(cfg, *gateway);
   upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);

@@ -84,7 +84,7 @@ TEST_CASE("a missing file names the plugin, the path and the directories searche
 TEST_CASE("refused: a different abi_major, naming both versions") {
   CHECK_THAT(refusal("fixture-abi2"),
              Contains("plugin fixture-abi2 (" + fixture("fixture-abi2") +
-                      ") was built for ABI 2.0, this gateway speaks ABI 1.0"));
+                      ") was built for ABI 2.0, this gateway speaks ABI 1." + std::to_string(LLMGW_ABI_MINOR)));
 }
 
 TEST_CASE("refused: a library that is not a loadable llmgw plugin") {
