@@ -115,6 +115,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   std::map<std::string, std::string> plugin_configs;
   auto gateway = build_gateway(cfg, registry, &plugin_configs);
   telemetry::telemetry().start(cfg.sinks, registry, plugin_configs, cfg.source_path);  // sinks: their threads
+  gateway->start_credential_exchange();
   auto sync = start_shared_state(cfg, *gateway);
   upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);

@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 namespace llmgw::pipeline {
-
 Gateway::Gateway(const config::Config& config, const loader::Registry& registry)
     : models_(config, registry),
       router_(config.router),
@@ -12,6 +11,13 @@ Gateway::Gateway(const config::Config& config, const loader::Registry& registry)
               static_cast<int64_t>(config.router.max_retry_after_s * 1000), config.router.disable_cooldowns},
       max_upstream_body_bytes_(config.server.max_upstream_body_bytes),
       max_stream_event_bytes_(config.server.max_stream_event_bytes) {}
+
+void Gateway::start_credential_exchange() {
+  std::vector<loader::ProviderInstance*> instances;
+  for (const auto& d : models_.deployments())
+    if (d->provider && has_credential_hooks(d->provider->vtable())) instances.push_back(d->provider.get());
+  if (!instances.empty() && !credentials_) credentials_ = std::make_unique<CredentialExchange>(instances);
+}
 
 namespace {
 thread_local upstream_client::AsyncPool* this_loop_pool = nullptr;

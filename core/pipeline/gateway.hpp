@@ -22,6 +22,7 @@
 #include "canonical/api_error.hpp"
 #include "observe/access_log.hpp"
 #include "pipeline/call_context.hpp"
+#include "pipeline/credential_exchange.hpp"
 #include "pipeline/model_table.hpp"
 #include "pipeline/reply.hpp"
 #include "pipeline/upstream_client.hpp"
@@ -107,6 +108,10 @@ class Gateway {
   /// Run on each event loop's thread before it serves: makes that loop's upstream connection
   /// pool (calls on a loop use only its own pool: no lock on the request path).
   void on_loop_start(boost::asio::io_context& io);
+  /// Makes the first credential exchange of every deployment whose plugin has the ABI 1.1 hooks
+  /// (Vertex AI tokens…) and starts renewing them on a background thread. Call once before
+  /// serving (not under --check-config: it may reach the network).
+  void start_credential_exchange();
   /// Closes the loops' upstream pools: call once the loops stopped, before their io_contexts
   /// are destroyed (pooled sockets belong to them).
   void release_loop_pools();
@@ -122,6 +127,7 @@ class Gateway {
   /// This loop's upstream connection pool (on_loop_start made it).
   static upstream_client::AsyncPool& loop_pool();
   ModelTable models_;
+  std::unique_ptr<CredentialExchange> credentials_;  // ABI 1.1 credential exchanges; null until started
   config::RouterSettings router_;
   routing::Router strategy_;  // routing_strategy: the plugin (or built-in weighted pick) behind pick()
   routing::HealthPolicy health_;         // allowed_fails, cooldown_time, max_retry_after

@@ -1,5 +1,7 @@
 #include "encode.hpp"
 
+#include "structured_output.hpp"
+
 #include "encode_messages.hpp"
 #include "wire.hpp"
 
@@ -127,6 +129,44 @@ Value json_tool_of(const Value& format, Allocator& a) {
   return t;
 }
 
+/// A schema as Anthropic's structured output takes it: every object schema closed
+/// (additionalProperties false where the client left it open or unset), recursively.
+Value closed_schema(const Value& schema, Allocator& a, int depth = 0) {
+  Value out(schema, a);
+  if (depth > 64 || !out.IsObject()) return out;
+  for (auto& m : out.GetObject()) {
+    if (m.value.IsObject()) {
+      if (m.name == "properties" || m.name == "$defs" || m.name == "definitions") {
+        for (auto& p : m.value.GetObject()) p.value = closed_schema(p.value, a, depth + 1);
+      } else {
+        m.value = closed_schema(m.value, a, depth + 1);
+      }
+    } else if (m.value.IsArray()) {
+      for (auto& e : m.value.GetArray()) e = closed_schema(e, a, depth + 1);
+    }
+  }
+  const Value* type = member(out, "type");
+  const bool object = (type && type->IsString() && sv(*type) == "object") || member(out, "properties");
+  if (object) {
+    if (Value* ap = const_cast<Value*>(member(out, "additionalProperties"))) ap->SetBool(false);
+    else out.AddMember("additionalProperties", false, a);
+  }
+  return out;
+}
+
+/// response_format json_schema → output_config {"format": {"type": "json_schema", "schema"}}.
+Value output_config_of(const Value& format, Allocator& a) {
+  const Value* js = member(format, "json_schema");
+  const Value* schema = js ? member(*js, "schema") : nullptr;
+  if (!schema || !schema->IsObject()) bad("response_format.json_schema.schema must be an object");
+  Value f(rapidjson::kObjectType);
+  f.AddMember("type", "json_schema", a);
+  f.AddMember("schema", closed_schema(*schema, a), a);
+  Value config(rapidjson::kObjectType);
+  config.AddMember("format", f, a);
+  return config;
+}
+
 Value stop_sequences_of(const Value& stop, Allocator& a) {
   Value seqs(rapidjson::kArrayType);
   if (stop.IsString()) {
@@ -149,13 +189,16 @@ void translate(const Config& cfg, const llmgw_call& call, const Value& body, Val
     unsupported("n > 1 (several choices) is not supported by Anthropic (param n)");
   const bool count_tokens = call.operation == LLMGW_OP_COUNT_TOKENS;
 
-  // response_format: json_schema → a forced tool; json_object → a system instruction.
+  // response_format: json_schema → output_config.format (the native structured output) on the
+  // models that have it, else a forced tool; json_object → a system instruction.
   Value json_tool;
+  Value output_config;
   std::string_view extra_system;
   if (const Value* rf = member(body, "response_format")) {
     const Value* type = rf->IsObject() ? member(*rf, "type") : nullptr;
     if (!type || !type->IsString()) bad("response_format.type must be a string");
-    if (*type == "json_schema") json_tool = json_tool_of(*rf, a);
+    if (*type == "json_schema" && has_native_structured_output(view(call.model))) output_config = output_config_of(*rf, a);
+    else if (*type == "json_schema") json_tool = json_tool_of(*rf, a);
     else if (*type == "json_object") extra_system = kJsonObjectInstruction;
     else if (*type != "text") unsupported("response_format type '" + std::string(sv(*type)) + "' is not supported by Anthropic");
   }
@@ -175,6 +218,7 @@ void translate(const Config& cfg, const llmgw_call& call, const Value& body, Val
   }
   if (!system.IsNull()) out.AddMember("system", system, a);
   out.AddMember("messages", msgs, a);
+  if (output_config.IsObject()) out.AddMember("output_config", output_config, a);
 
   // Tools and tool_choice (the json_schema tool is appended and forced).
   Value tools(rapidjson::kArrayType);

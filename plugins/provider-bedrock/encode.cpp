@@ -9,6 +9,9 @@
 #include <plugin_util/host_clock.hpp>
 #include <plugin_util/json_helpers.hpp>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <string>
 
 namespace llmgw::provider_bedrock {
@@ -71,13 +74,45 @@ Value tool_choice(const Value* choice, Allocator& a) {
   return out;
 }
 
+/// response_format → Converse's native structured output, outputConfig.textFormat:
+/// {"type": "json_schema", "structure": {"jsonSchema": {"schema": "<the schema as a JSON string>",
+/// "name", "description"?}}}. Converse takes only a schema: json_object is refused (400) rather
+/// than dropped. Null when no format is asked for.
+Value output_config_of(const Value* rf, Allocator& a) {
+  if (!rf) return Value();
+  if (!rf->IsObject()) bad("response_format must be an object");
+  const std::string_view type = str_member(*rf, "type");
+  if (type == "text") return Value();
+  if (type != "json_schema")
+    unsupported("response_format '" + std::string(type) +
+                "' is not supported by provider-bedrock (Converse takes json_schema only; param response_format)");
+  const Value* js = member(*rf, "json_schema");
+  const Value* schema = js ? member(*js, "schema") : nullptr;
+  if (!schema || !schema->IsObject()) bad("response_format.json_schema.schema must be an object");
+  rapidjson::StringBuffer text;
+  rapidjson::Writer<rapidjson::StringBuffer> w(text);
+  schema->Accept(w);
+  Value def(rapidjson::kObjectType);
+  def.AddMember("schema", Value(text.GetString(), static_cast<rapidjson::SizeType>(text.GetSize()), a), a);
+  const std::string_view name = str_member(*js, "name");
+  def.AddMember("name", copy(name.empty() ? std::string_view("response") : name, a), a);
+  if (const std::string_view d = str_member(*js, "description"); !d.empty()) def.AddMember("description", copy(d, a), a);
+  Value structure(rapidjson::kObjectType);
+  structure.AddMember("jsonSchema", def, a);
+  Value format(rapidjson::kObjectType);
+  format.AddMember("type", "json_schema", a);
+  format.AddMember("structure", structure, a);
+  Value config(rapidjson::kObjectType);
+  config.AddMember("textFormat", format, a);
+  return config;
+}
+
 void translate(const Value& body, Value& out, Allocator& a) {
   if (!body.IsObject()) bad("the request body is not a JSON object");
   if (const Value* n = member(body, "n"); n && (!n->IsNumber() || n->GetDouble() > 1))
     unsupported("n > 1 (several choices) is not supported by Bedrock (param n)");
   if (const Value* lp = member(body, "logprobs"); lp && lp->IsTrue()) unsupported("logprobs is not supported by Bedrock (param logprobs)");
-  if (const Value* rf = member(body, "response_format"); rf && str_member(*rf, "type") != "text")
-    unsupported("response_format '" + std::string(str_member(*rf, "type")) + "' is not supported by provider-bedrock (param response_format)");
+  Value output_config = output_config_of(member(body, "response_format"), a);
   const Value* messages = member(body, "messages");
   if (!messages) bad("messages is required");
   ConverseMessages conv = translate_messages(*messages, a);
@@ -126,6 +161,7 @@ void translate(const Value& body, Value& out, Allocator& a) {
     if (!fields.HasMember("thinking")) bad("reasoning_effort must be none, low, medium or high");
   }
   if (!fields.ObjectEmpty()) out.AddMember("additionalModelRequestFields", fields, a);
+  if (output_config.IsObject()) out.AddMember("outputConfig", output_config, a);
 }
 
 }  // namespace

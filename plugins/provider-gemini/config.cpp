@@ -7,8 +7,13 @@
 #include <plugin_util/config_json.hpp>
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <optional>
+#include <fstream>
+#include <sstream>
 
 namespace llmgw::provider_gemini {
 namespace {
@@ -35,15 +40,82 @@ void check_version(const std::string& v) {
       throw ConfigError("api_version must be a path segment such as v1beta");
 }
 
+/// The service-account key: JSON text, or the path of a file holding it.
+std::string credentials_text(const std::string& value) {
+  if (value.empty())
+    throw ConfigError("vertex_ai needs vertex_credentials: a service-account key (its JSON, or the path of its file)");
+  if (value.front() == '{') return value;
+  std::ifstream in(value, std::ios::binary);
+  if (!in) throw ConfigError("vertex_credentials: cannot read the file '" + value + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (1u << 20)) throw ConfigError("vertex_credentials: the file '" + value + "' is over 1 MiB");
+  return text.str();
+}
+
+/// Letters, digits, '-' (project ids and locations go into the host and the path).
+void check_segment(const char* what, const std::string& v) {
+  if (v.empty() || v.size() > 64) throw ConfigError(std::string(what) + " must be a non-empty id of at most 64 characters");
+  for (char c : v)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      throw ConfigError(std::string(what) + " '" + v + "' may hold only letters, digits, '-' and '_'");
+}
+
+Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, const llmgw::Host* host,
+                           std::vector<std::string>& warnings) {
+  Config cfg;
+  std::string key_text;
+  if (const auto it = extra.FindMember("vertex_credentials"); it != extra.MemberEnd() && it->value.IsObject()) {
+    rapidjson::StringBuffer buf;  // written as a YAML mapping in the config
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    it->value.Accept(w);
+    key_text.assign(buf.GetString(), buf.GetSize());
+  } else if (std::string given = string_member(extra, "vertex_credentials"); !given.empty()) {
+    key_text = credentials_text(given);
+  } else if (std::string adc; host && host->secret("os.environ/GOOGLE_APPLICATION_CREDENTIALS", adc) && !adc.empty()) {
+    key_text = credentials_text(adc);  // Application Default Credentials' key file, as LiteLLM falls back to
+  }
+  std::optional<ServiceAccount> account;
+  if (!key_text.empty()) account = parse_service_account(key_text);
+  else
+    warnings.push_back("vertex_ai: no vertex_credentials and no GOOGLE_APPLICATION_CREDENTIALS; requests are sent without a "
+                       "token (Vertex answers 401)");
+  std::string project = string_member(extra, "vertex_project");
+  if (project.empty() && account) project = account->project_id;
+  check_segment("vertex_project", project);
+  std::string location = string_member(extra, "vertex_location");
+  if (location.empty()) location = std::string(kVertexDefaultLocation);
+  check_segment("vertex_location", location);
+  std::string version = string_member(doc, "api_version");
+  if (version.empty()) version = std::string(kVertexVersion);
+  check_version(version);
+  std::string base = string_member(doc, "api_base");
+  if (base.empty())
+    base = location == "global" ? "https://aiplatform.googleapis.com" : "https://" + location + "-aiplatform.googleapis.com";
+  base = plugin_util::normalise_api_base(std::move(base), "/" + version);
+  cfg.models_url = base + "/" + version + "/projects/" + project + "/locations/" + location + "/publishers/google/models/";
+  if (account) {
+    cfg.secrets.push_back(account->private_key_pem);
+    cfg.vertex = std::make_shared<VertexAuth>(std::move(*account));
+  }
+  cfg.vertex_ai = true;
+  add_extra_headers(extra, "headers", cfg);
+  add_extra_headers(extra, "extra_headers", cfg);
+  return cfg;
+}
+
 }  // namespace
 
-Config parse_config(std::string_view json, std::vector<std::string>& warnings) {
+Config parse_config(std::string_view json, std::vector<std::string>& warnings) { return parse_config(json, nullptr, warnings); }
+
+Config parse_config(std::string_view json, const llmgw::Host* host, std::vector<std::string>& warnings) {
   const rapidjson::Document doc = plugin_util::parse_config_object(json);
 
   const std::string provider = string_member(doc, "provider");
-  if (!provider.empty() && provider != kProviderNames)
+  if (!provider.empty() && provider != kGeminiName && provider != kVertexName)
     throw ConfigError("unknown provider '" + provider + "' (serves: " + kProviderNames + ")");
   const Value& extra = plugin_util::object_member(doc, "extra");
+  if (provider == kVertexName) return parse_vertex_config(doc, extra, host, warnings);
 
   std::string version = string_member(doc, "api_version");
   if (version.empty()) version = std::string(kVersionPrefix.substr(1));

@@ -3,8 +3,13 @@
 // the model and the method.
 #pragma once
 
+#include "vertex_auth.hpp"
+
 #include <plugin_util/config.hpp>
 
+#include <llmgw/plugin.hpp>
+
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,14 +28,27 @@ struct Config {
   std::vector<Header> extra_headers;
   /// Values that must never reach an error message (the api key, auth header values).
   std::vector<std::string> secrets;
+  /// vertex_ai/ deployments: the service-account credentials and their cached access token
+  /// (null for gemini/). Shared, not copied: the token is renewed in place.
+  std::shared_ptr<VertexAuth> vertex;
+  /// A vertex_ai/ deployment (with or without credentials).
+  bool vertex_ai = false;
 };
 
 /// Parses create()'s config JSON:
 ///   {"provider", "model", "api_base", "api_key", "api_version",
 ///    "extra": {"headers": {..}, "extra_headers": {..}}}
 /// api_version is the path's version segment ("v1beta" unless given: "v1", "v1alpha", ...).
+/// provider "vertex_ai" (LiteLLM's vertex_ai/ prefix) reads extra.vertex_project,
+/// extra.vertex_location (us-central1 unless given; "global" too) and extra.vertex_credentials (a
+/// service-account key: its JSON text or a file path); models_url is then
+/// https://{location}-aiplatform.googleapis.com/{v1}/projects/{p}/locations/{l}/publishers/google/models/
+/// (api_base replaces the scheme and host).
 /// Null members count as absent; unknown members are ignored. Throws ConfigError. Appends
 /// non-fatal remarks (e.g. no api_key) to `warnings`.
 Config parse_config(std::string_view json, std::vector<std::string>& warnings);
+/// The same, with the host's secret() for Vertex's fallback to GOOGLE_APPLICATION_CREDENTIALS
+/// (the key file's path) when no vertex_credentials is given; `host` may be null.
+Config parse_config(std::string_view json, const llmgw::Host* host, std::vector<std::string>& warnings);
 
 }  // namespace llmgw::provider_gemini

@@ -25,6 +25,7 @@ void add_headers(const Config& cfg, const llmgw_request_out& out) {
   auto add = [&](std::string_view name, std::string_view value) { out.add_header(out.ctx, str(name), str(value)); };
   add(kContentType, kJson);
   for (const Header& h : cfg.auth) add(h.name, h.value);
+  if (cfg.vertex) cfg.vertex->add_authorization(out);
   for (const Header& h : cfg.extra_headers) add(h.name, h.value);
 }
 
@@ -229,6 +230,10 @@ std::string model_path_segment(std::string_view model) {
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error) {
+  if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) {
+    write(error, "embeddings are not supported by vertex_ai in provider-gemini yet (Vertex serves them at :predict)");
+    return LLMGW_UNSUPPORTED;
+  }
   if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
     write(error, "provider-gemini supports chat and embeddings only (no count_tokens yet)");

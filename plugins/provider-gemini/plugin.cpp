@@ -14,6 +14,9 @@
 
 #include <plugin_util/translating_provider.hpp>
 
+#include <chrono>
+#include <string>
+
 namespace llmgw::provider_gemini {
 namespace {
 
@@ -23,9 +26,30 @@ struct Codec {
   using Stream = provider_gemini::Stream;
   static constexpr HookFailure kHookFailure{"api_error", "plugin_failure",
                                             "provider-gemini could not process the upstream response"};
-  static constexpr auto parse_config = &provider_gemini::parse_config;
+  static Config parse_config(std::string_view json, const llmgw::Host& host, std::vector<std::string>& warnings) {
+    return provider_gemini::parse_config(json, &host, warnings);
+  }
   static constexpr auto encode = &provider_gemini::encode;
   static constexpr auto decode = &provider_gemini::decode;
+
+  /// vertex_ai/: the service-account token exchange the core makes for us (ABI 1.1); gemini/
+  /// deployments need none (LLMGW_NOT_FOUND: the core stops asking).
+  static llmgw_status credential_request(const Config& cfg, const llmgw_request_out& out, const llmgw_writer* error) {
+    (void)error;
+    if (!cfg.vertex) return LLMGW_NOT_FOUND;
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    cfg.vertex->write_token_request(now.count(), out);
+    return LLMGW_OK;
+  }
+  static llmgw_status credential_accept(const Config& cfg, const llmgw_upstream_response& r, int64_t& refresh_in_ms,
+                                        const llmgw_writer* error) {
+    if (!cfg.vertex) return LLMGW_NOT_FOUND;
+    std::string why;
+    refresh_in_ms = cfg.vertex->accept_token_answer(r, why);
+    if (why.empty()) return LLMGW_OK;
+    write(error, why);
+    return LLMGW_ERROR;
+  }
 };
 
 constexpr llmgw_provider_vtable kVtable = ProviderHooks<plugin_util::TranslatingProvider<Codec>>::vtable(
@@ -34,7 +58,7 @@ constexpr llmgw_provider_vtable kVtable = ProviderHooks<plugin_util::Translating
     LLMGW_DIALECT_NONE);
 
 constexpr llmgw_plugin kPlugin = provider_descriptor(
-    "provider-gemini", "0.1.0", "Gemini Generative Language API upstream (translation from canonical chat and embeddings)", &kVtable);
+    "provider-gemini", "0.1.0", "Gemini Generative Language API and Vertex AI upstream (translation from canonical chat and embeddings)", &kVtable);
 
 }  // namespace
 }  // namespace llmgw::provider_gemini

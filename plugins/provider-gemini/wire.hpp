@@ -12,7 +12,11 @@
 namespace llmgw::provider_gemini {
 
 /// llmgw_provider_vtable.provider_names (LiteLLM's prefix).
-inline constexpr const char* kProviderNames = "gemini";
+inline constexpr const char* kProviderNames = "gemini vertex_ai";
+inline constexpr std::string_view kGeminiName = "gemini";
+inline constexpr std::string_view kVertexName = "vertex_ai";
+inline constexpr std::string_view kVertexVersion = "v1";
+inline constexpr std::string_view kVertexDefaultLocation = "us-central1";
 
 // -- URLs and headers ---------------------------------------------------------------------------
 

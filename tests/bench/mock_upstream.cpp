@@ -11,6 +11,9 @@
 // fields), or with "stream":true Anthropic's SSE sequence (message_start, content_block_start,
 // ping, 8 content_block_delta text_delta, content_block_stop, message_delta, message_stop), one
 // chunk per event. POST /v1/messages/count_tokens: {"input_tokens":N}.
+// The translating providers (run-providers.sh), whole answers only (provider_payloads.hpp):
+// POST /v1beta/models/{m}:generateContent (Gemini), /model/{id}/converse (Bedrock), /v2/chat
+// (Cohere), /api/chat (Ollama).
 // All events are written at once unless --chunk-delay-us is given (then one event every N µs).
 // --stream-events N (>= 4): a Chat Completions stream is exactly N events, "data: [DONE]" the
 // last (role chunk, N - 4 content chunks, finish chunk, usage chunk, [DONE]); with
@@ -45,6 +48,7 @@
 
 #include "http_parse.hpp"
 #include "mock_payloads.hpp"
+#include "provider_payloads.hpp"
 #include "net_util.hpp"
 
 namespace {
@@ -364,6 +368,15 @@ class Mock {
     if (mode_ == Mode::Error500 && method == "POST") {
       bool anthropic = path.find("/messages") != std::string_view::npos;
       c.out += anthropic ? p_.message_server_error : p_.server_error;
+    } else if (method == "POST" && path.find(":generateContent") != std::string_view::npos) {
+      c.out += pp_.gemini;  // the translating providers (run-providers.sh): whole answers only
+    } else if (method == "POST" && path.substr(0, 7) == "/model/" && path.size() > 9 &&
+               path.substr(path.size() - 9) == "/converse") {
+      c.out += pp_.bedrock;
+    } else if (method == "POST" && path == "/v2/chat") {
+      c.out += pp_.cohere;
+    } else if (method == "POST" && path == "/api/chat") {
+      c.out += pp_.ollama;
     } else if (method == "POST" && (path == "/v1/chat/completions" || path == "/chat/completions")) {
       answer(c, body, p_.completion, p_.stream_all, p_.stream_parts);
     } else if (method == "POST" && (path == "/v1/messages" || path == "/messages")) {
@@ -466,6 +479,7 @@ class Mock {
   int64_t epoch_start_ = 0, epoch_first_ = 0, epoch_last_ = 0;
   uint64_t epoch_requests_ = 0;
   MockPayloads p_;
+  ProviderPayloads pp_ = make_provider_payloads();
   std::vector<std::unique_ptr<Conn>> conns_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint32_t gen_ = 0;

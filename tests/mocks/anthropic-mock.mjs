@@ -108,6 +108,21 @@ const resultText = (b) => (typeof b.content === 'string' ? b.content
 const blockTokens = (b) => (b.type === 'tool_use' ? 5 + tokensOf(JSON.stringify(b.input))
   : pieces(b.type === 'text' ? b.text : b.thinking).length);
 
+const systemText = (system) => (typeof system === 'string' ? system
+  : Array.isArray(system) ? system.map((b) => b?.text ?? '').join('\n') : '');
+
+/** A value matching a JSON schema (a structured-output answer). */
+function sampleOf(schema) {
+  switch (schema?.type) {
+    case 'object': return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sampleOf(v)]));
+    case 'array': return [sampleOf(schema.items)];
+    case 'integer': return 21;
+    case 'number': return 2.5;
+    case 'boolean': return true;
+    default: return schema?.enum?.[0] ?? 'Paris';
+  }
+}
+
 /** What the mock answers: { content (without signatures), stop_reason, stop_sequence, output_tokens }. */
 export function planAnswer(body, behaviour = {}) {
   const turns = turnsOf(body.messages);
@@ -137,6 +152,11 @@ export function planAnswer(body, behaviour = {}) {
     for (const input of single ? WEATHER_INPUTS.slice(0, 1) : WEATHER_INPUTS) {
       content.push({ type: 'tool_use', id: `toolu_01${randomId(22)}`, name, input });
     }
+  } else if (body.output_config?.format?.type === 'json_schema' && !continuing) {
+    content.push({ type: 'text', text: JSON.stringify(sampleOf(body.output_config.format.schema)) });
+  } else if (!continuing && /\bonly with a single valid JSON object\b/i.test(systemText(body.system))) {
+    // A model told to answer in JSON does (the instruction a json_object response_format becomes).
+    content.push({ type: 'text', text: JSON.stringify({ answer: MOCK_TEXT }) });
   } else if (continuing) {
     content.push({ type: 'text', text: `Based on the tool results: ${results.map((x) => resultText(x.block)).join('; ')}` });
   } else {

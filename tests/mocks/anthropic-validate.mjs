@@ -349,6 +349,38 @@ function check2026(body) {
  * `signatures`: Map signature → thinking text of the thinking blocks this upstream issued.
  * `apiVersion`: the request's anthropic-version (2026-10-21 adds the checks of check2026).
  */
+/** An object schema of a structured output must be closed: additionalProperties false, at every level. */
+function openObjectAt(schema, p) {
+  if (!isObject(schema)) return null;
+  if ((schema.type === 'object' || schema.properties) && schema.additionalProperties !== false) return p;
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'properties' || k === '$defs' || k === 'definitions') {
+      for (const [name, sub] of Object.entries(isObject(v) ? v : {})) {
+        const at = openObjectAt(sub, `${p}.${k}.${name}`);
+        if (at) return at;
+      }
+    } else if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) { const at = openObjectAt(v[i], `${p}.${k}.${i}`); if (at) return at; }
+    } else if (isObject(v)) {
+      const at = openObjectAt(v, `${p}.${k}`);
+      if (at) return at;
+    }
+  }
+  return null;
+}
+
+/** output_config {effort?, format?: {type: "json_schema", schema}} (structured outputs). */
+function checkOutputConfig(oc) {
+  if (oc === undefined) return null;
+  if (!isObject(oc)) return notA('output_config', 'dictionary');
+  const f = oc.format;
+  if (f === undefined || f === null) return null;
+  if (!isObject(f) || f.type !== 'json_schema') return bad("output_config.format.type: Input should be 'json_schema'");
+  if (!isObject(f.schema)) return required('output_config.format.schema');
+  const open = openObjectAt(f.schema, 'schema');
+  return open ? bad(`output_config.format: For 'object' type, 'additionalProperties' must be explicitly set to false (at ${open})`) : null;
+}
+
 export function validateRequest(body, { countTokens = false, signatures = null, firstMessageUser = false, apiVersion = null, betas = [] } = {}) {
   if (!isObject(body)) return bad('Input should be a valid dictionary');
   const allowed = countTokens ? COUNT_PARAMS : MESSAGE_PARAMS;
@@ -372,6 +404,7 @@ export function validateRequest(body, { countTokens = false, signatures = null, 
     () => (apiVersion === API_VERSION_2026 ? check2026(body) : null),
     () => checkThinking(body, countTokens),
     () => checkCacheControl(body.cache_control, 'cache_control'),
+    () => checkOutputConfig(body.output_config),
     () => (body.stream !== undefined && typeof body.stream !== 'boolean' ? notA('stream', 'boolean') : null),
     () => (body.metadata !== undefined && !isObject(body.metadata) ? notA('metadata', 'dictionary') : null),
     () => {

@@ -17,7 +17,8 @@
 // (bedrock-validate.mjs: 400 ValidationException). Answers: with tools and a user text mentioning
 // "weather" (or toolChoice any/tool) two toolUse blocks (Paris, London); after toolResult blocks
 // "Based on the tool results: …"; additionalModelRequestFields.thinking enabled adds reasoning with a
-// signature; maxTokens cuts the text (stopReason max_tokens). Usage: tokens ≈ ceil(bytes/4) of
+// signature; outputConfig.textFormat (structured output) → JSON matching the schema; maxTokens
+// cuts the text (stopReason max_tokens). Usage: tokens ≈ ceil(bytes/4) of
 // tools + system + messages; with cachePoint blocks the prefix before the last one is written to
 // the cache the first time (cacheWriteInputTokens) and read on a repeat (cacheReadInputTokens).
 // POST /model/{modelId}/invoke (InvokeModel) serves embedding models, signed the same way:
@@ -41,6 +42,18 @@ const words = (text) => text.match(/\s*\S+|\s+$/g) ?? [];
 const tokens = (v) => Math.ceil(Buffer.byteLength(JSON.stringify(v ?? null)) / 4);
 const ERROR_NS = 'http://internal.amazon.com/coral/com.amazon.bedrock/';
 
+/** A value matching a JSON schema (the structured-output answer). */
+function sampleOf(schema) {
+  switch (schema?.type) {
+    case 'object': return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sampleOf(v)]));
+    case 'array': return [sampleOf(schema.items)];
+    case 'integer': return 21;
+    case 'number': return 2.5;
+    case 'boolean': return true;
+    default: return schema?.enum?.[0] ?? 'Paris';
+  }
+}
+
 function plan(body, b) {
   const last = body.messages.at(-1);
   const results = last.content.filter((c) => c.toolResult);
@@ -54,6 +67,8 @@ function plan(body, b) {
       toolUseId: `tooluse_${randomBytes(9).toString('base64url')}`, name, input: { location } })) };
   }
   let content = b.text ?? MOCK_TEXT;
+  const schema = body.outputConfig?.textFormat?.structure?.jsonSchema?.schema;
+  if (b.text === undefined && schema !== undefined) content = JSON.stringify(sampleOf(JSON.parse(schema)));
   if (b.text === undefined && results.length)
     content = `Based on the tool results: ${results.map((r) => r.toolResult.content.map((c) => c.text ?? JSON.stringify(c.json)).join('')).join('; ')}`;
   let stop = 'end_turn';

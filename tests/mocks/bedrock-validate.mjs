@@ -4,7 +4,7 @@
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const TOP = new Set(['messages', 'system', 'inferenceConfig', 'toolConfig', 'guardrailConfig', 'additionalModelRequestFields',
-  'promptVariables', 'additionalModelResponseFieldPaths', 'requestMetadata', 'performanceConfig']);
+  'promptVariables', 'additionalModelResponseFieldPaths', 'requestMetadata', 'performanceConfig', 'outputConfig']);
 const INFERENCE = new Set(['maxTokens', 'temperature', 'topP', 'stopSequences']);
 const BLOCKS = new Set(['text', 'image', 'document', 'video', 'toolUse', 'toolResult', 'guardContent', 'cachePoint', 'reasoningContent']);
 const FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
@@ -38,9 +38,32 @@ function checkBlock(b, path) {
   return null;
 }
 
+/** outputConfig {textFormat: {type: "json_schema", structure: {jsonSchema: {schema: <JSON text>, name, description?}}}}. */
+function checkOutputConfig(oc) {
+  if (!isObject(oc)) return malformed('outputConfig', 'expected type: JSONObject');
+  for (const k of Object.keys(oc)) if (k !== 'textFormat') return malformed('outputConfig', `extraneous key [${k}] is not permitted`);
+  const tf = oc.textFormat;
+  if (!isObject(tf)) return malformed('outputConfig/textFormat', 'expected type: JSONObject');
+  if (tf.type !== 'json_schema') return malformed('outputConfig/textFormat/type', `${tf.type} is not a valid enum value`);
+  const js = tf.structure?.jsonSchema;
+  if (!isObject(js) || Object.keys(tf.structure).length !== 1) return malformed('outputConfig/textFormat/structure', 'required key [jsonSchema] not found');
+  if (typeof js.schema !== 'string') return malformed('outputConfig/textFormat/structure/jsonSchema/schema', 'expected type: String');
+  if (typeof js.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(js.name)) return malformed('outputConfig/textFormat/structure/jsonSchema/name', 'expected a name of 1-64 characters [a-zA-Z0-9_-]');
+  try {
+    if (!isObject(JSON.parse(js.schema))) throw new Error('not an object');
+  } catch {
+    return 'The provided JSON schema is invalid. Provide a valid JSON schema and try again.';
+  }
+  return null;
+}
+
 export function validateConverse(body) {
   if (!isObject(body)) return 'Malformed input request: expected type: JSONObject, please reformat your input and try again.';
   for (const k of Object.keys(body)) if (!TOP.has(k)) return malformed('', `extraneous key [${k}] is not permitted`);
+  if (body.outputConfig !== undefined) {
+    const err = checkOutputConfig(body.outputConfig);
+    if (err) return err;
+  }
   if (!Array.isArray(body.messages) || body.messages.length === 0) return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
   if (body.messages[0].role !== 'user') return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
   const toolUses = new Set();

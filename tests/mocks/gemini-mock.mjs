@@ -26,6 +26,10 @@
 // POST /{v}/models/{model}:batchEmbedContents: {requests: [{model: "models/{model}", content: {parts:
 // [{text}]}, taskType?, title?, outputDimensionality?}]} (validateBatchEmbed: model names must match,
 // text parts only, at most 100) → {embeddings: [{values}]} (deterministic unit vectors, no usage).
+// Vertex AI: with `vertex: { project, location, authorize(authorizationHeader) → bool }` the same
+// answers are served at POST /v1/projects/{project}/locations/{location}/publishers/google/models/
+// {model}:generateContent / :streamGenerateContent, authenticated by an OAuth Bearer token instead
+// of the API key (401 UNAUTHENTICATED otherwise; another project or location is 404).
 import { createHash } from 'node:crypto';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import { vectorFor } from './lib/embedding-vectors.mjs';
@@ -163,7 +167,8 @@ export function buildChunks(model, responseId, plan, prompt) {
 }
 export const sseFrame = (obj) => `data: ${JSON.stringify(obj)}\r\n\r\n`;
 
-export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port = 0, models = null, minCacheTokens = 1024 } = {}) {
+export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port = 0, models = null, minCacheTokens = 1024,
+  vertex = null } = {}) {
   const srv = createMockServer({
     route,
     defaultHeaders: () => ({ 'x-gemini-service-tier': 'standard', server: 'scaffolding on HTTPServer2' }),
@@ -180,7 +185,7 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
     if (b.status) {
       return send(res, rec, b.status, b.body ?? googleError(b.status, STATUS_BY_CODE[b.status] ?? 'UNKNOWN', 'mock error'), b.headers);
     }
-    const keyErr = validateKey(req.headers, rec.path, apiKey);
+    const keyErr = rec.vertex ? null : validateKey(req.headers, rec.path, apiKey);
     if (keyErr) return fail(res, rec, keyErr);
     if (models && !models.includes(model)) {
       return fail(res, rec, { status: 404, code: 'NOT_FOUND',
@@ -241,6 +246,21 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
     if (req.method === 'POST' && e) {
       rec.model = decodeURIComponent(e[2]);
       return batchEmbed(req, res, rec, rec.model);
+    }
+    const v = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
+      .exec(url.pathname);
+    if (req.method === 'POST' && v && vertex) {
+      rec.vertex = { project: v[2], location: v[3] };
+      if (v[2] !== vertex.project || v[3] !== vertex.location) {
+        return fail(res, rec, { status: 404, code: 'NOT_FOUND', message: `Project or location not found: projects/${v[2]}/locations/${v[3]}` });
+      }
+      if (!vertex.authorize(req.headers.authorization)) {
+        return fail(res, rec, { status: 401, code: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials. ' +
+          'Expected OAuth 2 access token, login cookie or other valid authentication credential.' });
+      }
+      rec.model = decodeURIComponent(v[4]);
+      rec.stream = v[5] === 'streamGenerateContent';
+      return generate(req, res, rec, rec.model, rec.stream, url.searchParams.get('alt') === 'sse');
     }
     const m = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
     if (req.method === 'POST' && m) {

@@ -17,7 +17,9 @@
 // base64 of little-endian float32), GET /v1/models, GET /v1/models/{id}; anything else is 404
 // "Invalid URL". Requests are validated as OpenAI does (see openai-validate.mjs). With `tools` and a
 // last user message mentioning "weather" it answers two parallel tool calls; a follow-up whose last
-// messages are the tool results gets a text answer quoting them.
+// messages are the tool results gets a text answer quoting them. response_format json_schema /
+// json_object → JSON (shaped by the schema); max_completion_tokens / max_tokens cut a longer text
+// (finish_reason "length").
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import { vectorFor } from './lib/embedding-vectors.mjs';
 import { JSON_PARSE_ERROR, embeddingSize, openaiError, validateChatRequest, validateEmbeddingsRequest } from './openai-validate.mjs';
@@ -37,7 +39,35 @@ function textOf(content) {
   return '';
 }
 
-/** What the mock will answer: { content } or { toolCalls: [{ id, name, arguments }] }. */
+/** A value matching a JSON schema (the structured-output answer). */
+function sampleOf(schema) {
+  switch (schema?.type) {
+    case 'object': return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, v]) => [k, sampleOf(v)]));
+    case 'array': return [sampleOf(schema.items)];
+    case 'integer': return 21;
+    case 'number': return 2.5;
+    case 'boolean': return true;
+    default: return schema?.enum?.[0] ?? 'Paris';
+  }
+}
+
+/** The text answer: JSON under response_format json_schema (shaped by the schema) / json_object. */
+function answerText(body) {
+  const rf = body.response_format;
+  if (rf?.type === 'json_schema') return JSON.stringify(sampleOf(rf.json_schema?.schema));
+  if (rf?.type === 'json_object') return JSON.stringify({ answer: MOCK_TEXT });
+  return MOCK_TEXT;
+}
+
+/** max_completion_tokens / max_tokens cut a longer text answer (finish_reason "length"), a word a token. */
+function cut(body, plan) {
+  const max = body.max_completion_tokens ?? body.max_tokens;
+  const words = plan.content.match(/\s*\S+/g) ?? [];
+  if (!Number.isInteger(max) || words.length <= max) return plan;
+  return { content: words.slice(0, max).join(''), finish: 'length' };
+}
+
+/** What the mock will answer: { content, finish? } or { toolCalls: [{ id, name, arguments }] }. */
 export function planAnswer(body, behaviour = {}) {
   const msgs = body.messages;
   const last = msgs[msgs.length - 1];
@@ -55,7 +85,7 @@ export function planAnswer(body, behaviour = {}) {
   const tools = Array.isArray(body.tools) ? body.tools : [];
   const wantsTools = behaviour.toolCalls ??
     (tools.length > 0 && last.role === 'user' && /\bweather\b/i.test(textOf(last.content)));
-  if (!wantsTools) return { content: MOCK_TEXT };
+  if (!wantsTools) return cut(body, { content: answerText(body) });
   const named = tools.find((t) => /weather/i.test(t.function?.name ?? '')) ?? tools[0];
   const name = named?.function?.name ?? 'get_weather';
   return { toolCalls: WEATHER_ARGUMENTS.map((args) => ({ id: `call_${randomId(24)}`, name, arguments: args })) };
@@ -90,7 +120,7 @@ export function buildCompletion(body, plan, behaviour = {}) {
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: body.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: plan.toolCalls ? 'tool_calls' : 'stop' }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: plan.finish ?? (plan.toolCalls ? 'tool_calls' : 'stop') }],
     usage: usageFor(body, plan, behaviour),
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
@@ -124,7 +154,7 @@ export function buildChunks(body, plan, behaviour = {}) {
   } else {
     out.push(chunk({ role: 'assistant', content: '', refusal: null }));
     for (const piece of plan.content.match(/\s*\S+/g) ?? []) out.push(chunk({ content: piece }));
-    out.push(chunk({}, 'stop'));
+    out.push(chunk({}, plan.finish ?? 'stop'));
   }
   if (includeUsage) out.push({ ...base, choices: [], usage: usageFor(body, plan, behaviour) });
   return out;

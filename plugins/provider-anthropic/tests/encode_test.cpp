@@ -1,6 +1,7 @@
 // encode_request: passthrough (body bytes untouched, headers) and translation (golden canonical
 // request → golden Messages request, compared as JSON).
 #include "harness.hpp"
+#include "../structured_output.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -195,17 +196,28 @@ TEST_CASE("translate: thinking passes through; reasoning_effort becomes a budget
   CHECK(r.error.find("extreme") != std::string::npos);
 }
 
-TEST_CASE("translate: response_format json_schema becomes a forced tool; json_object a system line", "[encode]") {
+TEST_CASE("translate: response_format json_schema → output_config.format on Claude 4.5, a forced tool before; json_object a system line", "[encode]") {
   Plugin p(kConfig);
   check_translation(
       p,
       R"({"messages":[{"role":"user","content":"Weather in Oslo?"}],
           "response_format":{"type":"json_schema","json_schema":{"name":"weather_report","description":"A report","strict":true,
-            "schema":{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"number"}},"required":["city","celsius"]}}}})",
+            "schema":{"type":"object","properties":{"city":{"type":"string"},"where":{"type":"object","properties":{"lat":{"type":"number"}}}},"required":["city"]}}}})",
       R"({"model":"claude-sonnet-4-5","max_tokens":4096,"messages":[{"role":"user","content":"Weather in Oslo?"}],
+          "output_config":{"format":{"type":"json_schema","schema":{"type":"object","additionalProperties":false,"required":["city"],
+            "properties":{"city":{"type":"string"},"where":{"type":"object","properties":{"lat":{"type":"number"}},"additionalProperties":false}}}}}})");
+  Call older = canonical(
+      R"({"messages":[{"role":"user","content":"Weather in Oslo?"}],
+          "response_format":{"type":"json_schema","json_schema":{"name":"weather_report","description":"A report","strict":true,
+            "schema":{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"number"}},"required":["city","celsius"]}}}})");
+  older.c.model = llmgw::str("claude-3-7-sonnet-20250219");
+  const Request r = encode(p, older.c);
+  REQUIRE(r.rc == LLMGW_OK);
+  CHECK(json_equal(r.body,
+      R"({"model":"claude-3-7-sonnet-20250219","max_tokens":4096,"messages":[{"role":"user","content":"Weather in Oslo?"}],
           "tools":[{"name":"weather_report","description":"A report",
                     "input_schema":{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"number"}},"required":["city","celsius"]}}],
-          "tool_choice":{"type":"tool","name":"weather_report"}})");
+          "tool_choice":{"type":"tool","name":"weather_report"}})"));
   check_translation(
       p, R"({"messages":[{"role":"system","content":"Be terse."},{"role":"user","content":"List 3 colours"}],"response_format":{"type":"json_object"}})",
       R"({"model":"claude-sonnet-4-5","max_tokens":4096,
@@ -213,6 +225,15 @@ TEST_CASE("translate: response_format json_schema becomes a forced tool; json_ob
           "messages":[{"role":"user","content":"List 3 colours"}]})");
   check_translation(p, R"({"messages":[{"role":"user","content":"x"}],"response_format":{"type":"text"}})",
                     R"({"model":"claude-sonnet-4-5","max_tokens":4096,"messages":[{"role":"user","content":"x"}]})");
+}
+
+TEST_CASE("has_native_structured_output: Opus 4.1 and Claude 4.5 on, older ids off", "[encode]") {
+  for (const char* on : {"claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805", "claude-haiku-4-5@20251001",
+                         "us.anthropic.claude-opus-4-5-20251101-v1:0", "claude-sonnet-5", "claude-opus-4-6"})
+    CHECK(llmgw::provider_anthropic::has_native_structured_output(on));
+  for (const char* off : {"claude-3-5-sonnet-20241022", "claude-sonnet-4-20250514", "claude-opus-4-20250514", "claude-sonnet-4-1",
+                          "claude-haiku-4", "gpt-4o", "", "claude-sonnet-"})
+    CHECK_FALSE(llmgw::provider_anthropic::has_native_structured_output(off));
 }
 
 TEST_CASE("translate: metadata.user_id wins over user; stream copied", "[encode]") {

@@ -69,6 +69,37 @@ TEST_CASE("encode: tool_choice, thinking, assistant thinking blocks") {
   CHECK(a[2]["text"] == "A");
 }
 
+TEST_CASE("encode: response_format json_schema → outputConfig.textFormat (the schema as JSON text); json_object refused") {
+  ProviderInstance p(vt(), kConfig, real_crypto);
+  Call call(R"({"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{
+    "name":"city","description":"A city","strict":true,"schema":{"type":"object","properties":{"name":{"type":"string"}},
+    "required":["name"],"additionalProperties":false}}}})");
+  const auto r = p.encode(call.c);
+  INFO(r.error);
+  REQUIRE(r.rc == LLMGW_OK);
+  rapidjson::Document d;
+  d.Parse(r.body.data(), r.body.size());
+  REQUIRE(d.IsObject());
+  const auto& tf = d["outputConfig"]["textFormat"];
+  CHECK(tf["type"] == "json_schema");
+  CHECK(tf["structure"]["jsonSchema"]["name"] == "city");
+  CHECK(tf["structure"]["jsonSchema"]["description"] == "A city");
+  REQUIRE(tf["structure"]["jsonSchema"]["schema"].IsString());
+  CHECK(json_equal(tf["structure"]["jsonSchema"]["schema"].GetString(),
+                   R"({"type":"object","properties":{"name":{"type":"string"}},"required":["name"],"additionalProperties":false})"));
+  Call text(R"({"messages":[{"role":"user","content":"x"}],"response_format":{"type":"text"}})");
+  const auto t = p.encode(text.c);
+  REQUIRE(t.rc == LLMGW_OK);
+  CHECK(t.body.find("outputConfig") == std::string::npos);
+  Call object(R"({"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object"}})");
+  const auto o = p.encode(object.c);
+  CHECK(o.rc == LLMGW_UNSUPPORTED);
+  CHECK(o.error.find("json_object") != std::string::npos);
+  CHECK(o.error.find("provider-bedrock") != std::string::npos);
+  Call no_schema(R"({"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"x"}}})");
+  CHECK(p.encode(no_schema.c).rc == LLMGW_BAD_ARGUMENT);
+}
+
 TEST_CASE("encode: files become documents with unique, allowed names") {
   ProviderInstance p(vt(), kConfig, real_crypto);
   Call call(R"({"messages":[{"role":"user","content":[

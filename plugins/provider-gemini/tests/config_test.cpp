@@ -29,9 +29,14 @@ TEST_CASE("no api_key: a warning, requests without the header") {
 
 TEST_CASE("bad configs are refused with one line") {
   CHECK(Plugin("[]").rc == LLMGW_BAD_ARGUMENT);
-  const Plugin other(R"({"provider":"vertex_ai"})");
+  const Plugin other(R"({"provider":"palm"})");
   CHECK(other.rc == LLMGW_BAD_ARGUMENT);
   CHECK_THAT(other.error, Catch::Contains("unknown provider"));
+  const Plugin vertex_without_key(R"({"provider":"vertex_ai","extra":{"vertex_project":"p"}})");
+  CHECK(vertex_without_key.rc == LLMGW_OK);  // as LiteLLM: it loads, and the calls fail (a warning says why)
+  REQUIRE_FALSE(vertex_without_key.host.logs.empty());
+  CHECK_THAT(vertex_without_key.host.logs[0].second, Catch::Contains("vertex_credentials"));
+  CHECK(Plugin(R"({"provider":"vertex_ai"})").rc == LLMGW_BAD_ARGUMENT);  // no project either
   CHECK(Plugin(R"({"provider":"gemini","api_base":"ftp://x"})").rc == LLMGW_BAD_ARGUMENT);
   CHECK(Plugin(R"({"provider":"gemini","api_key":"a\nb"})").rc == LLMGW_BAD_ARGUMENT);
   CHECK(Plugin(R"({"provider":"gemini","api_version":"v1/../x"})").rc == LLMGW_BAD_ARGUMENT);

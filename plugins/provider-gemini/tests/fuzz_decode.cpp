@@ -3,12 +3,19 @@
 //     canonical body that is JSON, or ERROR with a classified error;
 //   - the stream decoder fed the input whole and fed in pieces reaches the same chunks, usage,
 //     final status and error;
-//   - the request encoder takes any body.
+//   - the request encoder takes any body;
+//   - vertex_ai's token-endpoint answer parser (VertexAuth::accept_token_answer, ABI 1.1
+//     credential_accept) takes any body under any status: a token is kept only from a 200 with
+//     access_token and expires_in, and every refusal has a line.
 // Run: ./fuzz_provider_gemini -max_total_time=60
 #include "config.hpp"
 #include "decode.hpp"
 #include "encode.hpp"
 #include "stream.hpp"
+#include "vertex_auth.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <llmgw/testing.hpp>
 
@@ -40,6 +47,22 @@ const g::Config& config() {
     return g::parse_config(R"({"provider":"gemini","api_key":"AIzaFuzzKey","api_base":"http://127.0.0.1:1"})", warnings);
   }();
   return cfg;
+}
+
+/// A VertexAuth over an RSA key made once (the fuzz run only parses token answers with it).
+g::VertexAuth& vertex() {
+  static g::VertexAuth* auth = [] {
+    EVP_PKEY* pkey = EVP_RSA_gen(1024);
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+    char* pem = nullptr;
+    const long n = BIO_get_mem_data(bio, &pem);
+    g::ServiceAccount a{"fuzz@example.iam.gserviceaccount.com", std::string(pem, static_cast<std::size_t>(n)), "k", "http://127.0.0.1:1/token", "p"};
+    BIO_free(bio);
+    EVP_PKEY_free(pkey);
+    return new g::VertexAuth(std::move(a));
+  }();
+  return *auth;
 }
 
 llmgw_call call_of(std::string_view body, bool stream) {
@@ -126,6 +149,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(same_usage(whole.usage, cut.usage));
   require(whole.error.has_value() == cut.error.has_value());
   if (whole.error) require(whole.error->cls == cut.error->cls && whole.error->message == cut.error->message);
+
+  // The same bytes as the token endpoint's answer.
+  for (int status : {200, 0, 400 + data[0] % 200}) {
+    const llmgw_upstream_response resp{sizeof resp, status, nullptr, 0, llmgw::str(input)};
+    std::string why;
+    const int64_t refresh = vertex().accept_token_answer(resp, why);
+    require(refresh > 0);
+    require(status == 200 || !why.empty());
+    RecordedRequest with;
+    const llmgw_request_out wo = with.out();
+    const bool sent = vertex().add_authorization(wo);
+    require(!sent || with.header("authorization").rfind("Bearer ", 0) == 0);
+  }
 
   // The encoder takes any canonical body.
   RecordedRequest req;

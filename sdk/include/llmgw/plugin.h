@@ -519,6 +519,34 @@ typedef struct llmgw_provider_vtable {
   /** Frees a stream object. Always called once for each successful stream_open. */
   void (*stream_destroy)(llmgw_stream* stream);
   /* -- appended in abi_minor 1 and later go below this line -- */
+  /* -- appended in abi_minor 1: the credential exchange (set both or neither) -- */
+  /**
+   * OPTIONAL (1.1). Describes the HTTP request that obtains or renews the deployment's
+   * credential (e.g. an OAuth access token for a signed JWT): method, absolute URL, headers and
+   * body through `out` (use_call_body is not available here). Plugins own no sockets: the core
+   * sends the request on a background thread, never on a client request's path, and hands the
+   * answer to credential_accept. Called once right after create() (start-up waits for that first
+   * exchange, bounded by a timeout) and again whenever the delay credential_accept returned has
+   * passed. Returns LLMGW_OK (request written), LLMGW_NOT_FOUND (this instance needs no
+   * exchange: the core stops asking) or LLMGW_ERROR (one line in `error`; the core logs it and
+   * asks again after 30 s).
+   * THREADS: the core's credential thread; concurrently with encode_request on other threads.
+   */
+  llmgw_status (*credential_request)(void* instance, const llmgw_request_out* out, const llmgw_writer* error);
+  /**
+   * OPTIONAL (1.1, REQUIRED with credential_request). The answer to the request written by
+   * credential_request: status, headers, whole body (status 0 and an empty body when it could
+   * not be had: connection refused, TLS failure, timeout). The plugin keeps what it needs (e.g.
+   * the token and its expiry) for its encode_request to use, and writes into *refresh_in_ms when
+   * the core should call credential_request again, in milliseconds from now (before the
+   * credential expires; after a failure a short back-off). Returns LLMGW_OK, or LLMGW_ERROR with
+   * one line in `error` (logged by the core at WARN; *refresh_in_ms is still honoured, 30 s when
+   * left negative).
+   * THREADS: the core's credential thread; concurrently with encode_request on other threads,
+   * which must therefore read the cached credential under the plugin's own synchronisation.
+   */
+  llmgw_status (*credential_accept)(void* instance, const llmgw_upstream_response* response, int64_t* refresh_in_ms,
+                                    const llmgw_writer* error);
 } llmgw_provider_vtable;
 
 /* ------------------------------------------------------------------------------------------ */

@@ -245,6 +245,18 @@ struct has_stream : std::false_type {};
 template <typename T>
 struct has_stream<T, std::void_t<typename T::Stream>> : std::true_type {};
 
+/// Whether a provider class has the ABI 1.1 credential members (see ProviderHooks::vtable).
+template <typename T, typename = void>
+struct has_credentials : std::false_type {};
+template <typename T>
+struct has_credentials<
+    T, std::void_t<decltype(std::declval<const T&>().credential_request(std::declval<const llmgw_request_out&>(),
+                                                                        static_cast<const llmgw_writer*>(nullptr))),
+                   decltype(std::declval<const T&>().credential_accept(std::declval<const llmgw_upstream_response&>(),
+                                                                       std::declval<int64_t&>(),
+                                                                       static_cast<const llmgw_writer*>(nullptr)))>>
+    : std::true_type {};
+
 template <typename T, typename = void>
 struct hook_failure_of {
   static constexpr HookFailure value{};
@@ -322,7 +334,25 @@ struct ProviderHooks {
       v.stream_close = &stream_close;
       v.stream_destroy = &stream_destroy;
     }
+    // ABI 1.1 credential exchange, when the class has both members:
+    //   llmgw_status credential_request(const llmgw_request_out&, const llmgw_writer* error) const;
+    //   llmgw_status credential_accept(const llmgw_upstream_response&, int64_t& refresh_in_ms,
+    //                                  const llmgw_writer* error) const;
+    // (an exception → its what() to `error`, LLMGW_ERROR).
+    if constexpr (detail::has_credentials<Instance>::value) {
+      v.credential_request = &credential_request;
+      v.credential_accept = &credential_accept;
+    }
     return v;
+  }
+
+  static llmgw_status credential_request(void* instance, const llmgw_request_out* out, const llmgw_writer* error) noexcept {
+    return guarded(error, [&] { return self(instance).credential_request(*out, error); });
+  }
+
+  static llmgw_status credential_accept(void* instance, const llmgw_upstream_response* response, int64_t* refresh_in_ms,
+                                        const llmgw_writer* error) noexcept {
+    return guarded(error, [&] { return self(instance).credential_accept(*response, *refresh_in_ms, error); });
   }
 
   static llmgw_status create(const llmgw_host* host, llmgw_str config_json, void** instance,

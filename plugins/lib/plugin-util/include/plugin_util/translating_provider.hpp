@@ -70,6 +70,19 @@ class TranslatingProvider {
   llmgw_status decode(const llmgw_call& call, const llmgw_upstream_response& r, const llmgw_result_out& out) const {
     return Codec::decode(cfg_, call, r, out, unix_now_s(host_));
   }
+  // ABI 1.1 credential exchange, forwarded when the codec has
+  //   static llmgw_status credential_request(const Config&, const llmgw_request_out&, const llmgw_writer*);
+  //   static llmgw_status credential_accept(const Config&, const llmgw_upstream_response&, int64_t&, const llmgw_writer*);
+  llmgw_status credential_request(const llmgw_request_out& out, const llmgw_writer* error) const
+    requires requires(const llmgw_request_out& o) { Codec::credential_request(std::declval<const typename Codec::Config&>(), o, error); }
+  {
+    return Codec::credential_request(cfg_, out, error);
+  }
+  llmgw_status credential_accept(const llmgw_upstream_response& r, int64_t& refresh_in_ms, const llmgw_writer* error) const
+    requires requires(int64_t& ms) { Codec::credential_accept(std::declval<const typename Codec::Config&>(), r, ms, error); }
+  {
+    return Codec::credential_accept(cfg_, r, refresh_in_ms, error);
+  }
   std::unique_ptr<Stream> open_stream(const llmgw_call& call, const llmgw_upstream_response& r) const {
     const bool usage = wants_stream_usage(view(call.body));
     if constexpr (std::is_constructible_v<Stream, const typename Codec::Config&, bool, std::string_view, int64_t,

@@ -1,0 +1,218 @@
+// vertex_ai/: Vertex URLs from vertex_project / vertex_location, the service-account token
+// exchange through the ABI 1.1 credential hooks (an RS256 JWT the test verifies with the public
+// key), the cached Bearer token on requests, failures of the exchange, and what Vertex refuses.
+#include "harness.hpp"
+
+#include "../vertex_auth.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <memory>
+
+using namespace test;
+
+namespace {
+
+struct KeyPair {
+  std::string private_pem;
+  EVP_PKEY* pkey = nullptr;
+  KeyPair() {
+    pkey = EVP_RSA_gen(2048);
+    REQUIRE(pkey);
+    BIO* bio = BIO_new(BIO_s_mem());
+    REQUIRE(PEM_write_bio_PrivateKey(bio, pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    private_pem.assign(data, static_cast<std::size_t>(n));
+    BIO_free(bio);
+  }
+  ~KeyPair() { EVP_PKEY_free(pkey); }
+};
+
+const KeyPair& key() {
+  static const KeyPair k;
+  return k;
+}
+
+std::string json_string(const std::string& s) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+  return sb.GetString();
+}
+
+std::string service_account(const std::string& token_uri = "http://127.0.0.1:9/token") {
+  return R"({"type":"service_account","project_id":"proj-from-key","private_key_id":"kid-1","private_key":)" +
+         json_string(key().private_pem) + R"(,"client_email":"gw@proj.iam.gserviceaccount.com","token_uri":")" + token_uri + R"("})";
+}
+
+std::string vertex_config(const std::string& extra_members, const std::string& top = "") {
+  return R"({"provider":"vertex_ai","model":"gemini-2.5-flash")" + top + R"(,"extra":{"vertex_credentials":)" +
+         json_string(service_account()) + extra_members + "}}";
+}
+
+std::string b64url_decode(std::string_view in) {
+  std::string s(in);
+  for (char& c : s) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  std::size_t pad = 0;
+  while (s.size() % 4) { s.push_back('='); ++pad; }
+  std::string out(s.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(s.data()),
+                                static_cast<int>(s.size()));
+  REQUIRE(n >= 0);
+  out.resize(static_cast<std::size_t>(n) - pad);
+  return out;
+}
+
+bool verify_rs256(const std::string& signing_input, const std::string& signature) {
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  const bool ok = EVP_DigestVerifyInit(md, nullptr, EVP_sha256(), nullptr, key().pkey) == 1 &&
+                  EVP_DigestVerify(md, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                                   reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) == 1;
+  EVP_MD_CTX_free(md);
+  return ok;
+}
+
+struct Credential {
+  Request request;
+  llmgw_status rc = LLMGW_ERROR;
+};
+
+Credential credential_request(Plugin& p) {
+  Credential c;
+  const llmgw_request_out out = c.request.out();
+  llmgw_writer w = c.request.error_writer();
+  REQUIRE(p.hooks().credential_request != nullptr);
+  c.rc = p.hooks().credential_request(p.inst, &out, &w);
+  return c;
+}
+
+llmgw_status credential_accept(Plugin& p, int status, const std::string& body, int64_t& refresh_ms, std::string& error) {
+  llmgw_upstream_response r{};
+  r.struct_size = sizeof r;
+  r.status = status;
+  r.body = llmgw::str(body);
+  llmgw_writer w = llmgw::string_writer(&error);
+  return p.hooks().credential_accept(p.inst, &r, &refresh_ms, &w);
+}
+
+const std::string kChat = R"({"messages":[{"role":"user","content":"x"}]})";
+
+}  // namespace
+
+TEST_CASE("vertex_ai: URLs from project and location; api_base replaces the host") {
+  Plugin p(vertex_config(R"(,"vertex_project":"my-proj","vertex_location":"europe-west4")"));
+  REQUIRE(p.rc == LLMGW_OK);
+  CHECK(p.encode(Call(kChat).c).url ==
+        "https://europe-west4-aiplatform.googleapis.com/v1/projects/my-proj/locations/europe-west4/publishers/google/models/"
+        "gemini-2.5-flash:generateContent");
+  CHECK(p.encode(Call(kChat, true).c).url.ends_with("/models/gemini-2.5-flash:streamGenerateContent?alt=sse"));
+  Plugin global(vertex_config(R"(,"vertex_location":"global")"));
+  REQUIRE(global.rc == LLMGW_OK);
+  CHECK(global.encode(Call(kChat).c).url ==
+        "https://aiplatform.googleapis.com/v1/projects/proj-from-key/locations/global/publishers/google/models/gemini-2.5-flash:generateContent");
+  Plugin local(vertex_config("", R"(,"api_base":"http://127.0.0.1:4321")"));
+  REQUIRE(local.rc == LLMGW_OK);
+  CHECK(local.encode(Call(kChat).c).url ==
+        "http://127.0.0.1:4321/v1/projects/proj-from-key/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent");
+  CHECK(local.encode(Call(kChat).c).header("x-goog-api-key") == "<absent>");
+}
+
+TEST_CASE("vertex_ai: the token request is an RS256 JWT the key's public half verifies") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  const Credential c = credential_request(p);
+  REQUIRE(c.rc == LLMGW_OK);
+  CHECK(c.request.method == "POST");
+  CHECK(c.request.url == "http://127.0.0.1:9/token");
+  CHECK(c.request.header("content-type") == "application/x-www-form-urlencoded");
+  const std::string prefix = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
+  REQUIRE(c.request.body.starts_with(prefix));
+  const std::string jwt = c.request.body.substr(prefix.size());
+  const std::size_t dot1 = jwt.find('.');
+  const std::size_t dot2 = jwt.rfind('.');
+  REQUIRE(dot1 != std::string::npos);
+  REQUIRE(dot2 > dot1);
+  const auto header = parse(b64url_decode(std::string_view(jwt).substr(0, dot1)));
+  CHECK(std::string(header["alg"].GetString()) == "RS256");
+  CHECK(std::string(header["kid"].GetString()) == "kid-1");
+  const auto claims = parse(b64url_decode(std::string_view(jwt).substr(dot1 + 1, dot2 - dot1 - 1)));
+  CHECK(std::string(claims["iss"].GetString()) == "gw@proj.iam.gserviceaccount.com");
+  CHECK(std::string(claims["aud"].GetString()) == "http://127.0.0.1:9/token");
+  CHECK(std::string(claims["scope"].GetString()) == "https://www.googleapis.com/auth/cloud-platform");
+  CHECK(claims["exp"].GetInt64() - claims["iat"].GetInt64() == 3600);
+  const std::string signature = b64url_decode(std::string_view(jwt).substr(dot2 + 1));
+  CHECK(signature.size() == 256);
+  CHECK(verify_rs256(jwt.substr(0, dot2), signature));
+  std::string tampered = jwt.substr(0, dot2);
+  tampered[dot1 + 3] = tampered[dot1 + 3] == 'A' ? 'B' : 'A';
+  CHECK_FALSE(verify_rs256(tampered, signature));
+}
+
+TEST_CASE("vertex_ai: no token, no Authorization; the accepted token is sent and renewed before expiry") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  CHECK(p.encode(Call(kChat).c).header("authorization") == "<absent>");
+  int64_t refresh = -1;
+  std::string error;
+  REQUIRE(credential_accept(p, 200, R"({"access_token":"ya29.first","expires_in":3599,"token_type":"Bearer"})", refresh, error) == LLMGW_OK);
+  CHECK(error.empty());
+  CHECK(refresh == 3599'000 - 300'000);
+  CHECK(p.encode(Call(kChat).c).header("authorization") == "Bearer ya29.first");
+  REQUIRE(credential_accept(p, 200, R"({"access_token":"ya29.short","expires_in":60})", refresh, error) == LLMGW_OK);
+  CHECK(refresh == 30'000);
+  CHECK(p.encode(Call(kChat).c).header("authorization") == "Bearer ya29.short");
+}
+
+TEST_CASE("vertex_ai: a refused or malformed token answer is an error line and a short back-off") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  int64_t refresh = -1;
+  std::string error;
+  CHECK(credential_accept(p, 400, R"({"error":"invalid_grant","error_description":"Invalid JWT Signature."})", refresh, error) == LLMGW_ERROR);
+  CHECK_THAT(error, Catch::Contains("invalid_grant") && Catch::Contains("Invalid JWT Signature"));
+  CHECK(refresh == 10'000);
+  error.clear();
+  CHECK(credential_accept(p, 200, R"({"token_type":"Bearer"})", refresh, error) == LLMGW_ERROR);
+  CHECK_THAT(error, Catch::Contains("access_token"));
+  error.clear();
+  CHECK(credential_accept(p, 0, "", refresh, error) == LLMGW_ERROR);
+  CHECK_THAT(error, Catch::Contains("no answer"));
+  error.clear();
+  CHECK(credential_accept(p, 200, "{\"access_token\":\"a\\nb\",\"expires_in\":100}", refresh, error) == LLMGW_ERROR);
+  CHECK(p.encode(Call(kChat).c).header("authorization") == "<absent>");
+}
+
+TEST_CASE("vertex_ai: bad credentials are refused at create with one line; gemini needs no exchange") {
+  CHECK_THAT(Plugin(R"({"provider":"vertex_ai","extra":{"vertex_credentials":"/nonexistent/key.json"}})").error,
+             Catch::Contains("cannot read"));
+  CHECK_THAT(Plugin(R"({"provider":"vertex_ai","extra":{"vertex_credentials":"{\"type\":\"service_account\"}"}})").error,
+             Catch::Contains("client_email"));
+  CHECK_THAT(Plugin(R"({"provider":"vertex_ai","extra":{"vertex_project":"p","vertex_credentials":"{\"client_email\":\"a\",\"private_key\":\"nope\"}"}})").error,
+             Catch::Contains("RSA private key"));
+  CHECK_THAT(Plugin(vertex_config(R"(,"vertex_location":"us/../x")")).error, Catch::Contains("vertex_location"));
+  Plugin gemini;
+  REQUIRE(gemini.rc == LLMGW_OK);
+  CHECK(credential_request(gemini).rc == LLMGW_NOT_FOUND);
+}
+
+TEST_CASE("vertex_ai: embeddings are refused naming the provider") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  const Request r = p.encode(Call(R"({"input":"x"})", false, "gemini-embedding-001", LLMGW_OP_EMBEDDINGS).c);
+  CHECK(r.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(r.error, Catch::Contains("vertex_ai"));
+}
+
+TEST_CASE("base64url: no padding, URL alphabet") {
+  using llmgw::provider_gemini::base64url;
+  CHECK(base64url("") == "");
+  CHECK(base64url("f") == "Zg");
+  CHECK(base64url("fo") == "Zm8");
+  CHECK(base64url("foo") == "Zm9v");
+  CHECK(base64url("\xfb\xff") == "-_8");
+}

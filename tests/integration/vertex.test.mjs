@@ -1,0 +1,125 @@
+// vertex_ai/ end to end: the gemini codec on Vertex URLs (vertex_project, vertex_location) with
+// service-account credentials. The gateway's core makes the token exchange on the plugin's behalf
+// (ABI 1.1 credential hooks), off the request path: the mock token endpoint verifies the RS256
+// JWT with the test key's public half and issues short-lived tokens; the mock Vertex upstream
+// accepts only a live one. Covers: the first exchange before serving, the Bearer token and URL
+// on chat and stream calls, renewal before expiry (requests keep succeeding past the first
+// token's lifetime), a key the token endpoint rejects (the client gets Vertex's 401), and
+// credentials given inline as JSON.
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { MOCK_TEXT, startGeminiMock } from '../mocks/gemini-mock.mjs';
+import { startGoogleTokenMock } from '../mocks/google-token-mock.mjs';
+import { postStream } from './lib/chaos.mjs';
+import { errorOf, gatewayConfig, postJSON, RELAY_AS_IS, startGateway, USER_HELLO } from './lib/gateway.mjs';
+
+const PROJECT = 'llmgw-test-project';
+const LOCATION = 'europe-west4';
+const MODEL = 'gemini-2.5-flash';
+const EMAIL = 'gateway@llmgw-test-project.iam.gserviceaccount.com';
+const LIFETIME_S = 3;  // short, so that the renewal is seen within the test
+
+const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const good = pair();
+const stranger = pair();  // a key the token endpoint does not know
+let dir;
+let tokens;
+let vertex;
+let gw;
+
+const serviceAccount = (privateKey) => ({ type: 'service_account', project_id: PROJECT, private_key_id: 'k1', private_key: privateKey,
+  client_email: EMAIL, client_id: '1234567890', token_uri: tokens.tokenUri });
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-vertex-'));
+  tokens = await startGoogleTokenMock({ publicKey: good.publicKey, clientEmail: EMAIL, lifetimeS: LIFETIME_S });
+  vertex = await startGeminiMock({ vertex: { project: PROJECT, location: LOCATION, authorize: (h) => tokens.authorize(h) } });
+  const keyFile = path.join(dir, 'sa.json');
+  fs.writeFileSync(keyFile, JSON.stringify(serviceAccount(good.privateKey)));
+  const dep = (alias, credentials, extra = {}) => ({ model_name: alias, litellm_params: { model: `vertex_ai/${MODEL}`, api_base: vertex.url,
+    vertex_project: PROJECT, vertex_location: LOCATION, vertex_credentials: credentials, timeout: 5, ...extra } });
+  gw = await startGateway({
+    config: gatewayConfig({
+      deployments: [
+        dep('vertex', keyFile),
+        dep('vertex-inline', JSON.stringify(serviceAccount(good.privateKey))),
+        dep('vertex-badkey', JSON.stringify(serviceAccount(stranger.privateKey))),
+      ],
+      load: ['provider-openai', 'provider-gemini'],
+      router: RELAY_AS_IS,
+    }),
+  });
+});
+after(async () => {
+  await gw?.stop();
+  await vertex?.close();
+  await tokens?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => vertex.reset());
+
+const chat = (model, body = {}) => postJSON(`${gw.url}/v1/chat/completions`, { model, messages: [USER_HELLO], ...body },
+  { signal: AbortSignal.timeout(20_000) });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+describe('vertex_ai', () => {
+  test('start-up made the token exchanges: valid JWTs issued, the stranger key refused', () => {
+    const verdicts = tokens.requests.map((r) => r.verdict);
+    assert.ok(verdicts.filter((v) => v === 'issued').length >= 2, verdicts.join(', '));
+    assert.ok(verdicts.some((v) => /^invalid_grant: Invalid JWT Signature/.test(v ?? '')), verdicts.join(', '));
+    const claims = tokens.requests.find((r) => r.verdict === 'issued').claims;
+    assert.equal(claims.iss, EMAIL);
+    assert.equal(claims.aud, tokens.tokenUri);
+    assert.equal(claims.scope, 'https://www.googleapis.com/auth/cloud-platform');
+  });
+
+  test('chat: Vertex URL, Bearer token, no API key; the answer in OpenAI shape', async () => {
+    const res = await chat('vertex');
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.choices[0].message.content, MOCK_TEXT);
+    const rec = vertex.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/${MODEL}:generateContent`);
+    assert.match(rec.headers.authorization, /^Bearer ya29\.mock/);
+    assert.equal(rec.headers['x-goog-api-key'], undefined);
+  });
+
+  test('stream: streamGenerateContent?alt=sse on Vertex', async () => {
+    const s = await postStream(`${gw.url}/v1/chat/completions`, { model: 'vertex-inline', messages: [USER_HELLO], stream: true });
+    assert.equal(s.status, 200, s.text);
+    const text = s.events.map((e) => e.json?.choices?.[0]?.delta?.content ?? '').join('');
+    assert.equal(text, MOCK_TEXT);
+    assert.equal(s.data.at(-1), '[DONE]');
+    assert.equal(vertex.requests[0].path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/${MODEL}:streamGenerateContent?alt=sse`);
+  });
+
+  test('the token is renewed before it expires: calls keep succeeding past its lifetime', async () => {
+    const first = (await chat('vertex')).status;
+    assert.equal(first, 200);
+    const usedBefore = vertex.requests[0].headers.authorization;
+    const issuedBefore = tokens.issued().length;
+    await sleep(LIFETIME_S * 1000 + 500);
+    const later = await chat('vertex');
+    assert.equal(later.status, 200, later.text);
+    assert.ok(tokens.issued().length > issuedBefore, 'no token was issued after start-up');
+    assert.notEqual(vertex.requests.at(-1).headers.authorization, usedBefore, 'the expired token was still sent');
+  });
+
+  test('a key the token endpoint rejects: the call reaches Vertex without a token and gets its 401', async () => {
+    const res = await chat('vertex-badkey');
+    assert.equal(res.status, 401, res.text);
+    assert.match(errorOf(res).message, /invalid authentication credentials/);
+    assert.equal(vertex.requests[0].headers.authorization, undefined);
+  });
+
+  test('embeddings on vertex_ai: a 400 naming the provider', async () => {
+    const res = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex', input: 'x' });
+    assert.equal(res.status, 400, res.text);
+    assert.match(errorOf(res).message, /vertex_ai/);
+    assert.equal(vertex.requests.length, 0);
+  });
+});
