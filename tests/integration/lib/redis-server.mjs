@@ -1,5 +1,5 @@
 // A real redis-server for integration tests, on a port chosen at run time, without persistence;
-// and a minimal RESP client for checks. (shared-cooldown.test.mjs keeps its own copy.)
+// and a minimal RESP client for checks.
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
