@@ -15,16 +15,31 @@ namespace llmgw::frontends::anthropic::detail {
 
 /// Parses `json` into `doc` within `max_depth`, with RapidJSON's full-precision number parsing
 /// (numbers survive translation exactly) — unless the text holds a run of 32 or more number
-/// characters ([0-9.eE+-]). RapidJSON 1.1.0's full-precision slow path overflows an int and reads
-/// far outside its power table on such a number (a crash, found by fuzzing); no number a model
-/// API sends is that long, so those texts parse with the default (fast, nearly exact) path.
+/// characters ([0-9.eE+-]) or an exponent of three or more digits. RapidJSON 1.1.0's
+/// full-precision slow path overflows an int, or steps outside its table of powers of ten, and
+/// reads far outside it on such numbers (crashes, found by fuzzing: a 100-digit number; and
+/// -922337.03685473943e-338, whose exponent less its fraction digits falls below the table); no
+/// number a model API sends looks like either, so those texts parse with the default (fast,
+/// nearly exact) path.
 template <unsigned ExtraFlags = 0>
 llmgw::JsonResult parse_numbers_exactly(rapidjson::Document& doc, std::string_view json, unsigned max_depth) {
   std::size_t run = 0;
   bool long_run = false;
+  std::size_t exponent_digits = 0;
+  bool in_exponent = false;
   for (const char c : json) {
-    const bool number_char = (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+    const bool digit = c >= '0' && c <= '9';
+    const bool number_char = digit || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
     run = number_char ? run + 1 : 0;
+    if (c == 'e' || c == 'E') {
+      in_exponent = true;
+      exponent_digits = 0;
+    } else if (!number_char) {
+      in_exponent = false;
+    } else if (in_exponent && digit && ++exponent_digits >= 3) {
+      long_run = true;
+      break;
+    }
     if (run >= 32) {
       long_run = true;
       break;
