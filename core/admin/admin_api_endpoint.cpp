@@ -375,7 +375,8 @@ boost::asio::awaitable<void> AdminApiEndpoint::handle(server::Request& request,
       server::send_error(response, *rejected, errors_);
       co_return;
     }
-    const JsonResult parsed = parse_bounded(doc, bytes, max_json_depth_);
+    // Strings are checked as UTF-8: they are stored and sent back inside JSON answers.
+    const JsonResult parsed = parse_bounded<rapidjson::kParseValidateEncodingFlag>(doc, bytes, max_json_depth_);
     if (!parsed.ok()) {
       std::string why = parsed.too_deep()
                             ? "The request body nests deeper than " + std::to_string(max_json_depth_) + " levels."

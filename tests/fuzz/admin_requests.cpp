@@ -12,7 +12,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   rapidjson::Document doc;
-  if (llmgw::parse_bounded(doc, bytes, 64).ok()) {
+  // As the admin endpoint parses: strings checked as UTF-8 (they are echoed inside JSON answers).
+  if (llmgw::parse_bounded<rapidjson::kParseValidateEncodingFlag>(doc, bytes, 64).ok()) {
     llmgw::admin::KeyFields kf;
     if (auto e = llmgw::admin::parse_key_fields(doc, kf)) {
       FUZZ_REQUIRE(e->status == 400);
