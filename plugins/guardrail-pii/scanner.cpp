@@ -12,6 +12,19 @@ namespace {
 constexpr std::size_t kUnboundedHold = 256;
 constexpr std::string_view kKeyBegin = "-----BEGIN ";
 constexpr std::string_view kKeyEnd = "-----END ";
+
+/// Whether a whole END line ("-----END [TYPE ]PRIVATE KEY[ BLOCK]-----") follows `begin`. A
+/// near miss ("-----END PRIVATE KEQ...") does not end the block: the real END may still come,
+/// and until it does the block must be held back (a stream once released it unredacted).
+bool has_complete_key_end(std::string_view text, std::size_t begin) {
+  for (std::size_t at = text.find(kKeyEnd, begin); at != std::string_view::npos; at = text.find(kKeyEnd, at + 1)) {
+    const std::size_t close = text.find("-----", at + kKeyEnd.size());
+    if (close == std::string_view::npos) return false;
+    const std::string_view label = text.substr(at + kKeyEnd.size(), close - at - kKeyEnd.size());
+    if (label.ends_with("PRIVATE KEY") || label.ends_with("PRIVATE KEY BLOCK")) return true;
+  }
+  return false;
+}
 /// The longest private key block a stream holds back for (an RSA 8192 key is about 6.5 KB).
 constexpr std::size_t kKeyMaxHold = 16384;
 
@@ -344,7 +357,7 @@ std::size_t Scanner::hold_back(std::string_view text) const {
     if (d.name == "private_key") {
       // An unfinished key block: from its BEGIN line; else a partial "-----BEGIN " at the end.
       const std::size_t begin = text.rfind(kKeyBegin);
-      if (begin != std::string_view::npos && text.find(kKeyEnd, begin) == std::string_view::npos &&
+      if (begin != std::string_view::npos && !has_complete_key_end(text, begin) &&
           text.size() - begin <= kKeyMaxHold) {
         hold = std::max(hold, text.size() - begin);
         continue;
