@@ -93,18 +93,22 @@ std::size_t GuardReply::channel_for(const Segment& s, llmgw_dialect dialect, boo
   return channels_.size() - 1;
 }
 
-void GuardReply::close_channel(std::size_t channel, std::vector<std::string>& out) {
-  Channel& c = channels_[channel];
-  if (!c.open) return;
-  c.open = false;
+llmgw_segment GuardReply::segment_of(const Channel& c) {
   llmgw_segment meta{};
   meta.struct_size = sizeof meta;
   meta.source = c.source;
   meta.message_index = c.message_index;
   meta.part_index = c.part_index;
   meta.role = {kAssistant.data(), kAssistant.size()};
+  return meta;
+}
+
+void GuardReply::close_channel(std::size_t channel, std::vector<std::string>& out) {
+  Channel& c = channels_[channel];
+  if (!c.open) return;
+  c.open = false;
   released_.clear();
-  stream_->close(channel, meta, released_);
+  stream_->close(channel, segment_of(c), released_);
   if (!stream_->ok() || released_.empty() || c.before.empty()) return;
   std::string copy = c.before;
   util::append_json_string(copy, released_);
@@ -180,14 +184,8 @@ void GuardReply::guard_event(std::string_view event, std::size_t data_at, std::s
       }
       Channel& c = channels_[ch];
       c.open = false;
-      llmgw_segment meta{};
-      meta.struct_size = sizeof meta;
-      meta.source = c.source;
-      meta.message_index = c.message_index;
-      meta.part_index = c.part_index;
-      meta.role = {kAssistant.data(), kAssistant.size()};
       released_.clear();
-      stream_->close(ch, meta, released_);
+      stream_->close(ch, segment_of(c), released_);
       if (!released_.empty()) {
         segments[in_event].text += released_;
         changed[in_event] = true;

@@ -54,6 +54,8 @@ class GuardReply final : public pipeline::Reply {
     bool raw = true;           // the template is a raw SSE event (else a canonical chunk)
     std::string before, after; // the channel's last single-delta event around its text token
   };
+  /// The provenance a channel's text is checked with (an assistant answer segment).
+  static llmgw_segment segment_of(const Channel& c);
   /// One event's data JSON `data` (inside `event`, at `data_at`) in `dialect`: fed, rewritten,
   /// appended to `out`; copies that release held text come before it. `raw`: SSE bytes.
   void guard_event(std::string_view event, std::size_t data_at, std::size_t data_len, llmgw_dialect dialect,
