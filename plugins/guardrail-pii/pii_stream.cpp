@@ -50,7 +50,7 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
   if (text.empty()) return;
   if (!scanner_.scan_stream(c.hs, text, c.hits)) throw std::runtime_error("stream scan failed");
   c.held.append(text);
-  const std::size_t hold = scanner_.hold_back(c.held);
+  const std::size_t hold = scanner_.hold_back(c.held, text.size(), c.runs);
   release(channel, c, c.base + (c.held.size() - hold), out);
 }
 

@@ -37,6 +37,7 @@ class PiiStream {
     uint64_t base = 0;        // stream offset of held[0]
     std::string held;         // text not released yet
     std::vector<Hit> hits;    // match ends not released yet (stream offsets)
+    std::vector<std::size_t> runs;  // per detector: its characters' run ending held (hold_back)
     bool closed = false;
   };
   /// Releases held text up to stream offset `upto` (moved back to the start of a match that

@@ -11,22 +11,43 @@ namespace {
 /// Custom patterns of unbounded length hold back at most this much of a stream.
 constexpr std::size_t kUnboundedHold = 256;
 constexpr std::string_view kKeyBegin = "-----BEGIN ";
-constexpr std::string_view kKeyEnd = "-----END ";
 
-/// Whether a whole END line ("-----END [TYPE ]PRIVATE KEY[ BLOCK]-----") follows `begin`. A
-/// near miss ("-----END PRIVATE KEQ...") does not end the block: the real END may still come,
-/// and until it does the block must be held back (a stream once released it unredacted).
-bool has_complete_key_end(std::string_view text, std::size_t begin) {
-  for (std::size_t at = text.find(kKeyEnd, begin); at != std::string_view::npos; at = text.find(kKeyEnd, at + 1)) {
-    const std::size_t close = text.find("-----", at + kKeyEnd.size());
-    if (close == std::string_view::npos) return false;
-    const std::string_view label = text.substr(at + kKeyEnd.size(), close - at - kKeyEnd.size());
-    if (label.ends_with("PRIVATE KEY") || label.ends_with("PRIVATE KEY BLOCK")) return true;
-  }
+/// Whether `label` names a private key as the private_key pattern does: "[TYPE ]PRIVATE KEY[ BLOCK]".
+bool private_key_label(std::string_view label) {
+  for (std::string_view type : {"", "RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ", "PGP "})
+    if (label.starts_with(type)) {
+      const std::string_view rest = label.substr(type.size());
+      if (rest == "PRIVATE KEY" || rest == "PRIVATE KEY BLOCK") return true;
+    }
   return false;
 }
-/// The longest private key block a stream holds back for (an RSA 8192 key is about 6.5 KB).
+
+/// The longest private key block a stream holds back for (detectors.cpp's hold_limit for it).
 constexpr std::size_t kKeyMaxHold = 16384;
+/// How far back a stream's cut may move to keep a word whole. Not the key block's cap: a long
+/// word (a base64 blob) would then keep 16 KB held, rescanned on every chunk (a fuzz input of
+/// 21 KB fed a byte at a time took 35 s).
+constexpr std::size_t kWordHold = 1024;
+
+/// How much of a stream's held text a private key block keeps held, given `run`: how many bytes
+/// at the end are all characters of a key line or body. A match from a BEGIN line can still grow
+/// (to a later END line: the longest match wins) exactly while everything after its BEGIN is such
+/// characters, whatever END lines came already; so the hold is from the first BEGIN within the
+/// run whose header is a private key's or is still unfinished, else a partial "-----BEGIN " at the
+/// end. (Headers, END lines included, are made of body characters: a BEGIN outside the run is
+/// followed by a byte no match crosses, and whatever it matched is final.)
+std::size_t key_block_hold(std::string_view text, std::size_t run) {
+  for (std::size_t at = text.find(kKeyBegin, text.size() - run); at != std::string_view::npos;
+       at = text.find(kKeyBegin, at + 1)) {
+    const std::size_t close = text.find("-----", at + kKeyBegin.size());
+    if (close == std::string_view::npos ||
+        private_key_label(text.substr(at + kKeyBegin.size(), close - at - kKeyBegin.size())))
+      return text.size() - at;
+  }
+  for (std::size_t n = std::min(kKeyBegin.size() - 1, text.size()); n > 0; --n)
+    if (text.substr(text.size() - n) == kKeyBegin.substr(0, n)) return n;
+  return 0;
+}
 
 std::atomic<uint64_t> next_id{1};
 
@@ -131,6 +152,7 @@ Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow
     // byte, where a \b would hold that does not hold in the text.
     window_.push_back((d.name == "private_key" ? kKeyMaxHold : hold) + 1);
   }
+  word_hold_ = std::max(max_hold_, kWordHold);
   max_hold_ = std::max(max_hold_, kKeyMaxHold);  // an unfinished private key block
   try {
     block_ = compile(detectors_, HS_MODE_BLOCK);
@@ -350,39 +372,25 @@ void Scanner::close_stream(hs_stream_t* stream, std::vector<Hit>* hits) const {
   hs_close_stream(stream, s, s ? &on_hit : nullptr, s ? &c : nullptr);
 }
 
-std::size_t Scanner::hold_back(std::string_view text) const {
+std::size_t Scanner::hold_back(std::string_view text, std::size_t appended, std::vector<std::size_t>& runs) const {
+  runs.resize(detectors_.size(), 0);
+  appended = std::min(appended, text.size());
   std::size_t hold = 0;
   for (std::size_t i = 0; i < detectors_.size(); ++i) {
     const Detector& d = detectors_[i];
-    if (d.name == "private_key") {
-      // An unfinished key block: from its BEGIN line; else a partial "-----BEGIN " at the end.
-      const std::size_t begin = text.rfind(kKeyBegin);
-      if (begin != std::string_view::npos && !has_complete_key_end(text, begin) &&
-          text.size() - begin <= kKeyMaxHold) {
-        hold = std::max(hold, text.size() - begin);
-        continue;
-      }
-      for (std::size_t n = std::min(kKeyBegin.size() - 1, text.size()); n > 0; --n)
-        if (text.substr(text.size() - n) == kKeyBegin.substr(0, n)) {
-          hold = std::max(hold, n);
-          break;
-        }
-      // A key block that ends within the text can still be completed: the END line's tail.
-      const std::size_t end = text.rfind(kKeyEnd);
-      if (end != std::string_view::npos && text.find("-----", end + kKeyEnd.size()) == std::string_view::npos &&
-          begin != std::string_view::npos && begin < end)
-        hold = std::max(hold, text.size() - begin);
-      continue;
-    }
     const std::size_t limit = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
     const std::vector<bool>& set = chars_[i];
     std::size_t run = 0;
-    while (run < text.size() && run < limit && set[static_cast<unsigned char>(text[text.size() - 1 - run])]) ++run;
-    hold = std::max(hold, run);
+    while (run < appended && run < limit && set[static_cast<unsigned char>(text[text.size() - 1 - run])]) ++run;
+    // All of the new bytes belong: the run goes on from the one before them (which may have lost
+    // its head to a release since).
+    if (run == appended) run = std::min({run + runs[i], limit, text.size()});
+    runs[i] = run;
+    hold = std::max(hold, d.name == "private_key" ? key_block_hold(text, run) : run);
   }
   // Never cut a word: the held text must start where a \b reads the same as in the whole text.
   std::size_t cut = text.size() - hold;
-  while (cut > 0 && cut < text.size() && word_char(text[cut - 1]) && word_char(text[cut]) && text.size() - cut < max_hold_)
+  while (cut > 0 && cut < text.size() && word_char(text[cut - 1]) && word_char(text[cut]) && text.size() - cut < word_hold_)
     --cut;
   return text.size() - cut;
 }

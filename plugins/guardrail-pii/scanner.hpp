@@ -71,7 +71,15 @@ class Scanner {
   /// How many bytes at the end of `text` (the held text of a stream) could still be the start of
   /// a match that ends in text not seen yet: for each detector, the run of its characters at the
   /// end, at most its longest match; for a private key, from an unfinished BEGIN line.
-  std::size_t hold_back(std::string_view text) const;
+  /// `runs` carries, per detector, the run of its characters ending the text as it stood at the
+  /// previous call (empty at first): `appended` new bytes at the end are all that is looked at
+  /// again, so a long run (a base64 blob) costs each chunk its own length, not the run's.
+  std::size_t hold_back(std::string_view text, std::size_t appended, std::vector<std::size_t>& runs) const;
+  /// The same from scratch (every run measured over the whole text).
+  std::size_t hold_back(std::string_view text) const {
+    std::vector<std::size_t> runs;
+    return hold_back(text, text.size(), runs);
+  }
   /// The longest hold_back can return.
   std::size_t max_hold_back() const { return max_hold_; }
 
@@ -92,6 +100,7 @@ class Scanner {
   hs_scratch_t* proto_ = nullptr;
   uint64_t id_;
   std::size_t max_hold_ = 0;
+  std::size_t word_hold_ = 0;  // how far back a cut may move to keep a word whole
 };
 
 }  // namespace llmgw::pii

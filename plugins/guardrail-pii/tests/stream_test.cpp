@@ -52,6 +52,28 @@ TEST_CASE("one byte at a time", "[stream]") {
   CHECK(run(g, text, cuts) == "to [EMAIL_1] from [IPV4_1] with IBAN [IBAN_1].");
 }
 
+TEST_CASE("a key block whose body holds another BEGIN line is redacted from the first", "[stream]") {
+  GuardrailInstance g(pii_test::vtable(), "{}");
+  const std::string text =
+      "x -----BEGIN PRIVATE KEY-----\nMII-----BEGIN PRIVATE KEY-----SC\n-----END PRIVATE KEY----- y";
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    INFO("cut at " << i);
+    CHECK(run(g, text, {i}) == "x [PRIVATE_KEY_1] y");
+  }
+}
+
+TEST_CASE("a long run is held back no further than its longest match, fed a byte at a time", "[stream]") {
+  GuardrailInstance g(pii_test::vtable(), "{}");
+  GuardStreamSession s(g);
+  const std::string blob(20000, 'x');
+  for (char c : blob) REQUIRE(s.feed(0, std::string_view(&c, 1)) == LLMGW_OK);
+  // The longest hold of a run of word characters is a JWT's (8192 bytes): the rest is out.
+  CHECK(s.text(0).size() >= blob.size() - 8192 - 1);
+  CHECK(s.text(0).size() < blob.size());
+  REQUIRE(s.close(0) == LLMGW_OK);
+  CHECK(s.text(0) == blob);
+}
+
 TEST_CASE("only the tail that could still become a match is held back", "[stream]") {
   GuardrailInstance g(pii_test::vtable(), "{}");
   GuardStreamSession s(g);
