@@ -11,9 +11,12 @@
 # per request:
 #   - context switches (voluntary + involuntary, all llmgw threads, /proc/PID/task/*/status)
 #   - system calls by name (strace -c -f attached for the measured requests only)
+#   - CPU time, user and kernel (/proc/PID/task/*/schedstat, nanoseconds; utime/stime for the
+#     split): what one request costs the target in all, system calls included; PROFILE_CPU_COUNT
+#     (default 20000) requests, so the figure is the mean over a second or more of work
 #   - instructions (valgrind --tool=callgrind, counters zeroed after the warmup); the profile is
 #     kept as $PROFILE_OUT (default /tmp/llmgw-callgrind.out) for callgrind_annotate.
-# PROFILE_TOOLS picks the passes ("ctx strace callgrind"); PROFILE_LOG_LEVEL=info measures with
+# PROFILE_TOOLS picks the passes ("ctx strace cpu callgrind"); PROFILE_LOG_LEVEL=info measures with
 # the access log on (default: warn, as run.sh). Needs python3, strace, valgrind.
 set -uo pipefail
 
@@ -22,7 +25,7 @@ MODE=${2:-json}
 COUNT=${PROFILE_COUNT:-2000}
 WARMUP=${PROFILE_WARMUP:-200}
 NCONN=${PROFILE_CONNS:-4}
-TOOLS=${PROFILE_TOOLS:-ctx strace callgrind}
+TOOLS=${PROFILE_TOOLS:-ctx strace cpu callgrind}
 OUT=${PROFILE_OUT:-/tmp/llmgw-callgrind.out}
 source "$HERE/lib.sh"
 resolve_build profile.sh "${1:-}"
@@ -48,6 +51,12 @@ write_bench_config "$TMP/llmgw.yaml"
 drive() {  # drive COUNT
   python3 "$HERE/profile_client.py" "$TARGET_URL/v1/chat/completions" "$1" --conns "$NCONN" \
     --body-file "$TMP/body.json" "${STREAM[@]}" || { echo "profile.sh: requests failed" >&2; exit 1; }
+}
+cpu_ns() {  # CPU time of every thread, ns
+  awk '{s += $1} END {printf "%d\n", s}' /proc/"$TARGET_PID"/task/*/schedstat 2>/dev/null
+}
+ticks() {  # utime stime of the process, clock ticks
+  awk '{print $14, $15}' /proc/"$TARGET_PID"/stat
 }
 ctx_total() {
   awk '/^(voluntary|nonvoluntary)_ctxt_switches/{s += $2} END {print s + 0}' /proc/"$TARGET_PID"/task/*/status 2>/dev/null
@@ -92,6 +101,18 @@ for tool in $TOOLS; do
             if (calls !~ /^[0-9]+$/) next; tot += calls; printf "  %-14s %6.2f/request\n", name, calls / n }
             END { printf "system calls/request: %.2f\n", tot / n }' "$TMP/strace.txt"
       fi
+      stop_target
+      ;;
+    cpu)
+      wrap
+      start_target || { echo "profile.sh: $TARGET did not start" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
+      drive "$WARMUP"
+      n=${PROFILE_CPU_COUNT:-20000}
+      t0=$(cpu_ns); read -r u0 s0 <<<"$(ticks)"
+      drive "$n"
+      t1=$(cpu_ns); read -r u1 s1 <<<"$(ticks)"
+      awk -v d=$((t1 - t0)) -v n="$n" -v u=$((u1 - u0)) -v s=$((s1 - s0)) 'BEGIN {
+        printf "CPU/request: %.1f us (user %.0f%%, kernel %.0f%%)\n", d / n / 1000, u + s ? 100 * u / (u + s) : 0, u + s ? 100 * s / (u + s) : 0 }'
       stop_target
       ;;
     callgrind)
