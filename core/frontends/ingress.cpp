@@ -172,8 +172,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   record.cost = cost_text;
   observe::log_access(record);
   telemetry::RequestFacts facts = telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
-      dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, accounting_.spend);
-  if (cost >= 0) facts.cost_nano_usd = cost;  // the ledger's figure, deployment price overrides included
+      dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, cost);
   telemetry::telemetry().finish_request(std::move(facts));
 }
 

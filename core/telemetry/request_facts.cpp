@@ -6,7 +6,6 @@
 
 #include "pipeline/gateway.hpp"
 #include "policy/gatekeeper.hpp"
-#include "policy/spend_recorder.hpp"
 #include "store/records.hpp"
 
 namespace llmgw::telemetry {
@@ -83,7 +82,7 @@ std::string_view error_class_name(int32_t error_class) {
 RequestFacts facts_of(const observe::AccessRecord& record, const pipeline::CallOutcome& outcome,
                       const policy::Caller& caller, std::string_view request_id, const pipeline::CallContext& context,
                       llmgw_dialect dialect, llmgw_operation operation, std::string_view body, bool alias_known,
-                      int64_t start_ns, const policy::SpendRecorder* spend) {
+                      int64_t start_ns, int64_t cost_nano_usd) {
   RequestFacts f;
   f.request_id = request_id;
   if (caller.key) {
@@ -99,8 +98,7 @@ RequestFacts facts_of(const observe::AccessRecord& record, const pipeline::CallO
   f.stream = record.stream;
   f.passthrough = record.passthrough;
   f.usage = record.usage;
-  if (spend && f.deployment)
-    f.cost_nano_usd = spend->cost_nano_usd(f.deployment->cfg.provider, f.deployment->cfg.model, f.usage);
+  f.cost_nano_usd = cost_nano_usd;
   f.start_us = start_ns / 1000;
   f.latency_us = record.latency_us;
   f.end_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -17,7 +17,6 @@ struct CallOutcome;
 }  // namespace llmgw::pipeline
 namespace llmgw::policy {
 struct Caller;
-class SpendRecorder;
 }  // namespace llmgw::policy
 
 namespace llmgw::telemetry {
@@ -60,11 +59,12 @@ struct RequestFacts {
 
 /// The facts of a request from what the ingress holds at phase 9. `alias_known`: the request
 /// reached the model table with a configured alias (so `record.model` may be a label value).
-/// `spend` (may be null) prices the call.
+/// `cost_nano_usd`: what the accounting charged the call (-1: unknown or unpriced), so the
+/// metrics, the event and the ledger show one figure (the call is priced once).
 RequestFacts facts_of(const observe::AccessRecord& record, const pipeline::CallOutcome& outcome,
                       const policy::Caller& caller, std::string_view request_id, const pipeline::CallContext& context,
                       llmgw_dialect dialect, llmgw_operation operation, std::string_view body, bool alias_known,
-                      int64_t start_ns, const policy::SpendRecorder* spend);
+                      int64_t start_ns, int64_t cost_nano_usd);
 
 /// Whether a request body asks for prompt caching: "cache_control" (Anthropic) or
 /// "prompt_cache_key" (OpenAI) appears in it. One memmem-speed scan.
