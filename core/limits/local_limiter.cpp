@@ -2,15 +2,35 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace llmgw::limits {
 
-LocalLimiter::State& LocalLimiter::state(const std::string& id) {
+std::shared_ptr<LocalLimiter::State> LocalLimiter::state(const std::string& id, std::int64_t now_ms) {
   Shard& shard = shards_[std::hash<std::string>{}(id) % shards_.size()];
   std::lock_guard lock(shard.mutex);
-  std::unique_ptr<State>& s = shard.states[id];
-  if (!s) s = std::make_unique<State>();
-  return *s;  // states are never removed: the reference stays valid
+  if (now_ms - shard.swept_ms >= kWindowMs) {
+    shard.swept_ms = now_ms;
+    std::erase_if(shard.states, [now_ms](auto& entry) {
+      State& st = *entry.second;
+      std::unique_lock busy(st.mutex, std::try_to_lock);  // a state in use now is not idle
+      if (!busy.owns_lock() || !st.idle(now_ms)) return false;
+      st.retired = true;
+      return true;
+    });
+  }
+  std::shared_ptr<State>& s = shard.states[id];
+  if (!s) s = std::make_shared<State>();
+  return s;
+}
+
+std::size_t LocalLimiter::scope_count() {
+  std::size_t n = 0;
+  for (Shard& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    n += shard.states.size();
+  }
+  return n;
 }
 
 namespace {
@@ -40,14 +60,19 @@ Decision LocalLimiter::admit(const Scopes& scopes, std::int64_t estimate, std::i
   d.now_ms = now_ms;
   d.figures.resize(scopes.size());
   if (scopes.empty()) return d;
-  std::vector<State*> states;
-  std::vector<std::mutex*> mutexes;
-  states.reserve(scopes.size());
-  for (const Scope& s : scopes) {
-    states.push_back(&state(s.id));
-    mutexes.push_back(&states.back()->mutex);
+  std::vector<std::shared_ptr<State>> states(scopes.size());
+  std::optional<LockAll> lock;
+  for (;;) {
+    std::vector<std::mutex*> mutexes;
+    for (std::size_t i = 0; i < scopes.size(); ++i) {
+      if (!states[i] || states[i]->retired) states[i] = state(scopes[i].id, now_ms);
+      mutexes.push_back(&states[i]->mutex);
+    }
+    lock.emplace(std::move(mutexes));
+    // Retired between the look-up and the lock: look those up again.
+    if (std::none_of(states.begin(), states.end(), [](const auto& st) { return st->retired.load(); })) break;
+    lock.reset();
   }
-  LockAll lock(std::move(mutexes));
   const auto refuse = [&d](std::size_t i, Dimension dim, std::int64_t retry) {
     if (d.allowed) {
       d.allowed = false;
@@ -81,8 +106,14 @@ void LocalLimiter::finish(const Scopes& scopes, std::int64_t bucket_s, const std
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     const Scope& s = scopes[i];
     if (s.tpm <= 0 && s.parallel <= 0) continue;
-    State& st = state(s.id);
-    std::lock_guard lock(st.mutex);
+    std::shared_ptr<State> held = state(s.id, now_ms);
+    std::unique_lock lock(held->mutex);
+    while (held->retired) {  // retired meanwhile (it was idle): the scope's state is a new one
+      lock.unlock();
+      held = state(s.id, now_ms);
+      lock = std::unique_lock(held->mutex);
+    }
+    State& st = *held;
     if (s.parallel > 0 && st.parallel.in_flight > 0) --st.parallel.in_flight;
     if (s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0) st.tokens.add(bucket_s, token_delta[i], now_ms);
   }

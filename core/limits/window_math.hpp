@@ -63,6 +63,8 @@ class RequestWindow {
   bool check(std::int64_t now_ms, std::int64_t limit, ScopeFigures& f, std::int64_t& retry_ms);
   void add(std::int64_t now_ms) { times_.push_back(now_ms); }
   std::size_t size() const { return times_.size(); }
+  /// Whether no request counts any more at `now_ms`.
+  bool empty_at(std::int64_t now_ms) const { return times_.empty() || times_.back() + kWindowMs <= now_ms; }
 
  private:
   std::deque<std::int64_t> times_;  // ascending

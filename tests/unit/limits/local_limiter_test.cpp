@@ -63,3 +63,27 @@ TEST_CASE("local limiter: exact under threads") {
   for (auto& th : threads) th.join();
   CHECK(admitted.load() == 300);
 }
+
+TEST_CASE("local limiter: idle scopes are retired; busy ones and calls in flight are kept") {
+  LocalLimiter l;
+  const int64_t t = 1'700'000'000'000;
+  for (int i = 0; i < 100; ++i) REQUIRE(l.admit({scope("key:once-" + std::to_string(i), 10, 0, 0)}, 0, t).allowed);
+  const Scopes parallel{scope("key:long-call", 0, 0, 1)};
+  REQUIRE(l.admit(parallel, 0, t).allowed);
+  const Scopes busy{scope("key:busy", 2, 0, 0)};
+  REQUIRE(l.admit(busy, 0, t + 59'000).allowed);
+  CHECK(l.scope_count() == 102);
+  // A minute on: every shard sweeps on its next look-up. Only the busy key (a request 1 s ago)
+  // and the call still in flight keep their states.
+  for (int i = 0; i < 64; ++i) (void)l.admit({scope("key:probe-" + std::to_string(i), 0, 0, 0)}, 0, t + kWindowMs);
+  CHECK(l.scope_count() <= 2 + 64);
+  CHECK(l.scope_count() >= 2);
+  // The busy key's window still counts its request: one left of two.
+  const Decision b = l.admit(busy, 0, t + kWindowMs + 1);
+  REQUIRE(b.allowed);
+  CHECK(b.figures[0].req_remaining == 0);
+  // The call in flight still holds its slot, and its finish frees it.
+  CHECK_FALSE(l.admit(parallel, 0, t + kWindowMs + 2).allowed);
+  l.finish(parallel, t / 1000, {0}, t + kWindowMs + 3);
+  CHECK(l.admit(parallel, 0, t + kWindowMs + 4).allowed);
+}
