@@ -32,6 +32,9 @@ struct ScannedRequest {
   /// The body has top-level "fallbacks" or "models": the ingress cuts them out
   /// (frontends/routing_fields) and scans the rest again.
   bool routing_fields = false;
+  /// A key "cache_control" (Anthropic's, at any depth) or "prompt_cache_key" (OpenAI's) was
+  /// seen: the call asks for prompt caching (the metrics' hit ratio counts it).
+  bool cache_requested = false;
 };
 
 class Dialect {

@@ -172,7 +172,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   record.cost = cost_text;
   observe::log_access(record);
   telemetry::RequestFacts facts = telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
-      dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, cost);
+      dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, cost,
+      scanned.cache_requested);
   telemetry::telemetry().finish_request(std::move(facts));
 }
 

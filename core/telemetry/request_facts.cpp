@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstring>
 
 #include "pipeline/gateway.hpp"
 #include "policy/gatekeeper.hpp"
@@ -43,12 +42,6 @@ int RequestFacts::fallbacks() const {
       std::count_if(attempt_log->begin(), attempt_log->end(), [](const auto& a) { return a.fallback; }));
 }
 
-bool asks_for_cache(std::string_view body) {
-  static constexpr std::string_view kAnthropic = "\"cache_control\"", kOpenAi = "\"prompt_cache_key\"";
-  return ::memmem(body.data(), body.size(), kAnthropic.data(), kAnthropic.size()) != nullptr ||
-         ::memmem(body.data(), body.size(), kOpenAi.data(), kOpenAi.size()) != nullptr;
-}
-
 std::string_view error_type_of_status(int status) {
   switch (status) {
     case 400: return "invalid_request_error";
@@ -82,7 +75,7 @@ std::string_view error_class_name(int32_t error_class) {
 RequestFacts facts_of(const observe::AccessRecord& record, const pipeline::CallOutcome& outcome,
                       const policy::Caller& caller, std::string_view request_id, const pipeline::CallContext& context,
                       llmgw_dialect dialect, llmgw_operation operation, std::string_view body, bool alias_known,
-                      int64_t start_ns, int64_t cost_nano_usd) {
+                      int64_t start_ns, int64_t cost_nano_usd, bool cache_requested) {
   RequestFacts f;
   f.request_id = request_id;
   if (caller.key) {
@@ -108,7 +101,7 @@ RequestFacts facts_of(const observe::AccessRecord& record, const pipeline::CallO
   f.attempt_log = &context.attempt_log;
   f.trace = &context.trace;
   f.body = body;
-  f.cache_requested = f.deployment != nullptr && asks_for_cache(body);  // only calls made feed the ratio
+  f.cache_requested = f.deployment != nullptr && cache_requested;  // only calls made feed the ratio
   return f;
 }
 

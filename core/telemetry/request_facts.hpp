@@ -59,16 +59,13 @@ struct RequestFacts {
 
 /// The facts of a request from what the ingress holds at phase 9. `alias_known`: the request
 /// reached the model table with a configured alias (so `record.model` may be a label value).
+/// `cache_requested`: the request scan saw a prompt-caching key (ScannedRequest).
 /// `cost_nano_usd`: what the accounting charged the call (-1: unknown or unpriced), so the
 /// metrics, the event and the ledger show one figure (the call is priced once).
 RequestFacts facts_of(const observe::AccessRecord& record, const pipeline::CallOutcome& outcome,
                       const policy::Caller& caller, std::string_view request_id, const pipeline::CallContext& context,
                       llmgw_dialect dialect, llmgw_operation operation, std::string_view body, bool alias_known,
-                      int64_t start_ns, int64_t cost_nano_usd);
-
-/// Whether a request body asks for prompt caching: "cache_control" (Anthropic) or
-/// "prompt_cache_key" (OpenAI) appears in it. One memmem-speed scan.
-bool asks_for_cache(std::string_view body);
+                      int64_t start_ns, int64_t cost_nano_usd, bool cache_requested);
 
 /// The error type for a status the gateway answered itself (no upstream error to name).
 std::string_view error_type_of_status(int status);

@@ -82,6 +82,7 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
   bool Key(const char* s, rapidjson::SizeType len, bool) {
     std::string_view k(s, len);
     key_ = Field::Other;
+    if ((len == 13 && k == "cache_control") || (len == 16 && k == "prompt_cache_key")) info_.cache_requested = true;
     if (depth_ == 1) {
       if (k == "model") {
         if (saw_model_key_) return fail(invalid("model: given more than once; send it once", "model", "duplicate_key"));

@@ -25,6 +25,9 @@ struct ChatRequestInfo {
   /// front-end cuts them out (frontends/routing_fields) and scans the rest again. A missing
   /// "model" is then left for that second scan ("models" may stand for it).
   bool routing_fields = false;
+  /// A key "cache_control" (Anthropic's, at any depth) or "prompt_cache_key" (OpenAI's) was
+  /// seen: the call asks for prompt caching (the metrics' hit ratio counts it).
+  bool cache_requested = false;
 };
 
 /// Scans `body`. On failure returns the 400 error to answer (message names the parameter).

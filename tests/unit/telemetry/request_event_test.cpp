@@ -141,8 +141,3 @@ TEST_CASE("a refused request: nulls, the status's error type, a new request id")
   CHECK(d["tokens"]["input"].IsNull());
 }
 
-TEST_CASE("asks_for_cache finds either dialect's marker") {
-  CHECK(telemetry::asks_for_cache(R"({"system":[{"type":"text","cache_control":{"type":"ephemeral"}}]})"));
-  CHECK(telemetry::asks_for_cache(R"({"prompt_cache_key":"k"})"));
-  CHECK_FALSE(telemetry::asks_for_cache(R"({"messages":[{"content":"cache control"}]})"));
-}

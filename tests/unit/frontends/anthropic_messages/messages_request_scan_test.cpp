@@ -19,6 +19,19 @@ TEST_CASE("messages scan: a valid Messages request yields model, its byte span, 
   CHECK(info.stream);
   CHECK(info.max_tokens == 1024);
   CHECK(info.message_count == 3);
+  CHECK(info.cache_requested);  // the system block's cache_control
+}
+
+TEST_CASE("messages scan: a prompt-caching key counts as a key only, not as text") {
+  MessagesRequestInfo info;
+  REQUIRE_FALSE(scan_messages_request(
+      R"({"model":"c","max_tokens":1,"messages":[{"role":"user","content":"\"cache_control\": please"}]})", info));
+  CHECK_FALSE(info.cache_requested);
+  MessagesRequestInfo deep;
+  REQUIRE_FALSE(scan_messages_request(
+      R"({"model":"c","max_tokens":1,"messages":[{"role":"user","content":[{"type":"text","text":"t","cache_control":{"type":"ephemeral"}}]}]})",
+      deep));
+  CHECK(deep.cache_requested);
 }
 
 TEST_CASE("messages scan: defaults: no stream, max_tokens as an integral float, null stream") {

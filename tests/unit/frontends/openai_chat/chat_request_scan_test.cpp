@@ -23,6 +23,19 @@ TEST_CASE("a valid request yields model, its byte span and stream flags") {
   CHECK(info.stream);
   CHECK(info.include_usage);
   CHECK(info.message_count == 1);
+  CHECK_FALSE(info.cache_requested);
+}
+
+TEST_CASE("prompt_cache_key, or cache_control in a content part, asks for caching; the words in text do not") {
+  ChatRequestInfo key;
+  REQUIRE_FALSE(scan(R"({"model":"m","prompt_cache_key":"k","messages":[{"role":"user","content":"hi"}]})", key));
+  CHECK(key.cache_requested);
+  ChatRequestInfo part;
+  REQUIRE_FALSE(scan(R"({"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"t","cache_control":{"type":"ephemeral"}}]}]})", part));
+  CHECK(part.cache_requested);
+  ChatRequestInfo text;
+  REQUIRE_FALSE(scan(R"({"model":"m","messages":[{"role":"user","content":"prompt_cache_key cache_control"}]})", text));
+  CHECK_FALSE(text.cache_requested);
 }
 
 TEST_CASE("rewrite_model replaces only the model value, byte for byte elsewhere") {
