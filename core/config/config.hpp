@@ -23,7 +23,8 @@ struct ServerSettings {
   int max_connections = 10000;     // open client connections; beyond, new ones are refused (0: no limit)
   int drain_timeout_ms = 30000;    // SIGTERM: in-flight calls and streams may finish this long
   int max_threads = 64;            // accepted for old configs; the event loops replace worker threads
-  int max_queued = 256;            // listen backlog
+  int max_queued = 4096;           // listen backlog (the kernel cuts it to net.core.somaxconn): a burst of
+                                   // connections waits in it instead of being dropped (SYN retried after 1, 2, 4 s)
   int keepalive_timeout_s = 15;    // idle keep-alive connection is closed after this
   int max_keepalive_requests = 10000;
   std::size_t max_body_bytes = 10 * 1024 * 1024;  // larger request bodies get 413
