@@ -88,6 +88,18 @@ TEST_CASE("metered reply: events are counted and pass unchanged when nothing cut
   CHECK(reply.client_alive());
 }
 
+TEST_CASE("metered reply: events of several lines, with LF, CR or CRLF line ends, count once each") {
+  StreamMeter meter;
+  Recording rec;
+  MeteredReply reply(std::make_unique<RecordingReply>(rec), meter);
+  reply.stream_raw("event: a\ndata: 1\ndata: 2\n\n: note\ndata: 3\n\n");  // LF only: 2
+  CHECK(meter.events == 2);
+  reply.stream_raw("data: 4\r\rdata: 5\r\ndata: 6\r\n\r\n");            // CR and CRLF: 2
+  CHECK(meter.events == 4);
+  reply.stream_raw("data: {\"a\":\"\\n\"}\n\n");                           // an escaped \n is text
+  CHECK(meter.events == 5);
+}
+
 TEST_CASE("metered reply: cut ends the stream at the event after the crossing one") {
   const llmgw::pricing::ModelPrice p = price();
   StreamMeter meter;
