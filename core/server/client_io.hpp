@@ -78,6 +78,8 @@ class ClientIO : public std::enable_shared_from_this<ClientIO> {
   /// a passed deadline cancels the socket's pending operations, and it waits again.
   void arm_watchdog();
   void on_watchdog();
+  void watch_wait();
+  void on_watch_ready(const boost::system::error_code& ec);
   void on_watch_read(const boost::system::error_code& ec, std::size_t n);
 
   asio::ip::tcp::socket socket_;

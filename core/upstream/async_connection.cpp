@@ -137,7 +137,10 @@ bool AsyncConnection::idle_connection_ok() const {
   return !(tls_ && SSL_pending(const_cast<asio::ssl::stream<asio::ip::tcp::socket>&>(*secure_).native_handle()) > 0);
 }
 
-void AsyncConnection::mark_idle() { last_used_ms_ = canonical::steady_ms(); }
+void AsyncConnection::mark_idle() {
+  last_used_ms_ = canonical::steady_ms();
+  in_.release();  // a pooled connection holds no read buffer (nothing unread: it would not be pooled)
+}
 
 void AsyncConnection::close() {
   error_code ignored;

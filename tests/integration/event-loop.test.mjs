@@ -99,8 +99,10 @@ describe('one event loop serves many connections at once', () => {
     const ttfbs = results.map((r) => r.ttfb).sort((a, b) => a - b);
     const p99 = ttfbs[Math.floor(ttfbs.length * 0.99)];
     if (process.env.EL_DEBUG) console.log('TTFB top', ttfbs.slice(-8).map(Math.round).join(' '), 'p50', Math.round(ttfbs[200]));
-    // A thread per connection (even 256 of them) would keep the last streams waiting 2 s for one.
-    assert.ok(p99 < 1000, `time to first byte p99 ${p99} ms (max ${ttfbs.at(-1)} ms)`);
+    // A thread per connection would keep every stream past the pool's size waiting 2 s for one
+    // (any pool under 396 threads puts the p99 past 2 s); on one loop it is the loop's turn time
+    // (0.2-1 s seen here at load 12 on 2 cores, this process included).
+    assert.ok(p99 < 2000, `time to first byte p99 ${p99} ms (max ${ttfbs.at(-1)} ms)`);
   });
 
   test('300 idle keep-alive connections: /health and a call are answered at once, with no thread each', async () => {
