@@ -38,6 +38,20 @@ const KEYS = { gemini: 'AIzaMatrixKey-1', mistral: 'mistral-matrix-key', cohere:
 /** An upstream failure as the provider sends it: the mock's own error body for `status`. */
 const plainError = (status, headers = {}) => ({ status, headers, times: 5 });
 
+/** A mock behind Vertex AI's OAuth: `startMock(vertex)` gets the project, location and the check of
+ *  the Bearer token the mock token endpoint issued; m.credentials is the service-account key. */
+async function startOnVertex(startMock) {
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const tokens = await startGoogleTokenMock({ publicKey: key.publicKey, clientEmail: VERTEX_SA });
+  const m = await startMock({ project: 'matrix-project', location: 'us-central1', authorize: (h) => tokens.authorize(h) });
+  m.credentials = JSON.stringify({ type: 'service_account', project_id: 'matrix-project', private_key: key.privateKey,
+    client_email: VERTEX_SA, token_uri: tokens.tokenUri });
+  const close = m.close.bind(m);
+  m.close = async () => { await close(); await tokens.close(); };
+  return m;
+}
+
 const PROVIDERS = {
   openai: {
     plugin: 'provider-openai',
@@ -111,26 +125,31 @@ const PROVIDERS = {
     plugin: 'provider-gemini',
     // The Gemini mock on Vertex paths, accepting only tokens the mock token endpoint issued for
     // an RS256 JWT of the service account's key (the core's credential exchange, ABI 1.1).
-    async start() {
-      const key = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' },
-        privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-      const tokens = await startGoogleTokenMock({ publicKey: key.publicKey, clientEmail: VERTEX_SA });
-      const m = await startGeminiMock({ minCacheTokens: 64,
-        vertex: { project: 'matrix-project', location: 'us-central1', authorize: (h) => tokens.authorize(h) } });
-      m.credentials = JSON.stringify({ type: 'service_account', project_id: 'matrix-project', private_key: key.privateKey,
-        client_email: VERTEX_SA, token_uri: tokens.tokenUri });
-      const close = m.close.bind(m);
-      m.close = async () => { await close(); await tokens.close(); };
-      return m;
-    },
+    start: () => startOnVertex((vertex) => startGeminiMock({ minCacheTokens: 64, vertex })),
     params: (m) => ({ model: 'vertex_ai/gemini-2.5-flash', api_base: m.url, vertex_project: 'matrix-project',
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
-    embedRefused: true,  // Vertex serves embeddings at :predict, not built yet: a 400 naming vertex_ai
+    embed: (m) => ({ model: 'vertex_ai/text-embedding-005', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     error: plainError,
     overload: 503,
     cached: { repeat: true },
     reasoning: { body: { reasoning_effort: 'low' } },
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
+  },
+  // Vertex AI's Anthropic publisher (vertex_ai/claude-…): the Messages API at :rawPredict /
+  // :streamRawPredict with the same OAuth token; the mock refuses a body naming the model or
+  // lacking anthropic_version "vertex-2023-10-16".
+  vertex_claude: {
+    plugin: 'provider-gemini',
+    start: () => startOnVertex((vertex) => startAnthropicMock({ minCacheableTokens: 64, vertex })),
+    params: (m) => ({ model: 'vertex_ai/claude-sonnet-4-5@20250929', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    error: plainError,
+    overload: 529,
+    cached: { system: true },
+    reasoning: null,  // as on Anthropic's own API
+    schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
+      rec.json.tool_choice?.type === 'tool'),
   },
   bedrock: {
     plugin: 'provider-bedrock',
@@ -415,9 +434,6 @@ const FEATURES = [
     assert.equal(res.json.stop_reason, 'max_tokens');
   }],
   ['embeddings', async (n, p) => {
-    if (p.embedRefused) {
-      return refused(await postJSON(`${gw.url}/v1/embeddings`, { model: n, input: ['alpha', 'beta'] }), n, 'embeddings');
-    }
     if (!p.embed) return NA;
     const res = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed`, input: ['alpha', 'beta'] },
       { signal: AbortSignal.timeout(20_000) });
@@ -428,7 +444,7 @@ const FEATURES = [
     assert.equal(res.json.usage.total_tokens, res.json.usage.prompt_tokens);
   }],
   ['embeddings: base64', async (n, p) => {
-    if (!p.embed) return NA;  // (vertex_ai: refused, as the row above shows)
+    if (!p.embed) return NA;
     const res = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed`, input: 'alpha', encoding_format: 'base64' },
       { signal: AbortSignal.timeout(20_000) });
     ok(res);
