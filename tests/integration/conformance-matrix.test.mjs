@@ -64,6 +64,8 @@ const PROVIDERS = {
     cities: ['Paris, France', 'Tokyo, Japan'],  // the OpenAI mock's two calls
     reasoning: { arm: (m) => m.enqueue({ usage: { prompt_tokens: 9, completion_tokens: 40, total_tokens: 49,
       prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 32 } } }) },
+    // What stops an answer for content, as the provider says it (the whole answer's, the stream's).
+    contentFilter: [{ finish: 'content_filter' }, { finish: 'content_filter' }],
     schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
   },
   anthropic: {
@@ -74,6 +76,7 @@ const PROVIDERS = {
     overload: 529,
     cached: { system: true },
     reasoning: null,  // Anthropic counts thinking inside output_tokens: no separate figure
+    contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
       rec.json.tool_choice?.type === 'tool'),
   },
@@ -86,6 +89,7 @@ const PROVIDERS = {
     overload: 503,
     cached: { repeat: true },
     reasoning: { body: { reasoning_effort: 'low' } },
+    contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
   },
   mistral: {
@@ -95,7 +99,9 @@ const PROVIDERS = {
     embed: (m) => ({ model: 'mistral/mistral-embed', api_base: m.url, api_key: KEYS.mistral }),
     error: plainError,
     overload: 503,
-    cached: null,
+    // Mistral caches prefixes of requests sharing a prompt_cache_key (forwarded as given); the
+    // Anthropic dialect has no such field, so only OpenAI clients can ask for it.
+    cached: { repeat: true, body: { prompt_cache_key: 'matrix-session' }, openaiOnly: true },
     reasoning: null,
     schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
   },
@@ -112,12 +118,12 @@ const PROVIDERS = {
   },
   cohere: {
     plugin: 'provider-cohere',
-    start: () => startCohereMock({ apiKey: KEYS.cohere }),
+    start: () => startCohereMock({ apiKey: KEYS.cohere, minCacheTokens: 64 }),
     params: (m) => ({ model: 'cohere/command-a-03-2025', api_base: m.url, api_key: KEYS.cohere }),
     embed: (m) => ({ model: 'cohere/embed-v4.0', api_base: m.url, api_key: KEYS.cohere }),
     error: plainError,
     overload: 503,
-    cached: null,
+    cached: { repeat: true },  // Cohere's own prefix cache: usage.cached_tokens
     reasoning: null,
     schemaSent: (rec) => Boolean(rec.json.response_format?.json_schema),
   },
@@ -134,6 +140,7 @@ const PROVIDERS = {
     overload: 503,
     cached: { repeat: true },
     reasoning: { body: { reasoning_effort: 'low' } },
+    contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
   },
   // Vertex AI's Anthropic publisher (vertex_ai/claude-…): the Messages API at :rawPredict /
@@ -148,6 +155,7 @@ const PROVIDERS = {
     overload: 529,
     cached: { system: true },
     reasoning: null,  // as on Anthropic's own API
+    contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
       rec.json.tool_choice?.type === 'tool'),
   },
@@ -165,6 +173,7 @@ const PROVIDERS = {
     overload: 503,
     cached: { system: true },
     reasoning: null,  // Converse reports no separate reasoning token count
+    contentFilter: [{ stopReason: 'guardrail_intervened' }, { stopReason: 'content_filtered' }],
     jsonObject: false,  // Converse's outputConfig takes a schema only
     schemaSent: (rec) => Boolean(rec.json.outputConfig?.textFormat?.structure?.jsonSchema),
   },
@@ -354,7 +363,7 @@ const FEATURES = [
     if (!p.cached) return NA;
     const body = { messages: [p.cached.system
       ? { role: 'system', content: [{ type: 'text', text: LONG_SYSTEM, cache_control: { type: 'ephemeral' } }] }
-      : { role: 'system', content: LONG_SYSTEM }, USER_HELLO] };
+      : { role: 'system', content: LONG_SYSTEM }, USER_HELLO], ...(p.cached.body ?? {}) };
     if (p.cached.arm) p.cached.arm(mocks[n]); else ok(await chat(n, body));
     const res = await chat(n, body);
     ok(res);
@@ -375,6 +384,20 @@ const FEATURES = [
     const res = await chat(n, { messages: [USER_HELLO], max_tokens: 2 });
     ok(res);
     assert.equal(res.json.choices[0].finish_reason, 'length');
+  }],
+  ['openai: finish content_filter', async (n, p) => {
+    if (!p.contentFilter) return NA;  // the provider reports no such stop
+    mocks[n].enqueue(p.contentFilter[0]);
+    const res = await chat(n, { messages: [USER_HELLO] });
+    ok(res);
+    assert.equal(res.json.choices[0].finish_reason, 'content_filter');
+  }],
+  ['openai: stream finish content_filter', async (n, p) => {
+    if (!p.contentFilter) return NA;
+    mocks[n].enqueue(p.contentFilter[1]);
+    const a = assembleChat(await chatStream(n, { messages: [USER_HELLO] }));
+    assert.equal(a.finish, 'content_filter');
+    assert.ok(a.done, 'no [DONE]');
   }],
   ['anthropic: text', async (n) => {
     const res = await messages(n, { system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello.' }] });
@@ -420,7 +443,7 @@ const FEATURES = [
     assert.ok(lastRequest(n).body.toString('utf8').includes(PNG_B64), 'the image did not reach the upstream');
   }],
   ['anthropic: usage cached tokens', async (n, p) => {
-    if (!p.cached) return NA;
+    if (!p.cached || p.cached.openaiOnly) return NA;
     const body = { system: p.cached.system ? [{ type: 'text', text: LONG_SYSTEM, cache_control: { type: 'ephemeral' } }] : LONG_SYSTEM,
       messages: [{ role: 'user', content: 'Say hello.' }] };
     if (p.cached.arm) p.cached.arm(mocks[n]); else ok(await messages(n, body));
@@ -432,6 +455,16 @@ const FEATURES = [
     const res = await messages(n, { max_tokens: 2, messages: [{ role: 'user', content: 'Say hello.' }] });
     ok(res);
     assert.equal(res.json.stop_reason, 'max_tokens');
+  }],
+  ['anthropic: stop refusal', async (n, p) => {
+    if (!p.contentFilter) return NA;
+    mocks[n].enqueue(p.contentFilter[0]);
+    const res = await messages(n, { messages: [{ role: 'user', content: 'Say hello.' }] });
+    ok(res);
+    assert.equal(res.json.stop_reason, 'refusal');
+    mocks[n].enqueue(p.contentFilter[1]);
+    const a = assembleMessages(await messagesStream(n, { messages: [{ role: 'user', content: 'Say hello.' }] }));
+    assert.equal(a.stop, 'refusal');
   }],
   ['embeddings', async (n, p) => {
     if (!p.embed) return NA;

@@ -11,6 +11,7 @@
 //   (all behaviours: lib/mock-server.mjs); mock.arrivals(): monotonic arrival time of each request
 //   mock.enqueue({ streamError: { type: 'overloaded_error', message: 'Overloaded' } })
 //   mock.enqueue({ text: '…' } / { toolUse: true } / { deltaUsage: 'minimal' })     // shape the answer
+//   mock.enqueue({ stopReason: 'refusal' })                                          // the stop_reason
 //   mock.reset(); mock.reset({ cache: true }); mock.cacheSize(); await mock.close();
 //
 // Standalone: `node tests/mocks/anthropic-mock.mjs --port 0 [--api-key K] [--min-cache-tokens N]`
@@ -202,6 +203,8 @@ export function planAnswer(body, behaviour = {}) {
     used += budget;
     break;
   }
+  // enqueue({ stopReason: 'refusal' }): the classifiers stopped the answer (stop_sequence null).
+  if (behaviour.stopReason) { stopReason = behaviour.stopReason; stopSequence = null; }
   return { content, stop_reason: stopReason, stop_sequence: stopSequence, output_tokens: used };
 }
 
