@@ -93,7 +93,7 @@ void parse_litellm_params(Reader& r, const Entry& params, const std::string& pat
     const std::string& k = e.key;
     const std::string p = join(path, k);
     if (k == "model") {
-      model = r.required_string(e, p);
+      r.read(e, p, model);  // "" is read too: split_model skips that deployment with a warning
       model_entry = e;
     } else if (k == "custom_llm_provider") {
       r.read(e, p, custom_provider);

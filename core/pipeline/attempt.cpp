@@ -6,6 +6,7 @@
 #include <climits>
 #include <unordered_map>
 
+#include "pipeline/encode_failure.hpp"
 #include "pipeline/gateway.hpp"
 #include "pipeline/provider_io.hpp"
 #include "pipeline/retry_gate.hpp"
@@ -252,9 +253,11 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   auto req_out = req.table();
   llmgw_status rc = vt.encode_request(d.provider->instance(), &call, &req_out, &err_writer);
   if (rc != LLMGW_OK) {
-    reply.error(canonical::ApiError::invalid(encode_error.empty() ? "the request cannot be sent to this provider" : encode_error,
-                                  "", rc == LLMGW_UNSUPPORTED ? "unsupported_feature" : ""));
-    outcome.status = 400;
+    canonical::ApiError e = encode_failure(rc, encode_error, d.cfg.provider, d.cfg.alias);
+    if (e.status >= 500)
+      spdlog::error("deployment {}: encode_request failed ({}): {}", d.cfg.id, static_cast<int>(rc), encode_error);
+    outcome.status = e.status;
+    reply.error(std::move(e));
     co_return outcome;
   }
   std::string_view upstream_body = req.use_call_body ? body : std::string_view(req.body);

@@ -182,8 +182,9 @@ Value stop_sequences_of(const Value& stop, Allocator& a) {
   return seqs;
 }
 
-/// The canonical body → the Anthropic request object `out`.
-void translate(const Config& cfg, const llmgw_call& call, const Value& body, Value& out, Allocator& a) {
+/// The canonical body → the Anthropic request object `out`. `vertex`: Vertex AI's form (no
+/// "model", "anthropic_version": cfg.version in the body).
+void translate(const Config& cfg, const llmgw_call& call, const Value& body, bool vertex, Value& out, Allocator& a) {
   if (!body.IsObject()) bad("the request body is not a JSON object");
   if (const Value* n = member(body, "n"); n && (!n->IsNumber() || n->GetDouble() > 1))
     unsupported("n > 1 (several choices) is not supported by Anthropic (param n)");
@@ -209,7 +210,8 @@ void translate(const Config& cfg, const llmgw_call& call, const Value& body, Val
   translate_messages(*messages, extra_system, system, msgs, a);
 
   out.SetObject();
-  out.AddMember("model", ref(view(call.model)), a);
+  if (vertex) out.AddMember("anthropic_version", encode_util::ref(std::string_view(cfg.version)), a);
+  else out.AddMember("model", ref(view(call.model)), a);
   if (!count_tokens) {
     int64_t max_tokens = cfg.default_max_tokens;
     if (const Value* m = member(body, "max_completion_tokens")) max_tokens = positive_int(*m, "max_completion_tokens");
@@ -282,7 +284,7 @@ void translate(const Config& cfg, const llmgw_call& call, const Value& body, Val
 }
 
 /// The canonical call body → the Anthropic request body, in `sb`.
-void encode_translated(const Config& cfg, const llmgw_call& call, rapidjson::StringBuffer& sb) {
+void encode_translated(const Config& cfg, const llmgw_call& call, bool vertex, rapidjson::StringBuffer& sb) {
   // One parse (in situ: the output refers to the input's strings, so nothing is copied twice)
   // and one write.
   std::string buffer(view(call.body));
@@ -293,7 +295,7 @@ void encode_translated(const Config& cfg, const llmgw_call& call, rapidjson::Str
     bad("the request body nests arrays and objects deeper than " + std::to_string(kJsonMaxDepth) + " levels");
   if (!parsed) bad("the request body is not valid JSON");
   rapidjson::Document req;
-  translate(cfg, call, body, req, req.GetAllocator());
+  translate(cfg, call, body, vertex, req, req.GetAllocator());
   rapidjson::Writer<rapidjson::StringBuffer> w(sb);
   req.Accept(w);
 }
@@ -318,7 +320,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   rapidjson::StringBuffer body;
   if (!passthrough) {
     try {
-      encode_translated(cfg, call, body);
+      encode_translated(cfg, call, false, body);
     } catch (const EncodeError& e) {
       write(error, e.what());
       return e.status;
@@ -331,6 +333,25 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
     out.use_call_body(out.ctx);
   } else {
     out.append_body(out.ctx, llmgw_str{body.GetString(), body.GetSize()});
+  }
+  return LLMGW_OK;
+}
+
+llmgw_status encode_vertex_body(const Config& cfg, const llmgw_call& call, rapidjson::StringBuffer& body,
+                                const llmgw_writer* error) {
+  if (call.operation != LLMGW_OP_CHAT) {
+    write(error, "Anthropic on Vertex AI supports chat only (no embeddings, no count_tokens)");
+    return LLMGW_UNSUPPORTED;
+  }
+  if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {
+    write(error, "the request body is not canonical chat");
+    return LLMGW_BAD_ARGUMENT;
+  }
+  try {
+    encode_translated(cfg, call, true, body);
+  } catch (const EncodeError& e) {
+    write(error, e.what());
+    return e.status;
   }
   return LLMGW_OK;
 }

@@ -11,11 +11,20 @@
 
 #include <llmgw/plugin.h>
 
+#include <rapidjson/stringbuffer.h>
+
 namespace llmgw::provider_anthropic {
 
 /// encode_request. Returns LLMGW_OK; LLMGW_UNSUPPORTED (embeddings, n > 1, audio input, …) or
 /// LLMGW_BAD_ARGUMENT (malformed canonical request), each with one line written to `error`.
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error);
+
+/// The translated Messages body in Vertex AI's form (provider-gemini's vertex_ai/claude-…
+/// deployments, POSTed to :rawPredict / :streamRawPredict): no "model" (the URL names it) and
+/// "anthropic_version": cfg.version in the body. Chat only: LLMGW_UNSUPPORTED otherwise;
+/// LLMGW_UNSUPPORTED / LLMGW_BAD_ARGUMENT with one line in `error` as encode().
+llmgw_status encode_vertex_body(const Config& cfg, const llmgw_call& call, rapidjson::StringBuffer& body,
+                                const llmgw_writer* error);
 
 }  // namespace llmgw::provider_anthropic

@@ -61,6 +61,26 @@ void check_segment(const char* what, const std::string& v) {
       throw ConfigError(std::string(what) + " '" + v + "' may hold only letters, digits, '-' and '_'");
 }
 
+/// The Messages codec's config for vertex_ai/claude-…: Vertex's anthropic_version, the
+/// deployment's extra.max_tokens (the default for requests that set none) when given. No key and
+/// no URL: the Bearer token and the URL are provider-gemini's.
+std::shared_ptr<const provider_anthropic::Config> claude_config(const Value& extra) {
+  rapidjson::Document c(rapidjson::kObjectType);
+  auto& a = c.GetAllocator();
+  c.AddMember("provider", "anthropic", a);
+  Value e(rapidjson::kObjectType);
+  e.AddMember("anthropic_version", rapidjson::StringRef(kVertexAnthropicVersion.data(), kVertexAnthropicVersion.size()), a);
+  if (const auto it = extra.FindMember("max_tokens"); it != extra.MemberEnd()) e.AddMember("max_tokens", Value(it->value, a), a);
+  c.AddMember("extra", e, a);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  c.Accept(w);
+  std::vector<std::string> ignored;  // "no api_key": Vertex takes the Bearer token instead
+  auto cfg = std::make_shared<provider_anthropic::Config>(provider_anthropic::parse_config({buf.GetString(), buf.GetSize()}, ignored));
+  cfg->auth.clear();
+  return cfg;
+}
+
 Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, const llmgw::Host* host,
                            std::vector<std::string>& warnings) {
   Config cfg;
@@ -93,7 +113,10 @@ Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, c
   if (base.empty())
     base = location == "global" ? "https://aiplatform.googleapis.com" : "https://" + location + "-aiplatform.googleapis.com";
   base = plugin_util::normalise_api_base(std::move(base), "/" + version);
-  cfg.models_url = base + "/" + version + "/projects/" + project + "/locations/" + location + "/publishers/google/models/";
+  const std::string location_url = base + "/" + version + "/projects/" + project + "/locations/" + location;
+  cfg.models_url = location_url + "/publishers/google/models/";
+  cfg.claude_url = location_url + "/publishers/anthropic/models/";
+  cfg.claude = claude_config(extra);
   if (account) {
     cfg.secrets.push_back(account->private_key_pem);
     cfg.vertex = std::make_shared<VertexAuth>(std::move(*account));
@@ -105,6 +128,8 @@ Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, c
 }
 
 }  // namespace
+
+bool is_vertex_claude(const Config& cfg, std::string_view model) { return cfg.claude && model.starts_with("claude"); }
 
 Config parse_config(std::string_view json, std::vector<std::string>& warnings) { return parse_config(json, nullptr, warnings); }
 

@@ -5,6 +5,8 @@
 
 #include "vertex_auth.hpp"
 
+#include <provider-anthropic/config.hpp>
+
 #include <plugin_util/config.hpp>
 
 #include <llmgw/plugin.hpp>
@@ -33,7 +35,17 @@ struct Config {
   std::shared_ptr<VertexAuth> vertex;
   /// A vertex_ai/ deployment (with or without credentials).
   bool vertex_ai = false;
+  /// vertex_ai/ only: the Anthropic partner models' URL prefix
+  /// ({base}/v1/projects/{p}/locations/{l}/publishers/anthropic/models/; the model and
+  /// ":rawPredict" / ":streamRawPredict" follow) and the Messages codec's config (anthropic_version
+  /// "vertex-2023-10-16" in the body, no key). Calls whose model is claude-… use them.
+  std::string claude_url;
+  std::shared_ptr<const provider_anthropic::Config> claude;
 };
+
+/// A model served through Vertex AI's Anthropic publisher rather than the Gemini codec
+/// (LiteLLM's vertex_ai/claude-…, e.g. claude-sonnet-4-5@20250929).
+bool is_vertex_claude(const Config& cfg, std::string_view model);
 
 /// Parses create()'s config JSON:
 ///   {"provider", "model", "api_base", "api_key", "api_version",

@@ -4,6 +4,8 @@
 #include "encode_contents.hpp"
 #include "json_util.hpp"
 #include "schema.hpp"
+#include "vertex_claude.hpp"
+#include "vertex_embeddings.hpp"
 #include "wire.hpp"
 
 #include <llmgw/plugin.hpp>
@@ -230,10 +232,8 @@ std::string model_path_segment(std::string_view model) {
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error) {
-  if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) {
-    write(error, "embeddings are not supported by vertex_ai in provider-gemini yet (Vertex serves them at :predict)");
-    return LLMGW_UNSUPPORTED;
-  }
+  if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) return encode_vertex_embeddings(cfg, call, out, error);
+  if (is_vertex_claude(cfg, view(call.model))) return encode_vertex_claude(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
     write(error, "provider-gemini supports chat and embeddings only (no count_tokens yet)");

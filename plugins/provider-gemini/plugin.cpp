@@ -1,8 +1,10 @@
 // provider-gemini: the Gemini Generative Language API (generateContent,
-// streamGenerateContent?alt=sse). Glue only: the entry symbol, the descriptor and the vtable,
+// streamGenerateContent?alt=sse), on Vertex AI too (with its embeddings and the Anthropic partner
+// models). Glue only: the entry symbol, the descriptor and the vtable,
 // whose exception-safe extern "C" hooks (llmgw::ProviderHooks) call
 // plugin_util::TranslatingProvider over the role files below. Every call is translated (Gemini
 // has no client dialect).
+#include "call_stream.hpp"
 #include "config.hpp"
 #include "decode.hpp"
 #include "encode.hpp"
@@ -23,7 +25,7 @@ namespace {
 /// The role files, as plugin_util::TranslatingProvider calls them.
 struct Codec {
   using Config = provider_gemini::Config;
-  using Stream = provider_gemini::Stream;
+  using Stream = provider_gemini::CallStream;  // Gemini's SSE, or the Messages API's for vertex_ai/claude-…
   static constexpr HookFailure kHookFailure{"api_error", "plugin_failure",
                                             "provider-gemini could not process the upstream response"};
   static Config parse_config(std::string_view json, const llmgw::Host& host, std::vector<std::string>& warnings) {

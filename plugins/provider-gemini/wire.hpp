@@ -27,6 +27,12 @@ inline constexpr std::string_view kGenerateSuffix = ":generateContent";
 inline constexpr std::string_view kStreamSuffix = ":streamGenerateContent?alt=sse";
 inline constexpr std::string_view kCountTokensSuffix = ":countTokens";
 inline constexpr std::string_view kBatchEmbedSuffix = ":batchEmbedContents";
+/// Vertex AI: embeddings (PredictionService.Predict) and the Anthropic partner models (the
+/// Messages API body POSTed as is to the publisher "anthropic").
+inline constexpr std::string_view kPredictSuffix = ":predict";
+inline constexpr std::string_view kRawPredictSuffix = ":rawPredict";
+inline constexpr std::string_view kStreamRawPredictSuffix = ":streamRawPredict";
+inline constexpr std::string_view kVertexAnthropicVersion = "vertex-2023-10-16";
 
 inline constexpr std::string_view kContentType = "content-type";
 inline constexpr std::string_view kJson = "application/json";

@@ -22,7 +22,7 @@ inline constexpr std::size_t kToolIdLength = 9;
 /// members): dropped, being hints or gateway extensions.
 inline constexpr std::string_view kDropped[] = {
     "user", "metadata", "store", "service_tier", "stream_options", "logit_bias", "top_k", "thinking",
-    "reasoning_effort", "cache_control", "prompt_cache_key", "safety_identifier", "modalities", "audio",
+    "reasoning_effort", "cache_control", "safety_identifier", "modalities", "audio",
     "web_search_options", "verbosity", "functions", "function_call"};
 
 /// Mistral finish reasons that are not canonical → canonical.

@@ -38,6 +38,20 @@ const KEYS = { gemini: 'AIzaMatrixKey-1', mistral: 'mistral-matrix-key', cohere:
 /** An upstream failure as the provider sends it: the mock's own error body for `status`. */
 const plainError = (status, headers = {}) => ({ status, headers, times: 5 });
 
+/** A mock behind Vertex AI's OAuth: `startMock(vertex)` gets the project, location and the check of
+ *  the Bearer token the mock token endpoint issued; m.credentials is the service-account key. */
+async function startOnVertex(startMock) {
+  const key = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const tokens = await startGoogleTokenMock({ publicKey: key.publicKey, clientEmail: VERTEX_SA });
+  const m = await startMock({ project: 'matrix-project', location: 'us-central1', authorize: (h) => tokens.authorize(h) });
+  m.credentials = JSON.stringify({ type: 'service_account', project_id: 'matrix-project', private_key: key.privateKey,
+    client_email: VERTEX_SA, token_uri: tokens.tokenUri });
+  const close = m.close.bind(m);
+  m.close = async () => { await close(); await tokens.close(); };
+  return m;
+}
+
 const PROVIDERS = {
   openai: {
     plugin: 'provider-openai',
@@ -50,6 +64,8 @@ const PROVIDERS = {
     cities: ['Paris, France', 'Tokyo, Japan'],  // the OpenAI mock's two calls
     reasoning: { arm: (m) => m.enqueue({ usage: { prompt_tokens: 9, completion_tokens: 40, total_tokens: 49,
       prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 32 } } }) },
+    // What stops an answer for content, as the provider says it (the whole answer's, the stream's).
+    contentFilter: [{ finish: 'content_filter' }, { finish: 'content_filter' }],
     schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
   },
   anthropic: {
@@ -60,6 +76,7 @@ const PROVIDERS = {
     overload: 529,
     cached: { system: true },
     reasoning: null,  // Anthropic counts thinking inside output_tokens: no separate figure
+    contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
       rec.json.tool_choice?.type === 'tool'),
   },
@@ -72,6 +89,7 @@ const PROVIDERS = {
     overload: 503,
     cached: { repeat: true },
     reasoning: { body: { reasoning_effort: 'low' } },
+    contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
   },
   mistral: {
@@ -81,7 +99,9 @@ const PROVIDERS = {
     embed: (m) => ({ model: 'mistral/mistral-embed', api_base: m.url, api_key: KEYS.mistral }),
     error: plainError,
     overload: 503,
-    cached: null,
+    // Mistral caches prefixes of requests sharing a prompt_cache_key (forwarded as given); the
+    // Anthropic dialect has no such field, so only OpenAI clients can ask for it.
+    cached: { repeat: true, body: { prompt_cache_key: 'matrix-session' }, openaiOnly: true },
     reasoning: null,
     schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
   },
@@ -98,12 +118,12 @@ const PROVIDERS = {
   },
   cohere: {
     plugin: 'provider-cohere',
-    start: () => startCohereMock({ apiKey: KEYS.cohere }),
+    start: () => startCohereMock({ apiKey: KEYS.cohere, minCacheTokens: 64 }),
     params: (m) => ({ model: 'cohere/command-a-03-2025', api_base: m.url, api_key: KEYS.cohere }),
     embed: (m) => ({ model: 'cohere/embed-v4.0', api_base: m.url, api_key: KEYS.cohere }),
     error: plainError,
     overload: 503,
-    cached: null,
+    cached: { repeat: true },  // Cohere's own prefix cache: usage.cached_tokens
     reasoning: null,
     schemaSent: (rec) => Boolean(rec.json.response_format?.json_schema),
   },
@@ -111,26 +131,33 @@ const PROVIDERS = {
     plugin: 'provider-gemini',
     // The Gemini mock on Vertex paths, accepting only tokens the mock token endpoint issued for
     // an RS256 JWT of the service account's key (the core's credential exchange, ABI 1.1).
-    async start() {
-      const key = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' },
-        privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
-      const tokens = await startGoogleTokenMock({ publicKey: key.publicKey, clientEmail: VERTEX_SA });
-      const m = await startGeminiMock({ minCacheTokens: 64,
-        vertex: { project: 'matrix-project', location: 'us-central1', authorize: (h) => tokens.authorize(h) } });
-      m.credentials = JSON.stringify({ type: 'service_account', project_id: 'matrix-project', private_key: key.privateKey,
-        client_email: VERTEX_SA, token_uri: tokens.tokenUri });
-      const close = m.close.bind(m);
-      m.close = async () => { await close(); await tokens.close(); };
-      return m;
-    },
+    start: () => startOnVertex((vertex) => startGeminiMock({ minCacheTokens: 64, vertex })),
     params: (m) => ({ model: 'vertex_ai/gemini-2.5-flash', api_base: m.url, vertex_project: 'matrix-project',
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
-    embedRefused: true,  // Vertex serves embeddings at :predict, not built yet: a 400 naming vertex_ai
+    embed: (m) => ({ model: 'vertex_ai/text-embedding-005', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     error: plainError,
     overload: 503,
     cached: { repeat: true },
     reasoning: { body: { reasoning_effort: 'low' } },
+    contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
+  },
+  // Vertex AI's Anthropic publisher (vertex_ai/claude-…): the Messages API at :rawPredict /
+  // :streamRawPredict with the same OAuth token; the mock refuses a body naming the model or
+  // lacking anthropic_version "vertex-2023-10-16".
+  vertex_claude: {
+    plugin: 'provider-gemini',
+    start: () => startOnVertex((vertex) => startAnthropicMock({ minCacheableTokens: 64, vertex })),
+    params: (m) => ({ model: 'vertex_ai/claude-sonnet-4-5@20250929', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    error: plainError,
+    overload: 529,
+    cached: { system: true },
+    reasoning: null,  // as on Anthropic's own API
+    contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
+    schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
+      rec.json.tool_choice?.type === 'tool'),
   },
   bedrock: {
     plugin: 'provider-bedrock',
@@ -146,6 +173,7 @@ const PROVIDERS = {
     overload: 503,
     cached: { system: true },
     reasoning: null,  // Converse reports no separate reasoning token count
+    contentFilter: [{ stopReason: 'guardrail_intervened' }, { stopReason: 'content_filtered' }],
     jsonObject: false,  // Converse's outputConfig takes a schema only
     schemaSent: (rec) => Boolean(rec.json.outputConfig?.textFormat?.structure?.jsonSchema),
   },
@@ -335,7 +363,7 @@ const FEATURES = [
     if (!p.cached) return NA;
     const body = { messages: [p.cached.system
       ? { role: 'system', content: [{ type: 'text', text: LONG_SYSTEM, cache_control: { type: 'ephemeral' } }] }
-      : { role: 'system', content: LONG_SYSTEM }, USER_HELLO] };
+      : { role: 'system', content: LONG_SYSTEM }, USER_HELLO], ...(p.cached.body ?? {}) };
     if (p.cached.arm) p.cached.arm(mocks[n]); else ok(await chat(n, body));
     const res = await chat(n, body);
     ok(res);
@@ -356,6 +384,20 @@ const FEATURES = [
     const res = await chat(n, { messages: [USER_HELLO], max_tokens: 2 });
     ok(res);
     assert.equal(res.json.choices[0].finish_reason, 'length');
+  }],
+  ['openai: finish content_filter', async (n, p) => {
+    if (!p.contentFilter) return NA;  // the provider reports no such stop
+    mocks[n].enqueue(p.contentFilter[0]);
+    const res = await chat(n, { messages: [USER_HELLO] });
+    ok(res);
+    assert.equal(res.json.choices[0].finish_reason, 'content_filter');
+  }],
+  ['openai: stream finish content_filter', async (n, p) => {
+    if (!p.contentFilter) return NA;
+    mocks[n].enqueue(p.contentFilter[1]);
+    const a = assembleChat(await chatStream(n, { messages: [USER_HELLO] }));
+    assert.equal(a.finish, 'content_filter');
+    assert.ok(a.done, 'no [DONE]');
   }],
   ['anthropic: text', async (n) => {
     const res = await messages(n, { system: 'Be brief.', messages: [{ role: 'user', content: 'Say hello.' }] });
@@ -401,7 +443,7 @@ const FEATURES = [
     assert.ok(lastRequest(n).body.toString('utf8').includes(PNG_B64), 'the image did not reach the upstream');
   }],
   ['anthropic: usage cached tokens', async (n, p) => {
-    if (!p.cached) return NA;
+    if (!p.cached || p.cached.openaiOnly) return NA;
     const body = { system: p.cached.system ? [{ type: 'text', text: LONG_SYSTEM, cache_control: { type: 'ephemeral' } }] : LONG_SYSTEM,
       messages: [{ role: 'user', content: 'Say hello.' }] };
     if (p.cached.arm) p.cached.arm(mocks[n]); else ok(await messages(n, body));
@@ -414,10 +456,17 @@ const FEATURES = [
     ok(res);
     assert.equal(res.json.stop_reason, 'max_tokens');
   }],
+  ['anthropic: stop refusal', async (n, p) => {
+    if (!p.contentFilter) return NA;
+    mocks[n].enqueue(p.contentFilter[0]);
+    const res = await messages(n, { messages: [{ role: 'user', content: 'Say hello.' }] });
+    ok(res);
+    assert.equal(res.json.stop_reason, 'refusal');
+    mocks[n].enqueue(p.contentFilter[1]);
+    const a = assembleMessages(await messagesStream(n, { messages: [{ role: 'user', content: 'Say hello.' }] }));
+    assert.equal(a.stop, 'refusal');
+  }],
   ['embeddings', async (n, p) => {
-    if (p.embedRefused) {
-      return refused(await postJSON(`${gw.url}/v1/embeddings`, { model: n, input: ['alpha', 'beta'] }), n, 'embeddings');
-    }
     if (!p.embed) return NA;
     const res = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed`, input: ['alpha', 'beta'] },
       { signal: AbortSignal.timeout(20_000) });
@@ -428,7 +477,7 @@ const FEATURES = [
     assert.equal(res.json.usage.total_tokens, res.json.usage.prompt_tokens);
   }],
   ['embeddings: base64', async (n, p) => {
-    if (!p.embed) return NA;  // (vertex_ai: refused, as the row above shows)
+    if (!p.embed) return NA;
     const res = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed`, input: 'alpha', encoding_format: 'base64' },
       { signal: AbortSignal.timeout(20_000) });
     ok(res);

@@ -22,6 +22,11 @@ const EXPECT = {
   'mistral-cohere.yaml': { deployments: 4, warnings: [/mistral-cohere\.yaml:\d+: .*the model is empty; skipped/,
     /environment variable MISTRAL_API_KEY is not set or empty; treated as unset/] },
   'multi-provider-fallbacks.yaml': { deployments: 4, warnings: [/success_callback/] },
+  // model: "" and a provider with no plugin: warnings naming the file and line, the rest serves;
+  // refused under --strict and server.strict_config (below).
+  'unservable-deployments.yaml': { deployments: 3, unserved: true, warnings: [
+    /unservable-deployments\.yaml:11: model_list\[1\]\.litellm_params\.model: expected provider\/model; the model is empty; skipped/,
+    /unservable-deployments\.yaml:13: deployment llama-3-70b#\d+: no loaded plugin serves provider 'replicate'; skipped/] },
 };
 
 before(() => {
@@ -53,7 +58,32 @@ describe('--check-config over LiteLLM configs', () => {
       assert.equal(r.code, 0, out);
       assert.match(r.stdout, new RegExp(`OK \\(${want.deployments} deployments`), out);
       for (const w of want.warnings) assert.match(out, w, out);
-      assert.doesNotMatch(out, /no loaded plugin serves/, out);
+      if (!want.unserved) assert.doesNotMatch(out, /no loaded plugin serves/, out);
     });
   }
+  test('unservable-deployments.yaml is refused under --strict, naming the file and line', async () => {
+    const r = await runGateway(['--check-config', path.join(DIR, 'unservable-deployments.yaml'), '--strict'], { timeoutMs: 20_000 });
+    const out = r.stdout + r.stderr;
+    assert.equal(r.code, 2, out);
+    assert.match(out, /config error: .*unservable-deployments\.yaml:11: .*the model is empty/, out);
+    assert.doesNotMatch(r.stdout, /OK \(/, out);
+  });
+  test('unservable-deployments.yaml is refused under server.strict_config: true', async () => {
+    const file = path.join(tmp, 'strict.yaml');
+    fs.writeFileSync(file, `server:\n  strict_config: true\n${fs.readFileSync(path.join(DIR, 'unservable-deployments.yaml'), 'utf8')}`);
+    const r = await runGateway(['--check-config', file], { timeoutMs: 20_000 });
+    const out = r.stdout + r.stderr;
+    assert.equal(r.code, 2, out);
+    assert.match(out, /strict\.yaml:13: .*the model is empty/, out);
+  });
+  test('with only the plugin-less provider left, --strict refuses it naming the provider', async () => {
+    const file = path.join(tmp, 'no-plugin.yaml');
+    const text = fs.readFileSync(path.join(DIR, 'unservable-deployments.yaml'), 'utf8')
+      .replace('  - model_name: placeholder\n    litellm_params:\n      model: ""\n      api_key: os.environ/OPENAI_API_KEY\n', '');
+    fs.writeFileSync(file, text);
+    const r = await runGateway(['--check-config', file, '--strict'], { timeoutMs: 20_000 });
+    const out = r.stdout + r.stderr;
+    assert.notEqual(r.code, 0, out);
+    assert.match(out, /no-plugin\.yaml:\d+: deployment llama-3-70b#\d+: no loaded plugin serves provider 'replicate'/, out);
+  });
 });

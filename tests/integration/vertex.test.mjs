@@ -4,14 +4,18 @@
 // JWT with the test key's public half and issues short-lived tokens; the mock Vertex upstream
 // accepts only a live one. Covers: the first exchange before serving, the Bearer token and URL
 // on chat and stream calls, renewal before expiry (requests keep succeeding past the first
-// token's lifetime), a key the token endpoint rejects (the client gets Vertex's 401), and
-// credentials given inline as JSON.
+// token's lifetime), a key the token endpoint rejects (the client gets Vertex's 401),
+// credentials given inline as JSON, embeddings at :predict, and the Anthropic partner models
+// (vertex_ai/claude-…) at :rawPredict / :streamRawPredict with the same token, against the
+// Anthropic mock as Vertex's publisher (it refuses a body naming the model or lacking
+// anthropic_version "vertex-2023-10-16").
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { MOCK_TEXT as CLAUDE_TEXT, startAnthropicMock } from '../mocks/anthropic-mock.mjs';
 import { MOCK_TEXT, startGeminiMock } from '../mocks/gemini-mock.mjs';
 import { startGoogleTokenMock } from '../mocks/google-token-mock.mjs';
 import { postStream } from './lib/chaos.mjs';
@@ -20,6 +24,8 @@ import { errorOf, gatewayConfig, postJSON, RELAY_AS_IS, startGateway, USER_HELLO
 const PROJECT = 'llmgw-test-project';
 const LOCATION = 'europe-west4';
 const MODEL = 'gemini-2.5-flash';
+const EMBED_MODEL = 'text-embedding-005';
+const CLAUDE_MODEL = 'claude-sonnet-4-5@20250929';
 const EMAIL = 'gateway@llmgw-test-project.iam.gserviceaccount.com';
 const LIFETIME_S = 3;  // short, so that the renewal is seen within the test
 
@@ -30,6 +36,7 @@ const stranger = pair();  // a key the token endpoint does not know
 let dir;
 let tokens;
 let vertex;
+let claude;  // the Anthropic mock as Vertex's Anthropic publisher
 let gw;
 
 const serviceAccount = (privateKey) => ({ type: 'service_account', project_id: PROJECT, private_key_id: 'k1', private_key: privateKey,
@@ -39,6 +46,7 @@ before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-vertex-'));
   tokens = await startGoogleTokenMock({ publicKey: good.publicKey, clientEmail: EMAIL, lifetimeS: LIFETIME_S });
   vertex = await startGeminiMock({ vertex: { project: PROJECT, location: LOCATION, authorize: (h) => tokens.authorize(h) } });
+  claude = await startAnthropicMock({ vertex: { project: PROJECT, location: LOCATION, authorize: (h) => tokens.authorize(h) } });
   const keyFile = path.join(dir, 'sa.json');
   fs.writeFileSync(keyFile, JSON.stringify(serviceAccount(good.privateKey)));
   const dep = (alias, credentials, extra = {}) => ({ model_name: alias, litellm_params: { model: `vertex_ai/${MODEL}`, api_base: vertex.url,
@@ -49,6 +57,8 @@ before(async () => {
         dep('vertex', keyFile),
         dep('vertex-inline', JSON.stringify(serviceAccount(good.privateKey))),
         dep('vertex-badkey', JSON.stringify(serviceAccount(stranger.privateKey))),
+        dep('vertex-embed', keyFile, { model: `vertex_ai/${EMBED_MODEL}` }),
+        dep('vertex-claude', keyFile, { model: `vertex_ai/${CLAUDE_MODEL}`, api_base: claude.url }),
       ],
       load: ['provider-openai', 'provider-gemini'],
       router: RELAY_AS_IS,
@@ -58,6 +68,7 @@ before(async () => {
 after(async () => {
   await gw?.stop();
   await vertex?.close();
+  await claude?.close();
   await tokens?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -116,10 +127,85 @@ describe('vertex_ai', () => {
     assert.equal(vertex.requests[0].headers.authorization, undefined);
   });
 
-  test('embeddings on vertex_ai: a 400 naming the provider', async () => {
-    const res = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex', input: 'x' });
+  test('embeddings: :predict with instances[].content and outputDimensionality; usage from token_count', async () => {
+    const res = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex-embed', input: ['alpha beta', 'gamma'], dimensions: 32 },
+      { signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json.data.map((d) => [d.index, d.embedding.length]), [[0, 32], [1, 32]]);
+    const rec = vertex.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/${EMBED_MODEL}:predict`);
+    assert.match(rec.headers.authorization, /^Bearer ya29\.mock/);
+    assert.deepEqual(rec.json, { instances: [{ content: 'alpha beta' }, { content: 'gamma' }], parameters: { outputDimensionality: 32 } });
+    assert.equal(res.json.usage.prompt_tokens, rec.usage.tokens);
+    assert.equal(res.json.usage.total_tokens, rec.usage.tokens);
+  });
+
+  test('embeddings: what Vertex refuses comes back as its 400', async () => {
+    const res = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex-embed', input: 'x', dimensions: 4096 },
+      { signal: AbortSignal.timeout(20_000) });
     assert.equal(res.status, 400, res.text);
-    assert.match(errorOf(res).message, /vertex_ai/);
-    assert.equal(vertex.requests.length, 0);
+    assert.match(errorOf(res).message, /outputDimensionality must be between 1 and 768/);
+  });
+});
+
+describe('vertex_ai/claude-… (Anthropic on Vertex AI)', () => {
+  beforeEach(() => claude.reset());
+
+  test('chat: :rawPredict, the same Bearer token, no model in the body, anthropic_version vertex-2023-10-16', async () => {
+    const res = await chat('vertex-claude', { max_tokens: 64 });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.object, 'chat.completion');
+    assert.equal(res.json.choices[0].message.content, CLAUDE_TEXT);
+    assert.equal(res.json.choices[0].finish_reason, 'stop');
+    assert.ok(res.json.usage.prompt_tokens > 0 && res.json.usage.completion_tokens > 0, JSON.stringify(res.json.usage));
+    const rec = claude.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/anthropic/models/${CLAUDE_MODEL}:rawPredict`);
+    assert.match(rec.headers.authorization, /^Bearer ya29\.mock/);
+    assert.equal(rec.json.model, undefined);
+    assert.equal(rec.json.anthropic_version, 'vertex-2023-10-16');
+    assert.equal(rec.json.max_tokens, 64);
+    assert.equal(rec.headers['x-api-key'], undefined);
+  });
+
+  test('stream: :streamRawPredict, the Messages events as OpenAI chunks', async () => {
+    const s = await postStream(`${gw.url}/v1/chat/completions`, { model: 'vertex-claude', messages: [USER_HELLO], stream: true,
+      stream_options: { include_usage: true } });
+    assert.equal(s.status, 200, s.text);
+    const text = s.events.map((e) => e.json?.choices?.[0]?.delta?.content ?? '').join('');
+    assert.equal(text, CLAUDE_TEXT);
+    assert.equal(s.data.at(-1), '[DONE]');
+    assert.ok(s.events.some((e) => e.json?.usage?.completion_tokens > 0), 'no usage chunk');
+    const rec = claude.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/anthropic/models/${CLAUDE_MODEL}:streamRawPredict`);
+    assert.equal(rec.json.stream, true);
+  });
+
+  test('an Anthropic client reaches Claude on Vertex too (translated both ways)', async () => {
+    const res = await postJSON(`${gw.url}/v1/messages`, { model: 'vertex-claude', max_tokens: 32, messages: [{ role: 'user', content: 'Say hello.' }] },
+      { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.type, 'message');
+    assert.equal(res.json.content[0].text, CLAUDE_TEXT);
+    assert.equal(claude.requests[0].json.model, undefined);
+  });
+
+  test("Vertex's own 429 (Google's error shape) and the model's 529 (Anthropic's) keep their status", async () => {
+    claude.enqueue({ status: 429, body: { error: { code: 429, message: 'Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model', status: 'RESOURCE_EXHAUSTED' } },
+      headers: { 'retry-after': '9' }, times: 5 });
+    const quota = await chat('vertex-claude');
+    assert.equal(quota.status, 429, quota.text);
+    assert.match(errorOf(quota).message, /Quota exceeded/);
+    assert.equal(quota.headers.get('retry-after'), '9');
+    claude.reset();
+    claude.enqueue({ status: 529, times: 5 });
+    const overloaded = await chat('vertex-claude');
+    assert.equal(overloaded.status, 529, overloaded.text);
+  });
+
+  test('what Anthropic lacks is refused before the call, naming the feature', async () => {
+    const res = await chat('vertex-claude', { n: 2 });
+    assert.equal(res.status, 400, res.text);
+    assert.match(errorOf(res).message, /n > 1/);
+    assert.equal(claude.requests.length, 0);
   });
 });

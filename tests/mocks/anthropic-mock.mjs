@@ -11,6 +11,7 @@
 //   (all behaviours: lib/mock-server.mjs); mock.arrivals(): monotonic arrival time of each request
 //   mock.enqueue({ streamError: { type: 'overloaded_error', message: 'Overloaded' } })
 //   mock.enqueue({ text: '…' } / { toolUse: true } / { deltaUsage: 'minimal' })     // shape the answer
+//   mock.enqueue({ stopReason: 'refusal' })                                          // the stop_reason
 //   mock.reset(); mock.reset({ cache: true }); mock.cacheSize(); await mock.close();
 //
 // Standalone: `node tests/mocks/anthropic-mock.mjs --port 0 [--api-key K] [--min-cache-tokens N]`
@@ -24,10 +25,18 @@
 // an identical prefix (same model) hits at a breakpoint or up to 20 blocks before one, within the
 // TTL (5m, or 1h; refreshed on each hit); prefixes under minCacheableTokens are never cached.
 // Tokens ≈ ceil(bytes/4) of each block's key-sorted JSON without its cache_control.
+// Vertex AI's Anthropic publisher: with `vertex: { project, location, authorize(authorizationHeader)
+// → bool }` the same answers are served at POST /v1/projects/{project}/locations/{location}/
+// publishers/anthropic/models/{model}:rawPredict and :streamRawPredict, authenticated by an OAuth
+// Bearer token (Google's 401 UNAUTHENTICATED otherwise; another project or location is Google's 404).
+// The body is the Messages request without `model` (the URL names it; a `model` member is 400) and
+// with `anthropic_version: "vertex-2023-10-16"` (400 when missing or another); no anthropic-version
+// header or API key is needed. rec.vertex = { project, location, method } records the route.
 import { createHash, randomBytes } from 'node:crypto';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import {
   anthropicError, ERROR_TYPE_BY_STATUS, promptItems, stableStringify, tokensOf, turnsOf, validateHeaders, validateRequest,
+  validateVertexBody,
 } from './anthropic-validate.mjs';
 export { promptItems, randomId, stableStringify, tokensOf };
 
@@ -194,6 +203,8 @@ export function planAnswer(body, behaviour = {}) {
     used += budget;
     break;
   }
+  // enqueue({ stopReason: 'refusal' }): the classifiers stopped the answer (stop_sequence null).
+  if (behaviour.stopReason) { stopReason = behaviour.stopReason; stopSequence = null; }
   return { content, stop_reason: stopReason, stop_sequence: stopSequence, output_tokens: used };
 }
 
@@ -253,7 +264,7 @@ export function buildEvents(message, { deltaUsage = 'full' } = {}) {
 export const sseFrame = (e) => `event: ${e.name}\ndata: ${JSON.stringify(e.data)}\n\n`;
 
 export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', port = 0, models = DEFAULT_MODELS,
-  strictModels = false, minCacheableTokens = 1024, clock = Date.now, firstMessageUser = false } = {}) {
+  strictModels = false, minCacheableTokens = 1024, clock = Date.now, firstMessageUser = false, vertex = null } = {}) {
   const srv = createMockServer({
     route,
     defaultHeaders: (rec) => ({ 'request-id': rec.requestId }),
@@ -270,19 +281,25 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
   };
   const fail = (res, rec, e) => send(res, rec, e.status, anthropicError(e.type, e.message, rec.requestId));
 
-  async function messages(req, res, rec, counting) {
+  async function messages(req, res, rec, counting, viaVertex = null) {
     const b = await srv.behaviourFor(rec);
     if (b.hang) return; // never answer; the socket stays open until the client or close() ends it
     if (b.status) {
       return send(res, rec, b.status, b.body ?? anthropicError(ERROR_TYPE_BY_STATUS[b.status] ?? 'api_error',
         'mock error', rec.requestId), b.headers);
     }
-    const headerErr = validateHeaders(req.headers, apiKey);
+    const headerErr = viaVertex ? null : validateHeaders(req.headers, apiKey);
     if (headerErr) return fail(res, rec, headerErr);
     if (rec.json === undefined) {
       return fail(res, rec, { status: 400, type: 'invalid_request_error', message: 'There was an error parsing the body of your request as JSON.' });
     }
-    const body = rec.json;
+    let body = rec.json;
+    if (viaVertex) {
+      const vErr = validateVertexBody(body);
+      if (vErr) return fail(res, rec, vErr);
+      const { anthropic_version: _version, ...rest } = body;
+      body = { model: viaVertex.model, ...rest };
+    }
     const betas = String(req.headers['anthropic-beta'] ?? '').split(',').map((b) => b.trim()).filter(Boolean);
     const err = validateRequest(body, { countTokens: counting, signatures, firstMessageUser, apiVersion: req.headers['anthropic-version'], betas });
     if (err) return fail(res, rec, err);
@@ -303,8 +320,23 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
     return srv.stream(res, rec, b, events.map(sseFrame), (i) => rec.events.push(events[i].name));
   }
 
+  const googleFail = (res, rec, status, code, message) => send(res, rec, status, { error: { code: status, message, status: code } });
+  function vertexRoute(req, res, rec, v) {
+    rec.vertex = { project: v[1], location: v[2], method: v[4] };
+    if (v[1] !== vertex.project || v[2] !== vertex.location) {
+      return googleFail(res, rec, 404, 'NOT_FOUND', `Project or location not found: projects/${v[1]}/locations/${v[2]}`);
+    }
+    if (!vertex.authorize(req.headers.authorization)) {
+      return googleFail(res, rec, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. ' +
+        'Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    }
+    return messages(req, res, rec, false, { model: decodeURIComponent(v[3]) });
+  }
+
   function route(req, res, rec) {
     const path = rec.path.split('?')[0].replace(/\/+$/, '');
+    const v = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/anthropic\/models\/([^/:]+):(rawPredict|streamRawPredict)$/.exec(path);
+    if (req.method === 'POST' && v && vertex) return vertexRoute(req, res, rec, v);
     if (req.method === 'POST' && path === '/v1/messages') return messages(req, res, rec, false);
     if (req.method === 'POST' && path === '/v1/messages/count_tokens') return messages(req, res, rec, true);
     return fail(res, rec, { status: 404, type: 'not_found_error', message: 'Not Found' });

@@ -464,3 +464,50 @@ test('standalone: `node anthropic-mock.mjs --port 0` prints "listening on PORT" 
     assert.equal((await postJSON(`http://127.0.0.1:${port}/v1/messages`, base(), { headers: H })).status, 200);
   });
 });
+
+describe('Vertex AI Anthropic publisher (:rawPredict / :streamRawPredict)', () => {
+  const P = 'mock-proj';
+  const L = 'europe-west1';
+  let vmock;
+  before(async () => { vmock = await startAnthropicMock({ vertex: { project: P, location: L, authorize: (h) => h === 'Bearer ok' } }); });
+  after(() => vmock.close());
+  const url = (method, project = P) => `${vmock.url}/v1/projects/${project}/locations/${L}/publishers/anthropic/models/claude-sonnet-4-5@20250929:${method}`;
+  const vbody = (extra = {}) => ({ anthropic_version: 'vertex-2023-10-16', max_tokens: 64, messages: HELLO, ...extra });
+  const vpost = (body, { method = 'rawPredict', auth = 'Bearer ok', project } = {}) =>
+    postJSON(url(method, project), body, { headers: { authorization: auth } });
+
+  test('a Messages body without model answers a message; the stream answers SSE', async () => {
+    const r = await vpost(vbody());
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.type, 'message');
+    assert.equal(r.json.model, 'claude-sonnet-4-5@20250929');
+    assert.equal(r.json.content[0].text, MOCK_TEXT);
+    assert.deepEqual(vmock.requests.at(-1).vertex, { project: P, location: L, method: 'rawPredict' });
+    const s = await fetch(url('streamRawPredict'), { method: 'POST', headers: { authorization: 'Bearer ok', 'content-type': 'application/json' },
+      body: JSON.stringify(vbody({ stream: true })) });
+    assert.equal(s.status, 200);
+    const names = [];
+    for await (const e of readSSE(s.body)) names.push(/^event: (.+)$/m.exec(e.raw)?.[1]);
+    assert.equal(names[0], 'message_start');
+    assert.equal(names.at(-1), 'message_stop');
+  });
+  test('rejects a model member, a missing or other anthropic_version, a bad token, another project', async () => {
+    for (const [body, re] of [
+      [vbody({ model: 'claude-sonnet-4-5' }), /^model: Extra inputs are not permitted/],
+      [{ max_tokens: 64, messages: HELLO }, /^anthropic_version: Field required/],
+      [vbody({ anthropic_version: '2023-06-01' }), /^anthropic_version: Input should be 'vertex-2023-10-16'/],
+      [vbody({ max_tokens: undefined }), /^max_tokens: Field required/],
+    ]) {
+      const r = await vpost(body);
+      assert.equal(r.status, 400, r.text);
+      assert.equal(r.json.error.type, 'invalid_request_error');
+      assert.match(r.json.error.message, re);
+    }
+    const unauth = await vpost(vbody(), { auth: 'Bearer nope' });
+    assert.equal(unauth.status, 401);
+    assert.equal(unauth.json.error.status, 'UNAUTHENTICATED');
+    const other = await vpost(vbody(), { project: 'someone-else' });
+    assert.equal(other.status, 404);
+    assert.equal(other.json.error.status, 'NOT_FOUND');
+  });
+});

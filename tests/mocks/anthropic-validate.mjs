@@ -456,3 +456,17 @@ export function promptItems(body) {
   if (body.cache_control && items.length && !items.at(-1).ttl) items.at(-1).ttl = body.cache_control.ttl ?? '5m';
   return items;
 }
+
+// Vertex AI's Anthropic publisher (:rawPredict / :streamRawPredict): the model is in the URL, the
+// API version in the body (Anthropic's "Claude on Vertex AI" documentation).
+export const VERTEX_ANTHROPIC_VERSION = 'vertex-2023-10-16';
+/** What Vertex checks beyond the Messages request: no `model`, `anthropic_version` in the body. */
+export function validateVertexBody(body) {
+  if (!isObject(body)) return bad('Input should be a valid dictionary');
+  if (body.model !== undefined) return bad('model: Extra inputs are not permitted');
+  if (body.anthropic_version === undefined) return required('anthropic_version');
+  if (body.anthropic_version !== VERTEX_ANTHROPIC_VERSION) {
+    return bad(`anthropic_version: Input should be '${VERTEX_ANTHROPIC_VERSION}'`);
+  }
+  return null;
+}

@@ -7,6 +7,7 @@
 //   mock.enqueue({ streamException: { type: 'throttlingException', message: '…' } }) // an exception message mid-stream
 //   mock.enqueue({ corruptCrc: true, cutAfter: N })     // stream: message N's payload altered, its CRC kept
 //   mock.enqueue({ text: '…' })                         // answer this text
+//   mock.enqueue({ stopReason: 'guardrail_intervened' }) // the answer's stopReason (content_filtered too)
 //
 // Standalone: `node tests/mocks/bedrock-mock.mjs --port 0 [--region R --access-key-id A --secret-access-key S]`.
 // Routes: POST /model/{modelId}/converse (JSON) and /model/{modelId}/converse-stream
@@ -128,6 +129,7 @@ export async function startBedrockMock({ region = 'us-east-1', credentials = {},
     if (invalid) return awsError(res, rec, 400, 'ValidationException', invalid);
     const body = rec.json;
     const p = plan(body, b);
+    if (b.stopReason) p.stop = b.stopReason;  // enqueue({ stopReason: 'guardrail_intervened' | 'content_filtered' })
     rec.answer = p;
     const output = p.content !== undefined ? words(p.content).length : 25;
     const usage = usageOf(modelId, body, output + (p.reasoning ? words(p.reasoning).length : 0));

@@ -3,6 +3,7 @@
 //   const mock = await startCohereMock({ apiKey: 'co-upstream' });
 //   mock.url / requests / enqueue / reset / close   (lib/mock-server.mjs; common behaviours)
 //   mock.enqueue({ text: '…' } / { streamError: 'text' })
+//   startCohereMock({ minCacheTokens: 64 })   // usage.cached_tokens: a repeated prompt prefix this long
 //
 // Standalone: `node tests/mocks/cohere-mock.mjs --port 0 [--api-key K]`.
 // Rejects as Cohere does ({"id", "message"} bodies): a missing or wrong Bearer token → 401
@@ -86,7 +87,22 @@ function plan(body, b) {
   return { content, finish, thinking: body.thinking?.type === 'enabled' ? THINKING_TEXT : undefined };
 }
 
-export async function startCohereMock({ apiKey = null, host = '127.0.0.1', port = 0 } = {}) {
+// Cohere caches prompt prefixes on its own (no request parameter) and reports the prompt tokens
+// that hit the cache in usage.cached_tokens ("The number of prompt tokens that hit the inference
+// cache", the v2 API's Usage). The mock: a request whose messages share a prefix of at least
+// minCacheTokens with an earlier one (same model) reports that prefix.
+function sharedPrefixTokens(previous, text) {
+  let best = 0;
+  for (const p of previous) {
+    let i = 0;
+    while (i < p.length && i < text.length && p[i] === text[i]) i++;
+    best = Math.max(best, Math.floor(i / 4));
+  }
+  return best;
+}
+
+export async function startCohereMock({ apiKey = null, host = '127.0.0.1', port = 0, minCacheTokens = 1024 } = {}) {
+  const seenPrompts = new Map();  // model → prompt texts
   const srv = createMockServer({ route, record: () => ({ answer: null }),
     onError: (res, rec, e) => srv.send(res, rec, 500, { id: randomId(8), message: `mock failure: ${e.message}` }) });
 
@@ -104,7 +120,12 @@ export async function startCohereMock({ apiKey = null, host = '127.0.0.1', port 
     const id = `${randomId(8)}-${randomId(4)}`;
     const input = Math.ceil(Buffer.byteLength(JSON.stringify(body.messages)) / 4);
     const output = p.content !== undefined ? words(p.content).length : 30;
-    const usage = { billed_units: { input_tokens: input, output_tokens: output }, tokens: { input_tokens: input + 200, output_tokens: output } };
+    const promptText = JSON.stringify(body.messages);
+    const seen = seenPrompts.get(body.model) ?? [];
+    const shared = sharedPrefixTokens(seen, promptText);
+    seenPrompts.set(body.model, [...seen.slice(-15), promptText]);
+    const usage = { billed_units: { input_tokens: input, output_tokens: output }, tokens: { input_tokens: input + 200, output_tokens: output },
+      cached_tokens: shared >= minCacheTokens ? Math.min(shared, input) : 0 };
     if (!body.stream) {
       const message = { role: 'assistant' };
       if (p.tool_calls) Object.assign(message, { tool_plan: p.tool_plan, tool_calls: p.tool_calls });

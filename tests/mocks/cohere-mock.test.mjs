@@ -85,3 +85,29 @@ describe('/v2/embed', () => {
     assert.equal((await embed(BASE, { authorization: 'Bearer nope' })).status, 401);
   });
 });
+
+describe('usage.cached_tokens (Cohere\'s own prefix cache)', () => {
+  test('a repeated prefix of at least minCacheTokens is reported, in the stream too; a short one is not', async () => {
+    const m = await startCohereMock({ apiKey: KEY, minCacheTokens: 64 });
+    try {
+      const LONG = 'You answer questions about the weather, briefly and precisely. '.repeat(20);
+      const body = (q) => ({ ...HELLO, messages: [{ role: 'system', content: LONG }, { role: 'user', content: q }] });
+      const u = `${m.url}/v2/chat`;
+      const first = await postJSON(u, body('hi'), { headers: AUTH });
+      assert.equal(first.status, 200, first.text);
+      assert.equal(first.json.usage.cached_tokens, 0);
+      const again = await postJSON(u, body('and tomorrow?'), { headers: AUTH });
+      assert.ok(again.json.usage.cached_tokens >= 64 && again.json.usage.cached_tokens <= again.json.usage.billed_units.input_tokens,
+        JSON.stringify(again.json.usage));
+      const res = await fetch(u, { method: 'POST', headers: { ...AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body('and the day after?'), stream: true }) });
+      let end = null;
+      for await (const e of readSSE(res.body)) if (e.json?.type === 'message-end') end = e.json;
+      assert.ok(end?.delta.usage.cached_tokens >= 64, JSON.stringify(end));
+      const short = await postJSON(u, { ...HELLO, messages: [{ role: 'user', content: 'hi' }] }, { headers: AUTH });
+      assert.equal(short.json.usage.cached_tokens, 0);
+    } finally {
+      await m.close();
+    }
+  });
+});

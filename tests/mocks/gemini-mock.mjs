@@ -29,11 +29,16 @@
 // Vertex AI: with `vertex: { project, location, authorize(authorizationHeader) → bool }` the same
 // answers are served at POST /v1/projects/{project}/locations/{location}/publishers/google/models/
 // {model}:generateContent / :streamGenerateContent, authenticated by an OAuth Bearer token instead
-// of the API key (401 UNAUTHENTICATED otherwise; another project or location is 404).
+// of the API key (401 UNAUTHENTICATED otherwise; another project or location is 404); and embeddings
+// at …/publishers/google/models/{model}:predict ({instances: [{content}], parameters:
+// {outputDimensionality}} → {predictions: [{embeddings: {values, statistics: {token_count,
+// truncated}}}], metadata: {billableCharacterCount}}; validateVertexPredict).
 import { createHash } from 'node:crypto';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import { vectorFor } from './lib/embedding-vectors.mjs';
-import { embedSize, googleError, pick, STATUS_BY_CODE, tokensOf, validateBatchEmbed, validateKey, validateRequest } from './gemini-validate.mjs';
+import {
+  embedSize, googleError, pick, STATUS_BY_CODE, tokensOf, validateBatchEmbed, validateKey, validateRequest, validateVertexPredict,
+} from './gemini-validate.mjs';
 export { tokensOf };
 
 export const MOCK_TEXT = 'Hello! I am the mock Gemini upstream. How can I help you today?';
@@ -240,6 +245,21 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
     return send(res, rec, 200, { embeddings });
   }
 
+  async function vertexPredict(req, res, rec, model) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    if (b.status) return send(res, rec, b.status, b.body ?? googleError(b.status, STATUS_BY_CODE[b.status] ?? 'UNKNOWN', 'mock error'), b.headers);
+    if (rec.json === undefined) return fail(res, rec, { status: 400, code: 'INVALID_ARGUMENT', message: 'Invalid JSON payload received. Unexpected token.' });
+    const err = validateVertexPredict(rec.json, model);
+    if (err) return fail(res, rec, err);
+    const dims = rec.json.parameters?.outputDimensionality ?? embedSize(model);
+    const predictions = rec.json.instances.map((i) => ({ embeddings: { values: Array.from(vectorFor(i.content, dims)),
+      statistics: { token_count: tokensOf(i.content), truncated: false } } }));
+    rec.usage = { tokens: predictions.reduce((n, p) => n + p.embeddings.statistics.token_count, 0) };
+    const chars = rec.json.instances.reduce((n, i) => n + i.content.replace(/\s/g, '').length, 0);
+    return send(res, rec, 200, { predictions, metadata: { billableCharacterCount: chars } });
+  }
+
   function route(req, res, rec) {
     const url = new URL(rec.path, 'http://x');
     const e = /^\/(v1beta|v1)\/models\/([^/:]+):batchEmbedContents$/.exec(url.pathname);
@@ -247,7 +267,7 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
       rec.model = decodeURIComponent(e[2]);
       return batchEmbed(req, res, rec, rec.model);
     }
-    const v = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent)$/
+    const v = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent|predict)$/
       .exec(url.pathname);
     if (req.method === 'POST' && v && vertex) {
       rec.vertex = { project: v[2], location: v[3] };
@@ -259,6 +279,7 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
           'Expected OAuth 2 access token, login cookie or other valid authentication credential.' });
       }
       rec.model = decodeURIComponent(v[4]);
+      if (v[5] === 'predict') return vertexPredict(req, res, rec, rec.model);
       rec.stream = v[5] === 'streamGenerateContent';
       return generate(req, res, rec, rec.model, rec.stream, url.searchParams.get('alt') === 'sse');
     }

@@ -165,3 +165,43 @@ describe('batchEmbedContents', () => {
     assert.equal(noKey.status, 403);
   });
 });
+
+describe('Vertex AI :predict (embeddings)', () => {
+  const P = 'mock-proj';
+  const L = 'us-central1';
+  let vmock;
+  before(async () => { vmock = await startGeminiMock({ vertex: { project: P, location: L, authorize: (h) => h === 'Bearer ok' } }); });
+  after(() => vmock.close());
+  const predict = (model, body, auth = 'Bearer ok') => postJSON(
+    `${vmock.url}/v1/projects/${P}/locations/${L}/publishers/google/models/${model}:predict`, body, { headers: { authorization: auth } });
+
+  test('instances → predictions with statistics.token_count, outputDimensionality honoured', async () => {
+    const r = await predict('text-embedding-005', { instances: [{ content: 'hello world' }, { content: 'b' }], parameters: { outputDimensionality: 16 } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.predictions.length, 2);
+    assert.equal(r.json.predictions[0].embeddings.values.length, 16);
+    assert.equal(r.json.predictions[0].embeddings.statistics.token_count, 3);
+    assert.equal(r.json.predictions[0].embeddings.statistics.truncated, false);
+    assert.equal(typeof r.json.metadata.billableCharacterCount, 'number');
+  });
+  test('rejects what Vertex rejects', async () => {
+    for (const [body, re, model] of [
+      [{ instances: [] }, /non-empty/],
+      [{ instances: [{ content: 'a' }], model: 'x' }, /Unknown name "model"/],
+      [{ instances: [{ text: 'a' }] }, /Unknown name "text"/],
+      [{ instances: [{ content: 7 }] }, /content must be a string/],
+      [{ instances: [{ content: 'a' }], parameters: { outputDimensionality: 769 } }, /between 1 and 768/],
+      [{ instances: [{ content: 'a' }], parameters: { dimensions: 8 } }, /Unknown name "dimensions"/],
+      [{ instances: [{ content: 'a' }, { content: 'b' }] }, /up to 1 instances/, 'gemini-embedding-001'],
+      [{ instances: Array.from({ length: 251 }, () => ({ content: 'a' })) }, /up to 250 instances/],
+    ]) {
+      const r = await predict(model ?? 'text-embedding-005', body);
+      assert.equal(r.status, 400, `${JSON.stringify(body).slice(0, 80)}: ${r.text}`);
+      assert.equal(r.json.error.status, 'INVALID_ARGUMENT');
+      assert.match(r.json.error.message, re);
+    }
+    const unauth = await predict('text-embedding-005', { instances: [{ content: 'a' }] }, 'Bearer expired');
+    assert.equal(unauth.status, 401);
+    assert.equal(unauth.json.error.status, 'UNAUTHENTICATED');
+  });
+});

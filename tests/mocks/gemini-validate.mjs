@@ -324,3 +324,42 @@ export function validateBatchEmbed(body, model) {
   }
   return null;
 }
+
+// -- Vertex AI: publishers/google/models/{model}:predict (text embeddings) ------------------------
+
+// PredictRequest for the text-embedding models: instances[] of {content, task_type?, title?},
+// parameters {outputDimensionality?, autoTruncate?}. text-embedding-005 takes up to 250 instances;
+// gemini-embedding-001 one per request (Vertex AI "Get text embeddings").
+const PREDICT_FIELDS = {
+  request: new Set(['instances', 'parameters']),
+  instance: new Set(['content', 'task_type', 'title']),
+  parameters: new Set(['outputDimensionality', 'autoTruncate']),
+};
+export const vertexEmbedLimit = (model) => (/gemini-embedding/.test(model) ? 1 : 250);
+
+/** A Vertex :predict request for an embedding model, as Vertex checks it. */
+export function validateVertexPredict(body, model) {
+  if (!isObject(body)) return bad('Invalid JSON payload received. Expected an object.');
+  for (const k of Object.keys(body)) if (!PREDICT_FIELDS.request.has(k)) return unknownName(k, '');
+  const { instances, parameters } = body;
+  if (!Array.isArray(instances) || instances.length === 0) return bad('Invalid request: instances must be a non-empty list.');
+  if (instances.length > vertexEmbedLimit(model)) {
+    return bad(`Unable to submit request because the input has ${instances.length} instances; the model supports up to ` +
+      `${vertexEmbedLimit(model)} instances per request.`);
+  }
+  for (const [i, inst] of instances.entries()) {
+    if (!isObject(inst)) return invalidValue(`instances[${i}]`, inst, 'TYPE_MESSAGE');
+    for (const k of Object.keys(inst)) if (!PREDICT_FIELDS.instance.has(k)) return unknownName(k, `instances[${i}]`);
+    if (typeof inst.content !== 'string') return bad(`Invalid request: instances[${i}].content must be a string.`);
+    if (inst.task_type !== undefined && !TASK_TYPES.includes(inst.task_type)) return invalidValue(`instances[${i}].task_type`, inst.task_type, 'TYPE_ENUM');
+  }
+  if (parameters !== undefined) {
+    if (!isObject(parameters)) return invalidValue('parameters', parameters, 'TYPE_MESSAGE');
+    for (const k of Object.keys(parameters)) if (!PREDICT_FIELDS.parameters.has(k)) return unknownName(k, 'parameters');
+    const dims = parameters.outputDimensionality;
+    if (dims !== undefined && (!Number.isInteger(dims) || dims < 1 || dims > embedSize(model))) {
+      return bad(`Invalid request: outputDimensionality must be between 1 and ${embedSize(model)}.`);
+    }
+  }
+  return null;
+}

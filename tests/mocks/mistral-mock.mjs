@@ -4,6 +4,8 @@
 //   mock.url                       // http://127.0.0.1:PORT (api_base; route POST /v1/chat/completions)
 //   mock.requests / enqueue / reset / close   (lib/mock-server.mjs; all common behaviours)
 //   mock.enqueue({ text: '…' })    // answer this text
+// prompt_cache_key: requests with the same key sharing a prompt prefix report it (whole 64-token
+// blocks) in usage.prompt_tokens_details.cached_tokens.
 //
 // Standalone: `node tests/mocks/mistral-mock.mjs --port 0 [--api-key K]`.
 // Validation as Mistral does it: Bearer auth (401 {"message":"Unauthorized"}); unknown members
@@ -31,7 +33,7 @@ const tokensOf = (text) => Math.ceil(Buffer.byteLength(text) / 4);
 
 const REQUEST = new Set(['model', 'messages', 'temperature', 'top_p', 'max_tokens', 'stream', 'stop', 'random_seed',
   'response_format', 'tools', 'tool_choice', 'presence_penalty', 'frequency_penalty', 'n', 'prediction',
-  'parallel_tool_calls', 'safe_prompt', 'prompt_mode']);
+  'parallel_tool_calls', 'safe_prompt', 'prompt_mode', 'prompt_cache_key']);
 const MESSAGE = {
   system: new Set(['role', 'content']), user: new Set(['role', 'content']),
   assistant: new Set(['role', 'content', 'tool_calls', 'prefix']), tool: new Set(['role', 'content', 'tool_call_id', 'name']),
@@ -78,6 +80,9 @@ export function validate(body) {
   if (!isObject(body)) return invalid('Invalid JSON body', 400);
   let k = unknownIn(body, REQUEST);
   if (k) return extra([k], body[k]);
+  if (body.prompt_cache_key !== undefined && body.prompt_cache_key !== null && typeof body.prompt_cache_key !== 'string') {
+    return typeError(['prompt_cache_key'], body.prompt_cache_key, 'string_type', 'Input should be a valid string');
+  }
   if (typeof body.model !== 'string') return extra(['model'], body.model);
   if (!Array.isArray(body.messages) || body.messages.length === 0) return invalid('Expected last role User or Tool (or Assistant with prefix True) for serving but got none');
   const pending = [];
@@ -151,7 +156,22 @@ function plan(body, b) {
   return { content, finish };
 }
 
+// Prompt caching (docs.mistral.ai "Prompt caching"): requests with the same prompt_cache_key (same
+// model) that share a prompt prefix read it from the cache, in whole blocks of 64 tokens; usage
+// reports them in prompt_tokens_details.cached_tokens (0 on a miss).
+const CACHE_BLOCK = 64;
+function cachedPrefixTokens(previous, text) {
+  let n = 0;
+  for (const p of previous) {
+    let i = 0;
+    while (i < p.length && i < text.length && p[i] === text[i]) i++;
+    n = Math.max(n, Math.floor(Math.floor(i / 4) / CACHE_BLOCK) * CACHE_BLOCK);
+  }
+  return n;
+}
+
 export async function startMistralMock({ apiKey = null, host = '127.0.0.1', port = 0 } = {}) {
+  const promptCache = new Map();  // model + prompt_cache_key → prompt texts seen
   const srv = createMockServer({
     route,
     record: () => ({ answer: null }),
@@ -175,7 +195,16 @@ export async function startMistralMock({ apiKey = null, host = '127.0.0.1', port
     const created = Math.floor(Date.now() / 1000);
     const prompt = tokensOf(JSON.stringify(body.messages) + JSON.stringify(body.tools ?? ''));
     const completion = p.content !== undefined ? words(p.content).length : 20;
-    const usage = { prompt_tokens: prompt, total_tokens: prompt + completion, completion_tokens: completion };
+    const promptText = JSON.stringify(body.messages) + JSON.stringify(body.tools ?? '');
+    let cached = 0;
+    if (typeof body.prompt_cache_key === 'string') {
+      const key = `${body.model}\n${body.prompt_cache_key}`;
+      const seen = promptCache.get(key) ?? [];
+      cached = Math.min(cachedPrefixTokens(seen, promptText), prompt);
+      promptCache.set(key, [...seen.slice(-15), promptText]);
+    }
+    const usage = { prompt_tokens: prompt, total_tokens: prompt + completion, completion_tokens: completion,
+      prompt_tokens_details: { cached_tokens: cached } };
     if (!body.stream) {
       const message = { role: 'assistant', tool_calls: p.tool_calls?.map(({ index, ...t }) => t) ?? null, content: p.content ?? '' };
       return srv.sendFull(res, rec, b, Buffer.from(JSON.stringify({ id, object: 'chat.completion', created, model: body.model,

@@ -101,3 +101,23 @@ describe('/v1/embeddings', () => {
     assert.equal((await embed({ model: 'mistral-embed', input: 'a' }, {})).status, 401);
   });
 });
+
+describe('prompt caching (prompt_cache_key)', () => {
+  const LONG = 'You answer questions about the weather, briefly and precisely. '.repeat(40);
+  const body = (key, q = 'hi') => ({ ...HELLO, prompt_cache_key: key, messages: [{ role: 'system', content: LONG }, { role: 'user', content: q }] });
+  test('a repeated prefix under the same key is reported in whole 64-token blocks; another key misses', async () => {
+    const first = await chat(body('s-1'));
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.json.usage.prompt_tokens_details.cached_tokens, 0);
+    const again = await chat(body('s-1', 'and tomorrow?'));
+    const cached = again.json.usage.prompt_tokens_details.cached_tokens;
+    assert.ok(cached >= 512 && cached % 64 === 0 && cached <= again.json.usage.prompt_tokens, JSON.stringify(again.json.usage));
+    assert.equal((await chat(body('s-2', 'and tomorrow?'))).json.usage.prompt_tokens_details.cached_tokens, 0);
+    assert.equal((await chat({ ...HELLO, messages: body('x').messages })).json.usage.prompt_tokens_details.cached_tokens, 0);
+  });
+  test('a prompt_cache_key that is not a string → 422 string_type', async () => {
+    const r = await chat({ ...HELLO, prompt_cache_key: 42 });
+    assert.equal(r.status, 422, r.text);
+    assert.equal(r.json.message.detail[0].type, 'string_type');
+  });
+});

@@ -7,6 +7,7 @@
 //                       //   responseChunkTimes (performance.now() of each SSE event written) }
 //   mock.enqueue({ status: 429, body: {...}, headers: {'retry-after': '1'} })   // next request
 //   mock.enqueue({ hang: true }) / { delayMs } / { streamDelayMs } / { destroyMidStream: true }
+//   mock.enqueue({ finish: 'content_filter' })   // the answer's finish_reason (whole and streamed)
 //   mock.enqueue({ resetMidStream | stallMidStream | truncateStream: true, cutAfter: N })  // broken 200s
 //   (all behaviours: lib/mock-server.mjs); mock.arrivals(): monotonic arrival time of each request
 //   mock.reset(); await mock.close();
@@ -201,6 +202,7 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
         { code: 'model_not_found' }));
     }
     const plan = planAnswer(body, b);
+    if (b.finish) plan.finish = b.finish;  // enqueue({ finish: 'content_filter' }): the answer stops so
     rec.plan = plan;
     if (body.stream !== true) return srv.sendFull(res, rec, b, Buffer.from(JSON.stringify(buildCompletion(body, plan, b))));
     const events = buildChunks(body, plan, b).map((c) => `data: ${JSON.stringify(c)}\n\n`);

@@ -4,10 +4,15 @@
 //   - the stream decoder fed the input whole and fed in pieces reaches the same chunks, usage,
 //     final status and error;
 //   - the request encoder takes any body;
+//   - on a vertex_ai/ config the same bytes as the answer to an embeddings call (:predict's
+//     predictions), and as the Anthropic partner model's answer and stream (vertex_ai/claude-…:
+//     provider-anthropic's decoders through CallStream; whole and cut alike), and any body encoded
+//     for that model;
 //   - vertex_ai's token-endpoint answer parser (VertexAuth::accept_token_answer, ABI 1.1
 //     credential_accept) takes any body under any status: a token is kept only from a 200 with
 //     access_token and expires_in, and every refusal has a line.
 // Run: ./fuzz_provider_gemini -max_total_time=60
+#include "call_stream.hpp"
 #include "config.hpp"
 #include "decode.hpp"
 #include "encode.hpp"
@@ -49,6 +54,15 @@ const g::Config& config() {
   return cfg;
 }
 
+/// A vertex_ai/ deployment without credentials (no token: the decoders need none).
+const g::Config& vertex_config() {
+  static const g::Config cfg = [] {
+    std::vector<std::string> warnings;
+    return g::parse_config(R"({"provider":"vertex_ai","api_base":"http://127.0.0.1:1","extra":{"vertex_project":"p"}})", warnings);
+  }();
+  return cfg;
+}
+
 /// A VertexAuth over an RSA key made once (the fuzz run only parses token answers with it).
 g::VertexAuth& vertex() {
   static g::VertexAuth* auth = [] {
@@ -75,6 +89,22 @@ llmgw_call call_of(std::string_view body, bool stream) {
   c.model = llmgw::str("gemini-2.5-flash");
   c.stream = stream ? 1 : 0;
   return c;
+}
+
+/// The claude-… stream on Vertex (provider-anthropic's translating decoder behind CallStream).
+RecordedEvents run_claude(const llmgw_call& call, const std::vector<std::string_view>& pieces) {
+  RecordedEvents ev;
+  const llmgw_event_out out = ev.out();
+  const llmgw_upstream_response resp{sizeof resp, 200, nullptr, 0, {nullptr, 0}};
+  g::CallStream s(vertex_config(), call, true, 1, resp);
+  llmgw_status st = LLMGW_NEED_MORE;
+  for (std::string_view p : pieces) {
+    st = s.feed(p, out);
+    if (st != LLMGW_NEED_MORE) break;
+  }
+  if (st == LLMGW_NEED_MORE) st = s.close(out);
+  ev.final_status = st;
+  return ev;
 }
 
 RecordedEvents run(const std::vector<std::string_view>& pieces, bool include_usage) {
@@ -138,6 +168,46 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     llmgw_writer ew = er.error_writer();
     er.rc = g::encode(config(), emb.c, eo, &ew);
     require(er.rc == LLMGW_OK || !er.error.empty());
+  }
+
+  // vertex_ai/: embeddings answers (:predict), and the Anthropic partner model's answers.
+  for (int status : {200, 400 + data[0] % 200})
+    require(llmgw::plugin_util::testing::embeddings_decode_holds<RecordedResult>(
+        [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
+          return g::decode(vertex_config(), c, resp, out, 1);
+        },
+        input, status, data[1] & 1));
+  llmgw_call claude = call_of(R"({"messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true}})", true);
+  claude.model = llmgw::str("claude-sonnet-4-5@20250929");
+  for (int status : {200, 400 + data[0] % 200}) {
+    RecordedResult r;
+    const llmgw_result_out out = r.out();
+    const llmgw_upstream_response resp{sizeof resp, status, nullptr, 0, llmgw::str(input)};
+    r.rc = g::decode(vertex_config(), claude, resp, out, 1);
+    if (r.rc == LLMGW_OK) {
+      rapidjson::Document d;
+      d.Parse(r.body.data(), r.body.size());
+      require(!d.HasParseError() && d.IsObject());
+    } else {
+      require(r.rc == LLMGW_ERROR && r.error.has_value());
+    }
+  }
+  {
+    const RecordedEvents whole = run_claude(claude, {input});
+    const RecordedEvents cut = run_claude(claude, pieces);
+    require(whole.final_status == cut.final_status);
+    require(whole.chunks == cut.chunks);
+    require(same_usage(whole.usage, cut.usage));
+    require(whole.error.has_value() == cut.error.has_value());
+  }
+  {  // Any body encoded for the partner model, or refused with a line.
+    llmgw_call any_claude = call_of(input, data[1] & 1);
+    any_claude.model = llmgw::str("claude-haiku-4-5@20251001");
+    RecordedRequest cr;
+    const llmgw_request_out co = cr.out();
+    llmgw_writer cw = cr.error_writer();
+    cr.rc = g::encode(vertex_config(), any_claude, co, &cw);
+    require(cr.rc == LLMGW_OK || !cr.error.empty());
   }
 
   // Streams: the same outcome however the bytes are cut.

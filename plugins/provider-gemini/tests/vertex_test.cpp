@@ -5,6 +5,8 @@
 
 #include "../vertex_auth.hpp"
 
+#include <plugin_util/testing/embeddings_call.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <openssl/bio.h>
@@ -14,6 +16,7 @@
 #include <memory>
 
 using namespace test;
+using llmgw::plugin_util::testing::EmbeddingsCall;
 
 namespace {
 
@@ -200,12 +203,158 @@ TEST_CASE("vertex_ai: bad credentials are refused at create with one line; gemin
   CHECK(credential_request(gemini).rc == LLMGW_NOT_FOUND);
 }
 
-TEST_CASE("vertex_ai: embeddings are refused naming the provider") {
+TEST_CASE("vertex_ai embeddings: :predict with instances[].content and parameters.outputDimensionality") {
+  Plugin p(vertex_config(R"(,"vertex_project":"my-proj","vertex_location":"europe-west4")"));
+  REQUIRE(p.rc == LLMGW_OK);
+  EmbeddingsCall call(R"({"input":["hello","world"],"dimensions":16})", "text-embedding-005");
+  const Request r = p.encode(call.c);
+  REQUIRE(r.rc == LLMGW_OK);
+  CHECK(r.url ==
+        "https://europe-west4-aiplatform.googleapis.com/v1/projects/my-proj/locations/europe-west4/publishers/google/models/"
+        "text-embedding-005:predict");
+  CHECK(json_equal(r.body, R"({"instances":[{"content":"hello"},{"content":"world"}],"parameters":{"outputDimensionality":16}})"));
+  CHECK(r.header("content-type") == "application/json");
+  EmbeddingsCall plain(R"({"input":"one"})", "text-embedding-005");
+  CHECK(json_equal(p.encode(plain.c).body, R"({"instances":[{"content":"one"}]})"));
+  EmbeddingsCall tokens(R"({"input":[1,2,3]})", "text-embedding-005");
+  const Request refused = p.encode(tokens.c);
+  CHECK(refused.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(refused.error, Catch::Contains("Vertex AI"));
+}
+
+TEST_CASE("vertex_ai embeddings: predictions → the embedding list, usage the sum of statistics.token_count") {
   Plugin p(vertex_config(""));
   REQUIRE(p.rc == LLMGW_OK);
-  const Request r = p.encode(Call(R"({"input":"x"})", false, "gemini-embedding-001", LLMGW_OP_EMBEDDINGS).c);
-  CHECK(r.rc == LLMGW_UNSUPPORTED);
-  CHECK_THAT(r.error, Catch::Contains("vertex_ai"));
+  EmbeddingsCall call(R"({"input":["a","b"]})", "text-embedding-005");
+  const auto r = p.decode(call.c, 200,
+                          R"({"predictions":[{"embeddings":{"values":[0.5,-0.25],"statistics":{"token_count":3,"truncated":false}}},)"
+                          R"({"embeddings":{"values":[1,0],"statistics":{"token_count":4,"truncated":false}}}],)"
+                          R"("metadata":{"billableCharacterCount":2}})");
+  REQUIRE(r.rc == LLMGW_OK);
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  REQUIRE(d.IsObject());
+  CHECK(d["object"] == "list");
+  REQUIRE(d["data"].Size() == 2);
+  CHECK(d["data"][0]["embedding"][1].GetDouble() == -0.25);
+  CHECK(d["data"][1]["index"].GetInt() == 1);
+  CHECK(d["usage"]["prompt_tokens"].GetInt64() == 7);
+  REQUIRE(r.usage);
+  CHECK(r.usage->prompt_tokens == 7);
+  // One prediction without statistics: usage unknown, not a partial sum.
+  const auto partial = p.decode(call.c, 200, R"({"predictions":[{"embeddings":{"values":[1]}},)"
+                                             R"({"embeddings":{"values":[2],"statistics":{"token_count":4}}}]})");
+  REQUIRE(partial.rc == LLMGW_OK);
+  CHECK((!partial.usage || partial.usage->prompt_tokens < 0));
+  // A count missing its prediction, and no predictions at all: 502 naming what is wrong.
+  const auto short_list = p.decode(call.c, 200, R"({"predictions":[{"embeddings":{"values":[1]}}]})");
+  CHECK(short_list.rc == LLMGW_ERROR);
+  const auto none = p.decode(call.c, 200, R"({"deployedModelId":"x"})");
+  CHECK(none.rc == LLMGW_ERROR);
+  REQUIRE(none.error);
+  CHECK_THAT(none.error->message, Catch::Contains("no predictions"));
+  // Vertex's error shape on a non-2xx answer.
+  const auto err = p.decode(call.c, 400, R"({"error":{"code":400,"message":"instances must be non-empty","status":"INVALID_ARGUMENT"}})");
+  REQUIRE(err.error);
+  CHECK(err.error->status == 400);
+  CHECK(err.error->cls == LLMGW_ERR_INVALID_REQUEST);
+}
+
+TEST_CASE("vertex_ai/claude-…: the Messages body without model, anthropic_version in it, at :rawPredict / :streamRawPredict") {
+  Plugin p(vertex_config(R"(,"vertex_project":"my-proj","vertex_location":"us-east5")"));
+  REQUIRE(p.rc == LLMGW_OK);
+  int64_t refresh = 0;
+  std::string why;
+  REQUIRE(credential_accept(p, 200, R"({"access_token":"ya29.claude","expires_in":3600,"token_type":"Bearer"})", refresh, why) ==
+          LLMGW_OK);
+  Call call(R"({"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"hi"}],"max_tokens":50})", false,
+            "claude-sonnet-4-5@20250929");
+  const Request r = p.encode(call.c);
+  REQUIRE(r.rc == LLMGW_OK);
+  CHECK(r.url ==
+        "https://us-east5-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-east5/publishers/anthropic/models/"
+        "claude-sonnet-4-5@20250929:rawPredict");
+  CHECK(json_equal(r.body, R"({"anthropic_version":"vertex-2023-10-16","max_tokens":50,"system":"Be brief.",)"
+                           R"("messages":[{"role":"user","content":"hi"}]})"));
+  CHECK(r.header("authorization") == "Bearer ya29.claude");
+  CHECK(r.header("anthropic-version") == "<absent>");
+  CHECK(r.header("x-api-key") == "<absent>");
+  Call streamed(R"({"messages":[{"role":"user","content":"hi"}],"stream":true})", true, "claude-sonnet-4-5@20250929");
+  const Request s = p.encode(streamed.c);
+  REQUIRE(s.rc == LLMGW_OK);
+  CHECK(s.url.ends_with("/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict"));
+  rapidjson::Document body;
+  body.Parse(s.body.c_str());
+  CHECK(!body.HasMember("model"));
+  CHECK(body["stream"].IsTrue());
+  CHECK(body["max_tokens"].GetInt64() > 0);  // the Messages API requires it: the codec's default
+  // What Anthropic lacks is refused as on the Anthropic API, naming it.
+  Call n2(R"({"messages":[{"role":"user","content":"hi"}],"n":2})", false, "claude-sonnet-4-5@20250929");
+  const Request refused = p.encode(n2.c);
+  CHECK(refused.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(refused.error, Catch::Contains("n > 1"));
+  Call embed(R"({"input":"x"})", false, "claude-sonnet-4-5@20250929", LLMGW_OP_COUNT_TOKENS);
+  CHECK(p.encode(embed.c).rc == LLMGW_UNSUPPORTED);
+  // gemini/ deployments never take the partner route.
+  Plugin gemini;
+  Call claude_on_gemini(R"({"messages":[{"role":"user","content":"hi"}]})", false, "claude-sonnet-4-5");
+  CHECK(gemini.encode(claude_on_gemini.c).url.ends_with("/models/claude-sonnet-4-5:generateContent"));
+}
+
+TEST_CASE("vertex_ai/claude-…: answers, streams and errors are decoded as the Messages API's") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  Call call(R"({"messages":[{"role":"user","content":"hi"}]})", false, "claude-haiku-4-5@20251001");
+  const auto r = p.decode(call.c, 200,
+                          R"({"id":"msg_vrtx_01","type":"message","role":"assistant","model":"claude-haiku-4-5-20251001",)"
+                          R"("content":[{"type":"text","text":"Hello!"}],"stop_reason":"end_turn","stop_sequence":null,)"
+                          R"("usage":{"input_tokens":12,"output_tokens":3,"cache_read_input_tokens":8}})");
+  REQUIRE(r.rc == LLMGW_OK);
+  rapidjson::Document d;
+  d.Parse(r.body.c_str());
+  REQUIRE(d.IsObject());
+  CHECK(d["object"] == "chat.completion");
+  CHECK(d["choices"][0]["message"]["content"] == "Hello!");
+  CHECK(d["choices"][0]["finish_reason"] == "stop");
+  REQUIRE(r.usage);
+  CHECK(r.usage->completion_tokens == 3);
+  // Anthropic's error shape (the model's own answer) and Google's (Vertex's front end).
+  const auto overloaded = p.decode(call.c, 529, R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
+  REQUIRE(overloaded.error);
+  CHECK(overloaded.error->cls == LLMGW_ERR_TRANSIENT);
+  const auto quota = p.decode(call.c, 429, R"({"error":{"code":429,"message":"Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model","status":"RESOURCE_EXHAUSTED"}})");
+  REQUIRE(quota.error);
+  CHECK(quota.error->cls == LLMGW_ERR_RATE_LIMITED);
+  CHECK(quota.error->status == 429);
+  const auto unauth = p.decode(call.c, 401, R"({"error":{"code":401,"message":"Request had invalid authentication credentials.","status":"UNAUTHENTICATED"}})");
+  REQUIRE(unauth.error);
+  CHECK(unauth.error->cls == LLMGW_ERR_AUTH);
+
+  Call streamed(R"({"messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}})", true,
+                "claude-haiku-4-5@20251001");
+  const std::string sse =
+      "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_vrtx_02\",\"type\":\"message\",\"role\":\"assistant\","
+      "\"model\":\"claude-haiku-4-5-20251001\",\"content\":[],\"stop_reason\":null,\"usage\":{\"input_tokens\":9,\"output_tokens\":1}}}\n\n"
+      "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+      "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi there\"}}\n\n"
+      "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+      "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":4}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+  const auto run = llmgw::testing::run_stream(p, streamed.c, {sse});
+  CHECK(run.final_status == LLMGW_DONE);
+  std::string text;
+  for (const std::string& c : run.chunks) {
+    rapidjson::Document chunk;
+    chunk.Parse(c.c_str());
+    REQUIRE(chunk.IsObject());
+    CHECK(chunk["object"] == "chat.completion.chunk");
+    if (chunk["choices"].Size() && chunk["choices"][0]["delta"].HasMember("content") && chunk["choices"][0]["delta"]["content"].IsString())
+      text += chunk["choices"][0]["delta"]["content"].GetString();
+  }
+  CHECK(text == "Hi there");
+  REQUIRE(run.usage);
+  CHECK(run.usage->prompt_tokens == 9);
+  CHECK(run.usage->completion_tokens == 4);
 }
 
 TEST_CASE("base64url: no padding, URL alphabet") {

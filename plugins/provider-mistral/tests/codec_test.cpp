@@ -48,7 +48,8 @@ TEST_CASE("request: tool ids, tool_choice any, random_seed, safe_prompt, dropped
       {"id":"D681PevKs","type":"function","function":{"name":"f","arguments":"{}"}}]},
     {"role":"tool","tool_call_id":"call_abc123def456","content":"1"},{"role":"tool","tool_call_id":"D681PevKs","content":"2"}],
     "tools":[{"type":"function","function":{"name":"f"},"cache_control":{"type":"ephemeral"}}],"tool_choice":"required",
-    "seed":42,"max_completion_tokens":50,"user":"u","stream_options":{"include_usage":true},"top_k":3,"temperature":0.1})");
+    "seed":42,"max_completion_tokens":50,"user":"u","stream_options":{"include_usage":true},"top_k":3,"temperature":0.1,
+    "prompt_cache_key":"session-42"})");
   const RecordedRequest r = p.encode(call.c);
   INFO(r.error);
   REQUIRE(r.rc == LLMGW_OK);
@@ -69,6 +70,8 @@ TEST_CASE("request: tool ids, tool_choice any, random_seed, safe_prompt, dropped
   CHECK_FALSE(d["messages"][0]["content"][0].HasMember("cache_control"));
   CHECK_FALSE(d["tools"][0].HasMember("cache_control"));
   CHECK(d["temperature"].GetDouble() == 0.1);
+  // Mistral's prompt caching takes the key as OpenAI's does: forwarded as is.
+  CHECK(std::string(d["prompt_cache_key"].GetString()) == "session-42");
 }
 
 TEST_CASE("request: logprobs refused, deep nesting refused") {
@@ -89,6 +92,14 @@ TEST_CASE("decode: model_length → length, usage; errors classified and redacte
   CHECK(std::string(parse(ok.body)["choices"][0]["finish_reason"].GetString()) == "length");
   CHECK(ok.usage->prompt_tokens == 5);
   CHECK(ok.usage->completion_tokens == 2);
+  // A prompt-cache hit: usage.prompt_tokens_details.cached_tokens (docs.mistral.ai "Prompt caching").
+  const RecordedResult hit = p.decode(call.c, 200, R"({"id":"x","object":"chat.completion","created":1,"model":"m",
+    "choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
+    "usage":{"prompt_tokens":700,"total_tokens":702,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":640}}})");
+  REQUIRE(hit.rc == LLMGW_OK);
+  CHECK(hit.usage->prompt_tokens == 700);
+  CHECK(hit.usage->cached_tokens == 640);
+  CHECK(parse(hit.body)["usage"]["prompt_tokens_details"]["cached_tokens"].GetInt() == 640);
   const RecordedResult e429 = p.decode(call.c, 429, R"({"message":"Requests rate limit exceeded"})", {{"retry-after", "2"}});
   CHECK(e429.error->cls == LLMGW_ERR_RATE_LIMITED);
   CHECK(e429.error->retry_after_ms == 2000);

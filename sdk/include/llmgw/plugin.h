@@ -483,8 +483,11 @@ typedef struct llmgw_provider_vtable {
 
   /**
    * REQUIRED. Encodes the upstream request for `call` (URL, headers, body). Returns LLMGW_OK,
-   * LLMGW_UNSUPPORTED (a feature the upstream lacks; `error` names it; client gets 400) or
-   * LLMGW_BAD_ARGUMENT (the request cannot be translated; client gets 400 with `error`).
+   * LLMGW_UNSUPPORTED (a feature the upstream lacks; `error` names it; client gets 400
+   * "unsupported_feature", the provider named) or LLMGW_BAD_ARGUMENT (the request cannot be
+   * translated; client gets 400 with `error`). Any other status (LLMGW_ERROR: an internal
+   * failure, e.g. an exception caught by llmgw::ProviderHooks) gives the client a 500 without
+   * `error`'s text, which the core logs; the call may go on to another deployment.
    */
   llmgw_status (*encode_request)(void* instance, const llmgw_call* call,
                                  const llmgw_request_out* out, const llmgw_writer* error);

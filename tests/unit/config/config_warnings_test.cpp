@@ -253,3 +253,26 @@ TEST_CASE("server.strict_config is read", "[config][litellm]") {
   CHECK(load("server:\n  strict_config: true\n").server.strict_config);
   CHECK_FALSE(load("server:\n  port: 1\n").server.strict_config);
 }
+
+TEST_CASE("LiteLLM configs: a deployment with model \"\" is skipped with a warning naming its line; the rest serves",
+          "[config][litellm]") {
+  const Config cfg = load(R"(model_list:
+  - model_name: empty
+    litellm_params:
+      model: ""
+  - model_name: quoted
+    litellm_params: {model: '', api_key: k}
+  - model_name: fine
+    litellm_params:
+      model: openai/gpt-4o-mini
+)");
+  REQUIRE(cfg.deployments.size() == 1);
+  CHECK(cfg.deployments[0].alias == "fine");
+  REQUIRE(cfg.skipped_deployments.size() == 2);
+  CHECK(cfg.skipped_deployments[0] == "test.yaml:4: model_list[0].litellm_params.model: expected provider/model; the model is empty; skipped");
+  CHECK(cfg.skipped_deployments[1] == "test.yaml:6: model_list[1].litellm_params.model: expected provider/model; the model is empty; skipped");
+  CHECK(contains(cfg.warnings, cfg.skipped_deployments[1]));
+  // Still refused when the key is missing altogether (LiteLLM refuses that at load too).
+  CHECK(error_of("model_list:\n  - model_name: a\n    litellm_params: {api_key: k}\n") ==
+        "test.yaml:3: model_list[0].litellm_params.model: required key is missing");
+}

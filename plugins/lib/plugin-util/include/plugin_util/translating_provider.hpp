@@ -21,7 +21,9 @@
 //     static Config parse_config(std::string_view json, const llmgw::Host&, std::vector<std::string>& warnings);
 //     static llmgw_status encode(const Config&, const llmgw::Host&, const llmgw_call&, const llmgw_request_out&,
 //                                const llmgw_writer* error);
-// and a Stream may take the response (status, headers) as a fifth constructor argument.
+// and a Stream may take the response (status, headers) as a fifth constructor argument, or be
+// built from the call itself: Stream(const Config&, const llmgw_call&, bool include_usage,
+// int64_t created, const llmgw_upstream_response&).
 //   constexpr llmgw_provider_vtable kVtable = ProviderHooks<TranslatingProvider<Codec>>::vtable(...);
 //
 // The constructor logs each config warning at WARN; `created` of every answer and chunk is the
@@ -85,8 +87,11 @@ class TranslatingProvider {
   }
   std::unique_ptr<Stream> open_stream(const llmgw_call& call, const llmgw_upstream_response& r) const {
     const bool usage = wants_stream_usage(view(call.body));
-    if constexpr (std::is_constructible_v<Stream, const typename Codec::Config&, bool, std::string_view, int64_t,
+    if constexpr (std::is_constructible_v<Stream, const typename Codec::Config&, const llmgw_call&, bool, int64_t,
                                           const llmgw_upstream_response&>)
+      return std::make_unique<Stream>(cfg_, call, usage, unix_now_s(host_), r);
+    else if constexpr (std::is_constructible_v<Stream, const typename Codec::Config&, bool, std::string_view, int64_t,
+                                               const llmgw_upstream_response&>)
       return std::make_unique<Stream>(cfg_, usage, view(call.model), unix_now_s(host_), r);
     else
       return std::make_unique<Stream>(cfg_, usage, view(call.model), unix_now_s(host_));

@@ -1,0 +1,73 @@
+#include "vertex_claude.hpp"
+
+#include "encode.hpp"
+#include "errors.hpp"
+#include "wire.hpp"
+
+#include <llmgw/plugin.hpp>
+
+#include <provider-anthropic/decode.hpp>
+#include <provider-anthropic/encode.hpp>
+
+#include <plugin_util/bounded_json.hpp>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+
+namespace llmgw::provider_gemini {
+
+std::string partner_model_segment(std::string_view model) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(model.size());
+  for (const char ch : model) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+        c == '@') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+llmgw_status encode_vertex_claude(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
+                                  const llmgw_writer* error) {
+  const std::string model = partner_model_segment(view(call.model));
+  rapidjson::StringBuffer body;
+  if (const llmgw_status st = provider_anthropic::encode_vertex_body(*cfg.claude, call, body, error); st != LLMGW_OK)
+    return st;
+  std::string url;
+  url.reserve(cfg.claude_url.size() + model.size() + kStreamRawPredictSuffix.size());
+  url.append(cfg.claude_url).append(model).append(call.stream ? kStreamRawPredictSuffix : kRawPredictSuffix);
+  out.set_method(out.ctx, str("POST"));
+  out.set_url(out.ctx, str(url));
+  add_headers(cfg, out);
+  out.append_body(out.ctx, llmgw_str{body.GetString(), body.GetSize()});
+  return LLMGW_OK;
+}
+
+namespace {
+
+/// Vertex's own front end answers some failures (401 token, 403, 404 project, 429 quota) in
+/// Google's error shape {"error": {"code", "message", "status"}}; the model's own answer Anthropic's.
+bool google_error(const llmgw_upstream_response& r) {
+  if (r.status >= 200 && r.status <= 299) return false;
+  rapidjson::Document doc;
+  if (plugin_util::parse_bounded(doc, view(r.body)) != plugin_util::JsonParse::kOk || !doc.IsObject()) return false;
+  const auto err = doc.FindMember("error");
+  return err != doc.MemberEnd() && err->value.IsObject() && err->value.HasMember("status") && !doc.HasMember("type");
+}
+
+}  // namespace
+
+llmgw_status decode_vertex_claude(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& response,
+                                  const llmgw_result_out& out, int64_t now_unix_s) {
+  if (google_error(response)) return report_error(out, error_from_response(cfg, response));
+  return provider_anthropic::decode(*cfg.claude, call, response, out, now_unix_s);
+}
+
+}  // namespace llmgw::provider_gemini

@@ -1,0 +1,92 @@
+#include "vertex_embeddings.hpp"
+
+#include "encode.hpp"
+#include "errors.hpp"
+#include "json_util.hpp"
+#include "wire.hpp"
+
+#include <llmgw/plugin.hpp>
+
+#include <plugin_util/bounded_json.hpp>
+#include <plugin_util/embeddings.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace llmgw::provider_gemini {
+
+using namespace json;
+
+llmgw_status encode_vertex_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
+                                      const llmgw_writer* error) {
+  const std::string model = model_path_segment(view(call.model));
+  if (model.empty()) {
+    write(error, "the deployment names no Vertex AI embedding model");
+    return LLMGW_BAD_ARGUMENT;
+  }
+  rapidjson::StringBuffer sb;
+  const llmgw_status st = plugin_util::encode_embeddings_body(
+      call, "Vertex AI", error, sb, [&](const plugin_util::EmbeddingsRequest& req, Writer& w) {
+        w.StartObject();
+        w.Key("instances");
+        w.StartArray();
+        for (const std::string_view text : req.texts) {
+          w.StartObject();
+          key_string(w, "content", text);
+          w.EndObject();
+        }
+        w.EndArray();
+        if (req.dimensions > 0) {
+          w.Key("parameters");
+          w.StartObject();
+          w.Key("outputDimensionality");
+          w.Int64(req.dimensions);
+          w.EndObject();
+        }
+        w.EndObject();
+      });
+  if (st != LLMGW_OK) return st;
+  std::string url;
+  url.reserve(cfg.models_url.size() + model.size() + kPredictSuffix.size());
+  url.append(cfg.models_url).append(model).append(kPredictSuffix);
+  out.set_method(out.ctx, str("POST"));
+  out.set_url(out.ctx, str(url));
+  add_headers(cfg, out);
+  out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
+  return LLMGW_OK;
+}
+
+llmgw_status decode_vertex_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
+                                      const llmgw_result_out& out) {
+  rapidjson::Document doc;
+  switch (plugin_util::parse_bounded(doc, view(r.body))) {
+    case plugin_util::JsonParse::kOk: break;
+    case plugin_util::JsonParse::kTooDeep:
+      return report_error(out, bad_response("upstream returned a body nested deeper than 128 levels"));
+    case plugin_util::JsonParse::kSyntax:
+      return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) + " with a body that is not JSON"));
+  }
+  if (!doc.IsObject()) return report_error(out, bad_response("upstream returned a body that is not a JSON object"));
+  if (const Value* err = member(doc, "error"); err && err->IsObject())
+    return report_error(out, error_from_fields(cfg, error_fields(*err), 0, -1));
+  const Value* predictions = member(doc, "predictions");
+  if (!predictions || !predictions->IsArray() || predictions->Empty())
+    return report_error(out, bad_response("upstream embeddings answer has no predictions"));
+  const plugin_util::EmbeddingsShape shape = plugin_util::embeddings_shape(view(call.body));
+  plugin_util::EmbeddingListWriter list(shape.base64);
+  int64_t tokens = 0;
+  for (const Value& p : predictions->GetArray()) {
+    const Value& embeddings = get(p, "embeddings");
+    if (!list.add(get(embeddings, "values")))
+      return report_error(out, bad_response("upstream prediction has no embeddings.values array of numbers"));
+    const int64_t n = token_count(member(get(embeddings, "statistics"), "token_count"));
+    // Unknown (-1) once any count is missing, or when the sum would overflow.
+    tokens = (n < 0 || tokens < 0 || n > std::numeric_limits<int64_t>::max() - tokens) ? -1 : tokens + n;
+  }
+  if (list.count() != shape.inputs)
+    return report_error(out, bad_response(plugin_util::embeddings_count_mismatch(list.count(), shape.inputs)));
+  return plugin_util::answer_embeddings(out, list, view(call.model), tokens);
+}
+
+}  // namespace llmgw::provider_gemini
