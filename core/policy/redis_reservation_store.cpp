@@ -89,7 +89,7 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
   limits::AsyncRedis* redis = this_loop_redis(this);
   if (scopes.empty()) co_return ReserveResult{-1, 0, std::numeric_limits<std::int64_t>::max()};
   std::optional<ReserveResult> result;
-  if (redis && redis->ready()) {
+  if (redis) {  // (call() waits while the connection is being made, fails at once while it is down)
     // Every string the argument views point into lives in this frame until the call returns.
     std::vector<std::string> owned;
     owned.reserve(4 * scopes.size() + 7 + 3 * scopes.size());
