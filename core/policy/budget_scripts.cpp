@@ -5,7 +5,7 @@
 namespace llmgw::policy {
 namespace {
 
-constexpr std::string_view kReserve = R"lua(-- llmgw budgets v1: reserve (check and hold, all or nothing)
+constexpr std::string_view kReserve = R"lua(-- llmgw budgets v1: reserve (check and hold, all or nothing; a charge is visible per caller)
 local req = ARGV[1]
 local amount = ARGV[2]
 local now = tonumber(ARGV[3])
@@ -36,10 +36,10 @@ for i = 1, n do
     local cost = tonumber(string.sub(v, 1, sp - 1))
     local settled = tonumber(string.sub(v, sp + 1))
     local cm = tonumber(redis.call('HGET', km, id) or '0')
-    if (cm > 0 and cm < visible) or (cm == 0 and now - settled > cttl) then
+    if (cm > 0 and now - cm > 60000) or (cm == 0 and now - settled > cttl) then
       redis.call('HDEL', kc, id)
       redis.call('HDEL', km, id)
-    elseif settled >= pstart then
+    elseif (cm == 0 or cm >= visible) and settled >= pstart then
       used = used + cost
     end
   end

@@ -15,8 +15,12 @@
 //
 // reserve  KEYS: 4 per scope (held, hexp, chg, cmt). ARGV: request id, amount, now ms, visible
 //          as of ms, reservation ttl ms, charge ttl ms, n, then per scope budget, stored spend,
-//          period start ms. Drops lapsed reservations, visible and stale charges, then
-//          used = stored + held + pending charges (of this period); refuses at the first scope
+//          period start ms. Drops lapsed reservations and stale charges, then
+//          used = stored + held + charges of this period that the caller's stored spend does not
+//          show yet (not committed, or committed at or after its `visible as of`); a committed
+//          charge is kept 60 s for the other instances, whose key caches may be staler than the
+//          caller's (dropping it at the first caller that sees it under-counted on the others);
+//          refuses at the first scope
 //          with used >= budget, else holds `amount` on every scope (all or nothing). A request
 //          id already held or charged is admitted again without holding twice.
 //          Reply: {refused scope (1-based; 0: admitted), used (refused), headroom (admitted: the

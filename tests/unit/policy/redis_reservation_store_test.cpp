@@ -124,6 +124,15 @@ TEST_CASE("redis reservations: a committed charge stops counting once the stored
   auto after = b.reserve("c3", key_budget(10, 8), 1, now + 4, now + 3);
   CHECK(after.refused == -1);
   CHECK(after.headroom_nano == 2);
+  b.settle("c3", 0, now + 4);
+  // Another instance whose cache is staler still counts it: the charge is not dropped for all.
+  auto stale = a.reserve("c4", key_budget(10, 0), 1, now + 5, now + 1);
+  CHECK(stale.refused == -1);
+  CHECK(stale.headroom_nano == 2);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 1);
+  // A minute after its commit every instance's cache shows it: dropped.
+  a.settle("c4", 0, now + 5);
+  CHECK(b.reserve("c5", key_budget(10, 8), 1, now + 70'000, now + 69'000).headroom_nano == 2);
   CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 0);
 }
 
