@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "canonical/clock.hpp"
+#include "policy/redis_reservation_store.hpp"
 #include "store/migrations.hpp"
 
 namespace llmgw {
@@ -60,7 +61,15 @@ std::unique_ptr<Governance> start_governance(const config::Config& cfg) {
     spdlog::info("governance: database {} at schema version {}", g->db->describe(), version);
   }
   g->keys = std::make_unique<policy::KeyCache>(*g->db);
-  g->reservations = std::make_unique<policy::InMemoryReservationStore>();
+  if (cfg.redis.enabled()) {
+    // The same Redis and round-trip bound as the rate limits (main.cpp: rate_limit_options).
+    g->reservations = std::make_unique<policy::RedisReservationStore>(
+        limits::RedisEndpoint{cfg.redis.host, cfg.redis.port, cfg.redis.password, cfg.redis.db},
+        std::chrono::milliseconds(cfg.rate_limit_redis_timeout_ms));
+    spdlog::info("budgets: reservations shared through Redis");
+  } else {
+    g->reservations = std::make_unique<policy::InMemoryReservationStore>();
+  }
   store::LedgerWriterOptions options;
   // A written row's cost is in the stored spend: the reservations stop adding it on top.
   options.on_written = [r = g->reservations.get()](const std::vector<store::LedgerRow>& rows) {

@@ -20,9 +20,10 @@ namespace llmgw {
 struct Governance {
   std::unique_ptr<store::Database> db;
   std::unique_ptr<policy::KeyCache> keys;
-  /// Budget reservations of this instance (no Redis yet: see policy/reservation_store.hpp).
-  /// Declared before the ledger writer, whose thread reports written rows to it.
-  std::unique_ptr<policy::InMemoryReservationStore> reservations;
+  /// Budget reservations: in Redis for every instance when router_settings configure Redis
+  /// (policy/redis_reservation_store), else this instance's. Declared before the ledger writer,
+  /// whose thread reports written rows to it.
+  std::unique_ptr<policy::ReservationStore> reservations;
   std::unique_ptr<store::LedgerWriter> ledger;
   pricing::PriceTable prices;
   std::unique_ptr<policy::SpendRecorder> spend;

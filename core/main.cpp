@@ -185,9 +185,11 @@ int serve(const CliOptions& opts, config::Config cfg) {
   server::HttpServer server(cfg.server, routes);
   pipeline::Gateway* gw = gateway.get();
   limits::RateLimiter* rl = rate_limiter.get();
-  server.start([gw, rl](boost::asio::io_context& io) {
+  policy::ReservationStore* budgets = governance ? governance->reservations.get() : nullptr;
+  server.start([gw, rl, budgets](boost::asio::io_context& io) {
     gw->on_loop_start(io);
     if (rl) rl->on_loop_start(io);
+    if (budgets) budgets->on_loop_start(io);
   });
   readiness.set_ready(true);
   std::printf("llmgw %s listening on http://%s:%u\n", LLMGW_VERSION, cfg.server.host.c_str(), server.port());
@@ -203,6 +205,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
   server.stop(std::chrono::milliseconds(cfg.server.drain_timeout_ms));
   gateway->release_loop_pools();  // while the loops' io_contexts still exist
   if (rate_limiter) rate_limiter->release_loop_connections();  // likewise
+  if (budgets) budgets->release_loop_connections();  // likewise
   admin_api.reset();  // joins the admin API's database pool while the loops' io_contexts exist
   if (sync) sync->stop();
   telemetry::telemetry().stop(2000);  // the sinks emit what is queued and flush

@@ -18,6 +18,7 @@
 #include "server/request_body.hpp"
 #include "server/send.hpp"
 #include "store/key_repository.hpp"
+#include "admin/global_spend_report.hpp"
 #include "store/spend_queries.hpp"
 #include "store/store_error.hpp"
 #include "store/team_repository.hpp"
@@ -310,6 +311,17 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
     }
     out += "]}";
     answer = ok(std::move(out));
+  } else if (path == "/global/spend/report") {
+    // LiteLLM's daily report (admin/global_spend_report.hpp); as LiteLLM, both dates required.
+    for (const char* name : {"start_date", "end_date"})
+      if (!query.count(name))
+        return fail(ApiError::invalid(std::string("'") + name + "' is required (YYYY-MM-DD or unix milliseconds).", name));
+    store::SpendFilter f;
+    if (auto e = spend_filter(query, f)) return *e;
+    auto it = query.find("group_by");
+    const auto group = parse_report_group(it == query.end() ? std::string_view("team") : std::string_view(it->second));
+    if (!group) return fail(ApiError::invalid("'group_by' must be team, api_key or model.", "group_by"));
+    answer = ok(global_spend_report_json(store::spend_by_day(s, f), *group));
   } else {
     return not_found("No admin route " + path + ".");
   }
@@ -319,11 +331,11 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
 
 }  // namespace
 
-const AdminApiEndpoint::Route AdminApiEndpoint::kRoutes[14] = {
+const AdminApiEndpoint::Route AdminApiEndpoint::kRoutes[15] = {
     {"POST", "/key/generate"}, {"POST", "/key/update"},  {"POST", "/key/delete"},  {"GET", "/key/info"},
     {"GET", "/key/list"},      {"POST", "/key/block"},   {"POST", "/key/unblock"}, {"POST", "/team/new"},
     {"POST", "/team/update"},  {"POST", "/team/delete"}, {"GET", "/team/info"},    {"GET", "/team/list"},
-    {"GET", "/spend/logs"},    {"GET", "/spend/report"},
+    {"GET", "/spend/logs"},    {"GET", "/spend/report"},  {"GET", "/global/spend/report"},
 };
 
 AdminApiEndpoint::AdminApiEndpoint(const store::Database& db, policy::KeyCache& keys,

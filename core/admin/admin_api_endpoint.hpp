@@ -30,7 +30,7 @@ class AdminApiEndpoint final : public server::Endpoint {
     const char* method;
     const char* path;
   };
-  static const Route kRoutes[14];
+  static const Route kRoutes[15];
 
  private:
   const store::Database& db_;

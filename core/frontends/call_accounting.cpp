@@ -51,9 +51,11 @@ std::string resets(const store::Limits& l) {
 
 }  // namespace
 
-std::optional<canonical::ApiError> CallAccount::reserve(const pipeline::Pool& pool, std::string_view body,
-                                                        llmgw_operation operation, std::int64_t now_ms) {
-  if (!a_.reservations || !a_.keys || caller_.kind != policy::Caller::Kind::VirtualKey) return std::nullopt;
+boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::reserve(const pipeline::Pool& pool,
+                                                                               std::string_view body,
+                                                                               llmgw_operation operation,
+                                                                               std::int64_t now_ms) {
+  if (!a_.reservations || !a_.keys || caller_.kind != policy::Caller::Kind::VirtualKey) co_return std::nullopt;
   // The freshest records: the cache's time first, then its snapshot (at least that fresh).
   const std::int64_t visible_as_of = a_.keys->fresh_as_of_ms();
   const auto snapshot = a_.keys->snapshot();
@@ -75,7 +77,7 @@ std::optional<canonical::ApiError> CallAccount::reserve(const pipeline::Pool& po
   };
   add("this key's", "key:", key->key_hash, key->limits);
   if (team) add("this key's team's", "team:", team->team_id, team->limits);
-  if (scopes.empty()) return std::nullopt;
+  if (scopes.empty()) co_return std::nullopt;
 
   estimate_ = policy::estimate_request(body);
   estimated_ = true;
@@ -92,11 +94,12 @@ std::optional<canonical::ApiError> CallAccount::reserve(const pipeline::Pool& po
       price = p;
     }
   }
-  const policy::ReserveResult r = a_.reservations->reserve(request_id_, scopes, amount, now_ms, visible_as_of);
+  const policy::ReserveResult r =
+      co_await a_.reservations->reserve_async(std::string(request_id_), scopes, amount, now_ms, visible_as_of);
   if (r.refused >= 0) {
     observe::counters().add(budget_counters().refused, 1);
     const Named& n = named[static_cast<std::size_t>(r.refused)];
-    return budget_error(budget_text(n) + " is used up ($" + pricing::format_nano_usd(r.used_nano) +
+    co_return budget_error(budget_text(n) + " is used up ($" + pricing::format_nano_usd(r.used_nano) +
                             " spent or held by calls in flight); " + resets(n.limits),
                         n.limits.budget_reset_at, now_ms);
   }
@@ -111,7 +114,7 @@ std::optional<canonical::ApiError> CallAccount::reserve(const pipeline::Pool& po
     meter_.cut_error = canonical::ApiError{429, "rate_limit_error", "budget_exceeded", "",
                                            which + " is used up: the stream was cut (budget_enforcement: cut)"};
   }
-  return std::nullopt;
+  co_return std::nullopt;
 }
 
 std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Reply> reply) {

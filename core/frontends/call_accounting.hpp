@@ -16,6 +16,8 @@
 //            change nothing, and a leftover reservation expires in the store.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,8 +55,9 @@ class CallAccount {
   CallAccount(const CallAccount&) = delete;
   CallAccount& operator=(const CallAccount&) = delete;
 
-  /// Phase 6, after the gatekeeper admitted the caller. nullopt, or the refusal.
-  std::optional<canonical::ApiError> reserve(const pipeline::Pool& pool, std::string_view body,
+  /// Phase 6, after the gatekeeper admitted the caller. nullopt, or the refusal. Awaits the
+  /// store's answer (Redis: one round trip on the loop's connection).
+  boost::asio::awaitable<std::optional<canonical::ApiError>> reserve(const pipeline::Pool& pool, std::string_view body,
                                              llmgw_operation operation, std::int64_t now_ms);
   /// The reply the call answers through.
   std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply);

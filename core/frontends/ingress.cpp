@@ -111,7 +111,10 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       rejected = std::move(limited);
     }
     limit_ticket.set_headers(response);
-    if (!rejected) rejected = account.reserve(*pool, sent, dialect_.operation(), canonical::unix_ms());
+    if (!rejected) {
+      std::optional<ApiError> over_budget = co_await account.reserve(*pool, sent, dialect_.operation(), canonical::unix_ms());
+      rejected = std::move(over_budget);
+    }
     if (!rejected && guards_) rejected = guard_input(*guards_, dialect_, limits_.max_json_depth, scanned, sent, guarded);
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {

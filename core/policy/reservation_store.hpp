@@ -13,13 +13,14 @@
 // a bug or a lost completion can) are dropped; a request id settles at most once, so a retry or
 // a second settle never charges twice.
 //
-// InMemoryReservationStore holds this per instance (no Redis). With Redis the same interface is
-// implemented over one Lua script per call on the shared async client (branch `limits`: the
-// hiredis client on the asio loop): reserve = check and HINCRBY every scope's reserved field,
-// a hash per request id with PEXPIRE for expiry; settle = a script that removes the hold and adds
-// the cost to a per-scope pending counter. That implementation plugs in where
-// frontends/call_accounting takes a ReservationStore&.
+// InMemoryReservationStore holds this per instance (no Redis). With Redis configured,
+// policy/redis_reservation_store holds it in Redis for every instance (one Lua script per
+// reserve, settle and commit); its reserve is awaited (reserve_async) on the loop's own
+// asynchronous connection.
 #pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <cstdint>
 #include <mutex>
@@ -47,6 +48,17 @@ struct ReserveResult {
 class ReservationStore {
  public:
   virtual ~ReservationStore() = default;
+  /// reserve(), awaited on an event loop: a store shared through Redis answers after its round
+  /// trip without blocking the loop. The default answers at once.
+  virtual boost::asio::awaitable<ReserveResult> reserve_async(std::string request_id, std::vector<ScopeBudget> scopes,
+                                                              std::int64_t amount_nano, std::int64_t now_ms,
+                                                              std::int64_t visible_as_of_ms) {
+    co_return reserve(request_id, scopes, amount_nano, now_ms, visible_as_of_ms);
+  }
+  /// Per event loop, on its thread, before it serves (a shared store opens its connection).
+  virtual void on_loop_start(boost::asio::io_context&) {}
+  /// After the loops stopped, while their io_contexts exist.
+  virtual void release_loop_connections() {}
   /// `visible_as_of_ms`: the stored spend includes every ledger row committed before it.
   virtual ReserveResult reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes,
                                 std::int64_t amount_nano, std::int64_t now_ms, std::int64_t visible_as_of_ms) = 0;

@@ -127,4 +127,46 @@ std::vector<SpendTotal> spend_report(Poco::Data::Session& session, SpendGroup gr
   }
 }
 
+std::string spend_by_day_sql(const SpendFilter& f) {
+  auto sum = [](const char* c) { return std::string("CAST(SUM(") + c + ") AS BIGINT)"; };
+  // created_at is unix ms (BIGINT): integer division is the UTC day on both engines.
+  return "SELECT created_at / 86400000 AS d, team_id, key_hash, alias, CAST(COUNT(*) AS BIGINT), " +
+         sum("input_tokens") + ", " + sum("output_tokens") + ", " + sum("cached_read_tokens") + ", " +
+         sum("cache_write_tokens") + ", " + sum("reasoning_tokens") + ", " + sum("cost_nano_usd") +
+         " FROM spend_ledger" + where(f) + " GROUP BY d, team_id, key_hash, alias ORDER BY d, team_id, key_hash, alias";
+}
+
+std::vector<DailySpend> spend_by_day(Poco::Data::Session& session, const SpendFilter& f) {
+  try {
+    Poco::Data::Statement st(session);
+    st << sql(session, spend_by_day_sql(f));
+    bind_filter(st, f);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    std::vector<DailySpend> out;
+    out.reserve(rs.rowCount());
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+      DailySpend cell;
+      std::size_t c = 0;
+      cell.day = int_at(rs, c++, r);
+      cell.team_id = text_at(rs, c++, r);
+      cell.key_hash = text_at(rs, c++, r);
+      cell.alias = text_at(rs, c++, r);
+      SpendTotal& t = cell.total;
+      t.group = day_name(cell.day);
+      t.requests = int_at(rs, c++, r);
+      t.input_tokens = int_at(rs, c++, r);
+      t.output_tokens = int_at(rs, c++, r);
+      t.cached_read_tokens = int_at(rs, c++, r);
+      t.cache_write_tokens = int_at(rs, c++, r);
+      t.reasoning_tokens = int_at(rs, c++, r);
+      t.cost_nano_usd = int_at(rs, c++, r);
+      out.push_back(std::move(cell));
+    }
+    return out;
+  } catch (const Poco::Exception& e) {
+    throw StoreError("reading the daily spend report: " + e.displayText());
+  }
+}
+
 }  // namespace llmgw::store

@@ -39,4 +39,18 @@ struct SpendTotal {
 /// Throws StoreError.
 std::vector<SpendTotal> spend_report(Poco::Data::Session& session, SpendGroup group, const SpendFilter& filter);
 
+/// One cell of the daily report: the totals of one (UTC day, team, key, model alias).
+struct DailySpend {
+  std::int64_t day = 0;  // days since 1970-01-01 (UTC)
+  std::string team_id, key_hash, alias;
+  SpendTotal total;      // total.group: "YYYY-MM-DD"
+};
+
+/// The SQL of spend_by_day for `filter` (its placeholders bound by spend_by_day in order).
+std::string spend_by_day_sql(const SpendFilter& filter);
+
+/// Every (day, team, key, alias) cell the filter selects, ordered by day, team, key, alias
+/// (LiteLLM's /global/spend/report is built from these). Throws StoreError.
+std::vector<DailySpend> spend_by_day(Poco::Data::Session& session, const SpendFilter& filter);
+
 }  // namespace llmgw::store

@@ -126,3 +126,47 @@ TEST_CASE("spend report: totals by key, team, model and day with the token split
           return none;
         }()).empty());
 }
+
+TEST_CASE("daily spend: the query groups by day, team, key and model, filters bound in order", "[store][spend]") {
+  store::SpendFilter f;
+  const std::string plain = store::spend_by_day_sql(f);
+  CHECK(plain.find("GROUP BY d, team_id, key_hash, alias ORDER BY d, team_id, key_hash, alias") != std::string::npos);
+  CHECK(plain.find("created_at / 86400000 AS d") != std::string::npos);
+  CHECK(plain.find('?') == std::string::npos);
+  f.key_hash.append("k");  // (not operator=: GCC 12 warns -Wrestrict on it here)
+  f.from = 1;
+  f.to = 2;
+  const std::string filtered = store::spend_by_day_sql(f);
+  CHECK(filtered.find("WHERE 1 = 1 AND key_hash = ? AND created_at >= ? AND created_at < ?") != std::string::npos);
+}
+
+TEST_CASE("daily spend: cells per day, team, key and model with the token split", "[store][db][spend]") {
+  auto m = test::migrated_database();
+  auto rows = sample();
+  rows.push_back(row("r6", "k1", "t1", "gpt-4o", kDec6 + 3000, 1));  // same cell as r1
+  store::LedgerStore(m.session, m.test->db->dialect()).insert(rows);
+  const auto cells = store::spend_by_day(m.session, {});
+  REQUIRE(cells.size() == 5);
+  CHECK(cells[0].total.group == "2026-12-06");
+  CHECK(cells[0].team_id == "t1");
+  CHECK(cells[0].key_hash == "k1");
+  CHECK(cells[0].alias == "claude");
+  CHECK(cells[0].total.cost_nano_usd == 200);
+  CHECK(cells[1].alias == "gpt-4o");
+  CHECK(cells[1].total.requests == 2);
+  CHECK(cells[1].total.cost_nano_usd == 101);
+  CHECK(cells[1].total.input_tokens == 200);
+  CHECK(cells[1].total.output_tokens == 20);
+  CHECK(cells[1].total.cached_read_tokens == 80);
+  CHECK(cells[1].total.cache_write_tokens == 10);
+  CHECK(cells[1].total.reasoning_tokens == 4);
+  CHECK(cells[2].total.group == "2026-12-07");
+  CHECK(cells[2].team_id == "t1");
+  CHECK(cells[3].team_id == "t2");
+  CHECK(cells[4].total.group == "2026-12-08");
+  CHECK(cells[4].team_id.empty());
+  store::SpendFilter f;
+  f.from = kDec6 + kDay;
+  f.to = kDec6 + 2 * kDay;
+  CHECK(store::spend_by_day(m.session, f).size() == 2);
+}

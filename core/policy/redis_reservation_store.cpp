@@ -1,0 +1,262 @@
+#include "policy/redis_reservation_store.hpp"
+
+#include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
+
+#include <limits>
+#include <optional>
+#include <string_view>
+
+#include "canonical/clock.hpp"
+#include "observe/counters.hpp"
+#include "policy/budget_reply.hpp"
+#include "policy/budget_scripts.hpp"
+#include "shared_state/redis_client.hpp"
+
+namespace llmgw::policy {
+namespace {
+
+/// This thread's loop connection of each store (one store in a gateway; tests run two).
+thread_local std::vector<std::pair<const void*, limits::AsyncRedis*>> loop_connections;
+
+limits::AsyncRedis* this_loop_redis(const void* store) {
+  for (const auto& [owner, redis] : loop_connections)
+    if (owner == store) return redis;
+  return nullptr;
+}
+
+void push_scope_keys(std::vector<std::string>& out, const std::string& scope) {
+  for (const char* suffix : {"held", "hexp", "chg", "cmt"}) out.push_back(budget_key(scope, suffix));
+}
+
+}  // namespace
+
+RedisReservationStore::RedisReservationStore(limits::RedisEndpoint endpoint, std::chrono::milliseconds timeout,
+                                             std::int64_t ttl_ms, std::int64_t charge_ttl_ms)
+    : endpoint_(std::move(endpoint)),
+      timeout_(timeout),
+      ttl_ms_(ttl_ms),
+      charge_ttl_ms_(charge_ttl_ms),
+      fallback_(ttl_ms, charge_ttl_ms) {
+  unavailable_counter_ = observe::counters().register_counter(
+      "llmgw", "budget_redis_unavailable",
+      "Budget reservations Redis could not take in time (held by this instance instead)");
+}
+
+RedisReservationStore::~RedisReservationStore() = default;
+
+void RedisReservationStore::on_loop_start(boost::asio::io_context& io) {
+  auto redis = std::make_unique<limits::AsyncRedis>(io, endpoint_);
+  bool bound = false;
+  for (auto& [owner, r] : loop_connections)
+    if (owner == this) r = redis.get(), bound = true;
+  if (!bound) loop_connections.emplace_back(this, redis.get());
+  std::lock_guard lock(loops_mutex_);
+  loops_.push_back(std::move(redis));
+}
+
+void RedisReservationStore::release_loop_connections() {
+  // (Other loop threads' entries are rebound by the next on_loop_start of a store at this address.)
+  std::erase_if(loop_connections, [this](const auto& e) { return e.first == this; });
+  std::lock_guard lock(loops_mutex_);
+  loops_.clear();
+}
+
+void RedisReservationStore::unavailable() {
+  observe::counters().add(unavailable_counter_, 1);
+  const std::int64_t now = canonical::steady_ms();
+  std::int64_t last = last_warning_ms_.load(std::memory_order_relaxed);
+  if (now - last >= 10'000 && last_warning_ms_.compare_exchange_strong(last, now))
+    spdlog::warn("budgets: Redis did not answer within {} ms; reservations are held by this instance only "
+                 "(llmgw_budget_redis_unavailable_total)", timeout_.count());
+}
+
+void RedisReservationStore::forget_old(std::int64_t now_ms) {
+  if (now_ms < next_sweep_ms_) return;
+  next_sweep_ms_ = now_ms + 10'000;
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    const std::int64_t life = it->second.charged ? charge_ttl_ms_ : ttl_ms_;
+    if (now_ms - it->second.since_ms > life) it = calls_.erase(it);
+    else ++it;
+  }
+}
+
+boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::string request_id,
+                                                                          std::vector<ScopeBudget> scopes,
+                                                                          std::int64_t amount_nano,
+                                                                          std::int64_t now_ms,
+                                                                          std::int64_t visible_as_of_ms) {
+  limits::AsyncRedis* redis = this_loop_redis(this);
+  if (scopes.empty()) co_return ReserveResult{-1, 0, std::numeric_limits<std::int64_t>::max()};
+  std::optional<ReserveResult> result;
+  if (redis) {  // (call() waits while the connection is being made, fails at once while it is down)
+    // Every string the argument views point into lives in this frame until the call returns.
+    std::vector<std::string> owned;
+    owned.reserve(4 * scopes.size() + 7 + 3 * scopes.size());
+    for (const ScopeBudget& s : scopes) push_scope_keys(owned, s.scope);
+    owned.push_back(std::to_string(amount_nano < 0 ? 0 : amount_nano));
+    owned.push_back(std::to_string(now_ms));
+    owned.push_back(std::to_string(visible_as_of_ms));
+    owned.push_back(std::to_string(ttl_ms_));
+    owned.push_back(std::to_string(charge_ttl_ms_));
+    owned.push_back(std::to_string(scopes.size()));
+    for (const ScopeBudget& s : scopes) {
+      owned.push_back(std::to_string(s.budget_nano));
+      owned.push_back(std::to_string(s.stored_spend_nano));
+      owned.push_back(std::to_string(s.period_start_ms));
+    }
+    const std::string numkeys = std::to_string(4 * scopes.size());
+    const BudgetScript& script = reserve_budget_script();
+    std::vector<std::string_view> argv;
+    argv.reserve(4 + owned.size());
+    argv.push_back("EVALSHA");
+    argv.push_back(script.sha1);
+    argv.push_back(numkeys);
+    for (std::size_t i = 0; i < 4 * scopes.size(); ++i) argv.push_back(owned[i]);
+    argv.push_back(request_id);
+    for (std::size_t i = 4 * scopes.size(); i < owned.size(); ++i) argv.push_back(owned[i]);
+
+    bool noscript = false;
+    const std::size_t n = scopes.size();
+    const auto on_reply = [&result, &noscript, n](const redisReply& reply) {
+      if (reply.type == REDIS_REPLY_ERROR && std::string_view(reply.str, reply.len).rfind("NOSCRIPT", 0) == 0)
+        noscript = true;
+      else
+        result = decode_reserve_reply(reply, n);
+    };
+    const std::int64_t deadline = canonical::steady_ms() + timeout_.count();
+    bool answered = co_await redis->call(argv, timeout_, on_reply);
+    if (answered && noscript) {
+      argv[0] = "EVAL";
+      argv[1] = script.text;
+      const std::int64_t left = deadline - canonical::steady_ms();
+      if (left > 0) answered = co_await redis->call(argv, std::chrono::milliseconds(left), on_reply);
+      else answered = false;
+    }
+    if (!answered) result.reset();
+    if (!result && answered) spdlog::debug("budgets: Redis answered the reserve script with something else");
+  }
+  Call call;
+  call.since_ms = now_ms;
+  if (!result) {
+    // Redis may still run the script after the deadline: its hold then lapses after ttl_ms.
+    unavailable();
+    result = fallback_.reserve(request_id, scopes, amount_nano, now_ms, visible_as_of_ms);
+    call.local = true;
+  }
+  if (result->refused < 0) {
+    for (ScopeBudget& s : scopes) call.scopes.push_back(std::move(s.scope));
+    std::lock_guard lock(mu_);
+    forget_old(now_ms);
+    calls_.try_emplace(std::move(request_id), std::move(call));
+  }
+  co_return *result;
+}
+
+ReserveResult RedisReservationStore::reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes,
+                                             std::int64_t amount_nano, std::int64_t now_ms,
+                                             std::int64_t visible_as_of_ms) {
+  const ReserveResult r = fallback_.reserve(request_id, scopes, amount_nano, now_ms, visible_as_of_ms);
+  if (r.refused < 0 && !scopes.empty()) {
+    Call call;
+    call.local = true;
+    call.since_ms = now_ms;
+    for (const ScopeBudget& s : scopes) call.scopes.push_back(s.scope);
+    std::lock_guard lock(mu_);
+    calls_.try_emplace(std::string(request_id), std::move(call));
+  }
+  return r;
+}
+
+bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) {
+  std::vector<std::string> scopes;
+  {
+    std::lock_guard lock(mu_);
+    auto it = calls_.find(std::string(request_id));
+    if (it == calls_.end() || it->second.charged) return false;
+    if (it->second.local) {
+      calls_.erase(it);
+      return fallback_.settle(request_id, cost_nano, now_ms);
+    }
+    if (cost_nano > 0) {
+      it->second.charged = true;
+      it->second.since_ms = now_ms;
+      scopes = it->second.scopes;
+    } else {
+      scopes = std::move(it->second.scopes);
+      calls_.erase(it);
+    }
+  }
+  limits::AsyncRedis* redis = this_loop_redis(this);
+  if (!redis) return false;  // not on a loop: the hold lapses in Redis after ttl_ms
+  const BudgetScript& script = settle_budget_script();
+  // EVAL, not EVALSHA: a call not awaited never sees NOSCRIPT; Redis caches the script by its SHA-1.
+  std::vector<std::string> argv{"EVAL", std::string(script.text), std::to_string(4 * scopes.size())};
+  for (const std::string& s : scopes) push_scope_keys(argv, s);
+  argv.emplace_back(request_id);
+  argv.push_back(std::to_string(cost_nano < 0 ? 0 : cost_nano));
+  argv.push_back(std::to_string(now_ms));
+  argv.push_back(std::to_string(ttl_ms_ + charge_ttl_ms_));
+  std::vector<std::string_view> views(argv.begin(), argv.end());
+  return redis->send(views);
+}
+
+void RedisReservationStore::committed(std::string_view request_id, std::int64_t now_ms) {
+  fallback_.committed(request_id, now_ms);
+  std::vector<std::string> scopes;
+  {
+    std::lock_guard lock(mu_);
+    auto it = calls_.find(std::string(request_id));
+    if (it == calls_.end() || !it->second.charged) return;
+    scopes = std::move(it->second.scopes);
+    calls_.erase(it);
+  }
+  std::vector<std::string> owned;
+  for (const std::string& s : scopes) owned.push_back(budget_key(s, "cmt"));
+  const std::string now = std::to_string(now_ms), px = std::to_string(ttl_ms_ + charge_ttl_ms_);
+  const std::string numkeys = std::to_string(owned.size());
+  const BudgetScript& script = commit_budget_script();
+  std::vector<std::string_view> argv{"EVAL", script.text, numkeys};
+  for (const std::string& k : owned) argv.push_back(k);
+  argv.push_back(request_id);
+  argv.push_back(now);
+  argv.push_back(px);
+  // The ledger writer's thread: a blocking round trip is fine here (never a loop thread).
+  std::lock_guard lock(commit_mutex_);
+  if (!commit_client_)
+    commit_client_ = std::make_unique<shared_state::RedisClient>(
+        shared_state::RedisTarget{endpoint_.host, endpoint_.port, endpoint_.password, endpoint_.db},
+        std::chrono::milliseconds(1000));
+  // Redis down: one connect attempt a second, not one per row (the writer thread must go on).
+  // A mark not made leaves the charge counting on top of the stored spend until charge_ttl_ms
+  // (an over-count, never an under-count).
+  if (!commit_client_->connected()) {
+    const std::int64_t now = canonical::steady_ms();
+    if (now < next_commit_connect_ms_) return;
+    if (!commit_client_->connect()) {
+      next_commit_connect_ms_ = now + 1000;
+      spdlog::warn("budgets: Redis unreachable to mark ledger rows written: {}", commit_client_->error());
+      return;
+    }
+  }
+  commit_client_->append(argv);
+  std::vector<shared_state::RedisReply> replies;
+  if (!commit_client_->exchange(replies))
+    spdlog::warn("budgets: marking a ledger row written in Redis failed: {}", commit_client_->error());
+}
+
+std::size_t RedisReservationStore::reservations() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& [id, c] : calls_) n += c.charged ? 0 : 1;
+  return n;
+}
+
+std::size_t RedisReservationStore::pending_charges() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& [id, c] : calls_) n += c.charged ? 1 : 0;
+  return n + fallback_.pending_charges();
+}
+
+}  // namespace llmgw::policy

@@ -1,0 +1,170 @@
+// The Redis reservation store's scripts on a real redis-server: two stores play two instances,
+// each with its own io_context run by the test thread.
+#include <catch2/catch.hpp>
+#include <hiredis/hiredis.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "policy/budget_scripts.hpp"
+#include "policy/redis_reservation_store.hpp"
+#include "redis_server.hpp"
+
+using namespace llmgw::policy;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Instance {
+  explicit Instance(int port, std::int64_t ttl_ms = 60'000, std::chrono::milliseconds timeout = 300ms)
+      : store(llmgw::limits::RedisEndpoint{"127.0.0.1", port, "", 0}, timeout, ttl_ms, 3'600'000) {
+    store.on_loop_start(io);
+    run(50ms);  // connected
+  }
+  /// Runs the loop (again: a loop out of work stops and must be restarted).
+  void run(std::chrono::milliseconds d) {
+    io.restart();
+    io.run_for(d);
+  }
+  ~Instance() { store.release_loop_connections(); }
+
+  ReserveResult reserve(const std::string& id, std::vector<ScopeBudget> scopes, std::int64_t amount,
+                        std::int64_t now, std::int64_t visible) {
+    ReserveResult out;
+    bool done = false;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          out = co_await store.reserve_async(id, std::move(scopes), amount, now, visible);
+          done = true;
+        },
+        boost::asio::detached);
+    io.restart();
+    for (int i = 0; !done && i < 100; ++i) {
+      if (io.stopped()) io.restart();
+      io.run_one_for(100ms);
+    }
+    REQUIRE(done);
+    return out;
+  }
+  /// settle() on the loop's thread, then lets the command go out.
+  void settle(const std::string& id, std::int64_t cost, std::int64_t now) {
+    REQUIRE(store.settle(id, cost, now));
+    run(50ms);
+  }
+
+  boost::asio::io_context io;
+  RedisReservationStore store;
+};
+
+std::vector<ScopeBudget> key_budget(std::int64_t budget, std::int64_t stored = 0) {
+  return {ScopeBudget{"key:k1", budget, stored, 0}};
+}
+
+long long hlen(int port, const std::string& key) {
+  redisContext* c = redisConnect("127.0.0.1", port);
+  auto* r = static_cast<redisReply*>(redisCommand(c, "HLEN %s", key.c_str()));
+  const long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+  if (r) freeReplyObject(r);
+  redisFree(c);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("redis reservations: one instance's hold binds the other; settle refunds; the crossing call is made") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port()), b(redis.port());
+  const std::int64_t now = 1'000'000;
+  // budget 10: A holds 6, B is admitted with headroom 4 and holds 6 (crosses), A's next is refused.
+  auto r1 = a.reserve("r1", key_budget(10), 6, now, now);
+  CHECK(r1.refused == -1);
+  CHECK(r1.headroom_nano == 10);
+  auto r2 = b.reserve("r2", key_budget(10), 6, now, now);
+  CHECK(r2.refused == -1);
+  CHECK(r2.headroom_nano == 4);
+  auto r3 = a.reserve("r3", key_budget(10), 6, now, now);
+  CHECK(r3.refused == 0);
+  CHECK(r3.used_nano == 12);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 2);
+  // Settled for less: refunds. 2 + 3 = 5 charged, so a call is admitted again.
+  a.settle("r1", 2, now + 1);
+  b.settle("r2", 3, now + 1);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 0);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 2);
+  auto r4 = b.reserve("r4", key_budget(10), 1, now + 2, now);
+  CHECK(r4.refused == -1);
+  CHECK(r4.headroom_nano == 5);
+  // The same request id again is not held twice.
+  auto again = b.reserve("r4", key_budget(10), 1, now + 2, now);
+  CHECK(again.refused == -1);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 1);
+}
+
+TEST_CASE("redis reservations: a committed charge stops counting once the stored spend is read after it") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port()), b(redis.port());
+  const std::int64_t now = 2'000'000;
+  REQUIRE(a.reserve("c1", key_budget(10), 5, now, now).refused == -1);
+  // The commit mark may reach Redis before the settle (another connection): it still counts.
+  REQUIRE(a.store.settle("c1", 8, now + 1));
+  a.store.committed("c1", now + 2);
+  a.run(50ms);
+  CHECK(a.store.pending_charges() == 0);
+  // B's key cache read the database before the commit: stored 0, the charge counts (8 of 10).
+  auto before = b.reserve("c2", key_budget(10, 0), 1, now + 3, now + 1);
+  CHECK(before.refused == -1);
+  CHECK(before.headroom_nano == 2);
+  b.settle("c2", 0, now + 3);  // nothing charged, the hold released
+  // After: the stored spend shows it (8), the charge is dropped: not counted twice.
+  auto after = b.reserve("c3", key_budget(10, 8), 1, now + 4, now + 3);
+  CHECK(after.refused == -1);
+  CHECK(after.headroom_nano == 2);
+  b.settle("c3", 0, now + 4);
+  // Another instance whose cache is staler still counts it: the charge is not dropped for all.
+  auto stale = a.reserve("c4", key_budget(10, 0), 1, now + 5, now + 1);
+  CHECK(stale.refused == -1);
+  CHECK(stale.headroom_nano == 2);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 1);
+  // A minute after its commit every instance's cache shows it: dropped.
+  a.settle("c4", 0, now + 5);
+  CHECK(b.reserve("c5", key_budget(10, 8), 1, now + 70'000, now + 69'000).headroom_nano == 2);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 0);
+}
+
+TEST_CASE("redis reservations: a crashed instance's hold lapses; all or nothing over key and team") {
+  llmgw::test::RedisServer redis;
+  const std::int64_t now = 3'000'000;
+  {
+    Instance crashed(redis.port(), 100);
+    REQUIRE(crashed.reserve("x1", key_budget(10), 10, now, now).refused == -1);
+  }  // never settled
+  Instance b(redis.port(), 100);
+  CHECK(b.reserve("x2", key_budget(10), 9, now + 50, now).refused == 0);   // still held
+  CHECK(b.reserve("x3", key_budget(10), 9, now + 150, now).refused == -1);  // lapsed
+  // Team spent: nothing is held on the key either.
+  const std::vector<ScopeBudget> both{{"key:k2", 100, 0, 0}, {"team:t", 100, 100, 0}};
+  auto r = b.reserve("x4", both, 5, now + 200, now);
+  CHECK(r.refused == 1);
+  CHECK(hlen(redis.port(), budget_key("key:k2", "held")) == 0);
+}
+
+TEST_CASE("redis reservations: Redis down, the call is held by this instance and settles there") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port(), 60'000, 100ms);
+  redis.kill();
+  a.run(50ms);
+  const std::int64_t now = 4'000'000;
+  CHECK(a.reserve("d1", key_budget(10), 6, now, now).refused == -1);
+  CHECK(a.reserve("d2", key_budget(10), 6, now, now).refused == -1);  // crosses
+  CHECK(a.reserve("d3", key_budget(10), 6, now, now).refused == 0);
+  CHECK(a.store.reservations() == 2);
+  CHECK(a.store.settle("d1", 1, now));
+  CHECK(a.store.settle("d2", 1, now));
+  CHECK(a.store.reservations() == 0);
+  CHECK(a.reserve("d4", key_budget(10), 6, now, now).refused == -1);
+}
