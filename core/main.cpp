@@ -161,7 +161,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
     for (frontends::Ingress* in : {&chat, &messages, &embeddings}) in->set_rate_limiter(rate_limiter.get());
   }
   const std::unique_ptr<guard::GuardChain> guards = guard::build_guard_chain(cfg, registry);
-  for (frontends::Ingress* ingress : {&chat, &messages, &count_tokens}) ingress->set_guards(guards.get());
+  for (frontends::Ingress* ingress : {&chat, &messages, &count_tokens, &embeddings}) ingress->set_guards(guards.get());
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
   admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);
