@@ -25,8 +25,11 @@ endfunction()
 #   <name>              the plugin module (llmgw_add_plugin) built from those objects;
 #   unit_<id>           with LLMGW_BUILD_TESTS: the Catch2 executable of TESTS, which sees the
 #                       plugin's headers and <ID>_FIXTURES="<dir>/tests/fixtures"; CTest unit.<id>.
+# CONFIG_SCHEMA <file>: the JSON Schema of the plugin's plugins.load `config:`, copied beside the
+#                       module as <name>.config.schema.json (build tree and install), where the
+#                       gateway checks `config:` against it at start-up (core/config/plugin_config_schema).
 function(llmgw_add_first_party_plugin name)
-  cmake_parse_arguments(P "" "" "SOURCES;LIBS;TESTS" ${ARGN})
+  cmake_parse_arguments(P "" "CONFIG_SCHEMA" "SOURCES;LIBS;TESTS" ${ARGN})
   string(REPLACE "-" "_" id ${name})
   string(TOUPPER ${id} ID)
 
@@ -40,6 +43,10 @@ function(llmgw_add_first_party_plugin name)
   llmgw_warnings(${id}_obj)
 
   llmgw_add_plugin(${name} SOURCES $<TARGET_OBJECTS:${id}_obj> LIBS ${P_LIBS})
+  if(P_CONFIG_SCHEMA)
+    configure_file(${P_CONFIG_SCHEMA} ${LLMGW_PLUGIN_OUT_DIR}/${name}.config.schema.json COPYONLY)
+    install(FILES ${P_CONFIG_SCHEMA} DESTINATION lib/llmgw/plugins RENAME ${name}.config.schema.json)
+  endif()
 
   if(LLMGW_BUILD_TESTS AND P_TESTS)
     find_package(Catch2 2 REQUIRED)

@@ -11,6 +11,7 @@
 
 #include "cli.hpp"
 #include "config/config.hpp"
+#include "config/plugin_config_schema.hpp"
 #include "admin/health_endpoint.hpp"
 #include "admin/metrics_endpoint.hpp"
 #include "admin/admin_api_endpoint.hpp"
@@ -46,10 +47,14 @@ std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, load
   std::vector<std::string> dirs = cfg.plugin_dirs;
   dirs.push_back(loader::default_plugin_dir());
   if (!cfg.plugins.empty()) {
-    for (const auto& spec : cfg.plugins) {
+    for (std::size_t i = 0; i < cfg.plugins.size(); ++i) {
+      const auto& spec = cfg.plugins[i];
       const loader::LoadedPlugin& p = registry.load(spec.path, base_dir, dirs);
+      config::check_plugin_config(cfg, i, p.path);  // against its config.schema.json, before any create()
       if (plugin_configs) (*plugin_configs)[std::string(p.name())] = spec.config_json;  // for sinks:
     }
+    for (std::size_t i = 0; i < cfg.sinks.size(); ++i)  // a sinks: entry's own config:
+      if (const auto sink = registry.find(cfg.sinks[i].plugin)) config::check_sink_config(cfg, i, sink->path);
   } else {
     // No plugins.load (a LiteLLM config as it is): every plugin in the plugin folders.
     for (const auto& dir : dirs) {
@@ -156,7 +161,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
     for (frontends::Ingress* in : {&chat, &messages, &embeddings}) in->set_rate_limiter(rate_limiter.get());
   }
   const std::unique_ptr<guard::GuardChain> guards = guard::build_guard_chain(cfg, registry);
-  for (frontends::Ingress* ingress : {&chat, &messages, &count_tokens}) ingress->set_guards(guards.get());
+  for (frontends::Ingress* ingress : {&chat, &messages, &count_tokens, &embeddings}) ingress->set_guards(guards.get());
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
   admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);

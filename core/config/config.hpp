@@ -52,6 +52,10 @@ struct ServerSettings {
   int max_json_depth = 128;
 };
 
+/// JSON pointer (RFC 6901) into a plugin's config JSON → its 1-based line in the config file
+/// (config/json_pointer_lines.hpp).
+using JsonPointerLines = std::map<std::string, int, std::less<>>;
+
 /// One plugin library to load. `path` is either a file path (absolute, or relative to the
 /// config file's folder) or a bare name such as "provider-openai", looked up as <name>.so in
 /// `plugin_dirs`, then in <exe>/../lib/llmgw/plugins.
@@ -60,12 +64,14 @@ struct PluginSpec {
   int line = 0;  // line in the config file, for error messages
   /// The entry's `config:` mapping as JSON, handed to the plugin's create(); "{}" when absent.
   std::string config_json = "{}";  // os.environ/NAME resolved as in litellm_params
+  JsonPointerLines config_lines;   // where config_json's values are in the file; empty: no config:
 };
 
 /// One `sinks:` entry: a loaded sink plugin (by descriptor name) that receives request events.
 struct SinkSpec {
   std::string plugin;               // descriptor name, e.g. "sink-request-log"
   std::string config_json;          // the entry's own `config:` as JSON; empty: the plugins.load entry's
+  JsonPointerLines config_lines;    // where config_json's values are in the file; empty: no config:
   std::vector<std::string> aliases; // only events of these aliases; empty: every event
   std::size_t queue_size = 4096;    // events waiting for the sink thread; more are dropped and counted
   bool include_bodies = false;      // the request body in the event ("request_body")

@@ -1,6 +1,7 @@
 // plugins: {dirs: [...], load: [name | path | {path: ..., config: {...}}]}
 #include <string_view>
 
+#include "config/json_pointer_lines.hpp"
 #include "config/sections.hpp"
 #include "config/yaml_json.hpp"
 
@@ -55,6 +56,7 @@ void parse_load_item(Reader& r, const YAML::Node& node, const std::string& path,
         has_path = true;
       } else if (e.key == "config") {
         spec.config_json = mapping_json(r, e, p);
+        spec.config_lines = json_pointer_lines(r, e, p);
       } else {
         r.unknown_key(e, p);
       }

@@ -6,6 +6,7 @@
 //       aliases: [gpt-4o]                 # only these aliases' events (default: all)
 //       queue_size: 4096                  # events waiting; more are dropped and counted
 //       include_bodies: false             # the request body in the event
+#include "config/json_pointer_lines.hpp"
 #include "config/sections.hpp"
 
 namespace llmgw::config::detail {
@@ -23,6 +24,7 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& path, Conf
         spec.plugin = r.required_string(e, p);
       } else if (e.key == "config") {
         spec.config_json = mapping_json(r, e, p);
+        spec.config_lines = json_pointer_lines(r, e, p);
       } else if (e.key == "aliases") {
         if (e.value.IsNull()) continue;
         if (!e.value.IsSequence()) r.fail(e.at, p, "expected a list of model aliases");

@@ -26,7 +26,8 @@ std::optional<canonical::ApiError> guard_input(const guard::GuardChain& guards, 
 std::unique_ptr<pipeline::Reply> guard_output(const guard::GuardChain& guards, const Dialect& dialect,
                                               const std::string& alias, unsigned max_depth,
                                               std::unique_ptr<pipeline::Reply> reply) {
-  if (!guards.guards(alias, false)) return reply;
+  // An embeddings answer is vectors, no text: only its input is guarded.
+  if (dialect.id() == LLMGW_DIALECT_OPENAI_EMBEDDINGS || !guards.guards(alias, false)) return reply;
   return std::make_unique<guard::GuardReply>(std::move(reply), guards, dialect.id(), alias, max_depth);
 }
 

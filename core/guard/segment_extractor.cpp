@@ -85,6 +85,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
         s.role = "system";
       }
       if (kind_ == BodyKind::answer) s.role = "assistant";
+      if (dialect_ == LLMGW_DIALECT_OPENAI_EMBEDDINGS) s.role = "user";
       if (dialect_ == LLMGW_DIALECT_OPENAI_CHAT && kind_ == BodyKind::request && s.source == LLMGW_SEGMENT_MESSAGE) {
         if (s.role == "system" || s.role == "developer") s.source = LLMGW_SEGMENT_SYSTEM;
         if (s.role == "tool") {
@@ -150,6 +151,12 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     const std::size_t n = depth();
     if (n == 0) return;
     if (kind_ == BodyKind::request) {
+      if (dialect_ == LLMGW_DIALECT_OPENAI_EMBEDDINGS) {  // "input": a string or a list of strings
+        if (!is(at(0), "input")) return;
+        if (n == 1) add(LLMGW_SEGMENT_MESSAGE, 0, -1, text);
+        else if (n == 2 && at(1).in_array) add(LLMGW_SEGMENT_MESSAGE, at(1).index, -1, text);
+        return;
+      }
       if (dialect_ == LLMGW_DIALECT_ANTHROPIC_MESSAGES && is(at(0), "system")) {
         if (n == 1) add(LLMGW_SEGMENT_SYSTEM, -1, -1, text);
         else if (n == 3 && at(1).in_array && is(at(2), "text")) add(LLMGW_SEGMENT_SYSTEM, -1, at(1).index, text);

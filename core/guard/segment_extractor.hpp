@@ -3,6 +3,8 @@
 //   OpenAI chat request      messages[i].content (string, or parts' "text"), tool_calls[k]
 //                            .function.arguments, role "tool" content (tool results); role
 //                            "system" / "developer" make a message's text a system segment
+//   OpenAI embeddings request input (a string: message 0; a list of strings: input[i] is
+//                            message i; token arrays are not text and are not judged)
 //   Anthropic request        system (string or blocks' "text"), messages[i].content (string or
 //                            blocks' "text"), tool_use input (every string value in it),
 //                            tool_result content (string or blocks' "text")
@@ -50,7 +52,7 @@ struct Extraction {
 };
 
 /// The segments of `body` (a request or a whole answer in `dialect`: OpenAI chat or Anthropic
-/// messages; any other dialect has none), in body order. For a stream event, `body` is one
+/// messages; an OpenAI embeddings request; any other has none), in body order. For a stream event, `body` is one
 /// event's data: an OpenAI chat.completion.chunk or an Anthropic event.
 Extraction extract_segments(llmgw_dialect dialect, BodyKind kind, std::string_view body, unsigned max_depth);
 

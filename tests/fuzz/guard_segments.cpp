@@ -1,6 +1,6 @@
 // libFuzzer target: the guardrail segment extractor (core/guard/segment_extractor) and the body
-// splice, over request, answer and stream-event bodies of both dialects. Input: [dialect/kind]
-// then the body.
+// splice, over request, answer and stream-event bodies of both dialects and embeddings requests.
+// Input: [dialect/kind: bit 0 Anthropic, bits 1-7 % 3 the kind, bit 7 embeddings] then the body.
 // Checks: every segment's span is a JSON string token of the body whose decoded value is the
 // segment's text, spans are in order and do not overlap; splicing every segment back (changed
 // or not) gives a body that extracts to the same texts; a segment rewritten to a text with
@@ -18,7 +18,8 @@ using namespace llmgw::guard;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const fuzz::Input in{data, size};
-  const llmgw_dialect dialect = in.byte(0) & 1 ? LLMGW_DIALECT_ANTHROPIC_MESSAGES : LLMGW_DIALECT_OPENAI_CHAT;
+  llmgw_dialect dialect = in.byte(0) & 1 ? LLMGW_DIALECT_ANTHROPIC_MESSAGES : LLMGW_DIALECT_OPENAI_CHAT;
+  if (in.byte(0) & 0x80) dialect = LLMGW_DIALECT_OPENAI_EMBEDDINGS;  // its requests' "input"
   const BodyKind kind = static_cast<BodyKind>((in.byte(0) >> 1) % 3);
   const std::string_view body = in.rest(1);
   const Extraction x = extract_segments(dialect, kind, body, 64);

@@ -51,3 +51,17 @@ TEST_CASE("models and phases select which guardrails run", "[chain]") {
                                 R"({"messages":[{"role":"user","content":"a forbidden thing"}]})", 64, out, changed));
   CHECK(chain->stream_steps("m").size() == 1);
 }
+
+TEST_CASE("embeddings input: redacted in place and blocked like chat", "[chain][embeddings]") {
+  auto chain = fake::chain();
+  const std::string body = R"({"model":"m","input":["a secret","fine", "secret again"],"dimensions":8})";
+  std::string out;
+  bool changed = false;
+  REQUIRE_FALSE(chain->check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_EMBEDDINGS, "m", body, 64, out, changed));
+  REQUIRE(changed);
+  CHECK(out == R"({"model":"m","input":["a [S]","fine", "[S] again"],"dimensions":8})");
+  const auto err = chain->check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_EMBEDDINGS, "m",
+                                     R"({"model":"m","input":"a forbidden thing"})", 64, out, changed);
+  REQUIRE(err);
+  CHECK(err->code == "guardrail_blocked");
+}

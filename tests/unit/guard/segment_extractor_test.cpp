@@ -98,3 +98,31 @@ TEST_CASE("splice: only changed strings are rewritten, every other byte stays", 
   CHECK_FALSE(apply_replacements(t, {{5, 3, "x"}}));               // past the end
   CHECK(t == "abcdef");
 }
+
+TEST_CASE("OpenAI embeddings request: input as a string or a list of strings; token arrays are not text",
+          "[segments][embeddings]") {
+  const std::string one = R"({"model":"e","input":"one \"text\"","encoding_format":"float","user":"not judged"})";
+  Extraction x = extract_segments(LLMGW_DIALECT_OPENAI_EMBEDDINGS, BodyKind::request, one, 64);
+  REQUIRE(x.ok);
+  REQUIRE(x.segments.size() == 1);
+  CHECK(x.segments[0].text == "one \"text\"");
+  CHECK(x.segments[0].source == LLMGW_SEGMENT_MESSAGE);
+  CHECK(x.segments[0].message_index == 0);
+  CHECK(x.segments[0].role == "user");
+  CHECK(token(one, x.segments[0]) == R"("one \"text\"")");
+
+  const std::string list = R"({"input":["a","b",["c"]],"model":"e"})";
+  x = extract_segments(LLMGW_DIALECT_OPENAI_EMBEDDINGS, BodyKind::request, list, 64);
+  REQUIRE(x.ok);
+  REQUIRE(x.segments.size() == 2);  // "c" nested in a list is not an input of its own
+  CHECK(x.segments[1].text == "b");
+  CHECK(x.segments[1].message_index == 1);
+
+  x = extract_segments(LLMGW_DIALECT_OPENAI_EMBEDDINGS, BodyKind::request, R"({"input":[[1,2,3],[4]],"model":"e"})", 64);
+  REQUIRE(x.ok);
+  CHECK(x.segments.empty());
+  // Its answer carries no text.
+  x = extract_segments(LLMGW_DIALECT_OPENAI_EMBEDDINGS, BodyKind::answer,
+                       R"({"object":"list","data":[{"object":"embedding","embedding":[0.1],"index":0}],"model":"e"})", 64);
+  CHECK(x.segments.empty());
+}
