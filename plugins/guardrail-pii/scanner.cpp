@@ -241,6 +241,9 @@ std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::v
     const std::vector<bool>& set = chars_[d];
     uint64_t at = end;
     while (at > lowest && set[static_cast<unsigned char>(text[at - 1 - base])]) --at;
+    // Not inside a word: a \b at the window's first byte would hold there, and the leftmost
+    // start it allows would hide the real one (the check below drops it, and with it the end).
+    while (at > lowest && at < text_end && word_char(text[at - 1 - base]) && word_char(text[at - base])) --at;
     return at;
   };
   std::vector<Match> found;
