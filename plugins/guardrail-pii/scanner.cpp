@@ -44,6 +44,7 @@ std::size_t key_block_hold(std::string_view text, std::size_t run) {
         private_key_label(text.substr(at + kKeyBegin.size(), close - at - kKeyBegin.size())))
       return text.size() - at;
   }
+  if (text.empty() || kKeyBegin.find(text.back()) == std::string_view::npos) return 0;
   for (std::size_t n = std::min(kKeyBegin.size() - 1, text.size()); n > 0; --n)
     if (text.substr(text.size() - n) == kKeyBegin.substr(0, n)) return n;
   return 0;
