@@ -94,8 +94,11 @@ PiiConfig parse_config(std::string_view json) {
     } else if (key == "allow_list") {
       if (!m.value.IsArray()) fail("allow_list must be a list of strings");
       for (auto& v : m.value.GetArray()) cfg.allow.push_back(text_of(v, "allow_list[]"));
+    } else if (key == "reversible") {
+      if (!m.value.IsBool()) fail("reversible must be true or false");
+      cfg.reversible = m.value.GetBool();
     } else {
-      fail(key + ": unknown key (detectors, default_action, custom, allow_list)");
+      fail(key + ": unknown key (detectors, default_action, custom, allow_list, reversible)");
     }
   }
   return cfg;

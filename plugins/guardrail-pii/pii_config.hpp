@@ -6,6 +6,8 @@
 //   custom:       [{name: employee_id, pattern: "EMP-\\d{6}", action: redact,
 //                   placeholder: EMPLOYEE_ID, caseless: false}]
 //   allow_list:   ["support@example.com", ...]   values never reported (ASCII case-insensitive)
+//   reversible:   false; true: the placeholders a request sent upstream are restored to the
+//                 client's values in the answer to that call (whole and streamed)
 #pragma once
 
 #include <string>
@@ -19,6 +21,7 @@ namespace llmgw::pii {
 struct PiiConfig {
   std::vector<Detector> detectors;   // built-in (with their actions) then custom
   std::vector<std::string> allow;
+  bool reversible = false;
 };
 
 /// Reads the config JSON. Throws std::runtime_error with one line naming the key.

@@ -10,12 +10,18 @@ PiiStream::~PiiStream() {
     if (c.hs) scanner_.close_stream(c.hs, nullptr);
 }
 
-bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out) {
+bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out, bool final) {
   const std::vector<Match> found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
   // A match that crosses the release point keeps all of itself held.
   for (const Match& m : found)
     if (m.from < upto && m.to > upto) upto = m.from;
   std::string text;
+  // Text that is not a redaction: through the channel's restorer in a reversible call.
+  auto gap = [&](uint64_t from, uint64_t to) {
+    const std::string_view g(c.held.data() + (from - c.base), to - from);
+    if (c.restore) c.restore->feed(g, text);
+    else text.append(g);
+  };
   uint64_t at = c.base;
   for (const Match& m : found) {
     if (m.to > upto) break;
@@ -28,11 +34,14 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
       return false;
     }
     if (d.action == Action::log_only) continue;
-    text.append(c.held, at - c.base, m.from - at);
+    if (restore_ && restore_->has_value(value)) continue;  // the client's own value
+    gap(at, m.from);
+    if (c.restore) c.restore->flush(text);  // a placeholder's beginning before a redaction stays as it is
     text += redactor_.replacement(d, value);
     at = m.to;
   }
-  text.append(c.held, at - c.base, upto - at);
+  gap(at, upto);
+  if (final && c.restore) c.restore->flush(text);
   out.emit(channel, text);
   c.held.erase(0, upto - c.base);
   c.base = upto;
@@ -46,6 +55,7 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
   Channel& c = channels_[channel];
   if (c.closed) throw std::runtime_error("feed after close");
   if (!c.hs && !(c.hs = scanner_.open_stream())) throw std::runtime_error("cannot open a Hyperscan stream");
+  if (restore_ && !c.restore) c.restore.emplace(*restore_);
   const std::string_view text = view(piece.text);
   if (text.empty()) return;
   if (!scanner_.scan_stream(c.hs, text, c.hits)) throw std::runtime_error("stream scan failed");
@@ -65,7 +75,7 @@ void PiiStream::close(std::size_t channel, GuardStreamOut& out) {
     scanner_.close_stream(c.hs, &c.hits);  // matches that need the end of the text
     c.hs = nullptr;
   }
-  release(channel, c, c.base + c.held.size(), out);
+  release(channel, c, c.base + c.held.size(), out, true);
 }
 
 }  // namespace llmgw::pii

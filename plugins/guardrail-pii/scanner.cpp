@@ -44,6 +44,7 @@ std::size_t key_block_hold(std::string_view text, std::size_t run) {
         private_key_label(text.substr(at + kKeyBegin.size(), close - at - kKeyBegin.size())))
       return text.size() - at;
   }
+  if (text.empty() || kKeyBegin.find(text.back()) == std::string_view::npos) return 0;
   for (std::size_t n = std::min(kKeyBegin.size() - 1, text.size()); n > 0; --n)
     if (text.substr(text.size() - n) == kKeyBegin.substr(0, n)) return n;
   return 0;
@@ -229,16 +230,34 @@ std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::v
     return a.detector != b.detector ? a.detector < b.detector : a.end < b.end;
   });
   const uint64_t text_end = base + text.size();
+  const uint64_t floor = std::max(base, min_from);
+  // Where a match ending at `end` can start at the earliest: the longest match back, and no
+  // further than the run of the detector's characters that ends there (a match holds none
+  // other). The run makes a window a match long instead of the longest match long: an e-mail
+  // window is the address, not the 320 bytes before its end (its start-of-match pass runs a
+  // class at every byte, so the window's length is its cost).
+  auto window_start = [&](unsigned d, uint64_t end) {
+    end = std::min(end, text_end);
+    const uint64_t lowest = end > floor + window_[d] ? end - window_[d] : floor;
+    const std::vector<bool>& set = chars_[d];
+    uint64_t at = end;
+    while (at > lowest && set[static_cast<unsigned char>(text[at - 1 - base])]) --at;
+    // Not inside a word: a \b at the window's first byte would hold there, and the leftmost
+    // start it allows would hide the real one (the check below drops it, and with it the end).
+    while (at > lowest && at < text_end && word_char(text[at - 1 - base]) && word_char(text[at - base])) --at;
+    return at;
+  };
+  std::vector<Match> found;
   for (std::size_t i = 0; i < hits.size();) {
     const unsigned d = hits[i].detector;
-    // One window per run of hits whose windows touch: [first end - longest, last end].
-    const uint64_t floor = std::max(base, min_from);
-    uint64_t from = hits[i].end > floor + window_[d] ? hits[i].end - window_[d] : floor;
+    // One window per run of hits whose windows touch: [first start, last end].
+    uint64_t from = window_start(d, hits[i].end);
     uint64_t to = std::min(hits[i].end, text_end);
     std::size_t j = i + 1;
     for (; j < hits.size() && hits[j].detector == d; ++j) {
-      const uint64_t start = hits[j].end > floor + window_[d] ? hits[j].end - window_[d] : floor;
+      const uint64_t start = window_start(d, hits[j].end);
       if (start > to) break;
+      from = std::min(from, start);
       to = std::min(hits[j].end, text_end);
     }
     i = j;
@@ -246,7 +265,7 @@ std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::v
     // One byte of the text after the last end, so that a \b there reads as in the whole text;
     // a match that ends on the window's last byte is not taken (its \b could be false).
     const uint64_t until = std::min(to + 1, text_end);
-    std::vector<Match> found;
+    found.clear();
     CollectMatches c{&found, d, from};
     const std::string_view window = text.substr(from - base, until - from);
     if (hs_scan(som_[d], window.data(), static_cast<unsigned>(window.size()), 0, s, &on_match, &c) != HS_SUCCESS)
