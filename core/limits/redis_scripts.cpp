@@ -124,27 +124,27 @@ end
 return 1
 )lua";
 
-std::string sha1_hex(std::string_view text) {
+}  // namespace
+
+RedisScript redis_script(std::string_view text) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
+  std::string sha1;
   for (unsigned char c : digest) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
+    sha1.push_back(kHex[c >> 4]);
+    sha1.push_back(kHex[c & 15]);
   }
-  return out;
+  return RedisScript{text, std::move(sha1)};
 }
 
-}  // namespace
-
 const RedisScript& admit_script() {
-  static const RedisScript s{kAdmit, sha1_hex(kAdmit)};
+  static const RedisScript s = redis_script(kAdmit);
   return s;
 }
 
 const RedisScript& finish_script() {
-  static const RedisScript s{kFinish, sha1_hex(kFinish)};
+  static const RedisScript s = redis_script(kFinish);
   return s;
 }
 

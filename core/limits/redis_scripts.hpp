@@ -36,6 +36,8 @@ struct RedisScript {
   std::string_view text;
   std::string sha1;  // hex, as EVALSHA wants it
 };
+/// A script with its SHA-1 (what EVALSHA names it by); the budget scripts are made the same way.
+RedisScript redis_script(std::string_view text);
 
 const RedisScript& admit_script();
 const RedisScript& finish_script();

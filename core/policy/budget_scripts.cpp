@@ -1,6 +1,5 @@
 #include "policy/budget_scripts.hpp"
 
-#include <openssl/sha.h>
 
 namespace llmgw::policy {
 namespace {
@@ -86,32 +85,20 @@ end
 return 1
 )lua";
 
-std::string sha1_hex(std::string_view text) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : digest) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 }  // namespace
 
 const BudgetScript& reserve_budget_script() {
-  static const BudgetScript s{kReserve, sha1_hex(kReserve)};
+  static const BudgetScript s = limits::redis_script(kReserve);
   return s;
 }
 
 const BudgetScript& settle_budget_script() {
-  static const BudgetScript s{kSettle, sha1_hex(kSettle)};
+  static const BudgetScript s = limits::redis_script(kSettle);
   return s;
 }
 
 const BudgetScript& commit_budget_script() {
-  static const BudgetScript s{kCommit, sha1_hex(kCommit)};
+  static const BudgetScript s = limits::redis_script(kCommit);
   return s;
 }
 

@@ -33,14 +33,13 @@
 #include <string>
 #include <string_view>
 
+#include "limits/redis_scripts.hpp"
+
 namespace llmgw::policy {
 
 inline constexpr std::string_view kBudgetScriptVersion = "v1";
 
-struct BudgetScript {
-  std::string_view text;
-  std::string sha1;  // hex, as EVALSHA wants it
-};
+using BudgetScript = limits::RedisScript;
 
 const BudgetScript& reserve_budget_script();
 const BudgetScript& settle_budget_script();
