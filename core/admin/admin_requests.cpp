@@ -95,7 +95,10 @@ std::optional<ApiError> parse_limits(const Value& body, LimitFields& out) {
       if (!it->value.IsObject()) return bad("metadata", "must be an object");
       rapidjson::StringBuffer buf;
       rapidjson::Writer<rapidjson::StringBuffer> writer(buf);
-      it->value.Accept(writer);  // the body's depth is bounded by parse_bounded
+      // The body's depth is bounded by parse_bounded. The writer refuses a number JSON cannot
+      // carry (RapidJSON reads some out-of-range exponents as infinity: "100.21e309", found by
+      // the admin_requests fuzz target), which would be stored as broken JSON.
+      if (!it->value.Accept(writer)) return bad("metadata", "holds a number too large for JSON");
       if (buf.GetSize() > kMaxMetadata) return bad("metadata", "is larger than 64 KiB");
       out.metadata_json.emplace(buf.GetString(), buf.GetSize());
     }

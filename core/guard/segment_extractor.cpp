@@ -1,5 +1,7 @@
 #include "guard/segment_extractor.hpp"
 
+#include "util/utf8.hpp"
+
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
@@ -35,6 +37,9 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   bool RawNumber(const char*, rapidjson::SizeType, bool) { return value(); }
   bool String(const char* str, rapidjson::SizeType len, bool) {
     enter_value();
+    // A \u escape of a lone surrogate decodes to bytes that are not UTF-8: such text can be
+    // neither judged nor written back as it was (found by the guard_segments fuzz target).
+    if (util::invalid_utf8_at(std::string_view(str, len)) != len) return false;
     classify(std::string_view(str, len));
     return true;
   }
