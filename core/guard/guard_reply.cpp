@@ -19,26 +19,64 @@ std::size_t event_end(std::string_view data, std::size_t from) {
   return std::string_view::npos;
 }
 
-/// The one "data:" line of an SSE event: its value's offset and length; false when the event
-/// has no data line or several (left as they are).
-bool data_line(std::string_view event, std::size_t& at, std::size_t& len) {
-  bool found = false;
+/// The data of an SSE event: the value's offset and length in `event` when it has one
+/// "data:" line. An event whose data is split over several "data:" lines (an SSE client joins
+/// their values with "\n", so a JSON value may be written across them) is rewritten into
+/// `single`: the same lines in order, the first data line holding the values joined by a space
+/// (JSON's strings hold no line break, so a JSON value is split between tokens, where a space is
+/// the same whitespace) and the others dropped, and `event` then views it. The guard judges and
+/// rewrites that event, so no answer text passes a guardrail unseen because of how it was
+/// framed; an event it leaves unchanged goes out as it came. False when the event has no data
+/// line (left as it is).
+bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::string& single) {
+  std::size_t lines = 0;
   std::size_t line = 0;
+  std::string joined;
   while (line < event.size()) {
     std::size_t eol = event.find_first_of("\r\n", line);
     if (eol == std::string_view::npos) eol = event.size();
     const std::string_view text = event.substr(line, eol - line);
     if (text.starts_with("data:")) {
-      if (found) return false;
-      found = true;
-      at = line + 5;
-      if (at < eol && event[at] == ' ') ++at;
-      len = eol - at;
+      std::size_t v = line + 5;
+      if (v < eol && event[v] == ' ') ++v;
+      if (++lines == 1) {
+        at = v;
+        len = eol - v;
+      } else {
+        if (lines == 2) joined.assign(event.substr(at, len));
+        joined += ' ';  // not "\n": the value must fit one line; between JSON tokens it is the same
+        joined.append(event.substr(v, eol - v));
+      }
     }
     line = eol + 1;
     if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
   }
-  return found;
+  if (lines < 2) return lines == 1;
+  single.clear();
+  bool first = true;
+  line = 0;
+  while (line < event.size()) {
+    std::size_t eol = event.find_first_of("\r\n", line);
+    if (eol == std::string_view::npos) eol = event.size();
+    const std::string_view text = event.substr(line, eol - line);
+    if (text.empty()) break;  // the blank line that ends the event
+    if (!text.starts_with("data:")) {
+      single.append(text);
+      single += '\n';
+    } else if (first) {
+      first = false;
+      single += "data: ";
+      at = single.size();
+      len = joined.size();
+      single += joined;
+      single += '\n';
+    }
+    line = eol + 1;
+    if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
+  }
+  single += '\n';
+  event = single;
+  return true;
 }
 
 }  // namespace
@@ -216,13 +254,18 @@ void GuardReply::stream_raw(std::string_view bytes) {
     data = partial_;
   }
   std::vector<std::string> out;
+  std::string single;  // an event with several data lines, as one (data_line)
   std::size_t at = 0;
   while (at < data.size()) {
     const std::size_t end = event_end(data, at);
     if (end == std::string_view::npos) break;
-    const std::string_view event = data.substr(at, end - at);
+    std::string_view event = data.substr(at, end - at);
     std::size_t d = 0, len = 0;
-    if (data_line(event, d, len)) guard_event(event, d, len, upstream_, true, out);
+    const std::string_view as_sent = event;
+    if (data_line(event, d, len, single)) {
+      guard_event(event, d, len, upstream_, true, out);
+      if (event.data() != as_sent.data() && !out.empty() && out.back() == event) out.back().assign(as_sent);
+    }
     else out.emplace_back(event);
     at = end;
     if (!stream_->ok()) break;

@@ -155,3 +155,40 @@ TEST_CASE("translated stream (canonical chunks) and a block that ends the stream
   CHECK(b.client->raw.find("forbid") == std::string::npos);
   CHECK(b.client->raw.find("more") == std::string::npos);
 }
+
+TEST_CASE("raw streams: an event whose JSON is split over several data: lines is guarded too", "[reply]") {
+  SECTION("OpenAI") {
+    Fixture f(LLMGW_DIALECT_OPENAI_CHAT);
+    f.reply->stream_raw("id: 7\ndata: {\"id\":\"x\",\"object\":\"chat.completion.chunk\",\ndata: \"choices\":[{\"index\":0,"
+                        "\"delta\":{\"content\":\"the secret is\"},\r\ndata: \"finish_reason\":null}]}\n\n");
+    f.reply->stream_raw("data: [DONE]\n\n");
+    f.reply->stream_end(false);
+    INFO(f.client->raw);
+    CHECK(f.client->raw.find("secret") == std::string::npos);
+    CHECK(openai_text(f.client->raw) == "the [S] is");
+    CHECK(f.client->raw.starts_with("id: 7\ndata: {"));  // other lines kept, the data on one line
+    CHECK(f.client->raw.find("\ndata: \"") == std::string::npos);
+  }
+  SECTION("an event with nothing to change goes out as it came") {
+    Fixture f(LLMGW_DIALECT_OPENAI_CHAT);
+    const std::string event = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\r\ndata: \"delta\":{\"role\":\"assistant\"},"
+                              "\"finish_reason\":null}]}\r\n\r\n";
+    f.reply->stream_raw(event);
+    f.reply->stream_raw("data: [DONE]\n\n");
+    f.reply->stream_end(false);
+    CHECK(f.client->raw == event + "data: [DONE]\n\n");
+  }
+  SECTION("Anthropic, with the event: line kept") {
+    Fixture f(LLMGW_DIALECT_ANTHROPIC_MESSAGES);
+    f.reply->stream_raw("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                        "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+    f.reply->stream_raw("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\ndata: "
+                        "\"delta\":{\"type\":\"text_delta\",\"text\":\"a secret here\"}}\n\n");
+    f.reply->stream_raw("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+    f.reply->stream_end(false);
+    INFO(f.client->raw);
+    CHECK(f.client->raw.find("secret") == std::string::npos);
+    CHECK(f.client->raw.find("[S]") != std::string::npos);
+    CHECK(f.client->raw.find("event: content_block_delta\ndata: {") != std::string::npos);
+  }
+}
