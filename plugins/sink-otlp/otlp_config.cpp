@@ -17,8 +17,8 @@ Config parse_config(std::string_view json) {
     if (name == "endpoint") {
       if (!v.IsString()) throw std::invalid_argument("config.endpoint: expected a URL string");
       c.endpoint.assign(v.GetString(), v.GetStringLength());
-      if (c.endpoint.rfind("http://", 0) != 0)
-        throw std::invalid_argument("config.endpoint: expected http://host:port/v1/traces (https is not supported yet)");
+      if (c.endpoint.rfind("http://", 0) != 0 && c.endpoint.rfind("https://", 0) != 0)
+        throw std::invalid_argument("config.endpoint: expected http://host:port/v1/traces or https://host:port/v1/traces");
     } else if (name == "headers") {
       if (!v.IsObject()) throw std::invalid_argument("config.headers: expected a mapping of header names to values");
       for (auto h = v.MemberBegin(); h != v.MemberEnd(); ++h) {

@@ -8,10 +8,12 @@
 //
 //   const c = await startOtlpCollector({ attributeTypes: { 'gen_ai.operation.name': 'stringValue', … } });
 //   c.url            // http://127.0.0.1:PORT (endpoint: c.url + '/v1/traces')
+//   startOtlpCollector({ tls: { key, cert } })   // the same over HTTPS (c.url is https://…)
 //   c.spans          // every span received, with `resource` (its resource attributes, flattened)
 //   c.problems       // one line per violation
 //   c.enqueue({ status: 503 })   // answer the next export with this status
 import http from 'node:http';
+import https from 'node:https';
 
 const HEX = (n) => new RegExp(`^[0-9a-f]{${n}}$`);
 const DECIMAL = /^[0-9]+$/;
@@ -70,12 +72,12 @@ function checkSpan(where, s, problems) {
     problems.push(`${where}: bad status ${JSON.stringify(s.status)}`);
 }
 
-export async function startOtlpCollector({ attributeTypes, host = '127.0.0.1', port = 0 } = {}) {
+export async function startOtlpCollector({ attributeTypes, host = '127.0.0.1', port = 0, tls } = {}) {
   const spans = [];
   const problems = [];
   const requests = [];
   const queue = [];
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -104,9 +106,10 @@ export async function startOtlpCollector({ attributeTypes, host = '127.0.0.1', p
       if (next?.status) return answer(next.status, { code: 14, message: 'unavailable' });
       return answer(200, { partialSuccess: {} });
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise((resolve) => server.listen(port, host, resolve));
-  const url = `http://${host}:${server.address().port}`;
+  const url = `${tls ? 'https' : 'http'}://${host}:${server.address().port}`;
   return {
     url,
     spans,

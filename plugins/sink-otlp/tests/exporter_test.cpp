@@ -62,7 +62,9 @@ TEST_CASE("config errors name the field") {
   CHECK(none.rc != LLMGW_OK);
   CHECK(none.error == "config.endpoint: required (the collector's OTLP/HTTP traces URL)");
   SinkInstance https(sink_vtable(llmgw_plugin_entry_v1()), R"({"endpoint":"https://x/v1/traces"})");
-  CHECK(https.error.find("config.endpoint: expected http://") == 0);
+  CHECK(https.rc == LLMGW_OK);
+  SinkInstance ftp(sink_vtable(llmgw_plugin_entry_v1()), R"({"endpoint":"ftp://x/v1/traces"})");
+  CHECK(ftp.error.find("config.endpoint: expected http://") == 0);
   SinkInstance batch(sink_vtable(llmgw_plugin_entry_v1()), R"({"endpoint":"http://x/v1/traces","batch_size":0})");
   CHECK(batch.error == "config.batch_size: expected 1..10000");
 }
