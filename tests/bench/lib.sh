@@ -83,9 +83,9 @@ bench_cleanup() {
 }
 
 # wait_for CMD...: retry for ~10 s (50 x 0.2 s); gives up at once when CMD returns 2.
-wait_for() {
+wait_for() {  # up to BENCH_START_WAIT_S (10) seconds: a loaded machine starts valgrind slowly
   local i rc
-  for i in $(seq 50); do
+  for i in $(seq $((${BENCH_START_WAIT_S:-10} * 5))); do
     "$@"; rc=$?
     ((rc == 0)) && return 0
     ((rc == 2)) && return 1
