@@ -52,6 +52,8 @@ bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::
     if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
   }
   if (lines < 2) return lines == 1;
+  // Blank lines inside the cut event (a leading one: it ended an earlier, empty event) carry
+  // nothing, and the one line break added at the end closes the event.
   single.clear();
   bool first = true;
   line = 0;
@@ -59,7 +61,9 @@ bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::
     std::size_t eol = event.find_first_of("\r\n", line);
     if (eol == std::string_view::npos) eol = event.size();
     const std::string_view text = event.substr(line, eol - line);
-    if (text.empty()) break;  // the blank line that ends the event
+    line = eol + 1;
+    if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
+    if (text.empty()) continue;
     if (!text.starts_with("data:")) {
       single.append(text);
       single += '\n';
@@ -71,8 +75,6 @@ bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::
       single += joined;
       single += '\n';
     }
-    line = eol + 1;
-    if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
   }
   single += '\n';
   event = single;
