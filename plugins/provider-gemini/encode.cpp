@@ -3,6 +3,7 @@
 #include "embeddings.hpp"
 #include "encode_contents.hpp"
 #include "json_util.hpp"
+#include "post.hpp"
 #include "schema.hpp"
 #include "vertex_claude.hpp"
 #include "vertex_embeddings.hpp"
@@ -262,15 +263,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
     write(error, e.what());
     return e.status;
   }
-  std::string url;
-  url.reserve(cfg.models_url.size() + model.size() + kStreamSuffix.size());
-  url += cfg.models_url;
-  url += model;
-  url += stream ? kStreamSuffix : kGenerateSuffix;
-  out.set_method(out.ctx, str("POST"));
-  out.set_url(out.ctx, str(url));
-  add_headers(cfg, out);
-  out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
+  post_to_model(cfg, cfg.models_url, model, stream ? kStreamSuffix : kGenerateSuffix, sb, out);
   return LLMGW_OK;
 }
 
