@@ -20,6 +20,24 @@ namespace llmgw::provider_gemini {
 
 using namespace json;
 
+std::size_t vertex_embed_limit(std::string_view model) noexcept {
+  return model.starts_with(kVertexOneInstancePrefix) ? 1 : kVertexMaxEmbedInstances;
+}
+
+namespace {
+
+/// A list longer than the model takes is refused (LLMGW_UNSUPPORTED: 400 unsupported_feature),
+/// never cut short.
+void refuse_over_limit(std::string_view model, std::size_t inputs) {
+  const std::size_t limit = vertex_embed_limit(model);
+  if (inputs <= limit) return;
+  unsupported("Vertex AI embedding model " + std::string(model) + " takes " +
+              (limit == 1 ? std::string("one input") : "at most " + std::to_string(limit) + " inputs") +
+              " per request; this request has " + std::to_string(inputs) + " (send them in separate requests)");
+}
+
+}  // namespace
+
 llmgw_status encode_vertex_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                                       const llmgw_writer* error) {
   const std::string model = model_path_segment(view(call.model));
@@ -30,6 +48,7 @@ llmgw_status encode_vertex_embeddings(const Config& cfg, const llmgw_call& call,
   rapidjson::StringBuffer sb;
   const llmgw_status st = plugin_util::encode_embeddings_body(
       call, "Vertex AI", error, sb, [&](const plugin_util::EmbeddingsRequest& req, Writer& w) {
+        refuse_over_limit(model, req.texts.size());
         w.StartObject();
         w.Key("instances");
         w.StartArray();

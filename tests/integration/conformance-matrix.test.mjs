@@ -136,6 +136,9 @@ const PROVIDERS = {
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     embed: (m) => ({ model: 'vertex_ai/text-embedding-005', api_base: m.url, vertex_project: 'matrix-project',
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    // gemini-embedding-001 on Vertex takes one instance per :predict request.
+    embedOne: (m) => ({ model: 'vertex_ai/gemini-embedding-001', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     error: plainError,
     overload: 503,
     cached: { repeat: true },
@@ -166,6 +169,8 @@ const PROVIDERS = {
       aws_access_key_id: AWS.id, aws_secret_access_key: AWS.secret }),
     // Cohere's embed models on Bedrock take a batch (Titan takes one text per call: refused with a 400).
     embed: (m) => ({ model: 'bedrock/cohere.embed-english-v3', api_base: m.url, aws_region_name: 'us-east-1',
+      aws_access_key_id: AWS.id, aws_secret_access_key: AWS.secret }),
+    embedOne: (m) => ({ model: 'bedrock/amazon.titan-embed-text-v2:0', api_base: m.url, aws_region_name: 'us-east-1',
       aws_access_key_id: AWS.id, aws_secret_access_key: AWS.secret }),
     error: (status, headers = {}) => ({ ...plainError(status, headers), errorType: {
       400: 'ValidationException', 401: 'UnrecognizedClientException', 403: 'AccessDeniedException', 429: 'ThrottlingException',
@@ -213,6 +218,7 @@ before(async () => {
     mocks[name] = await p.start();
     deployments.push({ model_name: name, litellm_params: { ...p.params(mocks[name]), timeout: 5 } });
     if (p.embed) deployments.push({ model_name: `${name}-embed`, litellm_params: { ...p.embed(mocks[name]), timeout: 5 } });
+    if (p.embedOne) deployments.push({ model_name: `${name}-embed-one`, litellm_params: { ...p.embedOne(mocks[name]), timeout: 5 } });
   }
   gw = await startGateway({ config: gatewayConfig({ deployments, load: [...new Set(Object.values(PROVIDERS).map((p) => p.plugin))],
     router: { ...RELAY_AS_IS, stream_timeout: 3 } }) });
@@ -483,6 +489,21 @@ const FEATURES = [
     ok(res);
     assert.equal(typeof res.json.data[0].embedding, 'string');
     assert.ok(Buffer.from(res.json.data[0].embedding, 'base64').length % 4 === 0);
+  }],
+  // A model the provider limits to one input per request (Vertex gemini-embedding-001, Bedrock
+  // Titan): a list is refused before it goes upstream, naming the limit and the provider, never
+  // cut short; one input goes through.
+  ['embeddings: one-input model given a list', async (n, p) => {
+    if (!p.embedOne) return NA;
+    const one = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed-one`, input: ['alpha'] },
+      { signal: AbortSignal.timeout(20_000) });
+    ok(one);
+    assert.equal(one.json.data.length, 1);
+    mocks[n].reset();
+    const res = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed-one`, input: ['alpha', 'beta'] },
+      { signal: AbortSignal.timeout(20_000) });
+    assert.equal(errorOf(res).code, 'unsupported_feature', res.text);
+    refused(res, n, 'one input per request');  // a pass here: the limit is what the row checks
   }],
 ];
 

@@ -5,7 +5,8 @@
 // accepts only a live one. Covers: the first exchange before serving, the Bearer token and URL
 // on chat and stream calls, renewal before expiry (requests keep succeeding past the first
 // token's lifetime), a key the token endpoint rejects (the client gets Vertex's 401),
-// credentials given inline as JSON, embeddings at :predict, and the Anthropic partner models
+// credentials given inline as JSON, embeddings at :predict (gemini-embedding-001: one input per
+// request, a list refused with a 400), and the Anthropic partner models
 // (vertex_ai/claude-…) at :rawPredict / :streamRawPredict with the same token, against the
 // Anthropic mock as Vertex's publisher (it refuses a body naming the model or lacking
 // anthropic_version "vertex-2023-10-16").
@@ -58,6 +59,7 @@ before(async () => {
         dep('vertex-inline', JSON.stringify(serviceAccount(good.privateKey))),
         dep('vertex-badkey', JSON.stringify(serviceAccount(stranger.privateKey))),
         dep('vertex-embed', keyFile, { model: `vertex_ai/${EMBED_MODEL}` }),
+        dep('vertex-gemini-embed', keyFile, { model: 'vertex_ai/gemini-embedding-001' }),
         dep('vertex-claude', keyFile, { model: `vertex_ai/${CLAUDE_MODEL}`, api_base: claude.url }),
       ],
       load: ['provider-openai', 'provider-gemini'],
@@ -145,6 +147,22 @@ describe('vertex_ai', () => {
       { signal: AbortSignal.timeout(20_000) });
     assert.equal(res.status, 400, res.text);
     assert.match(errorOf(res).message, /outputDimensionality must be between 1 and 768/);
+  });
+
+  test('embeddings: gemini-embedding-001 takes one input per request; a list is a 400 naming the limit, not sent', async () => {
+    const one = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex-gemini-embed', input: ['alpha'] },
+      { signal: AbortSignal.timeout(20_000) });
+    assert.equal(one.status, 200, one.text);
+    assert.equal(one.json.data.length, 1);
+    assert.deepEqual(vertex.requests[0].json, { instances: [{ content: 'alpha' }] });
+    vertex.reset();
+    const two = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex-gemini-embed', input: ['alpha', 'beta'] },
+      { signal: AbortSignal.timeout(20_000) });
+    assert.equal(two.status, 400, two.text);
+    const e = errorOf(two);
+    assert.equal(e.code, 'unsupported_feature');
+    assert.match(e.message, /gemini-embedding-001 takes one input per request; this request has 2/);
+    assert.equal(vertex.requests.length, 0, 'the list still went to Vertex');
   });
 });
 

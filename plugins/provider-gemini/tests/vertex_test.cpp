@@ -4,6 +4,7 @@
 #include "harness.hpp"
 
 #include "../vertex_auth.hpp"
+#include "../vertex_embeddings.hpp"
 
 #include <plugin_util/testing/embeddings_call.hpp>
 
@@ -220,6 +221,36 @@ TEST_CASE("vertex_ai embeddings: :predict with instances[].content and parameter
   const Request refused = p.encode(tokens.c);
   CHECK(refused.rc == LLMGW_UNSUPPORTED);
   CHECK_THAT(refused.error, Catch::Contains("Vertex AI"));
+}
+
+TEST_CASE("vertex_ai embeddings: a list longer than the model takes is refused naming the limit and the model") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  // gemini-embedding-001 takes one instance per request (Vertex answers more with 400).
+  EmbeddingsCall one(R"({"input":["only"]})", "gemini-embedding-001");
+  const Request sent = p.encode(one.c);
+  REQUIRE(sent.rc == LLMGW_OK);
+  CHECK(json_equal(sent.body, R"({"instances":[{"content":"only"}]})"));
+  CHECK_THAT(sent.url, Catch::EndsWith("/gemini-embedding-001:predict"));
+  EmbeddingsCall two(R"({"input":["a","b"]})", "gemini-embedding-001");
+  const Request refused = p.encode(two.c);
+  CHECK(refused.rc == LLMGW_UNSUPPORTED);
+  CHECK(refused.body.empty());
+  CHECK(refused.url.empty());
+  CHECK_THAT(refused.error, Catch::Contains("gemini-embedding-001") && Catch::Contains("takes one input per request") &&
+                                Catch::Contains("this request has 2"));
+  // The other embedding models: up to 250 instances.
+  std::string many = R"({"input":[)";
+  for (int i = 0; i < 251; ++i) many += i ? R"(,"x")" : R"("x")";
+  EmbeddingsCall over(many + "]}", "text-embedding-005");
+  const Request too_many = p.encode(over.c);
+  CHECK(too_many.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(too_many.error, Catch::Contains("text-embedding-005") && Catch::Contains("at most 250 inputs"));
+  many.erase(many.size() - 4);  // 250 inputs
+  EmbeddingsCall at_limit(many + "]}", "text-embedding-005");
+  CHECK(p.encode(at_limit.c).rc == LLMGW_OK);
+  CHECK(llmgw::provider_gemini::vertex_embed_limit("gemini-embedding-001") == 1);
+  CHECK(llmgw::provider_gemini::vertex_embed_limit("text-multilingual-embedding-002") == 250);
 }
 
 TEST_CASE("vertex_ai embeddings: predictions → the embedding list, usage the sum of statistics.token_count") {
