@@ -237,7 +237,8 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
   if (is_vertex_claude(cfg, view(call.model))) return encode_vertex_claude(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "provider-gemini supports chat and embeddings only (no count_tokens yet)");
+    // LLMGW_CAP_COUNT_TOKENS: the core answers its own estimate for the Gemini models.
+    write(error, "count_tokens is not supported for Gemini models by provider-gemini (Anthropic models on Vertex AI only)");
     return LLMGW_UNSUPPORTED;
   }
   if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {

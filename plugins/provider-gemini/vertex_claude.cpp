@@ -41,7 +41,10 @@ llmgw_status encode_vertex_claude(const Config& cfg, const llmgw_call& call, con
   rapidjson::StringBuffer body;
   if (const llmgw_status st = provider_anthropic::encode_vertex_body(*cfg.claude, call, body, error); st != LLMGW_OK)
     return st;
-  post_to_model(cfg, cfg.claude_url, model, call.stream ? kStreamRawPredictSuffix : kRawPredictSuffix, body, out);
+  if (call.operation == LLMGW_OP_COUNT_TOKENS)
+    post_to_model(cfg, cfg.claude_url, kCountTokensModel, kRawPredictSuffix, body, out);
+  else
+    post_to_model(cfg, cfg.claude_url, model, call.stream ? kStreamRawPredictSuffix : kRawPredictSuffix, body, out);
   return LLMGW_OK;
 }
 

@@ -33,6 +33,9 @@ inline constexpr std::string_view kPredictSuffix = ":predict";
 inline constexpr std::string_view kRawPredictSuffix = ":rawPredict";
 inline constexpr std::string_view kStreamRawPredictSuffix = ":streamRawPredict";
 inline constexpr std::string_view kVertexAnthropicVersion = "vertex-2023-10-16";
+/// Vertex AI's token counter for the Anthropic models: POST {claude_url}count-tokens:rawPredict
+/// with Anthropic's count_tokens body (the model named in it).
+inline constexpr std::string_view kCountTokensModel = "count-tokens";
 /// Vertex AI "Get text embeddings": a :predict request holds at most 250 instances (input
 /// texts), and the Gemini embedding models (gemini-embedding-001) take one instance per request.
 /// Vertex answers a longer list with 400 INVALID_ARGUMENT; the plugin refuses it first, naming the

@@ -75,6 +75,7 @@ const PROVIDERS = {
     error: (status, headers = {}) => plainError(status, headers),
     overload: 529,
     cached: { system: true },
+    countTokens: true,  // /v1/messages/count_tokens on passthrough
     reasoning: null,  // Anthropic counts thinking inside output_tokens: no separate figure
     contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
@@ -157,6 +158,7 @@ const PROVIDERS = {
     error: plainError,
     overload: 529,
     cached: { system: true },
+    countTokens: true,  // Vertex's count-tokens:rawPredict
     reasoning: null,  // as on Anthropic's own API
     contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
@@ -471,6 +473,20 @@ const FEATURES = [
     mocks[n].enqueue(p.contentFilter[1]);
     const a = assembleMessages(await messagesStream(n, { messages: [{ role: 'user', content: 'Say hello.' }] }));
     assert.equal(a.stop, 'refusal');
+  }],
+  // /v1/messages/count_tokens: counted by the upstream where it offers a counter the gateway
+  // reaches (else the gateway's own estimate, and no upstream call: n/a).
+  ['anthropic: count_tokens', async (n, p) => {
+    const body = { model: n, system: LONG_SYSTEM, messages: [{ role: 'user', content: 'Say hello.' }] };
+    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, body, { headers: ANTHROPIC_HEADERS, signal: AbortSignal.timeout(20_000) });
+    ok(res);
+    assert.ok(Number.isInteger(res.json.input_tokens) && res.json.input_tokens > 0, res.text);
+    if (!p.countTokens) {
+      assert.equal(mocks[n].requests.length, 0, 'an estimate went upstream');
+      return NA;
+    }
+    assert.equal(mocks[n].requests.length, 1);
+    assert.equal(res.json.input_tokens, lastRequest(n).usage.total, 'not the upstream count');
   }],
   ['embeddings', async (n, p) => {
     if (!p.embed) return NA;

@@ -9,7 +9,7 @@
 // request, a list refused with a 400), and the Anthropic partner models
 // (vertex_ai/claude-…) at :rawPredict / :streamRawPredict with the same token, against the
 // Anthropic mock as Vertex's publisher (it refuses a body naming the model or lacking
-// anthropic_version "vertex-2023-10-16").
+// anthropic_version "vertex-2023-10-16"), and their count_tokens at count-tokens:rawPredict.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
@@ -168,6 +168,34 @@ describe('vertex_ai', () => {
 
 describe('vertex_ai/claude-… (Anthropic on Vertex AI)', () => {
   beforeEach(() => claude.reset());
+
+  test('count_tokens: count-tokens:rawPredict with the model in the body; the upstream count relayed', async () => {
+    const body = { model: 'vertex-claude', system: 'Be brief.', messages: [{ role: 'user', content: 'How many tokens is this?' }] };
+    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, body,
+      { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(claude.requests.length, 1);
+    const rec = claude.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/anthropic/models/count-tokens:rawPredict`);
+    assert.match(rec.headers.authorization, /^Bearer ya29\.mock/);
+    assert.equal(rec.json.model, CLAUDE_MODEL);
+    assert.deepEqual(res.json, { input_tokens: rec.usage.total });
+    // Vertex's own error shape comes back in the client's dialect.
+    claude.enqueue({ status: 429, body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } }, times: 5 });
+    const limited = await postJSON(`${gw.url}/v1/messages/count_tokens`, body,
+      { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
+    assert.equal(limited.status, 429, limited.text);
+    assert.equal(limited.json.type, 'error');
+    assert.equal(limited.json.error.type, 'rate_limit_error');
+  });
+
+  test('count_tokens to a Gemini model on Vertex: the gateway estimate, nothing sent upstream', async () => {
+    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, { model: 'vertex', messages: [{ role: 'user', content: 'Hi' }] },
+      { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.json.input_tokens > 0, res.text);
+    assert.equal(vertex.requests.length, 0);
+  });
 
   test('chat: :rawPredict, the same Bearer token, no model in the body, anthropic_version vertex-2023-10-16', async () => {
     const res = await chat('vertex-claude', { max_tokens: 64 });

@@ -324,12 +324,44 @@ TEST_CASE("vertex_ai/claude-…: the Messages body without model, anthropic_vers
   const Request refused = p.encode(n2.c);
   CHECK(refused.rc == LLMGW_UNSUPPORTED);
   CHECK_THAT(refused.error, Catch::Contains("n > 1"));
-  Call embed(R"({"input":"x"})", false, "claude-sonnet-4-5@20250929", LLMGW_OP_COUNT_TOKENS);
-  CHECK(p.encode(embed.c).rc == LLMGW_UNSUPPORTED);
   // gemini/ deployments never take the partner route.
   Plugin gemini;
   Call claude_on_gemini(R"({"messages":[{"role":"user","content":"hi"}]})", false, "claude-sonnet-4-5");
   CHECK(gemini.encode(claude_on_gemini.c).url.ends_with("/models/claude-sonnet-4-5:generateContent"));
+}
+
+TEST_CASE("vertex_ai/claude-…: count_tokens at count-tokens:rawPredict, the model in the body, the answer relayed") {
+  Plugin p(vertex_config(R"(,"vertex_project":"my-proj","vertex_location":"us-east5")"));
+  REQUIRE(p.rc == LLMGW_OK);
+  Call count(R"({"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"how many tokens?"}],)"
+             R"("tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"max_tokens":5})",
+             false, "claude-sonnet-4-5@20250929", LLMGW_OP_COUNT_TOKENS);
+  const Request r = p.encode(count.c);
+  REQUIRE(r.rc == LLMGW_OK);
+  CHECK(r.url ==
+        "https://us-east5-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-east5/publishers/anthropic/models/"
+        "count-tokens:rawPredict");
+  CHECK(r.header("x-goog-api-key") == "<absent>");
+  rapidjson::Document body = parse(r.body);
+  CHECK(body["model"] == "claude-sonnet-4-5@20250929");
+  CHECK(body.HasMember("system"));
+  CHECK(body["messages"].Size() == 1);
+  CHECK(body["tools"][0]["name"] == "f");
+  CHECK(!body.HasMember("anthropic_version"));
+  CHECK(!body.HasMember("max_tokens"));  // count_tokens takes none
+  CHECK(!body.HasMember("stream"));
+  const auto answer = p.decode(count.c, 200, R"({"input_tokens":17})");
+  REQUIRE(answer.rc == LLMGW_OK);
+  CHECK(answer.use_upstream_body);
+  const auto quota = p.decode(count.c, 429, R"({"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}})");
+  REQUIRE(quota.error);
+  CHECK(quota.error->status == 429);
+  // The Gemini models: not counted by the plugin (the core answers its estimate).
+  Call gemini(R"({"messages":[{"role":"user","content":"x"}]})", false, "gemini-2.5-flash", LLMGW_OP_COUNT_TOKENS);
+  const Request refused = p.encode(gemini.c);
+  CHECK(refused.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(refused.error, Catch::Contains("count_tokens"));
+  CHECK((vtable().capabilities & LLMGW_CAP_COUNT_TOKENS) != 0);
 }
 
 TEST_CASE("vertex_ai/claude-…: answers, streams and errors are decoded as the Messages API's") {
