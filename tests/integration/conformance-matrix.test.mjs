@@ -52,21 +52,26 @@ async function startOnVertex(startMock) {
   return m;
 }
 
+/** What the OpenAI mock answers, wherever it stands (OpenAI, Vertex's OpenAI-compatible endpoint). */
+const OPENAI_MOCK_ANSWERS = {
+  error: plainError,
+  overload: 503,
+  cached: { arm: (m) => m.enqueue({ cachedTokens: 64, times: 1 }) },
+  cities: ['Paris, France', 'Tokyo, Japan'],  // the OpenAI mock's two calls
+  reasoning: { arm: (m) => m.enqueue({ usage: { prompt_tokens: 9, completion_tokens: 40, total_tokens: 49,
+    prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 32 } } }) },
+  // What stops an answer for content, as the provider says it (the whole answer's, the stream's).
+  contentFilter: [{ finish: 'content_filter' }, { finish: 'content_filter' }],
+  schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
+};
+
 const PROVIDERS = {
   openai: {
     plugin: 'provider-openai',
     start: () => startOpenAIMock({ apiKey: UPSTREAM_KEY }),
     params: (m) => ({ model: 'openai/gpt-4o-mini', api_base: `${m.url}/v1`, api_key: UPSTREAM_KEY }),
     embed: (m) => ({ model: 'openai/text-embedding-3-small', api_base: `${m.url}/v1`, api_key: UPSTREAM_KEY }),
-    error: plainError,
-    overload: 503,
-    cached: { arm: (m) => m.enqueue({ cachedTokens: 64, times: 1 }) },
-    cities: ['Paris, France', 'Tokyo, Japan'],  // the OpenAI mock's two calls
-    reasoning: { arm: (m) => m.enqueue({ usage: { prompt_tokens: 9, completion_tokens: 40, total_tokens: 49,
-      prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 32 } } }) },
-    // What stops an answer for content, as the provider says it (the whole answer's, the stream's).
-    contentFilter: [{ finish: 'content_filter' }, { finish: 'content_filter' }],
-    schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
+    ...OPENAI_MOCK_ANSWERS,
   },
   anthropic: {
     plugin: 'provider-anthropic',
@@ -163,6 +168,15 @@ const PROVIDERS = {
     contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
       rec.json.tool_choice?.type === 'tool'),
+  },
+  // Vertex AI's OpenAI-compatible endpoint for the open models it serves as APIs (Llama, …):
+  // the OpenAI mock on Vertex's endpoints/openapi/chat/completions path behind the same OAuth.
+  vertex_open: {
+    plugin: 'provider-gemini',
+    start: () => startOnVertex((vertex) => startOpenAIMock({ vertex })),
+    params: (m) => ({ model: 'vertex_ai/meta/llama-3.3-70b-instruct-maas', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    ...OPENAI_MOCK_ANSWERS,
   },
   bedrock: {
     plugin: 'provider-bedrock',
