@@ -6,6 +6,7 @@
 #include <climits>
 #include <unordered_map>
 
+#include "pipeline/count_tokens.hpp"
 #include "pipeline/encode_failure.hpp"
 #include "pipeline/gateway.hpp"
 #include "pipeline/provider_io.hpp"
@@ -252,6 +253,13 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   llmgw_writer err_writer{&encode_error, [](void* c, llmgw_str s) { static_cast<std::string*>(c)->append(s.ptr, s.len); }};
   auto req_out = req.table();
   llmgw_status rc = vt.encode_request(d.provider->instance(), &call, &req_out, &err_writer);
+  if (rc == LLMGW_UNSUPPORTED && call.operation == LLMGW_OP_COUNT_TOKENS) {
+    // A provider with LLMGW_CAP_COUNT_TOKENS that cannot count for this model: the estimate the
+    // gateway gives any deployment that cannot count (pipeline/count_tokens.hpp).
+    reply.json(200, count_tokens_estimate(input.body));
+    outcome.status = 200;
+    co_return outcome;
+  }
   if (rc != LLMGW_OK) {
     canonical::ApiError e = encode_failure(rc, encode_error, d.cfg.provider, d.cfg.alias);
     if (e.status >= 500)

@@ -339,8 +339,8 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
 
 llmgw_status encode_vertex_body(const Config& cfg, const llmgw_call& call, rapidjson::StringBuffer& body,
                                 const llmgw_writer* error) {
-  if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "Anthropic on Vertex AI supports chat only (no embeddings, no count_tokens)");
+  if (call.operation != LLMGW_OP_CHAT && call.operation != LLMGW_OP_COUNT_TOKENS) {
+    write(error, "Anthropic on Vertex AI supports chat and count_tokens only (no embeddings)");
     return LLMGW_UNSUPPORTED;
   }
   if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {
@@ -348,7 +348,9 @@ llmgw_status encode_vertex_body(const Config& cfg, const llmgw_call& call, rapid
     return LLMGW_BAD_ARGUMENT;
   }
   try {
-    encode_translated(cfg, call, true, body);
+    // Vertex's count-tokens endpoint takes the count_tokens body as Anthropic's own API does
+    // (the model named in it, no anthropic_version); :rawPredict the Vertex form.
+    encode_translated(cfg, call, call.operation == LLMGW_OP_CHAT, body);
   } catch (const EncodeError& e) {
     write(error, e.what());
     return e.status;

@@ -22,7 +22,9 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
 
 /// The translated Messages body in Vertex AI's form (provider-gemini's vertex_ai/claude-…
 /// deployments, POSTed to :rawPredict / :streamRawPredict): no "model" (the URL names it) and
-/// "anthropic_version": cfg.version in the body. Chat only: LLMGW_UNSUPPORTED otherwise;
+/// "anthropic_version": cfg.version in the body. For LLMGW_OP_COUNT_TOKENS (POSTed to
+/// count-tokens:rawPredict) the count_tokens body as Anthropic's API takes it: "model" (the
+/// Vertex model id) in the body, no anthropic_version. Embeddings: LLMGW_UNSUPPORTED;
 /// LLMGW_UNSUPPORTED / LLMGW_BAD_ARGUMENT with one line in `error` as encode().
 llmgw_status encode_vertex_body(const Config& cfg, const llmgw_call& call, rapidjson::StringBuffer& body,
                                 const llmgw_writer* error);

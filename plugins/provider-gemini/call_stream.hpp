@@ -1,10 +1,12 @@
-// provider-gemini's stream per call: the Gemini SSE decoder (stream.hpp), or for a
+// provider-gemini's stream per call: the Gemini SSE decoder (stream.hpp), for a
 // vertex_ai/claude-… call provider-anthropic's Messages SSE decoder (streamRawPredict answers with
-// the Messages API's events). Chosen once, from the call's model, when the stream opens.
+// the Messages API's events), for a vertex_ai/{publisher}/{model} call the OpenAI SSE relay
+// (vertex_open_models.hpp). Chosen once, from the call's model, when the stream opens.
 #pragma once
 
 #include "config.hpp"
 #include "stream.hpp"
+#include "vertex_open_models.hpp"
 
 #include <provider-anthropic/stream.hpp>
 
@@ -27,6 +29,7 @@ class CallStream {
  private:
   std::optional<Stream> gemini_;
   std::optional<provider_anthropic::Stream> claude_;
+  std::optional<OpenModelStream> open_;
 };
 
 }  // namespace llmgw::provider_gemini

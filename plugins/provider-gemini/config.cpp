@@ -116,6 +116,7 @@ Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, c
   const std::string location_url = base + "/" + version + "/projects/" + project + "/locations/" + location;
   cfg.models_url = location_url + "/publishers/google/models/";
   cfg.claude_url = location_url + "/publishers/anthropic/models/";
+  cfg.open_models_url = location_url + std::string(kOpenModelsPath);
   cfg.claude = claude_config(extra);
   if (account) {
     cfg.secrets.push_back(account->private_key_pem);
@@ -130,6 +131,10 @@ Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, c
 }  // namespace
 
 bool is_vertex_claude(const Config& cfg, std::string_view model) { return cfg.claude && model.starts_with("claude"); }
+
+bool is_vertex_open_model(const Config& cfg, std::string_view model) {
+  return cfg.vertex_ai && model.find('/') != std::string_view::npos && !model.starts_with("google/");
+}
 
 Config parse_config(std::string_view json, std::vector<std::string>& warnings) { return parse_config(json, nullptr, warnings); }
 

@@ -41,11 +41,19 @@ struct Config {
   /// "vertex-2023-10-16" in the body, no key). Calls whose model is claude-… use them.
   std::string claude_url;
   std::shared_ptr<const provider_anthropic::Config> claude;
+  /// vertex_ai/ only: Vertex's OpenAI-compatible Chat Completions endpoint for the open models
+  /// served as APIs (MaaS: Llama, DeepSeek, Qwen, …), {base}/v1/projects/{p}/locations/{l}/
+  /// endpoints/openapi/chat/completions. Calls whose model names its publisher ("meta/…") use it.
+  std::string open_models_url;
 };
 
 /// A model served through Vertex AI's Anthropic publisher rather than the Gemini codec
 /// (LiteLLM's vertex_ai/claude-…, e.g. claude-sonnet-4-5@20250929).
 bool is_vertex_claude(const Config& cfg, std::string_view model);
+
+/// A model served through Vertex AI's OpenAI-compatible endpoint (LiteLLM's
+/// vertex_ai/meta/llama-3.3-70b-instruct-maas: the model id names its publisher).
+bool is_vertex_open_model(const Config& cfg, std::string_view model);
 
 /// Parses create()'s config JSON:
 ///   {"provider", "model", "api_base", "api_key", "api_version",

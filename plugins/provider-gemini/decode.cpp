@@ -1,5 +1,6 @@
 #include "decode.hpp"
 
+#include "answer.hpp"
 #include "candidate.hpp"
 #include "embeddings.hpp"
 #include "errors.hpp"
@@ -8,12 +9,13 @@
 #include "usage.hpp"
 #include "vertex_claude.hpp"
 #include "vertex_embeddings.hpp"
+#include "vertex_open_models.hpp"
 
 #include <llmgw/plugin.hpp>
 
-#include <plugin_util/bounded_json.hpp>
 #include <plugin_util/completion_writer.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,22 +41,14 @@ void write_choice(Writer& w, const CandidateParts& c, int index, std::string_vie
 
 llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                     const llmgw_result_out& out, int64_t now_unix_s) {
-  if (is_vertex_claude(cfg, view(call.model)) && call.operation == LLMGW_OP_CHAT)
+  if (is_vertex_open_model(cfg, view(call.model))) return decode_vertex_open_model(cfg, r, out);
+  if (is_vertex_claude(cfg, view(call.model)) && call.operation != LLMGW_OP_EMBEDDINGS)
     return decode_vertex_claude(cfg, call, r, out, now_unix_s);
   if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r));
   if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) return decode_vertex_embeddings(cfg, call, r, out);
   if (call.operation == LLMGW_OP_EMBEDDINGS) return decode_embeddings(cfg, call, r, out);
   rapidjson::Document doc;
-  switch (plugin_util::parse_bounded(doc, view(r.body))) {
-    case plugin_util::JsonParse::kOk: break;
-    case plugin_util::JsonParse::kTooDeep:
-      return report_error(out, bad_response("upstream returned a body nested deeper than 128 levels"));
-    case plugin_util::JsonParse::kSyntax:
-      return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) + " with a body that is not JSON"));
-  }
-  if (!doc.IsObject()) return report_error(out, bad_response("upstream returned a body that is not a JSON object"));
-  if (const Value* err = member(doc, "error"); err && err->IsObject())
-    return report_error(out, error_from_fields(cfg, error_fields(*err), 0, -1));
+  if (const std::optional<llmgw_status> refused = parse_answer(cfg, r, out, doc)) return *refused;
 
   std::vector<CandidateParts> candidates;
   if (const Value* cs = member(doc, "candidates"); cs && cs->IsArray())

@@ -1,15 +1,17 @@
 #include "embeddings.hpp"
 
+#include "answer.hpp"
 #include "encode.hpp"
 #include "errors.hpp"
 #include "json_util.hpp"
+#include "post.hpp"
 #include "wire.hpp"
 
 #include <llmgw/plugin.hpp>
 
-#include <plugin_util/bounded_json.hpp>
 #include <plugin_util/embeddings.hpp>
 
+#include <optional>
 #include <string>
 
 namespace llmgw::provider_gemini {
@@ -52,29 +54,14 @@ llmgw_status encode_embeddings(const Config& cfg, const llmgw_call& call, const 
         w.EndObject();
       });
   if (st != LLMGW_OK) return st;
-  std::string url;
-  url.reserve(cfg.models_url.size() + model.size() + kBatchEmbedSuffix.size());
-  url.append(cfg.models_url).append(model).append(kBatchEmbedSuffix);
-  out.set_method(out.ctx, str("POST"));
-  out.set_url(out.ctx, str(url));
-  add_headers(cfg, out);
-  out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
+  post_to_model(cfg, cfg.models_url, model, kBatchEmbedSuffix, sb, out);
   return LLMGW_OK;
 }
 
 llmgw_status decode_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                                const llmgw_result_out& out) {
   rapidjson::Document doc;
-  switch (plugin_util::parse_bounded(doc, view(r.body))) {
-    case plugin_util::JsonParse::kOk: break;
-    case plugin_util::JsonParse::kTooDeep:
-      return report_error(out, bad_response("upstream returned a body nested deeper than 128 levels"));
-    case plugin_util::JsonParse::kSyntax:
-      return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) + " with a body that is not JSON"));
-  }
-  if (!doc.IsObject()) return report_error(out, bad_response("upstream returned a body that is not a JSON object"));
-  if (const Value* err = member(doc, "error"); err && err->IsObject())
-    return report_error(out, error_from_fields(cfg, error_fields(*err), 0, -1));
+  if (const std::optional<llmgw_status> refused = parse_answer(cfg, r, out, doc)) return *refused;
   const Value* embeddings = member(doc, "embeddings");
   if (!embeddings || !embeddings->IsArray() || embeddings->Empty())
     return report_error(out, bad_response("upstream embeddings answer has no embeddings"));

@@ -3,9 +3,11 @@
 #include "embeddings.hpp"
 #include "encode_contents.hpp"
 #include "json_util.hpp"
+#include "post.hpp"
 #include "schema.hpp"
 #include "vertex_claude.hpp"
 #include "vertex_embeddings.hpp"
+#include "vertex_open_models.hpp"
 #include "wire.hpp"
 
 #include <llmgw/plugin.hpp>
@@ -232,11 +234,13 @@ std::string model_path_segment(std::string_view model) {
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error) {
+  if (is_vertex_open_model(cfg, view(call.model))) return encode_vertex_open_model(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) return encode_vertex_embeddings(cfg, call, out, error);
   if (is_vertex_claude(cfg, view(call.model))) return encode_vertex_claude(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "provider-gemini supports chat and embeddings only (no count_tokens yet)");
+    // LLMGW_CAP_COUNT_TOKENS: the core answers its own estimate for the Gemini models.
+    write(error, "count_tokens is not supported for Gemini models by provider-gemini (Anthropic models on Vertex AI only)");
     return LLMGW_UNSUPPORTED;
   }
   if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {
@@ -262,15 +266,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
     write(error, e.what());
     return e.status;
   }
-  std::string url;
-  url.reserve(cfg.models_url.size() + model.size() + kStreamSuffix.size());
-  url += cfg.models_url;
-  url += model;
-  url += stream ? kStreamSuffix : kGenerateSuffix;
-  out.set_method(out.ctx, str("POST"));
-  out.set_url(out.ctx, str(url));
-  add_headers(cfg, out);
-  out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
+  post_to_model(cfg, cfg.models_url, model, stream ? kStreamSuffix : kGenerateSuffix, sb, out);
   return LLMGW_OK;
 }
 

@@ -56,7 +56,7 @@ struct Codec {
 
 constexpr llmgw_provider_vtable kVtable = ProviderHooks<plugin_util::TranslatingProvider<Codec>>::vtable(
     kProviderNames, LLMGW_CAP_CHAT | LLMGW_CAP_STREAM | LLMGW_CAP_TOOLS | LLMGW_CAP_VISION | LLMGW_CAP_JSON_SCHEMA |
-                         LLMGW_CAP_EMBEDDINGS,
+                         LLMGW_CAP_EMBEDDINGS | LLMGW_CAP_COUNT_TOKENS,
     LLMGW_DIALECT_NONE);
 
 constexpr llmgw_plugin kPlugin = provider_descriptor(

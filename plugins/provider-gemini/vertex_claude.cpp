@@ -2,6 +2,7 @@
 
 #include "encode.hpp"
 #include "errors.hpp"
+#include "post.hpp"
 #include "wire.hpp"
 
 #include <llmgw/plugin.hpp>
@@ -40,13 +41,10 @@ llmgw_status encode_vertex_claude(const Config& cfg, const llmgw_call& call, con
   rapidjson::StringBuffer body;
   if (const llmgw_status st = provider_anthropic::encode_vertex_body(*cfg.claude, call, body, error); st != LLMGW_OK)
     return st;
-  std::string url;
-  url.reserve(cfg.claude_url.size() + model.size() + kStreamRawPredictSuffix.size());
-  url.append(cfg.claude_url).append(model).append(call.stream ? kStreamRawPredictSuffix : kRawPredictSuffix);
-  out.set_method(out.ctx, str("POST"));
-  out.set_url(out.ctx, str(url));
-  add_headers(cfg, out);
-  out.append_body(out.ctx, llmgw_str{body.GetString(), body.GetSize()});
+  if (call.operation == LLMGW_OP_COUNT_TOKENS)
+    post_to_model(cfg, cfg.claude_url, kCountTokensModel, kRawPredictSuffix, body, out);
+  else
+    post_to_model(cfg, cfg.claude_url, model, call.stream ? kStreamRawPredictSuffix : kRawPredictSuffix, body, out);
   return LLMGW_OK;
 }
 

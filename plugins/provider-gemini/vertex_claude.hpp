@@ -5,6 +5,8 @@
 //   {claude_url}{model}:streamRawPredict    (stream: true, "stream": true in the body)
 // with the same OAuth Bearer token as the Gemini models on Vertex. Answers, stream events and
 // errors are the Messages API's, decoded by the same codec (VertexStream picks the decoder).
+// count_tokens (LLMGW_CAP_COUNT_TOKENS, ABI 1.2): the count_tokens body with "model" in it,
+// POSTed to {claude_url}count-tokens:rawPredict; the answer {"input_tokens": N} is relayed.
 #pragma once
 
 #include "config.hpp"
@@ -16,7 +18,7 @@
 
 namespace llmgw::provider_gemini {
 
-/// encode_request of a vertex_ai/claude-… call (is_vertex_claude). Chat only.
+/// encode_request of a vertex_ai/claude-… call (is_vertex_claude): chat and count_tokens.
 llmgw_status encode_vertex_claude(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                                   const llmgw_writer* error);
 

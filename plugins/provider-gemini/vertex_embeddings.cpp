@@ -1,22 +1,42 @@
 #include "vertex_embeddings.hpp"
 
+#include "answer.hpp"
 #include "encode.hpp"
 #include "errors.hpp"
 #include "json_util.hpp"
+#include "post.hpp"
 #include "wire.hpp"
 
 #include <llmgw/plugin.hpp>
 
-#include <plugin_util/bounded_json.hpp>
 #include <plugin_util/embeddings.hpp>
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 namespace llmgw::provider_gemini {
 
 using namespace json;
+
+std::size_t vertex_embed_limit(std::string_view model) noexcept {
+  return model.starts_with(kVertexOneInstancePrefix) ? 1 : kVertexMaxEmbedInstances;
+}
+
+namespace {
+
+/// A list longer than the model takes is refused (LLMGW_UNSUPPORTED: 400 unsupported_feature),
+/// never cut short.
+void refuse_over_limit(std::string_view model, std::size_t inputs) {
+  const std::size_t limit = vertex_embed_limit(model);
+  if (inputs <= limit) return;
+  unsupported("Vertex AI embedding model " + std::string(model) + " takes " +
+              (limit == 1 ? std::string("one input") : "at most " + std::to_string(limit) + " inputs") +
+              " per request; this request has " + std::to_string(inputs) + " (send them in separate requests)");
+}
+
+}  // namespace
 
 llmgw_status encode_vertex_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                                       const llmgw_writer* error) {
@@ -28,6 +48,7 @@ llmgw_status encode_vertex_embeddings(const Config& cfg, const llmgw_call& call,
   rapidjson::StringBuffer sb;
   const llmgw_status st = plugin_util::encode_embeddings_body(
       call, "Vertex AI", error, sb, [&](const plugin_util::EmbeddingsRequest& req, Writer& w) {
+        refuse_over_limit(model, req.texts.size());
         w.StartObject();
         w.Key("instances");
         w.StartArray();
@@ -47,29 +68,14 @@ llmgw_status encode_vertex_embeddings(const Config& cfg, const llmgw_call& call,
         w.EndObject();
       });
   if (st != LLMGW_OK) return st;
-  std::string url;
-  url.reserve(cfg.models_url.size() + model.size() + kPredictSuffix.size());
-  url.append(cfg.models_url).append(model).append(kPredictSuffix);
-  out.set_method(out.ctx, str("POST"));
-  out.set_url(out.ctx, str(url));
-  add_headers(cfg, out);
-  out.append_body(out.ctx, llmgw_str{sb.GetString(), sb.GetSize()});
+  post_to_model(cfg, cfg.models_url, model, kPredictSuffix, sb, out);
   return LLMGW_OK;
 }
 
 llmgw_status decode_vertex_embeddings(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                                       const llmgw_result_out& out) {
   rapidjson::Document doc;
-  switch (plugin_util::parse_bounded(doc, view(r.body))) {
-    case plugin_util::JsonParse::kOk: break;
-    case plugin_util::JsonParse::kTooDeep:
-      return report_error(out, bad_response("upstream returned a body nested deeper than 128 levels"));
-    case plugin_util::JsonParse::kSyntax:
-      return report_error(out, bad_response("upstream returned HTTP " + std::to_string(r.status) + " with a body that is not JSON"));
-  }
-  if (!doc.IsObject()) return report_error(out, bad_response("upstream returned a body that is not a JSON object"));
-  if (const Value* err = member(doc, "error"); err && err->IsObject())
-    return report_error(out, error_from_fields(cfg, error_fields(*err), 0, -1));
+  if (const std::optional<llmgw_status> refused = parse_answer(cfg, r, out, doc)) return *refused;
   const Value* predictions = member(doc, "predictions");
   if (!predictions || !predictions->IsArray() || predictions->Empty())
     return report_error(out, bad_response("upstream embeddings answer has no predictions"));

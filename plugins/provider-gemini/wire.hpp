@@ -33,6 +33,19 @@ inline constexpr std::string_view kPredictSuffix = ":predict";
 inline constexpr std::string_view kRawPredictSuffix = ":rawPredict";
 inline constexpr std::string_view kStreamRawPredictSuffix = ":streamRawPredict";
 inline constexpr std::string_view kVertexAnthropicVersion = "vertex-2023-10-16";
+/// Vertex AI's token counter for the Anthropic models: POST {claude_url}count-tokens:rawPredict
+/// with Anthropic's count_tokens body (the model named in it).
+inline constexpr std::string_view kCountTokensModel = "count-tokens";
+/// Vertex AI's OpenAI-compatible Chat Completions endpoint (after .../locations/{l}) for the open
+/// models served as APIs ("Call MaaS APIs for open models"); the body names the model with its
+/// publisher ("meta/llama-3.3-70b-instruct-maas").
+inline constexpr std::string_view kOpenModelsPath = "/endpoints/openapi/chat/completions";
+/// Vertex AI "Get text embeddings": a :predict request holds at most 250 instances (input
+/// texts), and the Gemini embedding models (gemini-embedding-001) take one instance per request.
+/// Vertex answers a longer list with 400 INVALID_ARGUMENT; the plugin refuses it first, naming the
+/// limit and the model (a codec cannot split one call into several: the core owns the I/O).
+inline constexpr std::size_t kVertexMaxEmbedInstances = 250;
+inline constexpr std::string_view kVertexOneInstancePrefix = "gemini-embedding-";
 
 inline constexpr std::string_view kContentType = "content-type";
 inline constexpr std::string_view kJson = "application/json";

@@ -2,7 +2,7 @@
 
 #include <llmgw/plugin.hpp>
 
-#include "canonical_extensions.hpp"
+#include <openai_compat/canonical_extensions.hpp>
 
 namespace llmgw::provider_openai {
 
@@ -32,7 +32,7 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
                           call.client_dialect != LLMGW_DIALECT_OPENAI_CHAT &&
                           call.client_dialect != LLMGW_DIALECT_OPENAI_EMBEDDINGS;
   thread_local std::string stripped;
-  if (translated && strip_canonical_extensions(view(call.body), {accepts_top_k(cfg.provider->name)}, stripped)) {
+  if (translated && openai_compat::strip_canonical_extensions(view(call.body), {openai_compat::accepts_top_k(cfg.provider->name)}, stripped)) {
     out.append_body(out.ctx, str(stripped));
     if (stripped.capacity() > (std::size_t{1} << 20)) std::string().swap(stripped);  // one large body: released
     return LLMGW_OK;

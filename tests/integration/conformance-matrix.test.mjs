@@ -52,21 +52,26 @@ async function startOnVertex(startMock) {
   return m;
 }
 
+/** What the OpenAI mock answers, wherever it stands (OpenAI, Vertex's OpenAI-compatible endpoint). */
+const OPENAI_MOCK_ANSWERS = {
+  error: plainError,
+  overload: 503,
+  cached: { arm: (m) => m.enqueue({ cachedTokens: 64, times: 1 }) },
+  cities: ['Paris, France', 'Tokyo, Japan'],  // the OpenAI mock's two calls
+  reasoning: { arm: (m) => m.enqueue({ usage: { prompt_tokens: 9, completion_tokens: 40, total_tokens: 49,
+    prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 32 } } }) },
+  // What stops an answer for content, as the provider says it (the whole answer's, the stream's).
+  contentFilter: [{ finish: 'content_filter' }, { finish: 'content_filter' }],
+  schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
+};
+
 const PROVIDERS = {
   openai: {
     plugin: 'provider-openai',
     start: () => startOpenAIMock({ apiKey: UPSTREAM_KEY }),
     params: (m) => ({ model: 'openai/gpt-4o-mini', api_base: `${m.url}/v1`, api_key: UPSTREAM_KEY }),
     embed: (m) => ({ model: 'openai/text-embedding-3-small', api_base: `${m.url}/v1`, api_key: UPSTREAM_KEY }),
-    error: plainError,
-    overload: 503,
-    cached: { arm: (m) => m.enqueue({ cachedTokens: 64, times: 1 }) },
-    cities: ['Paris, France', 'Tokyo, Japan'],  // the OpenAI mock's two calls
-    reasoning: { arm: (m) => m.enqueue({ usage: { prompt_tokens: 9, completion_tokens: 40, total_tokens: 49,
-      prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 32 } } }) },
-    // What stops an answer for content, as the provider says it (the whole answer's, the stream's).
-    contentFilter: [{ finish: 'content_filter' }, { finish: 'content_filter' }],
-    schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
+    ...OPENAI_MOCK_ANSWERS,
   },
   anthropic: {
     plugin: 'provider-anthropic',
@@ -75,6 +80,7 @@ const PROVIDERS = {
     error: (status, headers = {}) => plainError(status, headers),
     overload: 529,
     cached: { system: true },
+    countTokens: true,  // /v1/messages/count_tokens on passthrough
     reasoning: null,  // Anthropic counts thinking inside output_tokens: no separate figure
     contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
@@ -136,6 +142,9 @@ const PROVIDERS = {
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     embed: (m) => ({ model: 'vertex_ai/text-embedding-005', api_base: m.url, vertex_project: 'matrix-project',
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    // gemini-embedding-001 on Vertex takes one instance per :predict request.
+    embedOne: (m) => ({ model: 'vertex_ai/gemini-embedding-001', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     error: plainError,
     overload: 503,
     cached: { repeat: true },
@@ -154,10 +163,20 @@ const PROVIDERS = {
     error: plainError,
     overload: 529,
     cached: { system: true },
+    countTokens: true,  // Vertex's count-tokens:rawPredict
     reasoning: null,  // as on Anthropic's own API
     contentFilter: [{ stopReason: 'refusal' }, { stopReason: 'refusal' }],
     schemaSent: (rec) => Boolean(rec.json.output_config?.format?.type === 'json_schema' ||
       rec.json.tool_choice?.type === 'tool'),
+  },
+  // Vertex AI's OpenAI-compatible endpoint for the open models it serves as APIs (Llama, …):
+  // the OpenAI mock on Vertex's endpoints/openapi/chat/completions path behind the same OAuth.
+  vertex_open: {
+    plugin: 'provider-gemini',
+    start: () => startOnVertex((vertex) => startOpenAIMock({ vertex })),
+    params: (m) => ({ model: 'vertex_ai/meta/llama-3.3-70b-instruct-maas', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    ...OPENAI_MOCK_ANSWERS,
   },
   bedrock: {
     plugin: 'provider-bedrock',
@@ -166,6 +185,8 @@ const PROVIDERS = {
       aws_access_key_id: AWS.id, aws_secret_access_key: AWS.secret }),
     // Cohere's embed models on Bedrock take a batch (Titan takes one text per call: refused with a 400).
     embed: (m) => ({ model: 'bedrock/cohere.embed-english-v3', api_base: m.url, aws_region_name: 'us-east-1',
+      aws_access_key_id: AWS.id, aws_secret_access_key: AWS.secret }),
+    embedOne: (m) => ({ model: 'bedrock/amazon.titan-embed-text-v2:0', api_base: m.url, aws_region_name: 'us-east-1',
       aws_access_key_id: AWS.id, aws_secret_access_key: AWS.secret }),
     error: (status, headers = {}) => ({ ...plainError(status, headers), errorType: {
       400: 'ValidationException', 401: 'UnrecognizedClientException', 403: 'AccessDeniedException', 429: 'ThrottlingException',
@@ -213,6 +234,7 @@ before(async () => {
     mocks[name] = await p.start();
     deployments.push({ model_name: name, litellm_params: { ...p.params(mocks[name]), timeout: 5 } });
     if (p.embed) deployments.push({ model_name: `${name}-embed`, litellm_params: { ...p.embed(mocks[name]), timeout: 5 } });
+    if (p.embedOne) deployments.push({ model_name: `${name}-embed-one`, litellm_params: { ...p.embedOne(mocks[name]), timeout: 5 } });
   }
   gw = await startGateway({ config: gatewayConfig({ deployments, load: [...new Set(Object.values(PROVIDERS).map((p) => p.plugin))],
     router: { ...RELAY_AS_IS, stream_timeout: 3 } }) });
@@ -466,6 +488,20 @@ const FEATURES = [
     const a = assembleMessages(await messagesStream(n, { messages: [{ role: 'user', content: 'Say hello.' }] }));
     assert.equal(a.stop, 'refusal');
   }],
+  // /v1/messages/count_tokens: counted by the upstream where it offers a counter the gateway
+  // reaches (else the gateway's own estimate, and no upstream call: n/a).
+  ['anthropic: count_tokens', async (n, p) => {
+    const body = { model: n, system: LONG_SYSTEM, messages: [{ role: 'user', content: 'Say hello.' }] };
+    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, body, { headers: ANTHROPIC_HEADERS, signal: AbortSignal.timeout(20_000) });
+    ok(res);
+    assert.ok(Number.isInteger(res.json.input_tokens) && res.json.input_tokens > 0, res.text);
+    if (!p.countTokens) {
+      assert.equal(mocks[n].requests.length, 0, 'an estimate went upstream');
+      return NA;
+    }
+    assert.equal(mocks[n].requests.length, 1);
+    assert.equal(res.json.input_tokens, lastRequest(n).usage.total, 'not the upstream count');
+  }],
   ['embeddings', async (n, p) => {
     if (!p.embed) return NA;
     const res = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed`, input: ['alpha', 'beta'] },
@@ -483,6 +519,21 @@ const FEATURES = [
     ok(res);
     assert.equal(typeof res.json.data[0].embedding, 'string');
     assert.ok(Buffer.from(res.json.data[0].embedding, 'base64').length % 4 === 0);
+  }],
+  // A model the provider limits to one input per request (Vertex gemini-embedding-001, Bedrock
+  // Titan): a list is refused before it goes upstream, naming the limit and the provider, never
+  // cut short; one input goes through.
+  ['embeddings: one-input model given a list', async (n, p) => {
+    if (!p.embedOne) return NA;
+    const one = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed-one`, input: ['alpha'] },
+      { signal: AbortSignal.timeout(20_000) });
+    ok(one);
+    assert.equal(one.json.data.length, 1);
+    mocks[n].reset();
+    const res = await postJSON(`${gw.url}/v1/embeddings`, { model: `${n}-embed-one`, input: ['alpha', 'beta'] },
+      { signal: AbortSignal.timeout(20_000) });
+    assert.equal(errorOf(res).code, 'unsupported_feature', res.text);
+    refused(res, n, 'one input per request');  // a pass here: the limit is what the row checks
   }],
 ];
 

@@ -5,10 +5,13 @@
 // accepts only a live one. Covers: the first exchange before serving, the Bearer token and URL
 // on chat and stream calls, renewal before expiry (requests keep succeeding past the first
 // token's lifetime), a key the token endpoint rejects (the client gets Vertex's 401),
-// credentials given inline as JSON, embeddings at :predict, and the Anthropic partner models
+// credentials given inline as JSON, embeddings at :predict (gemini-embedding-001: one input per
+// request, a list refused with a 400), and the Anthropic partner models
 // (vertex_ai/claude-…) at :rawPredict / :streamRawPredict with the same token, against the
 // Anthropic mock as Vertex's publisher (it refuses a body naming the model or lacking
-// anthropic_version "vertex-2023-10-16").
+// anthropic_version "vertex-2023-10-16"), their count_tokens at count-tokens:rawPredict, and the
+// open models (vertex_ai/meta/llama-…) on Vertex's OpenAI-compatible endpoint (the OpenAI mock
+// behind the same token).
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +20,7 @@ import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { MOCK_TEXT as CLAUDE_TEXT, startAnthropicMock } from '../mocks/anthropic-mock.mjs';
 import { MOCK_TEXT, startGeminiMock } from '../mocks/gemini-mock.mjs';
+import { MOCK_TEXT as OPEN_TEXT, startOpenAIMock } from '../mocks/openai-mock.mjs';
 import { startGoogleTokenMock } from '../mocks/google-token-mock.mjs';
 import { postStream } from './lib/chaos.mjs';
 import { errorOf, gatewayConfig, postJSON, RELAY_AS_IS, startGateway, USER_HELLO } from './lib/gateway.mjs';
@@ -26,6 +30,7 @@ const LOCATION = 'europe-west4';
 const MODEL = 'gemini-2.5-flash';
 const EMBED_MODEL = 'text-embedding-005';
 const CLAUDE_MODEL = 'claude-sonnet-4-5@20250929';
+const OPEN_MODEL = 'meta/llama-3.3-70b-instruct-maas';
 const EMAIL = 'gateway@llmgw-test-project.iam.gserviceaccount.com';
 const LIFETIME_S = 3;  // short, so that the renewal is seen within the test
 
@@ -37,6 +42,7 @@ let dir;
 let tokens;
 let vertex;
 let claude;  // the Anthropic mock as Vertex's Anthropic publisher
+let open;    // the OpenAI mock as Vertex's OpenAI-compatible endpoint (open models)
 let gw;
 
 const serviceAccount = (privateKey) => ({ type: 'service_account', project_id: PROJECT, private_key_id: 'k1', private_key: privateKey,
@@ -47,6 +53,7 @@ before(async () => {
   tokens = await startGoogleTokenMock({ publicKey: good.publicKey, clientEmail: EMAIL, lifetimeS: LIFETIME_S });
   vertex = await startGeminiMock({ vertex: { project: PROJECT, location: LOCATION, authorize: (h) => tokens.authorize(h) } });
   claude = await startAnthropicMock({ vertex: { project: PROJECT, location: LOCATION, authorize: (h) => tokens.authorize(h) } });
+  open = await startOpenAIMock({ vertex: { project: PROJECT, location: LOCATION, authorize: (h) => tokens.authorize(h) } });
   const keyFile = path.join(dir, 'sa.json');
   fs.writeFileSync(keyFile, JSON.stringify(serviceAccount(good.privateKey)));
   const dep = (alias, credentials, extra = {}) => ({ model_name: alias, litellm_params: { model: `vertex_ai/${MODEL}`, api_base: vertex.url,
@@ -58,7 +65,9 @@ before(async () => {
         dep('vertex-inline', JSON.stringify(serviceAccount(good.privateKey))),
         dep('vertex-badkey', JSON.stringify(serviceAccount(stranger.privateKey))),
         dep('vertex-embed', keyFile, { model: `vertex_ai/${EMBED_MODEL}` }),
+        dep('vertex-gemini-embed', keyFile, { model: 'vertex_ai/gemini-embedding-001' }),
         dep('vertex-claude', keyFile, { model: `vertex_ai/${CLAUDE_MODEL}`, api_base: claude.url }),
+        dep('vertex-llama', keyFile, { model: `vertex_ai/${OPEN_MODEL}`, api_base: open.url }),
       ],
       load: ['provider-openai', 'provider-gemini'],
       router: RELAY_AS_IS,
@@ -69,6 +78,7 @@ after(async () => {
   await gw?.stop();
   await vertex?.close();
   await claude?.close();
+  await open?.close();
   await tokens?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -146,10 +156,54 @@ describe('vertex_ai', () => {
     assert.equal(res.status, 400, res.text);
     assert.match(errorOf(res).message, /outputDimensionality must be between 1 and 768/);
   });
+
+  test('embeddings: gemini-embedding-001 takes one input per request; a list is a 400 naming the limit, not sent', async () => {
+    const one = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex-gemini-embed', input: ['alpha'] },
+      { signal: AbortSignal.timeout(20_000) });
+    assert.equal(one.status, 200, one.text);
+    assert.equal(one.json.data.length, 1);
+    assert.deepEqual(vertex.requests[0].json, { instances: [{ content: 'alpha' }] });
+    vertex.reset();
+    const two = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex-gemini-embed', input: ['alpha', 'beta'] },
+      { signal: AbortSignal.timeout(20_000) });
+    assert.equal(two.status, 400, two.text);
+    const e = errorOf(two);
+    assert.equal(e.code, 'unsupported_feature');
+    assert.match(e.message, /gemini-embedding-001 takes one input per request; this request has 2/);
+    assert.equal(vertex.requests.length, 0, 'the list still went to Vertex');
+  });
 });
 
 describe('vertex_ai/claude-… (Anthropic on Vertex AI)', () => {
   beforeEach(() => claude.reset());
+
+  test('count_tokens: count-tokens:rawPredict with the model in the body; the upstream count relayed', async () => {
+    const body = { model: 'vertex-claude', system: 'Be brief.', messages: [{ role: 'user', content: 'How many tokens is this?' }] };
+    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, body,
+      { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(claude.requests.length, 1);
+    const rec = claude.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/anthropic/models/count-tokens:rawPredict`);
+    assert.match(rec.headers.authorization, /^Bearer ya29\.mock/);
+    assert.equal(rec.json.model, CLAUDE_MODEL);
+    assert.deepEqual(res.json, { input_tokens: rec.usage.total });
+    // Vertex's own error shape comes back in the client's dialect.
+    claude.enqueue({ status: 429, body: { error: { code: 429, message: 'Quota exceeded', status: 'RESOURCE_EXHAUSTED' } }, times: 5 });
+    const limited = await postJSON(`${gw.url}/v1/messages/count_tokens`, body,
+      { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
+    assert.equal(limited.status, 429, limited.text);
+    assert.equal(limited.json.type, 'error');
+    assert.equal(limited.json.error.type, 'rate_limit_error');
+  });
+
+  test('count_tokens to a Gemini model on Vertex: the gateway estimate, nothing sent upstream', async () => {
+    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, { model: 'vertex', messages: [{ role: 'user', content: 'Hi' }] },
+      { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.json.input_tokens > 0, res.text);
+    assert.equal(vertex.requests.length, 0);
+  });
 
   test('chat: :rawPredict, the same Bearer token, no model in the body, anthropic_version vertex-2023-10-16', async () => {
     const res = await chat('vertex-claude', { max_tokens: 64 });
@@ -207,5 +261,55 @@ describe('vertex_ai/claude-… (Anthropic on Vertex AI)', () => {
     assert.equal(res.status, 400, res.text);
     assert.match(errorOf(res).message, /n > 1/);
     assert.equal(claude.requests.length, 0);
+  });
+});
+
+describe('vertex_ai/{publisher}/{model} (open models on the OpenAI-compatible endpoint)', () => {
+  beforeEach(() => open.reset());
+  const ANTHROPIC = { 'anthropic-version': '2023-06-01' };
+
+  test('chat: endpoints/openapi/chat/completions, the Bearer token, the model with its publisher; the answer relayed', async () => {
+    const res = await chat('vertex-llama', { max_tokens: 64 });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.object, 'chat.completion');
+    assert.equal(res.json.choices[0].message.content, OPEN_TEXT);
+    assert.ok(res.json.usage.prompt_tokens > 0 && res.json.usage.completion_tokens > 0, JSON.stringify(res.json.usage));
+    const rec = open.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/endpoints/openapi/chat/completions`);
+    assert.match(rec.headers.authorization, /^Bearer ya29\.mock/);
+    assert.equal(rec.json.model, OPEN_MODEL);
+    assert.equal(rec.json.max_tokens, 64);
+  });
+
+  test('stream: OpenAI SSE relayed, usage included when asked', async () => {
+    const s = await postStream(`${gw.url}/v1/chat/completions`, { model: 'vertex-llama', messages: [USER_HELLO], stream: true,
+      stream_options: { include_usage: true } });
+    assert.equal(s.status, 200, s.text);
+    const text = s.events.map((e) => e.json?.choices?.[0]?.delta?.content ?? '').join('');
+    assert.equal(text, OPEN_TEXT);
+    assert.ok(s.events.some((e) => e.json?.usage?.completion_tokens > 0), 'no usage chunk');
+    assert.equal(s.data.at(-1), '[DONE]');
+  });
+
+  test('an Anthropic client: translated, without the canonical extensions the endpoint rejects', async () => {
+    const res = await postJSON(`${gw.url}/v1/messages`, { model: 'vertex-llama', max_tokens: 64,
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'Say hello.' }] }, { headers: ANTHROPIC, signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.type, 'message');
+    assert.equal(res.json.content[0].text, OPEN_TEXT);
+    assert.ok(!open.requests[0].body.toString('utf8').includes('cache_control'), 'a canonical extension went upstream');
+  });
+
+  test("Vertex's errors in Google's shape come back with their status; embeddings are refused", async () => {
+    open.enqueue({ status: 429, headers: { 'retry-after': '3' }, body: { error: { code: 429, message: 'Quota exceeded for aiplatform.googleapis.com/generate_content_requests_per_minute_per_project_per_base_model', status: 'RESOURCE_EXHAUSTED' } }, times: 5 });
+    const res = await chat('vertex-llama');
+    assert.equal(res.status, 429, res.text);
+    assert.match(errorOf(res).message, /Quota exceeded/);
+    assert.equal(res.headers.get('retry-after'), '3');
+    open.reset();
+    const emb = await postJSON(`${gw.url}/v1/embeddings`, { model: 'vertex-llama', input: 'x' }, { signal: AbortSignal.timeout(20_000) });
+    assert.equal(emb.status, 400, emb.text);
+    assert.equal(open.requests.length, 0);
   });
 });

@@ -32,11 +32,14 @@
 // The body is the Messages request without `model` (the URL names it; a `model` member is 400) and
 // with `anthropic_version: "vertex-2023-10-16"` (400 when missing or another); no anthropic-version
 // header or API key is needed. rec.vertex = { project, location, method } records the route.
+// Its token counter: POST …/publishers/anthropic/models/count-tokens:rawPredict with the
+// count_tokens body naming the model ("model" required; anthropic_version optional) →
+// {input_tokens}.
 import { createHash, randomBytes } from 'node:crypto';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import {
   anthropicError, ERROR_TYPE_BY_STATUS, promptItems, stableStringify, tokensOf, turnsOf, validateHeaders, validateRequest,
-  validateVertexBody,
+  validateVertexBody, validateVertexCountBody,
 } from './anthropic-validate.mjs';
 export { promptItems, randomId, stableStringify, tokensOf };
 
@@ -294,7 +297,12 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
       return fail(res, rec, { status: 400, type: 'invalid_request_error', message: 'There was an error parsing the body of your request as JSON.' });
     }
     let body = rec.json;
-    if (viaVertex) {
+    if (viaVertex?.countTokens) {
+      const vErr = validateVertexCountBody(body);
+      if (vErr) return fail(res, rec, vErr);
+      const { anthropic_version: _version, ...rest } = body;
+      body = rest;
+    } else if (viaVertex) {
       const vErr = validateVertexBody(body);
       if (vErr) return fail(res, rec, vErr);
       const { anthropic_version: _version, ...rest } = body;
@@ -329,6 +337,10 @@ export async function startAnthropicMock({ apiKey = null, host = '127.0.0.1', po
     if (!vertex.authorize(req.headers.authorization)) {
       return googleFail(res, rec, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. ' +
         'Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    }
+    if (v[3] === 'count-tokens') {
+      if (v[4] !== 'rawPredict') return googleFail(res, rec, 404, 'NOT_FOUND', 'count-tokens is served at :rawPredict only');
+      return messages(req, res, rec, true, { countTokens: true });
     }
     return messages(req, res, rec, false, { model: decodeURIComponent(v[3]) });
   }

@@ -510,4 +510,22 @@ describe('Vertex AI Anthropic publisher (:rawPredict / :streamRawPredict)', () =
     assert.equal(other.status, 404);
     assert.equal(other.json.error.status, 'NOT_FOUND');
   });
+  test('count-tokens:rawPredict counts a count_tokens body naming the model; refuses one without it', async () => {
+    const countUrl = `${vmock.url}/v1/projects/${P}/locations/${L}/publishers/anthropic/models/count-tokens:rawPredict`;
+    const post = (body) => postJSON(countUrl, body, { headers: { authorization: 'Bearer ok' } });
+    const r = await post({ model: 'claude-sonnet-4-5@20250929', messages: HELLO });
+    assert.equal(r.status, 200, r.text);
+    assert.ok(Number.isInteger(r.json.input_tokens) && r.json.input_tokens > 0, r.text);
+    const longer = await post({ model: 'claude-sonnet-4-5@20250929', system: 'Be brief. '.repeat(20), messages: HELLO });
+    assert.ok(longer.json.input_tokens > r.json.input_tokens, 'the system prompt was not counted');
+    for (const [body, re] of [
+      [{ messages: HELLO }, /^model: Field required/],
+      [{ model: 'claude-sonnet-4-5@20250929', messages: HELLO, max_tokens: 5 }, /max_tokens/],
+      [{ model: 'claude-sonnet-4-5@20250929', messages: HELLO, anthropic_version: '2023-06-01' }, /anthropic_version/],
+    ]) {
+      const bad = await post(body);
+      assert.equal(bad.status, 400, `${JSON.stringify(body)}: ${bad.text}`);
+      assert.match(bad.json.error.message, re);
+    }
+  });
 });

@@ -470,3 +470,15 @@ export function validateVertexBody(body) {
   }
   return null;
 }
+
+/** Vertex's count-tokens endpoint (publishers/anthropic/models/count-tokens:rawPredict): the
+ *  count_tokens body names the model to count against ("Count tokens for Claude models"). */
+export function validateVertexCountBody(body) {
+  if (!isObject(body)) return bad('Input should be a valid dictionary');
+  if (body.model === undefined) return required('model');
+  if (typeof body.model !== 'string' || !/^claude-/.test(body.model)) return bad(`model: ${JSON.stringify(body.model)} is not a Claude model`);
+  if (body.anthropic_version !== undefined && body.anthropic_version !== VERTEX_ANTHROPIC_VERSION) {
+    return bad(`anthropic_version: Input should be '${VERTEX_ANTHROPIC_VERSION}'`);
+  }
+  return null;
+}

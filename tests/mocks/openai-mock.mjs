@@ -21,6 +21,12 @@
 // messages are the tool results gets a text answer quoting them. response_format json_schema /
 // json_object → JSON (shaped by the schema); max_completion_tokens / max_tokens cut a longer text
 // (finish_reason "length").
+// Vertex AI's OpenAI-compatible endpoint for open models: with `vertex: { project, location,
+// authorize(authorizationHeader) → bool }` the same chat answers are served at POST
+// /v1/projects/{project}/locations/{location}/endpoints/openapi/chat/completions, authenticated by
+// an OAuth Bearer token (Google's 401 UNAUTHENTICATED otherwise; another project or location is
+// Google's 404); the model must name its publisher ("meta/llama-3.3-70b-instruct-maas", else
+// Google's 400). rec.vertex = { project, location } records the route.
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import { vectorFor } from './lib/embedding-vectors.mjs';
 import { JSON_PARSE_ERROR, embeddingSize, openaiError, validateChatRequest, validateEmbeddingsRequest } from './openai-validate.mjs';
@@ -179,7 +185,7 @@ function unauthorized(auth, apiKey) {
 }
 
 export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port = 0, models = DEFAULT_MODELS,
-  strictModels = false } = {}) {
+  strictModels = false, vertex = null } = {}) {
   const srv = createMockServer({
     route,
     defaultHeaders: () => ({ 'x-request-id': `req_${randomId(32)}` }),
@@ -191,12 +197,15 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     const b = await srv.behaviourFor(rec);
     if (b.hang) return; // never answer; the socket stays open until the client or close() ends it
     if (b.status) return send(res, rec, b.status, b.body ?? openaiError('mock error', { type: 'server_error' }), b.headers);
-    const authErr = unauthorized(req.headers.authorization, apiKey);
+    const authErr = rec.vertex ? null : unauthorized(req.headers.authorization, apiKey);
     if (authErr) return send(res, rec, 401, authErr);
     if (rec.json === undefined) return send(res, rec, 400, JSON_PARSE_ERROR);
     const body = rec.json;
     const err = validateChatRequest(body);
     if (err) return send(res, rec, 400, err);
+    if (rec.vertex && !/^[a-z0-9-]+\/[A-Za-z0-9._@-]+$/.test(String(body.model))) {
+      return googleFail(res, rec, 400, 'INVALID_ARGUMENT', `Invalid model: ${JSON.stringify(body.model)}; expected "{publisher}/{model}".`);
+    }
     if (strictModels && !models.includes(body.model)) {
       return send(res, rec, 404, openaiError(`The model \`${body.model}\` does not exist or you do not have access to it.`,
         { code: 'model_not_found' }));
@@ -231,8 +240,24 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     return send(res, rec, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
   }
 
+  const googleFail = (res, rec, status, code, message) => send(res, rec, status, { error: { code: status, message, status: code } });
+  /** Vertex AI's OpenAI-compatible endpoint: Google's 404 / 401 before the chat itself. */
+  function vertexChat(req, res, rec, v) {
+    rec.vertex = { project: v[1], location: v[2] };
+    if (v[1] !== vertex.project || v[2] !== vertex.location) {
+      return googleFail(res, rec, 404, 'NOT_FOUND', `Project or location not found: projects/${v[1]}/locations/${v[2]}`);
+    }
+    if (!vertex.authorize(req.headers.authorization)) {
+      return googleFail(res, rec, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. ' +
+        'Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    }
+    return chat(req, res, rec);
+  }
+
   function route(req, res, rec) {
     const path = rec.path.split('?')[0].replace(/\/+$/, '');
+    const v = /^\/v1(?:beta1)?\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints\/openapi\/chat\/completions$/.exec(path);
+    if (req.method === 'POST' && v && vertex) return vertexChat(req, res, rec, v);
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(req, res, rec);
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(req, res, rec);
     if (req.method === 'GET' && (path === '/v1/models' || path.startsWith('/v1/models/'))) {

@@ -389,3 +389,36 @@ describe('embeddings', () => {
     assert.equal(r.status, 401);
   });
 });
+
+describe('Vertex AI OpenAI-compatible endpoint (open models)', () => {
+  const P = 'mock-proj';
+  const L = 'us-central1';
+  let vmock;
+  before(async () => { vmock = await startOpenAIMock({ vertex: { project: P, location: L, authorize: (h) => h === 'Bearer ok' } }); });
+  after(() => vmock.close());
+  const url = (project = P) => `${vmock.url}/v1/projects/${project}/locations/${L}/endpoints/openapi/chat/completions`;
+  const vpost = (body, { auth = 'Bearer ok', project } = {}) => fetch(url(project), { method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    .then(async (r) => ({ status: r.status, json: await r.json() }));
+  const hello = { model: 'meta/llama-3.3-70b-instruct-maas', messages: [{ role: 'user', content: 'Hello' }] };
+
+  test('answers a Chat Completions request naming the model with its publisher', async () => {
+    const r = await vpost(hello);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.json.object, 'chat.completion');
+    assert.equal(r.json.model, 'meta/llama-3.3-70b-instruct-maas');
+    assert.deepEqual(vmock.requests.at(-1).vertex, { project: P, location: L });
+  });
+  test('rejects a model without its publisher, a bad token, another project; OpenAI keys are not asked for', async () => {
+    const noPublisher = await vpost({ ...hello, model: 'llama-3.3-70b-instruct-maas' });
+    assert.equal(noPublisher.status, 400);
+    assert.equal(noPublisher.json.error.status, 'INVALID_ARGUMENT');
+    const unauth = await vpost(hello, { auth: 'Bearer nope' });
+    assert.equal(unauth.status, 401);
+    assert.equal(unauth.json.error.status, 'UNAUTHENTICATED');
+    const other = await vpost(hello, { project: 'someone-else' });
+    assert.equal(other.status, 404);
+    const bad = await vpost({ ...hello, top_q: 1 });
+    assert.equal(bad.status, 400);
+  });
+});

@@ -18,12 +18,16 @@ class AnthropicReply final : public pipeline::Reply {
  public:
   /// `max_json_depth`: the deepest canonical answer or chunk translated; a deeper one is a 502
   /// (a whole response when nothing went out yet, else an error event ending the stream).
+  /// `count_tokens`: the answers are count_tokens', which every provider writes in Anthropic's
+  /// shape ({"input_tokens": N}, ABI 1.2 LLMGW_CAP_COUNT_TOKENS): never translated.
   AnthropicReply(server::Response& response, std::string client_model,
-                 unsigned max_json_depth = llmgw::kJsonMaxDepth)
+                 unsigned max_json_depth = llmgw::kJsonMaxDepth, bool count_tokens = false)
       : response_(response), client_model_(client_model), max_json_depth_(max_json_depth),
-        encoder_(std::move(client_model), max_json_depth) {}
+        encoder_(std::move(client_model), max_json_depth), count_tokens_(count_tokens) {}
 
-  void set_upstream_dialect(llmgw_dialect dialect) override { translate_ = dialect != LLMGW_DIALECT_ANTHROPIC_MESSAGES; }
+  void set_upstream_dialect(llmgw_dialect dialect) override {
+    translate_ = !count_tokens_ && dialect != LLMGW_DIALECT_ANTHROPIC_MESSAGES;
+  }
   void error(const canonical::ApiError& error) override;
   void json(int status, std::string_view body) override;
   void stream_raw(std::string_view bytes) override;
@@ -48,6 +52,7 @@ class AnthropicReply final : public pipeline::Reply {
   llmgw::SseFramer framer_;  // canonical SSE bytes from an OpenAI-shaped upstream
   std::string events_;       // encoded events waiting to be written
   std::ostream* out_ = nullptr;
+  bool count_tokens_ = false;
   bool translate_ = false;
   bool alive_ = true;
   bool refused_ = false;  // a chunk was refused and its error answered: the stream is over

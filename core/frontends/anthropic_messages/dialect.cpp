@@ -4,6 +4,7 @@
 #include "frontends/anthropic_messages/anthropic_reply.hpp"
 #include "frontends/anthropic_messages/messages_request_scan.hpp"
 #include "frontends/anthropic_messages/to_canonical_request.hpp"
+#include "pipeline/count_tokens.hpp"
 
 namespace llmgw::frontends::anthropic {
 namespace {
@@ -37,15 +38,14 @@ canonical::ApiError MessagesDialect::model_not_found(const std::string& model) c
 }
 
 std::optional<std::string> MessagesDialect::local_answer(const pipeline::Pool& pool, std::string_view body) const {
-  if (kind_ != Kind::CountTokens || pool.front()->provider->vtable().native_dialect == LLMGW_DIALECT_ANTHROPIC_MESSAGES)
-    return std::nullopt;
-  return "{\"input_tokens\":" + std::to_string((body.size() + 3) / 4) + "}";
+  if (kind_ != Kind::CountTokens || pipeline::counts_tokens(pool.front()->provider->vtable())) return std::nullopt;
+  return pipeline::count_tokens_estimate(body);
 }
 
 std::unique_ptr<pipeline::Reply> MessagesDialect::make_reply(server::Response& response,
                                                              const ScannedRequest& request,
                                                              const RequestLimits& limits) const {
-  return std::make_unique<AnthropicReply>(response, request.model, limits.max_json_depth);
+  return std::make_unique<AnthropicReply>(response, request.model, limits.max_json_depth, kind_ == Kind::CountTokens);
 }
 
 Dialect::ToCanonical MessagesDialect::to_canonical() const { return &to_canonical_request_of; }

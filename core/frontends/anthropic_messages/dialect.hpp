@@ -19,9 +19,8 @@ class MessagesDialect final : public Dialect {
   std::optional<canonical::ApiError> scan(const std::string& body, ScannedRequest& out,
                                           unsigned max_depth) const override;
   canonical::ApiError model_not_found(const std::string& model) const override;
-  /// count_tokens for a pool whose first deployment cannot count Anthropic requests: an
-  /// estimate of about four bytes of request JSON per token (clients use it for context
-  /// budgeting, not billing).
+  /// count_tokens for a pool whose first deployment cannot count (pipeline/count_tokens.hpp):
+  /// the gateway's estimate.
   std::optional<std::string> local_answer(const pipeline::Pool& pool, std::string_view body) const override;
   std::unique_ptr<pipeline::Reply> make_reply(server::Response& response, const ScannedRequest& request,
                                               const RequestLimits& limits) const override;

@@ -21,6 +21,7 @@
 
 #include <llmgw/testing.hpp>
 
+#include <plugin_util/testing/codec_fuzz.hpp>
 #include <plugin_util/testing/embeddings_call.hpp>
 
 #include <rapidjson/document.h>
@@ -97,23 +98,8 @@ Framed frame_all(const std::vector<std::string_view>& pieces) {
 }
 
 RecordedEvents run(const std::vector<std::string_view>& pieces, bool include_usage) {
-  RecordedEvents ev;
-  const llmgw_event_out out = ev.out();
   b::Stream s(config(), include_usage, "us.anthropic.claude-3-5-sonnet-20240620-v1:0", 1);
-  llmgw_status st = LLMGW_NEED_MORE;
-  for (std::string_view p : pieces) {
-    st = s.feed(p, out);
-    if (st != LLMGW_NEED_MORE) break;
-  }
-  if (st == LLMGW_NEED_MORE) st = s.close(out);
-  ev.final_status = st;
-  return ev;
-}
-
-bool same_usage(const std::optional<llmgw_usage>& x, const std::optional<llmgw_usage>& y) {
-  if (x.has_value() != y.has_value()) return false;
-  return !x || (x->prompt_tokens == y->prompt_tokens && x->completion_tokens == y->completion_tokens &&
-                x->cached_tokens == y->cached_tokens && x->cache_creation_tokens == y->cache_creation_tokens);
+  return llmgw::plugin_util::testing::feed_stream(s, pieces);
 }
 
 }  // namespace
@@ -174,7 +160,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_REQUIRE(whole.chunks == cut.chunks);
   FUZZ_REQUIRE(whole.error.has_value() == cut.error.has_value());
   FUZZ_REQUIRE(!whole.error || whole.error->message == cut.error->message);
-  FUZZ_REQUIRE(same_usage(whole.usage, cut.usage));
+  FUZZ_REQUIRE(llmgw::plugin_util::testing::same_usage(whole.usage, cut.usage));
   for (const std::string& c : whole.chunks) {
     rapidjson::Document d;
     d.Parse(c.data(), c.size());

@@ -1,32 +1,23 @@
 // libFuzzer target for provider-cohere's decoders (tests/fuzz, -DLLMGW_FUZZ=ON; tests/fuzz/README.md):
 // decode_response under any status never crashes and answers JSON or a classified error; the
-// stream decoder fed whole and fed in pieces reaches the same chunks, usage and status; the
-// encoder takes any body. Run: ./fuzz_provider_cohere -max_total_time=60
+// stream decoder fed whole and fed in pieces reaches the same chunks and status;
+// the encoder takes any body. Run: ./fuzz_provider_cohere -max_total_time=60
 #include "config.hpp"
 #include "codec.hpp"
 #include "encode.hpp"
 
-#include <llmgw/testing.hpp>
-
+#include <plugin_util/testing/codec_fuzz.hpp>
 #include <plugin_util/testing/embeddings_call.hpp>
 
-#include <rapidjson/document.h>
-
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
 #include <vector>
 
 namespace m = llmgw::provider_cohere;
-using llmgw::testing::RecordedEvents;
-using llmgw::testing::RecordedRequest;
+namespace ft = llmgw::plugin_util::testing;
 using llmgw::testing::RecordedResult;
 
 namespace {
-
-void require(bool ok) {
-  if (!ok) std::abort();
-}
 
 const m::Config& config() {
   static const m::Config cfg = [] {
@@ -36,29 +27,9 @@ const m::Config& config() {
   return cfg;
 }
 
-llmgw_call call_of(std::string_view body, bool stream) {
-  llmgw_call c{};
-  c.struct_size = sizeof c;
-  c.operation = LLMGW_OP_CHAT;
-  c.body_dialect = LLMGW_DIALECT_OPENAI_CHAT;
-  c.body = llmgw::str(body);
-  c.model = llmgw::str("model-x");
-  c.stream = stream;
-  return c;
-}
-
-RecordedEvents run(const std::vector<std::string_view>& pieces, bool usage) {
-  RecordedEvents ev;
-  const llmgw_event_out out = ev.out();
+llmgw::testing::RecordedEvents run(const std::vector<std::string_view>& pieces, bool usage) {
   m::Stream s(config(), usage, "command-a", 1);
-  llmgw_status st = LLMGW_NEED_MORE;
-  for (std::string_view p : pieces) {
-    st = s.feed(p, out);
-    if (st != LLMGW_NEED_MORE) break;
-  }
-  if (st == LLMGW_NEED_MORE) st = s.close(out);
-  ev.final_status = st;
-  return ev;
+  return ft::feed_stream(s, pieces);
 }
 
 }  // namespace
@@ -66,53 +37,26 @@ RecordedEvents run(const std::vector<std::string_view>& pieces, bool usage) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data) + 2, size - 2);
-  const std::size_t every = 1 + data[0] % 64, first = data[1] % 64;
-  std::vector<std::string_view> pieces;
-  for (std::size_t at = 0, next = std::min(first, input.size()); at < input.size(); at = next, next = std::min(next + every, input.size()))
-    pieces.push_back(input.substr(at, next - at));
+  const std::vector<std::string_view> pieces = ft::cut_pieces(input, data[0], data[1]);
+  const auto decode = [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
+    return m::decode(config(), c, resp, out, 1);
+  };
+  const auto encode = [](const llmgw_call& c, const llmgw_request_out& out, const llmgw_writer* err) {
+    return m::encode(config(), c, out, err);
+  };
 
-  const llmgw_call plain = call_of(R"({"messages":[]})", false);
-  (void)plain;
+  const llmgw_call plain = ft::chat_call(R"({"messages":[]})", "model-x", false);
   for (int status : {200, 400 + data[0] % 200}) {
-    RecordedResult r;
-    const llmgw_result_out out = r.out();
-    const llmgw_upstream_response resp{sizeof resp, status, nullptr, 0, llmgw::str(input)};
-    r.rc = m::decode(config(), plain, resp, out, 1);
-    if (r.rc == LLMGW_OK) {
-      rapidjson::Document d;
-      d.Parse(r.body.data(), r.body.size());
-      require(!d.HasParseError());
-    } else {
-      require(r.rc == LLMGW_ERROR && r.error.has_value());
-    }
+    ft::fuzz_require(ft::decode_holds(decode, plain, input, status));
+    // The same bytes as the answer to an embeddings call (float and base64 lists).
+    ft::fuzz_require(ft::embeddings_decode_holds<RecordedResult>(decode, input, status, data[1] & 1));
   }
-  // The same bytes as the answer to an embeddings call (float and base64 lists).
-  for (int status : {200, 400 + data[0] % 200})
-    require(llmgw::plugin_util::testing::embeddings_decode_holds<RecordedResult>(
-        [](const llmgw_call& c, const llmgw_upstream_response& resp, const llmgw_result_out& out) {
-          return m::decode(config(), c, resp, out, 1);
-        },
-        input, status, data[1] & 1));
-  {  // The same bytes as an embeddings request body: encoded, or refused with a line for the client.
-    llmgw::plugin_util::testing::EmbeddingsCall emb{std::string(input), data[1] & 2 ? "embed-v4.0" : "embed-english-v3.0"};
-    RecordedRequest er;
-    const llmgw_request_out eo = er.out();
-    llmgw_writer ew = er.error_writer();
-    er.rc = m::encode(config(), emb.c, eo, &ew);
-    require(er.rc == LLMGW_OK || !er.error.empty());
-  }
-  const bool usage = data[0] & 1;
-  const RecordedEvents whole = run({input}, usage);
-  const RecordedEvents cut = run(pieces, usage);
-  require(whole.final_status == cut.final_status);
-  require(whole.chunks == cut.chunks);
-  require(whole.error.has_value() == cut.error.has_value());
+  // The same bytes as an embeddings request body: encoded, or refused with a line for the client.
+  const ft::EmbeddingsCall emb{std::string(input), data[1] & 2 ? "embed-v4.0" : "embed-english-v3.0"};
+  ft::fuzz_require(ft::encode_holds(encode, emb.c));
 
-  RecordedRequest req;
-  const llmgw_request_out rout = req.out();
-  llmgw_writer err = req.error_writer();
-  const llmgw_call any = call_of(input, data[1] & 1);
-  req.rc = m::encode(config(), any, rout, &err);
-  require(req.rc == LLMGW_OK || !req.error.empty());
+  const bool usage = data[0] & 1;
+  ft::fuzz_require(ft::same_events(run({input}, usage), run(pieces, usage)));
+  ft::fuzz_require(ft::encode_holds(encode, ft::chat_call(input, "model-x", data[1] & 1)));
   return 0;
 }

@@ -4,6 +4,7 @@
 #include "harness.hpp"
 
 #include "../vertex_auth.hpp"
+#include "../vertex_embeddings.hpp"
 
 #include <plugin_util/testing/embeddings_call.hpp>
 
@@ -222,6 +223,36 @@ TEST_CASE("vertex_ai embeddings: :predict with instances[].content and parameter
   CHECK_THAT(refused.error, Catch::Contains("Vertex AI"));
 }
 
+TEST_CASE("vertex_ai embeddings: a list longer than the model takes is refused naming the limit and the model") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  // gemini-embedding-001 takes one instance per request (Vertex answers more with 400).
+  EmbeddingsCall one(R"({"input":["only"]})", "gemini-embedding-001");
+  const Request sent = p.encode(one.c);
+  REQUIRE(sent.rc == LLMGW_OK);
+  CHECK(json_equal(sent.body, R"({"instances":[{"content":"only"}]})"));
+  CHECK_THAT(sent.url, Catch::EndsWith("/gemini-embedding-001:predict"));
+  EmbeddingsCall two(R"({"input":["a","b"]})", "gemini-embedding-001");
+  const Request refused = p.encode(two.c);
+  CHECK(refused.rc == LLMGW_UNSUPPORTED);
+  CHECK(refused.body.empty());
+  CHECK(refused.url.empty());
+  CHECK_THAT(refused.error, Catch::Contains("gemini-embedding-001") && Catch::Contains("takes one input per request") &&
+                                Catch::Contains("this request has 2"));
+  // The other embedding models: up to 250 instances.
+  std::string many = R"({"input":[)";
+  for (int i = 0; i < 251; ++i) many += i ? R"(,"x")" : R"("x")";
+  EmbeddingsCall over(many + "]}", "text-embedding-005");
+  const Request too_many = p.encode(over.c);
+  CHECK(too_many.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(too_many.error, Catch::Contains("text-embedding-005") && Catch::Contains("at most 250 inputs"));
+  many.erase(many.size() - 4);  // 250 inputs
+  EmbeddingsCall at_limit(many + "]}", "text-embedding-005");
+  CHECK(p.encode(at_limit.c).rc == LLMGW_OK);
+  CHECK(llmgw::provider_gemini::vertex_embed_limit("gemini-embedding-001") == 1);
+  CHECK(llmgw::provider_gemini::vertex_embed_limit("text-multilingual-embedding-002") == 250);
+}
+
 TEST_CASE("vertex_ai embeddings: predictions → the embedding list, usage the sum of statistics.token_count") {
   Plugin p(vertex_config(""));
   REQUIRE(p.rc == LLMGW_OK);
@@ -293,12 +324,44 @@ TEST_CASE("vertex_ai/claude-…: the Messages body without model, anthropic_vers
   const Request refused = p.encode(n2.c);
   CHECK(refused.rc == LLMGW_UNSUPPORTED);
   CHECK_THAT(refused.error, Catch::Contains("n > 1"));
-  Call embed(R"({"input":"x"})", false, "claude-sonnet-4-5@20250929", LLMGW_OP_COUNT_TOKENS);
-  CHECK(p.encode(embed.c).rc == LLMGW_UNSUPPORTED);
   // gemini/ deployments never take the partner route.
   Plugin gemini;
   Call claude_on_gemini(R"({"messages":[{"role":"user","content":"hi"}]})", false, "claude-sonnet-4-5");
   CHECK(gemini.encode(claude_on_gemini.c).url.ends_with("/models/claude-sonnet-4-5:generateContent"));
+}
+
+TEST_CASE("vertex_ai/claude-…: count_tokens at count-tokens:rawPredict, the model in the body, the answer relayed") {
+  Plugin p(vertex_config(R"(,"vertex_project":"my-proj","vertex_location":"us-east5")"));
+  REQUIRE(p.rc == LLMGW_OK);
+  Call count(R"({"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"how many tokens?"}],)"
+             R"("tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"max_tokens":5})",
+             false, "claude-sonnet-4-5@20250929", LLMGW_OP_COUNT_TOKENS);
+  const Request r = p.encode(count.c);
+  REQUIRE(r.rc == LLMGW_OK);
+  CHECK(r.url ==
+        "https://us-east5-aiplatform.googleapis.com/v1/projects/my-proj/locations/us-east5/publishers/anthropic/models/"
+        "count-tokens:rawPredict");
+  CHECK(r.header("x-goog-api-key") == "<absent>");
+  rapidjson::Document body = parse(r.body);
+  CHECK(body["model"] == "claude-sonnet-4-5@20250929");
+  CHECK(body.HasMember("system"));
+  CHECK(body["messages"].Size() == 1);
+  CHECK(body["tools"][0]["name"] == "f");
+  CHECK(!body.HasMember("anthropic_version"));
+  CHECK(!body.HasMember("max_tokens"));  // count_tokens takes none
+  CHECK(!body.HasMember("stream"));
+  const auto answer = p.decode(count.c, 200, R"({"input_tokens":17})");
+  REQUIRE(answer.rc == LLMGW_OK);
+  CHECK(answer.use_upstream_body);
+  const auto quota = p.decode(count.c, 429, R"({"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}})");
+  REQUIRE(quota.error);
+  CHECK(quota.error->status == 429);
+  // The Gemini models: not counted by the plugin (the core answers its estimate).
+  Call gemini(R"({"messages":[{"role":"user","content":"x"}]})", false, "gemini-2.5-flash", LLMGW_OP_COUNT_TOKENS);
+  const Request refused = p.encode(gemini.c);
+  CHECK(refused.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(refused.error, Catch::Contains("count_tokens"));
+  CHECK((vtable().capabilities & LLMGW_CAP_COUNT_TOKENS) != 0);
 }
 
 TEST_CASE("vertex_ai/claude-…: answers, streams and errors are decoded as the Messages API's") {

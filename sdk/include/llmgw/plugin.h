@@ -42,7 +42,7 @@ extern "C" {
 /** Major version: a plugin whose abi_major differs from the host's is refused at load. */
 #define LLMGW_ABI_MAJOR 1
 /** Minor version: raised for every appended member; a host accepts plugins of any minor. */
-#define LLMGW_ABI_MINOR 1
+#define LLMGW_ABI_MINOR 2
 
 #define LLMGW_STR_(x) #x
 #define LLMGW_STR(x) LLMGW_STR_(x)
@@ -363,6 +363,16 @@ typedef struct llmgw_error {
 #define LLMGW_CAP_EMBEDDINGS 0x8u
 #define LLMGW_CAP_VISION 0x10u
 #define LLMGW_CAP_JSON_SCHEMA 0x20u
+/* -- appended in abi_minor 2 -- */
+/**
+ * (1.2) encode_request takes LLMGW_OP_COUNT_TOKENS calls whose body is canonical chat (an
+ * Anthropic count_tokens request the core translated), and decode_response answers them with
+ * Anthropic's count_tokens body {"input_tokens": N}, which the client gets as is. An
+ * encode_request answering LLMGW_UNSUPPORTED for a deployment's model makes the core answer with
+ * its own estimate, as it does for providers without this bit. (A provider whose native dialect
+ * is Anthropic Messages gets count_tokens calls on passthrough without it.)
+ */
+#define LLMGW_CAP_COUNT_TOKENS 0x40u
 
 /**
  * Where encode_request writes the upstream HTTP request.

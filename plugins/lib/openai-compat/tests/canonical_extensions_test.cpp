@@ -2,10 +2,10 @@
 
 #include <rapidjson/document.h>
 
-#include "../canonical_extensions.hpp"
+#include <openai_compat/canonical_extensions.hpp>
 
-using llmgw::provider_openai::accepts_top_k;
-using llmgw::provider_openai::strip_canonical_extensions;
+using llmgw::openai_compat::accepts_top_k;
+using llmgw::openai_compat::strip_canonical_extensions;
 
 namespace {
 rapidjson::Document parse(const std::string& s) {
@@ -60,6 +60,6 @@ TEST_CASE("a body that is not a JSON object is refused") {
 TEST_CASE("a body nested past the limit is left alone, not walked", "[extensions][depth]") {
   const std::string deep = R"({"messages":[],"thinking":{},"x":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
   std::string out = "x";
-  CHECK_FALSE(llmgw::provider_openai::strip_canonical_extensions(deep, {}, out));
+  CHECK_FALSE(llmgw::openai_compat::strip_canonical_extensions(deep, {}, out));
   CHECK(out.empty());
 }

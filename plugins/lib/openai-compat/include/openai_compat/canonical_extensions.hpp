@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace llmgw::provider_openai {
+namespace llmgw::openai_compat {
 
 /// True for upstreams that sample with top_k (vLLM, Together, Fireworks, Ollama, ...).
 bool accepts_top_k(std::string_view provider_name);
@@ -20,4 +20,4 @@ struct ExtensionPolicy {
 /// nests deeper than llmgw::kJsonMaxDepth.
 bool strip_canonical_extensions(std::string_view body, const ExtensionPolicy& policy, std::string& out);
 
-}  // namespace llmgw::provider_openai
+}  // namespace llmgw::openai_compat

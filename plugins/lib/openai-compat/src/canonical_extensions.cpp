@@ -1,4 +1,4 @@
-#include "canonical_extensions.hpp"
+#include <openai_compat/canonical_extensions.hpp>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -6,7 +6,7 @@
 
 #include <llmgw/json_depth.hpp>
 
-namespace llmgw::provider_openai {
+namespace llmgw::openai_compat {
 namespace {
 
 void drop_cache_control(rapidjson::Value& v) {
@@ -49,4 +49,4 @@ bool strip_canonical_extensions(std::string_view body, const ExtensionPolicy& po
   return true;
 }
 
-}  // namespace llmgw::provider_openai
+}  // namespace llmgw::openai_compat
