@@ -26,6 +26,7 @@
 #include "frontends/runtime.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/master_key_auth.hpp"
+#include "reload/reload_endpoint.hpp"
 #include "reload/reloader.hpp"
 #include "reload/runtime_builder.hpp"
 #include "server/http_server.hpp"
@@ -143,6 +144,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/health/readiness", &readiness);
   admin::MetricsEndpoint metrics(view, auth, cfg.server.public_metrics, admin_errors);
   routes->add("GET", "/metrics", &metrics);
+  reload::ReloadEndpoint reload_endpoint(reloader, gate, admin_errors);
+  routes->add("POST", "/admin/reload", &reload_endpoint);
   // The admin API of keys, teams and spend (issue 11): only with a database.
   std::unique_ptr<admin::AdminApiEndpoint> admin_api;
   if (governance) {

@@ -1,12 +1,15 @@
-// Hot reload (issue 12, operations): SIGHUP re-reads the config file and swaps aliases,
-// deployments and fallbacks at once; a stream opened before the swap finishes on the deployment
-// it started on with every event.
+// Hot reload (issue 12, operations): SIGHUP and POST /admin/reload re-read the config file and
+// swap aliases, deployments and fallbacks at once; a stream opened before the swap finishes on
+// the deployment it started on with every event; a broken config is refused (400 naming the
+// error) and the running one keeps serving; only the master key may reload.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { MOCK_TEXT, startOpenAIMock } from '../mocks/openai-mock.mjs';
 import {
-  deployment, gatewayConfig, postJSON, readSSE, request, startGateway, toYaml, UPSTREAM_KEY, USER_HELLO,
+  deployment, errorOf, gatewayConfig, postJSON, readSSE, request, startGateway, toYaml, UPSTREAM_KEY, USER_HELLO,
 } from './lib/gateway.mjs';
 
 const MASTER = 'sk-master-reload-test-91c7';
@@ -90,5 +93,97 @@ test('SIGHUP swaps routing; a stream opened before finishes on the old deploymen
     assert.equal(text, MOCK_TEXT);
   } finally {
     await gw.stop();
+  }
+});
+
+test('POST /admin/reload: master key only; a broken config is a 400 and the old one keeps serving', async () => {
+  mock1.reset();
+  mock2.reset();
+  const gw = await startGateway({ config: configOf([deployment({ alias: 'A', upstream: mock1.url })]) });
+  const reload = (headers) => request(`${gw.url}/admin/reload`, { method: 'POST', headers });
+  try {
+    // Refused: no key, a wrong key (401); nothing is reloaded.
+    rewrite(gw, configOf([deployment({ alias: 'A', upstream: mock2.url }), deployment({ alias: 'B', upstream: mock2.url })]));
+    for (const headers of [{}, { authorization: 'Bearer sk-not-the-master-key' }]) {
+      const res = await reload(headers);
+      assert.equal(res.status, 401, res.text);
+      assert.equal(errorOf(res).type, 'invalid_request_error');
+    }
+    assert.deepEqual(await aliases(gw), ['A']);
+
+    // The master key: 200, with what changed.
+    const ok = await reload(auth);
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json.reloaded, true);
+    assert.equal(ok.json.config, gw.configFile);
+    assert.deepEqual(ok.json.aliases, { added: ['B'], removed: [], changed: ['A'] });
+    assert.deepEqual(ok.json.deployments, { added: ['B#0'], removed: [], changed: ['A#0'] });
+    assert.deepEqual(ok.json.restart_needed, []);
+    assert.deepEqual(await aliases(gw), ['A', 'B']);
+    assert.equal((await chat(gw, 'A')).status, 200);
+    assert.equal(mock2.requests.length, 1);
+
+    // Broken configs: each refused with its error; A and B still serve on mock 2.
+    const broken = [
+      ['model_list:\n  - model_name: A\n    litellm_params: [unclosed\n', /llmgw\.yaml:\d+/],
+      [toYaml(configOf([deployment({ alias: 'C', upstream: mock1.url, extra: { timeout: 'soon' } })])), /timeout/],
+      [toYaml({ ...configOf([deployment({ alias: 'C', upstream: mock1.url })]),
+        plugins: { load: ['provider-openai', 'no-such-plugin-xyz'] } }), /no-such-plugin-xyz/],
+    ];
+    for (const [text, why] of broken) {
+      rewrite(gw, `${text}\n`);
+      const res = await reload(auth);
+      assert.equal(res.status, 400, res.text);
+      const e = errorOf(res);
+      assert.equal(e.code, 'config_invalid');
+      assert.match(e.message, why);
+      assert.match(e.message, /not reloaded/);
+    }
+    assert.deepEqual(await aliases(gw), ['A', 'B']);
+    const a = await chat(gw, 'A');
+    assert.equal(a.status, 200, a.text);
+    assert.equal((await chat(gw, 'C')).status, 404);
+    assert.equal(mock1.requests.length, 0);
+    assert.equal(mock2.requests.length, 2);
+
+    // What a running process cannot take is named, not applied in part.
+    rewrite(gw, configOf([deployment({ alias: 'A', upstream: mock2.url })], { server: { event_loops: 3 } }));
+    const restart = await reload(auth);
+    assert.equal(restart.status, 200, restart.text);
+    assert.deepEqual(restart.json.restart_needed, ['server.event_loops']);
+    assert.deepEqual(restart.json.aliases.removed, ['B']);
+    // The log says it too (written asynchronously: it may follow the answer).
+    const end = performance.now() + 5000;
+    while (!/restart needed for: server\.event_loops/.test(gw.logs()) && performance.now() < end)
+      await new Promise((r) => setTimeout(r, 25));
+    assert.match(gw.logs(), /restart needed for: server\.event_loops/);
+  } finally {
+    await gw.stop();
+  }
+});
+
+test('with a database: a virtual key may not reload (403); the price file needs a restart', async () => {
+  const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-reload-db-'));
+  const config = configOf([deployment({ alias: 'A', upstream: mock1.url })]);
+  config.general_settings.database_url = `sqlite://${path.join(dbDir, 'llmgw.db')}`;
+  const gw = await startGateway({ config });
+  const reload = (key) => request(`${gw.url}/admin/reload`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+  try {
+    const generated = await postJSON(`${gw.url}/key/generate`, {}, { headers: auth });
+    assert.equal(generated.status, 200, generated.text);
+    const refused = await reload(generated.json.key);
+    assert.equal(refused.status, 403, refused.text);
+    assert.match(errorOf(refused).message, /master key/);
+
+    config.general_settings.model_prices = path.join(dbDir, 'prices.json');
+    fs.writeFileSync(path.join(dbDir, 'prices.json'), '{}');
+    rewrite(gw, config);
+    const ok = await reload(MASTER);
+    assert.equal(ok.status, 200, ok.text);
+    assert.deepEqual(ok.json.restart_needed, ['general_settings.model_prices']);
+    assert.equal((await chat(gw, 'A')).status, 200);
+  } finally {
+    await gw.stop();
+    fs.rmSync(dbDir, { recursive: true, force: true });
   }
 });
