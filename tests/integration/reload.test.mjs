@@ -187,3 +187,69 @@ test('with a database: a virtual key may not reload (403); the price file needs 
     fs.rmSync(dbDir, { recursive: true, force: true });
   }
 });
+
+test('a reload swaps guardrails and sinks too; the retired sink flushes what it took', async () => {
+  mock1.reset();
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-reload-'));
+  const logFile = path.join(logDir, 'requests.jsonl');
+  const plain = configOf([deployment({ alias: 'A', upstream: mock1.url })]);
+  const guarded = {
+    ...plain,
+    plugins: { dirs: plain.plugins.dirs, load: ['provider-openai',
+      { path: 'guardrail-pii', config: { detectors: { us_ssn: 'block' } } },
+      { path: 'sink-request-log', config: { path: logFile } }] },
+    guardrails: [{ plugin: 'guardrail-pii' }],
+    sinks: ['sink-request-log'],
+  };
+  const gw = await startGateway({ config: plain });
+  const reload = () => request(`${gw.url}/admin/reload`, { method: 'POST', headers: auth });
+  const ssn = { messages: [{ role: 'user', content: 'my ssn is 123-45-6789' }] };
+  const metrics = async () => (await request(`${gw.url}/metrics`, { headers: auth })).text;
+  try {
+    assert.equal((await chat(gw, 'A', ssn)).status, 200);  // no guardrail yet
+    assert.doesNotMatch(await metrics(), /sink="sink-request-log"/);
+
+    // A guardrail whose config its schema refuses: 400, nothing changes.
+    rewrite(gw, { ...guarded, plugins: { ...guarded.plugins, load: ['provider-openai',
+      { path: 'guardrail-pii', config: { detectors: { us_ssn: 'explode' } } }, { path: 'sink-request-log', config: { path: logFile } }] } });
+    const bad = await reload();
+    assert.equal(bad.status, 400, bad.text);
+    assert.match(errorOf(bad).message, /us_ssn/);
+    assert.equal((await chat(gw, 'A', ssn)).status, 200);
+
+    rewrite(gw, guarded);
+    const on = await reload();
+    assert.equal(on.status, 200, on.text);
+    assert.equal(on.json.guardrails, true);
+    assert.equal(on.json.sinks, true);
+    assert.equal(on.json.plugins, true);
+    const blocked = await chat(gw, 'A', ssn);
+    assert.equal(blocked.status, 400, blocked.text);
+    assert.match(errorOf(blocked).message, /guardrail-pii: detector us_ssn/);
+    const sent = mock1.requests.length;
+    for (let i = 0; i < 3; i++) assert.equal((await chat(gw, 'A')).status, 200);
+    assert.equal(mock1.requests.length, sent + 3);
+    assert.match(await metrics(), /llmgw_sink_emitted_total\{sink="sink-request-log"\} \d+/);
+
+    // Back to no guardrail and no sink: the SSN passes again, and the retired sink wrote every
+    // event it was given (4: the blocked call and three answered) before it stopped.
+    rewrite(gw, plain);
+    const off = await reload();
+    assert.equal(off.status, 200, off.text);
+    assert.equal(off.json.guardrails, true);
+    assert.equal((await chat(gw, 'A', ssn)).status, 200);
+    assert.doesNotMatch(await metrics(), /sink="sink-request-log"/);
+    const end = performance.now() + 5000;
+    let lines = [];
+    while (performance.now() < end) {
+      lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : [];
+      if (lines.length >= 4) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal(lines.length, 4, lines.join('\n'));
+    assert.deepEqual(lines.map((l) => JSON.parse(l).status).sort(), [200, 200, 200, 400]);
+  } finally {
+    await gw.stop();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+});
