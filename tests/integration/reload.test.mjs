@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { MOCK_TEXT, startOpenAIMock } from '../mocks/openai-mock.mjs';
+import { HAVE_REDIS, redisCommand, startRedis } from './lib/redis-server.mjs';
 import {
   deployment, errorOf, gatewayConfig, postJSON, readSSE, request, startGateway, toYaml, UPSTREAM_KEY, USER_HELLO,
 } from './lib/gateway.mjs';
@@ -253,3 +254,42 @@ test('a reload swaps guardrails and sinks too; the retired sink flushes what it 
     fs.rmSync(logDir, { recursive: true, force: true });
   }
 });
+
+test('the Redis sync follows the reloaded deployments: a cooldown set elsewhere holds on a deployment the reload added',
+  { skip: HAVE_REDIS ? false : 'redis-server is not on the PATH' }, async () => {
+    mock1.reset();
+    mock2.reset();
+    const redis = await startRedis();
+    const dep = (id, upstream) => ({ ...deployment({ alias: 'pool', upstream }), model_info: { id } });
+    const withRedis = (deployments) => ({
+      ...configOf(deployments),
+      router_settings: { allowed_fails: 1, cooldown_time: 120, redis_host: '127.0.0.1', redis_port: redis.port },
+    });
+    const both = withRedis([dep('d1', mock1.url), dep('d2', mock2.url)]);
+    const a = await startGateway({ config: withRedis([dep('d2', mock2.url)]) });  // d1 comes with the reload
+    const b = await startGateway({ config: both });
+    try {
+      rewrite(a, both);
+      const ok = await request(`${a.url}/admin/reload`, { method: 'POST', headers: auth });
+      assert.equal(ok.status, 200, ok.text);
+      assert.deepEqual(ok.json.deployments.added, ['d1']);
+      // d1 fails once through B (allowed_fails: 1): cooled, shared through Redis.
+      mock1.enqueue({ status: 500, times: 1 });
+      for (let i = 0; i < 40 && mock1.requests.length === 0; i++) assert.equal((await chat(b, 'pool')).status, 200);
+      assert.equal(mock1.requests.length, 1);
+      const end = performance.now() + 3000;
+      while (!(await redisCommand(redis.port, 'KEYS', 'llmgw:cooldown:d1')).length && performance.now() < end)
+        await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 300));  // a few rounds of A's (new) sync
+      for (let i = 0; i < 20; i++) {
+        const res = await chat(a, 'pool');
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.headers.get('x-llmgw-deployment'), 'd2', 'A skips d1: its sync imported the cooldown');
+      }
+      assert.equal(mock1.requests.length, 1);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await redis.kill();
+    }
+  });
