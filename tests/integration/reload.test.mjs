@@ -92,6 +92,17 @@ test('SIGHUP swaps routing; a stream opened before finishes on the old deploymen
     assert.ok(events.every((e) => !e.incomplete));
     const text = events.filter((e) => e.json).map((e) => e.json.choices?.[0]?.delta?.content ?? '').join('');
     assert.equal(text, MOCK_TEXT);
+
+    // A broken config on SIGHUP: refused with its error in the log; A and B keep serving.
+    rewrite(gw, 'model_list:\n  - model_name: [A\n');
+    gw.proc.kill('SIGHUP');
+    const end = performance.now() + 5000;
+    while (!/reload refused/.test(gw.logs()) && performance.now() < end) await new Promise((r) => setTimeout(r, 25));
+    assert.match(gw.logs(), /error .*reload refused, the running config stays: .*llmgw\.yaml:\d+: invalid YAML/);
+    assert.deepEqual(await aliases(gw), ['A', 'B']);
+    assert.equal((await chat(gw, 'A')).status, 200);
+    assert.equal(mock2.requests.length, 3);
+    assert.equal(mock1.requests.length, 1);
   } finally {
     await gw.stop();
   }
@@ -130,6 +141,9 @@ test('POST /admin/reload: master key only; a broken config is a 400 and the old 
       [toYaml(configOf([deployment({ alias: 'C', upstream: mock1.url, extra: { timeout: 'soon' } })])), /timeout/],
       [toYaml({ ...configOf([deployment({ alias: 'C', upstream: mock1.url })]),
         plugins: { load: ['provider-openai', 'no-such-plugin-xyz'] } }), /no-such-plugin-xyz/],
+      // strict_config refuses a deployment it cannot serve (without it, that is a warning).
+      [toYaml(configOf([deployment({ alias: 'C', upstream: mock1.url }), { model_name: 'D', litellm_params: { model: 'openai/' } }],
+        { server: { strict_config: true } })), /strict_config.*the model is empty/],
     ];
     for (const [text, why] of broken) {
       rewrite(gw, `${text}\n`);
