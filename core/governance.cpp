@@ -28,16 +28,6 @@ pricing::PriceTable load_prices(const config::Config& cfg, bool charging) {
   return prices;
 }
 
-pricing::DeploymentPrices deployment_prices(const config::Config& cfg, const pricing::PriceTable& table) {
-  pricing::DeploymentPrices out;
-  for (const auto& d : cfg.deployments) {
-    const auto& t = d.price_text;
-    for (const auto& e : out.add(d.id, d.provider, d.model, {t.input, t.output, t.cache_read, t.cache_write, t.reasoning}, table))
-      spdlog::warn("deployment {}: {}; the price table's is used", d.id, e);
-  }
-  return out;
-}
-
 namespace {
 
 std::string spool_path(const config::Config& cfg) {

@@ -34,10 +34,6 @@ struct Governance {
 /// empty table is a warning when calls are charged (`charging`: a database), else info.
 pricing::PriceTable load_prices(const config::Config& cfg, bool charging = true);
 
-/// Each deployment's prices (the table with its own overrides), warnings logged for overrides
-/// that are not prices.
-pricing::DeploymentPrices deployment_prices(const config::Config& cfg, const pricing::PriceTable& table);
-
 /// Null when the config names no database. Throws (store::StoreError, pricing::PricingError)
 /// when the database cannot be opened or migrated or a price file is bad: the gateway does not
 /// start half-governed.

@@ -1,4 +1,4 @@
-// llmgw: flags, config, plugins, wiring, serve until SIGINT/SIGTERM.
+// llmgw: flags, config, plugins, wiring, serve until SIGINT/SIGTERM; SIGHUP reloads the config.
 #include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -11,7 +11,6 @@
 
 #include "cli.hpp"
 #include "config/config.hpp"
-#include "config/plugin_config_schema.hpp"
 #include "admin/health_endpoint.hpp"
 #include "admin/metrics_endpoint.hpp"
 #include "admin/admin_api_endpoint.hpp"
@@ -24,13 +23,13 @@
 #include "frontends/openai_chat/dialect.hpp"
 #include "frontends/openai_chat/openai_error.hpp"
 #include "observe/access_log.hpp"
+#include "frontends/runtime.hpp"
 #include "pipeline/gateway.hpp"
-#include "guard/guard_setup.hpp"
-#include "loader/registry.hpp"
 #include "policy/master_key_auth.hpp"
-#include "pricing/decimal_price.hpp"
+#include "reload/reload_endpoint.hpp"
+#include "reload/reloader.hpp"
+#include "reload/runtime_builder.hpp"
 #include "server/http_server.hpp"
-#include "shared_state/shared_state_sync.hpp"
 #include "telemetry/telemetry.hpp"
 #include "upstream/async_connection.hpp"
 #include "version.hpp"
@@ -38,59 +37,6 @@
 namespace {
 
 using namespace llmgw;
-
-/// Loads every configured plugin and instantiates every deployment. Throws on the first error.
-std::unique_ptr<pipeline::Gateway> build_gateway(const config::Config& cfg, loader::Registry& registry,
-                                                 std::map<std::string, std::string>* plugin_configs = nullptr) {
-  std::string base_dir = cfg.source_path.substr(0, cfg.source_path.find_last_of('/') + 1);
-  if (base_dir.empty()) base_dir.assign(1, '.');
-  std::vector<std::string> dirs = cfg.plugin_dirs;
-  dirs.push_back(loader::default_plugin_dir());
-  if (!cfg.plugins.empty()) {
-    for (std::size_t i = 0; i < cfg.plugins.size(); ++i) {
-      const auto& spec = cfg.plugins[i];
-      const loader::LoadedPlugin& p = registry.load(spec.path, base_dir, dirs);
-      config::check_plugin_config(cfg, i, p.path);  // against its config.schema.json, before any create()
-      if (plugin_configs) (*plugin_configs)[std::string(p.name())] = spec.config_json;  // for sinks:
-    }
-    for (std::size_t i = 0; i < cfg.sinks.size(); ++i)  // a sinks: entry's own config:
-      if (const auto sink = registry.find(cfg.sinks[i].plugin)) config::check_sink_config(cfg, i, sink->path);
-  } else {
-    // No plugins.load (a LiteLLM config as it is): every plugin in the plugin folders.
-    for (const auto& dir : dirs) {
-      std::error_code ec;
-      std::vector<std::string> found;
-      for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
-        if (entry.path().extension() == ".so") found.push_back(entry.path().string());
-      std::sort(found.begin(), found.end());
-      for (const auto& path : found) {
-        try {
-          registry.load(path, base_dir, dirs);
-        } catch (const loader::UnservedKindError& e) {
-          spdlog::warn("{}", e.what());  // found, not asked for: skipped, said once
-        }
-      }
-    }
-  }
-  return std::make_unique<pipeline::Gateway>(cfg, registry);
-}
-
-/// With router_settings.redis_* set: the thread that shares cooldowns and usage counters with
-/// the other instances (started here, stopped by its destructor). Otherwise null.
-std::unique_ptr<shared_state::SharedStateSync> start_shared_state(const config::Config& cfg,
-                                                                  const pipeline::Gateway& gateway) {
-  if (!cfg.redis.enabled()) return nullptr;
-  shared_state::RedisTarget target{cfg.redis.host, cfg.redis.port, cfg.redis.password, cfg.redis.db};
-  std::vector<shared_state::SyncedDeployment> deployments;
-  for (const auto& d : gateway.deployments()) deployments.push_back({d->cfg.id, &d->state});
-  spdlog::info("shared state: Redis at {}", shared_state::describe(target));
-  shared_state::SyncOptions options;
-  options.max_cooldown = std::chrono::milliseconds(
-      static_cast<int64_t>(std::max(cfg.router.max_retry_after_s, cfg.cooldown_time_s) * 1000));
-  auto sync = std::make_unique<shared_state::SharedStateSync>(std::move(target), std::move(deployments), options);
-  sync->start();
-  return sync;
-}
 
 /// Rate limits: shared through Redis when router_settings.redis_* is set. A parallel slot's lease
 /// in Redis outlives the longest call (router_settings.timeout) by a minute.
@@ -105,54 +51,74 @@ limits::RateLimitOptions rate_limit_options(const config::Config& cfg) {
   return o;
 }
 
-int serve(const CliOptions& opts, config::Config cfg) {
+/// The command line's overrides of the config, applied at start and to every reload.
+void apply_overrides(const CliOptions& opts, config::Config& cfg) {
   if (opts.host) cfg.server.host = *opts.host;
   if (opts.port) cfg.server.port = *opts.port;
-  // Block termination signals in every thread; the main thread waits for them below.
+  if (opts.strict) cfg.server.strict_config = true;
+}
+
+int serve(const CliOptions& opts, config::Config cfg) {
+  apply_overrides(opts, cfg);
+  // Block termination signals (and SIGHUP, the reload) in every thread; the main thread waits
+  // for them below.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  loader::Registry registry;
-  std::map<std::string, std::string> plugin_configs;
-  auto gateway = build_gateway(cfg, registry, &plugin_configs);
-  telemetry::telemetry().start(cfg.sinks, registry, plugin_configs, cfg.source_path);  // sinks: their threads
-  gateway->start_credential_exchange();
-  auto sync = start_shared_state(cfg, *gateway);
   upstream::tls_client_context();  // trust store read once, at start, not on the first call
   policy::MasterKeyAuth auth(cfg.master_key);
   std::unique_ptr<Governance> governance = start_governance(cfg);
   const policy::Gatekeeper gate(auth, governance ? governance->keys.get() : nullptr);
-  // What each call costs (x-llmgw-cost, the ledger) and the budgets it is held to.
-  const pricing::DeploymentPrices prices = deployment_prices(cfg, governance ? governance->prices : load_prices(cfg, false));
-  frontends::Accounting accounting;
-  accounting.prices = &prices;
+  // What outlives every config snapshot: the ledger, the budget reservations, the key cache.
+  // Prices and budget settings are the snapshot's (reload/runtime_builder).
+  frontends::Accounting services;
   if (governance) {
-    accounting.spend = governance->spend.get();
-    accounting.reservations = governance->reservations.get();
-    accounting.keys = governance->keys.get();
+    services.spend = governance->spend.get();
+    services.reservations = governance->reservations.get();
+    services.keys = governance->keys.get();
   }
-  if (!cfg.max_budget_reservation.empty())
-    accounting.max_reservation_nano = pricing::parse_usd_to_pico(cfg.max_budget_reservation).value_or(1'000'000'000'000) / 1000;
-  accounting.cut_streams = cfg.budget_enforcement == "cut";
   if (!auth.enabled() && !governance)
     spdlog::warn("no master_key configured: the gateway accepts requests without authentication");
   if (governance && !auth.enabled())
     spdlog::warn("a database but no master_key: virtual keys are checked, and nobody can administer them");
+
+  // The runtime snapshot (plugins, gateway, guardrails, sinks, prices) that SIGHUP and
+  // POST /admin/reload replace; each request holds the one it started on.
+  frontends::RuntimeSlot runtime;
+  reload::ReloaderOptions reload_options;
+  reload_options.config_path = opts.config_path;
+  reload_options.overrides = [&opts](config::Config& c) { apply_overrides(opts, c); };
+  const Governance* gov = governance.get();
+  reload_options.price_table = [gov](const config::Config& c) { return gov ? gov->prices : load_prices(c, false); };
+  reload_options.services = services;
+  reload_options.charging = governance != nullptr;
+  reload::Reloader reloader(runtime, std::move(reload_options));
+  reloader.start(cfg);
+  const admin::RuntimeView view{
+      [&runtime] {
+        auto rt = runtime.current();
+        return std::shared_ptr<const pipeline::Gateway>(rt, rt->gateway.get());
+      },
+      [&runtime] {
+        auto rt = runtime.current();
+        return std::shared_ptr<const telemetry::Telemetry>(rt, rt->telemetry.get());
+      }};
 
   const frontends::RequestLimits limits{cfg.server.max_body_bytes, static_cast<unsigned>(cfg.server.max_json_depth)};
   // One ingress per route, each with its dialect's codec table.
   const frontends::openai_chat::ChatDialect chat_dialect;
   const frontends::anthropic::MessagesDialect messages_dialect(frontends::anthropic::MessagesDialect::Kind::Messages);
   const frontends::anthropic::MessagesDialect count_dialect(frontends::anthropic::MessagesDialect::Kind::CountTokens);
-  frontends::Ingress chat(chat_dialect, *gateway, gate, accounting, limits);
-  frontends::Ingress messages(messages_dialect, *gateway, gate, accounting, limits);
+  frontends::Ingress chat(chat_dialect, runtime, gate, limits);
+  frontends::Ingress messages(messages_dialect, runtime, gate, limits);
   const frontends::embeddings::EmbeddingsDialect embeddings_dialect;
-  frontends::Ingress count_tokens(count_dialect, *gateway, gate, accounting, limits);
-  frontends::Ingress embeddings(embeddings_dialect, *gateway, gate, accounting, limits);
+  frontends::Ingress count_tokens(count_dialect, runtime, gate, limits);
+  frontends::Ingress embeddings(embeddings_dialect, runtime, gate, limits);
   // RPM, TPM and parallel limits of virtual keys and teams: in Redis when configured, else here.
   // count_tokens is not limited: it calls no model (Anthropic limits it apart from messages too).
   std::unique_ptr<limits::RateLimiter> rate_limiter;
@@ -160,13 +126,12 @@ int serve(const CliOptions& opts, config::Config cfg) {
     rate_limiter = std::make_unique<limits::RateLimiter>(rate_limit_options(cfg));
     for (frontends::Ingress* in : {&chat, &messages, &embeddings}) in->set_rate_limiter(rate_limiter.get());
   }
-  const std::unique_ptr<guard::GuardChain> guards = guard::build_guard_chain(cfg, registry);
-  for (frontends::Ingress* ingress : {&chat, &messages, &count_tokens, &embeddings}) ingress->set_guards(guards.get());
   // Admin endpoints and paths no route covers answer errors in the OpenAI shape (as LiteLLM's).
   const server::ErrorFormat& admin_errors = frontends::openai_chat::kErrors;
-  admin::ModelsEndpoint models(gateway->aliases(), gate, admin_errors);
-  admin::HealthEndpoint liveness(false, LLMGW_VERSION, cfg.deployments.size());
-  admin::HealthEndpoint readiness(true, LLMGW_VERSION, cfg.deployments.size());
+  admin::ModelsEndpoint models(view, gate, admin_errors);
+  const auto deployment_count = [&view] { return view.gateway()->deployments().size(); };
+  admin::HealthEndpoint liveness(false, LLMGW_VERSION, deployment_count);
+  admin::HealthEndpoint readiness(true, LLMGW_VERSION, deployment_count);
   auto* routes = new server::RouteTable(admin_errors);
   routes->add("POST", "/v1/chat/completions", &chat, &chat_dialect.errors());
   routes->add("POST", "/v1/messages", &messages, &messages_dialect.errors());
@@ -177,8 +142,10 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/health/liveliness", &liveness);
   routes->add("GET", "/health/liveness", &liveness);
   routes->add("GET", "/health/readiness", &readiness);
-  admin::MetricsEndpoint metrics(*gateway, auth, cfg.server.public_metrics, admin_errors);
+  admin::MetricsEndpoint metrics(view, auth, cfg.server.public_metrics, admin_errors);
   routes->add("GET", "/metrics", &metrics);
+  reload::ReloadEndpoint reload_endpoint(reloader, gate, admin_errors);
+  routes->add("POST", "/admin/reload", &reload_endpoint);
   // The admin API of keys, teams and spend (issue 11): only with a database.
   std::unique_ptr<admin::AdminApiEndpoint> admin_api;
   if (governance) {
@@ -188,32 +155,35 @@ int serve(const CliOptions& opts, config::Config cfg) {
   }
 
   server::HttpServer server(cfg.server, routes);
-  pipeline::Gateway* gw = gateway.get();
   limits::RateLimiter* rl = rate_limiter.get();
   policy::ReservationStore* budgets = governance ? governance->reservations.get() : nullptr;
-  server.start([gw, rl, budgets](boost::asio::io_context& io) {
-    gw->on_loop_start(io);
+  server.start([rl, budgets](boost::asio::io_context& io) {
+    pipeline::Gateway::on_loop_start(io);  // the loop's upstream pool, shared by every snapshot
     if (rl) rl->on_loop_start(io);
     if (budgets) budgets->on_loop_start(io);
   });
   readiness.set_ready(true);
   std::printf("llmgw %s listening on http://%s:%u\n", LLMGW_VERSION, cfg.server.host.c_str(), server.port());
   std::fflush(stdout);
-  spdlog::info("serving {} model aliases, {} deployments", gateway->aliases().size(), cfg.deployments.size());
+  spdlog::info("serving {} model aliases, {} deployments", view.gateway()->aliases().size(), deployment_count());
 
   int sig = 0;
-  sigwait(&signals, &sig);
+  for (;;) {
+    sigwait(&signals, &sig);
+    if (sig != SIGHUP) break;
+    reloader.reload();  // logs what changed, or why it was refused
+  }
   // Drain: readiness turns unready at once (load balancers stop sending), no new connections
   // are taken, idle ones close, and calls and streams in flight may finish up to the deadline.
   spdlog::info("signal {}: draining (up to {} ms), then exiting", sig, cfg.server.drain_timeout_ms);
   readiness.set_ready(false);
   server.stop(std::chrono::milliseconds(cfg.server.drain_timeout_ms));
-  gateway->release_loop_pools();  // while the loops' io_contexts still exist
+  pipeline::Gateway::release_loop_pools();  // while the loops' io_contexts still exist
   if (rate_limiter) rate_limiter->release_loop_connections();  // likewise
   if (budgets) budgets->release_loop_connections();  // likewise
   admin_api.reset();  // joins the admin API's database pool while the loops' io_contexts exist
-  if (sync) sync->stop();
-  telemetry::telemetry().stop(2000);  // the sinks emit what is queued and flush
+  reloader.stop();    // the Redis sync
+  runtime.close();    // the last snapshot: its sinks emit what is queued and flush
   spdlog::shutdown();
   return 0;
 }
@@ -249,7 +219,7 @@ int main(int argc, char** argv) {
   }
   observe::init_logging(opts.log_level.value_or(cfg.log_level));
   for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
-  if (opts.strict) cfg.server.strict_config = true;
+  if (opts.strict) cfg.server.strict_config = true;  // serve() applies it again, with --host/--port
   if (cfg.server.strict_config && !cfg.skipped_deployments.empty()) {
     for (const auto& s : cfg.skipped_deployments) std::fprintf(stderr, "llmgw: config error: %s\n", s.c_str());
     spdlog::shutdown();
@@ -258,13 +228,9 @@ int main(int argc, char** argv) {
 
   try {
     if (opts.mode == CliOptions::Mode::CheckConfig) {
-      loader::Registry registry;
-      std::map<std::string, std::string> plugin_configs;
-      build_gateway(cfg, registry, &plugin_configs);
-      telemetry::Telemetry check;  // the sinks' configs are checked by their create()
-      check.start(cfg.sinks, registry, plugin_configs, cfg.source_path);
-      check.stop(2000);
-      guard::build_guard_chain(cfg, registry);
+      // The whole snapshot a start would build (sinks' configs are checked by their create()),
+      // then stopped.
+      reload::build_runtime(cfg, load_prices(cfg, false), frontends::Accounting{});
       spdlog::shutdown();
       std::printf("%s: OK (%zu deployments, %zu plugins, %zu warnings)\n", opts.config_path.c_str(),
                   cfg.deployments.size(), cfg.plugins.size(), cfg.warnings.size());

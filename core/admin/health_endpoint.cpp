@@ -12,7 +12,7 @@ boost::asio::awaitable<void> HealthEndpoint::handle(server::Request&,
     server::send_json(response, 503, "{\"status\":\"unavailable\"}");
   } else {
     server::send_json(response, 200, "{\"status\":\"ready\",\"version\":\"" + version_ +
-                                         "\",\"deployments\":" + std::to_string(deployments_) + "}");
+                                         "\",\"deployments\":" + std::to_string(deployments_ ? deployments_() : 0) + "}");
   }
   co_return;
 }

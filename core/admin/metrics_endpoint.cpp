@@ -52,13 +52,14 @@ boost::asio::awaitable<void> MetricsEndpoint::handle(server::Request& request,
       server::send_error(response, *rejected, errors_);
       co_return;
     }
+  const std::shared_ptr<const pipeline::Gateway> gateway = runtime_.gateway();
   std::string out;
   out.reserve(4096);
   const int64_t now = canonical::steady_ms();
   const int64_t unix = canonical::unix_ms();
   for (const Gauge& g : kDeploymentGauges) {
     out.append("# HELP ").append(g.name).append(" ").append(g.help).append("\n# TYPE ").append(g.name).append(" gauge\n");
-    for (const auto& d : gateway_.deployments()) {
+    for (const auto& d : gateway->deployments()) {
       out.append(g.name).append("{deployment=\"");
       label(out, d->cfg.id);
       out.append("\",model=\"");
@@ -86,7 +87,7 @@ boost::asio::awaitable<void> MetricsEndpoint::handle(server::Request& request,
     }
     out.append(" ").append(std::to_string(c.value)).push_back('\n');
   });
-  telemetry::telemetry().render_metrics(out);  // requests, latencies, tokens, spend, sinks (issue 12)
+  runtime_.telemetry()->render_metrics(out);  // requests, latencies, tokens, spend, sinks (issue 12)
   response.set_status(200);
   response.set_content_type("text/plain; version=0.0.4; charset=utf-8");
   response.send_whole(out);

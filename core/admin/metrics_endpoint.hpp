@@ -7,7 +7,7 @@
 // traffic are not for anyone who can reach the port.
 #pragma once
 
-#include "pipeline/gateway.hpp"
+#include "admin/runtime_view.hpp"
 #include "policy/master_key_auth.hpp"
 #include "server/endpoint.hpp"
 #include "server/error_format.hpp"
@@ -17,14 +17,15 @@ namespace llmgw::admin {
 class MetricsEndpoint final : public server::Endpoint {
  public:
   /// `auth` is checked unless `is_public`; `errors`: the shape of its refusals.
-  MetricsEndpoint(const pipeline::Gateway& gateway, const policy::MasterKeyAuth& auth, bool is_public,
+  /// `runtime`: the gateway and sinks serving now (a reload swaps them).
+  MetricsEndpoint(RuntimeView runtime, const policy::MasterKeyAuth& auth, bool is_public,
                   const server::ErrorFormat& errors)
-      : gateway_(gateway), auth_(auth), errors_(errors), public_(is_public) {}
+      : runtime_(std::move(runtime)), auth_(auth), errors_(errors), public_(is_public) {}
   boost::asio::awaitable<void> handle(server::Request& request,
                                       server::Response& response) override;
 
  private:
-  const pipeline::Gateway& gateway_;
+  RuntimeView runtime_;
   const policy::MasterKeyAuth& auth_;
   const server::ErrorFormat& errors_;
   bool public_;

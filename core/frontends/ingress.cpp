@@ -67,6 +67,12 @@ std::string new_request_id() {
 boost::asio::awaitable<void> Ingress::handle(server::Request& request,
                                              server::Response& response) {
   const observe::AccessTimer timer;
+  // The config this request runs on, held to its end (a reload swaps the slot, never this).
+  const std::shared_ptr<const Runtime> runtime = runtime_.current();
+  pipeline::Gateway& gateway = *runtime->gateway;
+  const Accounting& accounting = runtime->accounting;
+  const guard::GuardChain* const guards = runtime->guards.get();
+  telemetry::Telemetry& sinks = *runtime->telemetry;
   const telemetry::InFlight in_flight(telemetry::route_of(dialect_.id(), dialect_.operation()));
   observe::AccessRecord record;
   record.method = request.method();
@@ -74,7 +80,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   // The call's buffers, reused from call to call on this loop (never per thread: calls interleave).
   pipeline::CallContextPtr context = pipeline::acquire_call_context();
   context->trace = observe::trace_for_request(request.header("traceparent").value_or(std::string_view()));  // W3C trace context
-  context->propagate_trace = context->trace.from_client || telemetry::telemetry().has_sinks();
+  context->propagate_trace = context->trace.from_client || sinks.has_sinks();
   ClientConnectionWatch client(server::client_io(request));
   ScannedRequest scanned;  // outlives the access record's views
   RoutingFields routing;
@@ -84,8 +90,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   policy::Caller caller;
   pipeline::CallOutcome outcome;
   limits::Ticket limit_ticket;  // what the rate limits reserved; settled in phase 9
-  const std::string request_id = accounting_.spend ? new_request_id() : std::string();
-  CallAccount account(accounting_, caller, request_id);
+  const std::string request_id = accounting.spend ? new_request_id() : std::string();
+  CallAccount account(accounting, caller, request_id);
   try {
     // 1. auth
     std::optional<ApiError> rejected = gate_.identify(request.headers(), caller);
@@ -100,7 +106,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     if (!rejected) {
       record.model = scanned.model;
       record.stream = scanned.stream;
-      rejected = find_pool(dialect_, gateway_, scanned, routing, pool);
+      rejected = find_pool(dialect_, gateway, scanned, routing, pool);
     }
     // 6. before the call: the key's terms, the rate limits, the budget reservation, the input
     //    guardrails.
@@ -115,7 +121,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       std::optional<ApiError> over_budget = co_await account.reserve(*pool, sent, dialect_.operation(), canonical::unix_ms());
       rejected = std::move(over_budget);
     }
-    if (!rejected && guards_) rejected = guard_input(*guards_, dialect_, limits_.max_json_depth, scanned, sent, guarded);
+    if (!rejected && guards) rejected = guard_input(*guards, dialect_, limits_.max_json_depth, scanned, sent, guarded);
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {
       server::send_error(response, *rejected, dialect_.errors());
@@ -127,7 +133,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       // 7. the call (8, output guardrails, will sit in the Reply)
       header_views(request, context->client_headers);
       reply = dialect_.make_reply(response, scanned, limits_);
-      if (guards_) reply = guard_output(*guards_, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
+      if (guards) reply = guard_output(*guards, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
       reply = account.meter(std::move(reply));
       pipeline::CallInput input;
       input.dialect = dialect_.id();
@@ -143,7 +149,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       input.client = &client;
       input.context = context.get();
       if (routing.present) input.fallbacks = &routing.fallbacks;
-      outcome = co_await gateway_.execute(input, *pool, *reply);
+      outcome = co_await gateway.execute(input, *pool, *reply);
       outcome.fill(record);
     }
   } catch (const std::exception& e) {
@@ -175,9 +181,9 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   record.cost = cost_text;
   observe::log_access(record);
   telemetry::RequestFacts facts = telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
-      dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, cost,
+      dialect_.operation(), sent, gateway.pool(record.model) != nullptr, timer.started_ns, cost,
       scanned.cache_requested);
-  telemetry::telemetry().finish_request(std::move(facts));
+  sinks.finish_request(std::move(facts));
 }
 
 }  // namespace llmgw::frontends

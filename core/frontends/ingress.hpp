@@ -27,30 +27,27 @@
 #include "pipeline/gateway.hpp"
 #include "policy/gatekeeper.hpp"
 #include "frontends/call_accounting.hpp"
+#include "frontends/runtime.hpp"
 #include "server/endpoint.hpp"
 
 namespace llmgw::frontends {
 
 class Ingress final : public server::Endpoint {
  public:
-  /// `dialect`, `gateway`, `gate` and `accounting` must outlive the ingress.
-  Ingress(const Dialect& dialect, pipeline::Gateway& gateway, const policy::Gatekeeper& gate,
-          const Accounting& accounting, RequestLimits limits)
-      : dialect_(dialect), gateway_(gateway), gate_(gate), accounting_(accounting), limits_(limits) {}
+  /// `dialect`, `runtime` and `gate` must outlive the ingress. Each request takes the runtime
+  /// snapshot (gateway, guardrails, sinks, accounting) once, at its start, and keeps it to its end.
+  Ingress(const Dialect& dialect, const RuntimeSlot& runtime, const policy::Gatekeeper& gate, RequestLimits limits)
+      : dialect_(dialect), runtime_(runtime), gate_(gate), limits_(limits) {}
   boost::asio::awaitable<void> handle(server::Request& request, server::Response& response) override;
   /// Rate limits of virtual keys (null: none); must outlive the ingress.
   void set_rate_limiter(limits::RateLimiter* limiter) { rate_limiter_ = limiter; }
-  /// The guardrails (null: none); must outlive the ingress.
-  void set_guards(const guard::GuardChain* guards) { guards_ = guards; }
 
  private:
   const Dialect& dialect_;
-  pipeline::Gateway& gateway_;
+  const RuntimeSlot& runtime_;
   const policy::Gatekeeper& gate_;
-  const Accounting& accounting_;
   RequestLimits limits_;
   limits::RateLimiter* rate_limiter_ = nullptr;
-  const guard::GuardChain* guards_ = nullptr;
 };
 
 }  // namespace llmgw::frontends

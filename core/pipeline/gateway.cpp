@@ -21,18 +21,20 @@ void Gateway::start_credential_exchange() {
 
 namespace {
 thread_local upstream_client::AsyncPool* this_loop_pool = nullptr;
+std::mutex loop_pools_mutex;  // only while loops start and stop
+std::vector<std::unique_ptr<upstream_client::AsyncPool>> loop_pools;
 }  // namespace
 
 void Gateway::on_loop_start(boost::asio::io_context& io) {
   auto pool = std::make_unique<upstream_client::AsyncPool>(io);
   this_loop_pool = pool.get();
-  std::lock_guard lock(loop_pools_mutex_);
-  loop_pools_.push_back(std::move(pool));
+  std::lock_guard lock(loop_pools_mutex);
+  loop_pools.push_back(std::move(pool));
 }
 
 void Gateway::release_loop_pools() {
-  std::lock_guard lock(loop_pools_mutex_);
-  loop_pools_.clear();
+  std::lock_guard lock(loop_pools_mutex);
+  loop_pools.clear();
 }
 
 upstream_client::AsyncPool& Gateway::loop_pool() {

@@ -106,15 +106,16 @@ class Gateway {
   boost::asio::awaitable<CallOutcome> execute(const CallInput& input, const Pool& pool, Reply& reply);
 
   /// Run on each event loop's thread before it serves: makes that loop's upstream connection
-  /// pool (calls on a loop use only its own pool: no lock on the request path).
-  void on_loop_start(boost::asio::io_context& io);
+  /// pool (calls on a loop use only its own pool: no lock on the request path). The pools are
+  /// the process's, not one gateway's: every gateway a config reload builds uses them as they are.
+  static void on_loop_start(boost::asio::io_context& io);
   /// Makes the first credential exchange of every deployment whose plugin has the ABI 1.1 hooks
   /// (Vertex AI tokens…) and starts renewing them on a background thread. Call once before
   /// serving (not under --check-config: it may reach the network).
   void start_credential_exchange();
   /// Closes the loops' upstream pools: call once the loops stopped, before their io_contexts
   /// are destroyed (pooled sockets belong to them).
-  void release_loop_pools();
+  static void release_loop_pools();
 
  private:
   enum class Verdict { Success, Retry, ContextWindow, ContentPolicy, Final };
@@ -131,8 +132,6 @@ class Gateway {
   config::RouterSettings router_;
   routing::Router strategy_;  // routing_strategy: the plugin (or built-in weighted pick) behind pick()
   routing::HealthPolicy health_;         // allowed_fails, cooldown_time, max_retry_after
-  std::mutex loop_pools_mutex_;  // only while loops start
-  std::vector<std::unique_ptr<upstream_client::AsyncPool>> loop_pools_;
   std::size_t max_upstream_body_bytes_;  // server.max_upstream_body_bytes
   std::size_t max_stream_event_bytes_;   // server.max_stream_event_bytes
 };

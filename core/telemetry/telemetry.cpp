@@ -106,9 +106,4 @@ void Telemetry::render_metrics(std::string& out) const {
                &SinkRunner::errors);
 }
 
-Telemetry& telemetry() {
-  static Telemetry instance;
-  return instance;
-}
-
 }  // namespace llmgw::telemetry

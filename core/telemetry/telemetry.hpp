@@ -1,6 +1,7 @@
-// Phase 9's telemetry, process-wide: the request metrics, and the configured sinks (sinks:),
-// each on its own thread behind a bounded queue (telemetry/sink_runner.hpp). The ingress calls
-// finish_request once per request; nothing here waits for a sink.
+// Phase 9's telemetry: the request metrics (process-wide: they count on across config reloads),
+// and the configured sinks (sinks:), each on its own thread behind a bounded queue
+// (telemetry/sink_runner.hpp). One Telemetry per config snapshot (frontends/runtime): the
+// ingress calls finish_request of the snapshot its request holds; nothing here waits for a sink.
 #pragma once
 
 #include <memory>
@@ -46,8 +47,5 @@ class Telemetry {
   };
   std::vector<Entry> runners_;
 };
-
-/// The process-wide telemetry (main starts and stops it; the ingress and /metrics use it).
-Telemetry& telemetry();
 
 }  // namespace llmgw::telemetry
