@@ -177,7 +177,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/health/liveliness", &liveness);
   routes->add("GET", "/health/liveness", &liveness);
   routes->add("GET", "/health/readiness", &readiness);
-  admin::MetricsEndpoint metrics(*gateway, auth, cfg.server.public_metrics, admin_errors);
+  admin::MetricsEndpoint metrics(*gateway, auth, cfg.server.public_metrics, admin_errors,
+                                 governance ? governance->ledger.get() : nullptr);
   routes->add("GET", "/metrics", &metrics);
   // The admin API of keys, teams and spend (issue 11): only with a database.
   std::unique_ptr<admin::AdminApiEndpoint> admin_api;
