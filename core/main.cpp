@@ -142,7 +142,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
   routes->add("GET", "/health/liveliness", &liveness);
   routes->add("GET", "/health/liveness", &liveness);
   routes->add("GET", "/health/readiness", &readiness);
-  admin::MetricsEndpoint metrics(view, auth, cfg.server.public_metrics, admin_errors);
+  admin::MetricsEndpoint metrics(view, auth, cfg.server.public_metrics, admin_errors,
+                                 governance ? governance->ledger.get() : nullptr);
   routes->add("GET", "/metrics", &metrics);
   reload::ReloadEndpoint reload_endpoint(reloader, gate, admin_errors);
   routes->add("POST", "/admin/reload", &reload_endpoint);

@@ -321,7 +321,17 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
     auto it = query.find("group_by");
     const auto group = parse_report_group(it == query.end() ? std::string_view("team") : std::string_view(it->second));
     if (!group) return fail(ApiError::invalid("'group_by' must be team, api_key or model.", "group_by"));
-    answer = ok(global_spend_report_json(store::spend_by_day(s, f), *group));
+    const auto cells = store::spend_by_day(s, f);
+    TeamNames names;
+    if (*group == ReportGroup::team) {
+      store::TeamRepository teams(s);
+      for (const auto& c : cells)
+        if (!c.team_id.empty() && !names.count(c.team_id)) {
+          auto team = teams.get(c.team_id);
+          names.emplace(c.team_id, team ? team->name : std::string());
+        }
+    }
+    answer = ok(global_spend_report_json(cells, *group, &names));
   } else {
     return not_found("No admin route " + path + ".");
   }

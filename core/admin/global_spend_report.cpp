@@ -48,7 +48,8 @@ std::optional<ReportGroup> parse_report_group(std::string_view text) {
   return std::nullopt;
 }
 
-std::string global_spend_report_json(const std::vector<store::DailySpend>& input, ReportGroup g) {
+std::string global_spend_report_json(const std::vector<store::DailySpend>& input, ReportGroup g,
+                                     const TeamNames* team_names) {
   std::vector<const store::DailySpend*> cells;
   cells.reserve(input.size());
   for (const auto& c : input) cells.push_back(&c);
@@ -79,6 +80,14 @@ std::string global_spend_report_json(const std::vector<store::DailySpend>& input
       out += "{\"";
       out += name;
       out += "\":";
+      if (g == ReportGroup::team) {
+        // LiteLLM shows the team's alias; the id beside it.
+        const std::string* shown = &group;
+        if (team_names && !group.empty())
+          if (auto it = team_names->find(group); it != team_names->end() && !it->second.empty()) shown = &it->second;
+        append_name(out, *shown);
+        out += ",\"team_id\":";
+      }
       append_name(out, group);
       out += ",\"total_spend\":";
       append_usd(out, total.cost_nano_usd);

@@ -3,6 +3,7 @@
 #include <ostream>
 #include <string>
 
+#include "admin/ledger_metrics.hpp"
 #include "observe/counters.hpp"
 #include "routing/deployment_state.hpp"
 #include "server/send.hpp"
@@ -87,6 +88,7 @@ boost::asio::awaitable<void> MetricsEndpoint::handle(server::Request& request,
     }
     out.append(" ").append(std::to_string(c.value)).push_back('\n');
   });
+  if (ledger_) render_ledger_metrics(*ledger_, out);
   runtime_.telemetry()->render_metrics(out);  // requests, latencies, tokens, spend, sinks (issue 12)
   response.set_status(200);
   response.set_content_type("text/plain; version=0.0.4; charset=utf-8");

@@ -80,7 +80,6 @@ boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::reserve(
   if (scopes.empty()) co_return std::nullopt;
 
   estimate_ = policy::estimate_request(body);
-  estimated_ = true;
   // The dearest deployment of the pool: the call may land on any of them.
   std::int64_t amount = 0;
   const pricing::ModelPrice* price = nullptr;
@@ -117,7 +116,8 @@ boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::reserve(
   co_return std::nullopt;
 }
 
-std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Reply> reply) {
+std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body) {
+  meter_.body = body;
   return std::make_unique<MeteredReply>(std::move(reply), meter_);
 }
 
@@ -129,18 +129,10 @@ std::int64_t CallAccount::settle(policy::CallRecord& call, const pipeline::CallO
   if (outcome.deployment && a_.prices && a_.prices->find(outcome.deployment->cfg.id)) {
     // A stream that ended early (cut, the client left, broken) may have no usage, or only the
     // input half: it is charged what it streamed (one output token per event at least).
-    const bool unknown = usage.prompt_tokens < 0 && usage.completion_tokens < 0;
     const bool early = meter_.cut || outcome.status == 499 || outcome.broke_after_commit;
-    if (stream && meter_.events > 0 && (unknown || early)) {
-      if (usage.prompt_tokens < 0) {
-        if (!estimated_) estimate_ = policy::estimate_request(body);
-        estimated_ = true;
-        usage.prompt_tokens = estimate_.prompt_tokens;
-      }
-      usage.completion_tokens = std::max<std::int64_t>(usage.completion_tokens, meter_.events);
-    }
-    if (!stream && meter_.answer_cost_nano >= 0) {
-      cost = meter_.answer_cost_nano;  // the figure x-llmgw-cost carried
+    if (stream) usage = charged_stream_usage(usage, meter_.events, early, body);
+    if (meter_.answer_cost_nano >= 0) {
+      cost = meter_.answer_cost_nano;  // the figure x-llmgw-cost carried (header, or a stream's end)
     } else {
       const pricing::TokenUsage u{usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens,
                                   usage.cache_creation_tokens, usage.reasoning_tokens};

@@ -5,8 +5,8 @@
 //            budgets in the ReservationStore, keyed by request id; a budget already used up
 //            (stored spend + unwritten costs + calls in flight) is refused in the client's
 //            dialect (429 budget_exceeded, naming the budget and when it resets);
-//   phase 7  meter(): the dialect's Reply behind a MeteredReply (x-llmgw-cost, stream metering,
-//            budget_enforcement: cut);
+//   phase 7  meter(): the dialect's Reply behind a MeteredReply (x-llmgw-cost as a header, or at
+//            a stream's end as a comment line and a trailer; stream metering, budget_enforcement: cut);
 //   phase 9  settle(): the call's exact cost (pricing/deployment_prices over the usage the
 //            provider reported; a stream that ended without usage — the client left, the budget
 //            cut it — is charged its estimate: the prompt estimate and one output token per
@@ -59,8 +59,8 @@ class CallAccount {
   /// store's answer (Redis: one round trip on the loop's connection).
   boost::asio::awaitable<std::optional<canonical::ApiError>> reserve(const pipeline::Pool& pool, std::string_view body,
                                              llmgw_operation operation, std::int64_t now_ms);
-  /// The reply the call answers through.
-  std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply);
+  /// The reply the call answers through. `body`: the request as sent (outlives the call).
+  std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body);
   /// Phase 9: settles the reservation and writes the ledger row. `call` gets the usage charged
   /// and its cost; returns the cost in nano-dollars (-1: no deployment answered, or it has no
   /// price).
@@ -77,7 +77,6 @@ class CallAccount {
   std::string_view request_id_;
   StreamMeter meter_;
   policy::RequestEstimate estimate_;
-  bool estimated_ = false;  // estimate_ holds the body's
   bool reserved_ = false;
 };
 

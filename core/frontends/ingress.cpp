@@ -134,7 +134,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       header_views(request, context->client_headers);
       reply = dialect_.make_reply(response, scanned, limits_);
       if (guards) reply = guard_output(*guards, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
-      reply = account.meter(std::move(reply));
+      reply = account.meter(std::move(reply), sent);
       pipeline::CallInput input;
       input.dialect = dialect_.id();
       input.operation = dialect_.operation();

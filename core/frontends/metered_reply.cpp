@@ -1,7 +1,9 @@
 #include "frontends/metered_reply.hpp"
 
+#include <algorithm>
 #include <cstring>
 
+#include "frontends/stream_terminal.hpp"
 #include "policy/budget_estimate.hpp"
 #include "pricing/decimal_price.hpp"
 
@@ -38,14 +40,73 @@ bool holds_cr(std::string_view data) { return std::memchr(data.data(), '\r', dat
 
 }  // namespace
 
+llmgw_usage charged_stream_usage(llmgw_usage u, std::int64_t events, bool early, std::string_view body) {
+  const bool unknown = u.prompt_tokens < 0 && u.completion_tokens < 0;
+  if (events <= 0 || !(unknown || early)) return u;
+  if (u.prompt_tokens < 0) u.prompt_tokens = policy::estimate_request(body).prompt_tokens;
+  u.completion_tokens = std::max<std::int64_t>(u.completion_tokens, events);
+  return u;
+}
+
+namespace {
+
+pricing::TokenUsage token_usage(const llmgw_usage& u) {
+  return pricing::TokenUsage{u.prompt_tokens, u.completion_tokens, u.cached_tokens, u.cache_creation_tokens,
+                             u.reasoning_tokens};
+}
+
+constexpr std::string_view kCostField = "x-llmgw-cost";
+
+}  // namespace
+
 void MeteredReply::answer_usage(std::string_view deployment_id, const llmgw_usage& u) {
   inner_->answer_usage(deployment_id, u);
   const pricing::ModelPrice* price = m_.prices ? m_.prices->find(deployment_id) : nullptr;
   if (!price) return;  // no price known: no figure rather than a wrong "0"
-  const pricing::TokenUsage usage{u.prompt_tokens, u.completion_tokens, u.cached_tokens, u.cache_creation_tokens,
-                                  u.reasoning_tokens};
-  m_.answer_cost_nano = pricing::compute_cost(*price, usage).nano_usd();
-  inner_->add_header("x-llmgw-cost", pricing::format_nano_usd(m_.answer_cost_nano));
+  m_.answer_cost_nano = pricing::compute_cost(*price, token_usage(u)).nano_usd();
+  inner_->add_header(kCostField, pricing::format_nano_usd(m_.answer_cost_nano));
+}
+
+void MeteredReply::stream_usage(std::string_view deployment_id, const llmgw_usage& u) {
+  inner_->stream_usage(deployment_id, u);
+  stream_price_ = m_.prices ? m_.prices->find(deployment_id) : nullptr;
+  stream_usage_ = u;
+}
+
+void MeteredReply::begin_stream() {
+  began_ = true;
+  if (m_.prices && m_.prices->size() > 0 && !inner_->committed()) inner_->declare_trailer(kCostField);
+}
+
+void MeteredReply::pass_raw(std::string_view events) {
+  if (!held_.empty()) {  // past the terminal event: held with it
+    held_.append(events);
+    return;
+  }
+  const std::size_t at = m_.prices ? terminal_event_at(events, upstream_) : std::string_view::npos;
+  if (at == std::string_view::npos) return inner_->stream_raw(events);
+  if (at > 0) inner_->stream_raw(events.substr(0, at));
+  held_.assign(events.substr(at));
+}
+
+void MeteredReply::stream_error(const canonical::ApiError& e) {
+  if (m_.cut) return;
+  if (!held_.empty()) inner_->stream_raw(held_);  // the terminal event came before the failure
+  held_.clear();
+  inner_->stream_error(e);
+}
+
+void MeteredReply::stream_end(bool translated) {
+  if (m_.cut) return;
+  if (stream_price_ && m_.events > 0) {
+    // The figure the ledger row will carry (CallAccount::settle takes it from here).
+    const llmgw_usage charged = charged_stream_usage(stream_usage_, m_.events, false, m_.body);
+    m_.answer_cost_nano = pricing::compute_cost(*stream_price_, token_usage(charged)).nano_usd();
+    inner_->stream_trailer(kCostField, pricing::format_nano_usd(m_.answer_cost_nano));
+  }
+  if (!held_.empty()) inner_->stream_raw(held_);
+  held_.clear();
+  inner_->stream_end(translated);
 }
 
 bool MeteredReply::cut_now() {
@@ -58,6 +119,7 @@ bool MeteredReply::cut_now() {
 }
 
 void MeteredReply::stream_raw(std::string_view bytes) {
+  if (!began_) begin_stream();
   if (!m_.cut_enabled) {
     const bool cr = holds_cr(bytes);
     for (std::string_view rest = bytes; !rest.empty(); ++m_.events) {
@@ -65,7 +127,7 @@ void MeteredReply::stream_raw(std::string_view bytes) {
       if (end == std::string_view::npos) break;
       rest.remove_prefix(end);
     }
-    inner_->stream_raw(bytes);
+    pass_raw(bytes);
     return;
   }
   // RetryGate hands over whole events only: each is counted, and under cut each goes on alone.
@@ -74,13 +136,14 @@ void MeteredReply::stream_raw(std::string_view bytes) {
     const std::size_t end = first_event_end(bytes, cr);
     const std::string_view event = bytes.substr(0, end == std::string_view::npos ? bytes.size() : end);
     if (cut_now()) return;
-    inner_->stream_raw(event);
+    pass_raw(event);
     ++m_.events;
     bytes.remove_prefix(event.size());
   }
 }
 
 void MeteredReply::stream_chunk(std::string_view chunk_json) {
+  if (!began_) begin_stream();
   if (cut_now()) return;
   inner_->stream_chunk(chunk_json);
   ++m_.events;

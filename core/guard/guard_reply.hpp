@@ -44,6 +44,10 @@ class GuardReply final : public pipeline::Reply {
   bool committed() const override { return client_->committed(); }
   bool client_alive() const override { return client_->client_alive(); }
   void add_header(std::string_view name, std::string_view value) override { client_->add_header(name, value); }
+  void declare_trailer(std::string_view name) override { client_->declare_trailer(name); }
+  void stream_trailer(std::string_view name, std::string_view value) override {
+    if (!stopped_) client_->stream_trailer(name, value);
+  }
 
  private:
   struct Channel {

@@ -35,6 +35,24 @@ class Reply {
     (void)deployment_id;
     (void)usage;
   }
+  /// Streams, just before stream_end (not when the stream fails): the deployment that answered
+  /// and the usage it reported (every count -1 when it reported none), so a Reply can add what
+  /// the stream cost. Default: nothing.
+  virtual void stream_usage(std::string_view deployment_id, const llmgw_usage& usage) {
+    (void)deployment_id;
+    (void)usage;
+  }
+  /// Streams, before the first event: field `name` will end the stream (declare_trailer), sent
+  /// by stream_trailer. Default: nothing.
+  virtual void declare_trailer(std::string_view name) { (void)name; }
+  /// Streams, just before the dialect's terminal event (OpenAI's `data: [DONE]`, Anthropic's
+  /// message_stop) goes out: the declared field's value, written as the SSE comment line
+  /// `: name: value` before that event (every SSE client skips comments) and sent as an HTTP/1.1
+  /// chunked trailer after the last chunk. Default: nothing.
+  virtual void stream_trailer(std::string_view name, std::string_view value) {
+    (void)name;
+    (void)value;
+  }
   /// Streams: raw bytes in the upstream dialect. Commits on first call. Buffered until flush().
   virtual void stream_raw(std::string_view bytes) = 0;
   /// Streams: one canonical chat.completion.chunk JSON. Commits on first call. Buffered until flush().

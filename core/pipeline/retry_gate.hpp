@@ -77,6 +77,11 @@ class RetryGate final : public Reply {
   void answer_usage(std::string_view deployment_id, const llmgw_usage& usage) override {
     client_.answer_usage(deployment_id, usage);
   }
+  void stream_usage(std::string_view deployment_id, const llmgw_usage& usage) override {
+    client_.stream_usage(deployment_id, usage);
+  }
+  void declare_trailer(std::string_view name) override { client_.declare_trailer(name); }
+  void stream_trailer(std::string_view name, std::string_view value) override { client_.stream_trailer(name, value); }
   void json(int status, std::string_view body) override {
     release_headers();
     client_.json(status, body);

@@ -79,6 +79,7 @@ boost::asio::awaitable<bool> pump_stream(const Deployment& d, const llmgw_call& 
     }
     co_return false;
   }
+  reply.stream_usage(d.cfg.id, fwd.usage ? *fwd.usage : copy_usage(nullptr));
   reply.stream_end(fwd.translated);
   co_await reply.drain();  // the last events leave now, not after the upstream is drained
   outcome.status = 200;

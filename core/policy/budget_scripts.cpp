@@ -28,23 +28,28 @@ for i = 1, n do
   if #gone > 0 then redis.call('ZREMRANGEBYSCORE', ke, '-inf', now) end
   local h = redis.call('HGETALL', kh)
   for j = 2, #h, 2 do used = used + tonumber(h[j]) end
+  local m = redis.call('HGETALL', km)
+  local marks = {}
+  for j = 1, #m, 2 do marks[m[j]] = tonumber(m[j + 1]) end
   local c = redis.call('HGETALL', kc)
   for j = 1, #c, 2 do
     local id, v = c[j], c[j + 1]
     local sp = string.find(v, ' ', 1, true)
     local cost = tonumber(string.sub(v, 1, sp - 1))
     local settled = tonumber(string.sub(v, sp + 1))
-    local cm = tonumber(redis.call('HGET', km, id) or '0')
+    local cm = marks[id] or 0
     if (cm > 0 and now - cm > 60000) or (cm == 0 and now - settled > cttl) then
       redis.call('HDEL', kc, id)
-      redis.call('HDEL', km, id)
+      if cm > 0 then
+        redis.call('HDEL', km, id)
+        marks[id] = nil
+      end
     elseif (cm == 0 or cm >= visible) and settled >= pstart then
       used = used + cost
     end
   end
-  local m = redis.call('HGETALL', km)
-  for j = 1, #m, 2 do
-    if now - tonumber(m[j + 1]) > cttl then redis.call('HDEL', km, m[j]) end
+  for id, cm in pairs(marks) do
+    if now - cm > cttl then redis.call('HDEL', km, id) end
   end
   if used >= budget then return {i, used, 0} end
   local room = budget - used

@@ -76,6 +76,8 @@ void Response::reset() {
   http10_ = false;
   pending_.clear();
   out_.clear();
+  trailer_names_.clear();
+  trailer_fields_.clear();
   sent_ = head_written_ = chunked_ = length_known_ = finished_ = head_only_ = false;
   ok_ = true;
 }
@@ -116,6 +118,7 @@ void Response::format_head() {
     h.append(fields_[i].name).append(": ").append(fields_[i].value).append("\r\n");
   if (chunked_) {
     h.append("Transfer-Encoding: chunked\r\n");
+    if (!trailer_names_.empty()) h.append("Trailer: ").append(trailer_names_).append("\r\n");
   } else if (content_length_ >= 0) {
     auto [len_end, len_ec] = std::to_chars(digits, digits + sizeof digits, content_length_);
     h.append("Content-Length: ").append(digits, len_end).append("\r\n");
@@ -161,7 +164,7 @@ bool Response::flush(bool last) {
     out_.append(pending_);
   }
   pending_.clear();
-  if (last && chunked_) out_.append("0\r\n\r\n");
+  if (last && chunked_) out_.append("0\r\n").append(trailer_fields_).append("\r\n");
   return ok_;
 }
 
@@ -169,6 +172,17 @@ void Response::finish() {
   if (!sent_ || finished_) return;
   flush(true);
   finished_ = true;
+}
+
+void Response::declare_trailer(std::string_view name) {
+  if (sent_) return;
+  if (!trailer_names_.empty()) trailer_names_.append(", ");
+  trailer_names_.append(name);
+}
+
+void Response::set_trailer(std::string_view name, std::string_view value) {
+  if (trailer_names_.empty() || finished_) return;  // undeclared fields are not sent
+  trailer_fields_.append(name).append(": ").append(value).append("\r\n");
 }
 
 void Response::send_whole(std::string_view body) {

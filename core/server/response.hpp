@@ -86,8 +86,15 @@ class Response final {
 
   /// Queues the head and `body` (Content-Length set here), to leave in one write.
   void send_whole(std::string_view body);
-  /// Completes a send() body: what is buffered and, when chunked, the last chunk.
+  /// Completes a send() body: what is buffered and, when chunked, the last chunk (with the
+  /// trailer fields set by set_trailer).
   void finish();
+  /// A field whose value is known only once the body is written (x-llmgw-cost of a stream):
+  /// named in the head as `Trailer: name` when the body is chunked. Call before send().
+  void declare_trailer(std::string_view name);
+  /// The value of a declared trailer field, sent after the last chunk (RFC 9112 §7.1.2) when the
+  /// body is chunked; nothing otherwise. Call before finish().
+  void set_trailer(std::string_view name, std::string_view value);
   /// Sends everything queued; false once a write failed or timed out.
   boost::asio::awaitable<bool> drain();
   /// True when bytes wait for drain().
@@ -122,6 +129,8 @@ class Response final {
   std::string head_;          // formatted head (reused)
   std::string out_;           // queued bytes: head, chunk framing, body
   std::string pending_;  // body bytes not yet framed into out_
+  std::string trailer_names_;   // "a, b": the head's Trailer field
+  std::string trailer_fields_;  // "name: value\r\n"…, sent after the last chunk
   bool sent_ = false, head_written_ = false, chunked_ = false, length_known_ = false;
   bool finished_ = false, head_only_ = false, ok_ = true;
 };

@@ -54,6 +54,17 @@ std::uint64_t LedgerSpool::size() const {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+std::uint64_t LedgerSpool::count_rows() const {
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return 0;
+  in.seekg(static_cast<std::streamoff>(offset_));
+  std::uint64_t rows = 0;
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) ++rows;
+  return rows;
+}
+
 std::size_t LedgerSpool::append(const std::vector<LedgerRow>& rows) {
   if (rows.empty()) return 0;
   Fd fd(::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));

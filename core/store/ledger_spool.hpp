@@ -42,6 +42,8 @@ class LedgerSpool {
 
   /// Bytes in the file (0: nothing spooled).
   std::uint64_t size() const;
+  /// Rows (non-empty lines) in the file not yet replayed. Reads the file: for start-up.
+  std::uint64_t count_rows() const;
   bool empty() const { return size() == 0; }
   std::uint64_t corrupt_lines() const { return corrupt_lines_; }
   const std::string& path() const { return path_; }

@@ -69,10 +69,32 @@ LedgerWriterStats LedgerWriter::stats() const {
   s.spool_dropped = spool_dropped_.load();
   s.replayed = replayed_.load();
   s.db_failures = db_failures_.load();
+  s.spool_rows = spool_rows_.load();
+  s.spool_bytes = spool_bytes_.load();
+  for (std::size_t b = 0; b < s.batch_buckets.size(); ++b) s.batch_buckets[b] = batch_buckets_[b].load();
+  s.batches = batches_.load();
+  s.batch_us = batch_us_.load();
   return s;
 }
 
+void LedgerWriter::note_spool(std::uint64_t rows) {
+  spool_rows_.store(rows, std::memory_order_relaxed);
+  spool_bytes_.store(spool_.size(), std::memory_order_relaxed);
+}
+
+void LedgerWriter::time_batch(std::chrono::steady_clock::time_point started) {
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  const double seconds = static_cast<double>(us.count()) / 1e6;
+  std::size_t b = 0;
+  while (b < kLedgerBatchBounds.size() && seconds > kLedgerBatchBounds[b]) ++b;
+  if (b < kLedgerBatchBounds.size()) batch_buckets_[b].fetch_add(1, std::memory_order_relaxed);
+  batch_us_.fetch_add(static_cast<std::uint64_t>(us.count()), std::memory_order_relaxed);
+  batches_.fetch_add(1, std::memory_order_relaxed);
+}
+
 void LedgerWriter::run() {
+  // A spool left by an earlier run: its rows count as waiting until replayed.
+  note_spool(spool_.count_rows());
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -143,6 +165,12 @@ bool LedgerWriter::try_database() {
 }
 
 void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  struct Timed {
+    LedgerWriter* w;
+    std::chrono::steady_clock::time_point t;
+    ~Timed() { w->time_batch(t); }
+  } timed{this, started};
   if (try_database()) {
     try {
       LedgerStore ledger(*session_, db_.dialect());
@@ -173,13 +201,16 @@ void LedgerWriter::spool(const std::vector<LedgerRow>& rows) {
   spooled_.fetch_add(taken, std::memory_order_relaxed);
   spool_dropped_.fetch_add(rows.size() - taken, std::memory_order_relaxed);
   if (taken > 0) spool_pending_ = true;
+  note_spool(spool_rows_.load(std::memory_order_relaxed) + taken);
 }
 
 void LedgerWriter::replay_spool() {
   if (spool_.empty()) {
     spool_pending_ = false;
+    note_spool(0);
     return;
   }
+  std::uint64_t handed = 0;  // rows of this slice that reached the database
   try {
     LedgerStore ledger(*session_, db_.dialect());
     // A slice per call (16 batches): the live queue is drained between slices.
@@ -190,12 +221,17 @@ void LedgerWriter::replay_spool() {
           written_.fetch_add(inserted, std::memory_order_relaxed);
           duplicates_.fetch_add(rows.size() - inserted, std::memory_order_relaxed);
           replayed_.fetch_add(rows.size(), std::memory_order_relaxed);
+          handed += rows.size();
         },
         opt_.batch_size, opt_.batch_size * 16);
     if (progress.done) spool_pending_ = false;
+    const std::uint64_t waiting = spool_rows_.load(std::memory_order_relaxed);
+    note_spool(progress.done ? 0 : waiting - std::min(waiting, handed));
     db_down_.store(false);
     backoff_ = std::chrono::milliseconds(0);
   } catch (const std::exception&) {
+    const std::uint64_t waiting = spool_rows_.load(std::memory_order_relaxed);
+    note_spool(waiting - std::min(waiting, handed));
     db_.retire(std::move(*session_));
     session_.reset();
     failed();

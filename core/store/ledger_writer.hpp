@@ -7,6 +7,7 @@
 // counted). stop() (and the destructor) write or spool everything still queued.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -40,7 +41,11 @@ struct LedgerWriterOptions {
   std::function<void(const std::vector<LedgerRow>&)> on_written;
 };
 
-/// Counters, each only ever growing.
+/// The upper bounds (seconds) of the batch duration histogram's buckets.
+inline constexpr std::array<double, 12> kLedgerBatchBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                             0.05,   0.1,   0.25,   0.5,   1,    5};
+
+/// Counters, each only ever growing, and the spool's gauges.
 struct LedgerWriterStats {
   std::uint64_t queued = 0;         // accepted by try_push
   std::uint64_t dropped = 0;        // refused by try_push: queue full (lost)
@@ -50,6 +55,13 @@ struct LedgerWriterStats {
   std::uint64_t spool_dropped = 0;  // rows neither the database nor the spool took (lost)
   std::uint64_t replayed = 0;       // rows read back from the spool
   std::uint64_t db_failures = 0;    // failed attempts on the database
+  // Gauges: what waits in the spool for the database (rows not yet replayed, and the file's bytes).
+  std::uint64_t spool_rows = 0;
+  std::uint64_t spool_bytes = 0;
+  // Batches handed to the database (or, when it failed, to the spool): how long each took.
+  std::array<std::uint64_t, kLedgerBatchBounds.size()> batch_buckets{};  // per bucket, not cumulative
+  std::uint64_t batches = 0;
+  std::uint64_t batch_us = 0;  // their total time, microseconds
 };
 
 class LedgerWriter {
@@ -102,6 +114,12 @@ class LedgerWriter {
 
   std::atomic<std::uint64_t> queued_{0}, dropped_{0}, written_{0}, duplicates_{0}, spooled_{0},
       spool_dropped_{0}, replayed_{0}, db_failures_{0};
+  // Written by the writer thread only (after each spool append and replay), read by stats().
+  std::atomic<std::uint64_t> spool_rows_{0}, spool_bytes_{0};
+  void note_spool(std::uint64_t rows);  // the spool now holds `rows` rows not yet replayed
+  std::array<std::atomic<std::uint64_t>, kLedgerBatchBounds.size()> batch_buckets_{};
+  std::atomic<std::uint64_t> batches_{0}, batch_us_{0};
+  void time_batch(std::chrono::steady_clock::time_point started);
   std::thread thread_;
 };
 

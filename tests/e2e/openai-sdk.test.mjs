@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { MOCK_TEXT, openaiError, startOpenAIMock, WEATHER_ARGUMENTS } from '../mocks/openai-mock.mjs';
-import { gatewayConfig, startGateway, UPSTREAM_KEY, WEATHER_TOOL, RELAY_AS_IS } from '../integration/lib/gateway.mjs';
+import path from 'node:path';
+import { gatewayConfig, REPO_ROOT, startGateway, UPSTREAM_KEY, WEATHER_TOOL, RELAY_AS_IS } from '../integration/lib/gateway.mjs';
 
 const MASTER = 'sk-e2e-master';
 const WEATHER_Q = { role: 'user', content: 'What is the weather in Paris and in Tokyo?' };
@@ -15,7 +16,10 @@ let client;
 
 before(async () => {
   mock = await startOpenAIMock({ apiKey: UPSTREAM_KEY });
-  gw = await startGateway({ config: gatewayConfig({ upstream: mock.url, masterKey: MASTER, router: RELAY_AS_IS }) });
+  const config = gatewayConfig({ upstream: mock.url, masterKey: MASTER, router: RELAY_AS_IS });
+  // Priced (the shipped table): streams end with a `: x-llmgw-cost: …` comment line the SDK skips.
+  config.general_settings.model_prices = path.join(REPO_ROOT, 'config/model_prices.json');
+  gw = await startGateway({ config });
   client = new OpenAI({ apiKey: MASTER, baseURL: `${gw.url}/v1`, maxRetries: 0, timeout: 20_000 });
 });
 after(async () => {
@@ -49,10 +53,12 @@ describe('openai SDK through llmgw', () => {
     assert.equal(mock.requests[0].headers.authorization, `Bearer ${UPSTREAM_KEY}`);
   });
 
-  test('stream: for await chunks, text reassembled, usage chunk last', async () => {
-    const stream = await client.chat.completions.create({
+  test('stream: for await chunks, text reassembled, usage chunk last (the cost comment skipped)', async () => {
+    const { data: stream, response } = await client.chat.completions.create({
       model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi!' }], stream: true, stream_options: { include_usage: true },
-    });
+    }).withResponse();
+    // The stream the SDK reads ends with `: x-llmgw-cost: …` before [DONE] (declared as a trailer).
+    assert.equal(response.headers.get('trailer'), 'x-llmgw-cost');
     let text = '';
     const chunks = [];
     for await (const chunk of stream) {

@@ -160,7 +160,7 @@ describe('costs', () => {
     assert.equal(res.headers.get('x-llmgw-cost'), OVERRIDE_COST);
   });
 
-  test('a stream carries no cost header; its ledger row has the cost of its usage', async () => {
+  test('a stream carries no cost header (its cost ends the stream: stream-cost.test.mjs); its ledger row has the cost of its usage', async () => {
     const key = await g.generate({ key_alias: 'stream-cost' });
     const s = await postStream(`${g.gw.url}/v1/chat/completions`,
       { model: 'priced', stream: true, messages: [{ role: 'user', content: 'go' }] },

@@ -68,8 +68,12 @@ async function run(gw) {
   assert.equal(byTeam.json[0].group_by_day, `${today}T00:00:00+00:00`);
   const teams = byTeam.json[0].teams;
   assert.equal(teams.length, 2, JSON.stringify(teams));
-  const eng = teams.find((t) => t.team_name === team.json.team_id);
+  // team_name is the team's alias, as LiteLLM shows it; its id beside it.
+  const eng = teams.find((t) => t.team_name === 'eng');
   const none = teams.find((t) => t.team_name === null);
+  assert.ok(eng, JSON.stringify(teams));
+  assert.equal(eng.team_id, team.json.team_id);
+  assert.equal(none.team_id, null);
   assert.equal(Math.round(eng.total_spend * 1e6), 2 * COST_MICRO.a + COST_MICRO.b);
   assert.equal(Math.round(none.total_spend * 1e6), COST_MICRO.b);
   assert.equal(eng.requests, 3);

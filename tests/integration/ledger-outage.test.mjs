@@ -1,7 +1,10 @@
 // The spend ledger across a database outage, through the real binary: calls are made before,
 // during and after the outage (the writer's rows wait in its on-disk spool meanwhile), and once
 // the database is back every ledger row arrives exactly once (the count, the request ids, the
-// sum of cost and the key's stored spend equal the calls made; none duplicated).
+// sum of cost and the key's stored spend equal the calls made; none duplicated). The writer's
+// counters on /metrics follow it: rows spooled and waiting in the spool (rows and bytes) and
+// failed writes during the outage; after it, the spool empty, every row written and replayed,
+// none dropped, and batches timed.
 //   - PostgreSQL: the test's own server (scripts/start-postgres.sh) is stopped mid-run and
 //     started again with its data (scripts/stop-postgres.sh --keep-data);
 //   - SQLite: the database file (and its WAL) made unwritable mid-run (chattr +i: root ignores
@@ -77,6 +80,14 @@ async function ledger(gw, key) {
   return res.status === 200 ? res.json : null;
 }
 
+/** The ledger writer's series on /metrics: { 'llmgw_ledger_…{labels}': number }. */
+async function ledgerMetrics(gw) {
+  const text = (await request(`${gw.url}/metrics`, auth(MASTER))).text;
+  const out = {};
+  for (const m of text.matchAll(/^(llmgw_ledger_[a-z_]+(?:\{[^}]*\})?) (\S+)$/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+
 /** The run: calls before, during (`down()`) and after (`up()`) the outage; checks the ledger. */
 async function outage(gw, spool, down, back) {
   const gen = await postJSON(`${gw.url}/key/generate`, { key_alias: 'outage' }, auth(MASTER));
@@ -84,12 +95,25 @@ async function outage(gw, spool, down, back) {
   const key = gen.json.key;
   const ids = await calls(gw, key, PER_PHASE);
   assert.ok(await within(5000, async () => (await ledger(gw, key))?.length === PER_PHASE), 'rows before the outage');
+  const m0 = await ledgerMetrics(gw);
+  assert.equal(m0.llmgw_ledger_rows_written_total, PER_PHASE);
+  assert.equal(m0.llmgw_ledger_database_up, 1);
+  assert.equal(m0.llmgw_ledger_spool_rows, 0);
+  assert.ok(m0.llmgw_ledger_batch_duration_seconds_count >= 1, 'batches are timed');
   down();
   ids.push(...await calls(gw, key, PER_PHASE));
   await sleep(1500);  // the writer fails at least once and spools
   ids.push(...await calls(gw, key, PER_PHASE));
   // The outage reached the writer: rows wait in the spool.
   assert.ok(await within(5000, async () => fs.existsSync(spool) && fs.statSync(spool).size > 0), 'rows spooled');
+  const m1 = await within(5000, async () => {
+    const m = await ledgerMetrics(gw);
+    return m.llmgw_ledger_spool_rows > 0 && m.llmgw_ledger_spool_bytes > 0 ? m : null;
+  });
+  assert.ok(m1, 'the spool\'s rows and bytes are on /metrics');
+  assert.ok(m1.llmgw_ledger_rows_spooled_total >= m1.llmgw_ledger_spool_rows);
+  assert.ok(m1.llmgw_ledger_write_failures_total >= 1);
+  assert.equal(m1.llmgw_ledger_database_up, 0);
   back();
   ids.push(...await calls(gw, key, PER_PHASE));
   const rows = await within(60_000, async () => {
@@ -102,6 +126,18 @@ async function outage(gw, spool, down, back) {
   assert.equal(final.length, ids.length, 'no row written twice');
   assert.deepEqual(final.map((r) => r.request_id).sort(), [...ids].sort(), 'every call has its row, once');
   assert.equal(final.reduce((s, r) => s + Math.round(r.spend * 1e6), 0), ids.length * COST_MICRO, 'the sum of cost');
+  const m2 = await within(5000, async () => {
+    const m = await ledgerMetrics(gw);
+    return m.llmgw_ledger_spool_rows === 0 ? m : null;
+  });
+  assert.ok(m2, 'the spool is empty again on /metrics');
+  assert.equal(m2.llmgw_ledger_spool_bytes, 0);
+  assert.equal(m2.llmgw_ledger_database_up, 1);
+  assert.equal(m2.llmgw_ledger_rows_written_total, ids.length, 'every row written once');
+  assert.equal(m2.llmgw_ledger_rows_replayed_total, m2.llmgw_ledger_rows_spooled_total, 'every spooled row replayed');
+  assert.equal(m2.llmgw_ledger_rows_queued_total, ids.length);
+  assert.equal(m2['llmgw_ledger_rows_dropped_total{reason="queue_full"}'], 0);
+  assert.equal(m2['llmgw_ledger_rows_dropped_total{reason="spool_full"}'], 0);
   const info = await request(`${gw.url}/key/info?key=${key}`, auth(MASTER));
   assert.equal(Math.round(info.json.info.spend * 1e6), ids.length * COST_MICRO, 'the key\'s stored spend');
 }

@@ -84,10 +84,18 @@ void AnthropicReply::stream_error(const canonical::ApiError& error) {
   flush();
 }
 
+void AnthropicReply::stream_trailer(std::string_view name, std::string_view value) {
+  if (refused_) return;
+  response_.set_trailer(name, value);
+  std::string& note = translate_ && !encoder_.finished() ? note_ : events_;
+  note.append(": ").append(name).append(": ").append(value).append("\n\n");
+}
+
 void AnthropicReply::stream_end(bool) {
   if (refused_) return;  // its error ended the stream
-  // finish() also completes a stream that never produced a chunk (a valid empty message).
-  if (translate_ && !encoder_.finished()) encoder_.finish(events_);
+  // finish() also completes a stream that never produced a chunk (a valid empty message); a
+  // trailer's comment line goes in just before its message_stop.
+  if (translate_ && !encoder_.finished()) encoder_.finish(events_, note_);
   write(events_);
   events_.clear();
   if (!out_ || !alive_) return;

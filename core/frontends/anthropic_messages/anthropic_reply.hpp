@@ -39,6 +39,8 @@ class AnthropicReply final : public pipeline::Reply {
   bool committed() const override { return out_ != nullptr || refused_; }
   bool client_alive() const override { return alive_; }
   void add_header(std::string_view name, std::string_view value) override;
+  void declare_trailer(std::string_view name) override { response_.declare_trailer(name); }
+  void stream_trailer(std::string_view name, std::string_view value) override;
 
  private:
   void write(std::string_view bytes);
@@ -51,6 +53,7 @@ class AnthropicReply final : public pipeline::Reply {
   anthropic::MessagesStreamEncoder encoder_;
   llmgw::SseFramer framer_;  // canonical SSE bytes from an OpenAI-shaped upstream
   std::string events_;       // encoded events waiting to be written
+  std::string note_;         // a translated stream's trailer comment line, for finish()
   std::ostream* out_ = nullptr;
   bool count_tokens_ = false;
   bool translate_ = false;

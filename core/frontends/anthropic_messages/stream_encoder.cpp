@@ -98,7 +98,7 @@ bool MessagesStreamEncoder::chunk(std::string_view json, std::string& out) {
   return true;
 }
 
-void MessagesStreamEncoder::finish(std::string& out) {
+void MessagesStreamEncoder::finish(std::string& out, std::string_view before_stop) {
   if (finished_) return;
   if (!started_) start({}, out);
   drain(out);
@@ -114,6 +114,7 @@ void MessagesStreamEncoder::finish(std::string& out) {
   else out += "{\"output_tokens\":0}";
   out += '}';
   end_event(out);
+  out += before_stop;
   begin_event(out, "message_stop");
   out += "{\"type\":\"message_stop\"}";
   end_event(out);

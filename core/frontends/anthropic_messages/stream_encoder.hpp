@@ -45,7 +45,8 @@ class MessagesStreamEncoder {
 
   /// False when the chunk was refused (nested too deep): see refusal().
   bool chunk(std::string_view canonical_chunk_json, std::string& out);
-  void finish(std::string& out);
+  /// `before_stop`: bytes written between message_delta and message_stop (an SSE comment line).
+  void finish(std::string& out, std::string_view before_stop = {});
   void error(const canonical::ApiError& error, std::string& out);
 
   bool started() const { return started_; }

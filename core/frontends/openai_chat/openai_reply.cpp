@@ -51,6 +51,17 @@ void OpenAIReply::stream_error(const canonical::ApiError& error) {
   flush();
 }
 
+void OpenAIReply::stream_trailer(std::string_view name, std::string_view value) {
+  // Its comment line goes now: what comes next is the end marker (raw or stream_end's).
+  if (!out_ || !alive_) return;
+  response_.set_trailer(name, value);
+  write(": ", false);
+  write(name, false);
+  write(": ", false);
+  write(value, false);
+  write("\n\n", false);
+}
+
 void OpenAIReply::stream_end(bool translated) {
   if (translated) write("data: [DONE]\n\n", false);
   if (!out_ || !alive_) return;

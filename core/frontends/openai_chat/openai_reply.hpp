@@ -26,6 +26,8 @@ class OpenAIReply final : public pipeline::Reply {
   bool committed() const override { return out_ != nullptr; }
   bool client_alive() const override { return alive_; }
   void add_header(std::string_view name, std::string_view value) override;
+  void declare_trailer(std::string_view name) override { response_.declare_trailer(name); }
+  void stream_trailer(std::string_view name, std::string_view value) override;
 
  private:
   void commit_stream();

@@ -9,7 +9,10 @@ import OpenAI from 'openai';
 import { startAnthropicMock } from '../../mocks/anthropic-mock.mjs';
 import { startOpenAIMock } from '../../mocks/openai-mock.mjs';
 import {
-  ANTHROPIC_UPSTREAM_KEY, anthropicDeployment, deployment, gatewayConfig, startGateway, UPSTREAM_KEY, RELAY_AS_IS } from '../../integration/lib/gateway.mjs';
+  ANTHROPIC_UPSTREAM_KEY, anthropicDeployment, deployment, gatewayConfig, REPO_ROOT, startGateway, UPSTREAM_KEY, RELAY_AS_IS } from '../../integration/lib/gateway.mjs';
+import path from 'node:path';
+
+const SHIPPED_PRICES = path.join(REPO_ROOT, 'config/model_prices.json');
 
 export const MASTER = 'sk-e2e-matrix-master';
 export const OPENAI_ALIAS = 'gpt-up';
@@ -22,16 +25,18 @@ export async function startMatrix({ anthropicMockOptions = {}, openaiMockOptions
   const openaiMock = await startOpenAIMock({ apiKey: UPSTREAM_KEY, ...openaiMockOptions });
   let gw;
   try {
-    gw = await startGateway({
-      config: gatewayConfig({
-        masterKey: MASTER,
-        router: RELAY_AS_IS,
-        deployments: [
-          deployment({ alias: OPENAI_ALIAS, model: OPENAI_MODEL, upstream: openaiMock.url, timeout: 20 }),
-          anthropicDeployment({ alias: ANTHROPIC_ALIAS, model: ANTHROPIC_MODEL, upstream: anthropicMock.url, timeout: 20 }),
-        ],
-      }),
+    const config = gatewayConfig({
+      masterKey: MASTER,
+      router: RELAY_AS_IS,
+      deployments: [
+        deployment({ alias: OPENAI_ALIAS, model: OPENAI_MODEL, upstream: openaiMock.url, timeout: 20 }),
+        anthropicDeployment({ alias: ANTHROPIC_ALIAS, model: ANTHROPIC_MODEL, upstream: anthropicMock.url, timeout: 20 }),
+      ],
     });
+    // Priced (the shipped table): every stream ends with its `: x-llmgw-cost: …` comment line,
+    // which both SDKs must skip.
+    config.general_settings.model_prices = SHIPPED_PRICES;
+    gw = await startGateway({ config });
   } catch (e) {
     await anthropicMock.close();
     await openaiMock.close();

@@ -259,6 +259,8 @@ export async function* readSSE(body) {
       if (!m) break;
       const raw = buf.slice(0, m.index + m[0].length);
       buf = buf.slice(m.index + m[0].length);
+      // Comment lines only (the stream's `: x-llmgw-cost: …` line): no event, as in SSE clients.
+      if (raw.split(/\r?\n/).every((l) => l === '' || l.startsWith(':'))) continue;
       const data = raw.split(/\r?\n/).filter((l) => l.startsWith('data:'))
         .map((l) => l.slice(5).replace(/^ /, '')).join('\n');
       let json;

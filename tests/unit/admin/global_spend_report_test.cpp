@@ -67,6 +67,25 @@ TEST_CASE("global spend report: LiteLLM's day → teams → metadata shape, with
   CHECK(d[1]["teams"][0]["team_name"].IsNull());
 }
 
+TEST_CASE("global spend report: team_name is the team's alias (its id without one), team_id beside it") {
+  const admin::TeamNames names{{"t1", "eng"}};
+  const auto d = parse(admin::global_spend_report_json(kCells, admin::ReportGroup::team, &names));
+  CHECK(std::string(d[0]["teams"][0]["team_name"].GetString()) == "eng");
+  CHECK(std::string(d[0]["teams"][0]["team_id"].GetString()) == "t1");
+  CHECK(d[1]["teams"][0]["team_name"].IsNull());  // no team: both null
+  CHECK(d[1]["teams"][0]["team_id"].IsNull());
+  // A team without an alias (or deleted: not in the map) shows its id.
+  const admin::TeamNames unnamed{{"t1", ""}};
+  const auto u = parse(admin::global_spend_report_json(kCells, admin::ReportGroup::team, &unnamed));
+  CHECK(std::string(u[0]["teams"][0]["team_name"].GetString()) == "t1");
+  const admin::TeamNames none;
+  const auto n = parse(admin::global_spend_report_json(kCells, admin::ReportGroup::team, &none));
+  CHECK(std::string(n[0]["teams"][0]["team_name"].GetString()) == "t1");
+  // Other groupings carry no team_id at the group level.
+  const auto by_key = parse(admin::global_spend_report_json(kCells, admin::ReportGroup::api_key, &names));
+  CHECK_FALSE(by_key[0]["api_keys"][0].HasMember("team_id"));
+}
+
 TEST_CASE("global spend report: grouped by key and by model") {
   const auto by_key = parse(admin::global_spend_report_json(kCells, admin::ReportGroup::api_key));
   const auto& keys = by_key[0]["api_keys"];

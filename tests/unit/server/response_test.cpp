@@ -165,3 +165,55 @@ TEST_CASE("response: an HTTP/1.0 client gets a 1.0 head; a stream is not chunked
   CHECK(got.find("Connection: close\r\n") != std::string::npos);
   CHECK_FALSE(r.delimited());
 }
+
+TEST_CASE("response: a declared trailer is named in a chunked head and sent after the last chunk") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.declare_trailer("x-llmgw-cost");
+  std::ostream& out = server::begin_event_stream(r);
+  out << "data: 1\n\n";
+  out.flush();
+  const std::string first = p.drain_and_read(r, "data: 1\n\n");
+  INFO(first);
+  CHECK(first.find("Transfer-Encoding: chunked\r\nTrailer: x-llmgw-cost\r\n") != std::string::npos);
+  r.set_trailer("x-llmgw-cost", "0.000123");
+  r.set_trailer("x-undeclared", "1");  // sent as well: the head named at least one (RFC 9110 allows more)
+  out << "data: [DONE]\n\n";
+  server::end_event_stream(r, out);
+  const std::string rest = p.drain_and_read(r, "\r\n\r\n");
+  CHECK(rest == "e\r\ndata: [DONE]\n\n\r\n0\r\nx-llmgw-cost: 0.000123\r\nx-undeclared: 1\r\n\r\n");
+  CHECK(r.delimited());
+  // The next response of the connection declares nothing and ends with a bare last chunk.
+  r.reset();
+  std::ostream& again = server::begin_event_stream(r);
+  again << "data: 2\n\n";
+  r.set_trailer("x-llmgw-cost", "1");  // not declared on this response: not sent
+  server::end_event_stream(r, again);
+  const std::string second = p.drain_and_read(r, "0\r\n\r\n");
+  INFO(second);
+  CHECK(second.find("Trailer") == std::string::npos);
+  CHECK(second.ends_with("9\r\ndata: 2\n\n\r\n0\r\n\r\n"));
+}
+
+TEST_CASE("response: no trailer on a body that is not chunked (HTTP/1.0) or on a whole answer") {
+  Pair p;
+  server::Response r(*p.server_io, p.stream, 5000);
+  r.set_http10(true);
+  r.declare_trailer("x-llmgw-cost");
+  std::ostream& out = server::begin_event_stream(r);
+  out << "data: 1\n\n";
+  r.set_trailer("x-llmgw-cost", "0.5");
+  server::end_event_stream(r, out);
+  const std::string got = p.drain_and_read(r, "data: 1\n\n");
+  INFO(got);
+  CHECK(got.find("Trailer") == std::string::npos);
+  CHECK(got.find("x-llmgw-cost") == std::string::npos);
+  CHECK(got.ends_with("\r\n\r\ndata: 1\n\n"));
+
+  Pair q;
+  server::Response w(*q.server_io, q.stream, 5000);
+  w.declare_trailer("x-llmgw-cost");
+  server::send_json(w, 200, "{}");
+  const std::string whole = q.drain_and_read(w, "\r\n\r\n{}");
+  CHECK(whole.find("Trailer") == std::string::npos);
+}

@@ -68,6 +68,14 @@ TEST_CASE("the ledger writer batches rows into the database", "[store][db][write
   CHECK(s.written == 1000);
   CHECK(s.dropped == 0);
   CHECK(s.spooled == 0);
+  CHECK(s.spool_rows == 0);
+  CHECK(s.spool_bytes == 0);
+  // 1000 rows in batches of at most 64: at least 16 batches, each timed in one bucket or above all.
+  CHECK(s.batches >= 16);
+  std::uint64_t bucketed = 0;
+  for (auto n : s.batch_buckets) bucketed += n;
+  CHECK(bucketed <= s.batches);
+  CHECK(s.batch_us > 0);
   store::LedgerStore ledger(m.session, m.test->db->dialect());
   CHECK(ledger.count() == 1000);
   CHECK(ledger.total_cost_nano_usd() == cost_sum(0, 1000));
@@ -118,6 +126,9 @@ TEST_CASE("a read-only SQLite file: rows are spooled, then replayed once it is w
   CHECK(w.database_down());
   store::LedgerSpool peek(options(*t).spool_path, 1);
   CHECK_FALSE(peek.empty());
+  CHECK(s.spool_rows == 300);  // the gauges: what waits for the database
+  CHECK(s.spool_bytes == peek.size());
+  CHECK(s.batches >= 1);       // a spooled batch is timed too
 
   ro.make_writable();
   for (int i = 300; i < 500; ++i) REQUIRE(w.try_push(row(i)));
@@ -131,6 +142,8 @@ TEST_CASE("a read-only SQLite file: rows are spooled, then replayed once it is w
   CHECK(s.spool_dropped == 0);
   CHECK_FALSE(w.database_down());
   CHECK(peek.empty());
+  REQUIRE(eventually(w, [&] { return w.stats().spool_rows == 0; }));
+  CHECK(w.stats().spool_bytes == 0);
   auto session = t->db->open();
   store::LedgerStore ledger(session, t->db->dialect());
   CHECK(ledger.count() == 500);
@@ -150,6 +163,8 @@ TEST_CASE("a spool left by a crash is replayed at start, rows already stored are
 
   store::LedgerWriter w(*m.test->db, options(*m.test));
   REQUIRE(eventually(w, [&] { return w.stats().replayed == 100; }));
+  REQUIRE(eventually(w, [&] { return w.stats().spool_rows == 0; }));  // counted at start, replayed
+  CHECK(w.stats().spool_bytes == 0);
   CHECK(w.stats().written == 50);
   CHECK(w.stats().duplicates == 50);
   CHECK(spool.empty());
@@ -172,6 +187,8 @@ TEST_CASE("an unreachable database: every row lands in the spool", "[store][writ
     REQUIRE(w.flush(10s));
     CHECK(w.stats().spooled == 50);
     CHECK(w.stats().written == 0);
+    CHECK(w.stats().spool_rows == 50);
+    CHECK(w.stats().spool_bytes > 0);
   }
   store::LedgerSpool spool(o.spool_path, 1 << 20);
   std::size_t n = 0;

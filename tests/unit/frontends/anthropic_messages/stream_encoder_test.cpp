@@ -82,6 +82,28 @@ TEST_CASE("the exact bytes of a short stream") {
         "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
 }
 
+TEST_CASE("finish writes what it is given (a trailer's comment line) between message_delta and message_stop") {
+  MessagesStreamEncoder enc("claude-client");
+  std::string out;
+  enc.chunk(chunk(R"({"role":"assistant","content":"Hi"})", "\"stop\""), out);
+  enc.finish(out, ": x-llmgw-cost: 0.000123\n\n");
+  const std::size_t delta = out.find("event: message_delta\n");
+  const std::size_t note = out.find(": x-llmgw-cost: 0.000123\n\n");
+  REQUIRE(delta != std::string::npos);
+  REQUIRE(note != std::string::npos);
+  CHECK(note > delta);
+  CHECK(out.substr(note) == ": x-llmgw-cost: 0.000123\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+  // Without the comment line the stream is what finish() writes without one.
+  std::string plain = out;
+  plain.erase(note, std::string_view(": x-llmgw-cost: 0.000123\n\n").size());
+  MessagesStreamEncoder without("claude-client");
+  std::string expected;
+  without.chunk(chunk(R"({"role":"assistant","content":"Hi"})", "\"stop\""), expected);
+  without.finish(expected);
+  CHECK(plain == expected);
+  CHECK(read_stream(plain).events.back().data == R"({"type":"message_stop"})");
+}
+
 TEST_CASE("two parallel tool calls sent in index order stream live and reassemble") {
   const std::string a0 = R"({"city": "Paris"})", a1 = R"({"tz": "CET", "fmt": "24h"})";
   MessagesStreamEncoder enc("claude-client");

@@ -1,0 +1,18 @@
+// Where a stream's terminal SSE event starts, so what ends the stream (x-llmgw-cost's comment
+// line, frontends/metered_reply) can go out just before it: OpenAI's and the canonical
+// dialect's `data: [DONE]`, Anthropic's `event: message_stop`.
+#pragma once
+
+#include <llmgw/plugin.h>
+
+#include <cstddef>
+#include <string_view>
+
+namespace llmgw::frontends {
+
+/// The offset of the last whole event of `events` (whole SSE events: LF, CR or CRLF line ends)
+/// when it is `dialect`'s terminal event, else npos. Only the last event is looked at (a
+/// stream's terminal event is its last), so the cost is a scan from the end over one event.
+std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect);
+
+}  // namespace llmgw::frontends

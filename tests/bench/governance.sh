@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Added latency of governance (issue 11): two gateways on the same mock, measured in interleaved
+# rounds at open-loop rates (default 1,000 and 5,000 req/s) with the ~1 KB Chat Completions
+# request of the other benchmarks:
+#   - off: no master key, no database, no Redis (run.sh's config);
+#   - on:  a master key and a virtual key (sk-…, looked up by its SHA-256 in the key cache) with
+#          RPM and TPM limits held in a local redis-server (one Lua script a request), a budget
+#          (max_budget: a reservation at admission, settled with the cost after the call, in the
+#          same Redis), the deployment priced (x-llmgw-cost) and the spend ledger on (SQLite, one
+#          row a request, written by the batched writer off the request path).
+# The limits and the budget are set far above what the run spends, so every request is admitted
+# (a refusal would be cheaper, and would show as errors). The added p50 / p99 is the median over
+# the rounds of "on" less the median of "off".
+#
+#   tests/bench/governance.sh [BUILD_DIR]       (default: build)
+#
+# Env: BENCH_RATES ("1000 5000")  BENCH_DURATION (s per point, 6)  BENCH_WARMUP (s, 1)
+#      BENCH_ROUNDS (3)  BENCH_CONNS (64)  BENCH_NICE (-15; 0 = off)  BENCH_KEEP=1 (keep the temp dir)
+#      GOV_TEAM=1 (the key in a team with its own limits and budget: two scopes a request)
+#      GOV_BUDGET=0 (no max_budget: the key's limits and the ledger only)
+# Issue 11's target: under 100 us added p50.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/lib.sh"
+resolve_build governance.sh "${1:-}"
+bench_init
+RATES=${BENCH_RATES:-1000 5000}
+ROUNDS=${BENCH_ROUNDS:-3}
+[[ -x $LLMGW ]] || { echo "governance.sh: $LLMGW not built" >&2; exit 2; }
+command -v redis-server >/dev/null || { echo "governance.sh: redis-server not found (scripts/install-deps.sh)" >&2; exit 2; }
+
+bench_priority "$HERE/governance.sh" "$BUILD"
+bench_tmp
+start_mock
+
+# A local redis-server on the client core, no persistence.
+REDIS_PORT=$("$LOADGEN" --pick-port)
+"${PIN_CLIENT[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+  >"$TMP/redis.out" 2>&1 &
+PIDS+=("$!")
+redis_up() { [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
+if command -v redis-cli >/dev/null; then
+  wait_for redis_up || { echo "governance.sh: redis-server did not start" >&2; exit 1; }
+else
+  sleep 0.5
+fi
+
+MASTER=sk-bench-master-7f2c
+declare -A URL
+for mode in off on; do
+  LLMGW_PORT=$("$LOADGEN" --pick-port)
+  write_bench_config "$TMP/llmgw.yaml"
+  if [[ $mode == on ]]; then
+    # Priced (the deployment's own prices), a database, Redis for the limits and the budgets.
+    sed -i 's|      api_key: sk-bench|      api_key: sk-bench\n      input_cost_per_token: 0.000001\n      output_cost_per_token: 0.000002|' \
+      "$TMP/llmgw.yaml"
+    cat >>"$TMP/llmgw.yaml" <<EOF
+general_settings:
+  master_key: $MASTER
+  database_url: sqlite://$TMP/governance.db
+  ledger_spool_path: $TMP/ledger.spool
+router_settings:
+  redis_host: 127.0.0.1
+  redis_port: $REDIS_PORT
+EOF
+  fi
+  cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"
+  start_llmgw || { echo "governance.sh: llmgw ($mode) did not start: $(tail -n 3 "$TMP/llmgw.err")" >&2; exit 1; }
+  URL[$mode]=$LLMGW_URL
+  cp "$TMP/llmgw.err" "$TMP/llmgw-$mode.err"
+done
+
+# The virtual key (and its team): limits and a budget no run reaches.
+admin() {  # admin PATH JSON
+  curl -s -m 5 -H 'Content-Type: application/json' -H "Authorization: Bearer $MASTER" --data-binary "$2" "${URL[on]}$1"
+}
+LIMITS='"rpm_limit": 100000000, "tpm_limit": 100000000000'
+[[ ${GOV_BUDGET:-1} == 1 ]] && LIMITS+=', "max_budget": 1000000, "budget_duration": "30d"'
+TEAM_FIELD=""
+if [[ ${GOV_TEAM:-0} == 1 ]]; then
+  team=$(admin /team/new "{\"team_alias\": \"bench\", $LIMITS}")
+  TEAM_ID=$(sed -n 's/.*"team_id":"\([^"]*\)".*/\1/p' <<<"$team")
+  [[ -n $TEAM_ID ]] || { echo "governance.sh: /team/new failed: $team" >&2; exit 1; }
+  TEAM_FIELD=", \"team_id\": \"$TEAM_ID\""
+fi
+generated=$(admin /key/generate "{\"key_alias\": \"bench\", $LIMITS$TEAM_FIELD}")
+KEY=$(sed -n 's/.*"key":"\(sk-[^"]*\)".*/\1/p' <<<"$generated")
+[[ -n $KEY ]] || { echo "governance.sh: /key/generate failed: $generated" >&2; exit 1; }
+
+# The governed gateway must really govern: the key admitted, the answer priced, the row written,
+# and the limits held in Redis (else the figures compare two plain gateways).
+check=$(curl -s -m 5 -D - -o /dev/null -H 'Content-Type: application/json' -H "Authorization: Bearer $KEY" \
+  -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' "${URL[on]}/v1/chat/completions")
+grep -q '^HTTP/1.1 200' <<<"$check" || { echo "governance.sh: the governed gateway did not answer 200: $check" >&2; exit 1; }
+grep -qi '^x-llmgw-cost: ' <<<"$check" || { echo "governance.sh: no x-llmgw-cost: the call was not priced" >&2; exit 1; }
+grep -qi '^x-ratelimit-remaining-requests: ' <<<"$check" ||
+  { echo "governance.sh: no x-ratelimit-* headers: the limits did not apply" >&2; exit 1; }
+if command -v redis-cli >/dev/null && [[ $(redis-cli -p "$REDIS_PORT" dbsize) == 0 ]]; then
+  echo "governance.sh: Redis holds nothing: the limits are not in Redis" >&2; exit 1
+fi
+
+echo "governance: mock :$MOCK_PORT, redis :$REDIS_PORT, llmgw off ${URL[off]}, on ${URL[on]} (rates $RATES," \
+  "$CONNS conns, ${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE, team ${GOV_TEAM:-0}, budget ${GOV_BUDGET:-1})" >&2
+for r in $(seq "$ROUNDS"); do
+  for rate in $RATES; do
+    measure_url off "$rate" "$DUR" "${URL[off]}/v1/chat/completions" "" --rate "$rate"
+    measure_url on "$rate" "$DUR" "${URL[on]}/v1/chat/completions" "" --rate "$rate" \
+      --header "Authorization: Bearer $KEY"
+  done
+done
+
+# The ledger kept up: one row a request (written off the request path, so it may lag a little).
+rows=$(curl -s -m 5 -H "Authorization: Bearer $MASTER" "${URL[on]}/metrics" |
+  awk '/^llmgw_ledger_rows_written_total /{print $2}')
+echo "ledger rows written: ${rows:-?}" >&2
+
+echo
+awk '
+  /^RESULT/ {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    key = f["scen"] SUBSEP f["target"]
+    n[key]++; p50[key, n[key]] = f["p50_us"]; p99[key, n[key]] = f["p99_us"]; err[key] += f["errors"] + f["timeouts"]
+    if (!(f["scen"] in seen)) { seen[f["scen"]] = 1; order[++nscen] = f["scen"] }
+  }
+  function median(arr, key, k,   i, j, t, v) {
+    for (i = 1; i <= k; i++) v[i] = arr[key, i]
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+    return v[int((k + 1) / 2)]
+  }
+  END {
+    printf "| rate | p50 off | p50 on | added p50 | p99 off | p99 on | added p99 | errors |\n"
+    printf "|---|---|---|---|---|---|---|---|\n"
+    for (s = 1; s <= nscen; s++) {
+      off = order[s] SUBSEP "off"; on = order[s] SUBSEP "on"
+      if (!n[off] || !n[on]) continue
+      a = median(p50, off, n[off]); b = median(p50, on, n[on])
+      c = median(p99, off, n[off]); d = median(p99, on, n[on])
+      printf "| %s req/s | %.0f us | %.0f us | **%+.0f us** | %.0f us | %.0f us | %+.0f us | %d |\n",
+        order[s], a, b, b - a, c, d, d - c, err[off] + err[on]
+    }
+    printf "(median over %d rounds; target: added p50 < 100 us)\n", rounds
+  }' rounds="$ROUNDS" "$RESULTS"
