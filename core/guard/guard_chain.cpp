@@ -85,7 +85,7 @@ std::vector<const GuardStep*> GuardChain::stream_steps(std::string_view alias) c
 std::optional<canonical::ApiError> GuardChain::check_body(llmgw_guard_phase phase, llmgw_dialect dialect,
                                                           std::string_view alias, std::string_view body,
                                                           unsigned max_depth, std::string& rewritten,
-                                                          bool& changed) const {
+                                                          bool& changed, const GuardCalls* calls) const {
   changed = false;
   const bool input = phase == LLMGW_PHASE_INPUT;
   if (!guards(alias, input)) return std::nullopt;
@@ -116,6 +116,7 @@ std::optional<canonical::ApiError> GuardChain::check_body(llmgw_guard_phase phas
     request.segments = table.data();
     request.count = table.size();
     request.segment_size = sizeof(llmgw_segment);
+    request.call = calls ? calls->call_of(step) : nullptr;
     CheckState state;
     state.count = segments.size();
     state.edits.resize(segments.size());

@@ -23,9 +23,9 @@ namespace llmgw::guard {
 
 class GuardReply final : public pipeline::Reply {
  public:
-  /// `client` and `chain` must outlive the reply.
+  /// `chain` and `calls` (the request's guardrail calls; null: none) must outlive the reply.
   GuardReply(std::unique_ptr<pipeline::Reply> client, const GuardChain& chain, llmgw_dialect client_dialect,
-             std::string alias, unsigned max_depth);
+             std::string alias, unsigned max_depth, const GuardCalls* calls = nullptr);
   ~GuardReply() override;
 
   void set_upstream_dialect(llmgw_dialect dialect) override {
@@ -70,6 +70,7 @@ class GuardReply final : public pipeline::Reply {
 
   std::unique_ptr<pipeline::Reply> client_;
   const GuardChain& chain_;
+  const GuardCalls* calls_;
   llmgw_dialect client_dialect_;
   llmgw_dialect upstream_;
   std::string alias_;

@@ -4,7 +4,8 @@
 
 namespace llmgw::guard {
 
-StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias)
+StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias,
+                         const GuardCalls* calls)
     : steps_(std::move(steps)) {
   streams_.assign(steps_.size(), nullptr);
   links_.reserve(steps_.size());
@@ -37,6 +38,7 @@ StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect clie
   request.segment_size = sizeof(llmgw_segment);
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     const auto& vt = steps_[i]->instance->vtable();
+    request.call = calls ? calls->call_of(*steps_[i]) : nullptr;
     if (vt.stream_open(steps_[i]->instance->instance(), &request, &streams_[i]) != LLMGW_OK || !streams_[i]) {
       streams_[i] = nullptr;
       failed_ = steps_[i]->name;

@@ -15,7 +15,9 @@ namespace llmgw::guard {
 
 class StreamGuard {
  public:
-  StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias);
+  /// `calls`: the request's guardrail calls (each stream_open gets its guardrail's); null: none.
+  StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias,
+              const GuardCalls* calls = nullptr);
   ~StreamGuard();
   StreamGuard(const StreamGuard&) = delete;
   StreamGuard& operator=(const StreamGuard&) = delete;
