@@ -85,7 +85,8 @@ std::vector<const GuardStep*> GuardChain::stream_steps(std::string_view alias) c
 std::optional<canonical::ApiError> GuardChain::check_body(llmgw_guard_phase phase, llmgw_dialect dialect,
                                                           std::string_view alias, std::string_view body,
                                                           unsigned max_depth, std::string& rewritten,
-                                                          bool& changed, const GuardCalls* calls) const {
+                                                          bool& changed, const GuardCalls* calls,
+                                                          llmgw_dialect client_dialect) const {
   changed = false;
   const bool input = phase == LLMGW_PHASE_INPUT;
   if (!guards(alias, input)) return std::nullopt;
@@ -111,7 +112,7 @@ std::optional<canonical::ApiError> GuardChain::check_body(llmgw_guard_phase phas
     llmgw_guard_request request{};
     request.struct_size = sizeof request;
     request.phase = phase;
-    request.client_dialect = dialect;
+    request.client_dialect = client_dialect == LLMGW_DIALECT_NONE ? dialect : client_dialect;
     request.model = {alias.data(), alias.size()};
     request.segments = table.data();
     request.count = table.size();

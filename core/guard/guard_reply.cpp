@@ -54,8 +54,10 @@ void GuardReply::json(int status, std::string_view body) {
   if (status < 200 || status > 299) return client_->json(status, body);
   std::string rewritten;
   bool changed = false;
-  if (auto err =
-          chain_.check_body(LLMGW_PHASE_OUTPUT, client_dialect_, alias_, body, max_depth_, rewritten, changed, calls_))
+  // The body is in the upstream's dialect (canonical on a translated route: the client's Reply
+  // translates it after this one), so that is the dialect its text is found in.
+  if (auto err = chain_.check_body(LLMGW_PHASE_OUTPUT, upstream_, alias_, body, max_depth_, rewritten, changed, calls_,
+                                   client_dialect_))
     return client_->error(*err);
   client_->json(status, changed ? std::string_view(rewritten) : body);
 }
