@@ -25,7 +25,7 @@ std::optional<canonical::ApiError> guard_input(const guard::GuardChain& guards, 
   return std::nullopt;
 }
 
-std::unique_ptr<pipeline::Reply> guard_output(const guard::GuardChain& guards, const guard::GuardCalls& calls,
+std::unique_ptr<pipeline::Reply> guard_output(const guard::GuardChain& guards, guard::GuardCalls& calls,
                                               const Dialect& dialect, const std::string& alias, unsigned max_depth,
                                               std::unique_ptr<pipeline::Reply> reply) {
   // An embeddings answer is vectors, no text: only its input is guarded.

@@ -26,7 +26,7 @@ std::optional<canonical::ApiError> guard_input(const guard::GuardChain& guards, 
 /// Phase 8, output guardrails: `reply` wrapped in a guard::GuardReply (with the request's
 /// guardrail calls, which must outlive it) when a guardrail guards `alias`'s output, else
 /// `reply` itself.
-std::unique_ptr<pipeline::Reply> guard_output(const guard::GuardChain& guards, const guard::GuardCalls& calls,
+std::unique_ptr<pipeline::Reply> guard_output(const guard::GuardChain& guards, guard::GuardCalls& calls,
                                               const Dialect& dialect, const std::string& alias, unsigned max_depth,
                                               std::unique_ptr<pipeline::Reply> reply);
 

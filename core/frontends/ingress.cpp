@@ -180,6 +180,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   telemetry::RequestFacts facts = telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
       dialect_.operation(), sent, gateway_.pool(record.model) != nullptr, timer.started_ns, cost,
       scanned.cache_requested);
+  facts.guardrails = &guard_calls.timings();
   telemetry::telemetry().finish_request(std::move(facts));
 }
 

@@ -30,6 +30,22 @@ std::optional<canonical::ApiError> GuardCalls::open(const GuardChain& chain, llm
   return std::nullopt;
 }
 
+void GuardCalls::record(const GuardStep& step, GuardTarget target, GuardDecision decision, int64_t start_us,
+                        int64_t duration_us) {
+  timings_.push_back(GuardTiming{step.name, target, decision, start_us, duration_us});
+}
+
+void GuardCalls::add_stream_time(const GuardStep& step, int64_t start_us, int64_t duration_us,
+                                 GuardDecision decision) {
+  for (GuardTiming& t : timings_) {
+    if (t.target != GuardTarget::stream || t.name.data() != step.name.data()) continue;
+    t.duration_us += duration_us;
+    if (decision != GuardDecision::allow) t.decision = decision;
+    return;
+  }
+  timings_.push_back(GuardTiming{step.name, GuardTarget::stream, decision, start_us, duration_us});
+}
+
 void* GuardCalls::call_of(const GuardStep& step) const {
   for (const Open& o : open_)
     if (o.step == &step) return o.call;

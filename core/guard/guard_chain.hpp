@@ -43,12 +43,13 @@ class GuardChain {
   /// Checks a whole body in `phase` (LLMGW_PHASE_INPUT: a request; LLMGW_PHASE_OUTPUT: an answer)
   /// in `dialect`. Returns the error to answer (block: 400; failure: 500), or nullopt: the body
   /// passes, and when a guardrail redacted, `rewritten` holds the new body and `changed` is set.
-  /// `calls`: the request's guardrail calls (each check gets its guardrail's); null: none.
+  /// `calls`: the request's guardrail calls (each check gets its guardrail's, and its time and
+  /// decision are recorded there); null: none.
   /// `client_dialect`: what the guardrails are told the client speaks (NONE: `dialect`; they
   /// differ for an answer on a translated route, checked in canonical form).
   std::optional<canonical::ApiError> check_body(llmgw_guard_phase phase, llmgw_dialect dialect, std::string_view alias,
                                                 std::string_view body, unsigned max_depth, std::string& rewritten,
-                                                bool& changed, const GuardCalls* calls = nullptr,
+                                                bool& changed, GuardCalls* calls = nullptr,
                                                 llmgw_dialect client_dialect = LLMGW_DIALECT_NONE) const;
 
   /// The guardrails with stream hooks that guard `alias`'s output, in order.

@@ -44,7 +44,7 @@ bool data_line(std::string_view event, std::size_t& at, std::size_t& len) {
 }  // namespace
 
 GuardReply::GuardReply(std::unique_ptr<pipeline::Reply> client, const GuardChain& chain, llmgw_dialect client_dialect,
-                       std::string alias, unsigned max_depth, const GuardCalls* calls)
+                       std::string alias, unsigned max_depth, GuardCalls* calls)
     : client_(std::move(client)), chain_(chain), calls_(calls), client_dialect_(client_dialect),
       upstream_(client_dialect), alias_(std::move(alias)), max_depth_(max_depth) {}
 

@@ -25,7 +25,7 @@ class GuardReply final : public pipeline::Reply {
  public:
   /// `chain` and `calls` (the request's guardrail calls; null: none) must outlive the reply.
   GuardReply(std::unique_ptr<pipeline::Reply> client, const GuardChain& chain, llmgw_dialect client_dialect,
-             std::string alias, unsigned max_depth, const GuardCalls* calls = nullptr);
+             std::string alias, unsigned max_depth, GuardCalls* calls = nullptr);
   ~GuardReply() override;
 
   void set_upstream_dialect(llmgw_dialect dialect) override {
@@ -70,7 +70,7 @@ class GuardReply final : public pipeline::Reply {
 
   std::unique_ptr<pipeline::Reply> client_;
   const GuardChain& chain_;
-  const GuardCalls* calls_;
+  GuardCalls* calls_;
   llmgw_dialect client_dialect_;
   llmgw_dialect upstream_;
   std::string alias_;

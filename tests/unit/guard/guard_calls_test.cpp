@@ -6,9 +6,12 @@
 
 #include <llmgw/plugin.hpp>
 
+#include <cstring>
 #include <stdexcept>
 
+#include "fake_guard.hpp"
 #include "guard/guard_calls.hpp"
+#include "guard/stream_guard.hpp"
 #include "guard/guard_chain.hpp"
 #include "loader/kinds.hpp"
 #include "loader/registry.hpp"
@@ -98,4 +101,57 @@ TEST_CASE("calls: a failing call_open is a 500 naming the guardrail; the calls o
     CHECK(g_opened == 1);  // the third was not opened
   }
   CHECK(g_closed == 1);
+}
+
+TEST_CASE("timings: each check's guardrail, target and decision; a stream's time summed into one entry", "[calls]") {
+  using llmgw::guard::GuardDecision;
+  using llmgw::guard::GuardTarget;
+  auto chain = fake::chain();
+  llmgw::guard::GuardCalls calls;
+  REQUIRE_FALSE(calls.open(*chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+  const int64_t before = llmgw::guard::steady_now_us();
+  std::string out;
+  bool changed = false;
+  REQUIRE_FALSE(chain->check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, "m",
+                                  R"({"messages":[{"role":"user","content":"a secret"}]})", 64, out, changed, &calls));
+  REQUIRE(chain->check_body(LLMGW_PHASE_OUTPUT, LLMGW_DIALECT_OPENAI_CHAT, "m",
+                            R"({"choices":[{"index":0,"message":{"role":"assistant","content":"forbidden"}}]})", 64,
+                            out, changed, &calls));
+  {
+    llmgw::guard::StreamGuard stream(chain->stream_steps("m"), LLMGW_DIALECT_OPENAI_CHAT, "m", &calls);
+    llmgw_segment piece{};
+    piece.struct_size = sizeof piece;
+    piece.source = LLMGW_SEGMENT_ANSWER;
+    std::string released;
+    for (const char* text : {"one sec", "ret, two ", "three"}) {
+      piece.text = {text, std::strlen(text)};
+      stream.feed(0, piece, released);
+    }
+    stream.close(0, piece, released);
+    CHECK(released == "one [S], two three");
+  }
+  const auto& t = calls.timings();
+  REQUIRE(t.size() == 3);
+  CHECK(t[0].name == "fake-guard");
+  CHECK(t[0].target == GuardTarget::input);
+  CHECK(t[0].decision == GuardDecision::modify);
+  CHECK(t[0].start_us >= before);
+  CHECK(t[1].target == GuardTarget::output);
+  CHECK(t[1].decision == GuardDecision::deny);
+  CHECK(t[2].target == GuardTarget::stream);  // four hook calls (open, three feeds, close): one entry
+  CHECK(t[2].decision == GuardDecision::allow);
+  for (const auto& x : t) CHECK(x.duration_us >= 0);
+  // A blocked stream is a deny.
+  llmgw::guard::GuardCalls blocked;
+  {
+    llmgw::guard::StreamGuard stream(chain->stream_steps("m"), LLMGW_DIALECT_OPENAI_CHAT, "m", &blocked);
+    llmgw_segment piece{};
+    piece.struct_size = sizeof piece;
+    piece.text = {"forbidden", 9};
+    std::string released;
+    stream.feed(0, piece, released);
+    CHECK(stream.blocked());
+  }
+  REQUIRE(blocked.timings().size() == 1);
+  CHECK(blocked.timings()[0].decision == GuardDecision::deny);
 }
