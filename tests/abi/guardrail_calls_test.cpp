@@ -39,14 +39,14 @@ struct Guarded {
     return value;
   }
   /// The input check of `body` (an OpenAI chat request) within `calls`: the body sent upstream.
-  std::string input(const std::string& body, const guard::GuardCalls* calls) const {
+  std::string input(const std::string& body, guard::GuardCalls* calls) const {
     std::string out;
     bool changed = false;
     REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, "m", body, 64, out, changed, calls));
     return changed ? out : body;
   }
   /// The output check of a whole answer whose content is `content`: the answer's body.
-  std::string answer(const std::string& content, const guard::GuardCalls* calls) const {
+  std::string answer(const std::string& content, guard::GuardCalls* calls) const {
     const std::string body =
         R"({"choices":[{"index":0,"message":{"role":"assistant","content":")" + content + R"("}}]})";
     std::string out;
@@ -78,7 +78,7 @@ class Client final : public pipeline::Reply {
 
 /// `content` streamed as one OpenAI event and [DONE] through a GuardReply within `calls`; what the
 /// client got.
-std::string stream(const guard::GuardChain& chain, const guard::GuardCalls* calls, const std::string& content) {
+std::string stream(const guard::GuardChain& chain, guard::GuardCalls* calls, const std::string& content) {
   auto client = std::make_unique<Client>();
   Client* seen = client.get();
   guard::GuardReply reply(std::move(client), chain, LLMGW_DIALECT_OPENAI_CHAT, "m", 64, calls);
