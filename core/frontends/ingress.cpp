@@ -86,6 +86,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   RoutingFields routing;
   std::string_view sent;   // the body as it goes on: without the client's routing fields
   std::string guarded;     // the body after input guardrails redacted (when they did)
+  guard::GuardCalls guard_calls;  // the guardrails' per-call state; closed after the reply is gone
   std::unique_ptr<pipeline::Reply> reply;
   policy::Caller caller;
   pipeline::CallOutcome outcome;
@@ -121,7 +122,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       std::optional<ApiError> over_budget = co_await account.reserve(*pool, sent, dialect_.operation(), canonical::unix_ms());
       rejected = std::move(over_budget);
     }
-    if (!rejected && guards) rejected = guard_input(*guards, dialect_, limits_.max_json_depth, scanned, sent, guarded);
+    if (!rejected && guards)
+      rejected = guard_input(*guards, guard_calls, dialect_, limits_.max_json_depth, scanned, sent, guarded);
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {
       server::send_error(response, *rejected, dialect_.errors());
@@ -133,7 +135,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       // 7. the call (8, output guardrails, will sit in the Reply)
       header_views(request, context->client_headers);
       reply = dialect_.make_reply(response, scanned, limits_);
-      if (guards) reply = guard_output(*guards, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
+      if (guards)
+        reply = guard_output(*guards, guard_calls, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
       reply = account.meter(std::move(reply), sent);
       pipeline::CallInput input;
       input.dialect = dialect_.id();
@@ -183,6 +186,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   telemetry::RequestFacts facts = telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
       dialect_.operation(), sent, gateway.pool(record.model) != nullptr, timer.started_ns, cost,
       scanned.cache_requested);
+  facts.guardrails = &guard_calls.timings();
   sinks.finish_request(std::move(facts));
 }
 

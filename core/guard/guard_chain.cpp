@@ -85,7 +85,8 @@ std::vector<const GuardStep*> GuardChain::stream_steps(std::string_view alias) c
 std::optional<canonical::ApiError> GuardChain::check_body(llmgw_guard_phase phase, llmgw_dialect dialect,
                                                           std::string_view alias, std::string_view body,
                                                           unsigned max_depth, std::string& rewritten,
-                                                          bool& changed) const {
+                                                          bool& changed, GuardCalls* calls,
+                                                          llmgw_dialect client_dialect) const {
   changed = false;
   const bool input = phase == LLMGW_PHASE_INPUT;
   if (!guards(alias, input)) return std::nullopt;
@@ -111,16 +112,26 @@ std::optional<canonical::ApiError> GuardChain::check_body(llmgw_guard_phase phas
     llmgw_guard_request request{};
     request.struct_size = sizeof request;
     request.phase = phase;
-    request.client_dialect = dialect;
+    request.client_dialect = client_dialect == LLMGW_DIALECT_NONE ? dialect : client_dialect;
     request.model = {alias.data(), alias.size()};
     request.segments = table.data();
     request.count = table.size();
     request.segment_size = sizeof(llmgw_segment);
+    request.call = calls ? calls->call_of(step) : nullptr;
     CheckState state;
     state.count = segments.size();
     state.edits.resize(segments.size());
     const llmgw_guard_out out = out_table(state);
+    const int64_t started = steady_now_us();
     const llmgw_verdict verdict = step.instance->vtable().check(step.instance->instance(), &request, &out);
+    if (calls) {
+      const GuardDecision decision = state.blocked                                     ? GuardDecision::deny
+                                     : verdict == LLMGW_ALLOW                          ? GuardDecision::allow
+                                     : verdict == LLMGW_REDACT && !state.bad           ? GuardDecision::modify
+                                                                                       : GuardDecision::failed;
+      calls->record(step, input ? GuardTarget::input : GuardTarget::output, decision, started,
+                    steady_now_us() - started);
+    }
     if (verdict == LLMGW_BLOCK || state.blocked) {
       if (!state.blocked) return failed_error(step.name);
       return blocked_error(step.name, state.detector, state.reason);

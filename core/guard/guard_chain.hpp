@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "canonical/api_error.hpp"
+#include "guard/guard_calls.hpp"
 #include "loader/registry.hpp"
 
 namespace llmgw::guard {
@@ -35,15 +36,21 @@ class GuardChain {
  public:
   void add(GuardStep step) { steps_.push_back(std::move(step)); }
   bool empty() const { return steps_.empty(); }
+  const std::vector<GuardStep>& steps() const { return steps_; }
   /// Whether any guardrail runs on `alias` in the input (true) or output (false) phase.
   bool guards(std::string_view alias, bool input) const;
 
   /// Checks a whole body in `phase` (LLMGW_PHASE_INPUT: a request; LLMGW_PHASE_OUTPUT: an answer)
   /// in `dialect`. Returns the error to answer (block: 400; failure: 500), or nullopt: the body
   /// passes, and when a guardrail redacted, `rewritten` holds the new body and `changed` is set.
+  /// `calls`: the request's guardrail calls (each check gets its guardrail's, and its time and
+  /// decision are recorded there); null: none.
+  /// `client_dialect`: what the guardrails are told the client speaks (NONE: `dialect`; they
+  /// differ for an answer on a translated route, checked in canonical form).
   std::optional<canonical::ApiError> check_body(llmgw_guard_phase phase, llmgw_dialect dialect, std::string_view alias,
                                                 std::string_view body, unsigned max_depth, std::string& rewritten,
-                                                bool& changed) const;
+                                                bool& changed, GuardCalls* calls = nullptr,
+                                                llmgw_dialect client_dialect = LLMGW_DIALECT_NONE) const;
 
   /// The guardrails with stream hooks that guard `alias`'s output, in order.
   std::vector<const GuardStep*> stream_steps(std::string_view alias) const;

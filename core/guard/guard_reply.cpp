@@ -84,9 +84,9 @@ bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::
 }  // namespace
 
 GuardReply::GuardReply(std::unique_ptr<pipeline::Reply> client, const GuardChain& chain, llmgw_dialect client_dialect,
-                       std::string alias, unsigned max_depth)
-    : client_(std::move(client)), chain_(chain), client_dialect_(client_dialect), upstream_(client_dialect),
-      alias_(std::move(alias)), max_depth_(max_depth) {}
+                       std::string alias, unsigned max_depth, GuardCalls* calls)
+    : client_(std::move(client)), chain_(chain), calls_(calls), client_dialect_(client_dialect),
+      upstream_(client_dialect), alias_(std::move(alias)), max_depth_(max_depth) {}
 
 GuardReply::~GuardReply() = default;
 
@@ -94,7 +94,10 @@ void GuardReply::json(int status, std::string_view body) {
   if (status < 200 || status > 299) return client_->json(status, body);
   std::string rewritten;
   bool changed = false;
-  if (auto err = chain_.check_body(LLMGW_PHASE_OUTPUT, client_dialect_, alias_, body, max_depth_, rewritten, changed))
+  // The body is in the upstream's dialect (canonical on a translated route: the client's Reply
+  // translates it after this one), so that is the dialect its text is found in.
+  if (auto err = chain_.check_body(LLMGW_PHASE_OUTPUT, upstream_, alias_, body, max_depth_, rewritten, changed, calls_,
+                                   client_dialect_))
     return client_->error(*err);
   client_->json(status, changed ? std::string_view(rewritten) : body);
 }
@@ -106,7 +109,7 @@ bool GuardReply::ensure_stream() {
     no_stream_guards_ = true;
     return false;
   }
-  stream_ = std::make_unique<StreamGuard>(std::move(steps), client_dialect_, alias_);
+  stream_ = std::make_unique<StreamGuard>(std::move(steps), client_dialect_, alias_, calls_);
   if (!stream_->ok()) fail_stream();
   return true;
 }

@@ -23,9 +23,9 @@ namespace llmgw::guard {
 
 class GuardReply final : public pipeline::Reply {
  public:
-  /// `client` and `chain` must outlive the reply.
+  /// `chain` and `calls` (the request's guardrail calls; null: none) must outlive the reply.
   GuardReply(std::unique_ptr<pipeline::Reply> client, const GuardChain& chain, llmgw_dialect client_dialect,
-             std::string alias, unsigned max_depth);
+             std::string alias, unsigned max_depth, GuardCalls* calls = nullptr);
   ~GuardReply() override;
 
   void set_upstream_dialect(llmgw_dialect dialect) override {
@@ -74,6 +74,7 @@ class GuardReply final : public pipeline::Reply {
 
   std::unique_ptr<pipeline::Reply> client_;
   const GuardChain& chain_;
+  GuardCalls* calls_;
   llmgw_dialect client_dialect_;
   llmgw_dialect upstream_;
   std::string alias_;

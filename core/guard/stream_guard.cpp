@@ -4,8 +4,9 @@
 
 namespace llmgw::guard {
 
-StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias)
-    : steps_(std::move(steps)) {
+StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias,
+                         GuardCalls* calls)
+    : steps_(std::move(steps)), calls_(calls) {
   streams_.assign(steps_.size(), nullptr);
   links_.reserve(steps_.size());
   outs_.reserve(steps_.size());
@@ -24,6 +25,7 @@ StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect clie
       if (g.blocked_) return;
       g.blocked_ = true;
       g.blocked_by_ = g.steps_[l.step]->name;
+      if (g.calls_) g.calls_->add_stream_time(*g.steps_[l.step], steady_now_us(), 0, GuardDecision::deny);
       g.detector_.assign(detector.ptr ? detector.ptr : "", detector.len);
       g.reason_.assign(reason.ptr ? reason.ptr : "", std::min<std::size_t>(reason.len, 200));
     };
@@ -37,9 +39,14 @@ StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect clie
   request.segment_size = sizeof(llmgw_segment);
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     const auto& vt = steps_[i]->instance->vtable();
-    if (vt.stream_open(steps_[i]->instance->instance(), &request, &streams_[i]) != LLMGW_OK || !streams_[i]) {
+    request.call = calls ? calls->call_of(*steps_[i]) : nullptr;
+    timed(i, [&]() -> llmgw_status {
+      const llmgw_status rc = vt.stream_open(steps_[i]->instance->instance(), &request, &streams_[i]);
+      if (!streams_[i]) return LLMGW_ERROR;
+      return rc;
+    });
+    if (!failed_.empty()) {
       streams_[i] = nullptr;
-      failed_ = steps_[i]->name;
       break;
     }
   }
@@ -55,6 +62,21 @@ canonical::ApiError StreamGuard::error() const {
   return failed_error(failed_.empty() ? std::string_view("unknown") : std::string_view(failed_));
 }
 
+template <class Hook>
+void StreamGuard::timed(std::size_t step, Hook&& hook) {
+  const int64_t started = steady_now_us();
+  const int64_t outer_nested = nested_us_;
+  nested_us_ = 0;
+  const llmgw_status rc = hook();
+  const int64_t total = steady_now_us() - started;
+  const bool failed = rc != LLMGW_OK;
+  if (failed && failed_.empty()) failed_ = steps_[step]->name;
+  if (calls_)
+    calls_->add_stream_time(*steps_[step], started, total - nested_us_,
+                            failed ? GuardDecision::failed : GuardDecision::allow);
+  nested_us_ = outer_nested + total;
+}
+
 void StreamGuard::feed_step(std::size_t step, std::size_t channel, std::string_view text) {
   if (!ok()) return;
   if (step == steps_.size()) {
@@ -63,16 +85,12 @@ void StreamGuard::feed_step(std::size_t step, std::size_t channel, std::string_v
   }
   llmgw_segment piece = piece_;
   piece.text = {text.data(), text.size()};
-  if (steps_[step]->instance->vtable().stream_feed(streams_[step], channel, &piece, &outs_[step]) != LLMGW_OK &&
-      failed_.empty())
-    failed_ = steps_[step]->name;
+  timed(step, [&] { return steps_[step]->instance->vtable().stream_feed(streams_[step], channel, &piece, &outs_[step]); });
 }
 
 void StreamGuard::close_step(std::size_t step, std::size_t channel) {
   if (!ok()) return;
-  if (steps_[step]->instance->vtable().stream_close(streams_[step], channel, &outs_[step]) != LLMGW_OK &&
-      failed_.empty())
-    failed_ = steps_[step]->name;
+  timed(step, [&] { return steps_[step]->instance->vtable().stream_close(streams_[step], channel, &outs_[step]); });
 }
 
 void StreamGuard::feed(std::size_t channel, const llmgw_segment& piece, std::string& released) {

@@ -15,7 +15,10 @@ namespace llmgw::guard {
 
 class StreamGuard {
  public:
-  StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias);
+  /// `calls`: the request's guardrail calls (each stream_open gets its guardrail's, and the time
+  /// each guardrail spends in its hooks is added there); null: none.
+  StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect client_dialect, std::string_view alias,
+              GuardCalls* calls = nullptr);
   ~StreamGuard();
   StreamGuard(const StreamGuard&) = delete;
   StreamGuard& operator=(const StreamGuard&) = delete;
@@ -40,11 +43,17 @@ class StreamGuard {
   };
   void feed_step(std::size_t step, std::size_t channel, std::string_view text);
   void close_step(std::size_t step, std::size_t channel);
+  /// Runs one hook of `step` (`hook` returns its status), timing it without the time of the
+  /// next guardrail's hooks it calls through emit; a failure marks the step failed.
+  template <class Hook>
+  void timed(std::size_t step, Hook&& hook);
 
   std::vector<const GuardStep*> steps_;
   std::vector<llmgw_guard_stream*> streams_;
   std::vector<Link> links_;
   std::vector<llmgw_guard_stream_out> outs_;
+  GuardCalls* calls_;
+  int64_t nested_us_ = 0;   // time of the hooks called from inside the running one
   llmgw_segment piece_{};   // the piece being fed (its text replaced at each step)
   std::string* released_ = nullptr;
   std::string failed_;      // the guardrail that failed

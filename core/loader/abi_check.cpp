@@ -62,6 +62,15 @@ bool check_stream_set(std::string_view who, const T* vt) {
   return !set.empty();
 }
 
+// A guardrail's per-call hooks (ABI 1.2) are optional as a pair: call_open and call_close.
+void check_call_set(std::string_view who, const llmgw_guardrail_vtable* vt) {
+  using T = llmgw_guardrail_vtable;
+  const Slot open = LLMGW_SLOT(T, vt, call_open), close = LLMGW_SLOT(T, vt, call_close);
+  if (open.present != close.present)
+    fail(who, std::string("partial call hooks: ") + (open.present ? "call_open" : "call_close") + " set but " +
+                  (open.present ? "call_close" : "call_open") + " NULL (set both or neither)");
+}
+
 void check_stream_hooks(std::string_view who, const llmgw_provider_vtable* vt) {
   const bool streams = check_stream_set(who, vt);
   if (!streams && (vt->capabilities & LLMGW_CAP_STREAM))
@@ -98,6 +107,7 @@ void check_vtable(std::string_view who, int kind, const void* vtable) {
       require(who, "guardrail vtable", vt->struct_size,
               {LLMGW_SLOT(T, vt, create), LLMGW_SLOT(T, vt, destroy), LLMGW_SLOT(T, vt, check)});
       check_stream_set(who, vt);
+      check_call_set(who, vt);
       return;
     }
     case LLMGW_KIND_SINK: {

@@ -20,6 +20,11 @@ bool GuardrailInstance::has_stream() const {
          vt.stream_close && vt.stream_destroy;
 }
 
+bool GuardrailInstance::has_calls() const {
+  const llmgw_guardrail_vtable& vt = vtable();
+  return LLMGW_HAS_MEMBER(&vt, llmgw_guardrail_vtable, call_close) && vt.call_open && vt.call_close;
+}
+
 template <class T>
 std::unique_ptr<T> Registry::create_instance(std::shared_ptr<const LoadedPlugin> plugin, const std::string& config_json,
                                              const std::string& what) const {

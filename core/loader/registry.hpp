@@ -112,6 +112,7 @@ class GuardrailInstance final : public Instance {
   using Instance::Instance;
   const llmgw_guardrail_vtable& vtable() const { return *plugin().guardrail(); }
   bool has_stream() const;   // stream_open/feed/close/destroy all present within struct_size
+  bool has_calls() const;    // call_open/call_close present within struct_size (ABI 1.2)
 };
 
 class Registry {

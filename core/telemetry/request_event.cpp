@@ -121,6 +121,23 @@ void attempt(Writer& w, const pipeline::AttemptTrace& a, int index, int64_t requ
   w.EndObject();
 }
 
+void guardrail(Writer& w, const guard::GuardTiming& g, int64_t request_start_us) {
+  w.StartObject();
+  key(w, "name");
+  str(w, g.name);
+  key(w, "target");
+  str(w, guard::target_name(g.target));
+  key(w, "decision");
+  str(w, guard::decision_name(g.decision));
+  key(w, "start_offset_ms");
+  ms(w, std::max<int64_t>(g.start_us - request_start_us, 0));
+  key(w, "duration_ms");
+  ms(w, g.duration_us);
+  key(w, "span_id");
+  hex(w, observe::new_span_id());
+  w.EndObject();
+}
+
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   char buf[36] = "req_";
@@ -220,6 +237,11 @@ void write_request_event(const RequestFacts& f, bool with_body, std::string& out
     int i = 0;
     for (const auto& a : *f.attempt_log) attempt(w, a, ++i, f.start_us);
   }
+  w.EndArray();
+  key(w, "guardrails");
+  w.StartArray();
+  if (f.guardrails)
+    for (const guard::GuardTiming& g : *f.guardrails) guardrail(w, g, f.start_us);
   w.EndArray();
   key(w, "trace");
   w.StartObject();

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "guard/guard_timing.hpp"
 #include "observe/access_log.hpp"
 #include "observe/trace_context.hpp"
 #include "pipeline/call_context.hpp"
@@ -48,6 +49,7 @@ struct RequestFacts {
   int64_t ttft_us = -1;
   int attempts = 0;
   const std::vector<pipeline::AttemptTrace>* attempt_log = nullptr;
+  const std::vector<guard::GuardTiming>* guardrails = nullptr;  // what each guardrail did (null: none ran)
   const observe::TraceContext* trace = nullptr;
   std::string_view body;         // the request body as it went upstream (events with bodies)
 

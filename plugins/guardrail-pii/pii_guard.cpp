@@ -1,6 +1,7 @@
 #include "pii_guard.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include "redactor.hpp"
 
@@ -10,8 +11,9 @@ PiiGuard::PiiGuard(Host host, std::string_view config_json, bool host_links_call
   PiiConfig cfg = parse_config(config_json);
   if (cfg.reversible && !host_links_calls)
     throw std::runtime_error(
-        "reversible: true needs the gateway to give guardrails one state per call (request and answer); this "
-        "gateway's plugin ABI (1.1) has none yet");
+        "reversible: true needs the gateway to give guardrails one state per call (request and answer): plugin "
+        "ABI 1.2 or later; this gateway speaks 1." +
+        std::to_string(host.abi_minor()));
   reversible_ = cfg.reversible;
   scanner_ = std::make_unique<Scanner>(std::move(cfg.detectors), std::move(cfg.allow));
   for (const Detector& d : scanner_->detectors()) {

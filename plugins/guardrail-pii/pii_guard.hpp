@@ -19,20 +19,29 @@ namespace llmgw::pii {
 class PiiGuard {
  public:
   /// `host_links_calls`: the host hands the same PiiCall to a request's check and to the checks
-  /// and streams of its answer (check_call, open_call_stream). Reversible redaction needs that;
-  /// the C ABI has no per-call state yet (1.1), so through the vtable `reversible: true` is
-  /// refused at create with an error saying so.
-  PiiGuard(Host host, std::string_view config_json, bool host_links_calls = false);
+  /// and streams of its answer (check_call, open_call_stream). Reversible redaction needs that:
+  /// without it `reversible: true` is refused with an error saying why. Through the vtable that
+  /// is a host of ABI 1.2 or later (it opens a call per request: call_open / call_close).
+  PiiGuard(Host host, std::string_view config_json, bool host_links_calls);
+  PiiGuard(Host host, std::string_view config_json) : PiiGuard(host, config_json, host.abi_minor() >= 2) {}
 
-  void check(const llmgw_guard_request& request, GuardOut& out) const { check_call(request, out, nullptr); }
-
+  // The hooks GuardrailHooks generates from (ABI 1.2: a call per client request; null when the
+  // host opened none).
+  using Call = PiiCall;
   using Stream = PiiStream;
+  /// One call's state (placeholder numbering; reversible: what the placeholders stand for).
+  std::unique_ptr<PiiCall> open_call(const llmgw_guard_request&) const { return std::make_unique<PiiCall>(); }
+  void check(const llmgw_guard_request& request, GuardOut& out, PiiCall* call) const {
+    check_call(request, out, call);
+  }
+  std::unique_ptr<Stream> open_stream(const llmgw_guard_request& request, PiiCall* call) const {
+    return open_call_stream(request, call);
+  }
+  void check(const llmgw_guard_request& request, GuardOut& out) const { check_call(request, out, nullptr); }
   std::unique_ptr<Stream> open_stream(const llmgw_guard_request& request) const {
     return open_call_stream(request, nullptr);
   }
 
-  // One call's state (placeholder numbering; reversible: what the placeholders stand for).
-  std::unique_ptr<PiiCall> open_call() const { return std::make_unique<PiiCall>(); }
   /// check() within `call` (null: a call of its own). Input: placeholders numbered in the call,
   /// and with reversible remembered. Output with reversible: the call's placeholders in the
   /// answer are replaced by the client's values; the client's own values are left as they are.

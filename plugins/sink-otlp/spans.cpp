@@ -12,6 +12,7 @@
 namespace llmgw::sink_otlp {
 namespace {
 
+constexpr int kSpanKindInternal = 1;  // SPAN_KIND_INTERNAL
 constexpr int kSpanKindClient = 3;  // SPAN_KIND_CLIENT
 constexpr int kStatusError = 2;     // STATUS_CODE_ERROR
 
@@ -127,6 +128,7 @@ struct SpanHead {
   std::string_view trace_id, span_id, parent_id, name_model, operation;
   int64_t start_ns, end_ns;
   int64_t status;
+  int kind = kSpanKindClient;
 };
 
 void begin_span(Writer& w, const SpanHead& h) {
@@ -143,7 +145,7 @@ void begin_span(Writer& w, const SpanHead& h) {
   const std::string name = std::string(h.operation) + " " + std::string(h.name_model);
   str(w, name);
   w.Key("kind");
-  w.Int(kSpanKindClient);
+  w.Int(h.kind);
   nanos(w, "startTimeUnixNano", h.start_ns);
   nanos(w, "endTimeUnixNano", h.end_ns);
 }
@@ -263,6 +265,36 @@ bool SpanBatch::add(std::string_view event_json) {
       int_attr(w, "llmgw.attempt", integer(a, "index"));
       w.EndArray();
       end_span(w, a_status, a_error);
+    }
+  }
+  // One INTERNAL child span per guardrail run: "apply_guardrail {name}".
+  const auto guards_it = doc.FindMember("guardrails");
+  if (guards_it != doc.MemberEnd() && guards_it->value.IsArray()) {
+    for (const Value& g : guards_it->value.GetArray()) {
+      if (!g.IsObject()) continue;
+      const std::string_view guard_span = text(g, "span_id");
+      const std::string_view name = text(g, "name");
+      if (!is_hex(guard_span, 16) || name.empty()) continue;
+      const double offset = number(g, "start_offset_ms"), duration = number(g, "duration_ms");
+      const int64_t g_start = start_ns + static_cast<int64_t>((std::isnan(offset) ? 0 : offset) * 1e6);
+      const int64_t g_end = g_start + static_cast<int64_t>((std::isnan(duration) ? 0 : duration) * 1e6);
+      const std::string_view target = text(g, "target"), decision = text(g, "decision");
+      const bool failed = decision == "failed";
+      separator();
+      SpanHead head{trace_id, guard_span, span_id, name, "apply_guardrail", g_start, g_end, failed ? 500 : 0};
+      head.kind = kSpanKindInternal;
+      begin_span(w, head);
+      w.Key("attributes");
+      w.StartArray();
+      string_attr(w, "gen_ai.operation.name", "apply_guardrail");
+      string_attr(w, "gen_ai.guardian.name", name);
+      string_attr(w, "gen_ai.security.target.type", target == "input" ? "llm_input" : "llm_output");
+      // A guardrail that failed refused the call (it fails closed): a deny, with the error.
+      string_attr(w, "gen_ai.security.decision.type", failed ? std::string_view("deny") : decision);
+      bool_attr(w, "llmgw.guardrail.stream", target == "stream");
+      if (failed) string_attr(w, "error.type", "guardrail_failed");
+      w.EndArray();
+      end_span(w, failed ? 500 : 0, "guardrail_failed");
     }
   }
   ++requests_;

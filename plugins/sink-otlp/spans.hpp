@@ -10,6 +10,13 @@
 // http.response.status_code, llmgw.* (request id, key alias, deployment, attempts).
 // Attempt span: operation, provider, gen_ai.request.model (the upstream model), server.address,
 // error.type, http.response.status_code, llmgw.deployment, llmgw.attempt.
+// Guardrail span (one per entry of the event's `guardrails`, child of the request span, kind
+// INTERNAL), named "apply_guardrail {name}": gen_ai.operation.name "apply_guardrail",
+// gen_ai.guardian.name, gen_ai.security.target.type (llm_input / llm_output),
+// gen_ai.security.decision.type (allow / modify / deny; a failed guardrail is a deny with
+// error.type guardrail_failed), llmgw.guardrail.stream — the names of the GenAI security
+// proposal (semantic-conventions PR 3233, a draft). Its duration is the time spent inside the
+// guardrail (a stream's hook calls summed, from its first).
 // Not in schema 1 of the event, so not emitted: gen_ai.response.model, gen_ai.response.id,
 // gen_ai.response.finish_reasons.
 #pragma once
@@ -26,8 +33,9 @@ std::string_view genai_provider(std::string_view prefix);
 /// Spans of many events, then one OTLP/HTTP JSON export request.
 class SpanBatch {
  public:
-  /// Adds the spans of one request event. Returns false (nothing added) for an unsampled trace.
-  /// Throws std::invalid_argument when the event is not a schema-1 request event.
+  /// Adds the spans of one request event (schema 1 or 2; 2 adds the guardrails). Returns false
+  /// (nothing added) for an unsampled trace. Throws std::invalid_argument when the event is not
+  /// a request event.
   bool add(std::string_view event_json);
   std::size_t requests() const { return requests_; }
   bool empty() const { return requests_ == 0; }

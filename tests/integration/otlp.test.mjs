@@ -1,6 +1,7 @@
 // sink-otlp end to end: the gateway exports OTLP/HTTP JSON traces to a mock collector that checks
 // every attribute's name and type against the table below (OpenTelemetry GenAI conventions plus
-// llmgw.*); the client's traceparent is honoured and each attempt propagates its own upstream.
+// llmgw.*); the client's traceparent is honoured and each attempt propagates its own upstream; each
+// guardrail run is an INTERNAL `apply_guardrail {name}` span under the request span.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
@@ -31,6 +32,10 @@ const ATTRIBUTE_TYPES = {
   'llmgw.deployment': 'stringValue',
   'llmgw.attempts': 'intValue',
   'llmgw.attempt': 'intValue',
+  'gen_ai.guardian.name': 'stringValue',
+  'gen_ai.security.target.type': 'stringValue',
+  'gen_ai.security.decision.type': 'stringValue',
+  'llmgw.guardrail.stream': 'boolValue',
 };
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
@@ -48,11 +53,14 @@ before(async () => {
       { ...deployment({ alias: 'gpt-4o-mini', upstream: mock.url }), model_info: { id: 'up' } },
       { ...deployment({ alias: 'flaky', upstream: refused }), model_info: { id: 'down' } },
       { ...deployment({ alias: 'flaky', upstream: mock.url }), model_info: { id: 'flaky-up' } },
+      { ...deployment({ alias: 'guarded', upstream: mock.url }), model_info: { id: 'guarded-up' } },
     ],
-    load: ['provider-openai', { path: 'sink-otlp', config: { endpoint: `${collector.url}/v1/traces`, batch_size: 100, service_name: 'llmgw-it' } }],
+    load: ['provider-openai', { path: 'sink-otlp', config: { endpoint: `${collector.url}/v1/traces`, batch_size: 100, service_name: 'llmgw-it' } },
+      'guardrail-pii'],
     router: { num_retries: 0, routing_strategy: 'simple-shuffle' },
   });
   config.sinks = ['sink-otlp'];
+  config.guardrails = [{ plugin: 'guardrail-pii', models: ['guarded'] }];
   gw = await startGateway({ config });
 });
 after(async () => {
@@ -138,4 +146,35 @@ test('an invalid traceparent is ignored (new trace, no parent), never an error',
   assert.ok(request);
   assert.notEqual(request.traceId, '0'.repeat(32));
   assert.deepEqual(collector.problems, []);
+});
+
+test('guardrail runs are INTERNAL apply_guardrail spans under the request span, with the decision', async () => {
+  const trace = '5cf92f3577b34da6a3ce929d0e0e4737';
+  const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${trace}-${CLIENT_SPAN}-01` },
+    body: JSON.stringify({ model: 'guarded', stream: true, messages: [{ role: 'user', content: 'I am jane.roe@example.org' }] }) });
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /\[DONE\]/);
+  const spans = await spansOfTrace(trace, 4);
+  assert.deepEqual(collector.problems, []);
+  const request = spans.find((s) => s.parentSpanId === CLIENT_SPAN);
+  assert.ok(request);
+  const guards = spans.filter((s) => s.name.startsWith('apply_guardrail'));
+  assert.equal(guards.length, 2, JSON.stringify(spans.map((s) => s.name)));
+  for (const g of guards) {
+    assert.equal(g.name, 'apply_guardrail guardrail-pii');
+    assert.equal(g.kind, 1);
+    assert.equal(g.parentSpanId, request.spanId);
+    assert.equal(g.attributes['gen_ai.operation.name'], 'apply_guardrail');
+    assert.equal(g.attributes['gen_ai.guardian.name'], 'guardrail-pii');
+    assert.ok(BigInt(g.endTimeUnixNano) >= BigInt(g.startTimeUnixNano));
+    assert.ok(BigInt(g.startTimeUnixNano) >= BigInt(request.startTimeUnixNano));
+  }
+  const input = guards.find((g) => g.attributes['gen_ai.security.target.type'] === 'llm_input');
+  assert.equal(input.attributes['gen_ai.security.decision.type'], 'modify');  // the address was redacted
+  assert.equal(input.attributes['llmgw.guardrail.stream'], false);
+  const output = guards.find((g) => g.attributes['gen_ai.security.target.type'] === 'llm_output');
+  assert.equal(output.attributes['gen_ai.security.decision.type'], 'allow');
+  assert.equal(output.attributes['llmgw.guardrail.stream'], true);
+  assert.ok(!mock.requests.at(-1).body.toString('utf8').includes('jane.roe'));
 });

@@ -11,6 +11,7 @@
 //   (all behaviours: lib/mock-server.mjs); mock.arrivals(): monotonic arrival time of each request
 //   mock.enqueue({ streamError: { type: 'overloaded_error', message: 'Overloaded' } })
 //   mock.enqueue({ text: '…' } / { toolUse: true } / { deltaUsage: 'minimal' })     // shape the answer
+//   mock.enqueue({ text: 'a b', pieces: ['a', ' b'] })     // stream the text in these text_delta pieces
 //   mock.enqueue({ stopReason: 'refusal' })                                          // the stop_reason
 //   mock.reset(); mock.reset({ cache: true }); mock.cacheSize(); await mock.close();
 //
@@ -227,7 +228,7 @@ export function buildMessage(body, plan, usage, sign) {
 }
 
 /** The SSE events of a streamed answer, in order: [{ name, data }]. */
-export function buildEvents(message, { deltaUsage = 'full' } = {}) {
+export function buildEvents(message, { deltaUsage = 'full', pieces: given } = {}) {
   const out = [];
   const ev = (name, data) => out.push({ name, data: { type: name, ...data } });
   const { usage } = message;
@@ -241,7 +242,10 @@ export function buildEvents(message, { deltaUsage = 'full' } = {}) {
     ev('content_block_start', { index, content_block: start });
     if (index === 0) ev('ping', {});
     const delta = (d) => ev('content_block_delta', { index, delta: d });
-    if (b.type === 'text') for (const p of pieces(b.text)) delta({ type: 'text_delta', text: p });
+    // enqueue({ text, pieces: [...] }): a text block's text_delta pieces as given (cut anywhere).
+    const cuts = b.type === 'text' && given ? given : null;
+    if (cuts && cuts.join('') !== b.text) throw new Error('pieces do not add up to the text');
+    if (b.type === 'text') for (const p of cuts ?? pieces(b.text)) delta({ type: 'text_delta', text: p });
     if (b.type === 'thinking') {
       for (const p of pieces(b.thinking)) delta({ type: 'thinking_delta', thinking: p });
       delta({ type: 'signature_delta', signature: b.signature });

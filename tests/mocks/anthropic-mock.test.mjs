@@ -529,3 +529,15 @@ describe('Vertex AI Anthropic publisher (:rawPredict / :streamRawPredict)', () =
     }
   });
 });
+
+describe('scripted stream pieces', () => {
+  test('enqueue({ text, pieces }) streams exactly those text_delta pieces; pieces that do not add up are a 500', async () => {
+    mock.enqueue({ text: 'ab[X_1]c', pieces: ['ab[X', '_1]c'] });
+    const events = await stream(base());
+    const deltas = events.filter((e) => e.data?.delta?.type === 'text_delta').map((e) => e.data.delta.text);
+    assert.deepEqual(deltas, ['ab[X', '_1]c']);
+    mock.enqueue({ text: 'abc', pieces: ['a', 'b'] });
+    const r = await post({ ...base(), stream: true });
+    assert.equal(r.status, 500);
+  });
+});

@@ -8,6 +8,7 @@
 //   mock.enqueue({ status: 429, body: {...}, headers: {'retry-after': '1'} })   // next request
 //   mock.enqueue({ hang: true }) / { delayMs } / { streamDelayMs } / { destroyMidStream: true }
 //   mock.enqueue({ finish: 'content_filter' })   // the answer's finish_reason (whole and streamed)
+//   mock.enqueue({ content: 'a b', pieces: ['a', ' b'] })  // the answer; streamed in these pieces
 //   mock.enqueue({ resetMidStream | stallMidStream | truncateStream: true, cutAfter: N })  // broken 200s
 //   (all behaviours: lib/mock-server.mjs); mock.arrivals(): monotonic arrival time of each request
 //   mock.reset(); await mock.close();
@@ -160,7 +161,10 @@ export function buildChunks(body, plan, behaviour = {}) {
     out.push(chunk({}, 'tool_calls'));
   } else {
     out.push(chunk({ role: 'assistant', content: '', refusal: null }));
-    for (const piece of plan.content.match(/\s*\S+/g) ?? []) out.push(chunk({ content: piece }));
+    // enqueue({ content, pieces: [...] }): the content's delta pieces as given (cut anywhere).
+    const given = behaviour.pieces ?? null;
+    if (given && given.join('') !== plan.content) throw new Error('pieces do not add up to the content');
+    for (const piece of given ?? plan.content.match(/\s*\S+/g) ?? []) out.push(chunk({ content: piece }));
     out.push(chunk({}, plan.finish ?? 'stop'));
   }
   if (includeUsage) out.push({ ...base, choices: [], usage: usageFor(body, plan, behaviour) });

@@ -422,3 +422,15 @@ describe('Vertex AI OpenAI-compatible endpoint (open models)', () => {
     assert.equal(bad.status, 400);
   });
 });
+
+describe('scripted stream pieces', () => {
+  test('enqueue({ content, pieces }) streams exactly those deltas; pieces that do not add up are a 500', async () => {
+    mock.enqueue({ content: 'ab[X_1]c', pieces: ['ab[X', '_1]c'] });
+    const events = await streamEvents({ model: 'gpt-4o-mini', messages: HELLO, stream: true });
+    const deltas = events.filter((e) => e.json?.choices?.[0]?.delta?.content).map((e) => e.json.choices[0].delta.content);
+    assert.deepEqual(deltas, ['ab[X', '_1]c']);
+    mock.enqueue({ content: 'abc', pieces: ['a', 'b'] });
+    const r = await chat({ model: 'gpt-4o-mini', messages: HELLO, stream: true });
+    assert.equal(r.status, 500);
+  });
+});

@@ -2,7 +2,7 @@
 // the client's values in the answer — whole answers and streams, a placeholder cut at every
 // offset of a stream; the answer's own new personal data is still redacted (and not restored),
 // the client's own values in the answer are left as they are. The call's state is a PiiCall the
-// host would hand to each hook (the C ABI has none yet: through the vtable, reversible is refused).
+// host hands to each hook (ABI 1.2 call_open; under a 1.1 host reversible is refused at create).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -163,11 +163,45 @@ TEST_CASE("reversible: a stream holds back at most a placeholder, only while it 
   CHECK(out == "see a@example.com and [EX [EMAIL_10");
 }
 
-TEST_CASE("reversible through the C ABI (1.1) is refused at create, saying why", "[reversible]") {
-  llmgw::testing::GuardrailInstance g(pii_test::vtable(), R"({"reversible": true})");
+TEST_CASE("reversible through the C ABI: refused under a 1.1 host, saying why", "[reversible]") {
+  llmgw::testing::GuardrailInstance g(pii_test::vtable(), R"({"reversible": true})",
+                                      [](llmgw::testing::FakeHost& h) { h.set_abi_minor(1); });
   CHECK(g.rc == LLMGW_BAD_ARGUMENT);
   CHECK(g.error.find("reversible") != std::string::npos);
+  CHECK(g.error.find("1.2") != std::string::npos);
   llmgw::testing::GuardrailInstance bad(pii_test::vtable(), R"({"reversible": "yes"})");
   CHECK(bad.rc == LLMGW_BAD_ARGUMENT);
   CHECK(bad.error == "reversible must be true or false");
+}
+
+TEST_CASE("reversible through the C ABI 1.2: one call links the request to its answer", "[reversible]") {
+  const auto& vt = pii_test::vtable();
+  REQUIRE(LLMGW_HAS_MEMBER(&vt, llmgw_guardrail_vtable, call_close));
+  REQUIRE(vt.call_open);
+  REQUIRE(vt.call_close);
+  llmgw::testing::GuardrailInstance g(vt, R"({"reversible": true})");
+  REQUIRE(g.rc == LLMGW_OK);
+  llmgw::testing::GuardCallSession call(g);
+  REQUIRE(call.rc == LLMGW_OK);
+  REQUIRE(call.call != nullptr);
+  const auto sent = call.check({kRequest});
+  REQUIRE(sent.verdict == LLMGW_REDACT);
+  CHECK(sent.texts[0] == "I am [EMAIL_1], call me on [PHONE_1] or mail [EMAIL_2]");
+  const auto whole = call.check({llmgw::testing::TestSegment("Dear [EMAIL_1], [EMAIL_2] and eve@example.net",
+                                                             LLMGW_SEGMENT_ANSWER)},
+                                LLMGW_PHASE_OUTPUT);
+  CHECK(whole.texts[0] == "Dear jane.roe@example.org, bob@example.com and [EMAIL_3]");
+  {
+    auto stream = call.stream();
+    REQUIRE(stream->rc == LLMGW_OK);
+    for (const char* piece : {"Hi [EM", "AIL_1] at [PHO", "NE_1", "]!"}) REQUIRE(stream->feed(0, piece) == LLMGW_OK);
+    REQUIRE(stream->close(0) == LLMGW_OK);
+    CHECK(stream->text(0) == "Hi jane.roe@example.org at +44 20 7946 0958!");
+  }
+  // Another call (another request) gets nothing back; without a call neither.
+  llmgw::testing::GuardCallSession other(g);
+  CHECK(other.check({llmgw::testing::TestSegment("[EMAIL_1]", LLMGW_SEGMENT_ANSWER)}, LLMGW_PHASE_OUTPUT).texts[0] ==
+        "[EMAIL_1]");
+  CHECK(g.check({llmgw::testing::TestSegment("[EMAIL_1]", LLMGW_SEGMENT_ANSWER)}, LLMGW_PHASE_OUTPUT).texts[0] ==
+        "[EMAIL_1]");
 }

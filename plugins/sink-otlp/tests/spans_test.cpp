@@ -95,6 +95,47 @@ TEST_CASE("one CLIENT span per request and per attempt, GenAI names and attribut
   CHECK(s["server.address"].second == "eu.example.com");
 }
 
+TEST_CASE("schema 2: one INTERNAL apply_guardrail span per guardrail run, child of the request span") {
+  std::string event = kEvent;
+  event.replace(event.find("\"trace\":"), 0,
+                R"("guardrails":[{"name":"guardrail-pii","target":"input","decision":"modify","start_offset_ms":0.25,)"
+                R"("duration_ms":0.05,"span_id":"a1a2a3a4a5a6a7a8"},{"name":"guardrail-pii","target":"stream",)"
+                R"("decision":"allow","start_offset_ms":210.0,"duration_ms":0.3,"span_id":"b1b2b3b4b5b6b7b8"},)"
+                R"({"name":"strict","target":"output","decision":"failed","start_offset_ms":400.0,"duration_ms":1.0,)"
+                R"("span_id":"c1c2c3c4c5c6c7c8"},{"name":"no-span","target":"input","decision":"allow"}],)");
+  SpanBatch batch;
+  REQUIRE(batch.add(event));
+  const std::string body = batch.export_body("gw-test");
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  REQUIRE_FALSE(doc.HasParseError());
+  const auto& spans = doc["resourceSpans"][0]["scopeSpans"][0]["spans"];
+  REQUIRE(spans.Size() == 6);  // request, two attempts, three guardrails (one without a span id skipped)
+  const auto& input = spans[3];
+  CHECK(std::string(input["name"].GetString()) == "apply_guardrail guardrail-pii");
+  CHECK(input["kind"].GetInt() == 1);
+  CHECK(std::string(input["parentSpanId"].GetString()) == "e457b5a2e4d86bd1");
+  CHECK(std::string(input["spanId"].GetString()) == "a1a2a3a4a5a6a7a8");
+  CHECK(std::string(input["startTimeUnixNano"].GetString()) == "1765000000000250000");
+  CHECK(std::string(input["endTimeUnixNano"].GetString()) == "1765000000000300000");
+  auto a = attributes(input);
+  CHECK(a["gen_ai.operation.name"] == std::make_pair(std::string("stringValue"), std::string("apply_guardrail")));
+  CHECK(a["gen_ai.guardian.name"].second == "guardrail-pii");
+  CHECK(a["gen_ai.security.target.type"].second == "llm_input");
+  CHECK(a["gen_ai.security.decision.type"].second == "modify");
+  CHECK(a["llmgw.guardrail.stream"] == std::make_pair(std::string("boolValue"), std::string("false")));
+  CHECK(input["status"].ObjectEmpty());
+  auto st = attributes(spans[4]);
+  CHECK(st["gen_ai.security.target.type"].second == "llm_output");
+  CHECK(st["llmgw.guardrail.stream"].second == "true");
+  const auto& failed = spans[5];
+  CHECK(std::string(failed["name"].GetString()) == "apply_guardrail strict");
+  auto f = attributes(failed);
+  CHECK(f["gen_ai.security.decision.type"].second == "deny");
+  CHECK(f["error.type"].second == "guardrail_failed");
+  CHECK(failed["status"]["code"].GetInt() == 2);
+}
+
 TEST_CASE("an unsampled trace exports nothing; a bad event is refused") {
   SpanBatch batch;
   std::string unsampled = kEvent;

@@ -663,7 +663,9 @@ typedef int32_t llmgw_guard_phase;
 enum llmgw_guard_phase_values {
   LLMGW_PHASE_INPUT = 1,        /**< check(): the request's text before it goes upstream */
   LLMGW_PHASE_OUTPUT = 2,       /**< check(): a whole (non-stream) answer's text */
-  LLMGW_PHASE_STREAM_CHUNK = 3  /**< stream_open(): a streamed answer, piece by piece */
+  LLMGW_PHASE_STREAM_CHUNK = 3, /**< stream_open(): a streamed answer, piece by piece */
+  LLMGW_PHASE_CALL = 4          /**< call_open(): a client request begins (no segments); added in
+                                     abi_minor 2, only call_open sees it */
 };
 
 /** A guardrail's verdict on a check (the strongest verdict over its segments). */
@@ -725,14 +727,24 @@ typedef struct llmgw_segment {
 typedef struct llmgw_guard_request {
   size_t struct_size;
   llmgw_guard_phase phase;          /**< LLMGW_PHASE_INPUT or _OUTPUT for check(); _STREAM_CHUNK
-                                         for stream_open() */
+                                         for stream_open(); _CALL for call_open() */
   llmgw_dialect client_dialect;     /**< the dialect the client speaks */
   llmgw_str model;                  /**< the alias the call is for */
   const llmgw_segment* segments;    /**< `count` segments, `segment_size` bytes apart (none for
                                          stream_open) */
   size_t count;
   size_t segment_size;              /**< stride of `segments` in bytes */
-  /* -- appended in abi_minor 1 and later go below this line -- */
+  /* -- appended in abi_minor 2 -- */
+  /**
+   * The guardrail's own per-call state: what its call_open made for the client request this
+   * check or stream belongs to (the same pointer for the request's input check, its whole
+   * answer's check and its streamed answer's stream_open, across retries and fallbacks). NULL
+   * when the guardrail has no call_open, when its call_open left it NULL, and in call_open's own
+   * request. Read it only if LLMGW_HAS_MEMBER(request, llmgw_guard_request, call): an ABI 1.1
+   * host hands in a request without it (and never opens calls).
+   */
+  void* call;
+  /* -- appended in abi_minor 3 and later go below this line -- */
 } llmgw_guard_request;
 
 /** Segment `i` of a guard request (0 <= i < count), stepping by segment_size. */
@@ -841,7 +853,29 @@ typedef struct llmgw_guardrail_vtable {
                                const llmgw_guard_stream_out* out);
   /** Frees a guard stream. Called once for every successful stream_open. */
   void (*stream_destroy)(llmgw_guard_stream* stream);
-  /* -- appended in abi_minor 1 and later go below this line -- */
+  /* -- appended in abi_minor 2 -- */
+  /**
+   * Opens the guardrail's state for one client request (a "call"): e.g. what its input
+   * redaction replaced, so that the answer to the same request can be restored. OPTIONAL, with
+   * call_close: both or neither (checked at load). NULL: the guardrail keeps no per-call state
+   * and every request's `call` is NULL.
+   * The core calls it once per client request whose alias the guardrail guards (in any phase),
+   * before that request's input check (`request->phase` is LLMGW_PHASE_CALL, no segments,
+   * `request->call` NULL), and hands `*call` to every check and stream_open of that request in
+   * llmgw_guard_request.call. Returns LLMGW_OK (`*call` may stay NULL), or another status: the
+   * call fails closed (500 guardrail_failed, nothing goes upstream) and call_close is not called.
+   * THREADS: as check; the checks and streams of one call never run concurrently (one thread at
+   * a time), but different calls of the instance do.
+   */
+  llmgw_status (*call_open)(void* instance, const llmgw_guard_request* request, void** call);
+  /**
+   * Ends a call: frees what call_open made. Called exactly once for every call_open that
+   * returned LLMGW_OK (also when it left `*call` NULL), when the client request ends on any path
+   * (answered, blocked, failed, the client gone), after the last check of the call and after
+   * stream_destroy of each of its guard streams. Must not fail.
+   */
+  void (*call_close)(void* instance, void* call);
+  /* -- appended in abi_minor 3 and later go below this line -- */
 } llmgw_guardrail_vtable;
 
 /* ------------------------------------------------------------------------------------------ */

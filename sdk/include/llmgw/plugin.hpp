@@ -95,6 +95,9 @@ class Host {
  public:
   explicit Host(const llmgw_host* h = nullptr) noexcept : h_(h) {}
   const llmgw_host* get() const noexcept { return h_; }
+  /// The host's ABI minor (0 without a host table): what it offers and calls, e.g. 2 and later
+  /// open per-call guardrail state (llmgw_guardrail_vtable.call_open).
+  uint32_t abi_minor() const noexcept { return h_ ? h_->abi_minor : 0; }
   void log(llmgw_log_level level, std::string_view msg) const noexcept {
     if (h_ && h_->log) h_->log(h_->ctx, level, str(msg));
   }
@@ -244,6 +247,12 @@ template <typename T, typename = void>
 struct has_stream : std::false_type {};
 template <typename T>
 struct has_stream<T, std::void_t<typename T::Stream>> : std::true_type {};
+
+/// Whether a guardrail class keeps per-call state (ABI 1.2, see GuardrailHooks): a `Call` type.
+template <typename T, typename = void>
+struct has_call : std::false_type {};
+template <typename T>
+struct has_call<T, std::void_t<typename T::Call>> : std::true_type {};
 
 /// Whether a provider class has the ABI 1.1 credential members (see ProviderHooks::vtable).
 template <typename T, typename = void>
@@ -690,10 +699,21 @@ constexpr llmgw_plugin guardrail_descriptor(const char* name, const char* versio
 ///   };
 ///   constexpr llmgw_guardrail_vtable kVtable = llmgw::GuardrailHooks<MyGuard>::vtable();
 ///
+/// A guardrail that keeps state per client request (ABI 1.2: call_open / call_close) declares a
+/// `Call` type; check and open_stream then take the call (null when the host opened none: an
+/// ABI 1.1 host never does, see Host::abi_minor):
+///
+///     using Call = MyCall;
+///     std::unique_ptr<Call> open_call(const llmgw_guard_request& request) const;
+///     void check(const llmgw_guard_request& request, llmgw::GuardOut& out, Call* call) const;
+///     std::unique_ptr<Stream> open_stream(const llmgw_guard_request& request, Call* call) const;
+///
 ///   create   `new MyGuard(Host(host), config)`; an exception → its what() to `error`,
 ///            LLMGW_BAD_ARGUMENT.
 ///   check    check(); returns out.verdict(); an exception → -1 (the core fails closed: 500).
 ///   stream_* only when MyGuard::Stream exists; an exception → LLMGW_ERROR (fail closed).
+///   call_*   only when MyGuard::Call exists: open_call (null or an exception → LLMGW_ERROR, the
+///            call fails closed), `delete` at call_close.
 template <class Instance>
 struct GuardrailHooks {
   static constexpr llmgw_guardrail_vtable vtable() noexcept {
@@ -708,6 +728,10 @@ struct GuardrailHooks {
       v.stream_close = &stream_close;
       v.stream_destroy = &stream_destroy;
     }
+    if constexpr (detail::has_call<Instance>::value) {
+      v.call_open = &call_open;
+      v.call_close = &call_close;
+    }
     return v;
   }
 
@@ -720,7 +744,10 @@ struct GuardrailHooks {
   static llmgw_verdict check(void* instance, const llmgw_guard_request* request, const llmgw_guard_out* out) noexcept {
     try {
       GuardOut o(out);
-      static_cast<const Instance*>(instance)->check(*request, o);
+      if constexpr (detail::has_call<Instance>::value)
+        static_cast<const Instance*>(instance)->check(*request, o, call_of(request));
+      else
+        static_cast<const Instance*>(instance)->check(*request, o);
       return o.verdict();
     } catch (...) {
       return -1;
@@ -731,7 +758,12 @@ struct GuardrailHooks {
                                   llmgw_guard_stream** stream) noexcept {
     if constexpr (detail::has_stream<Instance>::value) {
       try {
-        auto s = static_cast<const Instance*>(instance)->open_stream(*request);
+        auto s = [&] {
+          if constexpr (detail::has_call<Instance>::value)
+            return static_cast<const Instance*>(instance)->open_stream(*request, call_of(request));
+          else
+            return static_cast<const Instance*>(instance)->open_stream(*request);
+        }();
         if (!s) return LLMGW_ERROR;
         *stream = reinterpret_cast<llmgw_guard_stream*>(s.release());
         return LLMGW_OK;
@@ -767,6 +799,30 @@ struct GuardrailHooks {
   static void stream_destroy(llmgw_guard_stream* stream) noexcept {
     if constexpr (detail::has_stream<Instance>::value)
       delete reinterpret_cast<typename Instance::Stream*>(stream);
+  }
+
+  static llmgw_status call_open(void* instance, const llmgw_guard_request* request, void** call) noexcept {
+    if constexpr (detail::has_call<Instance>::value) {
+      try {
+        auto c = static_cast<const Instance*>(instance)->open_call(*request);
+        if (!c) return LLMGW_ERROR;
+        *call = c.release();
+        return LLMGW_OK;
+      } catch (...) {
+      }
+    }
+    return LLMGW_ERROR;
+  }
+  static void call_close(void*, void* call) noexcept {
+    if constexpr (detail::has_call<Instance>::value) delete static_cast<typename Instance::Call*>(call);
+  }
+
+ private:
+  /// The request's call (null when the host is older than ABI 1.2 or opened none).
+  template <typename I = Instance>
+  static typename I::Call* call_of(const llmgw_guard_request* request) noexcept {
+    if (!LLMGW_HAS_MEMBER(request, llmgw_guard_request, call)) return nullptr;
+    return static_cast<typename I::Call*>(request->call);
   }
 };
 

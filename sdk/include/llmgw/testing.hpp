@@ -19,7 +19,9 @@
 //                        FakeHost::http_post_impl answers it.
 //   GuardrailInstance    one create()d instance of a guardrail vtable: check() over segments
 //                        (laid out with a later minor's stride) → verdict, replacements applied,
-//                        block; GuardStreamSession feeds a streamed answer piece by piece.
+//                        block; GuardStreamSession feeds a streamed answer piece by piece;
+//                        GuardCallSession opens one call (ABI 1.2 call_open) and hands it to
+//                        its checks and streams, as the core does for one client request.
 //
 // Tests drive the plugin through its exported vtable, as the core does:
 //   const auto& vt = llmgw::testing::provider_vtable(llmgw_plugin_entry_v1());
@@ -37,6 +39,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -157,6 +160,9 @@ class FakeHost {
   FakeHost& operator=(const FakeHost&) = delete;
 
   const llmgw_host* table() const noexcept { return &table_; }
+  /// Makes the table claim an older (or newer) minor, e.g. 1 for a host that never opens
+  /// guardrail calls (ABI 1.2). Its size and functions stay this build's.
+  void set_abi_minor(uint32_t minor) noexcept { table_.abi_minor = minor; }
 
  private:
   static FakeHost& self(void* ctx) { return *static_cast<FakeHost*>(ctx); }
@@ -637,9 +643,11 @@ class GuardrailInstance {
 
   const llmgw_guardrail_vtable& vtable() const { return *vt_; }
 
-  /// check() over `segments` in `phase`.
+  /// check() over `segments` in `phase`, within `call` (llmgw_guard_request.call; see
+  /// GuardCallSession).
   GuardResult check(const std::vector<TestSegment>& segments, llmgw_guard_phase phase = LLMGW_PHASE_INPUT,
-                    llmgw_dialect dialect = LLMGW_DIALECT_OPENAI_CHAT, std::string_view model = "alias") {
+                    llmgw_dialect dialect = LLMGW_DIALECT_OPENAI_CHAT, std::string_view model = "alias",
+                    void* call = nullptr) {
     constexpr std::size_t stride = sizeof(llmgw_segment) + kStridePadding;
     layout_.assign(segments.size() * stride, static_cast<unsigned char>(0xA5));
     for (std::size_t i = 0; i < segments.size(); ++i) {
@@ -655,6 +663,7 @@ class GuardrailInstance {
     r.segments = reinterpret_cast<const llmgw_segment*>(layout_.data());
     r.count = segments.size();
     r.segment_size = stride;
+    r.call = call;
     GuardResult result;
     llmgw_guard_out o{};
     o.struct_size = sizeof o;
@@ -714,13 +723,16 @@ class GuardrailInstance {
 /// released per channel accumulates in `released`, a block in `detector` / `reason`.
 class GuardStreamSession {
  public:
-  explicit GuardStreamSession(GuardrailInstance& g, std::string_view model = "alias") : vt_(&g.vtable()) {
+  /// A stream of `g` within `call` (llmgw_guard_request.call; see GuardCallSession::stream).
+  explicit GuardStreamSession(GuardrailInstance& g, std::string_view model = "alias", void* call = nullptr)
+      : vt_(&g.vtable()) {
     llmgw_guard_request r{};
     r.struct_size = sizeof r;
     r.phase = LLMGW_PHASE_STREAM_CHUNK;
     r.client_dialect = LLMGW_DIALECT_OPENAI_CHAT;
     r.model = str(model);
     r.segment_size = sizeof(llmgw_segment);
+    r.call = call;
     rc = vt_->stream_open ? vt_->stream_open(g.inst, &r, &stream_) : LLMGW_ERROR;
     out_.struct_size = sizeof out_;
     out_.ctx = this;
@@ -761,6 +773,52 @@ class GuardStreamSession {
   const llmgw_guardrail_vtable* vt_;
   llmgw_guard_stream* stream_ = nullptr;
   llmgw_guard_stream_out out_{};
+};
+
+/// One call of a GuardrailInstance (ABI 1.2), as the core opens one per client request: call_open
+/// at construction (when the vtable has it), the call handed to every check() and stream of the
+/// session, call_close at destruction. Destroy its streams before the session. Without call
+/// hooks `call` stays null and `rc` is LLMGW_OK (the core's behaviour for such a guardrail).
+class GuardCallSession {
+ public:
+  explicit GuardCallSession(GuardrailInstance& g, std::string_view model = "alias",
+                            llmgw_dialect dialect = LLMGW_DIALECT_OPENAI_CHAT)
+      : g_(&g), model_(model), dialect_(dialect) {
+    const llmgw_guardrail_vtable& vt = g.vtable();
+    if (!LLMGW_HAS_MEMBER(&vt, llmgw_guardrail_vtable, call_close) || !vt.call_open || !vt.call_close) {
+      rc = LLMGW_OK;
+      return;
+    }
+    llmgw_guard_request r{};
+    r.struct_size = sizeof r;
+    r.phase = LLMGW_PHASE_CALL;
+    r.client_dialect = dialect;
+    r.model = str(model_);
+    r.segment_size = sizeof(llmgw_segment);
+    rc = vt.call_open(g.inst, &r, &call);
+    opened = rc == LLMGW_OK;
+  }
+  ~GuardCallSession() {
+    if (opened) g_->vtable().call_close(g_->inst, call);
+  }
+  GuardCallSession(const GuardCallSession&) = delete;
+  GuardCallSession& operator=(const GuardCallSession&) = delete;
+
+  /// check() within this call.
+  GuardResult check(const std::vector<TestSegment>& segments, llmgw_guard_phase phase = LLMGW_PHASE_INPUT) {
+    return g_->check(segments, phase, dialect_, model_, call);
+  }
+  /// A guard stream within this call (destroy it before the session).
+  std::unique_ptr<GuardStreamSession> stream() { return std::make_unique<GuardStreamSession>(*g_, model_, call); }
+
+  llmgw_status rc = LLMGW_ERROR;
+  bool opened = false;  // call_open returned LLMGW_OK: call_close follows
+  void* call = nullptr;
+
+ private:
+  GuardrailInstance* g_;
+  std::string model_;
+  llmgw_dialect dialect_;
 };
 
 }  // namespace llmgw::testing

@@ -91,6 +91,16 @@ TEST_CASE("whole answers: redacted, or blocked with a 400", "[reply]") {
   CHECK(b.client->json_bodies.empty());
 }
 
+TEST_CASE("whole answers on a translated route are checked in the upstream's (canonical) dialect", "[reply]") {
+  // An Anthropic client on an OpenAI upstream: json() gets the canonical answer, which the
+  // client's own Reply translates afterwards.
+  Fixture f(LLMGW_DIALECT_ANTHROPIC_MESSAGES);
+  f.reply->set_upstream_dialect(LLMGW_DIALECT_OPENAI_CHAT);
+  f.reply->json(200, R"({"choices":[{"index":0,"message":{"role":"assistant","content":"a secret"}}]})");
+  REQUIRE(f.client->json_bodies.size() == 1);
+  CHECK(f.client->json_bodies[0] == R"({"choices":[{"index":0,"message":{"role":"assistant","content":"a [S]"}}]})");
+}
+
 TEST_CASE("OpenAI raw stream: a secret split across events at every offset is redacted", "[reply]") {
   const std::string text = "tell nobody the secret, ok";
   for (std::size_t cut = 0; cut <= text.size(); ++cut) {

@@ -73,13 +73,17 @@ TEST_CASE("a request with a failed and a good attempt") {
   f.ttft_us = 150000;
   f.attempts = 2;
   f.attempt_log = &attempts;
+  const std::vector<guard::GuardTiming> guardrails = {
+      {"guardrail-pii", guard::GuardTarget::input, guard::GuardDecision::modify, 1000100, 42},
+      {"guardrail-pii", guard::GuardTarget::stream, guard::GuardDecision::allow, 1150000, 310}};
+  f.guardrails = &guardrails;
   f.trace = &trace;
   f.body = R"({"model":"gpt-4o"})";
   std::string json;
   telemetry::write_request_event(f, false, json);
   const auto d = parse(json);
   CHECK(s(d["type"]) == "request");
-  CHECK(d["schema_version"].GetInt() == 1);
+  CHECK(d["schema_version"].GetInt() == 2);
   CHECK(s(d["request_id"]) == "req_0123");
   CHECK(d["time_unix_ms"].GetInt64() == 1765000000412);
   CHECK(d["start_unix_ms"].GetInt64() == 1765000000412 - 320);
@@ -117,6 +121,17 @@ TEST_CASE("a request with a failed and a good attempt") {
   CHECK(s(d["trace"]["span_id"]) == "e457b5a2e4d86bd1");
   CHECK(s(d["trace"]["parent_span_id"]) == "1111222233334444");
   CHECK_FALSE(d.HasMember("request_body"));
+  const auto& guards = d["guardrails"];
+  REQUIRE(guards.Size() == 2);
+  CHECK(s(guards[0]["name"]) == "guardrail-pii");
+  CHECK(s(guards[0]["target"]) == "input");
+  CHECK(s(guards[0]["decision"]) == "modify");
+  CHECK(guards[0]["start_offset_ms"].GetDouble() == Approx(0.1));
+  CHECK(guards[0]["duration_ms"].GetDouble() == Approx(0.042));
+  CHECK(s(guards[0]["span_id"]).size() == 16);
+  CHECK(s(guards[1]["target"]) == "stream");
+  CHECK(s(guards[1]["decision"]) == "allow");
+  CHECK(guards[1]["duration_ms"].GetDouble() == Approx(0.31));
 
   json.clear();
   telemetry::write_request_event(f, true, json);
@@ -137,6 +152,8 @@ TEST_CASE("a refused request: nulls, the status's error type, a new request id")
   CHECK(s(d["error_type"]) == "authentication_error");
   CHECK(d["error_class"].IsNull());
   CHECK(d["attempt_list"].Size() == 0);
+  CHECK(d["guardrails"].IsArray());
+  CHECK(d["guardrails"].Size() == 0);
   CHECK(d["cost_usd"].IsNull());
   CHECK(d["tokens"]["input"].IsNull());
 }
