@@ -4,88 +4,123 @@
 namespace llmgw::policy {
 namespace {
 
-constexpr std::string_view kReserve = R"lua(-- llmgw budgets v1: reserve (check and hold, all or nothing; a charge is visible per caller)
+constexpr std::string_view kReserve = R"lua(-- llmgw budgets v2: reserve (check and hold, all or nothing; O(1) per scope)
 local req = ARGV[1]
-local amount = ARGV[2]
 local now = tonumber(ARGV[3])
 local visible = tonumber(ARGV[4])
 local ttl = tonumber(ARGV[5])
 local cttl = tonumber(ARGV[6])
 local n = tonumber(ARGV[7])
+local K = 7
 for i = 1, n do
-  if redis.call('HEXISTS', KEYS[4 * i - 3], req) == 1 or redis.call('HEXISTS', KEYS[4 * i - 1], req) == 1 then
+  local b = K * (i - 1)
+  if redis.call('HEXISTS', KEYS[b + 1], req) == 1 or redis.call('HEXISTS', KEYS[b + 5], req) == 1 then
     return {0, 0, -1}
   end
 end
 local headroom = -1
 for i = 1, n do
-  local kh, ke, kc, km = KEYS[4 * i - 3], KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i]
+  local b = K * (i - 1)
+  local kheld, khexp, khsum, ktot, kucost, kuexp, kclog = KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], KEYS[b + 4], KEYS[b + 5], KEYS[b + 6], KEYS[b + 7]
   local budget = tonumber(ARGV[5 + 3 * i])
   local used = tonumber(ARGV[6 + 3 * i])
-  local pstart = tonumber(ARGV[7 + 3 * i])
-  local gone = redis.call('ZRANGEBYSCORE', ke, '-inf', now)
-  for _, id in ipairs(gone) do redis.call('HDEL', kh, id) end
-  if #gone > 0 then redis.call('ZREMRANGEBYSCORE', ke, '-inf', now) end
-  local h = redis.call('HGETALL', kh)
-  for j = 2, #h, 2 do used = used + tonumber(h[j]) end
-  local m = redis.call('HGETALL', km)
-  local marks = {}
-  for j = 1, #m, 2 do marks[m[j]] = tonumber(m[j + 1]) end
-  local c = redis.call('HGETALL', kc)
-  for j = 1, #c, 2 do
-    local id, v = c[j], c[j + 1]
-    local sp = string.find(v, ' ', 1, true)
-    local cost = tonumber(string.sub(v, 1, sp - 1))
-    local settled = tonumber(string.sub(v, sp + 1))
-    local cm = marks[id] or 0
-    if (cm > 0 and now - cm > 60000) or (cm == 0 and now - settled > cttl) then
-      redis.call('HDEL', kc, id)
-      if cm > 0 then
-        redis.call('HDEL', km, id)
-        marks[id] = nil
+  local gone = redis.call('ZRANGEBYSCORE', khexp, '-inf', now)
+  if #gone > 0 then
+    for _, id in ipairs(gone) do
+      local a = redis.call('HGET', kheld, id)
+      if a then
+        redis.call('HDEL', kheld, id)
+        redis.call('DECRBY', khsum, a)
       end
-    elseif (cm == 0 or cm >= visible) and settled >= pstart then
-      used = used + cost
     end
+    redis.call('ZREMRANGEBYSCORE', khexp, '-inf', now)
   end
-  for id, cm in pairs(marks) do
-    if now - cm > cttl then redis.call('HDEL', km, id) end
+  local stale = redis.call('ZRANGEBYSCORE', kuexp, '-inf', now - cttl)
+  if #stale > 0 then
+    for _, id in ipairs(stale) do
+      local c = redis.call('HGET', kucost, id)
+      if c then
+        redis.call('HDEL', kucost, id)
+        redis.call('HINCRBY', ktot, 'unc', '-' .. c)
+      end
+    end
+    redis.call('ZREMRANGEBYSCORE', kuexp, '-inf', now - cttl)
   end
+  local t = redis.call('HMGET', ktot, 'unc', 'cum', 'ctrim')
+  local unc, cum, before = tonumber(t[1] or 0), tonumber(t[2] or 0), tonumber(t[3] or 0)
+  local last = redis.call('ZREVRANGEBYSCORE', kclog, '(' .. ARGV[4], '-inf', 'LIMIT', 0, 1)
+  if #last > 0 then before = tonumber(string.sub(last[1], 1, string.find(last[1], ':', 1, true) - 1)) end
+  used = used + tonumber(redis.call('GET', khsum) or 0) + unc + (cum - before)
   if used >= budget then return {i, used, 0} end
   local room = budget - used
   if headroom < 0 or room < headroom then headroom = room end
 end
 for i = 1, n do
-  redis.call('HSET', KEYS[4 * i - 3], req, amount)
-  redis.call('ZADD', KEYS[4 * i - 2], now + ttl, req)
-  for k = 0, 3 do redis.call('PEXPIRE', KEYS[4 * i - k], ttl + cttl) end
+  local b = K * (i - 1)
+  redis.call('HSET', KEYS[b + 1], req, ARGV[2])
+  redis.call('ZADD', KEYS[b + 2], now + ttl, req)
+  redis.call('INCRBY', KEYS[b + 3], ARGV[2])
+  for k = 1, K do redis.call('PEXPIRE', KEYS[b + k], ttl + cttl) end
 end
 return {0, 0, headroom}
 )lua";
 
-constexpr std::string_view kSettle = R"lua(-- llmgw budgets v1: settle (the hold replaced by the cost)
+constexpr std::string_view kSettle = R"lua(-- llmgw budgets v2: settle (the hold replaced by the cost)
 local req = ARGV[1]
 local cost = tonumber(ARGV[2])
 local px = tonumber(ARGV[4])
-local n = #KEYS / 4
+local K = 7
+local n = #KEYS / K
 local held = 0
 for i = 1, n do
-  if redis.call('HDEL', KEYS[4 * i - 3], req) == 1 then held = 1 end
-  redis.call('ZREM', KEYS[4 * i - 2], req)
+  local b = K * (i - 1)
+  local a = redis.call('HGET', KEYS[b + 1], req)
+  if a then
+    held = 1
+    redis.call('HDEL', KEYS[b + 1], req)
+    redis.call('DECRBY', KEYS[b + 3], a)
+  end
+  redis.call('ZREM', KEYS[b + 2], req)
 end
 if held == 1 and cost > 0 then
   for i = 1, n do
-    redis.call('HSET', KEYS[4 * i - 1], req, ARGV[2] .. ' ' .. ARGV[3])
-    redis.call('PEXPIRE', KEYS[4 * i - 1], px)
+    local b = K * (i - 1)
+    if redis.call('HDEL', KEYS[b + 7], req) == 0 then
+      redis.call('HSET', KEYS[b + 5], req, ARGV[2])
+      redis.call('ZADD', KEYS[b + 6], ARGV[3], req)
+      redis.call('HINCRBY', KEYS[b + 4], 'unc', ARGV[2])
+    end
+    for k = 4, K do redis.call('PEXPIRE', KEYS[b + k], px) end
   end
 end
 return held
 )lua";
 
-constexpr std::string_view kCommit = R"lua(-- llmgw budgets v1: commit (the ledger row is in the database)
-for i = 1, #KEYS do
-  redis.call('HSET', KEYS[i], ARGV[1], ARGV[2])
-  redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[3]))
+constexpr std::string_view kCommit = R"lua(-- llmgw budgets v2: commit (the ledger row is in the database)
+local req = ARGV[1]
+local now = tonumber(ARGV[3])
+local px = tonumber(ARGV[4])
+local horizon = '(' .. string.format('%d', now - 60000)
+local K = 5
+for i = 1, #KEYS / K do
+  local b = K * (i - 1)
+  local ktot, kucost, kuexp, kclog, kcmt = KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], KEYS[b + 4], KEYS[b + 5]
+  local c = redis.call('HGET', kucost, req)
+  if c then
+    redis.call('HDEL', kucost, req)
+    redis.call('ZREM', kuexp, req)
+    redis.call('HINCRBY', ktot, 'unc', '-' .. c)
+  else
+    redis.call('HSET', kcmt, req, ARGV[3])
+  end
+  local cum = redis.call('HINCRBY', ktot, 'cum', ARGV[2])
+  redis.call('ZADD', kclog, now, string.format('%d', cum) .. ':' .. req)
+  local old = redis.call('ZREVRANGEBYSCORE', kclog, horizon, '-inf', 'LIMIT', 0, 1)
+  if #old > 0 then
+    redis.call('HSET', ktot, 'ctrim', string.sub(old[1], 1, string.find(old[1], ':', 1, true) - 1))
+    redis.call('ZREMRANGEBYSCORE', kclog, '-inf', horizon)
+  end
+  for k = 1, K do redis.call('PEXPIRE', KEYS[b + k], px) end
 end
 return 1
 )lua";
@@ -111,6 +146,26 @@ std::string budget_key(std::string_view scope, std::string_view suffix) {
   std::string k = "llmgw:bud:";
   k.append(kBudgetScriptVersion).append(":").append(scope).append(":").append(suffix);
   return k;
+}
+
+std::string budget_period_key(std::string_view scope, std::int64_t period_start_ms, std::string_view suffix) {
+  std::string k = "p" + std::to_string(period_start_ms) + ":";
+  k.append(suffix);
+  return budget_key(scope, k);
+}
+
+void push_reserve_keys(std::vector<std::string>& out, std::string_view scope, std::int64_t period_start_ms) {
+  for (const char* s : {"held", "hexp", "hsum"}) out.push_back(budget_key(scope, s));
+  for (const char* s : {"tot", "ucost", "uexp", "clog"}) out.push_back(budget_period_key(scope, period_start_ms, s));
+}
+
+void push_settle_keys(std::vector<std::string>& out, std::string_view scope, std::int64_t period_start_ms) {
+  for (const char* s : {"held", "hexp", "hsum"}) out.push_back(budget_key(scope, s));
+  for (const char* s : {"tot", "ucost", "uexp", "cmt"}) out.push_back(budget_period_key(scope, period_start_ms, s));
+}
+
+void push_commit_keys(std::vector<std::string>& out, std::string_view scope, std::int64_t period_start_ms) {
+  for (const char* s : {"tot", "ucost", "uexp", "clog", "cmt"}) out.push_back(budget_period_key(scope, period_start_ms, s));
 }
 
 }  // namespace llmgw::policy

@@ -2,42 +2,54 @@
 // the rate limiter's: the version is in every key they touch (llmgw:bud:v1:<scope>:…) and in the
 // text, so another layout never reads these.
 //
-// Per budget scope ("key:<hash>" or "team:<id>") four keys:
-//   <scope>:held  hash   request id → amount reserved (nano-dollars), a call in flight
-//   <scope>:hexp  zset   request id → when its reservation lapses (ms): a crashed instance's
-//                        reservation expires on its own
-//   <scope>:chg   hash   request id → "<cost> <settled ms>": a settled cost whose ledger row the
-//                        stored spend (the database, read by each instance's key cache) may not
-//                        show yet
-//   <scope>:cmt   hash   request id → when its ledger row was committed (ms); may come before
-//                        the charge (another connection), so it is a separate marker
-// Every write renews the four keys' expiry (reservation ttl + charge ttl): an idle scope vanishes.
+// Per budget scope ("key:<hash>" or "team:<id>"), and per budget period of it (p<start ms>;
+// the period a call reserved in, which its settle and commit keep to). Every call costs a fixed
+// number of Redis operations, whatever the traffic: running totals, not a walk over the charges
+// (v1 read every charge of the last minute on every reserve, and fell over at a few hundred
+// calls a second).
+//   <scope>:held         hash   request id → amount reserved (nano-dollars), a call in flight
+//   <scope>:hexp         zset   request id → when its reservation lapses (ms): a crashed
+//                               instance's reservation expires on its own
+//   <scope>:hsum         string the sum of held
+//   <scope>:p<P>:tot     hash   unc: settled cost whose ledger row is not committed yet;
+//                               cum: committed cost, cumulative; ctrim: cum at the last commit
+//                               trimmed from clog
+//   <scope>:p<P>:ucost   hash   request id → its uncommitted cost
+//   <scope>:p<P>:uexp    zset   request id → when it settled: a charge never committed (its
+//                               instance died) stops counting after the charge ttl
+//   <scope>:p<P>:clog    zset   "<cum after it>:<request id>" → when it was committed; kept 60 s,
+//                               so "committed at or after T" is cum − the entry before T
+//   <scope>:p<P>:cmt     hash   request id → commit ms, for a commit that came before its
+//                               settle (another connection): the settle then adds nothing
+// Every write renews its keys' expiry (reservation ttl + charge ttl): an idle scope vanishes.
 //
-// reserve  KEYS: 4 per scope (held, hexp, chg, cmt). ARGV: request id, amount, now ms, visible
-//          as of ms, reservation ttl ms, charge ttl ms, n, then per scope budget, stored spend,
-//          period start ms. Drops lapsed reservations and stale charges, then
-//          used = stored + held + charges of this period that the caller's stored spend does not
-//          show yet (not committed, or committed at or after its `visible as of`); a committed
-//          charge is kept 60 s for the other instances, whose key caches may be staler than the
-//          caller's (dropping it at the first caller that sees it under-counted on the others);
-//          refuses at the first scope
-//          with used >= budget, else holds `amount` on every scope (all or nothing). A request
-//          id already held or charged is admitted again without holding twice.
+// reserve  KEYS: 7 per scope (held, hexp, hsum, tot, ucost, uexp, clog). ARGV: request id,
+//          amount, now ms, visible as of ms, reservation ttl ms, charge ttl ms, n, then per scope
+//          budget, stored spend, period start ms. Drops lapsed reservations and stale charges,
+//          then used = stored + held + uncommitted + committed at or after `visible as of` (the
+//          caller's stored spend does not show those yet; a commit over 60 s old is taken to be in
+//          every instance's stored spend); refuses at the first scope with used >= budget, else
+//          holds `amount` on every scope (all or nothing). A request id already held or charged
+//          is admitted again without holding twice.
 //          Reply: {refused scope (1-based; 0: admitted), used (refused), headroom (admitted: the
 //          least budget − used before this call; -1: none computed)}.
-// settle   KEYS: 4 per scope. ARGV: request id, cost, now ms, expiry ms. Removes the hold and,
-//          if there was one and cost > 0, records the charge. Reply: 1 held, 0 not.
-// commit   KEYS: per scope its cmt key. ARGV: request id, now ms, expiry ms. Reply: 1.
+// settle   KEYS: 7 per scope (held, hexp, hsum, tot, ucost, uexp, cmt). ARGV: request id, cost,
+//          now ms, expiry ms. Removes the hold and, if there was one and cost > 0, records the
+//          uncommitted charge (unless its commit came first). Reply: 1 held, 0 not.
+// commit   KEYS: 5 per scope (tot, ucost, uexp, clog, cmt). ARGV: request id, cost, now ms,
+//          expiry ms. Moves the charge from uncommitted to committed. Reply: 1.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "limits/redis_scripts.hpp"
 
 namespace llmgw::policy {
 
-inline constexpr std::string_view kBudgetScriptVersion = "v1";
+inline constexpr std::string_view kBudgetScriptVersion = "v2";
 
 using BudgetScript = limits::RedisScript;
 
@@ -45,7 +57,14 @@ const BudgetScript& reserve_budget_script();
 const BudgetScript& settle_budget_script();
 const BudgetScript& commit_budget_script();
 
-/// "llmgw:bud:v1:<scope>:<suffix>".
+/// "llmgw:bud:v2:<scope>:<suffix>".
 std::string budget_key(std::string_view scope, std::string_view suffix);
+/// "llmgw:bud:v2:<scope>:p<period start ms>:<suffix>".
+std::string budget_period_key(std::string_view scope, std::int64_t period_start_ms, std::string_view suffix);
+
+/// The KEYS of each script for one scope, appended to `out` in the script's order.
+void push_reserve_keys(std::vector<std::string>& out, std::string_view scope, std::int64_t period_start_ms);
+void push_settle_keys(std::vector<std::string>& out, std::string_view scope, std::int64_t period_start_ms);
+void push_commit_keys(std::vector<std::string>& out, std::string_view scope, std::int64_t period_start_ms);
 
 }  // namespace llmgw::policy

@@ -25,10 +25,6 @@ limits::AsyncRedis* this_loop_redis(const void* store) {
   return nullptr;
 }
 
-void push_scope_keys(std::vector<std::string>& out, const std::string& scope) {
-  for (const char* suffix : {"held", "hexp", "chg", "cmt"}) out.push_back(budget_key(scope, suffix));
-}
-
 }  // namespace
 
 RedisReservationStore::RedisReservationStore(limits::RedisEndpoint endpoint, std::chrono::milliseconds timeout,
@@ -92,8 +88,9 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
   if (redis) {  // (call() waits while the connection is being made, fails at once while it is down)
     // Every string the argument views point into lives in this frame until the call returns.
     std::vector<std::string> owned;
-    owned.reserve(4 * scopes.size() + 7 + 3 * scopes.size());
-    for (const ScopeBudget& s : scopes) push_scope_keys(owned, s.scope);
+    constexpr std::size_t kKeys = 7;  // per scope (policy/budget_scripts.hpp)
+    owned.reserve(kKeys * scopes.size() + 7 + 3 * scopes.size());
+    for (const ScopeBudget& s : scopes) push_reserve_keys(owned, s.scope, s.period_start_ms);
     owned.push_back(std::to_string(amount_nano < 0 ? 0 : amount_nano));
     owned.push_back(std::to_string(now_ms));
     owned.push_back(std::to_string(visible_as_of_ms));
@@ -105,16 +102,16 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
       owned.push_back(std::to_string(s.stored_spend_nano));
       owned.push_back(std::to_string(s.period_start_ms));
     }
-    const std::string numkeys = std::to_string(4 * scopes.size());
+    const std::string numkeys = std::to_string(kKeys * scopes.size());
     const BudgetScript& script = reserve_budget_script();
     std::vector<std::string_view> argv;
     argv.reserve(4 + owned.size());
     argv.push_back("EVALSHA");
     argv.push_back(script.sha1);
     argv.push_back(numkeys);
-    for (std::size_t i = 0; i < 4 * scopes.size(); ++i) argv.push_back(owned[i]);
+    for (std::size_t i = 0; i < kKeys * scopes.size(); ++i) argv.push_back(owned[i]);
     argv.push_back(request_id);
-    for (std::size_t i = 4 * scopes.size(); i < owned.size(); ++i) argv.push_back(owned[i]);
+    for (std::size_t i = kKeys * scopes.size(); i < owned.size(); ++i) argv.push_back(owned[i]);
 
     bool noscript = false;
     const std::size_t n = scopes.size();
@@ -145,7 +142,10 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
     call.local = true;
   }
   if (result->refused < 0) {
-    for (ScopeBudget& s : scopes) call.scopes.push_back(std::move(s.scope));
+    for (ScopeBudget& s : scopes) {
+      call.periods.push_back(s.period_start_ms);
+      call.scopes.push_back(std::move(s.scope));
+    }
     std::lock_guard lock(mu_);
     forget_old(now_ms);
     calls_.try_emplace(std::move(request_id), std::move(call));
@@ -161,7 +161,10 @@ ReserveResult RedisReservationStore::reserve(std::string_view request_id, const 
     Call call;
     call.local = true;
     call.since_ms = now_ms;
-    for (const ScopeBudget& s : scopes) call.scopes.push_back(s.scope);
+    for (const ScopeBudget& s : scopes) {
+      call.scopes.push_back(s.scope);
+      call.periods.push_back(s.period_start_ms);
+    }
     std::lock_guard lock(mu_);
     calls_.try_emplace(std::string(request_id), std::move(call));
   }
@@ -170,6 +173,7 @@ ReserveResult RedisReservationStore::reserve(std::string_view request_id, const 
 
 bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) {
   std::vector<std::string> scopes;
+  std::vector<std::int64_t> periods;
   {
     std::lock_guard lock(mu_);
     auto it = calls_.find(std::string(request_id));
@@ -181,9 +185,12 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
     if (cost_nano > 0) {
       it->second.charged = true;
       it->second.since_ms = now_ms;
+      it->second.cost_nano = cost_nano;
       scopes = it->second.scopes;
+      periods = it->second.periods;
     } else {
       scopes = std::move(it->second.scopes);
+      periods = std::move(it->second.periods);
       calls_.erase(it);
     }
   }
@@ -191,8 +198,8 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
   if (!redis) return false;  // not on a loop: the hold lapses in Redis after ttl_ms
   const BudgetScript& script = settle_budget_script();
   // EVAL, not EVALSHA: a call not awaited never sees NOSCRIPT; Redis caches the script by its SHA-1.
-  std::vector<std::string> argv{"EVAL", std::string(script.text), std::to_string(4 * scopes.size())};
-  for (const std::string& s : scopes) push_scope_keys(argv, s);
+  std::vector<std::string> argv{"EVAL", std::string(script.text), std::to_string(7 * scopes.size())};
+  for (std::size_t i = 0; i < scopes.size(); ++i) push_settle_keys(argv, scopes[i], periods[i]);
   argv.emplace_back(request_id);
   argv.push_back(std::to_string(cost_nano < 0 ? 0 : cost_nano));
   argv.push_back(std::to_string(now_ms));
@@ -204,21 +211,27 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
 void RedisReservationStore::committed(std::string_view request_id, std::int64_t now_ms) {
   fallback_.committed(request_id, now_ms);
   std::vector<std::string> scopes;
+  std::vector<std::int64_t> periods;
+  std::int64_t cost_nano = 0;
   {
     std::lock_guard lock(mu_);
     auto it = calls_.find(std::string(request_id));
     if (it == calls_.end() || !it->second.charged) return;
     scopes = std::move(it->second.scopes);
+    periods = std::move(it->second.periods);
+    cost_nano = it->second.cost_nano;
     calls_.erase(it);
   }
   std::vector<std::string> owned;
-  for (const std::string& s : scopes) owned.push_back(budget_key(s, "cmt"));
-  const std::string now = std::to_string(now_ms), px = std::to_string(ttl_ms_ + charge_ttl_ms_);
+  for (std::size_t i = 0; i < scopes.size(); ++i) push_commit_keys(owned, scopes[i], periods[i]);
+  const std::string cost = std::to_string(cost_nano), now = std::to_string(now_ms),
+                    px = std::to_string(ttl_ms_ + charge_ttl_ms_);
   const std::string numkeys = std::to_string(owned.size());
   const BudgetScript& script = commit_budget_script();
   std::vector<std::string_view> argv{"EVAL", script.text, numkeys};
   for (const std::string& k : owned) argv.push_back(k);
   argv.push_back(request_id);
+  argv.push_back(cost);
   argv.push_back(now);
   argv.push_back(px);
   // The ledger writer's thread: a blocking round trip is fine here (never a loop thread).

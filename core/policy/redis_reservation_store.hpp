@@ -60,6 +60,8 @@ class RedisReservationStore final : public ReservationStore {
  private:
   struct Call {
     std::vector<std::string> scopes;
+    std::vector<std::int64_t> periods;  // each scope's budget period start (its Redis keys)
+    std::int64_t cost_nano = 0;         // settled with this cost (commit moves it)
     bool local = false;       // held in fallback_
     bool charged = false;     // settled with a cost; waits for committed()
     std::int64_t since_ms = 0;

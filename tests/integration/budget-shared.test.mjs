@@ -108,7 +108,7 @@ async function within(ms, fn) {
 /** Reservations held in Redis, over every budget scope. */
 async function heldInRedis() {
   let n = 0;
-  for (const k of await redisCommand(redis.port, 'KEYS', 'llmgw:bud:v1:*:held')) n += await redisCommand(redis.port, 'HLEN', k);
+  for (const k of await redisCommand(redis.port, 'KEYS', 'llmgw:bud:v2:*:held')) n += await redisCommand(redis.port, 'HLEN', k);
   return n;
 }
 

@@ -74,6 +74,15 @@ long long hlen(int port, const std::string& key) {
   return v;
 }
 
+long long zcard(int port, const std::string& key) {
+  redisContext* c = redisConnect("127.0.0.1", port);
+  auto* r = static_cast<redisReply*>(redisCommand(c, "ZCARD %s", key.c_str()));
+  const long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+  if (r) freeReplyObject(r);
+  redisFree(c);
+  return v;
+}
+
 }  // namespace
 
 TEST_CASE("redis reservations: one instance's hold binds the other; settle refunds; the crossing call is made") {
@@ -95,7 +104,7 @@ TEST_CASE("redis reservations: one instance's hold binds the other; settle refun
   a.settle("r1", 2, now + 1);
   b.settle("r2", 3, now + 1);
   CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 0);
-  CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 2);
+  CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 2);
   auto r4 = b.reserve("r4", key_budget(10), 1, now + 2, now);
   CHECK(r4.refused == -1);
   CHECK(r4.headroom_nano == 5);
@@ -129,11 +138,17 @@ TEST_CASE("redis reservations: a committed charge stops counting once the stored
   auto stale = a.reserve("c4", key_budget(10, 0), 1, now + 5, now + 1);
   CHECK(stale.refused == -1);
   CHECK(stale.headroom_nano == 2);
-  CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 1);
-  // A minute after its commit every instance's cache shows it: dropped.
+  CHECK(zcard(redis.port(), budget_period_key("key:k1", 0, "clog")) == 1);
+  CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 0);  // committed, not pending
+  CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "cmt")) == 0);    // the late settle took its mark
+  // A minute after its commit every instance's cache shows it: no longer counted, and the next
+  // commit trims it from the log.
   a.settle("c4", 0, now + 5);
   CHECK(b.reserve("c5", key_budget(10, 8), 1, now + 70'000, now + 69'000).headroom_nano == 2);
-  CHECK(hlen(redis.port(), budget_key("key:k1", "chg")) == 0);
+  b.settle("c5", 1, now + 70'001);
+  b.store.committed("c5", now + 70'002);
+  CHECK(zcard(redis.port(), budget_period_key("key:k1", 0, "clog")) == 1);  // c5 only
+  CHECK(b.reserve("c6", key_budget(10, 9), 1, now + 70'003, now + 70'003).headroom_nano == 1);
 }
 
 TEST_CASE("redis reservations: a crashed instance's hold lapses; all or nothing over key and team") {
