@@ -185,8 +185,8 @@ int serve(const CliOptions& opts, config::Config cfg) {
   admin_api.reset();  // joins the admin API's database pool while the loops' io_contexts exist
   reloader.stop();    // the Redis sync
   runtime.close();    // the last snapshot: its sinks emit what is queued and flush
-  spdlog::shutdown();
-  return 0;
+  return 0;  // the governance threads stop as this frame unwinds (the ledger's last rows); main
+             // shuts the logger down after that: a thread logging after spdlog::shutdown() crashed
 }
 
 }  // namespace
@@ -237,7 +237,9 @@ int main(int argc, char** argv) {
                   cfg.deployments.size(), cfg.plugins.size(), cfg.warnings.size());
       return 0;
     }
-    return serve(opts, std::move(cfg));
+    const int rc = serve(opts, std::move(cfg));
+    spdlog::shutdown();
+    return rc;
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     spdlog::shutdown();
