@@ -98,10 +98,10 @@ describe('--check-config', () => {
       schema: 'sink-otlp.config.schema.json' });
   });
 
-  test('sink-otlp: an https endpoint breaks its pattern', async () => {
-    const sinks = '  - plugin: sink-otlp\n    config:\n      endpoint: https://collector:4318/v1/traces';
+  test('sink-otlp: an endpoint that is neither http:// nor https:// breaks its pattern', async () => {
+    const sinks = '  - plugin: sink-otlp\n    config:\n      endpoint: ftp://collector:4318/v1/traces';
     assertNamed(await check(config({ sinks })), { line: 24, pointer: 'sinks[0].config/endpoint',
-      message: 'must match the pattern "^http://"', schema: 'sink-otlp.config.schema.json' });
+      message: 'must match the pattern "^https?://"', schema: 'sink-otlp.config.schema.json' });
   });
 });
 

@@ -159,8 +159,11 @@ TEST_CASE("http_post (ABI 1.1): refusals and failures are one line, status 0, ne
     return rc;
   };
   std::string why;
-  CHECK(post("https://127.0.0.1:1/v1/traces", {}, why) == LLMGW_BAD_ARGUMENT);
-  CHECK(why == "http_post: https is not supported yet (use an http:// collector)");
+  CHECK(post("ftp://127.0.0.1:1/v1/traces", {}, why) == LLMGW_BAD_ARGUMENT);
+  CHECK(why == "http_post: the URL must be absolute http:// or https://");
+  CHECK(post("https://127.0.0.1:1/v1/traces", {}, why) == LLMGW_ERROR);  // https: a failure like http's
+  CHECK(why.rfind("http_post: ", 0) == 0);
+  CHECK(why.find('\n') == std::string::npos);
   CHECK(post("/relative", {}, why) == LLMGW_BAD_ARGUMENT);
   const std::string evil = "x\r\nInjected: 1";
   CHECK(post("http://127.0.0.1:1/", {llmgw_header{{"x-a", 3}, {evil.data(), evil.size()}}}, why) == LLMGW_BAD_ARGUMENT);
