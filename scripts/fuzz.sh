@@ -6,14 +6,14 @@
 # plus a working corpus kept in <build>/fuzz-work/<name>/corpus, so later runs go deeper; what
 # crashed is saved to <build>/fuzz-work/<name>/crash-* (see tests/fuzz/README.md for what to do
 # with it).
-# Env: FUZZ_SECONDS  time per target (default 25)
+# Env: FUZZ_SECONDS  time per target (default 20: 35 targets, 2 at a time, keep .ci/run under 45 min)
 #      FUZZ_JOBS     targets run at once (default 2: 18 targets x 25 s / 2 ≈ 4 minutes)
 #      FUZZ_TARGETS  space-separated names to run (default: all)
 #      SAN_BUILD_DIR (default build-sanitize)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-FUZZ_SECONDS=${FUZZ_SECONDS:-25}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 FUZZ_JOBS=${FUZZ_JOBS:-2}
 . scripts/sanitizer-env.sh
 llmgw_sanitize_configure
