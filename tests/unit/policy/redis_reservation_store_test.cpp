@@ -65,23 +65,17 @@ std::vector<ScopeBudget> key_budget(std::int64_t budget, std::int64_t stored = 0
   return {ScopeBudget{"key:k1", budget, stored, 0}};
 }
 
-long long hlen(int port, const std::string& key) {
+/// One integer command (HLEN, ZCARD) on `key`, on its own connection; -1 when it fails.
+long long integer_reply(int port, const char* command, const std::string& key) {
   redisContext* c = redisConnect("127.0.0.1", port);
-  auto* r = static_cast<redisReply*>(redisCommand(c, "HLEN %s", key.c_str()));
+  auto* r = static_cast<redisReply*>(redisCommand(c, "%s %s", command, key.c_str()));
   const long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
   if (r) freeReplyObject(r);
   redisFree(c);
   return v;
 }
-
-long long zcard(int port, const std::string& key) {
-  redisContext* c = redisConnect("127.0.0.1", port);
-  auto* r = static_cast<redisReply*>(redisCommand(c, "ZCARD %s", key.c_str()));
-  const long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
-  if (r) freeReplyObject(r);
-  redisFree(c);
-  return v;
-}
+long long hlen(int port, const std::string& key) { return integer_reply(port, "HLEN", key); }
+long long zcard(int port, const std::string& key) { return integer_reply(port, "ZCARD", key); }
 
 }  // namespace
 
