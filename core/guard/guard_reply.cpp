@@ -19,6 +19,20 @@ std::size_t event_end(std::string_view data, std::size_t from) {
   return std::string_view::npos;
 }
 
+/// Calls fn(begin, text) for each line of `event`, in order: its offset and its text without the
+/// line ending (CRLF, LF or CR).
+template <class Fn>
+void for_each_line(std::string_view event, Fn&& fn) {
+  std::size_t line = 0;
+  while (line < event.size()) {
+    std::size_t eol = event.find_first_of("\r\n", line);
+    if (eol == std::string_view::npos) eol = event.size();
+    fn(line, event.substr(line, eol - line));
+    line = eol + 1;
+    if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
+  }
+}
+
 /// The data of an SSE event: the value's offset and length in `event` when it has one
 /// "data:" line. An event whose data is split over several "data:" lines (an SSE client joins
 /// their values with "\n", so a JSON value may be written across them) is rewritten into
@@ -30,40 +44,27 @@ std::size_t event_end(std::string_view data, std::size_t from) {
 /// line (left as it is).
 bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::string& single) {
   std::size_t lines = 0;
-  std::size_t line = 0;
   std::string joined;
-  while (line < event.size()) {
-    std::size_t eol = event.find_first_of("\r\n", line);
-    if (eol == std::string_view::npos) eol = event.size();
-    const std::string_view text = event.substr(line, eol - line);
-    if (text.starts_with("data:")) {
-      std::size_t v = line + 5;
-      if (v < eol && event[v] == ' ') ++v;
-      if (++lines == 1) {
-        at = v;
-        len = eol - v;
-      } else {
-        if (lines == 2) joined.assign(event.substr(at, len));
-        joined += ' ';  // not "\n": the value must fit one line; between JSON tokens it is the same
-        joined.append(event.substr(v, eol - v));
-      }
+  for_each_line(event, [&](std::size_t begin, std::string_view text) {
+    if (!text.starts_with("data:")) return;
+    std::size_t v = 5;
+    if (v < text.size() && text[v] == ' ') ++v;
+    if (++lines == 1) {
+      at = begin + v;
+      len = text.size() - v;
+    } else {
+      if (lines == 2) joined.assign(event.substr(at, len));
+      joined += ' ';  // not "\n": the value must fit one line; between JSON tokens it is the same
+      joined.append(text.substr(v));
     }
-    line = eol + 1;
-    if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
-  }
+  });
   if (lines < 2) return lines == 1;
   // Blank lines inside the cut event (a leading one: it ended an earlier, empty event) carry
   // nothing, and the one line break added at the end closes the event.
   single.clear();
   bool first = true;
-  line = 0;
-  while (line < event.size()) {
-    std::size_t eol = event.find_first_of("\r\n", line);
-    if (eol == std::string_view::npos) eol = event.size();
-    const std::string_view text = event.substr(line, eol - line);
-    line = eol + 1;
-    if (eol + 1 < event.size() && event[eol] == '\r' && event[eol + 1] == '\n') ++line;
-    if (text.empty()) continue;
+  for_each_line(event, [&](std::size_t, std::string_view text) {
+    if (text.empty()) return;
     if (!text.starts_with("data:")) {
       single.append(text);
       single += '\n';
@@ -75,7 +76,7 @@ bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::
       single += joined;
       single += '\n';
     }
-  }
+  });
   single += '\n';
   event = single;
   return true;
