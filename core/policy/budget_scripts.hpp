@@ -1,5 +1,5 @@
 // The Lua scripts of the Redis reservation store (policy/redis_reservation_store), versioned like
-// the rate limiter's: the version is in every key they touch (llmgw:bud:v1:<scope>:…) and in the
+// the rate limiter's: the version is in every key they touch (llmgw:bud:v2:<scope>:…) and in the
 // text, so another layout never reads these.
 //
 // Per budget scope ("key:<hash>" or "team:<id>"), and per budget period of it (p<start ms>;
