@@ -18,6 +18,7 @@
 #      BENCH_ROUNDS (3)  BENCH_CONNS (64)  BENCH_NICE (-15; 0 = off)  BENCH_KEEP=1 (keep the temp dir)
 #      GOV_TEAM=1 (the key in a team with its own limits and budget: two scopes a request)
 #      GOV_BUDGET=0 (no max_budget: the key's limits and the ledger only)
+#      GOV_REDIS=0 (no Redis: the limits and the budget held per instance, in memory)
 # Issue 11's target: under 100 us added p50.
 set -uo pipefail
 
@@ -60,10 +61,8 @@ general_settings:
   master_key: $MASTER
   database_url: sqlite://$TMP/governance.db
   ledger_spool_path: $TMP/ledger.spool
-router_settings:
-  redis_host: 127.0.0.1
-  redis_port: $REDIS_PORT
 EOF
+    [[ ${GOV_REDIS:-1} == 1 ]] && printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
   fi
   cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"
   start_llmgw || { echo "governance.sh: llmgw ($mode) did not start: $(tail -n 3 "$TMP/llmgw.err")" >&2; exit 1; }
@@ -96,7 +95,7 @@ grep -q '^HTTP/1.1 200' <<<"$check" || { echo "governance.sh: the governed gatew
 grep -qi '^x-llmgw-cost: ' <<<"$check" || { echo "governance.sh: no x-llmgw-cost: the call was not priced" >&2; exit 1; }
 grep -qi '^x-ratelimit-remaining-requests: ' <<<"$check" ||
   { echo "governance.sh: no x-ratelimit-* headers: the limits did not apply" >&2; exit 1; }
-if command -v redis-cli >/dev/null && [[ $(redis-cli -p "$REDIS_PORT" dbsize) == 0 ]]; then
+if [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-cli >/dev/null && [[ $(redis-cli -p "$REDIS_PORT" dbsize) == 0 ]]; then
   echo "governance.sh: Redis holds nothing: the limits are not in Redis" >&2; exit 1
 fi
 
