@@ -114,6 +114,16 @@ rows=$(curl -s -m 5 -H "Authorization: Bearer $MASTER" "${URL[on]}/metrics" |
   awk '/^llmgw_ledger_rows_written_total /{print $2}')
 echo "ledger rows written: ${rows:-?}" >&2
 
+# The baseline Redis itself sets on this machine now (the part of "added" no gateway code can
+# remove): a round trip back to back (PING, one client, both processes awake) and one after
+# 10 ms idle (redis-cli --latency: both processes wake, as at 1,000 req/s on a quiet core).
+if [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-benchmark >/dev/null; then
+  hot=$(redis-benchmark -p "$REDIS_PORT" -n 20000 -c 1 PING 2>/dev/null | tr '\r' '\n' |
+    awk '/latency summary/ { getline; getline; printf "%.0f", $3 * 1000; exit }')
+  idle=$(timeout 3 redis-cli -p "$REDIS_PORT" --latency 2>/dev/null | tr '\r' '\n' | awk 'NF { l = $0 } END { split(l, f, " "); printf "%.0f", f[3] * 1000 }')
+  echo "redis round trip on this machine now: p50 ${hot:-?} us back to back, avg ${idle:-?} us after 10 ms idle" >&2
+fi
+
 echo
 awk '
   /^RESULT/ {
