@@ -44,11 +44,14 @@ Answer ok(std::string body) { return Answer{200, std::move(body), std::nullopt};
 
 using Query = std::map<std::string, std::string>;
 
-/// One session per pool thread, opened on first use and dropped after a failure.
+/// One session per pool thread, opened on first use and replaced after a failure (a broken
+/// PostgreSQL session is handed to Database::retire, which frees its connection once the server
+/// is back: destroying it here would leak it).
 Poco::Data::Session& session_for(const store::Database& db) {
   thread_local std::optional<Poco::Data::Session> session;
   thread_local const store::Database* owner = nullptr;
   if (!session || owner != &db || !session->isConnected()) {
+    if (session && owner == &db) db.retire(std::move(*session));
     session.reset();
     session.emplace(db.open());
     owner = &db;
