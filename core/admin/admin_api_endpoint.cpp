@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <llmgw/json_depth.hpp>
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
@@ -168,9 +169,12 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
     for (const auto& k : list) hashes.push_back(key_lookup_hash(k));
     for (const auto& h : hashes)
       if (!keys.get(h)) return not_found("No key matches '" + (h.size() > 8 ? h.substr(0, 8) + "…" : h) + "' (nothing was deleted).");
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+    // All or none: a key deleted meanwhile by another call rolls the whole list back.
+    if (!keys.remove_all(hashes, now)) return not_found("A key was deleted meanwhile (nothing was deleted).");
     std::string out = "{\"deleted_keys\":[";
     for (std::size_t i = 0; i < hashes.size(); ++i) {
-      keys.remove(hashes[i], now);
       if (i) out += ',';
       util::append_json_string(out, hashes[i]);
     }
@@ -243,9 +247,11 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
     if (auto e = required_string_list(*body, "team_ids", ids)) return fail(*e);
     for (const auto& id : ids)
       if (!teams.get(id)) return not_found("No team '" + id + "' (nothing was deleted).");
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (!teams.remove_all(ids, now)) return not_found("A team was deleted meanwhile (nothing was deleted).");
     std::string out = "{\"deleted_teams\":[";
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      teams.remove(ids[i], now);
       if (i) out += ',';
       util::append_json_string(out, ids[i]);
     }
