@@ -129,6 +129,10 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   RoutingFields routing;
   std::string_view sent;   // the body as it goes on: without the client's routing fields
   std::string guarded;     // the body after input guardrails redacted (when they did)
+  // Whether sinks with include_bodies may see `sent`: with guardrails, only once the input phase
+  // passed it (redacted where they redacted). A blocked request, a failed guardrail and a request
+  // refused before that phase carry no body: it may hold what the guardrail exists to keep out.
+  bool body_for_sinks = guards == nullptr;
   guard::GuardCalls guard_calls;  // the guardrails' per-call state; closed after the reply is gone
   std::unique_ptr<pipeline::Reply> reply;
   policy::Caller caller;
@@ -161,8 +165,10 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       rejected = std::move(limited);
     }
     limit_ticket.set_headers(response);
-    if (!rejected && guards)
+    if (!rejected && guards) {
       rejected = guard_input(*guards, guard_calls, dialect_, limits_.max_json_depth, scanned, sent, guarded);
+      body_for_sinks = !rejected;
+    }
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
     if (rejected) {
       server::send_error(response, *rejected, dialect_.errors());
@@ -223,7 +229,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   record.cost = cost_text;
   observe::log_access(record);
   telemetry::RequestFacts facts = telemetry::facts_of(record, outcome, caller, request_id, *context, dialect_.id(),
-      dialect_.operation(), sent, gateway.pool(record.model) != nullptr, timer.started_ns, cost,
+      dialect_.operation(), body_for_sinks ? sent : std::string_view(), gateway.pool(record.model) != nullptr, timer.started_ns, cost,
       scanned.cache_requested);
   facts.guardrails = &guard_calls.timings();
   sinks.finish_request(std::move(facts));
