@@ -151,8 +151,8 @@ std::string budget_key(std::string_view scope, std::string_view suffix) {
 }
 
 std::string budget_period_key(std::string_view scope, std::int64_t period_start_ms, std::string_view suffix) {
-  std::string k = "p" + std::to_string(period_start_ms) + ":";
-  k.append(suffix);
+  std::string k = "p";  // appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on "p" + std::string
+  k.append(std::to_string(period_start_ms)).append(":").append(suffix);
   return budget_key(scope, k);
 }
 

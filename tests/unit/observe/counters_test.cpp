@@ -29,7 +29,7 @@ TEST_CASE("counters: one handle per (plugin, name), 0 for invalid names") {
 TEST_CASE("counters: the table is fixed-size and says so when full") {
   auto counters = std::make_unique<Counters>();
   for (std::size_t i = 0; i < Counters::kCapacity; ++i)
-    REQUIRE(counters->register_counter("p", "c" + std::to_string(i), "") == i + 1);
+    REQUIRE(counters->register_counter("p", std::string("c").append(std::to_string(i)), "") == i + 1);
   std::string why;
   CHECK(counters->register_counter("p", "one_more", "", &why) == 0);
   CHECK(why == "counter table full (1024 counters)");
@@ -47,7 +47,7 @@ TEST_CASE("counters: concurrent adds are exact, and for_each reads while registe
     });
   }
   threads.emplace_back([&] {
-    for (int i = 0; i < 200; ++i) counters.register_counter("provider-b", "c" + std::to_string(i), "");
+    for (int i = 0; i < 200; ++i) counters.register_counter("provider-b", std::string("c").append(std::to_string(i)), "");
   });
   uint64_t last = 0;
   for (int i = 0; i < 1000; ++i) {

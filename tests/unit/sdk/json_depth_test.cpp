@@ -123,7 +123,7 @@ TEST_CASE("json_depth: 1,000,000 levels fail fast and without a crash") {
 }
 
 TEST_CASE("json_depth: brackets inside strings do not count") {
-  const std::string text = "{\"a\":\"" + std::string(1000, '[') + std::string(1000, '{') + "\",\"b\":[\"]]]]\"]}";
+  const std::string text = std::string("{\"a\":\"").append(1000, '[').append(1000, '{').append("\",\"b\":[\"]]]]\"]}");
   rapidjson::Document d;
   REQUIRE(llmgw::parse_bounded(d, text, 2).ok());
   CHECK(d["a"].GetStringLength() == 2000);
@@ -174,7 +174,7 @@ TEST_CASE("json_depth: a reader stack allocator can be supplied") {
 }
 
 TEST_CASE("json_depth: in-situ parsing is bounded the same way") {
-  std::string at = "{\"k\":\"v\\n\"," + std::string("\"a\":") + nested_arrays(127) + "}";
+  std::string at = std::string("{\"k\":\"v\\n\",\"a\":").append(nested_arrays(127)).append("}");
   rapidjson::Document d;
   REQUIRE(llmgw::parse_bounded_insitu(d, at.data()).ok());
   CHECK(std::string(d["k"].GetString()) == "v\n");
