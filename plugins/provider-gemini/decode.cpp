@@ -9,6 +9,7 @@
 #include "usage.hpp"
 #include "vertex_claude.hpp"
 #include "vertex_embeddings.hpp"
+#include "vertex_mistral.hpp"
 #include "vertex_open_models.hpp"
 
 #include <llmgw/plugin.hpp>
@@ -42,6 +43,7 @@ void write_choice(Writer& w, const CandidateParts& c, int index, std::string_vie
 llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                     const llmgw_result_out& out, int64_t now_unix_s) {
   if (is_vertex_open_model(cfg, view(call.model))) return decode_vertex_open_model(cfg, r, out);
+  if (is_vertex_mistral(cfg, view(call.model))) return decode_vertex_mistral(cfg, call, r, out);
   if (is_vertex_claude(cfg, view(call.model)) && call.operation != LLMGW_OP_EMBEDDINGS)
     return decode_vertex_claude(cfg, call, r, out, now_unix_s);
   if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r));

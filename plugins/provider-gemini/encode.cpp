@@ -7,6 +7,7 @@
 #include "schema.hpp"
 #include "vertex_claude.hpp"
 #include "vertex_embeddings.hpp"
+#include "vertex_mistral.hpp"
 #include "vertex_open_models.hpp"
 #include "wire.hpp"
 
@@ -235,6 +236,7 @@ std::string model_path_segment(std::string_view model) {
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error) {
   if (is_vertex_open_model(cfg, view(call.model))) return encode_vertex_open_model(cfg, call, out, error);
+  if (is_vertex_mistral(cfg, view(call.model))) return encode_vertex_mistral(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) return encode_vertex_embeddings(cfg, call, out, error);
   if (is_vertex_claude(cfg, view(call.model))) return encode_vertex_claude(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);

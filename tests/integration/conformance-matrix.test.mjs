@@ -178,6 +178,20 @@ const PROVIDERS = {
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     ...OPENAI_MOCK_ANSWERS,
   },
+  // Vertex AI's Mistral publisher (vertex_ai/mistral-…): Mistral's own body at :rawPredict /
+  // :streamRawPredict with the same OAuth token; the Mistral mock as that publisher (Mistral's
+  // refusals, and the body's model and stream flag held to the URL).
+  vertex_mistral: {
+    plugin: 'provider-gemini',
+    start: () => startOnVertex((vertex) => startMistralMock({ vertex })),
+    params: (m) => ({ model: 'vertex_ai/mistral-small-2503@001', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    error: plainError,
+    overload: 503,
+    cached: { repeat: true, body: { prompt_cache_key: 'matrix-session' }, openaiOnly: true },
+    reasoning: null,
+    schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
+  },
   bedrock: {
     plugin: 'provider-bedrock',
     start: () => startBedrockMock({ region: 'us-east-1', credentials: { [AWS.id]: { secretAccessKey: AWS.secret } } }),
