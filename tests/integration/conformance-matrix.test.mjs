@@ -94,6 +94,7 @@ const PROVIDERS = {
     error: plainError,
     overload: 503,
     cached: { repeat: true },
+    countTokens: true,  // models/{m}:countTokens
     reasoning: { body: { reasoning_effort: 'low' } },
     contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
@@ -148,6 +149,7 @@ const PROVIDERS = {
     error: plainError,
     overload: 503,
     cached: { repeat: true },
+    countTokens: true,  // …/publishers/google/models/{m}:countTokens
     reasoning: { body: { reasoning_effort: 'low' } },
     contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
