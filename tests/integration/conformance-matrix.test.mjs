@@ -586,6 +586,12 @@ FEATURES.push(['openai error: malformed upstream body', async (n) => {
   assert.equal(res.status, 502, res.text);
   errorOf(res);
 }]);
+FEATURES.push(['anthropic error: malformed upstream body', async (n) => {
+  mocks[n].enqueue({ status: 200, body: '{"id": "x", "choices": [ {"message": ', times: 5 });
+  const res = await messages(n, { messages: [{ role: 'user', content: 'Say hello.' }] });
+  assert.equal(res.status, 502, res.text);
+  assert.equal(anthropicErrorOf(res).type, 'api_error', res.text);
+}]);
 FEATURES.push(['openai error: reset mid-stream', async (n) => {
   mocks[n].enqueue({ resetMidStream: true, streamDelayMs: 20 });
   const t0 = performance.now();
