@@ -10,6 +10,8 @@ CallStream::CallStream(const Config& cfg, const llmgw_call& call, bool include_u
                        const llmgw_upstream_response&) {
   if (is_vertex_open_model(cfg, view(call.model)))
     open_.emplace(cfg);
+  else if (is_vertex_mistral(cfg, view(call.model)))
+    mistral_.emplace(*cfg.mistral, include_usage);
   else if (is_vertex_claude(cfg, view(call.model)))
     claude_.emplace(*cfg.claude, false, provider_anthropic::scan_request(view(call.body)), view(call.model), created);
   else
@@ -18,11 +20,13 @@ CallStream::CallStream(const Config& cfg, const llmgw_call& call, bool include_u
 
 llmgw_status CallStream::feed(std::string_view bytes, const llmgw_event_out& out) {
   if (open_) return open_->feed(bytes, out);
+  if (mistral_) return mistral_->feed(bytes, out);
   return claude_ ? claude_->feed(bytes, out) : gemini_->feed(bytes, out);
 }
 
 llmgw_status CallStream::close(const llmgw_event_out& out) {
   if (open_) return open_->close(out);
+  if (mistral_) return mistral_->close(out);
   return claude_ ? claude_->close(out) : gemini_->close(out);
 }
 

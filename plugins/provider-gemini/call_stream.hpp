@@ -1,7 +1,8 @@
 // provider-gemini's stream per call: the Gemini SSE decoder (stream.hpp), for a
 // vertex_ai/claude-… call provider-anthropic's Messages SSE decoder (streamRawPredict answers with
 // the Messages API's events), for a vertex_ai/{publisher}/{model} call the OpenAI SSE relay
-// (vertex_open_models.hpp). Chosen once, from the call's model, when the stream opens.
+// (vertex_open_models.hpp), for a vertex_ai/mistral-… call provider-mistral's SSE decoder
+// (vertex_mistral.hpp). Chosen once, from the call's model, when the stream opens.
 #pragma once
 
 #include "config.hpp"
@@ -9,6 +10,7 @@
 #include "vertex_open_models.hpp"
 
 #include <provider-anthropic/stream.hpp>
+#include <provider-mistral/codec.hpp>
 
 #include <llmgw/plugin.h>
 
@@ -30,6 +32,7 @@ class CallStream {
   std::optional<Stream> gemini_;
   std::optional<provider_anthropic::Stream> claude_;
   std::optional<OpenModelStream> open_;
+  std::optional<provider_mistral::Stream> mistral_;
 };
 
 }  // namespace llmgw::provider_gemini

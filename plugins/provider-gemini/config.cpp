@@ -81,6 +81,28 @@ std::shared_ptr<const provider_anthropic::Config> claude_config(const Value& ext
   return cfg;
 }
 
+/// The Mistral codec's config for vertex_ai/mistral-…: extra.safe_prompt when given. No key and no
+/// URL: the Bearer token and the URL are provider-gemini's; the deployment's secrets are scrubbed
+/// from Mistral's error messages too.
+std::shared_ptr<const provider_mistral::Config> mistral_config(const Value& extra, const std::vector<std::string>& secrets) {
+  rapidjson::Document c(rapidjson::kObjectType);
+  auto& a = c.GetAllocator();
+  c.AddMember("provider", "mistral", a);
+  Value e(rapidjson::kObjectType);
+  if (const auto it = extra.FindMember("safe_prompt"); it != extra.MemberEnd()) e.AddMember("safe_prompt", Value(it->value, a), a);
+  c.AddMember("extra", e, a);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  c.Accept(w);
+  std::vector<std::string> ignored;  // "no api_key": Vertex takes the Bearer token instead
+  auto cfg = std::make_shared<provider_mistral::Config>(provider_mistral::parse_config({buf.GetString(), buf.GetSize()}, ignored));
+  cfg->headers.clear();
+  cfg->chat_url.clear();
+  cfg->embeddings_url.clear();
+  cfg->secrets = secrets;
+  return cfg;
+}
+
 Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, const llmgw::Host* host,
                            std::vector<std::string>& warnings) {
   Config cfg;
@@ -125,12 +147,21 @@ Config parse_vertex_config(const rapidjson::Document& doc, const Value& extra, c
   cfg.vertex_ai = true;
   add_extra_headers(extra, "headers", cfg);
   add_extra_headers(extra, "extra_headers", cfg);
+  cfg.mistral_url = location_url + "/publishers/mistralai/models/";
+  cfg.mistral = mistral_config(extra, cfg.secrets);
   return cfg;
 }
 
 }  // namespace
 
 bool is_vertex_claude(const Config& cfg, std::string_view model) { return cfg.claude && model.starts_with("claude"); }
+
+bool is_vertex_mistral(const Config& cfg, std::string_view model) {
+  if (!cfg.mistral || model.find('/') != std::string_view::npos) return false;
+  for (const std::string_view prefix : kVertexMistralPrefixes)
+    if (model.starts_with(prefix)) return true;
+  return false;
+}
 
 bool is_vertex_open_model(const Config& cfg, std::string_view model) {
   return cfg.vertex_ai && model.find('/') != std::string_view::npos && !model.starts_with("google/");

@@ -6,6 +6,7 @@
 #include "vertex_auth.hpp"
 
 #include <provider-anthropic/config.hpp>
+#include <provider-mistral/config.hpp>
 
 #include <plugin_util/config.hpp>
 
@@ -45,6 +46,12 @@ struct Config {
   /// served as APIs (MaaS: Llama, DeepSeek, Qwen, …), {base}/v1/projects/{p}/locations/{l}/
   /// endpoints/openapi/chat/completions. Calls whose model names its publisher ("meta/…") use it.
   std::string open_models_url;
+  /// vertex_ai/ only: the Mistral partner models' URL prefix
+  /// ({base}/v1/projects/{p}/locations/{l}/publishers/mistralai/models/; the model with its
+  /// version and ":rawPredict" / ":streamRawPredict" follow) and the Mistral codec's config
+  /// (extra.safe_prompt; no key, no URL). Calls whose model is mistral-… or codestral-… use them.
+  std::string mistral_url;
+  std::shared_ptr<const provider_mistral::Config> mistral;
 };
 
 /// A model served through Vertex AI's Anthropic publisher rather than the Gemini codec
@@ -54,6 +61,11 @@ bool is_vertex_claude(const Config& cfg, std::string_view model);
 /// A model served through Vertex AI's OpenAI-compatible endpoint (LiteLLM's
 /// vertex_ai/meta/llama-3.3-70b-instruct-maas: the model id names its publisher).
 bool is_vertex_open_model(const Config& cfg, std::string_view model);
+
+/// A model served through Vertex AI's Mistral publisher with Mistral's own chat body (LiteLLM's
+/// vertex_ai/mistral-large-2411, vertex_ai/mistral-small-2503@001, vertex_ai/codestral-2501: a
+/// model id without a publisher whose name starts with mistral, codestral or ministral).
+bool is_vertex_mistral(const Config& cfg, std::string_view model);
 
 /// Parses create()'s config JSON:
 ///   {"provider", "model", "api_base", "api_key", "api_version",

@@ -2,6 +2,7 @@
 
 #include "answer.hpp"
 #include "candidate.hpp"
+#include "count_tokens.hpp"
 #include "embeddings.hpp"
 #include "errors.hpp"
 #include "json_util.hpp"
@@ -9,6 +10,7 @@
 #include "usage.hpp"
 #include "vertex_claude.hpp"
 #include "vertex_embeddings.hpp"
+#include "vertex_mistral.hpp"
 #include "vertex_open_models.hpp"
 
 #include <llmgw/plugin.hpp>
@@ -42,8 +44,10 @@ void write_choice(Writer& w, const CandidateParts& c, int index, std::string_vie
 llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& r,
                     const llmgw_result_out& out, int64_t now_unix_s) {
   if (is_vertex_open_model(cfg, view(call.model))) return decode_vertex_open_model(cfg, r, out);
+  if (is_vertex_mistral(cfg, view(call.model))) return decode_vertex_mistral(cfg, call, r, out);
   if (is_vertex_claude(cfg, view(call.model)) && call.operation != LLMGW_OP_EMBEDDINGS)
     return decode_vertex_claude(cfg, call, r, out, now_unix_s);
+  if (call.operation == LLMGW_OP_COUNT_TOKENS) return decode_count_tokens(cfg, r, out);
   if (r.status < 200 || r.status > 299) return report_error(out, error_from_response(cfg, r));
   if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) return decode_vertex_embeddings(cfg, call, r, out);
   if (call.operation == LLMGW_OP_EMBEDDINGS) return decode_embeddings(cfg, call, r, out);

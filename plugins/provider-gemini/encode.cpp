@@ -1,5 +1,6 @@
 #include "encode.hpp"
 
+#include "count_tokens.hpp"
 #include "embeddings.hpp"
 #include "encode_contents.hpp"
 #include "json_util.hpp"
@@ -7,6 +8,7 @@
 #include "schema.hpp"
 #include "vertex_claude.hpp"
 #include "vertex_embeddings.hpp"
+#include "vertex_mistral.hpp"
 #include "vertex_open_models.hpp"
 #include "wire.hpp"
 
@@ -215,6 +217,8 @@ void translate(const llmgw_call& call, const Value& body, Value& out, Allocator&
 
 }  // namespace
 
+void translate_request(const llmgw_call& call, const Value& body, Value& out, Allocator& a) { translate(call, body, out, a); }
+
 std::string model_path_segment(std::string_view model) {
   if (model.starts_with("models/")) model.remove_prefix(7);
   std::string out;
@@ -235,12 +239,13 @@ std::string model_path_segment(std::string_view model) {
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error) {
   if (is_vertex_open_model(cfg, view(call.model))) return encode_vertex_open_model(cfg, call, out, error);
+  if (is_vertex_mistral(cfg, view(call.model))) return encode_vertex_mistral(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS && cfg.vertex_ai) return encode_vertex_embeddings(cfg, call, out, error);
   if (is_vertex_claude(cfg, view(call.model))) return encode_vertex_claude(cfg, call, out, error);
   if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
+  if (call.operation == LLMGW_OP_COUNT_TOKENS) return encode_count_tokens(cfg, call, out, error);
   if (call.operation != LLMGW_OP_CHAT) {
-    // LLMGW_CAP_COUNT_TOKENS: the core answers its own estimate for the Gemini models.
-    write(error, "count_tokens is not supported for Gemini models by provider-gemini (Anthropic models on Vertex AI only)");
+    write(error, "provider-gemini supports chat, embeddings and count_tokens only");
     return LLMGW_UNSUPPORTED;
   }
   if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {

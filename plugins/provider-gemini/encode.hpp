@@ -10,13 +10,23 @@
 
 #include <llmgw/plugin.h>
 
+#include <rapidjson/document.h>
+
+#include <string>
+#include <string_view>
+
 namespace llmgw::provider_gemini {
 
-/// encode_request. Returns LLMGW_OK; LLMGW_UNSUPPORTED (embeddings, count_tokens, logprobs,
-/// n > 1 in a stream, http image URLs, …) or LLMGW_BAD_ARGUMENT (malformed canonical request),
-/// each with one line written to `error`.
+/// encode_request (chat here; embeddings, count_tokens and the Vertex partner models through their
+/// files). Returns LLMGW_OK; LLMGW_UNSUPPORTED (logprobs, n > 1 in a stream, http image URLs, …)
+/// or LLMGW_BAD_ARGUMENT (malformed canonical request), each with one line written to `error`.
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                     const llmgw_writer* error);
+
+/// The canonical body (parsed) → the GenerateContentRequest members in `out` (contents,
+/// systemInstruction, tools, toolConfig, generationConfig). Throws EncodeError.
+void translate_request(const llmgw_call& call, const rapidjson::Value& body, rapidjson::Value& out,
+                       rapidjson::Document::AllocatorType& a);
 
 /// content-type, the auth header and the extra headers, as every Gemini request carries them.
 void add_headers(const Config& cfg, const llmgw_request_out& out);

@@ -148,6 +148,14 @@ Error error_from_response(const Config& cfg, const llmgw_upstream_response& r) {
   return error_from_fields(cfg, parse_error_body(view(r.body)), r.status, retry_after_ms(r.headers, r.header_count));
 }
 
+bool is_google_error(const llmgw_upstream_response& r) {
+  if (r.status >= 200 && r.status <= 299) return false;
+  rapidjson::Document doc;
+  if (plugin_util::parse_bounded(doc, view(r.body)) != plugin_util::JsonParse::kOk || !doc.IsObject()) return false;
+  const auto err = doc.FindMember("error");
+  return err != doc.MemberEnd() && err->value.IsObject() && err->value.HasMember("status") && !doc.HasMember("type");
+}
+
 Error bad_response(std::string message) { return bad_response_error(std::move(message), "api_error"); }
 
 void scrub(const Config& cfg, Error& e) {

@@ -48,6 +48,11 @@ Error error_from_response(const Config& cfg, const llmgw_upstream_response& resp
 /// An error carried inside a 2xx body or a stream event.
 Error error_from_fields(const Config& cfg, ErrorFields fields, int http_status, int64_t retry_after);
 
+/// A non-2xx answer in Google's error shape {"error": {"code", "message", "status"}} rather than a
+/// partner model's own (Anthropic's has a top-level "type"): what Vertex's front end answers for a
+/// partner model (401 token, 403, 404 project or model, 429 quota).
+bool is_google_error(const llmgw_upstream_response& response);
+
 /// The upstream answered something undecodable: BAD_RESPONSE, 502.
 Error bad_response(std::string message);
 

@@ -10,9 +10,6 @@
 #include <provider-anthropic/decode.hpp>
 #include <provider-anthropic/encode.hpp>
 
-#include <plugin_util/bounded_json.hpp>
-
-#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 
 namespace llmgw::provider_gemini {
@@ -48,23 +45,9 @@ llmgw_status encode_vertex_claude(const Config& cfg, const llmgw_call& call, con
   return LLMGW_OK;
 }
 
-namespace {
-
-/// Vertex's own front end answers some failures (401 token, 403, 404 project, 429 quota) in
-/// Google's error shape {"error": {"code", "message", "status"}}; the model's own answer Anthropic's.
-bool google_error(const llmgw_upstream_response& r) {
-  if (r.status >= 200 && r.status <= 299) return false;
-  rapidjson::Document doc;
-  if (plugin_util::parse_bounded(doc, view(r.body)) != plugin_util::JsonParse::kOk || !doc.IsObject()) return false;
-  const auto err = doc.FindMember("error");
-  return err != doc.MemberEnd() && err->value.IsObject() && err->value.HasMember("status") && !doc.HasMember("type");
-}
-
-}  // namespace
-
 llmgw_status decode_vertex_claude(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& response,
                                   const llmgw_result_out& out, int64_t now_unix_s) {
-  if (google_error(response)) return report_error(out, error_from_response(cfg, response));
+  if (is_google_error(response)) return report_error(out, error_from_response(cfg, response));
   return provider_anthropic::decode(*cfg.claude, call, response, out, now_unix_s);
 }
 

@@ -40,6 +40,11 @@ inline constexpr std::string_view kCountTokensModel = "count-tokens";
 /// models served as APIs ("Call MaaS APIs for open models"); the body names the model with its
 /// publisher ("meta/llama-3.3-70b-instruct-maas").
 inline constexpr std::string_view kOpenModelsPath = "/endpoints/openapi/chat/completions";
+/// Vertex AI's Mistral publisher (Mistral's own chat body POSTed to
+/// …/publishers/mistralai/models/{model}:rawPredict / :streamRawPredict): the model names served
+/// there (Mistral Large, Mistral Small, Mistral Medium, Codestral, Ministral, …).
+inline constexpr std::string_view kVertexMistralPrefixes[] = {"mistral", "codestral", "ministral"};
+
 /// Vertex AI "Get text embeddings": a :predict request holds at most 250 instances (input
 /// texts), and the Gemini embedding models (gemini-embedding-001) take one instance per request.
 /// Vertex answers a longer list with 400 INVALID_ARGUMENT; the plugin refuses it first, naming the

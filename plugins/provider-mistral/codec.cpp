@@ -130,12 +130,8 @@ std::string compact(const Value& v) {
 
 }  // namespace
 
-llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) {
-  if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
-  if (call.operation != LLMGW_OP_CHAT) {
-    write(error, "provider-mistral supports chat and embeddings only");
-    return LLMGW_UNSUPPORTED;
-  }
+llmgw_status encode_chat_body(const Config& cfg, const llmgw_call& call, const BodyOptions& options,
+                              rapidjson::StringBuffer& sb, const llmgw_writer* error) {
   rapidjson::Document body;
   switch (plugin_util::parse_bounded(body, view(call.body))) {
     case plugin_util::JsonParse::kOk: break;
@@ -148,9 +144,28 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
     write(error, r.message);
     return r.status;
   }
-  rapidjson::StringBuffer sb;
+  auto& a = body.GetAllocator();
+  if (!options.model.empty()) {
+    body.RemoveMember("model");
+    body.AddMember("model", Value(options.model.data(), static_cast<rapidjson::SizeType>(options.model.size()), a), a);
+  }
+  if (options.stream) {
+    body.RemoveMember("stream");
+    body.AddMember("stream", *options.stream, a);
+  }
   Writer w(sb);
   body.Accept(w);
+  return LLMGW_OK;
+}
+
+llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error) {
+  if (call.operation == LLMGW_OP_EMBEDDINGS) return encode_embeddings(cfg, call, out, error);
+  if (call.operation != LLMGW_OP_CHAT) {
+    write(error, "provider-mistral supports chat and embeddings only");
+    return LLMGW_UNSUPPORTED;
+  }
+  rapidjson::StringBuffer sb;
+  if (const llmgw_status st = encode_chat_body(cfg, call, BodyOptions{}, sb, error); st != LLMGW_OK) return st;
   out.set_method(out.ctx, str("POST"));
   out.set_url(out.ctx, str(cfg.chat_url));
   out.add_header(out.ctx, str("content-type"), str("application/json"));

@@ -20,12 +20,25 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace llmgw::provider_mistral {
 
 llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out, const llmgw_writer* error);
+
+/// What a host other than Mistral's own API changes in the chat body (Mistral's models on Vertex
+/// AI, provider-gemini: the URL names the model with its version, the body the bare name).
+struct BodyOptions {
+  std::string_view model;  // when not empty, replaces the body's "model"
+  std::optional<bool> stream;  // when set, the body's "stream" (the method, streamRawPredict, says it too)
+};
+
+/// The chat body alone, translated as encode() does (no request line, no headers): written to
+/// `body`. LLMGW_OK, or the refusal's status with its line written to `error`.
+llmgw_status encode_chat_body(const Config& cfg, const llmgw_call& call, const BodyOptions& options,
+                              rapidjson::StringBuffer& body, const llmgw_writer* error);
 
 llmgw_status decode(const Config& cfg, const llmgw_call& call, const llmgw_upstream_response& response,
                     const llmgw_result_out& out);

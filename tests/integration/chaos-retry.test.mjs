@@ -2,7 +2,8 @@
 // before the same deployment is called again; retryable failures (408/409/429/5xx/529, refused
 // connections) move the call to another deployment of the pool at once, while 400/401/403/404
 // are answered after exactly one upstream call; num_retries bounds the calls, retry_after
-// spaces them, and router_settings.timeout caps the whole request.
+// spaces them, and router_settings.timeout caps the whole request. Embeddings calls take the same
+// retries (the core's one attempt loop).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { openaiError, startOpenAIMock } from '../mocks/openai-mock.mjs';
@@ -46,6 +47,18 @@ describe('Retry-After is honoured before the same deployment is called again', (
     const { gap, ms } = await retriedAfter({ 'retry-after': '2' });
     assert.ok(gap >= 1995, `the retry arrived ${gap.toFixed(0)} ms after the 429 (Retry-After: 2)`);
     assert.ok(ms < 4000, `took ${ms.toFixed(0)} ms`);
+  });
+
+  test('an embeddings call is retried the same way (429, retry-after-ms: 300 → one retry, then the list)', async () => {
+    a.enqueue({ status: 429, body: rateLimited, headers: { 'retry-after-ms': '300' } });
+    const res = await postJSON(`${gw.url}/v1/embeddings`, { model: 'solo', input: ['alpha', 'beta'] }, { signal: AbortSignal.timeout(20_000) });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.object, 'list');
+    assert.equal(res.json.data.length, 2);
+    assert.equal(a.requests.length, 2, 'one 429, then one retry');
+    assert.ok(a.requests.every((r) => r.path === '/v1/embeddings'));
+    assert.equal(attemptsOf(res), 2);
+    assert.ok(gaps(a.arrivals())[0] >= 295, 'the retry came before retry-after-ms');
   });
 
   test('retry-after-ms: 1200 → no second call within 1.2 s', async () => {

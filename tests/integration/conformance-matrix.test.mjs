@@ -94,6 +94,7 @@ const PROVIDERS = {
     error: plainError,
     overload: 503,
     cached: { repeat: true },
+    countTokens: true,  // models/{m}:countTokens
     reasoning: { body: { reasoning_effort: 'low' } },
     contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
@@ -148,6 +149,7 @@ const PROVIDERS = {
     error: plainError,
     overload: 503,
     cached: { repeat: true },
+    countTokens: true,  // …/publishers/google/models/{m}:countTokens
     reasoning: { body: { reasoning_effort: 'low' } },
     contentFilter: [{ finishReason: 'SAFETY' }, { finishReason: 'RECITATION' }],
     schemaSent: (rec) => Boolean(rec.json.generationConfig?.responseSchema),
@@ -177,6 +179,20 @@ const PROVIDERS = {
     params: (m) => ({ model: 'vertex_ai/meta/llama-3.3-70b-instruct-maas', api_base: m.url, vertex_project: 'matrix-project',
       vertex_location: 'us-central1', vertex_credentials: m.credentials }),
     ...OPENAI_MOCK_ANSWERS,
+  },
+  // Vertex AI's Mistral publisher (vertex_ai/mistral-…): Mistral's own body at :rawPredict /
+  // :streamRawPredict with the same OAuth token; the Mistral mock as that publisher (Mistral's
+  // refusals, and the body's model and stream flag held to the URL).
+  vertex_mistral: {
+    plugin: 'provider-gemini',
+    start: () => startOnVertex((vertex) => startMistralMock({ vertex })),
+    params: (m) => ({ model: 'vertex_ai/mistral-small-2503@001', api_base: m.url, vertex_project: 'matrix-project',
+      vertex_location: 'us-central1', vertex_credentials: m.credentials }),
+    error: plainError,
+    overload: 503,
+    cached: { repeat: true, body: { prompt_cache_key: 'matrix-session' }, openaiOnly: true },
+    reasoning: null,
+    schemaSent: (rec) => rec.json.response_format?.type === 'json_schema',
   },
   bedrock: {
     plugin: 'provider-bedrock',
@@ -569,6 +585,12 @@ FEATURES.push(['openai error: malformed upstream body', async (n) => {
   const res = await chat(n, { messages: [USER_HELLO] });
   assert.equal(res.status, 502, res.text);
   errorOf(res);
+}]);
+FEATURES.push(['anthropic error: malformed upstream body', async (n) => {
+  mocks[n].enqueue({ status: 200, body: '{"id": "x", "choices": [ {"message": ', times: 5 });
+  const res = await messages(n, { messages: [{ role: 'user', content: 'Say hello.' }] });
+  assert.equal(res.status, 502, res.text);
+  assert.equal(anthropicErrorOf(res).type, 'api_error', res.text);
 }]);
 FEATURES.push(['openai error: reset mid-stream', async (n) => {
   mocks[n].enqueue({ resetMidStream: true, streamDelayMs: 20 });

@@ -1,7 +1,8 @@
 // POST /v1/embeddings end to end: the OpenAI embeddings dialect through the one ingress to an
 // OpenAI upstream (the body forwarded as it is, model rewritten), float and base64 answers,
 // refusals in OpenAI's shape before any upstream call, a provider without embeddings refused by
-// name, and the same retries and fallbacks as chat.
+// name, the same retries and fallbacks as chat, and Azure OpenAI's deployment route (passthrough
+// too: /openai/deployments/{d}/embeddings?api-version=…, the api-key header).
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
@@ -11,14 +12,21 @@ import { anthropicDeployment, deployment, errorOf, gatewayConfig, postJSON, star
 let mock;
 let backup;
 let anthropic;
+let azure;  // the OpenAI mock as an Azure OpenAI resource
 let gw;
+const AZURE_KEY = 'azure-embeddings-key-0f3c';
+const azureDeployment = (alias, apiKey) => ({ model_name: alias, litellm_params: { model: 'azure/team-embeddings',
+  api_base: azure.url, api_key: apiKey, api_version: '2024-10-21', timeout: 5 } });
 
 before(async () => {
   mock = await startOpenAIMock();
   backup = await startOpenAIMock();
   anthropic = await startAnthropicMock();
+  azure = await startOpenAIMock({ azure: { apiKey: AZURE_KEY } });
   gw = await startGateway({ config: gatewayConfig({
     deployments: [
+      azureDeployment('embed-azure', AZURE_KEY),
+      azureDeployment('embed-azure-badkey', 'not-the-key'),
       deployment({ alias: 'embed', model: 'text-embedding-3-small', upstream: mock.url }),
       deployment({ alias: 'embed-primary', model: 'text-embedding-3-small', upstream: mock.url }),
       deployment({ alias: 'embed-backup', model: 'text-embedding-3-small', upstream: backup.url }),
@@ -28,8 +36,8 @@ before(async () => {
     router: { num_retries: 0, fallbacks: [{ 'embed-primary': ['embed-backup'] }] },
   }) });
 });
-after(async () => { await gw?.stop(); await mock?.close(); await backup?.close(); await anthropic?.close(); });
-beforeEach(() => { mock.reset(); backup.reset(); });
+after(async () => { await gw?.stop(); await mock?.close(); await backup?.close(); await anthropic?.close(); await azure?.close(); });
+beforeEach(() => { mock.reset(); backup.reset(); azure.reset(); });
 
 const embed = (body) => postJSON(`${gw.url}/v1/embeddings`, body);
 
@@ -122,5 +130,29 @@ describe('embeddings: resilience like chat', () => {
     assert.equal(res.headers.get('x-llmgw-attempts'), '2');
     assert.equal(backup.requests.length, 1);
     assert.equal(backup.requests[0].path, '/v1/embeddings');
+  });
+});
+
+describe('embeddings: Azure OpenAI (passthrough)', () => {
+  test("the deployment's embeddings route with api-version and the api-key header; the answer as sent", async () => {
+    const res = await embed({ model: 'embed-azure', input: ['alpha', 'beta'], encoding_format: 'base64' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.object, 'list');
+    assert.deepEqual(res.json.data.map((d) => d.index), [0, 1]);
+    const bytes = Buffer.from(res.json.data[0].embedding, 'base64').length;
+    assert.ok(bytes > 0 && bytes % 4 === 0, `${bytes} bytes`);
+    assert.ok(res.json.usage.prompt_tokens > 0);
+    assert.equal(azure.requests.length, 1);
+    const rec = azure.requests[0];
+    assert.deepEqual(rec.azure, { deployment: 'team-embeddings', apiVersion: '2024-10-21' });
+    assert.equal(rec.headers['api-key'], AZURE_KEY);
+    assert.equal(rec.headers.authorization, undefined);
+    assert.deepEqual(rec.json.input, ['alpha', 'beta']);
+  });
+  test("Azure's 401 for a wrong key comes back as a 401 without the key", async () => {
+    const res = await embed({ model: 'embed-azure-badkey', input: 'alpha' });
+    assert.equal(res.status, 401, res.text);
+    assert.match(errorOf(res).message, /Access denied/);
+    assert.ok(!res.text.includes('not-the-key'));
   });
 });

@@ -1,7 +1,8 @@
 // provider-gemini end to end: the real gateway translating OpenAI and Anthropic clients to the
 // Gemini mock (which rejects what Gemini rejects): text, streams, tools with parallel calls (and
 // their results mapped back), structured output, usage with cached and reasoning tokens, finish
-// reasons, and upstream errors as Google sends them.
+// reasons, upstream errors as Google sends them, and count_tokens answered by Gemini's own
+// :countTokens.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startGeminiMock, MOCK_TEXT, THOUGHT_SIGNATURE, THOUGHT_TEXT } from '../mocks/gemini-mock.mjs';
@@ -291,6 +292,32 @@ describe('Anthropic client (/v1/messages) → Gemini', () => {
     assert.match(follow.json.content[0].text, /^Based on the tool results: /);
     assert.deepEqual(mock.requests[1].json.contents[2].parts.map((p) => p.functionResponse.response), [
       { content: 'result 0' }, { content: 'result 1' }]);
+  });
+
+  test("count_tokens: Gemini's own :countTokens with the whole request; totalTokens as input_tokens", async () => {
+    const tools = [{ name: 'get_weather', description: 'Weather', input_schema: WEATHER_TOOL.function.parameters }];
+    const body = { model: 'gemini', system: 'Be brief.', tools, messages: [{ role: 'user', content: 'How many tokens is this?' }] };
+    const count = () => postJSON(`${gw.url}/v1/messages/count_tokens`, body, { headers: { 'anthropic-version': '2023-06-01' },
+      signal: AbortSignal.timeout(20_000) });
+    const res = await count();
+    assert.equal(res.status, 200, res.text);
+    assert.equal(mock.requests.length, 1);
+    const rec = mock.requests[0];
+    assert.equal(rec.path, `/v1beta/models/${MODEL}:countTokens`);
+    assert.equal(rec.headers['x-goog-api-key'], KEY);
+    const g = rec.json.generateContentRequest;
+    assert.equal(g.model, `models/${MODEL}`);
+    assert.deepEqual(g.systemInstruction, { parts: [{ text: 'Be brief.' }] });
+    assert.equal(g.tools[0].functionDeclarations[0].name, 'get_weather');
+    assert.deepEqual(res.json, { input_tokens: rec.usage.total });  // the upstream's count, not an estimate
+    // Google's errors come back in the Anthropic dialect with their status.
+    mock.enqueue({ status: 429, times: 5, body: google429() });
+    const limited = await count();
+    assert.equal(limited.status, 429, limited.text);
+    assert.equal(anthropicErrorOf(limited).type, 'rate_limit_error');
+    mock.reset();
+    mock.enqueue({ status: 200, body: { promptTokensDetails: [] } });  // no totalTokens
+    assert.equal((await count()).status, 502);
   });
 
   test('an upstream 429 in the Anthropic dialect', async () => {

@@ -17,7 +17,7 @@ let tmp;
 const EXPECT = {
   'bedrock-claude.yaml': { deployments: 4, warnings: [] },
   'gemini-ai-studio.yaml': { deployments: 3, warnings: [] },
-  'vertex-ai.yaml': { deployments: 3, warnings: [] },
+  'vertex-ai.yaml': { deployments: 7, warnings: [] },
   'ollama-local.yaml': { deployments: 3, warnings: [/ollama-local\.yaml:12: .*api_base: duplicate key \(first at line 11\)/] },
   'mistral-cohere.yaml': { deployments: 4, warnings: [/mistral-cohere\.yaml:\d+: .*the model is empty; skipped/,
     /environment variable MISTRAL_API_KEY is not set or empty; treated as unset/] },

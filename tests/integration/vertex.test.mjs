@@ -9,7 +9,8 @@
 // request, a list refused with a 400), and the Anthropic partner models
 // (vertex_ai/claude-…) at :rawPredict / :streamRawPredict with the same token, against the
 // Anthropic mock as Vertex's publisher (it refuses a body naming the model or lacking
-// anthropic_version "vertex-2023-10-16"), their count_tokens at count-tokens:rawPredict, and the
+// anthropic_version "vertex-2023-10-16"), their count_tokens at count-tokens:rawPredict (the Gemini
+// models' at their own :countTokens), and the
 // open models (vertex_ai/meta/llama-…) on Vertex's OpenAI-compatible endpoint (the OpenAI mock
 // behind the same token).
 import assert from 'node:assert/strict';
@@ -197,12 +198,17 @@ describe('vertex_ai/claude-… (Anthropic on Vertex AI)', () => {
     assert.equal(limited.json.error.type, 'rate_limit_error');
   });
 
-  test('count_tokens to a Gemini model on Vertex: the gateway estimate, nothing sent upstream', async () => {
-    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, { model: 'vertex', messages: [{ role: 'user', content: 'Hi' }] },
+  test("count_tokens to a Gemini model on Vertex: the model's :countTokens with the prompt at the top level", async () => {
+    const res = await postJSON(`${gw.url}/v1/messages/count_tokens`, { model: 'vertex', system: 'Be brief.', messages: [{ role: 'user', content: 'Hi' }] },
       { headers: { 'anthropic-version': '2023-06-01' }, signal: AbortSignal.timeout(20_000) });
     assert.equal(res.status, 200, res.text);
-    assert.ok(res.json.input_tokens > 0, res.text);
-    assert.equal(vertex.requests.length, 0);
+    assert.equal(vertex.requests.length, 1);
+    const rec = vertex.requests[0];
+    assert.equal(rec.path, `/v1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/${MODEL}:countTokens`);
+    assert.match(rec.headers.authorization, /^Bearer ya29\.mock/);
+    assert.deepEqual(rec.json.systemInstruction, { parts: [{ text: 'Be brief.' }] });
+    assert.equal(rec.json.generateContentRequest, undefined);
+    assert.deepEqual(res.json, { input_tokens: rec.usage.total });
   });
 
   test('chat: :rawPredict, the same Bearer token, no model in the body, anthropic_version vertex-2023-10-16', async () => {

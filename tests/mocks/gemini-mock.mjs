@@ -33,11 +33,18 @@
 // at …/publishers/google/models/{model}:predict ({instances: [{content}], parameters:
 // {outputDimensionality}} → {predictions: [{embeddings: {values, statistics: {token_count,
 // truncated}}}], metadata: {billableCharacterCount}}; validateVertexPredict).
+// Token counting: POST /{v}/models/{model}:countTokens ({contents} or {generateContentRequest:
+// {model: "models/{model}", contents, systemInstruction, tools, …}}, not both) and on Vertex
+// …/publishers/google/models/{model}:countTokens ({contents, systemInstruction, tools,
+// generationConfig} at the top level); validateCountTokens → {totalTokens, promptTokensDetails}
+// (Vertex adds totalBillableCharacters). totalTokens is the prompt count generateContent would
+// report for the same systemInstruction + tools + contents (rec.usage.total).
 import { createHash } from 'node:crypto';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import { vectorFor } from './lib/embedding-vectors.mjs';
 import {
-  embedSize, googleError, pick, STATUS_BY_CODE, tokensOf, validateBatchEmbed, validateKey, validateRequest, validateVertexPredict,
+  embedSize, googleError, pick, STATUS_BY_CODE, tokensOf, validateBatchEmbed, validateCountTokens, validateKey, validateRequest,
+  validateVertexPredict,
 } from './gemini-validate.mjs';
 export { tokensOf };
 
@@ -260,6 +267,27 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
     return send(res, rec, 200, { predictions, metadata: { billableCharacterCount: chars } });
   }
 
+  async function countTokens(req, res, rec, model) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    if (b.status) return send(res, rec, b.status, b.body ?? googleError(b.status, STATUS_BY_CODE[b.status] ?? 'UNKNOWN', 'mock error'), b.headers);
+    const keyErr = rec.vertex ? null : validateKey(req.headers, rec.path, apiKey);
+    if (keyErr) return fail(res, rec, keyErr);
+    if (models && !models.includes(model)) {
+      return fail(res, rec, { status: 404, code: 'NOT_FOUND', message: `models/${model} is not found for API version v1beta, or is not supported for countTokens.` });
+    }
+    if (rec.json === undefined) return fail(res, rec, { status: 400, code: 'INVALID_ARGUMENT', message: 'Invalid JSON payload received. Unexpected token.' });
+    const err = validateCountTokens(rec.json, model, Boolean(rec.vertex));
+    if (err) return fail(res, rec, err);
+    const prompt = pick(rec.json, 'generateContentRequest') ?? rec.json;
+    const system = JSON.stringify(pick(prompt, 'systemInstruction') ?? null);
+    const totalTokens = Math.max(1, tokensOf(system + JSON.stringify(prompt.tools ?? null) + JSON.stringify(prompt.contents)));
+    rec.usage = { total: totalTokens };
+    const answer = { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] };
+    if (rec.vertex) answer.totalBillableCharacters = JSON.stringify(prompt.contents).replace(/\s/g, '').length;
+    return send(res, rec, 200, answer);
+  }
+
   function route(req, res, rec) {
     const url = new URL(rec.path, 'http://x');
     const e = /^\/(v1beta|v1)\/models\/([^/:]+):batchEmbedContents$/.exec(url.pathname);
@@ -267,7 +295,7 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
       rec.model = decodeURIComponent(e[2]);
       return batchEmbed(req, res, rec, rec.model);
     }
-    const v = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent|predict)$/
+    const v = /^\/(v1|v1beta1)\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/google\/models\/([^/:]+):(generateContent|streamGenerateContent|predict|countTokens)$/
       .exec(url.pathname);
     if (req.method === 'POST' && v && vertex) {
       rec.vertex = { project: v[2], location: v[3] };
@@ -280,12 +308,14 @@ export async function startGeminiMock({ apiKey = null, host = '127.0.0.1', port 
       }
       rec.model = decodeURIComponent(v[4]);
       if (v[5] === 'predict') return vertexPredict(req, res, rec, rec.model);
+      if (v[5] === 'countTokens') return countTokens(req, res, rec, rec.model);
       rec.stream = v[5] === 'streamGenerateContent';
       return generate(req, res, rec, rec.model, rec.stream, url.searchParams.get('alt') === 'sse');
     }
-    const m = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(url.pathname);
+    const m = /^\/(v1beta|v1|v1alpha)\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/.exec(url.pathname);
     if (req.method === 'POST' && m) {
       rec.model = decodeURIComponent(m[2]);
+      if (m[3] === 'countTokens') return countTokens(req, res, rec, rec.model);
       rec.stream = m[3] === 'streamGenerateContent';
       return generate(req, res, rec, rec.model, rec.stream, url.searchParams.get('alt') === 'sse');
     }

@@ -205,3 +205,45 @@ describe('Vertex AI :predict (embeddings)', () => {
     assert.equal(unauth.json.error.status, 'UNAUTHENTICATED');
   });
 });
+
+describe(':countTokens', () => {
+  const count = (body, headers = { 'x-goog-api-key': KEY }) => postJSON(`${base}:countTokens`, body, { headers });
+  const SYSTEM = { parts: [{ text: 'Be brief.' }] };
+  test('contents, or the whole request in generateContentRequest naming the model: totalTokens as generateContent counts the prompt', async () => {
+    const whole = { model: 'models/gemini-2.5-flash', ...HELLO, systemInstruction: SYSTEM, tools: [WEATHER] };
+    const r = await count({ generateContentRequest: whole });
+    assert.equal(r.status, 200, r.text);
+    const g = await generate({ ...HELLO, systemInstruction: SYSTEM, tools: [WEATHER] });
+    assert.equal(r.json.totalTokens, g.json.usageMetadata.promptTokenCount);
+    const bare = await count(HELLO);
+    assert.equal(bare.status, 200, bare.text);
+    assert.ok(bare.json.totalTokens < r.json.totalTokens);
+  });
+  test('rejects what Gemini rejects: both forms, another model, unknown members, no key', async () => {
+    const gcr = { model: 'models/gemini-2.5-flash', ...HELLO };
+    for (const body of [{ ...HELLO, generateContentRequest: gcr }, { generateContentRequest: { ...gcr, model: 'models/other' } },
+      { generateContentRequest: { ...gcr, stream: true } }, { ...HELLO, systemInstruction: SYSTEM }, {}]) {
+      const r = await count(body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.equal(r.json.error.status, 'INVALID_ARGUMENT');
+    }
+    assert.equal((await count(HELLO, {})).status, 403);
+  });
+  test('on Vertex: the prompt at the top level, totalBillableCharacters; a toolConfig is an unknown name', async () => {
+    const TOKEN = 'ya29.count-self-test';
+    const v = await startGeminiMock({ vertex: { project: 'p', location: 'us-central1', authorize: (h) => h === `Bearer ${TOKEN}` } });
+    try {
+      const url = `${v.url}/v1/projects/p/locations/us-central1/publishers/google/models/gemini-2.5-pro:countTokens`;
+      const headers = { authorization: `Bearer ${TOKEN}` };
+      let r = await postJSON(url, { ...HELLO, systemInstruction: SYSTEM, tools: [WEATHER] }, { headers });
+      assert.equal(r.status, 200, r.text);
+      assert.ok(r.json.totalTokens > 0 && r.json.totalBillableCharacters > 0);
+      r = await postJSON(url, { ...HELLO, toolConfig: { functionCallingConfig: { mode: 'AUTO' } } }, { headers });
+      assert.equal(r.status, 400);
+      assert.match(r.json.error.message, /Unknown name "toolConfig"/);
+      assert.equal((await postJSON(url, HELLO)).status, 401);
+    } finally {
+      await v.close();
+    }
+  });
+});

@@ -363,3 +363,32 @@ export function validateVertexPredict(body, model) {
   }
   return null;
 }
+
+// -- models/{model}:countTokens -------------------------------------------------------------------
+
+const COUNT_FIELDS = {
+  studio: new Set(['contents', 'generateContentRequest', 'generate_content_request']),
+  // Vertex's CountTokensRequest: the prompt's members at the top level (no toolConfig, no safetySettings).
+  vertex: new Set(['model', 'instances', 'contents', 'systemInstruction', 'system_instruction', 'tools', 'generationConfig',
+    'generation_config']),
+};
+
+/** A CountTokensRequest for `model`, as the API checks it (AI Studio, or Vertex when `vertex`). */
+export function validateCountTokens(body, model, vertex) {
+  if (!isObject(body)) return bad('Invalid JSON payload received. Expected an object.');
+  for (const k of Object.keys(body)) if (!COUNT_FIELDS[vertex ? 'vertex' : 'studio'].has(k)) return unknownName(k, '');
+  if (vertex) {
+    const { model: _m, instances: _i, ...prompt } = body;
+    if (prompt.contents === undefined) return bad('* CountTokensRequest.contents: contents is not specified\n');
+    return validateRequest(prompt);
+  }
+  const gcr = pick(body, 'generateContentRequest');
+  if (gcr !== undefined && body.contents !== undefined) {
+    return bad('Model + Contents and GenerateContentRequest are mutually exclusive: set one of them.');
+  }
+  if (gcr === undefined) return body.contents === undefined ? bad('* CountTokensRequest.contents: contents is not specified\n') : checkContents(body.contents);
+  if (gcr?.model !== `models/${model}`) {
+    return bad(`* GenerateContentRequest.model: the model (${gcr?.model}) must be models/${model}, the model of the request URL\n`);
+  }
+  return validateRequest(gcr);
+}

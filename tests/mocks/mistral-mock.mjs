@@ -21,6 +21,16 @@
 // encoding_format?, metadata?}; unknown members 422 extra_forbidden; input of another type 422
 // string_type; output_dimension only on codestral-embed (1..3072; mistral-embed is 1024 fixed) →
 // {id, object: "list", data: [{object: "embedding", embedding, index}], model, usage}.
+// Vertex AI's Mistral publisher: with `vertex: { project, location, authorize(authorizationHeader)
+// → bool }` the same chat answers are served at POST /v1/projects/{project}/locations/{location}/
+// publishers/mistralai/models/{model}:rawPredict and :streamRawPredict, authenticated by an OAuth
+// Bearer token (Google's 401 UNAUTHENTICATED otherwise; another project or location, or a model
+// Vertex does not serve from Mistral, is Google's 404). The body is Mistral's, validated as above.
+// Stricter than documented, to hold the plugin to Google's and Mistral's Vertex examples: the body
+// names the model without its version (the URL's "mistral-small-2503@001" is the body's
+// "mistral-small-2503"), and :streamRawPredict goes with "stream": true, :rawPredict without it;
+// else Google's 400.
+// rec.vertex = { project, location, method, model } records the route.
 import { tokensOfTexts, vectorFor } from './lib/embedding-vectors.mjs';
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 
@@ -170,7 +180,9 @@ function cachedPrefixTokens(previous, text) {
   return n;
 }
 
-export async function startMistralMock({ apiKey = null, host = '127.0.0.1', port = 0 } = {}) {
+const VERTEX_MISTRAL_MODEL = /^(mistral|codestral|ministral)[a-z0-9.-]*(@[a-z0-9.-]+)?$/;
+
+export async function startMistralMock({ apiKey = null, host = '127.0.0.1', port = 0, vertex = null } = {}) {
   const promptCache = new Map();  // model + prompt_cache_key → prompt texts seen
   const srv = createMockServer({
     route,
@@ -182,13 +194,22 @@ export async function startMistralMock({ apiKey = null, host = '127.0.0.1', port
     const b = await srv.behaviourFor(rec);
     if (b.hang) return undefined;
     if (b.status) return srv.send(res, rec, b.status, b.body ?? { object: 'error', message: 'mock error', type: 'mock', param: null, code: null }, b.headers);
-    if (apiKey !== null && req.headers.authorization !== `Bearer ${apiKey}`) {
+    if (!rec.vertex && apiKey !== null && req.headers.authorization !== `Bearer ${apiKey}`) {
       return srv.send(res, rec, 401, { message: 'Unauthorized', request_id: randomId(32) });
     }
     if (rec.json === undefined) return srv.send(res, rec, 400, invalid('Invalid JSON body').body);
     const err = validate(rec.json);
     if (err) return srv.send(res, rec, err.status, err.body);
     const body = rec.json;
+    if (rec.vertex) {
+      const bare = rec.vertex.model.split('@')[0];
+      if (body.model !== bare) {
+        return googleFail(res, rec, 400, 'INVALID_ARGUMENT', `The model in the request body (${body.model}) does not match the model in the URL (${bare}).`);
+      }
+      if ((rec.vertex.method === 'streamRawPredict') !== (body.stream === true)) {
+        return googleFail(res, rec, 400, 'INVALID_ARGUMENT', `${rec.vertex.method} ${body.stream ? 'takes no' : 'needs a'} "stream": true body.`);
+      }
+    }
     const p = plan(body, b);
     rec.answer = p;
     const id = randomId(32);
@@ -248,7 +269,27 @@ export async function startMistralMock({ apiKey = null, host = '127.0.0.1', port
       usage: { prompt_tokens: tokens, total_tokens: tokens, completion_tokens: 0 } });
   }
 
+  const googleFail = (res, rec, status, code, message) => srv.send(res, rec, status, { error: { code: status, message, status: code } });
+  /** Vertex AI's Mistral publisher: Google's 404 / 401 before Mistral's chat itself. */
+  function vertexChat(req, res, rec, v) {
+    rec.vertex = { project: v[1], location: v[2], model: decodeURIComponent(v[3]), method: v[4] };
+    if (v[1] !== vertex.project || v[2] !== vertex.location) {
+      return googleFail(res, rec, 404, 'NOT_FOUND', `Project or location not found: projects/${v[1]}/locations/${v[2]}`);
+    }
+    if (!vertex.authorize(req.headers.authorization)) {
+      return googleFail(res, rec, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. ' +
+        'Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+    }
+    if (!VERTEX_MISTRAL_MODEL.test(rec.vertex.model)) {
+      return googleFail(res, rec, 404, 'NOT_FOUND', `Publisher Model \`projects/${v[1]}/locations/${v[2]}/publishers/mistralai/models/${rec.vertex.model}\` not found.`);
+    }
+    return chat(req, res, rec);
+  }
+
   function route(req, res, rec) {
+    const path = rec.path.split('?')[0];
+    const v = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/mistralai\/models\/([^/:]+):(rawPredict|streamRawPredict)$/.exec(path);
+    if (req.method === 'POST' && v && vertex) return vertexChat(req, res, rec, v);
     if (req.method === 'POST' && rec.path.split('?')[0] === '/v1/chat/completions') return chat(req, res, rec);
     if (req.method === 'POST' && rec.path.split('?')[0] === '/v1/embeddings') return embeddings(req, res, rec);
     return srv.send(res, rec, 404, { detail: 'Not Found' });

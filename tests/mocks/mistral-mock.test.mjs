@@ -121,3 +121,50 @@ describe('prompt caching (prompt_cache_key)', () => {
     assert.equal(r.json.message.detail[0].type, 'string_type');
   });
 });
+
+describe("Vertex AI's Mistral publisher", () => {
+  let vm;
+  const TOKEN = 'ya29.mistral-self-test';
+  const base = (model, method) => `/v1/projects/p-1/locations/europe-west4/publishers/mistralai/models/${model}:${method}`;
+  const post = (path, body, token = TOKEN) => postJSON(`${vm.url}${path}`, body, { headers: { authorization: `Bearer ${token}` } });
+  before(async () => { vm = await startMistralMock({ vertex: { project: 'p-1', location: 'europe-west4', authorize: (h) => h === `Bearer ${TOKEN}` } }); });
+  after(() => vm.close());
+  const BODY = { model: 'mistral-small-2503', messages: [{ role: 'user', content: 'hi' }] };
+
+  test('rawPredict: Mistral\'s answer, the route recorded', async () => {
+    const r = await post(base('mistral-small-2503@001', 'rawPredict'), BODY);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.choices[0].message.content, MOCK_TEXT);
+    assert.deepEqual(vm.requests.at(-1).vertex, { project: 'p-1', location: 'europe-west4', model: 'mistral-small-2503@001', method: 'rawPredict' });
+  });
+  test('streamRawPredict: SSE ending with [DONE]', async () => {
+    const res = await fetch(`${vm.url}${base('codestral-2501', 'streamRawPredict')}`, { method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...BODY, model: 'codestral-2501', stream: true }) });
+    const events = [];
+    for await (const e of readSSE(res.body)) events.push(e);
+    assert.equal(events.at(-1).data, '[DONE]');
+  });
+  test("Google's 401, 404 (project, model) and 400 (body model or stream flag against the URL)", async () => {
+    let r = await post(base('mistral-small-2503@001', 'rawPredict'), BODY, 'wrong');
+    assert.equal(r.status, 401);
+    assert.equal(r.json.error.status, 'UNAUTHENTICATED');
+    r = await post(base('mistral-small-2503', 'rawPredict').replace('p-1', 'p-2'), BODY);
+    assert.equal(r.status, 404);
+    r = await post(base('gemini-2.5-flash', 'rawPredict'), BODY);
+    assert.equal(r.status, 404);
+    assert.match(r.json.error.message, /Publisher Model/);
+    r = await post(base('mistral-small-2503@001', 'rawPredict'), { ...BODY, model: 'mistral-small-2503@001' });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.status, 'INVALID_ARGUMENT');
+    r = await post(base('mistral-small-2503', 'rawPredict'), { ...BODY, stream: true });
+    assert.equal(r.status, 400);
+    r = await post(base('mistral-small-2503', 'streamRawPredict'), BODY);
+    assert.equal(r.status, 400);
+  });
+  test("Mistral's own refusals still hold (422 extra_forbidden)", async () => {
+    const r = await post(base('mistral-small-2503', 'rawPredict'), { ...BODY, seed: 1 });
+    assert.equal(r.status, 422);
+    assert.equal(r.json.message.detail[0].type, 'extra_forbidden');
+  });
+});

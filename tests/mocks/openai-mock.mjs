@@ -28,6 +28,11 @@
 // an OAuth Bearer token (Google's 401 UNAUTHENTICATED otherwise; another project or location is
 // Google's 404); the model must name its publisher ("meta/llama-3.3-70b-instruct-maas", else
 // Google's 400). rec.vertex = { project, location } records the route.
+// Azure OpenAI: with `azure: { apiKey }` the same chat and embeddings answers are served at POST
+// /openai/deployments/{deployment}/chat/completions and /embeddings, authenticated by the `api-key`
+// header (Azure's 401 "Access denied due to invalid subscription key…" otherwise) and needing the
+// ?api-version= query (Azure's 404 "Resource not found" without it). rec.azure = { deployment,
+// apiVersion } records the route.
 import { createMockServer, parseArgs, randomId, runStandalone } from './lib/mock-server.mjs';
 import { vectorFor } from './lib/embedding-vectors.mjs';
 import { JSON_PARSE_ERROR, embeddingSize, openaiError, validateChatRequest, validateEmbeddingsRequest } from './openai-validate.mjs';
@@ -189,7 +194,7 @@ function unauthorized(auth, apiKey) {
 }
 
 export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port = 0, models = DEFAULT_MODELS,
-  strictModels = false, vertex = null } = {}) {
+  strictModels = false, vertex = null, azure = null } = {}) {
   const srv = createMockServer({
     route,
     defaultHeaders: () => ({ 'x-request-id': `req_${randomId(32)}` }),
@@ -201,7 +206,7 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     const b = await srv.behaviourFor(rec);
     if (b.hang) return; // never answer; the socket stays open until the client or close() ends it
     if (b.status) return send(res, rec, b.status, b.body ?? openaiError('mock error', { type: 'server_error' }), b.headers);
-    const authErr = rec.vertex ? null : unauthorized(req.headers.authorization, apiKey);
+    const authErr = rec.vertex || rec.azure ? null : unauthorized(req.headers.authorization, apiKey);
     if (authErr) return send(res, rec, 401, authErr);
     if (rec.json === undefined) return send(res, rec, 400, JSON_PARSE_ERROR);
     const body = rec.json;
@@ -227,7 +232,7 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     const b = await srv.behaviourFor(rec);
     if (b.hang) return;
     if (b.status) return send(res, rec, b.status, b.body ?? openaiError('mock error', { type: 'server_error' }), b.headers);
-    const authErr = unauthorized(req.headers.authorization, apiKey);
+    const authErr = rec.azure ? null : unauthorized(req.headers.authorization, apiKey);
     if (authErr) return send(res, rec, 401, authErr);
     if (rec.json === undefined) return send(res, rec, 400, JSON_PARSE_ERROR);
     const body = rec.json;
@@ -258,8 +263,22 @@ export async function startOpenAIMock({ apiKey = null, host = '127.0.0.1', port 
     return chat(req, res, rec);
   }
 
+  /** Azure OpenAI's deployment routes: Azure's 404 / 401 before the call itself. */
+  function azureCall(req, res, rec, a) {
+    const apiVersion = new URL(rec.path, 'http://x').searchParams.get('api-version');
+    rec.azure = { deployment: decodeURIComponent(a[1]), apiVersion };
+    if (!apiVersion) return send(res, rec, 404, { error: { code: '404', message: 'Resource not found' } });
+    if (req.headers['api-key'] !== azure.apiKey) {
+      return send(res, rec, 401, { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API ' +
+        'endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } });
+    }
+    return a[2] === 'embeddings' ? embeddings(req, res, rec) : chat(req, res, rec);
+  }
+
   function route(req, res, rec) {
     const path = rec.path.split('?')[0].replace(/\/+$/, '');
+    const a = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(path);
+    if (req.method === 'POST' && a && azure) return azureCall(req, res, rec, a);
     const v = /^\/v1(?:beta1)?\/projects\/([^/]+)\/locations\/([^/]+)\/endpoints\/openapi\/chat\/completions$/.exec(path);
     if (req.method === 'POST' && v && vertex) return vertexChat(req, res, rec, v);
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(req, res, rec);

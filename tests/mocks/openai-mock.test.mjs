@@ -434,3 +434,29 @@ describe('scripted stream pieces', () => {
     assert.equal(r.status, 500);
   });
 });
+
+describe('Azure OpenAI deployment routes', () => {
+  test('api-version required (404), the api-key header checked (401), then the OpenAI answer', async () => {
+    const az = await startOpenAIMock({ azure: { apiKey: 'az-key' } });
+    try {
+      const url = (v) => `${az.url}/openai/deployments/dep-1/embeddings${v ? `?api-version=${v}` : ''}`;
+      const body = { model: 'dep-1', input: 'hello' };
+      let r = await postJSON(url(null), body, { headers: { 'api-key': 'az-key' } });
+      assert.equal(r.status, 404);
+      assert.equal(r.json.error.message, 'Resource not found');
+      r = await postJSON(url('2024-10-21'), body, { headers: { 'api-key': 'wrong' } });
+      assert.equal(r.status, 401);
+      assert.match(r.json.error.message, /Access denied/);
+      r = await postJSON(url('2024-10-21'), body, { headers: { 'api-key': 'az-key' } });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.object, 'list');
+      assert.deepEqual(az.requests.at(-1).azure, { deployment: 'dep-1', apiVersion: '2024-10-21' });
+      r = await postJSON(`${az.url}/openai/deployments/dep-1/chat/completions?api-version=2024-10-21`,
+        { model: 'dep-1', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'api-key': 'az-key' } });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.object, 'chat.completion');
+    } finally {
+      await az.close();
+    }
+  });
+});

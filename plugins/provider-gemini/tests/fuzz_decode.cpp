@@ -8,8 +8,10 @@
 //     predictions), as the Anthropic partner model's answer, count_tokens answer and stream
 //     (vertex_ai/claude-…: provider-anthropic's decoders through CallStream; whole and cut alike),
 //     as an open model's OpenAI answer and SSE stream (vertex_ai/meta/…: relayed, whole and cut
-//     alike, never more than the input), and any body encoded for those models (chat and
-//     count_tokens);
+//     alike, never more than the input), as a Mistral partner model's answer and SSE stream
+//     (vertex_ai/mistral-…: provider-mistral's decoders; whole and cut alike), as a Gemini
+//     model's :countTokens answer (both configs), and any body encoded for those models (chat
+//     and count_tokens);
 //   - vertex_ai's token-endpoint answer parser (VertexAuth::accept_token_answer, ABI 1.1
 //     credential_accept) takes any body under any status: a token is kept only from a 200 with
 //     access_token and expires_in, and every refusal has a line.
@@ -136,23 +138,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   llmgw_call count = ft::chat_call(claude_body, "claude-sonnet-4-5@20250929", false);
   count.operation = LLMGW_OP_COUNT_TOKENS;
   const llmgw_call open = ft::chat_call(claude_body, "meta/llama-3.3-70b-instruct-maas", true);
+  const llmgw_call mistral = ft::chat_call(claude_body, "mistral-small-2503@001", true);
+  llmgw_call gemini_count = ft::chat_call(claude_body, "gemini-2.5-flash", false);
+  gemini_count.operation = LLMGW_OP_COUNT_TOKENS;
   for (int status : {200, 400 + data[0] % 200}) {
     ft::fuzz_require(ft::decode_holds(vertex_decode, claude, input, status));
     ft::fuzz_require(ft::decode_holds(vertex_decode, count, input, status));
     ft::fuzz_require(ft::decode_holds(vertex_decode, open, input, status));
+    ft::fuzz_require(ft::decode_holds(vertex_decode, mistral, input, status));
+    ft::fuzz_require(ft::decode_holds(vertex_decode, gemini_count, input, status));
+    ft::fuzz_require(ft::decode_holds(decode, gemini_count, input, status));
   }
   require_same(run_vertex(claude, {input}), run_vertex(claude, pieces));
+  require_same(run_vertex(mistral, {input}), run_vertex(mistral, pieces));
   {  // The OpenAI relay: the same outcome and usage; the bytes relayed are the input's, in order.
     const llmgw::testing::RecordedEvents whole = run_vertex(open, {input});
     const llmgw::testing::RecordedEvents cut = run_vertex(open, pieces);
     require_same(whole, cut);
     ft::fuzz_require(input.starts_with(whole.raw) && input.starts_with(cut.raw));
   }
-  for (const std::string_view model : {"claude-haiku-4-5@20251001", "meta/llama-3.3-70b-instruct-maas"}) {
+  for (const std::string_view model :
+       {"claude-haiku-4-5@20251001", "meta/llama-3.3-70b-instruct-maas", "codestral-2501", "gemini-2.5-flash"}) {
     llmgw_call any = ft::chat_call(input, model, data[1] & 1);
     ft::fuzz_require(ft::encode_holds(vertex_encode, any));
     any.operation = LLMGW_OP_COUNT_TOKENS;
     ft::fuzz_require(ft::encode_holds(vertex_encode, any));
+    ft::fuzz_require(ft::encode_holds(encode, any));
   }
 
   // Streams: the same outcome however the bytes are cut.

@@ -356,11 +356,9 @@ TEST_CASE("vertex_ai/claude-…: count_tokens at count-tokens:rawPredict, the mo
   const auto quota = p.decode(count.c, 429, R"({"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}})");
   REQUIRE(quota.error);
   CHECK(quota.error->status == 429);
-  // The Gemini models: not counted by the plugin (the core answers its estimate).
+  // The Gemini models count with their own :countTokens (count_tokens_test.cpp).
   Call gemini(R"({"messages":[{"role":"user","content":"x"}]})", false, "gemini-2.5-flash", LLMGW_OP_COUNT_TOKENS);
-  const Request refused = p.encode(gemini.c);
-  CHECK(refused.rc == LLMGW_UNSUPPORTED);
-  CHECK_THAT(refused.error, Catch::Contains("count_tokens"));
+  CHECK(p.encode(gemini.c).url.ends_with("/publishers/google/models/gemini-2.5-flash:countTokens"));
   CHECK((vtable().capabilities & LLMGW_CAP_COUNT_TOKENS) != 0);
 }
 
@@ -418,6 +416,123 @@ TEST_CASE("vertex_ai/claude-…: answers, streams and errors are decoded as the 
   REQUIRE(run.usage);
   CHECK(run.usage->prompt_tokens == 9);
   CHECK(run.usage->completion_tokens == 4);
+}
+
+TEST_CASE("vertex_ai/mistral-…: Mistral's body, the bare model name in it, at :rawPredict / :streamRawPredict") {
+  Plugin p(vertex_config(R"(,"vertex_project":"my-proj","vertex_location":"europe-west4","safe_prompt":true)"));
+  REQUIRE(p.rc == LLMGW_OK);
+  int64_t refresh = 0;
+  std::string why;
+  REQUIRE(credential_accept(p, 200, R"({"access_token":"ya29.mistral","expires_in":3600,"token_type":"Bearer"})", refresh, why) ==
+          LLMGW_OK);
+  Call call(R"({"model":"mistral-small-2503@001","messages":[{"role":"user","content":"hi"}],"seed":7,)"
+            R"("max_completion_tokens":20,"user":"u-1","tool_choice":"required",)"
+            R"("tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}]})",
+            false, "mistral-small-2503@001");
+  const Request r = p.encode(call.c);
+  REQUIRE(r.rc == LLMGW_OK);
+  CHECK(r.url ==
+        "https://europe-west4-aiplatform.googleapis.com/v1/projects/my-proj/locations/europe-west4/publishers/mistralai/models/"
+        "mistral-small-2503@001:rawPredict");
+  CHECK(r.header("authorization") == "Bearer ya29.mistral");
+  CHECK(r.header("x-goog-api-key") == "<absent>");
+  rapidjson::Document body = parse(r.body);
+  CHECK(body["model"] == "mistral-small-2503");  // the URL carries the version, the body the bare name
+  CHECK(body["random_seed"].GetInt64() == 7);               // Mistral's own names, as on api.mistral.ai
+  CHECK(body["max_tokens"].GetInt64() == 20);
+  CHECK(body["tool_choice"] == "any");
+  CHECK(body["safe_prompt"].IsTrue());           // the deployment's extra.safe_prompt
+  CHECK(!body.HasMember("user"));
+  CHECK(!body.HasMember("seed"));
+  CHECK(body["stream"].IsFalse());
+
+  Call streamed(R"({"model":"codestral-2501","messages":[{"role":"user","content":"hi"}],"stream":true,)"
+                R"("stream_options":{"include_usage":true}})",
+                true, "codestral-2501");
+  const Request s = p.encode(streamed.c);
+  REQUIRE(s.rc == LLMGW_OK);
+  CHECK(s.url.ends_with("/publishers/mistralai/models/codestral-2501:streamRawPredict"));
+  rapidjson::Document sbody = parse(s.body);
+  CHECK(sbody["stream"].IsTrue());
+  CHECK(sbody["model"] == "codestral-2501");
+  CHECK(!sbody.HasMember("stream_options"));  // Mistral answers 422 to it
+
+  // What Mistral lacks is refused before the call, naming it; embeddings and count_tokens too.
+  Call logprobs(R"({"messages":[{"role":"user","content":"hi"}],"logprobs":true})", false, "mistral-large-2411");
+  const Request lp = p.encode(logprobs.c);
+  CHECK(lp.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(lp.error, Catch::Contains("logprobs") && Catch::Contains("Mistral"));
+  Call count(kChat, false, "mistral-large-2411", LLMGW_OP_COUNT_TOKENS);
+  const Request c = p.encode(count.c);
+  CHECK(c.rc == LLMGW_UNSUPPORTED);
+  CHECK_THAT(c.error, Catch::Contains("count_tokens") && Catch::Contains("mistral-large-2411"));
+  // Other Vertex models keep their routes; gemini/ deployments never take this one.
+  Call open(kChat, false, "mistralai/mistral-small-3.1");
+  CHECK(p.encode(open.c).url.ends_with("/endpoints/openapi/chat/completions"));
+  Call gemini_model(kChat, false, "gemini-2.5-flash");
+  CHECK(p.encode(gemini_model.c).url.ends_with("/publishers/google/models/gemini-2.5-flash:generateContent"));
+  Plugin gemini;
+  Call mistral_on_gemini(kChat, false, "mistral-large-2411");
+  CHECK(gemini.encode(mistral_on_gemini.c).url.ends_with("/models/mistral-large-2411:generateContent"));
+}
+
+TEST_CASE("vertex_ai/mistral-…: answers, streams and Mistral's errors decoded by the Mistral codec, Vertex's as Google's") {
+  Plugin p(vertex_config(""));
+  REQUIRE(p.rc == LLMGW_OK);
+  Call call(kChat, false, "mistral-large-2411");
+  const auto r = p.decode(call.c, 200,
+                          R"({"id":"cmpl-1","object":"chat.completion","created":1,"model":"mistral-large-2411",)"
+                          R"("choices":[{"index":0,"message":{"role":"assistant","content":"Bonjour"},"finish_reason":"model_length"}],)"
+                          R"("usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}})");
+  REQUIRE(r.rc == LLMGW_OK);
+  rapidjson::Document d = parse(r.body);
+  CHECK(d["choices"][0]["message"]["content"] == "Bonjour");
+  CHECK(d["choices"][0]["finish_reason"] == "length");  // Mistral's model_length mapped
+  REQUIRE(r.usage);
+  CHECK(r.usage->prompt_tokens == 5);
+  CHECK(r.usage->completion_tokens == 2);
+  // Mistral's own 422 (the model refused a member) and Google's (Vertex's front end).
+  const auto extra = p.decode(call.c, 422, R"({"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","x"],)"
+                                           R"("msg":"Extra inputs are not permitted"}]},"type":"invalid_request_message_error"})");
+  REQUIRE(extra.error);
+  CHECK(extra.error->cls == LLMGW_ERR_INVALID_REQUEST);
+  const auto quota = p.decode(call.c, 429, R"({"error":{"code":429,"message":"Quota exceeded for aiplatform.googleapis.com/)"
+                                           R"(online_prediction_requests_per_base_model","status":"RESOURCE_EXHAUSTED"}})");
+  REQUIRE(quota.error);
+  CHECK(quota.error->cls == LLMGW_ERR_RATE_LIMITED);
+  CHECK(quota.error->status == 429);
+  const auto missing = p.decode(call.c, 404, R"({"error":{"code":404,"message":"Publisher Model `projects/p/locations/l/)"
+                                             R"(publishers/mistralai/models/mistral-x` not found.","status":"NOT_FOUND"}})");
+  REQUIRE(missing.error);
+  CHECK(missing.error->cls == LLMGW_ERR_NOT_FOUND);
+
+  Call streamed(R"({"messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}})", true,
+                "mistral-large-2411");
+  const std::string sse =
+      "data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-large-2411\","
+      "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi \"},\"finish_reason\":null}]}\n\n"
+      "data: {\"id\":\"c2\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"mistral-large-2411\","
+      "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"there\"},\"finish_reason\":\"stop\"}],"
+      "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":2,\"total_tokens\":6}}\n\n"
+      "data: [DONE]\n\n";
+  const auto run = llmgw::testing::run_stream(p, streamed.c, {sse});
+  CHECK(run.final_status == LLMGW_DONE);
+  std::string text;
+  bool usage_chunk = false;
+  for (const std::string& c : run.chunks) {
+    rapidjson::Document chunk = parse(c);
+    CHECK(chunk["object"] == "chat.completion.chunk");
+    if (chunk.HasMember("usage")) usage_chunk = chunk["choices"].Empty();
+    if (chunk["choices"].Size() && chunk["choices"][0]["delta"].HasMember("content"))
+      text += chunk["choices"][0]["delta"]["content"].GetString();
+  }
+  CHECK(text == "Hi there");
+  CHECK(usage_chunk);  // include_usage: its own chunk before [DONE]
+  REQUIRE(run.usage);
+  CHECK(run.usage->prompt_tokens == 4);
+  // A stream cut before [DONE] is a bad response, as on api.mistral.ai.
+  const auto cut = llmgw::testing::run_stream(p, streamed.c, {sse.substr(0, sse.find("data: [DONE]"))});
+  CHECK(cut.final_status == LLMGW_ERROR);
 }
 
 TEST_CASE("base64url: no padding, URL alphabet") {
