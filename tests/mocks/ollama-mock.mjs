@@ -12,6 +12,7 @@
 // that capability are 400. `stream` defaults to true. Answers: tools + "weather" → two calls in one
 // message; after tool results → "Based on the tool results: …"; format → JSON; options.num_predict
 // cuts the text (done_reason "length"); think → a thinking field.
+// POST /v1/chat/completions: Ollama's OpenAI-compatible layer (see openaiChat below).
 // POST /api/embed: {model, input: string | [strings], dimensions?, truncate?, keep_alive?} →
 // {model, embeddings: [[...]], total_duration, load_duration, prompt_eval_count}; input of another
 // shape is 400 "invalid input type"; dimensions must be an integer 1..EMBED_SIZE (the model's
@@ -153,8 +154,45 @@ export async function startOllamaMock({ host = '127.0.0.1', port = 0, models = n
       total_duration: 14143917, load_duration: 1019500, prompt_eval_count: tokensOfTexts(texts) });
   }
 
+  // Ollama's OpenAI-compatible layer (POST /v1/chat/completions): the same models and answers in
+  // OpenAI's shapes (chatcmpl ids, system_fingerprint "fp_ollama", SSE chunks ending in
+  // `data: [DONE]`, usage in a stream only with stream_options.include_usage); errors in OpenAI's
+  // shape with Ollama's types (400 invalid_request_error, 404 not_found_error). The key is ignored.
+  async function openaiChat(req, res, rec) {
+    const b = await srv.behaviourFor(rec);
+    if (b.hang) return undefined;
+    const oaiError = (status, message) => srv.send(res, rec, status, { error: { message,
+      type: status === 400 ? 'invalid_request_error' : status === 404 ? 'not_found_error' : 'api_error', param: null, code: null } });
+    if (b.status) return srv.send(res, rec, b.status, b.body ?? { error: { message: 'mock error', type: 'api_error', param: null, code: null } }, b.headers);
+    if (!isObject(rec.json)) return oaiError(400, 'invalid character looking for beginning of value');
+    const body = rec.json;
+    if (typeof body.model !== 'string' || !body.model) return oaiError(400, 'model is required');
+    if (models && !models.includes(body.model)) return oaiError(404, `model "${body.model}" not found, try pulling it first`);
+    if (!Array.isArray(body.messages) || body.messages.length === 0) return oaiError(400, '[] is too short - \'messages\'');
+    const text = (c) => (typeof c === 'string' ? c : Array.isArray(c) ? c.map((x) => x.text ?? '').join('') : '');
+    const p = plan({ ...body, messages: body.messages.map((m) => ({ ...m, content: text(m.content) })), tools: undefined }, b);
+    rec.answer = p;
+    const id = `chatcmpl-${Math.floor(Math.random() * 1000)}`;
+    const created = Math.floor(Date.now() / 1000);
+    const usage = { prompt_tokens: Math.ceil(Buffer.byteLength(JSON.stringify(body.messages)) / 4),
+      completion_tokens: words(p.content).length, total_tokens: 0 };
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const base = { id, created, model: body.model, system_fingerprint: 'fp_ollama' };
+    if (!body.stream) {
+      return srv.sendFull(res, rec, b, Buffer.from(JSON.stringify({ ...base, object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', content: p.content }, finish_reason: p.done_reason }], usage })));
+    }
+    const chunk = (choices, extra = {}) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices, ...extra })}\n\n`;
+    const frames = words(p.content).map((w) => chunk([{ index: 0, delta: { role: 'assistant', content: w }, finish_reason: null }]));
+    frames.push(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: p.done_reason }]));
+    if (body.stream_options?.include_usage) frames.push(chunk([], { usage }));
+    frames.push('data: [DONE]\n\n');
+    return srv.stream(res, rec, b, frames);
+  }
+
   function route(req, res, rec) {
     const path = rec.path.split('?')[0];
+    if (req.method === 'POST' && path === '/v1/chat/completions') return openaiChat(req, res, rec);
     if (req.method === 'POST' && path === '/api/chat') return chat(req, res, rec);
     if (req.method === 'POST' && path === '/api/embed') return embed(req, res, rec);
     if (req.method === 'GET' && path === '/api/version') return srv.send(res, rec, 200, { version: '0.12.6' });
