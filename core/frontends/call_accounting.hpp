@@ -60,7 +60,9 @@ class CallAccount {
   boost::asio::awaitable<std::optional<canonical::ApiError>> reserve(const pipeline::Pool& pool, std::string_view body,
                                              llmgw_operation operation, std::int64_t now_ms);
   /// The reply the call answers through. `body`: the request as sent (outlives the call).
-  std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body);
+  /// `response`: where the answer's id, model and finish reasons go (null: not read).
+  std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body,
+                                         telemetry::ResponseFacts* response = nullptr);
   /// Phase 9: settles the reservation and writes the ledger row. `call` gets the usage charged
   /// and its cost; returns the cost in nano-dollars (-1: no deployment answered, or it has no
   /// price).
