@@ -265,3 +265,26 @@ test('gen_ai.response.*: an Anthropic client on an OpenAI deployment (translated
   assert.equal(a['gen_ai.response.model'], 'gpt-4o-2024-08-06');
   assert.deepEqual(a['gen_ai.response.finish_reasons'], { values: [{ stringValue: 'stop' }] });
 });
+
+test('a streamed answer the guardrail redacted is a modify decision (one it passed as it came stays allow)', async () => {
+  const trace = 'bcf92f3577b34da6a3ce929d0e0e4733';
+  // The address is cut across events: the guard stream holds it back and releases the placeholder.
+  mock.enqueue({ content: 'Write to jane.roe@example.org today.', pieces: ['Write to jane.r', 'oe@exam', 'ple.org today.'] });
+  const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${trace}-${CLIENT_SPAN}-01` },
+    body: JSON.stringify({ model: 'guarded', stream: true, messages: [USER_HELLO] }) });
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  assert.match(text, /\[DONE\]/);
+  assert.ok(!text.includes('jane.r'), text);
+  assert.match(text, /\[EMAIL_1\]/);
+  const spans = await spansOfTrace(trace, 4);
+  assert.deepEqual(collector.problems, []);
+  const guards = spans.filter((s) => s.name.startsWith('apply_guardrail'));
+  const output = guards.find((g) => g.attributes['gen_ai.security.target.type'] === 'llm_output');
+  assert.ok(output, JSON.stringify(spans.map((s) => s.name)));
+  assert.equal(output.attributes['llmgw.guardrail.stream'], true);
+  assert.equal(output.attributes['gen_ai.security.decision.type'], 'modify');
+  const input = guards.find((g) => g.attributes['gen_ai.security.target.type'] === 'llm_input');
+  assert.equal(input.attributes['gen_ai.security.decision.type'], 'allow');  // nothing personal in the request
+});
