@@ -85,7 +85,8 @@ bool unescape(std::string_view raw, std::string& out) {
   return true;
 }
 
-/// Keeps a string value: raw bytes when it has no escape, else decoded.
+/// Keeps a string value in `out`: raw bytes when it has no escape, else decoded. A value that is
+/// too long or badly escaped leaves `out` as it was.
 bool keep(std::string_view raw, bool escaped, std::size_t limit, std::string& out) {
   if (raw.size() > limit * 6) return false;
   if (!escaped) {
@@ -93,7 +94,10 @@ bool keep(std::string_view raw, bool escaped, std::size_t limit, std::string& ou
     out.assign(raw);
     return true;
   }
-  return unescape(raw, out) && out.size() <= limit;
+  thread_local std::string decoded;
+  if (!unescape(raw, decoded) || decoded.size() > limit) return false;
+  out.assign(decoded);
+  return true;
 }
 
 /// Which object a walk is in: the ones whose members are facts.

@@ -4,7 +4,9 @@
 // event, 3 a canonical chunk; the bytes are also cut into events at blank lines).
 // Checks: no crash or overread (ASan), the walk ends, and what is kept stays in its bounds (an
 // id or model of at most 256 bytes, at most 16 reasons of at most 64 bytes, each non-empty);
-// reading the same bytes again changes nothing but may add reasons of new choices only.
+// reading the same bytes again keeps every reason, and (but for a run of OpenAI events, where
+// the chunk pre-filter skips chunks once the id and model are known: real streams repeat one id)
+// gives the same id and model.
 #include "fuzz_util.hpp"
 
 #include <string>
@@ -50,10 +52,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ResponseFacts first = f;
   read(f, mode, bytes);
   check(f);
-  // The same bytes again: the id and model are read again (the same values), every reason seen
-  // the first time is still there.
-  FUZZ_REQUIRE(f.id == first.id);
-  FUZZ_REQUIRE(f.model == first.model);
+  // The same bytes again: every reason seen the first time is still there; the id and model
+  // are read again to the same values (several OpenAI events may differ: see above).
   FUZZ_REQUIRE(f.finish_reasons.size() >= first.finish_reasons.size());
+  if (mode != 1) {
+    FUZZ_REQUIRE(f.id == first.id);
+    FUZZ_REQUIRE(f.model == first.model);
+  }
   return 0;
 }

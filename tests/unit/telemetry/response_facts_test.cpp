@@ -90,6 +90,16 @@ TEST_CASE("escaped values are decoded; over-long ones are not kept") {
   CHECK(f.finish_reasons == Reasons{"x/y"});
 }
 
+TEST_CASE("a value too long once decoded, or badly escaped, leaves what was kept before (found by fuzz_response_facts)") {
+  ResponseFacts f;
+  f.read_answer(R"({"id":"first","model":"m"})");
+  f.read_answer(R"({"id":"x\u00e9)" + std::string(300, 'y') + R"("})");  // escaped, 302 bytes decoded
+  CHECK(f.id == "first");
+  f.read_answer(R"({"id":"bad\q","model":"m\u12"})");
+  CHECK(f.id == "first");
+  CHECK(f.model == "m");
+}
+
 TEST_CASE("malformed or hostile JSON stops the walk, never throws or reads past the end") {
   const char* inputs[] = {"", "{", "{\"id\"", "{\"id\":", "{\"id\":\"abc", "{\"id\":\"x\",\"model\"", "[1,2",
                           "{\"choices\":[{\"index\":7", "{\"id\":\"a\\", "{\"id\":\"\\u12\"}", "{\"a\":tru",
