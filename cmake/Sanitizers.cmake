@@ -44,25 +44,15 @@ if(LLMGW_SANITIZE)
   endforeach()
 endif()
 
-# llmgw_plain_catch_mains(): in the sanitizer build, the Catch2 runners (the main.cpp files that
-# only define CATCH_CONFIG_MAIN) are compiled without instrumentation and without optimisation:
-# they hold no code of ours, and Catch2's single header at -O3 under ASan and coverage costs
-# minutes per file on two cores. Call once, after every add_subdirectory.
-function(llmgw_plain_catch_mains)
-  if(NOT LLMGW_SANITIZE)
-    return()
+# llmgw_runner_options(<source>): a Catch2 runner (tests/catch_main.cpp, the Redis tests' runner)
+# holds no code of ours, only Catch2's session and reporters from its single header: it is
+# compiled without optimisation (Catch2 2's header at -O3 costs 50-80 s a file on two cores) and,
+# in the sanitizer build, without instrumentation. Call from the directory that declares the
+# target compiling <source>.
+function(llmgw_runner_options source)
+  if(LLMGW_SANITIZE)
+    set_source_files_properties(${source} PROPERTIES COMPILE_OPTIONS "-O0;-fno-sanitize=all")
+  else()
+    set_source_files_properties(${source} PROPERTIES COMPILE_OPTIONS "-O0")
   endif()
-  file(GLOB_RECURSE mains ${CMAKE_SOURCE_DIR}/tests/main.cpp ${CMAKE_SOURCE_DIR}/plugins/main.cpp)
-  foreach(main IN LISTS mains)
-    file(READ ${main} text)
-    if(NOT text MATCHES "#define CATCH_CONFIG_MAIN")
-      continue()
-    endif()
-    # The directory whose CMakeLists.txt declares the test: the nearest one up from the file.
-    get_filename_component(dir ${main} DIRECTORY)
-    while(NOT EXISTS ${dir}/CMakeLists.txt)
-      get_filename_component(dir ${dir} DIRECTORY)
-    endwhile()
-    set_source_files_properties(${main} DIRECTORY ${dir} PROPERTIES COMPILE_OPTIONS "-O0;-fno-sanitize=all")
-  endforeach()
 endfunction()

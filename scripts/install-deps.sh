@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config git
   libpoco-dev libboost-dev libboost-filesystem-dev rapidjson-dev libspdlog-dev libyaml-cpp-dev
-  catch2 libhiredis-dev libhyperscan-dev libssl-dev
+  catch2 libhiredis-dev libssl-dev
   # provider-bedrock: the event-stream CRC32s
   zlib1g-dev
   redis-server nginx-light wrk curl python3 procps
@@ -18,6 +18,9 @@ PACKAGES=(
   # (libclang-rt-14-dev is only a Recommends of clang) and llvm-symbolizer (llvm) for reports.
   clang libclang-rt-14-dev llvm
 )
+# guardrail-pii: Hyperscan (amd64 only in Debian); elsewhere Vectorscan, its port with the same
+# API and the same pkg-config name (libhs).
+if [ "$(dpkg --print-architecture)" = amd64 ]; then PACKAGES+=(libhyperscan-dev); else PACKAGES+=(libvectorscan-dev); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <llmgw/json_depth.hpp>
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
@@ -44,11 +45,14 @@ Answer ok(std::string body) { return Answer{200, std::move(body), std::nullopt};
 
 using Query = std::map<std::string, std::string>;
 
-/// One session per pool thread, opened on first use and dropped after a failure.
+/// One session per pool thread, opened on first use and replaced after a failure (a broken
+/// PostgreSQL session is handed to Database::retire, which frees its connection once the server
+/// is back: destroying it here would leak it).
 Poco::Data::Session& session_for(const store::Database& db) {
   thread_local std::optional<Poco::Data::Session> session;
   thread_local const store::Database* owner = nullptr;
   if (!session || owner != &db || !session->isConnected()) {
+    if (session && owner == &db) db.retire(std::move(*session));
     session.reset();
     session.emplace(db.open());
     owner = &db;
@@ -165,9 +169,12 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
     for (const auto& k : list) hashes.push_back(key_lookup_hash(k));
     for (const auto& h : hashes)
       if (!keys.get(h)) return not_found("No key matches '" + (h.size() > 8 ? h.substr(0, 8) + "…" : h) + "' (nothing was deleted).");
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+    // All or none: a key deleted meanwhile by another call rolls the whole list back.
+    if (!keys.remove_all(hashes, now)) return not_found("A key was deleted meanwhile (nothing was deleted).");
     std::string out = "{\"deleted_keys\":[";
     for (std::size_t i = 0; i < hashes.size(); ++i) {
-      keys.remove(hashes[i], now);
       if (i) out += ',';
       util::append_json_string(out, hashes[i]);
     }
@@ -240,9 +247,11 @@ Answer run(const store::Database& db, policy::KeyCache& cache, const std::string
     if (auto e = required_string_list(*body, "team_ids", ids)) return fail(*e);
     for (const auto& id : ids)
       if (!teams.get(id)) return not_found("No team '" + id + "' (nothing was deleted).");
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (!teams.remove_all(ids, now)) return not_found("A team was deleted meanwhile (nothing was deleted).");
     std::string out = "{\"deleted_teams\":[";
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      teams.remove(ids[i], now);
       if (i) out += ',';
       util::append_json_string(out, ids[i]);
     }

@@ -51,6 +51,11 @@ std::string resets(const store::Limits& l) {
 
 }  // namespace
 
+bool CallAccount::likely_reserves() const {
+  if (!a_.reservations || !a_.keys || caller_.kind != policy::Caller::Kind::VirtualKey || !caller_.key) return false;
+  return caller_.key->limits.budget_nano_usd >= 0 || (caller_.team && caller_.team->limits.budget_nano_usd >= 0);
+}
+
 boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::reserve(const pipeline::Pool& pool,
                                                                                std::string_view body,
                                                                                llmgw_operation operation,

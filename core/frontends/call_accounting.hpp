@@ -59,6 +59,10 @@ class CallAccount {
   /// store's answer (Redis: one round trip on the loop's connection).
   boost::asio::awaitable<std::optional<canonical::ApiError>> reserve(const pipeline::Pool& pool, std::string_view body,
                                              llmgw_operation operation, std::int64_t now_ms);
+  /// Whether reserve() likely goes to the store (a virtual key or its team with a budget, as
+  /// phase 1 found them): worth starting alongside the rate limits' round trip. A hint only:
+  /// reserve() reads the freshest records itself.
+  bool likely_reserves() const;
   /// The reply the call answers through. `body`: the request as sent (outlives the call).
   /// `response`: where the answer's id, model and finish reasons go (null: not read).
   std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body,

@@ -8,7 +8,8 @@
 //   5. model table     the alias's pool; unknown aliases and fallbacks are refused
 //   6. before the call the key's terms: expiry, blocks, model access, budget (policy/gatekeeper);
 //                      RPM, TPM and parallel requests (limits/rate_limiter); the budget
-//                      reservation (frontends/call_accounting); input guardrails
+//                      reservation (frontends/call_accounting), both Redis scripts in flight
+//                      at once (one round trip); input guardrails
 //                      (frontends/guard_phase, core/guard)
 //   7. the call        pipeline::Gateway::execute: chain, retries, attempts, the stream pump
 //   8. after the call  output guardrails: the Reply is a guard::GuardReply (whole answers and

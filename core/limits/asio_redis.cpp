@@ -102,6 +102,24 @@ void on_pending_reply(redisAsyncContext*, void* reply, void* privdata) {
 
 }  // namespace
 
+std::shared_ptr<AsyncRedis> AsyncRedis::on_loop(asio::io_context& io, const RedisEndpoint& endpoint) {
+  struct Shared {
+    asio::io_context* io;
+    std::string id;
+    std::weak_ptr<AsyncRedis> connection;
+  };
+  thread_local std::vector<Shared> shared;
+  std::erase_if(shared, [](const Shared& s) { return s.connection.expired(); });
+  std::string id = endpoint.host + '\n' + std::to_string(endpoint.port) + '\n' + std::to_string(endpoint.db) + '\n' +
+                   endpoint.password;
+  for (const Shared& s : shared)
+    if (s.io == &io && s.id == id)
+      if (std::shared_ptr<AsyncRedis> c = s.connection.lock()) return c;
+  auto c = std::make_shared<AsyncRedis>(io, endpoint);
+  shared.push_back(Shared{&io, std::move(id), c});
+  return c;
+}
+
 AsyncRedis::AsyncRedis(asio::io_context& io, RedisEndpoint endpoint)
     : io_(io), endpoint_(std::move(endpoint)), reconnect_timer_(io), batch_timer_(io) {
   connect();

@@ -41,6 +41,12 @@ class AsyncRedis {
   AsyncRedis(const AsyncRedis&) = delete;
   AsyncRedis& operator=(const AsyncRedis&) = delete;
 
+  /// This loop's connection to `endpoint`, shared by every user on the loop: the rate limits'
+  /// and the budgets' scripts of one turn go out in one write and their replies come back in one
+  /// read (one wake-up of Redis and of the loop, not two). Made on first use on the loop's
+  /// thread; closed with its last holder (on the loop's thread or after the loop stopped).
+  static std::shared_ptr<AsyncRedis> on_loop(boost::asio::io_context& io, const RedisEndpoint& endpoint);
+
   /// Connected (and AUTH/SELECT sent).
   bool ready() const { return ready_; }
 

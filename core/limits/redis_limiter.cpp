@@ -20,7 +20,7 @@ constexpr std::chrono::milliseconds kFinishBatchDelay{5};
 }  // namespace
 
 void RedisLimiter::on_loop_start(boost::asio::io_context& io) {
-  auto redis = std::make_unique<AsyncRedis>(io, endpoint_);
+  std::shared_ptr<AsyncRedis> redis = AsyncRedis::on_loop(io, endpoint_);  // shared with the budgets
   this_loop_redis = redis.get();
   std::lock_guard lock(loops_mutex_);
   loops_.push_back(std::move(redis));

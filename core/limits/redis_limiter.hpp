@@ -45,7 +45,7 @@ class RedisLimiter {
   std::chrono::milliseconds timeout_;
   std::chrono::milliseconds lease_;
   std::mutex loops_mutex_;
-  std::vector<std::unique_ptr<AsyncRedis>> loops_;
+  std::vector<std::shared_ptr<AsyncRedis>> loops_;
 };
 
 }  // namespace llmgw::limits

@@ -2,10 +2,48 @@
 
 #include <openssl/sha.h>
 
+#include <string>
+
 namespace llmgw::limits {
 namespace {
 
-constexpr std::string_view kAdmit = R"lua(-- llmgw rate limits v1: admit (check and reserve, all or nothing)
+// The token window's running total, shared by both scripts: `<scope>:tok` holds one field per
+// unix second (tokens counted in it) and three of its own: `sum` (the total of the buckets from
+// `lo` on), `lo` (the oldest second `sum` still counts) and `hi` (the newest bucket written). A
+// check moves `lo` up to the window's start, subtracting the buckets that left it: amortised O(1)
+// a call (at most 59 buckets after a quiet minute, then one HMGET and one HDEL), where summing
+// every bucket on every check cost ~40 us of Lua per call at 1,000 req/s.
+constexpr std::string_view kTokenWindow = R"lua(
+local function tok_trim(kt, now_s)
+  local st = redis.call('HMGET', kt, 'sum', 'lo', 'hi')
+  local sum, lo, hi = tonumber(st[1] or 0), tonumber(st[2]), tonumber(st[3] or -1)
+  local start = now_s - 59
+  if lo and lo < start then
+    if start - lo >= 60 then
+      redis.call('DEL', kt)
+      return 0, nil, -1
+    end
+    local gone = {}
+    for b = lo, start - 1 do gone[#gone + 1] = b end
+    local v = redis.call('HMGET', kt, unpack(gone))
+    for j = 1, #v do if v[j] then sum = sum - tonumber(v[j]) end end
+    redis.call('HDEL', kt, unpack(gone))
+    if sum < 0 then sum = 0 end
+    redis.call('HSET', kt, 'sum', sum, 'lo', start)
+    lo = start
+  end
+  return sum, lo, hi
+end
+local function tok_add(kt, b, d, lo, hi, now_s)
+  local v = redis.call('HINCRBY', kt, b, d)
+  if v < 0 then redis.call('HSET', kt, b, 0); d = d - v end
+  redis.call('HINCRBY', kt, 'sum', d)
+  if not lo then redis.call('HSET', kt, 'lo', now_s - 59) end
+  if b > hi then redis.call('HSET', kt, 'hi', b) end
+end
+)lua";
+
+constexpr std::string_view kAdmitBody = R"lua(
 local W = 60000
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -15,7 +53,7 @@ local est = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])
 local n = tonumber(ARGV[4])
 local allowed, refused, dim, retry = 1, 0, 0, 0
-local figs = {}
+local figs, toks = {}, {}
 local function refuse(i, d, r)
   if allowed == 1 then allowed = 0; refused = i; dim = d end
   if r > retry then retry = r end
@@ -42,24 +80,23 @@ for i = 1, n do
   if tpm > 0 then
     local need = est
     if need > tpm then need = tpm end
-    local h = redis.call('HGETALL', kt)
-    local used, newest, live = 0, -1, {}
-    for j = 1, #h, 2 do
-      local b, v = tonumber(h[j]), tonumber(h[j + 1])
-      if b <= now_s - 60 then
-        redis.call('HDEL', kt, h[j])
-      elseif b <= now_s and v > 0 then
-        used = used + v
-        if b > newest then newest = b end
-        live[#live + 1] = {b, v}
-      end
-    end
+    local used, lo, hi = tok_trim(kt, now_s)
+    toks[i] = {lo, hi}
+    local newest = -1
+    if used > 0 and hi >= now_s - 59 then newest = hi end
     if used + need <= tpm then
       f[5] = tpm - used - need
       if need > 0 then f[6] = W - now % 1000 elseif newest >= 0 then f[6] = (newest + 60) * 1000 - now end
     else
       f[5] = math.max(0, tpm - used)
       if newest >= 0 then f[6] = (newest + 60) * 1000 - now end
+      -- Refused: when enough of the window's buckets will have left it (the only full read).
+      local h = redis.call('HGETALL', kt)
+      local live = {}
+      for j = 1, #h, 2 do
+        local b, v = tonumber(h[j]), tonumber(h[j + 1])
+        if b and b > now_s - 60 and b <= now_s and v > 0 then live[#live + 1] = {b, v} end
+      end
       table.sort(live, function(a, b) return a[1] < b[1] end)
       local left, r = used, W
       for j = 1, #live do
@@ -86,7 +123,8 @@ if allowed == 1 then
     if tpm > 0 then
       local need = est
       if need > tpm then need = tpm end
-      redis.call('HINCRBY', kt, now_s, need); redis.call('PEXPIRE', kt, W + 1000)
+      if need > 0 then tok_add(kt, now_s, need, toks[i][1], toks[i][2], now_s) end
+      redis.call('PEXPIRE', kt, W + 1000)
     end
     if par > 0 then
       redis.call('ZADD', kp, now + lease, member)
@@ -100,7 +138,7 @@ for i = 1, n do for k = 1, 8 do out[#out + 1] = figs[i][k] end end
 return out
 )lua";
 
-constexpr std::string_view kFinish = R"lua(-- llmgw rate limits v1: finish (reconcile tokens, free parallel slots)
+constexpr std::string_view kFinishBody = R"lua(
 local t = redis.call('TIME')
 local now_s = tonumber(t[1])
 local member = ARGV[1]
@@ -114,8 +152,8 @@ for i = 1, n do
     local b = bucket
     if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
     if d ~= 0 then
-      local v = redis.call('HINCRBY', kt, b, d)
-      if v < 0 then redis.call('HSET', kt, b, 0) end
+      local _, lo, hi = tok_trim(kt, now_s)
+      tok_add(kt, b, d, lo, hi, now_s)
       redis.call('PEXPIRE', kt, 61000)
     end
   end
@@ -123,6 +161,26 @@ for i = 1, n do
 end
 return 1
 )lua";
+
+/// A script's text: its first line (what it is, with the version), the token-window helpers, its body.
+std::string joined(std::string_view first_line, std::string_view body) {
+  std::string text;
+  text.reserve(first_line.size() + kTokenWindow.size() + body.size());
+  text.append(first_line).append(kTokenWindow).append(body);
+  return text;
+}
+
+const std::string& admit_text() {
+  static const std::string text =
+      joined("-- llmgw rate limits v2: admit (check and reserve, all or nothing)", kAdmitBody);
+  return text;
+}
+
+const std::string& finish_text() {
+  static const std::string text =
+      joined("-- llmgw rate limits v2: finish (reconcile tokens, free parallel slots)", kFinishBody);
+  return text;
+}
 
 }  // namespace
 
@@ -139,12 +197,12 @@ RedisScript redis_script(std::string_view text) {
 }
 
 const RedisScript& admit_script() {
-  static const RedisScript s = redis_script(kAdmit);
+  static const RedisScript s = redis_script(admit_text());
   return s;
 }
 
 const RedisScript& finish_script() {
-  static const RedisScript s = redis_script(kFinish);
+  static const RedisScript s = redis_script(finish_text());
   return s;
 }
 

@@ -1,9 +1,10 @@
 // The two Lua scripts of the Redis limiter, versioned: the version is in every key they touch
-// (llmgw:rl:v1:…) and in the text, so a changed layout never reads another's counters, and an
+// (llmgw:rl:v2:…) and in the text, so a changed layout never reads another's counters, and an
 // instance of another version runs its own script (by its own SHA-1) side by side.
 //
 // admit  KEYS: per scope, 3 keys: <scope>:req (sorted set: one member per admitted request,
-//              score = admission ms), <scope>:tok (hash: unix second → tokens reserved),
+//              score = admission ms), <scope>:tok (hash: unix second → tokens reserved, and
+//              the window's running total: fields sum, lo, hi; see kTokenWindow in the .cpp),
 //              <scope>:par (sorted set: one member per call in flight, score = lease end ms).
 //        ARGV: member (unique per call), token estimate, parallel lease ms, n scopes, then per
 //              scope rpm, tpm, parallel (0: not limited).
@@ -20,7 +21,7 @@
 // (bounded by the RPM limit, O(log n) per add) gives an exact sliding window and an exact retry
 // time; tokens arrive in amounts that are corrected after the call, and a per-second hash (at
 // most 60 fields) takes a correction in place at O(1) where a log would need one member per
-// token amount and a sum over all of them on every check. Parallel slots are a sorted set of
+// token amount; a running total (v2) spares the sum over the buckets on every check. Parallel slots are a sorted set of
 // leases rather than a counter so that a crashed instance's slots expire one by one (a counter's
 // single expiry would be renewed by every other call and never fire).
 #pragma once
@@ -30,7 +31,7 @@
 
 namespace llmgw::limits {
 
-inline constexpr std::string_view kScriptVersion = "v1";
+inline constexpr std::string_view kScriptVersion = "v2";
 
 struct RedisScript {
   std::string_view text;
@@ -42,7 +43,7 @@ RedisScript redis_script(std::string_view text);
 const RedisScript& admit_script();
 const RedisScript& finish_script();
 
-/// "llmgw:rl:v1:<scope id>:<suffix>".
+/// "llmgw:rl:v2:<scope id>:<suffix>".
 std::string redis_key(std::string_view scope_id, std::string_view suffix);
 
 }  // namespace llmgw::limits

@@ -60,7 +60,9 @@ for i = 1, n do
   redis.call('HSET', KEYS[b + 1], req, ARGV[2])
   redis.call('ZADD', KEYS[b + 2], now + ttl, req)
   redis.call('INCRBY', KEYS[b + 3], ARGV[2])
-  for k = 1, K do redis.call('PEXPIRE', KEYS[b + k], ttl + cttl) end
+  -- Only what this script writes (the totals, charges and commit log are settle's and commit's,
+  -- which give them their own expiry).
+  for k = 1, 3 do redis.call('PEXPIRE', KEYS[b + k], ttl + cttl) end
 end
 return {0, 0, headroom}
 )lua";

@@ -42,7 +42,7 @@ RedisReservationStore::RedisReservationStore(limits::RedisEndpoint endpoint, std
 RedisReservationStore::~RedisReservationStore() = default;
 
 void RedisReservationStore::on_loop_start(boost::asio::io_context& io) {
-  auto redis = std::make_unique<limits::AsyncRedis>(io, endpoint_);
+  std::shared_ptr<limits::AsyncRedis> redis = limits::AsyncRedis::on_loop(io, endpoint_);  // shared with the limits
   bool bound = false;
   for (auto& [owner, r] : loop_connections)
     if (owner == this) r = redis.get(), bound = true;

@@ -77,7 +77,7 @@ class RedisReservationStore final : public ReservationStore {
   std::unordered_map<std::string, Call> calls_;  // by request id
   std::int64_t next_sweep_ms_ = 0;
   std::mutex loops_mutex_;
-  std::vector<std::unique_ptr<limits::AsyncRedis>> loops_;
+  std::vector<std::shared_ptr<limits::AsyncRedis>> loops_;
   std::mutex commit_mutex_;                                // the ledger writer's connection
   std::unique_ptr<shared_state::RedisClient> commit_client_;
   std::int64_t next_commit_connect_ms_ = 0;               // steady ms; commit_mutex_ held

@@ -90,17 +90,22 @@ bool KeyRepository::update(const KeyRecord& k) {
 }
 
 bool KeyRepository::remove(std::string_view key_hash, std::int64_t now_ms) {
+  return remove_all({std::string(key_hash)}, now_ms);
+}
+
+bool KeyRepository::remove_all(const std::vector<std::string>& ids, std::int64_t now_ms) {
   return guarded("deleting a key", [&] {
-    const std::string id(key_hash);
     Transaction tx(session_, dialect_of(session_));
-    Poco::Data::Statement st(session_);
-    st << sql(session_, "DELETE FROM keys WHERE key_hash = ?"), bind(id);
-    if (st.execute() != 1) return false;
-    Poco::Data::Statement tomb(session_);
-    tomb << sql(session_, "INSERT INTO deleted_keys (key_hash, deleted_at) VALUES (?, ?) "
-                          "ON CONFLICT (key_hash) DO UPDATE SET deleted_at = excluded.deleted_at"),
-        bind(id), bind(now_ms);
-    tomb.execute();
+    for (const std::string& id : ids) {
+      Poco::Data::Statement st(session_);
+      st << sql(session_, "DELETE FROM keys WHERE key_hash = ?"), bind(id);
+      if (st.execute() != 1) return false;  // rolled back: none deleted
+      Poco::Data::Statement tomb(session_);
+      tomb << sql(session_, "INSERT INTO deleted_keys (key_hash, deleted_at) VALUES (?, ?) "
+                            "ON CONFLICT (key_hash) DO UPDATE SET deleted_at = excluded.deleted_at"),
+          bind(id), bind(now_ms);
+      tomb.execute();
+    }
     tx.commit();
     return true;
   });

@@ -42,6 +42,8 @@ class KeyRepository {
   /// Deletes it and leaves a tombstone (deleted_at = now_ms) for the other instances' caches;
   /// false when there is no such key.
   bool remove(std::string_view key_hash, std::int64_t now_ms);
+  /// remove() of each, in one transaction: all of them, or (when one is missing) none, and false.
+  bool remove_all(const std::vector<std::string>& key_hashs, std::int64_t now_ms);
   std::optional<KeyRecord> get(std::string_view key_hash);
   /// Ordered by created_at, then key_hash (stable pages).
   std::vector<KeyRecord> list(const KeyQuery& query = {});

@@ -84,17 +84,22 @@ bool TeamRepository::update(const TeamRecord& t) {
 }
 
 bool TeamRepository::remove(std::string_view team_id, std::int64_t now_ms) {
+  return remove_all({std::string(team_id)}, now_ms);
+}
+
+bool TeamRepository::remove_all(const std::vector<std::string>& ids, std::int64_t now_ms) {
   return guarded("deleting a team", [&] {
-    const std::string id(team_id);
     Transaction tx(session_, dialect_of(session_));
-    Poco::Data::Statement st(session_);
-    st << sql(session_, "DELETE FROM teams WHERE team_id = ?"), bind(id);
-    if (st.execute() != 1) return false;
-    Poco::Data::Statement tomb(session_);
-    tomb << sql(session_, "INSERT INTO deleted_teams (team_id, deleted_at) VALUES (?, ?) "
-                          "ON CONFLICT (team_id) DO UPDATE SET deleted_at = excluded.deleted_at"),
-        bind(id), bind(now_ms);
-    tomb.execute();
+    for (const std::string& id : ids) {
+      Poco::Data::Statement st(session_);
+      st << sql(session_, "DELETE FROM teams WHERE team_id = ?"), bind(id);
+      if (st.execute() != 1) return false;  // rolled back: none deleted
+      Poco::Data::Statement tomb(session_);
+      tomb << sql(session_, "INSERT INTO deleted_teams (team_id, deleted_at) VALUES (?, ?) "
+                            "ON CONFLICT (team_id) DO UPDATE SET deleted_at = excluded.deleted_at"),
+          bind(id), bind(now_ms);
+      tomb.execute();
+    }
     tx.commit();
     return true;
   });

@@ -31,6 +31,8 @@ class TeamRepository {
   /// Deletes it and leaves a tombstone (deleted_at = now_ms) for the other instances' caches;
   /// false when there is no such team.
   bool remove(std::string_view team_id, std::int64_t now_ms);
+  /// remove() of each, in one transaction: all of them, or (when one is missing) none, and false.
+  bool remove_all(const std::vector<std::string>& team_ids, std::int64_t now_ms);
   std::optional<TeamRecord> get(std::string_view team_id);
   /// Ordered by created_at, then team_id; `limit` 1..1000.
   std::vector<TeamRecord> list(std::int64_t limit = 100, std::int64_t offset = 0);

@@ -268,7 +268,7 @@ void write_request_event(const RequestFacts& f, bool with_body, std::string& out
   key(w, "sampled");
   w.Bool(t.sampled);
   w.EndObject();
-  if (with_body) {
+  if (with_body && f.body.data() != nullptr) {  // null: no body to tell (not read, or not passed by the guardrails)
     key(w, "request_body");
     str(w, f.body);
   }

@@ -69,16 +69,18 @@ asio::awaitable<void> AsyncExchange::start(const AsyncRequest& request) {
     bool fresh = false;
     const int connect_ms =
         std::min(request.connect_timeout_ms, std::max(1, canonical::ms_until(request.head_deadline_ms)));
-    if (const error_code ec = co_await conn_->prepare(canonical::steady_ms() + connect_ms, fresh)) {
+    const error_code prepared = co_await conn_->prepare(canonical::steady_ms() + connect_ms, fresh);
+    if (prepared) {
       conn_.reset();
-      fail(ec, true, "");
+      fail(prepared, true, "");
     }
     bool retry = false;
     try {
       // The send shares the head's deadline: an upstream that stops reading cannot hold it.
       const char* send_late = "upstream did not take the request in time";
       if (canonical::ms_until(request.head_deadline_ms) == 0) throw IoFailure{asio::error::timed_out, send_late};
-      if (const error_code ec = co_await conn_->send_all(out, request.head_deadline_ms)) throw IoFailure{ec, send_late};
+      const error_code sent = co_await conn_->send_all(out, request.head_deadline_ms);
+      if (sent) throw IoFailure{sent, send_late};
       co_await read_head(request.method == "HEAD", request.head_deadline_ms);
       util::shrink_after_peak(wire_);
       co_return;
@@ -171,7 +173,8 @@ asio::awaitable<void> AsyncExchange::read_all(std::string& out, int64_t deadline
       }
       if (body_.done()) co_return;
       if (canonical::ms_until(deadline_ms) == 0) fail(asio::error::timed_out, false, late);
-      if (!co_await fill_body(deadline_ms, late)) co_return;
+      const bool more = co_await fill_body(deadline_ms, late);
+      if (!more) co_return;
     }
   } catch (const TransportError&) {
     abort();
@@ -204,7 +207,8 @@ asio::awaitable<std::size_t> AsyncExchange::read_some(char* buf, std::size_t cap
       const int left = canonical::ms_until(deadline_ms);
       if (left == 0) fail(asio::error::timed_out, false, "upstream stream ran past the attempt's timeout");
       const int wait_ms = std::max(0, std::min(idle_ms, left));
-      if (!co_await fill_body(canonical::steady_ms() + wait_ms, "upstream stream stalled")) co_return 0;
+      const bool more = co_await fill_body(canonical::steady_ms() + wait_ms, "upstream stream stalled");
+      if (!more) co_return 0;
     }
   } catch (const TransportError&) {
     abort();

@@ -1,5 +1,4 @@
 // The loader's accept / refuse cases, against the fixture plugins built by tests/abi/CMakeLists.txt.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include "observe/counters.hpp"

@@ -151,7 +151,9 @@ start_mock() {
 # its readiness: LLMGW_PID, LLMGW_URL. Returns 1 (the reason is in $TMP/llmgw.err / .out) when it
 # exits or does not become ready.
 start_llmgw() {
-  "${PIN_SERVER[@]}" "$LLMGW" --config "$TMP/llmgw.yaml" --host 127.0.0.1 --port "$LLMGW_PORT" \
+  # LLMGW_PRELOAD: a library to preload into the gateway only (an allocator to compare).
+  "${PIN_SERVER[@]}" env ${LLMGW_PRELOAD:+LD_PRELOAD=$LLMGW_PRELOAD} "$LLMGW" --config "$TMP/llmgw.yaml" \
+    --host 127.0.0.1 --port "$LLMGW_PORT" \
     --log-level warn >"$TMP/llmgw.out" 2>"$TMP/llmgw.err" &
   LLMGW_PID=$!
   PIDS+=("$LLMGW_PID")

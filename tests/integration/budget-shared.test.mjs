@@ -5,7 +5,9 @@
 //     ledger rows: exactly the calls that fit succeed (the crossing one too), every later one is
 //     refused on both instances in the client's dialect (OpenAI and Anthropic);
 //   - concurrent calls over both instances never overrun the budget by more than one call;
-//   - a cancelled stream and a failed-over call leave no reservation in Redis.
+//   - a cancelled stream and a failed-over call leave no reservation in Redis;
+//   - a call the rate limits refuse (the limits' and the budget's scripts go to Redis together)
+//     leaves no reservation in Redis and is charged nothing.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -208,5 +210,32 @@ describe('budgets shared through Redis', { skip: SKIP }, () => {
     const rows = await within(5000, async () => ((await ledger(key)).length === 2 ? ledger(key) : null));
     assert.ok(rows, `one ledger row per call: ${JSON.stringify(await ledger(key))}`);
     assert.ok(rows.every((r) => r.spend > 0), JSON.stringify(rows));
+  });
+
+  test('a call the rate limits refuse leaves no reservation behind (both scripts go out together)', async () => {
+    const key = await generate({ key_alias: 'limited', max_budget: 1, rpm_limit: 2 });
+    const budgetCounters = async (gw) => {
+      const text = (await request(`${gw.url}/metrics`, auth(MASTER))).text;
+      const n = (name) => Number((text.match(new RegExp(`^${name} (\\d+)$`, 'm')) || [])[1]);
+      return { reserved: n('llmgw_budget_reservations_total'), settled: n('llmgw_budget_reservations_settled_total') };
+    };
+    const before = await Promise.all([a, b].map(budgetCounters));
+    const all = await Promise.all(Array.from({ length: 6 }, (_, i) => chat(i % 2 ? b : a, key)));
+    const statuses = all.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [200, 200, 429, 429, 429, 429], all.map((r) => r.text).join('\n'));
+    for (const r of all.filter((x) => x.status === 429)) assert.equal(r.json.error.code, 'rate_limit_exceeded', r.text);
+    assert.equal(await within(3000, async () => (await heldInRedis()) === 0), true, 'no reservation left in Redis');
+    // Every reservation taken (the refused calls' too, made alongside the limits) was settled.
+    const after = await Promise.all([a, b].map(budgetCounters));
+    const taken = after.reduce((n, c, i) => n + c.reserved - before[i].reserved, 0);
+    assert.equal(taken, 6, 'each call reserved alongside its rate-limit check, refused ones too');
+    for (let i = 0; i < 2; ++i) {
+      const reserved = after[i].reserved - before[i].reserved;
+      assert.equal(after[i].settled - before[i].settled, reserved, `instance ${i}: ${JSON.stringify(after[i])}`);
+    }
+    // Only the two calls made are charged.
+    const rows = await within(5000, async () => ((await ledger(key)).length === 6 ? ledger(key) : null));
+    assert.ok(rows, `a ledger row per call: ${JSON.stringify(await ledger(key))}`);
+    assert.equal(rows.filter((r) => r.spend > 0).length, 2, JSON.stringify(rows));
   });
 });

@@ -208,7 +208,7 @@ describe('two instances, one Redis', { skip: SKIP }, () => {
     const third = await chat(a, key);
     assert.equal(third.status, 429, third.text);
     // Both slots are leases in Redis while the calls run…
-    const parKeys = await redisCommand(redis.port, 'KEYS', 'llmgw:rl:v1:key:*:par');
+    const parKeys = await redisCommand(redis.port, 'KEYS', 'llmgw:rl:v2:key:*:par');
     const held = [];
     for (const k of parKeys) if (await redisCommand(redis.port, 'ZCARD', k) === 2) held.push(k);
     assert.equal(held.length, 1, parKeys.join(' '));
@@ -266,9 +266,9 @@ describe('two instances, one Redis', { skip: SKIP }, () => {
   });
 
   test('the counters live in Redis under versioned keys', async () => {
-    const keys = await redisCommand(redis.port, 'KEYS', 'llmgw:rl:v1:*');
+    const keys = await redisCommand(redis.port, 'KEYS', 'llmgw:rl:v2:*');
     assert.ok(keys.length > 0);
-    assert.ok(keys.every((k) => /^llmgw:rl:v1:(key|team|model):.+:(req|tok|par)$/.test(k)), keys.join(' '));
+    assert.ok(keys.every((k) => /^llmgw:rl:v2:(key|team|model):.+:(req|tok|par)$/.test(k)), keys.join(' '));
   });
 
   test('Redis gone: calls fail open, counted in /metrics', async () => {

@@ -1,5 +1,4 @@
 // The llmgw_host functions the core gives plugins, called through the table as a plugin would.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include "loader/host_table.hpp"

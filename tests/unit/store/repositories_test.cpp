@@ -155,6 +155,34 @@ TEST_CASE("teams: create, get, update, block, list, delete", "[store][db]") {
   CHECK(teams.list().size() == 1);
 }
 
+TEST_CASE("remove_all: every key and team of the list, or none of them", "[store][db]") {
+  auto m = test::migrated_database();
+  store::KeyRepository keys(m.session);
+  store::TeamRepository teams(m.session);
+  const std::string a(64, 'a'), b(64, 'b'), missing(64, 'f');
+  REQUIRE(keys.create(sample_key(a, 1)));
+  REQUIRE(keys.create(sample_key(b, 2)));
+  CHECK_FALSE(keys.remove_all({a, missing, b}, 10));  // one missing: rolled back
+  CHECK(keys.get(a));
+  CHECK(keys.get(b));
+  CHECK(keys.changes_since(0).deleted.empty());       // no tombstone either
+  CHECK(keys.remove_all({a, b}, 11));
+  CHECK_FALSE(keys.get(a));
+  CHECK_FALSE(keys.get(b));
+  CHECK(keys.changes_since(0).deleted.size() == 2);
+
+  store::TeamRecord t;
+  t.team_id = "team-x";
+  t.created_at = t.updated_at = 1;
+  REQUIRE(teams.create(t));
+  t.team_id = "team-y";
+  REQUIRE(teams.create(t));
+  CHECK_FALSE(teams.remove_all({"team-x", "team-gone"}, 20));
+  CHECK(teams.get("team-x"));
+  CHECK(teams.remove_all({"team-x", "team-y"}, 21));
+  CHECK(teams.list().empty());
+}
+
 TEST_CASE("change feeds: what was created, changed or deleted since a time", "[store][db]") {
   auto m = test::migrated_database();
   store::KeyRepository keys(m.session);
