@@ -288,3 +288,27 @@ test('a streamed answer the guardrail redacted is a modify decision (one it pass
   const input = guards.find((g) => g.attributes['gen_ai.security.target.type'] === 'llm_input');
   assert.equal(input.attributes['gen_ai.security.decision.type'], 'allow');  // nothing personal in the request
 });
+
+test('prompt caching: a cache write then a cache read carry gen_ai.usage.cache_creation / cache_read.input_tokens with the upstream\'s values', async () => {
+  const headers = { 'anthropic-version': '2023-06-01' };
+  // Long enough for the mock's 1,024-token minimum, marked for caching.
+  const system = [{ type: 'text', text: 'You answer questions about OTLP spans. '.repeat(160), cache_control: { type: 'ephemeral' } }];
+  const body = { model: 'claude', max_tokens: 64, system, messages: [USER_HELLO] };
+  const traces = ['dcf92f3577b34da6a3ce929d0e0e4735', 'ecf92f3577b34da6a3ce929d0e0e4736'];
+  const usages = [];
+  for (const trace of traces) {
+    const res = await postJSON(`${gw.url}/v1/messages`, body, { headers: { ...headers, ...traceHeader(trace).headers } });
+    assert.equal(res.status, 200, res.text);
+    usages.push(res.json.usage);
+  }
+  assert.ok(usages[0].cache_creation_input_tokens > 1000, JSON.stringify(usages[0]));
+  assert.equal(usages[1].cache_read_input_tokens, usages[0].cache_creation_input_tokens, JSON.stringify(usages));
+  const write = (await requestSpan(traces[0])).attributes;
+  assert.equal(Number(write['gen_ai.usage.cache_creation.input_tokens']), usages[0].cache_creation_input_tokens);
+  // input_tokens includes the cache write (the OTel convention).
+  assert.equal(Number(write['gen_ai.usage.input_tokens']), usages[0].input_tokens + usages[0].cache_creation_input_tokens);
+  const read = (await requestSpan(traces[1])).attributes;
+  assert.equal(Number(read['gen_ai.usage.cache_read.input_tokens']), usages[1].cache_read_input_tokens);
+  assert.equal(Number(read['gen_ai.usage.input_tokens']), usages[1].input_tokens + usages[1].cache_read_input_tokens);
+  assert.ok(!('gen_ai.usage.cache_creation.input_tokens' in read) || Number(read['gen_ai.usage.cache_creation.input_tokens']) === 0, JSON.stringify(read));
+});
