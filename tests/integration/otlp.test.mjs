@@ -311,4 +311,47 @@ test('prompt caching: a cache write then a cache read carry gen_ai.usage.cache_c
   assert.equal(Number(read['gen_ai.usage.cache_read.input_tokens']), usages[1].cache_read_input_tokens);
   assert.equal(Number(read['gen_ai.usage.input_tokens']), usages[1].input_tokens + usages[1].cache_read_input_tokens);
   assert.ok(!('gen_ai.usage.cache_creation.input_tokens' in read) || Number(read['gen_ai.usage.cache_creation.input_tokens']) === 0, JSON.stringify(read));
+
+  // /metrics: these two are the only calls of this file that asked for caching, so the ratio per
+  // alias is the read over both calls' input tokens (reads and writes included).
+  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const inputs = usages.reduce((n, u) => n + u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens, 0);
+  assert.equal(metric(text, 'llmgw_prompt_cache_input_tokens_total{alias="claude"}'), inputs, text);
+  assert.equal(metric(text, 'llmgw_prompt_cache_read_tokens_total{alias="claude"}'), usages[1].cache_read_input_tokens);
+  assert.ok(Math.abs(metric(text, 'llmgw_prompt_cache_hit_ratio{alias="claude"}') - usages[1].cache_read_input_tokens / inputs) < 1e-6);
+  const dep = 'deployment="claude-up"';
+  assert.ok(metric(text, `llmgw_tokens_total{alias="claude",${dep},kind="cache_write"}`) >= usages[0].cache_creation_input_tokens, text);
+  assert.ok(metric(text, `llmgw_tokens_total{alias="claude",${dep},kind="cache_read"}`) >= usages[1].cache_read_input_tokens, text);
+});
+
+/** The value of the series `name{labels}` on /metrics, or NaN. */
+function metric(text, series) {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : NaN;
+}
+
+test('/metrics: a held stream is in flight; the refused deployment counts an upstream error by class; overhead is sane', async () => {
+  mock.enqueue({ content: 'one two three four five six', streamDelayMs: 150 });
+  const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [USER_HELLO] }) });
+  assert.equal(res.status, 200);
+  const during = await (await fetch(`${gw.url}/metrics`)).text();
+  assert.ok(metric(during, 'llmgw_requests_in_flight{route="/v1/chat/completions"}') >= 1, during);
+  assert.match(await res.text(), /\[DONE\]/);
+  let after;
+  for (let i = 0; i < 50; i++) {  // the gauge drops when the request's last phase ends
+    after = await (await fetch(`${gw.url}/metrics`)).text();
+    if (metric(after, 'llmgw_requests_in_flight{route="/v1/chat/completions"}') === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(metric(after, 'llmgw_requests_in_flight{route="/v1/chat/completions"}'), 0);
+  // 'flaky' tried the refused deployment 'down' earlier in this file.
+  const errors = after.split('\n').filter((l) => l.startsWith('llmgw_upstream_errors_total{deployment="down",class="'));
+  assert.ok(errors.length >= 1 && errors.every((l) => Number(l.split(' ')[1]) >= 1), after);
+  // Overhead: counted for every request that reached an upstream, its sum well under its count × 1 s.
+  const count = metric(after, 'llmgw_gateway_overhead_seconds_count{route="/v1/chat/completions"}');
+  const sum = metric(after, 'llmgw_gateway_overhead_seconds_sum{route="/v1/chat/completions"}');
+  assert.ok(count >= 3 && sum > 0 && sum < count * 0.5, `count ${count} sum ${sum}`);
+  assert.equal(metric(after, 'llmgw_gateway_overhead_seconds_bucket{route="/v1/chat/completions",le="+Inf"}'), count);
+  assert.ok(metric(after, 'llmgw_gateway_overhead_seconds_bucket{route="/v1/chat/completions",le="0.5"}') >= count - 1, after);
 });
