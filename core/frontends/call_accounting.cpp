@@ -121,8 +121,10 @@ boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::reserve(
   co_return std::nullopt;
 }
 
-std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body) {
+std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body,
+                                                   telemetry::ResponseFacts* response) {
   meter_.body = body;
+  meter_.response = response;
   return std::make_unique<MeteredReply>(std::move(reply), meter_);
 }
 

@@ -64,7 +64,9 @@ class CallAccount {
   /// reserve() reads the freshest records itself.
   bool likely_reserves() const;
   /// The reply the call answers through. `body`: the request as sent (outlives the call).
-  std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body);
+  /// `response`: where the answer's id, model and finish reasons go (null: not read).
+  std::unique_ptr<pipeline::Reply> meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body,
+                                         telemetry::ResponseFacts* response = nullptr);
   /// Phase 9: settles the reservation and writes the ledger row. `call` gets the usage charged
   /// and its cost; returns the cost in nano-dollars (-1: no deployment answered, or it has no
   /// price).

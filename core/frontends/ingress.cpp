@@ -140,6 +140,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   limits::Ticket limit_ticket;  // what the rate limits reserved; settled in phase 9
   const std::string request_id = accounting.spend ? new_request_id() : std::string();
   CallAccount account(accounting, caller, request_id);
+  telemetry::ResponseFacts answer;  // gen_ai.response.*, read only when a sink will get the event
   try {
     // 1. auth
     std::optional<ApiError> rejected = gate_.identify(request.headers(), caller);
@@ -182,7 +183,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       reply = dialect_.make_reply(response, scanned, limits_);
       if (guards)
         reply = guard_output(*guards, guard_calls, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
-      reply = account.meter(std::move(reply), sent);
+      reply = account.meter(std::move(reply), sent, sinks.has_sinks() ? &answer : nullptr);
       pipeline::CallInput input;
       input.dialect = dialect_.id();
       input.operation = dialect_.operation();
@@ -232,6 +233,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       dialect_.operation(), body_for_sinks ? sent : std::string_view(), gateway.pool(record.model) != nullptr, timer.started_ns, cost,
       scanned.cache_requested);
   facts.guardrails = &guard_calls.timings();
+  facts.response = &answer;
   sinks.finish_request(std::move(facts));
 }
 

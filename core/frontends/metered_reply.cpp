@@ -67,6 +67,11 @@ void MeteredReply::answer_usage(std::string_view deployment_id, const llmgw_usag
   inner_->add_header(kCostField, pricing::format_nano_usd(m_.answer_cost_nano));
 }
 
+void MeteredReply::json(int status, std::string_view body) {
+  if (m_.response && status >= 200 && status < 300) m_.response->read_answer(body);
+  inner_->json(status, body);
+}
+
 void MeteredReply::stream_usage(std::string_view deployment_id, const llmgw_usage& u) {
   inner_->stream_usage(deployment_id, u);
   stream_price_ = m_.prices ? m_.prices->find(deployment_id) : nullptr;
@@ -125,6 +130,7 @@ void MeteredReply::stream_raw(std::string_view bytes) {
     for (std::string_view rest = bytes; !rest.empty(); ++m_.events) {
       const std::size_t end = first_event_end(rest, cr);
       if (end == std::string_view::npos) break;
+      if (m_.response) m_.response->read_event(rest.substr(0, end), upstream_);
       rest.remove_prefix(end);
     }
     pass_raw(bytes);
@@ -136,6 +142,7 @@ void MeteredReply::stream_raw(std::string_view bytes) {
     const std::size_t end = first_event_end(bytes, cr);
     const std::string_view event = bytes.substr(0, end == std::string_view::npos ? bytes.size() : end);
     if (cut_now()) return;
+    if (m_.response) m_.response->read_event(event, upstream_);
     pass_raw(event);
     ++m_.events;
     bytes.remove_prefix(event.size());
@@ -145,6 +152,7 @@ void MeteredReply::stream_raw(std::string_view bytes) {
 void MeteredReply::stream_chunk(std::string_view chunk_json) {
   if (!began_) begin_stream();
   if (cut_now()) return;
+  if (m_.response) m_.response->read_chunk(chunk_json);
   inner_->stream_chunk(chunk_json);
   ++m_.events;
 }

@@ -24,6 +24,7 @@
 
 #include "pipeline/reply.hpp"
 #include "pricing/deployment_prices.hpp"
+#include "telemetry/response_facts.hpp"
 
 namespace llmgw::frontends {
 
@@ -41,6 +42,9 @@ struct StreamMeter {
   std::int64_t events = 0;
   bool cut = false;
   std::int64_t answer_cost_nano = -1;  // what x-llmgw-cost said (a whole answer, or a stream's end)
+  // The answer's id, model and finish reasons (gen_ai.response.*), read off the answer as it
+  // passes; null: not wanted (no sink configured), nothing read.
+  telemetry::ResponseFacts* response = nullptr;
 };
 
 /// The usage a stream is charged: the provider's report; for a stream that ended `early` (cut,
@@ -58,7 +62,7 @@ class MeteredReply final : public pipeline::Reply {
   }
   void error(const canonical::ApiError& e) override { inner_->error(e); }
   void answer_usage(std::string_view deployment_id, const llmgw_usage& usage) override;
-  void json(int status, std::string_view body) override { inner_->json(status, body); }
+  void json(int status, std::string_view body) override;
   void stream_raw(std::string_view bytes) override;
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override { inner_->flush(); }

@@ -40,7 +40,9 @@ void GuardCalls::add_stream_time(const GuardStep& step, int64_t start_us, int64_
   for (GuardTiming& t : timings_) {
     if (t.target != GuardTarget::stream || t.name.data() != step.name.data()) continue;
     t.duration_us += duration_us;
-    if (decision != GuardDecision::allow) t.decision = decision;
+    // modify only replaces allow; deny and failed replace anything.
+    if (decision == GuardDecision::modify ? t.decision == GuardDecision::allow : decision != GuardDecision::allow)
+      t.decision = decision;
     return;
   }
   timings_.push_back(GuardTiming{step.name, GuardTarget::stream, decision, start_us, duration_us});

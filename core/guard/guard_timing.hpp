@@ -13,8 +13,8 @@ namespace llmgw::guard {
 
 enum class GuardTarget : uint8_t { input, output, stream };
 /// allow: nothing changed; modify: redacted; deny: blocked; failed: the guardrail failed (500).
-/// A stream's decision is allow unless it blocked or failed (redactions inside a stream are not
-/// told apart from text passed as it is).
+/// A stream's decision is modify when the guardrail released anything other than the text it
+/// was fed (guard/release_watch), deny or failed when it blocked or failed (those win).
 enum class GuardDecision : uint8_t { allow, modify, deny, failed };
 
 struct GuardTiming {

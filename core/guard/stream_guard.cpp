@@ -8,6 +8,7 @@ StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect clie
                          GuardCalls* calls)
     : steps_(std::move(steps)), calls_(calls) {
   streams_.assign(steps_.size(), nullptr);
+  watches_.resize(steps_.size());
   links_.reserve(steps_.size());
   outs_.reserve(steps_.size());
   for (std::size_t i = 0; i < steps_.size(); ++i) {
@@ -17,7 +18,9 @@ StreamGuard::StreamGuard(std::vector<const GuardStep*> steps, llmgw_dialect clie
     o.ctx = &links_.back();
     o.emit = [](void* c, size_t channel, llmgw_str text) {
       const Link& l = *static_cast<Link*>(c);
-      l.self->feed_step(l.step + 1, channel, std::string_view(text.ptr ? text.ptr : "", text.len));
+      const std::string_view released(text.ptr ? text.ptr : "", text.len);
+      l.self->note_release(l.step, channel, released);
+      l.self->feed_step(l.step + 1, channel, released);
     };
     o.block = [](void* c, size_t, llmgw_str detector, llmgw_str reason) {
       const Link& l = *static_cast<Link*>(c);
@@ -77,12 +80,18 @@ void StreamGuard::timed(std::size_t step, Hook&& hook) {
   nested_us_ = outer_nested + total;
 }
 
+void StreamGuard::note_release(std::size_t step, std::size_t channel, std::string_view text) {
+  if (watches_[step].released(channel, text) && calls_)
+    calls_->add_stream_time(*steps_[step], steady_now_us(), 0, GuardDecision::modify);
+}
+
 void StreamGuard::feed_step(std::size_t step, std::size_t channel, std::string_view text) {
   if (!ok()) return;
   if (step == steps_.size()) {
     released_->append(text);
     return;
   }
+  watches_[step].fed(channel, text);
   llmgw_segment piece = piece_;
   piece.text = {text.data(), text.size()};
   timed(step, [&] { return steps_[step]->instance->vtable().stream_feed(streams_[step], channel, &piece, &outs_[step]); });
@@ -91,6 +100,8 @@ void StreamGuard::feed_step(std::size_t step, std::size_t channel, std::string_v
 void StreamGuard::close_step(std::size_t step, std::size_t channel) {
   if (!ok()) return;
   timed(step, [&] { return steps_[step]->instance->vtable().stream_close(streams_[step], channel, &outs_[step]); });
+  if (ok() && watches_[step].closed(channel) && calls_)  // it kept back text it was fed
+    calls_->add_stream_time(*steps_[step], steady_now_us(), 0, GuardDecision::modify);
 }
 
 void StreamGuard::feed(std::size_t channel, const llmgw_segment& piece, std::string& released) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "guard/guard_chain.hpp"
+#include "guard/release_watch.hpp"
 
 namespace llmgw::guard {
 
@@ -43,6 +44,9 @@ class StreamGuard {
   };
   void feed_step(std::size_t step, std::size_t channel, std::string_view text);
   void close_step(std::size_t step, std::size_t channel);
+  /// Guardrail `step` released `text` of `channel`: a release that is not the text it was fed
+  /// makes its stream decision "modify".
+  void note_release(std::size_t step, std::size_t channel, std::string_view text);
   /// Runs one hook of `step` (`hook` returns its status), timing it without the time of the
   /// next guardrail's hooks it calls through emit; a failure marks the step failed.
   template <class Hook>
@@ -52,6 +56,7 @@ class StreamGuard {
   std::vector<llmgw_guard_stream*> streams_;
   std::vector<Link> links_;
   std::vector<llmgw_guard_stream_out> outs_;
+  std::vector<ReleaseWatch> watches_;  // per guardrail: did it change its stream
   GuardCalls* calls_;
   int64_t nested_us_ = 0;   // time of the hooks called from inside the running one
   llmgw_segment piece_{};   // the piece being fed (its text replaced at each step)

@@ -51,6 +51,8 @@ ReloadResult Reloader::reload() {
   spdlog::info("reload: reading {}", options_.config_path);
   std::unique_ptr<frontends::Runtime> runtime;
   config::Config cfg;
+  // The snapshot serving now: its unchanged sinks go on in the new one.
+  std::shared_ptr<const frontends::Runtime> old = slot_.current();
   try {
     cfg = config::load_file(options_.config_path);
     if (options_.overrides) options_.overrides(cfg);
@@ -61,7 +63,7 @@ ReloadResult Reloader::reload() {
       why.pop_back();
       throw config::ConfigError(why);
     }
-    runtime = build_runtime(cfg, options_.price_table(cfg), options_.services);
+    runtime = build_runtime(cfg, options_.price_table(cfg), options_.services, old.get());
   } catch (const std::exception& e) {
     result.error = e.what();
     spdlog::error("reload refused, the running config stays: {}", result.error);
@@ -69,20 +71,20 @@ ReloadResult Reloader::reload() {
   }
   for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
   result.changes = diff_configs(running_, cfg, options_.charging);
-  std::shared_ptr<const frontends::Runtime> old = slot_.current();
   const std::size_t carried = old ? carry_over(*old->gateway, *runtime->gateway, result.changes.deployments.changed) : 0;
   runtime->gateway->start_credential_exchange();
   // The Redis sync follows the new deployments: the new one starts before the swap, the old one
   // (pointing at the old gateway's state) stops right after it, while `old` keeps that alive.
   std::unique_ptr<shared_state::SharedStateSync> sync;
   if (redis_.enabled()) sync = start_shared_state(redis_, cfg, *runtime->gateway);
+  const std::size_t kept_sinks = runtime->telemetry->kept();
   slot_.publish(std::move(runtime));
   if (sync_) sync_->stop();
   sync_ = std::move(sync);
   running_ = std::move(cfg);
   result.ok = true;
-  spdlog::info("reload: config {} now serving ({}; live state of {} deployment(s) carried over)",
-               options_.config_path, summary(result.changes), carried);
+  spdlog::info("reload: config {} now serving ({}; live state of {} deployment(s) carried over, {} sink(s) kept)",
+               options_.config_path, summary(result.changes), carried, kept_sinks);
   if (!result.changes.restart_needed.empty()) {
     std::string keys;
     for (const auto& k : result.changes.restart_needed) keys.append(keys.empty() ? "" : ", ").append(k);

@@ -48,7 +48,8 @@ void load_plugins(const config::Config& cfg, loader::Registry& registry,
 }
 
 std::unique_ptr<frontends::Runtime> build_runtime(const config::Config& cfg, const pricing::PriceTable& prices,
-                                                  const frontends::Accounting& services) {
+                                                  const frontends::Accounting& services,
+                                                  const frontends::Runtime* previous) {
   auto rt = std::make_unique<frontends::Runtime>();
   rt->registry = std::make_unique<loader::Registry>();
   std::map<std::string, std::string> plugin_configs;
@@ -56,7 +57,8 @@ std::unique_ptr<frontends::Runtime> build_runtime(const config::Config& cfg, con
   rt->gateway = std::make_unique<pipeline::Gateway>(cfg, *rt->registry);
   rt->guards = guard::build_guard_chain(cfg, *rt->registry);
   rt->telemetry = std::make_unique<telemetry::Telemetry>();
-  rt->telemetry->start(cfg.sinks, *rt->registry, plugin_configs, cfg.source_path);  // sinks: their threads
+  rt->telemetry->start(cfg.sinks, *rt->registry, plugin_configs, cfg.source_path,  // sinks: their threads
+                       previous ? previous->telemetry.get() : nullptr);
   for (const auto& d : cfg.deployments) {
     const auto& t = d.price_text;
     for (const auto& e : rt->prices.add(d.id, d.provider, d.model, {t.input, t.output, t.cache_read, t.cache_write, t.reasoning}, prices))

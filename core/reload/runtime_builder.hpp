@@ -26,7 +26,10 @@ void load_plugins(const config::Config& cfg, loader::Registry& registry,
 /// `services`: the accounting's services that outlive every snapshot (the ledger, the budget
 /// reservations, the key cache; its prices and budget settings are taken from `cfg`). Sinks
 /// run from here on. Throws what load_plugins, Gateway, the guard chain or a sink's create throws.
+/// `previous`: the snapshot a reload replaces; its sinks whose entries did not change are kept
+/// (shared, not created again: telemetry/telemetry.hpp).
 std::unique_ptr<frontends::Runtime> build_runtime(const config::Config& cfg, const pricing::PriceTable& prices,
-                                                  const frontends::Accounting& services);
+                                                  const frontends::Accounting& services,
+                                                  const frontends::Runtime* previous = nullptr);
 
 }  // namespace llmgw::reload

@@ -192,6 +192,15 @@ void write_request_event(const RequestFacts& f, bool with_body, std::string& out
   w.Bool(f.stream);
   key(w, "passthrough");
   w.Bool(f.passthrough);
+  key(w, "response_id");
+  str_or_null(w, f.response ? std::string_view(f.response->id) : std::string_view());
+  key(w, "response_model");
+  str_or_null(w, f.response ? std::string_view(f.response->model) : std::string_view());
+  key(w, "finish_reasons");
+  w.StartArray();
+  if (f.response)
+    for (const std::string& reason : f.response->finish_reasons) str(w, reason);
+  w.EndArray();
   key(w, "tokens");
   w.StartObject();
   key(w, "input");

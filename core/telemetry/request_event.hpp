@@ -1,4 +1,4 @@
-// The request event's JSON (sdk/EVENTS.md "request", schema_version 2), written from the facts.
+// The request event's JSON (sdk/EVENTS.md "request", schema_version 3), written from the facts.
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 
 namespace llmgw::telemetry {
 
-constexpr uint32_t kRequestEventSchema = 2;
+constexpr uint32_t kRequestEventSchema = 3;
 
 /// Appends the event object for `facts` to `out` (one line, no newline). `with_body` adds
 /// "request_body". A missing request id becomes a new "req_…" one.

@@ -12,6 +12,7 @@
 #include "observe/access_log.hpp"
 #include "observe/trace_context.hpp"
 #include "pipeline/call_context.hpp"
+#include "telemetry/response_facts.hpp"
 
 namespace llmgw::pipeline {
 struct CallOutcome;
@@ -51,6 +52,7 @@ struct RequestFacts {
   const std::vector<pipeline::AttemptTrace>* attempt_log = nullptr;
   const std::vector<guard::GuardTiming>* guardrails = nullptr;  // what each guardrail did (null: none ran)
   const observe::TraceContext* trace = nullptr;
+  const ResponseFacts* response = nullptr;  // the answer's id, model, finish reasons (null: unknown)
   std::string_view body;         // the request body as it went upstream (events with bodies)
 
   /// The sum of the attempts' durations.

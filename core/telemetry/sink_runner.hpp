@@ -47,6 +47,9 @@ class SinkRunner {
   bool stop(int64_t wait_ms);
 
   const std::string& name() const { return name_; }
+  /// How long the stop of the last snapshot holding this runner waits for it (Telemetry).
+  void set_stop_wait_ms(int64_t ms) { stop_wait_ms_.store(ms, std::memory_order_relaxed); }
+  int64_t stop_wait_ms() const { return stop_wait_ms_.load(std::memory_order_relaxed); }
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   uint64_t emitted() const { return emitted_.load(std::memory_order_relaxed); }
   uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
@@ -67,6 +70,7 @@ class SinkRunner {
   bool stopping_ = false, waiting_ = false, finished_ = false;
   uint64_t dropped_unreported_ = 0;  // drops since the last emit (llmgw_sink_event.dropped_before)
   std::atomic<uint64_t> dropped_{0}, emitted_{0}, errors_{0};
+  std::atomic<int64_t> stop_wait_ms_{2000};
   int64_t last_error_log_ms_ = -1;
   std::thread thread_;
 };

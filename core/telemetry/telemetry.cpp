@@ -31,24 +31,67 @@ void sink_counter(std::string& out, const char* name, const char* help,
   }
 }
 
+/// Everything that makes two sinks: entries the same sink: the plugin's library, the config it
+/// is created with, and the entry's own settings. NUL-separated (no field holds a NUL).
+std::string sink_identity(const config::SinkSpec& spec, const std::string& library, const std::string& config) {
+  std::string id;
+  for (const std::string* part : {&spec.plugin, &library, &config}) id.append(*part).push_back('\0');
+  id.append(std::to_string(spec.queue_size)).push_back('\0');
+  id.push_back(spec.include_bodies ? '1' : '0');
+  for (const std::string& a : spec.aliases) id.append("\0a:").append(a);
+  return id;
+}
+
+/// The deleter of a shared runner: the last snapshot to let go stops it (flush, join) within
+/// the wait its stop asked for; a sink stuck in emit is left running, leaked.
+struct StopRunner {
+  void operator()(SinkRunner* r) const {
+    if (r->stop(r->stop_wait_ms())) {
+      delete r;  // the plugin's destroy, after its last flush
+      return;
+    }
+    if (r->stop_wait_ms() > 0)
+      spdlog::warn("sink {}: still inside emit after {} ms at stop; left behind ({} events queued)", r->name(),
+                   r->stop_wait_ms(), r->queued());
+  }
+};
+
 }  // namespace
 
 Telemetry::Telemetry() = default;
 
 Telemetry::~Telemetry() {
-  // Runners stop() did not end (it was never called: the process is exiting) still have live
-  // threads: they are leaked, never destroyed under them.
-  for (auto& e : runners_) (void)e.runner.release();
+  // Runners stop() did not let go of (it was never called: the process is exiting) are told to
+  // stop without waiting; one still busy is leaked, never destroyed under its thread.
+  for (auto& e : runners_)
+    if (e.runner) e.runner->set_stop_wait_ms(0);
+  runners_.clear();
 }
 
 void Telemetry::start(const std::vector<config::SinkSpec>& sinks, const loader::Registry& registry,
-                      const std::map<std::string, std::string>& plugin_configs, const std::string& source_file) {
+                      const std::map<std::string, std::string>& plugin_configs, const std::string& source_file,
+                      const Telemetry* previous) {
+  std::vector<bool> taken(previous ? previous->runners_.size() : 0, false);
   for (std::size_t i = 0; i < sinks.size(); ++i) {
     const config::SinkSpec& spec = sinks[i];
     std::string config = spec.config_json;
     if (config.empty()) {
       const auto it = plugin_configs.find(spec.plugin);
       config = it == plugin_configs.end() ? "{}" : it->second;
+    }
+    const auto plugin = registry.find(spec.plugin);
+    std::string identity = sink_identity(spec, plugin ? plugin->path : std::string(), config);
+    if (previous) {  // a reload: the same entry keeps its running sink
+      std::size_t j = 0;
+      for (; j < taken.size(); ++j)
+        if (!taken[j] && previous->runners_[j].runner && previous->runners_[j].identity == identity) break;
+      if (j < taken.size()) {
+        taken[j] = true;
+        runners_.push_back(previous->runners_[j]);
+        ++kept_;
+        spdlog::info("sink {} kept (its entry did not change): its queue and counters go on", runners_.back().runner->name());
+        continue;
+      }
     }
     std::string what = source_file.empty() ? std::string("line ") : source_file + ":";
     what.append(std::to_string(spec.line)).append(": sinks[").append(std::to_string(i)).append("]");
@@ -57,8 +100,8 @@ void Telemetry::start(const std::vector<config::SinkSpec>& sinks, const loader::
     const auto same = std::count_if(runners_.begin(), runners_.end(),
                                     [&](const Entry& e) { return e.runner->name().starts_with(spec.plugin); });
     if (same > 0) name += "#" + std::to_string(same + 1);
-    Entry entry{std::make_unique<SinkRunner>(name, std::move(instance), spec.queue_size), spec.aliases,
-                spec.include_bodies};
+    Entry entry{std::shared_ptr<SinkRunner>(new SinkRunner(name, std::move(instance), spec.queue_size), StopRunner{}),
+                spec.aliases, spec.include_bodies, std::move(identity)};
     entry.runner->start();
     spdlog::info("sink {} running (queue {} events{})", name, spec.queue_size,
                  spec.include_bodies ? ", with request bodies" : "");
@@ -69,13 +112,8 @@ void Telemetry::start(const std::vector<config::SinkSpec>& sinks, const loader::
 void Telemetry::stop(int64_t wait_ms) {
   for (auto& e : runners_) {
     if (!e.runner) continue;
-    if (!e.runner->stop(wait_ms)) {
-      spdlog::warn("sink {}: still inside emit after {} ms at shutdown; left behind ({} events queued)",
-                   e.runner->name(), wait_ms, e.runner->queued());
-      e.runner.release();  // its thread still uses it
-    } else {
-      e.runner.reset();  // the plugin's destroy, after its last flush
-    }
+    e.runner->set_stop_wait_ms(wait_ms);
+    e.runner.reset();  // the last holder stops it (StopRunner)
   }
 }
 

@@ -2,6 +2,11 @@
 // and the configured sinks (sinks:), each on its own thread behind a bounded queue
 // (telemetry/sink_runner.hpp). One Telemetry per config snapshot (frontends/runtime): the
 // ingress calls finish_request of the snapshot its request holds; nothing here waits for a sink.
+// A reload keeps a sink whose entry did not change (the same plugin library, the same effective
+// config, aliases, queue size and include_bodies): the new snapshot shares its runner with the
+// old, so its queue, thread and counters go on; a changed or removed sink is stopped (flushed)
+// when the last snapshot holding it is retired. A kept sink is not created again, so values it
+// read at create (an os.environ/ secret) stay as they were.
 #pragma once
 
 #include <memory>
@@ -24,11 +29,18 @@ class Telemetry {
   /// Creates one instance per `sinks:` entry (its `config:`, else `plugin_configs[plugin]`, else
   /// "{}") and starts its thread. Throws loader::PluginError naming the plugin, then
   /// "<source_file>:<line>: sinks[i]" and the plugin's line. Call once.
+  /// `previous`: the snapshot being replaced (a reload); each of its sinks whose entry is the
+  /// same here is shared instead of created.
   void start(const std::vector<config::SinkSpec>& sinks, const loader::Registry& registry,
-             const std::map<std::string, std::string>& plugin_configs, const std::string& source_file = {});
-  /// Emits what is queued, flushes and joins every sink thread, each within `wait_ms`; a sink
-  /// stuck in emit is left running (and leaked) with one warning.
+             const std::map<std::string, std::string>& plugin_configs, const std::string& source_file = {},
+             const Telemetry* previous = nullptr);
+  /// Lets go of every sink: one no other snapshot shares emits what is queued, flushes and
+  /// joins its thread, within `wait_ms`; a sink stuck in emit is left running (and leaked)
+  /// with one warning.
   void stop(int64_t wait_ms);
+
+  /// How many sinks start() took over from `previous`.
+  std::size_t kept() const { return kept_; }
 
   /// Whether any sink runs (requests then send `traceparent` upstream).
   bool has_sinks() const { return !runners_.empty(); }
@@ -41,11 +53,13 @@ class Telemetry {
 
  private:
   struct Entry {
-    std::unique_ptr<SinkRunner> runner;
+    std::shared_ptr<SinkRunner> runner;  // shared with the snapshots that kept it; the last stops it
     std::vector<std::string> aliases;  // empty: all
     bool include_bodies = false;
+    std::string identity;  // what must be equal for a reload to keep it (sink_identity)
   };
   std::vector<Entry> runners_;
+  std::size_t kept_ = 0;
 };
 
 }  // namespace llmgw::telemetry

@@ -37,6 +37,7 @@ std::vector<Detector> builtin_detectors() {
   // database 3-10x, even when each pattern alone is fast: Hyperscan then runs one large
   // automaton over every byte instead of waking small ones on literal hits.
   auto prefilter = [&](std::string p) { d.back().prefilter = std::move(p); };
+  auto finder = [&](Finder f) { d.back().finder = f; };
   add("private_key", "PRIVATE_KEY",
       R"(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s:,\-]+?-----END (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)",
       nullptr, "+/=:,- \t\n\v\f\r", 16384);  // the body's characters; 16 KB: an RSA 8192 key is 6.5
@@ -59,18 +60,23 @@ std::vector<Detector> builtin_detectors() {
       nullptr, "._%+-@", 320);
   prefilter(R"(@[A-Za-z0-9][A-Za-z0-9.\-]*\.[A-Za-z]{2,24}\b)");
   add("iban", "IBAN", R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b)", &valid_iban, " ", 0, Detector::Base::upper_digits);
-  prefilter(d.back().pattern.substr(2));
+  prefilter(d.back().pattern.substr(2));  // streams; whole texts: native_hits.cpp
+  finder(Finder::iban);
   add("payment_card", "CARD", R"(\b\d(?:[ \-]?\d){12,18}\b)", &valid_payment_card, " -", 0, Detector::Base::digits);
   prefilter(d.back().pattern.substr(2));
+  finder(Finder::payment_card);
   add("us_ssn", "SSN", R"(\b\d{3}-\d{2}-\d{4}\b)", &valid_us_ssn, "-", 0, Detector::Base::digits);
   prefilter(R"(-\d{2}-\d{4}\b)");  // the SSN's last two groups: a '-' literal before digits
+  finder(Finder::us_ssn);
   add("phone", "PHONE", R"((?:\+[1-9]\d{0,2}[ .\-]?(?:\(\d{1,4}\)[ .\-]?)?\d{1,4}(?:[ .\-]?\d{1,4}){1,5}|\(\d{3}\) ?\d{3}-\d{4})\b)",
       &valid_phone, "+ .-()", 0, Detector::Base::digits);
+  finder(Finder::phone);
   add("ipv4", "IPV4", R"(\b(?:\d{1,3}\.){3}\d{1,3}\b)", &valid_ipv4, ".", 0, Detector::Base::digits);
   prefilter(R"(\.\d{1,3}\.\d{1,3}\.\d{1,3}\b)");  // from the first '.' on
   add("ipv6", "IPV6", R"(\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}\b)", &valid_ipv6, ":", 0, Detector::Base::hex);
   // From the first ':' on (a leading hex class is everywhere in prose).
   prefilter(R"(:[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){1,6}\b)");
+  finder(Finder::ipv6);
   return d;
 }
 

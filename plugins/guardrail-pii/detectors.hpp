@@ -16,6 +16,11 @@ bool parse_action(std::string_view text, Action& out);
 
 using Validator = bool (*)(std::string_view match);
 
+/// How the whole-text pass finds a built-in detector's ends (native_hits.hpp): with Hyperscan
+/// (none), by hand (payment_card, us_ssn, iban, phone), or with Hyperscan and then a filter
+/// (ipv6). Only builtin_detectors() sets it: its patterns are what the code mirrors.
+enum class Finder : unsigned char { none, payment_card, us_ssn, iban, phone, ipv6 };
+
 struct Detector {
   std::string name;         // "email"
   std::string placeholder;  // "EMAIL"
@@ -36,6 +41,13 @@ struct Detector {
   /// secret split across events is found, but only its last hold_limit bytes are redacted).
   std::size_t hold_limit = 0;
   Action action = Action::redact;
+  Finder finder = Finder::none;
+};
+
+/// A detector the whole-text pass finds by hand (native_hits.hpp).
+struct NativeDetector {
+  unsigned detector;  // index into the scanner's detectors
+  Finder finder;
 };
 
 /// Every built-in detector with its default action (redact).

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "native_hits.hpp"
+
 namespace llmgw::pii {
 namespace {
 
@@ -54,9 +56,13 @@ std::atomic<uint64_t> next_id{1};
 
 struct CollectHits {
   std::vector<Hit>* out;
+  std::string_view text = {};  // whole-text pass: the text (for the ipv6 filter)
+  unsigned ipv6 = UINT_MAX;     // whole-text pass: the ipv6 detector, whose ends are filtered
 };
 int on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
-  static_cast<CollectHits*>(ctx)->out->push_back(Hit{id, to});
+  auto& c = *static_cast<CollectHits*>(ctx);
+  if (id == c.ipv6 && !ipv6_can_end(c.text, static_cast<std::size_t>(to))) return 0;
+  c.out->push_back(Hit{id, to});
   return 0;
 }
 
@@ -84,25 +90,35 @@ bool iequal(std::string_view a, std::string_view b) {
   return true;
 }
 
-/// `som`: the exact patterns with start of match; else the prefilters (ends only).
-hs_database_t* compile(const std::vector<Detector>& detectors, unsigned mode, bool som = false) {
+/// Whether the whole-text pass finds `d`'s ends by hand (native_hits.hpp), not with Hyperscan.
+bool native(const Detector& d) {
+  return d.finder != Finder::none && d.finder != Finder::ipv6;
+}
+
+/// `som`: the exact patterns with start of match; else the prefilters (ends only). `skip_native`:
+/// leaves out the detectors native_hits finds (the whole-text database). Null when no
+/// pattern is left.
+hs_database_t* compile(const std::vector<Detector>& detectors, unsigned mode, bool som = false,
+                       bool skip_native = false) {
   const unsigned extra_flags = som ? HS_FLAG_SOM_LEFTMOST : 0u;
   std::vector<const char*> patterns;
   std::vector<unsigned> flags, ids;
   for (std::size_t i = 0; i < detectors.size(); ++i) {
     const Detector& d = detectors[i];
+    if (skip_native && native(d)) continue;
     patterns.push_back(som || d.prefilter.empty() ? d.pattern.c_str() : d.prefilter.c_str());
     flags.push_back(extra_flags | (detectors[i].caseless ? HS_FLAG_CASELESS : 0u));
     ids.push_back(static_cast<unsigned>(i));
   }
+  if (patterns.empty()) return nullptr;
   hs_database_t* db = nullptr;
   hs_compile_error_t* error = nullptr;
   if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned>(patterns.size()), mode, nullptr,
                        &db, &error) != HS_SUCCESS) {
     std::string what = "cannot compile the patterns";
     if (error) {
-      if (error->expression >= 0 && static_cast<std::size_t>(error->expression) < detectors.size())
-        what = "detector " + detectors[static_cast<std::size_t>(error->expression)].name + ": pattern refused";
+      if (error->expression >= 0 && static_cast<std::size_t>(error->expression) < ids.size())
+        what = "detector " + detectors[ids[static_cast<std::size_t>(error->expression)]].name + ": pattern refused";
       what += std::string(": ") + (error->message ? error->message : "unknown error");
       hs_free_compile_error(error);
     }
@@ -153,15 +169,28 @@ Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow
     // byte, where a \b would hold that does not hold in the text.
     window_.push_back((d.name == "private_key" ? kKeyMaxHold : hold) + 1);
   }
+  for (std::size_t i = 0; i < detectors_.size(); ++i) {
+    if (native(detectors_[i])) native_.push_back(NativeDetector{static_cast<unsigned>(i), detectors_[i].finder});
+    if (detectors_[i].finder == Finder::ipv6) ipv6_ = static_cast<unsigned>(i);
+    if (detectors_[i].finder == Finder::phone) phone_ = static_cast<unsigned>(i);
+  }
   word_hold_ = std::max(max_hold_, kWordHold);
   max_hold_ = std::max(max_hold_, kKeyMaxHold);  // an unfinished private key block
   try {
-    block_ = compile(detectors_, HS_MODE_BLOCK);
+    block_ = compile(detectors_, HS_MODE_BLOCK, false, true);
     stream_ = compile(detectors_, HS_MODE_STREAM);
     for (const Detector& d : detectors_)
       som_.push_back(compile({d}, HS_MODE_BLOCK, true));
-    bool ok = hs_alloc_scratch(block_, &proto_) == HS_SUCCESS && hs_alloc_scratch(stream_, &proto_) == HS_SUCCESS;
+    if (phone_ != UINT32_MAX) {
+      Detector anchored = detectors_[phone_];
+      anchored.pattern = "^(?:" + anchored.pattern + ")";
+      anchored.prefilter.clear();
+      anchored_ = compile({anchored}, HS_MODE_BLOCK);
+    }
+    bool ok = (!block_ || hs_alloc_scratch(block_, &proto_) == HS_SUCCESS) &&
+              hs_alloc_scratch(stream_, &proto_) == HS_SUCCESS;
     for (hs_database_t* db : som_) ok = ok && hs_alloc_scratch(db, &proto_) == HS_SUCCESS;
+    if (anchored_) ok = ok && hs_alloc_scratch(anchored_, &proto_) == HS_SUCCESS;
     if (!ok) throw std::runtime_error("cannot allocate Hyperscan scratch space");
   } catch (...) {
     free_all();
@@ -174,6 +203,8 @@ void Scanner::free_all() {
   if (block_) hs_free_database(block_);
   if (stream_) hs_free_database(stream_);
   for (hs_database_t* db : som_) hs_free_database(db);
+  if (anchored_) hs_free_database(anchored_);
+  anchored_ = nullptr;
   proto_ = nullptr;
   block_ = stream_ = nullptr;
   som_.clear();
@@ -214,11 +245,34 @@ bool Scanner::allowed(std::string_view match) const {
   return false;
 }
 
-bool Scanner::find_hits(std::string_view text, std::vector<Hit>& hits) const {
+bool Scanner::find_hits(std::string_view text, std::vector<Hit>& hits, std::vector<std::size_t>* phone_starts) const {
   hs_scratch_t* s = scratch();
   if (!s || text.size() > UINT32_MAX) return false;
-  CollectHits c{&hits};
-  return hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) == HS_SUCCESS;
+  CollectHits c{&hits, text, ipv6_};
+  if (block_ && hs_scan(block_, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) != HS_SUCCESS)
+    return false;
+  find_native_hits(text, native_, hits, anchored_ ? phone_starts : nullptr);
+  return true;
+}
+
+void Scanner::anchored_matches(std::string_view text, const std::vector<std::size_t>& starts,
+                               std::vector<Match>& out) const {
+  if (starts.empty() || !anchored_) return;
+  hs_scratch_t* s = scratch();
+  if (!s) throw std::runtime_error("no Hyperscan scratch");
+  constexpr std::size_t kWindow = 65;  // a phone number is at most 41 bytes; one byte more for its \b
+  for (const std::size_t at : starts) {
+    const std::size_t until = std::min(text.size(), at + kWindow);
+    const std::size_t before = out.size();
+    CollectMatches c{&out, phone_, at};
+    if (hs_scan(anchored_, text.data() + at, static_cast<unsigned>(until - at), 0, s, &on_match, &c) != HS_SUCCESS)
+      throw std::runtime_error("scan failed");
+    // A match that ends on the window's last byte is not taken (its \b could be false there).
+    if (until < text.size())
+      out.erase(std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(before), out.end(),
+                               [&](const Match& m) { return m.to == until; }),
+                out.end());
+  }
 }
 
 std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::vector<Hit> hits, uint64_t min_from) const {
@@ -282,8 +336,11 @@ std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::v
 
 std::vector<Match> Scanner::scan(std::string_view text) const {
   std::vector<Hit> hits;
-  if (!find_hits(text, hits)) throw std::runtime_error("scan failed");
-  return select(text, 0, confirm(text, 0, std::move(hits)));
+  std::vector<std::size_t> phone_starts;
+  if (!find_hits(text, hits, &phone_starts)) throw std::runtime_error("scan failed");
+  std::vector<Match> raw = confirm(text, 0, std::move(hits));
+  anchored_matches(text, phone_starts, raw);
+  return select(text, 0, raw);
 }
 
 std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {

@@ -48,9 +48,10 @@ class Scanner {
   /// Every match in `text`, validated, non-overlapping, in order (one block-mode scan).
   std::vector<Match> scan(std::string_view text) const;
 
-  /// Where matches end in `text` (one block-mode scan), appended to `hits`. False when
-  /// Hyperscan fails.
-  bool find_hits(std::string_view text, std::vector<Hit>& hits) const;
+  /// Where matches end in `text` (one block-mode scan and native_hits), appended to `hits`.
+  /// With `phone_starts`, the phone detector's candidate starts go there instead (see
+  /// native_hits.hpp; scan() runs its pattern anchored at each). False when Hyperscan fails.
+  bool find_hits(std::string_view text, std::vector<Hit>& hits, std::vector<std::size_t>* phone_starts = nullptr) const;
   /// The matches (start and end, unvalidated) around `hits` in `text`, whose first byte is at
   /// offset `base`: each detector's start-of-match database over [end - longest, end].
   /// No match starts before `min_from` (a window starts there at the earliest).
@@ -95,7 +96,14 @@ class Scanner {
   std::vector<std::vector<bool>> chars_;  // per detector: the bytes a match may contain
   std::vector<hs_database_t*> som_;       // per detector: its pattern with start of match
   std::vector<std::size_t> window_;       // per detector: its longest match (or its cap)
-  hs_database_t* block_ = nullptr;
+  /// The matches of the phone detector from each of `starts` (its pattern anchored there).
+  void anchored_matches(std::string_view text, const std::vector<std::size_t>& starts, std::vector<Match>& out) const;
+
+  std::vector<NativeDetector> native_;  // the detectors the whole-text pass finds by hand
+  unsigned phone_ = UINT32_MAX;          // the phone detector, when found by hand
+  hs_database_t* anchored_ = nullptr;    // its pattern anchored at the start (^)
+  unsigned ipv6_ = UINT32_MAX;           // the ipv6 detector (its whole-text ends are filtered)
+  hs_database_t* block_ = nullptr;       // null: every detector is found by hand
   hs_database_t* stream_ = nullptr;
   hs_scratch_t* proto_ = nullptr;
   uint64_t id_;

@@ -103,6 +103,44 @@ void bool_attr(Writer& w, const char* key, bool v) {
   w.EndObject();
 }
 
+/// A string-array attribute (OTLP JSON arrayValue); left out when the event has no such array
+/// or it holds no string.
+void string_array_attr(Writer& w, const char* key, const Value& obj, const char* name) {
+  const auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || !it->value.IsArray()) return;
+  bool any = false;
+  for (const Value& v : it->value.GetArray()) any = any || v.IsString();
+  if (!any) return;
+  w.StartObject();
+  w.Key("key");
+  w.String(key);
+  w.Key("value");
+  w.StartObject();
+  w.Key("arrayValue");
+  w.StartObject();
+  w.Key("values");
+  w.StartArray();
+  for (const Value& v : it->value.GetArray()) {
+    if (!v.IsString()) continue;
+    w.StartObject();
+    w.Key("stringValue");
+    w.String(v.GetString(), v.GetStringLength());
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+}
+
+/// gen_ai.response.id, .model and .finish_reasons: what the upstream's answer named (event
+/// schema 3; absent before it, or when the answer named none).
+void response_attrs(Writer& w, const Value& doc) {
+  string_attr(w, "gen_ai.response.id", text(doc, "response_id"));
+  string_attr(w, "gen_ai.response.model", text(doc, "response_model"));
+  string_array_attr(w, "gen_ai.response.finish_reasons", doc, "finish_reasons");
+}
+
 void nanos(Writer& w, const char* key, int64_t ns) {
   w.Key(key);
   const std::string s = std::to_string(ns);
@@ -223,6 +261,7 @@ bool SpanBatch::add(std::string_view event_json) {
   common_attrs(w, operation, text(doc, "provider"), error, status);
   string_attr(w, "gen_ai.request.model", alias);
   bool_attr(w, "gen_ai.request.stream", boolean(doc, "stream"));
+  response_attrs(w, doc);
   const auto tokens_it = doc.FindMember("tokens");
   if (tokens_it != doc.MemberEnd() && tokens_it->value.IsObject()) {
     const Value& t = tokens_it->value;
@@ -245,7 +284,9 @@ bool SpanBatch::add(std::string_view event_json) {
   // One child span per attempt.
   const auto attempts_it = doc.FindMember("attempt_list");
   if (attempts_it != doc.MemberEnd() && attempts_it->value.IsArray()) {
-    for (const Value& a : attempts_it->value.GetArray()) {
+    const auto& attempts = attempts_it->value.GetArray();
+    for (rapidjson::SizeType i = 0; i < attempts.Size(); ++i) {
+      const Value& a = attempts[i];
       if (!a.IsObject()) continue;
       const std::string_view attempt_span = text(a, "span_id");
       if (!is_hex(attempt_span, 16)) continue;
@@ -263,6 +304,8 @@ bool SpanBatch::add(std::string_view event_json) {
       string_attr(w, "server.address", text(a, "server_address"));
       string_attr(w, "llmgw.deployment", text(a, "deployment"));
       int_attr(w, "llmgw.attempt", integer(a, "index"));
+      // The attempt that answered (the last, when it succeeded) is the one the answer came from.
+      if (i + 1 == attempts.Size() && a_status < 400) response_attrs(w, doc);
       w.EndArray();
       end_span(w, a_status, a_error);
     }

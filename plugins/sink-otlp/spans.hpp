@@ -7,7 +7,8 @@
 // included), gen_ai.usage.output_tokens, gen_ai.usage.cache_read.input_tokens,
 // gen_ai.usage.cache_creation.input_tokens, gen_ai.usage.reasoning.output_tokens,
 // gen_ai.response.time_to_first_chunk (s, streams), server.address, error.type,
-// http.response.status_code, llmgw.* (request id, key alias, deployment, attempts).
+// http.response.status_code, llmgw.* (request id, key alias, deployment, attempts),
+// gen_ai.response.* (below).
 // Attempt span: operation, provider, gen_ai.request.model (the upstream model), server.address,
 // error.type, http.response.status_code, llmgw.deployment, llmgw.attempt.
 // Guardrail span (one per entry of the event's `guardrails`, child of the request span, kind
@@ -17,8 +18,8 @@
 // error.type guardrail_failed), llmgw.guardrail.stream — the names of the GenAI security
 // proposal (semantic-conventions PR 3233, a draft). Its duration is the time spent inside the
 // guardrail (a stream's hook calls summed, from its first).
-// Not in schema 1 of the event, so not emitted: gen_ai.response.model, gen_ai.response.id,
-// gen_ai.response.finish_reasons.
+// Event schema 3: gen_ai.response.id, gen_ai.response.model, gen_ai.response.finish_reasons
+// (string array) on the request span and on the answering (last, successful) attempt's.
 #pragma once
 
 #include <string>

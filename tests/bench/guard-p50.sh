@@ -5,11 +5,16 @@
 # personal data: one scan per segment, nothing changed) and with an e-mail address and a phone
 # number in its last user turn (redacted: the changed strings are spliced into the body). The
 # added p50 is the guarded gateway's median p50 over the rounds less the plain one's.
+# Streamed mode (BENCH_STREAM=1, the default): the same 2 KB request with "stream": true, and the
+# added time to first token (the first non-empty content delta the client reads), guardrail on
+# against off: the output guardrail holds back only the tail of a delta that could still become a
+# match, so the added TTFT should stay near the non-stream added p50.
 #
 #   tests/bench/guard-p50.sh [BUILD_DIR]       (default: build)
 #
 # Env: BENCH_RATE (1000)  BENCH_DURATION (s per point, 6)  BENCH_WARMUP (s, 1)  BENCH_ROUNDS (3)
-#      BENCH_CONNS (64)  BENCH_NICE (-15; 0 = off)  BENCH_KEEP=1 (keep the temp dir)
+#      BENCH_CONNS (64)  BENCH_NICE (-15; 0 = off)  BENCH_KEEP=1 (keep the temp dir)  BENCH_STREAM (1; 0 = off)
+#      BENCH_CHUNK_DELAY_US (2000: the mock's gap between stream events)
 # Issue 12's target: at most 50 us added p50 for a 2 KB request at 1,000 req/s.
 set -uo pipefail
 
@@ -19,6 +24,8 @@ resolve_build guard-p50.sh "${1:-}"
 bench_init
 RATE=${BENCH_RATE:-1000}
 ROUNDS=${BENCH_ROUNDS:-3}
+STREAM=${BENCH_STREAM:-1}
+CHUNK_DELAY=${BENCH_CHUNK_DELAY_US:-2000}
 [[ -x $LLMGW ]] || { echo "guard-p50.sh: $LLMGW not built" >&2; exit 2; }
 [[ -e $BUILD/lib/llmgw/plugins/guardrail-pii.so || -e $BUILD/lib/llmgw/plugins/libguardrail-pii.so ]] ||
   ls "$BUILD"/lib/llmgw/plugins/*guardrail-pii* >/dev/null 2>&1 ||
@@ -26,13 +33,17 @@ ROUNDS=${BENCH_ROUNDS:-3}
 
 bench_priority "$HERE/guard-p50.sh" "$BUILD"
 bench_tmp
-start_mock
+# Streams are spaced (one event every CHUNK_DELAY us) so the first token comes before the end;
+# whole answers are written at once either way.
+if [[ $STREAM != 0 ]]; then start_mock --chunk-delay-us "$CHUNK_DELAY"; else start_mock; fi
 
 # The request bodies: the benchmarks' 2 KB conversation, and the same with personal data.
 "$LOADGEN" --url "$MOCK_URL/v1/chat/completions" --print-body --body openai-2k >"$TMP/plain.json" || { echo "guard-p50.sh: loadgen --print-body failed" >&2; exit 1; }
 sed 's/"content":"\([^"]*\)"}\],/"content":"\1 Reach me at jane.roe@example.org or +44 20 7946 0958."}],/' \
   "$TMP/plain.json" >"$TMP/pii.json"
 grep -q 'jane.roe@example.org' "$TMP/pii.json" || { echo "guard-p50.sh: could not add personal data to the body" >&2; exit 1; }
+"$LOADGEN" --url "$MOCK_URL/v1/chat/completions" --print-body --body openai-2k --stream >"$TMP/stream.json" ||
+  { echo "guard-p50.sh: loadgen --print-body --stream failed" >&2; exit 1; }
 
 # Two gateways: off (no guardrails) and on (guardrail-pii on input and output).
 declare -A URL
@@ -63,6 +74,12 @@ for r in $(seq "$ROUNDS"); do
         --body-file "$TMP/$body.json"
     done
   done
+  if [[ $STREAM != 0 ]]; then
+    for mode in off on; do
+      measure_url "$mode" stream "$DUR" "${URL[$mode]}/v1/chat/completions" "" --rate "$RATE" \
+        --body-file "$TMP/stream.json" --stream
+    done
+  fi
 done
 
 echo
@@ -71,6 +88,7 @@ awk '
     for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
     key = f["scen"] SUBSEP f["target"]
     n[key]++; p50[key, n[key]] = f["p50_us"]; p99[key, n[key]] = f["p99_us"]; err[key] += f["errors"] + f["timeouts"]
+    ttft[key, n[key]] = f["ttft_p50_us"]; ttfb[key, n[key]] = f["ttfb_p50_us"]
   }
   function median(arr, key, k,   i, j, t, v) {
     for (i = 1; i <= k; i++) v[i] = arr[key, i]
@@ -90,4 +108,14 @@ awk '
         median(p99, off, n[off]), median(p99, on, n[on]), err[off] + err[on]
     }
     printf "(median over %d rounds; target: added p50 <= 50 us)\n", rounds
+    off = "stream" SUBSEP "off"; on = "stream" SUBSEP "on"
+    if (n[off] && n[on]) {
+      a = median(ttft, off, n[off]); b = median(ttft, on, n[on])
+      printf "\n| streamed 2 KB request, %s req/s | TTFT p50 off | TTFT p50 on | added TTFT p50 | first byte p50 off | first byte p50 on | p50 whole stream off | on | errors |\n", rate
+      printf "|---|---|---|---|---|---|---|---|---|\n"
+      printf "| no personal data | %.0f us | %.0f us | **%+.0f us** | %.0f us | %.0f us | %.0f us | %.0f us | %d |\n",
+        a, b, b - a, median(ttfb, off, n[off]), median(ttfb, on, n[on]), median(p50, off, n[off]), median(p50, on, n[on]),
+        err[off] + err[on]
+      printf "(TTFT: to the first non-empty content delta; the guardrail holds back at most a delta tail that could become a match)\n"
+    }
   }' rate="$RATE" rounds="$ROUNDS" "$RESULTS"

@@ -18,7 +18,8 @@
 // connection at or after that time and its latency runs from the INTENDED time,
 // so queueing behind a slow server counts (coordinated-omission safe).
 // Closed loop: every connection sends its next request as soon as the last ends.
-// Streaming: also time to first body byte (ttfb); a stream without its end marker is an error.
+// Streaming: also time to first body byte (ttfb) and to the first text delta (ttft: an OpenAI delta
+// with a non-empty "content", or an Anthropic text_delta); a stream without its end marker is an error.
 // Output: a human summary on stderr and one "RESULT key=value ..." line on stdout.
 //
 // Failover runs (tests/bench/failover.sh): --phase LABEL:SECS[:MODE] (repeatable) splits the
@@ -63,6 +64,8 @@ struct Conn {
   int64_t retry_at = 0;  // reconnect time after a failed connect
   Phase phase = Phase::Idle;
   int64_t t_start = 0, t_send = 0, t_first = 0;
+  int64_t t_text = 0;     // the first text delta (time to first token)
+  std::string text_scan;  // the body bytes not yet searched for a text delta
   size_t wr_off = 0;
   std::string head;
   HeadInfo hi;
@@ -279,6 +282,8 @@ class Loadgen {
     c.t_start = t_start;
     c.t_send = now;
     c.t_first = 0;
+    c.t_text = 0;
+    c.text_scan.clear();
     c.head.clear();
     c.tail.clear();
     c.saw_done = false;
@@ -342,9 +347,26 @@ class Loadgen {
     drop_conn(i, true);  // EOF or error: fails an in-flight request, reconnects an idle one
   }
 
+  /// Time to first token: the first OpenAI delta with a non-empty "content" or Anthropic text_delta.
+  static void note_text(Conn& c, const char* p, size_t n, int64_t now) {
+    c.text_scan.append(p, n);
+    for (std::string_view key : {std::string_view(R"("content":")"), std::string_view(R"("text_delta","text":")")}) {
+      for (size_t at = c.text_scan.find(key); at != std::string::npos; at = c.text_scan.find(key, at + 1)) {
+        const size_t v = at + key.size();
+        if (v < c.text_scan.size() && c.text_scan[v] != '"') {
+          c.t_text = now;
+          c.text_scan.clear();
+          return;
+        }
+      }
+    }
+    if (c.text_scan.size() > 64) c.text_scan.erase(0, c.text_scan.size() - 64);
+  }
+
   void on_body(Conn& c, const char* p, size_t n, int64_t now) {
     if (n == 0) return;
     if (c.t_first == 0) c.t_first = now;
+    if (o_.stream && c.t_text == 0) note_text(c, p, n, now);
     if (o_.stream && !c.saw_done) {
       c.tail.append(p, n);
       if (c.tail.find(marker_) != std::string::npos) c.saw_done = true;
@@ -416,6 +438,7 @@ class Loadgen {
         ++ok_;
         lat_.add(now - c.t_start);
         if (o_.stream) ttfb_.add((c.t_first ? c.t_first : now) - c.t_start);
+        if (o_.stream) ttft_.add((c.t_text ? c.t_text : now) - c.t_start);
       } else {
         ++errors_;
         if (c.status < 200 || c.status >= 300) ++bad_status_;
@@ -433,6 +456,7 @@ class Loadgen {
   void report() {
     lat_.finish();
     ttfb_.finish();
+    ttft_.finish();
     double secs;
     if (o_.rate > 0) {
       int64_t end = last_done_ > m_end_ ? last_done_ : m_end_;
@@ -448,7 +472,9 @@ class Loadgen {
                  (unsigned long long)ok_, (unsigned long long)errors_, (unsigned long long)bad_status_,
                  (unsigned long long)timeouts_, (unsigned long long)unsent_, rps, lat_.pct_us(50),
                  lat_.pct_us(90), lat_.pct_us(99), lat_.max_us());
-    if (o_.stream) std::fprintf(stderr, " ttfb_p50=%.0fus ttfb_p99=%.0fus", ttfb_.pct_us(50), ttfb_.pct_us(99));
+    if (o_.stream)
+      std::fprintf(stderr, " ttfb_p50=%.0fus ttfb_p99=%.0fus ttft_p50=%.0fus", ttfb_.pct_us(50), ttfb_.pct_us(99),
+                   ttft_.pct_us(50));
     std::fprintf(stderr, "\n");
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
@@ -457,13 +483,13 @@ class Loadgen {
     std::printf("RESULT name=%s mode=%s stream=%d conns=%d rate=%.0f duration_s=%.1f ok=%llu errors=%llu "
                 "timeouts=%llu unsent=%llu reconnects=%llu rps=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f "
                 "p999_us=%.1f max_us=%.1f mean_us=%.1f ttfb_p50_us=%.1f ttfb_p99_us=%.1f total_done=%llu "
-                "loadgen_cpu_us=%lld req_body_bytes=%zu\n",
+                "loadgen_cpu_us=%lld req_body_bytes=%zu ttft_p50_us=%.1f ttft_p99_us=%.1f\n",
                 o_.name.c_str(), o_.rate > 0 ? "open" : "closed", o_.stream ? 1 : 0, o_.conns, o_.rate,
                 o_.duration_s, (unsigned long long)ok_, (unsigned long long)errors_,
                 (unsigned long long)timeouts_, (unsigned long long)unsent_,
                 (unsigned long long)(reconnects_), rps, lat_.pct_us(50), lat_.pct_us(90), lat_.pct_us(99),
                 lat_.pct_us(99.9), lat_.max_us(), lat_.mean_us(), ttfb_.pct_us(50), ttfb_.pct_us(99),
-                (unsigned long long)total_done_, self_us, body_.size());
+                (unsigned long long)total_done_, self_us, body_.size(), ttft_.pct_us(50), ttft_.pct_us(99));
     std::fflush(stdout);
   }
 
@@ -544,7 +570,7 @@ class Loadgen {
   size_t busy_ = 0;
   uint64_t ok_ = 0, errors_ = 0, bad_status_ = 0, timeouts_ = 0, unsent_ = 0, reconnects_ = 0;
   uint64_t done_in_window_ = 0, total_done_ = 0;  // total_done_: incl. warmup
-  Samples lat_, ttfb_;
+  Samples lat_, ttfb_, ttft_;
   int ctl_ = -1;                   // --control-port connection
   std::vector<int64_t> phase_at_;  // start of each --phase
   size_t phase_next_ = 0;

@@ -28,6 +28,33 @@ function answer(socket, req) {
   const text = `Write to ${EMAIL} today.`;
   const cut = 'Write to '.length + split;
   const parts = [text.slice(0, cut), text.slice(cut)];
+  // "streamed-tool": the answer is a streamed tool call whose arguments carry the address, cut at the offset.
+  const args = `{"to":"${EMAIL}"}`;
+  const argParts = [args.slice(0, '{"to":"'.length + split), args.slice('{"to":"'.length + split)];
+  if (body.stream && /streamed-tool/.test(prompt) && req.head.startsWith('POST /v1/messages')) {
+    const ev = (name, data) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
+    let out = ev('message_start', { message: { id: 'msg_2', type: 'message', role: 'assistant', model: body.model, content: [],
+      stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } });
+    out += ev('content_block_start', { index: 0, content_block: { type: 'tool_use', id: 'toolu_1', name: 'send', input: {} } });
+    out += ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: '' } });
+    socket.write(STREAM_HEAD + chunk(out));
+    for (const p of argParts) socket.write(chunk(ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: p } })));
+    socket.write(chunk(ev('content_block_stop', { index: 0 }) +
+      ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 9 } }) +
+      ev('message_stop', {})));
+    socket.write('0\r\n\r\n');
+    return;
+  }
+  if (body.stream && /streamed-tool/.test(prompt)) {  // OpenAI
+    const c = (delta, finish = null) => `data: ${JSON.stringify({ id: 'chatcmpl-2', object: 'chat.completion.chunk', created: 1,
+      model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    socket.write(STREAM_HEAD + chunk(c({ role: 'assistant', content: null,
+      tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'send', arguments: '' } }] })));
+    for (const p of argParts) socket.write(chunk(c({ tool_calls: [{ index: 0, function: { arguments: p } }] })));
+    socket.write(chunk(c({}, 'tool_calls')) + chunk('data: [DONE]\n\n'));
+    socket.write('0\r\n\r\n');
+    return;
+  }
   if (req.head.startsWith('POST /v1/messages')) {  // Anthropic
     const ev = (name, data) => `event: ${name}\ndata: ${JSON.stringify({ type: name, ...data })}\n\n`;
     let out = ev('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: body.model, content: [],
@@ -179,6 +206,30 @@ describe('output', () => {
       assert.equal(text, 'Write to [EMAIL_1] today.', `split ${split}`);
       assert.ok(!raw.includes('example.com'));
       assert.ok(raw.indexOf('content_block_stop') > raw.lastIndexOf('text_delta'));
+    }
+  });
+
+  test('OpenAI stream: tool-call argument deltas are redacted, the address cut at every offset', async () => {
+    for (let split = 0; split <= EMAIL.length; split++) {
+      const { text, raw } = await streamText(`${gw.url}/v1/chat/completions`,
+        { model: 'gpt', stream: true, messages: [{ role: 'user', content: `streamed-tool split=${split}` }] }, OH,
+        (j) => j.choices?.[0]?.delta?.tool_calls?.[0]?.function?.arguments);
+      assert.equal(text, '{"to":"[EMAIL_1]"}', `split ${split}: ${raw}`);
+      assert.ok(!raw.includes('example.com'), `split ${split}: ${raw}`);
+      assert.match(raw, /"finish_reason":"tool_calls"/);
+      assert.ok(raw.trimEnd().endsWith('data: [DONE]'));
+    }
+  });
+
+  test('Anthropic stream: input_json_delta partial_json is redacted, the address cut at every offset', async () => {
+    for (let split = 0; split <= EMAIL.length; split++) {
+      const { text, raw } = await streamText(`${gw.url}/v1/messages`,
+        { model: 'claude-scripted', stream: true, max_tokens: 32, messages: [{ role: 'user', content: `streamed-tool split=${split}` }] }, AH,
+        (j) => (j.type === 'content_block_delta' ? j.delta.partial_json : ''));
+      assert.equal(text, '{"to":"[EMAIL_1]"}', `split ${split}: ${raw}`);
+      assert.ok(!raw.includes('example.com'), `split ${split}: ${raw}`);
+      assert.ok(raw.indexOf('content_block_stop') > raw.lastIndexOf('input_json_delta'));
+      assert.match(raw, /"stop_reason":"tool_use"/);
     }
   });
 });

@@ -4,9 +4,11 @@
 // guardrail run is an INTERNAL `apply_guardrail {name}` span under the request span.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { startAnthropicMock } from '../mocks/anthropic-mock.mjs';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
 import { startOtlpCollector } from '../mocks/otlp-collector.mjs';
-import { closedPort, deployment, gatewayConfig, postJSON, startGateway, UPSTREAM_KEY, USER_HELLO } from './lib/gateway.mjs';
+import { ANTHROPIC_UPSTREAM_KEY, anthropicDeployment, closedPort, deployment, gatewayConfig, postJSON, startGateway, UPSTREAM_KEY,
+  USER_HELLO } from './lib/gateway.mjs';
 
 /** Every attribute the sink may send, with its OTLP type. Anything else is a failure. */
 const ATTRIBUTE_TYPES = {
@@ -41,11 +43,13 @@ const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
 
 let mock;
+let anthropic;
 let collector;
 let gw;
 
 before(async () => {
   mock = await startOpenAIMock({ apiKey: UPSTREAM_KEY });
+  anthropic = await startAnthropicMock({ apiKey: ANTHROPIC_UPSTREAM_KEY });
   collector = await startOtlpCollector({ attributeTypes: ATTRIBUTE_TYPES });
   const refused = `http://127.0.0.1:${await closedPort()}`;
   const config = gatewayConfig({
@@ -54,8 +58,11 @@ before(async () => {
       { ...deployment({ alias: 'flaky', upstream: refused }), model_info: { id: 'down' } },
       { ...deployment({ alias: 'flaky', upstream: mock.url }), model_info: { id: 'flaky-up' } },
       { ...deployment({ alias: 'guarded', upstream: mock.url }), model_info: { id: 'guarded-up' } },
+      { ...deployment({ alias: 'dated', model: 'gpt-4o-2024-08-06', upstream: mock.url }), model_info: { id: 'dated-up' } },
+      { ...anthropicDeployment({ alias: 'claude', model: 'claude-sonnet-4-5-20250929', upstream: anthropic.url }),
+        model_info: { id: 'claude-up' } },
     ],
-    load: ['provider-openai', { path: 'sink-otlp', config: { endpoint: `${collector.url}/v1/traces`, batch_size: 100, service_name: 'llmgw-it' } },
+    load: ['provider-openai', 'provider-anthropic', { path: 'sink-otlp', config: { endpoint: `${collector.url}/v1/traces`, batch_size: 100, service_name: 'llmgw-it' } },
       'guardrail-pii'],
     router: { num_retries: 0, routing_strategy: 'simple-shuffle' },
   });
@@ -66,6 +73,7 @@ before(async () => {
 after(async () => {
   await gw?.stop();
   await mock?.close();
+  await anthropic?.close();
   await collector?.close();
 });
 
@@ -101,11 +109,19 @@ test('a request with a traceparent: its span continues the client trace, the att
   assert.ok(Number(a['gen_ai.usage.output_tokens']) > 0);
   assert.ok(a['gen_ai.response.time_to_first_chunk'] > 0);
   assert.equal(a['error.type'], undefined);
+  // The streamed answer's own id, model and finish reason (every chunk carries the id).
+  const chunkId = /"id":"(chatcmpl-[^"]+)"/.exec(res.text)?.[1];
+  assert.ok(chunkId);
+  assert.equal(a['gen_ai.response.id'], chunkId);
+  assert.equal(a['gen_ai.response.model'], 'gpt-4o-mini');
+  assert.deepEqual(a['gen_ai.response.finish_reasons'], { values: [{ stringValue: 'stop' }] });
   const attempt = spans.find((s) => s.parentSpanId === request.spanId);
   assert.ok(attempt, 'one attempt span under the request span');
   assert.equal(attempt.kind, 3);
   assert.equal(attempt.attributes['llmgw.deployment'], 'up');
   assert.equal(attempt.attributes['server.address'], '127.0.0.1');
+  assert.equal(attempt.attributes['gen_ai.response.id'], chunkId);
+  assert.deepEqual(attempt.attributes['gen_ai.response.finish_reasons'], { values: [{ stringValue: 'stop' }] });
   // The upstream got the trace, with the attempt's span as its parent.
   const upstream = mock.requests.at(-1);
   assert.equal(upstream.headers.traceparent, `00-${TRACE_ID}-${attempt.spanId}-01`);
@@ -177,4 +193,165 @@ test('guardrail runs are INTERNAL apply_guardrail spans under the request span, 
   assert.equal(output.attributes['gen_ai.security.decision.type'], 'allow');
   assert.equal(output.attributes['llmgw.guardrail.stream'], true);
   assert.ok(!mock.requests.at(-1).body.toString('utf8').includes('jane.roe'));
+});
+
+/** The request span of `trace` (the client's span is its parent), once the collector has it. */
+async function requestSpan(trace, count = 2) {
+  const spans = await spansOfTrace(trace, count);
+  assert.deepEqual(collector.problems, []);
+  const request = spans.find((s) => s.parentSpanId === CLIENT_SPAN);
+  assert.ok(request);
+  return request;
+}
+
+const traceHeader = (trace) => ({ headers: { traceparent: `00-${trace}-${CLIENT_SPAN}-01` } });
+
+test('gen_ai.response.*: a whole OpenAI answer (passthrough) names the upstream\'s id, model and finish reason', async () => {
+  const trace = '6cf92f3577b34da6a3ce929d0e0e4738';
+  mock.enqueue({ finish: 'length' });
+  const res = await postJSON(`${gw.url}/v1/chat/completions`, { model: 'dated', messages: [USER_HELLO] }, traceHeader(trace));
+  assert.equal(res.status, 200);
+  const a = (await requestSpan(trace)).attributes;
+  assert.equal(a['gen_ai.request.model'], 'dated');
+  assert.equal(a['gen_ai.response.id'], res.json.id);
+  assert.match(a['gen_ai.response.id'], /^chatcmpl-/);
+  assert.equal(a['gen_ai.response.model'], 'gpt-4o-2024-08-06');
+  assert.deepEqual(a['gen_ai.response.finish_reasons'], { values: [{ stringValue: 'length' }] });
+});
+
+test('gen_ai.response.*: an Anthropic client, passthrough, whole and streamed', async () => {
+  const headers = { 'anthropic-version': '2023-06-01' };
+  const body = { model: 'claude', max_tokens: 64, messages: [USER_HELLO] };
+  const whole = '7cf92f3577b34da6a3ce929d0e0e4739';
+  const res = await postJSON(`${gw.url}/v1/messages`, body, { headers: { ...headers, ...traceHeader(whole).headers } });
+  assert.equal(res.status, 200, res.text);
+  let a = (await requestSpan(whole)).attributes;
+  assert.equal(a['gen_ai.response.id'], res.json.id);
+  assert.match(a['gen_ai.response.id'], /^msg_/);
+  assert.equal(a['gen_ai.response.model'], 'claude-sonnet-4-5-20250929');
+  assert.deepEqual(a['gen_ai.response.finish_reasons'], { values: [{ stringValue: res.json.stop_reason }] });
+
+  const streamed = '8cf92f3577b34da6a3ce929d0e0e4730';
+  anthropic.enqueue({ stopReason: 'max_tokens' });
+  const s = await postJSON(`${gw.url}/v1/messages`, { ...body, stream: true }, { headers: { ...headers, ...traceHeader(streamed).headers } });
+  assert.equal(s.status, 200, s.text);
+  const messageId = /"id":"(msg_[^"]+)"/.exec(s.text)?.[1];
+  assert.ok(messageId);
+  a = (await requestSpan(streamed)).attributes;
+  assert.equal(a['gen_ai.response.id'], messageId);
+  assert.equal(a['gen_ai.response.model'], 'claude-sonnet-4-5-20250929');
+  assert.deepEqual(a['gen_ai.response.finish_reasons'], { values: [{ stringValue: 'max_tokens' }] });
+});
+
+test('gen_ai.response.*: an Anthropic client on an OpenAI deployment (translated), whole and streamed', async () => {
+  const headers = { 'anthropic-version': '2023-06-01' };
+  const body = { model: 'dated', max_tokens: 64, messages: [USER_HELLO] };
+  const whole = '9cf92f3577b34da6a3ce929d0e0e4731';
+  mock.enqueue({ finish: 'length' });
+  const res = await postJSON(`${gw.url}/v1/messages`, body, { headers: { ...headers, ...traceHeader(whole).headers } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.stop_reason, 'max_tokens');  // the client's dialect
+  let a = (await requestSpan(whole)).attributes;
+  assert.match(a['gen_ai.response.id'], /^chatcmpl-/);  // the upstream's own id
+  assert.equal(a['gen_ai.response.model'], 'gpt-4o-2024-08-06');
+  assert.deepEqual(a['gen_ai.response.finish_reasons'], { values: [{ stringValue: 'length' }] });
+
+  const streamed = 'acf92f3577b34da6a3ce929d0e0e4732';
+  const s = await postJSON(`${gw.url}/v1/messages`, { ...body, stream: true }, { headers: { ...headers, ...traceHeader(streamed).headers } });
+  assert.equal(s.status, 200, s.text);
+  assert.match(s.text, /message_stop/);
+  a = (await requestSpan(streamed)).attributes;
+  assert.match(a['gen_ai.response.id'], /^chatcmpl-/);
+  assert.equal(a['gen_ai.response.model'], 'gpt-4o-2024-08-06');
+  assert.deepEqual(a['gen_ai.response.finish_reasons'], { values: [{ stringValue: 'stop' }] });
+});
+
+test('a streamed answer the guardrail redacted is a modify decision (one it passed as it came stays allow)', async () => {
+  const trace = 'bcf92f3577b34da6a3ce929d0e0e4733';
+  // The address is cut across events: the guard stream holds it back and releases the placeholder.
+  mock.enqueue({ content: 'Write to jane.roe@example.org today.', pieces: ['Write to jane.r', 'oe@exam', 'ple.org today.'] });
+  const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST',
+    headers: { 'content-type': 'application/json', traceparent: `00-${trace}-${CLIENT_SPAN}-01` },
+    body: JSON.stringify({ model: 'guarded', stream: true, messages: [USER_HELLO] }) });
+  assert.equal(res.status, 200);
+  const text = await res.text();
+  assert.match(text, /\[DONE\]/);
+  assert.ok(!text.includes('jane.r'), text);
+  assert.match(text, /\[EMAIL_1\]/);
+  const spans = await spansOfTrace(trace, 4);
+  assert.deepEqual(collector.problems, []);
+  const guards = spans.filter((s) => s.name.startsWith('apply_guardrail'));
+  const output = guards.find((g) => g.attributes['gen_ai.security.target.type'] === 'llm_output');
+  assert.ok(output, JSON.stringify(spans.map((s) => s.name)));
+  assert.equal(output.attributes['llmgw.guardrail.stream'], true);
+  assert.equal(output.attributes['gen_ai.security.decision.type'], 'modify');
+  const input = guards.find((g) => g.attributes['gen_ai.security.target.type'] === 'llm_input');
+  assert.equal(input.attributes['gen_ai.security.decision.type'], 'allow');  // nothing personal in the request
+});
+
+test('prompt caching: a cache write then a cache read carry gen_ai.usage.cache_creation / cache_read.input_tokens with the upstream\'s values', async () => {
+  const headers = { 'anthropic-version': '2023-06-01' };
+  // Long enough for the mock's 1,024-token minimum, marked for caching.
+  const system = [{ type: 'text', text: 'You answer questions about OTLP spans. '.repeat(160), cache_control: { type: 'ephemeral' } }];
+  const body = { model: 'claude', max_tokens: 64, system, messages: [USER_HELLO] };
+  const traces = ['dcf92f3577b34da6a3ce929d0e0e4735', 'ecf92f3577b34da6a3ce929d0e0e4736'];
+  const usages = [];
+  for (const trace of traces) {
+    const res = await postJSON(`${gw.url}/v1/messages`, body, { headers: { ...headers, ...traceHeader(trace).headers } });
+    assert.equal(res.status, 200, res.text);
+    usages.push(res.json.usage);
+  }
+  assert.ok(usages[0].cache_creation_input_tokens > 1000, JSON.stringify(usages[0]));
+  assert.equal(usages[1].cache_read_input_tokens, usages[0].cache_creation_input_tokens, JSON.stringify(usages));
+  const write = (await requestSpan(traces[0])).attributes;
+  assert.equal(Number(write['gen_ai.usage.cache_creation.input_tokens']), usages[0].cache_creation_input_tokens);
+  // input_tokens includes the cache write (the OTel convention).
+  assert.equal(Number(write['gen_ai.usage.input_tokens']), usages[0].input_tokens + usages[0].cache_creation_input_tokens);
+  const read = (await requestSpan(traces[1])).attributes;
+  assert.equal(Number(read['gen_ai.usage.cache_read.input_tokens']), usages[1].cache_read_input_tokens);
+  assert.equal(Number(read['gen_ai.usage.input_tokens']), usages[1].input_tokens + usages[1].cache_read_input_tokens);
+  assert.ok(!('gen_ai.usage.cache_creation.input_tokens' in read) || Number(read['gen_ai.usage.cache_creation.input_tokens']) === 0, JSON.stringify(read));
+
+  // /metrics: these two are the only calls of this file that asked for caching, so the ratio per
+  // alias is the read over both calls' input tokens (reads and writes included).
+  const text = await (await fetch(`${gw.url}/metrics`)).text();
+  const inputs = usages.reduce((n, u) => n + u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens, 0);
+  assert.equal(metric(text, 'llmgw_prompt_cache_input_tokens_total{alias="claude"}'), inputs, text);
+  assert.equal(metric(text, 'llmgw_prompt_cache_read_tokens_total{alias="claude"}'), usages[1].cache_read_input_tokens);
+  assert.ok(Math.abs(metric(text, 'llmgw_prompt_cache_hit_ratio{alias="claude"}') - usages[1].cache_read_input_tokens / inputs) < 1e-6);
+  const dep = 'deployment="claude-up"';
+  assert.ok(metric(text, `llmgw_tokens_total{alias="claude",${dep},kind="cache_write"}`) >= usages[0].cache_creation_input_tokens, text);
+  assert.ok(metric(text, `llmgw_tokens_total{alias="claude",${dep},kind="cache_read"}`) >= usages[1].cache_read_input_tokens, text);
+});
+
+/** The value of the series `name{labels}` on /metrics, or NaN. */
+function metric(text, series) {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : NaN;
+}
+
+test('/metrics: a held stream is in flight; the refused deployment counts an upstream error by class; overhead is sane', async () => {
+  mock.enqueue({ content: 'one two three four five six', streamDelayMs: 150 });
+  const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [USER_HELLO] }) });
+  assert.equal(res.status, 200);
+  const during = await (await fetch(`${gw.url}/metrics`)).text();
+  assert.ok(metric(during, 'llmgw_requests_in_flight{route="/v1/chat/completions"}') >= 1, during);
+  assert.match(await res.text(), /\[DONE\]/);
+  let after;
+  for (let i = 0; i < 50; i++) {  // the gauge drops when the request's last phase ends
+    after = await (await fetch(`${gw.url}/metrics`)).text();
+    if (metric(after, 'llmgw_requests_in_flight{route="/v1/chat/completions"}') === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(metric(after, 'llmgw_requests_in_flight{route="/v1/chat/completions"}'), 0);
+  // 'flaky' tried the refused deployment 'down' earlier in this file.
+  const errors = after.split('\n').filter((l) => l.startsWith('llmgw_upstream_errors_total{deployment="down",class="'));
+  assert.ok(errors.length >= 1 && errors.every((l) => Number(l.split(' ')[1]) >= 1), after);
+  // Overhead: counted for every request that reached an upstream, its sum well under its count × 1 s.
+  const count = metric(after, 'llmgw_gateway_overhead_seconds_count{route="/v1/chat/completions"}');
+  const sum = metric(after, 'llmgw_gateway_overhead_seconds_sum{route="/v1/chat/completions"}');
+  assert.ok(count >= 3 && sum > 0 && sum < count * 0.5, `count ${count} sum ${sum}`);
+  assert.equal(metric(after, 'llmgw_gateway_overhead_seconds_bucket{route="/v1/chat/completions",le="+Inf"}'), count);
+  assert.ok(metric(after, 'llmgw_gateway_overhead_seconds_bucket{route="/v1/chat/completions",le="0.5"}') >= count - 1, after);
 });

@@ -307,3 +307,61 @@ test('the Redis sync follows the reloaded deployments: a cooldown set elsewhere 
       await redis.kill();
     }
   });
+
+test('a reload keeps a sink whose entry did not change (its counters go on); a changed one is replaced', async () => {
+  mock1.reset();
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-reload-keep-'));
+  const logFile = path.join(logDir, 'requests.jsonl');
+  const otherFile = path.join(logDir, 'other.jsonl');
+  const withSink = (deployments, sinkConfig) => {
+    const base = configOf(deployments);
+    return { ...base, plugins: { dirs: base.plugins.dirs, load: ['provider-openai', { path: 'sink-request-log', config: sinkConfig }] },
+      sinks: ['sink-request-log'] };
+  };
+  const one = withSink([deployment({ alias: 'A', upstream: mock1.url })], { path: logFile });
+  const gw = await startGateway({ config: one });
+  const reload = () => request(`${gw.url}/admin/reload`, { method: 'POST', headers: auth });
+  const emitted = async () => {
+    const text = (await request(`${gw.url}/metrics`, { headers: auth })).text;
+    const m = /llmgw_sink_emitted_total\{sink="sink-request-log"\} (\d+)/.exec(text);
+    assert.ok(m, text);
+    return Number(m[1]);
+  };
+  /** Waits until the sink has emitted `n` events (its thread runs apart from the request). */
+  const untilEmitted = async (n) => {
+    const end = performance.now() + 5000;
+    let got;
+    while ((got = await emitted()) < n && performance.now() < end) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(got, n);
+  };
+  const linesOf = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+  try {
+    for (let i = 0; i < 3; i++) assert.equal((await chat(gw, 'A')).status, 200);
+    await untilEmitted(3);
+
+    // Another deployment, the same sink entry: the sink is kept, its count goes on from 3.
+    rewrite(gw, withSink([deployment({ alias: 'A', upstream: mock1.url }), deployment({ alias: 'B', upstream: mock2.url })],
+      { path: logFile }));
+    const kept = await reload();
+    assert.equal(kept.status, 200, kept.text);
+    assert.equal(kept.json.sinks, false);  // the sinks: section did not change
+    assert.equal((await chat(gw, 'B')).status, 200);
+    await untilEmitted(4);
+    assert.equal(linesOf(logFile).length, 4);
+
+    // The sink's config changed: a new sink (its count starts again), the old one flushed and closed.
+    rewrite(gw, withSink([deployment({ alias: 'A', upstream: mock1.url })], { path: otherFile }));
+    const replaced = await reload();
+    assert.equal(replaced.status, 200, replaced.text);
+    assert.equal(replaced.json.plugins, true);
+    assert.equal((await chat(gw, 'A')).status, 200);
+    await untilEmitted(1);
+    assert.equal(linesOf(logFile).length, 4);  // the retired sink got nothing more
+    const end = performance.now() + 5000;
+    while (linesOf(otherFile).length < 1 && performance.now() < end) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(linesOf(otherFile).length, 1);
+  } finally {
+    await gw.stop();
+    fs.rmSync(logDir, { recursive: true, force: true });
+  }
+});

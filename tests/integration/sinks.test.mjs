@@ -98,7 +98,7 @@ test('a sink that blocks forever: requests stay fast, its drops are counted, the
   assert.equal(lines.length, REQUESTS);
   const e = JSON.parse(lines[0]);
   assert.equal(e.type, 'request');
-  assert.equal(e.schema_version, 2);
+  assert.equal(e.schema_version, 3);
   assert.deepEqual(e.guardrails, []);  // no guardrail configured
   assert.match(e.request_id, /^req_[0-9a-f]{32}$/);
   assert.equal(e.key_alias, null);

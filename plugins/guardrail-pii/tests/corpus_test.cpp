@@ -59,6 +59,11 @@ const char* kNegatives[] = {
     "@mention me", "user@localhost", "call 555 2671", "+1 555", "SSN 000-12-3456", "666-12-3456",
     "IBAN DE89 3704 0044 0532 0130 01", "999.1.1.1", "10.0.0.256", "std::string and Foo::Bar", "mac 00:1a:2b:3c:4d:5e",
     "T2001:db8::1k inside words", "AKIA1234", "sk-short", "task-management", "ghp_short", "eyJhbGciOi", "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----",
+    // slack_token: too short after the prefix, a letter Slack does not use, inside a word, no dash
+    "xoxb-short", "token xoxb-", "xoxq-abcdefghijklmnop-ABCDEFGH", "inboxoxb-abcdefghijklmnop", "xoxbabcdefghijklmnop",
+    // anthropic_key: a documentation placeholder, too short, an unknown kind, inside a word
+    "ANTHROPIC_API_KEY=sk-ant-api03-...", "sk-ant-api03-EXAMPLE", "sk-ant-api3-AbCd", "sk-ant-xyz03-AbCd",
+    "task-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
 };
 
 }  // namespace

@@ -91,8 +91,52 @@ TEST_CASE("one CLIENT span per request and per attempt, GenAI names and attribut
   CHECK(f["gen_ai.provider.name"].second == "openai");
   CHECK(f["http.response.status_code"] == std::make_pair(std::string("intValue"), std::string("429")));
   CHECK(first["status"]["code"].GetInt() == 2);
+  CHECK(f.count("gen_ai.response.id") == 0);  // schema 1: no response fields
   auto s = attributes(spans[2]);
   CHECK(s["server.address"].second == "eu.example.com");
+}
+
+TEST_CASE("schema 3: gen_ai.response.id, .model and .finish_reasons on the request span and the answering attempt's") {
+  std::string event = kEvent;
+  event.replace(event.find("\"tokens\":"), 0,
+                R"("response_id":"msg_01","response_model":"claude-3-5","finish_reasons":["end_turn","max_tokens"],)");
+  SpanBatch batch;
+  REQUIRE(batch.add(event));
+  const std::string body = batch.export_body("gw-test");
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  REQUIRE_FALSE(doc.HasParseError());
+  const auto& spans = doc["resourceSpans"][0]["scopeSpans"][0]["spans"];
+  REQUIRE(spans.Size() == 3);
+  for (rapidjson::SizeType i : {0u, 2u}) {
+    auto a = attributes(spans[i]);
+    CHECK(a["gen_ai.response.id"] == std::make_pair(std::string("stringValue"), std::string("msg_01")));
+    CHECK(a["gen_ai.response.model"] == std::make_pair(std::string("stringValue"), std::string("claude-3-5")));
+    CHECK(a["gen_ai.response.finish_reasons"].first == "arrayValue");
+  }
+  CHECK(attributes(spans[1]).count("gen_ai.response.id") == 0);  // the failed attempt answered nothing
+  const auto find = [&](const rapidjson::Value& span) -> const rapidjson::Value& {
+    for (const auto& a : span["attributes"].GetArray())
+      if (std::string(a["key"].GetString()) == "gen_ai.response.finish_reasons") return a["value"]["arrayValue"]["values"];
+    FAIL("no finish_reasons");
+    return span;
+  };
+  const auto& values = find(spans[0]);
+  REQUIRE(values.Size() == 2);
+  CHECK(std::string(values[0]["stringValue"].GetString()) == "end_turn");
+  CHECK(std::string(values[1]["stringValue"].GetString()) == "max_tokens");
+
+  // An empty list and nulls: the attributes are left out.
+  std::string empty = kEvent;
+  empty.replace(empty.find("\"tokens\":"), 0, R"("response_id":null,"response_model":null,"finish_reasons":[],)");
+  SpanBatch b2;
+  REQUIRE(b2.add(empty));
+  rapidjson::Document d2;
+  const std::string body2 = b2.export_body("gw-test");
+  d2.Parse(body2.data(), body2.size());
+  auto a2 = attributes(d2["resourceSpans"][0]["scopeSpans"][0]["spans"][0]);
+  CHECK(a2.count("gen_ai.response.id") == 0);
+  CHECK(a2.count("gen_ai.response.finish_reasons") == 0);
 }
 
 TEST_CASE("schema 2: one INTERNAL apply_guardrail span per guardrail run, child of the request span") {

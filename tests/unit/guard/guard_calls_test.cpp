@@ -139,7 +139,7 @@ TEST_CASE("timings: each check's guardrail, target and decision; a stream's time
   CHECK(t[1].target == GuardTarget::output);
   CHECK(t[1].decision == GuardDecision::deny);
   CHECK(t[2].target == GuardTarget::stream);  // four hook calls (open, three feeds, close): one entry
-  CHECK(t[2].decision == GuardDecision::allow);
+  CHECK(t[2].decision == GuardDecision::modify);  // "secret", split across pieces, was redacted
   for (const auto& x : t) CHECK(x.duration_us >= 0);
   // A blocked stream is a deny.
   llmgw::guard::GuardCalls blocked;
@@ -154,4 +154,88 @@ TEST_CASE("timings: each check's guardrail, target and decision; a stream's time
   }
   REQUIRE(blocked.timings().size() == 1);
   CHECK(blocked.timings()[0].decision == GuardDecision::deny);
+}
+
+namespace {
+
+/// Streams `pieces` through the fake guard on channels 0 and 1 alternately; the stream's decision.
+llmgw::guard::GuardDecision stream_decision(std::initializer_list<const char*> pieces, std::string& released) {
+  auto chain = fake::chain();
+  llmgw::guard::GuardCalls calls;
+  REQUIRE_FALSE(calls.open(*chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+  {
+    llmgw::guard::StreamGuard stream(chain->stream_steps("m"), LLMGW_DIALECT_OPENAI_CHAT, "m", &calls);
+    llmgw_segment piece{};
+    piece.struct_size = sizeof piece;
+    piece.source = LLMGW_SEGMENT_ANSWER;
+    std::size_t channel = 0;
+    for (const char* text : pieces) {
+      piece.text = {text, std::strlen(text)};
+      stream.feed(channel, piece, released);
+      channel ^= 1;
+    }
+    stream.close(0, piece, released);
+    stream.close(1, piece, released);
+  }
+  REQUIRE(calls.timings().size() == 1);
+  return calls.timings()[0].decision;
+}
+
+}  // namespace
+
+TEST_CASE("timings: a stream released as fed is allow; one redacted on any channel, even in its held tail, is modify",
+          "[calls]") {
+  using llmgw::guard::GuardDecision;
+  std::string released;
+  CHECK(stream_decision({"a long first piece of text ", "and the other channel's text ", "more", "."}, released) ==
+        GuardDecision::allow);
+  CHECK(released.size() == std::strlen("a long first piece of text and the other channel's text more."));
+  released.clear();
+  // The match lies in channel 1's last 8 bytes, held back until its close.
+  CHECK(stream_decision({"plain text on channel zero", "and then a secret"}, released) == GuardDecision::modify);
+  CHECK(released.find("[S]") != std::string::npos);
+  released.clear();
+  CHECK(stream_decision({"sec", "ret", "x", "y"}, released) == GuardDecision::allow);  // channels apart: no match
+  CHECK(released == "secxrety");
+  released.clear();
+  // Redacted (modify), then blocked: the block wins.
+  CHECK(stream_decision({"a secret and more text here", "x", "forbidden"}, released) == GuardDecision::deny);
+}
+
+TEST_CASE("ReleaseWatch: releases checked against the fed text's front, per channel", "[calls]") {
+  llmgw::guard::ReleaseWatch w;
+  w.fed(0, "hello ");
+  w.fed(1, "other");
+  CHECK_FALSE(w.released(0, "hel"));
+  w.fed(0, "world");
+  CHECK_FALSE(w.released(0, "lo wor"));
+  CHECK_FALSE(w.released(1, "other"));
+  CHECK_FALSE(w.closed(1));
+  CHECK_FALSE(w.released(0, "ld"));
+  CHECK_FALSE(w.closed(0));
+  CHECK_FALSE(w.changed());
+  // More released than fed, or other bytes: a change (reported once).
+  llmgw::guard::ReleaseWatch more;
+  more.fed(0, "ab");
+  CHECK(more.released(0, "abc"));
+  CHECK_FALSE(more.released(0, "x"));
+  CHECK(more.changed());
+  llmgw::guard::ReleaseWatch other;
+  other.fed(2, "jane@example.org");
+  CHECK(other.released(2, "[EMAIL_1]"));
+  // Text kept back at close: a change.
+  llmgw::guard::ReleaseWatch kept;
+  kept.fed(0, "abc");
+  CHECK_FALSE(kept.released(0, "a"));
+  CHECK(kept.closed(0));
+  // A long stream released piece by piece stays unchanged (the storage is compacted).
+  llmgw::guard::ReleaseWatch long_run;
+  const std::string piece(1000, 'x');
+  for (int i = 0; i < 100; ++i) {
+    long_run.fed(0, piece);
+    CHECK_FALSE(long_run.released(0, std::string_view(piece).substr(0, 600)));
+  }
+  CHECK_FALSE(long_run.released(0, std::string(40000, 'x')));
+  CHECK_FALSE(long_run.closed(0));
+  CHECK_FALSE(long_run.changed());
 }

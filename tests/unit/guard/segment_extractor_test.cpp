@@ -80,6 +80,29 @@ TEST_CASE("answers and stream events", "[segments]") {
   CHECK(x.segments[0].part_index == 3);
 }
 
+TEST_CASE("Anthropic stream: input_json_delta partial_json is a tool-arguments segment of its block", "[segments]") {
+  const std::string event =
+      R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"to\": \"ann@exa"}})";
+  auto x = extract_segments(LLMGW_DIALECT_ANTHROPIC_MESSAGES, BodyKind::stream_event, event, 64);
+  REQUIRE(x.ok);
+  REQUIRE(x.segments.size() == 1);
+  CHECK(x.event_type == "content_block_delta");
+  CHECK(x.segments[0].source == LLMGW_SEGMENT_TOOL_ARGUMENTS);
+  CHECK(x.segments[0].part_index == 1);
+  CHECK(x.segments[0].text == R"({"to": "ann@exa)");  // decoded: the escapes are gone
+  CHECK(token(event, x.segments[0]) == R"("{\"to\": \"ann@exa")");
+  // An empty partial_json (Anthropic sends one first) is no text to check.
+  const std::string empty = R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}})";
+  x = extract_segments(LLMGW_DIALECT_ANTHROPIC_MESSAGES, BodyKind::stream_event, empty, 64);
+  REQUIRE(x.ok);
+  for (const auto& seg : x.segments) CHECK(seg.text.empty());
+  // A text_delta and a partial_json of the same index are different channels.
+  const std::string text = R"({"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"yo"}})";
+  x = extract_segments(LLMGW_DIALECT_ANTHROPIC_MESSAGES, BodyKind::stream_event, text, 64);
+  REQUIRE(x.segments.size() == 1);
+  CHECK(x.segments[0].source == LLMGW_SEGMENT_ANSWER);
+}
+
 TEST_CASE("bad bodies: not JSON, too deep, not an object", "[segments]") {
   CHECK_FALSE(extract_segments(LLMGW_DIALECT_OPENAI_CHAT, BodyKind::request, R"({"messages":[)", 64).ok);
   CHECK_FALSE(extract_segments(LLMGW_DIALECT_OPENAI_CHAT, BodyKind::request, "[1]", 64).ok);

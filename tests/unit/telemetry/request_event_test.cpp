@@ -78,12 +78,20 @@ TEST_CASE("a request with a failed and a good attempt") {
       {"guardrail-pii", guard::GuardTarget::stream, guard::GuardDecision::allow, 1150000, 310}};
   f.guardrails = &guardrails;
   f.trace = &trace;
+  telemetry::ResponseFacts answer;
+  answer.read_answer(R"({"id":"chatcmpl-7","model":"gpt-4o-2024-08-06","choices":[{"index":0,"finish_reason":"stop"}]})");
+  f.response = &answer;
   f.body = R"({"model":"gpt-4o"})";
   std::string json;
   telemetry::write_request_event(f, false, json);
   const auto d = parse(json);
   CHECK(s(d["type"]) == "request");
-  CHECK(d["schema_version"].GetInt() == 2);
+  CHECK(d["schema_version"].GetInt() == 3);
+  CHECK(s(d["response_id"]) == "chatcmpl-7");
+  CHECK(s(d["response_model"]) == "gpt-4o-2024-08-06");
+  REQUIRE(d["finish_reasons"].IsArray());
+  REQUIRE(d["finish_reasons"].Size() == 1);
+  CHECK(s(d["finish_reasons"][0]) == "stop");
   CHECK(s(d["request_id"]) == "req_0123");
   CHECK(d["time_unix_ms"].GetInt64() == 1765000000412);
   CHECK(d["start_unix_ms"].GetInt64() == 1765000000412 - 320);
@@ -156,5 +164,9 @@ TEST_CASE("a refused request: nulls, the status's error type, a new request id")
   CHECK(d["guardrails"].Size() == 0);
   CHECK(d["cost_usd"].IsNull());
   CHECK(d["tokens"]["input"].IsNull());
+  CHECK(d["response_id"].IsNull());
+  CHECK(d["response_model"].IsNull());
+  CHECK(d["finish_reasons"].IsArray());
+  CHECK(d["finish_reasons"].Size() == 0);
 }
 
