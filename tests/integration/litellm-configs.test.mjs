@@ -27,6 +27,32 @@ const EXPECT = {
   'unservable-deployments.yaml': { deployments: 3, unserved: true, warnings: [
     /unservable-deployments\.yaml:11: model_list\[1\]\.litellm_params\.model: expected provider\/model; the model is empty; skipped/,
     /unservable-deployments\.yaml:13: deployment llama-3-70b#\d+: no loaded plugin serves provider 'replicate'; skipped/] },
+  // Collected from public repositories (structure mirrored, values ours; provenance in the README).
+  'reginold-litellm-sambanova-openai-compatible.yaml': { deployments: 1, warnings: [/SAMBANOVA_API_KEY is not set or empty/] },
+  'aihpi-tool-litellm-embedding.yaml': { deployments: 1, warnings: [/aihpi-tool-litellm-embedding\.yaml:17: litellm_settings\.master_key is not supported yet/] },
+  'hefty111-local-lab-redis-s3.yaml': { deployments: 1, warnings: [/hefty111-local-lab-redis-s3\.yaml:15: router_settings\.redis_port: environment variable REDIS_PORT/,
+    /litellm_settings\.s3_callback_params is not supported yet/] },
+  'roxlukas-ai-stack-wildcards.yaml': { deployments: 2, warnings: [/litellm_settings\.callbacks is not supported yet/] },
+  'sourabh-garg-tech-ollama-claude-multimodel-ollama-cloud.yaml': { deployments: 4, warnings: [/general_settings\.proxy_batch_write_at/] },
+  'keith-decker-litellm-example-otel.yaml': { deployments: 2, warnings: [/litellm_settings\.failure_callback is not supported yet/] },
+  'all-hands-ai-openhands-ollama.yaml': { deployments: 4, warnings: [] },
+  '1aboveio-litellm-deploy-openai-anthropic.yaml': { deployments: 4, warnings: [/litellm_settings\.default_model is not supported yet/] },
+  'cirisai-cirisproxy-together-groq-openrouter.yaml': { deployments: 9, warnings: [/general_settings\.custom_auth is not supported yet/] },
+  'ancoren-free-llm-gateway-free-tiers.yaml': { deployments: 7, unserved: true, warnings: [
+    /ancoren-free-llm-gateway-free-tiers\.yaml:27: deployment cerebras\/llama3\.3-70b#0: no loaded plugin serves provider 'cerebras'/,
+    /ancoren-free-llm-gateway-free-tiers\.yaml:45: deployment zhipu\/glm-4-flash#0: no loaded plugin serves provider 'zhipu'/] },
+  'baseddesi-nvidia-proxy-nim.yaml': { deployments: 1, unserved: true, warnings: [/no loaded plugin serves provider 'nvidia'/] },
+  'akhalidsbm-watsonx-hamsa-proxy-watsonx.yaml': { deployments: 1, unserved: true, warnings: [/no loaded plugin serves provider 'watsonx'/] },
+  'berriai-example-litellm-gcp-cloud-run-vertex.yaml': { deployments: 10, unserved: true, warnings: [
+    /berriai-example-litellm-gcp-cloud-run-vertex\.yaml:10: general_settings\.store_model_in_db: duplicate key \(first at line 8\)/,
+    /berriai-example-litellm-gcp-cloud-run-vertex\.yaml:86: agents is an unknown key/,
+    /deployment gemini-text-embedding#0: no loaded plugin serves provider 'publishers'/] },
+  // Real shapes LiteLLM loads that the gateway refuses today (core fix pending): run as todo, so they
+  // report without failing the suite; drop `todo` once they load.
+  'chenxqdu-multillm-proxy-on-aws-bedrock.yaml': { deployments: 3, warnings: [],
+    todo: 'provider-bedrock refuses a placeholder aws_access_key_id ("must be letters and digits"); LiteLLM loads it' },
+  'diwas2055-gatelaya-guardrails.yaml': { deployments: 1, warnings: [],
+    todo: "LiteLLM's top-level guardrails: list (guardrail_name + litellm_params) is read as llmgw's guardrails (guardrails[0].plugin required)" },
 };
 
 before(() => {
@@ -40,9 +66,10 @@ before(() => {
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'AKIAEXAMPLECHECKCONF', AWS_SECRET_ACCESS_KEY: 'check/config+secret', GEMINI_API_KEY: 'AIzaCheckConfig',
     VERTEX_PROJECT: 'acme-llm-prod', VERTEX_CREDENTIALS_PATH: keyFile, VERTEX_CREDENTIALS_JSON: JSON.stringify(key),
-    COHERE_API_KEY: 'co-check', OPENAI_API_KEY: 'sk-check', ANTHROPIC_API_KEY: 'sk-ant-check', LITELLM_MASTER_KEY: 'sk-master-check',
+    COHERE_API_KEY: 'co-check', DATABASE_URL: 'postgresql://check:check@127.0.0.1:5432/litellm', PROJECT_ID: 'acme-llm-prod',
+    OPENAI_API_KEY: 'sk-check', ANTHROPIC_API_KEY: 'sk-ant-check', LITELLM_MASTER_KEY: 'sk-master-check',
   });
-  delete process.env.MISTRAL_API_KEY;
+  for (const name of ['MISTRAL_API_KEY', 'SAMBANOVA_API_KEY', 'REDIS_PORT']) delete process.env[name];
 });
 after(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
@@ -52,7 +79,7 @@ describe('--check-config over LiteLLM configs', () => {
     assert.deepEqual(files, Object.keys(EXPECT).sort());
   });
   for (const [file, want] of Object.entries(EXPECT)) {
-    test(file, async () => {
+    test(file, { todo: want.todo }, async () => {
       const r = await runGateway(['--check-config', path.join(DIR, file)], { timeoutMs: 20_000 });
       const out = r.stdout + r.stderr;
       assert.equal(r.code, 0, out);
