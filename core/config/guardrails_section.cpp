@@ -23,6 +23,14 @@ std::vector<std::string> strings(Reader& r, const Entry& e, const std::string& p
 
 void parse_entry(Reader& r, const YAML::Node& node, const std::string& path, Config& out) {
   if (!node.IsMap()) r.fail(node, path, "expected a mapping with plugin (and models, phases)");
+  if (node["guardrail_name"] && !node["plugin"]) {
+    // LiteLLM's own guardrails: list (guardrail_name + litellm_params, naming its integrations):
+    // a migrated config still loads; the entry guards nothing here, and says so.
+    const YAML::Node name = node["guardrail_name"];
+    r.warn(node, path + ": LiteLLM's guardrail '" + (name.IsScalar() ? name.Scalar() : std::string("?")) +
+                     "' has no llmgw counterpart; ignored (llmgw's guardrails: entries name a plugin)");
+    return;
+  }
   GuardrailSpec spec;
   spec.line = node.Mark().line + 1;
   bool has_plugin = false;

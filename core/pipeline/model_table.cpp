@@ -67,7 +67,17 @@ ModelTable::ModelTable(const config::Config& config, const loader::Registry& reg
       skipped_.push_back(why);
       continue;
     }
-    d->provider = registry.create_provider(cfg.provider, provider_config_json(cfg), cfg.id);
+    try {
+      d->provider = registry.create_provider(cfg.provider, provider_config_json(cfg), cfg.id);
+    } catch (const loader::PluginError& e) {
+      // The plugin refused this deployment's settings (a malformed key, an unreadable credentials
+      // file, no region): as LiteLLM, which loads it and fails only when called, the rest serves.
+      const std::string why = config.source_path + ":" + std::to_string(cfg.line) + ": " + e.what();
+      if (config.server.strict_config) throw loader::PluginError(why);
+      spdlog::warn("{}; skipped (server.strict_config or --strict refuses it)", why);
+      skipped_.push_back(why);
+      continue;
+    }
     auto [it, inserted] = pools_.try_emplace(cfg.alias);
     if (inserted) aliases_.push_back(cfg.alias);
     it->second.push_back(d.get());

@@ -30,7 +30,7 @@ std::string or_env(std::string value, const Host& host, std::initializer_list<co
 /// Region names are lower-case letters, digits and dashes (us-east-1, eu-central-2).
 void check_region(const std::string& region) {
   if (region.empty() || region.size() > 32)
-    throw ConfigError("aws_region_name is required (or AWS_REGION in the environment)");
+    throw ConfigError("aws_region_name is required (or AWS_REGION_NAME, AWS_REGION or AWS_DEFAULT_REGION in the environment)");
   for (char c : region)
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
       throw ConfigError("aws_region_name must be a region such as us-east-1");
@@ -74,7 +74,7 @@ Config parse_config(std::string_view json, const Host& host, std::vector<std::st
 
   Config cfg;
   cfg.api_key = string_member(doc, "api_key");
-  cfg.region = or_env(string_member(extra, "aws_region_name", "extra."), host, {"AWS_REGION", "AWS_DEFAULT_REGION"});
+  cfg.region = or_env(string_member(extra, "aws_region_name", "extra."), host, {"AWS_REGION_NAME", "AWS_REGION", "AWS_DEFAULT_REGION"});
   std::string base = string_member(doc, "api_base");
   if (base.empty()) base = string_member(extra, "aws_bedrock_runtime_endpoint", "extra.");
   if (base.empty()) {

@@ -65,17 +65,18 @@ const EXPECT = {
     AZURE_API_BASE_2: 'https://example-westus.openai.azure.com/' }, warnings: [/general_settings\.allow_requests_on_db_unavailable/] },
   // No region in the file: the AWS environment supplies it.
   '46ki75-open-webui-bedrock-local-apac-profiles.yaml': { deployments: 5, env: { AWS_REGION: 'ap-northeast-1' }, warnings: [] },
-  // Real shapes LiteLLM loads that the gateway refuses today (core fix pending): run as todo, so they
-  // report without failing the suite; drop `todo` once they load.
-  'chenxqdu-multillm-proxy-on-aws-bedrock.yaml': { deployments: 3, warnings: [],
-    todo: 'provider-bedrock refuses a placeholder aws_access_key_id ("must be letters and digits"); LiteLLM loads it' },
-  'diwas2055-gatelaya-guardrails.yaml': { deployments: 1, warnings: [],
-    todo: "LiteLLM's top-level guardrails: list (guardrail_name + litellm_params) is read as llmgw's guardrails (guardrails[0].plugin required)" },
-  'akwin1234-claude-code-router-vertex-credentials-path.yaml': { deployments: 1, warnings: [],
-    todo: 'provider-gemini reads vertex_credentials at load and refuses a missing file ("cannot read the file"); LiteLLM reads it per request' },
+  // A deployment its plugin refuses (a placeholder key, an unreadable credentials file): a warning
+  // naming file and line, the rest serves, as LiteLLM loads it and fails only when called.
+  'chenxqdu-multillm-proxy-on-aws-bedrock.yaml': { deployments: 3, warnings: [
+    /chenxqdu-multillm-proxy-on-aws-bedrock\.yaml:\d+: .*aws_access_key_id must be letters and digits; skipped/] },
+  'akwin1234-claude-code-router-vertex-credentials-path.yaml': { deployments: 1, warnings: [
+    /akwin1234-claude-code-router-vertex-credentials-path\.yaml:\d+: .*vertex_credentials: cannot read the file .*; skipped/] },
+  // LiteLLM's own guardrails: list (guardrail_name + litellm_params): ignored with a warning.
+  'diwas2055-gatelaya-guardrails.yaml': { deployments: 1, warnings: [
+    /diwas2055-gatelaya-guardrails\.yaml:\d+: guardrails\[0\]: LiteLLM's guardrail '.+' has no llmgw counterpart; ignored/] },
+  // LiteLLM's documented region variable.
   '46ki75-open-webui-bedrock-local-apac-profiles.yaml (AWS_REGION_NAME)': { file: '46ki75-open-webui-bedrock-local-apac-profiles.yaml',
-    deployments: 5, env: { AWS_REGION_NAME: 'ap-northeast-1' }, warnings: [],
-    todo: "provider-bedrock reads the region from AWS_REGION / AWS_DEFAULT_REGION but not AWS_REGION_NAME, LiteLLM's documented variable" },
+    deployments: 5, env: { AWS_REGION_NAME: 'ap-northeast-1' }, warnings: [] },
 };
 
 before(() => {
@@ -124,6 +125,14 @@ describe('--check-config over LiteLLM configs', () => {
     const out = r.stdout + r.stderr;
     assert.equal(r.code, 2, out);
     assert.match(out, /config error: .*unservable-deployments\.yaml:11: .*the model is empty/, out);
+    assert.doesNotMatch(r.stdout, /OK \(/, out);
+  });
+  test('a deployment its plugin refuses is refused under --strict, naming the file and line', async () => {
+    const r = await runGateway(['--check-config', path.join(DIR, 'chenxqdu-multillm-proxy-on-aws-bedrock.yaml'), '--strict'],
+      { timeoutMs: 20_000 });
+    const out = r.stdout + r.stderr;
+    assert.notEqual(r.code, 0, out);
+    assert.match(out, /chenxqdu-multillm-proxy-on-aws-bedrock\.yaml:\d+: .*aws_access_key_id must be letters and digits/, out);
     assert.doesNotMatch(r.stdout, /OK \(/, out);
   });
   test('unservable-deployments.yaml is refused under server.strict_config: true', async () => {
