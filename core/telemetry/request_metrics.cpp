@@ -93,6 +93,18 @@ LabeledSeries<kHistogramValues, 1024>& histogram_table() {
   static LabeledSeries<kHistogramValues, 1024> table;
   return table;
 }
+/// The per-route histograms (the overhead), apart: aliases filling the table above must not take
+/// the room of the few route series.
+LabeledSeries<kHistogramValues, 64>& route_histogram_table() {
+  static LabeledSeries<kHistogramValues, 64> table;
+  return table;
+}
+/// The table a histogram's series live in.
+template <class Fn>
+void with_histogram_table(Metric id, Fn&& fn) {
+  if (id == kOverhead) fn(route_histogram_table());
+  else fn(histogram_table());
+}
 std::array<std::atomic<int64_t>, static_cast<std::size_t>(Route::Count)>& in_flight() {
   static std::array<std::atomic<int64_t>, static_cast<std::size_t>(Route::Count)> gauges{};
   return gauges;
@@ -172,7 +184,7 @@ void fill(CallSeries& c, Route route, std::string_view alias, std::string_view d
   const LabelText route_alias = LabelText().add("route", r).add("alias", alias);
   c.latency = histogram_table().find(kLatency, route_alias.view());
   c.ttft = histogram_table().find(kTtft, route_alias.view());
-  c.overhead = histogram_table().find(kOverhead, LabelText().add("route", r).view());
+  c.overhead = route_histogram_table().find(kOverhead, LabelText().add("route", r).view());
   for (int k = 0; k < 5; ++k)
     c.tokens[k] = counter_table().find(
         kTokens, LabelText().add("alias", alias).add("deployment", deployment).add("kind", kTokenKinds[k]).view());
@@ -267,7 +279,7 @@ void render_request_metrics(std::string& out) {
     header(out, h.name, h.help, "histogram");
     const std::string bucket = std::string(h.name) + "_bucket", sum = std::string(h.name) + "_sum",
                       count = std::string(h.name) + "_count";
-    histogram_table().for_each(h.id, [&](std::string_view labels, const auto& v) {
+    with_histogram_table(h.id, [&](auto& table) { table.for_each(h.id, [&](std::string_view labels, const auto& v) {
       uint64_t cumulative = 0;
       std::string with_le;
       for (std::size_t b = 0; b <= kBuckets; ++b) {
@@ -281,7 +293,7 @@ void render_request_metrics(std::string& out) {
       }
       series(out, sum, labels, static_cast<double>(v[kBuckets + 1].load(std::memory_order_relaxed)) / 1e6);
       series(out, count, labels, static_cast<double>(std::max(cumulative, v[kBuckets].load(std::memory_order_relaxed))));
-    });
+    }); });
   }
   header(out, "llmgw_requests_in_flight", "Requests being served, by route.", "gauge");
   for (std::size_t r = 0; r < static_cast<std::size_t>(Route::Count); ++r) {
@@ -302,7 +314,8 @@ void render_request_metrics(std::string& out) {
   });
   header(out, "llmgw_metric_series_dropped_total", "Label sets not recorded because the series table was full.", "counter");
   series(out, "llmgw_metric_series_dropped_total", "",
-         static_cast<double>(counter_table().overflow() + histogram_table().overflow()));
+         static_cast<double>(counter_table().overflow() + histogram_table().overflow() +
+                             route_histogram_table().overflow()));
 }
 
 }  // namespace llmgw::telemetry

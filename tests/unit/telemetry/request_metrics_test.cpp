@@ -150,3 +150,20 @@ TEST_CASE("label sets that outnumber the per-thread cache are each counted exact
                                R"(",deployment="dep-rm-2",status="201"})") == 1);
   }
 }
+
+TEST_CASE("a route's overhead histogram is kept when aliases have filled the per-alias table", "[request_metrics]") {
+  // Runs after the 600-alias case above (Catch2 runs cases in file order): the per-alias latency
+  // and TTFT series filled their table; the per-route overhead series live in their own.
+  llmgw::pipeline::Deployment d;
+  d.cfg.id = "dep-rm-3";
+  RequestFacts f;
+  f.deployment = &d;
+  f.status = 200;
+  f.route = Route::CountTokens;  // no other case records this route
+  f.alias = "rm-route-after-many";
+  f.attempts = 1;  // the overhead is recorded for calls that reached an upstream
+  f.latency_us = 3000;
+  llmgw::telemetry::record_request_metrics(f);
+  const std::string text = render();
+  CHECK(value_of(text, R"(llmgw_gateway_overhead_seconds_count{route="/v1/messages/count_tokens"})") == 1);
+}
