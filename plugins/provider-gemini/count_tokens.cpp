@@ -26,15 +26,8 @@ constexpr const char* kVertexCountMembers[] = {"contents", "systemInstruction", 
 
 llmgw_status encode_count_tokens(const Config& cfg, const llmgw_call& call, const llmgw_request_out& out,
                                  const llmgw_writer* error) {
-  if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {
-    write(error, "provider-gemini translates canonical chat bodies only");
-    return LLMGW_BAD_ARGUMENT;
-  }
-  const std::string model = model_path_segment(view(call.model));
-  if (model.empty()) {
-    write(error, "the deployment names no Gemini model");
-    return LLMGW_BAD_ARGUMENT;
-  }
+  std::string model;
+  if (const llmgw_status st = checked_chat_model(call, error, model); st != LLMGW_OK) return st;
   rapidjson::StringBuffer sb;
   try {
     rapidjson::Document body;

@@ -219,6 +219,19 @@ void translate(const llmgw_call& call, const Value& body, Value& out, Allocator&
 
 void translate_request(const llmgw_call& call, const Value& body, Value& out, Allocator& a) { translate(call, body, out, a); }
 
+llmgw_status checked_chat_model(const llmgw_call& call, const llmgw_writer* error, std::string& segment) {
+  if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {
+    write(error, "provider-gemini translates canonical chat bodies only");
+    return LLMGW_BAD_ARGUMENT;
+  }
+  segment = model_path_segment(view(call.model));
+  if (segment.empty()) {
+    write(error, "the deployment names no Gemini model");
+    return LLMGW_BAD_ARGUMENT;
+  }
+  return LLMGW_OK;
+}
+
 std::string model_path_segment(std::string_view model) {
   if (model.starts_with("models/")) model.remove_prefix(7);
   std::string out;
@@ -248,15 +261,8 @@ llmgw_status encode(const Config& cfg, const llmgw_call& call, const llmgw_reque
     write(error, "provider-gemini supports chat, embeddings and count_tokens only");
     return LLMGW_UNSUPPORTED;
   }
-  if (call.body_dialect != LLMGW_DIALECT_OPENAI_CHAT) {
-    write(error, "provider-gemini translates canonical chat bodies only");
-    return LLMGW_BAD_ARGUMENT;
-  }
-  const std::string model = model_path_segment(view(call.model));
-  if (model.empty()) {
-    write(error, "the deployment names no Gemini model");
-    return LLMGW_BAD_ARGUMENT;
-  }
+  std::string model;
+  if (const llmgw_status st = checked_chat_model(call, error, model); st != LLMGW_OK) return st;
   rapidjson::StringBuffer sb;
   bool stream = call.stream != 0;
   try {

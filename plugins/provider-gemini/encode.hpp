@@ -35,4 +35,8 @@ void add_headers(const Config& cfg, const llmgw_request_out& out);
 /// percent-encoded. Empty when the model is empty.
 std::string model_path_segment(std::string_view model);
 
+/// What a Gemini request of `call` needs before its body: a canonical chat body and a model.
+/// LLMGW_OK with `segment` set (model_path_segment), or the error written to `error`.
+llmgw_status checked_chat_model(const llmgw_call& call, const llmgw_writer* error, std::string& segment);
+
 }  // namespace llmgw::provider_gemini

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { deployment, gatewayConfig, readSSE, request, startGateway, toYaml } from './lib/gateway.mjs';
 import { chatAnswer, chunk, chunkEvent, STREAM_HEAD, startScriptedUpstream } from './lib/scripted-upstream.mjs';
+import { jsonLines } from './lib/json-lines.mjs';
 
 const MASTER = 'sk-gw-master-reload-stream-8e2b';
 const auth = { authorization: `Bearer ${MASTER}` };
@@ -57,17 +58,6 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function lines(file, n) {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
-    const list = text ? text.split('\n').map((l) => JSON.parse(l)) : [];
-    if (list.length >= n) return list;
-    if (Date.now() > end) assert.fail(`${list.length} of ${n} events in ${file}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('an open stream keeps its guardrail and its sink across a reload that removes and moves them', async () => {
   const oldFile = path.join(dir, 'old.jsonl');
   const newFile = path.join(dir, 'new.jsonl');
@@ -97,11 +87,11 @@ test('an open stream keeps its guardrail and its sink across a reload that remov
   assert.ok(!raw.includes('example.com'), raw);
   assert.ok(raw.trimEnd().endsWith('data: [DONE]'));
 
-  const old = await lines(oldFile, 1);
-  const fresh = await lines(newFile, 1);
+  const old = await jsonLines(oldFile, 1);
+  const fresh = await jsonLines(newFile, 1);
   await new Promise((r) => setTimeout(r, 300));
-  assert.equal((await lines(oldFile, 1)).length, 1);
-  assert.equal((await lines(newFile, 1)).length, 1);
+  assert.equal((await jsonLines(oldFile, 1)).length, 1);
+  assert.equal((await jsonLines(newFile, 1)).length, 1);
   assert.equal(old[0].stream, true, JSON.stringify(old[0]));
   assert.deepEqual(old[0].guardrails.map((g) => g.decision), ['modify'], JSON.stringify(old[0]));
   assert.equal(fresh[0].stream, false, JSON.stringify(fresh[0]));

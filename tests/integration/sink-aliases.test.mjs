@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
 import { deployment, gatewayConfig, postJSON, startGateway, UPSTREAM_KEY } from './lib/gateway.mjs';
+import { jsonLines } from './lib/json-lines.mjs';
 
 const MASTER = 'sk-gw-master-sink-aliases-52d9';
 let mock;
@@ -40,24 +41,13 @@ after(async () => {
 const chat = (model) => postJSON(`${gw.url}/v1/chat/completions`,
   { model, messages: [{ role: 'user', content: 'hi' }] }, { headers: { authorization: `Bearer ${MASTER}` } });
 
-async function lines(file, n) {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
-    const list = text ? text.split('\n').map((l) => JSON.parse(l)) : [];
-    if (list.length >= n) return list;
-    if (Date.now() > end) assert.fail(`${list.length} of ${n} events in ${file}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('a sink scoped to alias "one" gets only its events; the unscoped sink gets all', async () => {
   for (const model of ['one', 'two', 'two', 'one', 'two']) assert.equal((await chat(model)).status, 200);
-  const all = await lines(allFile, 5);
+  const all = await jsonLines(allFile, 5);
   assert.deepEqual(all.map((e) => e.alias), ['one', 'two', 'two', 'one', 'two'], JSON.stringify(all[0]));
-  const scoped = await lines(scopedFile, 2);
+  const scoped = await jsonLines(scopedFile, 2);
   await new Promise((r) => setTimeout(r, 300));  // nothing more arrives late
-  const again = await lines(scopedFile, 2);
+  const again = await jsonLines(scopedFile, 2);
   assert.equal(again.length, 2, JSON.stringify(again));
   assert.deepEqual(scoped.map((e) => e.alias), ['one', 'one']);
   assert.deepEqual(scoped.map((e) => e.request_id), all.filter((e) => e.alias === 'one').map((e) => e.request_id));

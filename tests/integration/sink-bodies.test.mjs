@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
 import { deployment, gatewayConfig, postJSON, startGateway, UPSTREAM_KEY } from './lib/gateway.mjs';
+import { jsonLines } from './lib/json-lines.mjs';
 
 const MASTER = 'sk-gw-master-sink-bodies-7a41';
 const EMAIL = 'jane.doe@example.org';
@@ -43,18 +44,6 @@ after(async () => {
 const chat = (content, { key = MASTER, model = 'gpt' } = {}) => postJSON(`${gw.url}/v1/chat/completions`,
   { model, messages: [{ role: 'user', content }] }, { headers: { authorization: `Bearer ${key}` } });
 
-/** The request-log lines once `n` are written (the sink writes off the request path). */
-async function events(n) {
-  const end = Date.now() + 5000;
-  for (;;) {
-    const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim() : '';
-    const lines = text ? text.split('\n') : [];
-    if (lines.length >= n) return { text, list: lines.map((l) => JSON.parse(l)) };
-    if (Date.now() > end) assert.fail(`${lines.length} of ${n} events written`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test('a passed request logs its redacted body; blocked and refused ones log none', async () => {
   const passed = await chat(`Write to ${EMAIL} today.`);
   assert.equal(passed.status, 200, passed.text);
@@ -65,7 +54,8 @@ test('a passed request logs its redacted body; blocked and refused ones log none
   const unknown = await chat(`My SSN is ${SSN}.`, { model: 'no-such-model' });
   assert.equal(unknown.status, 404, unknown.text);
 
-  const { text, list } = await events(4);
+  const list = await jsonLines(logFile, 4);
+  const text = fs.readFileSync(logFile, 'utf8');
   assert.equal(list.length, 4);
   const [ok, deny, unauthorized, notFound] = list;
   assert.equal(ok.status, 200);
