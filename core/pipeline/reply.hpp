@@ -27,7 +27,8 @@ class Reply {
   virtual void set_upstream_dialect(llmgw_dialect dialect) = 0;
   /// A whole error response (nothing was sent yet).
   virtual void error(const canonical::ApiError& error) = 0;
-  /// A whole successful response whose body is already in the client's dialect.
+  /// A whole successful response, in the upstream dialect set_upstream_dialect() named (the
+  /// client's own on passthrough, canonical otherwise); the Reply translates it where they differ.
   virtual void json(int status, std::string_view body) = 0;
   /// Just before json(): the deployment that answered and the usage it reported, so a Reply
   /// can add what the answer cost (x-llmgw-cost). Default: nothing.
