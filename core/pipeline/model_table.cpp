@@ -55,27 +55,28 @@ void settle_weights(const Pool& pool) {
 }  // namespace
 
 ModelTable::ModelTable(const config::Config& config, const loader::Registry& registry) {
+  // A deployment that cannot be served (no plugin for its provider, or settings its plugin
+  // refuses: a malformed key, an unreadable credentials file, no region): as LiteLLM, which loads
+  // it and fails only when called, a warning naming file and line, and the rest of the config
+  // serves; strict_config refuses it instead.
+  auto skip = [&](const auto& cfg, const std::string& reason, std::string_view strict_hint) {
+    const std::string why = config.source_path + ":" + std::to_string(cfg.line) + ": " + reason;
+    if (config.server.strict_config) throw loader::PluginError(why + std::string(strict_hint));
+    spdlog::warn("{}; skipped (server.strict_config or --strict refuses it)", why);
+    skipped_.push_back(why);
+  };
   for (const auto& cfg : config.deployments) {
     auto d = std::make_unique<Deployment>();
     d->cfg = cfg;
     if (!registry.provider_for(cfg.provider)) {
-      const std::string why = config.source_path + ":" + std::to_string(cfg.line) + ": deployment " + cfg.id +
-                              ": no loaded plugin serves provider '" + cfg.provider + "'";
-      if (config.server.strict_config) throw loader::PluginError(why + " (add its plugin under plugins.load)");
-      // As LiteLLM loads it and fails only when called: the rest of the config serves.
-      spdlog::warn("{}; skipped (server.strict_config or --strict refuses it)", why);
-      skipped_.push_back(why);
+      skip(cfg, "deployment " + cfg.id + ": no loaded plugin serves provider '" + cfg.provider + "'",
+           " (add its plugin under plugins.load)");
       continue;
     }
     try {
       d->provider = registry.create_provider(cfg.provider, provider_config_json(cfg), cfg.id);
     } catch (const loader::PluginError& e) {
-      // The plugin refused this deployment's settings (a malformed key, an unreadable credentials
-      // file, no region): as LiteLLM, which loads it and fails only when called, the rest serves.
-      const std::string why = config.source_path + ":" + std::to_string(cfg.line) + ": " + e.what();
-      if (config.server.strict_config) throw loader::PluginError(why);
-      spdlog::warn("{}; skipped (server.strict_config or --strict refuses it)", why);
-      skipped_.push_back(why);
+      skip(cfg, e.what(), "");
       continue;
     }
     auto [it, inserted] = pools_.try_emplace(cfg.alias);

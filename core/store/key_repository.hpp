@@ -43,7 +43,7 @@ class KeyRepository {
   /// false when there is no such key.
   bool remove(std::string_view key_hash, std::int64_t now_ms);
   /// remove() of each, in one transaction: all of them, or (when one is missing) none, and false.
-  bool remove_all(const std::vector<std::string>& key_hashs, std::int64_t now_ms);
+  bool remove_all(const std::vector<std::string>& key_hashes, std::int64_t now_ms);
   std::optional<KeyRecord> get(std::string_view key_hash);
   /// Ordered by created_at, then key_hash (stable pages).
   std::vector<KeyRecord> list(const KeyQuery& query = {});
