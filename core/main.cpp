@@ -1,5 +1,4 @@
 // llmgw: flags, config, plugins, wiring, serve until SIGINT/SIGTERM; SIGHUP reloads the config.
-#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -32,6 +31,7 @@
 #include "server/http_server.hpp"
 #include "telemetry/telemetry.hpp"
 #include "upstream/async_connection.hpp"
+#include "util/allocator.hpp"
 #include "version.hpp"
 
 namespace {
@@ -192,15 +192,7 @@ int serve(const CliOptions& opts, config::Config cfg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Large buffers (one big upstream answer) come from mmap and go back to the system when
-  // freed: a fixed threshold turns off glibc's growing one, which would keep them in the heap.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-  // A fixed mmap threshold also freezes the trim threshold at glibc's 128 KB: a free that left
-  // more than that at the top of a loop thread's heap gave it back (madvise), and the next
-  // allocations grew the heap and faulted the pages in again (a burst of 8,000 streams made
-  // ~1,600 such trims). Up to 32 MB of free heap top is kept instead (glibc's own dynamic
-  // threshold goes to 64 MB); large buffers still come from mmap and go back when freed.
-  mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
+  const char* allocator = util::tune_allocator();  // first: before any thread or large buffer
   CliOptions opts;
   try {
     opts = parse_cli(argc, argv);
@@ -219,6 +211,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   observe::init_logging(opts.log_level.value_or(cfg.log_level));
+  spdlog::debug("allocator: {}", allocator);
   for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
   if (opts.strict) cfg.server.strict_config = true;  // serve() applies it again, with --host/--port
   if (cfg.server.strict_config && !cfg.skipped_deployments.empty()) {

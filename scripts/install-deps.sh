@@ -8,6 +8,8 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libpoco-dev libboost-dev libboost-filesystem-dev rapidjson-dev libspdlog-dev libyaml-cpp-dev
   catch2 libhiredis-dev libssl-dev
+  # the gateway's allocator (tcmalloc_minimal; core/CMakeLists.txt)
+  libgoogle-perftools-dev
   # provider-bedrock: the event-stream CRC32s
   zlib1g-dev
   redis-server nginx-light wrk curl python3 procps

@@ -1,16 +1,21 @@
 #include "frontends/stream_terminal.hpp"
 
+#include <algorithm>
+#include <string.h>  // memrchr (GNU)
+
 namespace llmgw::frontends {
 namespace {
 
 bool is_line_end(char c) { return c == '\n' || c == '\r'; }
 
-/// `line` (one line of an event, without its line end) is "field:value" with an optional space.
-bool line_is(std::string_view line, std::string_view field, std::string_view value) {
-  if (line.size() < field.size() + 1 || line.substr(0, field.size()) != field || line[field.size()] != ':') return false;
-  line.remove_prefix(field.size() + 1);
-  if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
-  return line == value;
+/// Whether the line `rest` starts with (up to its line end, or the end of `rest`) is
+/// "field:value", with an optional space after the colon.
+bool line_starts_as(std::string_view rest, std::string_view field, std::string_view value) {
+  if (rest.size() <= field.size() || rest.substr(0, field.size()) != field || rest[field.size()] != ':') return false;
+  rest.remove_prefix(field.size() + 1);
+  if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  if (rest.substr(0, value.size()) != value) return false;
+  return rest.size() == value.size() || is_line_end(rest[value.size()]);
 }
 
 }  // namespace
@@ -20,31 +25,45 @@ std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect) {
   std::size_t end = events.size();
   while (end > 0 && is_line_end(events[end - 1])) --end;
   if (end == 0) return std::string_view::npos;
-  std::size_t start = end;
-  while (start > 0) {
-    const char c = events[start - 1];
-    if (is_line_end(c) && start >= 2) {
-      const char b = events[start - 2];
+  // Back to the blank line before it. Only line ends can end one, so the search jumps from line
+  // end to line end (memrchr: a stream event is mostly one long `data:` line of JSON).
+  const char* base = events.data();
+  const auto last_before = [base](char c, std::size_t limit) -> const char* {
+    return limit == 0 ? nullptr : static_cast<const char*>(::memrchr(base, c, limit));
+  };
+  const char* lf = last_before('\n', end);
+  const char* cr = last_before('\r', end);
+  std::size_t start = 0;
+  while (lf != nullptr || cr != nullptr) {
+    const char* p = lf == nullptr ? cr : cr == nullptr ? lf : std::max(lf, cr);
+    const std::size_t s = static_cast<std::size_t>(p - base) + 1;  // an event would start here
+    if (s >= 2) {
+      const char c = *p, b = base[s - 2];
       // "\n\n", "\r\r", or "\r\n\r\n" (whose last two bytes are "\r\n" after a "\n").
-      if ((c == '\n' && b == '\n') || (c == '\r' && b == '\r') ||
-          (c == '\n' && b == '\r' && start >= 3 && events[start - 3] == '\n'))
+      if ((c == '\n' && b == '\n') || (c == '\r' && b == '\r') || (c == '\n' && b == '\r' && s >= 3 && base[s - 3] == '\n')) {
+        start = s;
         break;
+      }
     }
-    --start;
+    if (p == lf) lf = last_before('\n', s - 1);
+    else cr = last_before('\r', s - 1);
   }
-  // Its first line that is not a comment decides: `data: [DONE]`, or `event: message_stop`.
+  // Its first line that is not a comment decides: `data: [DONE]`, or `event: message_stop`. That
+  // line is compared where it starts, not searched to its end (it is the long `data:` line of an
+  // ordinary event).
   std::size_t at = start;
   while (at < end) {
-    std::size_t eol = at;
-    while (eol < end && !is_line_end(events[eol])) ++eol;
-    const std::string_view line = events.substr(at, eol - at);
-    if (!line.empty() && line.front() != ':') {
-      const bool terminal = dialect == LLMGW_DIALECT_ANTHROPIC_MESSAGES ? line_is(line, "event", "message_stop")
-                                                                        : line_is(line, "data", "[DONE]");
+    if (is_line_end(events[at])) {
+      ++at;
+      continue;
+    }
+    if (events[at] != ':') {
+      const std::string_view rest = events.substr(at, end - at);
+      const bool terminal = dialect == LLMGW_DIALECT_ANTHROPIC_MESSAGES ? line_starts_as(rest, "event", "message_stop")
+                                                                        : line_starts_as(rest, "data", "[DONE]");
       return terminal ? start : std::string_view::npos;
     }
-    at = eol;
-    while (at < end && is_line_end(events[at])) ++at;
+    while (at < end && !is_line_end(events[at])) ++at;  // a comment line
   }
   return std::string_view::npos;
 }
