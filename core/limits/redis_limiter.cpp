@@ -121,4 +121,29 @@ void RedisLimiter::finish(const Scopes& scopes, const std::string& member, std::
   redis->send_batched(std::move(argv), kFinishBatchDelay);
 }
 
+void RedisLimiter::release(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
+                           const std::vector<std::int64_t>& token_delta) {
+  AsyncRedis* redis = this_loop_redis;
+  if (!redis || scopes.empty()) return;
+  std::vector<std::string> argv{"EVAL", std::string(release_script().text), std::to_string(3 * scopes.size())};
+  for (const Scope& s : scopes) {
+    argv.push_back(redis_key(s.id, "req"));
+    argv.push_back(redis_key(s.id, "tok"));
+    argv.push_back(redis_key(s.id, "par"));
+  }
+  argv.push_back(member);
+  argv.push_back(std::to_string(bucket_s));
+  argv.push_back(std::to_string(scopes.size()));
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    const Scope& s = scopes[i];
+    const bool tokens = s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0;
+    argv.push_back(tokens ? std::to_string(token_delta[i]) : "-");
+    argv.push_back(s.parallel > 0 ? "1" : "0");
+    argv.push_back(s.rpm > 0 ? "1" : "0");
+  }
+  // Not batched: the slot is free for the next call at once (a rare path: a budget refusal).
+  std::vector<std::string_view> views(argv.begin(), argv.end());
+  redis->send(views);
+}
+
 }  // namespace llmgw::limits

@@ -39,6 +39,10 @@ class RedisLimiter {
   /// Reconciles tokens (`token_delta[i]` for scope i) and frees parallel slots; not awaited.
   void finish(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
               const std::vector<std::int64_t>& token_delta);
+  /// Gives back all an admission took (the request, `token_delta[i]` = − the tokens reserved,
+  /// the parallel slots): sent at once, not awaited.
+  void release(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
+               const std::vector<std::int64_t>& token_delta);
 
  private:
   RedisEndpoint endpoint_;

@@ -162,6 +162,31 @@ end
 return 1
 )lua";
 
+// release: finish, and the request taken back from the RPM window: a call the limits admitted
+// and its budget then refused (the two scripts run side by side) was never made.
+constexpr std::string_view kReleaseBody = R"lua(
+local t = redis.call('TIME')
+local now_s = tonumber(t[1])
+local member = ARGV[1]
+local bucket = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+for i = 1, n do
+  local delta, par, req = ARGV[1 + 3 * i], ARGV[2 + 3 * i], ARGV[3 + 3 * i]
+  local kr, kt, kp = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  if req == '1' then redis.call('ZREM', kr, member) end
+  if delta ~= '-' and bucket > now_s - 60 then
+    local d = tonumber(delta)
+    if d ~= 0 then
+      local _, lo, hi = tok_trim(kt, now_s)
+      tok_add(kt, bucket, d, lo, hi, now_s)
+      redis.call('PEXPIRE', kt, 61000)
+    end
+  end
+  if par == '1' then redis.call('ZREM', kp, member) end
+end
+return 1
+)lua";
+
 /// A script's text: its first line (what it is, with the version), the token-window helpers, its body.
 std::string joined(std::string_view first_line, std::string_view body) {
   std::string text;
@@ -179,6 +204,13 @@ const std::string& admit_text() {
 const std::string& finish_text() {
   static const std::string text =
       joined("-- llmgw rate limits v2: finish (reconcile tokens, free parallel slots)", kFinishBody);
+  return text;
+}
+
+const std::string& release_text() {
+  static const std::string text = joined(
+      "-- llmgw rate limits v2: release (an admitted call its budget refused: request, tokens, slot given back)",
+      kReleaseBody);
   return text;
 }
 
@@ -203,6 +235,11 @@ const RedisScript& admit_script() {
 
 const RedisScript& finish_script() {
   static const RedisScript s = redis_script(finish_text());
+  return s;
+}
+
+const RedisScript& release_script() {
+  static const RedisScript s = redis_script(release_text());
   return s;
 }
 

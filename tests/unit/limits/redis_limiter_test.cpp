@@ -137,6 +137,31 @@ TEST_CASE("redis limiter: TPM reserved, reconciled by finish; parallel slots fre
   CHECK(fourth->retry_after_ms > 55'000);
 }
 
+TEST_CASE("redis limiter: release gives back the request, the tokens and the slot, on every scope") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port());
+  const Scopes s{scope("key:g", 2, 1000, 1), Scope{ScopeKind::team, "team:g", 5, 0, 0}};
+  auto first = loop.admit(s, 600, "g1");
+  REQUIRE(first);
+  REQUIRE(first->allowed);
+  // Refused by its budget: everything it took is given back (a parallel slot would refuse g2).
+  loop.limiter.release(s, "g1", first->now_ms / 1000, {-600, 0});
+  loop.settle();
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:g", "req")) == 0);
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("team:g", "req")) == 0);
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:g", "par")) == 0);
+  auto second = loop.admit(s, 1000, "g2");
+  REQUIRE(second);
+  CHECK(second->allowed);
+  CHECK(second->figures[0].req_remaining == 1);
+  CHECK(second->figures[0].tok_remaining == 0);
+  CHECK(second->figures[1].req_remaining == 4);
+  // A made call keeps its request counted: finish is not release.
+  loop.limiter.finish(s, "g2", second->now_ms / 1000, {0, 0});
+  loop.settle();
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:g", "req")) == 1);
+}
+
 TEST_CASE("redis limiter: NOSCRIPT after SCRIPT FLUSH falls back to EVAL") {
   llmgw::test::RedisServer redis;
   Loop loop(redis.port());
