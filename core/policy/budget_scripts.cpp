@@ -139,7 +139,7 @@ for g = 1, ng do
   for j = 1, m do
     cum = cum + costs[j]
     log[#log + 1] = ARGV[1]
-    log[#log + 1] = string.format('%d', cum) .. ':' .. ids[j]
+    log[#log + 1] = string.format('%020d', cum) .. ':' .. ids[j]
   end
   redis.call('ZADD', kclog, unpack(log))
   local old = redis.call('ZREVRANGEBYSCORE', kclog, horizon, '-inf', 'LIMIT', 0, 1)

@@ -18,7 +18,10 @@
 //   <scope>:p<P>:uexp    zset   request id → when it settled: a charge never committed (its
 //                               instance died) stops counting after the charge ttl
 //   <scope>:p<P>:clog    zset   "<cum after it>:<request id>" → when it was committed; kept 60 s,
-//                               so "committed at or after T" is cum − the entry before T
+//                               so "committed at or after T" is cum − the entry before T. cum
+//                               is written in 20 digits: commits of one millisecond tie on the
+//                               score and Redis orders ties by member, so the newest of them
+//                               (the largest cum) must also be the greatest string
 //   <scope>:p<P>:cmt     hash   request id → commit ms, for a commit that came before its
 //                               settle (another connection): the settle then adds nothing
 // Every write renews its keys' expiry (reservation ttl + charge ttl): an idle scope vanishes.

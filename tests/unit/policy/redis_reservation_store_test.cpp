@@ -149,14 +149,15 @@ TEST_CASE("redis reservations: a written batch is committed at once, over key an
   llmgw::test::RedisServer redis;
   Instance a(redis.port()), b(redis.port());
   const std::int64_t now = 2'500'000;
-  const std::vector<ScopeBudget> both{{"key:k3", 1'000, 0, 0}, {"team:t3", 1'000, 0, 0}};
-  const std::vector<ScopeBudget> key_only{{"key:k3", 1'000, 0, 0}};
+  const std::vector<ScopeBudget> both{{"key:k3", 10'000'000, 0, 0}, {"team:t3", 10'000'000, 0, 0}};
+  const std::vector<ScopeBudget> key_only{{"key:k3", 10'000'000, 0, 0}};
   // 300 calls (three scripts of up to 128 in one round trip), one of them on the key alone, one
   // never settled (not charged: nothing to commit), costs 1..300 on the key, 299 of them on the team.
   std::vector<std::string> ids;
   std::int64_t key_total = 0, team_total = 0;
   for (int i = 1; i <= 300; ++i) {
-    const std::string id = "m" + std::to_string(i);
+    std::string id = "m";  // appended: GCC 12 warns (-Wrestrict, falsely) on "m" + std::string
+    id += std::to_string(i);
     REQUIRE(a.reserve(id, i == 7 ? key_only : both, 1, now, now).refused == -1);
     if (i == 9) continue;  // in flight
     REQUIRE(a.store.settle(id, i, now + 1));
