@@ -1,8 +1,8 @@
 // Limits shared by every instance through Redis: one round trip per call, the admit script run by
 // EVALSHA (EVAL when Redis answers NOSCRIPT: after a restart or a SCRIPT FLUSH), on this loop's
 // own asynchronous connection (limits/asio_redis), awaited with a deadline; the finish script sent
-// after the call without waiting, batched with the others that end within 5 ms (one write and one
-// wake-up for all of them). One AsyncRedis per event loop, made on the loop's thread.
+// after the call without waiting, merged with the others that end within 5 ms (limits/
+// finish_batch: one script, one write and one wake-up for all of them). One AsyncRedis per event loop, made on the loop's thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "limits/asio_redis.hpp"
+#include "limits/finish_batch.hpp"
 #include "limits/limit_scopes.hpp"
 #include "limits/window_math.hpp"
 
@@ -50,6 +51,7 @@ class RedisLimiter {
   std::chrono::milliseconds lease_;
   std::mutex loops_mutex_;
   std::vector<std::shared_ptr<AsyncRedis>> loops_;
+  std::vector<std::unique_ptr<FinishBatch>> finishes_;  // per loop, on its connection
 };
 
 }  // namespace llmgw::limits

@@ -141,24 +141,20 @@ return out
 constexpr std::string_view kFinishBody = R"lua(
 local t = redis.call('TIME')
 local now_s = tonumber(t[1])
-local member = ARGV[1]
-local bucket = tonumber(ARGV[2])
-local n = tonumber(ARGV[3])
-for i = 1, n do
-  local delta, par = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
-  local kt, kp = KEYS[2 * i - 1], KEYS[2 * i]
-  if delta ~= '-' then
-    local d = tonumber(delta)
-    local b = bucket
-    if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
-    if d ~= 0 then
-      local _, lo, hi = tok_trim(kt, now_s)
-      tok_add(kt, b, d, lo, hi, now_s)
-      redis.call('PEXPIRE', kt, 61000)
-    end
+local nt = tonumber(ARGV[1])
+local ns = tonumber(ARGV[2])
+for i = 1, nt do
+  local kt = KEYS[i]
+  local b = tonumber(ARGV[1 + 2 * i])
+  local d = tonumber(ARGV[2 + 2 * i])
+  if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
+  if d ~= 0 then
+    local _, lo, hi = tok_trim(kt, now_s)
+    tok_add(kt, b, d, lo, hi, now_s)
+    redis.call('PEXPIRE', kt, 61000)
   end
-  if par == '1' then redis.call('ZREM', kp, member) end
 end
+for i = 1, ns do redis.call('ZREM', KEYS[nt + i], ARGV[2 + 2 * nt + i]) end
 return 1
 )lua";
 
@@ -203,7 +199,7 @@ const std::string& admit_text() {
 
 const std::string& finish_text() {
   static const std::string text =
-      joined("-- llmgw rate limits v2: finish (reconcile tokens, free parallel slots)", kFinishBody);
+      joined("-- llmgw rate limits v2: finish many (reconcile tokens, free parallel slots)", kFinishBody);
   return text;
 }
 
