@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 #include "canonical/clock.hpp"
 #include "policy/redis_reservation_store.hpp"
@@ -63,8 +65,10 @@ std::unique_ptr<Governance> start_governance(const config::Config& cfg) {
   store::LedgerWriterOptions options;
   // A written row's cost is in the stored spend: the reservations stop adding it on top.
   options.on_written = [r = g->reservations.get()](const std::vector<store::LedgerRow>& rows) {
-    const int64_t now = canonical::unix_ms();
-    for (const auto& row : rows) r->committed(row.request_id, now);
+    std::vector<std::string_view> ids;
+    ids.reserve(rows.size());
+    for (const auto& row : rows) ids.push_back(row.request_id);
+    r->committed_many(ids, canonical::unix_ms());
   };
   config::Config with_url = cfg;
   with_url.database_url = url;

@@ -32,8 +32,8 @@ using canonical::ApiError;
 /// (frontends/call_accounting). When both apply, the reservation is started first and runs
 /// alongside the limits, so that their two Redis scripts are in flight together: one round trip
 /// instead of two. The limits' refusal wins. Whatever the other side held is given back in
-/// phase 9 as for any refused call (the reservation settles at cost 0; the ticket frees its
-/// slots and corrects its tokens).
+/// phase 9 as for any refused call (the reservation settles at cost 0); a call the budget refuses
+/// gives back all the limits took (Ticket::release: the request, its tokens, its slots).
 boost::asio::awaitable<std::optional<ApiError>> limit_and_reserve(limits::RateLimiter* limiter,
                                                                   const pipeline::Pool& pool,
                                                                   const policy::Caller& caller, std::string_view model,
@@ -49,6 +49,7 @@ boost::asio::awaitable<std::optional<ApiError>> limit_and_reserve(limits::RateLi
     if (!refused) {
       std::optional<ApiError> over = co_await account.reserve(pool, sent, operation, canonical::unix_ms());
       refused = std::move(over);
+      if (refused) ticket.release();  // admitted by the limits, not made: not counted either
     }
     co_return refused;
   }
@@ -63,7 +64,10 @@ boost::asio::awaitable<std::optional<ApiError>> limit_and_reserve(limits::RateLi
   }
   std::optional<ApiError> over = co_await budget.result();
   if (failed) std::rethrow_exception(failed);
-  if (!refused) refused = std::move(over);
+  if (!refused && over) {
+    refused = std::move(over);
+    ticket.release();  // the budget refused what the limits admitted: all or nothing
+  }
   co_return refused;
 }
 

@@ -199,7 +199,6 @@ void AsyncRedis::on_disconnect(const redisAsyncContext* ac, int /*status*/) {
 bool AsyncRedis::submit(const std::vector<std::string_view>& argv, void (*fn)(redisAsyncContext*, void*, void*),
                         void* privdata) {
   if (!ac_) return false;  // connecting: hiredis holds the command until the socket is up
-  constexpr std::size_t kMaxArgs = 64;
   if (argv.size() > kMaxArgs) return false;
   const char* args[kMaxArgs];
   std::size_t lens[kMaxArgs];

@@ -47,6 +47,9 @@ class AsyncRedis {
   /// thread; closed with its last holder (on the loop's thread or after the loop stopped).
   static std::shared_ptr<AsyncRedis> on_loop(boost::asio::io_context& io, const RedisEndpoint& endpoint);
 
+  /// The most arguments a command may have (send and call refuse more).
+  static constexpr std::size_t kMaxArgs = 64;
+
   /// Connected (and AUTH/SELECT sent).
   bool ready() const { return ready_; }
 

@@ -103,9 +103,20 @@ Decision LocalLimiter::admit(const Scopes& scopes, std::int64_t estimate, std::i
 
 void LocalLimiter::finish(const Scopes& scopes, std::int64_t bucket_s, const std::vector<std::int64_t>& token_delta,
                           std::int64_t now_ms) {
+  end(scopes, bucket_s, token_delta, now_ms, -1);
+}
+
+void LocalLimiter::release(const Scopes& scopes, std::int64_t admitted_ms, const std::vector<std::int64_t>& token_delta,
+                           std::int64_t now_ms) {
+  end(scopes, admitted_ms / 1000, token_delta, now_ms, admitted_ms);
+}
+
+void LocalLimiter::end(const Scopes& scopes, std::int64_t bucket_s, const std::vector<std::int64_t>& token_delta,
+                       std::int64_t now_ms, std::int64_t release_ms) {
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     const Scope& s = scopes[i];
-    if (s.tpm <= 0 && s.parallel <= 0) continue;
+    const bool request = release_ms >= 0 && s.rpm > 0;
+    if (s.tpm <= 0 && s.parallel <= 0 && !request) continue;
     std::shared_ptr<State> held = state(s.id, now_ms);
     std::unique_lock lock(held->mutex);
     while (held->retired) {  // retired meanwhile (it was idle): the scope's state is a new one
@@ -114,6 +125,7 @@ void LocalLimiter::finish(const Scopes& scopes, std::int64_t bucket_s, const std
       lock = std::unique_lock(held->mutex);
     }
     State& st = *held;
+    if (request) st.requests.remove(release_ms);
     if (s.parallel > 0 && st.parallel.in_flight > 0) --st.parallel.in_flight;
     if (s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0) st.tokens.add(bucket_s, token_delta[i], now_ms);
   }

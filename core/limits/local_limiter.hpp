@@ -33,6 +33,10 @@ class LocalLimiter {
   /// minus reserved, either sign) to scope i's bucket of second `bucket_s`.
   void finish(const Scopes& scopes, std::int64_t bucket_s, const std::vector<std::int64_t>& token_delta,
               std::int64_t now_ms);
+  /// finish(), and the request admitted at `admitted_ms` taken back from each RPM window: a call
+  /// admitted, then refused by its budget (`token_delta[i]`: − the tokens it reserved).
+  void release(const Scopes& scopes, std::int64_t admitted_ms, const std::vector<std::int64_t>& token_delta,
+               std::int64_t now_ms);
   /// Scope states held now (all shards); for tests.
   std::size_t scope_count();
 
@@ -56,6 +60,9 @@ class LocalLimiter {
   /// The state of scope `id` (created on first use); retires the shard's idle states first when
   /// the shard was last swept a minute or more before `now_ms`.
   std::shared_ptr<State> state(const std::string& id, std::int64_t now_ms);
+  /// finish(); with `release_ms` >= 0, release().
+  void end(const Scopes& scopes, std::int64_t bucket_s, const std::vector<std::int64_t>& token_delta,
+           std::int64_t now_ms, std::int64_t release_ms);
 
   std::array<Shard, 16> shards_;
 };

@@ -17,6 +17,13 @@ void Ticket::settle(std::int64_t actual_tokens) {
   owner_ = nullptr;
 }
 
+void Ticket::release() {
+  if (!owner_) return;
+  RateLimiter* owner = owner_;
+  owner->release(*this);
+  owner_ = nullptr;
+}
+
 RateLimiter::RateLimiter(RateLimitOptions options) : options_(std::move(options)) {
   if (options_.redis)
     redis_ = std::make_unique<RedisLimiter>(*options_.redis, options_.redis_timeout, options_.parallel_lease);
@@ -86,6 +93,7 @@ boost::asio::awaitable<std::optional<canonical::ApiError>> RateLimiter::admit(co
   ticket.reserved_tokens_.resize(scopes.size());
   for (std::size_t i = 0; i < scopes.size(); ++i) ticket.reserved_tokens_[i] = token_reservation(estimate, scopes[i].tpm);
   ticket.bucket_s_ = decision->now_ms / 1000;
+  ticket.admitted_ms_ = decision->now_ms;
   ticket.member_ = std::move(member);
   ticket.redis_ = redis_ != nullptr;
   ticket.scopes_ = std::move(scopes);
@@ -101,6 +109,17 @@ void RateLimiter::settle(Ticket& t, std::int64_t actual_tokens) {
     if (redis_) redis_->finish(t.scopes_, t.member_, t.bucket_s_, delta);
   } else {
     local_.finish(t.scopes_, t.bucket_s_, delta, canonical::unix_ms());
+  }
+}
+
+void RateLimiter::release(Ticket& t) {
+  std::vector<std::int64_t> delta(t.scopes_.size(), 0);
+  for (std::size_t i = 0; i < t.scopes_.size(); ++i)
+    if (t.scopes_[i].tpm > 0) delta[i] = -t.reserved_tokens_[i];
+  if (t.redis_) {
+    if (redis_) redis_->release(t.scopes_, t.member_, t.bucket_s_, delta);
+  } else {
+    local_.release(t.scopes_, t.admitted_ms_, delta, canonical::unix_ms());
   }
 }
 

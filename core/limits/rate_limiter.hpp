@@ -71,6 +71,10 @@ class Ticket {
   /// Ends the call: `actual_tokens` (input + output the upstream reported; < 0: unknown, the
   /// estimate stands) reconciles TPM, and the parallel slots are freed. Idempotent.
   void settle(std::int64_t actual_tokens);
+  /// Ends a call that was admitted here but not made (its budget refused it): the request, the
+  /// tokens reserved and the parallel slots are given back, as if it had never been admitted.
+  /// Idempotent; nothing after settle().
+  void release();
 
  private:
   friend class RateLimiter;
@@ -85,6 +89,7 @@ inline std::int64_t actual_tokens(const llmgw_usage& u) {
   Scopes scopes_;
   std::vector<std::int64_t> reserved_tokens_;  // per scope
   std::int64_t bucket_s_ = 0;
+  std::int64_t admitted_ms_ = 0;  // the admission's clock (Redis' or this instance's)
   std::string member_;
   bool redis_ = false;
   Headers headers_;
@@ -113,6 +118,7 @@ class RateLimiter {
  private:
   friend class Ticket;
   void settle(Ticket& ticket, std::int64_t actual_tokens);
+  void release(Ticket& ticket);
   std::optional<canonical::ApiError> unavailable();
   std::string next_member();
 

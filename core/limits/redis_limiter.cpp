@@ -12,6 +12,7 @@ namespace llmgw::limits {
 namespace {
 
 thread_local AsyncRedis* this_loop_redis = nullptr;
+thread_local FinishBatch* this_loop_finish = nullptr;
 
 /// Finish scripts wait this long for company: one write and one wake-up for all the calls that
 /// ended meanwhile (a parallel slot or a token refund lands at most this much later).
@@ -22,12 +23,16 @@ constexpr std::chrono::milliseconds kFinishBatchDelay{5};
 void RedisLimiter::on_loop_start(boost::asio::io_context& io) {
   std::shared_ptr<AsyncRedis> redis = AsyncRedis::on_loop(io, endpoint_);  // shared with the budgets
   this_loop_redis = redis.get();
+  auto finish = std::make_unique<FinishBatch>(io, *redis, kFinishBatchDelay);
+  this_loop_finish = finish.get();
   std::lock_guard lock(loops_mutex_);
   loops_.push_back(std::move(redis));
+  finishes_.push_back(std::move(finish));
 }
 
 void RedisLimiter::release_loop_connections() {
   std::lock_guard lock(loops_mutex_);
+  finishes_.clear();  // (what they still held is dropped, as a lost finish: leases expire)
   loops_.clear();
 }
 
@@ -86,39 +91,38 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes
 
 void RedisLimiter::finish(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
                           const std::vector<std::int64_t>& token_delta) {
-  AsyncRedis* redis = this_loop_redis;
-  if (!redis) return;
-  std::vector<std::string> owned;
-  bool any = false;
+  FinishBatch* batch = this_loop_finish;
+  if (!this_loop_redis || !batch) return;
   for (std::size_t i = 0; i < scopes.size(); ++i) {
     const Scope& s = scopes[i];
-    owned.push_back(redis_key(s.id, "tok"));
-    owned.push_back(redis_key(s.id, "par"));
-    const bool tokens = s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0;
-    owned.push_back(tokens ? std::to_string(token_delta[i]) : "-");
-    owned.push_back(s.parallel > 0 ? "1" : "0");
-    any = any || tokens || s.parallel > 0;
+    if (s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0) batch->add_tokens(s.id, bucket_s, token_delta[i]);
+    if (s.parallel > 0) batch->free_slot(s.id, member);
   }
-  if (!any) return;
-  const std::string numkeys = std::to_string(2 * scopes.size());
-  const std::string bucket = std::to_string(bucket_s);
-  const std::string n = std::to_string(scopes.size());
-  // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT, and Redis caches the script
-  // by its SHA-1 after the first EVAL (the text costs ~1 KB a call on a local socket).
-  std::vector<std::string> argv{"EVAL", std::string(finish_script().text), numkeys};
-  argv.reserve(6 + 4 * scopes.size());
-  for (std::size_t i = 0; i < scopes.size(); ++i) {
-    argv.push_back(std::move(owned[4 * i]));
-    argv.push_back(std::move(owned[4 * i + 1]));
+}
+
+void RedisLimiter::release(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
+                           const std::vector<std::int64_t>& token_delta) {
+  AsyncRedis* redis = this_loop_redis;
+  if (!redis || scopes.empty()) return;
+  std::vector<std::string> argv{"EVAL", std::string(release_script().text), std::to_string(3 * scopes.size())};
+  for (const Scope& s : scopes) {
+    argv.push_back(redis_key(s.id, "req"));
+    argv.push_back(redis_key(s.id, "tok"));
+    argv.push_back(redis_key(s.id, "par"));
   }
   argv.push_back(member);
-  argv.push_back(bucket);
-  argv.push_back(n);
+  argv.push_back(std::to_string(bucket_s));
+  argv.push_back(std::to_string(scopes.size()));
   for (std::size_t i = 0; i < scopes.size(); ++i) {
-    argv.push_back(std::move(owned[4 * i + 2]));
-    argv.push_back(std::move(owned[4 * i + 3]));
+    const Scope& s = scopes[i];
+    const bool tokens = s.tpm > 0 && i < token_delta.size() && token_delta[i] != 0;
+    argv.push_back(tokens ? std::to_string(token_delta[i]) : "-");
+    argv.push_back(s.parallel > 0 ? "1" : "0");
+    argv.push_back(s.rpm > 0 ? "1" : "0");
   }
-  redis->send_batched(std::move(argv), kFinishBatchDelay);
+  // Not batched: the slot is free for the next call at once (a rare path: a budget refusal).
+  std::vector<std::string_view> views(argv.begin(), argv.end());
+  redis->send(views);
 }
 
 }  // namespace llmgw::limits

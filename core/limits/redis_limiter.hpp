@@ -1,8 +1,8 @@
 // Limits shared by every instance through Redis: one round trip per call, the admit script run by
 // EVALSHA (EVAL when Redis answers NOSCRIPT: after a restart or a SCRIPT FLUSH), on this loop's
 // own asynchronous connection (limits/asio_redis), awaited with a deadline; the finish script sent
-// after the call without waiting, batched with the others that end within 5 ms (one write and one
-// wake-up for all of them). One AsyncRedis per event loop, made on the loop's thread.
+// after the call without waiting, merged with the others that end within 5 ms (limits/
+// finish_batch: one script, one write and one wake-up for all of them). One AsyncRedis per event loop, made on the loop's thread.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "limits/asio_redis.hpp"
+#include "limits/finish_batch.hpp"
 #include "limits/limit_scopes.hpp"
 #include "limits/window_math.hpp"
 
@@ -39,6 +40,10 @@ class RedisLimiter {
   /// Reconciles tokens (`token_delta[i]` for scope i) and frees parallel slots; not awaited.
   void finish(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
               const std::vector<std::int64_t>& token_delta);
+  /// Gives back all an admission took (the request, `token_delta[i]` = − the tokens reserved,
+  /// the parallel slots): sent at once, not awaited.
+  void release(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
+               const std::vector<std::int64_t>& token_delta);
 
  private:
   RedisEndpoint endpoint_;
@@ -46,6 +51,7 @@ class RedisLimiter {
   std::chrono::milliseconds lease_;
   std::mutex loops_mutex_;
   std::vector<std::shared_ptr<AsyncRedis>> loops_;
+  std::vector<std::unique_ptr<FinishBatch>> finishes_;  // per loop, on its connection
 };
 
 }  // namespace llmgw::limits

@@ -141,19 +141,40 @@ return out
 constexpr std::string_view kFinishBody = R"lua(
 local t = redis.call('TIME')
 local now_s = tonumber(t[1])
+local nt = tonumber(ARGV[1])
+local ns = tonumber(ARGV[2])
+for i = 1, nt do
+  local kt = KEYS[i]
+  local b = tonumber(ARGV[1 + 2 * i])
+  local d = tonumber(ARGV[2 + 2 * i])
+  if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
+  if d ~= 0 then
+    local _, lo, hi = tok_trim(kt, now_s)
+    tok_add(kt, b, d, lo, hi, now_s)
+    redis.call('PEXPIRE', kt, 61000)
+  end
+end
+for i = 1, ns do redis.call('ZREM', KEYS[nt + i], ARGV[2 + 2 * nt + i]) end
+return 1
+)lua";
+
+// release: finish, and the request taken back from the RPM window: a call the limits admitted
+// and its budget then refused (the two scripts run side by side) was never made.
+constexpr std::string_view kReleaseBody = R"lua(
+local t = redis.call('TIME')
+local now_s = tonumber(t[1])
 local member = ARGV[1]
 local bucket = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
 for i = 1, n do
-  local delta, par = ARGV[2 + 2 * i], ARGV[3 + 2 * i]
-  local kt, kp = KEYS[2 * i - 1], KEYS[2 * i]
-  if delta ~= '-' then
+  local delta, par, req = ARGV[1 + 3 * i], ARGV[2 + 3 * i], ARGV[3 + 3 * i]
+  local kr, kt, kp = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  if req == '1' then redis.call('ZREM', kr, member) end
+  if delta ~= '-' and bucket > now_s - 60 then
     local d = tonumber(delta)
-    local b = bucket
-    if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
     if d ~= 0 then
       local _, lo, hi = tok_trim(kt, now_s)
-      tok_add(kt, b, d, lo, hi, now_s)
+      tok_add(kt, bucket, d, lo, hi, now_s)
       redis.call('PEXPIRE', kt, 61000)
     end
   end
@@ -178,7 +199,14 @@ const std::string& admit_text() {
 
 const std::string& finish_text() {
   static const std::string text =
-      joined("-- llmgw rate limits v2: finish (reconcile tokens, free parallel slots)", kFinishBody);
+      joined("-- llmgw rate limits v2: finish many (reconcile tokens, free parallel slots)", kFinishBody);
+  return text;
+}
+
+const std::string& release_text() {
+  static const std::string text = joined(
+      "-- llmgw rate limits v2: release (an admitted call its budget refused: request, tokens, slot given back)",
+      kReleaseBody);
   return text;
 }
 
@@ -203,6 +231,11 @@ const RedisScript& admit_script() {
 
 const RedisScript& finish_script() {
   static const RedisScript s = redis_script(finish_text());
+  return s;
+}
+
+const RedisScript& release_script() {
+  static const RedisScript s = redis_script(release_text());
   return s;
 }
 

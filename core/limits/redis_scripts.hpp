@@ -13,9 +13,17 @@
 //        refused dimension (1 requests, 2 tokens, 3 parallel), retry ms, now ms, then per scope
 //        req limit, req remaining, req reset ms, tok limit, tok remaining, tok reset ms,
 //        par limit, par remaining}.
-// finish KEYS: per scope, <scope>:tok and <scope>:par. ARGV: member, admission second, n, then
-//              per scope the token correction (actual − reserved; "-" for none) and whether a
-//              parallel slot is held ("1"/"0"). Reconciles TPM and frees the parallel slots.
+// finish The ends of many calls (limits/finish_batch). KEYS: nt <scope>:tok keys, then ns
+//              <scope>:par keys. ARGV: nt, ns, then per token key its second and correction
+//              (actual − reserved, summed over the calls of that scope, second and sign), then
+//              per parallel key the member whose slot is freed. Reconciles TPM (a correction
+//              whose second left the window goes to this second, a refund is dropped) and frees
+//              the parallel slots.
+// release KEYS: per scope, 3 keys as admit's. ARGV: member, admission second, n, then per scope
+//              the token refund ("-" for none), "1"/"0" parallel slot held, "1"/"0" request
+//              counted. finish for a call admitted here whose budget then refused it (the two
+//              scripts go out side by side): its request leaves the RPM window, its tokens are
+//              refunded (if their second is still in the window), its slot freed.
 //
 // Why sorted sets for requests and buckets for tokens: a request is one event, so an exact log
 // (bounded by the RPM limit, O(log n) per add) gives an exact sliding window and an exact retry
@@ -42,6 +50,7 @@ RedisScript redis_script(std::string_view text);
 
 const RedisScript& admit_script();
 const RedisScript& finish_script();
+const RedisScript& release_script();
 
 /// "llmgw:rl:v2:<scope id>:<suffix>".
 std::string redis_key(std::string_view scope_id, std::string_view suffix);

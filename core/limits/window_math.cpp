@@ -1,8 +1,20 @@
 #include "limits/window_math.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace llmgw::limits {
+
+bool RequestWindow::remove(std::int64_t at_ms) {
+  for (auto it = times_.rbegin(); it != times_.rend(); ++it) {
+    if (*it < at_ms) return false;  // ascending: none further back
+    if (*it == at_ms) {
+      times_.erase(std::next(it).base());
+      return true;
+    }
+  }
+  return false;
+}
 
 bool RequestWindow::check(std::int64_t now_ms, std::int64_t limit, ScopeFigures& f, std::int64_t& retry_ms) {
   while (!times_.empty() && times_.front() <= now_ms - kWindowMs) times_.pop_front();

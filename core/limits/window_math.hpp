@@ -62,6 +62,8 @@ class RequestWindow {
   /// fills the request figures, and `retry_ms` when it does not fit.
   bool check(std::int64_t now_ms, std::int64_t limit, ScopeFigures& f, std::int64_t& retry_ms);
   void add(std::int64_t now_ms) { times_.push_back(now_ms); }
+  /// Takes back one request added at `at_ms` (a call admitted, then not made); false if none is.
+  bool remove(std::int64_t at_ms);
   std::size_t size() const { return times_.size(); }
   /// Whether no request counts any more at `now_ms`.
   bool empty_at(std::int64_t now_ms) const { return times_.empty() || times_.back() + kWindowMs <= now_ms; }

@@ -98,25 +98,50 @@ end
 return held
 )lua";
 
-constexpr std::string_view kCommit = R"lua(-- llmgw budgets v2: commit (the ledger row is in the database)
-local req = ARGV[1]
-local now = tonumber(ARGV[3])
-local px = tonumber(ARGV[4])
+constexpr std::string_view kCommit = R"lua(-- llmgw budgets v2: commit many (ledger rows in the database; per scope and period, O(1) calls)
+local now = tonumber(ARGV[1])
+local px = tonumber(ARGV[2])
+local ng = tonumber(ARGV[3])
 local horizon = '(' .. string.format('%d', now - 60000)
 local K = 5
-for i = 1, #KEYS / K do
-  local b = K * (i - 1)
+local a = 4
+for g = 1, ng do
+  local b = K * (g - 1)
   local ktot, kucost, kuexp, kclog, kcmt = KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], KEYS[b + 4], KEYS[b + 5]
-  local c = redis.call('HGET', kucost, req)
-  if c then
-    redis.call('HDEL', kucost, req)
-    redis.call('ZREM', kuexp, req)
-    redis.call('HINCRBY', ktot, 'unc', '-' .. c)
-  else
-    redis.call('HSET', kcmt, req, ARGV[3])
+  local m = tonumber(ARGV[a])
+  a = a + 1
+  local ids, costs, total = {}, {}, 0
+  for j = 1, m do
+    ids[j] = ARGV[a]
+    costs[j] = tonumber(ARGV[a + 1])
+    total = total + costs[j]
+    a = a + 2
   end
-  local cum = redis.call('HINCRBY', ktot, 'cum', ARGV[2])
-  redis.call('ZADD', kclog, now, string.format('%d', cum) .. ':' .. req)
+  local u = redis.call('HMGET', kucost, unpack(ids))
+  local found, early, unc = {}, {}, 0
+  for j = 1, m do
+    if u[j] then
+      found[#found + 1] = ids[j]
+      unc = unc + tonumber(u[j])
+    else
+      early[#early + 1] = ids[j]
+      early[#early + 1] = ARGV[1]
+    end
+  end
+  if #found > 0 then
+    redis.call('HDEL', kucost, unpack(found))
+    redis.call('ZREM', kuexp, unpack(found))
+    redis.call('HINCRBY', ktot, 'unc', string.format('%d', -unc))
+  end
+  if #early > 0 then redis.call('HSET', kcmt, unpack(early)) end
+  local cum = redis.call('HINCRBY', ktot, 'cum', string.format('%d', total)) - total
+  local log = {}
+  for j = 1, m do
+    cum = cum + costs[j]
+    log[#log + 1] = ARGV[1]
+    log[#log + 1] = string.format('%020d', cum) .. ':' .. ids[j]
+  end
+  redis.call('ZADD', kclog, unpack(log))
   local old = redis.call('ZREVRANGEBYSCORE', kclog, horizon, '-inf', 'LIMIT', 0, 1)
   if #old > 0 then
     redis.call('HSET', ktot, 'ctrim', string.sub(old[1], 1, string.find(old[1], ':', 1, true) - 1))

@@ -18,7 +18,10 @@
 //   <scope>:p<P>:uexp    zset   request id → when it settled: a charge never committed (its
 //                               instance died) stops counting after the charge ttl
 //   <scope>:p<P>:clog    zset   "<cum after it>:<request id>" → when it was committed; kept 60 s,
-//                               so "committed at or after T" is cum − the entry before T
+//                               so "committed at or after T" is cum − the entry before T. cum
+//                               is written in 20 digits: commits of one millisecond tie on the
+//                               score and Redis orders ties by member, so the newest of them
+//                               (the largest cum) must also be the greatest string
 //   <scope>:p<P>:cmt     hash   request id → commit ms, for a commit that came before its
 //                               settle (another connection): the settle then adds nothing
 // Every write renews its keys' expiry (reservation ttl + charge ttl): an idle scope vanishes.
@@ -36,8 +39,13 @@
 // settle   KEYS: 7 per scope (held, hexp, hsum, tot, ucost, uexp, cmt). ARGV: request id, cost,
 //          now ms, expiry ms. Removes the hold and, if there was one and cost > 0, records the
 //          uncommitted charge (unless its commit came first). Reply: 1 held, 0 not.
-// commit   KEYS: 5 per scope (tot, ucost, uexp, clog, cmt). ARGV: request id, cost, now ms,
-//          expiry ms. Moves the charge from uncommitted to committed. Reply: 1.
+// commit   Many calls at once (one ledger batch): KEYS: 5 per (scope, period) group (tot, ucost,
+//          uexp, clog, cmt). ARGV: now ms, expiry ms, n groups, then per group the number of
+//          calls m and m pairs (request id, cost). Moves each charge from uncommitted to
+//          committed, in the given order (each clog entry carries cum after it); a fixed number
+//          of Redis calls per group, whatever m (one script call per row cost ~13 calls a row and
+//          a round trip of the ledger writer's: the writer fell behind at 5,000 calls a second).
+//          Reply: 1.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -209,38 +210,82 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
 }
 
 void RedisReservationStore::committed(std::string_view request_id, std::int64_t now_ms) {
-  fallback_.committed(request_id, now_ms);
+  committed_many(std::vector<std::string_view>{request_id}, now_ms);
+}
+
+namespace {
+
+/// Calls per commit script: each group's ids go through one Lua unpack() (well inside its stack).
+constexpr std::size_t kCommitChunk = 128;
+
+struct Charged {
+  std::string id;
   std::vector<std::string> scopes;
   std::vector<std::int64_t> periods;
   std::int64_t cost_nano = 0;
+};
+
+/// One commit script's arguments for `calls` (policy/budget_scripts.hpp): the calls grouped by
+/// (scope, period), in their order within each group.
+std::vector<std::string> commit_arguments(const std::vector<Charged>& calls, std::size_t from, std::size_t to,
+                                          std::int64_t now_ms, std::int64_t expiry_ms) {
+  struct Group {
+    std::string_view scope;
+    std::int64_t period;
+    std::vector<std::size_t> calls;
+  };
+  std::vector<Group> groups;
+  for (std::size_t c = from; c < to; ++c)
+    for (std::size_t i = 0; i < calls[c].scopes.size(); ++i) {
+      const std::string_view scope = calls[c].scopes[i];
+      const std::int64_t period = calls[c].periods[i];
+      auto g = std::find_if(groups.begin(), groups.end(),
+                            [&](const Group& x) { return x.scope == scope && x.period == period; });
+      if (g == groups.end()) g = groups.insert(groups.end(), Group{scope, period, {}});
+      g->calls.push_back(c);
+    }
+  std::vector<std::string> argv{"EVAL", std::string(commit_budget_script().text), std::to_string(5 * groups.size())};
+  for (const Group& g : groups) push_commit_keys(argv, g.scope, g.period);
+  argv.push_back(std::to_string(now_ms));
+  argv.push_back(std::to_string(expiry_ms));
+  argv.push_back(std::to_string(groups.size()));
+  for (const Group& g : groups) {
+    argv.push_back(std::to_string(g.calls.size()));
+    for (std::size_t c : g.calls) {
+      argv.push_back(calls[c].id);
+      argv.push_back(std::to_string(calls[c].cost_nano));
+    }
+  }
+  return argv;
+}
+
+}  // namespace
+
+void RedisReservationStore::committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms) {
+  std::vector<Charged> charged;
+  for (std::string_view id : request_ids) fallback_.committed(id, now_ms);
   {
     std::lock_guard lock(mu_);
-    auto it = calls_.find(std::string(request_id));
-    if (it == calls_.end() || !it->second.charged) return;
-    scopes = std::move(it->second.scopes);
-    periods = std::move(it->second.periods);
-    cost_nano = it->second.cost_nano;
-    calls_.erase(it);
+    for (std::string_view id : request_ids) {
+      auto it = calls_.find(std::string(id));
+      if (it == calls_.end() || !it->second.charged) continue;
+      charged.push_back(Charged{std::string(id), std::move(it->second.scopes), std::move(it->second.periods),
+                                it->second.cost_nano});
+      calls_.erase(it);
+    }
   }
-  std::vector<std::string> owned;
-  for (std::size_t i = 0; i < scopes.size(); ++i) push_commit_keys(owned, scopes[i], periods[i]);
-  const std::string cost = std::to_string(cost_nano), now = std::to_string(now_ms),
-                    px = std::to_string(ttl_ms_ + charge_ttl_ms_);
-  const std::string numkeys = std::to_string(owned.size());
-  const BudgetScript& script = commit_budget_script();
-  std::vector<std::string_view> argv{"EVAL", script.text, numkeys};
-  for (const std::string& k : owned) argv.push_back(k);
-  argv.push_back(request_id);
-  argv.push_back(cost);
-  argv.push_back(now);
-  argv.push_back(px);
+  if (charged.empty()) return;
+  std::vector<std::vector<std::string>> scripts;
+  for (std::size_t from = 0; from < charged.size(); from += kCommitChunk)
+    scripts.push_back(commit_arguments(charged, from, std::min(charged.size(), from + kCommitChunk), now_ms,
+                                       ttl_ms_ + charge_ttl_ms_));
   // The ledger writer's thread: a blocking round trip is fine here (never a loop thread).
   std::lock_guard lock(commit_mutex_);
   if (!commit_client_)
     commit_client_ = std::make_unique<shared_state::RedisClient>(
         shared_state::RedisTarget{endpoint_.host, endpoint_.port, endpoint_.password, endpoint_.db},
         std::chrono::milliseconds(1000));
-  // Redis down: one connect attempt a second, not one per row (the writer thread must go on).
+  // Redis down: one connect attempt a second, not one per batch (the writer thread must go on).
   // A mark not made leaves the charge counting on top of the stored spend until charge_ttl_ms
   // (an over-count, never an under-count).
   if (!commit_client_->connected()) {
@@ -252,10 +297,14 @@ void RedisReservationStore::committed(std::string_view request_id, std::int64_t 
       return;
     }
   }
-  commit_client_->append(argv);
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& script : scripts) {
+    views.assign(script.begin(), script.end());
+    commit_client_->append(views);
+  }
   std::vector<shared_state::RedisReply> replies;
   if (!commit_client_->exchange(replies))
-    spdlog::warn("budgets: marking a ledger row written in Redis failed: {}", commit_client_->error());
+    spdlog::warn("budgets: marking ledger rows written in Redis failed: {}", commit_client_->error());
 }
 
 std::size_t RedisReservationStore::reservations() const {

@@ -8,7 +8,8 @@
 //   settle    sent at once without waiting for the reply (not batched: the client's next call,
 //             on any instance, must find the hold replaced by the cost — a refund or a top-up);
 //   committed from the ledger writer's thread (never a loop thread), on a blocking connection of
-//             its own: the cost is in the database now, and stops counting once an instance's
+//             its own, a written batch at a time (one script per up to 128 rows, one round
+//             trip): the cost is in the database now, and stops counting once an instance's
 //             key cache has read the database after that.
 // Redis unavailable at reserve (no answer in time, not connected, a reply that is not the
 // script's): the call is held in this instance's InMemoryReservationStore instead (the stored
@@ -49,6 +50,8 @@ class RedisReservationStore final : public ReservationStore {
   /// True when the settle was sent (or settled locally); its effect is not awaited.
   bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) override;
   void committed(std::string_view request_id, std::int64_t now_ms) override;
+  /// One commit script per up to kCommitChunk rows, all in one round trip of the writer's.
+  void committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms) override;
   /// This instance's calls held (in Redis or locally).
   std::size_t reservations() const override;
   /// This instance's settled charges not yet committed.

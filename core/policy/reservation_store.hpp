@@ -67,6 +67,10 @@ class ReservationStore {
   virtual bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) = 0;
   /// The ledger row of `request_id` is in the database as of `now_ms`.
   virtual void committed(std::string_view request_id, std::int64_t now_ms) = 0;
+  /// committed() for each of a written batch's rows (a shared store marks them all at once).
+  virtual void committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms) {
+    for (std::string_view id : request_ids) committed(id, now_ms);
+  }
   /// Reservations held (tests and metrics).
   virtual std::size_t reservations() const = 0;
   /// Settled costs still counted on top of the stored spend (tests).

@@ -7,8 +7,10 @@
 //   - concurrent calls over both instances never overrun the budget by more than one call;
 //   - a cancelled stream and a failed-over call leave no reservation in Redis;
 //   - a call the rate limits refuse (the limits' and the budget's scripts go to Redis together)
-//     leaves no reservation in Redis and is charged nothing.
+//     leaves no reservation in Redis and is charged nothing;
+//   - a call the budget refuses takes no RPM slot either: admission is all or nothing.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -237,5 +239,23 @@ describe('budgets shared through Redis', { skip: SKIP }, () => {
     const rows = await within(5000, async () => ((await ledger(key)).length === 6 ? ledger(key) : null));
     assert.ok(rows, `a ledger row per call: ${JSON.stringify(await ledger(key))}`);
     assert.equal(rows.filter((r) => r.spend > 0).length, 2, JSON.stringify(rows));
+  });
+
+  test('a call the budget refuses takes no RPM slot: the limits give back what they admitted', async () => {
+    const key = await generate({ key_alias: 'budget-then-rpm', max_budget: 0.001, rpm_limit: 3 });
+    const first = await chat(a, key);  // 0.0019 of 0.001: the crossing call is made
+    assert.equal(first.status, 200, first.text);
+    // Five more, faster than the key caches read the ledger: refused by the budget reservation in
+    // Redis (made alongside the limits' check), never by the RPM limit their slots would fill.
+    for (let i = 0; i < 5; ++i) {
+      const r = await chat(i % 2 ? a : b, key);
+      assert.equal(r.status, 429, r.text);
+      assert.equal(r.json.error.code, 'budget_exceeded', `call ${i + 2}: ${r.text}`);
+    }
+    // Only the call made counts in the key's RPM window.
+    const req = `llmgw:rl:v2:key:${crypto.createHash('sha256').update(key).digest('hex')}:req`;
+    assert.equal(await within(3000, async () => (await redisCommand(redis.port, 'ZCARD', req)) === 1), true,
+      `RPM window holds ${await redisCommand(redis.port, 'ZCARD', req)} requests`);
+    assert.equal(await within(3000, async () => (await heldInRedis()) === 0), true, 'no reservation left in Redis');
   });
 });

@@ -50,6 +50,22 @@ TEST_CASE("local limiter: parallel slots are held until finish; tokens are recon
   CHECK(fourth.figures[0].tok_remaining == 1000 - 100 - 300 - 550);
 }
 
+TEST_CASE("local limiter: release gives back the request, the tokens and the slot") {
+  LocalLimiter l;
+  const int64_t t = 1'700'000'000'000;
+  const Scopes s{scope("key:g", 2, 1000, 1)};
+  REQUIRE(l.admit(s, 100, t).allowed);
+  REQUIRE(l.admit(Scopes{scope("key:g", 2, 1000, 0)}, 600, t + 5).allowed);
+  l.release(Scopes{scope("key:g", 2, 1000, 0)}, t + 5, {-600}, t + 6);  // the second, refused by its budget
+  const Decision next = l.admit(Scopes{scope("key:g", 2, 1000, 0)}, 900, t + 7);
+  REQUIRE(next.allowed);  // one request and 100 tokens counted before it
+  CHECK(next.figures[0].req_remaining == 0);
+  CHECK(next.figures[0].tok_remaining == 0);
+  // A release names its own admission: another request's time takes nothing back.
+  l.release(Scopes{scope("key:g", 2, 0, 0)}, t + 3, {0}, t + 8);
+  CHECK_FALSE(l.admit(Scopes{scope("key:g", 2, 0, 0)}, 0, t + 9).allowed);
+}
+
 TEST_CASE("local limiter: exact under threads") {
   LocalLimiter l;
   const Scopes s{scope("key:x", 300, 0, 0)};

@@ -9,6 +9,7 @@
 
 #include <chrono>
 
+#include "limits/finish_batch.hpp"
 #include "limits/redis_limiter.hpp"
 #include "limits/redis_scripts.hpp"
 #include "redis_server.hpp"
@@ -135,6 +136,75 @@ TEST_CASE("redis limiter: TPM reserved, reconciled by finish; parallel slots fre
   CHECK_FALSE(fourth->allowed);
   CHECK(fourth->refused == Dimension::tokens);
   CHECK(fourth->retry_after_ms > 55'000);
+}
+
+TEST_CASE("redis limiter: release gives back the request, the tokens and the slot, on every scope") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port());
+  const Scopes s{scope("key:g", 2, 1000, 1), Scope{ScopeKind::team, "team:g", 5, 0, 0}};
+  auto first = loop.admit(s, 600, "g1");
+  REQUIRE(first);
+  REQUIRE(first->allowed);
+  // Refused by its budget: everything it took is given back (a parallel slot would refuse g2).
+  loop.limiter.release(s, "g1", first->now_ms / 1000, {-600, 0});
+  loop.settle();
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:g", "req")) == 0);
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("team:g", "req")) == 0);
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:g", "par")) == 0);
+  auto second = loop.admit(s, 1000, "g2");
+  REQUIRE(second);
+  CHECK(second->allowed);
+  CHECK(second->figures[0].req_remaining == 1);
+  CHECK(second->figures[0].tok_remaining == 0);
+  CHECK(second->figures[1].req_remaining == 4);
+  // A made call keeps its request counted: finish is not release.
+  loop.limiter.finish(s, "g2", second->now_ms / 1000, {0, 0});
+  loop.settle();
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:g", "req")) == 1);
+}
+
+TEST_CASE("redis limiter: the finishes of many calls go as one merged batch; every correction and slot lands") {
+  llmgw::test::RedisServer redis;
+  Loop loop(redis.port());
+  const Scopes s{scope("key:b", 0, 100'000, 40), Scope{ScopeKind::team, "team:b", 0, 100'000, 0}};
+  std::vector<std::int64_t> seconds;
+  for (int i = 0; i < 30; ++i) {
+    auto d = loop.admit(s, 100, member("b", i));
+    REQUIRE(d);
+    REQUIRE(d->allowed);
+    seconds.push_back(d->now_ms / 1000);
+  }
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:b", "par")) == 30);
+  // 30 calls used 40 tokens each (refunds of 60), one used 160 (a top-up): 30 slots and the
+  // corrections of two scopes, more than one script's arguments hold.
+  for (int i = 0; i < 30; ++i)
+    loop.limiter.finish(s, member("b", i), seconds[i], {i == 0 ? 60 : -60, i == 0 ? 60 : -60});
+  loop.settle();
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:b", "par")) == 0);
+  auto next = loop.admit(s, 1000, "b-next");
+  REQUIRE(next);
+  REQUIRE(next->allowed);
+  CHECK(next->figures[0].tok_remaining == 100'000 - (29 * 40 + 160) - 1000);
+  CHECK(next->figures[1].tok_remaining == 100'000 - (29 * 40 + 160) - 1000);
+  // The scripts the batch sends stay within a command's arguments and carry everything.
+  std::vector<FinishBatch::Tokens> tokens{{"key:b", 1, 5}, {"key:b", 1, -3}, {"team:b", 2, 7}};
+  std::vector<FinishBatch::Slot> slots;
+  for (int i = 0; i < 40; ++i) slots.push_back({"key:b", member("s", i)});
+  const auto scripts = FinishBatch::scripts(tokens, slots, AsyncRedis::kMaxArgs);
+  std::size_t nt = 0, ns = 0;
+  for (const auto& argv : scripts) {
+    CHECK(argv.size() <= AsyncRedis::kMaxArgs);
+    const std::size_t keys = std::stoul(argv[2]);
+    const std::size_t t = std::stoul(argv[3 + keys]), n = std::stoul(argv[4 + keys]);
+    CHECK(keys == t + n);
+    CHECK(argv.size() == 5 + keys + 2 * t + n);
+    nt += t;
+    ns += n;
+  }
+  CHECK(nt == 3);
+  CHECK(ns == 40);
+  CHECK(scripts.size() >= 2);
+  CHECK(scripts[0][3 + std::stoul(scripts[0][2]) + 2 + 1] == "5");  // top-ups before refunds
 }
 
 TEST_CASE("redis limiter: NOSCRIPT after SCRIPT FLUSH falls back to EVAL") {

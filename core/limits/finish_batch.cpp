@@ -1,0 +1,93 @@
+#include "limits/finish_batch.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "limits/asio_redis.hpp"
+#include "limits/redis_scripts.hpp"
+
+namespace llmgw::limits {
+
+FinishBatch::FinishBatch(boost::asio::io_context& io, AsyncRedis& redis, std::chrono::milliseconds delay)
+    : redis_(redis), delay_(delay), timer_(io) {}
+
+FinishBatch::~FinishBatch() {
+  *alive_ = false;
+  timer_.cancel();
+}
+
+void FinishBatch::add_tokens(const std::string& scope_id, std::int64_t bucket_s, std::int64_t delta) {
+  if (delta == 0) return;
+  auto same = std::find_if(tokens_.begin(), tokens_.end(), [&](const Tokens& t) {
+    return t.bucket_s == bucket_s && (t.delta > 0) == (delta > 0) && t.scope_id == scope_id;
+  });
+  if (same != tokens_.end()) same->delta += delta;
+  else tokens_.push_back(Tokens{scope_id, bucket_s, delta});
+  schedule();
+}
+
+void FinishBatch::free_slot(const std::string& scope_id, const std::string& member) {
+  slots_.push_back(Slot{scope_id, member});
+  schedule();
+}
+
+void FinishBatch::schedule() {
+  if (scheduled_) return;
+  scheduled_ = true;
+  timer_.expires_after(delay_);
+  std::shared_ptr<bool> live = alive_;
+  timer_.async_wait([this, live](const boost::system::error_code&) {
+    if (!*live) return;
+    scheduled_ = false;
+    flush();
+  });
+}
+
+std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tokens>& tokens,
+                                                           const std::vector<Slot>& slots, std::size_t max_args) {
+  // Per script: EVAL, text, numkeys, #tokens, #slots; then 3 arguments a correction (key,
+  // bucket, delta) and 2 a slot (key, member). Refunds after top-ups: a bucket is never
+  // corrected below what the calls of that second still count.
+  std::vector<const Tokens*> order;
+  for (const Tokens& t : tokens)
+    if (t.delta > 0) order.push_back(&t);
+  for (const Tokens& t : tokens)
+    if (t.delta < 0) order.push_back(&t);
+  std::vector<std::vector<std::string>> out;
+  std::size_t ti = 0, si = 0;
+  while (ti < order.size() || si < slots.size()) {
+    std::size_t room = max_args - 5, nt = 0, ns = 0;
+    while (ti + nt < order.size() && room >= 3) room -= 3, ++nt;
+    while (si + ns < slots.size() && room >= 2) room -= 2, ++ns;
+    std::vector<std::string> argv{"EVAL", std::string(finish_script().text), std::to_string(nt + ns)};
+    for (std::size_t i = 0; i < nt; ++i) argv.push_back(redis_key(order[ti + i]->scope_id, "tok"));
+    for (std::size_t i = 0; i < ns; ++i) argv.push_back(redis_key(slots[si + i].scope_id, "par"));
+    argv.push_back(std::to_string(nt));
+    argv.push_back(std::to_string(ns));
+    for (std::size_t i = 0; i < nt; ++i) {
+      argv.push_back(std::to_string(order[ti + i]->bucket_s));
+      argv.push_back(std::to_string(order[ti + i]->delta));
+    }
+    for (std::size_t i = 0; i < ns; ++i) argv.push_back(slots[si + i].member);
+    out.push_back(std::move(argv));
+    ti += nt;
+    si += ns;
+  }
+  return out;
+}
+
+void FinishBatch::flush() {
+  std::vector<Tokens> tokens;
+  std::vector<Slot> slots;
+  tokens.swap(tokens_);
+  slots.swap(slots_);
+  // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT, and Redis caches the script
+  // by its SHA-1 after the first EVAL (its text is ~2 KB a batch, not a call).
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& argv : scripts(tokens, slots, AsyncRedis::kMaxArgs)) {
+    views.assign(argv.begin(), argv.end());
+    if (!redis_.send(views)) break;  // connection down: the rest is dropped too
+  }
+}
+
+}  // namespace llmgw::limits
