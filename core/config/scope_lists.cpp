@@ -1,0 +1,22 @@
+// The `keys:` and `teams:` lists of guardrails: and sinks: entries (config/entry_scope.hpp).
+#include "config/sections.hpp"
+
+namespace llmgw::config::detail {
+
+std::vector<std::string> scope_names(Reader& r, const Entry& e, const std::string& path, std::string_view what) {
+  std::vector<std::string> out;
+  if (e.value.IsNull()) return out;
+  if (!e.value.IsSequence())
+    r.fail(e.at, path, "expected a list of " + std::string(what) + ", e.g. [" + (path.ends_with("teams") ? "team-a" : "ci-bot") + "]");
+  if (e.value.size() == 0)
+    r.fail(e.at, path, "an empty list matches no request; remove the key to apply the entry to every caller");
+  std::size_t i = 0;
+  for (const auto& node : e.value) {
+    const std::string p = item(path, i++);
+    if (!node.IsScalar()) r.fail(node.IsNull() ? e.at : node, p, "expected a string (one of the " + std::string(what) + ")");
+    out.push_back(r.required_string(Entry{"", node, node}, p));
+  }
+  return out;
+}
+
+}  // namespace llmgw::config::detail
