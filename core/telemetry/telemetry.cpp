@@ -114,6 +114,11 @@ void Telemetry::start(const std::vector<config::SinkSpec>& sinks, const loader::
   }
 }
 
+bool Telemetry::sinks_changed(const Telemetry* previous) const {
+  const std::size_t before = previous ? previous->runners_.size() : 0;
+  return kept_ != runners_.size() || kept_ != before;
+}
+
 void Telemetry::stop(int64_t wait_ms) {
   for (auto& e : runners_) {
     if (!e.runner) continue;

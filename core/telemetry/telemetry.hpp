@@ -42,6 +42,9 @@ class Telemetry {
 
   /// How many sinks start() took over from `previous`.
   std::size_t kept() const { return kept_; }
+  /// Whether start() created or let go of a sink against `previous` (null: no sinks before):
+  /// false when every sink it runs was taken over and every sink `previous` ran was.
+  bool sinks_changed(const Telemetry* previous) const;
 
   /// Whether any sink runs (requests then send `traceparent` upstream).
   bool has_sinks() const { return !runners_.empty(); }
