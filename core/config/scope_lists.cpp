@@ -1,4 +1,6 @@
 // The `keys:` and `teams:` lists of guardrails: and sinks: entries (config/entry_scope.hpp).
+#include <cstdlib>
+
 #include "config/sections.hpp"
 
 namespace llmgw::config::detail {
@@ -17,6 +19,20 @@ std::vector<std::string> scope_names(Reader& r, const Entry& e, const std::strin
     out.push_back(r.required_string(Entry{"", node, node}, p));
   }
   return out;
+}
+
+void warn_scopes_without_keys(const std::string& file, Config& cfg) {
+  if (!cfg.database_url.empty()) return;
+  if (const char* env = std::getenv("DATABASE_URL"); env && *env) return;  // governance reads it too
+  const auto warn = [&](const char* section, std::size_t i, int line) {
+    cfg.warnings.push_back(file + ":" + std::to_string(line) + ": " + section + "[" + std::to_string(i) +
+                           "]: keys:/teams: match no request without general_settings.database_url (no virtual "
+                           "keys); the entry applies to nothing");
+  };
+  for (std::size_t i = 0; i < cfg.guardrails.size(); ++i)
+    if (!cfg.guardrails[i].keys.empty() || !cfg.guardrails[i].teams.empty()) warn("guardrails", i, cfg.guardrails[i].line);
+  for (std::size_t i = 0; i < cfg.sinks.size(); ++i)
+    if (!cfg.sinks[i].keys.empty() || !cfg.sinks[i].teams.empty()) warn("sinks", i, cfg.sinks[i].line);
 }
 
 }  // namespace llmgw::config::detail

@@ -35,6 +35,9 @@ void parse_guardrails(Reader& r, const Entry& guardrails, Config& out);
 /// A guardrails: or sinks: entry's `keys:` (`what`: "virtual key names") or `teams:` ("team ids"):
 /// a non-empty list of non-empty strings (config/scope_lists.cpp). A null value is no list.
 std::vector<std::string> scope_names(Reader& r, const Entry& e, const std::string& path, std::string_view what);
+/// A warning per guardrails:/sinks: entry with keys: or teams: when no database_url is set: no
+/// virtual key exists, so the entry applies to nothing.
+void warn_scopes_without_keys(const std::string& file, Config& cfg);
 
 void parse_router_settings(Reader& r, const Entry& router, Config& out, std::vector<AliasRef>& aliases);
 

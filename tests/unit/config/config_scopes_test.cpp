@@ -108,3 +108,18 @@ TEST_CASE("scope: duplicate and unsorted names, many names", "[config][scopes]")
   CHECK_FALSE(scope.matches({"m", "key-1000", ""}));
   CHECK_FALSE(scope.matches({"m", "key-", ""}));
 }
+
+TEST_CASE("keys: and teams: without a database are a warning: no virtual key can match", "[config][scopes]") {
+  const std::string entries = "guardrails:\n  - plugin: g\n    keys: [a]\n  - plugin: h\nsinks:\n  - plugin: s\n    teams: [t]\n";
+  const auto scoped_warnings = [](const Config& cfg) {
+    std::vector<std::string> out;
+    for (const std::string& w : cfg.warnings)
+      if (w.find("keys:/teams: match no request") != std::string::npos) out.push_back(w);
+    return out;
+  };
+  const auto without = scoped_warnings(load(entries));
+  REQUIRE(without.size() == 2);
+  CHECK_THAT(without[0], Catch::StartsWith("test.yaml:2: guardrails[0]"));
+  CHECK_THAT(without[1], Catch::StartsWith("test.yaml:6: sinks[0]"));
+  CHECK(scoped_warnings(load(entries + "general_settings:\n  database_url: sqlite:///tmp/x.db\n")).empty());
+}
