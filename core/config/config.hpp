@@ -73,16 +73,20 @@ struct SinkSpec {
   std::string config_json;          // the entry's own `config:` as JSON; empty: the plugins.load entry's
   JsonPointerLines config_lines;    // where config_json's values are in the file; empty: no config:
   std::vector<std::string> aliases; // only events of these aliases; empty: every event
+  std::vector<std::string> keys;    // only events of these virtual keys (key_alias); see EntryScope
+  std::vector<std::string> teams;   // only events of keys of these teams (team_id); see EntryScope
   std::size_t queue_size = 4096;    // events waiting for the sink thread; more are dropped and counted
   bool include_bodies = false;      // the request body in the event ("request_body")
   int line = 0;
 };
 
-/// One `guardrails:` entry: which guardrail plugin runs, on which aliases, in which phases.
+/// One `guardrails:` entry: which guardrail plugin runs, on which aliases and callers, in which phases.
 /// Entries run in file order.
 struct GuardrailSpec {
   std::string plugin;                 // the plugin's descriptor name, e.g. "guardrail-pii"
   std::vector<std::string> models;    // aliases it guards; empty: every alias
+  std::vector<std::string> keys;      // virtual keys (key_alias) it guards; see config/entry_scope.hpp
+  std::vector<std::string> teams;     // teams (team_id) whose keys it guards; see config/entry_scope.hpp
   bool input = true;                  // phases: input (the request) and output (the answer)
   bool output = true;
   int line = 0;

@@ -156,6 +156,7 @@ Config load_string(const std::string& yaml, const std::string& name) {
     return true;
   });
   check_alias_targets(r, cfg, aliases);
+  warn_scopes_without_keys(name, cfg);
   for (Deployment& d : cfg.deployments)  // router_settings.stream_timeout is the default
     if (d.stream_timeout_s == 0) d.stream_timeout_s = cfg.router.stream_timeout_s;
   return cfg;

@@ -1,4 +1,5 @@
-// guardrails: [{plugin: NAME, models: [alias, ...], phases: [input, output]}], run in file order.
+// guardrails: [{plugin: NAME, models: [alias, ...], keys: [key_alias, ...], teams: [team_id, ...],
+// phases: [input, output]}], run in file order. Which requests an entry guards: config/entry_scope.hpp.
 #include "config/sections.hpp"
 
 namespace llmgw::config::detail {
@@ -22,7 +23,7 @@ std::vector<std::string> strings(Reader& r, const Entry& e, const std::string& p
 }
 
 void parse_entry(Reader& r, const YAML::Node& node, const std::string& path, Config& out) {
-  if (!node.IsMap()) r.fail(node, path, "expected a mapping with plugin (and models, phases)");
+  if (!node.IsMap()) r.fail(node, path, "expected a mapping with plugin (and models, keys, teams, phases)");
   if (node["guardrail_name"] && !node["plugin"]) {
     // LiteLLM's own guardrails: list (guardrail_name + litellm_params, naming its integrations):
     // a migrated config still loads; the entry guards nothing here, and says so.
@@ -41,6 +42,10 @@ void parse_entry(Reader& r, const YAML::Node& node, const std::string& path, Con
       has_plugin = true;
     } else if (e.key == "models") {
       spec.models = strings(r, e, p);
+    } else if (e.key == "keys") {
+      spec.keys = scope_names(r, e, p, "virtual key names (key_alias)");
+    } else if (e.key == "teams") {
+      spec.teams = scope_names(r, e, p, "team ids (team_id)");
     } else if (e.key == "phases") {
       spec.input = spec.output = false;
       for (const std::string& phase : strings(r, e, p)) {

@@ -24,13 +24,20 @@ void parse_log_level(Reader& r, const Entry& log_level, std::string& out);
 void parse_plugins(Reader& r, const Entry& plugins, const std::filesystem::path& base_dir,
                    Config& out);
 
-/// sinks: [name | {plugin, config, aliases, queue_size, include_bodies}] (config/sinks_section.cpp).
+/// sinks: [name | {plugin, config, aliases, keys, teams, queue_size, include_bodies}] (config/sinks_section.cpp).
 void parse_sinks(Reader& r, const Entry& sinks, Config& out);
 
 /// A mapping as a JSON object (plugin `config:`, routing_strategy_args); a non-mapping fails.
 std::string mapping_json(Reader& r, const Entry& e, const std::string& path);
-/// guardrails: [{plugin, models, phases}] in the order they run.
+/// guardrails: [{plugin, models, keys, teams, phases}] in the order they run.
 void parse_guardrails(Reader& r, const Entry& guardrails, Config& out);
+
+/// A guardrails: or sinks: entry's `keys:` (`what`: "virtual key names") or `teams:` ("team ids"):
+/// a non-empty list of non-empty strings (config/scope_lists.cpp). A null value is no list.
+std::vector<std::string> scope_names(Reader& r, const Entry& e, const std::string& path, std::string_view what);
+/// A warning per guardrails:/sinks: entry with keys: or teams: when no database_url is set: no
+/// virtual key exists, so the entry applies to nothing.
+void warn_scopes_without_keys(const std::string& file, Config& cfg);
 
 void parse_router_settings(Reader& r, const Entry& router, Config& out, std::vector<AliasRef>& aliases);
 

@@ -4,6 +4,8 @@
 //     - plugin: sink-otlp
 //       config: {endpoint: http://127.0.0.1:4318/v1/traces}   # instead of the load entry's
 //       aliases: [gpt-4o]                 # only these aliases' events (default: all)
+//       keys: [ci-bot]                    # only these virtual keys' events (by key_alias), or
+//       teams: [team-a]                   # of keys in these teams (by team_id) (default: every caller)
 //       queue_size: 4096                  # events waiting; more are dropped and counted
 //       include_bodies: false             # the request body in the event
 #include "config/json_pointer_lines.hpp"
@@ -30,6 +32,10 @@ void parse_sink(Reader& r, const YAML::Node& node, const std::string& path, Conf
         if (!e.value.IsSequence()) r.fail(e.at, p, "expected a list of model aliases");
         std::size_t i = 0;
         for (const auto& a : e.value) spec.aliases.push_back(r.required_string(Entry{"", a, a}, item(p, i++)));
+      } else if (e.key == "keys") {
+        spec.keys = scope_names(r, e, p, "virtual key names (key_alias)");
+      } else if (e.key == "teams") {
+        spec.teams = scope_names(r, e, p, "team ids (team_id)");
       } else if (e.key == "queue_size") {
         int n = static_cast<int>(spec.queue_size);
         r.read(e, p, n, 1, 1 << 20);

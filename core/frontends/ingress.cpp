@@ -137,9 +137,9 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   // passed it (redacted where they redacted). A blocked request, a failed guardrail and a request
   // refused before that phase carry no body: it may hold what the guardrail exists to keep out.
   bool body_for_sinks = guards == nullptr;
+  policy::Caller caller;  // before the guardrails' state and the reply: their scope views its key
   guard::GuardCalls guard_calls;  // the guardrails' per-call state; closed after the reply is gone
   std::unique_ptr<pipeline::Reply> reply;
-  policy::Caller caller;
   pipeline::CallOutcome outcome;
   limits::Ticket limit_ticket;  // what the rate limits reserved; settled in phase 9
   const std::string request_id = accounting.spend ? new_request_id() : std::string();
@@ -171,7 +171,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     }
     limit_ticket.set_headers(response);
     if (!rejected && guards) {
-      rejected = guard_input(*guards, guard_calls, dialect_, limits_.max_json_depth, scanned, sent, guarded);
+      rejected = guard_input(*guards, guard_calls, dialect_, limits_.max_json_depth, caller, scanned, sent, guarded);
       body_for_sinks = !rejected;
     }
     if (!request_id.empty()) response.set("x-llmgw-request-id", request_id);
@@ -186,7 +186,8 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
       header_views(request, context->client_headers);
       reply = dialect_.make_reply(response, scanned, limits_);
       if (guards)
-        reply = guard_output(*guards, guard_calls, dialect_, scanned.model, limits_.max_json_depth, std::move(reply));
+        reply = guard_output(*guards, guard_calls, dialect_, caller, scanned.model, limits_.max_json_depth,
+                             std::move(reply));
       reply = account.meter(std::move(reply), sent, sinks.has_sinks() ? &answer : nullptr);
       pipeline::CallInput input;
       input.dialect = dialect_.id();

@@ -11,16 +11,16 @@ GuardCalls::~GuardCalls() {
 }
 
 std::optional<canonical::ApiError> GuardCalls::open(const GuardChain& chain, llmgw_dialect dialect,
-                                                    std::string_view alias) {
+                                                    const config::RequestScope& scope) {
   if (opened_) return std::nullopt;
   opened_ = true;
   for (const GuardStep& step : chain.steps()) {
-    if (!step.instance->has_calls() || !(step.input || step.output) || !step.guards(alias)) continue;
+    if (!step.instance->has_calls() || !(step.input || step.output) || !step.guards(scope)) continue;
     llmgw_guard_request request{};
     request.struct_size = sizeof request;
     request.phase = LLMGW_PHASE_CALL;
     request.client_dialect = dialect;
-    request.model = {alias.data(), alias.size()};
+    request.model = {scope.alias.data(), scope.alias.size()};
     request.segment_size = sizeof(llmgw_segment);
     void* call = nullptr;
     if (step.instance->vtable().call_open(step.instance->instance(), &request, &call) != LLMGW_OK)

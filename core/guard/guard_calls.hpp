@@ -1,10 +1,10 @@
 // The per-call state guardrails keep for one client request (ABI 1.2, llmgw_guardrail_vtable
-// .call_open / call_close): one call per guardrail that guards the request's alias and has the
-// call hooks, opened before the input check, handed to every check and guard stream of the
-// request (llmgw_guard_request.call; the same across retries and fallbacks), and closed when the
-// GuardCalls is destroyed — at the end of the request on every path. Destroy it after every
-// guard stream of the request (the Reply that holds them). It also keeps what each guardrail did
-// to the request and for how long (GuardTiming, for the request event and its spans).
+// .call_open / call_close): one call per guardrail that guards the request (its alias, key and
+// team) and has the call hooks, opened before the input check, handed to every check and guard
+// stream of the request (llmgw_guard_request.call; the same across retries and fallbacks), and
+// closed when the GuardCalls is destroyed — at the end of the request on every path. Destroy it
+// after every guard stream of the request (the Reply that holds them). It also keeps what each
+// guardrail did to the request and for how long (GuardTiming, for the request event and its spans).
 #pragma once
 
 #include <llmgw/plugin.h>
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "canonical/api_error.hpp"
+#include "config/entry_scope.hpp"
 #include "guard/guard_timing.hpp"
 
 namespace llmgw::guard {
@@ -28,11 +29,12 @@ class GuardCalls {
   GuardCalls(const GuardCalls&) = delete;
   GuardCalls& operator=(const GuardCalls&) = delete;
 
-  /// Opens a call on every guardrail of `chain` that guards `alias` (in any phase) and has call
+  /// Opens a call on every guardrail of `chain` that guards `request` (in any phase) and has call
   /// hooks, once per request (a second open is a no-op). A failing call_open is the error to
   /// answer (500 guardrail_failed, fail closed); the calls opened before it stay open until
   /// the destructor closes them.
-  std::optional<canonical::ApiError> open(const GuardChain& chain, llmgw_dialect dialect, std::string_view alias);
+  std::optional<canonical::ApiError> open(const GuardChain& chain, llmgw_dialect dialect,
+                                          const config::RequestScope& request);
   /// The call `step` opened for this request; null when none.
   void* call_of(const GuardStep& step) const;
 

@@ -50,13 +50,7 @@ llmgw_guard_out out_table(CheckState& state) {
   return o;
 }
 
-bool in_list(const std::vector<std::string>& list, std::string_view alias) {
-  return list.empty() || std::find(list.begin(), list.end(), alias) != list.end();
-}
-
 }  // namespace
-
-bool GuardStep::guards(std::string_view alias) const { return in_list(models, alias); }
 
 canonical::ApiError blocked_error(std::string_view guardrail, std::string_view detector, std::string_view reason) {
   std::string message = "blocked by guardrail " + std::string(guardrail) + ": detector " + clean_name(detector);
@@ -69,34 +63,35 @@ canonical::ApiError failed_error(std::string_view guardrail) {
                              "guardrail " + std::string(guardrail) + " failed; the call was not made"};
 }
 
-bool GuardChain::guards(std::string_view alias, bool input) const {
+bool GuardChain::guards(const config::RequestScope& request, bool input) const {
   for (const GuardStep& s : steps_)
-    if ((input ? s.input : s.output) && s.guards(alias)) return true;
+    if ((input ? s.input : s.output) && s.guards(request)) return true;
   return false;
 }
 
-std::vector<const GuardStep*> GuardChain::stream_steps(std::string_view alias) const {
+std::vector<const GuardStep*> GuardChain::stream_steps(const config::RequestScope& request) const {
   std::vector<const GuardStep*> out;
   for (const GuardStep& s : steps_)
-    if (s.output && s.guards(alias) && s.instance->has_stream()) out.push_back(&s);
+    if (s.output && s.guards(request) && s.instance->has_stream()) out.push_back(&s);
   return out;
 }
 
 std::optional<canonical::ApiError> GuardChain::check_body(llmgw_guard_phase phase, llmgw_dialect dialect,
-                                                          std::string_view alias, std::string_view body,
+                                                          const config::RequestScope& scope, std::string_view body,
                                                           unsigned max_depth, std::string& rewritten,
                                                           bool& changed, GuardCalls* calls,
                                                           llmgw_dialect client_dialect) const {
   changed = false;
   const bool input = phase == LLMGW_PHASE_INPUT;
-  if (!guards(alias, input)) return std::nullopt;
+  if (!guards(scope, input)) return std::nullopt;
+  const std::string_view alias = scope.alias;
   Extraction found = extract_segments(dialect, input ? BodyKind::request : BodyKind::answer, body, max_depth);
   if (!found.ok || found.segments.empty()) return std::nullopt;  // the dialect's scan judged the bytes
   std::vector<Segment>& segments = found.segments;
   std::vector<bool> touched(segments.size(), false);
   std::vector<llmgw_segment> table(segments.size());
   for (const GuardStep& step : steps_) {
-    if (!(input ? step.input : step.output) || !step.guards(alias)) continue;
+    if (!(input ? step.input : step.output) || !step.guards(scope)) continue;
     for (std::size_t i = 0; i < segments.size(); ++i) {
       const Segment& s = segments[i];
       llmgw_segment& c = table[i];

@@ -85,9 +85,10 @@ bool data_line(std::string_view& event, std::size_t& at, std::size_t& len, std::
 }  // namespace
 
 GuardReply::GuardReply(std::unique_ptr<pipeline::Reply> client, const GuardChain& chain, llmgw_dialect client_dialect,
-                       std::string alias, unsigned max_depth, GuardCalls* calls)
+                       const config::RequestScope& request, unsigned max_depth, GuardCalls* calls)
     : client_(std::move(client)), chain_(chain), calls_(calls), client_dialect_(client_dialect),
-      upstream_(client_dialect), alias_(std::move(alias)), max_depth_(max_depth) {}
+      upstream_(client_dialect), alias_(request.alias), key_alias_(request.key_alias), team_(request.team),
+      max_depth_(max_depth) {}
 
 GuardReply::~GuardReply() = default;
 
@@ -97,7 +98,7 @@ void GuardReply::json(int status, std::string_view body) {
   bool changed = false;
   // The body is in the upstream's dialect (canonical on a translated route: the client's Reply
   // translates it after this one), so that is the dialect its text is found in.
-  if (auto err = chain_.check_body(LLMGW_PHASE_OUTPUT, upstream_, alias_, body, max_depth_, rewritten, changed, calls_,
+  if (auto err = chain_.check_body(LLMGW_PHASE_OUTPUT, upstream_, scope(), body, max_depth_, rewritten, changed, calls_,
                                    client_dialect_))
     return client_->error(*err);
   client_->json(status, changed ? std::string_view(rewritten) : body);
@@ -105,7 +106,7 @@ void GuardReply::json(int status, std::string_view body) {
 
 bool GuardReply::ensure_stream() {
   if (stream_ || no_stream_guards_) return !no_stream_guards_;
-  std::vector<const GuardStep*> steps = chain_.stream_steps(alias_);
+  std::vector<const GuardStep*> steps = chain_.stream_steps(scope());
   if (steps.empty()) {
     no_stream_guards_ = true;
     return false;

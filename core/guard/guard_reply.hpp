@@ -23,9 +23,11 @@ namespace llmgw::guard {
 
 class GuardReply final : public pipeline::Reply {
  public:
-  /// `chain` and `calls` (the request's guardrail calls; null: none) must outlive the reply.
+  /// `chain` and `calls` (the request's guardrail calls; null: none) must outlive the reply, and
+  /// so must what `request`'s key_alias and team view (the caller's key record); its alias is
+  /// copied.
   GuardReply(std::unique_ptr<pipeline::Reply> client, const GuardChain& chain, llmgw_dialect client_dialect,
-             std::string alias, unsigned max_depth, GuardCalls* calls = nullptr);
+             const config::RequestScope& request, unsigned max_depth, GuardCalls* calls = nullptr);
   ~GuardReply() override;
 
   void set_upstream_dialect(llmgw_dialect dialect) override {
@@ -71,6 +73,7 @@ class GuardReply final : public pipeline::Reply {
   /// A block or failure: the error goes out, the rest of the stream is dropped.
   void fail_stream();
   bool ensure_stream();
+  config::RequestScope scope() const { return {alias_, key_alias_, team_}; }
 
   std::unique_ptr<pipeline::Reply> client_;
   const GuardChain& chain_;
@@ -78,6 +81,7 @@ class GuardReply final : public pipeline::Reply {
   llmgw_dialect client_dialect_;
   llmgw_dialect upstream_;
   std::string alias_;
+  std::string_view key_alias_, team_;  // the caller's (views: see the constructor)
   unsigned max_depth_;
   std::unique_ptr<StreamGuard> stream_;
   bool no_stream_guards_ = false;

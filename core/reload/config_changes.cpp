@@ -135,9 +135,11 @@ ConfigChanges diff_configs(const config::Config& before, const config::Config& a
   c.router = router_differs(before.router, after.router) || before.allowed_fails != after.allowed_fails ||
              before.cooldown_time_s != after.cooldown_time_s;
   c.plugins = before.plugin_dirs != after.plugin_dirs || plugin_configs(before) != plugin_configs(after);
-  const auto guard_key = [](const config::GuardrailSpec& g) { return std::tie(g.plugin, g.models, g.input, g.output); };
+  const auto guard_key = [](const config::GuardrailSpec& g) {
+    return std::tie(g.plugin, g.models, g.keys, g.teams, g.input, g.output);
+  };
   const auto sink_key = [](const config::SinkSpec& s) {
-    return std::tie(s.plugin, s.config_json, s.aliases, s.queue_size, s.include_bodies);
+    return std::tie(s.plugin, s.config_json, s.aliases, s.keys, s.teams, s.queue_size, s.include_bodies);
   };
   const auto same_list = [](const auto& a, const auto& b, const auto& key) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [&](const auto& x, const auto& y) { return key(x) == key(y); });

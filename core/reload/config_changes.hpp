@@ -24,7 +24,9 @@ struct ConfigChanges {
   bool fallbacks = false;   // fallbacks, context_window_fallbacks, content_policy_fallbacks
   bool router = false;      // router_settings that shape routing (strategy, retries, timeouts, cooldowns)
   bool guardrails = false;  // guardrails: entries, or the config: of a plugin one of them runs
-  bool sinks = false;       // sinks: entries, or the config: of a plugin one of them runs
+  /// sinks: entries, or the config: of a plugin one of them runs (may be; the reloader sets it to
+  /// whether a sink was created, dropped or replaced: Telemetry::sinks_changed)
+  bool sinks = false;
   bool plugins = false;     // plugins.load / plugins.dirs
   bool budgets = false;     // max_budget_reservation, budget_enforcement
   /// Config keys whose new value is not used until a restart ("server.port", "master_key"…).

@@ -78,6 +78,9 @@ ReloadResult Reloader::reload() {
   std::unique_ptr<shared_state::SharedStateSync> sync;
   if (redis_.enabled()) sync = start_shared_state(redis_, cfg, *runtime->gateway);
   const std::size_t kept_sinks = runtime->telemetry->kept();
+  // What the sinks really did: a plugin config: that changed under no sink leaves every sink
+  // kept, which the config diff alone cannot tell.
+  result.changes.sinks = runtime->telemetry->sinks_changed(old ? old->telemetry.get() : nullptr);
   slot_.publish(std::move(runtime));
   if (sync_) sync_->stop();
   sync_ = std::move(sync);

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <string_view>
+#include <utility>
 
 #include "telemetry/request_event.hpp"
 #include "telemetry/request_metrics.hpp"
@@ -38,7 +40,10 @@ std::string sink_identity(const config::SinkSpec& spec, const std::string& libra
   for (const std::string* part : {&spec.plugin, &library, &config}) id.append(*part).push_back('\0');
   id.append(std::to_string(spec.queue_size)).push_back('\0');
   id.push_back(spec.include_bodies ? '1' : '0');
-  for (const std::string& a : spec.aliases) id.append("\0a:").append(a);
+  // Each name with its list's tag, NUL first (a string_view: a "\0…" literal would stop at the NUL).
+  using namespace std::string_view_literals;
+  for (const auto& [tag, list] : {std::pair{"\0a:"sv, &spec.aliases}, {"\0k:"sv, &spec.keys}, {"\0t:"sv, &spec.teams}})
+    for (const std::string& name : *list) id.append(tag).append(name);
   return id;
 }
 
@@ -101,12 +106,17 @@ void Telemetry::start(const std::vector<config::SinkSpec>& sinks, const loader::
                                     [&](const Entry& e) { return e.runner->name().starts_with(spec.plugin); });
     if (same > 0) name += "#" + std::to_string(same + 1);
     Entry entry{std::shared_ptr<SinkRunner>(new SinkRunner(name, std::move(instance), spec.queue_size), StopRunner{}),
-                spec.aliases, spec.include_bodies, std::move(identity)};
+                config::EntryScope(spec.aliases, spec.keys, spec.teams), spec.include_bodies, std::move(identity)};
     entry.runner->start();
     spdlog::info("sink {} running (queue {} events{})", name, spec.queue_size,
                  spec.include_bodies ? ", with request bodies" : "");
     runners_.push_back(std::move(entry));
   }
+}
+
+bool Telemetry::sinks_changed(const Telemetry* previous) const {
+  const std::size_t before = previous ? previous->runners_.size() : 0;
+  return kept_ != runners_.size() || kept_ != before;
 }
 
 void Telemetry::stop(int64_t wait_ms) {
@@ -121,9 +131,10 @@ void Telemetry::finish_request(const RequestFacts& facts) {
   record_request_metrics(facts);
   SharedEvent* plain = nullptr;
   SharedEvent* with_body = nullptr;
+  const config::RequestScope scope{facts.alias, facts.key_alias, facts.team};
   for (auto& e : runners_) {
     if (!e.runner) continue;  // stopped
-    if (!e.aliases.empty() && std::find(e.aliases.begin(), e.aliases.end(), facts.alias) == e.aliases.end()) continue;
+    if (!e.scope.matches(scope)) continue;
     SharedEvent*& event = e.include_bodies ? with_body : plain;
     if (!event) event = make_event(facts, e.include_bodies);
     e.runner->push(event);

@@ -3,7 +3,7 @@
 // (telemetry/sink_runner.hpp). One Telemetry per config snapshot (frontends/runtime): the
 // ingress calls finish_request of the snapshot its request holds; nothing here waits for a sink.
 // A reload keeps a sink whose entry did not change (the same plugin library, the same effective
-// config, aliases, queue size and include_bodies): the new snapshot shares its runner with the
+// config, aliases, keys, teams, queue size and include_bodies): the new snapshot shares its runner with the
 // old, so its queue, thread and counters go on; a changed or removed sink is stopped (flushed)
 // when the last snapshot holding it is retired. A kept sink is not created again, so values it
 // read at create (an os.environ/ secret) stay as they were.
@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/entry_scope.hpp"
 #include "loader/registry.hpp"
 #include "telemetry/request_facts.hpp"
 
@@ -41,11 +42,15 @@ class Telemetry {
 
   /// How many sinks start() took over from `previous`.
   std::size_t kept() const { return kept_; }
+  /// Whether start() created or let go of a sink against `previous` (null: no sinks before):
+  /// false when every sink it runs was taken over and every sink `previous` ran was.
+  bool sinks_changed(const Telemetry* previous) const;
 
   /// Whether any sink runs (requests then send `traceparent` upstream).
   bool has_sinks() const { return !runners_.empty(); }
 
-  /// Phase 9: metrics, then one event to every sink whose filter takes it.
+  /// Phase 9: metrics, then one event to every sink whose scope (aliases, keys, teams:
+  /// config/entry_scope.hpp) takes the request.
   void finish_request(const RequestFacts& facts);
 
   /// Appends the request metrics and the sinks' counters (Prometheus text).
@@ -54,7 +59,7 @@ class Telemetry {
  private:
   struct Entry {
     std::shared_ptr<SinkRunner> runner;  // shared with the snapshots that kept it; the last stops it
-    std::vector<std::string> aliases;  // empty: all
+    config::EntryScope scope;          // which requests' events it receives
     bool include_bodies = false;
     std::string identity;  // what must be equal for a reload to keep it (sink_identity)
   };

@@ -28,7 +28,7 @@ struct Guarded {
     guard::GuardStep step;
     step.instance = registry.create_guardrail(name, "{}");
     step.name = name;
-    step.models = std::move(models);
+    step.scope = llmgw::config::EntryScope(std::move(models), {}, {});
     chain.add(std::move(step));
   }
   uint64_t counter(std::string_view name) const {
@@ -42,7 +42,7 @@ struct Guarded {
   std::string input(const std::string& body, guard::GuardCalls* calls) const {
     std::string out;
     bool changed = false;
-    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, "m", body, 64, out, changed, calls));
+    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, {"m"}, body, 64, out, changed, calls));
     return changed ? out : body;
   }
   /// The output check of a whole answer whose content is `content`: the answer's body.
@@ -51,7 +51,7 @@ struct Guarded {
         R"({"choices":[{"index":0,"message":{"role":"assistant","content":")" + content + R"("}}]})";
     std::string out;
     bool changed = false;
-    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_OUTPUT, LLMGW_DIALECT_OPENAI_CHAT, "m", body, 64, out, changed, calls));
+    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_OUTPUT, LLMGW_DIALECT_OPENAI_CHAT, {"m"}, body, 64, out, changed, calls));
     return changed ? out : body;
   }
 };
@@ -81,7 +81,7 @@ class Client final : public pipeline::Reply {
 std::string stream(const guard::GuardChain& chain, guard::GuardCalls* calls, const std::string& content) {
   auto client = std::make_unique<Client>();
   Client* seen = client.get();
-  guard::GuardReply reply(std::move(client), chain, LLMGW_DIALECT_OPENAI_CHAT, "m", 64, calls);
+  guard::GuardReply reply(std::move(client), chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}, 64, calls);
   reply.set_upstream_dialect(LLMGW_DIALECT_OPENAI_CHAT);
   reply.stream_raw(R"(data: {"id":"x","choices":[{"index":0,"delta":{"content":")" + content +
                    R"("},"finish_reason":null}]})" + "\n\n");
@@ -97,8 +97,8 @@ TEST_CASE("ABI 1.2 guardrail: one call per request, in the input, the whole answ
   REQUIRE(g.chain.steps()[0].instance->has_calls());
   {
     guard::GuardCalls calls;
-    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
-    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));  // once per request
+    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));
+    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));  // once per request
     CHECK(g.counter("fixture_calls_opened") == 1);
     CHECK(g.input(kRequest, &calls).find("my [S]") != std::string::npos);
     // The answer to the same call gets the value back; another request's answer does not.
@@ -112,7 +112,7 @@ TEST_CASE("ABI 1.2 guardrail: one call per request, in the input, the whole answ
   // A second request: its own call, opened and closed.
   {
     guard::GuardCalls calls;
-    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));
     CHECK(g.answer("your [S]", &calls).find("your [S]") != std::string::npos);  // nothing replaced in this call
   }
   CHECK(g.counter("fixture_calls_opened") == 2);
@@ -124,7 +124,7 @@ TEST_CASE("ABI 1.2 guardrail: no call for an alias it does not guard") {
   Guarded g("fixture-guardrail-calls", {"other"});
   {
     guard::GuardCalls calls;
-    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));
   }
   CHECK(g.counter("fixture_calls_opened") == 0);
   CHECK(g.counter("fixture_calls_closed") == 0);
@@ -139,7 +139,7 @@ TEST_CASE("a guardrail built against the frozen 1.1 header loads and works, with
   CHECK(instance.has_stream());
   {
     guard::GuardCalls calls;
-    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+    REQUIRE_FALSE(calls.open(g.chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));
     CHECK(g.input(kRequest, &calls).find("my [S]") != std::string::npos);  // input redaction works
     CHECK(g.answer("your [S]", &calls).find("your [S]") != std::string::npos);  // no call: nothing restored
     CHECK(stream(g.chain, &calls, "streamed [S] secret").find("streamed [S] secret") != std::string::npos);

@@ -39,7 +39,7 @@ class Recording final : public llmgw::pipeline::Reply {
 std::string run(const llmgw::guard::GuardChain& chain, llmgw_dialect dialect, std::string_view bytes, unsigned seed) {
   auto recording = std::make_unique<Recording>();
   Recording* client = recording.get();
-  llmgw::guard::GuardReply reply(std::move(recording), chain, dialect, "m", 64);
+  llmgw::guard::GuardReply reply(std::move(recording), chain, dialect, {"m"}, 64);
   reply.set_upstream_dialect(dialect);
   if (seed == 0) {
     reply.stream_raw(bytes);

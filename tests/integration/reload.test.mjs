@@ -313,10 +313,11 @@ test('a reload keeps a sink whose entry did not change (its counters go on); a c
   const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llmgw-reload-keep-'));
   const logFile = path.join(logDir, 'requests.jsonl');
   const otherFile = path.join(logDir, 'other.jsonl');
-  const withSink = (deployments, sinkConfig) => {
+  const withSink = (deployments, sinkConfig, moreLoad = []) => {
     const base = configOf(deployments);
-    return { ...base, plugins: { dirs: base.plugins.dirs, load: ['provider-openai', { path: 'sink-request-log', config: sinkConfig }] },
-      sinks: ['sink-request-log'] };
+    return { ...base, plugins: { dirs: base.plugins.dirs,
+      load: ['provider-openai', { path: 'sink-request-log', config: sinkConfig }, ...moreLoad] },
+    sinks: ['sink-request-log'] };
   };
   const one = withSink([deployment({ alias: 'A', upstream: mock1.url })], { path: logFile });
   const gw = await startGateway({ config: one });
@@ -349,14 +350,27 @@ test('a reload keeps a sink whose entry did not change (its counters go on); a c
     await untilEmitted(4);
     assert.equal(linesOf(logFile).length, 4);
 
+    // Another plugin's config: changed (a plugin no sink runs): every sink is kept, and the
+    // answer says no sink changed.
+    rewrite(gw, withSink([deployment({ alias: 'A', upstream: mock1.url }), deployment({ alias: 'B', upstream: mock2.url })],
+      { path: logFile }, [{ path: 'guardrail-pii', config: { detectors: { us_ssn: 'block' } } }]));
+    const otherPlugin = await reload();
+    assert.equal(otherPlugin.status, 200, otherPlugin.text);
+    assert.equal(otherPlugin.json.plugins, true, otherPlugin.text);
+    assert.equal(otherPlugin.json.sinks, false, otherPlugin.text);
+    assert.equal((await chat(gw, 'A')).status, 200);
+    await untilEmitted(5);  // the same sink: its count goes on
+    assert.equal(linesOf(logFile).length, 5);
+
     // The sink's config changed: a new sink (its count starts again), the old one flushed and closed.
     rewrite(gw, withSink([deployment({ alias: 'A', upstream: mock1.url })], { path: otherFile }));
     const replaced = await reload();
     assert.equal(replaced.status, 200, replaced.text);
     assert.equal(replaced.json.plugins, true);
+    assert.equal(replaced.json.sinks, true, replaced.text);
     assert.equal((await chat(gw, 'A')).status, 200);
     await untilEmitted(1);
-    assert.equal(linesOf(logFile).length, 4);  // the retired sink got nothing more
+    assert.equal(linesOf(logFile).length, 5);  // the retired sink got nothing more
     const end = performance.now() + 5000;
     while (linesOf(otherFile).length < 1 && performance.now() < end) await new Promise((r) => setTimeout(r, 25));
     assert.equal(linesOf(otherFile).length, 1);

@@ -54,7 +54,7 @@ void add_step(llmgw::guard::GuardChain& chain, std::string name, std::string_vie
   llmgw::guard::GuardStep step;
   step.instance = std::make_unique<llmgw::loader::GuardrailInstance>(plugin, instance, nullptr);
   step.name = std::move(name);
-  step.models = std::move(models);
+  step.scope = llmgw::config::EntryScope(std::move(models), {}, {});
   chain.add(std::move(step));
 }
 
@@ -70,15 +70,15 @@ TEST_CASE("calls: opened for the guardrails of the alias, handed to their checks
   REQUIRE(chain.steps()[0].instance->has_calls());
   {
     llmgw::guard::GuardCalls calls;
-    REQUIRE_FALSE(calls.open(chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+    REQUIRE_FALSE(calls.open(chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));
     CHECK(g_opened == 1);  // "b" does not guard "m"
     CHECK(calls.call_of(chain.steps()[0]) != nullptr);
     CHECK(calls.call_of(chain.steps()[1]) == nullptr);
     std::string out;
     bool changed = false;
-    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, "m", kBody, 64, out, changed, &calls));
+    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, {"m"}, kBody, 64, out, changed, &calls));
     CHECK(g_checked_with_call == 1);
-    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, "m", kBody, 64, out, changed));
+    REQUIRE_FALSE(chain.check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, {"m"}, kBody, 64, out, changed));
     CHECK(g_checked_with_call == 1);  // no calls given: no call
     CHECK(g_closed == 0);
   }
@@ -93,7 +93,7 @@ TEST_CASE("calls: a failing call_open is a 500 naming the guardrail; the calls o
   add_step(chain, "third", "{}");
   {
     llmgw::guard::GuardCalls calls;
-    const auto err = calls.open(chain, LLMGW_DIALECT_ANTHROPIC_MESSAGES, "m");
+    const auto err = calls.open(chain, LLMGW_DIALECT_ANTHROPIC_MESSAGES, {"m"});
     REQUIRE(err);
     CHECK(err->status == 500);
     CHECK(err->code == "guardrail_failed");
@@ -108,17 +108,17 @@ TEST_CASE("timings: each check's guardrail, target and decision; a stream's time
   using llmgw::guard::GuardTarget;
   auto chain = fake::chain();
   llmgw::guard::GuardCalls calls;
-  REQUIRE_FALSE(calls.open(*chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+  REQUIRE_FALSE(calls.open(*chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));
   const int64_t before = llmgw::guard::steady_now_us();
   std::string out;
   bool changed = false;
-  REQUIRE_FALSE(chain->check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, "m",
+  REQUIRE_FALSE(chain->check_body(LLMGW_PHASE_INPUT, LLMGW_DIALECT_OPENAI_CHAT, {"m"},
                                   R"({"messages":[{"role":"user","content":"a secret"}]})", 64, out, changed, &calls));
-  REQUIRE(chain->check_body(LLMGW_PHASE_OUTPUT, LLMGW_DIALECT_OPENAI_CHAT, "m",
+  REQUIRE(chain->check_body(LLMGW_PHASE_OUTPUT, LLMGW_DIALECT_OPENAI_CHAT, {"m"},
                             R"({"choices":[{"index":0,"message":{"role":"assistant","content":"forbidden"}}]})", 64,
                             out, changed, &calls));
   {
-    llmgw::guard::StreamGuard stream(chain->stream_steps("m"), LLMGW_DIALECT_OPENAI_CHAT, "m", &calls);
+    llmgw::guard::StreamGuard stream(chain->stream_steps({"m"}), LLMGW_DIALECT_OPENAI_CHAT, "m", &calls);
     llmgw_segment piece{};
     piece.struct_size = sizeof piece;
     piece.source = LLMGW_SEGMENT_ANSWER;
@@ -144,7 +144,7 @@ TEST_CASE("timings: each check's guardrail, target and decision; a stream's time
   // A blocked stream is a deny.
   llmgw::guard::GuardCalls blocked;
   {
-    llmgw::guard::StreamGuard stream(chain->stream_steps("m"), LLMGW_DIALECT_OPENAI_CHAT, "m", &blocked);
+    llmgw::guard::StreamGuard stream(chain->stream_steps({"m"}), LLMGW_DIALECT_OPENAI_CHAT, "m", &blocked);
     llmgw_segment piece{};
     piece.struct_size = sizeof piece;
     piece.text = {"forbidden", 9};
@@ -162,9 +162,9 @@ namespace {
 llmgw::guard::GuardDecision stream_decision(std::initializer_list<const char*> pieces, std::string& released) {
   auto chain = fake::chain();
   llmgw::guard::GuardCalls calls;
-  REQUIRE_FALSE(calls.open(*chain, LLMGW_DIALECT_OPENAI_CHAT, "m"));
+  REQUIRE_FALSE(calls.open(*chain, LLMGW_DIALECT_OPENAI_CHAT, {"m"}));
   {
-    llmgw::guard::StreamGuard stream(chain->stream_steps("m"), LLMGW_DIALECT_OPENAI_CHAT, "m", &calls);
+    llmgw::guard::StreamGuard stream(chain->stream_steps({"m"}), LLMGW_DIALECT_OPENAI_CHAT, "m", &calls);
     llmgw_segment piece{};
     piece.struct_size = sizeof piece;
     piece.source = LLMGW_SEGMENT_ANSWER;

@@ -50,7 +50,7 @@ struct Fixture {
   explicit Fixture(llmgw_dialect dialect) {
     auto r = std::make_unique<Recording>();
     client = r.get();
-    reply = std::make_unique<guard::GuardReply>(std::move(r), *chain, dialect, "m", 64);
+    reply = std::make_unique<guard::GuardReply>(std::move(r), *chain, dialect, llmgw::config::RequestScope("m"), 64);
     reply->set_upstream_dialect(dialect);
   }
 };

@@ -109,3 +109,18 @@ log_level: debug
   CHECK(std::find(uncharged.restart_needed.begin(), uncharged.restart_needed.end(), "general_settings.model_prices") ==
         uncharged.restart_needed.end());
 }
+
+TEST_CASE("a guardrail's or sink's keys: and teams: are part of what changes it", "[reload]") {
+  const std::string base = std::string(kBase) + "guardrails:\n  - plugin: g\n    keys: [a]\nsinks:\n  - plugin: s\n    teams: [t]\n";
+  const auto before = load(base);
+  CHECK_FALSE(diff_configs(before, load(base), false).guardrails);
+  CHECK_FALSE(diff_configs(before, load(base), false).sinks);
+  const auto keys = diff_configs(before, load(std::string(kBase) + "guardrails:\n  - plugin: g\n    keys: [b]\n"
+                                                                   "sinks:\n  - plugin: s\n    teams: [t]\n"), false);
+  CHECK(keys.guardrails);
+  CHECK_FALSE(keys.sinks);
+  const auto teams = diff_configs(before, load(std::string(kBase) + "guardrails:\n  - plugin: g\n    keys: [a]\n"
+                                                                    "sinks:\n  - plugin: s\n    keys: [t]\n"), false);
+  CHECK_FALSE(teams.guardrails);
+  CHECK(teams.sinks);  // the same name, now a key's: another scope
+}
