@@ -121,7 +121,7 @@ std::shared_ptr<AsyncRedis> AsyncRedis::on_loop(asio::io_context& io, const Redi
 }
 
 AsyncRedis::AsyncRedis(asio::io_context& io, RedisEndpoint endpoint)
-    : io_(io), endpoint_(std::move(endpoint)), reconnect_timer_(io), batch_timer_(io) {
+    : io_(io), endpoint_(std::move(endpoint)), reconnect_timer_(io) {
   connect();
 }
 
@@ -129,7 +129,6 @@ AsyncRedis::~AsyncRedis() {
   stopping_ = true;
   *alive_ = false;
   reconnect_timer_.cancel();
-  batch_timer_.cancel();
   if (ac_) {
     redisAsyncContext* ac = ac_;
     ac_ = nullptr;
@@ -226,28 +225,5 @@ asio::awaitable<bool> AsyncRedis::call(const std::vector<std::string_view>& argv
 }
 
 bool AsyncRedis::send(const std::vector<std::string_view>& argv) { return submit(argv, nullptr, nullptr); }
-
-}  // namespace llmgw::limits
-
-namespace llmgw::limits {
-
-void AsyncRedis::send_batched(std::vector<std::string> argv, std::chrono::milliseconds delay) {
-  batch_.push_back(std::move(argv));
-  if (batch_scheduled_) return;
-  batch_scheduled_ = true;
-  batch_timer_.expires_after(delay);
-  std::shared_ptr<bool> live = alive_;
-  batch_timer_.async_wait([this, live](const boost::system::error_code&) {
-    if (!*live) return;
-    batch_scheduled_ = false;
-    std::vector<std::vector<std::string>> batch;
-    batch.swap(batch_);
-    std::vector<std::string_view> views;
-    for (const auto& cmd : batch) {
-      views.assign(cmd.begin(), cmd.end());
-      if (!send(views)) break;  // connection down: the rest is dropped too
-    }
-  });
-}
 
 }  // namespace llmgw::limits

@@ -60,10 +60,6 @@ class AsyncRedis {
                                     std::function<void(const redisReply&)> on_reply);
   /// Sends `argv` and does not wait (its reply is read and dropped). False when not connected.
   bool send(const std::vector<std::string_view>& argv);
-  /// Queues `argv` to be sent with everything else queued within `delay` (one write, one batch
-  /// of replies: one wake-up of the loop for many commands). Dropped if the connection is down
-  /// when the batch goes.
-  void send_batched(std::vector<std::string> argv, std::chrono::milliseconds delay);
 
  private:
   struct Watch;
@@ -80,9 +76,6 @@ class AsyncRedis {
   bool stopping_ = false;
   std::chrono::milliseconds backoff_{100};
   boost::asio::steady_timer reconnect_timer_;
-  boost::asio::steady_timer batch_timer_;
-  std::vector<std::vector<std::string>> batch_;
-  bool batch_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -7,7 +7,8 @@
 namespace llmgw::limits {
 namespace {
 
-// The token window's running total, shared by both scripts: `<scope>:tok` holds one field per
+// The token window's running total, shared by the scripts (tok_correct: a finished call's tokens
+// put right in their second's bucket): `<scope>:tok` holds one field per
 // unix second (tokens counted in it) and three of its own: `sum` (the total of the buckets from
 // `lo` on), `lo` (the oldest second `sum` still counts) and `hi` (the newest bucket written). A
 // check moves `lo` up to the window's start, subtracting the buckets that left it: amortised O(1)
@@ -40,6 +41,11 @@ local function tok_add(kt, b, d, lo, hi, now_s)
   redis.call('HINCRBY', kt, 'sum', d)
   if not lo then redis.call('HSET', kt, 'lo', now_s - 59) end
   if b > hi then redis.call('HSET', kt, 'hi', b) end
+end
+local function tok_correct(kt, b, d, now_s)
+  local _, lo, hi = tok_trim(kt, now_s)
+  tok_add(kt, b, d, lo, hi, now_s)
+  redis.call('PEXPIRE', kt, 61000)
 end
 )lua";
 
@@ -148,11 +154,7 @@ for i = 1, nt do
   local b = tonumber(ARGV[1 + 2 * i])
   local d = tonumber(ARGV[2 + 2 * i])
   if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
-  if d ~= 0 then
-    local _, lo, hi = tok_trim(kt, now_s)
-    tok_add(kt, b, d, lo, hi, now_s)
-    redis.call('PEXPIRE', kt, 61000)
-  end
+  if d ~= 0 then tok_correct(kt, b, d, now_s) end
 end
 for i = 1, ns do redis.call('ZREM', KEYS[nt + i], ARGV[2 + 2 * nt + i]) end
 return 1
@@ -172,11 +174,7 @@ for i = 1, n do
   if req == '1' then redis.call('ZREM', kr, member) end
   if delta ~= '-' and bucket > now_s - 60 then
     local d = tonumber(delta)
-    if d ~= 0 then
-      local _, lo, hi = tok_trim(kt, now_s)
-      tok_add(kt, bucket, d, lo, hi, now_s)
-      redis.call('PEXPIRE', kt, 61000)
-    end
+    if d ~= 0 then tok_correct(kt, bucket, d, now_s) end
   end
   if par == '1' then redis.call('ZREM', kp, member) end
 end
