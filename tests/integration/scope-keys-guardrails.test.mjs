@@ -147,3 +147,50 @@ describe('guardrails scoped by keys: and teams:', () => {
     assert.equal(w.sentUpstream(), PROMPT);
   });
 });
+
+describe('reversible redaction scoped by keys:', () => {
+  let w;
+  // The upstream answers with the placeholder it would have seen; only A's call restores it.
+  const PLACEHOLDER_ANSWER = 'I will write to [EMAIL_1] today.';
+  const RESTORED = `I will write to ${EMAIL} today.`;
+  before(async () => {
+    w = await startWorld('scope-reversible', {
+      load: ['provider-openai', { path: 'guardrail-pii', config: { reversible: true } }],
+      aliases: ['rev'],
+      guardrails: [{ plugin: 'guardrail-pii', models: ['rev'], keys: ['key-a'] }],
+    });
+  });
+  after(async () => { await w?.stop(); });
+
+  test('A\'s request goes upstream as placeholders and A\'s answer gets the value back; B\'s is untouched', async () => {
+    for (const [key, scoped] of [[w.keys.a, true], [w.keys.b, false]]) {
+      w.mock.enqueue({ content: PLACEHOLDER_ANSWER });
+      const res = await w.chat(key, 'rev');
+      assert.equal(res.status, 200, res.text);
+      const name = key === w.keys.a ? 'A' : 'B';
+      assert.equal(w.sentUpstream(), scoped ? REDACTED_PROMPT : PROMPT, name);
+      assert.equal(res.json.choices[0].message.content, scoped ? RESTORED : PLACEHOLDER_ANSWER, name);
+    }
+  });
+
+  test('streamed: A\'s placeholder cut across events is restored; B\'s answer arrives as sent', async () => {
+    const cut = PLACEHOLDER_ANSWER.indexOf('[EMAIL_1]') + 4;  // "[EMA" | "IL_1] today."
+    for (const [key, scoped] of [[w.keys.a, true], [w.keys.b, false]]) {
+      w.mock.enqueue({ content: PLACEHOLDER_ANSWER, pieces: [PLACEHOLDER_ANSWER.slice(0, cut), PLACEHOLDER_ANSWER.slice(cut)] });
+      const res = await fetch(`${w.gw.url}/v1/chat/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ model: 'rev', stream: true, messages: [{ role: 'user', content: PROMPT }] }) });
+      assert.equal(res.status, 200);
+      let text = '';
+      let raw = '';
+      for await (const e of readSSE(res.body)) {
+        raw += e.raw;
+        if (e.json) text += e.json.choices?.[0]?.delta?.content ?? '';
+      }
+      const name = key === w.keys.a ? 'A' : 'B';
+      assert.ok(raw.includes('[DONE]'), raw);
+      assert.equal(w.sentUpstream(), scoped ? REDACTED_PROMPT : PROMPT, name);
+      assert.equal(text, scoped ? RESTORED : PLACEHOLDER_ANSWER, `${name}: ${raw}`);
+    }
+  });
+});
