@@ -10,6 +10,12 @@
 
 namespace llmgw::provider_anthropic {
 
+/// a + b, held at INT64_MAX: counts come from the upstream's JSON, where any int64 is valid.
+inline int64_t add_counts(int64_t a, int64_t b) noexcept {
+  int64_t sum;
+  return __builtin_add_overflow(a, b, &sum) ? INT64_MAX : sum;
+}
+
 struct Usage {
   int64_t input = -1;           // input_tokens: not read from nor written to the cache
   int64_t output = -1;          // output_tokens
@@ -49,7 +55,7 @@ struct Usage {
   /// input + cache read + cache creation; -1 when input_tokens was never reported.
   int64_t prompt_tokens() const noexcept {
     if (input < 0) return -1;
-    return input + (cache_read > 0 ? cache_read : 0) + (cache_creation > 0 ? cache_creation : 0);
+    return add_counts(add_counts(input, cache_read > 0 ? cache_read : 0), cache_creation > 0 ? cache_creation : 0);
   }
 
   llmgw_usage to_llmgw() const noexcept {
@@ -72,7 +78,7 @@ struct Usage {
     w.Key("completion_tokens");
     w.Int64(completion);
     w.Key("total_tokens");
-    w.Int64(prompt + completion);
+    w.Int64(add_counts(prompt, completion));
     w.Key("prompt_tokens_details");
     w.StartObject();
     w.Key("cached_tokens");

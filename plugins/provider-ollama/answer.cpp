@@ -71,7 +71,8 @@ void write_usage(Writer& w, int64_t prompt, int64_t completion) {
   w.Key("completion_tokens");
   w.Int64(completion);
   w.Key("total_tokens");
-  w.Int64(prompt + completion);
+  int64_t total;  // the counts come from the upstream's JSON, where any int64 is valid
+  w.Int64(__builtin_add_overflow(prompt, completion, &total) ? INT64_MAX : total);
   w.EndObject();
 }
 
