@@ -26,6 +26,20 @@ const REDACTED_ANSWER = 'Sure, I will write to [EMAIL_1] today.';
 const SEND_MAIL_TOOL = { type: 'function', function: { name: 'send_mail', description: 'Send an e-mail.',
   parameters: { type: 'object', properties: { to: { type: 'string' } }, required: ['to'] } } };
 
+/** A streamed chat call as `key` to `model`: the status, the deltas' text and the raw stream. */
+async function streamChat(w, key, model) {
+  const res = await fetch(`${w.gw.url}/v1/chat/completions`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, stream: true, messages: [{ role: 'user', content: PROMPT }] }) });
+  let text = '';
+  let raw = '';
+  for await (const e of readSSE(res.body)) {
+    raw += e.raw;
+    if (e.json) text += e.json.choices?.[0]?.delta?.content ?? '';
+  }
+  return { status: res.status, text, raw };
+}
+
 /** Starts a mock, a gateway with a database, and generates team-t, key A and key B. */
 async function startWorld(name, { load, guardrails, aliases }) {
   const w = { mock: await startOpenAIMock({ apiKey: UPSTREAM_KEY }), keys: {} };
@@ -89,16 +103,8 @@ describe('guardrails scoped by keys: and teams:', () => {
     const cut = ANSWER.indexOf(EMAIL) + 6;  // "john.d" | "oe@example.com today."
     for (const [key, redacted] of [[w.keys.a, true], [w.keys.b, false]]) {
       w.mock.enqueue({ content: ANSWER, pieces: [ANSWER.slice(0, cut), ANSWER.slice(cut)] });
-      const res = await fetch(`${w.gw.url}/v1/chat/completions`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ model: 'out', stream: true, messages: [{ role: 'user', content: PROMPT }] }) });
-      assert.equal(res.status, 200);
-      let text = '';
-      let raw = '';
-      for await (const e of readSSE(res.body)) {
-        raw += e.raw;
-        if (e.json) text += e.json.choices?.[0]?.delta?.content ?? '';
-      }
+      const { status, text, raw } = await streamChat(w, key, 'out');
+      assert.equal(status, 200);
       assert.ok(raw.includes('[DONE]'), raw);
       assert.equal(text, redacted ? REDACTED_ANSWER : ANSWER, `${who(key)}: ${raw}`);
       if (redacted) assert.ok(!raw.includes('example.com'), raw);
@@ -177,16 +183,8 @@ describe('reversible redaction scoped by keys:', () => {
     const cut = PLACEHOLDER_ANSWER.indexOf('[EMAIL_1]') + 4;  // "[EMA" | "IL_1] today."
     for (const [key, scoped] of [[w.keys.a, true], [w.keys.b, false]]) {
       w.mock.enqueue({ content: PLACEHOLDER_ANSWER, pieces: [PLACEHOLDER_ANSWER.slice(0, cut), PLACEHOLDER_ANSWER.slice(cut)] });
-      const res = await fetch(`${w.gw.url}/v1/chat/completions`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ model: 'rev', stream: true, messages: [{ role: 'user', content: PROMPT }] }) });
-      assert.equal(res.status, 200);
-      let text = '';
-      let raw = '';
-      for await (const e of readSSE(res.body)) {
-        raw += e.raw;
-        if (e.json) text += e.json.choices?.[0]?.delta?.content ?? '';
-      }
+      const { status, text, raw } = await streamChat(w, key, 'rev');
+      assert.equal(status, 200);
       const name = key === w.keys.a ? 'A' : 'B';
       assert.ok(raw.includes('[DONE]'), raw);
       assert.equal(w.sentUpstream(), scoped ? REDACTED_PROMPT : PROMPT, name);
