@@ -180,11 +180,11 @@ export async function startGateway({ config, logLevel = 'warn', args = [], env =
     stdout: () => out,
     stderr: () => err,
     logs: () => out + err,
-    /** SIGTERM, then SIGKILL after 5 s; resolves with { code, signal } once it has exited. */
-    async stop() {
+    /** SIGTERM, then SIGKILL after `killAfterMs` (5 s); resolves with { code, signal } once it has exited. */
+    async stop(killAfterMs = 5000) {
       if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM');
-        if (!(await waitExit(proc, 5000))) {
+        if (!(await waitExit(proc, killAfterMs))) {
           proc.kill('SIGKILL');
           await waitExit(proc, 5000);
         }
