@@ -283,3 +283,28 @@ TEST_CASE("redis reservations: the settles of one loop turn go in one script; a 
   REQUIRE(done);
   CHECK(p3.headroom_nano == 1'000 - 12 - 3);
 }
+
+TEST_CASE("redis reservations: a batched settle charges every scope of a call held on any of them") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::int64_t now = 5'000'000;
+  const std::vector<ScopeBudget> both{{"key:k6", 1'000, 0, 0}, {"team:t6", 1'000, 0, 0}};
+  REQUIRE(a.reserve("h1", both, 100, now, now).refused == -1);
+  REQUIRE(a.reserve("h2", both, 100, now, now).refused == -1);
+  // h1's hold gone from the key's scope only (as a sweep there would leave it): still charged on both.
+  {
+    redisContext* c = redisConnect("127.0.0.1", redis.port());
+    auto* r = static_cast<redisReply*>(redisCommand(c, "HDEL %s h1", budget_key("key:k6", "held").c_str()));
+    REQUIRE(r);
+    CHECK(r->integer == 1);
+    freeReplyObject(r);
+    redisFree(c);
+  }
+  REQUIRE(a.store.settle("h1", 5, now + 1));
+  REQUIRE(a.store.settle("h2", 7, now + 1));
+  a.run(50ms);
+  CHECK(hlen(redis.port(), budget_period_key("key:k6", 0, "ucost")) == 2);
+  CHECK(hlen(redis.port(), budget_period_key("team:t6", 0, "ucost")) == 2);
+  // (The key's hsum still counts h1's 100: only the hash field was removed here.)
+  CHECK(a.reserve("p", {{"key:k6", 1'000, 0, 0}}, 1, now + 2, now).headroom_nano == 1'000 - 100 - 12);
+}
