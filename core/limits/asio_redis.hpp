@@ -52,6 +52,8 @@ class AsyncRedis {
 
   /// Connected (and AUTH/SELECT sent).
   bool ready() const { return ready_; }
+  /// Connected or connecting: a command sent now goes out (send would take it).
+  bool accepting() const { return ac_ != nullptr; }
 
   /// Sends `argv` and waits up to `timeout` for its reply; `on_reply` sees the reply (valid only
   /// during the call; an error reply too) and only if it came in time. False: no reply in time,

@@ -67,35 +67,80 @@ end
 return {0, 0, headroom}
 )lua";
 
-constexpr std::string_view kSettle = R"lua(-- llmgw budgets v2: settle (the hold replaced by the cost)
-local req = ARGV[1]
-local cost = tonumber(ARGV[2])
-local px = tonumber(ARGV[4])
+constexpr std::string_view kSettle = R"lua(-- llmgw budgets v2: settle many (each hold replaced by its cost; per scope and period, O(1) calls)
+local px = ARGV[1]
+local n = tonumber(ARGV[2])
 local K = 7
-local n = #KEYS / K
-local held = 0
-for i = 1, n do
-  local b = K * (i - 1)
-  local a = redis.call('HGET', KEYS[b + 1], req)
-  if a then
-    held = 1
-    redis.call('HDEL', KEYS[b + 1], req)
-    redis.call('DECRBY', KEYS[b + 3], a)
+local ng = #KEYS / K
+local ids, costs, nows, groups = {}, {}, {}, {}
+for g = 1, ng do groups[g] = {} end
+local a = 3
+for c = 1, n do
+  ids[c], costs[c], nows[c] = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+  local k = tonumber(ARGV[a + 3])
+  for j = 1, k do
+    local t = groups[tonumber(ARGV[a + 3 + j])]
+    t[#t + 1] = c
   end
-  redis.call('ZREM', KEYS[b + 2], req)
+  a = a + 4 + k
 end
-if held == 1 and cost > 0 then
-  for i = 1, n do
-    local b = K * (i - 1)
-    if redis.call('HDEL', KEYS[b + 7], req) == 0 then
-      redis.call('HSET', KEYS[b + 5], req, ARGV[2])
-      redis.call('ZADD', KEYS[b + 6], ARGV[3], req)
-      redis.call('HINCRBY', KEYS[b + 4], 'unc', ARGV[2])
+-- A call held on any of its scopes is charged on all of them (as one call's settle was).
+local held = {}
+for g = 1, ng do
+  local b = K * (g - 1)
+  local m = groups[g]
+  if #m > 0 then
+    local gids = {}
+    for j = 1, #m do gids[j] = ids[m[j]] end
+    local h = redis.call('HMGET', KEYS[b + 1], unpack(gids))
+    local found, sum = {}, 0
+    for j = 1, #m do
+      if h[j] then
+        held[m[j]] = true
+        found[#found + 1] = gids[j]
+        sum = sum + tonumber(h[j])
+      end
+    end
+    if #found > 0 then
+      redis.call('HDEL', KEYS[b + 1], unpack(found))
+      redis.call('DECRBY', KEYS[b + 3], string.format('%d', sum))
+    end
+    redis.call('ZREM', KEYS[b + 2], unpack(gids))
+  end
+end
+for g = 1, ng do
+  local b = K * (g - 1)
+  local ch = {}
+  for _, c in ipairs(groups[g]) do
+    if held[c] and tonumber(costs[c]) > 0 then ch[#ch + 1] = c end
+  end
+  if #ch > 0 then
+    local cids = {}
+    for j = 1, #ch do cids[j] = ids[ch[j]] end
+    local early = redis.call('HMGET', KEYS[b + 7], unpack(cids))
+    local gone, hs, zs, sum = {}, {}, {}, 0
+    for j = 1, #ch do
+      local c = ch[j]
+      if early[j] then
+        gone[#gone + 1] = ids[c]
+      else
+        hs[#hs + 1] = ids[c]
+        hs[#hs + 1] = costs[c]
+        zs[#zs + 1] = nows[c]
+        zs[#zs + 1] = ids[c]
+        sum = sum + tonumber(costs[c])
+      end
+    end
+    if #gone > 0 then redis.call('HDEL', KEYS[b + 7], unpack(gone)) end
+    if #hs > 0 then
+      redis.call('HSET', KEYS[b + 5], unpack(hs))
+      redis.call('ZADD', KEYS[b + 6], unpack(zs))
+      redis.call('HINCRBY', KEYS[b + 4], 'unc', string.format('%d', sum))
     end
     for k = 4, K do redis.call('PEXPIRE', KEYS[b + k], px) end
   end
 end
-return held
+return 1
 )lua";
 
 constexpr std::string_view kCommit = R"lua(-- llmgw budgets v2: commit many (ledger rows in the database; per scope and period, O(1) calls)

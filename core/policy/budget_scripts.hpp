@@ -36,9 +36,13 @@
 //          is admitted again without holding twice.
 //          Reply: {refused scope (1-based; 0: admitted), used (refused), headroom (admitted: the
 //          least budget − used before this call; -1: none computed)}.
-// settle   KEYS: 7 per scope (held, hexp, hsum, tot, ucost, uexp, cmt). ARGV: request id, cost,
-//          now ms, expiry ms. Removes the hold and, if there was one and cost > 0, records the
-//          uncommitted charge (unless its commit came first). Reply: 1 held, 0 not.
+// settle   Many calls at once (the settles of one loop turn, policy/settle_batch): KEYS: 7 per
+//          (scope, period) group (held, hexp, hsum, tot, ucost, uexp, cmt). ARGV: expiry ms, n
+//          calls, then per call request id, cost, now ms, k and its k groups (1-based). Removes
+//          each call's hold and, if it was held on any of its groups and cost > 0, records the
+//          uncommitted charge on each (unless its commit came first). A fixed number of Redis
+//          calls per group, whatever n (a script per call cost ~38 us of Redis, its text hashed
+//          and four PEXPIREs a scope each time). Reply: 1.
 // commit   Many calls at once (one ledger batch): KEYS: 5 per (scope, period) group (tot, ucost,
 //          uexp, clog, cmt). ARGV: now ms, expiry ms, n groups, then per group the number of
 //          calls m and m pairs (request id, cost). Moves each charge from uncommitted to

@@ -17,12 +17,17 @@
 namespace llmgw::policy {
 namespace {
 
-/// This thread's loop connection of each store (one store in a gateway; tests run two).
-thread_local std::vector<std::pair<const void*, limits::AsyncRedis*>> loop_connections;
+/// This thread's loop connection and settle batch of each store (one store in a gateway; tests run two).
+struct LoopConnection {
+  const void* owner;
+  limits::AsyncRedis* redis;
+  SettleBatch* settles;
+};
+thread_local std::vector<LoopConnection> loop_connections;
 
-limits::AsyncRedis* this_loop_redis(const void* store) {
-  for (const auto& [owner, redis] : loop_connections)
-    if (owner == store) return redis;
+const LoopConnection* this_loop(const void* store) {
+  for (const LoopConnection& c : loop_connections)
+    if (c.owner == store) return &c;
   return nullptr;
 }
 
@@ -44,18 +49,21 @@ RedisReservationStore::~RedisReservationStore() = default;
 
 void RedisReservationStore::on_loop_start(boost::asio::io_context& io) {
   std::shared_ptr<limits::AsyncRedis> redis = limits::AsyncRedis::on_loop(io, endpoint_);  // shared with the limits
+  auto settles = std::make_unique<SettleBatch>(io, *redis, ttl_ms_ + charge_ttl_ms_);
   bool bound = false;
-  for (auto& [owner, r] : loop_connections)
-    if (owner == this) r = redis.get(), bound = true;
-  if (!bound) loop_connections.emplace_back(this, redis.get());
+  for (LoopConnection& c : loop_connections)
+    if (c.owner == this) c.redis = redis.get(), c.settles = settles.get(), bound = true;
+  if (!bound) loop_connections.push_back(LoopConnection{this, redis.get(), settles.get()});
   std::lock_guard lock(loops_mutex_);
   loops_.push_back(std::move(redis));
+  settles_.push_back(std::move(settles));
 }
 
 void RedisReservationStore::release_loop_connections() {
   // (Other loop threads' entries are rebound by the next on_loop_start of a store at this address.)
-  std::erase_if(loop_connections, [this](const auto& e) { return e.first == this; });
+  std::erase_if(loop_connections, [this](const LoopConnection& c) { return c.owner == this; });
   std::lock_guard lock(loops_mutex_);
+  settles_.clear();  // (what they still held is dropped, as a lost settle: the holds lapse)
   loops_.clear();
 }
 
@@ -83,7 +91,8 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
                                                                           std::int64_t amount_nano,
                                                                           std::int64_t now_ms,
                                                                           std::int64_t visible_as_of_ms) {
-  limits::AsyncRedis* redis = this_loop_redis(this);
+  const LoopConnection* loop = this_loop(this);
+  limits::AsyncRedis* redis = loop ? loop->redis : nullptr;
   if (scopes.empty()) co_return ReserveResult{-1, 0, std::numeric_limits<std::int64_t>::max()};
   std::optional<ReserveResult> result;
   if (redis) {  // (call() waits while the connection is being made, fails at once while it is down)
@@ -123,6 +132,7 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
         result = decode_reserve_reply(reply, n);
     };
     const std::int64_t deadline = canonical::steady_ms() + timeout_.count();
+    loop->settles->flush();  // the settles queued on this loop reach Redis before this reserve
     bool answered = co_await redis->call(argv, timeout_, on_reply);
     if (answered && noscript) {
       argv[0] = "EVAL";
@@ -195,18 +205,10 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
       calls_.erase(it);
     }
   }
-  limits::AsyncRedis* redis = this_loop_redis(this);
-  if (!redis) return false;  // not on a loop: the hold lapses in Redis after ttl_ms
-  const BudgetScript& script = settle_budget_script();
-  // EVAL, not EVALSHA: a call not awaited never sees NOSCRIPT; Redis caches the script by its SHA-1.
-  std::vector<std::string> argv{"EVAL", std::string(script.text), std::to_string(7 * scopes.size())};
-  for (std::size_t i = 0; i < scopes.size(); ++i) push_settle_keys(argv, scopes[i], periods[i]);
-  argv.emplace_back(request_id);
-  argv.push_back(std::to_string(cost_nano < 0 ? 0 : cost_nano));
-  argv.push_back(std::to_string(now_ms));
-  argv.push_back(std::to_string(ttl_ms_ + charge_ttl_ms_));
-  std::vector<std::string_view> views(argv.begin(), argv.end());
-  return redis->send(views);
+  const LoopConnection* loop = this_loop(this);
+  if (!loop || !loop->redis->accepting()) return false;  // not on a loop: the hold lapses in Redis after ttl_ms
+  loop->settles->add(SettleBatch::Settle{std::string(request_id), cost_nano, now_ms, std::move(scopes), std::move(periods)});
+  return true;
 }
 
 void RedisReservationStore::committed(std::string_view request_id, std::int64_t now_ms) {

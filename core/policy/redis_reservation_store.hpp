@@ -5,8 +5,10 @@
 //   reserve   awaited on the loop's own asynchronous hiredis connection (limits/asio_redis),
 //             EVALSHA then EVAL on NOSCRIPT, within the timeout; a reservation lapses in Redis
 //             after `ttl_ms` when its instance never settles it (a crash);
-//   settle    sent at once without waiting for the reply (not batched: the client's next call,
-//             on any instance, must find the hold replaced by the cost — a refund or a top-up);
+//   settle    not awaited; the settles of one loop turn go in one script on the next turn
+//             (policy/settle_batch), and a reserve on the loop sends them first: the client's
+//             next call, on any instance, finds the hold replaced by the cost (a refund or a
+//             top-up) as when each went at once;
 //   committed from the ledger writer's thread (never a loop thread), on a blocking connection of
 //             its own, a written batch at a time (one script per up to 128 rows, one round
 //             trip): the cost is in the database now, and stops counting once an instance's
@@ -28,6 +30,7 @@
 
 #include "limits/asio_redis.hpp"
 #include "policy/reservation_store.hpp"
+#include "policy/settle_batch.hpp"
 
 namespace llmgw::shared_state {
 class RedisClient;
@@ -47,7 +50,8 @@ class RedisReservationStore final : public ReservationStore {
   /// Not on a loop: this instance's store only (tests).
   ReserveResult reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano,
                         std::int64_t now_ms, std::int64_t visible_as_of_ms) override;
-  /// True when the settle was sent (or settled locally); its effect is not awaited.
+  /// True when the settle was queued on a connection that is up or coming up (or settled
+  /// locally); its effect is not awaited.
   bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) override;
   void committed(std::string_view request_id, std::int64_t now_ms) override;
   /// One commit script per up to kCommitChunk rows, all in one round trip of the writer's.
@@ -81,6 +85,7 @@ class RedisReservationStore final : public ReservationStore {
   std::int64_t next_sweep_ms_ = 0;
   std::mutex loops_mutex_;
   std::vector<std::shared_ptr<limits::AsyncRedis>> loops_;
+  std::vector<std::unique_ptr<SettleBatch>> settles_;     // one per loop, on its connection
   std::mutex commit_mutex_;                                // the ledger writer's connection
   std::unique_ptr<shared_state::RedisClient> commit_client_;
   std::int64_t next_commit_connect_ms_ = 0;               // steady ms; commit_mutex_ held

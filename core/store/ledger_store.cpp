@@ -1,6 +1,7 @@
 #include "store/ledger_store.hpp"
 
 #include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Exception.h>
 
 #include <chrono>
@@ -9,6 +10,7 @@
 
 #include "store/database.hpp"
 #include "store/row_values.hpp"
+#include "store/sqlite_ledger_insert.hpp"
 #include "store/store_error.hpp"
 
 namespace llmgw::store {
@@ -30,24 +32,33 @@ std::size_t LedgerStore::insert(const std::vector<LedgerRow>& rows) {
   if (rows.empty()) return 0;
   try {
     Transaction tx(session_, dialect_);
-    // One prepared statement bound to `r`, executed once per row.
-    LedgerRow r;
-    Poco::Data::Statement st(session_);
-    st << sql(session_, std::string("INSERT INTO spend_ledger (") + kColumns +
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING"),
-        use(r.request_id), use(r.key_hash), use(r.team_id), use(r.alias), use(r.deployment), use(r.provider),
-        use(r.input_tokens), use(r.output_tokens), use(r.cached_read_tokens), use(r.cache_write_tokens),
-        use(r.reasoning_tokens), use(r.cost_nano_usd), use(r.latency_ms), use(r.ttft_ms), use(r.status),
-        use(r.created_at);
+    const std::string insert_sql = std::string("INSERT INTO spend_ledger (") + kColumns +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
     std::size_t inserted = 0;
     std::map<std::string, std::int64_t> key_spend, team_spend;
-    for (const LedgerRow& row : rows) {
-      r = row;
-      if (st.execute() != 1) continue;  // already stored
+    const auto count = [&](const LedgerRow& row) {
       ++inserted;
-      if (row.cost_nano_usd == 0) continue;
+      if (row.cost_nano_usd == 0) return;
       if (!row.key_hash.empty()) key_spend[row.key_hash] += row.cost_nano_usd;
       if (!row.team_id.empty()) team_spend[row.team_id] += row.cost_nano_usd;
+    };
+    if (dialect_ == Dialect::sqlite) {
+      // Prepared once for the batch (Poco's SQLite statement parsed its SQL again on every execute).
+      SqliteLedgerInsert st(Poco::Data::SQLite::Utility::dbHandle(session_), insert_sql);
+      for (const LedgerRow& row : rows)
+        if (st.insert(row)) count(row);  // else already stored
+    } else {
+      // One prepared statement bound to `r`, executed once per row.
+      LedgerRow r;
+      Poco::Data::Statement st(session_);
+      st << sql(session_, insert_sql), use(r.request_id), use(r.key_hash), use(r.team_id), use(r.alias),
+          use(r.deployment), use(r.provider), use(r.input_tokens), use(r.output_tokens), use(r.cached_read_tokens),
+          use(r.cache_write_tokens), use(r.reasoning_tokens), use(r.cost_nano_usd), use(r.latency_ms), use(r.ttft_ms),
+          use(r.status), use(r.created_at);
+      for (const LedgerRow& row : rows) {
+        r = row;
+        if (st.execute() == 1) count(row);  // else already stored
+      }
     }
     // updated_at moves so that every instance's key cache reads the new spend.
     const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -19,6 +19,8 @@
 #      GOV_TEAM=1 (the key in a team with its own limits and budget: two scopes a request)
 #      GOV_BUDGET=0 (no max_budget: the key's limits and the ledger only)
 #      GOV_REDIS=0 (no Redis: the limits and the budget held per instance, in memory)
+# Also printed: the CPU each request costs the gateway (off and on) and Redis, and the scripts
+# Redis runs per request with their average time (commandstats).
 # Issue 11's target: under 100 us added p50.
 set -uo pipefail
 
@@ -48,7 +50,7 @@ else
 fi
 
 MASTER=sk-bench-master-7f2c
-declare -A URL
+declare -A URL GW_PID
 for mode in off on; do
   LLMGW_PORT=$("$LOADGEN" --pick-port)
   write_bench_config "$TMP/llmgw.yaml"
@@ -67,6 +69,7 @@ EOF
   cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"
   start_llmgw || { echo "governance.sh: llmgw ($mode) did not start: $(tail -n 3 "$TMP/llmgw.err")" >&2; exit 1; }
   URL[$mode]=$LLMGW_URL
+  GW_PID[$mode]=$LLMGW_PID
   cp "$TMP/llmgw.err" "$TMP/llmgw-$mode.err"
 done
 
@@ -101,11 +104,30 @@ fi
 
 echo "governance: mock :$MOCK_PORT, redis :$REDIS_PORT, llmgw off ${URL[off]}, on ${URL[on]} (rates $RATES," \
   "$CONNS conns, ${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE, team ${GOV_TEAM:-0}, budget ${GOV_BUDGET:-1})" >&2
+# Redis' own cost of the governed requests, per rate (every Redis command comes from "on"): its
+# CPU (INFO cpu, user + sys) and its scripts (INFO commandstats: EVALSHA = the limits' admit and
+# the budget's reserve, one each a request; EVAL = the batched settles, finishes and commits).
+redis_ok() { [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-cli >/dev/null; }
+redis_snap() {  # redis_snap -> "cpu_s evalsha_calls evalsha_us eval_calls eval_us"
+  local cpu stats
+  cpu=$(redis-cli -p "$REDIS_PORT" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/{s += $2} END{printf "%.6f", s}')
+  stats=$(redis-cli -p "$REDIS_PORT" info commandstats | tr -d '\r')
+  awk -v cpu="$cpu" -F'[:,=]' '
+    /^cmdstat_evalsha:/ { sc = $3; su = $5 }  /^cmdstat_eval:/ { ec = $3; eu = $5 }
+    END { printf "%s %d %d %d %d", cpu, sc, su, ec, eu }' <<<"$stats"
+}
 for r in $(seq "$ROUNDS"); do
   for rate in $RATES; do
-    measure_url off "$rate" "$DUR" "${URL[off]}/v1/chat/completions" "" --rate "$rate"
-    measure_url on "$rate" "$DUR" "${URL[on]}/v1/chat/completions" "" --rate "$rate" \
+    measure_url off "$rate" "$DUR" "${URL[off]}/v1/chat/completions" "${GW_PID[off]}" --rate "$rate"
+    redis_ok && r0=($(redis_snap))
+    measure_url on "$rate" "$DUR" "${URL[on]}/v1/chat/completions" "${GW_PID[on]}" --rate "$rate" \
       --header "Authorization: Bearer $KEY"
+    if redis_ok; then
+      r1=($(redis_snap))
+      done_on=$(grep '^RESULT' "$TMP/loadgen.out" | sed -n 's/.* total_done=\([0-9]*\).*/\1/p')
+      echo "REDIS scen=$rate done=${done_on:-0} cpu_us=$(awk -v a="${r0[0]}" -v b="${r1[0]}" 'BEGIN{printf "%d", (b - a) * 1e6}')" \
+        "evalsha=$((r1[1] - r0[1])) evalsha_us=$((r1[2] - r0[2])) eval=$((r1[3] - r0[3])) eval_us=$((r1[4] - r0[4]))" >>"$RESULTS"
+    fi
   done
 done
 
@@ -130,7 +152,13 @@ awk '
     for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
     key = f["scen"] SUBSEP f["target"]
     n[key]++; p50[key, n[key]] = f["p50_us"]; p99[key, n[key]] = f["p99_us"]; err[key] += f["errors"] + f["timeouts"]
+    cpu[key] += f["cpu_us"]; done[key] += f["total_done"]
     if (!(f["scen"] in seen)) { seen[f["scen"]] = 1; order[++nscen] = f["scen"] }
+  }
+  /^REDIS/ {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); g[kv[1]] = kv[2] }
+    s = g["scen"]; rdone[s] += g["done"]; rcpu[s] += g["cpu_us"]
+    sha[s] += g["evalsha"]; sha_us[s] += g["evalsha_us"]; ev[s] += g["eval"]; ev_us[s] += g["eval_us"]
   }
   function median(arr, key, k,   i, j, t, v) {
     for (i = 1; i <= k; i++) v[i] = arr[key, i]
@@ -149,4 +177,17 @@ awk '
         order[s], a, b, b - a, c, d, d - c, err[off] + err[on]
     }
     printf "(median over %d rounds; target: added p50 < 100 us)\n", rounds
+    printf "\n| rate | gateway CPU/req off | on | Redis CPU/req | EVALSHA/req | us/EVALSHA | EVAL/req | us/EVAL |\n"
+    printf "|---|---|---|---|---|---|---|---|\n"
+    for (s = 1; s <= nscen; s++) {
+      off = order[s] SUBSEP "off"; on = order[s] SUBSEP "on"; r = order[s]
+      if (!done[off] || !done[on]) continue
+      if (rdone[r])
+        printf "| %s req/s | %.1f us | %.1f us | %.1f us | %.2f | %.1f | %.2f | %.1f |\n", r, cpu[off] / done[off],
+          cpu[on] / done[on], rcpu[r] / rdone[r], sha[r] / rdone[r], sha[r] ? sha_us[r] / sha[r] : 0,
+          ev[r] / rdone[r], ev[r] ? ev_us[r] / ev[r] : 0
+      else
+        printf "| %s req/s | %.1f us | %.1f us | - | - | - | - | - |\n", r, cpu[off] / done[off], cpu[on] / done[on]
+    }
+    printf "(summed over the rounds; CPU from /proc schedstat (gateway) and INFO cpu (Redis); us/EVAL*: Redis commandstats, wall time in Redis)\n"
   }' rounds="$ROUNDS" "$RESULTS"

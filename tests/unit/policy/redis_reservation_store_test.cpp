@@ -224,3 +224,87 @@ TEST_CASE("redis reservations: Redis down, the call is held by this instance and
   CHECK(a.store.reservations() == 0);
   CHECK(a.reserve("d4", key_budget(10), 6, now, now).refused == -1);
 }
+
+namespace {
+
+/// Calls of the EVAL command Redis has run since its start (INFO commandstats).
+long long eval_calls(int port) {
+  redisContext* c = redisConnect("127.0.0.1", port);
+  auto* r = static_cast<redisReply*>(redisCommand(c, "INFO commandstats"));
+  long long n = 0;
+  if (r && r->type == REDIS_REPLY_STRING) {
+    const std::string text(r->str, r->len);
+    const auto at = text.find("cmdstat_eval:calls=");
+    if (at != std::string::npos) n = std::stoll(text.substr(at + 19));
+  }
+  if (r) freeReplyObject(r);
+  redisFree(c);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("redis reservations: the settles of one loop turn go in one script; a reserve sends them first") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::int64_t now = 4'000'000;
+  const std::vector<ScopeBudget> both{{"key:k5", 1'000, 0, 0}, {"team:t5", 1'000, 0, 0}};
+  const std::vector<ScopeBudget> key_only{{"key:k5", 1'000, 0, 0}};
+  REQUIRE(a.reserve("s1", both, 100, now, now).refused == -1);
+  REQUIRE(a.reserve("s2", both, 100, now, now).refused == -1);
+  REQUIRE(a.reserve("s3", key_only, 100, now, now).refused == -1);
+  const long long evals = eval_calls(redis.port());
+  REQUIRE(a.store.settle("s1", 5, now + 1));
+  REQUIRE(a.store.settle("s2", 0, now + 1));  // released, nothing charged
+  REQUIRE(a.store.settle("s3", 7, now + 1));
+  a.run(50ms);
+  CHECK(eval_calls(redis.port()) == evals + 1);  // one script for the three
+  CHECK(hlen(redis.port(), budget_key("key:k5", "held")) == 0);
+  CHECK(hlen(redis.port(), budget_key("team:t5", "held")) == 0);
+  CHECK(zcard(redis.port(), budget_key("key:k5", "hexp")) == 0);
+  CHECK(hlen(redis.port(), budget_period_key("key:k5", 0, "ucost")) == 2);   // s1, s3
+  CHECK(hlen(redis.port(), budget_period_key("team:t5", 0, "ucost")) == 1);  // s1
+  // Each scope counts exactly its charges: key 5 + 7, team 5.
+  CHECK(a.reserve("p1", key_only, 1, now + 2, now).headroom_nano == 1'000 - 12);
+  CHECK(a.reserve("p2", {{"team:t5", 1'000, 0, 0}}, 1, now + 2, now).headroom_nano == 1'000 - 5);
+  // A settle still queued when a reserve goes in the same turn of the loop: it reaches Redis
+  // first, so the reserve sees p1's cost (3), not its hold (1).
+  ReserveResult p3;
+  bool done = false;
+  boost::asio::co_spawn(
+      a.io,
+      [&]() -> boost::asio::awaitable<void> {
+        REQUIRE(a.store.settle("p1", 3, now + 3));
+        p3 = co_await a.store.reserve_async("p3", key_only, 1, now + 3, now);
+        done = true;
+      },
+      boost::asio::detached);
+  a.run(200ms);
+  REQUIRE(done);
+  CHECK(p3.headroom_nano == 1'000 - 12 - 3);
+}
+
+TEST_CASE("redis reservations: a batched settle charges every scope of a call held on any of them") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::int64_t now = 5'000'000;
+  const std::vector<ScopeBudget> both{{"key:k6", 1'000, 0, 0}, {"team:t6", 1'000, 0, 0}};
+  REQUIRE(a.reserve("h1", both, 100, now, now).refused == -1);
+  REQUIRE(a.reserve("h2", both, 100, now, now).refused == -1);
+  // h1's hold gone from the key's scope only (as a sweep there would leave it): still charged on both.
+  {
+    redisContext* c = redisConnect("127.0.0.1", redis.port());
+    auto* r = static_cast<redisReply*>(redisCommand(c, "HDEL %s h1", budget_key("key:k6", "held").c_str()));
+    REQUIRE(r);
+    CHECK(r->integer == 1);
+    freeReplyObject(r);
+    redisFree(c);
+  }
+  REQUIRE(a.store.settle("h1", 5, now + 1));
+  REQUIRE(a.store.settle("h2", 7, now + 1));
+  a.run(50ms);
+  CHECK(hlen(redis.port(), budget_period_key("key:k6", 0, "ucost")) == 2);
+  CHECK(hlen(redis.port(), budget_period_key("team:t6", 0, "ucost")) == 2);
+  // (The key's hsum still counts h1's 100: only the hash field was removed here.)
+  CHECK(a.reserve("p", {{"key:k6", 1'000, 0, 0}}, 1, now + 2, now).headroom_nano == 1'000 - 100 - 12);
+}

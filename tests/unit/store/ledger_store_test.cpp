@@ -73,3 +73,35 @@ TEST_CASE("ledger insert adds each new row's cost to its key and team once", "[s
   CHECK(teams.get("t1")->limits.spend_nano_usd ==
         rows[0].cost_nano_usd + rows[1].cost_nano_usd + rows[2].cost_nano_usd);
 }
+
+TEST_CASE("ledger insert: a batch of hundreds of rows, edge values, reads back unchanged", "[store][db]") {
+  // SQLite runs one statement prepared for the whole batch (store/sqlite_ledger_insert): every
+  // row must come back as written, bound afresh each time (no value left from the row before).
+  auto m = test::migrated_database();
+  store::LedgerStore ledger(m.session, m.test->db->dialect());
+  std::vector<store::LedgerRow> rows;
+  for (int i = 0; i < 300; ++i) {
+    store::LedgerRow r = row(i, i % 3 ? std::string(64, 'a' + i % 6) : "", i % 2 ? "team-" + std::to_string(i) : "");
+    if (i % 5 == 0) r.alias = "o'brien \"quoted\" — ünïcode";
+    if (i % 7 == 0) r.provider.clear();
+    if (i % 11 == 0) {
+      r.input_tokens = INT64_MAX;
+      r.cost_nano_usd = 0;
+      r.ttft_ms = -1;
+      r.created_at = INT64_MIN;
+    }
+    rows.push_back(std::move(r));
+  }
+  CHECK(ledger.insert(rows) == 300);
+  CHECK(ledger.count() == 300);
+  for (const auto& r : rows) {
+    auto got = ledger.get(r.request_id);
+    REQUIRE(got);
+    CHECK(*got == r);
+  }
+  // Again, with one new row in the middle: only it is stored, and as written.
+  rows.insert(rows.begin() + 150, row(1000, "", "t"));
+  CHECK(ledger.insert(rows) == 1);
+  CHECK(ledger.count() == 301);
+  CHECK(*ledger.get("req-1000") == rows[150]);
+}

@@ -1,0 +1,109 @@
+#include "policy/settle_batch.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <string_view>
+
+#include "limits/asio_redis.hpp"
+#include "policy/budget_scripts.hpp"
+
+namespace llmgw::policy {
+namespace {
+
+/// Arguments of one script before its calls: EVAL, text, numkeys; then expiry, number of calls.
+constexpr std::size_t kFixedArgs = 5;
+constexpr std::size_t kKeysPerGroup = 7;  // push_settle_keys
+
+struct Group {
+  std::string_view scope;
+  std::int64_t period;
+};
+
+/// The groups (scope, period) of calls [from, to), in first-seen order.
+std::size_t group_of(std::vector<Group>& groups, std::string_view scope, std::int64_t period) {
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    if (groups[g].scope == scope && groups[g].period == period) return g;
+  groups.push_back(Group{scope, period});
+  return groups.size() - 1;
+}
+
+std::vector<std::string> one_script(const std::vector<SettleBatch::Settle>& settles, std::size_t from,
+                                    std::size_t to, std::int64_t expiry_ms) {
+  std::vector<Group> groups;
+  std::vector<std::vector<std::size_t>> call_groups(to - from);
+  for (std::size_t c = from; c < to; ++c)
+    for (std::size_t i = 0; i < settles[c].scopes.size(); ++i)
+      call_groups[c - from].push_back(group_of(groups, settles[c].scopes[i], settles[c].periods[i]));
+  std::vector<std::string> argv{"EVAL", std::string(settle_budget_script().text),
+                                std::to_string(kKeysPerGroup * groups.size())};
+  for (const Group& g : groups) push_settle_keys(argv, g.scope, g.period);
+  argv.push_back(std::to_string(expiry_ms));
+  argv.push_back(std::to_string(to - from));
+  for (std::size_t c = from; c < to; ++c) {
+    const SettleBatch::Settle& s = settles[c];
+    argv.push_back(s.request_id);
+    argv.push_back(std::to_string(std::max<std::int64_t>(s.cost_nano, 0)));
+    argv.push_back(std::to_string(s.now_ms));
+    argv.push_back(std::to_string(call_groups[c - from].size()));
+    for (std::size_t g : call_groups[c - from]) argv.push_back(std::to_string(g + 1));
+  }
+  return argv;
+}
+
+/// How many arguments calls [from, to) take in one script.
+std::size_t args_of(const std::vector<SettleBatch::Settle>& settles, std::size_t from, std::size_t to) {
+  std::vector<Group> groups;
+  std::size_t n = kFixedArgs;
+  for (std::size_t c = from; c < to; ++c) {
+    n += 4 + settles[c].scopes.size();
+    for (std::size_t i = 0; i < settles[c].scopes.size(); ++i) group_of(groups, settles[c].scopes[i], settles[c].periods[i]);
+  }
+  return n + kKeysPerGroup * groups.size();
+}
+
+}  // namespace
+
+SettleBatch::SettleBatch(boost::asio::io_context& io, limits::AsyncRedis& redis, std::int64_t expiry_ms)
+    : io_(io), redis_(redis), expiry_ms_(expiry_ms) {}
+
+SettleBatch::~SettleBatch() { *alive_ = false; }
+
+void SettleBatch::add(Settle s) {
+  queued_.push_back(std::move(s));
+  if (posted_) return;
+  posted_ = true;
+  std::shared_ptr<bool> live = alive_;
+  boost::asio::post(io_, [this, live] {
+    if (!*live) return;
+    posted_ = false;
+    flush();
+  });
+}
+
+std::vector<std::vector<std::string>> SettleBatch::scripts(const std::vector<Settle>& settles, std::int64_t expiry_ms,
+                                                           std::size_t max_args) {
+  std::vector<std::vector<std::string>> out;
+  std::size_t from = 0;
+  while (from < settles.size()) {
+    std::size_t to = from + 1;  // at least one call a script (2 scopes: 27 arguments)
+    while (to < settles.size() && args_of(settles, from, to + 1) <= max_args) ++to;
+    out.push_back(one_script(settles, from, to, expiry_ms));
+    from = to;
+  }
+  return out;
+}
+
+void SettleBatch::flush() {
+  if (queued_.empty()) return;
+  std::vector<Settle> settles;
+  settles.swap(queued_);
+  // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT; Redis caches the script by its SHA-1.
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& argv : scripts(settles, expiry_ms_, limits::AsyncRedis::kMaxArgs)) {
+    views.assign(argv.begin(), argv.end());
+    if (!redis_.send(views)) break;  // connection down: the rest is dropped too (the holds lapse)
+  }
+}
+
+}  // namespace llmgw::policy

@@ -1,0 +1,67 @@
+// The arguments of the merged settle scripts (policy/settle_batch): each script within the
+// connection's argument limit, every call once, in order, each (scope, period) keyed once.
+#include <catch2/catch.hpp>
+
+#include <set>
+#include <string>
+
+#include "policy/budget_scripts.hpp"
+#include "policy/settle_batch.hpp"
+
+using llmgw::policy::SettleBatch;
+
+TEST_CASE("settle batch: scripts stay within the argument limit and carry every call once, in order") {
+  std::vector<SettleBatch::Settle> settles;
+  for (int i = 0; i < 40; ++i) {
+    SettleBatch::Settle s{"req-" + std::to_string(i), i, 1'000 + i, {"key:k"}, {0}};
+    if (i % 2) {
+      s.scopes.push_back("team:t");
+      s.periods.push_back(7);
+    }
+    if (i == 5) s.periods[0] = 99;  // another period of the same scope: a group of its own
+    settles.push_back(std::move(s));
+  }
+  const auto scripts = SettleBatch::scripts(settles, 12'345, 64);
+  REQUIRE(scripts.size() > 1);
+  std::vector<std::string> seen;
+  for (const auto& argv : scripts) {
+    CHECK(argv.size() <= 64);
+    REQUIRE(argv.size() > 5);
+    CHECK(argv[0] == "EVAL");
+    CHECK(argv[1] == llmgw::policy::settle_budget_script().text);
+    const std::size_t nkeys = std::stoul(argv[2]);
+    REQUIRE(nkeys % 7 == 0);
+    const std::size_t groups = nkeys / 7;
+    std::set<std::string> periods;  // each (scope, period) once: its period keys (tot) once
+    for (std::size_t g = 0; g < groups; ++g) periods.insert(argv[3 + 7 * g + 3]);
+    CHECK(periods.size() == groups);
+    std::size_t a = 3 + nkeys;
+    CHECK(argv[a] == "12345");
+    const std::size_t n = std::stoul(argv[a + 1]);
+    a += 2;
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::string& id = argv[a];
+      const int i = std::stoi(id.substr(4));
+      CHECK(argv[a + 1] == std::to_string(i));          // cost
+      CHECK(argv[a + 2] == std::to_string(1'000 + i));  // now
+      const std::size_t k = std::stoul(argv[a + 3]);
+      CHECK(k == settles[static_cast<std::size_t>(i)].scopes.size());
+      for (std::size_t j = 0; j < k; ++j) {
+        const std::size_t g = std::stoul(argv[a + 4 + j]);
+        CHECK(g >= 1);
+        CHECK(g <= groups);
+        // The group's first key is this scope's held hash.
+        CHECK(argv[3 + 7 * (g - 1)] == llmgw::policy::budget_key(settles[static_cast<std::size_t>(i)].scopes[j], "held"));
+      }
+      seen.push_back(id);
+      a += 4 + k;
+    }
+    CHECK(a == argv.size());
+  }
+  REQUIRE(seen.size() == settles.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == settles[i].request_id);
+  // A negative cost goes as 0 (as one call's settle sent it).
+  const auto one = SettleBatch::scripts({SettleBatch::Settle{"x", -5, 1, {"key:k"}, {0}}}, 1, 64);
+  REQUIRE(one.size() == 1);
+  CHECK(one[0][3 + 7 + 2 + 1] == "0");
+}
