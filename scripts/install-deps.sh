@@ -10,6 +10,8 @@ PACKAGES=(
   catch2 libhiredis-dev libssl-dev
   # the gateway's allocator (tcmalloc_minimal; core/CMakeLists.txt)
   libgoogle-perftools-dev
+  # the request scans' fast path (core/frontends/fast_json_walk.hpp)
+  libsimdjson-dev
   # provider-bedrock: the event-stream CRC32s
   zlib1g-dev
   redis-server nginx-light wrk curl python3 procps

@@ -3,6 +3,8 @@
 // whitespace after it, and the 400s for each failure — worded with the dialect's lead-in
 // ("We could not parse the JSON body of your request: " for OpenAI, "The request body is not
 // valid JSON: " for Anthropic). The handler keeps its own `error` for the rules it checks.
+// A body is first tried on the fast path (fast_json_walk.hpp: simdjson's tape drives the same
+// handler); whatever it does not accept is scanned here, with a fresh handler.
 #pragma once
 
 #include <rapidjson/error/en.h>
@@ -13,6 +15,7 @@
 #include <string_view>
 
 #include "canonical/api_error.hpp"
+#include "frontends/fast_json_walk.hpp"
 #include "util/shrink.hpp"
 #include "util/utf8.hpp"
 
@@ -39,12 +42,18 @@ inline canonical::ApiError json_too_deep(std::string_view lead_in, int max_depth
                                       "", "json_too_deep");
 }
 
-/// Parses `body` through `in` (a ScanStream over scan_copy(body)) with `handler`. Returns the first failure: invalid UTF-8, the handler's own error,
-/// a syntax error, or data after the JSON value.
-template <class Handler>
-std::optional<canonical::ApiError> scan_json_body(const std::string& body, ScanStream& in,
-                                                  Handler& handler, std::string_view lead_in) {
+/// Scans `body` with a handler from `make_handler` (called once or twice; each call must reset
+/// what the handler fills in and return a fresh handler reading positions from `in`). Returns
+/// the first failure: invalid UTF-8, the handler's own error, a syntax error, or data after the
+/// JSON value. `max_depth` bounds the fast path's parser (the handler checks it too).
+template <class MakeHandler>
+std::optional<canonical::ApiError> scan_json_body(const std::string& body, ScanStream& in, MakeHandler&& make_handler,
+                                                  std::string_view lead_in, unsigned max_depth) {
   using canonical::ApiError;
+  if (fast_json::scan(body, make_handler(), in, max_depth)) return std::nullopt;
+  // The reference path: decides every body the fast path did not accept, and words the 400.
+  in = ScanStream(scan_copy(body));
+  auto& handler = make_handler();
   // Encoding first, in one fast pass; the parse then skips rapidjson's per-character checks.
   if (const std::size_t bad = util::invalid_utf8_at(body); bad != body.size())
     return ApiError::invalid(std::string(lead_in) + "invalid UTF-8 (at byte " + std::to_string(bad) + ")");

@@ -1,4 +1,5 @@
-// libFuzzer target: the OpenAI Chat Completions front-end's view of a client body —
+// libFuzzer target (and the differential check of the scan's fast path against its reference,
+// scan_paths_agree.hpp): the OpenAI Chat Completions front-end's view of a client body —
 // scan_chat_request, the client's fallback fields (take_body_routing_fields, then the second
 // scan the front-end makes), rewrite_model, and the x-llmgw-fallbacks header parser.
 // Checks: every refusal is a 400; an accepted body's model span lies inside it and holds the
@@ -6,6 +7,7 @@
 #include "fuzz_util.hpp"
 #include "frontends/openai_chat/chat_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
+#include "scan_paths_agree.hpp"
 
 #include <cstdio>
 #include <string>
@@ -19,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fe::add_header_fallbacks(body, header_fields);
 
   fe::ChatRequestInfo info;
-  if (auto error = fe::scan_chat_request(body, info)) {
+  if (auto error = fuzz::scan_both_paths(info, [&](fe::ChatRequestInfo& i) { return fe::scan_chat_request(body, i); })) {
     FUZZ_REQUIRE(error->status == 400);
     return 0;
   }

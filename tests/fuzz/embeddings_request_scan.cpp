@@ -1,4 +1,5 @@
-// libFuzzer target: the embeddings front-end's scan (scan_embeddings_request) and its fallback
+// libFuzzer target (and the differential check of the scan's fast path against its reference,
+// scan_paths_agree.hpp): the embeddings front-end's scan (scan_embeddings_request) and its fallback
 // fields, checked against a DOM of the same bytes (RapidJSON, bounded): every refusal is a 400;
 // an accepted body parses as a JSON object whose "model" is the string the scan found, at the
 // span it found, and whose "input" holds as many entries as the scan counted; a body with its
@@ -6,6 +7,7 @@
 #include "fuzz_util.hpp"
 #include "frontends/embeddings/embeddings_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
+#include "scan_paths_agree.hpp"
 #include "util/json_span.hpp"
 
 #include <llmgw/json_depth.hpp>
@@ -20,7 +22,7 @@ namespace emb = llmgw::frontends::embeddings;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string body(reinterpret_cast<const char*>(data), size);
   emb::EmbeddingsRequestInfo info;
-  if (auto error = emb::scan_embeddings_request(body, info)) {
+  if (auto error = fuzz::scan_both_paths(info, [&](emb::EmbeddingsRequestInfo& i) { return emb::scan_embeddings_request(body, i); })) {
     FUZZ_REQUIRE(error->status == 400);
     return 0;
   }

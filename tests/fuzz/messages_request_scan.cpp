@@ -1,4 +1,5 @@
-// libFuzzer target: the Anthropic Messages front-end's view of a client body —
+// libFuzzer target (and the differential check of the scan's fast path against its reference,
+// scan_paths_agree.hpp): the Anthropic Messages front-end's view of a client body —
 // scan_messages_request (with and without max_tokens required), the client's fallback fields
 // (take_body_routing_fields, then the second scan) and rewrite_model.
 // Checks: every refusal is a 400; an accepted body's model span lies inside it; a body with its
@@ -6,6 +7,7 @@
 #include "fuzz_util.hpp"
 #include "frontends/anthropic_messages/messages_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
+#include "scan_paths_agree.hpp"
 
 #include <cstdio>
 #include <string>
@@ -19,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
 
   an::MessagesRequestInfo info;
-  if (auto error = an::scan_messages_request(body, info, options)) {
+  if (auto error = fuzz::scan_both_paths(info, [&](an::MessagesRequestInfo& i) { return an::scan_messages_request(body, i, options); })) {
     FUZZ_REQUIRE(error->status == 400);
     return 0;
   }

@@ -198,14 +198,17 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 }  // namespace
 
 std::optional<canonical::ApiError> scan_messages_request(const std::string& body, MessagesRequestInfo& info, ScanOptions options) {
-  info = MessagesRequestInfo{};
-  ScanStream in(scan_copy(body));
-  ScanHandler handler(body, in, info, options);
-  if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
+  ScanStream in(nullptr);
+  std::optional<ScanHandler> handler;
+  auto fresh = [&]() -> ScanHandler& {
+    info = MessagesRequestInfo{};
+    return handler.emplace(body, in, info, options);
+  };
+  if (auto failed = scan_json_body(body, in, fresh, kLeadIn, options.max_depth)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
-  if (!handler.saw_model) return invalid("model: Field required", "model");
-  if (!handler.saw_max_tokens && options.require_max_tokens) return invalid("max_tokens: Field required", "max_tokens");
-  if (!handler.saw_messages) return invalid("messages: Field required", "messages");
+  if (!handler->saw_model) return invalid("model: Field required", "model");
+  if (!handler->saw_max_tokens && options.require_max_tokens) return invalid("max_tokens: Field required", "max_tokens");
+  if (!handler->saw_messages) return invalid("messages: Field required", "messages");
   if (info.message_count == 0) return invalid("messages: at least one message is required", "messages");
   return std::nullopt;
 }

@@ -31,6 +31,8 @@ struct MessagesRequestInfo {
   /// A key "cache_control" (Anthropic's, at any depth) or "prompt_cache_key" (OpenAI's) was
   /// seen: the call asks for prompt caching (the metrics' hit ratio counts it).
   bool cache_requested = false;
+  /// Field by field (the scan's fast and reference paths must agree: tests/fuzz).
+  friend bool operator==(const MessagesRequestInfo&, const MessagesRequestInfo&) = default;
 };
 
 struct ScanOptions {

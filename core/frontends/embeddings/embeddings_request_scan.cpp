@@ -223,13 +223,16 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 
 std::optional<ApiError> scan_embeddings_request(const std::string& body, EmbeddingsRequestInfo& info,
                                                 unsigned max_depth) {
-  info = EmbeddingsRequestInfo{};
-  ScanStream in(scan_copy(body));
-  ScanHandler handler(body, in, info, max_depth);
-  if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
+  ScanStream in(nullptr);
+  std::optional<ScanHandler> handler;
+  auto fresh = [&]() -> ScanHandler& {
+    info = EmbeddingsRequestInfo{};
+    return handler.emplace(body, in, info, max_depth);
+  };
+  if (auto failed = scan_json_body(body, in, fresh, kLeadIn, max_depth)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
-  if (!handler.saw_model) return ApiError::invalid("Missing required parameter: 'model'.", "model");
-  if (!handler.saw_input) return ApiError::invalid("Missing required parameter: 'input'.", "input");
+  if (!handler->saw_model) return ApiError::invalid("Missing required parameter: 'model'.", "model");
+  if (!handler->saw_input) return ApiError::invalid("Missing required parameter: 'input'.", "input");
   return std::nullopt;
 }
 

@@ -23,6 +23,8 @@ struct EmbeddingsRequestInfo {
   std::size_t input_count = 0;   // 1 for a single string or token array
   /// The body has top-level "fallbacks" or "models" (the client's own fallback list).
   bool routing_fields = false;
+  /// Field by field (the scan's fast and reference paths must agree: tests/fuzz).
+  friend bool operator==(const EmbeddingsRequestInfo&, const EmbeddingsRequestInfo&) = default;
 };
 
 /// Scans `body`; on failure the 400 to answer (the message names the parameter). Accepts

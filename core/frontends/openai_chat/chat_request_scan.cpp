@@ -168,13 +168,16 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 }  // namespace
 
 std::optional<canonical::ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info, unsigned max_depth) {
-  info = ChatRequestInfo{};
-  ScanStream in(scan_copy(body));
-  ScanHandler handler(body, in, info, max_depth);
-  if (auto failed = scan_json_body(body, in, handler, kLeadIn)) return failed;
+  ScanStream in(nullptr);
+  std::optional<ScanHandler> handler;
+  auto fresh = [&]() -> ScanHandler& {
+    info = ChatRequestInfo{};
+    return handler.emplace(body, in, info, max_depth);
+  };
+  if (auto failed = scan_json_body(body, in, fresh, kLeadIn, max_depth)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest
-  if (!handler.saw_model) return canonical::ApiError::invalid("Missing required parameter: 'model'.", "model");
-  if (!handler.saw_messages) return canonical::ApiError::invalid("Missing required parameter: 'messages'.", "messages");
+  if (!handler->saw_model) return canonical::ApiError::invalid("Missing required parameter: 'model'.", "model");
+  if (!handler->saw_messages) return canonical::ApiError::invalid("Missing required parameter: 'messages'.", "messages");
   if (info.message_count == 0)
     return canonical::ApiError::invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
                              "messages", "empty_array");

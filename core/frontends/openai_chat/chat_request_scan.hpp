@@ -28,6 +28,8 @@ struct ChatRequestInfo {
   /// A key "cache_control" (Anthropic's, at any depth) or "prompt_cache_key" (OpenAI's) was
   /// seen: the call asks for prompt caching (the metrics' hit ratio counts it).
   bool cache_requested = false;
+  /// Field by field (the scan's fast and reference paths must agree: tests/fuzz).
+  friend bool operator==(const ChatRequestInfo&, const ChatRequestInfo&) = default;
 };
 
 /// Scans `body`. On failure returns the 400 error to answer (message names the parameter).
