@@ -331,7 +331,20 @@ std::vector<Match> Scanner::scan(std::string_view text) const {
   if (!find_hits(text, hits, &phone_starts)) throw std::runtime_error("scan failed");
   std::vector<Match> raw = confirm(text, 0, std::move(hits));
   anchored_matches(text, phone_starts, raw);
-  return select(text, 0, raw);
+  std::vector<Match> found = select(text, 0, raw);
+  // A private key block longer than confirm()'s window (16 KB from BEGIN to END) is not seen
+  // from its END line: each such block is one match, in place of the matches it overlaps (as a
+  // stream takes it, Scanner::overflow). Texts shorter than the window skip this at once.
+  const std::vector<Match> none;
+  for (uint64_t from = 0; from < text.size();) {
+    const std::optional<Overflow> o = overflow(text.substr(from), from, none);
+    if (!o || o->open) break;  // open: key characters to the end and no END line, not a block
+    std::erase_if(found, [&](const Match& m) { return m.from < o->to && m.to > o->from; });
+    found.insert(std::find_if(found.begin(), found.end(), [&](const Match& m) { return m.from > o->from; }),
+                 Match{o->detector, o->from, o->to});
+    from = o->to;
+  }
+  return found;
 }
 
 std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {

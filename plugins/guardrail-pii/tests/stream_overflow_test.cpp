@@ -182,4 +182,18 @@ TEST_CASE("whole answers are unchanged by the stream's cap", "[overflow]") {
   CHECK(pii_test::redacted(g, "t " + token + " u") == "t [OPENAI_KEY_1] u");
   const std::string key = key_block(12000, 10);
   CHECK(pii_test::redacted(g, "k " + key + " v") == "k [PRIVATE_KEY_1] v");
+  CHECK(pii_test::redacted(g, "t " + token + token + " u") == "t [OPENAI_KEY_1] u");
+}
+
+TEST_CASE("a whole text's private key block over 16 KB is one match too", "[overflow]") {
+  // Its END line is further from its BEGIN line than the start-of-match window: it used to pass
+  // in clear.
+  GuardrailInstance g(pii_test::vtable(), "{}");
+  const std::string a = key_block(20000, 11), b = key_block(40000, 12), small = key_block(300, 13);
+  CHECK(pii_test::redacted(g, "k " + a + " v") == "k [PRIVATE_KEY_1] v");
+  CHECK(pii_test::redacted(g, "k " + a + " v a@example.com " + small + ". " + b + " w") ==
+        "k [PRIVATE_KEY_1] v [EMAIL_1] [PRIVATE_KEY_2]. [PRIVATE_KEY_3] w");
+  // No END line: not a block (as before, and as for a short one).
+  const std::string open = "k " + a.substr(0, a.size() - 30) + ". v";
+  CHECK(pii_test::redacted(g, open) == open);
 }
