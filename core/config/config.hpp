@@ -84,7 +84,7 @@ struct SinkSpec {
 /// Entries run in file order.
 struct GuardrailSpec {
   std::string plugin;                 // the plugin's descriptor name, e.g. "guardrail-pii"
-  std::vector<std::string> models;    // aliases it guards; empty: every alias
+  std::vector<std::string> aliases;   // aliases it guards (aliases:, or models: deprecated); empty: every alias
   std::vector<std::string> keys;      // virtual keys (key_alias) it guards; see config/entry_scope.hpp
   std::vector<std::string> teams;     // teams (team_id) whose keys it guards; see config/entry_scope.hpp
   bool input = true;                  // phases: input (the request) and output (the answer)

@@ -1,5 +1,7 @@
-// guardrails: [{plugin: NAME, models: [alias, ...], keys: [key_alias, ...], teams: [team_id, ...],
+// guardrails: [{plugin: NAME, aliases: [alias, ...], keys: [key_alias, ...], teams: [team_id, ...],
 // phases: [input, output]}], run in file order. Which requests an entry guards: config/entry_scope.hpp.
+// `models:` is the deprecated name of `aliases:` (a warning naming file and line; both: an error),
+// the name sinks: entries never had.
 #include "config/sections.hpp"
 
 namespace llmgw::config::detail {
@@ -23,7 +25,7 @@ std::vector<std::string> strings(Reader& r, const Entry& e, const std::string& p
 }
 
 void parse_entry(Reader& r, const YAML::Node& node, const std::string& path, Config& out) {
-  if (!node.IsMap()) r.fail(node, path, "expected a mapping with plugin (and models, keys, teams, phases)");
+  if (!node.IsMap()) r.fail(node, path, "expected a mapping with plugin (and aliases, keys, teams, phases)");
   if (node["guardrail_name"] && !node["plugin"]) {
     // LiteLLM's own guardrails: list (guardrail_name + litellm_params, naming its integrations):
     // a migrated config still loads; the entry guards nothing here, and says so.
@@ -35,13 +37,19 @@ void parse_entry(Reader& r, const YAML::Node& node, const std::string& path, Con
   GuardrailSpec spec;
   spec.line = node.Mark().line + 1;
   bool has_plugin = false;
+  const Entry* scope_name = nullptr;  // the aliases: or models: entry read
   for (const Entry& e : r.entries(node, node, path)) {
     const std::string p = join(path, e.key);
     if (e.key == "plugin") {
       spec.plugin = r.required_string(e, p);
       has_plugin = true;
-    } else if (e.key == "models") {
-      spec.models = strings(r, e, p);
+    } else if (e.key == "aliases" || e.key == "models") {
+      if (scope_name)
+        r.fail(e.at, p, "give aliases or models (its deprecated name), not both: " + scope_name->key + " is on line " +
+                            std::to_string(scope_name->at.Mark().line + 1));
+      scope_name = &e;
+      if (e.key == "models") r.warn(e.at, p + ": deprecated name, write aliases: (the same list; as on sinks: entries)");
+      spec.aliases = strings(r, e, p);
     } else if (e.key == "keys") {
       spec.keys = scope_names(r, e, p, "virtual key names (key_alias)");
     } else if (e.key == "teams") {

@@ -22,7 +22,7 @@ std::unique_ptr<GuardChain> build_guard_chain(const config::Config& cfg, loader:
     GuardStep step;
     step.instance = registry.create_guardrail(spec.plugin, it != configs.end() ? it->second : std::string("{}"));
     step.name = spec.plugin;
-    step.scope = config::EntryScope(spec.models, spec.keys, spec.teams);
+    step.scope = config::EntryScope(spec.aliases, spec.keys, spec.teams);
     step.input = spec.input;
     step.output = spec.output;
     chain->add(std::move(step));

@@ -2,7 +2,6 @@
 
 #include "util/utf8.hpp"
 
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
 #include <cstdint>
@@ -23,9 +22,10 @@ bool is(const Step& s, std::string_view key) { return !s.in_array && s.key == ke
 
 class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
  public:
-  Handler(llmgw_dialect dialect, BodyKind kind, std::string_view body, const rapidjson::MemoryStream& in,
-          unsigned max_depth)
-      : dialect_(dialect), kind_(kind), body_(body), in_(in), max_depth_(max_depth) {}
+  /// `copy`: the buffer parsed in situ, a copy of `body` (a string's text starts in it where the
+  /// string token's text starts in `body`).
+  Handler(llmgw_dialect dialect, BodyKind kind, std::string_view body, const char* copy, unsigned max_depth)
+      : dialect_(dialect), kind_(kind), body_(body), copy_(copy), max_depth_(max_depth) {}
 
   bool Null() { return value(); }
   bool Bool(bool) { return value(); }
@@ -50,6 +50,8 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     return true;
   }
   bool Key(const char* str, rapidjson::SizeType len, bool) {
+    // Keys are checked here as strings are in String(): the parse does not validate UTF-8.
+    if (util::invalid_utf8_at(std::string_view(str, len)) != len) return false;
     path_.back().key.assign(str, len);
     path_.back().index = -2;  // a key waits for its value
     return true;
@@ -135,21 +137,16 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
     s.message_index = message;
     s.part_index = part;
     s.text.assign(text);
-    s.end = in_.Tell();  // just past the closing quote
-    s.begin = opening_quote(s.end);
+    // In situ, the decoded text is written from where the token's text starts in the body.
+    s.begin = static_cast<std::size_t>(text.data() - copy_) - 1;  // the opening quote
+    s.end = closing_quote(s.begin) + 1;                           // just past the closing one
     segments_.push_back(std::move(s));
   }
-  /// The opening quote of the string token ending at `end`: the first quote before the closing
-  /// one that is preceded by an even number of backslashes.
-  std::size_t opening_quote(std::size_t end) const {
-    std::size_t i = end - 1;  // the closing quote
-    while (i-- > 0) {
-      if (body_[i] != '"') continue;
-      std::size_t slashes = 0;
-      for (std::size_t j = i; j > 0 && body_[j - 1] == '\\'; --j) ++slashes;
-      if (slashes % 2 == 0) return i;
-    }
-    return 0;
+  /// The closing quote of the string token that opens at `open` (the parse found it well-formed).
+  std::size_t closing_quote(std::size_t open) const {
+    std::size_t i = open + 1;
+    while (i < body_.size() && body_[i] != '"') i += body_[i] == '\\' ? 2 : 1;
+    return i;
   }
 
   void classify(std::string_view text) {
@@ -237,7 +234,7 @@ class Handler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> 
   llmgw_dialect dialect_;
   BodyKind kind_;
   std::string_view body_;
-  const rapidjson::MemoryStream& in_;
+  const char* copy_;  // the buffer parsed in situ
   unsigned max_depth_;
   std::vector<Step> path_;
   std::vector<Segment> segments_;
@@ -257,10 +254,21 @@ Extraction extract_segments(llmgw_dialect dialect, BodyKind kind, std::string_vi
   while (first < body.size() && (body[first] == ' ' || body[first] == '\t' || body[first] == '\n' || body[first] == '\r'))
     ++first;
   if (first == body.size() || body[first] != '{') return out;
-  rapidjson::MemoryStream in(body.data(), body.size());
-  Handler handler(dialect, kind, body, in, max_depth == 0 ? 1 : max_depth);
+  // In situ, over a copy: strings decode in place instead of byte by byte into the reader's
+  // stack (that copy was ~30k of the ~75k instructions a 2 KB request's input check added;
+  // callgrind, tests/bench/profile.sh). The copy ends in a NUL, as an in-situ stream needs; a NUL
+  // inside the body is an error either way (JSON has none outside strings, nor raw in them).
+  std::string copy;
+  copy.reserve(body.size() + 1);
+  copy.assign(body);
+  rapidjson::InsituStringStream in(copy.data());
+  Handler handler(dialect, kind, body, copy.data(), max_depth == 0 ? 1 : max_depth);
   rapidjson::Reader reader;
-  constexpr unsigned kFlags = rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseValidateEncodingFlag;
+  // No kParseValidateEncodingFlag: every string and key is checked by the handler
+  // (util::invalid_utf8_at, which also catches what a \u escape of a lone surrogate decodes to),
+  // and outside strings JSON admits ASCII only. The flag's byte-by-byte check cost ~17k of the
+  // ~78k instructions a 2 KB request's input check added (callgrind, tests/bench/profile.sh).
+  constexpr unsigned kFlags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
   if (reader.Parse<kFlags>(in, handler).IsError()) return out;
   out.segments = handler.finish(out);
   out.ok = true;

@@ -136,7 +136,7 @@ ConfigChanges diff_configs(const config::Config& before, const config::Config& a
              before.cooldown_time_s != after.cooldown_time_s;
   c.plugins = before.plugin_dirs != after.plugin_dirs || plugin_configs(before) != plugin_configs(after);
   const auto guard_key = [](const config::GuardrailSpec& g) {
-    return std::tie(g.plugin, g.models, g.keys, g.teams, g.input, g.output);
+    return std::tie(g.plugin, g.aliases, g.keys, g.teams, g.input, g.output);
   };
   const auto sink_key = [](const config::SinkSpec& s) {
     return std::tie(s.plugin, s.config_json, s.aliases, s.keys, s.teams, s.queue_size, s.include_bodies);

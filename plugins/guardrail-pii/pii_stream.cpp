@@ -11,7 +11,22 @@ PiiStream::~PiiStream() {
 }
 
 bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out, bool final) {
-  const std::vector<Match> found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
+  std::vector<Match> found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
+  const uint64_t end = c.base + c.held.size();
+  const std::optional<Overflow> over = scanner_.overflow(c.held, c.base, found);
+  if (over) {
+    // Matches within it are part of it. Open: one that starts before it and ends inside it
+    // moves `upto` back to its start below, and is dropped with it; closed: it takes the place
+    // of the matches it overlaps.
+    if (over->open) {
+      std::erase_if(found, [&](const Match& m) { return m.from >= over->from; });
+      upto = std::min(upto, over->from);
+    } else {
+      std::erase_if(found, [&](const Match& m) { return m.from < over->to && m.to > over->from; });
+      found.insert(std::find_if(found.begin(), found.end(), [&](const Match& m) { return m.from > over->from; }),
+                   Match{over->detector, over->from, over->to});
+    }
+  }
   // A match that crosses the release point keeps all of itself held.
   for (const Match& m : found)
     if (m.from < upto && m.to > upto) upto = m.from;
@@ -41,6 +56,23 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
     at = m.to;
   }
   gap(at, upto);
+  if (over && over->open) {
+    // The held part of the match (from where the released text stops) leaves as one
+    // replacement; the rest is dropped as it comes (feed).
+    const Detector& d = scanner_.detectors()[over->detector];
+    host_.counter_add(counters_[over->detector]);
+    if (d.action == Action::block) {
+      blocked_ = true;
+      out.block(channel, d.name, "the answer contains " + d.name);
+      return false;
+    }
+    const std::string_view value(c.held.data() + (upto - c.base), end - upto);
+    if (c.restore) c.restore->flush(text);
+    text += d.action == Action::mask ? mask_all(value) : redactor_.replacement(d, value);
+    c.suppress.emplace(scanner_, over->detector, d.action == Action::mask, value);
+    upto = end;
+    c.runs.assign(c.runs.size(), 0);
+  }
   if (final && c.restore) c.restore->flush(text);
   out.emit(channel, text);
   c.held.erase(0, upto - c.base);
@@ -59,8 +91,21 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
   const std::string_view text = view(piece.text);
   if (text.empty()) return;
   if (!scanner_.scan_stream(c.hs, text, c.hits)) throw std::runtime_error("stream scan failed");
-  c.held.append(text);
-  const std::size_t hold = scanner_.hold_back(c.held, text.size(), c.runs);
+  std::string_view rest = text;
+  if (c.suppress) {
+    // The bytes that still belong to an over-long match: dropped (masked under mask).
+    std::string masked;
+    bool ended = false;
+    const std::size_t n = c.suppress->consume(text, masked, ended);
+    out.emit(channel, masked);
+    c.base += n;
+    std::erase_if(c.hits, [&](const Hit& h) { return h.end <= c.base; });
+    if (ended) c.suppress.reset();
+    rest = text.substr(n);
+    if (rest.empty()) return;
+  }
+  c.held.append(rest);
+  const std::size_t hold = scanner_.hold_back(c.held, rest.size(), c.runs);
   release(channel, c, c.base + (c.held.size() - hold), out);
 }
 

@@ -3,6 +3,17 @@
 // but the tail that could still become a match (Scanner::hold_back), with the matches inside it
 // redacted; close releases the rest. Within a reversible call the released text between
 // redactions also gets the call's placeholders back (a RestoreStream per channel).
+//
+// Fail closed on a match longer than its detector's hold-back cap (Scanner::overflow): a private
+// key block whose BEGIN line is 16 KB or more behind, a token 512 bytes long or more (a JWT
+// 8 KB, an unbounded custom pattern 256 bytes). Held text can no longer wait for such a match's
+// end, and releasing it would leak the secret: the held part of the match leaves as one
+// placeholder (mask: every letter and digit '*'; block: the stream ends), and the bytes that
+// still belong to it are dropped as they arrive (a Suppression) until it ends — a token at the
+// first byte its detector does not hold, a key block after its END line or at a byte no key block
+// holds — or the stream ends. Then the stream goes on as before. A match that ends within the held
+// text but began more than the cap before is likewise one placeholder. Memory: at most the cap
+// plus one event per channel.
 #pragma once
 
 #include <llmgw/plugin.hpp>
@@ -18,6 +29,7 @@
 #include "placeholders.hpp"
 #include "redactor.hpp"
 #include "scanner.hpp"
+#include "suppression.hpp"
 
 namespace llmgw::pii {
 
@@ -46,6 +58,7 @@ class PiiStream {
     std::vector<Hit> hits;    // match ends not released yet (stream offsets)
     std::vector<std::size_t> runs;  // per detector: its characters' run ending held (hold_back)
     std::optional<RestoreStream> restore;  // reversible: released text with placeholders restored
+    std::optional<Suppression> suppress;   // the rest of an over-long match being dropped
     bool closed = false;
   };
   /// Releases held text up to stream offset `upto` (moved back to the start of a match that

@@ -18,6 +18,13 @@ std::string mask(std::string_view value) {
   return out;
 }
 
+std::string mask_all(std::string_view value) {
+  std::string out(value);
+  for (char& c : out)
+    if (alnum(c)) c = '*';
+  return out;
+}
+
 std::string Redactor::replacement(const Detector& d, std::string_view value) {
   if (d.action == Action::mask) return mask(value);
   auto key = std::make_pair(d.placeholder, std::string(value));

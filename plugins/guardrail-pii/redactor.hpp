@@ -24,5 +24,8 @@ class Redactor {
 /// `value` with every letter or digit but the last four (when it has at least eight) as '*';
 /// separators are kept.
 std::string mask(std::string_view value);
+/// `value` with every letter or digit as '*' (a match a stream fails closed on: its end, where
+/// mask() keeps four, is not known).
+std::string mask_all(std::string_view value);
 
 }  // namespace llmgw::pii

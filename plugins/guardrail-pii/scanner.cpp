@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "key_block.hpp"
 #include "native_hits.hpp"
 
 namespace llmgw::pii {
@@ -12,18 +13,6 @@ namespace {
 
 /// Custom patterns of unbounded length hold back at most this much of a stream.
 constexpr std::size_t kUnboundedHold = 256;
-constexpr std::string_view kKeyBegin = "-----BEGIN ";
-
-/// Whether `label` names a private key as the private_key pattern does: "[TYPE ]PRIVATE KEY[ BLOCK]".
-bool private_key_label(std::string_view label) {
-  for (std::string_view type : {"", "RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ", "PGP "})
-    if (label.starts_with(type)) {
-      const std::string_view rest = label.substr(type.size());
-      if (rest == "PRIVATE KEY" || rest == "PRIVATE KEY BLOCK") return true;
-    }
-  return false;
-}
-
 /// The longest private key block a stream holds back for (detectors.cpp's hold_limit for it).
 constexpr std::size_t kKeyMaxHold = 16384;
 /// How far back a stream's cut may move to keep a word whole. Not the key block's cap: a long
@@ -165,6 +154,7 @@ Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow
     chars_.push_back(std::move(set));
     const std::size_t hold = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
     if (d.name != "private_key") max_hold_ = std::max(max_hold_, hold);
+    cap_.push_back(d.name == "private_key" ? kKeyMaxHold : d.max_length != 0 ? 0 : hold);
     // One byte more than the longest match: a bounded match cannot start at the window's first
     // byte, where a \b would hold that does not hold in the text.
     window_.push_back((d.name == "private_key" ? kKeyMaxHold : hold) + 1);
@@ -173,6 +163,7 @@ Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow
     if (native(detectors_[i])) native_.push_back(NativeDetector{static_cast<unsigned>(i), detectors_[i].finder});
     if (detectors_[i].finder == Finder::ipv6) ipv6_ = static_cast<unsigned>(i);
     if (detectors_[i].finder == Finder::phone) phone_ = static_cast<unsigned>(i);
+    if (detectors_[i].name == "private_key") key_ = static_cast<unsigned>(i);
   }
   word_hold_ = std::max(max_hold_, kWordHold);
   max_hold_ = std::max(max_hold_, kKeyMaxHold);  // an unfinished private key block
@@ -340,7 +331,20 @@ std::vector<Match> Scanner::scan(std::string_view text) const {
   if (!find_hits(text, hits, &phone_starts)) throw std::runtime_error("scan failed");
   std::vector<Match> raw = confirm(text, 0, std::move(hits));
   anchored_matches(text, phone_starts, raw);
-  return select(text, 0, raw);
+  std::vector<Match> found = select(text, 0, raw);
+  // A private key block longer than confirm()'s window (16 KB from BEGIN to END) is not seen
+  // from its END line: each such block is one match, in place of the matches it overlaps (as a
+  // stream takes it, Scanner::overflow). Texts shorter than the window skip this at once.
+  const std::vector<Match> none;
+  for (uint64_t from = 0; from < text.size();) {
+    const std::optional<Overflow> o = overflow(text.substr(from), from, none);
+    if (!o || o->open) break;  // open: key characters to the end and no END line, not a block
+    std::erase_if(found, [&](const Match& m) { return m.from < o->to && m.to > o->from; });
+    found.insert(std::find_if(found.begin(), found.end(), [&](const Match& m) { return m.from > o->from; }),
+                 Match{o->detector, o->from, o->to});
+    from = o->to;
+  }
+  return found;
 }
 
 std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {
@@ -469,6 +473,49 @@ std::size_t Scanner::hold_back(std::string_view text, std::size_t appended, std:
   while (cut > 0 && cut < text.size() && word_char(text[cut - 1]) && word_char(text[cut]) && text.size() - cut < word_hold_)
     --cut;
   return text.size() - cut;
+}
+
+std::optional<Overflow> Scanner::overflow(std::string_view text, uint64_t base, const std::vector<Match>& found) const {
+  std::optional<Overflow> first;
+  auto take = [&](Overflow o) {
+    if (!first || o.from < first->from) first = o;
+  };
+  // Tokens: a match of `found` whose detector's characters run on from its start for the cap or
+  // more (confirm() sees a match back to at most the cap from its end).
+  for (const Match& m : found) {
+    const Detector& d = detectors_[m.detector];
+    if (m.detector == key_ || cap_[m.detector] == 0 || d.action == Action::log_only) continue;
+    std::size_t at = static_cast<std::size_t>(m.to - base);
+    while (at < text.size() && chars_[m.detector][static_cast<unsigned char>(text[at])]) ++at;
+    if (base + at - m.from < cap_[m.detector]) continue;
+    take(Overflow{m.detector, m.from, base + at, at == text.size()});
+    break;  // found is in order: later ones start later
+  }
+  // A private key block: found only when its BEGIN line is within the cap of its END line.
+  if (key_ == UINT32_MAX || detectors_[key_].action == Action::log_only || text.size() < cap_[key_]) return first;
+  const std::vector<bool>& set = chars_[key_];
+  for (std::size_t at = text.find(kKeyBegin); at != std::string_view::npos && text.size() - at >= cap_[key_];
+       at = text.find(kKeyBegin, at + 1)) {
+    if (first && base + at >= first->from) break;
+    const std::size_t label = at + kKeyBegin.size();
+    const std::size_t close = text.find(kKeyDashes, label);
+    if (close == std::string_view::npos) break;
+    if (!private_key_label(text.substr(label, close - label))) continue;
+    const std::size_t body = close + kKeyDashes.size();
+    std::size_t stop = body;  // the first byte no key block holds
+    while (stop < text.size() && set[static_cast<unsigned char>(text[stop])]) ++stop;
+    const std::size_t end = key_end_line(text.substr(body, stop - body));
+    if (end != std::string_view::npos) {
+      if (body + end - at >= cap_[key_]) take(Overflow{key_, base + at, base + body + end, false});
+      else continue;  // a block confirm() finds whole
+    } else if (stop == text.size()) {
+      take(Overflow{key_, base + at, base + text.size(), true});
+    } else {
+      continue;  // a byte no key holds before any END line: not a key block
+    }
+    break;
+  }
+  return first;
 }
 
 }  // namespace llmgw::pii

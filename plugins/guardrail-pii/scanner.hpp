@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,16 @@ struct Match {
   unsigned detector = 0;   // index into Scanner::detectors()
   uint64_t from = 0;       // [from, to): byte offsets (absolute stream offsets in streams)
   uint64_t to = 0;
+};
+
+/// A match in a stream that has outgrown what the stream holds back for its detector (its cap:
+/// 16 KB for a private key block, hold_limit for a token, 256 bytes for an unbounded custom
+/// pattern); the stream fails closed on it (pii_stream.hpp).
+struct Overflow {
+  unsigned detector = 0;
+  uint64_t from = 0;  // where the match starts (stream offset)
+  uint64_t to = 0;    // where it ends; with `open`, the end of the held text
+  bool open = false;  // it reaches the end of the held text and can still grow
 };
 
 class Scanner {
@@ -81,6 +92,20 @@ class Scanner {
     std::vector<std::size_t> runs;
     return hold_back(text, text.size(), runs);
   }
+  /// The first match in a stream's held `text` (text[0] at stream offset `base`; `found`: its
+  /// matches from select()) that is at least its detector's cap long, or can no longer be seen
+  /// whole by confirm(): a token (unbounded pattern) of `found` whose detector's characters run
+  /// on from its start for the cap or more (to the end of the text: open; else it ends where they
+  /// stop), or a private key block whose BEGIN line is the cap or more before its END line (or
+  /// before the end of the text, everything since being key characters: open). Detectors that
+  /// are log-only never overflow. The cheap case (held text shorter than every cap, no token in
+  /// `found`) looks at nothing.
+  std::optional<Overflow> overflow(std::string_view text, uint64_t base, const std::vector<Match>& found) const;
+  /// Whether a match of `detector` may contain `c` (the hold-back's character set).
+  bool match_char(unsigned detector, unsigned char c) const { return chars_[detector][c]; }
+  /// The private_key detector's index, or UINT32_MAX when it is off.
+  unsigned key_detector() const { return key_; }
+
   /// The longest hold_back can return.
   std::size_t max_hold_back() const { return max_hold_; }
 
@@ -103,6 +128,8 @@ class Scanner {
   unsigned phone_ = UINT32_MAX;          // the phone detector, when found by hand
   hs_database_t* anchored_ = nullptr;    // its pattern anchored at the start (^)
   unsigned ipv6_ = UINT32_MAX;           // the ipv6 detector (its whole-text ends are filtered)
+  unsigned key_ = UINT32_MAX;            // the private_key detector
+  std::vector<std::size_t> cap_;         // per detector: its stream hold-back cap (0: bounded)
   hs_database_t* block_ = nullptr;       // null: every detector is found by hand
   hs_database_t* stream_ = nullptr;
   hs_scratch_t* proto_ = nullptr;

@@ -8,7 +8,12 @@
 # Streamed mode (BENCH_STREAM=1, the default): the same 2 KB request with "stream": true, and the
 # added time to first token (the first non-empty content delta the client reads), guardrail on
 # against off: the output guardrail holds back only the tail of a delta that could still become a
-# match, so the added TTFT should stay near the non-stream added p50.
+# match, so the added TTFT should stay near the non-stream added p50. Two more streamed requests
+# ask the mock (a marker in their text) for an answer with an e-mail address cut across its first
+# two content deltas: "Sure! Write to jane.roe@exam" + "ple.org or call" (the guardrail releases
+# "Sure! Write to " at once and holds the tail back until the next event), and one that starts
+# with the address, "jane.roe@exam" + "ple.org wrote: …" (the whole first delta is held back: the
+# first token waits for the next event, BENCH_CHUNK_DELAY_US later).
 #
 #   tests/bench/guard-p50.sh [BUILD_DIR]       (default: build)
 #
@@ -44,6 +49,11 @@ sed 's/"content":"\([^"]*\)"}\],/"content":"\1 Reach me at jane.roe@example.org 
 grep -q 'jane.roe@example.org' "$TMP/pii.json" || { echo "guard-p50.sh: could not add personal data to the body" >&2; exit 1; }
 "$LOADGEN" --url "$MOCK_URL/v1/chat/completions" --print-body --body openai-2k --stream >"$TMP/stream.json" ||
   { echo "guard-p50.sh: loadgen --print-body --stream failed" >&2; exit 1; }
+for split in tail head; do
+  marker=bench:split-email; [[ $split == head ]] && marker=bench:split-email-first
+  sed "s/\"content\":\"\([^\"]*\)\"}\],/\"content\":\"\1 ($marker)\"}],/" "$TMP/stream.json" >"$TMP/stream-$split.json"
+  grep -q "$marker" "$TMP/stream-$split.json" || { echo "guard-p50.sh: could not add the marker to the stream body" >&2; exit 1; }
+done
 
 # Two gateways: off (no guardrails) and on (guardrail-pii on input and output).
 declare -A URL
@@ -75,9 +85,11 @@ for r in $(seq "$ROUNDS"); do
     done
   done
   if [[ $STREAM != 0 ]]; then
-    for mode in off on; do
-      measure_url "$mode" stream "$DUR" "${URL[$mode]}/v1/chat/completions" "" --rate "$RATE" \
-        --body-file "$TMP/stream.json" --stream
+    for body in stream stream-tail stream-head; do
+      for mode in off on; do
+        measure_url "$mode" "$body" "$DUR" "${URL[$mode]}/v1/chat/completions" "" --rate "$RATE" \
+          --body-file "$TMP/$body.json" --stream
+      done
     done
   fi
 done
@@ -108,14 +120,22 @@ awk '
         median(p99, off, n[off]), median(p99, on, n[on]), err[off] + err[on]
     }
     printf "(median over %d rounds; target: added p50 <= 50 us)\n", rounds
-    off = "stream" SUBSEP "off"; on = "stream" SUBSEP "on"
-    if (n[off] && n[on]) {
+    split("stream stream-tail stream-head", streams, " ")
+    names["stream"] = "no personal data"
+    names["stream-tail"] = "address cut across deltas 1-2, a tail held"
+    names["stream-head"] = "answer starts with the cut address, delta 1 held"
+    header = 0
+    for (s = 1; s <= 3; s++) {
+      off = streams[s] SUBSEP "off"; on = streams[s] SUBSEP "on"
+      if (!n[off] || !n[on]) continue
+      if (!header++) {
+        printf "\n| streamed 2 KB request, %s req/s | TTFT p50 off | TTFT p50 on | added TTFT p50 | first byte p50 off | first byte p50 on | p50 whole stream off | on | errors |\n", rate
+        printf "|---|---|---|---|---|---|---|---|---|\n"
+      }
       a = median(ttft, off, n[off]); b = median(ttft, on, n[on])
-      printf "\n| streamed 2 KB request, %s req/s | TTFT p50 off | TTFT p50 on | added TTFT p50 | first byte p50 off | first byte p50 on | p50 whole stream off | on | errors |\n", rate
-      printf "|---|---|---|---|---|---|---|---|---|\n"
-      printf "| no personal data | %.0f us | %.0f us | **%+.0f us** | %.0f us | %.0f us | %.0f us | %.0f us | %d |\n",
-        a, b, b - a, median(ttfb, off, n[off]), median(ttfb, on, n[on]), median(p50, off, n[off]), median(p50, on, n[on]),
-        err[off] + err[on]
-      printf "(TTFT: to the first non-empty content delta; the guardrail holds back at most a delta tail that could become a match)\n"
+      printf "| %s | %.0f us | %.0f us | **%+.0f us** | %.0f us | %.0f us | %.0f us | %.0f us | %d |\n",
+        names[streams[s]], a, b, b - a, median(ttfb, off, n[off]), median(ttfb, on, n[on]), median(p50, off, n[off]),
+        median(p50, on, n[on]), err[off] + err[on]
     }
-  }' rate="$RATE" rounds="$ROUNDS" "$RESULTS"
+    if (header) printf "(TTFT: to the first non-empty content delta; events %s us apart; the guardrail holds back at most a delta tail that could become a match)\n", gap
+  }' rate="$RATE" rounds="$ROUNDS" gap="$CHUNK_DELAY" "$RESULTS"

@@ -23,6 +23,12 @@ struct MockPayloads {
   std::string message;
   std::string message_stream_all;
   std::vector<std::string> message_stream_parts;
+  // Chat Completions streams with an e-mail address cut across the first two content deltas
+  // (asked for by a request whose text holds bench:split-email or bench:split-email-first):
+  // "Sure! Write to jane.roe@exam" + "ple.org or …" (a tail held back), or the answer starting
+  // with the address, "jane.roe@exam" + "ple.org wrote: …" (the whole first delta held back).
+  std::vector<std::string> stream_email_tail_parts, stream_email_head_parts;
+  std::string stream_email_tail_all, stream_email_head_all;
   std::string count_tokens;
   std::string health;
   std::string not_found;
@@ -52,13 +58,16 @@ inline const std::string& openai_common_headers() {
 // events >= 4 (--stream-events, paced-stream benchmarks): exactly `events` SSE events, one part
 // each: a role chunk, events - 4 content chunks (the words cycle), a finish chunk, a usage chunk
 // and "data: [DONE]" as the last event.
-inline std::vector<std::string> openai_stream_parts(int events = 0) {
+/// `first`: the first content deltas instead of the default answer's first ones (the e-mail
+/// address split across two events of the guard benchmark).
+inline std::vector<std::string> openai_stream_parts(int events = 0, std::vector<const char*> first = {}) {
   const std::string pre =
       R"({"id":"chatcmpl-bench0123456789abcdefghijkl","object":"chat.completion.chunk","created":1700000000,)"
       R"("model":"bench","system_fingerprint":"fp_bench01","choices":[{"index":0,"delta":)";
   const char* words[] = {"Sure! Here is", " a short answer:", " an API gateway", " sits between clients",
                          " and model providers,", " authenticates callers and", " forwards requests."};
   const size_t n_words = sizeof words / sizeof words[0];
+  for (size_t i = 0; i < first.size() && i < n_words; ++i) words[i] = first[i];
   const size_t n_content = events >= 4 ? size_t(events - 4) : n_words;
   std::vector<std::string> ev;
   ev.push_back(pre + R"({"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null})");
@@ -101,6 +110,10 @@ inline MockPayloads make_payloads() {
 
   p.stream_parts = openai_stream_parts();
   for (const auto& s : p.stream_parts) p.stream_all += s;
+  p.stream_email_tail_parts = openai_stream_parts(0, {"Sure! Write to jane.roe@exam", "ple.org or call"});
+  for (const auto& s : p.stream_email_tail_parts) p.stream_email_tail_all += s;
+  p.stream_email_head_parts = openai_stream_parts(0, {"jane.roe@exam", "ple.org wrote: an API gateway"});
+  for (const auto& s : p.stream_email_head_parts) p.stream_email_head_all += s;
 
   // Anthropic Messages, as api.anthropic.com writes it (a representative subset of its headers).
   const std::string a_common =

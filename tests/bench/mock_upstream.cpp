@@ -18,6 +18,10 @@
 // --stream-events N (>= 4): a Chat Completions stream is exactly N events, "data: [DONE]" the
 // last (role chunk, N - 4 content chunks, finish chunk, usage chunk, [DONE]); with
 // --chunk-delay-us D the stream takes (N - 1) * D. GET /health -> 200.
+// A Chat Completions request whose body holds bench:split-email gets a stream whose first two
+// content deltas cut an e-mail address ("Sure! Write to jane.roe@exam" + "ple.org or call");
+// bench:split-email-first, one that starts with it ("jane.roe@exam" + "ple.org wrote: …"):
+// guard-p50.sh's time to first token while a guardrail holds a tail back.
 // Holds as many connections as its fd limit allows (raise `ulimit -n` for thousands).
 // Request headers are not checked (any key, any anthropic-version).
 // Prints "listening on PORT" on stdout once ready; request counts on stderr at exit.
@@ -378,7 +382,12 @@ class Mock {
     } else if (method == "POST" && path == "/api/chat") {
       c.out += pp_.ollama;
     } else if (method == "POST" && (path == "/v1/chat/completions" || path == "/chat/completions")) {
-      answer(c, body, p_.completion, p_.stream_all, p_.stream_parts);
+      if (body.find("bench:split-email-first") != std::string_view::npos)
+        answer(c, body, p_.completion, p_.stream_email_head_all, p_.stream_email_head_parts);
+      else if (body.find("bench:split-email") != std::string_view::npos)
+        answer(c, body, p_.completion, p_.stream_email_tail_all, p_.stream_email_tail_parts);
+      else
+        answer(c, body, p_.completion, p_.stream_all, p_.stream_parts);
     } else if (method == "POST" && (path == "/v1/messages" || path == "/messages")) {
       ++anthropic_;
       answer(c, body, p_.message, p_.message_stream_all, p_.message_stream_parts);

@@ -17,7 +17,9 @@
 #   - instructions (valgrind --tool=callgrind, counters zeroed after the warmup); the profile is
 #     kept as $PROFILE_OUT (default /tmp/llmgw-callgrind.out) for callgrind_annotate.
 # PROFILE_TOOLS picks the passes ("ctx strace cpu callgrind"); PROFILE_LOG_LEVEL=info measures with
-# the access log on (default: warn, as run.sh). Needs python3, strace, valgrind.
+# the access log on (default: warn, as run.sh). PROFILE_GUARD=1 adds guardrail-pii on every alias
+# (as guard-p50.sh's "on" gateway); PROFILE_PII=1 puts an e-mail address and a phone number in the
+# request's last user turn (as guard-p50.sh's redacted request). Needs python3, strace, valgrind.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,9 +46,18 @@ wrap() {
 STREAM=()
 [[ $MODE == sse ]] && STREAM=(--stream)
 "$LOADGEN" --url http://127.0.0.1:1/v1/chat/completions --print-body "${STREAM[@]}" >"$TMP/body.json"
+if [[ ${PROFILE_PII:-0} != 0 ]]; then
+  sed -i 's/"content":"\([^"]*\)"}\],/"content":"\1 Reach me at jane.roe@example.org or +44 20 7946 0958."}],/' "$TMP/body.json"
+  grep -q 'jane.roe@example.org' "$TMP/body.json" || { echo "profile.sh: could not add personal data to the body" >&2; exit 1; }
+fi
 start_mock
 LLMGW_PORT=$("$LOADGEN" --pick-port)
 write_bench_config "$TMP/llmgw.yaml"
+if [[ ${PROFILE_GUARD:-0} != 0 ]]; then
+  sed -i 's/load: \[provider-openai\]/load: [provider-openai, guardrail-pii]/' "$TMP/llmgw.yaml"
+  printf 'guardrails:\n  - plugin: guardrail-pii\n' >>"$TMP/llmgw.yaml"
+  grep -q guardrail-pii "$TMP/llmgw.yaml" || { echo "profile.sh: could not add the guardrail" >&2; exit 1; }
+fi
 
 drive() {  # drive COUNT
   python3 "$HERE/profile_client.py" "$TARGET_URL/v1/chat/completions" "$1" --conns "$NCONN" \

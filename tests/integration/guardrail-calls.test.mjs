@@ -22,7 +22,7 @@ before(async () => {
     deployments: [deployment({ alias: 'gpt', upstream: mock.url }), deployment({ alias: 'plain', upstream: mock.url })],
     load: ['provider-openai', FIXTURE],
   });
-  cfg.guardrails = [{ plugin: 'fixture-guardrail-calls', models: ['gpt'] }];
+  cfg.guardrails = [{ plugin: 'fixture-guardrail-calls', aliases: ['gpt'] }];
   gw = await startGateway({ config: cfg });
 });
 after(async () => {

@@ -20,7 +20,7 @@ before(async () => {
     ],
     load: ['provider-openai', { path: 'guardrail-denylist', config: { block: ['project zeus'], redact: ['acme corp'] } }],
   });
-  cfg.guardrails = [{ plugin: 'guardrail-denylist', models: ['embed'] }];
+  cfg.guardrails = [{ plugin: 'guardrail-denylist', aliases: ['embed'] }];
   gw = await startGateway({ config: cfg });
 });
 after(async () => { await gw?.stop(); await mock?.close(); });

@@ -67,7 +67,7 @@ before(async () => {
     router: { num_retries: 0, routing_strategy: 'simple-shuffle' },
   });
   config.sinks = ['sink-otlp'];
-  config.guardrails = [{ plugin: 'guardrail-pii', models: ['guarded'] }];
+  config.guardrails = [{ plugin: 'guardrail-pii', aliases: ['guarded'] }];
   gw = await startGateway({ config });
 });
 after(async () => {

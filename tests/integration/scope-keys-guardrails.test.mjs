@@ -80,9 +80,9 @@ describe('guardrails scoped by keys: and teams:', () => {
       load: ['provider-openai', 'guardrail-pii'],
       aliases: ['out', 'team', 'swap'],
       guardrails: [
-        { plugin: 'guardrail-pii', models: ['out'], keys: ['key-a'], phases: ['output'] },
-        { plugin: 'guardrail-pii', models: ['team'], teams: ['team-t'], phases: ['input'] },
-        { plugin: 'guardrail-pii', models: ['swap'], keys: ['key-a'], phases: ['input'] },
+        { plugin: 'guardrail-pii', aliases: ['out'], keys: ['key-a'], phases: ['output'] },
+        { plugin: 'guardrail-pii', aliases: ['team'], teams: ['team-t'], phases: ['input'] },
+        { plugin: 'guardrail-pii', aliases: ['swap'], keys: ['key-a'], phases: ['input'] },
       ],
     });
   });
@@ -163,7 +163,7 @@ describe('reversible redaction scoped by keys:', () => {
     w = await startWorld('scope-reversible', {
       load: ['provider-openai', { path: 'guardrail-pii', config: { reversible: true } }],
       aliases: ['rev'],
-      guardrails: [{ plugin: 'guardrail-pii', models: ['rev'], keys: ['key-a'] }],
+      guardrails: [{ plugin: 'guardrail-pii', aliases: ['rev'], keys: ['key-a'] }],
     });
   });
   after(async () => { await w?.stop(); });

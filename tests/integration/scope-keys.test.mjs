@@ -40,7 +40,7 @@ before(async () => {
     load: ['provider-openai', 'guardrail-pii', 'sink-request-log'],
   });
   config.general_settings.database_url = `sqlite://${path.join(dir, 'llmgw.db')}`;
-  config.guardrails = [{ plugin: 'guardrail-pii', models: ['gpt'], keys: ['key-a'], phases: ['input'] }];
+  config.guardrails = [{ plugin: 'guardrail-pii', aliases: ['gpt'], keys: ['key-a'], phases: ['input'] }];
   config.sinks = [
     { plugin: 'sink-request-log', config: { path: teamFile }, teams: ['team-t'] },
     { plugin: 'sink-request-log', config: { path: allFile } },

@@ -13,7 +13,7 @@ using Strings = std::vector<std::string>;
 TEST_CASE("keys: and teams: on guardrails: and sinks: entries", "[config][scopes]") {
   const Config cfg = load(R"(guardrails:
   - plugin: guardrail-pii
-    models: [gpt-4o]
+    aliases: [gpt-4o]
     keys: [ci-bot, "123"]
     teams: [team-a]
   - plugin: guardrail-pii
@@ -25,7 +25,7 @@ sinks:
     aliases: [claude]
 )");
   REQUIRE(cfg.guardrails.size() == 2);
-  CHECK(cfg.guardrails[0].models == Strings{"gpt-4o"});
+  CHECK(cfg.guardrails[0].aliases == Strings{"gpt-4o"});
   CHECK(cfg.guardrails[0].keys == Strings{"ci-bot", "123"});
   CHECK(cfg.guardrails[0].teams == Strings{"team-a"});
   CHECK(cfg.guardrails[1].keys.empty());

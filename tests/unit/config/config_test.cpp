@@ -1,4 +1,6 @@
 // Loading whole files: LiteLLM configs, llmgw's own sections, defaults, warnings, paths.
+#include <algorithm>
+
 #include "test_util.hpp"
 
 using namespace llmgw::config;
@@ -249,7 +251,7 @@ TEST_CASE("guardrails: which plugins run, in order, on which aliases and phases;
     - provider-openai
 guardrails:
   - plugin: guardrail-pii
-    models: [gpt-4o, claude]
+    aliases: [gpt-4o, claude]
     phases: [input]
   - plugin: other-guard
 )");
@@ -258,13 +260,32 @@ guardrails:
   CHECK(cfg.plugins[1].config_json == "{}");
   REQUIRE(cfg.guardrails.size() == 2);
   CHECK(cfg.guardrails[0].plugin == "guardrail-pii");
-  CHECK(cfg.guardrails[0].models == std::vector<std::string>{"gpt-4o", "claude"});
+  CHECK(cfg.guardrails[0].aliases == std::vector<std::string>{"gpt-4o", "claude"});
   CHECK(cfg.guardrails[0].input);
   CHECK_FALSE(cfg.guardrails[0].output);
   CHECK(cfg.guardrails[0].line == 9);
-  CHECK(cfg.guardrails[1].models.empty());
+  CHECK(cfg.guardrails[1].aliases.empty());
   CHECK(cfg.guardrails[1].input);
   CHECK(cfg.guardrails[1].output);
+}
+
+TEST_CASE("guardrails: models: is the deprecated name of aliases:, both is an error", "[config][guardrails]") {
+  const Config documented = load("guardrails:\n  - plugin: g\n    aliases: [a, b]\n");
+  REQUIRE(documented.guardrails.size() == 1);
+  CHECK(documented.guardrails[0].aliases == std::vector<std::string>{"a", "b"});
+  CHECK(std::none_of(documented.warnings.begin(), documented.warnings.end(),
+                     [](const std::string& w) { return w.find("deprecated") != std::string::npos; }));
+  const Config old = load("guardrails:\n  - plugin: g\n  - plugin: h\n    models: [a]\n");
+  REQUIRE(old.guardrails.size() == 2);
+  CHECK(old.guardrails[1].aliases == std::vector<std::string>{"a"});
+  const auto deprecated = std::find_if(old.warnings.begin(), old.warnings.end(),
+                                       [](const std::string& w) { return w.find("deprecated") != std::string::npos; });
+  REQUIRE(deprecated != old.warnings.end());
+  CHECK(*deprecated == "test.yaml:4: guardrails[1].models: deprecated name, write aliases: (the same list; as on sinks: entries)");
+  CHECK_THROWS_WITH(load("guardrails:\n  - plugin: g\n    aliases: [a]\n    models: [b]\n"),
+                    "test.yaml:4: guardrails[0].models: give aliases or models (its deprecated name), not both: aliases is on line 3");
+  CHECK_THROWS_WITH(load("guardrails:\n  - plugin: g\n    models: [a]\n    aliases: [b]\n"),
+                    "test.yaml:4: guardrails[0].aliases: give aliases or models (its deprecated name), not both: models is on line 3");
 }
 
 TEST_CASE("guardrails: errors name the file, line and key", "[config][guardrails]") {

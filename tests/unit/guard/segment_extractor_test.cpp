@@ -109,6 +109,20 @@ TEST_CASE("bad bodies: not JSON, too deep, not an object", "[segments]") {
   CHECK_FALSE(extract_segments(LLMGW_DIALECT_OPENAI_CHAT, BodyKind::request, R"({"a":[[[[1]]]]})", 3).ok);
 }
 
+TEST_CASE("bad bodies: invalid UTF-8 in a string, a key or outside them", "[segments]") {
+  // The parse itself does not validate the encoding; the handler checks every string and key.
+  const std::string good = std::string(R"({"messages":[{"role":"user","content":"h\u00e9 caf)") + "\xc3\xa9" + R"("}]})";
+  CHECK(extract_segments(LLMGW_DIALECT_OPENAI_CHAT, BodyKind::request, good, 64).ok);
+  const std::string bad[] = {
+      std::string(R"({"messages":[{"role":"user","content":"caf)") + "\xc3\x28" + R"("}]})",
+      std::string(R"({"messages":[{"role":"user","content":"x)") + "\xed\xa0\x80" + R"("}]})",  // a surrogate
+      std::string(R"({"messages":[{"role":"user","content":"\ud800"}]})"),                  // a lone one, escaped
+      std::string(R"({"messages":[{"role":"user","con)") + "\xff" + R"(tent":"x"}]})",        // in a key
+      std::string(R"({"messages":[{"role":"user","content":"x"})") + "\xc3\xa9" + "]}",      // outside strings
+  };
+  for (const std::string& body : bad) CHECK_FALSE(extract_segments(LLMGW_DIALECT_OPENAI_CHAT, BodyKind::request, body, 64).ok);
+}
+
 TEST_CASE("splice: only changed strings are rewritten, every other byte stays", "[segments]") {
   const std::string body = R"({"messages":[{"role":"user","content":[{"type":"text","text":"my secret","cache_control":{"type":"ephemeral"}}]}],  "z" : 1 })";
   Extraction x = extract_segments(LLMGW_DIALECT_ANTHROPIC_MESSAGES, BodyKind::request, body, 64);
