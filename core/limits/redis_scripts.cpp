@@ -16,13 +16,13 @@ namespace {
 // every bucket on every check cost ~40 us of Lua per call at 1,000 req/s.
 constexpr std::string_view kTokenWindow = R"lua(
 local function tok_trim(kt, now_s)
-  local st = redis.call('HMGET', kt, 'sum', 'lo', 'hi')
-  local sum, lo, hi = tonumber(st[1] or 0), tonumber(st[2]), tonumber(st[3] or -1)
+  local st = redis.call('HMGET', kt, 'sum', 'lo', 'hi', 'xp')
+  local sum, lo, hi, xp = tonumber(st[1] or 0), tonumber(st[2]), tonumber(st[3] or -1), tonumber(st[4])
   local start = now_s - 59
   if lo and lo < start then
     if start - lo >= 60 then
       redis.call('DEL', kt)
-      return 0, nil, -1
+      return 0, nil, -1, nil
     end
     local gone = {}
     for b = lo, start - 1 do gone[#gone + 1] = b end
@@ -33,19 +33,27 @@ local function tok_trim(kt, now_s)
     redis.call('HSET', kt, 'sum', sum, 'lo', start)
     lo = start
   end
-  return sum, lo, hi
+  return sum, lo, hi, xp
 end
-local function tok_add(kt, b, d, lo, hi, now_s)
+-- A write to bucket b <= now_s: the key must outlive the window it is in, (now_s + 60) s. `xp` is
+-- the expiry this script last gave the key (every version gives now + 61 s after a write, so the
+-- key's real expiry is never earlier); PEXPIRE only when it falls short of that (about once a
+-- second a key, where every call renewed it).
+local function tok_add(kt, b, d, lo, hi, xp, now_s, now)
   local v = redis.call('HINCRBY', kt, b, d)
   if v < 0 then redis.call('HSET', kt, b, 0); d = d - v end
   redis.call('HINCRBY', kt, 'sum', d)
-  if not lo then redis.call('HSET', kt, 'lo', now_s - 59) end
-  if b > hi then redis.call('HSET', kt, 'hi', b) end
+  local set = {}
+  if not lo then set[#set + 1] = 'lo'; set[#set + 1] = now_s - 59 end
+  if b > hi then set[#set + 1] = 'hi'; set[#set + 1] = b end
+  local arm = not xp or xp < (now_s + 60) * 1000
+  if arm then set[#set + 1] = 'xp'; set[#set + 1] = now + 61000 end
+  if #set > 0 then redis.call('HSET', kt, unpack(set)) end
+  if arm then redis.call('PEXPIRE', kt, 61000) end
 end
-local function tok_correct(kt, b, d, now_s)
-  local _, lo, hi = tok_trim(kt, now_s)
-  tok_add(kt, b, d, lo, hi, now_s)
-  redis.call('PEXPIRE', kt, 61000)
+local function tok_correct(kt, b, d, now_s, now)
+  local _, lo, hi, xp = tok_trim(kt, now_s)
+  tok_add(kt, b, d, lo, hi, xp, now_s, now)
 end
 )lua";
 
@@ -86,8 +94,8 @@ for i = 1, n do
   if tpm > 0 then
     local need = est
     if need > tpm then need = tpm end
-    local used, lo, hi = tok_trim(kt, now_s)
-    toks[i] = {lo, hi}
+    local used, lo, hi, xp = tok_trim(kt, now_s)
+    toks[i] = {lo, hi, xp}
     local newest = -1
     if used > 0 and hi >= now_s - 59 then newest = hi end
     if used + need <= tpm then
@@ -129,8 +137,8 @@ if allowed == 1 then
     if tpm > 0 then
       local need = est
       if need > tpm then need = tpm end
-      if need > 0 then tok_add(kt, now_s, need, toks[i][1], toks[i][2], now_s) end
-      redis.call('PEXPIRE', kt, W + 1000)
+      -- (nothing added: nothing to keep longer than the expiry the key has)
+      if need > 0 then tok_add(kt, now_s, need, toks[i][1], toks[i][2], toks[i][3], now_s, now) end
     end
     if par > 0 then
       redis.call('ZADD', kp, now + lease, member)
@@ -147,6 +155,7 @@ return out
 constexpr std::string_view kFinishBody = R"lua(
 local t = redis.call('TIME')
 local now_s = tonumber(t[1])
+local now = now_s * 1000 + math.floor(tonumber(t[2]) / 1000)
 local nt = tonumber(ARGV[1])
 local ns = tonumber(ARGV[2])
 for i = 1, nt do
@@ -154,7 +163,7 @@ for i = 1, nt do
   local b = tonumber(ARGV[1 + 2 * i])
   local d = tonumber(ARGV[2 + 2 * i])
   if b <= now_s - 60 then b = now_s; if d < 0 then d = 0 end end
-  if d ~= 0 then tok_correct(kt, b, d, now_s) end
+  if d ~= 0 then tok_correct(kt, b, d, now_s, now) end
 end
 for i = 1, ns do redis.call('ZREM', KEYS[nt + i], ARGV[2 + 2 * nt + i]) end
 return 1
@@ -165,6 +174,7 @@ return 1
 constexpr std::string_view kReleaseBody = R"lua(
 local t = redis.call('TIME')
 local now_s = tonumber(t[1])
+local now = now_s * 1000 + math.floor(tonumber(t[2]) / 1000)
 local member = ARGV[1]
 local bucket = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
@@ -174,7 +184,7 @@ for i = 1, n do
   if req == '1' then redis.call('ZREM', kr, member) end
   if delta ~= '-' and bucket > now_s - 60 then
     local d = tonumber(delta)
-    if d ~= 0 then tok_correct(kt, bucket, d, now_s) end
+    if d ~= 0 then tok_correct(kt, bucket, d, now_s, now) end
   end
   if par == '1' then redis.call('ZREM', kp, member) end
 end

@@ -4,7 +4,9 @@
 //
 // admit  KEYS: per scope, 3 keys: <scope>:req (sorted set: one member per admitted request,
 //              score = admission ms), <scope>:tok (hash: unix second → tokens reserved, and
-//              the window's running total: fields sum, lo, hi; see kTokenWindow in the .cpp),
+//              the window's running total: fields sum, lo, hi; and xp, the expiry last given
+//              after a write, so that it is renewed about once a second, not on every call;
+//              see kTokenWindow in the .cpp),
 //              <scope>:par (sorted set: one member per call in flight, score = lease end ms).
 //        ARGV: member (unique per call), token estimate, parallel lease ms, n scopes, then per
 //              scope rpm, tpm, parallel (0: not limited).

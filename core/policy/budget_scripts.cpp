@@ -19,13 +19,19 @@ for i = 1, n do
   end
 end
 local headroom = -1
+local arm = {}
 for i = 1, n do
   local b = K * (i - 1)
   local kheld, khexp, khsum, ktot, kucost, kuexp, kclog = KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], KEYS[b + 4], KEYS[b + 5], KEYS[b + 6], KEYS[b + 7]
   local budget = tonumber(ARGV[5 + 3 * i])
   local used = tonumber(ARGV[6 + 3 * i])
-  local gone = redis.call('ZRANGEBYSCORE', khexp, '-inf', now)
-  if #gone > 0 then
+  -- Lapsed reservations: swept only when the oldest has lapsed (ZRANGE 0 0 is one call, as the
+  -- range read was; the same holds go). No oldest: hexp is new and needs its expiry.
+  local oldest = redis.call('ZRANGE', khexp, 0, 0, 'WITHSCORES')
+  if #oldest == 0 then arm[i] = true end
+  if #oldest > 0 and tonumber(oldest[2]) <= now then
+    arm[i] = true
+    local gone = redis.call('ZRANGEBYSCORE', khexp, '-inf', now)
     for _, id in ipairs(gone) do
       local a = redis.call('HGET', kheld, id)
       if a then
@@ -55,14 +61,20 @@ for i = 1, n do
   local room = budget - used
   if headroom < 0 or room < headroom then headroom = room end
 end
+-- Expiry: held, hexp and hsum are always given theirs together (ttl + cttl, here and in every
+-- earlier version), so held's PTTL stands for all three. Renewed only when held has less than half
+-- of it (never less than ttl) left, or a key is new (held: PTTL -1 or -2; hexp: had no oldest):
+-- a scope in use never lapses, and one call replaces three.
+local keep = math.max(math.floor((ttl + cttl) / 2), ttl)
 for i = 1, n do
   local b = K * (i - 1)
+  if not arm[i] and redis.call('PTTL', KEYS[b + 1]) < keep then arm[i] = true end
   redis.call('HSET', KEYS[b + 1], req, ARGV[2])
   redis.call('ZADD', KEYS[b + 2], now + ttl, req)
   redis.call('INCRBY', KEYS[b + 3], ARGV[2])
   -- Only what this script writes (the totals, charges and commit log are settle's and commit's,
   -- which give them their own expiry).
-  for k = 1, 3 do redis.call('PEXPIRE', KEYS[b + k], ttl + cttl) end
+  if arm[i] then for k = 1, 3 do redis.call('PEXPIRE', KEYS[b + k], ttl + cttl) end end
 end
 return {0, 0, headroom}
 )lua";

@@ -25,6 +25,9 @@
 //   <scope>:p<P>:cmt     hash   request id → commit ms, for a commit that came before its
 //                               settle (another connection): the settle then adds nothing
 // Every write renews its keys' expiry (reservation ttl + charge ttl): an idle scope vanishes.
+// Reserve renews held, hexp and hsum only when due: held has less than max(half that, reservation
+// ttl) left (its PTTL, one call, stands for the three, always renewed together), or held or hexp is
+// new; and sweeps lapsed reservations only when hexp's oldest has lapsed (ZRANGE 0 0).
 //
 // reserve  KEYS: 7 per scope (held, hexp, hsum, tot, ucost, uexp, clog). ARGV: request id,
 //          amount, now ms, visible as of ms, reservation ttl ms, charge ttl ms, n, then per scope
