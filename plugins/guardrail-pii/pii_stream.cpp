@@ -90,7 +90,11 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
   if (restore_ && !c.restore) c.restore.emplace(*restore_);
   const std::string_view text = view(piece.text);
   if (text.empty()) return;
+  const std::size_t had = c.hits.size();
   if (!scanner_.scan_stream(c.hs, text, c.hits)) throw std::runtime_error("stream scan failed");
+  c.last_hit.resize(scanner_.detectors().size(), 0);
+  for (std::size_t i = had; i < c.hits.size(); ++i)
+    c.last_hit[c.hits[i].detector] = std::max(c.last_hit[c.hits[i].detector], c.hits[i].end);
   std::string_view rest = text;
   if (c.suppress) {
     // The bytes that still belong to an over-long match: dropped (masked under mask).
@@ -106,6 +110,11 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
   }
   c.held.append(rest);
   const std::size_t hold = scanner_.hold_back(c.held, rest.size(), c.runs);
+  // All of it stays held (a token or JWT growing a byte at a time): a release would confirm the
+  // whole held match again only to release nothing, O(held) per event. It can change something
+  // only once the match may have outgrown its cap (an open overflow); before, its end is looked
+  // at once, when a byte it cannot hold arrives or the stream closes.
+  if (hold == c.held.size() && !scanner_.may_overflow_open(c.held.size(), c.base, c.runs, c.last_hit)) return;
   release(channel, c, c.base + (c.held.size() - hold), out);
 }
 

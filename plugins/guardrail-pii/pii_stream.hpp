@@ -57,6 +57,7 @@ class PiiStream {
     std::string held;         // text not released yet
     std::vector<Hit> hits;    // match ends not released yet (stream offsets)
     std::vector<std::size_t> runs;  // per detector: its characters' run ending held (hold_back)
+    std::vector<uint64_t> last_hit;  // per detector: the end of its latest hit (0: none yet)
     std::optional<RestoreStream> restore;  // reversible: released text with placeholders restored
     std::optional<Suppression> suppress;   // the rest of an over-long match being dropped
     bool closed = false;

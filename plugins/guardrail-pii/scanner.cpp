@@ -475,6 +475,18 @@ std::size_t Scanner::hold_back(std::string_view text, std::size_t appended, std:
   return text.size() - cut;
 }
 
+bool Scanner::may_overflow_open(std::size_t held, uint64_t base, const std::vector<std::size_t>& runs,
+                                const std::vector<uint64_t>& last_hit) const {
+  if (key_ != UINT32_MAX && held >= cap_[key_]) return true;
+  for (std::size_t i = 0; i < detectors_.size(); ++i) {
+    if (i == key_ || cap_[i] == 0) continue;
+    const bool long_run = i >= runs.size() || runs[i] >= cap_[i];
+    const bool hit = i >= last_hit.size() || last_hit[i] > base;
+    if (long_run && hit) return true;
+  }
+  return false;
+}
+
 std::optional<Overflow> Scanner::overflow(std::string_view text, uint64_t base, const std::vector<Match>& found) const {
   std::optional<Overflow> first;
   auto take = [&](Overflow o) {

@@ -101,6 +101,14 @@ class Scanner {
   /// are log-only never overflow. The cheap case (held text shorter than every cap, no token in
   /// `found`) looks at nothing.
   std::optional<Overflow> overflow(std::string_view text, uint64_t base, const std::vector<Match>& found) const;
+  /// Whether overflow() could find an open match in held text of `held` bytes at stream offset
+  /// `base`, given hold_back's `runs` from the same call and, per detector, the end of its
+  /// latest hit (`last_hit`): a token detector whose run is its cap or more and which has a hit
+  /// in the held text (confirm() finds its matches only around its hits), or held text a private
+  /// key block's cap long or more. False means a release that leaves all of the held text held
+  /// changes nothing (pii_stream.cpp skips it). One look per detector.
+  bool may_overflow_open(std::size_t held, uint64_t base, const std::vector<std::size_t>& runs,
+                         const std::vector<uint64_t>& last_hit) const;
   /// Whether a match of `detector` may contain `c` (the hold-back's character set).
   bool match_char(unsigned detector, unsigned char c) const { return chars_[detector][c]; }
   /// The private_key detector's index, or UINT32_MAX when it is off.
