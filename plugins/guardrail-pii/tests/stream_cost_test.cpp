@@ -10,6 +10,11 @@
 
 #include "test_util.hpp"
 
+#include "random_text.hpp"
+
+using pii_test::kTokenChars;
+using pii_test::random_text;
+
 using llmgw::testing::GuardrailInstance;
 using llmgw::testing::GuardStreamSession;
 
@@ -27,15 +32,6 @@ constexpr bool kSanitized = false;
 constexpr bool kSanitized = false;
 #endif
 
-std::string random_text(std::size_t n, std::string_view alphabet, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
-  std::string s(n, ' ');
-  for (char& c : s) c = alphabet[pick(rng)];
-  return s;
-}
-
-constexpr std::string_view kTokenChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
 struct Cost {
   std::string out;

@@ -10,22 +10,17 @@
 
 #include "test_util.hpp"
 
+#include "random_text.hpp"
+
+using pii_test::kTokenChars;
+using pii_test::random_text;
+
 using llmgw::testing::GuardrailInstance;
 using llmgw::testing::GuardStreamSession;
 
 namespace {
 
-/// `n` characters drawn from `alphabet`, the same for the same seed.
-std::string random_text(std::size_t n, std::string_view alphabet, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
-  std::string s(n, ' ');
-  for (char& c : s) c = alphabet[pick(rng)];
-  return s;
-}
-
 constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kTokenChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
 /// A PEM private key block whose body is about `body` bytes of base64 in 64-byte lines.
 std::string key_block(std::size_t body, unsigned seed) {

@@ -9,34 +9,15 @@
 #include <vector>
 
 #include "limits/redis_scripts.hpp"
+#include "redis_command.hpp"
 #include "redis_server.hpp"
 
 using namespace llmgw::limits;
 
 namespace {
 
-struct Redis {
-  explicit Redis(int port) : c(redisConnect("127.0.0.1", port)) { REQUIRE((c && !c->err)); }
-  ~Redis() { redisFree(c); }
-  redisReply* command(const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
-    REQUIRE(r);
-    return r;
-  }
-  long long integer(const std::vector<std::string>& args) {
-    auto* r = command(args);
-    long long v = -100;
-    if (r->type == REDIS_REPLY_INTEGER) v = r->integer;
-    if (r->type == REDIS_REPLY_STRING) v = std::stoll(std::string(r->str, r->len));
-    freeReplyObject(r);
-    return v;
-  }
+struct Redis : llmgw::testing::RedisCommand {
+  using RedisCommand::RedisCommand;
   /// admit on one scope with TPM 100,000 only: its `now` ms.
   long long admit(const std::string& member, int tokens) {
     std::vector<std::string> args{"EVAL", std::string(admit_script().text), "3", redis_key("s", "req"),
@@ -56,7 +37,6 @@ struct Redis {
     REQUIRE(r->type == REDIS_REPLY_INTEGER);
     freeReplyObject(r);
   }
-  redisContext* c;
 };
 
 const std::string kTok = redis_key("s", "tok");

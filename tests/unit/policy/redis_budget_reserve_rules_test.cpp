@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "policy/budget_scripts.hpp"
+#include "redis_command.hpp"
 #include "redis_server.hpp"
 
 using namespace llmgw::policy;
@@ -17,27 +18,8 @@ namespace {
 
 constexpr std::int64_t kChargeTtl = 3'600'000;
 
-struct Redis {
-  explicit Redis(int port) : c(redisConnect("127.0.0.1", port)) { REQUIRE((c && !c->err)); }
-  ~Redis() { redisFree(c); }
-  /// A command's integer reply (-100 when it is not one).
-  long long integer(const std::vector<std::string>& args) {
-    auto* r = command(args);
-    const long long v = r->type == REDIS_REPLY_INTEGER ? r->integer : -100;
-    freeReplyObject(r);
-    return v;
-  }
-  redisReply* command(const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    auto* r = static_cast<redisReply*>(redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
-    REQUIRE(r);
-    return r;
-  }
+struct Redis : llmgw::testing::RedisCommand {
+  using RedisCommand::RedisCommand;
   /// The reserve script on one scope (budget 1,000, nothing stored, period 0): {refused, used, headroom}.
   std::vector<long long> reserve(const std::string& id, std::int64_t amount, std::int64_t now, std::int64_t ttl) {
     std::vector<std::string> args{"EVAL", std::string(reserve_budget_script().text), "7"};
@@ -55,7 +37,6 @@ struct Redis {
   }
   long long pttl(const std::string& key) { return integer({"PTTL", key}); }
   void pexpire(const std::string& key, long long ms) { REQUIRE(integer({"PEXPIRE", key, std::to_string(ms)}) == 1); }
-  redisContext* c;
 };
 
 const std::string kHeld = budget_key("key:r", "held");
@@ -109,10 +90,7 @@ TEST_CASE("budget reserve: lapsed reservations swept only when the oldest lapsed
   CHECK(r.reserve("d", 1, 1'100, ttl)[2] == 1000 - 21);
   CHECK(r.integer({"HLEN", kHeld}) == 3);
   CHECK(r.integer({"ZCARD", kHexp}) == 3);
-  CHECK(r.integer({"GET", kHsum}) == -100);  // (a bulk string: read below)
-  auto* sum = r.command({"GET", kHsum});
-  CHECK(std::string(sum->str, sum->len) == "22");
-  freeReplyObject(sum);
+  CHECK(r.integer({"GET", kHsum}) == 22);  // a bulk string, read as its number
   // 1,149: nothing more due; 1,150: b goes.
   CHECK(r.reserve("e", 1, 1'149, ttl)[2] == 1000 - 22);
   CHECK(r.reserve("f", 1, 1'150, ttl)[2] == 1000 - 3);
