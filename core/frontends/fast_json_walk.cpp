@@ -1,8 +1,9 @@
 #include "frontends/fast_json_walk.hpp"
 
 #include <atomic>
-#include <cstring>
 #include <memory>
+
+#include "util/json_span.hpp"
 
 namespace llmgw::frontends::fast_json {
 namespace {
@@ -76,24 +77,8 @@ void TopLevelCursor::skip_blanks() noexcept {
 }
 
 void TopLevelCursor::skip_string() noexcept {
-  // At the opening quote of a string simdjson validated: its closing quote is the first one not
-  // escaped (preceded by an even number of backslashes).
-  std::size_t q = p_ + 1;
-  for (;;) {
-    const void* hit = std::memchr(t_.data() + q, '"', t_.size() - q);
-    if (!hit) {
-      p_ = t_.size();
-      return;
-    }
-    const std::size_t at = static_cast<const char*>(hit) - t_.data();
-    std::size_t slashes = 0;
-    while (at - slashes > p_ + 1 && t_[at - slashes - 1] == '\\') ++slashes;
-    if (slashes % 2 == 0) {
-      p_ = at + 1;
-      return;
-    }
-    q = at + 1;
-  }
+  const std::size_t end = util::json_string_end(t_, p_);
+  p_ = end == std::string_view::npos ? t_.size() : end;
 }
 
 void TopLevelCursor::skip_value() noexcept {

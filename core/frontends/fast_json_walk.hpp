@@ -3,7 +3,7 @@
 // from rapidjson — is driven from the tape, so every rule stays in one place. The fast path only
 // ever answers "valid, and the handler found this": any failure, simdjson's or the handler's, is
 // left to the reference path (json_body_scan.hpp), which words the 400 exactly as before.
-// tests/fuzz/request_scan_fast.cpp checks that both paths agree on every input.
+// The scans' fuzz targets check that both paths agree on every input (tests/fuzz/scan_paths_agree.hpp).
 //
 // Why: the rapidjson scan was ~20 % of the gateway's instructions per proxied 1 KB chat request
 // (docs/ARCHITECTURE.md, "Request scan").
@@ -37,7 +37,7 @@ simdjson::simdjson_result<simdjson::dom::element> parse(std::string_view body, u
 void release_after(std::size_t body_size) noexcept;
 
 /// Byte offsets of the top-level values of a body simdjson accepted as one JSON object, found
-/// lazily in field order (a skip over the fields before, strings jumped with memchr): what the
+/// lazily in field order (a skip over the fields before, strings jumped by util::json_string_end): what the
 /// handlers read through ScanStream::Tell() for "model".
 class TopLevelCursor {
  public:
@@ -145,14 +145,16 @@ bool scan(std::string_view body, Handler& h, rapidjson::InsituStringStream& in, 
           std::string_view positioned = "model") {
   if (!enabled() || body.size() > kMaxBody) return false;
   simdjson::dom::element root;
-  if (parse(body, max_depth).get(root) != simdjson::SUCCESS) return false;
-  // Tell() is src_ - head_: offsets into `body` (the handlers index the body with them; the
-  // stream is never read on this path).
-  in.head_ = in.src_ = in.dst_ = const_cast<char*>(body.data());
-  TopLevelCursor cursor(body);
-  detail::WalkContext ctx{body, cursor, in, positioned};
-  const bool ok = detail::walk(root, h, 0, ctx) && !h.error;
-  release_after(body.size());
+  bool ok = parse(body, max_depth).get(root) == simdjson::SUCCESS;
+  if (ok) {
+    // Tell() is src_ - head_: offsets into `body` (the handlers index the body with them; the
+    // stream is never read on this path).
+    in.head_ = in.src_ = in.dst_ = const_cast<char*>(body.data());
+    TopLevelCursor cursor(body);
+    detail::WalkContext ctx{body, cursor, in, positioned};
+    ok = detail::walk(root, h, 0, ctx) && !h.error;
+  }
+  release_after(body.size());  // a refused large body gives its buffers back too
   return ok;
 }
 

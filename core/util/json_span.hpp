@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -33,11 +34,18 @@ inline std::size_t json_value_start(std::string_view body, std::size_t pos) {
 
 /// Where the JSON string token starting at `begin` (its opening quote) ends: just past its
 /// closing quote, escapes skipped. npos when body[begin] is not a quote or the string is cut.
+/// The closing quote is the first one after an even run of backslashes; quotes are found with
+/// memchr, so a long string costs little more than its length in memory reads.
 inline std::size_t json_string_end(std::string_view body, std::size_t begin) {
   if (begin >= body.size() || body[begin] != '"') return std::string_view::npos;
-  for (std::size_t i = begin + 1; i < body.size(); ++i) {
-    if (body[i] == '\\') ++i;
-    else if (body[i] == '"') return i + 1;
+  for (std::size_t from = begin + 1; from < body.size();) {
+    const void* hit = std::memchr(body.data() + from, '"', body.size() - from);
+    if (!hit) break;
+    const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - body.data());
+    std::size_t slashes = 0;
+    while (at - slashes > begin + 1 && body[at - slashes - 1] == '\\') ++slashes;
+    if (slashes % 2 == 0) return at + 1;
+    from = at + 1;
   }
   return std::string_view::npos;
 }
