@@ -1,7 +1,6 @@
 #include "server/http_server.hpp"
 
 #include <sched.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -17,6 +16,7 @@
 #include <unordered_set>
 
 #include "observe/counters.hpp"
+#include "server/fd_table.hpp"
 
 namespace llmgw::server {
 
@@ -36,13 +36,11 @@ namespace {
 /// a flood of connects cannot keep a loop from its other work).
 constexpr int kAcceptBatch = 64;
 
-/// Raises the open-file soft limit to the hard one: each proxied stream holds two descriptors.
-void raise_fd_limit() {
-  rlimit r{};
-  if (::getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
-    r.rlim_cur = r.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &r);
-  }
+/// Descriptors the table is grown to at start (server/fd_table): a client and an upstream socket
+/// per connection, and room for idle pooled upstream connections, listeners, files and Redis.
+int descriptors_for(int max_connections) {
+  constexpr int kNoLimit = 65536;  // max_connections 0: the table still grows past this on demand
+  return max_connections > 0 ? 2 * std::min(max_connections, 5'000'000) + 1024 : kNoLimit;
 }
 
 /// The cores this process may run on (its affinity mask: taskset, cpusets), not every core of
@@ -58,7 +56,7 @@ int usable_cores() {
 
 HttpServer::HttpServer(const config::ServerSettings& s, RouteTable* routes)
     : max_connections_(s.max_connections), routes_(routes) {
-  raise_fd_limit();
+  prepare_fd_table(descriptors_for(s.max_connections));
   limits_.head.max_head = s.max_header_bytes;
   limits_.head_timeout_ms = s.request_head_timeout_ms;
   limits_.body_timeout_ms = s.request_body_timeout_ms;
