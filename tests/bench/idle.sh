@@ -55,17 +55,7 @@ measure() {
   sleep 2
 }
 
-for t in $MODES; do
-  case $t in
-    direct) measure direct "$MOCK_URL" "$MOCK_PID" ;;
-    nginx) measure nginx "$NGINX_URL" "${NGINX_PIDS[*]}" ;;
-    llmgw)
-      ((LLMGW_OK)) || continue
-      measure llmgw "$LLMGW_URL" "$LLMGW_PID"
-      kill -0 "$LLMGW_PID" 2>/dev/null || { LLMGW_OK=0; LLMGW_WHY="exited during the run: $(tail -n 3 "$TMP/llmgw.err" | tr '\n' ' ')"; } ;;
-    *) echo "idle.sh: unknown mode '$t' in BENCH_MODES" >&2 ;;
-  esac
-done
+for t in $MODES; do measure_mode "$t" idle.sh; done
 
 [[ -n ${BENCH_OUT:-} ]] && cp "$RESULTS" "$BENCH_OUT"
 echo

@@ -309,6 +309,23 @@ stop_sampler() {
 }
 peak_of() { awk '$1 > r { r = $1; t = $2 } $2 > m { m = $2 } END { printf "%d %d %d\n", r, t, m }' "$1"; }
 
+# measure_mode MODE SCRIPT: the calling script's own `measure TARGET URL "PIDS"` for one of its
+# BENCH_MODES (direct, nginx, llmgw); llmgw only while LLMGW_OK, which turns 0 (LLMGW_WHY says why)
+# when the gateway exited during the run. Returns 1 for a mode not measured.
+measure_mode() {
+  case $1 in
+    direct) measure direct "$MOCK_URL" "$MOCK_PID" ;;
+    nginx) measure nginx "$NGINX_URL" "${NGINX_PIDS[*]}" ;;
+    llmgw)
+      ((LLMGW_OK)) || return 1
+      measure llmgw "$LLMGW_URL" "$LLMGW_PID"
+      kill -0 "$LLMGW_PID" 2>/dev/null ||
+        { LLMGW_OK=0; LLMGW_WHY="exited during the run: $(tail -n 3 "$TMP/llmgw.err" | tr '\n' ' ')"; } ;;
+    *) echo "$2: unknown mode '$1' in BENCH_MODES" >&2; return 1 ;;
+  esac
+  return 0
+}
+
 # llmgw_up [SERVER]: llmgw on the server core with write_bench_config's config (SERVER: its
 # server: section) on a free port, checked with one chat completion. Sets LLMGW_OK (1 when it
 # answered 200), LLMGW_WHY (why not), LLMGW_PORT, LLMGW_PID and LLMGW_URL.

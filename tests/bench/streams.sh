@@ -65,16 +65,7 @@ measure() {
 for round in $(seq "$ROUNDS"); do
   for t in $MODES; do
     lines=$(wc -l <"$RESULTS")
-    case $t in
-      direct) measure direct "$MOCK_URL" "$MOCK_PID" ;;
-      nginx) measure nginx "$NGINX_URL" "${NGINX_PIDS[*]}" ;;
-      llmgw)
-        ((LLMGW_OK)) || continue
-        measure llmgw "$LLMGW_URL" "$LLMGW_PID"
-        kill -0 "$LLMGW_PID" 2>/dev/null || { LLMGW_OK=0; LLMGW_WHY="exited during the run: $(tail -n 3 "$TMP/llmgw.err" | tr '\n' ' ')"; } ;;
-      *) echo "streams.sh: unknown mode '$t' in BENCH_MODES" >&2; continue ;;
-    esac
-    (( $(wc -l <"$RESULTS") > lines )) && sed -i '$ s/$/ round='"$round"'/' "$RESULTS"
+    measure_mode "$t" streams.sh && (( $(wc -l <"$RESULTS") > lines )) && sed -i '$ s/$/ round='"$round"'/' "$RESULTS"
   done
 done
 
