@@ -16,8 +16,17 @@ void PiiStream::drop_hits(Channel& c, uint64_t upto) {
     if (h.first() <= upto) h.span = h.end - upto - 1;
 }
 
+void PiiStream::forget(Channel& c, uint64_t upto) {
+  c.held.erase(0, upto - c.base);
+  c.base = upto;
+  // Ends in released text are done with (their matches were released, or were not valid).
+  drop_hits(c, upto);
+}
+
 bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out, bool final) {
-  std::vector<Match> found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
+  // No ends held (most events of most answers): no matches, and nothing to confirm.
+  std::vector<Match> found;
+  if (!c.hits.empty()) found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
   const uint64_t end = c.base + c.held.size();
   const std::optional<Overflow> over = scanner_.overflow(c.held, c.base, found);
   if (over) {
@@ -36,6 +45,12 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
   // A match that crosses the release point keeps all of itself held.
   for (const Match& m : found)
     if (m.from < upto && m.to > upto) upto = m.from;
+  if (!c.restore && !(over && over->open) && (found.empty() || found.front().to > upto)) {
+    // Nothing to replace or restore in what leaves: it leaves as it is held.
+    out.emit(channel, std::string_view(c.held).substr(0, upto - c.base));
+    forget(c, upto);
+    return true;
+  }
   std::string text;
   // Text that is not a redaction: through the channel's restorer in a reversible call.
   auto gap = [&](uint64_t from, uint64_t to) {
@@ -81,10 +96,7 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
   }
   if (final && c.restore) c.restore->flush(text);
   out.emit(channel, text);
-  c.held.erase(0, upto - c.base);
-  c.base = upto;
-  // Ends in released text are done with (their matches were released, or were not valid).
-  drop_hits(c, upto);
+  forget(c, upto);
   return true;
 }
 

@@ -67,6 +67,8 @@ class PiiStream {
   bool release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out, bool final = false);
   /// Forgets the hits that end at stream offset `upto` or before (a span is cut there).
   static void drop_hits(Channel& c, uint64_t upto);
+  /// Forgets the held text before stream offset `upto` (released) and its hits.
+  static void forget(Channel& c, uint64_t upto);
 
   const Scanner& scanner_;
   const std::vector<uint32_t>& counters_;

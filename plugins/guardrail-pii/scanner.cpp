@@ -503,6 +503,7 @@ std::size_t Scanner::hold_back(std::string_view text, uint64_t base, std::size_t
   for (std::size_t g = 0; g < masks_.size(); ++g) {
     const std::size_t first = g * 64, count = std::min<std::size_t>(64, detectors_.size() - first);
     uint64_t going = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;  // runs not ended yet
+    if (key_ / 64 == g) going &= ~(uint64_t{1} << (key_ % 64));  // KeyBlockHold measures its own
     std::size_t k = 0;
     for (; k < appended && going; ++k) {
       const uint64_t keep = masks_[g][static_cast<unsigned char>(text[text.size() - 1 - k])];
@@ -521,7 +522,7 @@ std::size_t Scanner::hold_back(std::string_view text, uint64_t base, std::size_t
   }
   std::size_t hold = 0;
   for (std::size_t i = 0; i < detectors_.size(); ++i)
-    hold = std::max(hold, i == key_ ? state.key.hold(text, base, runs[i]) : runs[i]);
+    hold = std::max(hold, i == key_ ? state.key.hold(text, base, limit_[i], chars_[i]) : runs[i]);
   // Never cut a word: the held text must start where a \b reads the same as in the whole text.
   std::size_t cut = text.size() - hold;
   while (cut > 0 && cut < text.size() && word_char(text[cut - 1]) && word_char(text[cut]) && text.size() - cut < word_hold_)

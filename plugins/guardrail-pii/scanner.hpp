@@ -54,7 +54,8 @@ struct Overflow {
 /// What Scanner::hold_back carries from one call to the next on a stream channel's held text.
 struct HoldState {
   /// Per detector: the run of its characters ending the held text as it stood at the previous
-  /// call (empty at first; all zero: start over from the next bytes).
+  /// call (empty at first; all zero: start over from the next bytes). The private key's stays
+  /// zero: KeyBlockHold measures its run only from a BEGIN line.
   std::vector<std::size_t> runs;
   KeyBlockHold key;  // how far the held text was searched for a key block's BEGIN line
 };
