@@ -80,8 +80,10 @@ class Scanner {
   /// native_hits.hpp; scan() runs its pattern anchored at each). False when Hyperscan fails.
   bool find_hits(std::string_view text, std::vector<Hit>& hits, std::vector<std::size_t>* phone_starts = nullptr) const;
   /// The matches (start and end, unvalidated) around `hits` in `text`, whose first byte is at
-  /// offset `base`: each detector's start-of-match database over [end - longest, end].
-  /// No match starts before `min_from` (a window starts there at the earliest).
+  /// offset `base`: each detector's start-of-match database over [end - longest, end]; for a
+  /// detector without a validator only the longest end of each start (select() needs no other).
+  /// No match starts before `min_from` (a window starts there at the earliest). O(the windows):
+  /// a Hit's span and each end's walk back to the end before it cost nothing per end.
   std::vector<Match> confirm(std::string_view text, uint64_t base, std::vector<Hit> hits, uint64_t min_from = 0) const;
 
   /// Validated, non-overlapping matches among `raw`, whose offsets are relative to `base`, the
