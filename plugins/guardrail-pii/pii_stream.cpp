@@ -10,8 +10,23 @@ PiiStream::~PiiStream() {
     if (c.hs) scanner_.close_stream(c.hs, nullptr);
 }
 
+void PiiStream::drop_hits(Channel& c, uint64_t upto) {
+  std::erase_if(c.hits, [&](const Hit& h) { return h.end <= upto; });
+  for (Hit& h : c.hits)
+    if (h.first() <= upto) h.span = h.end - upto - 1;
+}
+
+void PiiStream::forget(Channel& c, uint64_t upto) {
+  c.held.erase(0, upto - c.base);
+  c.base = upto;
+  // Ends in released text are done with (their matches were released, or were not valid).
+  drop_hits(c, upto);
+}
+
 bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out, bool final) {
-  std::vector<Match> found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
+  // No ends held (most events of most answers): no matches, and nothing to confirm.
+  std::vector<Match> found;
+  if (!c.hits.empty()) found = scanner_.select(c.held, c.base, scanner_.confirm(c.held, c.base, c.hits));
   const uint64_t end = c.base + c.held.size();
   const std::optional<Overflow> over = scanner_.overflow(c.held, c.base, found);
   if (over) {
@@ -30,6 +45,12 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
   // A match that crosses the release point keeps all of itself held.
   for (const Match& m : found)
     if (m.from < upto && m.to > upto) upto = m.from;
+  if (!c.restore && !(over && over->open) && (found.empty() || found.front().to > upto)) {
+    // Nothing to replace or restore in what leaves: it leaves as it is held.
+    out.emit(channel, std::string_view(c.held).substr(0, upto - c.base));
+    forget(c, upto);
+    return true;
+  }
   std::string text;
   // Text that is not a redaction: through the channel's restorer in a reversible call.
   auto gap = [&](uint64_t from, uint64_t to) {
@@ -71,14 +92,11 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
     text += d.action == Action::mask ? mask_all(value) : redactor_.replacement(d, value);
     c.suppress.emplace(scanner_, over->detector, d.action == Action::mask, value);
     upto = end;
-    c.runs.assign(c.runs.size(), 0);
+    c.hold.runs.assign(c.hold.runs.size(), 0);
   }
   if (final && c.restore) c.restore->flush(text);
   out.emit(channel, text);
-  c.held.erase(0, upto - c.base);
-  c.base = upto;
-  // Ends in released text are done with (their matches were released, or were not valid).
-  std::erase_if(c.hits, [&](const Hit& h) { return h.end <= upto; });
+  forget(c, upto);
   return true;
 }
 
@@ -90,11 +108,8 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
   if (restore_ && !c.restore) c.restore.emplace(*restore_);
   const std::string_view text = view(piece.text);
   if (text.empty()) return;
-  const std::size_t had = c.hits.size();
-  if (!scanner_.scan_stream(c.hs, text, c.hits)) throw std::runtime_error("stream scan failed");
-  c.last_hit.resize(scanner_.detectors().size(), 0);
-  for (std::size_t i = had; i < c.hits.size(); ++i)
-    c.last_hit[c.hits[i].detector] = std::max(c.last_hit[c.hits[i].detector], c.hits[i].end);
+  const uint64_t offset = c.base + c.held.size();  // of text[0]
+  if (!scanner_.scan_stream(c.hs, text, offset, c.hits, c.last_hit)) throw std::runtime_error("stream scan failed");
   std::string_view rest = text;
   if (c.suppress) {
     // The bytes that still belong to an over-long match: dropped (masked under mask).
@@ -103,18 +118,18 @@ void PiiStream::feed(std::size_t channel, const llmgw_segment& piece, GuardStrea
     const std::size_t n = c.suppress->consume(text, masked, ended);
     out.emit(channel, masked);
     c.base += n;
-    std::erase_if(c.hits, [&](const Hit& h) { return h.end <= c.base; });
+    drop_hits(c, c.base);
     if (ended) c.suppress.reset();
     rest = text.substr(n);
     if (rest.empty()) return;
   }
   c.held.append(rest);
-  const std::size_t hold = scanner_.hold_back(c.held, rest.size(), c.runs);
+  const std::size_t hold = scanner_.hold_back(c.held, c.base, rest.size(), c.hold);
   // All of it stays held (a token or JWT growing a byte at a time): a release would confirm the
   // whole held match again only to release nothing, O(held) per event. It can change something
   // only once the match may have outgrown its cap (an open overflow); before, its end is looked
   // at once, when a byte it cannot hold arrives or the stream closes.
-  if (hold == c.held.size() && !scanner_.may_overflow_open(c.held.size(), c.base, c.runs, c.last_hit)) return;
+  if (hold == c.held.size() && !scanner_.may_overflow_open(c.held.size(), c.base, c.hold.runs, c.last_hit)) return;
   release(channel, c, c.base + (c.held.size() - hold), out);
 }
 

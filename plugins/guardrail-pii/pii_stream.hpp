@@ -56,7 +56,7 @@ class PiiStream {
     uint64_t base = 0;        // stream offset of held[0]
     std::string held;         // text not released yet
     std::vector<Hit> hits;    // match ends not released yet (stream offsets)
-    std::vector<std::size_t> runs;  // per detector: its characters' run ending held (hold_back)
+    HoldState hold;           // hold_back's runs and key block search over held
     std::vector<uint64_t> last_hit;  // per detector: the end of its latest hit (0: none yet)
     std::optional<RestoreStream> restore;  // reversible: released text with placeholders restored
     std::optional<Suppression> suppress;   // the rest of an over-long match being dropped
@@ -65,6 +65,10 @@ class PiiStream {
   /// Releases held text up to stream offset `upto` (moved back to the start of a match that
   /// crosses it); `final`: the channel ends (nothing stays held). False when a block was reported.
   bool release(std::size_t channel, Channel& c, uint64_t upto, GuardStreamOut& out, bool final = false);
+  /// Forgets the hits that end at stream offset `upto` or before (a span is cut there).
+  static void drop_hits(Channel& c, uint64_t upto);
+  /// Forgets the held text before stream offset `upto` (released) and its hits.
+  static void forget(Channel& c, uint64_t upto);
 
   const Scanner& scanner_;
   const std::vector<uint32_t>& counters_;

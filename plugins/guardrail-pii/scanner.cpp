@@ -20,37 +20,37 @@ constexpr std::size_t kKeyMaxHold = 16384;
 /// 21 KB fed a byte at a time took 35 s).
 constexpr std::size_t kWordHold = 1024;
 
-/// How much of a stream's held text a private key block keeps held, given `run`: how many bytes
-/// at the end are all characters of a key line or body. A match from a BEGIN line can still grow
-/// (to a later END line: the longest match wins) exactly while everything after its BEGIN is such
-/// characters, whatever END lines came already; so the hold is from the first BEGIN within the
-/// run whose header is a private key's or is still unfinished, else a partial "-----BEGIN " at the
-/// end. (Headers, END lines included, are made of body characters: a BEGIN outside the run is
-/// followed by a byte no match crosses, and whatever it matched is final.)
-std::size_t key_block_hold(std::string_view text, std::size_t run) {
-  for (std::size_t at = text.find(kKeyBegin, text.size() - run); at != std::string_view::npos;
-       at = text.find(kKeyBegin, at + 1)) {
-    const std::size_t close = text.find("-----", at + kKeyBegin.size());
-    if (close == std::string_view::npos ||
-        private_key_label(text.substr(at + kKeyBegin.size(), close - at - kKeyBegin.size())))
-      return text.size() - at;
-  }
-  if (text.empty() || kKeyBegin.find(text.back()) == std::string_view::npos) return 0;
-  for (std::size_t n = std::min(kKeyBegin.size() - 1, text.size()); n > 0; --n)
-    if (text.substr(text.size() - n) == kKeyBegin.substr(0, n)) return n;
-  return 0;
-}
-
 std::atomic<uint64_t> next_id{1};
 
 struct CollectHits {
   std::vector<Hit>* out;
   std::string_view text = {};  // whole-text pass: the text (for the ipv6 filter)
   unsigned ipv6 = UINT_MAX;     // whole-text pass: the ipv6 detector, whose ends are filtered
+  /// Streams: the bytes scanned (text[0] at stream offset `offset`) and each detector's
+  /// characters; a hit right after its detector's latest one, on one of its characters,
+  /// extends that one (Hit::span).
+  const std::vector<std::vector<bool>>* chars = nullptr;
+  uint64_t offset = 0;
+  std::vector<uint64_t>* last = nullptr;  // streams: per detector, the end of its latest hit
 };
 int on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto& c = *static_cast<CollectHits*>(ctx);
   if (id == c.ipv6 && !ipv6_can_end(c.text, static_cast<std::size_t>(to))) return 0;
+  if (c.last) (*c.last)[id] = std::max<uint64_t>((*c.last)[id], to);
+  if (c.chars && to > c.offset && (*c.chars)[id][static_cast<unsigned char>(c.text[to - 1 - c.offset])]) {
+    // The detector's latest hit is among the last few (other detectors' hits interleave).
+    std::vector<Hit>& out = *c.out;
+    for (std::size_t back = 1; back <= std::min<std::size_t>(out.size(), 8); ++back) {
+      Hit& h = out[out.size() - back];
+      if (h.detector != id) continue;
+      if (h.end + 1 == to) {
+        h.end = to;
+        ++h.span;
+        return 0;
+      }
+      break;
+    }
+  }
   c.out->push_back(Hit{id, to});
   return 0;
 }
@@ -59,10 +59,23 @@ struct CollectMatches {
   std::vector<Match>* out;
   unsigned detector;
   uint64_t offset;
+  uint64_t skip_from = UINT64_MAX;  // matches that start here are not taken
+  uint64_t skip_to = UINT64_MAX;    // nor those that end here
+  /// Only the longest end of each start is needed (a detector without a validator: select()
+  /// takes the longest, and a shorter one with the same start is never looked at): a match
+  /// with the start of the one reported before it replaces it. A growing token's window
+  /// reports one match per end past its minimum, all from the same start.
+  bool longest_only = false;
 };
 int on_match(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
   auto& c = *static_cast<CollectMatches*>(ctx);
-  c.out->push_back(Match{c.detector, c.offset + from, c.offset + to});
+  const Match m{c.detector, c.offset + from, c.offset + to};
+  if (m.from == c.skip_from || m.to == c.skip_to) return 0;
+  if (c.longest_only && !c.out->empty() && c.out->back().from == m.from && c.out->back().detector == m.detector) {
+    c.out->back().to = std::max(c.out->back().to, m.to);
+    return 0;
+  }
+  c.out->push_back(m);
   return 0;
 }
 
@@ -151,8 +164,13 @@ Scanner::Scanner(std::vector<Detector> detectors, std::vector<std::string> allow
       if (in) set[static_cast<std::size_t>(c)] = true;
     }
     for (unsigned char c : d.extra_chars) set[c] = true;
+    const std::size_t i = chars_.size();
+    if (i % 64 == 0) masks_.push_back({});
+    for (std::size_t c = 0; c < 256; ++c)
+      if (set[c]) masks_.back()[c] |= uint64_t{1} << (i % 64);
     chars_.push_back(std::move(set));
     const std::size_t hold = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
+    limit_.push_back(hold);
     if (d.name != "private_key") max_hold_ = std::max(max_hold_, hold);
     cap_.push_back(d.name == "private_key" ? kKeyMaxHold : d.max_length != 0 ? 0 : hold);
     // One byte more than the longest match: a bounded match cannot start at the window's first
@@ -281,28 +299,55 @@ std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::v
   // other). The run makes a window a match long instead of the longest match long: an e-mail
   // window is the address, not the 320 bytes before its end (its start-of-match pass runs a
   // class at every byte, so the window's length is its cost).
-  auto window_start = [&](unsigned d, uint64_t end) {
+  //
+  // Hits of one detector come in order of their ends, and a stream reports a growing token at
+  // every end past its minimum (an 8 KB JWT: ~8,000 hits): each walk goes back only to the hit
+  // before it. When every byte since that hit is the detector's, both walks end where they
+  // ended for it, or at this window's lowest start if that is later (the lowest start only
+  // grows with the end), so a run of hits costs its window once, not once per hit.
+  struct {
+    unsigned d = UINT_MAX;
+    uint64_t end = 0;    // the previous hit's end (clamped to the text)
+    uint64_t first = 0;  // where the walk over the detector's characters ended for it
+    uint64_t start = 0;  // its window's start (after the walk out of a word)
+  } prev;
+  // `known`: every byte since the previous hit is known to be the detector's (a Hit's span).
+  auto window_start = [&](unsigned d, uint64_t end, bool known = false) {
     end = std::min(end, text_end);
     const uint64_t lowest = end > floor + window_[d] ? end - window_[d] : floor;
     const std::vector<bool>& set = chars_[d];
-    uint64_t at = end;
-    while (at > lowest && set[static_cast<unsigned char>(text[at - 1 - base])]) --at;
+    const bool follows = prev.d == d && prev.end <= end;
+    const uint64_t stop = follows ? std::max(prev.end, lowest) : lowest;
+    uint64_t at = known && follows ? stop : end;
+    while (at > stop && set[static_cast<unsigned char>(text[at - 1 - base])]) --at;
+    if (at == stop && stop > lowest) {
+      // Every byte since the previous hit is the detector's: its walks, or the lowest start.
+      const uint64_t first = std::max(prev.first, lowest);
+      const uint64_t start = first == prev.first ? std::max(prev.start, lowest) : first;
+      prev = {d, end, first, start};
+      return start;
+    }
+    const uint64_t first = at;
     // Not inside a word: a \b at the window's first byte would hold there, and the leftmost
     // start it allows would hide the real one (the check below drops it, and with it the end).
     while (at > lowest && at < text_end && word_char(text[at - 1 - base]) && word_char(text[at - base])) --at;
+    prev = {d, end, first, at};
     return at;
   };
-  std::vector<Match> found;
   for (std::size_t i = 0; i < hits.size();) {
     const unsigned d = hits[i].detector;
-    // One window per run of hits whose windows touch: [first start, last end].
-    uint64_t from = window_start(d, hits[i].end);
+    // One window per run of hits whose windows touch: [first start, last end]. The ends of a
+    // Hit's span touch (each window reaches back to the end before it) and start no earlier
+    // than the first: the first end and the last are all that is looked at.
+    uint64_t from = window_start(d, hits[i].first());
+    if (hits[i].span) window_start(d, hits[i].end, true);
     uint64_t to = std::min(hits[i].end, text_end);
     std::size_t j = i + 1;
     for (; j < hits.size() && hits[j].detector == d; ++j) {
-      const uint64_t start = window_start(d, hits[j].end);
+      const uint64_t start = window_start(d, hits[j].first());
       if (start > to) break;
       from = std::min(from, start);
+      if (hits[j].span) window_start(d, hits[j].end, true);
       to = std::min(hits[j].end, text_end);
     }
     i = j;
@@ -310,17 +355,14 @@ std::vector<Match> Scanner::confirm(std::string_view text, uint64_t base, std::v
     // One byte of the text after the last end, so that a \b there reads as in the whole text;
     // a match that ends on the window's last byte is not taken (its \b could be false).
     const uint64_t until = std::min(to + 1, text_end);
-    found.clear();
-    CollectMatches c{&found, d, from};
+    CollectMatches c{&out, d, from};
+    if (until < text_end) c.skip_to = until;
+    // A window that starts inside a word must not make a \b true there.
+    if (from > base && word_char(text[from - base - 1]) && word_char(text[from - base])) c.skip_from = from;
+    c.longest_only = detectors_[d].validate == nullptr;
     const std::string_view window = text.substr(from - base, until - from);
     if (hs_scan(som_[d], window.data(), static_cast<unsigned>(window.size()), 0, s, &on_match, &c) != HS_SUCCESS)
       throw std::runtime_error("scan failed");
-    for (const Match& m : found) {
-      if (m.to == until && until < text_end) continue;
-      // A window that starts inside a word must not make a \b true there.
-      if (m.from == from && from > base && word_char(text[from - base - 1]) && word_char(text[from - base])) continue;
-      out.push_back(m);
-    }
   }
   return out;
 }
@@ -439,10 +481,12 @@ hs_stream_t* Scanner::open_stream() const {
   return hs_open_stream(stream_, 0, &s) == HS_SUCCESS ? s : nullptr;
 }
 
-bool Scanner::scan_stream(hs_stream_t* stream, std::string_view text, std::vector<Hit>& hits) const {
+bool Scanner::scan_stream(hs_stream_t* stream, std::string_view text, uint64_t offset, std::vector<Hit>& hits,
+                          std::vector<uint64_t>& last_hit) const {
   hs_scratch_t* s = scratch();
   if (!s || text.size() > UINT32_MAX) return false;
-  CollectHits c{&hits};
+  last_hit.resize(detectors_.size(), 0);
+  CollectHits c{&hits, text, UINT_MAX, &chars_, offset, &last_hit};
   return hs_scan_stream(stream, text.data(), static_cast<unsigned>(text.size()), 0, s, &on_hit, &c) == HS_SUCCESS;
 }
 
@@ -452,22 +496,33 @@ void Scanner::close_stream(hs_stream_t* stream, std::vector<Hit>* hits) const {
   hs_close_stream(stream, s, s ? &on_hit : nullptr, s ? &c : nullptr);
 }
 
-std::size_t Scanner::hold_back(std::string_view text, std::size_t appended, std::vector<std::size_t>& runs) const {
+std::size_t Scanner::hold_back(std::string_view text, uint64_t base, std::size_t appended, HoldState& state) const {
+  std::vector<std::size_t>& runs = state.runs;
   runs.resize(detectors_.size(), 0);
   appended = std::min(appended, text.size());
-  std::size_t hold = 0;
-  for (std::size_t i = 0; i < detectors_.size(); ++i) {
-    const Detector& d = detectors_[i];
-    const std::size_t limit = d.max_length != 0 ? d.max_length : d.hold_limit != 0 ? d.hold_limit : kUnboundedHold;
-    const std::vector<bool>& set = chars_[i];
-    std::size_t run = 0;
-    while (run < appended && run < limit && set[static_cast<unsigned char>(text[text.size() - 1 - run])]) ++run;
+  for (std::size_t g = 0; g < masks_.size(); ++g) {
+    const std::size_t first = g * 64, count = std::min<std::size_t>(64, detectors_.size() - first);
+    uint64_t going = count == 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;  // runs not ended yet
+    if (key_ / 64 == g) going &= ~(uint64_t{1} << (key_ % 64));  // KeyBlockHold measures its own
+    std::size_t k = 0;
+    for (; k < appended && going; ++k) {
+      const uint64_t keep = masks_[g][static_cast<unsigned char>(text[text.size() - 1 - k])];
+      for (uint64_t ended = going & ~keep; ended; ended &= ended - 1) {
+        const std::size_t i = first + static_cast<std::size_t>(__builtin_ctzll(ended));
+        runs[i] = std::min(k, limit_[i]);
+      }
+      going &= keep;
+    }
     // All of the new bytes belong: the run goes on from the one before them (which may have lost
     // its head to a release since).
-    if (run == appended) run = std::min({run + runs[i], limit, text.size()});
-    runs[i] = run;
-    hold = std::max(hold, d.name == "private_key" ? key_block_hold(text, run) : run);
+    for (; going; going &= going - 1) {
+      const std::size_t i = first + static_cast<std::size_t>(__builtin_ctzll(going));
+      runs[i] = std::min({appended + runs[i], limit_[i], text.size()});
+    }
   }
+  std::size_t hold = 0;
+  for (std::size_t i = 0; i < detectors_.size(); ++i)
+    hold = std::max(hold, i == key_ ? state.key.hold(text, base, limit_[i], chars_[i]) : runs[i]);
   // Never cut a word: the held text must start where a \b reads the same as in the whole text.
   std::size_t cut = text.size() - hold;
   while (cut > 0 && cut < text.size() && word_char(text[cut - 1]) && word_char(text[cut]) && text.size() - cut < word_hold_)

@@ -11,6 +11,7 @@
 
 #include <hs/hs.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "detectors.hpp"
+#include "key_block.hpp"
 
 namespace llmgw::pii {
 
@@ -26,6 +28,11 @@ namespace llmgw::pii {
 struct Hit {
   unsigned detector = 0;
   uint64_t end = 0;
+  /// In streams: the `span` ends before `end` are the detector's hits too, and every byte
+  /// between them is one of its characters. A token growing a byte at a time is one Hit, not
+  /// one per byte (an 8 KB JWT reported ~8,000 ends), and confirm() takes it in one step.
+  uint64_t span = 0;
+  uint64_t first() const { return end - span; }
 };
 
 struct Match {
@@ -42,6 +49,15 @@ struct Overflow {
   uint64_t from = 0;  // where the match starts (stream offset)
   uint64_t to = 0;    // where it ends; with `open`, the end of the held text
   bool open = false;  // it reaches the end of the held text and can still grow
+};
+
+/// What Scanner::hold_back carries from one call to the next on a stream channel's held text.
+struct HoldState {
+  /// Per detector: the run of its characters ending the held text as it stood at the previous
+  /// call (empty at first; all zero: start over from the next bytes). The private key's stays
+  /// zero: KeyBlockHold measures its run only from a BEGIN line.
+  std::vector<std::size_t> runs;
+  KeyBlockHold key;  // how far the held text was searched for a key block's BEGIN line
 };
 
 class Scanner {
@@ -64,8 +80,10 @@ class Scanner {
   /// native_hits.hpp; scan() runs its pattern anchored at each). False when Hyperscan fails.
   bool find_hits(std::string_view text, std::vector<Hit>& hits, std::vector<std::size_t>* phone_starts = nullptr) const;
   /// The matches (start and end, unvalidated) around `hits` in `text`, whose first byte is at
-  /// offset `base`: each detector's start-of-match database over [end - longest, end].
-  /// No match starts before `min_from` (a window starts there at the earliest).
+  /// offset `base`: each detector's start-of-match database over [end - longest, end]; for a
+  /// detector without a validator only the longest end of each start (select() needs no other).
+  /// No match starts before `min_from` (a window starts there at the earliest). O(the windows):
+  /// a Hit's span and each end's walk back to the end before it cost nothing per end.
   std::vector<Match> confirm(std::string_view text, uint64_t base, std::vector<Hit> hits, uint64_t min_from = 0) const;
 
   /// Validated, non-overlapping matches among `raw`, whose offsets are relative to `base`, the
@@ -76,21 +94,26 @@ class Scanner {
 
   // Streams.
   hs_stream_t* open_stream() const;
-  /// Scans the next bytes of a stream; hits appended to `hits`.
-  bool scan_stream(hs_stream_t* stream, std::string_view text, std::vector<Hit>& hits) const;
+  /// Scans the next bytes of a stream, `text` (text[0] at stream offset `offset`); hits
+  /// appended to `hits`, or merged into the detector's latest hit there when it ended on the
+  /// byte before (Hit::span); `last_hit[detector]` (sized to the detectors) raised to each end.
+  bool scan_stream(hs_stream_t* stream, std::string_view text, uint64_t offset, std::vector<Hit>& hits,
+                   std::vector<uint64_t>& last_hit) const;
   /// Ends a stream (hits that need the end, such as a final \b, are appended) and frees it.
   void close_stream(hs_stream_t* stream, std::vector<Hit>* hits) const;
-  /// How many bytes at the end of `text` (the held text of a stream) could still be the start of
-  /// a match that ends in text not seen yet: for each detector, the run of its characters at the
-  /// end, at most its longest match; for a private key, from an unfinished BEGIN line.
-  /// `runs` carries, per detector, the run of its characters ending the text as it stood at the
-  /// previous call (empty at first): `appended` new bytes at the end are all that is looked at
-  /// again, so a long run (a base64 blob) costs each chunk its own length, not the run's.
-  std::size_t hold_back(std::string_view text, std::size_t appended, std::vector<std::size_t>& runs) const;
+  /// How many bytes at the end of `text` (the held text of a stream, text[0] at stream offset
+  /// `base`) could still be the start of a match that ends in text not seen yet: for each
+  /// detector, the run of its characters at the end, at most its longest match; for a private
+  /// key, from an unfinished BEGIN line. `state` carries the runs and the key block's search
+  /// from the previous call: `appended` new bytes at the end are all that is looked at again, so
+  /// a long run (a base64 blob, a held JWT) costs each chunk its own length, not the run's. The
+  /// runs of every detector are measured in one walk back over the new bytes (a bit per
+  /// detector), which stops where no detector's run goes on.
+  std::size_t hold_back(std::string_view text, uint64_t base, std::size_t appended, HoldState& state) const;
   /// The same from scratch (every run measured over the whole text).
   std::size_t hold_back(std::string_view text) const {
-    std::vector<std::size_t> runs;
-    return hold_back(text, text.size(), runs);
+    HoldState state;
+    return hold_back(text, 0, text.size(), state);
   }
   /// The first match in a stream's held `text` (text[0] at stream offset `base`; `found`: its
   /// matches from select()) that is at least its detector's cap long, or can no longer be seen
@@ -127,6 +150,10 @@ class Scanner {
   std::vector<Detector> detectors_;
   std::vector<std::string> allow_;
   std::vector<std::vector<bool>> chars_;  // per detector: the bytes a match may contain
+  /// chars_ by byte, for 64 detectors at a time: bit i of masks_[g][c] is whether a match of
+  /// detector 64 g + i may contain c.
+  std::vector<std::array<uint64_t, 256>> masks_;
+  std::vector<std::size_t> limit_;        // per detector: the longest run hold_back keeps
   std::vector<hs_database_t*> som_;       // per detector: its pattern with start of match
   std::vector<std::size_t> window_;       // per detector: its longest match (or its cap)
   /// The matches of the phone detector from each of `starts` (its pattern anchored there).
