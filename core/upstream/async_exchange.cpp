@@ -67,9 +67,10 @@ asio::awaitable<void> AsyncExchange::start(const AsyncRequest& request) {
     if (client_gone_) fail({}, false, "");
     if (!conn_) conn_ = pool_.acquire(*request.url);
     bool fresh = false;
+    const int64_t now = canonical::steady_ms();  // one reading for the connect deadline and the pool check
     const int connect_ms =
-        std::min(request.connect_timeout_ms, std::max(1, canonical::ms_until(request.head_deadline_ms)));
-    const error_code prepared = co_await conn_->prepare(canonical::steady_ms() + connect_ms, fresh);
+        std::min(request.connect_timeout_ms, std::max(1, canonical::ms_until(request.head_deadline_ms, now)));
+    const error_code prepared = co_await conn_->prepare(now + connect_ms, fresh, now);
     if (prepared) {
       conn_.reset();
       fail(prepared, true, "");
