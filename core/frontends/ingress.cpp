@@ -38,7 +38,8 @@ boost::asio::awaitable<std::optional<ApiError>> limit_and_reserve(limits::RateLi
                                                                   const pipeline::Pool& pool,
                                                                   const policy::Caller& caller, std::string_view model,
                                                                   std::string_view sent, llmgw_operation operation,
-                                                                  CallAccount& account, limits::Ticket& ticket) {
+                                                                  CallAccount& account, limits::Ticket& ticket,
+                                                                  int64_t now_unix_ms) {
   const bool limited = limiter && caller.key;
   std::optional<ApiError> refused;
   if (!limited || !account.likely_reserves()) {  // one side (or neither): nothing to overlap
@@ -47,14 +48,16 @@ boost::asio::awaitable<std::optional<ApiError>> limit_and_reserve(limits::RateLi
       refused = std::move(r);
     }
     if (!refused) {
-      std::optional<ApiError> over = co_await account.reserve(pool, sent, operation, canonical::unix_ms());
+      // Unix time: the caller's reading when nothing has suspended since (no limits to ask).
+      const int64_t now = limited ? canonical::unix_ms() : now_unix_ms;
+      std::optional<ApiError> over = co_await account.reserve(pool, sent, operation, now);
       refused = std::move(over);
       if (refused) ticket.release();  // admitted by the limits, not made: not counted either
     }
     co_return refused;
   }
   const boost::asio::any_io_executor loop = co_await boost::asio::this_coro::executor;
-  util::Started<std::optional<ApiError>> budget(loop, account.reserve(pool, sent, operation, canonical::unix_ms()));
+  util::Started<std::optional<ApiError>> budget(loop, account.reserve(pool, sent, operation, now_unix_ms));
   std::exception_ptr failed;  // the reservation refers to this frame: awaited before anything leaves it
   try {
     std::optional<ApiError> r = co_await limiter->admit(*caller.key, caller.team, model, sent, ticket);
@@ -163,10 +166,13 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     }
     // 6. before the call: the key's terms, the rate limits, the budget reservation, the input
     //    guardrails.
-    if (!rejected) rejected = gate_.admit(caller, scanned.model, canonical::unix_ms());
+    // One reading of Unix time for the key's terms and the budget reservation (same loop turn).
+    const int64_t admitted_unix_ms = rejected ? 0 : canonical::unix_ms();
+    if (!rejected) rejected = gate_.admit(caller, scanned.model, admitted_unix_ms);
     if (!rejected) {
       std::optional<ApiError> limited = co_await limit_and_reserve(rate_limiter_, *pool, caller, scanned.model, sent,
-                                                                   dialect_.operation(), account, limit_ticket);
+                                                                   dialect_.operation(), account, limit_ticket,
+                                                                   admitted_unix_ms);
       rejected = std::move(limited);
     }
     limit_ticket.set_headers(response);

@@ -327,8 +327,10 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   // or the request deadline if sooner).
   const int64_t attempt_start = canonical::steady_ms();
   const int64_t attempt_end = std::min<int64_t>(attempt_start + static_cast<int64_t>(d.cfg.timeout_s * 1000), deadline_ms);
-  auto left_ms = [&](double limit_s) {
-    int64_t left = std::max<int64_t>(attempt_end - canonical::steady_ms(), 1);
+  // What is left of the attempt at `now` (the steady clock read by the caller: once per stretch
+  // without suspension).
+  auto left_ms = [&](double limit_s, int64_t now) {
+    int64_t left = std::max<int64_t>(attempt_end - now, 1);
     if (limit_s > 0) left = std::min<int64_t>(left, static_cast<int64_t>(limit_s * 1000));
     return static_cast<int>(std::min<int64_t>(left, INT32_MAX));
   };
@@ -336,7 +338,7 @@ boost::asio::awaitable<CallOutcome> Gateway::execute_once(const CallInput& input
   const int64_t first_byte_end = d.cfg.first_byte_timeout_s > 0
       ? std::min<int64_t>(attempt_start + static_cast<int64_t>(d.cfg.first_byte_timeout_s * 1000), attempt_end)
       : attempt_end;
-  out.connect_timeout_ms = std::min(d.cfg.connect_timeout_ms, left_ms(0));
+  out.connect_timeout_ms = std::min(d.cfg.connect_timeout_ms, left_ms(0, attempt_start));
   out.head_deadline_ms = first_byte_end;
   const double idle_s = d.cfg.stream_timeout_s;  // 0: until the attempt's end
   try {

@@ -18,7 +18,6 @@ namespace llmgw::pipeline {
 namespace {
 
 using canonical::ApiError;
-using canonical::steady_ms;
 
 /// Waits `ms` on a timer (the loop serves others meanwhile), returning early (false) when the
 /// client closed its connection.
@@ -57,21 +56,23 @@ void add_links(std::vector<Link>& chain, const std::vector<std::string>* chain_n
 
 
 /// Telemetry: an attempt starts (its span id is the traceparent the attempt sends upstream).
-void begin_attempt_trace(CallContext& ctx, const Deployment* d, std::string_view alias, bool retry, bool fallback) {
+void begin_attempt_trace(CallContext& ctx, const Deployment* d, std::string_view alias, bool retry, bool fallback,
+                         int64_t now_us) {
   AttemptTrace& t = ctx.attempt_log.emplace_back();
   t.deployment = d;
   t.alias = alias;
-  t.start_us = observe::steady_us();
+  t.start_us = now_us;
   t.span = observe::new_span_id();
   t.retry = retry;
   t.fallback = fallback;
 }
 
 /// Telemetry: how the attempt begun last ended.
-void end_attempt_trace(CallContext& ctx, const CallOutcome& outcome, const canonical::ApiError* held, bool cooled) {
+void end_attempt_trace(CallContext& ctx, const CallOutcome& outcome, const canonical::ApiError* held, bool cooled,
+                       int64_t now_us) {
   if (ctx.attempt_log.empty()) return;
   AttemptTrace& t = ctx.attempt_log.back();
-  t.duration_us = observe::steady_us() - t.start_us;
+  t.duration_us = now_us - t.start_us;
   t.ttft_us = outcome.ttft_us;
   t.status = held ? held->status : outcome.status;
   t.cooled = cooled;
@@ -98,7 +99,11 @@ Gateway::Verdict Gateway::judge(const RetryGate& gate, const CallOutcome& outcom
 }
 
 boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, const Pool& pool, Reply& reply) {
-  const int64_t start = steady_ms();
+  // The steady clock, read once per stretch of this coroutine that runs without suspending and
+  // again after each co_await (canonical::steady_us: the µs of the attempt traces, / 1000 the
+  // ms of every deadline): ~6 reads an attempt were one moment's.
+  int64_t now_us = canonical::steady_us();
+  const int64_t start = now_us / 1000;
   const int64_t deadline = start + static_cast<int64_t>(router_.timeout_s * 1000);
   const int64_t max_wait = static_cast<int64_t>(router_.max_retry_wait_s * 1000);
   const int64_t min_backoff = static_cast<int64_t>(router_.retry_after_s * 1000);
@@ -123,21 +128,22 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
     int64_t retry_after_ms = -1;  // the last failure's Retry-After on this alias
     int retries = 0;              // attempts on deployments this call already tried
     for (;;) {
-      const int64_t probe_ms = std::max<int64_t>(deadline - steady_ms(), 0) + 1000;
+      const int64_t probe_ms = std::max<int64_t>(deadline - now_us / 1000, 0) + 1000;
       bool probe = false;
       int64_t pool_soonest = -1;
-      Deployment* d = routing::choose(strategy_, p, tried, input.stream, probe_ms, &probe, &pool_soonest);
+      Deployment* d = routing::choose(strategy_, p, tried, input.stream, probe_ms, &probe, &pool_soonest, now_us / 1000);
       if (pool_soonest >= 0 && (soonest_ms < 0 || pool_soonest < soonest_ms)) soonest_ms = pool_soonest;
       bool waited = false;
       if (!d) {
         // Everything here is cooling down. With nowhere else to go, a call that already
         // failed once (and may retry) waits for the first to return, if that fits its deadline.
         if (attempts == 0 || !last_link || retries >= router_.num_retries || pool_soonest < 0 ||
-            pool_soonest > max_wait || steady_ms() + pool_soonest >= deadline)
+            pool_soonest > max_wait || now_us / 1000 + pool_soonest >= deadline)
           break;
         const bool stayed = co_await wait_for_client(pool_soonest, input.client);
         if (!stayed) { outcome.status = 499; co_return outcome; }
-        d = routing::choose(strategy_, p, tried, input.stream, probe_ms, &probe, &pool_soonest);
+        now_us = canonical::steady_us();
+        d = routing::choose(strategy_, p, tried, input.stream, probe_ms, &probe, &pool_soonest, now_us / 1000);
         if (!d) break;
         waited = true;
       }
@@ -149,34 +155,36 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
         }
         ++retries;
         const int64_t wait = waited ? 0 : backoff_ms(retries, base_backoff, min_backoff, retry_after_ms);
-        if (wait > max_wait || steady_ms() + wait >= deadline) {
+        if (wait > max_wait || now_us / 1000 + wait >= deadline) {
           if (probe) d->state.release_probe();
           break;
         }
         if (wait > 0) {
           const bool stayed = co_await wait_for_client(wait, input.client);
           if (!stayed) { outcome.status = 499; co_return outcome; }
+          now_us = canonical::steady_us();
         }
       }
       const bool repeat = std::find(tried.begin(), tried.end(), d) != tried.end();
       tried.push_back(d);
-      begin_attempt_trace(*input.context, d, chain[link].alias, repeat, link > 0);
+      begin_attempt_trace(*input.context, d, chain[link].alias, repeat, link > 0, now_us);
       gate.begin_attempt(d->cfg.id, ++attempts);
       d->state.on_start(canonical::unix_ms());
-      const int64_t attempt_start = steady_ms();
+      const int64_t attempt_start = now_us / 1000;
       outcome = co_await execute_once(input, *d, gate, deadline);
+      now_us = canonical::steady_us();
       const Verdict verdict = judge(gate, outcome);
       if (gate.holding()) gate.clamp_retry_after(health_.max_retry_after_ms);
       retry_after_ms = gate.holding() ? gate.held_error().retry_after_ms : -1;
       const int64_t tokens = std::max<int64_t>(outcome.usage.prompt_tokens, 0) + std::max<int64_t>(outcome.usage.completion_tokens, 0);
       const bool failed = verdict == Verdict::Retry || outcome.broke_after_commit || gate.stream_failed();
-      d->state.on_end((steady_ms() - attempt_start) * 1000, tokens, failed, canonical::unix_ms());
+      d->state.on_end((now_us / 1000 - attempt_start) * 1000, tokens, failed, canonical::unix_ms());
       if (outcome.ttft_us >= 0) d->state.on_first_byte(outcome.ttft_us);
       const routing::AttemptEnd end{verdict == Verdict::Success, failed, retry_after_ms, probe,
                                     p.size() > 1 || chain.size() > 1};
       const int64_t cooled = routing::record_attempt(d->state, health_, end);
       if (cooled) spdlog::warn("deployment {} cooling down for {} ms", d->cfg.id, cooled);
-      end_attempt_trace(*input.context, outcome, gate.holding() ? &gate.held_error() : nullptr, cooled > 0);
+      end_attempt_trace(*input.context, outcome, gate.holding() ? &gate.held_error() : nullptr, cooled > 0, now_us);
       outcome.attempts = attempts;
       if (outcome.status == 499 || verdict == Verdict::Success) co_return outcome;
       if (verdict == Verdict::ContextWindow || verdict == Verdict::ContentPolicy) {
@@ -195,10 +203,10 @@ boost::asio::awaitable<CallOutcome> Gateway::execute(const CallInput& input, con
         gate.release();
         co_return outcome;
       }
-      if (steady_ms() >= deadline) break;
+      if (now_us / 1000 >= deadline) break;
       spdlog::debug("deployment {} failed ({}), trying again", d->cfg.id, gate.held_error().status);
     }
-    if (steady_ms() >= deadline) break;
+    if (now_us / 1000 >= deadline) break;
   }
   if (gate.holding()) {
     gate.release();

@@ -41,11 +41,11 @@ int64_t record_attempt(DeploymentState& state, const HealthPolicy& policy, const
 /// among them `router` picks. A deployment whose cooldown just ended is taken as the half-open
 /// probe (`*probe`), holding other calls off it for `probe_ms`. `Pool` is a vector of pointers to
 /// objects with `cfg` and `state` (pipeline::Deployment); allocation-free once warm.
+/// `now` is canonical::steady_ms() (a caller that has just read it passes its reading).
 template <class Pool, class Tried>
 typename Pool::value_type choose(Router& router, const Pool& pool, const Tried& tried, bool stream, int64_t probe_ms,
-                                 bool* probe, int64_t* soonest_ms) {
+                                 bool* probe, int64_t* soonest_ms, int64_t now = canonical::steady_ms()) {
   thread_local Pool fresh, again;  // no suspension inside: safe per thread
-  const int64_t now = canonical::steady_ms();
   *probe = false;
   fresh.clear();
   again.clear();

@@ -33,16 +33,22 @@ enum class Wait { Head, Closed, TooLarge, TimedOut, Failed };
 /// Reads until a whole request head is buffered; its length in `head_size`. Before the first
 /// byte the wait is the keep-alive idle timeout or, for a connection's first request, the head
 /// deadline itself; any byte (blank lines included) starts the head deadline, and no silence
-/// may last longer than the read timeout.
+/// may last longer than the read timeout. With Wait::Head, `now_ms` is canonical::steady_ms()
+/// as read in the loop turn that found the head's end (the body deadline starts there).
 boost::asio::awaitable<Wait> read_head(ClientIO& io, HeadScanner& scanner, const ConnectionLimits& limits,
-                                       bool first, const std::atomic<bool>& stopping, std::size_t& head_size) {
+                                       bool first, const std::atomic<bool>& stopping, std::size_t& head_size,
+                                       int64_t& now_ms) {
   int64_t deadline = first ? canonical::steady_ms() + limits.head_timeout_ms : 0;  // 0: not started
   bool got_bytes = false;  // a connection that never sent a byte is closed without an answer
   scanner.reset();
   for (;;) {
     util::ReadBuffer& in = io.input();
     got_bytes = got_bytes || in.size() > 0;
-    if (deadline == 0 && in.size() > 0) deadline = canonical::steady_ms() + limits.head_timeout_ms;
+    int64_t read_now = -1;  // the clock as read since the last suspension (-1: not yet)
+    if (deadline == 0 && in.size() > 0) {
+      read_now = canonical::steady_ms();
+      deadline = read_now + limits.head_timeout_ms;
+    }
     std::size_t lead = 0;  // blank lines before a request are skipped (RFC 9112 §2.2)
     while (lead < in.size() && (in.data()[lead] == '\r' || in.data()[lead] == '\n')) ++lead;
     if (lead > 0) {
@@ -50,7 +56,10 @@ boost::asio::awaitable<Wait> read_head(ClientIO& io, HeadScanner& scanner, const
       scanner.reset();
     }
     if (in.size() > 0) {
-      if ((head_size = scanner.find_end(in.view())) > 0) co_return Wait::Head;
+      if ((head_size = scanner.find_end(in.view())) > 0) {
+        now_ms = read_now >= 0 ? read_now : canonical::steady_ms();
+        co_return Wait::Head;
+      }
       if (in.size() > limits.head.max_head) co_return Wait::TooLarge;
     }
     if (deadline == 0 && stopping.load(std::memory_order_relaxed)) co_return Wait::Closed;
@@ -89,7 +98,8 @@ boost::asio::awaitable<void> serve_connection(std::shared_ptr<ClientIO> io, cons
   std::string head;  // the current head, copied out of the read buffer (which the body read may move)
   for (int served = 0; !io->closed(); ++served) {
     std::size_t head_size = 0;
-    const Wait w = co_await read_head(*io, scanner, limits, served == 0, stopping, head_size);
+    int64_t head_read_ms = 0;  // the clock when the head was found (read_head's reading)
+    const Wait w = co_await read_head(*io, scanner, limits, served == 0, stopping, head_size, head_read_ms);
     if (w == Wait::Closed || w == Wait::Failed) break;
     if (w == Wait::TooLarge) {
       co_await reject(*io, response, 431, "request head too large", routes.errors_for({}));
@@ -108,7 +118,7 @@ boost::asio::awaitable<void> serve_connection(std::shared_ptr<ClientIO> io, cons
       co_await reject(*io, response, refused.status, refused.reason, routes.errors_for(request.parsed_target()));
       break;
     }
-    request.set_body_deadline(canonical::steady_ms() + limits.body_timeout_ms);
+    request.set_body_deadline(head_read_ms + limits.body_timeout_ms);
     const bool keep_alive = request.keep_alive() && (limits.max_requests <= 0 || served + 1 < limits.max_requests) &&
                             !stopping.load(std::memory_order_relaxed);
     response.set_http10(request.http10());

@@ -91,7 +91,11 @@ void AsyncConnection::arm(int64_t deadline_ms) {
   timed_out_ = false;
   // Far deadlines (a caller's "none") are capped as canonical::ms_until caps them: the conversion
   // to the timer's nanoseconds must not overflow.
-  deadline_ = std::min(deadline_ms, canonical::steady_ms() + INT32_MAX);
+  // Any earlier reading of the steady clock is a lower bound of now: a deadline within INT32_MAX
+  // of the first one this process took is below the cap without reading the clock again.
+  static const int64_t first_reading_ms = canonical::steady_ms();
+  deadline_ = deadline_ms <= first_reading_ms + INT32_MAX ? deadline_ms
+                                                          : std::min(deadline_ms, canonical::steady_ms() + INT32_MAX);
   // The timer is re-set only when this deadline comes before its alarm: one alarm serves every
   // operation of a stream (re-setting it per read was a heap insertion, a cancellation and one
   // more handler through the loop's queue for each upstream read). A later deadline is found
@@ -129,8 +133,8 @@ error_code AsyncConnection::outcome(const error_code& ec) const {
   return timed_out_ ? error_code(asio::error::timed_out) : ec;
 }
 
-bool AsyncConnection::idle_connection_ok() const {
-  if (in_.size() != 0 || canonical::steady_ms() - last_used_ms_ >= kMaxIdleMs) return false;
+bool AsyncConnection::idle_connection_ok(int64_t now_ms) const {
+  if (in_.size() != 0 || now_ms - last_used_ms_ >= kMaxIdleMs) return false;
   const auto& s = tls_ ? secure_->next_layer() : *plain_;
   if (!s.is_open() || looks_closed(const_cast<asio::ip::tcp::socket&>(s).native_handle())) return false;
   // Decrypted bytes nobody asked for (the socket itself no longer signals them).
@@ -150,10 +154,10 @@ void AsyncConnection::close() {
   in_.clear();
 }
 
-asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& fresh) {
+asio::awaitable<error_code> AsyncConnection::prepare(int64_t deadline_ms, bool& fresh, int64_t now_ms) {
   sent_ = 0;
   fresh = false;
-  if (connected_ && idle_connection_ok()) co_return error_code{};
+  if (connected_ && idle_connection_ok(now_ms)) co_return error_code{};
   close();
   fresh = true;
   error_code ec;

@@ -45,7 +45,8 @@ class AsyncConnection {
   /// having been closed by the upstream: readable or hung up while idle): resolve, TCP connect
   /// with TCP_NODELAY, TLS handshake (SNI, host name verified), all by `deadline_ms`
   /// (canonical::steady_ms). Sets `fresh` when a new connection was made. Returns the error, if any.
-  asio::awaitable<error_code> prepare(int64_t deadline_ms, bool& fresh);
+  /// `now_ms`: canonical::steady_ms(), as the caller has just read it.
+  asio::awaitable<error_code> prepare(int64_t deadline_ms, bool& fresh, int64_t now_ms);
   /// Writes all of `data` (one or two buffers, one write call) by `deadline_ms`.
   asio::awaitable<error_code> send_all(std::array<asio::const_buffer, 2> data, int64_t deadline_ms);
   /// Bytes the socket took since the last prepare() (0: nothing of a request left yet).
@@ -82,7 +83,7 @@ class AsyncConnection {
   void on_alarm();
   /// The error an operation reports: timed_out when the deadline fired.
   error_code outcome(const error_code& ec) const;
-  bool idle_connection_ok() const;
+  bool idle_connection_ok(int64_t now_ms) const;
 
   asio::io_context& io_;
   std::string host_;

@@ -67,9 +67,10 @@ asio::awaitable<void> AsyncExchange::start(const AsyncRequest& request) {
     if (client_gone_) fail({}, false, "");
     if (!conn_) conn_ = pool_.acquire(*request.url);
     bool fresh = false;
+    const int64_t now = canonical::steady_ms();  // one reading for the connect deadline and the pool check
     const int connect_ms =
-        std::min(request.connect_timeout_ms, std::max(1, canonical::ms_until(request.head_deadline_ms)));
-    const error_code prepared = co_await conn_->prepare(canonical::steady_ms() + connect_ms, fresh);
+        std::min(request.connect_timeout_ms, std::max(1, canonical::ms_until(request.head_deadline_ms, now)));
+    const error_code prepared = co_await conn_->prepare(now + connect_ms, fresh, now);
     if (prepared) {
       conn_.reset();
       fail(prepared, true, "");
@@ -203,11 +204,13 @@ asio::awaitable<std::size_t> AsyncExchange::read_some(char* buf, std::size_t cap
       }
       if (n > 0) co_return n;
       if (body_.done()) co_return 0;
-      // The attempt's deadline holds even for an upstream that never stops sending.
-      const int left = canonical::ms_until(deadline_ms);
+      // The attempt's deadline holds even for an upstream that never stops sending. One reading
+      // of the clock for both deadlines.
+      const int64_t now = canonical::steady_ms();
+      const int left = canonical::ms_until(deadline_ms, now);
       if (left == 0) fail(asio::error::timed_out, false, "upstream stream ran past the attempt's timeout");
       const int wait_ms = std::max(0, std::min(idle_ms, left));
-      const bool more = co_await fill_body(canonical::steady_ms() + wait_ms, "upstream stream stalled");
+      const bool more = co_await fill_body(now + wait_ms, "upstream stream stalled");
       if (!more) co_return 0;
     }
   } catch (const TransportError&) {
@@ -235,11 +238,13 @@ asio::awaitable<std::string_view> AsyncExchange::read_view(int idle_ms, int64_t 
         co_return bytes;
       }
       if (body_.done()) co_return std::string_view{};
-      // The attempt's deadline holds even for an upstream that never stops sending.
-      const int left = canonical::ms_until(deadline_ms);
+      // The attempt's deadline holds even for an upstream that never stops sending. One reading
+      // of the clock for both deadlines.
+      const int64_t now = canonical::steady_ms();
+      const int left = canonical::ms_until(deadline_ms, now);
       if (left == 0) fail(asio::error::timed_out, false, "upstream stream ran past the attempt's timeout");
       const int wait_ms = std::max(0, std::min(idle_ms, left));
-      const bool more = co_await fill_body(canonical::steady_ms() + wait_ms, "upstream stream stalled");
+      const bool more = co_await fill_body(now + wait_ms, "upstream stream stalled");
       if (!more) co_return std::string_view{};
     }
   } catch (const TransportError&) {

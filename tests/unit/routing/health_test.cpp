@@ -95,3 +95,23 @@ TEST_CASE("health: a deployment whose cooldown ended is one call's half-open pro
   CHECK(choose(router, p.pool(), tried, false, 5000, &second, &soonest) == &p[0]);
   CHECK_FALSE(second);
 }
+
+TEST_CASE("health: choose decides at the caller's reading of the clock when given one") {
+  loader::Registry empty;
+  Router router(shuffle(), empty);
+  FakePool p({1});
+  const int64_t now = canonical::steady_ms();
+  p[0].state.cool_until(now + 10'000);
+  std::vector<const FakeDeployment*> tried;
+  bool probe = false;
+  int64_t soonest = -1;
+  // At the caller's `now` the deployment still cools, 10 s from its return.
+  CHECK(choose(router, p.pool(), tried, false, 1000, &probe, &soonest, now) == nullptr);
+  CHECK(soonest == 10'000);
+  // A reading past the cooldown: the deployment is that call's half-open probe, though the
+  // clock itself has not got there.
+  soonest = -1;
+  CHECK(choose(router, p.pool(), tried, false, 1000, &probe, &soonest, now + 10'001) == &p[0]);
+  CHECK(probe);
+  CHECK(soonest == -1);
+}
