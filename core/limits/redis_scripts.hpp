@@ -56,8 +56,9 @@ const RedisScript& release_script();
 
 /// The admit script joined with another script in one EVALSHA, all or nothing across both (the
 /// budget's reserve: policy/admit_reserve_script). `functions` is Lua defining
-///   joined_check(KEYS, ARGV) -> admitted (boolean), reply (a table of integers), state
-///   joined_write(KEYS, ARGV, state)
+///   joined_check(KEYS, ARGV, ko, ao) -> admitted (boolean), reply (a table of integers), state
+///   joined_write(KEYS, ARGV, ko, ao, state)
+/// (its KEYS from KEYS[ko + 1], its ARGV from ARGV[ao + 1]: no copies of slices)
 /// and the joined script runs admit's check; when the limits admit, joined_check; when it admits
 /// too, admit's writes and joined_write; otherwise nothing is reserved on either side (the
 /// sweeps of lapsed entries both checks make aside).

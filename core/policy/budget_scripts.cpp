@@ -5,30 +5,30 @@
 namespace llmgw::policy {
 namespace {
 
-// The reserve script's check and write as local functions (KEYS and ARGV their parameters), so
+// The reserve script's check and write as local functions (reading KEYS and ARGV from offsets), so
 // that the rate limits' admit can run them in its own EVALSHA (admit_reserve_script): bud_check
 // decides (writing only the sweeps of lapsed holds and stale charges), bud_write holds.
 // bud_check returns admitted, the reply ({refused scope, used, headroom}) and its state.
 constexpr std::string_view kReserveFunctions = R"lua(
-local function bud_check(KEYS, ARGV)
-local req = ARGV[1]
-local now = tonumber(ARGV[3])
-local n = tonumber(ARGV[7])
+local function bud_check(KEYS, ARGV, ko, ao)
+local req = ARGV[ao + 1]
+local now = tonumber(ARGV[ao + 3])
+local n = tonumber(ARGV[ao + 7])
 local K = 7
 for i = 1, n do
   local b = K * (i - 1)
-  if redis.call('HEXISTS', KEYS[b + 1], req) == 1 or redis.call('HEXISTS', KEYS[b + 5], req) == 1 then
+  if redis.call('HEXISTS', KEYS[ko + b + 1], req) == 1 or redis.call('HEXISTS', KEYS[ko + b + 5], req) == 1 then
     return true, {0, 0, -1}, nil
   end
 end
-local cttl = tonumber(ARGV[6])
+local cttl = tonumber(ARGV[ao + 6])
 local headroom = -1
 local arm = {}
 for i = 1, n do
   local b = K * (i - 1)
-  local kheld, khexp, khsum, ktot, kucost, kuexp, kclog = KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], KEYS[b + 4], KEYS[b + 5], KEYS[b + 6], KEYS[b + 7]
-  local budget = tonumber(ARGV[5 + 3 * i])
-  local used = tonumber(ARGV[6 + 3 * i])
+  local kheld, khexp, khsum, ktot, kucost, kuexp, kclog = KEYS[ko + b + 1], KEYS[ko + b + 2], KEYS[ko + b + 3], KEYS[ko + b + 4], KEYS[ko + b + 5], KEYS[ko + b + 6], KEYS[ko + b + 7]
+  local budget = tonumber(ARGV[ao + 5 + 3 * i])
+  local used = tonumber(ARGV[ao + 6 + 3 * i])
   -- Lapsed reservations: swept only when the oldest has lapsed (ZRANGE 0 0 is one call, as the
   -- range read was; the same holds go). No oldest: hexp is new and needs its expiry.
   local oldest = redis.call('ZRANGE', khexp, 0, 0, 'WITHSCORES')
@@ -58,7 +58,7 @@ for i = 1, n do
   end
   local t = redis.call('HMGET', ktot, 'unc', 'cum', 'ctrim')
   local unc, cum, before = tonumber(t[1] or 0), tonumber(t[2] or 0), tonumber(t[3] or 0)
-  local last = redis.call('ZREVRANGEBYSCORE', kclog, '(' .. ARGV[4], '-inf', 'LIMIT', 0, 1)
+  local last = redis.call('ZREVRANGEBYSCORE', kclog, '(' .. ARGV[ao + 4], '-inf', 'LIMIT', 0, 1)
   if #last > 0 then before = tonumber(string.sub(last[1], 1, string.find(last[1], ':', 1, true) - 1)) end
   used = used + tonumber(redis.call('GET', khsum) or 0) + unc + (cum - before)
   if used >= budget then return false, {i, used, 0}, nil end
@@ -72,31 +72,31 @@ end
 -- of it (never less than ttl) left, or a key is new (held: PTTL -1 or -2; hexp: had no oldest):
 -- a scope in use never lapses, and one call replaces three. `arm` nil: the id was already held
 -- or charged, nothing to hold.
-local function bud_write(KEYS, ARGV, arm)
+local function bud_write(KEYS, ARGV, ko, ao, arm)
 if not arm then return end
-local req = ARGV[1]
-local now = tonumber(ARGV[3])
-local ttl = tonumber(ARGV[5])
-local cttl = tonumber(ARGV[6])
-local n = tonumber(ARGV[7])
+local req = ARGV[ao + 1]
+local now = tonumber(ARGV[ao + 3])
+local ttl = tonumber(ARGV[ao + 5])
+local cttl = tonumber(ARGV[ao + 6])
+local n = tonumber(ARGV[ao + 7])
 local K = 7
 local keep = math.max(math.floor((ttl + cttl) / 2), ttl)
 for i = 1, n do
   local b = K * (i - 1)
-  if not arm[i] and redis.call('PTTL', KEYS[b + 1]) < keep then arm[i] = true end
-  redis.call('HSET', KEYS[b + 1], req, ARGV[2])
-  redis.call('ZADD', KEYS[b + 2], now + ttl, req)
-  redis.call('INCRBY', KEYS[b + 3], ARGV[2])
+  if not arm[i] and redis.call('PTTL', KEYS[ko + b + 1]) < keep then arm[i] = true end
+  redis.call('HSET', KEYS[ko + b + 1], req, ARGV[ao + 2])
+  redis.call('ZADD', KEYS[ko + b + 2], now + ttl, req)
+  redis.call('INCRBY', KEYS[ko + b + 3], ARGV[ao + 2])
   -- Only what this script writes (the totals, charges and commit log are settle's and commit's,
   -- which give them their own expiry).
-  if arm[i] then for k = 1, 3 do redis.call('PEXPIRE', KEYS[b + k], ttl + cttl) end end
+  if arm[i] then for k = 1, 3 do redis.call('PEXPIRE', KEYS[ko + b + k], ttl + cttl) end end
 end
 end
 )lua";
 
 constexpr std::string_view kReserveBody = R"lua(
-local admitted, reply, arm = bud_check(KEYS, ARGV)
-if admitted then bud_write(KEYS, ARGV, arm) end
+local admitted, reply, arm = bud_check(KEYS, ARGV, 0, 0)
+if admitted then bud_write(KEYS, ARGV, 0, 0, arm) end
 return reply
 )lua";
 
