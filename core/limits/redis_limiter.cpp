@@ -95,14 +95,8 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes
   argv.push_back(script.sha1);
   argv.push_back(numkeys);
   for (std::size_t i = 0; i < 3 * n; ++i) argv.push_back(owned[i]);
-  std::string admit_keys, admit_args;
-  if (companion) {
+  if (companion)
     for (const std::string& k : companion->keys) argv.push_back(k);
-    admit_keys = std::to_string(3 * n);
-    admit_args = std::to_string(1 + owned.size() - 3 * n);
-    argv.push_back(admit_keys);
-    argv.push_back(admit_args);
-  }
   argv.push_back(member);
   for (std::size_t i = 3 * n; i < owned.size(); ++i) argv.push_back(owned[i]);
   if (companion)

@@ -62,7 +62,8 @@ end
 // decides (writing only the sweeps of entries that left their windows), rl_write reserves. They
 // read their KEYS and ARGV from offsets `ko` and `ao` (0 in admit itself). (Not copies of the
 // slices: a Lua table grown one element at a time costs ~1k instructions an element in Redis,
-// callgrind: slicing a joined script's 29 arguments into tables cost ~29k a call.)
+// callgrind: slicing a joined script's 29 arguments into tables cost ~29k a call.) rl_write
+// takes the numbers rl_check parsed (each tonumber() is a strtod: ~7k a call in all).
 constexpr std::string_view kAdmitFunctions = R"lua(
 local function rl_check(KEYS, ARGV, ko, ao)
 local W = 60000
@@ -132,19 +133,20 @@ for i = 1, n do
   end
   figs[i] = f
 end
-return {allowed = allowed, refused = refused, dim = dim, retry = retry, now = now, now_s = now_s, figs = figs, toks = toks}
+return {est = est, n = n, allowed = allowed, refused = refused, dim = dim, retry = retry, now = now, now_s = now_s, figs = figs, toks = toks}
 end
 local function rl_write(KEYS, ARGV, ko, ao, st)
 local W = 60000
 local now, now_s, toks = st.now, st.now_s, st.toks
 local member = ARGV[ao + 1]
-local est = tonumber(ARGV[ao + 2])
+local est = st.est
 local lease = tonumber(ARGV[ao + 3])
-local n = tonumber(ARGV[ao + 4])
+local n = st.n
 for i = 1, n do
-  local rpm = tonumber(ARGV[ao + 2 + 3 * i])
-  local tpm = tonumber(ARGV[ao + 3 + 3 * i])
-  local par = tonumber(ARGV[ao + 4 + 3 * i])
+  local f = st.figs[i]  -- (rl_check's figures start with the limits, parsed)
+  local rpm = f[1]
+  local tpm = f[4]
+  local par = f[7]
   local kr, kt, kp = KEYS[ko + 3 * i - 2], KEYS[ko + 3 * i - 1], KEYS[ko + 3 * i]
   if rpm > 0 then redis.call('ZADD', kr, now, member); redis.call('PEXPIRE', kr, W) end
   if tpm > 0 then
@@ -176,14 +178,14 @@ return rl_reply(st)
 // admit joined with another script's check and write (see admit_joined_script): the limits'
 // check, then (admitted) the other's check, then both writes or neither.
 constexpr std::string_view kJoinedBody = R"lua(
-local nk, na = tonumber(ARGV[1]), tonumber(ARGV[2])
-local st = rl_check(KEYS, ARGV, 0, 2)
+local st = rl_check(KEYS, ARGV, 0, 0)
+local nk, na = 3 * st.n, 4 + 3 * st.n
 local out = rl_reply(st)
 if st.allowed ~= 1 then out[#out + 1] = -1; return out end
-local admitted, reply, other = joined_check(KEYS, ARGV, nk, 2 + na)
+local admitted, reply, other = joined_check(KEYS, ARGV, nk, na)
 if admitted then
-  rl_write(KEYS, ARGV, 0, 2, st)
-  joined_write(KEYS, ARGV, nk, 2 + na, other)
+  rl_write(KEYS, ARGV, 0, 0, st)
+  joined_write(KEYS, ARGV, nk, na, other)
   out[#out + 1] = 1
 else
   out[#out + 1] = 0

@@ -62,8 +62,8 @@ const RedisScript& release_script();
 /// and the joined script runs admit's check; when the limits admit, joined_check; when it admits
 /// too, admit's writes and joined_write; otherwise nothing is reserved on either side (the
 /// sweeps of lapsed entries both checks make aside).
-///   KEYS: admit's keys, then the other's. ARGV: the number of admit's keys, the number of
-///         admit's arguments, admit's arguments, then the other's.
+///   KEYS: admit's keys (3n), then the other's. ARGV: admit's arguments (4 + 3n), then the
+///         other's.
 ///   Reply: admit's reply (5 + 8n integers), then -1 (the limits refused: the other was not
 ///         checked) or 1 (both admitted and reserved) or 0 (the other refused: nothing
 ///         reserved), then (1 or 0) joined_check's reply.

@@ -65,6 +65,7 @@ for i = 1, n do
   local room = budget - used
   if headroom < 0 or room < headroom then headroom = room end
 end
+arm.now, arm.cttl, arm.n = now, cttl, n  -- (parsed: for bud_write)
 return true, {0, 0, headroom}, arm
 end
 -- Expiry: held, hexp and hsum are always given theirs together (ttl + cttl, here and in every
@@ -75,10 +76,10 @@ end
 local function bud_write(KEYS, ARGV, ko, ao, arm)
 if not arm then return end
 local req = ARGV[ao + 1]
-local now = tonumber(ARGV[ao + 3])
+local now = arm.now
 local ttl = tonumber(ARGV[ao + 5])
-local cttl = tonumber(ARGV[ao + 6])
-local n = tonumber(ARGV[ao + 7])
+local cttl = arm.cttl
+local n = arm.n
 local K = 7
 local keep = math.max(math.floor((ttl + cttl) / 2), ttl)
 for i = 1, n do

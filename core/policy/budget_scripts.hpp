@@ -45,8 +45,8 @@
 //          otherwise neither writes (a budget refusal leaves no request, tokens or slot counted; a
 //          limit refusal holds nothing). The same keys and fields as admit and reserve, so an
 //          instance running the two scripts apart runs side by side with one running this.
-//          KEYS: admit's 3 per limit scope, then reserve's 7 per budget scope. ARGV: 3n, admit's
-//          argument count, admit's ARGV, reserve's ARGV. Reply: admit's reply, then -1 (limits
+//          KEYS: admit's 3 per limit scope, then reserve's 7 per budget scope. ARGV: admit's
+//          ARGV, then reserve's. Reply: admit's reply, then -1 (limits
 //          refused; reserve not checked), 1 (both reserved) or 0 (the budget refused), then
 //          (1 or 0) reserve's reply.
 // settle   Many calls at once (the settles of one loop turn, policy/settle_batch): KEYS: 7 per

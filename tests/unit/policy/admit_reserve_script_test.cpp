@@ -69,8 +69,6 @@ struct Redis : llmgw::testing::RedisCommand {
     std::vector<std::string> args{"EVAL", std::string(admit_reserve_script().text), std::to_string(lk.size() + bk.size())};
     append(args, lk);
     append(args, bk);
-    args.push_back(std::to_string(lk.size()));
-    args.push_back(std::to_string(la.size()));
     append(args, la);
     append(args, c.budget_args());
     return integers(args);
