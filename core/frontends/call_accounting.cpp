@@ -28,12 +28,7 @@ const BudgetCounters& budget_counters() {
   return c;
 }
 
-struct Named {
-  const char* whose;
-  store::Limits limits;  // as of now (budget_as_of)
-};
-
-std::string budget_text(const Named& n) {
+std::string budget_text(const CallAccount::Named& n) {
   std::string m = std::string(n.whose) + " budget of $" + pricing::format_nano_usd(n.limits.budget_nano_usd);
   if (!n.limits.budget_period.empty()) m += " per " + n.limits.budget_period;
   return m;
@@ -56,69 +51,105 @@ bool CallAccount::likely_reserves() const {
   return caller_.key->limits.budget_nano_usd >= 0 || (caller_.team && caller_.team->limits.budget_nano_usd >= 0);
 }
 
-boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::reserve(const pipeline::Pool& pool,
-                                                                               std::string_view body,
-                                                                               llmgw_operation operation,
-                                                                               std::int64_t now_ms) {
-  if (!a_.reservations || !a_.keys || caller_.kind != policy::Caller::Kind::VirtualKey) co_return std::nullopt;
+CallAccount::Prepared CallAccount::prepare(const pipeline::Pool& pool, std::string_view body,
+                                           llmgw_operation operation, std::int64_t now_ms) {
+  Prepared p;
+  p.now_ms = now_ms;
+  if (!a_.reservations || !a_.keys || caller_.kind != policy::Caller::Kind::VirtualKey) return p;
   // The freshest records: the cache's time first, then its snapshot (at least that fresh).
-  const std::int64_t visible_as_of = a_.keys->fresh_as_of_ms();
+  p.visible_as_of = a_.keys->fresh_as_of_ms();
   const auto snapshot = a_.keys->snapshot();
   const store::KeyRecord* key = snapshot->key(caller_.key->key_hash);
   if (!key) key = caller_.key;
   const store::TeamRecord* team = key->team_id.empty() ? nullptr : snapshot->team(key->team_id);
   if (!team) team = caller_.team;
 
-  std::vector<policy::ScopeBudget> scopes;
-  std::vector<Named> named;
   auto add = [&](const char* whose, const char* prefix, const std::string& id, const store::Limits& raw) {
     if (raw.budget_nano_usd < 0) return;  // no budget: nothing to reserve (and no allocation)
     std::string scope = prefix + id;
     const store::Limits l = policy::budget_as_of(raw, now_ms);
     const auto period = policy::parse_budget_period(l.budget_period);
     const std::int64_t start = period && l.budget_reset_at > 0 ? policy::period_start(*period, l.budget_reset_at) : 0;
-    scopes.push_back(policy::ScopeBudget{std::move(scope), l.budget_nano_usd, l.spend_nano_usd, start});
-    named.push_back(Named{whose, l});
+    p.scopes.push_back(policy::ScopeBudget{std::move(scope), l.budget_nano_usd, l.spend_nano_usd, start});
+    p.named.push_back(Named{whose, l});
   };
   add("this key's", "key:", key->key_hash, key->limits);
   if (team) add("this key's team's", "team:", team->team_id, team->limits);
-  if (scopes.empty()) co_return std::nullopt;
+  if (p.scopes.empty()) return p;
 
   estimate_ = policy::estimate_request(body);
   // The dearest deployment of the pool: the call may land on any of them.
-  std::int64_t amount = 0;
-  const pricing::ModelPrice* price = nullptr;
   for (const pipeline::Deployment* d : pool) {
-    const pricing::ModelPrice* p = a_.prices ? a_.prices->find(d->cfg.id) : nullptr;
-    if (!p) continue;
+    const pricing::ModelPrice* price = a_.prices ? a_.prices->find(d->cfg.id) : nullptr;
+    if (!price) continue;
     const std::int64_t r =
-        policy::reservation_nano(*p, estimate_, operation != LLMGW_OP_EMBEDDINGS, a_.max_reservation_nano);
-    if (!price || r > amount) {
-      amount = r;
-      price = p;
+        policy::reservation_nano(*price, estimate_, operation != LLMGW_OP_EMBEDDINGS, a_.max_reservation_nano);
+    if (!p.price || r > p.amount) {
+      p.amount = r;
+      p.price = price;
     }
   }
-  const policy::ReserveResult r =
-      co_await a_.reservations->reserve_async(std::string(request_id_), scopes, amount, now_ms, visible_as_of);
+  return p;
+}
+
+std::optional<canonical::ApiError> CallAccount::conclude(const Prepared& p, const policy::ReserveResult& r) {
+  if (r.refused == -2) return std::nullopt;  // not checked (the limits refused): nothing held
   if (r.refused >= 0) {
     observe::counters().add(budget_counters().refused, 1);
-    const Named& n = named[static_cast<std::size_t>(r.refused)];
-    co_return budget_error(budget_text(n) + " is used up ($" + pricing::format_nano_usd(r.used_nano) +
+    const Named& n = p.named[static_cast<std::size_t>(r.refused)];
+    return budget_error(budget_text(n) + " is used up ($" + pricing::format_nano_usd(r.used_nano) +
                             " spent or held by calls in flight); " + resets(n.limits),
-                        n.limits.budget_reset_at, now_ms);
+                        n.limits.budget_reset_at, p.now_ms);
   }
   reserved_ = true;
   observe::counters().add(budget_counters().reserved, 1);
-  if (a_.cut_streams && price) {
+  if (a_.cut_streams && p.price) {
     meter_.cut_enabled = true;
-    meter_.price = price;
+    meter_.price = p.price;
     meter_.prompt_tokens = estimate_.prompt_tokens;
     meter_.headroom_nano = r.headroom_nano;
-    std::string which = named.size() == 1 ? budget_text(named[0]) : "the budget of this key or its team";
+    std::string which = p.named.size() == 1 ? budget_text(p.named[0]) : "the budget of this key or its team";
     meter_.cut_error = canonical::ApiError{429, "rate_limit_error", "budget_exceeded", "",
                                            which + " is used up: the stream was cut (budget_enforcement: cut)"};
   }
-  co_return std::nullopt;
+  return std::nullopt;
+}
+
+boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::reserve(const pipeline::Pool& pool,
+                                                                               std::string_view body,
+                                                                               llmgw_operation operation,
+                                                                               std::int64_t now_ms) {
+  Prepared p = prepare(pool, body, operation, now_ms);
+  if (p.scopes.empty()) co_return std::nullopt;
+  const policy::ReserveResult r = co_await a_.reservations->reserve_async(std::string(request_id_), p.scopes, p.amount,
+                                                                          now_ms, p.visible_as_of);
+  co_return conclude(p, r);
+}
+
+bool CallAccount::joins_admit() const { return likely_reserves() && a_.reservations->joins_admit(); }
+
+bool CallAccount::join_admit(const pipeline::Pool& pool, std::string_view body, llmgw_operation operation,
+                             std::int64_t now_ms, limits::AdmitCompanion& companion) {
+  joined_ = prepare(pool, body, operation, now_ms);
+  if (joined_.scopes.empty()) return false;
+  a_.reservations->join_admit(companion, std::string(request_id_), joined_.scopes, joined_.amount, now_ms,
+                              joined_.visible_as_of);
+  return true;
+}
+
+boost::asio::awaitable<std::optional<canonical::ApiError>> CallAccount::conclude_joined(
+    const limits::AdmitCompanion& companion) {
+  Prepared p = std::move(joined_);
+  policy::ReserveResult r;
+  if (companion.state == limits::AdmitCompanion::State::NotSent) {  // no limit applied: the reserve alone
+    policy::ReserveResult alone = co_await a_.reservations->reserve_async(std::string(request_id_), p.scopes, p.amount,
+                                                                          p.now_ms, p.visible_as_of);
+    r = alone;
+  } else {
+    r = a_.reservations->joined_result(companion, std::string(request_id_), p.scopes, p.amount, p.now_ms,
+                                       p.visible_as_of);
+  }
+  co_return conclude(p, r);
 }
 
 std::unique_ptr<pipeline::Reply> CallAccount::meter(std::unique_ptr<pipeline::Reply> reply, std::string_view body,

@@ -23,9 +23,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "canonical/api_error.hpp"
 #include "frontends/metered_reply.hpp"
+#include "limits/admit_companion.hpp"
 #include "pipeline/gateway.hpp"
 #include "policy/budget_estimate.hpp"
 #include "policy/gatekeeper.hpp"
@@ -77,13 +79,43 @@ class CallAccount {
   /// A stream cut by budget_enforcement: cut.
   bool cut() const { return meter_.cut; }
 
+  /// Whether reserve() can ride in the rate limits' admit script (a budget likely applies and
+  /// the store is in the limits' Redis): join_admit(), the admit, conclude_joined().
+  bool joins_admit() const;
+  /// Phase 6 joined to the limits' admit: the reserve as `companion` (false: no budget applies,
+  /// nothing to reserve; the admit runs alone).
+  bool join_admit(const pipeline::Pool& pool, std::string_view body, llmgw_operation operation, std::int64_t now_ms,
+                  limits::AdmitCompanion& companion);
+  /// After the admit ran with `companion`: nullopt, or the budget's refusal (the limits' refusal
+  /// is the limiter's; a companion the admit did not send reserves now, as reserve() does).
+  boost::asio::awaitable<std::optional<canonical::ApiError>> conclude_joined(const limits::AdmitCompanion& companion);
+
+  struct Named {
+    const char* whose;
+    store::Limits limits;  // as of now (budget_as_of)
+  };
+
  private:
+  /// What a reserve sends: the budgets that apply (none: nothing to reserve) and the estimate.
+  struct Prepared {
+    std::vector<policy::ScopeBudget> scopes;
+    std::vector<Named> named;
+    std::int64_t amount = 0;
+    const pricing::ModelPrice* price = nullptr;  // the dearest of the pool
+    std::int64_t now_ms = 0;
+    std::int64_t visible_as_of = 0;
+  };
+  Prepared prepare(const pipeline::Pool& pool, std::string_view body, llmgw_operation operation, std::int64_t now_ms);
+  /// The store's answer: nullopt (reserved, or not checked) or the refusal.
+  std::optional<canonical::ApiError> conclude(const Prepared& p, const policy::ReserveResult& r);
+
   const Accounting& a_;
   const policy::Caller& caller_;
   std::string_view request_id_;
   StreamMeter meter_;
   policy::RequestEstimate estimate_;
   bool reserved_ = false;
+  Prepared joined_;  // join_admit's, read by conclude_joined
 };
 
 }  // namespace llmgw::frontends

@@ -29,11 +29,14 @@ namespace {
 using canonical::ApiError;
 
 /// Phase 6's round trips: the rate limits (limits/rate_limiter) and the budget reservation
-/// (frontends/call_accounting). When both apply, the reservation is started first and runs
-/// alongside the limits, so that their two Redis scripts are in flight together: one round trip
-/// instead of two. The limits' refusal wins. Whatever the other side held is given back in
-/// phase 9 as for any refused call (the reservation settles at cost 0); a call the budget refuses
-/// gives back all the limits took (Ticket::release: the request, its tokens, its slots).
+/// (frontends/call_accounting). With both in Redis, one script: the limits' admit carries the
+/// reserve (limits::AdmitCompanion, policy::admit_reserve_script), all or nothing in Redis, so a
+/// refusal on either side reserves nothing on the other. Otherwise, when both apply, the
+/// reservation is started first and runs alongside the limits, so that their two scripts are in
+/// flight together: one round trip instead of two. The limits' refusal wins. Whatever the other
+/// side held is given back in phase 9 as for any refused call (the reservation settles at cost
+/// 0); a call the budget refuses gives back all the limits took (Ticket::release: the request,
+/// its tokens, its slots).
 boost::asio::awaitable<std::optional<ApiError>> limit_and_reserve(limits::RateLimiter* limiter,
                                                                   const pipeline::Pool& pool,
                                                                   const policy::Caller& caller, std::string_view model,
@@ -42,6 +45,21 @@ boost::asio::awaitable<std::optional<ApiError>> limit_and_reserve(limits::RateLi
                                                                   int64_t now_unix_ms) {
   const bool limited = limiter && caller.key;
   std::optional<ApiError> refused;
+  if (limited && limiter->shared() && account.joins_admit()) {
+    // Limits and budget in one Redis script (limits::AdmitCompanion): all or nothing there, so a
+    // budget refusal has nothing to give back.
+    limits::AdmitCompanion companion;
+    if (account.join_admit(pool, sent, operation, canonical::unix_ms(), companion)) {
+      std::optional<ApiError> r = co_await limiter->admit(*caller.key, caller.team, model, sent, ticket, &companion);
+      refused = std::move(r);
+      std::optional<ApiError> over = co_await account.conclude_joined(companion);
+      if (!refused && over) {
+        refused = std::move(over);
+        ticket.release();  // (empty when the joined script refused; a reserve run apart took nothing back)
+      }
+      co_return refused;
+    }
+  }
   if (!limited || !account.likely_reserves()) {  // one side (or neither): nothing to overlap
     if (limited) {
       std::optional<ApiError> r = co_await limiter->admit(*caller.key, caller.team, model, sent, ticket);

@@ -67,7 +67,8 @@ std::optional<canonical::ApiError> RateLimiter::unavailable() {
 boost::asio::awaitable<std::optional<canonical::ApiError>> RateLimiter::admit(const store::KeyRecord& key,
                                                                               const store::TeamRecord* team,
                                                                               std::string_view alias,
-                                                                              std::string_view body, Ticket& ticket) {
+                                                                              std::string_view body, Ticket& ticket,
+                                                                              AdmitCompanion* companion) {
   Scopes scopes = resolve_scopes(key, team, alias);
   if (scopes.empty()) co_return std::nullopt;
   bool tokens = false;
@@ -77,7 +78,7 @@ boost::asio::awaitable<std::optional<canonical::ApiError>> RateLimiter::admit(co
   std::string member;
   if (redis_) {
     member = next_member();
-    decision = co_await redis_->admit(scopes, estimate, member);
+    decision = co_await redis_->admit(scopes, estimate, member, companion);
     if (!decision) {
       // Redis may still run the script after our deadline: free the parallel slots it would
       // hold (the request and its tokens stay counted: an over-count, never an under-count).
@@ -89,6 +90,9 @@ boost::asio::awaitable<std::optional<canonical::ApiError>> RateLimiter::admit(co
   }
   ticket.headers_ = rate_limit_headers(scopes, *decision);
   if (!decision->allowed) co_return refusal(scopes, *decision);
+  // Admitted by the limits, refused by the companion in the same script: nothing was reserved.
+  if (companion && companion->state == AdmitCompanion::State::Answered && companion->joined == 0)
+    co_return std::nullopt;
   ticket.owner_ = this;
   ticket.reserved_tokens_.resize(scopes.size());
   for (std::size_t i = 0; i < scopes.size(); ++i) ticket.reserved_tokens_[i] = token_reservation(estimate, scopes[i].tpm);

@@ -106,10 +106,15 @@ class RateLimiter {
 
   /// Phase 6 for a virtual key's call on `alias` with request body `body`: nullopt and a
   /// filled `ticket` (admitted), or the 429 (over a limit) / 503 (fail closed) to answer.
+  /// With Redis and a `companion` (the budget's reserve), one script checks and reserves both,
+  /// all or nothing: when the companion refused, nothing is reserved (nullopt, an empty ticket
+  /// with the headers; the companion's reply says why). Without Redis, or when no limit applies,
+  /// the companion stays NotSent.
   boost::asio::awaitable<std::optional<canonical::ApiError>> admit(const store::KeyRecord& key,
                                                                    const store::TeamRecord* team,
                                                                    std::string_view alias, std::string_view body,
-                                                                   Ticket& ticket);
+                                                                   Ticket& ticket,
+                                                                   AdmitCompanion* companion = nullptr);
 
   bool shared() const { return redis_ != nullptr; }
   /// llmgw_rate_limit_redis_unavailable_total.

@@ -36,10 +36,39 @@ void RedisLimiter::release_loop_connections() {
   loops_.clear();
 }
 
+namespace {
+
+/// A joined script's reply (limits::admit_joined_text): admit's decision, and the companion's
+/// flag and integers; nullopt (the companion left unanswered) when it is not one.
+std::optional<Decision> decode_joined_reply(const redisReply& reply, std::size_t n, AdmitCompanion& companion) {
+  const std::size_t head = 5 + 8 * n;
+  if (reply.type != REDIS_REPLY_ARRAY || reply.elements < head + 1) return std::nullopt;
+  const redisReply* flag = reply.element[head];
+  if (flag->type != REDIS_REPLY_INTEGER || flag->integer < -1 || flag->integer > 1) return std::nullopt;
+  if (flag->integer == -1 && reply.elements != head + 1) return std::nullopt;
+  std::vector<long long> rest;
+  for (std::size_t i = head + 1; i < reply.elements; ++i) {
+    if (reply.element[i]->type != REDIS_REPLY_INTEGER) return std::nullopt;
+    rest.push_back(reply.element[i]->integer);
+  }
+  redisReply admit = reply;  // admit's part: the same elements, cut after its last
+  admit.elements = head;
+  std::optional<Decision> decision = decode_admit_reply(&admit, n);
+  if (!decision || (flag->integer == -1) != !decision->allowed) return std::nullopt;
+  companion.state = AdmitCompanion::State::Answered;
+  companion.joined = static_cast<int>(flag->integer);
+  companion.reply = std::move(rest);
+  return decision;
+}
+
+}  // namespace
+
 boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes& scopes, std::int64_t estimate,
-                                                                     const std::string& member) {
+                                                                     const std::string& member,
+                                                                     AdmitCompanion* companion) {
   AsyncRedis* redis = this_loop_redis;
   if (!redis || scopes.empty()) co_return std::nullopt;
+  if (companion) companion->state = AdmitCompanion::State::Unanswered;  // until its reply is read
   const std::size_t n = scopes.size();
   // Every string the argument views point into lives in this frame until the call returns.
   std::vector<std::string> owned;
@@ -57,22 +86,29 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes
     owned.push_back(std::to_string(s.tpm));
     owned.push_back(std::to_string(s.parallel));
   }
-  const std::string numkeys = std::to_string(3 * n);
-  const RedisScript& script = admit_script();
+  const std::size_t extra_keys = companion ? companion->keys.size() : 0;
+  const std::string numkeys = std::to_string(3 * n + extra_keys);
+  const RedisScript& script = companion ? *companion->script : admit_script();
   std::vector<std::string_view> argv;
-  argv.reserve(4 + owned.size());
+  argv.reserve(6 + owned.size() + (companion ? extra_keys + companion->args.size() : 0));
   argv.push_back("EVALSHA");
   argv.push_back(script.sha1);
   argv.push_back(numkeys);
   for (std::size_t i = 0; i < 3 * n; ++i) argv.push_back(owned[i]);
+  if (companion)
+    for (const std::string& k : companion->keys) argv.push_back(k);
   argv.push_back(member);
   for (std::size_t i = 3 * n; i < owned.size(); ++i) argv.push_back(owned[i]);
+  if (companion)
+    for (const std::string& a : companion->args) argv.push_back(a);
 
   std::optional<Decision> decision;
   bool noscript = false;
-  const auto on_reply = [&decision, &noscript, n](const redisReply& reply) {
+  const auto on_reply = [&decision, &noscript, n, companion](const redisReply& reply) {
     if (reply.type == REDIS_REPLY_ERROR && std::string_view(reply.str, reply.len).rfind("NOSCRIPT", 0) == 0)
       noscript = true;
+    else if (companion)
+      decision = decode_joined_reply(reply, n, *companion);
     else
       decision = decode_admit_reply(&reply, n);
   };
@@ -85,7 +121,10 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes
     if (left > 0) answered = co_await redis->call(argv, std::chrono::milliseconds(left), on_reply);
     else answered = false;
   }
-  if (!answered) co_return std::nullopt;
+  if (!answered) {
+    if (companion) companion->state = AdmitCompanion::State::Unanswered;  // (a late reply may have been read)
+    co_return std::nullopt;
+  }
   co_return decision;
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "limits/admit_companion.hpp"
 #include "limits/asio_redis.hpp"
 #include "limits/finish_batch.hpp"
 #include "limits/limit_scopes.hpp"
@@ -34,9 +35,11 @@ class RedisLimiter {
   void release_loop_connections();
 
   /// Check and reserve (see redis_scripts.hpp); nullopt when Redis did not answer in time, is
-  /// not connected, or answered something that is not the script's reply.
+  /// not connected, or answered something that is not the script's reply. With a `companion`,
+  /// its joined script runs instead (one EVALSHA for both; its state and reply filled in).
   boost::asio::awaitable<std::optional<Decision>> admit(const Scopes& scopes, std::int64_t estimate,
-                                                        const std::string& member);
+                                                        const std::string& member,
+                                                        AdmitCompanion* companion = nullptr);
   /// Reconciles tokens (`token_delta[i]` for scope i) and frees parallel slots; not awaited.
   void finish(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
               const std::vector<std::int64_t>& token_delta);

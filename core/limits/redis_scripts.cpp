@@ -57,15 +57,21 @@ local function tok_correct(kt, b, d, now_s, now)
 end
 )lua";
 
-constexpr std::string_view kAdmitBody = R"lua(
+// The admit script's two halves as local functions, so that another script can run between them
+// in the same EVALSHA (admit_joined_text: the budget's reserve): rl_check reads every scope and
+// decides (writing only the sweeps of entries that left their windows), rl_write reserves. They
+// read their KEYS and ARGV from offsets `ko` and `ao` (0 in admit itself). (Not copies of the
+// slices: a Lua table grown one element at a time costs ~1k instructions an element in Redis,
+// callgrind: slicing a joined script's 29 arguments into tables cost ~29k a call.) rl_write
+// takes the numbers rl_check parsed (each tonumber() is a strtod: ~7k a call in all).
+constexpr std::string_view kAdmitFunctions = R"lua(
+local function rl_check(KEYS, ARGV, ko, ao)
 local W = 60000
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local now_s = math.floor(now / 1000)
-local member = ARGV[1]
-local est = tonumber(ARGV[2])
-local lease = tonumber(ARGV[3])
-local n = tonumber(ARGV[4])
+local est = tonumber(ARGV[ao + 2])
+local n = tonumber(ARGV[ao + 4])
 local allowed, refused, dim, retry = 1, 0, 0, 0
 local figs, toks = {}, {}
 local function refuse(i, d, r)
@@ -73,10 +79,10 @@ local function refuse(i, d, r)
   if r > retry then retry = r end
 end
 for i = 1, n do
-  local rpm = tonumber(ARGV[2 + 3 * i])
-  local tpm = tonumber(ARGV[3 + 3 * i])
-  local par = tonumber(ARGV[4 + 3 * i])
-  local kr, kt, kp = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
+  local rpm = tonumber(ARGV[ao + 2 + 3 * i])
+  local tpm = tonumber(ARGV[ao + 3 + 3 * i])
+  local par = tonumber(ARGV[ao + 4 + 3 * i])
+  local kr, kt, kp = KEYS[ko + 3 * i - 2], KEYS[ko + 3 * i - 1], KEYS[ko + 3 * i]
   local f = {rpm, 0, 0, tpm, 0, 0, par, 0}
   if rpm > 0 then
     redis.call('ZREMRANGEBYSCORE', kr, '-inf', now - W)
@@ -127,28 +133,64 @@ for i = 1, n do
   end
   figs[i] = f
 end
-if allowed == 1 then
-  for i = 1, n do
-    local rpm = tonumber(ARGV[2 + 3 * i])
-    local tpm = tonumber(ARGV[3 + 3 * i])
-    local par = tonumber(ARGV[4 + 3 * i])
-    local kr, kt, kp = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-    if rpm > 0 then redis.call('ZADD', kr, now, member); redis.call('PEXPIRE', kr, W) end
-    if tpm > 0 then
-      local need = est
-      if need > tpm then need = tpm end
-      -- (nothing added: nothing to keep longer than the expiry the key has)
-      if need > 0 then tok_add(kt, now_s, need, toks[i][1], toks[i][2], toks[i][3], now_s, now) end
-    end
-    if par > 0 then
-      redis.call('ZADD', kp, now + lease, member)
-      local keep = redis.call('ZRANGE', kp, -1, -1, 'WITHSCORES')
-      redis.call('PEXPIREAT', kp, tonumber(keep[2]))
-    end
+return {est = est, n = n, allowed = allowed, refused = refused, dim = dim, retry = retry, now = now, now_s = now_s, figs = figs, toks = toks}
+end
+local function rl_write(KEYS, ARGV, ko, ao, st)
+local W = 60000
+local now, now_s, toks = st.now, st.now_s, st.toks
+local member = ARGV[ao + 1]
+local est = st.est
+local lease = tonumber(ARGV[ao + 3])
+local n = st.n
+for i = 1, n do
+  local f = st.figs[i]  -- (rl_check's figures start with the limits, parsed)
+  local rpm = f[1]
+  local tpm = f[4]
+  local par = f[7]
+  local kr, kt, kp = KEYS[ko + 3 * i - 2], KEYS[ko + 3 * i - 1], KEYS[ko + 3 * i]
+  if rpm > 0 then redis.call('ZADD', kr, now, member); redis.call('PEXPIRE', kr, W) end
+  if tpm > 0 then
+    local need = est
+    if need > tpm then need = tpm end
+    -- (nothing added: nothing to keep longer than the expiry the key has)
+    if need > 0 then tok_add(kt, now_s, need, toks[i][1], toks[i][2], toks[i][3], now_s, now) end
+  end
+  if par > 0 then
+    redis.call('ZADD', kp, now + lease, member)
+    local keep = redis.call('ZRANGE', kp, -1, -1, 'WITHSCORES')
+    redis.call('PEXPIREAT', kp, tonumber(keep[2]))
   end
 end
-local out = {allowed, refused, dim, retry, now}
-for i = 1, n do for k = 1, 8 do out[#out + 1] = figs[i][k] end end
+end
+local function rl_reply(st)
+local out = {st.allowed, st.refused, st.dim, st.retry, st.now}
+for i = 1, #st.figs do for k = 1, 8 do out[#out + 1] = st.figs[i][k] end end
+return out
+end
+)lua";
+
+constexpr std::string_view kAdmitBody = R"lua(
+local st = rl_check(KEYS, ARGV, 0, 0)
+if st.allowed == 1 then rl_write(KEYS, ARGV, 0, 0, st) end
+return rl_reply(st)
+)lua";
+
+// admit joined with another script's check and write (see admit_joined_script): the limits'
+// check, then (admitted) the other's check, then both writes or neither.
+constexpr std::string_view kJoinedBody = R"lua(
+local st = rl_check(KEYS, ARGV, 0, 0)
+local nk, na = 3 * st.n, 4 + 3 * st.n
+local out = rl_reply(st)
+if st.allowed ~= 1 then out[#out + 1] = -1; return out end
+local admitted, reply, other = joined_check(KEYS, ARGV, nk, na)
+if admitted then
+  rl_write(KEYS, ARGV, 0, 0, st)
+  joined_write(KEYS, ARGV, nk, na, other)
+  out[#out + 1] = 1
+else
+  out[#out + 1] = 0
+end
+for i = 1, #reply do out[#out + 1] = reply[i] end
 return out
 )lua";
 
@@ -200,8 +242,8 @@ std::string joined(std::string_view first_line, std::string_view body) {
 }
 
 const std::string& admit_text() {
-  static const std::string text =
-      joined("-- llmgw rate limits v2: admit (check and reserve, all or nothing)", kAdmitBody);
+  static const std::string text = joined("-- llmgw rate limits v2: admit (check and reserve, all or nothing)",
+                                         std::string(kAdmitFunctions).append(kAdmitBody));
   return text;
 }
 
@@ -245,6 +287,12 @@ const RedisScript& finish_script() {
 const RedisScript& release_script() {
   static const RedisScript s = redis_script(release_text());
   return s;
+}
+
+std::string admit_joined_text(std::string_view first_line, std::string_view functions) {
+  std::string body(kAdmitFunctions);
+  body.append(functions).append(kJoinedBody);
+  return joined(first_line, body);
 }
 
 std::string redis_key(std::string_view scope_id, std::string_view suffix) {

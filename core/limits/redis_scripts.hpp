@@ -54,6 +54,22 @@ const RedisScript& admit_script();
 const RedisScript& finish_script();
 const RedisScript& release_script();
 
+/// The admit script joined with another script in one EVALSHA, all or nothing across both (the
+/// budget's reserve: policy/admit_reserve_script). `functions` is Lua defining
+///   joined_check(KEYS, ARGV, ko, ao) -> admitted (boolean), reply (a table of integers), state
+///   joined_write(KEYS, ARGV, ko, ao, state)
+/// (its KEYS from KEYS[ko + 1], its ARGV from ARGV[ao + 1]: no copies of slices)
+/// and the joined script runs admit's check; when the limits admit, joined_check; when it admits
+/// too, admit's writes and joined_write; otherwise nothing is reserved on either side (the
+/// sweeps of lapsed entries both checks make aside).
+///   KEYS: admit's keys (3n), then the other's. ARGV: admit's arguments (4 + 3n), then the
+///         other's.
+///   Reply: admit's reply (5 + 8n integers), then -1 (the limits refused: the other was not
+///         checked) or 1 (both admitted and reserved) or 0 (the other refused: nothing
+///         reserved), then (1 or 0) joined_check's reply.
+/// Its first line names it (with its version); the text is the caller's to keep.
+std::string admit_joined_text(std::string_view first_line, std::string_view functions);
+
 /// "llmgw:rl:v2:<scope id>:<suffix>".
 std::string redis_key(std::string_view scope_id, std::string_view suffix);
 

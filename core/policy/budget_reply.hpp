@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <vector>
 
 #include "policy/reservation_store.hpp"
 
@@ -14,5 +15,7 @@ struct redisReply;
 namespace llmgw::policy {
 
 std::optional<ReserveResult> decode_reserve_reply(const redisReply& reply, std::size_t scopes);
+/// The same reply as integers (the reserve's part of the limits' joined script's reply).
+std::optional<ReserveResult> decode_reserve_reply(const std::vector<long long>& reply, std::size_t scopes);
 
 }  // namespace llmgw::policy

@@ -1,30 +1,34 @@
 #include "policy/budget_scripts.hpp"
 
+#include <string>
 
 namespace llmgw::policy {
 namespace {
 
-constexpr std::string_view kReserve = R"lua(-- llmgw budgets v2: reserve (check and hold, all or nothing; O(1) per scope)
-local req = ARGV[1]
-local now = tonumber(ARGV[3])
-local visible = tonumber(ARGV[4])
-local ttl = tonumber(ARGV[5])
-local cttl = tonumber(ARGV[6])
-local n = tonumber(ARGV[7])
+// The reserve script's check and write as local functions (reading KEYS and ARGV from offsets), so
+// that the rate limits' admit can run them in its own EVALSHA (admit_reserve_script): bud_check
+// decides (writing only the sweeps of lapsed holds and stale charges), bud_write holds.
+// bud_check returns admitted, the reply ({refused scope, used, headroom}) and its state.
+constexpr std::string_view kReserveFunctions = R"lua(
+local function bud_check(KEYS, ARGV, ko, ao)
+local req = ARGV[ao + 1]
+local now = tonumber(ARGV[ao + 3])
+local n = tonumber(ARGV[ao + 7])
 local K = 7
 for i = 1, n do
   local b = K * (i - 1)
-  if redis.call('HEXISTS', KEYS[b + 1], req) == 1 or redis.call('HEXISTS', KEYS[b + 5], req) == 1 then
-    return {0, 0, -1}
+  if redis.call('HEXISTS', KEYS[ko + b + 1], req) == 1 or redis.call('HEXISTS', KEYS[ko + b + 5], req) == 1 then
+    return true, {0, 0, -1}, nil
   end
 end
+local cttl = tonumber(ARGV[ao + 6])
 local headroom = -1
 local arm = {}
 for i = 1, n do
   local b = K * (i - 1)
-  local kheld, khexp, khsum, ktot, kucost, kuexp, kclog = KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], KEYS[b + 4], KEYS[b + 5], KEYS[b + 6], KEYS[b + 7]
-  local budget = tonumber(ARGV[5 + 3 * i])
-  local used = tonumber(ARGV[6 + 3 * i])
+  local kheld, khexp, khsum, ktot, kucost, kuexp, kclog = KEYS[ko + b + 1], KEYS[ko + b + 2], KEYS[ko + b + 3], KEYS[ko + b + 4], KEYS[ko + b + 5], KEYS[ko + b + 6], KEYS[ko + b + 7]
+  local budget = tonumber(ARGV[ao + 5 + 3 * i])
+  local used = tonumber(ARGV[ao + 6 + 3 * i])
   -- Lapsed reservations: swept only when the oldest has lapsed (ZRANGE 0 0 is one call, as the
   -- range read was; the same holds go). No oldest: hexp is new and needs its expiry.
   local oldest = redis.call('ZRANGE', khexp, 0, 0, 'WITHSCORES')
@@ -54,30 +58,68 @@ for i = 1, n do
   end
   local t = redis.call('HMGET', ktot, 'unc', 'cum', 'ctrim')
   local unc, cum, before = tonumber(t[1] or 0), tonumber(t[2] or 0), tonumber(t[3] or 0)
-  local last = redis.call('ZREVRANGEBYSCORE', kclog, '(' .. ARGV[4], '-inf', 'LIMIT', 0, 1)
+  local last = redis.call('ZREVRANGEBYSCORE', kclog, '(' .. ARGV[ao + 4], '-inf', 'LIMIT', 0, 1)
   if #last > 0 then before = tonumber(string.sub(last[1], 1, string.find(last[1], ':', 1, true) - 1)) end
   used = used + tonumber(redis.call('GET', khsum) or 0) + unc + (cum - before)
-  if used >= budget then return {i, used, 0} end
+  if used >= budget then return false, {i, used, 0}, nil end
   local room = budget - used
   if headroom < 0 or room < headroom then headroom = room end
+end
+arm.now, arm.cttl, arm.n = now, cttl, n  -- (parsed: for bud_write)
+return true, {0, 0, headroom}, arm
 end
 -- Expiry: held, hexp and hsum are always given theirs together (ttl + cttl, here and in every
 -- earlier version), so held's PTTL stands for all three. Renewed only when held has less than half
 -- of it (never less than ttl) left, or a key is new (held: PTTL -1 or -2; hexp: had no oldest):
--- a scope in use never lapses, and one call replaces three.
+-- a scope in use never lapses, and one call replaces three. `arm` nil: the id was already held
+-- or charged, nothing to hold.
+local function bud_write(KEYS, ARGV, ko, ao, arm)
+if not arm then return end
+local req = ARGV[ao + 1]
+local now = arm.now
+local ttl = tonumber(ARGV[ao + 5])
+local cttl = arm.cttl
+local n = arm.n
+local K = 7
 local keep = math.max(math.floor((ttl + cttl) / 2), ttl)
 for i = 1, n do
   local b = K * (i - 1)
-  if not arm[i] and redis.call('PTTL', KEYS[b + 1]) < keep then arm[i] = true end
-  redis.call('HSET', KEYS[b + 1], req, ARGV[2])
-  redis.call('ZADD', KEYS[b + 2], now + ttl, req)
-  redis.call('INCRBY', KEYS[b + 3], ARGV[2])
+  if not arm[i] and redis.call('PTTL', KEYS[ko + b + 1]) < keep then arm[i] = true end
+  redis.call('HSET', KEYS[ko + b + 1], req, ARGV[ao + 2])
+  redis.call('ZADD', KEYS[ko + b + 2], now + ttl, req)
+  redis.call('INCRBY', KEYS[ko + b + 3], ARGV[ao + 2])
   -- Only what this script writes (the totals, charges and commit log are settle's and commit's,
   -- which give them their own expiry).
-  if arm[i] then for k = 1, 3 do redis.call('PEXPIRE', KEYS[b + k], ttl + cttl) end end
+  if arm[i] then for k = 1, 3 do redis.call('PEXPIRE', KEYS[ko + b + k], ttl + cttl) end end
 end
-return {0, 0, headroom}
+end
 )lua";
+
+constexpr std::string_view kReserveBody = R"lua(
+local admitted, reply, arm = bud_check(KEYS, ARGV, 0, 0)
+if admitted then bud_write(KEYS, ARGV, 0, 0, arm) end
+return reply
+)lua";
+
+// For admit_reserve_script: the limits' joined script calls these.
+constexpr std::string_view kJoinedNames = R"lua(
+local joined_check, joined_write = bud_check, bud_write
+)lua";
+
+const std::string& reserve_text() {
+  static const std::string text =
+      std::string("-- llmgw budgets v2: reserve (check and hold, all or nothing; O(1) per scope)")
+          .append(kReserveFunctions)
+          .append(kReserveBody);
+  return text;
+}
+
+const std::string& admit_reserve_text() {
+  static const std::string text = limits::admit_joined_text(
+      "-- llmgw rate limits v2 + budgets v2: admit and reserve (limits and budgets, all or nothing)",
+      std::string(kReserveFunctions).append(kJoinedNames));
+  return text;
+}
 
 constexpr std::string_view kSettle = R"lua(-- llmgw budgets v2: settle many (each hold replaced by its cost; per scope and period, O(1) calls)
 local px = ARGV[1]
@@ -212,7 +254,12 @@ return 1
 }  // namespace
 
 const BudgetScript& reserve_budget_script() {
-  static const BudgetScript s = limits::redis_script(kReserve);
+  static const BudgetScript s = limits::redis_script(reserve_text());
+  return s;
+}
+
+const BudgetScript& admit_reserve_script() {
+  static const BudgetScript s = limits::redis_script(admit_reserve_text());
   return s;
 }
 

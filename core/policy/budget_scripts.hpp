@@ -39,6 +39,16 @@
 //          is admitted again without holding twice.
 //          Reply: {refused scope (1-based; 0: admitted), used (refused), headroom (admitted: the
 //          least budget − used before this call; -1: none computed)}.
+// admit_reserve  The rate limits' admit and reserve in one EVALSHA (limits::admit_joined_text:
+//          one script's fixed cost a call where two cost twice), all or nothing across both: the
+//          limits' check; when they admit, reserve's check; when it admits too, both writes;
+//          otherwise neither writes (a budget refusal leaves no request, tokens or slot counted; a
+//          limit refusal holds nothing). The same keys and fields as admit and reserve, so an
+//          instance running the two scripts apart runs side by side with one running this.
+//          KEYS: admit's 3 per limit scope, then reserve's 7 per budget scope. ARGV: admit's
+//          ARGV, then reserve's. Reply: admit's reply, then -1 (limits
+//          refused; reserve not checked), 1 (both reserved) or 0 (the budget refused), then
+//          (1 or 0) reserve's reply.
 // settle   Many calls at once (the settles of one loop turn, policy/settle_batch): KEYS: 7 per
 //          (scope, period) group (held, hexp, hsum, tot, ucost, uexp, cmt). ARGV: expiry ms, n
 //          calls, then per call request id, cost, now ms, k and its k groups (1-based). Removes
@@ -69,6 +79,7 @@ inline constexpr std::string_view kBudgetScriptVersion = "v2";
 using BudgetScript = limits::RedisScript;
 
 const BudgetScript& reserve_budget_script();
+const BudgetScript& admit_reserve_script();
 const BudgetScript& settle_budget_script();
 const BudgetScript& commit_budget_script();
 

@@ -31,6 +31,26 @@ const LoopConnection* this_loop(const void* store) {
   return nullptr;
 }
 
+constexpr std::size_t kReserveKeys = 7;  // per scope (policy/budget_scripts.hpp)
+
+/// The reserve script's KEYS (appended to `keys`) and ARGV after the request id (to `args`).
+void reserve_arguments(std::vector<std::string>& keys, std::vector<std::string>& args,
+                       const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano, std::int64_t now_ms,
+                       std::int64_t visible_as_of_ms, std::int64_t ttl_ms, std::int64_t charge_ttl_ms) {
+  for (const ScopeBudget& s : scopes) push_reserve_keys(keys, s.scope, s.period_start_ms);
+  args.push_back(std::to_string(amount_nano < 0 ? 0 : amount_nano));
+  args.push_back(std::to_string(now_ms));
+  args.push_back(std::to_string(visible_as_of_ms));
+  args.push_back(std::to_string(ttl_ms));
+  args.push_back(std::to_string(charge_ttl_ms));
+  args.push_back(std::to_string(scopes.size()));
+  for (const ScopeBudget& s : scopes) {
+    args.push_back(std::to_string(s.budget_nano));
+    args.push_back(std::to_string(s.stored_spend_nano));
+    args.push_back(std::to_string(s.period_start_ms));
+  }
+}
+
 }  // namespace
 
 RedisReservationStore::RedisReservationStore(limits::RedisEndpoint endpoint, std::chrono::milliseconds timeout,
@@ -97,21 +117,10 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
   std::optional<ReserveResult> result;
   if (redis) {  // (call() waits while the connection is being made, fails at once while it is down)
     // Every string the argument views point into lives in this frame until the call returns.
+    constexpr std::size_t kKeys = kReserveKeys;
     std::vector<std::string> owned;
-    constexpr std::size_t kKeys = 7;  // per scope (policy/budget_scripts.hpp)
     owned.reserve(kKeys * scopes.size() + 7 + 3 * scopes.size());
-    for (const ScopeBudget& s : scopes) push_reserve_keys(owned, s.scope, s.period_start_ms);
-    owned.push_back(std::to_string(amount_nano < 0 ? 0 : amount_nano));
-    owned.push_back(std::to_string(now_ms));
-    owned.push_back(std::to_string(visible_as_of_ms));
-    owned.push_back(std::to_string(ttl_ms_));
-    owned.push_back(std::to_string(charge_ttl_ms_));
-    owned.push_back(std::to_string(scopes.size()));
-    for (const ScopeBudget& s : scopes) {
-      owned.push_back(std::to_string(s.budget_nano));
-      owned.push_back(std::to_string(s.stored_spend_nano));
-      owned.push_back(std::to_string(s.period_start_ms));
-    }
+    reserve_arguments(owned, owned, scopes, amount_nano, now_ms, visible_as_of_ms, ttl_ms_, charge_ttl_ms_);
     const std::string numkeys = std::to_string(kKeys * scopes.size());
     const BudgetScript& script = reserve_budget_script();
     std::vector<std::string_view> argv;
@@ -144,6 +153,12 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
     if (!answered) result.reset();
     if (!result && answered) spdlog::debug("budgets: Redis answered the reserve script with something else");
   }
+  co_return record(result, std::move(request_id), std::move(scopes), amount_nano, now_ms, visible_as_of_ms);
+}
+
+ReserveResult RedisReservationStore::record(std::optional<ReserveResult> result, std::string request_id,
+                                            std::vector<ScopeBudget> scopes, std::int64_t amount_nano,
+                                            std::int64_t now_ms, std::int64_t visible_as_of_ms) {
   Call call;
   call.since_ms = now_ms;
   if (!result) {
@@ -152,7 +167,7 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
     result = fallback_.reserve(request_id, scopes, amount_nano, now_ms, visible_as_of_ms);
     call.local = true;
   }
-  if (result->refused < 0) {
+  if (result->refused == -1) {
     for (ScopeBudget& s : scopes) {
       call.periods.push_back(s.period_start_ms);
       call.scopes.push_back(std::move(s.scope));
@@ -161,7 +176,35 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
     forget_old(now_ms);
     calls_.try_emplace(std::move(request_id), std::move(call));
   }
-  co_return *result;
+  return *result;
+}
+
+void RedisReservationStore::join_admit(limits::AdmitCompanion& companion, const std::string& request_id,
+                                       const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano,
+                                       std::int64_t now_ms, std::int64_t visible_as_of_ms) {
+  companion.script = &admit_reserve_script();
+  companion.keys.clear();
+  companion.args.clear();
+  companion.keys.reserve(kReserveKeys * scopes.size());
+  companion.args.reserve(7 + 3 * scopes.size());
+  companion.args.push_back(request_id);
+  reserve_arguments(companion.keys, companion.args, scopes, amount_nano, now_ms, visible_as_of_ms, ttl_ms_,
+                    charge_ttl_ms_);
+  // The settles queued on this loop reach Redis before the admit that carries this reserve.
+  if (const LoopConnection* loop = this_loop(this)) loop->settles->flush();
+}
+
+ReserveResult RedisReservationStore::joined_result(const limits::AdmitCompanion& companion, std::string request_id,
+                                                   std::vector<ScopeBudget> scopes, std::int64_t amount_nano,
+                                                   std::int64_t now_ms, std::int64_t visible_as_of_ms) {
+  std::optional<ReserveResult> result;
+  if (companion.state == limits::AdmitCompanion::State::Answered) {
+    if (companion.joined < 0) return ReserveResult{-2, 0, 0};  // the limits refused: nothing checked, nothing held
+    result = decode_reserve_reply(companion.reply, scopes.size());
+    // A reply the limiter took but that is not the reserve's: held here, as when Redis is away.
+    if (result && (result->refused == -1) != (companion.joined == 1)) result.reset();
+  }
+  return record(result, std::move(request_id), std::move(scopes), amount_nano, now_ms, visible_as_of_ms);
 }
 
 ReserveResult RedisReservationStore::reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes,

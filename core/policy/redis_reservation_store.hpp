@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -47,6 +48,13 @@ class RedisReservationStore final : public ReservationStore {
   boost::asio::awaitable<ReserveResult> reserve_async(std::string request_id, std::vector<ScopeBudget> scopes,
                                                       std::int64_t amount_nano, std::int64_t now_ms,
                                                       std::int64_t visible_as_of_ms) override;
+  bool joins_admit() const override { return true; }
+  void join_admit(limits::AdmitCompanion& companion, const std::string& request_id,
+                  const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano, std::int64_t now_ms,
+                  std::int64_t visible_as_of_ms) override;
+  ReserveResult joined_result(const limits::AdmitCompanion& companion, std::string request_id,
+                              std::vector<ScopeBudget> scopes, std::int64_t amount_nano, std::int64_t now_ms,
+                              std::int64_t visible_as_of_ms) override;
   /// Not on a loop: this instance's store only (tests).
   ReserveResult reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano,
                         std::int64_t now_ms, std::int64_t visible_as_of_ms) override;
@@ -74,6 +82,10 @@ class RedisReservationStore final : public ReservationStore {
     std::int64_t since_ms = 0;
   };
   void unavailable();
+  /// A reserve's answer (nullopt: Redis unavailable, the call held in fallback_ instead), the
+  /// call remembered when admitted.
+  ReserveResult record(std::optional<ReserveResult> result, std::string request_id, std::vector<ScopeBudget> scopes,
+                       std::int64_t amount_nano, std::int64_t now_ms, std::int64_t visible_as_of_ms);
   void forget_old(std::int64_t now_ms);  // calls whose settle or commit never came; mu_ held
 
   limits::RedisEndpoint endpoint_;

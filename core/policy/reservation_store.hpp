@@ -29,6 +29,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "limits/admit_companion.hpp"
+
 namespace llmgw::policy {
 
 /// One budget that applies to a call, as the records say at admission.
@@ -40,7 +42,8 @@ struct ScopeBudget {
 };
 
 struct ReserveResult {
-  int refused = -1;               // index of the first scope already spent; -1: reserved
+  int refused = -1;               // index of the first scope already spent; -1: reserved;
+                                  // -2: not checked, nothing held (joined_result: limits refused)
   std::int64_t used_nano = 0;     // that scope's use (refused), for the message
   std::int64_t headroom_nano = 0; // reserved: the least budget − use over the scopes, before this call
 };
@@ -54,6 +57,22 @@ class ReservationStore {
                                                               std::int64_t amount_nano, std::int64_t now_ms,
                                                               std::int64_t visible_as_of_ms) {
     co_return reserve(request_id, scopes, amount_nano, now_ms, visible_as_of_ms);
+  }
+  /// Whether reserve can ride in the rate limits' admit script (a store in the limits' Redis):
+  /// then join_admit() and joined_result() stand for reserve_async().
+  virtual bool joins_admit() const { return false; }
+  /// The reserve as the limits' admit's companion (limits/admit_companion.hpp), on the loop that
+  /// sends the admit right after.
+  virtual void join_admit(limits::AdmitCompanion& /*companion*/, const std::string& /*request_id*/,
+                          const std::vector<ScopeBudget>& /*scopes*/, std::int64_t /*amount_nano*/,
+                          std::int64_t /*now_ms*/, std::int64_t /*visible_as_of_ms*/) {}
+  /// After the admit: the reserve's result, recorded as reserve_async() records it. The limits
+  /// refused (the reserve never checked): refused -2 and nothing held. Not sent (no limit
+  /// applied): reserve_async() is still to run, and this is not called.
+  virtual ReserveResult joined_result(const limits::AdmitCompanion& /*companion*/, std::string /*request_id*/,
+                                      std::vector<ScopeBudget> /*scopes*/, std::int64_t /*amount_nano*/,
+                                      std::int64_t /*now_ms*/, std::int64_t /*visible_as_of_ms*/) {
+    return ReserveResult{-2, 0, 0};
   }
   /// Per event loop, on its thread, before it serves (a shared store opens its connection).
   virtual void on_loop_start(boost::asio::io_context&) {}

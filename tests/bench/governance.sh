@@ -115,8 +115,8 @@ fi
 echo "governance: mock :$MOCK_PORT, redis :$REDIS_PORT, llmgw off ${URL[off]}, on ${URL[on]} (rates $RATES," \
   "$CONNS conns, ${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE, team ${GOV_TEAM:-0}, budget ${GOV_BUDGET:-1}, redis on the $REDIS_CORE core)" >&2
 # Redis' own cost of the governed requests, per rate (every Redis command comes from "on"): its
-# CPU (INFO cpu, user + sys) and its scripts (INFO commandstats: EVALSHA = the limits' admit and
-# the budget's reserve, one each a request; EVAL = the batched settles, finishes and commits).
+# CPU (INFO cpu, user + sys) and its scripts (INFO commandstats: EVALSHA = the limits' admit
+# carrying the budget's reserve, one a request; EVAL = the batched settles, finishes and commits).
 redis_ok() { [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-cli >/dev/null; }
 redis_snap() {  # redis_snap -> "cpu_s evalsha_calls evalsha_us eval_calls eval_us"
   local cpu stats

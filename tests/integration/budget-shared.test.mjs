@@ -214,7 +214,7 @@ describe('budgets shared through Redis', { skip: SKIP }, () => {
     assert.ok(rows.every((r) => r.spend > 0), JSON.stringify(rows));
   });
 
-  test('a call the rate limits refuse leaves no reservation behind (both scripts go out together)', async () => {
+  test('a call the rate limits refuse reserves nothing (limits and budget in one script)', async () => {
     const key = await generate({ key_alias: 'limited', max_budget: 1, rpm_limit: 2 });
     const budgetCounters = async (gw) => {
       const text = (await request(`${gw.url}/metrics`, auth(MASTER))).text;
@@ -227,10 +227,11 @@ describe('budgets shared through Redis', { skip: SKIP }, () => {
     assert.deepEqual(statuses, [200, 200, 429, 429, 429, 429], all.map((r) => r.text).join('\n'));
     for (const r of all.filter((x) => x.status === 429)) assert.equal(r.json.error.code, 'rate_limit_exceeded', r.text);
     assert.equal(await within(3000, async () => (await heldInRedis()) === 0), true, 'no reservation left in Redis');
-    // Every reservation taken (the refused calls' too, made alongside the limits) was settled.
+    // Only the calls the limits admitted reserved (the one script checks the limits first and
+    // holds nothing for a call they refuse), and each reservation was settled.
     const after = await Promise.all([a, b].map(budgetCounters));
     const taken = after.reduce((n, c, i) => n + c.reserved - before[i].reserved, 0);
-    assert.equal(taken, 6, 'each call reserved alongside its rate-limit check, refused ones too');
+    assert.equal(taken, 2, 'only the two calls the limits admitted reserved');
     for (let i = 0; i < 2; ++i) {
       const reserved = after[i].reserved - before[i].reserved;
       assert.equal(after[i].settled - before[i].settled, reserved, `instance ${i}: ${JSON.stringify(after[i])}`);
@@ -241,12 +242,17 @@ describe('budgets shared through Redis', { skip: SKIP }, () => {
     assert.equal(rows.filter((r) => r.spend > 0).length, 2, JSON.stringify(rows));
   });
 
-  test('a call the budget refuses takes no RPM slot: the limits give back what they admitted', async () => {
+  test('a call the budget refuses takes no RPM slot: the one script counts nothing', async () => {
     const key = await generate({ key_alias: 'budget-then-rpm', max_budget: 0.001, rpm_limit: 3 });
+    const scripts = async () => {  // EVALSHAs Redis ran (the joined script is loaded by earlier tests)
+      const info = await redisCommand(redis.port, 'INFO', 'commandstats');
+      return Number((String(info).match(/cmdstat_evalsha:calls=(\d+)/) || [])[1] ?? 0);
+    };
+    const before = await scripts();
     const first = await chat(a, key);  // 0.0019 of 0.001: the crossing call is made
     assert.equal(first.status, 200, first.text);
     // Five more, faster than the key caches read the ledger: refused by the budget reservation in
-    // Redis (made alongside the limits' check), never by the RPM limit their slots would fill.
+    // Redis (in the limits' script), never by the RPM limit their slots would fill.
     for (let i = 0; i < 5; ++i) {
       const r = await chat(i % 2 ? a : b, key);
       assert.equal(r.status, 429, r.text);
@@ -256,6 +262,8 @@ describe('budgets shared through Redis', { skip: SKIP }, () => {
     const req = `llmgw:rl:v2:key:${crypto.createHash('sha256').update(key).digest('hex')}:req`;
     assert.equal(await within(3000, async () => (await redisCommand(redis.port, 'ZCARD', req)) === 1), true,
       `RPM window holds ${await redisCommand(redis.port, 'ZCARD', req)} requests`);
+    // One script a call: limits and budget checked (and the first reserved) by the same EVALSHA.
+    assert.equal(await scripts() - before, 6, 'one EVALSHA per call');
     assert.equal(await within(3000, async () => (await heldInRedis()) === 0), true, 'no reservation left in Redis');
   });
 });

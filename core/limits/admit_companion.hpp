@@ -1,0 +1,29 @@
+// Another script's part run in the rate limits' admit EVALSHA (limits::admit_joined_text): the
+// budget's reserve (policy/redis_reservation_store), so a governed call costs Redis one script,
+// all or nothing across both. The other side fills script, keys and args before the admit and
+// reads state, joined and reply after it; the limiter only carries them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "limits/redis_scripts.hpp"
+
+namespace llmgw::limits {
+
+struct AdmitCompanion {
+  enum class State {
+    NotSent,     // the admit did not go to Redis (no limit applies to the call): run it apart
+    Answered,    // the joined script ran: see joined and reply
+    Unanswered,  // Redis did not answer in time, is down, or answered nonsense
+  };
+  const RedisScript* script = nullptr;  // the joined script (admit_joined_text)
+  std::vector<std::string> keys;        // the other script's KEYS
+  std::vector<std::string> args;        // the other script's ARGV
+  State state = State::NotSent;
+  int joined = -1;                // Answered: -1 the limits refused (the other not checked),
+                                  // 1 both reserved, 0 the other refused (nothing reserved)
+  std::vector<long long> reply;   // Answered, joined >= 0: the other's check's reply
+};
+
+}  // namespace llmgw::limits
