@@ -15,6 +15,7 @@ const QUEUE = 4;
 
 let mock;
 let gw;
+let plain;  // the same gateway without sinks: the baseline the blocked gateway's timings are held to
 let logDir;
 let logFile;
 
@@ -28,9 +29,16 @@ before(async () => {
   });
   config.sinks = [{ plugin: 'sink-test-blocking', queue_size: QUEUE }, 'sink-request-log'];
   gw = await startGateway({ config, logLevel: 'info' });
+  plain = await startGateway({
+    config: gatewayConfig({
+      deployments: [{ ...deployment({ alias: 'gpt-4o-mini', upstream: mock.url }), model_info: { id: 'mini-0' } }],
+      load: ['provider-openai'],
+    }),
+  });
 });
 after(async () => {
   await gw?.stop();
+  await plain?.stop();
   await mock?.close();
   if (logDir) fs.rmSync(logDir, { recursive: true, force: true });
 });
@@ -59,16 +67,25 @@ async function until(what, fn, ms = 5000) {
 }
 
 test('a sink that blocks forever: requests stay fast, its drops are counted, the other sink gets every event', async () => {
+  // Interleaved with the same calls to a gateway without sinks, so both see the same machine.
   const times = [];
+  const baseline = [];
   for (let i = 0; i < REQUESTS; i++) {
-    const t0 = performance.now();
-    const res = await postJSON(`${gw.url}/v1/chat/completions`, { model: 'gpt-4o-mini', messages: [USER_HELLO] });
-    times.push(performance.now() - t0);
-    assert.equal(res.status, 200);
+    for (const [g, into] of [[gw, times], [plain, baseline]]) {
+      const t0 = performance.now();
+      const res = await postJSON(`${g.url}/v1/chat/completions`, { model: 'gpt-4o-mini', messages: [USER_HELLO] });
+      into.push(performance.now() - t0);
+      assert.equal(res.status, 200);
+    }
   }
   times.sort((a, b) => a - b);
+  baseline.sort((a, b) => a - b);
+  const median = times[REQUESTS >> 1];
+  const baseMedian = baseline[REQUESTS >> 1];
+  // A sink on the request path would hold every call behind the blocked emit (forever); its
+  // queue instead costs a push. Held to the sink-less gateway's median (and loose for a shared CI).
+  assert.ok(median <= 2 * baseMedian + 10, `median ${median.toFixed(2)} ms with the blocked sink, ${baseMedian.toFixed(2)} ms without`);
   assert.ok(times.at(-1) < 2000, `slowest request ${times.at(-1)} ms`);
-  assert.ok(times[REQUESTS >> 1] < 200, `median ${times[REQUESTS >> 1]} ms`);
 
   const text = await until('the request log sink to take every event', async () => {
     const t = await metrics();
