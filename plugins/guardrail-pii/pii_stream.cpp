@@ -42,6 +42,10 @@ bool PiiStream::release(std::size_t channel, Channel& c, uint64_t upto, GuardStr
                    Match{over->detector, over->from, over->to});
     }
   }
+  // The stream closes inside a private key block (cut before its END line): one match to the
+  // end, as a whole text takes it (over the cap, the overflow above already took it).
+  if (final && !(over && over->open))
+    if (const std::optional<Match> cut = scanner_.cut_key_block(c.held, c.base)) Scanner::take_over(found, *cut);
   // A match that crosses the release point keeps all of itself held.
   for (const Match& m : found)
     if (m.from < upto && m.to > upto) upto = m.from;

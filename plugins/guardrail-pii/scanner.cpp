@@ -380,13 +380,36 @@ std::vector<Match> Scanner::scan(std::string_view text) const {
   const std::vector<Match> none;
   for (uint64_t from = 0; from < text.size();) {
     const std::optional<Overflow> o = overflow(text.substr(from), from, none);
-    if (!o || o->open) break;  // open: key characters to the end and no END line, not a block
-    std::erase_if(found, [&](const Match& m) { return m.from < o->to && m.to > o->from; });
-    found.insert(std::find_if(found.begin(), found.end(), [&](const Match& m) { return m.from > o->from; }),
-                 Match{o->detector, o->from, o->to});
+    if (!o || o->open) break;  // open: key characters to the end and no END line (below)
+    take_over(found, Match{o->detector, o->from, o->to});
     from = o->to;
   }
+  // A key cut before its END line, the text ending inside it: one match to the end.
+  if (const std::optional<Match> cut = cut_key_block(text, 0)) take_over(found, *cut);
   return found;
+}
+
+void Scanner::take_over(std::vector<Match>& found, const Match& m) {
+  std::erase_if(found, [&](const Match& x) { return x.from < m.to && x.to > m.from; });
+  found.insert(std::find_if(found.begin(), found.end(), [&](const Match& x) { return x.from > m.from; }), m);
+}
+
+std::optional<Match> Scanner::cut_key_block(std::string_view text, uint64_t base) const {
+  if (key_ == UINT32_MAX) return std::nullopt;
+  const std::vector<bool>& set = chars_[key_];
+  // Only the key characters' run at the end can hold it: the search starts there.
+  std::size_t run = text.size();
+  while (run > 0 && set[static_cast<unsigned char>(text[run - 1])]) --run;
+  for (std::size_t at = text.find(kKeyBegin, run); at != std::string_view::npos; at = text.find(kKeyBegin, at + 1)) {
+    const std::size_t label = at + kKeyBegin.size();
+    const std::size_t close = text.find(kKeyDashes, label);
+    if (close == std::string_view::npos) return std::nullopt;  // the header itself is cut: no key yet
+    if (!private_key_label(text.substr(label, close - label))) continue;
+    const std::size_t body = close + kKeyDashes.size();
+    if (key_end_line(text.substr(body)) != std::string_view::npos) continue;  // a whole block: found as such
+    return Match{key_, base + at, base + text.size()};
+  }
+  return std::nullopt;
 }
 
 std::vector<Match> Scanner::valid_candidates(std::string_view text, uint64_t base, const std::vector<Match>& raw) const {

@@ -92,6 +92,15 @@ class Scanner {
   /// start with the same end, which a start-of-match scan does not report).
   std::vector<Match> select(std::string_view text, uint64_t base, const std::vector<Match>& raw) const;
 
+  /// A private key block cut before its END line: the first complete `-----BEGIN … PRIVATE
+  /// KEY-----` line in `text` followed by key characters up to the end of `text` with no END line
+  /// among them, as one match to the end (offsets from `base`). A whole text ends there (an
+  /// answer cut by max_tokens inside a key), and so does a stream at its close; anything else
+  /// after the key's body (a byte no key holds) leaves it not a block.
+  std::optional<Match> cut_key_block(std::string_view text, uint64_t base) const;
+  /// Puts `m` in `found` (in order) in place of the matches it overlaps.
+  static void take_over(std::vector<Match>& found, const Match& m);
+
   // Streams.
   hs_stream_t* open_stream() const;
   /// Scans the next bytes of a stream, `text` (text[0] at stream offset `offset`); hits

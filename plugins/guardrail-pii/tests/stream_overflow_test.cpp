@@ -190,3 +190,34 @@ TEST_CASE("a whole text's private key block over 16 KB is one match too", "[over
   const std::string open = "k " + a.substr(0, a.size() - 30) + ". v";
   CHECK(pii_test::redacted(g, open) == open);
 }
+
+TEST_CASE("a private key cut before its END line is one match, whole or streamed", "[overflow][cut]") {
+  // An answer cut by max_tokens inside a key: the text (or the stream) ends in its body.
+  GuardrailInstance g(pii_test::vtable(), "{}");
+  const std::string key = key_block(1600, 14);
+  const std::string cut = "here it is:\n" + key.substr(0, 900);  // no END line
+  CHECK(pii_test::redacted(g, cut) == "here it is:\n[PRIVATE_KEY_1]");
+  for (std::size_t step : {1u, 7u, 64u, 500u, 5000u}) CHECK(run(g, cut, every(step, cut.size())) == "here it is:\n[PRIVATE_KEY_1]");
+  // After a whole block, and cut right after its header's line.
+  const std::string two = key + "\n" + key.substr(0, 28);
+  CHECK(pii_test::redacted(g, two) == "[PRIVATE_KEY_1]\n[PRIVATE_KEY_2]");
+  for (std::size_t step : {1u, 100u}) CHECK(run(g, two, every(step, two.size())) == "[PRIVATE_KEY_1]\n[PRIVATE_KEY_2]");
+  // Not a private key, only its header cut, or the body followed by a byte no key holds: as it is.
+  const std::string cert = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUJ";
+  const std::string header = "see -----BEGIN RSA PRIVATE K";
+  const std::string prose = key.substr(0, 900) + ". That was it";
+  for (const std::string& t : {cert, header, prose}) {
+    CHECK(pii_test::redacted(g, t) == t);
+    CHECK(run(g, t, every(5, t.size())) == t);
+  }
+}
+
+TEST_CASE("a cut private key with block action refuses the whole text and ends the stream", "[overflow][cut]") {
+  GuardrailInstance g(pii_test::vtable(), R"({"detectors":{"private_key":"block"}})");
+  const std::string cut = "k " + key_block(800, 15).substr(0, 400);
+  GuardStreamSession s(g);
+  feed_cut(s, cut, every(50, cut.size()));
+  CHECK(s.detector == "private_key");
+  CHECK(s.text(0).find("MII") == std::string::npos);
+  CHECK(s.text(0).find("BEGIN") == std::string::npos);
+}
