@@ -353,13 +353,25 @@ llmgw_up() {
 # or for direct the mock) meanwhile. Appends the client's RESULT line with target=, idle_rss_kb=
 # (before the run), peak_rss_kb=, threads=, max_threads= (peak_of) and cpu_ms= (user + system of
 # PIDS over the run) to RESULTS. Returns 1 when the client printed no RESULT.
+# tcp_counters: "retrans timeouts listen_overflows listen_drops" of the whole host since boot
+# (nstat -asz: absolute, the history file untouched; zeros without nstat). On 127.0.0.1 a
+# retransmission is a dropped segment: an accept queue that overflowed drops the handshake's last
+# ACK, and the client's request then waits one retransmission timeout (200 ms or more).
+tcp_counters() {
+  command -v nstat >/dev/null || { echo "0 0 0 0"; return; }
+  nstat -asz 2>/dev/null | awk '$1 == "TcpRetransSegs" { r = $2 } $1 == "TcpExtTCPTimeouts" { t = $2 }
+    $1 == "TcpExtListenOverflows" { o = $2 } $1 == "TcpExtListenDrops" { d = $2 }
+    END { printf "%d %d %d %d", r, t, o, d }'
+}
+
 measure_client() {
   local target=$1 before t0 t1 peak line
-  local -a watched
+  local -a watched tcp0 tcp1
   read -r -a watched <<<"$2"
   shift 2
   read -r before _ <<<"$(rss_threads "${watched[@]}")"
   t0=$(cpu_ticks "${watched[@]}")
+  read -r -a tcp0 <<<"$(tcp_counters)"
   start_sampler "$TMP/samples.$target" "${watched[@]}"
   # In the background + wait, so that a signal interrupts the run at once.
   "${PIN_CLIENT[@]}" "$BIN/bench_stream_client" "$@" --name "$target" >"$TMP/client.out" 2>>"$TMP/client.err" &
@@ -368,11 +380,14 @@ measure_client() {
   LG_PID=""
   stop_sampler
   t1=$(cpu_ticks "${watched[@]}")
+  read -r -a tcp1 <<<"$(tcp_counters)"
   peak=($(peak_of "$TMP/samples.$target"))
   line=$(grep '^RESULT' "$TMP/client.out")
   [[ -n $line ]] || { echo "  $target: the client failed: $(tail -n 2 "$TMP/client.err")" >&2; return 1; }
   echo "$line target=$target idle_rss_kb=$before peak_rss_kb=${peak[0]} threads=${peak[1]}" \
-    "max_threads=${peak[2]} cpu_ms=$(( (t1 - t0) * 1000 / CLK_TCK ))" >>"$RESULTS"
+    "max_threads=${peak[2]} cpu_ms=$(( (t1 - t0) * 1000 / CLK_TCK ))" \
+    "tcp_retrans=$((tcp1[0] - tcp0[0])) tcp_timeouts=$((tcp1[1] - tcp0[1]))" \
+    "listen_overflows=$((tcp1[2] - tcp0[2])) listen_drops=$((tcp1[3] - tcp0[3]))" >>"$RESULTS"
   echo "  $(tail -n 1 "$TMP/client.err")" >&2
 }
 

@@ -52,6 +52,9 @@ END {
            mb(r[t, k, "idle_rss_kb"]), per,
            r[t, k, "threads"] (r[t, k, "max_threads"] > r[t, k, "threads"] ? " (" r[t, k, "max_threads"] ")" : ""),
            r[t, k, "cpu_ms"] / 1000
+    if (r[t, k, "tcp_retrans"] > 0 || r[t, k, "listen_overflows"] > 0 || r[t, k, "listen_drops"] > 0)
+      printf "%-10s   tcp (host-wide): %d segments retransmitted, %d timeouts, accept queue overflowed %d times, %d dropped\n",
+             "", r[t, k, "tcp_retrans"], r[t, k, "tcp_timeouts"], r[t, k, "listen_overflows"], r[t, k, "listen_drops"]
     if (r[t, k, "failed"] > 0)
       printf "%-10s   failed: %d connect, %d non-200, %d broken, %d cut at the timeout\n", "", r[t, k, "connect_errors"],
              r[t, k, "http_errors"], r[t, k, "broken"], r[t, k, "timed_out"]
