@@ -108,9 +108,9 @@ local joined_check, joined_write = bud_check, bud_write
 
 const std::string& reserve_text() {
   static const std::string text =
-      std::string("-- llmgw budgets v2: reserve (check and hold, all or nothing; O(1) per scope)")
-          .append(kReserveFunctions)
-          .append(kReserveBody);
+      limits::lua_compact(std::string("-- llmgw budgets v2: reserve (check and hold, all or nothing; O(1) per scope)")
+                              .append(kReserveFunctions)
+                              .append(kReserveBody));
   return text;
 }
 
@@ -272,12 +272,14 @@ const BudgetScript& admit_reserve_script() {
 }
 
 const BudgetScript& settle_budget_script() {
-  static const BudgetScript s = limits::redis_script(kSettle);
+  static const std::string text = limits::lua_compact(kSettle);
+  static const BudgetScript s = limits::redis_script(text);
   return s;
 }
 
 const BudgetScript& commit_budget_script() {
-  static const BudgetScript s = limits::redis_script(kCommit);
+  static const std::string text = limits::lua_compact(kCommit);
+  static const BudgetScript s = limits::redis_script(text);
   return s;
 }
 

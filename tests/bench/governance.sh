@@ -21,6 +21,8 @@
 #      GOV_REDIS=0 (no Redis: the limits and the budget held per instance, in memory)
 #      GOV_REDIS_CORE (client: redis-server on core 0 with the load generator and the mock;
 #      server: on core 1 with the gateways — see "Where Redis runs" in README.md)
+#      GOV_REDIS_WRAP (a command redis-server runs under: valgrind --tool=callgrind …)
+#      GOV_REDIS_TIMEOUT_MS (general_settings.rate_limit_redis_timeout_ms; default 100)
 #      GOV_MONITOR_S=N (redis-cli monitor for N s of the first round's governed run at each rate:
 #      the commands Redis received, per request, printed at the end)
 # Also printed: the CPU each request costs the gateway (off and on) and Redis, and the scripts
@@ -52,7 +54,11 @@ case $REDIS_CORE in
   server) PIN_REDIS=("${PIN_SERVER[@]}") ;;
   *) echo "governance.sh: GOV_REDIS_CORE must be client or server" >&2; exit 2 ;;
 esac
-"${PIN_REDIS[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+# GOV_REDIS_WRAP: a command redis-server runs under (e.g. "valgrind --tool=callgrind
+# --callgrind-out-file=/tmp/redis.cg": Redis' instructions per governed request; with
+# GOV_REDIS_TIMEOUT_MS=2000 and a low BENCH_RATES, as Redis runs ~50x slower).
+read -r -a REDIS_WRAP <<<"${GOV_REDIS_WRAP:-}"
+"${PIN_REDIS[@]}" "${REDIS_WRAP[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   >"$TMP/redis.out" 2>&1 &
 PIDS+=("$!")
 redis_up() { [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
@@ -77,6 +83,8 @@ general_settings:
   database_url: sqlite://$TMP/governance.db
   ledger_spool_path: $TMP/ledger.spool
 EOF
+    [[ -n ${GOV_REDIS_TIMEOUT_MS:-} ]] &&
+      sed -i "s|^general_settings:|general_settings:\n  rate_limit_redis_timeout_ms: $GOV_REDIS_TIMEOUT_MS|" "$TMP/llmgw.yaml"
     [[ ${GOV_REDIS:-1} == 1 ]] && printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
   fi
   cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"

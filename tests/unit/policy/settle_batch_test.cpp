@@ -66,3 +66,13 @@ TEST_CASE("settle batch: scripts stay within the argument limit and carry every 
   REQUIRE(one.size() == 1);
   CHECK(one[0][3 + 7 + 3 + 1] == "0");
 }
+
+TEST_CASE("budget scripts: sent compacted (no comment line but the first, no indentation)") {
+  for (const auto* s : {&llmgw::policy::settle_budget_script(), &llmgw::policy::commit_budget_script(),
+                        &llmgw::policy::reserve_budget_script(), &llmgw::policy::admit_reserve_script()}) {
+    CHECK(s->text.substr(0, 9) == "-- llmgw ");
+    CHECK(llmgw::limits::lua_compact(s->text) == s->text);
+    CHECK(s->text.find("\n--") == std::string_view::npos);
+    CHECK(s->text.find("\n ") == std::string_view::npos);
+  }
+}
