@@ -16,7 +16,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
-
 #include <cstdint>
 #include <memory>
 #include <string>
