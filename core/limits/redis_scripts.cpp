@@ -233,12 +233,13 @@ end
 return 1
 )lua";
 
-/// A script's text: its first line (what it is, with the version), the token-window helpers, its body.
+/// A script's text: its first line (what it is, with the version), the token-window helpers, its
+/// body; compacted (lua_compact).
 std::string joined(std::string_view first_line, std::string_view body) {
   std::string text;
   text.reserve(first_line.size() + kTokenWindow.size() + body.size());
   text.append(first_line).append(kTokenWindow).append(body);
-  return text;
+  return lua_compact(text);
 }
 
 const std::string& admit_text() {
@@ -261,6 +262,25 @@ const std::string& release_text() {
 }
 
 }  // namespace
+
+std::string lua_compact(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool first = true;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    const std::size_t start = line.find_first_not_of(" \t\r");
+    if (!first) {
+      if (start == std::string_view::npos || line.substr(start, 2) == "--") continue;
+      line.remove_prefix(start);
+    }
+    first = false;
+    out.append(line).push_back('\n');
+  }
+  return out;
+}
 
 RedisScript redis_script(std::string_view text) {
   unsigned char digest[SHA_DIGEST_LENGTH];

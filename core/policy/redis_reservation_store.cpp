@@ -33,6 +33,10 @@ const LoopConnection* this_loop(const void* store) {
 
 constexpr std::size_t kReserveKeys = 7;  // per scope (policy/budget_scripts.hpp)
 
+/// Settles wait at most this long for company (policy/settle_batch.hpp); a reserve on the loop
+/// takes them sooner, in its own write.
+constexpr std::chrono::milliseconds kSettleBatchDelay{2};
+
 /// The reserve script's KEYS (appended to `keys`) and ARGV after the request id (to `args`).
 void reserve_arguments(std::vector<std::string>& keys, std::vector<std::string>& args,
                        const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano, std::int64_t now_ms,
@@ -69,7 +73,10 @@ RedisReservationStore::~RedisReservationStore() = default;
 
 void RedisReservationStore::on_loop_start(boost::asio::io_context& io) {
   std::shared_ptr<limits::AsyncRedis> redis = limits::AsyncRedis::on_loop(io, endpoint_);  // shared with the limits
-  auto settles = std::make_unique<SettleBatch>(io, *redis, ttl_ms_ + charge_ttl_ms_);
+  // The charge keys live the reservation ttl + the charge ttl after a settle, renewed when less
+  // than the charge ttl + half the reservation ttl is left (a charge outlives its charge ttl).
+  const SettleBatch::Expiry expiry{ttl_ms_ + charge_ttl_ms_, charge_ttl_ms_ + ttl_ms_ / 2};
+  auto settles = std::make_unique<SettleBatch>(io, *redis, expiry, kSettleBatchDelay);
   bool bound = false;
   for (LoopConnection& c : loop_connections)
     if (c.owner == this) c.redis = redis.get(), c.settles = settles.get(), bound = true;
@@ -82,9 +89,42 @@ void RedisReservationStore::on_loop_start(boost::asio::io_context& io) {
 void RedisReservationStore::release_loop_connections() {
   // (Other loop threads' entries are rebound by the next on_loop_start of a store at this address.)
   std::erase_if(loop_connections, [this](const LoopConnection& c) { return c.owner == this; });
-  std::lock_guard lock(loops_mutex_);
-  settles_.clear();  // (what they still held is dropped, as a lost settle: the holds lapse)
-  loops_.clear();
+  std::vector<std::vector<std::string>> left;
+  {
+    std::lock_guard lock(loops_mutex_);
+    // The loops stopped: the settles still waiting for their batch's delay go on the blocking
+    // connection, so a gateway that drains charges every call it answered.
+    for (const std::unique_ptr<SettleBatch>& batch : settles_)
+      for (std::vector<std::string>& script : batch->take_scripts()) left.push_back(std::move(script));
+    settles_.clear();
+    loops_.clear();
+  }
+  if (!left.empty()) send_blocking(left, "settling the last calls");
+}
+
+void RedisReservationStore::send_blocking(const std::vector<std::vector<std::string>>& scripts, const char* what) {
+  std::lock_guard lock(commit_mutex_);
+  if (!commit_client_)
+    commit_client_ = std::make_unique<shared_state::RedisClient>(
+        shared_state::RedisTarget{endpoint_.host, endpoint_.port, endpoint_.password, endpoint_.db},
+        std::chrono::milliseconds(1000));
+  // Redis down: one connect attempt a second, not one per batch (the writer thread must go on).
+  if (!commit_client_->connected()) {
+    const std::int64_t now = canonical::steady_ms();
+    if (now < next_commit_connect_ms_) return;
+    if (!commit_client_->connect()) {
+      next_commit_connect_ms_ = now + 1000;
+      spdlog::warn("budgets: Redis unreachable {}: {}", what, commit_client_->error());
+      return;
+    }
+  }
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& script : scripts) {
+    views.assign(script.begin(), script.end());
+    commit_client_->append(views);
+  }
+  std::vector<shared_state::RedisReply> replies;
+  if (!commit_client_->exchange(replies)) spdlog::warn("budgets: {} in Redis failed: {}", what, commit_client_->error());
 }
 
 void RedisReservationStore::unavailable() {
@@ -324,32 +364,10 @@ void RedisReservationStore::committed_many(const std::vector<std::string_view>& 
   for (std::size_t from = 0; from < charged.size(); from += kCommitChunk)
     scripts.push_back(commit_arguments(charged, from, std::min(charged.size(), from + kCommitChunk), now_ms,
                                        ttl_ms_ + charge_ttl_ms_));
-  // The ledger writer's thread: a blocking round trip is fine here (never a loop thread).
-  std::lock_guard lock(commit_mutex_);
-  if (!commit_client_)
-    commit_client_ = std::make_unique<shared_state::RedisClient>(
-        shared_state::RedisTarget{endpoint_.host, endpoint_.port, endpoint_.password, endpoint_.db},
-        std::chrono::milliseconds(1000));
-  // Redis down: one connect attempt a second, not one per batch (the writer thread must go on).
-  // A mark not made leaves the charge counting on top of the stored spend until charge_ttl_ms
-  // (an over-count, never an under-count).
-  if (!commit_client_->connected()) {
-    const std::int64_t now = canonical::steady_ms();
-    if (now < next_commit_connect_ms_) return;
-    if (!commit_client_->connect()) {
-      next_commit_connect_ms_ = now + 1000;
-      spdlog::warn("budgets: Redis unreachable to mark ledger rows written: {}", commit_client_->error());
-      return;
-    }
-  }
-  std::vector<std::string_view> views;
-  for (const std::vector<std::string>& script : scripts) {
-    views.assign(script.begin(), script.end());
-    commit_client_->append(views);
-  }
-  std::vector<shared_state::RedisReply> replies;
-  if (!commit_client_->exchange(replies))
-    spdlog::warn("budgets: marking ledger rows written in Redis failed: {}", commit_client_->error());
+  // The ledger writer's thread: a blocking round trip is fine here (never a loop thread). Redis
+  // down: a mark not made leaves the charge counting on top of the stored spend until
+  // charge_ttl_ms (an over-count, never an under-count).
+  send_blocking(scripts, "marking ledger rows written");
 }
 
 std::size_t RedisReservationStore::reservations() const {

@@ -5,10 +5,12 @@
 //   reserve   awaited on the loop's own asynchronous hiredis connection (limits/asio_redis),
 //             EVALSHA then EVAL on NOSCRIPT, within the timeout; a reservation lapses in Redis
 //             after `ttl_ms` when its instance never settles it (a crash);
-//   settle    not awaited; the settles of one loop turn go in one script on the next turn
+//   settle    not awaited; the settles of one loop within 2 ms go in one script
 //             (policy/settle_batch), and a reserve on the loop sends them first: the client's
-//             next call, on any instance, finds the hold replaced by the cost (a refund or a
-//             top-up) as when each went at once;
+//             next call on this loop finds the hold replaced by the cost (a refund or a top-up)
+//             as when each went at once; a call on another loop or instance within those 2 ms
+//             may still find the hold (the estimate) in its place. A drain sends what is left
+//             (release_loop_connections, on the blocking connection);
 //   committed from the ledger writer's thread (never a loop thread), on a blocking connection of
 //             its own, a written batch at a time (one script per up to 128 rows, one round
 //             trip): the cost is in the database now, and stops counting once an instance's
@@ -87,6 +89,9 @@ class RedisReservationStore final : public ReservationStore {
   ReserveResult record(std::optional<ReserveResult> result, std::string request_id, std::vector<ScopeBudget> scopes,
                        std::int64_t amount_nano, std::int64_t now_ms, std::int64_t visible_as_of_ms);
   void forget_old(std::int64_t now_ms);  // calls whose settle or commit never came; mu_ held
+  /// `scripts` in one round trip on the blocking connection (the ledger writer's commit marks;
+  /// the settles left when the loops stopped); never on a loop thread. `what` names it in a warning.
+  void send_blocking(const std::vector<std::vector<std::string>>& scripts, const char* what);
 
   limits::RedisEndpoint endpoint_;
   std::chrono::milliseconds timeout_;
@@ -98,7 +103,7 @@ class RedisReservationStore final : public ReservationStore {
   std::mutex loops_mutex_;
   std::vector<std::shared_ptr<limits::AsyncRedis>> loops_;
   std::vector<std::unique_ptr<SettleBatch>> settles_;     // one per loop, on its connection
-  std::mutex commit_mutex_;                                // the ledger writer's connection
+  std::mutex commit_mutex_;                                // the blocking connection (commits, drain)
   std::unique_ptr<shared_state::RedisClient> commit_client_;
   std::int64_t next_commit_connect_ms_ = 0;               // steady ms; commit_mutex_ held
   std::atomic<std::int64_t> last_warning_ms_{0};

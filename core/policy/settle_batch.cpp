@@ -1,7 +1,5 @@
 #include "policy/settle_batch.hpp"
 
-#include <boost/asio/post.hpp>
-
 #include <algorithm>
 #include <string_view>
 
@@ -11,8 +9,8 @@
 namespace llmgw::policy {
 namespace {
 
-/// Arguments of one script before its calls: EVAL, text, numkeys; then expiry, number of calls.
-constexpr std::size_t kFixedArgs = 5;
+/// Arguments of one script before its calls: EVAL, text, numkeys; then expiry, keep, number of calls.
+constexpr std::size_t kFixedArgs = 6;
 constexpr std::size_t kKeysPerGroup = 7;  // push_settle_keys
 
 struct Group {
@@ -29,7 +27,7 @@ std::size_t group_of(std::vector<Group>& groups, std::string_view scope, std::in
 }
 
 std::vector<std::string> one_script(const std::vector<SettleBatch::Settle>& settles, std::size_t from,
-                                    std::size_t to, std::int64_t expiry_ms) {
+                                    std::size_t to, SettleBatch::Expiry expiry) {
   std::vector<Group> groups;
   std::vector<std::vector<std::size_t>> call_groups(to - from);
   for (std::size_t c = from; c < to; ++c)
@@ -38,7 +36,8 @@ std::vector<std::string> one_script(const std::vector<SettleBatch::Settle>& sett
   std::vector<std::string> argv{"EVAL", std::string(settle_budget_script().text),
                                 std::to_string(kKeysPerGroup * groups.size())};
   for (const Group& g : groups) push_settle_keys(argv, g.scope, g.period);
-  argv.push_back(std::to_string(expiry_ms));
+  argv.push_back(std::to_string(expiry.expiry_ms));
+  argv.push_back(std::to_string(expiry.keep_ms));
   argv.push_back(std::to_string(to - from));
   for (std::size_t c = from; c < to; ++c) {
     const SettleBatch::Settle& s = settles[c];
@@ -64,31 +63,36 @@ std::size_t args_of(const std::vector<SettleBatch::Settle>& settles, std::size_t
 
 }  // namespace
 
-SettleBatch::SettleBatch(boost::asio::io_context& io, limits::AsyncRedis& redis, std::int64_t expiry_ms)
-    : io_(io), redis_(redis), expiry_ms_(expiry_ms) {}
+SettleBatch::SettleBatch(boost::asio::io_context& io, limits::AsyncRedis& redis, Expiry expiry,
+                         std::chrono::milliseconds delay)
+    : redis_(redis), expiry_(expiry), delay_(delay), timer_(io) {}
 
-SettleBatch::~SettleBatch() { *alive_ = false; }
+SettleBatch::~SettleBatch() {
+  *alive_ = false;
+  timer_.cancel();
+}
 
 void SettleBatch::add(Settle s) {
   queued_.push_back(std::move(s));
-  if (posted_) return;
-  posted_ = true;
+  if (armed_) return;
+  armed_ = true;
+  timer_.expires_after(delay_);
   std::shared_ptr<bool> live = alive_;
-  boost::asio::post(io_, [this, live] {
+  timer_.async_wait([this, live](const boost::system::error_code&) {
     if (!*live) return;
-    posted_ = false;
+    armed_ = false;
     flush();
   });
 }
 
-std::vector<std::vector<std::string>> SettleBatch::scripts(const std::vector<Settle>& settles, std::int64_t expiry_ms,
+std::vector<std::vector<std::string>> SettleBatch::scripts(const std::vector<Settle>& settles, Expiry expiry,
                                                            std::size_t max_args) {
   std::vector<std::vector<std::string>> out;
   std::size_t from = 0;
   while (from < settles.size()) {
     std::size_t to = from + 1;  // at least one call a script (2 scopes: 27 arguments)
     while (to < settles.size() && args_of(settles, from, to + 1) <= max_args) ++to;
-    out.push_back(one_script(settles, from, to, expiry_ms));
+    out.push_back(one_script(settles, from, to, expiry));
     from = to;
   }
   return out;
@@ -100,10 +104,16 @@ void SettleBatch::flush() {
   settles.swap(queued_);
   // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT; Redis caches the script by its SHA-1.
   std::vector<std::string_view> views;
-  for (const std::vector<std::string>& argv : scripts(settles, expiry_ms_, limits::AsyncRedis::kMaxArgs)) {
+  for (const std::vector<std::string>& argv : scripts(settles, expiry_, limits::AsyncRedis::kMaxArgs)) {
     views.assign(argv.begin(), argv.end());
     if (!redis_.send(views)) break;  // connection down: the rest is dropped too (the holds lapse)
   }
+}
+
+std::vector<std::vector<std::string>> SettleBatch::take_scripts() {
+  std::vector<Settle> settles;
+  settles.swap(queued_);
+  return scripts(settles, expiry_, limits::AsyncRedis::kMaxArgs);
 }
 
 }  // namespace llmgw::policy

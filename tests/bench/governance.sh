@@ -21,8 +21,13 @@
 #      GOV_REDIS=0 (no Redis: the limits and the budget held per instance, in memory)
 #      GOV_REDIS_CORE (client: redis-server on core 0 with the load generator and the mock;
 #      server: on core 1 with the gateways — see "Where Redis runs" in README.md)
+#      GOV_REDIS_WRAP (a command redis-server runs under: valgrind --tool=callgrind …)
+#      GOV_REDIS_TIMEOUT_MS (general_settings.rate_limit_redis_timeout_ms; default 100)
+#      GOV_MONITOR_S=N (redis-cli monitor for N s of the first round's governed run at each rate:
+#      the commands Redis received, per request, printed at the end)
 # Also printed: the CPU each request costs the gateway (off and on) and Redis, and the scripts
-# Redis runs per request with their average time (commandstats).
+# Redis runs per request with their average time (commandstats), its wake-ups (the main thread's
+# voluntary context switches) and commands per request.
 # Issue 11's target: under 100 us added p50.
 set -uo pipefail
 
@@ -49,7 +54,11 @@ case $REDIS_CORE in
   server) PIN_REDIS=("${PIN_SERVER[@]}") ;;
   *) echo "governance.sh: GOV_REDIS_CORE must be client or server" >&2; exit 2 ;;
 esac
-"${PIN_REDIS[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+# GOV_REDIS_WRAP: a command redis-server runs under (e.g. "valgrind --tool=callgrind
+# --callgrind-out-file=/tmp/redis.cg": Redis' instructions per governed request; with
+# GOV_REDIS_TIMEOUT_MS=2000 and a low BENCH_RATES, as Redis runs ~50x slower).
+read -r -a REDIS_WRAP <<<"${GOV_REDIS_WRAP:-}"
+"${PIN_REDIS[@]}" "${REDIS_WRAP[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   >"$TMP/redis.out" 2>&1 &
 PIDS+=("$!")
 redis_up() { [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
@@ -74,6 +83,8 @@ general_settings:
   database_url: sqlite://$TMP/governance.db
   ledger_spool_path: $TMP/ledger.spool
 EOF
+    [[ -n ${GOV_REDIS_TIMEOUT_MS:-} ]] &&
+      sed -i "s|^general_settings:|general_settings:\n  rate_limit_redis_timeout_ms: $GOV_REDIS_TIMEOUT_MS|" "$TMP/llmgw.yaml"
     [[ ${GOV_REDIS:-1} == 1 ]] && printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
   fi
   cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"
@@ -118,25 +129,37 @@ echo "governance: mock :$MOCK_PORT, redis :$REDIS_PORT, llmgw off ${URL[off]}, o
 # CPU (INFO cpu, user + sys) and its scripts (INFO commandstats: EVALSHA = the limits' admit
 # carrying the budget's reserve, one a request; EVAL = the batched settles, finishes and commits).
 redis_ok() { [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-cli >/dev/null; }
-redis_snap() {  # redis_snap -> "cpu_s evalsha_calls evalsha_us eval_calls eval_us"
-  local cpu stats
+# Its wake-ups: the main thread's voluntary context switches (each a sleep in epoll_wait ended by
+# a read), and every command it ran (INFO stats; the snapshots' own 3 INFOs included).
+REDIS_PID=$(redis-cli -p "$REDIS_PORT" info server 2>/dev/null | tr -d '\r' | sed -n 's/^process_id://p')
+redis_snap() {  # redis_snap -> "cpu_s evalsha_calls evalsha_us eval_calls eval_us wakeups commands"
+  local cpu stats wake cmds
   cpu=$(redis-cli -p "$REDIS_PORT" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/{s += $2} END{printf "%.6f", s}')
   stats=$(redis-cli -p "$REDIS_PORT" info commandstats | tr -d '\r')
-  awk -v cpu="$cpu" -F'[:,=]' '
+  cmds=$(redis-cli -p "$REDIS_PORT" info stats | tr -d '\r' | sed -n 's/^total_commands_processed://p')
+  wake=$(awk '/^voluntary_ctxt_switches:/{print $2}' "/proc/$REDIS_PID/task/$REDIS_PID/status" 2>/dev/null)
+  awk -v cpu="$cpu" -v wake="${wake:-0}" -v cmds="${cmds:-0}" -F'[:,=]' '
     /^cmdstat_evalsha:/ { sc = $3; su = $5 }  /^cmdstat_eval:/ { ec = $3; eu = $5 }
-    END { printf "%s %d %d %d %d", cpu, sc, su, ec, eu }' <<<"$stats"
+    END { printf "%s %d %d %d %d %d %d", cpu, sc, su, ec, eu, wake, cmds }' <<<"$stats"
 }
 for r in $(seq "$ROUNDS"); do
   for rate in $RATES; do
     measure_url off "$rate" "$DUR" "${URL[off]}/v1/chat/completions" "${GW_PID[off]}" --rate "$rate"
     redis_ok && r0=($(redis_snap))
+    if [[ -n ${GOV_MONITOR_S:-} && $r == 1 ]] && redis_ok; then  # what Redis receives, first round
+      (sleep $((WARM + 1)); timeout "$GOV_MONITOR_S" redis-cli -p "$REDIS_PORT" monitor >"$TMP/monitor-$rate.txt" 2>/dev/null) &
+      MON_PID=$!
+    fi
     measure_url on "$rate" "$DUR" "${URL[on]}/v1/chat/completions" "${GW_PID[on]}" --rate "$rate" \
       --header "Authorization: Bearer $KEY"
+    [[ -n ${MON_PID:-} ]] && wait "$MON_PID"
+    MON_PID=""
     if redis_ok; then
       r1=($(redis_snap))
       done_on=$(grep '^RESULT' "$TMP/loadgen.out" | sed -n 's/.* total_done=\([0-9]*\).*/\1/p')
       echo "REDIS scen=$rate done=${done_on:-0} cpu_us=$(awk -v a="${r0[0]}" -v b="${r1[0]}" 'BEGIN{printf "%d", (b - a) * 1e6}')" \
-        "evalsha=$((r1[1] - r0[1])) evalsha_us=$((r1[2] - r0[2])) eval=$((r1[3] - r0[3])) eval_us=$((r1[4] - r0[4]))" >>"$RESULTS"
+        "evalsha=$((r1[1] - r0[1])) evalsha_us=$((r1[2] - r0[2])) eval=$((r1[3] - r0[3])) eval_us=$((r1[4] - r0[4]))" \
+        "wake=$((r1[5] - r0[5])) cmds=$((r1[6] - r0[6]))" >>"$RESULTS"
     fi
   done
 done
@@ -157,6 +180,17 @@ if [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-benchmark >/dev/null; then
   echo "redis round trip on this machine now (redis on the $REDIS_CORE core): p50 ${hot:-?} us back to back, avg ${idle:-?} us after 10 ms idle" >&2
 fi
 
+# GOV_MONITOR_S: the commands Redis received in those seconds (redis-cli monitor), per governed
+# request (one EVALSHA a request); EVAL by its script's first line.
+for f in "$TMP"/monitor-*.txt; do
+  [[ -s $f ]] || continue
+  echo "redis monitor, ${GOV_MONITOR_S}s at ${f##*monitor-} req/s:" >&2
+  awk '{ c = $4; gsub(/"/, "", c); what = c
+         if (c == "EVAL" || c == "eval") { what = $5; sub(/^"-- llmgw /, "", what); what = what " " $6 " " $7 " " $8 " " $9 " " $10; sub(/[(\\].*/, "", what); what = "EVAL " what }
+         n[what]++; if (c == "EVALSHA" || c == "evalsha") req++ }
+       END { for (w in n) printf "  %8d  %6.3f/req  %s\n", n[w], req ? n[w] / req : 0, w }' "$f" | sort -k1,1nr >&2
+done
+
 echo
 awk '
   /^RESULT/ {
@@ -170,6 +204,7 @@ awk '
     for (i = 1; i <= NF; i++) { split($i, kv, "="); g[kv[1]] = kv[2] }
     s = g["scen"]; rdone[s] += g["done"]; rcpu[s] += g["cpu_us"]
     sha[s] += g["evalsha"]; sha_us[s] += g["evalsha_us"]; ev[s] += g["eval"]; ev_us[s] += g["eval_us"]
+    wake[s] += g["wake"]; cmds[s] += g["cmds"]
   }
   function median(arr, key, k,   i, j, t, v) {
     for (i = 1; i <= k; i++) v[i] = arr[key, i]
@@ -188,17 +223,17 @@ awk '
         order[s], a, b, b - a, c, d, d - c, err[off] + err[on]
     }
     printf "(median over %d rounds; target: added p50 < 100 us)\n", rounds
-    printf "\n| rate | gateway CPU/req off | on | Redis CPU/req | EVALSHA/req | us/EVALSHA | EVAL/req | us/EVAL |\n"
-    printf "|---|---|---|---|---|---|---|---|\n"
+    printf "\n| rate | gateway CPU/req off | on | Redis CPU/req | EVALSHA/req | us/EVALSHA | EVAL/req | us/EVAL | Redis wake-ups/req | commands/req |\n"
+    printf "|---|---|---|---|---|---|---|---|---|---|\n"
     for (s = 1; s <= nscen; s++) {
       off = order[s] SUBSEP "off"; on = order[s] SUBSEP "on"; r = order[s]
       if (!done[off] || !done[on]) continue
       if (rdone[r])
-        printf "| %s req/s | %.1f us | %.1f us | %.1f us | %.2f | %.1f | %.2f | %.1f |\n", r, cpu[off] / done[off],
+        printf "| %s req/s | %.1f us | %.1f us | %.1f us | %.2f | %.1f | %.2f | %.1f | %.2f | %.2f |\n", r, cpu[off] / done[off],
           cpu[on] / done[on], rcpu[r] / rdone[r], sha[r] / rdone[r], sha[r] ? sha_us[r] / sha[r] : 0,
-          ev[r] / rdone[r], ev[r] ? ev_us[r] / ev[r] : 0
+          ev[r] / rdone[r], ev[r] ? ev_us[r] / ev[r] : 0, wake[r] / rdone[r], cmds[r] / rdone[r]
       else
-        printf "| %s req/s | %.1f us | %.1f us | - | - | - | - | - |\n", r, cpu[off] / done[off], cpu[on] / done[on]
+        printf "| %s req/s | %.1f us | %.1f us | - | - | - | - | - | - | - |\n", r, cpu[off] / done[off], cpu[on] / done[on]
     }
     printf "(summed over the rounds; CPU from /proc schedstat (gateway) and INFO cpu (Redis); us/EVAL*: Redis commandstats, wall time in Redis)\n"
   }' rounds="$ROUNDS" "$RESULTS"

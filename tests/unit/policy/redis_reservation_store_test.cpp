@@ -308,3 +308,19 @@ TEST_CASE("redis reservations: a batched settle charges every scope of a call he
   // (The key's hsum still counts h1's 100: only the hash field was removed here.)
   CHECK(a.reserve("p", {{"key:k6", 1'000, 0, 0}}, 1, now + 2, now).headroom_nano == 1'000 - 100 - 12);
 }
+
+TEST_CASE("redis reservations: a settle still waiting for its batch when the loops stop is sent on drain") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::int64_t now = 6'000'000;
+  REQUIRE(a.reserve("d1", key_budget(1'000), 100, now, now).refused == -1);
+  REQUIRE(a.reserve("d2", key_budget(1'000), 100, now, now).refused == -1);
+  // Queued on the loop, which never turns again (a gateway's loops stop after the drain).
+  REQUIRE(a.store.settle("d1", 5, now + 1));
+  REQUIRE(a.store.settle("d2", 9, now + 1));
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 2);
+  a.store.release_loop_connections();
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 0);
+  CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 2);
+  CHECK(integer_reply(redis.port(), "ZCARD", budget_key("key:k1", "hexp")) == 0);
+}

@@ -21,7 +21,7 @@ TEST_CASE("settle batch: scripts stay within the argument limit and carry every 
     if (i == 5) s.periods[0] = 99;  // another period of the same scope: a group of its own
     settles.push_back(std::move(s));
   }
-  const auto scripts = SettleBatch::scripts(settles, 12'345, 64);
+  const auto scripts = SettleBatch::scripts(settles, {12'345, 6'789}, 64);
   REQUIRE(scripts.size() > 1);
   std::vector<std::string> seen;
   for (const auto& argv : scripts) {
@@ -37,8 +37,9 @@ TEST_CASE("settle batch: scripts stay within the argument limit and carry every 
     CHECK(periods.size() == groups);
     std::size_t a = 3 + nkeys;
     CHECK(argv[a] == "12345");
-    const std::size_t n = std::stoul(argv[a + 1]);
-    a += 2;
+    CHECK(argv[a + 1] == "6789");
+    const std::size_t n = std::stoul(argv[a + 2]);
+    a += 3;
     for (std::size_t c = 0; c < n; ++c) {
       const std::string& id = argv[a];
       const int i = std::stoi(id.substr(4));
@@ -61,7 +62,17 @@ TEST_CASE("settle batch: scripts stay within the argument limit and carry every 
   REQUIRE(seen.size() == settles.size());
   for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == settles[i].request_id);
   // A negative cost goes as 0 (as one call's settle sent it).
-  const auto one = SettleBatch::scripts({SettleBatch::Settle{"x", -5, 1, {"key:k"}, {0}}}, 1, 64);
+  const auto one = SettleBatch::scripts({SettleBatch::Settle{"x", -5, 1, {"key:k"}, {0}}}, {1, 1}, 64);
   REQUIRE(one.size() == 1);
-  CHECK(one[0][3 + 7 + 2 + 1] == "0");
+  CHECK(one[0][3 + 7 + 3 + 1] == "0");
+}
+
+TEST_CASE("budget scripts: sent compacted (no comment line but the first, no indentation)") {
+  for (const auto* s : {&llmgw::policy::settle_budget_script(), &llmgw::policy::commit_budget_script(),
+                        &llmgw::policy::reserve_budget_script(), &llmgw::policy::admit_reserve_script()}) {
+    CHECK(s->text.substr(0, 9) == "-- llmgw ");
+    CHECK(llmgw::limits::lua_compact(s->text) == s->text);
+    CHECK(s->text.find("\n--") == std::string_view::npos);
+    CHECK(s->text.find("\n ") == std::string_view::npos);
+  }
 }
