@@ -75,6 +75,7 @@ class AsyncRedis {
   RedisEndpoint endpoint_;
   redisAsyncContext* ac_ = nullptr;
   bool ready_ = false;
+  std::string command_;  // the wire form of the command being sent (submit), reused
   bool stopping_ = false;
   std::chrono::milliseconds backoff_{100};
   boost::asio::steady_timer reconnect_timer_;
