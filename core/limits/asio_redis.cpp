@@ -140,7 +140,8 @@ AsyncRedis::~AsyncRedis() {
 
 void AsyncRedis::connect() {
   ready_ = false;
-  redisAsyncContext* ac = redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port);
+  redisAsyncContext* ac = endpoint_.unix_socket() ? redisAsyncConnectUnix(endpoint_.host.c_str())
+                                                  : redisAsyncConnect(endpoint_.host.c_str(), endpoint_.port);
   if (!ac) return schedule_reconnect();
   if (ac->err) {
     spdlog::debug("rate limits: Redis connect: {}", ac->errstr);

@@ -26,10 +26,11 @@ namespace llmgw::limits {
 
 /// Where Redis is (router_settings.redis_*).
 struct RedisEndpoint {
-  std::string host;
+  std::string host;      // an absolute path: a Unix domain socket (port unused)
   int port = 6379;
   std::string password;  // empty: no AUTH
   int db = 0;            // non-zero: SELECT
+  bool unix_socket() const { return !host.empty() && host.front() == '/'; }
 };
 
 class AsyncRedis {

@@ -21,6 +21,9 @@
 #      GOV_REDIS=0 (no Redis: the limits and the budget held per instance, in memory)
 #      GOV_REDIS_CORE (client: redis-server on core 0 with the load generator and the mock;
 #      server: on core 1 with the gateways — see "Where Redis runs" in README.md)
+#      GOV_REDIS_UNIX=1 (the governed gateway reaches Redis over a Unix domain socket,
+#      redis_url: unix:///…/redis.sock, as a sidecar Redis; the bare round trip is printed for
+#      both TCP and the socket)
 # Also printed: the CPU each request costs the gateway (off and on) and Redis, and the scripts
 # Redis runs per request with their average time (commandstats).
 # Issue 11's target: under 100 us added p50.
@@ -49,8 +52,10 @@ case $REDIS_CORE in
   server) PIN_REDIS=("${PIN_SERVER[@]}") ;;
   *) echo "governance.sh: GOV_REDIS_CORE must be client or server" >&2; exit 2 ;;
 esac
-"${PIN_REDIS[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-  >"$TMP/redis.out" 2>&1 &
+REDIS_UNIX=()
+[[ ${GOV_REDIS_UNIX:-0} == 1 ]] && REDIS_UNIX=(--unixsocket "$TMP/redis.sock" --unixsocketperm 700)
+"${PIN_REDIS[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 "${REDIS_UNIX[@]}" --save '' --appendonly no \
+  --daemonize no >"$TMP/redis.out" 2>&1 &
 PIDS+=("$!")
 redis_up() { [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
 if command -v redis-cli >/dev/null; then
@@ -74,7 +79,11 @@ general_settings:
   database_url: sqlite://$TMP/governance.db
   ledger_spool_path: $TMP/ledger.spool
 EOF
-    [[ ${GOV_REDIS:-1} == 1 ]] && printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
+    if [[ ${GOV_REDIS:-1} == 1 && ${GOV_REDIS_UNIX:-0} == 1 ]]; then
+      printf 'router_settings:\n  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$TMP/llmgw.yaml"
+    elif [[ ${GOV_REDIS:-1} == 1 ]]; then
+      printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
+    fi
   fi
   cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"
   start_llmgw || { echo "governance.sh: llmgw ($mode) did not start: $(tail -n 3 "$TMP/llmgw.err")" >&2; exit 1; }
@@ -113,7 +122,7 @@ if [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-cli >/dev/null && [[ $(redis-c
 fi
 
 echo "governance: mock :$MOCK_PORT, redis :$REDIS_PORT, llmgw off ${URL[off]}, on ${URL[on]} (rates $RATES," \
-  "$CONNS conns, ${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE, team ${GOV_TEAM:-0}, budget ${GOV_BUDGET:-1}, redis on the $REDIS_CORE core)" >&2
+  "$CONNS conns, ${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE, team ${GOV_TEAM:-0}, budget ${GOV_BUDGET:-1}, redis on the $REDIS_CORE core$([[ ${GOV_REDIS_UNIX:-0} == 1 ]] && echo ", over a Unix socket"))" >&2
 # Redis' own cost of the governed requests, per rate (every Redis command comes from "on"): its
 # CPU (INFO cpu, user + sys) and its scripts (INFO commandstats: EVALSHA = the limits' admit
 # carrying the budget's reserve, one a request; EVAL = the batched settles, finishes and commits).
@@ -155,6 +164,12 @@ if [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-benchmark >/dev/null; then
     awk '/latency summary/ { getline; getline; printf "%.0f", $3 * 1000; exit }')
   idle=$("${PIN_SERVER[@]}" timeout 3 redis-cli -p "$REDIS_PORT" --latency 2>/dev/null | tr '\r' '\n' | awk 'NF { l = $0 } END { split(l, f, " "); printf "%.0f", f[3] * 1000 }')
   echo "redis round trip on this machine now (redis on the $REDIS_CORE core): p50 ${hot:-?} us back to back, avg ${idle:-?} us after 10 ms idle" >&2
+  if [[ ${GOV_REDIS_UNIX:-0} == 1 ]]; then
+    hot=$("${PIN_SERVER[@]}" redis-benchmark -s "$TMP/redis.sock" -n 20000 -c 1 PING 2>/dev/null | tr '\r' '\n' |
+      awk '/latency summary/ { getline; getline; printf "%.0f", $3 * 1000; exit }')
+    idle=$("${PIN_SERVER[@]}" timeout 3 redis-cli -s "$TMP/redis.sock" --latency 2>/dev/null | tr '\r' '\n' | awk 'NF { l = $0 } END { split(l, f, " "); printf "%.0f", f[3] * 1000 }')
+    echo "redis round trip over the Unix socket: p50 ${hot:-?} us back to back, avg ${idle:-?} us after 10 ms idle" >&2
+  fi
 fi
 
 echo

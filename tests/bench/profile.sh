@@ -22,7 +22,8 @@
 # request's last user turn (as guard-p50.sh's redacted request). PROFILE_GOV=1 profiles
 # governance.sh's "on" gateway instead: a master key, a virtual key with RPM/TPM limits and a
 # budget in a local redis-server (started here), the deployment priced, the SQLite ledger (its
-# writer thread counts too); GOV_BUDGET=0 leaves the budget out, GOV_TEAM=1 adds a team.
+# writer thread counts too); GOV_BUDGET=0 leaves the budget out, GOV_TEAM=1 adds a team,
+# GOV_REDIS_UNIX=1 reaches Redis over a Unix domain socket.
 # Needs python3, strace, valgrind (and redis-server with PROFILE_GOV=1).
 set -uo pipefail
 
@@ -67,7 +68,10 @@ KEY=sk-bench
 if [[ ${PROFILE_GOV:-0} != 0 ]]; then
   command -v redis-server >/dev/null || { echo "profile.sh: redis-server not found" >&2; exit 2; }
   REDIS_PORT=$("$LOADGEN" --pick-port)
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$TMP/redis.out" 2>&1 &
+  REDIS_UNIX=()
+  [[ ${GOV_REDIS_UNIX:-0} == 1 ]] && REDIS_UNIX=(--unixsocket "$TMP/redis.sock" --unixsocketperm 700)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 "${REDIS_UNIX[@]}" --save '' --appendonly no --daemonize no \
+    >"$TMP/redis.out" 2>&1 &
   PIDS+=("$!")
   redis_up() { [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
   wait_for redis_up || { echo "profile.sh: redis-server did not start" >&2; exit 1; }
@@ -82,9 +86,12 @@ general_settings:
   ledger_spool_path: $TMP/ledger.spool
   rate_limit_redis_timeout_ms: 10000
 router_settings:
-  redis_host: 127.0.0.1
-  redis_port: $REDIS_PORT
 EOF
+  if [[ ${GOV_REDIS_UNIX:-0} == 1 ]]; then
+    printf '  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$TMP/llmgw.yaml"
+  else
+    printf '  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
+  fi
   KEY=""
 fi
 # gov_key: once, governance.sh's virtual key (and its team), in the database every later start
@@ -136,7 +143,7 @@ if [[ $TARGET == nginx ]]; then
 else
   start_target() { start_llmgw || return 1; TARGET_PID=$LLMGW_PID; TARGET_URL=$LLMGW_URL; gov_key; }
 fi
-echo "profile: $TARGET$([[ ${PROFILE_GOV:-0} != 0 ]] && echo " governed (budget ${GOV_BUDGET:-1}, team ${GOV_TEAM:-0})"), $MODE, $COUNT requests over $NCONN connections after $WARMUP warmup, log level $LEVEL"
+echo "profile: $TARGET$([[ ${PROFILE_GOV:-0} != 0 ]] && echo " governed (budget ${GOV_BUDGET:-1}, team ${GOV_TEAM:-0}, redis over $([[ ${GOV_REDIS_UNIX:-0} == 1 ]] && echo a Unix socket || echo TCP))"), $MODE, $COUNT requests over $NCONN connections after $WARMUP warmup, log level $LEVEL"
 for tool in $TOOLS; do
   case $tool in
     ctx | strace)
