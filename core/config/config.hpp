@@ -129,7 +129,8 @@ struct Deployment {
 
 /// router_settings.redis_*: shared cooldowns and usage counters between gateway instances.
 struct RedisSettings {
-  std::string host;       // empty (and no url): no Redis, each instance keeps its own state
+  std::string host;       // empty (and no url): no Redis, each instance keeps its own state;
+                          // an absolute path: a Unix domain socket (port unused)
   int port = 6379;
   std::string password;   // resolved secret; never logged
   int db = 0;

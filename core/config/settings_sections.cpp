@@ -27,19 +27,36 @@ std::string alias_target(Reader& r, const Entry& e, const std::string& path) {
   return target;
 }
 
-/// redis://[:password@]host[:port][/db] (rediss:// is refused: no TLS to Redis yet).
+/// redis://[:password@]host[:port][/db] (rediss:// is refused: no TLS to Redis yet), or a Unix
+/// domain socket (a sidecar Redis; redis-cli -s): unix://[:password@]/path/redis.sock[?db=N],
+/// held as a host that is an absolute path.
 void parse_redis_url(Reader& r, const Entry& e, const std::string& path, RedisSettings& out) {
   std::string url;
   r.read(e, path, url);
   if (url.empty()) return;
-  const std::string scheme = "redis://";
-  if (url.rfind(scheme, 0) != 0) r.fail(e.at, path, "expected redis://[:password@]host[:port][/db]");
-  std::string rest = url.substr(scheme.size());
+  const std::string scheme = "redis://", unix_scheme = "unix://";
+  const bool unix_socket = url.rfind(unix_scheme, 0) == 0;
+  if (!unix_socket && url.rfind(scheme, 0) != 0)
+    r.fail(e.at, path, "expected redis://[:password@]host[:port][/db] or unix:///path/redis.sock[?db=N]");
+  std::string rest = url.substr(unix_socket ? unix_scheme.size() : scheme.size());
   if (auto at = rest.rfind('@'); at != std::string::npos) {
     std::string auth = rest.substr(0, at);
     rest = rest.substr(at + 1);
     auto colon = auth.find(':');  // user:password or :password
     out.password = colon == std::string::npos ? auth : auth.substr(colon + 1);
+  }
+  if (unix_socket) {
+    if (auto query = rest.find('?'); query != std::string::npos) {
+      const std::string q = rest.substr(query + 1);
+      rest = rest.substr(0, query);
+      char* end = nullptr;
+      const long v = q.rfind("db=", 0) == 0 ? std::strtol(q.c_str() + 3, &end, 10) : -1;
+      if (v < 0 || end == q.c_str() + 3 || *end) r.fail(e.at, path, "the only query a unix:// URL takes is ?db=N");
+      out.db = static_cast<int>(v);
+    }
+    if (rest.size() < 2 || rest.front() != '/') r.fail(e.at, path, "the socket's path must be absolute: unix:///path/redis.sock");
+    out.host = rest;
+    return;
   }
   if (auto slash = rest.find('/'); slash != std::string::npos) {
     const std::string db = rest.substr(slash + 1);

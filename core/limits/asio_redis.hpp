@@ -26,10 +26,11 @@ namespace llmgw::limits {
 
 /// Where Redis is (router_settings.redis_*).
 struct RedisEndpoint {
-  std::string host;
+  std::string host;      // an absolute path: a Unix domain socket (port unused)
   int port = 6379;
   std::string password;  // empty: no AUTH
   int db = 0;            // non-zero: SELECT
+  bool unix_socket() const { return !host.empty() && host.front() == '/'; }
 };
 
 class AsyncRedis {
@@ -75,6 +76,7 @@ class AsyncRedis {
   RedisEndpoint endpoint_;
   redisAsyncContext* ac_ = nullptr;
   bool ready_ = false;
+  std::string command_;  // the wire form of the command being sent (submit), reused
   bool stopping_ = false;
   std::chrono::milliseconds backoff_{100};
   boost::asio::steady_timer reconnect_timer_;

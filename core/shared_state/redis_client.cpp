@@ -48,7 +48,8 @@ RedisReply convert(const redisReply* r) {
 }  // namespace
 
 std::string describe(const RedisTarget& t) {
-  return t.host + ":" + std::to_string(t.port) + " db " + std::to_string(t.db) +
+  const bool unix_socket = !t.host.empty() && t.host.front() == '/';
+  return (unix_socket ? "unix:" + t.host : t.host + ":" + std::to_string(t.port)) + " db " + std::to_string(t.db) +
          (t.password.empty() ? "" : " (with password)");
 }
 
@@ -80,7 +81,9 @@ bool RedisClient::fail(std::string why) {
 
 bool RedisClient::connect() {
   disconnect();
-  ctx_ = redisConnectWithTimeout(target_.host.c_str(), target_.port, to_timeval(timeout_));
+  ctx_ = !target_.host.empty() && target_.host.front() == '/'
+             ? redisConnectUnixWithTimeout(target_.host.c_str(), to_timeval(timeout_))
+             : redisConnectWithTimeout(target_.host.c_str(), target_.port, to_timeval(timeout_));
   if (!ctx_) return fail("cannot allocate a Redis context");
   if (ctx_->err) return fail(std::string("connect: ") + ctx_->errstr);
   if (redisSetTimeout(ctx_, to_timeval(timeout_)) != REDIS_OK) return fail("cannot set the command timeout");

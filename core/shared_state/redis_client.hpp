@@ -16,13 +16,13 @@ namespace llmgw::shared_state {
 
 /// Where Redis is and how to log in.
 struct RedisTarget {
-  std::string host;
+  std::string host;      // an absolute path: a Unix domain socket (port unused)
   int port = 6379;
   std::string password;  // empty: no AUTH
   int db = 0;            // non-zero: SELECT db
 };
 
-/// "host:port db N" (never the password), for logs.
+/// "host:port db N" or "unix:/path db N" (never the password), for logs.
 std::string describe(const RedisTarget& target);
 
 /// One reply, flattened to what the sync reads.

@@ -111,6 +111,7 @@ void LedgerWriter::run() {
     delete p;
     dropped_.fetch_add(1, std::memory_order_relaxed);
   }
+  ledger_.reset();  // (its statement before the session's connection)
   session_.reset();
   std::lock_guard lock(mu_);
   flush_done_ = flush_requested_;
@@ -157,6 +158,7 @@ bool LedgerWriter::try_database() {
     Poco::Data::Session s = db_.open();
     migrate(s, db_.dialect());
     session_.emplace(std::move(s));
+    ledger_.emplace(*session_, db_.dialect());
     return true;
   } catch (const std::exception&) {
     failed();
@@ -173,8 +175,7 @@ void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
   } timed{this, started};
   if (try_database()) {
     try {
-      LedgerStore ledger(*session_, db_.dialect());
-      const std::size_t inserted = ledger.insert(batch);
+      const std::size_t inserted = ledger_->insert(batch);
       if (opt_.on_written) opt_.on_written(batch);
       written_.fetch_add(inserted, std::memory_order_relaxed);
       duplicates_.fetch_add(batch.size() - inserted, std::memory_order_relaxed);
@@ -183,6 +184,7 @@ void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
       return;
     } catch (const std::exception&) {
       // A broken session is dropped; the next attempt opens a new one.
+      ledger_.reset();
       db_.retire(std::move(*session_));
       session_.reset();
       failed();
@@ -212,7 +214,7 @@ void LedgerWriter::replay_spool() {
   }
   std::uint64_t handed = 0;  // rows of this slice that reached the database
   try {
-    LedgerStore ledger(*session_, db_.dialect());
+    LedgerStore& ledger = *ledger_;
     // A slice per call (16 batches): the live queue is drained between slices.
     const auto progress = spool_.replay_some(
         [&](const std::vector<LedgerRow>& rows) {
@@ -232,6 +234,7 @@ void LedgerWriter::replay_spool() {
   } catch (const std::exception&) {
     const std::uint64_t waiting = spool_rows_.load(std::memory_order_relaxed);
     note_spool(waiting - std::min(waiting, handed));
+    ledger_.reset();
     db_.retire(std::move(*session_));
     session_.reset();
     failed();

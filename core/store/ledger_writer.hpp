@@ -22,6 +22,7 @@
 
 #include "store/database.hpp"
 #include "store/ledger_spool.hpp"
+#include "store/ledger_store.hpp"
 #include "store/records.hpp"
 
 namespace llmgw::store {
@@ -100,6 +101,7 @@ class LedgerWriter {
   std::unique_ptr<Queue> queue_;
   LedgerSpool spool_;
   std::optional<Poco::Data::Session> session_;  // writer thread only
+  std::optional<LedgerStore> ledger_;           // on session_, its prepared INSERT kept; reset first
   std::chrono::steady_clock::time_point next_retry_{};
   std::chrono::milliseconds backoff_{0};  // the current wait between attempts
   void failed();                          // marks the database down, schedules the next try

@@ -25,6 +25,9 @@
 #      GOV_REDIS_TIMEOUT_MS (general_settings.rate_limit_redis_timeout_ms; default 100)
 #      GOV_MONITOR_S=N (redis-cli monitor for N s of the first round's governed run at each rate:
 #      the commands Redis received, per request, printed at the end)
+#      GOV_REDIS_UNIX=1 (the governed gateway reaches Redis over a Unix domain socket,
+#      redis_url: unix:///…/redis.sock, as a sidecar Redis; the bare round trip is printed for
+#      both TCP and the socket)
 # Also printed: the CPU each request costs the gateway (off and on) and Redis, and the scripts
 # Redis runs per request with their average time (commandstats), its wake-ups (the main thread's
 # voluntary context switches) and commands per request.
@@ -58,8 +61,10 @@ esac
 # --callgrind-out-file=/tmp/redis.cg": Redis' instructions per governed request; with
 # GOV_REDIS_TIMEOUT_MS=2000 and a low BENCH_RATES, as Redis runs ~50x slower).
 read -r -a REDIS_WRAP <<<"${GOV_REDIS_WRAP:-}"
-"${PIN_REDIS[@]}" "${REDIS_WRAP[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-  >"$TMP/redis.out" 2>&1 &
+REDIS_UNIX=()
+[[ ${GOV_REDIS_UNIX:-0} == 1 ]] && REDIS_UNIX=(--unixsocket "$TMP/redis.sock" --unixsocketperm 700)
+"${PIN_REDIS[@]}" "${REDIS_WRAP[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 "${REDIS_UNIX[@]}" --save '' \
+  --appendonly no --daemonize no >"$TMP/redis.out" 2>&1 &
 PIDS+=("$!")
 redis_up() { [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
 if command -v redis-cli >/dev/null; then
@@ -85,7 +90,11 @@ general_settings:
 EOF
     [[ -n ${GOV_REDIS_TIMEOUT_MS:-} ]] &&
       sed -i "s|^general_settings:|general_settings:\n  rate_limit_redis_timeout_ms: $GOV_REDIS_TIMEOUT_MS|" "$TMP/llmgw.yaml"
-    [[ ${GOV_REDIS:-1} == 1 ]] && printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
+    if [[ ${GOV_REDIS:-1} == 1 && ${GOV_REDIS_UNIX:-0} == 1 ]]; then
+      printf 'router_settings:\n  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$TMP/llmgw.yaml"
+    elif [[ ${GOV_REDIS:-1} == 1 ]]; then
+      printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
+    fi
   fi
   cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"
   start_llmgw || { echo "governance.sh: llmgw ($mode) did not start: $(tail -n 3 "$TMP/llmgw.err")" >&2; exit 1; }
@@ -124,7 +133,7 @@ if [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-cli >/dev/null && [[ $(redis-c
 fi
 
 echo "governance: mock :$MOCK_PORT, redis :$REDIS_PORT, llmgw off ${URL[off]}, on ${URL[on]} (rates $RATES," \
-  "$CONNS conns, ${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE, team ${GOV_TEAM:-0}, budget ${GOV_BUDGET:-1}, redis on the $REDIS_CORE core)" >&2
+  "$CONNS conns, ${DUR}s + ${WARM}s warmup per point, $ROUNDS rounds, nice $NICE, team ${GOV_TEAM:-0}, budget ${GOV_BUDGET:-1}, redis on the $REDIS_CORE core$([[ ${GOV_REDIS_UNIX:-0} == 1 ]] && echo ", over a Unix socket"))" >&2
 # Redis' own cost of the governed requests, per rate (every Redis command comes from "on"): its
 # CPU (INFO cpu, user + sys) and its scripts (INFO commandstats: EVALSHA = the limits' admit
 # carrying the budget's reserve, one a request; EVAL = the batched settles, finishes and commits).
@@ -178,6 +187,12 @@ if [[ ${GOV_REDIS:-1} == 1 ]] && command -v redis-benchmark >/dev/null; then
     awk '/latency summary/ { getline; getline; printf "%.0f", $3 * 1000; exit }')
   idle=$("${PIN_SERVER[@]}" timeout 3 redis-cli -p "$REDIS_PORT" --latency 2>/dev/null | tr '\r' '\n' | awk 'NF { l = $0 } END { split(l, f, " "); printf "%.0f", f[3] * 1000 }')
   echo "redis round trip on this machine now (redis on the $REDIS_CORE core): p50 ${hot:-?} us back to back, avg ${idle:-?} us after 10 ms idle" >&2
+  if [[ ${GOV_REDIS_UNIX:-0} == 1 ]]; then
+    hot=$("${PIN_SERVER[@]}" redis-benchmark -s "$TMP/redis.sock" -n 20000 -c 1 PING 2>/dev/null | tr '\r' '\n' |
+      awk '/latency summary/ { getline; getline; printf "%.0f", $3 * 1000; exit }')
+    idle=$("${PIN_SERVER[@]}" timeout 3 redis-cli -s "$TMP/redis.sock" --latency 2>/dev/null | tr '\r' '\n' | awk 'NF { l = $0 } END { split(l, f, " "); printf "%.0f", f[3] * 1000 }')
+    echo "redis round trip over the Unix socket: p50 ${hot:-?} us back to back, avg ${idle:-?} us after 10 ms idle" >&2
+  fi
 fi
 
 # GOV_MONITOR_S: the commands Redis received in those seconds (redis-cli monitor), per governed

@@ -19,7 +19,12 @@
 # PROFILE_TOOLS picks the passes ("ctx strace cpu callgrind"); PROFILE_LOG_LEVEL=info measures with
 # the access log on (default: warn, as run.sh). PROFILE_GUARD=1 adds guardrail-pii on every alias
 # (as guard-p50.sh's "on" gateway); PROFILE_PII=1 puts an e-mail address and a phone number in the
-# request's last user turn (as guard-p50.sh's redacted request). Needs python3, strace, valgrind.
+# request's last user turn (as guard-p50.sh's redacted request). PROFILE_GOV=1 profiles
+# governance.sh's "on" gateway instead: a master key, a virtual key with RPM/TPM limits and a
+# budget in a local redis-server (started here), the deployment priced, the SQLite ledger (its
+# writer thread counts too); GOV_BUDGET=0 leaves the budget out, GOV_TEAM=1 adds a team,
+# GOV_REDIS_UNIX=1 reaches Redis over a Unix domain socket.
+# Needs python3, strace, valgrind (and redis-server with PROFILE_GOV=1).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -59,9 +64,55 @@ if [[ ${PROFILE_GUARD:-0} != 0 ]]; then
   grep -q guardrail-pii "$TMP/llmgw.yaml" || { echo "profile.sh: could not add the guardrail" >&2; exit 1; }
 fi
 
+KEY=sk-bench
+if [[ ${PROFILE_GOV:-0} != 0 ]]; then
+  command -v redis-server >/dev/null || { echo "profile.sh: redis-server not found" >&2; exit 2; }
+  REDIS_PORT=$("$LOADGEN" --pick-port)
+  REDIS_UNIX=()
+  [[ ${GOV_REDIS_UNIX:-0} == 1 ]] && REDIS_UNIX=(--unixsocket "$TMP/redis.sock" --unixsocketperm 700)
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 "${REDIS_UNIX[@]}" --save '' --appendonly no --daemonize no \
+    >"$TMP/redis.out" 2>&1 &
+  PIDS+=("$!")
+  redis_up() { [[ $(redis-cli -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
+  wait_for redis_up || { echo "profile.sh: redis-server did not start" >&2; exit 1; }
+  MASTER=sk-bench-master-7f2c
+  # governance.sh's "on" config; a Redis deadline valgrind cannot miss (else the calls fail open).
+  sed -i 's|      api_key: sk-bench|      api_key: sk-bench\n      input_cost_per_token: 0.000001\n      output_cost_per_token: 0.000002|' \
+    "$TMP/llmgw.yaml"
+  cat >>"$TMP/llmgw.yaml" <<EOF
+general_settings:
+  master_key: $MASTER
+  database_url: sqlite://$TMP/governance.db
+  ledger_spool_path: $TMP/ledger.spool
+  rate_limit_redis_timeout_ms: 10000
+router_settings:
+EOF
+  if [[ ${GOV_REDIS_UNIX:-0} == 1 ]]; then
+    printf '  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$TMP/llmgw.yaml"
+  else
+    printf '  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
+  fi
+  KEY=""
+fi
+# gov_key: once, governance.sh's virtual key (and its team), in the database every later start
+# of the target reads.
+gov_key() {
+  [[ ${PROFILE_GOV:-0} != 0 && -z $KEY ]] || return 0
+  local limits='"rpm_limit": 100000000, "tpm_limit": 100000000000' team_field="" team generated
+  [[ ${GOV_BUDGET:-1} == 1 ]] && limits+=', "max_budget": 1000000, "budget_duration": "30d"'
+  admin() { curl -s -m 30 -H 'Content-Type: application/json' -H "Authorization: Bearer $MASTER" --data-binary "$2" "$TARGET_URL$1"; }
+  if [[ ${GOV_TEAM:-0} == 1 ]]; then
+    team=$(admin /team/new "{\"team_alias\": \"bench\", $limits}")
+    team_field=", \"team_id\": \"$(sed -n 's/.*"team_id":"\([^"]*\)".*/\1/p' <<<"$team")\""
+  fi
+  generated=$(admin /key/generate "{\"key_alias\": \"bench\", $limits$team_field}")
+  KEY=$(sed -n 's/.*"key":"\(sk-[^"]*\)".*/\1/p' <<<"$generated")
+  [[ -n $KEY ]] || { echo "profile.sh: /key/generate failed: $generated" >&2; exit 1; }
+  sleep 2  # the key cache reads it within a second
+}
 drive() {  # drive COUNT
   python3 "$HERE/profile_client.py" "$TARGET_URL/v1/chat/completions" "$1" --conns "$NCONN" \
-    --body-file "$TMP/body.json" "${STREAM[@]}" || { echo "profile.sh: requests failed" >&2; exit 1; }
+    --body-file "$TMP/body.json" --key "$KEY" "${STREAM[@]}" || { echo "profile.sh: requests failed" >&2; exit 1; }
 }
 cpu_ns() {  # CPU time of every thread, ns
   awk '{s += $1} END {printf "%d\n", s}' /proc/"$TARGET_PID"/task/*/schedstat 2>/dev/null
@@ -90,9 +141,9 @@ if [[ $TARGET == nginx ]]; then
     TARGET_URL=$NGINX_URL
   }
 else
-  start_target() { start_llmgw || return 1; TARGET_PID=$LLMGW_PID; TARGET_URL=$LLMGW_URL; }
+  start_target() { start_llmgw || return 1; TARGET_PID=$LLMGW_PID; TARGET_URL=$LLMGW_URL; gov_key; }
 fi
-echo "profile: $TARGET, $MODE, $COUNT requests over $NCONN connections after $WARMUP warmup, log level $LEVEL"
+echo "profile: $TARGET$([[ ${PROFILE_GOV:-0} != 0 ]] && echo " governed (budget ${GOV_BUDGET:-1}, team ${GOV_TEAM:-0}, redis over $([[ ${GOV_REDIS_UNIX:-0} == 1 ]] && echo a Unix socket || echo TCP))"), $MODE, $COUNT requests over $NCONN connections after $WARMUP warmup, log level $LEVEL"
 for tool in $TOOLS; do
   case $tool in
     ctx | strace)

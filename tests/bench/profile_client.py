@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """A fixed number of keep-alive requests for tests/bench/profile.sh (not a load generator).
 
-  profile_client.py URL COUNT [--conns N] [--stream] [--body-file PATH]
+  profile_client.py URL COUNT [--conns N] [--stream] [--body-file PATH] [--key KEY]
 
 COUNT requests split over N keep-alive connections (one thread each, one request at a time),
-with bench_loadgen's headers. Exits 1 unless every answer was a 200 with a complete body.
+with bench_loadgen's headers (the bearer token: --key, default sk-bench). Exits 1 unless every answer was a 200 with a complete body.
 """
 import argparse
 import socket
@@ -73,13 +73,14 @@ def main():
     ap.add_argument("--conns", type=int, default=4)
     ap.add_argument("--stream", action="store_true")
     ap.add_argument("--body-file", required=True)
+    ap.add_argument("--key", default="sk-bench")
     a = ap.parse_args()
     u = urlsplit(a.url)
     body = open(a.body_file, "rb").read()
     request = (f"POST {u.path} HTTP/1.1\r\nHost: {u.hostname}:{u.port}\r\n"
                f"Content-Type: application/json\r\n"
                f"Accept: {'text/event-stream' if a.stream else 'application/json'}\r\n"
-               f"User-Agent: llmgw-bench/1\r\nAuthorization: Bearer sk-bench\r\n"
+               f"User-Agent: llmgw-bench/1\r\nAuthorization: Bearer {a.key}\r\n"
                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
     errors = []
     per = [a.count // a.conns + (1 if i < a.count % a.conns else 0) for i in range(a.conns)]

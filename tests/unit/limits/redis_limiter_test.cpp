@@ -8,6 +8,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
 
 #include "limits/finish_batch.hpp"
 #include "limits/redis_limiter.hpp"
@@ -27,7 +30,9 @@ std::string member(const char* prefix, int i) {
 
 struct Loop {
   explicit Loop(int port, std::chrono::milliseconds timeout = 300ms)
-      : limiter(RedisEndpoint{"127.0.0.1", port, "", 0}, timeout, 60s) {
+      : Loop(RedisEndpoint{"127.0.0.1", port, "", 0}, timeout) {}
+  explicit Loop(RedisEndpoint endpoint, std::chrono::milliseconds timeout = 300ms)
+      : limiter(std::move(endpoint), timeout, 60s) {
     limiter.on_loop_start(io);
   }
   ~Loop() { limiter.release_loop_connections(); }
@@ -244,4 +249,24 @@ TEST_CASE("redis limiter: a hung or dead Redis answers nothing within the deadli
   }
   REQUIRE(back);  // reconnected
   CHECK(back->allowed);
+}
+
+TEST_CASE("redis limiter: over a Unix domain socket (unix:///path, a sidecar Redis)") {
+  const std::string path = "/tmp/llmgw-limits-" + std::to_string(::getpid()) + ".sock";
+  llmgw::test::RedisServer redis({"--unixsocket", path, "--unixsocketperm", "700"});
+  Loop loop(RedisEndpoint{path, 0, "", 0});
+  const Scopes s{scope("key:unix", 2, 0, 0)};
+  for (int i = 0; i < 2; ++i) {
+    auto d = loop.admit(s, 0, member("u", i));
+    REQUIRE(d);  // answered: the socket is the connection
+    CHECK(d->allowed);
+  }
+  auto d = loop.admit(s, 0, "u2");
+  REQUIRE(d);
+  CHECK_FALSE(d->allowed);
+  // The same server, seen over TCP: the script ran there.
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:unix", "req")) == 2);
+  // A socket nobody listens on: no answer (fail open is the caller's), no hang.
+  Loop nowhere(RedisEndpoint{path + ".none", 0, "", 0}, 100ms);
+  CHECK_FALSE(nowhere.admit(s, 0, "n0"));
 }

@@ -324,3 +324,19 @@ TEST_CASE("redis reservations: a settle still waiting for its batch when the loo
   CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 2);
   CHECK(integer_reply(redis.port(), "ZCARD", budget_key("key:k1", "hexp")) == 0);
 }
+
+TEST_CASE("redis reservations: a scope's next budget period writes the next period's keys") {
+  // The reserve's keys are made once per scope and period on a loop thread: a new period (a
+  // budget reset) must not reuse the last period's.
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::int64_t now = 1'000'000, day = 86'400'000;
+  CHECK(a.reserve("p1", {ScopeBudget{"key:k1", 10, 0, 0}}, 2, now, now).refused == -1);
+  a.settle("p1", 2, now + 1);
+  CHECK(a.reserve("p2", {ScopeBudget{"key:k1", 10, 0, day}}, 3, now + day, now + day).refused == -1);
+  a.settle("p2", 3, now + day + 1);
+  CHECK(a.reserve("p3", {ScopeBudget{"key:k1", 10, 0, 0}}, 1, now + 2, now).refused == -1);
+  a.settle("p3", 1, now + 3);
+  CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 2);
+  CHECK(hlen(redis.port(), budget_period_key("key:k1", day, "ucost")) == 1);
+}

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "policy/virtual_key.hpp"
 
@@ -55,4 +59,21 @@ TEST_CASE("a key hint shows the last four characters only", "[policy][keys]") {
   const std::string hint = key_hint(k);
   CHECK(hint == "sk-..." + k.substr(42));
   CHECK(key_hint("sk-1") == "sk-...");
+}
+
+TEST_CASE("virtual keys: the hash is the same from every thread, call after call") {
+  // hash_key keeps a digest context per thread and the algorithm fetched once.
+  const std::string k = llmgw::policy::generate_virtual_key();
+  const std::string want = llmgw::policy::hash_key(k);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 200; ++i)
+        if (llmgw::policy::hash_key(k) != want || llmgw::policy::hash_key("abc") !=
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+          ++wrong;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(wrong == 0);
 }

@@ -6,7 +6,9 @@
 
 #include <array>
 #include <sstream>
+#include <string>
 #include <thread>
+#include <unistd.h>
 
 #include "redis_server.hpp"
 #include "shared_state/shared_state_sync.hpp"
@@ -336,4 +338,18 @@ TEST_CASE("a config without deployments syncs nothing and fails nothing") {
   SharedStateSync sync(RedisTarget{"127.0.0.1", redis.port(), "", 0}, {}, fast_options());
   CHECK(sync.sync_once());
   CHECK(sync.sync_once());
+}
+
+TEST_CASE("the blocking client over a Unix domain socket (the ledger's commit marks, the sync)") {
+  const std::string path = "/tmp/llmgw-shared-" + std::to_string(::getpid()) + ".sock";
+  test::RedisServer redis({"--unixsocket", path, "--unixsocketperm", "700"});
+  RedisClient c(RedisTarget{path, 0, "", 1}, 1000ms);
+  CHECK(describe(RedisTarget{path, 0, "", 1}) == "unix:" + path + " db 1");
+  REQUIRE(c.connect());
+  c.append({"SET", "llmgw:unix-probe", "7"});
+  std::vector<RedisReply> replies;
+  REQUIRE(c.exchange(replies));
+  CHECK(command(redis.port(), {"GET", "llmgw:unix-probe"}, "", 1).str == "7");  // db 1, seen over TCP
+  RedisClient nowhere(RedisTarget{path + ".none", 0, "", 0}, 200ms);
+  CHECK_FALSE(nowhere.connect());
 }
