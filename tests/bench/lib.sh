@@ -348,11 +348,6 @@ llmgw_up() {
   return 0
 }
 
-# measure_client TARGET "PIDS" CLIENT-ARGS...: one run of bench_stream_client (CLIENT-ARGS, plus
-# --name TARGET) on the client core, sampling the RSS and threads of PIDS (one word; the proxy,
-# or for direct the mock) meanwhile. Appends the client's RESULT line with target=, idle_rss_kb=
-# (before the run), peak_rss_kb=, threads=, max_threads= (peak_of) and cpu_ms= (user + system of
-# PIDS over the run) to RESULTS. Returns 1 when the client printed no RESULT.
 # tcp_counters: "retrans timeouts listen_overflows listen_drops" of the whole host since boot
 # (nstat -asz: absolute, the history file untouched; zeros without nstat). On 127.0.0.1 a
 # retransmission is a dropped segment: an accept queue that overflowed drops the handshake's last
@@ -364,6 +359,11 @@ tcp_counters() {
     END { printf "%d %d %d %d", r, t, o, d }'
 }
 
+# measure_client TARGET "PIDS" CLIENT-ARGS...: one run of bench_stream_client (CLIENT-ARGS, plus
+# --name TARGET) on the client core, sampling the RSS and threads of PIDS (one word; the proxy,
+# or for direct the mock) meanwhile. Appends the client's RESULT line with target=, idle_rss_kb=
+# (before the run), peak_rss_kb=, threads=, max_threads= (peak_of) and cpu_ms= (user + system of
+# PIDS over the run) to RESULTS. Returns 1 when the client printed no RESULT.
 measure_client() {
   local target=$1 before t0 t1 peak line
   local -a watched tcp0 tcp1
