@@ -80,21 +80,7 @@ for mode in off on; do
   write_bench_config "$TMP/llmgw.yaml"
   if [[ $mode == on ]]; then
     # Priced (the deployment's own prices), a database, Redis for the limits and the budgets.
-    sed -i 's|      api_key: sk-bench|      api_key: sk-bench\n      input_cost_per_token: 0.000001\n      output_cost_per_token: 0.000002|' \
-      "$TMP/llmgw.yaml"
-    cat >>"$TMP/llmgw.yaml" <<EOF
-general_settings:
-  master_key: $MASTER
-  database_url: sqlite://$TMP/governance.db
-  ledger_spool_path: $TMP/ledger.spool
-EOF
-    [[ -n ${GOV_REDIS_TIMEOUT_MS:-} ]] &&
-      sed -i "s|^general_settings:|general_settings:\n  rate_limit_redis_timeout_ms: $GOV_REDIS_TIMEOUT_MS|" "$TMP/llmgw.yaml"
-    if [[ ${GOV_REDIS:-1} == 1 && ${GOV_REDIS_UNIX:-0} == 1 ]]; then
-      printf 'router_settings:\n  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$TMP/llmgw.yaml"
-    elif [[ ${GOV_REDIS:-1} == 1 ]]; then
-      printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
-    fi
+    add_governance_config "$TMP/llmgw.yaml" "${GOV_REDIS_TIMEOUT_MS:-}"
   fi
   cp "$TMP/llmgw.yaml" "$TMP/llmgw-$mode.yaml"
   start_llmgw || { echo "governance.sh: llmgw ($mode) did not start: $(tail -n 3 "$TMP/llmgw.err")" >&2; exit 1; }

@@ -221,6 +221,50 @@ model_list:
 EOF
 }
 
+# write_dialects_config FILE: llmgw's config with two aliases on the mock ($MOCK_URL): `claude`
+# through provider-anthropic (/v1/messages), `gpt` through provider-openai (/v1/chat/completions)
+# — run-anthropic.sh's and pgo-train.sh's (passthrough and translation both ways).
+write_dialects_config() {
+  cat >"$1" <<EOF
+server: {max_threads: 128, max_queued: 1024}
+plugins:
+  dirs: [$BUILD/lib/llmgw/plugins]
+  load: [provider-openai, provider-anthropic]
+model_list:
+  - model_name: claude
+    litellm_params:
+      model: anthropic/claude-sonnet-4-5
+      api_base: $MOCK_URL
+      api_key: sk-ant-bench
+  - model_name: gpt
+    litellm_params:
+      model: openai/gpt-4o
+      api_base: $MOCK_URL/v1
+      api_key: sk-bench
+EOF
+}
+
+# add_governance_config FILE [REDIS_TIMEOUT_MS]: turns write_bench_config's FILE into
+# governance.sh's governed gateway: the deployment priced, a master key ($MASTER), a SQLite
+# database and ledger spool in $TMP, and (unless GOV_REDIS=0) Redis for the limits and budgets:
+# $REDIS_PORT on 127.0.0.1, or $TMP/redis.sock with GOV_REDIS_UNIX=1.
+add_governance_config() {
+  sed -i 's|      api_key: sk-bench|      api_key: sk-bench\n      input_cost_per_token: 0.000001\n      output_cost_per_token: 0.000002|' "$1"
+  cat >>"$1" <<EOF
+general_settings:
+  master_key: $MASTER
+  database_url: sqlite://$TMP/governance.db
+  ledger_spool_path: $TMP/ledger.spool
+EOF
+  [[ -n ${2:-} ]] && printf '  rate_limit_redis_timeout_ms: %s\n' "$2" >>"$1"
+  [[ ${GOV_REDIS:-1} == 1 ]] || return 0
+  if [[ ${GOV_REDIS_UNIX:-0} == 1 ]]; then
+    printf 'router_settings:\n  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$1"
+  else
+    printf 'router_settings:\n  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$1"
+  fi
+}
+
 # start_nginx [WORKER_CONNECTIONS [KEEPALIVE_TIMEOUT]]: nginx with one worker on the server core,
 # proxy_pass to the mock ($MOCK_PORT) with upstream keep-alive and proxy_buffering off (the
 # baseline every benchmark compares llmgw with); waits until GET /health answers through it.

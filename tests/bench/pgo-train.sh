@@ -27,22 +27,7 @@ MODE=$(awk -F= '/^LLMGW_PGO:/ { print $2 }' "$BUILD/CMakeCache.txt")
 
 start_mock
 LLMGW_PORT=$("$LOADGEN" --pick-port)
-cat >"$TMP/llmgw.yaml" <<YAML
-plugins:
-  dirs: [$BUILD/lib/llmgw/plugins]
-  load: [provider-openai, provider-anthropic]
-model_list:
-  - model_name: claude
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: $MOCK_URL
-      api_key: sk-ant-bench
-  - model_name: gpt
-    litellm_params:
-      model: openai/gpt-4o
-      api_base: $MOCK_URL/v1
-      api_key: sk-bench
-YAML
+write_dialects_config "$TMP/llmgw.yaml"
 start_llmgw || { echo "pgo-train.sh: llmgw did not become ready: $(tail -n 3 "$TMP/llmgw.err")" >&2; exit 1; }
 
 failed=0

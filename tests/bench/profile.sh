@@ -77,21 +77,7 @@ if [[ ${PROFILE_GOV:-0} != 0 ]]; then
   wait_for redis_up || { echo "profile.sh: redis-server did not start" >&2; exit 1; }
   MASTER=sk-bench-master-7f2c
   # governance.sh's "on" config; a Redis deadline valgrind cannot miss (else the calls fail open).
-  sed -i 's|      api_key: sk-bench|      api_key: sk-bench\n      input_cost_per_token: 0.000001\n      output_cost_per_token: 0.000002|' \
-    "$TMP/llmgw.yaml"
-  cat >>"$TMP/llmgw.yaml" <<EOF
-general_settings:
-  master_key: $MASTER
-  database_url: sqlite://$TMP/governance.db
-  ledger_spool_path: $TMP/ledger.spool
-  rate_limit_redis_timeout_ms: 10000
-router_settings:
-EOF
-  if [[ ${GOV_REDIS_UNIX:-0} == 1 ]]; then
-    printf '  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$TMP/llmgw.yaml"
-  else
-    printf '  redis_host: 127.0.0.1\n  redis_port: %s\n' "$REDIS_PORT" >>"$TMP/llmgw.yaml"
-  fi
+  add_governance_config "$TMP/llmgw.yaml" 10000
   KEY=""
 fi
 # gov_key: once, governance.sh's virtual key (and its team), in the database every later start

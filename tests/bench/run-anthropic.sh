@@ -51,23 +51,7 @@ bench_tmp
 # ---- mock upstream + llmgw ------------------------------------------------------
 start_mock
 LLMGW_PORT=$("$LOADGEN" --pick-port)
-cat >"$TMP/llmgw.yaml" <<EOF
-server: {max_threads: 128, max_queued: 1024}
-plugins:
-  dirs: [$BUILD/lib/llmgw/plugins]
-  load: [provider-openai, provider-anthropic]
-model_list:
-  - model_name: claude
-    litellm_params:
-      model: anthropic/claude-sonnet-4-5
-      api_base: $MOCK_URL
-      api_key: sk-ant-bench
-  - model_name: gpt
-    litellm_params:
-      model: openai/gpt-4o
-      api_base: $MOCK_URL/v1
-      api_key: sk-bench
-EOF
+write_dialects_config "$TMP/llmgw.yaml"
 if start_llmgw; then GW=$LLMGW_URL; else
   echo "run-anthropic.sh: llmgw did not become ready:" >&2
   tail -q -n 5 "$TMP/llmgw.err" "$TMP/llmgw.out" >&2
