@@ -76,6 +76,14 @@ std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tok
   return out;
 }
 
+std::vector<std::vector<std::string>> FinishBatch::take_scripts() {
+  std::vector<Tokens> tokens;
+  std::vector<Slot> slots;
+  tokens.swap(tokens_);
+  slots.swap(slots_);
+  return scripts(tokens, slots, AsyncRedis::kMaxArgs);
+}
+
 void FinishBatch::flush() {
   std::vector<Tokens> tokens;
   std::vector<Slot> slots;

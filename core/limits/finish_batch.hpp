@@ -4,8 +4,9 @@
 // of that second, where a script per call cost ~12 us of Redis at 5,000 calls a second; the
 // signs stay apart so a correction landing outside the window treats refunds and top-ups as
 // the per-call script did); parallel slots are freed by member. Dropped if the connection is
-// down when the batch goes (as a lost fire-and-forget finish: the slot's lease expires).
-// Used only on its loop's thread.
+// down when the batch goes (as a lost fire-and-forget finish: the slot's lease expires). What is
+// still queued when the loops stop is taken (take_scripts) and sent on drain by the limiter.
+// Used only on its loop's thread (take_scripts: after it stopped).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -45,6 +46,9 @@ class FinishBatch {
   };
   static std::vector<std::vector<std::string>> scripts(const std::vector<Tokens>& tokens,
                                                        const std::vector<Slot>& slots, std::size_t max_args);
+  /// The scripts for what is queued, which is emptied: after the loop stopped (a drain sends them
+  /// on a blocking connection).
+  std::vector<std::vector<std::string>> take_scripts();
 
  private:
   void schedule();

@@ -1,15 +1,19 @@
 #include "limits/redis_limiter.hpp"
 
 #include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
 
 #include <string_view>
 
 #include "canonical/clock.hpp"
 #include "limits/redis_scripts.hpp"
 #include "limits/script_reply.hpp"
+#include "shared_state/redis_client.hpp"
 
 namespace llmgw::limits {
 namespace {
+
+using namespace std::chrono_literals;
 
 thread_local AsyncRedis* this_loop_redis = nullptr;
 thread_local FinishBatch* this_loop_finish = nullptr;
@@ -31,9 +35,31 @@ void RedisLimiter::on_loop_start(boost::asio::io_context& io) {
 }
 
 void RedisLimiter::release_loop_connections() {
-  std::lock_guard lock(loops_mutex_);
-  finishes_.clear();  // (what they still held is dropped, as a lost finish: leases expire)
-  loops_.clear();
+  std::vector<std::vector<std::string>> left;
+  {
+    std::lock_guard lock(loops_mutex_);
+    // The loops stopped: the finishes still waiting for their batch's delay (token corrections,
+    // parallel slots) go on a blocking connection, so a drained gateway leaves no slot held until
+    // its lease expires and no estimate uncorrected.
+    for (const std::unique_ptr<FinishBatch>& batch : finishes_)
+      for (std::vector<std::string>& script : batch->take_scripts()) left.push_back(std::move(script));
+    finishes_.clear();
+    loops_.clear();
+  }
+  if (left.empty()) return;
+  shared_state::RedisClient client(
+      shared_state::RedisTarget{endpoint_.host, endpoint_.port, endpoint_.password, endpoint_.db}, 1000ms);
+  if (!client.connect()) {
+    spdlog::warn("rate limits: Redis unreachable to send the last {} finish script(s): {}", left.size(), client.error());
+    return;
+  }
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& script : left) {
+    views.assign(script.begin(), script.end());
+    client.append(views);
+  }
+  std::vector<shared_state::RedisReply> replies;
+  if (!client.exchange(replies)) spdlog::warn("rate limits: sending the last finishes failed: {}", client.error());
 }
 
 namespace {

@@ -212,6 +212,30 @@ TEST_CASE("redis limiter: the finishes of many calls go as one merged batch; eve
   CHECK(scripts[0][3 + std::stoul(scripts[0][2]) + 2 + 1] == "5");  // top-ups before refunds
 }
 
+TEST_CASE("redis limiter: finishes still waiting for their batch when the loops stop are sent on drain") {
+  llmgw::test::RedisServer redis;
+  const Scopes s{scope("key:d", 0, 1000, 2)};
+  std::int64_t second_s = 0;
+  {
+    Loop loop(redis.port());
+    auto first = loop.admit(s, 600, "d1");
+    REQUIRE(first);
+    REQUIRE(first->allowed);
+    second_s = first->now_ms / 1000;
+    REQUIRE(redis_integer(redis.port(), "ZCARD %s", redis_key("key:d", "par")) == 1);
+    // Queued on the loop, which never turns again (a gateway's loops stop after the drain).
+    loop.limiter.finish(s, "d1", second_s, {100 - 600});
+    CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:d", "par")) == 1);
+  }  // ~Loop: release_loop_connections
+  CHECK(redis_integer(redis.port(), "ZCARD %s", redis_key("key:d", "par")) == 0);
+  // The refund landed: the next call finds 100 tokens used, not the 600 estimated.
+  Loop after(redis.port());
+  auto next = after.admit(s, 100, "d2");
+  REQUIRE(next);
+  REQUIRE(next->allowed);
+  CHECK(next->figures[0].tok_remaining == 1000 - 100 - 100);
+}
+
 TEST_CASE("redis limiter: NOSCRIPT after SCRIPT FLUSH falls back to EVAL") {
   llmgw::test::RedisServer redis;
   Loop loop(redis.port());
