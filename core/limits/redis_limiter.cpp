@@ -53,13 +53,7 @@ void RedisLimiter::release_loop_connections() {
     spdlog::warn("rate limits: Redis unreachable to send the last {} finish script(s): {}", left.size(), client.error());
     return;
   }
-  std::vector<std::string_view> views;
-  for (const std::vector<std::string>& script : left) {
-    views.assign(script.begin(), script.end());
-    client.append(views);
-  }
-  std::vector<shared_state::RedisReply> replies;
-  if (!client.exchange(replies)) spdlog::warn("rate limits: sending the last finishes failed: {}", client.error());
+  if (!client.exchange_all(left)) spdlog::warn("rate limits: sending the last finishes failed: {}", client.error());
 }
 
 namespace {

@@ -144,13 +144,7 @@ void RedisReservationStore::send_blocking(const std::vector<std::vector<std::str
       return;
     }
   }
-  std::vector<std::string_view> views;
-  for (const std::vector<std::string>& script : scripts) {
-    views.assign(script.begin(), script.end());
-    commit_client_->append(views);
-  }
-  std::vector<shared_state::RedisReply> replies;
-  if (!commit_client_->exchange(replies)) spdlog::warn("budgets: {} in Redis failed: {}", what, commit_client_->error());
+  if (!commit_client_->exchange_all(scripts)) spdlog::warn("budgets: {} in Redis failed: {}", what, commit_client_->error());
 }
 
 void RedisReservationStore::unavailable() {

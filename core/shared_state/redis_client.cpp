@@ -115,6 +115,16 @@ std::size_t RedisClient::append(const std::vector<std::string_view>& argv) {
   return queued_++;
 }
 
+bool RedisClient::exchange_all(const std::vector<std::vector<std::string>>& commands) {
+  std::vector<std::string_view> views;
+  for (const std::vector<std::string>& command : commands) {
+    views.assign(command.begin(), command.end());
+    append(views);
+  }
+  std::vector<RedisReply> replies;
+  return exchange(replies);
+}
+
 bool RedisClient::exchange(std::vector<RedisReply>& replies) {
   replies.clear();
   const std::size_t n = queued_;

@@ -52,6 +52,9 @@ class RedisClient {
   /// Sends the queued commands and reads one reply per command. False on an I/O error, a
   /// timeout or an error reply (the connection is then closed; see error()).
   bool exchange(std::vector<RedisReply>& replies);
+  /// Queues every command of `commands` and exchanges them in one round trip, the replies
+  /// dropped (fire-and-forget scripts sent when the loops stopped, ledger commit marks).
+  bool exchange_all(const std::vector<std::vector<std::string>>& commands);
 
   const std::string& error() const { return error_; }
 
