@@ -1,24 +1,28 @@
 #include "store/key_repository.hpp"
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Exception.h>
 
 #include "store/database.hpp"
+#include "store/guarded.hpp"
 #include "store/json_list.hpp"
+#include "store/limits_columns.hpp"
 #include "store/row_values.hpp"
-#include "store/store_error.hpp"
+#include "store/tombstones.hpp"
 
 namespace llmgw::store {
 namespace {
 
 using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::use;
+using detail::guarded;
 using detail::int_at;
 using detail::text_at;
 
 constexpr const char* kColumns =
     "key_hash, name, owner, team_id, models, rpm, tpm, max_parallel, budget_nano_usd, budget_period, "
     "budget_reset_at, spend_nano_usd, expires_at, metadata, blocked, created_at, updated_at";
+
+constexpr detail::TombstonedTable kTable{"keys", "key_hash", "deleted_keys"};
 
 KeyRecord read_row(Poco::Data::RecordSet& rs, std::size_t row) {
   KeyRecord k;
@@ -27,29 +31,13 @@ KeyRecord read_row(Poco::Data::RecordSet& rs, std::size_t row) {
   k.name = text_at(rs, c++, row);
   k.owner = text_at(rs, c++, row);
   k.team_id = text_at(rs, c++, row);
-  k.limits.models = parse_json_array(text_at(rs, c++, row));
-  k.limits.rpm = int_at(rs, c++, row);
-  k.limits.tpm = int_at(rs, c++, row);
-  k.limits.max_parallel = int_at(rs, c++, row);
-  k.limits.budget_nano_usd = int_at(rs, c++, row);
-  k.limits.budget_period = text_at(rs, c++, row);
-  k.limits.budget_reset_at = int_at(rs, c++, row);
-  k.limits.spend_nano_usd = int_at(rs, c++, row);
+  k.limits = detail::read_limits(rs, c, row);
   k.expires_at = int_at(rs, c++, row);
   k.metadata_json = text_at(rs, c++, row);
   k.blocked = int_at(rs, c++, row) != 0;
   k.created_at = int_at(rs, c++, row);
   k.updated_at = int_at(rs, c++, row);
   return k;
-}
-
-template <typename F>
-auto guarded(const char* what, F&& f) {
-  try {
-    return f();
-  } catch (const Poco::Exception& e) {
-    throw StoreError(std::string(what) + ": " + e.displayText());
-  }
 }
 
 }  // namespace
@@ -66,9 +54,7 @@ bool KeyRepository::create(const KeyRecord& k) {
         bind(k.expires_at), bind(k.metadata_json), bind(static_cast<std::int64_t>(k.blocked ? 1 : 0)),
         bind(k.created_at), bind(k.updated_at);
     if (st.execute() != 1) return false;
-    Poco::Data::Statement drop(session_);
-    drop << sql(session_, "DELETE FROM deleted_keys WHERE key_hash = ?"), bind(k.key_hash);
-    drop.execute();
+    detail::clear_tombstone(session_, kTable, k.key_hash);
     tx.commit();
     return true;
   });
@@ -94,21 +80,7 @@ bool KeyRepository::remove(std::string_view key_hash, std::int64_t now_ms) {
 }
 
 bool KeyRepository::remove_all(const std::vector<std::string>& ids, std::int64_t now_ms) {
-  return guarded("deleting a key", [&] {
-    Transaction tx(session_, dialect_of(session_));
-    for (const std::string& id : ids) {
-      Poco::Data::Statement st(session_);
-      st << sql(session_, "DELETE FROM keys WHERE key_hash = ?"), bind(id);
-      if (st.execute() != 1) return false;  // rolled back: none deleted
-      Poco::Data::Statement tomb(session_);
-      tomb << sql(session_, "INSERT INTO deleted_keys (key_hash, deleted_at) VALUES (?, ?) "
-                            "ON CONFLICT (key_hash) DO UPDATE SET deleted_at = excluded.deleted_at"),
-          bind(id), bind(now_ms);
-      tomb.execute();
-    }
-    tx.commit();
-    return true;
-  });
+  return guarded("deleting a key", [&] { return detail::remove_with_tombstones(session_, kTable, ids, now_ms); });
 }
 
 KeyChanges KeyRepository::changes_since(std::int64_t since_ms) {
@@ -120,21 +92,13 @@ KeyChanges KeyRepository::changes_since(std::int64_t since_ms) {
     st.execute();
     Poco::Data::RecordSet rs(st);
     for (std::size_t r = 0; r < rs.rowCount(); ++r) out.changed.push_back(read_row(rs, r));
-    Poco::Data::Statement gone(session_);
-    gone << sql(session_, "SELECT key_hash FROM deleted_keys WHERE deleted_at >= ? ORDER BY deleted_at"), bind(since_ms);
-    gone.execute();
-    Poco::Data::RecordSet gs(gone);
-    for (std::size_t r = 0; r < gs.rowCount(); ++r) out.deleted.push_back(text_at(gs, 0, r));
+    out.deleted = detail::deleted_since(session_, kTable, since_ms);
     return out;
   });
 }
 
 std::int64_t KeyRepository::prune_deleted(std::int64_t before_ms) {
-  return guarded("pruning key tombstones", [&] {
-    Poco::Data::Statement st(session_);
-    st << sql(session_, "DELETE FROM deleted_keys WHERE deleted_at < ?"), bind(before_ms);
-    return static_cast<std::int64_t>(st.execute());
-  });
+  return guarded("pruning key tombstones", [&] { return detail::prune_tombstones(session_, kTable, before_ms); });
 }
 
 std::optional<KeyRecord> KeyRepository::get(std::string_view key_hash) {

@@ -1,17 +1,19 @@
 #include "store/team_repository.hpp"
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Exception.h>
 
 #include "store/database.hpp"
+#include "store/guarded.hpp"
 #include "store/json_list.hpp"
+#include "store/limits_columns.hpp"
 #include "store/row_values.hpp"
-#include "store/store_error.hpp"
+#include "store/tombstones.hpp"
 
 namespace llmgw::store {
 namespace {
 
 using Poco::Data::Keywords::bind;
+using detail::guarded;
 using detail::int_at;
 using detail::text_at;
 
@@ -19,33 +21,19 @@ constexpr const char* kColumns =
     "team_id, name, models, rpm, tpm, max_parallel, budget_nano_usd, budget_period, budget_reset_at, "
     "spend_nano_usd, metadata, blocked, created_at, updated_at";
 
+constexpr detail::TombstonedTable kTable{"teams", "team_id", "deleted_teams"};
+
 TeamRecord read_row(Poco::Data::RecordSet& rs, std::size_t row) {
   TeamRecord t;
   std::size_t c = 0;
   t.team_id = text_at(rs, c++, row);
   t.name = text_at(rs, c++, row);
-  t.limits.models = parse_json_array(text_at(rs, c++, row));
-  t.limits.rpm = int_at(rs, c++, row);
-  t.limits.tpm = int_at(rs, c++, row);
-  t.limits.max_parallel = int_at(rs, c++, row);
-  t.limits.budget_nano_usd = int_at(rs, c++, row);
-  t.limits.budget_period = text_at(rs, c++, row);
-  t.limits.budget_reset_at = int_at(rs, c++, row);
-  t.limits.spend_nano_usd = int_at(rs, c++, row);
+  t.limits = detail::read_limits(rs, c, row);
   t.metadata_json = text_at(rs, c++, row);
   t.blocked = int_at(rs, c++, row) != 0;
   t.created_at = int_at(rs, c++, row);
   t.updated_at = int_at(rs, c++, row);
   return t;
-}
-
-template <typename F>
-auto guarded(const char* what, F&& f) {
-  try {
-    return f();
-  } catch (const Poco::Exception& e) {
-    throw StoreError(std::string(what) + ": " + e.displayText());
-  }
 }
 
 }  // namespace
@@ -61,9 +49,7 @@ bool TeamRepository::create(const TeamRecord& t) {
         bind(t.limits.budget_reset_at), bind(t.limits.spend_nano_usd), bind(t.metadata_json),
         bind(static_cast<std::int64_t>(t.blocked ? 1 : 0)), bind(t.created_at), bind(t.updated_at);
     if (st.execute() != 1) return false;
-    Poco::Data::Statement drop(session_);
-    drop << sql(session_, "DELETE FROM deleted_teams WHERE team_id = ?"), bind(t.team_id);
-    drop.execute();
+    detail::clear_tombstone(session_, kTable, t.team_id);
     tx.commit();
     return true;
   });
@@ -88,21 +74,7 @@ bool TeamRepository::remove(std::string_view team_id, std::int64_t now_ms) {
 }
 
 bool TeamRepository::remove_all(const std::vector<std::string>& ids, std::int64_t now_ms) {
-  return guarded("deleting a team", [&] {
-    Transaction tx(session_, dialect_of(session_));
-    for (const std::string& id : ids) {
-      Poco::Data::Statement st(session_);
-      st << sql(session_, "DELETE FROM teams WHERE team_id = ?"), bind(id);
-      if (st.execute() != 1) return false;  // rolled back: none deleted
-      Poco::Data::Statement tomb(session_);
-      tomb << sql(session_, "INSERT INTO deleted_teams (team_id, deleted_at) VALUES (?, ?) "
-                            "ON CONFLICT (team_id) DO UPDATE SET deleted_at = excluded.deleted_at"),
-          bind(id), bind(now_ms);
-      tomb.execute();
-    }
-    tx.commit();
-    return true;
-  });
+  return guarded("deleting a team", [&] { return detail::remove_with_tombstones(session_, kTable, ids, now_ms); });
 }
 
 TeamChanges TeamRepository::changes_since(std::int64_t since_ms) {
@@ -114,21 +86,13 @@ TeamChanges TeamRepository::changes_since(std::int64_t since_ms) {
     st.execute();
     Poco::Data::RecordSet rs(st);
     for (std::size_t r = 0; r < rs.rowCount(); ++r) out.changed.push_back(read_row(rs, r));
-    Poco::Data::Statement gone(session_);
-    gone << sql(session_, "SELECT team_id FROM deleted_teams WHERE deleted_at >= ? ORDER BY deleted_at"), bind(since_ms);
-    gone.execute();
-    Poco::Data::RecordSet gs(gone);
-    for (std::size_t r = 0; r < gs.rowCount(); ++r) out.deleted.push_back(text_at(gs, 0, r));
+    out.deleted = detail::deleted_since(session_, kTable, since_ms);
     return out;
   });
 }
 
 std::int64_t TeamRepository::prune_deleted(std::int64_t before_ms) {
-  return guarded("pruning team tombstones", [&] {
-    Poco::Data::Statement st(session_);
-    st << sql(session_, "DELETE FROM deleted_teams WHERE deleted_at < ?"), bind(before_ms);
-    return static_cast<std::int64_t>(st.execute());
-  });
+  return guarded("pruning team tombstones", [&] { return detail::prune_tombstones(session_, kTable, before_ms); });
 }
 
 std::optional<TeamRecord> TeamRepository::get(std::string_view team_id) {
