@@ -46,6 +46,24 @@ std::string day_name(std::int64_t day_number) {
   return buf;
 }
 
+// The request count and token and cost sums every report reads, in read_totals' order.
+// PostgreSQL's SUM(bigint) is NUMERIC: cast back so both engines return integers.
+constexpr const char* kTotalColumns =
+    "CAST(COUNT(*) AS BIGINT), CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT), "
+    "CAST(SUM(cached_read_tokens) AS BIGINT), CAST(SUM(cache_write_tokens) AS BIGINT), "
+    "CAST(SUM(reasoning_tokens) AS BIGINT), CAST(SUM(cost_nano_usd) AS BIGINT)";
+
+/// kTotalColumns of row `r`, from column `c` on, into `t` (its group left as it is).
+void read_totals(Poco::Data::RecordSet& rs, std::size_t c, std::size_t r, SpendTotal& t) {
+  t.requests = int_at(rs, c++, r);
+  t.input_tokens = int_at(rs, c++, r);
+  t.output_tokens = int_at(rs, c++, r);
+  t.cached_read_tokens = int_at(rs, c++, r);
+  t.cache_write_tokens = int_at(rs, c++, r);
+  t.reasoning_tokens = int_at(rs, c++, r);
+  t.cost_nano_usd = int_at(rs, c, r);
+}
+
 }  // namespace
 
 std::vector<LedgerRow> spend_logs(Poco::Data::Session& session, const SpendFilter& f) {
@@ -94,12 +112,8 @@ std::vector<SpendTotal> spend_report(Poco::Data::Session& session, SpendGroup gr
                        : group == SpendGroup::team ? "team_id"
                        : group == SpendGroup::model ? "alias"
                                                     : "created_at / 86400000";
-  // PostgreSQL's SUM(bigint) is NUMERIC: cast back so both engines return integers.
-  auto sum = [](const char* c) { return std::string("CAST(SUM(") + c + ") AS BIGINT)"; };
-  const std::string text = std::string("SELECT ") + column + " AS g, CAST(COUNT(*) AS BIGINT), " +
-                           sum("input_tokens") + ", " + sum("output_tokens") + ", " + sum("cached_read_tokens") + ", " +
-                           sum("cache_write_tokens") + ", " + sum("reasoning_tokens") + ", " + sum("cost_nano_usd") +
-                           " FROM spend_ledger" + where(f) + " GROUP BY g ORDER BY g";
+  const std::string text = std::string("SELECT ") + column + " AS g, " + kTotalColumns + " FROM spend_ledger" +
+                           where(f) + " GROUP BY g ORDER BY g";
   try {
     Poco::Data::Statement st(session);
     st << sql(session, text);
@@ -111,14 +125,7 @@ std::vector<SpendTotal> spend_report(Poco::Data::Session& session, SpendGroup gr
     for (std::size_t r = 0; r < rs.rowCount(); ++r) {
       SpendTotal t;
       t.group = group == SpendGroup::day ? day_name(int_at(rs, 0, r)) : text_at(rs, 0, r);
-      std::size_t c = 1;
-      t.requests = int_at(rs, c++, r);
-      t.input_tokens = int_at(rs, c++, r);
-      t.output_tokens = int_at(rs, c++, r);
-      t.cached_read_tokens = int_at(rs, c++, r);
-      t.cache_write_tokens = int_at(rs, c++, r);
-      t.reasoning_tokens = int_at(rs, c++, r);
-      t.cost_nano_usd = int_at(rs, c++, r);
+      read_totals(rs, 1, r, t);
       out.push_back(std::move(t));
     }
     return out;
@@ -128,11 +135,8 @@ std::vector<SpendTotal> spend_report(Poco::Data::Session& session, SpendGroup gr
 }
 
 std::string spend_by_day_sql(const SpendFilter& f) {
-  auto sum = [](const char* c) { return std::string("CAST(SUM(") + c + ") AS BIGINT)"; };
   // created_at is unix ms (BIGINT): integer division is the UTC day on both engines.
-  return "SELECT created_at / 86400000 AS d, team_id, key_hash, alias, CAST(COUNT(*) AS BIGINT), " +
-         sum("input_tokens") + ", " + sum("output_tokens") + ", " + sum("cached_read_tokens") + ", " +
-         sum("cache_write_tokens") + ", " + sum("reasoning_tokens") + ", " + sum("cost_nano_usd") +
+  return std::string("SELECT created_at / 86400000 AS d, team_id, key_hash, alias, ") + kTotalColumns +
          " FROM spend_ledger" + where(f) + " GROUP BY d, team_id, key_hash, alias ORDER BY d, team_id, key_hash, alias";
 }
 
@@ -154,13 +158,7 @@ std::vector<DailySpend> spend_by_day(Poco::Data::Session& session, const SpendFi
       cell.alias = text_at(rs, c++, r);
       SpendTotal& t = cell.total;
       t.group = day_name(cell.day);
-      t.requests = int_at(rs, c++, r);
-      t.input_tokens = int_at(rs, c++, r);
-      t.output_tokens = int_at(rs, c++, r);
-      t.cached_read_tokens = int_at(rs, c++, r);
-      t.cache_write_tokens = int_at(rs, c++, r);
-      t.reasoning_tokens = int_at(rs, c++, r);
-      t.cost_nano_usd = int_at(rs, c++, r);
+      read_totals(rs, c, r, t);
       out.push_back(std::move(cell));
     }
     return out;
