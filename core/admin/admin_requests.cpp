@@ -285,6 +285,23 @@ void append_time(std::string& out, std::int64_t unix_ms) {
 
 void append_usd(std::string& out, std::int64_t nano_usd) { out += pricing::format_nano_usd(nano_usd); }
 
+namespace {
+
+// What keys and teams end with: metadata, blocked, created_at, updated_at, and the closing brace.
+void append_record_tail(std::string& out, const std::string& metadata_json, bool blocked, std::int64_t created_at,
+                        std::int64_t updated_at) {
+  out += ",\"metadata\":";
+  out += metadata_json.empty() ? "{}" : metadata_json;
+  out += blocked ? ",\"blocked\":true" : ",\"blocked\":false";
+  out += ",\"created_at\":";
+  append_time(out, created_at);
+  out += ",\"updated_at\":";
+  append_time(out, updated_at);
+  out += '}';
+}
+
+}  // namespace
+
 std::string key_json(const store::KeyRecord& key) {
   std::string out = "{\"token\":";
   util::append_json_string(out, key.key_hash);
@@ -297,14 +314,7 @@ std::string key_json(const store::KeyRecord& key) {
   append_limits(out, key.limits);
   out += ",\"expires\":";
   append_time(out, key.expires_at);
-  out += ",\"metadata\":";
-  out += key.metadata_json.empty() ? "{}" : key.metadata_json;
-  out += key.blocked ? ",\"blocked\":true" : ",\"blocked\":false";
-  out += ",\"created_at\":";
-  append_time(out, key.created_at);
-  out += ",\"updated_at\":";
-  append_time(out, key.updated_at);
-  out += '}';
+  append_record_tail(out, key.metadata_json, key.blocked, key.created_at, key.updated_at);
   return out;
 }
 
@@ -314,14 +324,7 @@ std::string team_json(const store::TeamRecord& team) {
   out += ",\"team_alias\":";
   append_nullable_string(out, team.name);
   append_limits(out, team.limits);
-  out += ",\"metadata\":";
-  out += team.metadata_json.empty() ? "{}" : team.metadata_json;
-  out += team.blocked ? ",\"blocked\":true" : ",\"blocked\":false";
-  out += ",\"created_at\":";
-  append_time(out, team.created_at);
-  out += ",\"updated_at\":";
-  append_time(out, team.updated_at);
-  out += '}';
+  append_record_tail(out, team.metadata_json, team.blocked, team.created_at, team.updated_at);
   return out;
 }
 
