@@ -44,7 +44,7 @@ bool LeaseBook::take(const std::string& cls, std::int64_t tokens, std::int64_t b
     const bool budget_fits = budget_nano <= 0 || l.hold_used + budget_nano <= l.hold;
     if (!fit && l.used < l.granted && l.tokens_used + tokens <= l.tokens && budget_fits) fit = &l;
   }
-  // (Not when the lease nears its second's end: the script grants none in a second's last 100 ms.)
+  // (A lease near its second's end: the script sizes the next to what is left of the second.)
   if (!c.asking && (!fit || 2 * (left - 1) < c.last_granted)) {
     c.asking = true;  // this call makes the round trip and asks for the next lease
     ask = true;

@@ -142,9 +142,8 @@ local fan = tonumber(ARGV[ao + 6 + 3 * n] or 1)
 local rate = tonumber(ARGV[ao + 7 + 3 * n] or 0)
 if allowed ~= 1 then lk = 0 end
 -- At most half what the loop's calls of this class (`rate` a second) would use in what is left of
--- this second, and none in its last 100 ms: a lease given back unused while calls go on makes
--- the counts step back (the remaining figures of later calls then repeat earlier ones).
-if now % 1000 >= 900 then lk = 0 end
+-- this second: a lease given back unused while calls go on makes the counts step back (the
+-- remaining figures of later calls then repeat earlier ones).
 lk = math.min(lk, math.floor(rate * (1000 - now % 1000) / 2000))
 for i = 1, n do
   if lk < 2 then break end

@@ -19,8 +19,8 @@
 //        par limit, par remaining, then the lease granted: k (0: none) and its end ms}.
 //        An admission lease (limits/admission_lease): when the call is admitted with at least
 //        F × k' left after it in every dimension (requests: k' calls; tokens: k' estimates),
-//        k' = min(k, those, rate × ms left / 2000), k' >= 8, at least 100 ms of the second left,
-//        and no scope has a parallel limit, the script also counts
+//        k' = min(k, those, rate × ms left / 2000), k' >= 8, and no scope has a parallel limit,
+//        the script also counts
 //        k' more calls of this class at once: k' request-log members `<member>:L<j>` scored at
 //        the end of this second (a call admitted from the lease at t <= that end is counted
 //        from now until end + 60 s >= t + 60 s) and k' × estimate tokens in this second's

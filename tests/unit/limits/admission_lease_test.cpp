@@ -31,8 +31,8 @@ namespace {
 struct Redis : llmgw::testing::RedisCommand {
   using RedisCommand::RedisCommand;
 
-  /// Waits until Redis' clock is early in its second (leases are not granted in the last 100 ms
-  /// of one; a test's few calls then fit in the same second).
+  /// Waits until Redis' clock is early in its second (a lease is sized to what is left of it; a
+  /// test's few calls then fit in the same second).
   void early_in_second() {
     for (;;) {
       auto* t = command({"TIME"});

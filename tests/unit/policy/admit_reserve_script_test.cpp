@@ -246,7 +246,7 @@ TEST_CASE("admit and reserve: both admitted leaves what admit then reserve leave
 
 namespace {
 
-/// Waits until Redis' clock is early in its second (no lease is granted in its last 100 ms).
+/// Waits until Redis' clock is early in its second (a lease is sized to what is left of it).
 void early_in_second(Redis& r) {
   for (;;) {
     auto* t = r.command({"TIME"});
