@@ -78,6 +78,8 @@ class LeaseBook {
   std::vector<std::vector<std::string>> take_scripts();
   /// Live leases (tests).
   std::size_t size() const;
+  /// False once the book is destroyed (a round trip's answer then has nowhere to go).
+  std::shared_ptr<const bool> alive() const { return alive_; }
 
   /// The lease_return script's arguments (EVAL, text, numkeys, KEYS, ARGV) for `lease`'s
   /// unused part; empty when nothing is left to give back.

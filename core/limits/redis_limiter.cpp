@@ -133,16 +133,18 @@ std::string lease_class(const Scopes& scopes, const AdmitCompanion* companion) {
   return cls;
 }
 
-/// Hands the lease a round trip asked for to the book when the admit ends, however it ends.
+/// Hands the lease a round trip asked for to the book when the admit ends, however it ends (a
+/// frame destroyed with its io_context after the drain finds the book gone, and does nothing).
 struct LeaseAnswer {
   LeaseBook* book = nullptr;
+  std::shared_ptr<const bool> book_alive;
   std::string cls;
   std::optional<Lease> lease;
   LeaseAnswer() = default;
   LeaseAnswer(const LeaseAnswer&) = delete;
   LeaseAnswer& operator=(const LeaseAnswer&) = delete;
   ~LeaseAnswer() {
-    if (book) book->answered(cls, std::move(lease));
+    if (book && *book_alive) book->answered(cls, std::move(lease));
   }
 };
 
@@ -179,6 +181,7 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes
     }
     if (ask) {
       asked.book = book;
+      asked.book_alive = book->alive();
       asked.cls = std::move(cls);
     }
   }
@@ -265,8 +268,7 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes
       const long long room = companion->reply.size() == 3 ? companion->reply[2] : 0;
       l.headroom_nano = room - companion->lease_amount - l.hold;
     }
-    if (asked.book) asked.lease = std::move(l);
-    else if (book) book->answered(lease_class(scopes, companion), std::move(l));  // (not asked: cannot happen)
+    if (asked.book) asked.lease = std::move(l);  // (the script grants none unless asked)
   }
   co_return decision;
 }
