@@ -3,8 +3,9 @@
 // the admit script grant leases at first: of 1,800 requests over both at most 1,500 succeed, and
 // exactly 1,500 once the leases ended (leases count ahead in Redis, never behind, and none is
 // granted near the limit); most calls of a
-// class far from its limits are admitted without a round trip; and a gateway stopped (SIGTERM)
-// while it holds leases gives back their unused part, so Redis counts exactly the calls made.
+// class far from its limits are admitted without a round trip; a gateway stopped (SIGTERM)
+// while it holds leases gives back their unused part, so Redis counts exactly the calls made; and
+// with a budget every hold (the calls' own, the leases') is gone once the calls settled.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,8 @@ let openai;
 function config({ dbFile, redisPort }) {
   const cfg = gatewayConfig({
     masterKey: MASTER,
-    deployments: [deployment({ alias: 'gpt-4o-mini', model: 'gpt-4o-mini', upstream: openai.url })],
+    deployments: [deployment({ alias: 'gpt-4o-mini', model: 'gpt-4o-mini', upstream: openai.url,
+      extra: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 } })],
     router: { redis_host: '127.0.0.1', redis_port: redisPort },
   });
   cfg.general_settings.database_url = `sqlite://${dbFile}`;
@@ -151,5 +153,36 @@ describe('admission leases, two instances, one Redis', { skip: SKIP }, () => {
     await a.stop();
     // The drain gave back what the leases did not use: exactly the calls made.
     assert.equal(await requestsCounted(redis.port), 300);
+  });
+
+  test('with a budget: the leases hold it, each call settles its part, nothing is left held after SIGTERM', async () => {
+    await redisCommand(redis.port, 'FLUSHALL');
+    const key = await generate(b, { key_alias: 'lease-budget', rpm_limit: 1000000, tpm_limit: 1000000000,
+      max_budget: 1000 });
+    await visibleEverywhere([b], key);
+    const t = await redisCommand(redis.port, 'TIME');
+    const ms = Math.floor(Number(t[1]) / 1000);
+    if (ms > 300) await sleep(1010 - ms);
+    const trips = await evalshaCalls(redis.port);
+    const answers = await blast(300, 4, () => chat(b, key));
+    assert.ok(answers.every((r) => r.status === 200 && r.headers.get('x-llmgw-cost')));
+    const made = (await evalshaCalls(redis.port)) - trips;
+    assert.ok(made <= 150, `round trips ${made} for 300 calls`);
+    const leaseHolds = async () => {
+      let n = 0;
+      for (const k of await redisCommand(redis.port, 'KEYS', 'llmgw:bud:v2:key:*:held'))
+        n += (await redisCommand(redis.port, 'HKEYS', k)).filter((f) => f.startsWith('lease:')).length;
+      return n;
+    };
+    await b.stop();
+    // Every hold (a call's own, and each lease's: its calls' parts and its return) is gone, and
+    // the running sum with them: nothing over-held, nothing taken off twice.
+    // (An emptied hash is deleted; the running sum stays, at 0.)
+    const [sumKey] = await redisCommand(redis.port, 'KEYS', 'llmgw:bud:v2:key:*:hsum');
+    assert.ok(sumKey, 'the budget was reserved in Redis');
+    assert.equal(Number(await redisCommand(redis.port, 'GET', sumKey)), 0);
+    assert.equal(await redisCommand(redis.port, 'HLEN', sumKey.replace(/:hsum$/, ':held')), 0);
+    assert.equal(await redisCommand(redis.port, 'ZCARD', sumKey.replace(/:hsum$/, ':hexp')), 0);
+    assert.equal(await leaseHolds(), 0);
   });
 });
