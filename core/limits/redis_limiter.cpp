@@ -116,7 +116,8 @@ std::optional<Decision> decode_admit_with_lease(const redisReply& reply, std::si
   redisReply admit = reply;
   admit.elements = head;
   std::optional<Decision> decision = decode_admit_reply(&admit, n);
-  if (decision && !read_lease(reply, head, lease_k, lease_end)) return std::nullopt;
+  if (decision && (!read_lease(reply, head, lease_k, lease_end) || (lease_k > 0 && !decision->allowed)))
+    return std::nullopt;  // (a lease only comes with an admission)
   return decision;
 }
 
