@@ -46,6 +46,7 @@ limits::RateLimitOptions rate_limit_options(const config::Config& cfg) {
   o.redis_timeout = std::chrono::milliseconds(cfg.rate_limit_redis_timeout_ms);
   o.parallel_lease = std::chrono::milliseconds(static_cast<int64_t>(cfg.router.timeout_s * 1000) + 60'000);
   o.fail_closed = cfg.rate_limit_fail_closed;
+  o.admission_lease_calls = cfg.admission_lease_calls;
   if (o.redis) spdlog::info("rate limits: shared through Redis ({} ms per check, fail {})", o.redis_timeout.count(),
                             o.fail_closed ? "closed" : "open");
   return o;

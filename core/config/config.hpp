@@ -187,6 +187,10 @@ struct Config {
   /// general_settings.rate_limit_redis_timeout_ms: the longest a call waits for its rate-limit
   /// round trip to Redis.
   int rate_limit_redis_timeout_ms = 100;
+  /// general_settings.admission_lease_calls: with Redis limits, the calls an admit far from
+  /// every limit also counts for its loop, admitted later without a round trip until the end of
+  /// that second (limits/admission_lease); 0: every governed call makes its round trip.
+  int admission_lease_calls = 32;
   /// general_settings.max_budget_reservation (USD, decimal text): the most one call reserves
   /// against a budget at admission; "" for the default ($1).
   std::string max_budget_reservation;

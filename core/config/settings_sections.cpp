@@ -194,6 +194,8 @@ void parse_general_settings(Reader& r, const Entry& general, Config& out) {
       r.read(e, p, out.rate_limit_fail_closed);
     } else if (e.key == "rate_limit_redis_timeout_ms") {
       r.read(e, p, out.rate_limit_redis_timeout_ms, 1, 60'000);
+    } else if (e.key == "admission_lease_calls") {
+      r.read(e, p, out.admission_lease_calls, 0, 1024);
     } else if (e.key == "max_budget_reservation") {
       double usd = -1;
       r.read(e, p, usd, false);  // validated as a number; kept as its text (read exactly)

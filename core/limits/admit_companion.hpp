@@ -4,6 +4,7 @@
 // reads state, joined and reply after it; the limiter only carries them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,19 @@ struct AdmitCompanion {
   int joined = -1;                // Answered: -1 the limits refused (the other not checked),
                                   // 1 both reserved, 0 the other refused (nothing reserved)
   std::vector<long long> reply;   // Answered, joined >= 0: the other's check's reply
+
+  // Admission leases (limits/admission_lease), filled by the other side before the admit:
+  std::string lease_class;              // what else makes calls one class (empty: no lease)
+  std::int64_t lease_amount = 0;        // this call's part of a lease hold (its own estimate)
+  std::vector<std::string> hold_keys;   // per scope: the hold hash, its expiries, its sum
+  // ... and by the limiter when the call was admitted from a lease (Answered, joined 1, reply
+  // {0, 0, headroom}) without a round trip:
+  std::string lease_hold;               // the lease's hold field ("lease:<id>"); empty: its own
+
+  /// Called just before the joined script is sent (not when the call is admitted from a lease):
+  /// the other side's queued writes go first on the connection (the budget's settles).
+  void (*before_send)(const void* owner) = nullptr;
+  const void* owner = nullptr;
 };
 
 }  // namespace llmgw::limits

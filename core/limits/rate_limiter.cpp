@@ -26,7 +26,8 @@ void Ticket::release() {
 
 RateLimiter::RateLimiter(RateLimitOptions options) : options_(std::move(options)) {
   if (options_.redis)
-    redis_ = std::make_unique<RedisLimiter>(*options_.redis, options_.redis_timeout, options_.parallel_lease);
+    redis_ = std::make_unique<RedisLimiter>(*options_.redis, options_.redis_timeout, options_.parallel_lease,
+                                            options_.admission_lease_calls);
   std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 4; ++i)

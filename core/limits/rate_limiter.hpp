@@ -41,6 +41,7 @@ struct RateLimitOptions {
   std::chrono::milliseconds redis_timeout{100};      // one admit round trip, at most
   std::chrono::milliseconds parallel_lease{660'000};  // a parallel slot's expiry in Redis
   bool fail_closed = false;                          // Redis unavailable: refuse (503)
+  int admission_lease_calls = 0;                     // Redis: the admission lease asked (0: none)
 };
 
 class RateLimiter;

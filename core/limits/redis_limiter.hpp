@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "limits/admission_lease.hpp"
 #include "limits/admit_companion.hpp"
 #include "limits/asio_redis.hpp"
 #include "limits/finish_batch.hpp"
@@ -26,8 +27,10 @@ namespace llmgw::limits {
 
 class RedisLimiter {
  public:
-  RedisLimiter(RedisEndpoint endpoint, std::chrono::milliseconds timeout, std::chrono::milliseconds lease)
-      : endpoint_(std::move(endpoint)), timeout_(timeout), lease_(lease) {}
+  /// `lease_calls`: the admission lease asked for (calls; 0: none, limits/admission_lease).
+  RedisLimiter(RedisEndpoint endpoint, std::chrono::milliseconds timeout, std::chrono::milliseconds lease,
+               int lease_calls = 0)
+      : endpoint_(std::move(endpoint)), timeout_(timeout), lease_(lease), lease_calls_(lease_calls) {}
 
   /// Opens this loop's connection (on the loop's thread, before it serves).
   void on_loop_start(boost::asio::io_context& io);
@@ -37,8 +40,11 @@ class RedisLimiter {
   /// Check and reserve (see redis_scripts.hpp); nullopt when Redis did not answer in time, is
   /// not connected, or answered something that is not the script's reply. With a `companion`,
   /// its joined script runs instead (one EVALSHA for both; its state and reply filled in).
+  /// With admission leases on, a call of a class this loop holds a lease for is admitted from
+  /// it without a round trip (`member` then becomes the lease's member the call took; the
+  /// companion Answered with its `lease_hold`), and a round trip may ask for the next lease.
   boost::asio::awaitable<std::optional<Decision>> admit(const Scopes& scopes, std::int64_t estimate,
-                                                        const std::string& member,
+                                                        std::string& member,
                                                         AdmitCompanion* companion = nullptr);
   /// Reconciles tokens (`token_delta[i]` for scope i) and frees parallel slots; not awaited.
   void finish(const Scopes& scopes, const std::string& member, std::int64_t bucket_s,
@@ -52,9 +58,11 @@ class RedisLimiter {
   RedisEndpoint endpoint_;
   std::chrono::milliseconds timeout_;
   std::chrono::milliseconds lease_;
+  int lease_calls_ = 0;
   std::mutex loops_mutex_;
   std::vector<std::shared_ptr<AsyncRedis>> loops_;
   std::vector<std::unique_ptr<FinishBatch>> finishes_;  // per loop, on its connection
+  std::vector<std::unique_ptr<LeaseBook>> leases_;      // per loop: its admission leases
 };
 
 }  // namespace llmgw::limits

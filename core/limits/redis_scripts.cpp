@@ -133,7 +133,29 @@ for i = 1, n do
   end
   figs[i] = f
 end
-return {est = est, n = n, allowed = allowed, refused = refused, dim = dim, retry = retry, now = now, now_s = now_s, figs = figs, toks = toks}
+-- An admission lease (ARGV after the scopes: calls asked, fan-out F, the loop's calls a second):
+-- k more admissions of this class for the caller's loop, counted now, if every dimension has F
+-- times that left after this call and k >= 8 (a smaller lease saves little); none under any
+-- parallel limit, nor when the estimate exceeds a TPM limit.
+local lk = tonumber(ARGV[ao + 5 + 3 * n] or 0)
+local fan = tonumber(ARGV[ao + 6 + 3 * n] or 1)
+local rate = tonumber(ARGV[ao + 7 + 3 * n] or 0)
+if allowed ~= 1 then lk = 0 end
+-- At most half what the loop's calls of this class (`rate` a second) would use in what is left of
+-- this second: a lease given back unused while calls go on makes the counts step back (the
+-- remaining figures of later calls then repeat earlier ones).
+lk = math.min(lk, math.floor(rate * (1000 - now % 1000) / 2000))
+for i = 1, n do
+  if lk < 2 then break end
+  local f = figs[i]
+  if f[7] > 0 then lk = 0 end
+  if f[1] > 0 then lk = math.min(lk, math.floor(f[2] / fan)) end
+  if f[4] > 0 and est > 0 then
+    if est > f[4] then lk = 0 else lk = math.min(lk, math.floor(f[5] / est / fan)) end
+  end
+end
+if lk < 8 then lk = 0 end
+return {est = est, n = n, allowed = allowed, refused = refused, dim = dim, retry = retry, now = now, now_s = now_s, figs = figs, toks = toks, lk = lk, fan = fan}
 end
 local function rl_write(KEYS, ARGV, ko, ao, st)
 local W = 60000
@@ -142,17 +164,31 @@ local member = ARGV[ao + 1]
 local est = st.est
 local lease = tonumber(ARGV[ao + 3])
 local n = st.n
+-- A lease's k members, `<member>:L<j>`, scored at its end (the last ms of this second): a call
+-- admitted from it at t <= end counts from now until end + 60 s >= t + 60 s.
+local lz = nil
+if st.lk > 0 then
+  lz = {}
+  local lend = (now_s + 1) * 1000 - 1
+  for j = 1, st.lk do lz[#lz + 1] = lend; lz[#lz + 1] = member .. ':L' .. j end
+end
 for i = 1, n do
   local f = st.figs[i]  -- (rl_check's figures start with the limits, parsed)
   local rpm = f[1]
   local tpm = f[4]
   local par = f[7]
   local kr, kt, kp = KEYS[ko + 3 * i - 2], KEYS[ko + 3 * i - 1], KEYS[ko + 3 * i]
-  if rpm > 0 then redis.call('ZADD', kr, now, member); redis.call('PEXPIRE', kr, W) end
+  -- (61 s: a lease's members are scored at most 1 s ahead, the end of this second)
+  if rpm > 0 then
+    redis.call('ZADD', kr, now, member)
+    if lz then redis.call('ZADD', kr, unpack(lz)) end
+    redis.call('PEXPIRE', kr, W + 1000)
+  end
   if tpm > 0 then
     local need = est
     if need > tpm then need = tpm end
     -- (nothing added: nothing to keep longer than the expiry the key has)
+    need = need + st.lk * est
     if need > 0 then tok_add(kt, now_s, need, toks[i][1], toks[i][2], toks[i][3], now_s, now) end
   end
   if par > 0 then
@@ -165,6 +201,8 @@ end
 local function rl_reply(st)
 local out = {st.allowed, st.refused, st.dim, st.retry, st.now}
 for i = 1, #st.figs do for k = 1, 8 do out[#out + 1] = st.figs[i][k] end end
+out[#out + 1] = st.lk
+out[#out + 1] = st.lk > 0 and (st.now_s + 1) * 1000 - 1 or 0
 return out
 end
 )lua";
@@ -179,17 +217,21 @@ return rl_reply(st)
 // check, then (admitted) the other's check, then both writes or neither.
 constexpr std::string_view kJoinedBody = R"lua(
 local st = rl_check(KEYS, ARGV, 0, 0)
-local nk, na = 3 * st.n, 4 + 3 * st.n
-local out = rl_reply(st)
-if st.allowed ~= 1 then out[#out + 1] = -1; return out end
+local nk, na = 3 * st.n, 7 + 3 * st.n
+if st.allowed ~= 1 then local out = rl_reply(st); out[#out + 1] = -1; return out end
 local admitted, reply, other = joined_check(KEYS, ARGV, nk, na)
+local flag = 0
 if admitted then
+  if st.lk > 0 then st.lk = joined_lease_bound(ARGV, na, reply, other, st.lk, st.fan) end
   rl_write(KEYS, ARGV, 0, 0, st)
   joined_write(KEYS, ARGV, nk, na, other)
-  out[#out + 1] = 1
+  if st.lk > 0 then joined_lease(KEYS, ARGV, nk, na, other, st.lk, ARGV[1]) end
+  flag = 1
 else
-  out[#out + 1] = 0
+  st.lk = 0
 end
+local out = rl_reply(st)
+out[#out + 1] = flag
 for i = 1, #reply do out[#out + 1] = reply[i] end
 return out
 )lua";
@@ -233,6 +275,44 @@ end
 return 1
 )lua";
 
+// lease_return: what an admission lease did not use, given back when it ends (see
+// redis_scripts.hpp). A hold field reaches 0 once the lease's calls settled and this came, in
+// any order (each takes its own part off), and is then deleted.
+constexpr std::string_view kLeaseReturnBody = R"lua(
+local t = redis.call('TIME')
+local now_s = tonumber(t[1])
+local now = now_s * 1000 + math.floor(tonumber(t[2]) / 1000)
+local id = ARGV[1]
+local bucket = tonumber(ARGV[2])
+local n = tonumber(ARGV[3])
+local m = tonumber(ARGV[4])
+local from, to = tonumber(ARGV[5]), tonumber(ARGV[6])
+local toks = tonumber(ARGV[7])
+local hold = tonumber(ARGV[8])
+local members = {}
+for j = from, to do members[#members + 1] = id .. ':L' .. j end
+for i = 1, n do
+  if ARGV[7 + 2 * i] == '1' and #members > 0 then redis.call('ZREM', KEYS[3 * i - 2], unpack(members)) end
+  if ARGV[8 + 2 * i] == '1' and toks > 0 and bucket > now_s - 60 then tok_correct(KEYS[3 * i - 1], bucket, -toks, now_s, now) end
+end
+if hold > 0 then
+  local hid = 'lease:' .. id
+  for j = 1, m do
+    local b = 3 * n + 3 * (j - 1)
+    local d = hold
+    local v = redis.call('HINCRBY', KEYS[b + 1], hid, -d)
+    if v <= 0 then
+      redis.call('HDEL', KEYS[b + 1], hid)
+      redis.call('ZREM', KEYS[b + 2], hid)
+      d = d + v
+      if d < 0 then d = 0 end
+    end
+    if d > 0 then redis.call('DECRBY', KEYS[b + 3], string.format('%d', d)) end
+  end
+end
+return 1
+)lua";
+
 /// A script's text: its first line (what it is, with the version), the token-window helpers, its
 /// body; compacted (lua_compact).
 std::string joined(std::string_view first_line, std::string_view body) {
@@ -243,7 +323,7 @@ std::string joined(std::string_view first_line, std::string_view body) {
 }
 
 const std::string& admit_text() {
-  static const std::string text = joined("-- llmgw rate limits v2: admit (check and reserve, all or nothing)",
+  static const std::string text = joined("-- llmgw rate limits v2: admit (check and reserve, all or nothing; admission leases)",
                                          std::string(kAdmitFunctions).append(kAdmitBody));
   return text;
 }
@@ -258,6 +338,13 @@ const std::string& release_text() {
   static const std::string text = joined(
       "-- llmgw rate limits v2: release (an admitted call its budget refused: request, tokens, slot given back)",
       kReleaseBody);
+  return text;
+}
+
+const std::string& lease_return_text() {
+  static const std::string text = joined(
+      "-- llmgw rate limits v2: lease return (an admission lease's unused requests, tokens and budget hold given back)",
+      kLeaseReturnBody);
   return text;
 }
 
@@ -301,6 +388,11 @@ const RedisScript& admit_script() {
 
 const RedisScript& finish_script() {
   static const RedisScript s = redis_script(finish_text());
+  return s;
+}
+
+const RedisScript& lease_return_script() {
+  static const RedisScript s = redis_script(lease_return_text());
   return s;
 }
 

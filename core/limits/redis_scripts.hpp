@@ -9,12 +9,30 @@
 //              see kTokenWindow in the .cpp),
 //              <scope>:par (sorted set: one member per call in flight, score = lease end ms).
 //        ARGV: member (unique per call), token estimate, parallel lease ms, n scopes, then per
-//              scope rpm, tpm, parallel (0: not limited).
+//              scope rpm, tpm, parallel (0: not limited), then the admission lease asked (k
+//              calls, 0: none), its fan-out factor F and the calls a second of this class on the
+//              caller's loop (k is at most half what they would use in what is left of the second).
 //        Checks every scope on Redis' own clock (TIME: one clock for every instance); reserves in
 //        all of them only if all fit. Reply: integers {allowed 1/0, refused scope (1-based, 0),
 //        refused dimension (1 requests, 2 tokens, 3 parallel), retry ms, now ms, then per scope
 //        req limit, req remaining, req reset ms, tok limit, tok remaining, tok reset ms,
-//        par limit, par remaining}.
+//        par limit, par remaining, then the lease granted: k (0: none) and its end ms}.
+//        An admission lease (limits/admission_lease): when the call is admitted with at least
+//        F × k' left after it in every dimension (requests: k' calls; tokens: k' estimates),
+//        k' = min(k, those, rate × ms left / 2000), k' >= 8, and no scope has a parallel limit,
+//        the script also counts
+//        k' more calls of this class at once: k' request-log members `<member>:L<j>` scored at
+//        the end of this second (a call admitted from the lease at t <= that end is counted
+//        from now until end + 60 s >= t + 60 s) and k' × estimate tokens in this second's
+//        bucket. The caller's loop admits up to k' calls from it without a round trip until
+//        that end, then gives back what it did not use (lease_return).
+// lease_return KEYS: per limit scope its 3 keys, then per budget scope of the lease its hold
+//              keys (held, hexp, hsum). ARGV: lease id (the granting call's member), the
+//              lease's second, n, m, first and last unused member index, unused tokens, unused
+//              budget hold (nano-dollars), then per limit scope "1"/"0" request log,
+//              "1"/"0" tokens. Removes the unused members, refunds the tokens (if the second is
+//              still in the window), takes the unused amount off the hold `lease:<id>` (deleted
+//              when it reaches 0).
 // finish The ends of many calls (limits/finish_batch). KEYS: nt <scope>:tok keys, then ns
 //              <scope>:par keys. ARGV: nt, ns, then per token key its second and correction
 //              (actual − reserved, summed over the calls of that scope, second and sign), then
@@ -59,6 +77,7 @@ std::string lua_compact(std::string_view text);
 const RedisScript& admit_script();
 const RedisScript& finish_script();
 const RedisScript& release_script();
+const RedisScript& lease_return_script();
 
 /// The admit script joined with another script in one EVALSHA, all or nothing across both (the
 /// budget's reserve: policy/admit_reserve_script). `functions` is Lua defining
@@ -67,10 +86,13 @@ const RedisScript& release_script();
 /// (its KEYS from KEYS[ko + 1], its ARGV from ARGV[ao + 1]: no copies of slices)
 /// and the joined script runs admit's check; when the limits admit, joined_check; when it admits
 /// too, admit's writes and joined_write; otherwise nothing is reserved on either side (the
-/// sweeps of lapsed entries both checks make aside).
-///   KEYS: admit's keys (3n), then the other's. ARGV: admit's arguments (4 + 3n), then the
+/// sweeps of lapsed entries both checks make aside). An admission lease is bounded by the
+/// other side too and counted there:
+///   joined_lease_bound(ARGV, ao, reply, state, k, F) -> k (0: no lease)
+///   joined_lease(KEYS, ARGV, ko, ao, state, k, lease id)
+///   KEYS: admit's keys (3n), then the other's. ARGV: admit's arguments (7 + 3n), then the
 ///         other's.
-///   Reply: admit's reply (5 + 8n integers), then -1 (the limits refused: the other was not
+///   Reply: admit's reply (7 + 8n integers), then -1 (the limits refused: the other was not
 ///         checked) or 1 (both admitted and reserved) or 0 (the other refused: nothing
 ///         reserved), then (1 or 0) joined_check's reply.
 /// Its first line names it (with its version); the text is the caller's to keep.

@@ -95,6 +95,36 @@ end
 end
 )lua";
 
+// An admission lease's budget part (limits/admission_lease): bounded by the least headroom after
+// this call, in estimates of this call (b) over the fan-out F; counted as one hold `lease:<id>`
+// of k × b on every scope, an ordinary hold (swept when it lapses, like any).
+constexpr std::string_view kLeaseFunctions = R"lua(
+local function bud_lease_bound(ARGV, ao, reply, arm, k, fan)
+if not arm then return 0 end
+local b = tonumber(ARGV[ao + 2])
+if b <= 0 then return k end
+local room = reply[3]
+if room < 0 then return 0 end
+local kb = math.floor((room - b) / b / fan)
+if kb < k then k = kb end
+if k < 8 then k = 0 end
+return k
+end
+local function bud_lease(KEYS, ARGV, ko, ao, arm, k, id)
+local b = tonumber(ARGV[ao + 2])
+if b <= 0 then return end
+local ttl = tonumber(ARGV[ao + 5])
+local amount = string.format('%d', k * b)
+local hid = 'lease:' .. id
+for i = 1, arm.n do
+  local o = ko + 7 * (i - 1)
+  redis.call('HSET', KEYS[o + 1], hid, amount)
+  redis.call('ZADD', KEYS[o + 2], arm.now + ttl, hid)
+  redis.call('INCRBY', KEYS[o + 3], amount)
+end
+end
+)lua";
+
 constexpr std::string_view kReserveBody = R"lua(
 local admitted, reply, arm = bud_check(KEYS, ARGV, 0, 0)
 if admitted then bud_write(KEYS, ARGV, 0, 0, arm) end
@@ -103,7 +133,7 @@ return reply
 
 // For admit_reserve_script: the limits' joined script calls these.
 constexpr std::string_view kJoinedNames = R"lua(
-local joined_check, joined_write = bud_check, bud_write
+local joined_check, joined_write, joined_lease_bound, joined_lease = bud_check, bud_write, bud_lease_bound, bud_lease
 )lua";
 
 const std::string& reserve_text() {
@@ -116,8 +146,8 @@ const std::string& reserve_text() {
 
 const std::string& admit_reserve_text() {
   static const std::string text = limits::admit_joined_text(
-      "-- llmgw rate limits v2 + budgets v2: admit and reserve (limits and budgets, all or nothing)",
-      std::string(kReserveFunctions).append(kJoinedNames));
+      "-- llmgw rate limits v2 + budgets v2: admit and reserve (limits and budgets, all or nothing; admission leases)",
+      std::string(kReserveFunctions).append(kLeaseFunctions).append(kJoinedNames));
   return text;
 }
 
@@ -126,23 +156,23 @@ const std::string& admit_reserve_text() {
 // `keep` (>= the charge ttl) or ucost is new (an emptied hash is deleted and comes back without
 // one: -1), where four PEXPIREs a batch were a third of the script's calls. (No comments inside
 // the Lua text: Redis hashes an EVAL's text twice a call, ~10 instructions a byte.)
-constexpr std::string_view kSettle = R"lua(-- llmgw budgets v2: settle many (each hold replaced by its cost; per scope and period, O(1) calls; expiry renewed when due)
+constexpr std::string_view kSettle = R"lua(-- llmgw budgets v2: settle many (each hold replaced by its cost, or its part of a lease hold taken off; per scope and period, O(1) calls; expiry renewed when due)
 local px = ARGV[1]
 local keep = tonumber(ARGV[2])
 local n = tonumber(ARGV[3])
 local K = 7
 local ng = #KEYS / K
-local ids, costs, nows, groups = {}, {}, {}, {}
+local ids, costs, nows, groups, holds, parts = {}, {}, {}, {}, {}, {}
 for g = 1, ng do groups[g] = {} end
 local a = 4
 for c = 1, n do
-  ids[c], costs[c], nows[c] = ARGV[a], ARGV[a + 1], ARGV[a + 2]
-  local k = tonumber(ARGV[a + 3])
+  ids[c], costs[c], nows[c], holds[c], parts[c] = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
+  local k = tonumber(ARGV[a + 5])
   for j = 1, k do
-    local t = groups[tonumber(ARGV[a + 3 + j])]
+    local t = groups[tonumber(ARGV[a + 5 + j])]
     t[#t + 1] = c
   end
-  a = a + 4 + k
+  a = a + 6 + k
 end
 -- A call held on any of its scopes is charged on all of them (as one call's settle was).
 local held = {}
@@ -150,22 +180,54 @@ for g = 1, ng do
   local b = K * (g - 1)
   local m = groups[g]
   if #m > 0 then
-    local gids = {}
-    for j = 1, #m do gids[j] = ids[m[j]] end
-    local h = redis.call('HMGET', KEYS[b + 1], unpack(gids))
-    local found, sum = {}, 0
+    local gids, lids, lsum, lcalls = {}, {}, {}, {}
     for j = 1, #m do
-      if h[j] then
-        held[m[j]] = true
-        found[#found + 1] = gids[j]
-        sum = sum + tonumber(h[j])
+      local c = m[j]
+      if holds[c] == '-' then
+        gids[#gids + 1] = ids[c]
+      else
+        local h = holds[c]
+        if not lsum[h] then lids[#lids + 1] = h; lsum[h] = 0; lcalls[h] = {} end
+        lsum[h] = lsum[h] + parts[c]
+        local l = lcalls[h]
+        l[#l + 1] = c
       end
     end
-    if #found > 0 then
-      redis.call('HDEL', KEYS[b + 1], unpack(found))
-      redis.call('DECRBY', KEYS[b + 3], string.format('%d', sum))
+    if #gids > 0 then
+      local h = redis.call('HMGET', KEYS[b + 1], unpack(gids))
+      local found, sum = {}, 0
+      local o = 0
+      for j = 1, #m do
+        local c = m[j]
+        if holds[c] == '-' then
+          o = o + 1
+          if h[o] then
+            held[c] = true
+            found[#found + 1] = gids[o]
+            sum = sum + tonumber(h[o])
+          end
+        end
+      end
+      if #found > 0 then
+        redis.call('HDEL', KEYS[b + 1], unpack(found))
+        redis.call('DECRBY', KEYS[b + 3], string.format('%d', sum))
+      end
+      redis.call('ZREM', KEYS[b + 2], unpack(gids))
     end
-    redis.call('ZREM', KEYS[b + 2], unpack(gids))
+    -- A lease's calls: each takes its own estimate off the lease's hold (it existed: they are
+    -- charged); the field goes at 0, once the lease's other calls and its return came.
+    for _, hid in ipairs(lids) do
+      local d = lsum[hid]
+      local v = redis.call('HINCRBY', KEYS[b + 1], hid, string.format('%d', -d))
+      if v + d > 0 then for _, c in ipairs(lcalls[hid]) do held[c] = true end end
+      if v <= 0 then
+        redis.call('HDEL', KEYS[b + 1], hid)
+        redis.call('ZREM', KEYS[b + 2], hid)
+        d = d + v
+        if d < 0 then d = 0 end
+      end
+      if d > 0 then redis.call('DECRBY', KEYS[b + 3], string.format('%d', d)) end
+    end
   end
 end
 for g = 1, ng do

@@ -46,14 +46,20 @@
 //          limit refusal holds nothing). The same keys and fields as admit and reserve, so an
 //          instance running the two scripts apart runs side by side with one running this.
 //          KEYS: admit's 3 per limit scope, then reserve's 7 per budget scope. ARGV: admit's
-//          ARGV, then reserve's. Reply: admit's reply, then -1 (limits
+//          ARGV, then reserve's. An admission lease (limits/admission_lease) is bounded by the
+//          budget too: k at most (least headroom − this call's amount b) / b / F (none under 8); counted as a
+//          hold `lease:<id>` of k × b on every scope (held, hexp, hsum: an ordinary hold to an
+//          older instance), taken off by its calls' settles and its return.
+//          Reply: admit's reply, then -1 (limits
 //          refused; reserve not checked), 1 (both reserved) or 0 (the budget refused), then
 //          (1 or 0) reserve's reply.
 // settle   Many calls at once (the settles of one loop turn, policy/settle_batch): KEYS: 7 per
 //          (scope, period) group (held, hexp, hsum, tot, ucost, uexp, cmt). ARGV: expiry ms, n
-//          calls, then per call request id, cost, now ms, k and its k groups (1-based). Removes
-//          each call's hold and, if it was held on any of its groups and cost > 0, records the
-//          uncommitted charge on each (unless its commit came first). A fixed number of Redis
+//          calls, then per call request id, cost, now ms, hold ("-": its own, by request id; else
+//          an admission lease's hold field "lease:<id>"), its part of that hold, k and its k groups
+//          (1-based). Removes each call's hold (a lease's call takes its part off the lease's
+//          hold, deleted when it reaches 0) and, if it was held on any of its groups and cost > 0,
+//          records the uncommitted charge on each (unless its commit came first). A fixed number of Redis
 //          calls per group, whatever n (a script per call cost ~38 us of Redis, its text hashed
 //          and four PEXPIREs a scope each time). Reply: 1.
 // commit   Many calls at once (one ledger batch): KEYS: 5 per (scope, period) group (tot, ucost,

@@ -218,9 +218,14 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
 
 ReserveResult RedisReservationStore::record(std::optional<ReserveResult> result, std::string request_id,
                                             std::vector<ScopeBudget> scopes, std::int64_t amount_nano,
-                                            std::int64_t now_ms, std::int64_t visible_as_of_ms) {
+                                            std::int64_t now_ms, std::int64_t visible_as_of_ms,
+                                            const std::string* lease_hold) {
   Call call;
   call.since_ms = now_ms;
+  if (lease_hold) {
+    call.hold = *lease_hold;
+    call.hold_part_nano = amount_nano < 0 ? 0 : amount_nano;
+  }
   if (!result) {
     // Redis may still run the script after the deadline: its hold then lapses after ttl_ms.
     unavailable();
@@ -250,8 +255,25 @@ void RedisReservationStore::join_admit(limits::AdmitCompanion& companion, const 
   companion.args.push_back(request_id);
   reserve_arguments(companion.keys, companion.args, scopes, amount_nano, now_ms, visible_as_of_ms, ttl_ms_,
                     charge_ttl_ms_);
-  // The settles queued on this loop reach Redis before the admit that carries this reserve.
-  if (const LoopConnection* loop = this_loop(this)) loop->settles->flush();
+  // Admission leases (limits/admission_lease): calls of the same budgets (scope, amount, period)
+  // are one class; a lease's hold is on each scope's held / hexp / hsum.
+  companion.lease_class.clear();
+  companion.hold_keys.clear();
+  for (std::size_t i = 0; i < scopes.size(); ++i) {
+    const ScopeBudget& s = scopes[i];
+    companion.lease_class.append(s.scope).push_back('\x1f');
+    companion.lease_class.append(std::to_string(s.budget_nano)).push_back('/');
+    companion.lease_class.append(std::to_string(s.period_start_ms)).push_back('\x1f');
+    for (std::size_t k = 0; k < 3; ++k) companion.hold_keys.push_back(companion.keys[kReserveKeys * i + k]);
+  }
+  companion.lease_amount = amount_nano < 0 ? 0 : amount_nano;
+  companion.lease_hold.clear();
+  // The settles queued on this loop reach Redis before the admit that carries this reserve (when
+  // it goes: a call admitted from an admission lease sends nothing, and they wait for their batch).
+  companion.owner = this;
+  companion.before_send = [](const void* store) {
+    if (const LoopConnection* loop = this_loop(store)) loop->settles->flush();
+  };
 }
 
 ReserveResult RedisReservationStore::joined_result(const limits::AdmitCompanion& companion, std::string request_id,
@@ -264,7 +286,9 @@ ReserveResult RedisReservationStore::joined_result(const limits::AdmitCompanion&
     // A reply the limiter took but that is not the reserve's: held here, as when Redis is away.
     if (result && (result->refused == -1) != (companion.joined == 1)) result.reset();
   }
-  return record(result, std::move(request_id), std::move(scopes), amount_nano, now_ms, visible_as_of_ms);
+  // Admitted from an admission lease: its settle takes its part off the lease's hold.
+  const std::string* hold = result && !companion.lease_hold.empty() ? &companion.lease_hold : nullptr;
+  return record(result, std::move(request_id), std::move(scopes), amount_nano, now_ms, visible_as_of_ms, hold);
 }
 
 ReserveResult RedisReservationStore::reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes,
@@ -288,10 +312,14 @@ ReserveResult RedisReservationStore::reserve(std::string_view request_id, const 
 bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) {
   std::vector<std::string> scopes;
   std::vector<std::int64_t> periods;
+  std::string hold;
+  std::int64_t hold_part = 0;
   {
     std::lock_guard lock(mu_);
     auto it = calls_.find(std::string(request_id));
     if (it == calls_.end() || it->second.charged) return false;
+    hold = it->second.hold;
+    hold_part = it->second.hold_part_nano;
     if (it->second.local) {
       calls_.erase(it);
       return fallback_.settle(request_id, cost_nano, now_ms);
@@ -310,7 +338,8 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
   }
   const LoopConnection* loop = this_loop(this);
   if (!loop || !loop->redis->accepting()) return false;  // not on a loop: the hold lapses in Redis after ttl_ms
-  loop->settles->add(SettleBatch::Settle{std::string(request_id), cost_nano, now_ms, std::move(scopes), std::move(periods)});
+  loop->settles->add(SettleBatch::Settle{std::string(request_id), cost_nano, now_ms, std::move(scopes), std::move(periods),
+                                         std::move(hold), hold_part});
   return true;
 }
 

@@ -79,6 +79,8 @@ class RedisReservationStore final : public ReservationStore {
     std::vector<std::string> scopes;
     std::vector<std::int64_t> periods;  // each scope's budget period start (its Redis keys)
     std::int64_t cost_nano = 0;         // settled with this cost (commit moves it)
+    std::string hold;                  // admitted from an admission lease: its hold field
+    std::int64_t hold_part_nano = 0;   // ... and this call's part of it
     bool local = false;       // held in fallback_
     bool charged = false;     // settled with a cost; waits for committed()
     std::int64_t since_ms = 0;
@@ -87,7 +89,8 @@ class RedisReservationStore final : public ReservationStore {
   /// A reserve's answer (nullopt: Redis unavailable, the call held in fallback_ instead), the
   /// call remembered when admitted.
   ReserveResult record(std::optional<ReserveResult> result, std::string request_id, std::vector<ScopeBudget> scopes,
-                       std::int64_t amount_nano, std::int64_t now_ms, std::int64_t visible_as_of_ms);
+                       std::int64_t amount_nano, std::int64_t now_ms, std::int64_t visible_as_of_ms,
+                       const std::string* lease_hold = nullptr);
   void forget_old(std::int64_t now_ms);  // calls whose settle or commit never came; mu_ held
   /// `scripts` in one round trip on the blocking connection (the ledger writer's commit marks;
   /// the settles left when the loops stopped); never on a loop thread. `what` names it in a warning.

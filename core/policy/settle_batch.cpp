@@ -44,6 +44,8 @@ std::vector<std::string> one_script(const std::vector<SettleBatch::Settle>& sett
     argv.push_back(s.request_id);
     argv.push_back(std::to_string(std::max<std::int64_t>(s.cost_nano, 0)));
     argv.push_back(std::to_string(s.now_ms));
+    argv.push_back(s.hold.empty() ? std::string("-") : s.hold);
+    argv.push_back(std::to_string(std::max<std::int64_t>(s.hold_part_nano, 0)));
     argv.push_back(std::to_string(call_groups[c - from].size()));
     for (std::size_t g : call_groups[c - from]) argv.push_back(std::to_string(g + 1));
   }
@@ -55,7 +57,7 @@ std::size_t args_of(const std::vector<SettleBatch::Settle>& settles, std::size_t
   std::vector<Group> groups;
   std::size_t n = kFixedArgs;
   for (std::size_t c = from; c < to; ++c) {
-    n += 4 + settles[c].scopes.size();
+    n += 6 + settles[c].scopes.size();
     for (std::size_t i = 0; i < settles[c].scopes.size(); ++i) group_of(groups, settles[c].scopes[i], settles[c].periods[i]);
   }
   return n + kKeysPerGroup * groups.size();
@@ -90,7 +92,7 @@ std::vector<std::vector<std::string>> SettleBatch::scripts(const std::vector<Set
   std::vector<std::vector<std::string>> out;
   std::size_t from = 0;
   while (from < settles.size()) {
-    std::size_t to = from + 1;  // at least one call a script (2 scopes: 27 arguments)
+    std::size_t to = from + 1;  // at least one call a script (2 scopes: 29 arguments)
     while (to < settles.size() && args_of(settles, from, to + 1) <= max_args) ++to;
     out.push_back(one_script(settles, from, to, expiry));
     from = to;

@@ -36,6 +36,11 @@ class SettleBatch {
     std::int64_t now_ms = 0;
     std::vector<std::string> scopes;
     std::vector<std::int64_t> periods;
+    /// Admitted from an admission lease (limits/admission_lease): the lease's hold field
+    /// ("lease:<id>"), from which the settle takes `hold_part_nano` (the call's own estimate)
+    /// instead of deleting a hold of its own. Empty: the call's own hold (its request id).
+    std::string hold;
+    std::int64_t hold_part_nano = 0;
   };
 
   /// The charge keys' expiry: `expiry_ms` given (reservation ttl + charge ttl) when less than

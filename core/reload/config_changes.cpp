@@ -160,6 +160,7 @@ ConfigChanges diff_configs(const config::Config& before, const config::Config& a
   if (before.rate_limit_fail_closed != after.rate_limit_fail_closed) r.push_back("general_settings.rate_limit_fail_closed");
   if (before.rate_limit_redis_timeout_ms != after.rate_limit_redis_timeout_ms)
     r.push_back("general_settings.rate_limit_redis_timeout_ms");
+  if (before.admission_lease_calls != after.admission_lease_calls) r.push_back("general_settings.admission_lease_calls");
   const auto& ra = before.redis;
   const auto& rb = after.redis;
   if (std::tie(ra.host, ra.port, ra.password, ra.db) != std::tie(rb.host, rb.port, rb.password, rb.db))

@@ -23,6 +23,7 @@
 #      server: on core 1 with the gateways — see "Where Redis runs" in README.md)
 #      GOV_REDIS_WRAP (a command redis-server runs under: valgrind --tool=callgrind …)
 #      GOV_REDIS_TIMEOUT_MS (general_settings.rate_limit_redis_timeout_ms; default 100)
+#      GOV_LEASE_CALLS (general_settings.admission_lease_calls; default 32, 0: a round trip a call)
 #      GOV_MONITOR_S=N (redis-cli monitor for N s of the first round's governed run at each rate:
 #      the commands Redis received, per request, printed at the end)
 #      GOV_REDIS_UNIX=1 (the governed gateway reaches Redis over a Unix domain socket,

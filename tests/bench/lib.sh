@@ -257,6 +257,7 @@ general_settings:
   ledger_spool_path: $TMP/ledger.spool
 EOF
   [[ -n ${2:-} ]] && printf '  rate_limit_redis_timeout_ms: %s\n' "$2" >>"$1"
+  [[ -n ${GOV_LEASE_CALLS:-} ]] && printf '  admission_lease_calls: %s\n' "$GOV_LEASE_CALLS" >>"$1"
   [[ ${GOV_REDIS:-1} == 1 ]] || return 0
   if [[ ${GOV_REDIS_UNIX:-0} == 1 ]]; then
     printf 'router_settings:\n  redis_url: unix://%s\n' "$TMP/redis.sock" >>"$1"

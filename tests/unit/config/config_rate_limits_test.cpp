@@ -1,4 +1,4 @@
-// general_settings.rate_limit_fail_closed / rate_limit_redis_timeout_ms (core/limits).
+// general_settings.rate_limit_fail_closed / rate_limit_redis_timeout_ms / admission_lease_calls (core/limits).
 #include "test_util.hpp"
 
 using namespace llmgw::config;
@@ -8,6 +8,14 @@ TEST_CASE("rate-limit settings: defaults fail open with a 100 ms Redis deadline"
   const Config cfg = load("model_list: []\n");
   CHECK_FALSE(cfg.rate_limit_fail_closed);
   CHECK(cfg.rate_limit_redis_timeout_ms == 100);
+  CHECK(cfg.admission_lease_calls == 32);
+}
+
+TEST_CASE("rate-limit settings: admission_lease_calls (0: off), range-checked", "[config]") {
+  CHECK(load("general_settings:\n  admission_lease_calls: 0\nmodel_list: []\n").admission_lease_calls == 0);
+  CHECK(load("general_settings:\n  admission_lease_calls: 64\nmodel_list: []\n").admission_lease_calls == 64);
+  CHECK_THROWS_AS(load("general_settings:\n  admission_lease_calls: -1\n"), ConfigError);
+  CHECK_THROWS_AS(load("general_settings:\n  admission_lease_calls: 5000\n"), ConfigError);
 }
 
 TEST_CASE("rate-limit settings are read from general_settings and range-checked", "[config]") {

@@ -43,7 +43,8 @@ struct Loop {
     boost::asio::co_spawn(
         io,
         [&]() -> boost::asio::awaitable<void> {
-          out = co_await limiter.admit(scopes, estimate, member);
+          std::string m = member;
+          out = co_await limiter.admit(scopes, estimate, m);
           done = true;
         },
         boost::asio::detached);

@@ -19,6 +19,7 @@ TEST_CASE("settle batch: scripts stay within the argument limit and carry every 
       s.periods.push_back(7);
     }
     if (i == 5) s.periods[0] = 99;  // another period of the same scope: a group of its own
+    if (i == 7) s.hold = "lease:L7", s.hold_part_nano = 70;  // admitted from an admission lease
     settles.push_back(std::move(s));
   }
   const auto scripts = SettleBatch::scripts(settles, {12'345, 6'789}, 64);
@@ -45,17 +46,19 @@ TEST_CASE("settle batch: scripts stay within the argument limit and carry every 
       const int i = std::stoi(id.substr(4));
       CHECK(argv[a + 1] == std::to_string(i));          // cost
       CHECK(argv[a + 2] == std::to_string(1'000 + i));  // now
-      const std::size_t k = std::stoul(argv[a + 3]);
+      CHECK(argv[a + 3] == (i == 7 ? "lease:L7" : "-"));  // the hold: a lease's, or its own
+      CHECK(argv[a + 4] == (i == 7 ? "70" : "0"));         // its part of a lease's hold
+      const std::size_t k = std::stoul(argv[a + 5]);
       CHECK(k == settles[static_cast<std::size_t>(i)].scopes.size());
       for (std::size_t j = 0; j < k; ++j) {
-        const std::size_t g = std::stoul(argv[a + 4 + j]);
+        const std::size_t g = std::stoul(argv[a + 6 + j]);
         CHECK(g >= 1);
         CHECK(g <= groups);
         // The group's first key is this scope's held hash.
         CHECK(argv[3 + 7 * (g - 1)] == llmgw::policy::budget_key(settles[static_cast<std::size_t>(i)].scopes[j], "held"));
       }
       seen.push_back(id);
-      a += 4 + k;
+      a += 6 + k;
     }
     CHECK(a == argv.size());
   }

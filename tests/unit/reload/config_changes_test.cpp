@@ -90,6 +90,7 @@ general_settings:
   database_url: sqlite:////tmp/x.db
   model_prices: prices.json
   max_budget_reservation: "2"
+  admission_lease_calls: 0
 router_settings:
   redis_host: 127.0.0.1
   num_retries: 5
@@ -97,7 +98,8 @@ log_level: debug
 )");
   const auto c = diff_configs(load(kBase), after, true);
   for (const char* key : {"server.port", "server.event_loops", "general_settings.master_key",
-                          "general_settings.database_url", "general_settings.model_prices", "router_settings.redis", "log_level"}) {
+                          "general_settings.database_url", "general_settings.model_prices", "router_settings.redis", "log_level",
+                          "general_settings.admission_lease_calls"}) {
     INFO(key);
     CHECK(std::find(c.restart_needed.begin(), c.restart_needed.end(), key) != c.restart_needed.end());
   }
