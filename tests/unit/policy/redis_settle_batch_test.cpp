@@ -40,7 +40,7 @@ struct Redis : llmgw::testing::RedisCommand {
   }
   /// `id`'s hold replaced by `cost`, through the batch's own script arguments.
   void settle(const std::string& id, std::int64_t cost, std::int64_t now) {
-    const auto scripts = SettleBatch::scripts({SettleBatch::Settle{id, cost, now, {"key:s"}, {0}}}, kExpiry, 64);
+    const auto scripts = SettleBatch::scripts({SettleBatch::Settle{id, cost, now, {"key:s"}, {0}, {}, 0}}, kExpiry, 64);
     REQUIRE(scripts.size() == 1);
     REQUIRE(integer(scripts[0]) == 1);
   }
@@ -117,17 +117,17 @@ TEST_CASE("settle batch: the settles within its delay go as one script; a flush 
   const long long before = r.evals();
   {
     SettleBatch batch(io, redis, kExpiry, 300ms);
-    batch.add(SettleBatch::Settle{"e1", 4, now + 1, {"key:s"}, {0}});
+    batch.add(SettleBatch::Settle{"e1", 4, now + 1, {"key:s"}, {0}, {}, 0});
     run(30ms);  // turns of the loop, within the delay: nothing sent yet
     CHECK(r.evals() == before);
-    batch.add(SettleBatch::Settle{"e2", 5, now + 2, {"key:s"}, {0}});
+    batch.add(SettleBatch::Settle{"e2", 5, now + 2, {"key:s"}, {0}, {}, 0});
     run(30ms);
     CHECK(r.evals() == before);
     run(400ms);  // the delay ran out: both in one script
     CHECK(r.evals() == before + 1);
     CHECK(r.integer({"HGET", kTot, "unc"}) == 9);
 
-    batch.add(SettleBatch::Settle{"e3", 6, now + 3, {"key:s"}, {0}});
+    batch.add(SettleBatch::Settle{"e3", 6, now + 3, {"key:s"}, {0}, {}, 0});
     batch.flush();  // (as a reserve on the loop does)
     run(30ms);
     CHECK(r.evals() == before + 2);

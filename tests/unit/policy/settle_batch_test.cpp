@@ -13,7 +13,7 @@ using llmgw::policy::SettleBatch;
 TEST_CASE("settle batch: scripts stay within the argument limit and carry every call once, in order") {
   std::vector<SettleBatch::Settle> settles;
   for (int i = 0; i < 40; ++i) {
-    SettleBatch::Settle s{"req-" + std::to_string(i), i, 1'000 + i, {"key:k"}, {0}};
+    SettleBatch::Settle s{"req-" + std::to_string(i), i, 1'000 + i, {"key:k"}, {0}, {}, 0};
     if (i % 2) {
       s.scopes.push_back("team:t");
       s.periods.push_back(7);
@@ -65,7 +65,7 @@ TEST_CASE("settle batch: scripts stay within the argument limit and carry every 
   REQUIRE(seen.size() == settles.size());
   for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == settles[i].request_id);
   // A negative cost goes as 0 (as one call's settle sent it).
-  const auto one = SettleBatch::scripts({SettleBatch::Settle{"x", -5, 1, {"key:k"}, {0}}}, {1, 1}, 64);
+  const auto one = SettleBatch::scripts({SettleBatch::Settle{"x", -5, 1, {"key:k"}, {0}, {}, 0}}, {1, 1}, 64);
   REQUIRE(one.size() == 1);
   CHECK(one[0][3 + 7 + 3 + 1] == "0");
 }
