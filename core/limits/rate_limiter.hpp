@@ -80,12 +80,6 @@ class Ticket {
  private:
   friend class RateLimiter;
 
-/// The tokens a call used, as TPM counts them: input + output the upstream reported; -1 when it
-/// reported neither (the estimate then stands).
-inline std::int64_t actual_tokens(const llmgw_usage& u) {
-  if (u.prompt_tokens < 0 && u.completion_tokens < 0) return -1;
-  return (u.prompt_tokens > 0 ? u.prompt_tokens : 0) + (u.completion_tokens > 0 ? u.completion_tokens : 0);
-}
   RateLimiter* owner_ = nullptr;
   Scopes scopes_;
   std::vector<std::int64_t> reserved_tokens_;  // per scope
