@@ -111,6 +111,7 @@ class Response final {
   void append(const char* data, std::size_t n);
   /// Queues the head (once) and the buffered body bytes; `last` adds the last chunk.
   bool flush(bool last);
+  /// Appends the head to out_ (what flush and send_whole send first).
   void format_head();
   bool body_allowed() const;
 
@@ -126,7 +127,6 @@ class Response final {
   std::string reason_ = "OK";
   long long content_length_ = -1;
   bool chunked_wanted_ = false, keep_alive_ = true, http10_ = false;
-  std::string head_;          // formatted head (reused)
   std::string out_;           // queued bytes: head, chunk framing, body
   std::string pending_;  // body bytes not yet framed into out_
   std::string trailer_names_;   // "a, b": the head's Trailer field
