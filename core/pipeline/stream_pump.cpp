@@ -33,7 +33,13 @@ boost::asio::awaitable<bool> pump_stream(const Deployment& d, const llmgw_call& 
   std::size_t fed_since_event = 0, events_seen = 0;
   while (st == LLMGW_NEED_MORE) {
     const bool committed = reply.committed();
-    const std::string_view got = co_await source.read(committed);
+    // Bytes that already arrived are taken without awaiting (no coroutine frame); only an
+    // empty buffer waits on the source.
+    std::string_view got = source.take_buffered();
+    if (got.empty()) {
+      const std::string_view read = co_await source.read(committed);
+      got = read;
+    }
     const std::size_t n = got.size();
     upstream_ended = n == 0;
     if (fwd.events != events_seen) {
