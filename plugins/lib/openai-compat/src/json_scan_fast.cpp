@@ -154,16 +154,20 @@ inline bool literal(const char*& p, const char* end, const char* word, std::size
   return true;
 }
 
-/// The whole document; false as soon as it cannot vouch for it.
+/// The whole document; false as soon as it cannot vouch for it. Whitespace is skipped where a
+/// token was expected and something else came (most documents have none between tokens, so
+/// this costs no separate pass in the common case).
 bool scan(const char* p, const char* const end, detail::ScanHandler& h) {
   bool in_object[kMaxDepth];
   int depth = 0;
   bool unicode = false;
-  skip_space(p, end);
 
 value:
   if (p == end) return false;
   switch (*p) {
+    case ' ': case '\n': case '\r': case '\t':
+      ++p;
+      goto value;
     case '{':
       if (depth == kMaxDepth || !h.StartObject()) return false;
       in_object[depth++] = true;
@@ -217,25 +221,32 @@ value:
   }
 
 key:
-  if (p == end || *p != '"') return false;
+  if (p == end) return false;
+  if (*p != '"') {
+    if (!is_space(*p)) return false;
+    ++p;
+    goto key;
+  }
   {
     const char* const begin = ++p;
     if (!skip_string(p, end, unicode) || unicode) return false;
     h.Key(begin, static_cast<rapidjson::SizeType>(p - 1 - begin), false);
   }
-  skip_space(p, end);
-  if (p == end || *p != ':') return false;
+  if (p == end || *p != ':') {
+    skip_space(p, end);
+    if (p == end || *p != ':') return false;
+  }
   ++p;
-  skip_space(p, end);
   goto value;
 
 after_value:
-  skip_space(p, end);
-  if (depth == 0) return p == end;
+  if (depth == 0) {
+    skip_space(p, end);
+    return p == end;
+  }
   if (p == end) return false;
   if (*p == ',') {
     ++p;
-    skip_space(p, end);
     if (in_object[depth - 1]) goto key;
     goto value;
   }
@@ -245,7 +256,9 @@ after_value:
     else h.EndArray(0);
     goto after_value;
   }
-  return false;
+  if (!is_space(*p)) return false;
+  ++p;
+  goto after_value;
 }
 
 }  // namespace

@@ -61,6 +61,8 @@ const std::vector<std::string> kDocuments = {
     "{\"choices\":[{\"delta\":{\"content\":\"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac\"}}]}",
     R"([1,-0,0.5,1e5,-2E-3,true,false,null,"s",{},[]])",
     R"("just a string")",
+    "{\n  \"choices\": [\n    {\n      \"finish_reason\": \"stop\"\n    }\n  ],\n  \"usage\": {\n    \"prompt_tokens\": 9\n  }\n}\n",
+    " { } ", "[ ]", "\t[ 1 , { } , [ ] ]\r\n",
     R"({"usage":{"prompt_tokens":999999999999999999,"completion_tokens":0}})",
 };
 
