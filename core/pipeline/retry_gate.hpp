@@ -114,6 +114,7 @@ class RetryGate final : public Reply {
   }
   void flush() override { client_.flush(); }
   boost::asio::awaitable<bool> drain() override { return client_.drain(); }
+  std::optional<bool> drain_now() override { return client_.drain_now(); }
   std::size_t held_partial_bytes() const override { return tail_.size(); }
   void stream_error(const canonical::ApiError& error) override {
     tail_.clear();  // a cut event is dropped

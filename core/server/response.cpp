@@ -79,7 +79,7 @@ void Response::reset() {
   out_.clear();
   trailer_names_.clear();
   trailer_fields_.clear();
-  sent_ = head_written_ = chunked_ = length_known_ = finished_ = head_only_ = false;
+  sent_ = head_written_ = chunked_ = length_known_ = finished_ = head_only_ = must_wait_ = false;
   ok_ = true;
 }
 
@@ -227,12 +227,30 @@ void Response::send_whole(std::string_view body) {
   if (body_allowed()) out_.append(body);
 }
 
+std::optional<bool> Response::drain_now() {
+  if (!ok_) return false;
+  if (out_.empty()) return true;
+  bool failed = false;
+  const std::size_t took = io_.write_now(out_, failed);
+  if (!failed && took < out_.size()) {
+    out_.erase(0, took);
+    must_wait_ = true;
+    return std::nullopt;
+  }
+  if (failed) ok_ = false;
+  out_.clear();
+  util::shrink_after_peak(out_);
+  return ok_;
+}
+
 boost::asio::awaitable<bool> Response::drain() {
   if (!ok_) co_return false;
   if (out_.empty()) co_return true;
   // Most writes are taken whole at once; only what the socket did not take is awaited.
   bool failed = false;
-  const std::size_t took = io_.write_now(out_, failed);
+  std::size_t took = 0;
+  if (must_wait_) must_wait_ = false;  // drain_now just wrote what the socket would take
+  else took = io_.write_now(out_, failed);
   if (failed) {
     ok_ = false;
   } else if (took < out_.size()) {

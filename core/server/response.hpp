@@ -97,6 +97,10 @@ class Response final {
   void set_trailer(std::string_view name, std::string_view value);
   /// Sends everything queued; false once a write failed or timed out.
   boost::asio::awaitable<bool> drain();
+  /// drain without the wait, for callers that drain after every event: writes what the socket
+  /// takes at once and answers as drain would when that was all (or the write failed); nullopt
+  /// when the rest must be awaited with drain(), which then waits without writing again first.
+  std::optional<bool> drain_now();
   /// True when bytes wait for drain().
   bool has_queued() const { return !out_.empty(); }
   /// The request was HEAD: the head is sent, the body is not.
@@ -133,6 +137,7 @@ class Response final {
   std::string trailer_fields_;  // "name: value\r\n"…, sent after the last chunk
   bool sent_ = false, head_written_ = false, chunked_ = false, length_known_ = false;
   bool finished_ = false, head_only_ = false, ok_ = true;
+  bool must_wait_ = false;  // drain_now wrote what the socket took: drain() awaits the rest
 };
 
 }  // namespace llmgw::server
