@@ -16,7 +16,7 @@ sources_stamp() {
   {
     git rev-parse HEAD 2>/dev/null || echo no-git
     git diff HEAD 2>/dev/null
-    git ls-files --others --exclude-standard 2>/dev/null | grep -v '^build' | sort | xargs -r sha1sum 2>/dev/null
+    git ls-files --others --exclude-standard 2>/dev/null | { grep -v '^build' || true; } | sort | xargs -r sha1sum 2>/dev/null
   } | sha1sum | cut -d' ' -f1
 }
 stamp=$(sources_stamp)

@@ -171,7 +171,12 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     std::optional<ApiError> rejected = gate_.identify(request.headers(), caller);
     if (rejected) rejected->close_connection = true;  // its body is not read: do not reuse the connection
     // 2. body
-    else rejected = co_await server::read_json_body(request, limits_.max_body_bytes, context->client_body);
+    else if (!server::read_json_body_now(request, limits_.max_body_bytes, context->client_body, rejected)) {
+      // Only a body still on its way is awaited (a frame); one that came with its head is not.
+      std::optional<ApiError> rest = co_await server::read_json_body_rest(request, limits_.max_body_bytes,
+                                                                          context->client_body);
+      rejected = std::move(rest);
+    }
     // 3, 4. scan, routing fields
     if (!rejected)
       rejected = scan_and_take_routing(dialect_, request, *context, limits_.max_json_depth, scanned, routing, sent);

@@ -67,6 +67,7 @@ class MeteredReply final : public pipeline::Reply {
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override { inner_->flush(); }
   boost::asio::awaitable<bool> drain() override { return inner_->drain(); }
+  std::optional<bool> drain_now() override { return inner_->drain_now(); }
   void stream_usage(std::string_view deployment_id, const llmgw_usage& usage) override;
   void stream_error(const canonical::ApiError& e) override;
   void stream_end(bool translated) override;

@@ -40,6 +40,7 @@ class GuardReply final : public pipeline::Reply {
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override { client_->flush(); }
   boost::asio::awaitable<bool> drain() override { return client_->drain(); }
+  std::optional<bool> drain_now() override { return client_->drain_now(); }
   void stream_error(const canonical::ApiError& error) override;
   void stream_end(bool translated) override;
   std::size_t held_partial_bytes() const override { return client_->held_partial_bytes() + partial_.size(); }

@@ -151,6 +151,7 @@ class EchoSource final : public StreamSource {
     body_.remove_prefix(piece.size());
     co_return piece;
   }
+  std::string_view take_buffered() override { return {}; }  // each piece goes through read
   bool has_buffered() const override { return !body_.empty(); }
   void abort() override { body_ = {}; }
 
@@ -165,14 +166,15 @@ class ExchangeSource final : public StreamSource {
  public:
   ExchangeSource(upstream_client::AsyncExchange& exchange, int64_t attempt_end, int64_t first_byte_end, double idle_s)
       : exchange_(exchange), attempt_end_(attempt_end), first_byte_end_(first_byte_end), idle_s_(idle_s) {}
+  // Not a coroutine: it hands over read_view's own awaitable (one frame per read, not two).
   boost::asio::awaitable<std::string_view> read(bool committed) override {
     const int64_t read_deadline = committed ? attempt_end_ : first_byte_end_;
     int64_t left = std::max<int64_t>(read_deadline - canonical::steady_ms(), 1);
     if (committed && idle_s_ > 0) left = std::min<int64_t>(left, static_cast<int64_t>(idle_s_ * 1000));
     const int wait_ms = static_cast<int>(std::min<int64_t>(left, INT32_MAX));
-    const std::string_view got = co_await exchange_.read_view(wait_ms, read_deadline);
-    co_return got;
+    return exchange_.read_view(wait_ms, read_deadline);
   }
+  std::string_view take_buffered() override { return exchange_.take_buffered(); }
   bool has_buffered() const override { return exchange_.has_buffered(); }
   void abort() override { exchange_.abort(); }
 

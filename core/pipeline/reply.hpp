@@ -2,6 +2,7 @@
 // over the Poco response; the pipeline never writes HTTP itself.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -66,6 +67,11 @@ class Reply {
   /// slowly slows the upstream read that feeds it (nothing piles up in memory). False when the
   /// client is gone.
   virtual boost::asio::awaitable<bool> drain() = 0;
+  /// drain without the wait (no coroutine frame): drain's answer when the client took every
+  /// byte at once (or is gone); nullopt when the rest must be awaited with drain(). The stream
+  /// pump drains after every burst of events, so this is the common case. By default always
+  /// nullopt (drain() does it all).
+  virtual std::optional<bool> drain_now() { return std::nullopt; }
   /// Streams: an error after the stream was committed; the front-end writes its error event.
   virtual void stream_error(const canonical::ApiError& error) = 0;
   /// Streams: the end. `translated` streams get the dialect's end marker from the front-end.

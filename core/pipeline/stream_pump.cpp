@@ -33,7 +33,13 @@ boost::asio::awaitable<bool> pump_stream(const Deployment& d, const llmgw_call& 
   std::size_t fed_since_event = 0, events_seen = 0;
   while (st == LLMGW_NEED_MORE) {
     const bool committed = reply.committed();
-    const std::string_view got = co_await source.read(committed);
+    // Bytes that already arrived are taken without awaiting (no coroutine frame); only an
+    // empty buffer waits on the source.
+    std::string_view got = source.take_buffered();
+    if (got.empty()) {
+      const std::string_view read = co_await source.read(committed);
+      got = read;
+    }
     const std::size_t n = got.size();
     upstream_ended = n == 0;
     if (fwd.events != events_seen) {
@@ -49,7 +55,10 @@ boost::asio::awaitable<bool> pump_stream(const Deployment& d, const llmgw_call& 
     // write, not two).
     if (st == LLMGW_NEED_MORE && !source.has_buffered()) {
       reply.flush();
-      co_await reply.drain();
+      // A client that takes the bytes at once costs no coroutine frame; only a slow one is awaited.
+      if (!reply.drain_now()) {
+        co_await reply.drain();
+      }
     }
     if (!committed && reply.committed()) outcome.ttft_us = (canonical::steady_ms() - attempt_start_ms) * 1000;
     if (!reply.client_alive()) {
@@ -81,7 +90,10 @@ boost::asio::awaitable<bool> pump_stream(const Deployment& d, const llmgw_call& 
   }
   reply.stream_usage(d.cfg.id, fwd.usage ? *fwd.usage : copy_usage(nullptr));
   reply.stream_end(fwd.translated);
-  co_await reply.drain();  // the last events leave now, not after the upstream is drained
+  // The last events leave now, not after the upstream is drained.
+  if (!reply.drain_now()) {
+    co_await reply.drain();
+  }
   outcome.status = 200;
   co_return true;
 }

@@ -29,6 +29,10 @@ class StreamSource {
   /// stream. `committed`: the client already got its first byte (the wait is then the idle
   /// timeout, not the time to first byte). Throws upstream::TransportError.
   virtual boost::asio::awaitable<std::string_view> read(bool committed) = 0;
+  /// What read would return at once, without awaiting it: bytes already buffered (consumed as
+  /// read consumes them), or empty when read must be awaited. The pump tries this first, so
+  /// an event already received costs no coroutine frame.
+  virtual std::string_view take_buffered() = 0;
   /// True when more bytes already arrived (the pump flushes only when none wait).
   virtual bool has_buffered() const = 0;
   /// The stream is abandoned (the client left, or the stream failed): drop the source.

@@ -17,30 +17,46 @@ HeadError Request::parse(std::string_view head, const HeadLimits& limits) {
   return {};
 }
 
-boost::asio::awaitable<Request::Body> Request::read_body(std::string& out, std::size_t max_bytes) {
-  out.clear();
-  if (content_length_ >= 0 && !chunked_) {
-    if (static_cast<unsigned long long>(content_length_) > max_bytes) co_return Body::TooLarge;
-    out.reserve(static_cast<std::size_t>(content_length_));
-  }
-  io_.set_deadline(body_deadline_ms_);
+namespace {
+
+/// What the body's bytes buffered so far settle: appended to `out`; nullopt when more must be read.
+std::optional<Request::Body> take_buffered_body(util::BodyDecoder& body, ClientIO& io, std::string& out,
+                                                std::size_t max_bytes) {
   for (;;) {
     std::string_view bytes;
     try {
-      bytes = body_.available(io_.input());
+      bytes = body.available(io.input());
     } catch (const util::FramingError&) {
-      co_return Body::Error;
+      return Request::Body::Error;
     }
     if (!bytes.empty()) {
-      if (out.size() + bytes.size() > max_bytes) co_return Body::TooLarge;
+      if (out.size() + bytes.size() > max_bytes) return Request::Body::TooLarge;
       out.append(bytes);
-      body_.take(io_.input(), bytes.size());
+      body.take(io.input(), bytes.size());
       continue;
     }
-    if (body_.done()) {
-      io_.set_deadline(0);
-      co_return Body::Ok;
+    if (body.done()) {
+      io.set_deadline(0);
+      return Request::Body::Ok;
     }
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<Request::Body> Request::read_body_now(std::string& out, std::size_t max_bytes) {
+  out.clear();
+  if (content_length_ >= 0 && !chunked_) {
+    if (static_cast<unsigned long long>(content_length_) > max_bytes) return Body::TooLarge;
+    out.reserve(static_cast<std::size_t>(content_length_));
+  }
+  io_.set_deadline(body_deadline_ms_);
+  return take_buffered_body(body_, io_, out, max_bytes);
+}
+
+boost::asio::awaitable<Request::Body> Request::read_body_rest(std::string& out, std::size_t max_bytes) {
+  for (;;) {
     const ClientIO::Read got = co_await io_.fill();
     switch (got) {
       case ClientIO::Read::Data: break;
@@ -50,7 +66,16 @@ boost::asio::awaitable<Request::Body> Request::read_body(std::string& out, std::
       case ClientIO::Read::Timeout: co_return Body::Timeout;
       default: co_return Body::Error;
     }
+    const std::optional<Body> settled = take_buffered_body(body_, io_, out, max_bytes);
+    if (settled) co_return *settled;
   }
+}
+
+boost::asio::awaitable<Request::Body> Request::read_body(std::string& out, std::size_t max_bytes) {
+  const std::optional<Body> now = read_body_now(out, max_bytes);
+  if (now) co_return *now;
+  const Body rest = co_await read_body_rest(out, max_bytes);
+  co_return rest;
 }
 
 }  // namespace llmgw::server

@@ -55,6 +55,12 @@ class Request final {
   /// Reads the whole body into `out` (reused buffer); stops at TooLarge once it exceeds
   /// `max_bytes` (a Content-Length over the limit is refused without reading).
   boost::asio::awaitable<Body> read_body(std::string& out, std::size_t max_bytes);
+  /// read_body in two steps, so a body that already arrived costs no coroutine frame:
+  /// read_body_now starts it and takes what is buffered, and answers when that settles it;
+  /// nullopt means the rest must be awaited with read_body_rest, which continues into the same
+  /// `out` (never call read_body_rest otherwise).
+  std::optional<Body> read_body_now(std::string& out, std::size_t max_bytes);
+  boost::asio::awaitable<Body> read_body_rest(std::string& out, std::size_t max_bytes);
   /// True when the body was read to its end (the connection may carry another request).
   bool body_done() const { return body_.done(); }
   /// Noted while parsing rather than looked up (and re-parsed) each time.

@@ -35,8 +35,28 @@ canonical::ApiError unreadable(const std::string& why) {
 
 }  // namespace
 
-boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Request& request,
-                                                                         std::size_t max_bytes, std::string& out) {
+namespace {
+
+/// The answer for how the body's reading ended.
+std::optional<canonical::ApiError> verdict(Request::Body read, std::size_t max_bytes) {
+  switch (read) {
+    case Request::Body::Ok: return std::nullopt;
+    case Request::Body::TooLarge: return too_large(max_bytes);
+    case Request::Body::Truncated: return cut_short();
+    case Request::Body::Error: return unreadable("the connection failed or the body framing is invalid");
+    case Request::Body::Timeout: {
+      canonical::ApiError e{408, "invalid_request_error", "request_timeout", "", "The request body did not arrive in time."};
+      e.close_connection = true;
+      return e;
+    }
+  }
+  return unreadable("the connection failed");
+}
+
+}  // namespace
+
+bool read_json_body_now(Request& request, std::size_t max_bytes, std::string& out,
+                        std::optional<canonical::ApiError>& result) {
   out.clear();
   const std::string_view ct = request.header("Content-Type").value_or(std::string_view());
   if (!is_json_content_type(ct)) {
@@ -44,21 +64,27 @@ boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Reques
                           ct.empty() ? std::string("Missing Content-Type: send the body as application/json.")
                                      : "Unsupported Content-Type '" + std::string(ct) + "': send the body as application/json."};
     e.close_connection = true;
-    co_return e;
+    result = std::move(e);
+    return true;
   }
-  const Request::Body read = co_await request.read_body(out, max_bytes);
-  switch (read) {
-    case Request::Body::Ok: co_return std::nullopt;
-    case Request::Body::TooLarge: co_return too_large(max_bytes);
-    case Request::Body::Truncated: co_return cut_short();
-    case Request::Body::Error: co_return unreadable("the connection failed or the body framing is invalid");
-    case Request::Body::Timeout: {
-      canonical::ApiError e{408, "invalid_request_error", "request_timeout", "", "The request body did not arrive in time."};
-      e.close_connection = true;
-      co_return e;
-    }
-  }
-  co_return unreadable("the connection failed");
+  const std::optional<Request::Body> read = request.read_body_now(out, max_bytes);
+  if (!read) return false;
+  result = verdict(*read, max_bytes);
+  return true;
+}
+
+boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body_rest(Request& request,
+                                                                              std::size_t max_bytes, std::string& out) {
+  const Request::Body read = co_await request.read_body_rest(out, max_bytes);
+  co_return verdict(read, max_bytes);
+}
+
+boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Request& request,
+                                                                         std::size_t max_bytes, std::string& out) {
+  std::optional<canonical::ApiError> result;
+  if (read_json_body_now(request, max_bytes, out, result)) co_return result;
+  const std::optional<canonical::ApiError> rest = co_await read_json_body_rest(request, max_bytes, out);
+  co_return rest;
 }
 
 }  // namespace llmgw::server

@@ -18,4 +18,12 @@ namespace llmgw::server {
 boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body(Request& request,
                                                                          std::size_t max_bytes, std::string& out);
 
+/// read_json_body in two steps, so a body that already arrived with its head costs no coroutine
+/// frame: true, with `result` read_json_body's answer, when no wait was needed; false when the
+/// rest of the body must be awaited with read_json_body_rest (which continues into `out`).
+bool read_json_body_now(Request& request, std::size_t max_bytes, std::string& out,
+                        std::optional<canonical::ApiError>& result);
+boost::asio::awaitable<std::optional<canonical::ApiError>> read_json_body_rest(Request& request,
+                                                                              std::size_t max_bytes, std::string& out);
+
 }  // namespace llmgw::server

@@ -97,6 +97,10 @@ class Response final {
   void set_trailer(std::string_view name, std::string_view value);
   /// Sends everything queued; false once a write failed or timed out.
   boost::asio::awaitable<bool> drain();
+  /// drain without the wait, for callers that drain after every event: writes what the socket
+  /// takes at once and answers as drain would when that was all (or the write failed); nullopt
+  /// when the rest must be awaited with drain(), which then waits without writing again first.
+  std::optional<bool> drain_now();
   /// True when bytes wait for drain().
   bool has_queued() const { return !out_.empty(); }
   /// The request was HEAD: the head is sent, the body is not.
@@ -111,6 +115,7 @@ class Response final {
   void append(const char* data, std::size_t n);
   /// Queues the head (once) and the buffered body bytes; `last` adds the last chunk.
   bool flush(bool last);
+  /// Appends the head to out_ (what flush and send_whole send first).
   void format_head();
   bool body_allowed() const;
 
@@ -126,13 +131,13 @@ class Response final {
   std::string reason_ = "OK";
   long long content_length_ = -1;
   bool chunked_wanted_ = false, keep_alive_ = true, http10_ = false;
-  std::string head_;          // formatted head (reused)
   std::string out_;           // queued bytes: head, chunk framing, body
   std::string pending_;  // body bytes not yet framed into out_
   std::string trailer_names_;   // "a, b": the head's Trailer field
   std::string trailer_fields_;  // "name: value\r\n"…, sent after the last chunk
   bool sent_ = false, head_written_ = false, chunked_ = false, length_known_ = false;
   bool finished_ = false, head_only_ = false, ok_ = true;
+  bool must_wait_ = false;  // drain_now wrote what the socket took: drain() awaits the rest
 };
 
 }  // namespace llmgw::server

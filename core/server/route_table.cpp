@@ -42,16 +42,21 @@ const ErrorFormat& RouteTable::errors_for(std::string_view target) const {
   return best ? *best->errors : default_errors_;
 }
 
+namespace {
+
+boost::asio::awaitable<void> answered() { co_return; }
+
+}  // namespace
+
+// Not a coroutine: a routed request gets the endpoint's own awaitable (no frame of dispatch's
+// in between); only a 404 or 405, answered here at once, awaits an empty one.
 boost::asio::awaitable<void> RouteTable::dispatch(Request& request, Response& response) {
   std::string_view path = path_of(request.uri());
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   std::string allow;
   for (const auto& r : routes_) {
     if (r.path != path) continue;
-    if (r.method == request.method()) {
-      co_await r.endpoint->handle(request, response);
-      co_return;
-    }
+    if (r.method == request.method()) return r.endpoint->handle(request, response);
     if (!allow.empty()) allow += ", ";
     allow += r.method;
   }
@@ -62,6 +67,7 @@ boost::asio::awaitable<void> RouteTable::dispatch(Request& request, Response& re
   else
     answer_unrouted(request, response, 404, "Unknown request URL: " + std::string(request.method()) + " " + std::string(path) + ".", "",
                     errors_for(path));
+  return answered();
 }
 
 }  // namespace llmgw::server

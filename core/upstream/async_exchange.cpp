@@ -256,6 +256,17 @@ asio::awaitable<std::string_view> AsyncExchange::read_view(int idle_ms, int64_t 
   }
 }
 
+std::string_view AsyncExchange::take_buffered() {
+  if (client_gone_ || !conn_ || !reading_) return {};
+  try {
+    const std::string_view bytes = body_.available(conn_->input());
+    if (!bytes.empty()) body_.take(conn_->input(), bytes.size());
+    return bytes;
+  } catch (const util::FramingError&) {
+    return {};  // read_view meets it again and reports it
+  }
+}
+
 bool AsyncExchange::has_buffered() {
   if (!conn_ || !reading_) return false;
   try {

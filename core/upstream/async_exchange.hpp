@@ -77,6 +77,14 @@ class AsyncExchange {
   /// a read is pending.
   bool has_buffered();
 
+  /// read_view without the wait, for a caller that reads in a loop: the body bytes already
+  /// received, consumed, exactly as read_view would return them; empty when read_view must be
+  /// awaited instead (nothing buffered, the end of the body, the client gone, a framing error:
+  /// read_view waits for, reports or throws them). A plain call, not a coroutine: an upstream
+  /// that sent several events at once costs no coroutine frame per event. Not while a read
+  /// is pending.
+  std::string_view take_buffered();
+
   /// Marks the response as read to the end: the connection goes back to the pool.
   void finish();
   /// Closes the connection.

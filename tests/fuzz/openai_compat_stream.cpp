@@ -2,6 +2,8 @@
 //   - ChatStreamWatch fed whole and fed in pieces reaches the same state, usage and error;
 //   - SseFramer hands out the same events however the bytes are cut;
 //   - for every event, the has_nonnull_key pre-filter never hides what scan_json finds;
+//   - scan_json's fast path, wherever it vouches for a document (the input, each event, and
+//     the input under a depth limit of 1 + data[0] % 8), finds exactly what the reference finds;
 //   - the error-body, classification, redaction and Retry-After parsers take any input.
 // Run: build-sanitize/bin/fuzz_openai_compat_stream -max_total_time=60 tests/fuzz/corpus/openai_compat_stream
 #include <openai_compat/chat_stream.hpp>
@@ -50,6 +52,19 @@ bool same_usage(const llmgw_usage& a, const llmgw_usage& b) {
          a.reasoning_tokens == b.reasoning_tokens;
 }
 
+/// scan_json's two paths agree on `doc` wherever the fast one vouches for it; returns the answer.
+oc::JsonScan scan_both_paths(std::string_view doc, unsigned max_depth = llmgw::kJsonMaxDepth) {
+  const oc::JsonScan ref = oc::scan_json_reference(doc, max_depth);
+  oc::JsonScan fast;
+  if (oc::scan_json_fast(doc, max_depth, fast)) {
+    require(ref.valid && fast.valid);
+    require(fast.root_object == ref.root_object && fast.has_usage == ref.has_usage &&
+            same_usage(fast.usage, ref.usage) && fast.has_error == ref.has_error &&
+            fast.finish_seen == ref.finish_seen && fast.too_deep == ref.too_deep);
+  }
+  return ref;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -95,14 +110,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   require(events_whole == events_cut);
 
   for (const std::string& e : events_whole) {
-    const oc::JsonScan s = oc::scan_json(e);
+    const oc::JsonScan s = scan_both_paths(e);
     if (s.has_usage) require(oc::has_nonnull_key(e, "\"usage\""));
     if (s.finish_seen) require(oc::has_nonnull_key(e, "\"finish_reason\""));
     if (s.has_error) require(e.find("\"error\"") != std::string::npos);
   }
 
-  const oc::JsonScan s = oc::scan_json(input);
-  (void)s;
+  (void)scan_both_paths(input);
+  (void)scan_both_paths(input, 1 + data[0] % 8);
   oc::ErrorFields f = oc::parse_error_body(input);
   (void)oc::status_for_embedded_error(f);
   llmgw::Error err = oc::classify_error(400 + data[0] % 200, std::move(f), 5);

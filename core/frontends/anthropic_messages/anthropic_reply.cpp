@@ -103,6 +103,14 @@ void AnthropicReply::stream_end(bool) {
   if (!out_->good()) alive_ = false;
 }
 
+std::optional<bool> AnthropicReply::drain_now() {
+  if (!alive_) return false;
+  const std::optional<bool> sent = response_.drain_now();
+  if (!sent) return std::nullopt;
+  if (!*sent) alive_ = false;
+  return alive_;
+}
+
 boost::asio::awaitable<bool> AnthropicReply::drain() {
   if (!alive_) co_return false;
   const bool sent = co_await server::drain(response_);

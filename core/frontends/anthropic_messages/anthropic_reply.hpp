@@ -34,6 +34,7 @@ class AnthropicReply final : public pipeline::Reply {
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override;
   boost::asio::awaitable<bool> drain() override;
+  std::optional<bool> drain_now() override;
   void stream_error(const canonical::ApiError& error) override;
   void stream_end(bool translated) override;
   bool committed() const override { return out_ != nullptr || refused_; }

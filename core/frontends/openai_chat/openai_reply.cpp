@@ -69,6 +69,14 @@ void OpenAIReply::stream_end(bool translated) {
   if (!out_->good()) alive_ = false;
 }
 
+std::optional<bool> OpenAIReply::drain_now() {
+  if (!alive_) return false;
+  const std::optional<bool> sent = response_.drain_now();
+  if (!sent) return std::nullopt;
+  if (!*sent) alive_ = false;
+  return alive_;
+}
+
 boost::asio::awaitable<bool> OpenAIReply::drain() {
   if (!alive_) co_return false;
   const bool sent = co_await server::drain(response_);

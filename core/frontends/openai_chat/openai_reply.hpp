@@ -21,6 +21,7 @@ class OpenAIReply final : public pipeline::Reply {
   void stream_chunk(std::string_view chunk_json) override;
   void flush() override;
   boost::asio::awaitable<bool> drain() override;
+  std::optional<bool> drain_now() override;
   void stream_error(const canonical::ApiError& error) override;
   void stream_end(bool translated) override;
   bool committed() const override { return out_ != nullptr; }

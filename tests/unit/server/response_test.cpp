@@ -6,6 +6,11 @@
 #include <boost/asio.hpp>
 
 #include <memory>
+#include <optional>
+#include <thread>
+
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <string>
 
 #include "server/client_io.hpp"
@@ -216,4 +221,50 @@ TEST_CASE("response: no trailer on a body that is not chunked (HTTP/1.0) or on a
   server::send_json(w, 200, "{}");
   const std::string whole = q.drain_and_read(w, "\r\n\r\n{}");
   CHECK(whole.find("Trailer") == std::string::npos);
+}
+
+TEST_CASE("response: drain_now writes what the socket takes; drain then sends the rest, each byte once") {
+  Pair p;
+  p.server_io->start();  // non-blocking, as the server runs it
+  timeval two_s{2, 0};   // a lost byte fails the reads below instead of hanging them
+  ::setsockopt(p.client.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &two_s, sizeof two_s);
+  server::Response r(*p.server_io, p.stream, 5000);
+  // Small: taken at once, nothing to await.
+  server::send_json(r, 200, R"({"ok":true})");
+  const std::optional<bool> small = r.drain_now();
+  REQUIRE(small.has_value());
+  CHECK(*small);
+  CHECK_FALSE(r.has_queued());
+  std::string got;
+  char buf[65536];
+  while (got.find("{\"ok\":true}") == std::string::npos) got.append(buf, p.client.read_some(asio::buffer(buf)));
+
+  // Larger than the socket buffers: drain_now takes a part and leaves the rest to drain().
+  r.reset();
+  std::string body(16 << 20, 'x');
+  for (std::size_t i = 0; i < body.size(); i += 4096) body[i] = static_cast<char>('a' + (i / 4096) % 26);
+  server::send_json(r, 200, body);
+  const std::optional<bool> big = r.drain_now();
+  CHECK_FALSE(big.has_value());
+  CHECK(r.has_queued());
+  std::string received;
+  std::thread reader([&] {
+    boost::system::error_code ec;
+    while (received.size() < body.size() || received.find("\r\n\r\n") == std::string::npos ||
+           received.size() - received.find("\r\n\r\n") - 4 < body.size()) {
+      const std::size_t n = p.client.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      received.append(buf, n);
+    }
+  });
+  bool ok = false;
+  asio::co_spawn(p.io, [&]() -> asio::awaitable<void> { ok = co_await r.drain(); }, asio::detached);
+  p.io.run_for(std::chrono::seconds(20));
+  p.io.restart();
+  reader.join();
+  CHECK(ok);
+  const std::size_t head_end = received.find("\r\n\r\n");
+  REQUIRE(head_end != std::string::npos);
+  CHECK(received.find("Content-Length: " + std::to_string(body.size()) + "\r\n") < head_end);
+  CHECK(received.substr(head_end + 4) == body);  // every byte once, in order
 }

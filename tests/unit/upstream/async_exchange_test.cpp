@@ -162,6 +162,50 @@ TEST_CASE("async exchange: a stream read with read_view, in place, then pooled",
   CHECK(pool.idle_count(url.origin) == 1);
 }
 
+TEST_CASE("async exchange: take_buffered hands over what already arrived, read_view waits for the rest", "[async]") {
+  asio::io_context io;
+  AsyncPool pool(io);
+  Server server(io, [](tcp::socket s, Server& server) -> asio::awaitable<void> {
+    std::string buf;
+    if (!co_await read_request(s, buf, server)) co_return;
+    co_await write(s, kChunkedHead);
+    co_await write(s, chunk("data: a\n\n") + chunk("data: b\n\n") + chunk("data: c\n\n"));  // one write
+    co_await sleep_ms(20);
+    co_await write(s, chunk("data: d\n\n") + "0\r\n\r\n");
+    co_await read_request(s, buf, server);  // hold the connection open
+  });
+  const Url url = url_for(server.port());
+  std::string all;
+  int taken = 0, awaited = 0;
+  bool empty_before_start = false, empty_at_end = false;
+  run(io, [&]() -> asio::awaitable<void> {
+    AsyncExchange ex(pool);
+    empty_before_start = ex.take_buffered().empty();
+    co_await ex.start(request_for(url));
+    const int64_t deadline = llmgw::canonical::steady_ms() + 5000;
+    for (;;) {
+      std::string_view got = ex.take_buffered();
+      if (!got.empty()) {
+        ++taken;
+      } else {
+        const std::string_view read = co_await ex.read_view(2000, deadline);
+        if (read.empty()) break;
+        got = read;
+        ++awaited;
+      }
+      all += got;
+    }
+    empty_at_end = ex.take_buffered().empty();
+    ex.finish();
+  });
+  CHECK(empty_before_start);
+  CHECK(all == "data: a\n\ndata: b\n\ndata: c\n\ndata: d\n\n");
+  CHECK(taken >= 2);    // at least b and c lay in the buffer behind a: no wait for them
+  CHECK(awaited >= 1);  // d, sent 20 ms later, is waited for
+  CHECK(empty_at_end);
+  CHECK(pool.idle_count(url.origin) == 1);  // the framing ended where the body did: reused
+}
+
 TEST_CASE("async exchange: a dripped head times out at the head deadline", "[async][deadline]") {
   asio::io_context io;
   AsyncPool pool(io);

@@ -1,173 +1,33 @@
 #include <openai_compat/json_scan.hpp>
 
 #include "find.hpp"
+#include "json_scan_handler.hpp"
 
 #include <llmgw/plugin.hpp>
 
 #include <rapidjson/stream.h>
 #include <rapidjson/reader.h>
 
-#include <cmath>
 #include <cstring>
 #include <cstdint>
-#include <limits>
+#include <string>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
 namespace llmgw::openai_compat {
-namespace {
-
-/// What a container is, as far as the scan cares.
-enum class Kind : uint8_t { kOther, kRoot, kUsage, kPromptDetails, kCompletionDetails, kXGroq, kChoices, kChoice };
-
-/// What the value after the current key means.
-enum class Role : uint8_t {
-  kNone,
-  kUsage, kXGroq, kXGroqUsage, kChoices, kError, kObject,            // containers / markers
-  kPromptTokens, kCompletionTokens, kCachedTokens, kCacheHitTokens,  // token counts
-  kCacheCreationTokens, kReasoningTokens, kPromptDetails, kCompletionDetails,
-  kFinishReason
-};
-
-struct Handler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Handler> {
-  static constexpr int kMaxTracked = 32;
-  struct Frame {
-    Kind kind;
-    llmgw_usage* usage;  // the usage a kUsage / k*Details frame writes into
-  };
-
-  JsonScan& out;
-  const int max_depth;
-  llmgw_usage groq = unknown_usage();
-  int64_t cache_hit = -1;
-  bool has_top_usage = false, has_groq_usage = false;
-  Frame stack[kMaxTracked];
-  int depth = 0;
-  Role pending = Role::kNone;
-
-  Handler(JsonScan& o, unsigned max) : out(o), max_depth(static_cast<int>(max)) {}
-
-  Kind top() const { return depth > 0 && depth <= kMaxTracked ? stack[depth - 1].kind : Kind::kOther; }
-  llmgw_usage* top_usage() const { return depth > 0 && depth <= kMaxTracked ? stack[depth - 1].usage : nullptr; }
-
-  void push(Kind k, llmgw_usage* u) {
-    if (depth < kMaxTracked) stack[depth] = Frame{k, u};
-    ++depth;
-  }
-
-  bool Start(bool array) {
-    if (depth >= max_depth) return out.too_deep = true, false;
-    const Role r = pending;
-    pending = Role::kNone;
-    const Kind parent = top();
-    if (depth == 0) {
-      out.root_object = !array;
-      push(array ? Kind::kOther : Kind::kRoot, nullptr);
-      return true;
-    }
-    if (array) {
-      push(r == Role::kChoices ? Kind::kChoices : Kind::kOther, nullptr);
-      return true;
-    }
-    switch (r) {
-      case Role::kUsage: has_top_usage = true, push(Kind::kUsage, &out.usage); break;
-      case Role::kXGroqUsage: has_groq_usage = true, push(Kind::kUsage, &groq); break;
-      case Role::kXGroq: push(Kind::kXGroq, nullptr); break;
-      case Role::kPromptDetails: push(Kind::kPromptDetails, top_usage()); break;
-      case Role::kCompletionDetails: push(Kind::kCompletionDetails, top_usage()); break;
-      case Role::kError: out.has_error = true, push(Kind::kOther, nullptr); break;
-      default: push(parent == Kind::kChoices ? Kind::kChoice : Kind::kOther, nullptr); break;
-    }
-    return true;
-  }
-  bool StartObject() { return Start(false); }
-  bool StartArray() { return Start(true); }
-  bool EndObject(rapidjson::SizeType) { return --depth, pending = Role::kNone, true; }
-  bool EndArray(rapidjson::SizeType) { return --depth, pending = Role::kNone, true; }
-
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    const std::string_view k(s, n);
-    pending = Role::kNone;
-    switch (top()) {
-      case Kind::kRoot:
-        if (k == "usage") pending = Role::kUsage;
-        else if (k == "choices") pending = Role::kChoices;
-        else if (k == "error") pending = Role::kError;
-        else if (k == "object") pending = Role::kObject;
-        else if (k == "x_groq") pending = Role::kXGroq;
-        break;
-      case Kind::kUsage:
-        if (k == "prompt_tokens") pending = Role::kPromptTokens;
-        else if (k == "completion_tokens") pending = Role::kCompletionTokens;
-        else if (k == "prompt_tokens_details") pending = Role::kPromptDetails;
-        else if (k == "completion_tokens_details") pending = Role::kCompletionDetails;
-        else if (k == "cache_creation_input_tokens") pending = Role::kCacheCreationTokens;
-        else if (k == "prompt_cache_hit_tokens" && top_usage() == &out.usage) pending = Role::kCacheHitTokens;
-        break;
-      case Kind::kPromptDetails:
-        if (k == "cached_tokens") pending = Role::kCachedTokens;
-        break;
-      case Kind::kCompletionDetails:
-        if (k == "reasoning_tokens") pending = Role::kReasoningTokens;
-        break;
-      case Kind::kXGroq:
-        if (k == "usage") pending = Role::kXGroqUsage;
-        break;
-      case Kind::kChoice:
-        if (k == "finish_reason") pending = Role::kFinishReason;
-        break;
-      default:
-        break;
-    }
-    return true;
-  }
-
-  void count(int64_t v) {
-    const Role r = pending;
-    pending = Role::kNone;
-    llmgw_usage* u = top_usage();
-    if (v < 0) v = -1;
-    switch (r) {
-      case Role::kPromptTokens: if (u) u->prompt_tokens = v; break;
-      case Role::kCompletionTokens: if (u) u->completion_tokens = v; break;
-      case Role::kCachedTokens: if (u) u->cached_tokens = v; break;
-      case Role::kCacheCreationTokens: if (u) u->cache_creation_tokens = v; break;
-      case Role::kReasoningTokens: if (u) u->reasoning_tokens = v; break;
-      case Role::kCacheHitTokens: cache_hit = v; break;
-      default: break;
-    }
-  }
-  bool Int(int v) { return count(v), true; }
-  bool Uint(unsigned v) { return count(v), true; }
-  bool Int64(int64_t v) { return count(v), true; }
-  bool Uint64(uint64_t v) {
-    return count(v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
-                     ? std::numeric_limits<int64_t>::max() : static_cast<int64_t>(v)),
-           true;
-  }
-  bool Double(double v) {
-    return count(std::isfinite(v) && v >= 0 && v < 9e18 ? static_cast<int64_t>(std::llround(v)) : -1), true;
-  }
-  bool String(const char* s, rapidjson::SizeType n, bool) {
-    const Role r = pending;
-    pending = Role::kNone;
-    if (r == Role::kFinishReason && n > 0) out.finish_seen = true;
-    else if (r == Role::kError && n > 0) out.has_error = true;
-    else if (r == Role::kObject && std::string_view(s, n) == "error") out.has_error = true;
-    return true;
-  }
-  // null, booleans and any other value just consume the pending key.
-  bool Default() { return pending = Role::kNone, true; }
-};
-
-}  // namespace
 
 JsonScan scan_json(std::string_view doc, unsigned max_depth) {
   JsonScan out;
+  if (scan_json_fast(doc, max_depth, out)) return out;
+  return scan_json_reference(doc, max_depth);
+}
+
+JsonScan scan_json_reference(std::string_view doc, unsigned max_depth) {
+  JsonScan out;
   out.usage = unknown_usage();
-  Handler h(out, max_depth);
+  detail::ScanHandler h(out, max_depth);
   // A NUL-terminated copy parsed in situ: rapidjson checks each string where it lies (with its
   // SIMD paths) instead of copying it onto its stack character by character, which costs far
   // more than this one copy. An embedded NUL is invalid JSON anyway, and the parse stops there
@@ -184,21 +44,15 @@ JsonScan scan_json(std::string_view doc, unsigned max_depth) {
   rapidjson::InsituStringStream ms(text.data());
   rapidjson::Reader reader;
   const rapidjson::ParseResult ok = reader.Parse<rapidjson::kParseInsituFlag>(ms, h);
-  out.valid = !ok.IsError();
-  if (!out.valid) {
+  if (ok.IsError()) {
+    out.valid = false;
     // The recursive reader has taken a bracket when it calls the handler: point back at it.
     out.error_offset = out.too_deep && ok.Offset() > 0 ? ok.Offset() - 1 : ok.Offset();
     out.has_usage = out.has_error = out.finish_seen = false;
     out.usage = unknown_usage();
     return out;
   }
-  if (h.has_top_usage) {
-    out.has_usage = true;
-    if (out.usage.cached_tokens < 0 && h.cache_hit >= 0) out.usage.cached_tokens = h.cache_hit;
-  } else if (h.has_groq_usage) {
-    out.has_usage = true;
-    out.usage = h.groq;
-  }
+  detail::finish_scan(h, out);
   return out;
 }
 

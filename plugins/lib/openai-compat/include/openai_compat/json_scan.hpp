@@ -34,10 +34,23 @@ struct JsonScan {
   std::size_t error_offset = 0;
 };
 
-/// Scans `doc`, at most `max_depth` levels deep (the reader recurses once per level: the bound
-/// keeps a hostile document off the end of the stack). Allocates only RapidJSON's reader stack
-/// (for strings that need unescaping).
+/// Scans `doc`, at most `max_depth` levels deep. Two paths, one answer: scan_json_fast first;
+/// when it cannot vouch for the document, scan_json_reference (which also words every error).
 JsonScan scan_json(std::string_view doc, unsigned max_depth = llmgw::kJsonMaxDepth);
+
+/// The reference scan: rapidjson's SAX reader, in situ over a per-thread copy of `doc` (the
+/// reader recurses once per level: the bound keeps a hostile document off the end of the stack).
+/// Allocates only RapidJSON's reader stack (for strings that need unescaping).
+JsonScan scan_json_reference(std::string_view doc, unsigned max_depth = llmgw::kJsonMaxDepth);
+
+/// The fast scan: one pass over `doc` in place (no copy, no recursion, strings skipped sixteen
+/// bytes at a time), driving the reference's own handler. Returns true, `out` filled exactly as
+/// scan_json_reference would fill it, only for a valid document it can vouch for; false for
+/// anything else — invalid JSON, deeper than 64 levels, a number the reference reads as a double
+/// where the scan reads a value or one it could reject as too big, a \u escape in a key or in a
+/// value the scan reads — and `out` is then to be discarded. Differential-tested and fuzzed
+/// against the reference (tests/fuzz/openai_compat_stream.cpp).
+bool scan_json_fast(std::string_view doc, unsigned max_depth, JsonScan& out);
 
 /// True when `text` holds `quoted_key` (e.g. "\"usage\"") followed by ':' and a value other
 /// than null. A cheap pre-filter for scan_json: it never misses a real key (except one spelt
