@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startOpenAIMock } from '../mocks/openai-mock.mjs';
 import { UPSTREAM_KEY, deployment, gatewayConfig, postJSON, startGateway } from './lib/gateway.mjs';
+import { adminWith, blast, generateKey, visibleEverywhere as visibleOn } from './lib/governed.mjs';
 import { HAVE_REDIS, redisCommand, startRedis } from './lib/redis-server.mjs';
 
 const SKIP = HAVE_REDIS ? false : 'redis-server is not on the PATH (scripts/install-deps.sh installs it)';
@@ -35,40 +36,12 @@ function config({ dbFile, redisPort }) {
   return cfg;
 }
 
-const admin = (gw, p, body) => postJSON(`${gw.url}${p}`, body, { headers: { authorization: `Bearer ${MASTER}` } });
+const admin = adminWith(MASTER);
 const CHAT = { model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'Say hello.' }] };
+const visibleEverywhere = (gws, key) => visibleOn(gws, key, CHAT);
 const chat = (gw, key) => postJSON(`${gw.url}/v1/chat/completions`, CHAT, { headers: { authorization: `Bearer ${key}` } });
 
-async function generate(gw, body) {
-  const res = await admin(gw, '/key/generate', body);
-  assert.equal(res.status, 200, res.text);
-  return res.json.key;
-}
-
-async function visibleEverywhere(gws, key) {
-  for (const gw of gws) {
-    const end = Date.now() + 3000;
-    for (;;) {
-      const res = await postJSON(`${gw.url}/v1/chat/completions`, { ...CHAT, model: 'no-such-model' },
-        { headers: { authorization: `Bearer ${key}` } });
-      if (res.status === 404) break;
-      assert.ok(Date.now() < end, `key not visible on ${gw.url}: ${res.status}`);
-      await sleep(50);
-    }
-  }
-}
-
-async function blast(n, concurrency, pick) {
-  const out = new Array(n);
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) {
-      const i = next++;
-      out[i] = await pick(i);
-    }
-  }));
-  return out;
-}
+const generate = (gw, body) => generateKey(admin, gw, body);
 
 /** EVALSHA calls Redis has run so far. */
 async function evalshaCalls(port) {

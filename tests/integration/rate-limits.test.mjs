@@ -15,6 +15,7 @@ import { startOpenAIMock } from '../mocks/openai-mock.mjs';
 import {
   ANTHROPIC_UPSTREAM_KEY, UPSTREAM_KEY, anthropicDeployment, closedPort, deployment, gatewayConfig, postJSON, request,
   startGateway } from './lib/gateway.mjs';
+import { adminWith, blast, generateKey, visibleEverywhere as visibleOn } from './lib/governed.mjs';
 import { HAVE_REDIS, redisCommand, startRedis } from './lib/redis-server.mjs';
 
 const SKIP = HAVE_REDIS ? false : 'redis-server is not on the PATH (scripts/install-deps.sh installs it)';
@@ -51,44 +52,13 @@ async function twoGateways(redisPort) {
   return { a, b, dir };
 }
 
-const admin = (gw, p, body) => postJSON(`${gw.url}${p}`, body, { headers: { authorization: `Bearer ${MASTER}` } });
+const admin = adminWith(MASTER);
 const CHAT = { model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'Say hello.' }] };
+const visibleEverywhere = (gws, key) => visibleOn(gws, key, CHAT);
 const chat = (gw, key, body = CHAT) => postJSON(`${gw.url}/v1/chat/completions`, body,
   { headers: { authorization: `Bearer ${key}` } });
 
-async function generate(gw, body) {
-  const res = await admin(gw, '/key/generate', body);
-  assert.equal(res.status, 200, res.text);
-  return res.json.key;
-}
-
-/** Waits until every gateway's key cache has the key (an admin read, no request spent). */
-async function visibleEverywhere(gws, key) {
-  for (const gw of gws) {
-    const end = Date.now() + 3000;
-    for (;;) {
-      // A request with an unknown model is refused in phase 5, before any limit counts it.
-      const res = await postJSON(`${gw.url}/v1/chat/completions`, { ...CHAT, model: 'no-such-model' },
-        { headers: { authorization: `Bearer ${key}` } });
-      if (res.status === 404) break;
-      assert.ok(Date.now() < end, `key not visible on ${gw.url}: ${res.status}`);
-      await sleep(50);
-    }
-  }
-}
-
-/** Sends `n` requests, `concurrency` at a time, request i through `pick(i)`; returns the answers. */
-async function blast(n, concurrency, pick) {
-  const out = new Array(n);
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) {
-      const i = next++;
-      out[i] = await pick(i);
-    }
-  }));
-  return out;
-}
+const generate = (gw, body) => generateKey(admin, gw, body);
 
 function checkRefusal(res, { limitHeader, limit }) {
   assert.equal(res.status, 429, res.text);
