@@ -300,7 +300,7 @@ if hold > 0 then
   for j = 1, m do
     local b = 3 * n + 3 * (j - 1)
     local d = hold
-    local v = redis.call('HINCRBY', KEYS[b + 1], hid, -d)
+    local v = redis.call('HINCRBY', KEYS[b + 1], hid, string.format('%d', -d))
     if v <= 0 then
       redis.call('HDEL', KEYS[b + 1], hid)
       redis.call('ZREM', KEYS[b + 2], hid)
