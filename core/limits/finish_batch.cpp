@@ -9,9 +9,10 @@
 namespace llmgw::limits {
 
 FinishBatch::FinishBatch(boost::asio::io_context& io, AsyncRedis& redis, std::chrono::milliseconds delay)
-    : redis_(redis), delay_(delay), timer_(io) {}
+    : redis_(redis), delay_(delay), timer_(io), hook_(redis.add_batch_flush([this] { flush(); })) {}
 
 FinishBatch::~FinishBatch() {
+  redis_.remove_batch_flush(hook_);
   *alive_ = false;
   timer_.cancel();
 }
@@ -36,10 +37,10 @@ void FinishBatch::schedule() {
   scheduled_ = true;
   timer_.expires_after(delay_);
   std::shared_ptr<bool> live = alive_;
-  timer_.async_wait([this, live](const boost::system::error_code&) {
-    if (!*live) return;
+  timer_.async_wait([this, live, armed = ++generation_](const boost::system::error_code&) {
+    if (!*live || armed != generation_) return;  // (flushed since, by another batch's timer)
     scheduled_ = false;
-    flush();
+    redis_.flush_batches();  // this batch and the loop's others (settles): one write
   });
 }
 
@@ -85,6 +86,12 @@ std::vector<std::vector<std::string>> FinishBatch::take_scripts() {
 }
 
 void FinishBatch::flush() {
+  if (scheduled_) {  // sent now: the timer has nothing left to wait for
+    scheduled_ = false;
+    ++generation_;
+    timer_.cancel();
+  }
+  if (tokens_.empty() && slots_.empty()) return;
   std::vector<Tokens> tokens;
   std::vector<Slot> slots;
   tokens.swap(tokens_);
