@@ -44,8 +44,14 @@ void FinishBatch::schedule() {
   });
 }
 
-std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tokens>& tokens,
-                                                           const std::vector<Slot>& slots, std::size_t max_args) {
+namespace {
+
+/// FinishBatch::scripts; `with_text` false: argv[1] left empty, for a sender that puts the
+/// script's static text there as a view (not copied for every batch).
+std::vector<std::vector<std::string>> scripts_of(const std::vector<FinishBatch::Tokens>& tokens,
+                                                 const std::vector<FinishBatch::Slot>& slots, std::size_t max_args,
+                                                 bool with_text) {
+  using Tokens = FinishBatch::Tokens;
   // Per script: EVAL, text, numkeys, #tokens, #slots; then 3 arguments a correction (key,
   // bucket, delta) and 2 a slot (key, member). Refunds after top-ups: a bucket is never
   // corrected below what the calls of that second still count.
@@ -60,7 +66,8 @@ std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tok
     std::size_t room = max_args - 5, nt = 0, ns = 0;
     while (ti + nt < order.size() && room >= 3) room -= 3, ++nt;
     while (si + ns < slots.size() && room >= 2) room -= 2, ++ns;
-    std::vector<std::string> argv{"EVAL", std::string(finish_script().text), std::to_string(nt + ns)};
+    std::vector<std::string> argv{"EVAL", with_text ? std::string(finish_script().text) : std::string(),
+                                  std::to_string(nt + ns)};
     for (std::size_t i = 0; i < nt; ++i) argv.push_back(redis_key(order[ti + i]->scope_id, "tok"));
     for (std::size_t i = 0; i < ns; ++i) argv.push_back(redis_key(slots[si + i].scope_id, "par"));
     argv.push_back(std::to_string(nt));
@@ -75,6 +82,13 @@ std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tok
     si += ns;
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tokens>& tokens,
+                                                           const std::vector<Slot>& slots, std::size_t max_args) {
+  return scripts_of(tokens, slots, max_args, true);
 }
 
 std::vector<std::vector<std::string>> FinishBatch::take_scripts() {
@@ -99,8 +113,9 @@ void FinishBatch::flush() {
   // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT, and Redis caches the script
   // by its SHA-1 after the first EVAL (its text is ~2 KB a batch, not a call).
   std::vector<std::string_view> views;
-  for (const std::vector<std::string>& argv : scripts(tokens, slots, AsyncRedis::kMaxArgs)) {
+  for (const std::vector<std::string>& argv : scripts_of(tokens, slots, AsyncRedis::kMaxArgs, false)) {
     views.assign(argv.begin(), argv.end());
+    views[1] = finish_script().text;
     if (!redis_.send(views)) break;  // connection down: the rest is dropped too
   }
 }
