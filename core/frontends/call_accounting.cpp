@@ -77,7 +77,7 @@ CallAccount::Prepared CallAccount::prepare(const pipeline::Pool& pool, std::stri
   if (team) add("this key's team's", "team:", team->team_id, team->limits);
   if (p.scopes.empty()) return p;
 
-  estimate_ = policy::estimate_request(body);
+  estimate_ = given_ ? *given_ : policy::estimate_request(body);
   // The dearest deployment of the pool: the call may land on any of them.
   for (const pipeline::Deployment* d : pool) {
     const pricing::ModelPrice* price = a_.prices ? a_.prices->find(d->cfg.id) : nullptr;

@@ -57,6 +57,11 @@ class CallAccount {
   CallAccount(const CallAccount&) = delete;
   CallAccount& operator=(const CallAccount&) = delete;
 
+  /// The estimate of the body as sent, as the dialect's scan tallied it (ScannedRequest::estimate):
+  /// reserve() and join_admit() then price it instead of parsing the body again
+  /// (policy::estimate_request, which they use when none was given).
+  void use_estimate(const policy::RequestEstimate& estimate) { given_ = estimate; }
+
   /// Phase 6, after the gatekeeper admitted the caller. nullopt, or the refusal. Awaits the
   /// store's answer (Redis: one round trip on the loop's connection).
   boost::asio::awaitable<std::optional<canonical::ApiError>> reserve(const pipeline::Pool& pool, std::string_view body,
@@ -114,6 +119,7 @@ class CallAccount {
   std::string_view request_id_;
   StreamMeter meter_;
   policy::RequestEstimate estimate_;
+  std::optional<policy::RequestEstimate> given_;  // use_estimate()'s
   bool reserved_ = false;
   Prepared joined_;  // join_admit's, read by conclude_joined
 };

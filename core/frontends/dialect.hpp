@@ -17,6 +17,7 @@
 
 #include "canonical/api_error.hpp"
 #include "frontends/request_limits.hpp"
+#include "policy/request_estimate.hpp"
 #include "pipeline/gateway.hpp"
 #include "pipeline/reply.hpp"
 #include "server/error_format.hpp"
@@ -35,6 +36,9 @@ struct ScannedRequest {
   /// A key "cache_control" (Anthropic's, at any depth) or "prompt_cache_key" (OpenAI's) was
   /// seen: the call asks for prompt caching (the metrics' hit ratio counts it).
   bool cache_requested = false;
+  /// The budget estimate of the scanned body (policy/estimate_tally, tallied by the scan):
+  /// CallAccount reserves on it instead of parsing the body again.
+  policy::RequestEstimate estimate;
 };
 
 class Dialect {

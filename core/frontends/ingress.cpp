@@ -193,6 +193,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
     const int64_t admitted_unix_ms = rejected ? 0 : canonical::unix_ms();
     if (!rejected) rejected = gate_.admit(caller, scanned.model, admitted_unix_ms);
     if (!rejected) {
+      account.use_estimate(scanned.estimate);  // `scanned` is the scan of `sent` (phase 3, 4)
       std::optional<ApiError> limited = co_await limit_and_reserve(rate_limiter_, *pool, caller, scanned.model, sent,
                                                                    dialect_.operation(), account, limit_ticket,
                                                                    admitted_unix_ms);

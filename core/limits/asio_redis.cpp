@@ -226,4 +226,17 @@ asio::awaitable<bool> AsyncRedis::call(const std::vector<std::string_view>& argv
 
 bool AsyncRedis::send(const std::vector<std::string_view>& argv) { return submit(argv, nullptr, nullptr); }
 
+std::size_t AsyncRedis::add_batch_flush(std::function<void()> flush) {
+  batch_flushes_.emplace_back(++next_batch_id_, std::move(flush));
+  return next_batch_id_;
+}
+
+void AsyncRedis::remove_batch_flush(std::size_t id) {
+  std::erase_if(batch_flushes_, [id](const auto& f) { return f.first == id; });
+}
+
+void AsyncRedis::flush_batches() {
+  for (const auto& [id, flush] : batch_flushes_) flush();
+}
+
 }  // namespace llmgw::limits

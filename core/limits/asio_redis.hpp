@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 struct redisAsyncContext;
@@ -64,6 +65,15 @@ class AsyncRedis {
   /// Sends `argv` and does not wait (its reply is read and dropped). False when not connected.
   bool send(const std::vector<std::string_view>& argv);
 
+  /// The loop's fire-and-forget batches (limits/finish_batch, policy/settle_batch) register how
+  /// they send what they queued; when one batch's timer fires it calls flush_batches(), so every
+  /// batch of the loop goes in that turn's one write (one wake-up of Redis, not one a batch).
+  /// A hook runs on the loop's thread and must not add or remove hooks. Returns its id.
+  std::size_t add_batch_flush(std::function<void()> flush);
+  void remove_batch_flush(std::size_t id);
+  /// Runs every registered batch's flush (in the order they were added).
+  void flush_batches();
+
  private:
   struct Watch;
   void connect();
@@ -77,6 +87,8 @@ class AsyncRedis {
   redisAsyncContext* ac_ = nullptr;
   bool ready_ = false;
   std::string command_;  // the wire form of the command being sent (submit), reused
+  std::vector<std::pair<std::size_t, std::function<void()>>> batch_flushes_;  // add_batch_flush's
+  std::size_t next_batch_id_ = 0;
   bool stopping_ = false;
   std::chrono::milliseconds backoff_{100};
   boost::asio::steady_timer reconnect_timer_;

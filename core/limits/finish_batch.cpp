@@ -9,9 +9,10 @@
 namespace llmgw::limits {
 
 FinishBatch::FinishBatch(boost::asio::io_context& io, AsyncRedis& redis, std::chrono::milliseconds delay)
-    : redis_(redis), delay_(delay), timer_(io) {}
+    : redis_(redis), delay_(delay), timer_(io), hook_(redis.add_batch_flush([this] { flush(); })) {}
 
 FinishBatch::~FinishBatch() {
+  redis_.remove_batch_flush(hook_);
   *alive_ = false;
   timer_.cancel();
 }
@@ -36,15 +37,21 @@ void FinishBatch::schedule() {
   scheduled_ = true;
   timer_.expires_after(delay_);
   std::shared_ptr<bool> live = alive_;
-  timer_.async_wait([this, live](const boost::system::error_code&) {
-    if (!*live) return;
+  timer_.async_wait([this, live, armed = ++generation_](const boost::system::error_code&) {
+    if (!*live || armed != generation_) return;  // (flushed since, by another batch's timer)
     scheduled_ = false;
-    flush();
+    redis_.flush_batches();  // this batch and the loop's others (settles): one write
   });
 }
 
-std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tokens>& tokens,
-                                                           const std::vector<Slot>& slots, std::size_t max_args) {
+namespace {
+
+/// FinishBatch::scripts; `with_text` false: argv[1] left empty, for a sender that puts the
+/// script's static text there as a view (not copied for every batch).
+std::vector<std::vector<std::string>> scripts_of(const std::vector<FinishBatch::Tokens>& tokens,
+                                                 const std::vector<FinishBatch::Slot>& slots, std::size_t max_args,
+                                                 bool with_text) {
+  using Tokens = FinishBatch::Tokens;
   // Per script: EVAL, text, numkeys, #tokens, #slots; then 3 arguments a correction (key,
   // bucket, delta) and 2 a slot (key, member). Refunds after top-ups: a bucket is never
   // corrected below what the calls of that second still count.
@@ -59,7 +66,8 @@ std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tok
     std::size_t room = max_args - 5, nt = 0, ns = 0;
     while (ti + nt < order.size() && room >= 3) room -= 3, ++nt;
     while (si + ns < slots.size() && room >= 2) room -= 2, ++ns;
-    std::vector<std::string> argv{"EVAL", std::string(finish_script().text), std::to_string(nt + ns)};
+    std::vector<std::string> argv{"EVAL", with_text ? std::string(finish_script().text) : std::string(),
+                                  std::to_string(nt + ns)};
     for (std::size_t i = 0; i < nt; ++i) argv.push_back(redis_key(order[ti + i]->scope_id, "tok"));
     for (std::size_t i = 0; i < ns; ++i) argv.push_back(redis_key(slots[si + i].scope_id, "par"));
     argv.push_back(std::to_string(nt));
@@ -76,6 +84,13 @@ std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tok
   return out;
 }
 
+}  // namespace
+
+std::vector<std::vector<std::string>> FinishBatch::scripts(const std::vector<Tokens>& tokens,
+                                                           const std::vector<Slot>& slots, std::size_t max_args) {
+  return scripts_of(tokens, slots, max_args, true);
+}
+
 std::vector<std::vector<std::string>> FinishBatch::take_scripts() {
   std::vector<Tokens> tokens;
   std::vector<Slot> slots;
@@ -85,6 +100,12 @@ std::vector<std::vector<std::string>> FinishBatch::take_scripts() {
 }
 
 void FinishBatch::flush() {
+  if (scheduled_) {  // sent now: the timer has nothing left to wait for
+    scheduled_ = false;
+    ++generation_;
+    timer_.cancel();
+  }
+  if (tokens_.empty() && slots_.empty()) return;
   std::vector<Tokens> tokens;
   std::vector<Slot> slots;
   tokens.swap(tokens_);
@@ -92,8 +113,9 @@ void FinishBatch::flush() {
   // EVAL, not EVALSHA: a fire-and-forget call never sees NOSCRIPT, and Redis caches the script
   // by its SHA-1 after the first EVAL (its text is ~2 KB a batch, not a call).
   std::vector<std::string_view> views;
-  for (const std::vector<std::string>& argv : scripts(tokens, slots, AsyncRedis::kMaxArgs)) {
+  for (const std::vector<std::string>& argv : scripts_of(tokens, slots, AsyncRedis::kMaxArgs, false)) {
     views.assign(argv.begin(), argv.end());
+    views[1] = finish_script().text;
     if (!redis_.send(views)) break;  // connection down: the rest is dropped too
   }
 }

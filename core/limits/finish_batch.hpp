@@ -6,7 +6,9 @@
 // the per-call script did); parallel slots are freed by member. Dropped if the connection is
 // down when the batch goes (as a lost fire-and-forget finish: the slot's lease expires). What is
 // still queued when the loops stop is taken (take_scripts) and sent on drain by the limiter.
-// Used only on its loop's thread (take_scripts: after it stopped).
+// When its timer fires it flushes every batch of the loop's connection (AsyncRedis::flush_batches:
+// the budgets' settles too), so they go in one write; a flush by another batch's timer disarms
+// this one's. Used only on its loop's thread (take_scripts: after it stopped).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -58,9 +60,11 @@ class FinishBatch {
   std::chrono::milliseconds delay_;
   boost::asio::steady_timer timer_;
   bool scheduled_ = false;
+  std::uint64_t generation_ = 0;  // of the timer's wait: a flush since makes it stale
   std::vector<Tokens> tokens_;
   std::vector<Slot> slots_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::size_t hook_;  // AsyncRedis::add_batch_flush's id
 };
 
 }  // namespace llmgw::limits

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "policy/estimate_tally.hpp"
 #include "util/shrink.hpp"
 
 namespace llmgw::policy {
@@ -14,32 +15,33 @@ namespace {
 
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 
-/// Counts string bytes and reads the top-level output bound.
+/// rapidjson's events into the tally.
 struct EstimateHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EstimateHandler> {
-  int depth = 0;
-  bool bound_key = false;  // the last top-level key names an output bound
-  std::int64_t string_bytes = 0, strings = 0, bound = -1;
+  EstimateTally t;
 
   bool Default() {
-    bound_key = false;
+    t.other();
     return true;
   }
   bool String(const char*, rapidjson::SizeType len, bool) {
-    string_bytes += len;
-    ++strings;
-    bound_key = false;
+    t.string(len);
     return true;
   }
   bool Key(const char* s, rapidjson::SizeType len, bool) {
-    const std::string_view k(s, len);
-    bound_key = depth == 1 && (k == "max_tokens" || k == "max_completion_tokens" || k == "max_output_tokens");
+    t.key(std::string_view(s, len));
     return true;
   }
   bool Int(int v) { return number(v); }
   bool Uint(unsigned v) { return number(v); }
   bool Int64(std::int64_t v) { return number(v); }
-  bool Uint64(std::uint64_t v) { return number(v > static_cast<std::uint64_t>(kMax) ? kMax : static_cast<std::int64_t>(v)); }
-  bool Double(double v) { return number(v >= 0 && v < 9e18 ? static_cast<std::int64_t>(v) : -1); }
+  bool Uint64(std::uint64_t v) {
+    t.number_u64(v);
+    return true;
+  }
+  bool Double(double v) {
+    t.number_double(v);
+    return true;
+  }
   bool StartObject() { return open(); }
   bool EndObject(rapidjson::SizeType) { return close(); }
   bool StartArray() { return open(); }
@@ -47,17 +49,15 @@ struct EstimateHandler : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Estimat
 
  private:
   bool number(std::int64_t v) {
-    if (bound_key && v >= 0) bound = bound < 0 ? v : std::min(bound, v);
-    bound_key = false;
+    t.number(v);
     return true;
   }
   bool open() {
-    ++depth;
-    bound_key = false;
+    t.open();
     return true;
   }
   bool close() {
-    --depth;
+    t.close();
     return true;
   }
 };
@@ -91,9 +91,7 @@ RequestEstimate estimate_request(std::string_view body) {
     e.prompt_tokens = static_cast<std::int64_t>((body.size() + 3) / 4);
     return e;
   }
-  e.prompt_tokens = (h.string_bytes + 3) / 4 + h.strings;
-  e.max_output_tokens = h.bound;
-  return e;
+  return h.t.estimate();
 }
 
 std::int64_t reservation_nano(const pricing::ModelPrice& price, const RequestEstimate& estimate, bool has_output,

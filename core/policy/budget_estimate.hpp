@@ -14,17 +14,15 @@
 #include <cstdint>
 #include <string_view>
 
+#include "policy/request_estimate.hpp"
 #include "pricing/model_price.hpp"
 
 namespace llmgw::policy {
 
-struct RequestEstimate {
-  std::int64_t prompt_tokens = 0;
-  std::int64_t max_output_tokens = -1;  // the request's own bound; -1: none given
-};
-
-/// One SAX pass over a body the dialect's scan already accepted (iterative: no recursion).
-/// A body that does not parse estimates from its size (4 bytes per token).
+/// One SAX pass over a body (iterative: no recursion), tallied by policy::EstimateTally. A body
+/// that does not parse estimates from its size (4 bytes per token). The ingress takes the
+/// dialect's scan's tally instead (ScannedRequest::estimate: the same rules, no second parse);
+/// this is for callers without a scan, and the reference the scans' tallies are tested against.
 RequestEstimate estimate_request(std::string_view body);
 
 /// Nano-dollars to reserve for the estimate on `price` (rounded up), at most `cap_nano`.

@@ -34,9 +34,10 @@ const LoopConnection* this_loop(const void* store) {
 
 constexpr std::size_t kReserveKeys = 7;  // per scope (policy/budget_scripts.hpp)
 
-/// Settles wait at most this long for company (policy/settle_batch.hpp); a reserve on the loop
-/// takes them sooner, in its own write.
-constexpr std::chrono::milliseconds kSettleBatchDelay{2};
+/// Settles wait at most this long for company (policy/settle_batch.hpp): the limits' finish
+/// delay, so that the loop's two batches go together (AsyncRedis::flush_batches); a reserve on
+/// the loop takes them sooner, in its own write.
+constexpr std::chrono::milliseconds kSettleBatchDelay{5};
 
 /// A scope's reserve KEYS in a budget period (push_reserve_keys), made once per loop thread:
 /// seven strings of five to seven pieces each on every governed request otherwise (~5k

@@ -1,5 +1,5 @@
 // The budget settles of one event loop, merged (policy/redis_reservation_store): the calls that
-// end within `delay` of the first (2 ms in the gateway) send one settle script
+// end within `delay` of the first (5 ms in the gateway, the limits' finish delay) send one settle script
 // (policy/budget_scripts.hpp: settle) in one write, where a script per call cost ~38 us of Redis
 // (its ~2 KB text hashed, 13 Redis calls, four PEXPIREs a scope) at 5,000 calls a second, and a
 // batch sent on the next turn of the loop still woke Redis once a call at 1,000 calls a second
@@ -7,7 +7,10 @@
 // this connection every settle still reaches Redis before any later call's reserve (the
 // client's next call finds the hold replaced by the cost, as when each settle went at once);
 // at 1,000 calls a second most batches go that way, in the admit's own write (no wake-up of
-// their own). Dropped if the connection is down when the batch goes (as a lost fire-and-forget
+// their own). When the timer fires it flushes every batch of the loop's connection
+// (AsyncRedis::flush_batches: the limits' finishes too), so both go in one write and wake Redis
+// once; a flush by another batch's timer or a reserve disarms this one's. The script's ~2 KB
+// text is sent as a view, not copied into each batch's arguments. Dropped if the connection is down when the batch goes (as a lost fire-and-forget
 // settle: the hold lapses after the reservation ttl). Used only on its loop's thread (or after
 // the loop stopped: take_scripts, on drain).
 #pragma once
@@ -75,8 +78,10 @@ class SettleBatch {
   const std::chrono::milliseconds delay_;
   boost::asio::steady_timer timer_;
   bool armed_ = false;
+  std::uint64_t generation_ = 0;  // of the timer's wait: a flush since makes it stale
   std::vector<Settle> queued_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::size_t hook_;  // AsyncRedis::add_batch_flush's id
 };
 
 }  // namespace llmgw::policy

@@ -7,6 +7,7 @@
 #include "fuzz_util.hpp"
 #include "frontends/embeddings/embeddings_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
+#include "policy/budget_estimate.hpp"
 #include "scan_paths_agree.hpp"
 #include "util/json_span.hpp"
 
@@ -41,6 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     FUZZ_REQUIRE(!info.routing_fields);
   }
+  // The budget estimate the scan tallied is the reference's (policy::estimate_request).
+  FUZZ_REQUIRE(info.tally.estimate() == llmgw::policy::estimate_request(scanned));
   FUZZ_REQUIRE(info.model_begin < info.model_end && info.model_end <= scanned.size());
   FUZZ_REQUIRE(scanned[info.model_begin] == '"' && scanned[info.model_end - 1] == '"');
 

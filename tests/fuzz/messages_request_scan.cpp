@@ -7,6 +7,7 @@
 #include "fuzz_util.hpp"
 #include "frontends/anthropic_messages/messages_request_scan.hpp"
 #include "frontends/routing_fields.hpp"
+#include "policy/budget_estimate.hpp"
 #include "scan_paths_agree.hpp"
 
 #include <cstdio>
@@ -42,6 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (info.routing_fields) std::fprintf(stderr, "cleaned body: %s\n", scanned.c_str());
     FUZZ_REQUIRE(!info.routing_fields);
   }
+  // The budget estimate the scan tallied is the reference's (policy::estimate_request).
+  FUZZ_REQUIRE(info.tally.estimate() == llmgw::policy::estimate_request(scanned));
   FUZZ_REQUIRE(info.model_begin < info.model_end && info.model_end <= scanned.size());
   FUZZ_REQUIRE(scanned[info.model_begin] == '"' && scanned[info.model_end - 1] == '"');
   if (options.require_max_tokens) FUZZ_REQUIRE(info.max_tokens >= 1);

@@ -29,6 +29,7 @@ std::optional<canonical::ApiError> MessagesDialect::scan(const std::string& body
   out.model_end = info.model_end;
   out.stream = kind_ == Kind::Messages && info.stream;
   out.routing_fields = info.routing_fields;
+  out.estimate = info.tally.estimate();
   out.cache_requested = info.cache_requested;
   return std::nullopt;
 }

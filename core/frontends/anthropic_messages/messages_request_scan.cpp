@@ -5,6 +5,7 @@
 #include <rapidjson/reader.h>
 
 #include "frontends/json_body_scan.hpp"
+#include "frontends/tallying_handler.hpp"
 #include "util/json_span.hpp"
 
 namespace llmgw::frontends::anthropic {
@@ -199,10 +200,10 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 
 std::optional<canonical::ApiError> scan_messages_request(const std::string& body, MessagesRequestInfo& info, ScanOptions options) {
   ScanStream in(nullptr);
-  std::optional<ScanHandler> handler;
-  auto fresh = [&]() -> ScanHandler& {
+  std::optional<Tallying<ScanHandler>> handler;
+  auto fresh = [&]() -> Tallying<ScanHandler>& {
     info = MessagesRequestInfo{};
-    return handler.emplace(body, in, info, options);
+    return handler.emplace(info.tally, body, in, info, options);
   };
   if (auto failed = scan_json_body(body, in, fresh, kLeadIn, options.max_depth)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest

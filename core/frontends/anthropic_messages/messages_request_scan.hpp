@@ -13,6 +13,7 @@
 #include <llmgw/json_depth.hpp>
 
 #include "canonical/api_error.hpp"
+#include "policy/estimate_tally.hpp"
 #include "util/json_span.hpp"
 
 namespace llmgw::frontends::anthropic {
@@ -31,6 +32,8 @@ struct MessagesRequestInfo {
   /// A key "cache_control" (Anthropic's, at any depth) or "prompt_cache_key" (OpenAI's) was
   /// seen: the call asks for prompt caching (the metrics' hit ratio counts it).
   bool cache_requested = false;
+  /// What the budget estimate needs, tallied as the scan walked (policy/estimate_tally).
+  policy::EstimateTally tally;
   /// Field by field (the scan's fast and reference paths must agree: tests/fuzz).
   friend bool operator==(const MessagesRequestInfo&, const MessagesRequestInfo&) = default;
 };

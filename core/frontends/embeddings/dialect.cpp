@@ -18,6 +18,7 @@ std::optional<canonical::ApiError> EmbeddingsDialect::scan(const std::string& bo
   out.model_end = info.model_end;
   out.stream = false;
   out.routing_fields = info.routing_fields;
+  out.estimate = info.tally.estimate();
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "frontends/json_body_scan.hpp"
+#include "frontends/tallying_handler.hpp"
 #include "util/json_span.hpp"
 
 namespace llmgw::frontends::embeddings {
@@ -224,10 +225,10 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 std::optional<ApiError> scan_embeddings_request(const std::string& body, EmbeddingsRequestInfo& info,
                                                 unsigned max_depth) {
   ScanStream in(nullptr);
-  std::optional<ScanHandler> handler;
-  auto fresh = [&]() -> ScanHandler& {
+  std::optional<Tallying<ScanHandler>> handler;
+  auto fresh = [&]() -> Tallying<ScanHandler>& {
     info = EmbeddingsRequestInfo{};
-    return handler.emplace(body, in, info, max_depth);
+    return handler.emplace(info.tally, body, in, info, max_depth);
   };
   if (auto failed = scan_json_body(body, in, fresh, kLeadIn, max_depth)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest

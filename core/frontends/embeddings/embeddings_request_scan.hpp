@@ -10,6 +10,7 @@
 #include <llmgw/json_depth.hpp>
 
 #include "canonical/api_error.hpp"
+#include "policy/estimate_tally.hpp"
 
 namespace llmgw::frontends::embeddings {
 
@@ -23,6 +24,8 @@ struct EmbeddingsRequestInfo {
   std::size_t input_count = 0;   // 1 for a single string or token array
   /// The body has top-level "fallbacks" or "models" (the client's own fallback list).
   bool routing_fields = false;
+  /// What the budget estimate needs, tallied as the scan walked (policy/estimate_tally).
+  policy::EstimateTally tally;
   /// Field by field (the scan's fast and reference paths must agree: tests/fuzz).
   friend bool operator==(const EmbeddingsRequestInfo&, const EmbeddingsRequestInfo&) = default;
 };

@@ -3,6 +3,7 @@
 #include <rapidjson/reader.h>
 
 #include "frontends/json_body_scan.hpp"
+#include "frontends/tallying_handler.hpp"
 
 #include "util/json_span.hpp"
 
@@ -169,10 +170,10 @@ class ScanHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ScanH
 
 std::optional<canonical::ApiError> scan_chat_request(const std::string& body, ChatRequestInfo& info, unsigned max_depth) {
   ScanStream in(nullptr);
-  std::optional<ScanHandler> handler;
-  auto fresh = [&]() -> ScanHandler& {
+  std::optional<Tallying<ScanHandler>> handler;
+  auto fresh = [&]() -> Tallying<ScanHandler>& {
     info = ChatRequestInfo{};
-    return handler.emplace(body, in, info, max_depth);
+    return handler.emplace(info.tally, body, in, info, max_depth);
   };
   if (auto failed = scan_json_body(body, in, fresh, kLeadIn, max_depth)) return failed;
   if (info.routing_fields) return std::nullopt;  // the second scan, on the cut body, checks the rest

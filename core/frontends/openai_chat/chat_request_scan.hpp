@@ -11,6 +11,7 @@
 #include <llmgw/json_depth.hpp>
 
 #include "canonical/api_error.hpp"
+#include "policy/estimate_tally.hpp"
 
 namespace llmgw::frontends {
 
@@ -28,6 +29,8 @@ struct ChatRequestInfo {
   /// A key "cache_control" (Anthropic's, at any depth) or "prompt_cache_key" (OpenAI's) was
   /// seen: the call asks for prompt caching (the metrics' hit ratio counts it).
   bool cache_requested = false;
+  /// What the budget estimate needs, tallied as the scan walked (policy/estimate_tally).
+  policy::EstimateTally tally;
   /// Field by field (the scan's fast and reference paths must agree: tests/fuzz).
   friend bool operator==(const ChatRequestInfo&, const ChatRequestInfo&) = default;
 };

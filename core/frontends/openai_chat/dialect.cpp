@@ -17,6 +17,7 @@ std::optional<canonical::ApiError> ChatDialect::scan(const std::string& body, Sc
   out.model_end = info.model_end;
   out.stream = info.stream;
   out.routing_fields = info.routing_fields;
+  out.estimate = info.tally.estimate();
   out.cache_requested = info.cache_requested;
   return std::nullopt;
 }

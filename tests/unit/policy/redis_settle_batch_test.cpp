@@ -1,5 +1,6 @@
 // The settle batch on a real redis-server: settles that end within its delay of the first go as
-// one script (not one a turn of the loop), and a flush sends them at once. The settle script's
+// one script (not one a turn of the loop), and a flush sends them at once; whichever of the
+// loop's batches (settles, the limits' finishes) fires first sends the other's too. The settle script's
 // expiry rule, the script run as SettleBatch builds it: the charge keys it writes (tot, ucost,
 // uexp) get the full expiry when new or when less than `keep` is left, and are left alone
 // otherwise (four PEXPIREs a batch before); a charge hash emptied and written again never stays
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "limits/asio_redis.hpp"
+#include "limits/finish_batch.hpp"
 #include "policy/budget_scripts.hpp"
 #include "policy/settle_batch.hpp"
 #include "redis_command.hpp"
@@ -136,4 +138,46 @@ TEST_CASE("settle batch: the settles within its delay go as one script; a flush 
     CHECK(r.evals() == before + 2);
   }
   CHECK(r.integer({"HLEN", budget_key("key:s", "held")}) == 0);
+}
+
+TEST_CASE("settle batch: when its timer fires, the loop's other batches (the limits' finishes) go with it") {
+  using namespace std::chrono_literals;
+  llmgw::test::RedisServer server;
+  Redis r(server.port());
+  boost::asio::io_context io;
+  llmgw::limits::AsyncRedis redis(io, llmgw::limits::RedisEndpoint{"127.0.0.1", server.port(), "", 0});
+  const auto run = [&io](std::chrono::milliseconds d) {
+    io.restart();
+    io.run_for(d);
+  };
+  run(50ms);  // connected
+  REQUIRE(redis.ready());
+  const std::int64_t now = 3'000'000;
+  r.reserve("f1", 10, now);
+  const long long before = r.evals();
+  {
+    SettleBatch settles(io, redis, kExpiry, 200ms);
+    llmgw::limits::FinishBatch finishes(io, redis, 2000ms);
+    settles.add(SettleBatch::Settle{"f1", 4, now + 1, {"key:s"}, {0}, {}, 0});
+    run(30ms);
+    finishes.add_tokens("key:s", now / 1000, -3);  // its own delay is 2 s
+    run(30ms);
+    CHECK(r.evals() == before);
+    run(300ms);  // the settles' delay ran out: the finish went too, 1.7 s before its own
+    CHECK(r.evals() == before + 2);
+    CHECK(r.integer({"HGET", kTot, "unc"}) == 4);
+    run(2000ms);  // the finish's timer finds nothing left to send
+    CHECK(r.evals() == before + 2);
+
+    // And the other way round: the finish's timer takes the settles queued with it.
+    r.reserve("f2", 10, now + 2);
+    const long long again = r.evals();
+    llmgw::limits::FinishBatch quick(io, redis, 100ms);
+    settles.add(SettleBatch::Settle{"f2", 5, now + 3, {"key:s"}, {0}, {}, 0});
+    quick.free_slot("key:s", "member");
+    // (settles' own timer: 200 ms; the quick finish's: 100 ms)
+    run(150ms);
+    CHECK(r.evals() == again + 2);
+    CHECK(r.integer({"HGET", kTot, "unc"}) == 9);
+  }
 }

@@ -4,6 +4,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "policy/budget_scripts.hpp"
 #include "policy/settle_batch.hpp"
@@ -78,4 +79,24 @@ TEST_CASE("budget scripts: sent compacted (no comment line but the first, no ind
     CHECK(s->text.find("\n--") == std::string_view::npos);
     CHECK(s->text.find("\n ") == std::string_view::npos);
   }
+}
+
+TEST_CASE("settle batch: a scope's keys, made once per thread, follow its budget period") {
+  // (settle_keys_of keeps a scope's seven keys between batches; a new period makes them again.)
+  const auto keys_of = [](std::int64_t period) {
+    const auto scripts = SettleBatch::scripts({SettleBatch::Settle{"r", 1, 2, {"key:cached"}, {period}, {}, 0}}, {1, 1}, 64);
+    REQUIRE(scripts.size() == 1);
+    REQUIRE(scripts[0][2] == "7");
+    return std::vector<std::string>(scripts[0].begin() + 3, scripts[0].begin() + 10);
+  };
+  std::vector<std::string> want;
+  llmgw::policy::push_settle_keys(want, "key:cached", 100);
+  CHECK(keys_of(100) == want);
+  CHECK(keys_of(100) == want);  // from the cache
+  want.clear();
+  llmgw::policy::push_settle_keys(want, "key:cached", 200);
+  CHECK(keys_of(200) == want);  // the next period: not the cached period's keys
+  want.clear();
+  llmgw::policy::push_settle_keys(want, "key:cached", 100);
+  CHECK(keys_of(100) == want);
 }
