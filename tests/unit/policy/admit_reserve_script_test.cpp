@@ -292,7 +292,7 @@ TEST_CASE("admit and reserve: an admission lease holds k × the amount; settles 
     const std::vector<std::string> both{"key:k", "team:t"};
     const std::vector<std::int64_t> periods{0, 0};
     const SettleBatch::Expiry expiry{kTtl + kChargeTtl, kChargeTtl};
-    std::vector<Settle> first{Settle{"a", 800, now, both, periods},
+    std::vector<Settle> first{Settle{"a", 800, now, both, periods, {}, 0},
                               Settle{"x1", 900, now, both, periods, "lease:a", 1000},
                               Settle{"x2", 0, now, both, periods, "lease:a", 1000}};
     const Settle last{"x3", 1200, now, both, periods, "lease:a", 1000};
