@@ -160,3 +160,31 @@ TEST_CASE("request scans: the fast and reference paths agree", "[fast_json]") {
   REQUIRE_FALSE(fe::scan_chat_request(last, info));
   CHECK(last.substr(info.model_begin, info.model_end - info.model_begin) == R"("zz")");
 }
+
+// rapidjson 1.1.0's SSE2 string scan let raw 0x1A-0x1F through once a string ran past its first
+// aligned 16 bytes (cmake/RapidJsonSimd.cmake corrects the build's copy): the Release build then
+// accepted, and forwarded, bodies RFC 8259 forbids. Every control byte, at every offset of a long
+// string, is refused by every scan on both paths.
+TEST_CASE("request scans: a raw control character inside a long string is refused", "[fast_json]") {
+  for (const bool fast : {false, true}) {
+    fj::set_enabled(fast);
+    for (int c = 0x01; c < 0x20; ++c) {
+      for (std::size_t at : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 47u, 63u, 64u, 80u}) {
+        std::string text(96, '~');
+        text[at] = static_cast<char>(c);
+        const std::string chat = R"({"model":"m","messages":[{"role":"user","content":")" + text + R"("}]})";
+        const std::string messages =
+            R"({"model":"m","max_tokens":8,"messages":[{"role":"user","content":")" + text + R"("}]})";
+        const std::string embed = R"({"model":"e","input":")" + text + R"("})";
+        INFO("fast path " << fast << ", byte " << c << " at " << at);
+        fe::ChatRequestInfo ci;
+        CHECK(fe::scan_chat_request(chat, ci).has_value());
+        fe::anthropic::MessagesRequestInfo mi;
+        CHECK(fe::anthropic::scan_messages_request(messages, mi).has_value());
+        fe::embeddings::EmbeddingsRequestInfo ei;
+        CHECK(fe::embeddings::scan_embeddings_request(embed, ei).has_value());
+      }
+    }
+  }
+  fj::set_enabled(true);
+}

@@ -138,3 +138,20 @@ TEST_CASE("json scan fast path: every cut and every one-byte change agrees with 
   }
   CHECK(vouched > total / 20);  // the comparison saw the fast path's answers, not only its refusals
 }
+
+// rapidjson 1.1.0's SSE2 string scan let raw 0x1A-0x1F through past a string's first aligned 16
+// bytes (cmake/RapidJsonSimd.cmake corrects the build's copy): an upstream answer with one was
+// taken for valid JSON by the reference path. Both paths refuse every control byte at every offset.
+TEST_CASE("json scan: a raw control character inside a long string is invalid on both paths", "[scan][fast]") {
+  for (int c = 0x01; c < 0x20; ++c) {
+    for (std::size_t at : {0u, 1u, 15u, 16u, 17u, 31u, 32u, 47u, 63u, 64u, 80u}) {
+      std::string text(96, '~');
+      text[at] = static_cast<char>(c);
+      const std::string doc = R"({"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":")" + text +
+                              R"("},"finish_reason":"stop"}]})";
+      INFO("byte " << c << " at " << at);
+      CHECK_FALSE(scan_json_reference(doc, 64).valid);
+      CHECK_FALSE(scan_json(doc).valid);
+    }
+  }
+}
