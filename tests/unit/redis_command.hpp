@@ -28,6 +28,8 @@ struct RedisCommand {
     REQUIRE(r);
     return r;
   }
+  /// Runs `args` and frees its reply (a command whose answer the test does not read).
+  void run(const std::vector<std::string>& args) { freeReplyObject(command(args)); }
   /// A command's reply as an integer (a numeric string reply too); -100 when it is neither.
   long long integer(const std::vector<std::string>& args) {
     auto* r = command(args);

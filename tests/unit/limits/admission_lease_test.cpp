@@ -131,13 +131,13 @@ TEST_CASE("admission lease: none near a limit, under a parallel limit, or when n
   // RPM (F = 64, k >= 8): 499 left after the call, 499 / 64 = 7; 599: 9.
   CHECK(r.admit("a", 0, 500, 0, 0, 32)[13] == 0);
   CHECK(r.integer({"ZCARD", redis_key("s", "req")}) == 1);
-  r.command({"FLUSHALL"});
+  r.run({"FLUSHALL"});
   CHECK(r.admit("b", 0, 600, 0, 0, 32)[13] == 9);
-  r.command({"FLUSHALL"});
+  r.run({"FLUSHALL"});
   // TPM: 49,900 left after a call of 100: 499 estimates / 64 = 7.
   CHECK(r.admit("c", 100, 0, 50'000, 0, 32)[13] == 0);
   CHECK(r.integer({"HGET", redis_key("s", "tok"), "sum"}) == 100);
-  r.command({"FLUSHALL"});
+  r.run({"FLUSHALL"});
   CHECK(r.admit("d", 100, 10'000, 1'000'000, 5, 32)[13] == 0);  // a parallel limit: never leased
   CHECK(r.admit("e", 100, 10'000, 1'000'000, 0, 0)[13] == 0);   // not asked
   CHECK(r.admit("f", 100, 10'000, 1'000'000, 0, 32)[13] == 32);
@@ -206,7 +206,7 @@ TEST_CASE("admission lease: a loop admits a class from its leases, ~1 round trip
     CHECK(r.integer({"HGET", redis_key("key:l", "tok"), "sum"}) == 300 * 50);
   }
   // Drain: leases still running when the loops stop are given back then.
-  r.command({"FLUSHALL"});
+  r.run({"FLUSHALL"});
   r.early_in_second();
   {
     Loop loop(server.port(), 32);
@@ -217,7 +217,7 @@ TEST_CASE("admission lease: a loop admits a class from its leases, ~1 round trip
     CHECK(r.integer({"HGET", redis_key("key:l", "tok"), "sum"}) == 60 * 50);
   }
   // Off (0): every call makes its round trip, nothing counted ahead.
-  r.command({"FLUSHALL"});
+  r.run({"FLUSHALL"});
   {
     const long long at = r.evalsha_calls();
     Loop loop(server.port(), 0);

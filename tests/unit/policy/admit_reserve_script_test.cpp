@@ -270,7 +270,7 @@ TEST_CASE("admit and reserve: an admission lease holds k × the amount; settles 
   llmgw::test::RedisServer server;
   Redis r(server.port());
   for (int order = 0; order < 2; ++order) {
-    r.command({"FLUSHALL"});
+    r.run({"FLUSHALL"});
     early_in_second(r);
     Call a{"key:l", {"key:k", "team:t"}, "a", 100'000, 0, 0, 0, 1000, 1'000'000'000, 0};
     a.lease = 32;
