@@ -39,6 +39,19 @@ constexpr std::size_t kReserveKeys = 7;  // per scope (policy/budget_scripts.hpp
 /// the loop takes them sooner, in its own write.
 constexpr std::chrono::milliseconds kSettleBatchDelay{5};
 
+/// A call admitted with less than this many calls of its estimate left in some budget (its own
+/// included) is near the budget's end, where its hold can refuse a next call that its cost would
+/// let through: on this instance or another, and twice over when the ledger writer's commit
+/// (0-100 ms after the call) counts the cost before the batch replaced the hold. Its settle is
+/// not batched: it goes at once, before the client has the answer it could follow with that next
+/// call. Far from the end, a hold visible a few ms longer refuses nothing.
+constexpr std::int64_t kTightCalls = 4;
+
+/// Whether a call reserving `amount_nano` with `headroom_nano` left before it is near the end.
+bool near_budget_end(std::int64_t headroom_nano, std::int64_t amount_nano) {
+  return headroom_nano / kTightCalls <= std::max<std::int64_t>(amount_nano, 0);
+}
+
 /// A scope's reserve KEYS in a budget period (push_reserve_keys), made once per loop thread:
 /// seven strings of five to seven pieces each on every governed request otherwise (~5k
 /// instructions). The scopes a loop sees are few; past kKeptScopes the cache starts again.
@@ -234,6 +247,7 @@ ReserveResult RedisReservationStore::record(std::optional<ReserveResult> result,
     call.local = true;
   }
   if (result->refused == -1) {
+    call.tight = near_budget_end(result->headroom_nano, amount_nano);
     for (ScopeBudget& s : scopes) {
       call.periods.push_back(s.period_start_ms);
       call.scopes.push_back(std::move(s.scope));
@@ -315,11 +329,13 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
   std::vector<std::int64_t> periods;
   std::string hold;
   std::int64_t hold_part = 0;
+  bool tight = false;
   {
     std::lock_guard lock(mu_);
     auto it = calls_.find(std::string(request_id));
     if (it == calls_.end() || it->second.charged) return false;
     hold = it->second.hold;
+    tight = it->second.tight;
     hold_part = it->second.hold_part_nano;
     if (it->second.local) {
       calls_.erase(it);
@@ -341,6 +357,7 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
   if (!loop || !loop->redis->accepting()) return false;  // not on a loop: the hold lapses in Redis after ttl_ms
   loop->settles->add(SettleBatch::Settle{std::string(request_id), cost_nano, now_ms, std::move(scopes), std::move(periods),
                                          std::move(hold), hold_part});
+  if (tight) loop->redis->flush_batches();  // near the budget's end: now, with the loop's other batches
   return true;
 }
 

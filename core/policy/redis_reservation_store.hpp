@@ -83,6 +83,7 @@ class RedisReservationStore final : public ReservationStore {
     std::int64_t hold_part_nano = 0;   // ... and this call's part of it
     bool local = false;       // held in fallback_
     bool charged = false;     // settled with a cost; waits for committed()
+    bool tight = false;       // admitted near a budget's end: its settle goes at once (kTightCalls)
     std::int64_t since_ms = 0;
   };
   void unavailable();

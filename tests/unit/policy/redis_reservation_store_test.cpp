@@ -340,3 +340,33 @@ TEST_CASE("redis reservations: a scope's next budget period writes the next peri
   CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 2);
   CHECK(hlen(redis.port(), budget_period_key("key:k1", day, "ucost")) == 1);
 }
+
+TEST_CASE("redis reservations: a call admitted near the budget's end settles at once, not after the batch delay") {
+  // A client alternating between two instances must not meet its previous call's hold (the
+  // batch's 5 ms) where the cost would let it through.
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::int64_t now = 8'000'000;
+  const auto sent_without_the_timer = [&] {
+    // The loop turns only for what is ready now (the write): the batch's timer never fires.
+    for (int i = 0; i < 5; ++i) {
+      a.io.restart();
+      a.io.poll();
+    }
+    std::this_thread::sleep_for(50ms);
+  };
+  // Far from the end (1,000 left, 100 a call): the settle waits for its batch.
+  REQUIRE(a.reserve("far", key_budget(1'000), 100, now, now).refused == -1);
+  REQUIRE(a.store.settle("far", 5, now + 1));
+  sent_without_the_timer();
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 1);
+  a.run(50ms);  // the timer: sent
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 0);
+  // 995 left, 300 a call: fewer than four calls' worth, so the settle goes with no delay.
+  REQUIRE(a.reserve("near", key_budget(1'000), 300, now + 2, now).refused == -1);
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 1);
+  REQUIRE(a.store.settle("near", 7, now + 3));
+  sent_without_the_timer();
+  CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 0);
+  CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 2);
+}
