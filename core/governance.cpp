@@ -64,11 +64,17 @@ std::unique_ptr<Governance> start_governance(const config::Config& cfg) {
   }
   store::LedgerWriterOptions options;
   // A written row's cost is in the stored spend: the reservations stop adding it on top.
-  options.on_written = [r = g->reservations.get()](const std::vector<store::LedgerRow>& rows) {
+  // Each scope's charges are marked with the stamp the database wrote on its row, so that a key
+  // cache that read the row counts exactly the commits after it (policy::ScopeBudget).
+  options.on_written = [r = g->reservations.get()](const std::vector<store::LedgerRow>& rows,
+                                                   const store::SpendStamps& stamps) {
     std::vector<std::string_view> ids;
     ids.reserve(rows.size());
     for (const auto& row : rows) ids.push_back(row.request_id);
-    r->committed_many(ids, canonical::unix_ms());
+    policy::CommitStamps scoped;
+    for (const auto& [hash, stamp] : stamps.keys) scoped.emplace("key:" + hash, stamp);
+    for (const auto& [team, stamp] : stamps.teams) scoped.emplace("team:" + team, stamp);
+    r->committed_many(ids, canonical::unix_ms(), scoped);
   };
   config::Config with_url = cfg;
   with_url.database_url = url;

@@ -64,17 +64,19 @@ CallAccount::Prepared CallAccount::prepare(const pipeline::Pool& pool, std::stri
   const store::TeamRecord* team = key->team_id.empty() ? nullptr : snapshot->team(key->team_id);
   if (!team) team = caller_.team;
 
-  auto add = [&](const char* whose, const char* prefix, const std::string& id, const store::Limits& raw) {
+  // Each scope's stored spend is as of its record's updated_at: the commits stamped after it count on top.
+  auto add = [&](const char* whose, const char* prefix, const std::string& id, const store::Limits& raw,
+                 std::int64_t updated_at) {
     if (raw.budget_nano_usd < 0) return;  // no budget: nothing to reserve (and no allocation)
     std::string scope = prefix + id;
     const store::Limits l = policy::budget_as_of(raw, now_ms);
     const auto period = policy::parse_budget_period(l.budget_period);
     const std::int64_t start = period && l.budget_reset_at > 0 ? policy::period_start(*period, l.budget_reset_at) : 0;
-    p.scopes.push_back(policy::ScopeBudget{std::move(scope), l.budget_nano_usd, l.spend_nano_usd, start});
+    p.scopes.push_back(policy::ScopeBudget{std::move(scope), l.budget_nano_usd, l.spend_nano_usd, start, updated_at + 1});
     p.named.push_back(Named{whose, l});
   };
-  add("this key's", "key:", key->key_hash, key->limits);
-  if (team) add("this key's team's", "team:", team->team_id, team->limits);
+  add("this key's", "key:", key->key_hash, key->limits, key->updated_at);
+  if (team) add("this key's team's", "team:", team->team_id, team->limits, team->updated_at);
   if (p.scopes.empty()) return p;
 
   estimate_ = given_ ? *given_ : policy::estimate_request(body);

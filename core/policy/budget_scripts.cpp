@@ -58,7 +58,9 @@ for i = 1, n do
   end
   local t = redis.call('HMGET', ktot, 'unc', 'cum', 'ctrim')
   local unc, cum, before = tonumber(t[1] or 0), tonumber(t[2] or 0), tonumber(t[3] or 0)
-  local last = redis.call('ZREVRANGEBYSCORE', kclog, '(' .. ARGV[ao + 4], '-inf', 'LIMIT', 0, 1)
+  local vis = ARGV[ao + 7 + 3 * n + i]
+  if not vis or vis == '0' then vis = ARGV[ao + 4] end
+  local last = redis.call('ZREVRANGEBYSCORE', kclog, '(' .. vis, '-inf', 'LIMIT', 0, 1)
   if #last > 0 then before = tonumber(string.sub(last[1], 1, string.find(last[1], ':', 1, true) - 1)) end
   used = used + tonumber(redis.call('GET', khsum) or 0) + unc + (cum - before)
   if used >= budget then return false, {i, used, 0}, nil end
@@ -267,7 +269,11 @@ end
 return 1
 )lua";
 
-constexpr std::string_view kCommit = R"lua(-- llmgw budgets v2: commit many (ledger rows in the database; per scope and period, O(1) calls)
+// commit's log: a group's calls are logged at its stamp with the running cum. A commit whose
+// stamp is below one already logged (another instance's commit of the same row reached Redis
+// first) goes in before it, and the entries after it move up by its total: cum stays in stamp
+// order, as a reader's "cum after my stamp minus cum at it" needs.
+constexpr std::string_view kCommit = R"lua(-- llmgw budgets v2: commit many (ledger rows in the database, stamped as the database stamped each scope's row; per scope and period, O(1) calls)
 local now = tonumber(ARGV[1])
 local px = tonumber(ARGV[2])
 local ng = tonumber(ARGV[3])
@@ -277,8 +283,9 @@ local a = 4
 for g = 1, ng do
   local b = K * (g - 1)
   local ktot, kucost, kuexp, kclog, kcmt = KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], KEYS[b + 4], KEYS[b + 5]
-  local m = tonumber(ARGV[a])
-  a = a + 1
+  local stamp = ARGV[a]
+  local m = tonumber(ARGV[a + 1])
+  a = a + 2
   local ids, costs, total = {}, {}, 0
   for j = 1, m do
     ids[j] = ARGV[a]
@@ -294,7 +301,7 @@ for g = 1, ng do
       unc = unc + tonumber(u[j])
     else
       early[#early + 1] = ids[j]
-      early[#early + 1] = ARGV[1]
+      early[#early + 1] = stamp
     end
   end
   if #found > 0 then
@@ -304,10 +311,25 @@ for g = 1, ng do
   end
   if #early > 0 then redis.call('HSET', kcmt, unpack(early)) end
   local cum = redis.call('HINCRBY', ktot, 'cum', string.format('%d', total)) - total
+  local later = redis.call('ZRANGEBYSCORE', kclog, '(' .. stamp, '+inf', 'WITHSCORES')
+  if #later > 0 then
+    local prev = redis.call('ZREVRANGEBYSCORE', kclog, stamp, '-inf', 'LIMIT', 0, 1)
+    if #prev > 0 then cum = tonumber(string.sub(prev[1], 1, string.find(prev[1], ':', 1, true) - 1))
+    else cum = tonumber(redis.call('HGET', ktot, 'ctrim') or 0) end
+    redis.call('ZREMRANGEBYSCORE', kclog, '(' .. stamp, '+inf')
+    local moved = {}
+    for j = 1, #later, 2 do
+      local e = later[j]
+      local sep = string.find(e, ':', 1, true)
+      moved[#moved + 1] = later[j + 1]
+      moved[#moved + 1] = string.format('%020d', tonumber(string.sub(e, 1, sep - 1)) + total) .. string.sub(e, sep)
+    end
+    redis.call('ZADD', kclog, unpack(moved))
+  end
   local log = {}
   for j = 1, m do
     cum = cum + costs[j]
-    log[#log + 1] = ARGV[1]
+    log[#log + 1] = stamp
     log[#log + 1] = string.format('%020d', cum) .. ':' .. ids[j]
   end
   redis.call('ZADD', kclog, unpack(log))

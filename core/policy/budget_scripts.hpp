@@ -31,10 +31,12 @@
 //
 // reserve  KEYS: 7 per scope (held, hexp, hsum, tot, ucost, uexp, clog). ARGV: request id,
 //          amount, now ms, visible as of ms, reservation ttl ms, charge ttl ms, n, then per scope
-//          budget, stored spend, period start ms. Drops lapsed reservations and stale charges,
-//          then used = stored + held + uncommitted + committed at or after `visible as of` (the
-//          caller's stored spend does not show those yet; a commit over 60 s old is taken to be in
-//          every instance's stored spend); refuses at the first scope with used >= budget, else
+//          budget, stored spend, period start ms; then (optional) per scope its own visible as of
+//          ms (0 or absent: the call's). Drops lapsed reservations and stale charges, then used =
+//          stored + held + uncommitted + committed at or after the scope's `visible as of` (the
+//          caller's stored spend does not show those yet: commits are stamped as the database
+//          stamped the row, store::SpendStamps; a commit over 60 s old is taken to be in every
+//          instance's stored spend); refuses at the first scope with used >= budget, else
 //          holds `amount` on every scope (all or nothing). A request id already held or charged
 //          is admitted again without holding twice.
 //          Reply: {refused scope (1-based; 0: admitted), used (refused), headroom (admitted: the
@@ -63,9 +65,10 @@
 //          calls per group, whatever n (a script per call cost ~38 us of Redis, its text hashed
 //          and four PEXPIREs a scope each time). Reply: 1.
 // commit   Many calls at once (one ledger batch): KEYS: 5 per (scope, period) group (tot, ucost,
-//          uexp, clog, cmt). ARGV: now ms, expiry ms, n groups, then per group the number of
-//          calls m and m pairs (request id, cost). Moves each charge from uncommitted to
-//          committed, in the given order (each clog entry carries cum after it); a fixed number
+//          uexp, clog, cmt). ARGV: now ms, expiry ms, n groups, then per group its stamp (the
+//          updated_at the batch wrote on the scope's row, store::SpendStamps: the clog's score),
+//          the number of calls m and m pairs (request id, cost). Moves each charge from
+//          uncommitted to committed, in the given order (each clog entry carries cum after it); a fixed number
 //          of Redis calls per group, whatever m (one script call per row cost ~13 calls a row and
 //          a round trip of the ledger writer's: the writer fell behind at 5,000 calls a second).
 //          Reply: 1.

@@ -93,6 +93,7 @@ void reserve_arguments(std::vector<std::string>& keys, std::vector<std::string>&
     args.push_back(std::to_string(s.stored_spend_nano));
     args.push_back(std::to_string(s.period_start_ms));
   }
+  for (const ScopeBudget& s : scopes) args.push_back(std::to_string(s.visible_as_of_ms));  // 0: the call's
 }
 
 }  // namespace
@@ -193,7 +194,7 @@ boost::asio::awaitable<ReserveResult> RedisReservationStore::reserve_async(std::
     // Every string the argument views point into lives in this frame until the call returns.
     constexpr std::size_t kKeys = kReserveKeys;
     std::vector<std::string> owned;
-    owned.reserve(kKeys * scopes.size() + 7 + 3 * scopes.size());
+    owned.reserve(kKeys * scopes.size() + 7 + 4 * scopes.size());
     reserve_arguments(owned, owned, scopes, amount_nano, now_ms, visible_as_of_ms, ttl_ms_, charge_ttl_ms_);
     const std::string numkeys = std::to_string(kKeys * scopes.size());
     const BudgetScript& script = reserve_budget_script();
@@ -266,7 +267,7 @@ void RedisReservationStore::join_admit(limits::AdmitCompanion& companion, const 
   companion.keys.clear();
   companion.args.clear();
   companion.keys.reserve(kReserveKeys * scopes.size());
-  companion.args.reserve(7 + 3 * scopes.size());
+  companion.args.reserve(7 + 4 * scopes.size());
   companion.args.push_back(request_id);
   reserve_arguments(companion.keys, companion.args, scopes, amount_nano, now_ms, visible_as_of_ms, ttl_ms_,
                     charge_ttl_ms_);
@@ -361,10 +362,6 @@ bool RedisReservationStore::settle(std::string_view request_id, std::int64_t cos
   return true;
 }
 
-void RedisReservationStore::committed(std::string_view request_id, std::int64_t now_ms) {
-  committed_many(std::vector<std::string_view>{request_id}, now_ms);
-}
-
 namespace {
 
 /// Calls per commit script: each group's ids go through one Lua unpack() (well inside its stack).
@@ -380,7 +377,7 @@ struct Charged {
 /// One commit script's arguments for `calls` (policy/budget_scripts.hpp): the calls grouped by
 /// (scope, period), in their order within each group.
 std::vector<std::string> commit_arguments(const std::vector<Charged>& calls, std::size_t from, std::size_t to,
-                                          std::int64_t now_ms, std::int64_t expiry_ms) {
+                                          std::int64_t now_ms, std::int64_t expiry_ms, const CommitStamps& stamps) {
   struct Group {
     std::string_view scope;
     std::int64_t period;
@@ -402,6 +399,8 @@ std::vector<std::string> commit_arguments(const std::vector<Charged>& calls, std
   argv.push_back(std::to_string(expiry_ms));
   argv.push_back(std::to_string(groups.size()));
   for (const Group& g : groups) {
+    const auto stamp = stamps.find(std::string(g.scope));
+    argv.push_back(std::to_string(stamp == stamps.end() ? now_ms : stamp->second));
     argv.push_back(std::to_string(g.calls.size()));
     for (std::size_t c : g.calls) {
       argv.push_back(calls[c].id);
@@ -413,9 +412,10 @@ std::vector<std::string> commit_arguments(const std::vector<Charged>& calls, std
 
 }  // namespace
 
-void RedisReservationStore::committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms) {
+void RedisReservationStore::committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms,
+                                           const CommitStamps& stamps) {
   std::vector<Charged> charged;
-  for (std::string_view id : request_ids) fallback_.committed(id, now_ms);
+  fallback_.committed_many(request_ids, now_ms, stamps);
   {
     std::lock_guard lock(mu_);
     for (std::string_view id : request_ids) {
@@ -430,7 +430,7 @@ void RedisReservationStore::committed_many(const std::vector<std::string_view>& 
   std::vector<std::vector<std::string>> scripts;
   for (std::size_t from = 0; from < charged.size(); from += kCommitChunk)
     scripts.push_back(commit_arguments(charged, from, std::min(charged.size(), from + kCommitChunk), now_ms,
-                                       ttl_ms_ + charge_ttl_ms_));
+                                       ttl_ms_ + charge_ttl_ms_, stamps));
   // The ledger writer's thread: a blocking round trip is fine here (never a loop thread). Redis
   // down: a mark not made leaves the charge counting on top of the stored spend until
   // charge_ttl_ms (an over-count, never an under-count).

@@ -63,9 +63,9 @@ class RedisReservationStore final : public ReservationStore {
   /// True when the settle was queued on a connection that is up or coming up (or settled
   /// locally); its effect is not awaited.
   bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) override;
-  void committed(std::string_view request_id, std::int64_t now_ms) override;
   /// One commit script per up to kCommitChunk rows, all in one round trip of the writer's.
-  void committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms) override;
+  void committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms,
+                      const CommitStamps& stamps) override;
   /// This instance's calls held (in Redis or locally).
   std::size_t reservations() const override;
   /// This instance's settled charges not yet committed.

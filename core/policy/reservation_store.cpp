@@ -15,9 +15,10 @@ std::int64_t add(std::int64_t a, std::int64_t b) { return a > kMax - b ? kMax : 
 std::int64_t InMemoryReservationStore::used(Scope& s, const ScopeBudget& b, std::int64_t now_ms,
                                             std::int64_t visible_as_of_ms) {
   std::int64_t total = add(b.stored_spend_nano, s.reserved);
+  const std::int64_t visible_before = b.visible_as_of_ms > 0 ? b.visible_as_of_ms : visible_as_of_ms;
   for (auto it = s.charges.begin(); it != s.charges.end();) {
     const Charge& c = it->second;
-    const bool visible = c.committed_ms > 0 && c.committed_ms < visible_as_of_ms;
+    const bool visible = c.committed_ms > 0 && c.committed_ms < visible_before;
     const bool stale = c.committed_ms == 0 && now_ms - c.settled_ms > charge_ttl_ms_;
     if (visible || stale) {
       it = s.charges.erase(it);  // (charged_ keeps its id until committed(): harmless)
@@ -101,17 +102,22 @@ bool InMemoryReservationStore::settle(std::string_view request_id, std::int64_t 
   return true;
 }
 
-void InMemoryReservationStore::committed(std::string_view request_id, std::int64_t now_ms) {
+void InMemoryReservationStore::committed_many(const std::vector<std::string_view>& request_ids,
+                                              std::int64_t now_ms, const CommitStamps& stamps) {
   std::lock_guard lock(mu_);
-  auto it = charged_.find(std::string(request_id));
-  if (it == charged_.end()) return;
-  for (const auto& name : it->second) {
-    auto s = scopes_.find(name);
-    if (s == scopes_.end()) continue;
-    auto c = s->second.charges.find(it->first);
-    if (c != s->second.charges.end()) c->second.committed_ms = now_ms;
+  for (std::string_view request_id : request_ids) {
+    auto it = charged_.find(std::string(request_id));
+    if (it == charged_.end()) continue;
+    for (const auto& name : it->second) {
+      auto s = scopes_.find(name);
+      if (s == scopes_.end()) continue;
+      auto c = s->second.charges.find(it->first);
+      if (c == s->second.charges.end()) continue;
+      const auto stamp = stamps.find(name);
+      c->second.committed_ms = stamp == stamps.end() ? now_ms : stamp->second;
+    }
+    charged_.erase(it);
   }
-  charged_.erase(it);
 }
 
 std::size_t InMemoryReservationStore::reservations() const {

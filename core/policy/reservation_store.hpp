@@ -39,7 +39,14 @@ struct ScopeBudget {
   std::int64_t budget_nano = 0;       // >= 0
   std::int64_t stored_spend_nano = 0; // the record's spend this period (policy::budget_as_of)
   std::int64_t period_start_ms = 0;   // charges settled before it belong to an earlier period
+  /// The stored spend holds every commit stamped before it: the record's updated_at + 1 (a
+  /// row's stamps follow its commits, store::SpendStamps). 0: the call's visible_as_of_ms.
+  std::int64_t visible_as_of_ms = 0;
 };
+
+/// A written ledger batch's stamp on each scope whose stored spend it raised ("key:<hash>",
+/// "team:<id>"; store::SpendStamps). A scope not in it is stamped with the commit's now_ms.
+using CommitStamps = std::unordered_map<std::string, std::int64_t>;
 
 struct ReserveResult {
   int refused = -1;               // index of the first scope already spent; -1: reserved;
@@ -78,18 +85,21 @@ class ReservationStore {
   virtual void on_loop_start(boost::asio::io_context&) {}
   /// After the loops stopped, while their io_contexts exist.
   virtual void release_loop_connections() {}
-  /// `visible_as_of_ms`: the stored spend includes every ledger row committed before it.
+  /// `visible_as_of_ms`: the stored spend includes every ledger row committed (stamped) before
+  /// it, for each scope that does not give its own (ScopeBudget::visible_as_of_ms).
   virtual ReserveResult reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes,
                                 std::int64_t amount_nano, std::int64_t now_ms, std::int64_t visible_as_of_ms) = 0;
   /// The call ended and cost `cost_nano`. An unknown (never reserved, expired, settled) id:
   /// nothing, and false.
   virtual bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) = 0;
-  /// The ledger row of `request_id` is in the database as of `now_ms`.
-  virtual void committed(std::string_view request_id, std::int64_t now_ms) = 0;
-  /// committed() for each of a written batch's rows (a shared store marks them all at once).
-  virtual void committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms) {
-    for (std::string_view id : request_ids) committed(id, now_ms);
+  /// The ledger row of `request_id` is in the database, stamped `now_ms` on each of its scopes.
+  void committed(std::string_view request_id, std::int64_t now_ms) {
+    committed_many(std::vector<std::string_view>{request_id}, now_ms, CommitStamps{});
   }
+  /// A written batch's rows are in the database: on each scope stamped as `stamps` says (else
+  /// `now_ms`), so that a reader whose record shows the stamp does not count them twice.
+  virtual void committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms,
+                              const CommitStamps& stamps) = 0;
   /// Reservations held (tests and metrics).
   virtual std::size_t reservations() const = 0;
   /// Settled costs still counted on top of the stored spend (tests).
@@ -107,7 +117,8 @@ class InMemoryReservationStore final : public ReservationStore {
   ReserveResult reserve(std::string_view request_id, const std::vector<ScopeBudget>& scopes, std::int64_t amount_nano,
                         std::int64_t now_ms, std::int64_t visible_as_of_ms) override;
   bool settle(std::string_view request_id, std::int64_t cost_nano, std::int64_t now_ms) override;
-  void committed(std::string_view request_id, std::int64_t now_ms) override;
+  void committed_many(const std::vector<std::string_view>& request_ids, std::int64_t now_ms,
+                      const CommitStamps& stamps) override;
   std::size_t reservations() const override;
   std::size_t pending_charges() const override;
 

@@ -32,7 +32,7 @@ LedgerStore::LedgerStore(Poco::Data::Session& session, Dialect dialect) : sessio
 
 LedgerStore::~LedgerStore() = default;
 
-std::size_t LedgerStore::insert(const std::vector<LedgerRow>& rows) {
+std::size_t LedgerStore::insert(const std::vector<LedgerRow>& rows, SpendStamps* stamps) {
   if (rows.empty()) return 0;
   try {
     Transaction tx(session_, dialect_);
@@ -66,21 +66,28 @@ std::size_t LedgerStore::insert(const std::vector<LedgerRow>& rows) {
         if (st.execute() == 1) count(row);  // else already stored
       }
     }
-    // updated_at moves so that every instance's key cache reads the new spend.
+    // updated_at moves so that every instance's key cache reads the new spend; it is the spend's
+    // stamp (SpendStamps), past the row's last one even when the clock is not.
     const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch()).count();
-    for (auto& [hash, cost] : key_spend) {
+    const auto raise = [&](const char* table, const char* id_col, const std::string& id, std::int64_t cost,
+                           std::map<std::string, std::int64_t>* stamped) {
       Poco::Data::Statement up(session_);
-      up << sql(session_, "UPDATE keys SET spend_nano_usd = spend_nano_usd + ?, updated_at = ? WHERE key_hash = ?"),
-          bind(cost), bind(now_ms), bind(hash);
-      up.execute();
-    }
-    for (auto& [team, cost] : team_spend) {
-      Poco::Data::Statement up(session_);
-      up << sql(session_, "UPDATE teams SET spend_nano_usd = spend_nano_usd + ?, updated_at = ? WHERE team_id = ?"),
-          bind(cost), bind(now_ms), bind(team);
-      up.execute();
-    }
+      up << sql(session_, std::string("UPDATE ") + table +
+                              " SET spend_nano_usd = spend_nano_usd + ?,"
+                              " updated_at = CASE WHEN updated_at >= ? THEN updated_at + 1 ELSE ? END WHERE " +
+                              id_col + " = ?"),
+          bind(cost), bind(now_ms), bind(now_ms), bind(id);
+      if (up.execute() == 0 || !stamped) return;
+      // The stamp as written: this transaction holds the row until it commits.
+      Poco::Data::Statement read(session_);
+      read << sql(session_, std::string("SELECT updated_at FROM ") + table + " WHERE " + id_col + " = ?"), bind(id);
+      read.execute();
+      Poco::Data::RecordSet rs(read);
+      if (rs.rowCount() == 1) (*stamped)[id] = int_at(rs, 0, 0);
+    };
+    for (auto& [hash, cost] : key_spend) raise("keys", "key_hash", hash, cost, stamps ? &stamps->keys : nullptr);
+    for (auto& [team, cost] : team_spend) raise("teams", "team_id", team, cost, stamps ? &stamps->teams : nullptr);
     tx.commit();
     return inserted;
   } catch (const Poco::Exception& e) {

@@ -4,7 +4,9 @@
 #include <Poco/Data/Session.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,16 @@
 namespace llmgw::store {
 
 class SqliteLedgerInsert;
+
+/// When a batch's costs entered each key's and team's stored spend: the updated_at the batch
+/// wrote on the row, always past the row's last one. The row's writes take its lock until they
+/// commit, so a row's stamps follow its commit order: whoever read a row's spend with
+/// updated_at U has every batch stamped U or earlier in it and none stamped later
+/// (policy/reservation_store.hpp counts the later ones on top).
+struct SpendStamps {
+  std::map<std::string, std::int64_t> keys;   // key_hash -> stamp
+  std::map<std::string, std::int64_t> teams;  // team_id -> stamp
+};
 
 class LedgerStore {
  public:
@@ -29,7 +41,8 @@ class LedgerStore {
   /// transaction: spend counts every call exactly once as well. Returns the rows inserted.
   /// Throws StoreError (nothing is written then). On SQLite the INSERT is prepared on the first
   /// call and kept for the store's life (the ledger writer keeps one store per session).
-  std::size_t insert(const std::vector<LedgerRow>& rows);
+  /// `stamps`: filled with the stamp of each key and team whose spend the batch raised.
+  std::size_t insert(const std::vector<LedgerRow>& rows, SpendStamps* stamps = nullptr);
 
   std::optional<LedgerRow> get(std::string_view request_id);
   std::int64_t count();

@@ -175,8 +175,9 @@ void LedgerWriter::write_batch(std::vector<LedgerRow>& batch) {
   } timed{this, started};
   if (try_database()) {
     try {
-      const std::size_t inserted = ledger_->insert(batch);
-      if (opt_.on_written) opt_.on_written(batch);
+      SpendStamps stamps;
+      const std::size_t inserted = ledger_->insert(batch, opt_.on_written ? &stamps : nullptr);
+      if (opt_.on_written) opt_.on_written(batch, stamps);
       written_.fetch_add(inserted, std::memory_order_relaxed);
       duplicates_.fetch_add(batch.size() - inserted, std::memory_order_relaxed);
       db_down_.store(false);
@@ -218,8 +219,9 @@ void LedgerWriter::replay_spool() {
     // A slice per call (16 batches): the live queue is drained between slices.
     const auto progress = spool_.replay_some(
         [&](const std::vector<LedgerRow>& rows) {
-          const std::size_t inserted = ledger.insert(rows);
-          if (opt_.on_written) opt_.on_written(rows);
+          SpendStamps stamps;
+          const std::size_t inserted = ledger.insert(rows, opt_.on_written ? &stamps : nullptr);
+          if (opt_.on_written) opt_.on_written(rows, stamps);
           written_.fetch_add(inserted, std::memory_order_relaxed);
           duplicates_.fetch_add(rows.size() - inserted, std::memory_order_relaxed);
           replayed_.fetch_add(rows.size(), std::memory_order_relaxed);

@@ -38,8 +38,9 @@ struct LedgerWriterOptions {
   std::string spool_path;                          // required
   std::uint64_t spool_max_bytes = 256ull << 20;
   /// Called on the writer thread with each batch once it is in the database (its costs are in
-  /// the keys' and teams' stored spend): the budget reservations stop counting them on top.
-  std::function<void(const std::vector<LedgerRow>&)> on_written;
+  /// the keys' and teams' stored spend, under `stamps`): the budget reservations stop counting
+  /// them on top.
+  std::function<void(const std::vector<LedgerRow>&, const SpendStamps& stamps)> on_written;
 };
 
 /// The upper bounds (seconds) of the batch duration histogram's buckets.

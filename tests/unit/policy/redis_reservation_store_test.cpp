@@ -168,7 +168,7 @@ TEST_CASE("redis reservations: a written batch is committed at once, over key an
   a.run(50ms);
   ids.push_back("unknown");  // never reserved here: ignored
   std::vector<std::string_view> views(ids.begin(), ids.end());
-  a.store.committed_many(views, now + 2);
+  a.store.committed_many(views, now + 2, CommitStamps{});
   CHECK(a.store.pending_charges() == 0);
   CHECK(hlen(redis.port(), budget_period_key("key:k3", 0, "ucost")) == 0);
   CHECK(hlen(redis.port(), budget_period_key("team:t3", 0, "ucost")) == 0);
@@ -369,4 +369,33 @@ TEST_CASE("redis reservations: a call admitted near the budget's end settles at 
   sent_without_the_timer();
   CHECK(hlen(redis.port(), budget_key("key:k1", "held")) == 0);
   CHECK(hlen(redis.port(), budget_period_key("key:k1", 0, "ucost")) == 2);
+}
+
+TEST_CASE("redis reservations: a commit counts on top exactly for a reader whose record predates its stamp") {
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::int64_t now = 9'000'000;
+  const auto scope = [](std::int64_t stored, std::int64_t visible) {
+    return std::vector<ScopeBudget>{{"key:k9", 1'000, stored, 0, visible}};
+  };
+  REQUIRE(a.reserve("c1", scope(0, 1), 100, now, now).refused == -1);
+  REQUIRE(a.reserve("c2", scope(0, 1), 100, now, now).refused == -1);
+  a.settle("c1", 10, now + 1);
+  a.settle("c2", 20, now + 1);
+  // Two instances' ledger batches of the same key: the database stamped c1's 200 and c2's 300
+  // (row lock order), but c2's mark reached Redis first.
+  a.store.committed_many({"c2"}, now + 5, CommitStamps{{"key:k9", now + 300}});
+  a.store.committed_many({"c1"}, now + 5, CommitStamps{{"key:k9", now + 200}});
+  const auto used = [&](const std::string& id, std::int64_t stored, std::int64_t visible) {
+    const ReserveResult r = a.reserve(id, scope(stored, visible), 0, now + 10, now);
+    REQUIRE(r.refused == -1);
+    return 1'000 - r.headroom_nano;
+  };
+  // A record read before both (stored 0), after c1 only (stored 10, stamp 200), after both.
+  CHECK(used("p1", 0, now + 150) == 30);
+  CHECK(used("p2", 10, now + 201) == 30);  // c2's 20 on top: counted once, not lost
+  CHECK(used("p3", 30, now + 301) == 30);  // nothing on top: not twice
+  // A scope that gives no stamp of its own: the call's visible_as_of_ms.
+  const ReserveResult r = a.reserve("p4", {{"key:k9", 1'000, 10, 0, 0}}, 0, now + 10, now + 201);
+  CHECK(1'000 - r.headroom_nano == 30);
 }

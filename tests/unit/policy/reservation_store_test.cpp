@@ -83,3 +83,26 @@ TEST_CASE("reservations: costs settled before the period started do not count") 
   CHECK(s.reserve("b", {key(100, 0, 0)}, 0, 2000, 0).refused == 0);          // this period: spent
   CHECK(s.reserve("c", {key(100, 0, 1500)}, 0, 2000, 0).refused == -1);      // reset at 1500: room again
 }
+
+TEST_CASE("reservations: each scope's commit stamp is compared with that scope's own record") {
+  InMemoryReservationStore s;
+  const auto both = [](std::int64_t key_budget, std::int64_t key_stored, std::int64_t key_visible,
+                       std::int64_t team_budget, std::int64_t team_stored, std::int64_t team_visible) {
+    return std::vector<ScopeBudget>{{"key:k", key_budget, key_stored, 0, key_visible},
+                                    {"team:t", team_budget, team_stored, 0, team_visible}};
+  };
+  REQUIRE(s.reserve("a", both(100, 0, 1, 100, 0, 1), 10, 1000, 900).refused == -1);
+  s.settle("a", 70, 1100);
+  // The batch stamped the key's row 500 and the team's 800 (a scope not stamped: now, 1300).
+  s.committed_many({"a"}, 1300, CommitStamps{{"key:k", 500}, {"team:t", 800}});
+  // The key's record shows it (updated_at 500): not counted twice there (that would refuse).
+  CHECK(s.reserve("b", both(100, 70, 501, 1'000, 0, 701), 0, 1400, 0).headroom_nano == 30);
+  s.settle("b", 0, 1400);
+  // The team's record does not (updated_at 700): 70 on top of it, whatever the call-wide
+  // visible_as_of (2000) says.
+  CHECK(s.reserve("c", both(1'000, 70, 501, 100, 0, 701), 0, 1400, 2000).headroom_nano == 30);
+  s.settle("c", 0, 1400);
+  // Both records show it: nothing on top of either.
+  CHECK(s.reserve("d", both(100, 70, 501, 100, 70, 801), 0, 1500, 0).headroom_nano == 30);
+  CHECK(s.pending_charges() == 0);
+}

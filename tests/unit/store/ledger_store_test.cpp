@@ -105,3 +105,42 @@ TEST_CASE("ledger insert: a batch of hundreds of rows, edge values, reads back u
   CHECK(ledger.count() == 301);
   CHECK(*ledger.get("req-1000") == rows[150]);
 }
+
+TEST_CASE("ledger insert stamps each raised row past its last updated_at and reports the stamp", "[store][db]") {
+  auto m = test::migrated_database();
+  store::KeyRepository keys(m.session);
+  store::TeamRepository teams(m.session);
+  store::KeyRecord k;
+  k.key_hash = std::string(64, 'f');
+  k.team_id = "t2";
+  // A row stamped far ahead of the clock (another instance's clock, or many commits in one ms):
+  // the next stamp still goes past it, so the row's stamps follow its commits.
+  const std::int64_t ahead = 4'000'000'000'000;
+  k.updated_at = ahead;
+  REQUIRE(keys.create(k));
+  store::TeamRecord t;
+  t.team_id = "t2";
+  t.updated_at = 5;
+  REQUIRE(teams.create(t));
+  store::LedgerStore ledger(m.session, m.test->db->dialect());
+  store::SpendStamps first;
+  REQUIRE(ledger.insert({row(10, k.key_hash, "t2"), row(11, k.key_hash, "t2"), row(12)}, &first) == 3);
+  REQUIRE(first.keys.size() == 1);
+  REQUIRE(first.teams.size() == 1);
+  CHECK(first.keys.at(k.key_hash) == ahead + 1);
+  CHECK(first.teams.at("t2") > 5);  // the clock's now
+  // Each stamp is what the row now says (a key cache reading it has the batch in its spend).
+  CHECK(keys.get(k.key_hash)->updated_at == first.keys.at(k.key_hash));
+  CHECK(teams.get("t2")->updated_at == first.teams.at("t2"));
+  // Two batches within one millisecond: strictly increasing stamps.
+  store::SpendStamps second, third;
+  REQUIRE(ledger.insert({row(13, "", "t2")}, &second) == 1);
+  REQUIRE(ledger.insert({row(14, "", "t2")}, &third) == 1);
+  CHECK(second.keys.empty());
+  CHECK(second.teams.at("t2") > first.teams.at("t2"));
+  CHECK(third.teams.at("t2") > second.teams.at("t2"));
+  // A replayed batch raises nothing and stamps nothing.
+  store::SpendStamps replayed;
+  CHECK(ledger.insert({row(13, "", "t2")}, &replayed) == 0);
+  CHECK(replayed.teams.empty());
+}
