@@ -20,7 +20,7 @@ bool line_starts_as(std::string_view rest, std::string_view field, std::string_v
 
 }  // namespace
 
-std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect) {
+std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect, bool has_cr) {
   // The last event's text: back over its blank line, then back to the previous blank line.
   std::size_t end = events.size();
   while (end > 0 && is_line_end(events[end - 1])) --end;
@@ -32,7 +32,7 @@ std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect) {
     return limit == 0 ? nullptr : static_cast<const char*>(::memrchr(base, c, limit));
   };
   const char* lf = last_before('\n', end);
-  const char* cr = last_before('\r', end);
+  const char* cr = has_cr ? last_before('\r', end) : nullptr;
   std::size_t start = 0;
   while (lf != nullptr || cr != nullptr) {
     const char* p = lf == nullptr ? cr : cr == nullptr ? lf : std::max(lf, cr);
