@@ -83,12 +83,12 @@ void MeteredReply::begin_stream() {
   if (m_.prices && m_.prices->size() > 0 && !inner_->committed()) inner_->declare_trailer(kCostField);
 }
 
-void MeteredReply::pass_raw(std::string_view events) {
+void MeteredReply::pass_raw(std::string_view events, bool has_cr) {
   if (!held_.empty()) {  // past the terminal event: held with it
     held_.append(events);
     return;
   }
-  const std::size_t at = m_.prices ? terminal_event_at(events, upstream_) : std::string_view::npos;
+  const std::size_t at = m_.prices ? terminal_event_at(events, upstream_, has_cr) : std::string_view::npos;
   if (at == std::string_view::npos) return inner_->stream_raw(events);
   if (at > 0) inner_->stream_raw(events.substr(0, at));
   held_.assign(events.substr(at));
@@ -133,7 +133,7 @@ void MeteredReply::stream_raw(std::string_view bytes) {
       if (m_.response) m_.response->read_event(rest.substr(0, end), upstream_);
       rest.remove_prefix(end);
     }
-    pass_raw(bytes);
+    pass_raw(bytes, cr);
     return;
   }
   // RetryGate hands over whole events only: each is counted, and under cut each goes on alone.
@@ -143,7 +143,7 @@ void MeteredReply::stream_raw(std::string_view bytes) {
     const std::string_view event = bytes.substr(0, end == std::string_view::npos ? bytes.size() : end);
     if (cut_now()) return;
     if (m_.response) m_.response->read_event(event, upstream_);
-    pass_raw(event);
+    pass_raw(event, cr);
     ++m_.events;
     bytes.remove_prefix(event.size());
   }

@@ -83,7 +83,7 @@ class MeteredReply final : public pipeline::Reply {
   void begin_stream();
   /// Passes `events` on, holding back the terminal event (and anything after it) while a cost
   /// may still have to go out before it.
-  void pass_raw(std::string_view events);
+  void pass_raw(std::string_view events, bool has_cr);  // has_cr: `events` may hold a CR
 
   std::unique_ptr<pipeline::Reply> inner_;
   StreamMeter& m_;

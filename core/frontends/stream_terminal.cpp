@@ -1,6 +1,7 @@
 #include "frontends/stream_terminal.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string.h>  // memrchr (GNU)
 
 namespace llmgw::frontends {
@@ -9,18 +10,22 @@ namespace {
 bool is_line_end(char c) { return c == '\n' || c == '\r'; }
 
 /// Whether the line `rest` starts with (up to its line end, or the end of `rest`) is
-/// "field:value", with an optional space after the colon.
-bool line_starts_as(std::string_view rest, std::string_view field, std::string_view value) {
-  if (rest.size() <= field.size() || rest.substr(0, field.size()) != field || rest[field.size()] != ':') return false;
-  rest.remove_prefix(field.size() + 1);
+/// "field:value", with an optional space after the colon. `field` and `value` are literals: the
+/// compares are of constant lengths, inlined as word loads (a string_view compare is a memcmp
+/// call, and this runs once an event).
+template <std::size_t F, std::size_t V>
+bool line_starts_as(std::string_view rest, const char (&field)[F], const char (&value)[V]) {
+  constexpr std::size_t f = F - 1, v = V - 1;
+  if (rest.size() <= f || std::memcmp(rest.data(), field, f) != 0 || rest[f] != ':') return false;
+  rest.remove_prefix(f + 1);
   if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-  if (rest.substr(0, value.size()) != value) return false;
-  return rest.size() == value.size() || is_line_end(rest[value.size()]);
+  if (rest.size() < v || std::memcmp(rest.data(), value, v) != 0) return false;
+  return rest.size() == v || is_line_end(rest[v]);
 }
 
 }  // namespace
 
-std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect) {
+std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect, bool has_cr) {
   // The last event's text: back over its blank line, then back to the previous blank line.
   std::size_t end = events.size();
   while (end > 0 && is_line_end(events[end - 1])) --end;
@@ -32,7 +37,7 @@ std::size_t terminal_event_at(std::string_view events, llmgw_dialect dialect) {
     return limit == 0 ? nullptr : static_cast<const char*>(::memrchr(base, c, limit));
   };
   const char* lf = last_before('\n', end);
-  const char* cr = last_before('\r', end);
+  const char* cr = has_cr ? last_before('\r', end) : nullptr;
   std::size_t start = 0;
   while (lf != nullptr || cr != nullptr) {
     const char* p = lf == nullptr ? cr : cr == nullptr ? lf : std::max(lf, cr);

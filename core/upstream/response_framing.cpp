@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "util/http_field_line.hpp"
 #include "util/http_syntax.hpp"
 
 namespace llmgw::upstream {
@@ -48,11 +49,13 @@ ResponseHead parse_response_head(std::string_view in, HeaderLines& headers) {
   bool close = false, keep_alive = false, has_te = false;
   util::TransferCodings codings;
   std::string_view name, value;
+  bool value_checked = false;  // fast_field_line has checked `value`'s bytes
   std::string folded;  // the value of `name` when continuation lines were joined to it
   auto emit = [&] {
     if (name.empty()) return;
     std::string_view v = folded.empty() ? value : std::string_view(folded);
-    if (!util::is_field_value(v)) throw MessageException("Invalid character in upstream header value");
+    if ((!value_checked || !folded.empty()) && !util::is_field_value(v))
+      throw MessageException("Invalid character in upstream header value");
     if (v.size() > kMaxValue) throw MessageException("Upstream header value too long");
     if (headers.count >= kMaxFields) throw MessageException("Too many upstream header fields");
     if (iequals_lower(name, "content-length")) {
@@ -74,6 +77,14 @@ ResponseHead parse_response_head(std::string_view in, HeaderLines& headers) {
     folded.clear();
   };
   while (pos < in.size()) {
+    std::string_view next_name, next_value;
+    if (util::fast_field_line(in, pos, next_name, next_value)) {  // the common line, each byte read once
+      emit();
+      name = next_name;
+      value = next_value;
+      value_checked = true;
+      continue;
+    }
     line = next_line(in, pos);
     if (line.empty()) break;
     if (line.front() == ' ' || line.front() == '\t') {  // obs-fold: replaced by SP (RFC 9112 §5.2)
@@ -89,6 +100,7 @@ ResponseHead parse_response_head(std::string_view in, HeaderLines& headers) {
     name = line.substr(0, colon);
     if (!util::is_http_token(name)) throw MessageException("Invalid header field name");
     value = trim_ows(line.substr(colon + 1));
+    value_checked = false;
   }
   emit();
   head.keep_alive = !close && (!http10 || keep_alive);

@@ -310,3 +310,16 @@ TEST_CASE("stream terminal: only a last event that is the dialect's own end is f
   CHECK(terminal_event_at("event: message_stop\ndata: {}\n\n", oa) == npos);  // each dialect its own
   CHECK(terminal_event_at("data: [DONE]\n\n", an) == npos);
 }
+
+TEST_CASE("stream terminal: told there is no CR, the LF-only search finds the same event") {
+  constexpr auto oa = LLMGW_DIALECT_OPENAI_CHAT;
+  constexpr auto an = LLMGW_DIALECT_ANTHROPIC_MESSAGES;
+  const std::string_view openai[] = {"data: [DONE]\n\n", "data: x\n\ndata: [DONE]\n\n", "data: x\n\n: note\ndata: [DONE]\n\n",
+                                     "data: [DONE]\n\ndata: x\n\n", "data: {\"a\":1}\n\n", "\n\n", ""};
+  for (const std::string_view e : openai) {
+    INFO(e);
+    CHECK(terminal_event_at(e, oa, false) == terminal_event_at(e, oa, true));
+  }
+  CHECK(terminal_event_at("data: x\n\ndata: [DONE]\n\n", oa, false) == 9);
+  CHECK(terminal_event_at("event: ping\ndata: {}\n\nevent:message_stop\ndata: {}\n\n", an, false) == 22);
+}

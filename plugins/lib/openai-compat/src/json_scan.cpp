@@ -67,7 +67,9 @@ bool nonnull_value_after(std::string_view text, std::size_t i) noexcept {
   ++i;
   while (i < text.size() && space(text[i])) ++i;
   if (i >= text.size()) return true;
-  return text.compare(i, 4, "null") != 0;
+  // Fixed-size compares (here and in quote_verdict) are inlined as word loads; a string_view
+  // compare is a call to memcmp, and these run several times an event.
+  return !(text.size() - i >= 4 && std::memcmp(text.data() + i, "null", 4) == 0);
 }
 
 }  // namespace
@@ -80,17 +82,19 @@ enum class Verdict { kScan, kNext, kStop };
 /// "finish_reason" with a non-null value) → kScan; too close to the end to start "error" →
 /// kStop (every later quote is closer still); anything else → kNext.
 Verdict quote_verdict(std::string_view text, std::size_t i) noexcept {
-  const std::string_view rest = text.substr(i);
-  if (rest.size() < 7) return Verdict::kStop;  // shorter than "error"
-  switch (rest[1]) {
+  const std::size_t left = text.size() - i;
+  if (left < 7) return Verdict::kStop;  // shorter than "error"
+  const char* const at = text.data() + i;
+  switch (at[1]) {
     case 'e':
-      if (rest.substr(0, 7) == "\"error\"") return Verdict::kScan;
+      if (std::memcmp(at, "\"error\"", 7) == 0) return Verdict::kScan;
       break;
     case 'u':
-      if (rest.substr(0, 7) == "\"usage\"" && nonnull_value_after(text, i + 7)) return Verdict::kScan;
+      if (std::memcmp(at, "\"usage\"", 7) == 0 && nonnull_value_after(text, i + 7)) return Verdict::kScan;
       break;
     case 'f':
-      if (rest.substr(0, 15) == "\"finish_reason\"" && nonnull_value_after(text, i + 15)) return Verdict::kScan;
+      if (left >= 15 && std::memcmp(at, "\"finish_reason\"", 15) == 0 && nonnull_value_after(text, i + 15))
+        return Verdict::kScan;
       break;
     default:
       break;
