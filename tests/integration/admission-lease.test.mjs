@@ -51,6 +51,17 @@ async function evalshaCalls(port) {
 }
 
 /** Members of every request log (one key here). */
+/** Redis' clock: the current second. */
+async function redisSecond(port) {
+  return Number((await redisCommand(port, 'TIME'))[0]);
+}
+
+/** Waits for the start of Redis' next second (the limits' clock). */
+async function secondStart(port) {
+  const t = await redisCommand(port, 'TIME');
+  await sleep(1005 - Math.floor(Number(t[1]) / 1000));
+}
+
 async function requestsCounted(port) {
   const keys = await redisCommand(port, 'KEYS', 'llmgw:rl:v2:*:req');
   let n = 0;
@@ -106,23 +117,27 @@ describe('admission leases, two instances, one Redis', { skip: SKIP }, () => {
     assert.ok(!/rate limits: Redis did not answer/.test(a.logs() + b.logs()), 'no call failed open');
   });
 
-  test('far from its limits a class is admitted mostly without a round trip; SIGTERM gives leases back', async () => {
+  test('far from its limits a class is admitted mostly without a round trip; SIGTERM gives leases back', async (t) => {
     await redisCommand(redis.port, 'FLUSHALL');
     const key = await generate(a, { key_alias: 'lease-wide', rpm_limit: 1000000, tpm_limit: 1000000000 });
     await visibleEverywhere([a], key);
-    // (Early in a second: a lease is sized to what is left of it, and all 300 calls fit in it.)
-    const t = await redisCommand(redis.port, 'TIME');
-    const ms = Math.floor(Number(t[1]) / 1000);
-    if (ms > 300) await sleep(1010 - ms);
+    // (At a second's start: a lease is sized to what is left of it, and all 300 calls fit in it.)
+    await secondStart(redis.port);
+    const started = await redisSecond(redis.port);
     const trips = await evalshaCalls(redis.port);
     const answers = await blast(300, 4, () => chat(a, key));
+    const oneSecond = (await redisSecond(redis.port)) === started;
     assert.ok(answers.every((r) => r.status === 200));
     const made = (await evalshaCalls(redis.port)) - trips;
     // (A lease follows the class's rate on its loop and is of 8 calls at least: the first few
     // dozen calls of a class make their own round trips.)
     assert.ok(made <= 150, `round trips ${made} for 300 calls`);
     const remaining = answers.map((r) => Number(r.headers.get('x-ratelimit-remaining-requests')));
-    assert.equal(new Set(remaining).size, 300, 'every call its own remaining figure');
+    // Within one second every call has its own figure. (Across a second's end the leases give
+    // back what they did not use, and the count, so a figure can come again: a loaded machine
+    // took over a second for the 300 calls once.)
+    if (oneSecond) assert.equal(new Set(remaining).size, 300, 'every call its own remaining figure');
+    else t.diagnostic('the calls spanned two seconds: figures not required distinct');
     await a.stop();
     // The drain gave back what the leases did not use: exactly the calls made.
     assert.equal(await requestsCounted(redis.port), 300);
@@ -133,9 +148,7 @@ describe('admission leases, two instances, one Redis', { skip: SKIP }, () => {
     const key = await generate(b, { key_alias: 'lease-budget', rpm_limit: 1000000, tpm_limit: 1000000000,
       max_budget: 1000 });
     await visibleEverywhere([b], key);
-    const t = await redisCommand(redis.port, 'TIME');
-    const ms = Math.floor(Number(t[1]) / 1000);
-    if (ms > 300) await sleep(1010 - ms);
+    await secondStart(redis.port);
     const trips = await evalshaCalls(redis.port);
     const answers = await blast(300, 4, () => chat(b, key));
     assert.ok(answers.every((r) => r.status === 200 && r.headers.get('x-llmgw-cost')));
