@@ -29,16 +29,20 @@ namespace {
 
 using namespace llmgw::store;
 
-bool g_ordered_ids = false;  // --ordered-ids: ids that start with the time (tests what a random key costs)
+bool g_ordered_ids = false;  // --ordered-ids: ids that start with the time (the gateway's since gov16)
 
 std::string request_id(std::mt19937_64& rng, std::int64_t now_ms) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id = "req_";
+  // As frontends/request_id: 12 hex digits of unix ms, then 20 random; or 32 random digits, as
+  // the gateway made them before gov16.
+  const int random_digits = g_ordered_ids ? 20 : 32;
   if (g_ordered_ids)
     for (int i = 44; i >= 0; i -= 4) id.push_back(kHex[(now_ms >> i) & 15]);
-  for (int half = 0; half < 2; ++half) {
-    std::uint64_t v = rng();
-    for (int i = 0; i < 16; ++i, v >>= 4) id.push_back(kHex[v & 15]);
+  std::uint64_t v = rng();
+  for (int i = 0; i < random_digits; ++i, v >>= 4) {
+    if (i == 16) v = rng();
+    id.push_back(kHex[v & 15]);
   }
   return id;
 }
