@@ -20,19 +20,16 @@
 #include <utility>
 #include <vector>
 
+#include "shared_state/redis_client.hpp"
+
 struct redisAsyncContext;
 struct redisReply;
 
 namespace llmgw::limits {
 
-/// Where Redis is (router_settings.redis_*).
-struct RedisEndpoint {
-  std::string host;      // an absolute path: a Unix domain socket (port unused)
-  int port = 6379;
-  std::string password;  // empty: no AUTH
-  int db = 0;            // non-zero: SELECT
-  bool unix_socket() const { return !host.empty() && host.front() == '/'; }
-};
+/// Where Redis is (router_settings.redis_*): the blocking clients' target, one description for
+/// both kinds of connection.
+using RedisEndpoint = shared_state::RedisTarget;
 
 class AsyncRedis {
  public:

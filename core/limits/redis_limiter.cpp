@@ -62,12 +62,13 @@ void RedisLimiter::release_loop_connections() {
   }
   if (left.empty()) return;
   shared_state::RedisClient client(
-      shared_state::RedisTarget{endpoint_.host, endpoint_.port, endpoint_.password, endpoint_.db}, 1000ms);
+      endpoint_, 1000ms);
   if (!client.connect()) {
-    spdlog::warn("rate limits: Redis unreachable to send the last {} finish script(s): {}", left.size(), client.error());
+    spdlog::warn("rate limits: Redis unreachable to send the last {} finish and lease-return script(s): {}", left.size(),
+                 client.error());
     return;
   }
-  if (!client.exchange_all(left)) spdlog::warn("rate limits: sending the last finishes failed: {}", client.error());
+  if (!client.exchange_all(left)) spdlog::warn("rate limits: sending the last finishes and lease returns failed: {}", client.error());
 }
 
 namespace {

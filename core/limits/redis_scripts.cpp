@@ -275,6 +275,26 @@ end
 return 1
 )lua";
 
+constexpr std::string_view kLeaseHoldTakeText = R"lua(
+local function lease_hold_take(kheld, khexp, khsum, hid, d)
+local v = redis.call('HINCRBY', kheld, hid, string.format('%d', -d))
+if v <= 0 then
+  redis.call('HDEL', kheld, hid)
+  redis.call('ZREM', khexp, hid)
+  d = d + v
+  if d < 0 then d = 0 end
+end
+if d > 0 then redis.call('DECRBY', khsum, string.format('%d', d)) end
+return v
+end
+)lua";
+
+}  // namespace
+
+const std::string_view kLeaseHoldTake = kLeaseHoldTakeText;
+
+namespace {
+
 // lease_return: what an admission lease did not use, given back when it ends (see
 // redis_scripts.hpp). A hold field reaches 0 once the lease's calls settled and this came, in
 // any order (each takes its own part off), and is then deleted.
@@ -299,15 +319,7 @@ if hold > 0 then
   local hid = 'lease:' .. id
   for j = 1, m do
     local b = 3 * n + 3 * (j - 1)
-    local d = hold
-    local v = redis.call('HINCRBY', KEYS[b + 1], hid, string.format('%d', -d))
-    if v <= 0 then
-      redis.call('HDEL', KEYS[b + 1], hid)
-      redis.call('ZREM', KEYS[b + 2], hid)
-      d = d + v
-      if d < 0 then d = 0 end
-    end
-    if d > 0 then redis.call('DECRBY', KEYS[b + 3], string.format('%d', d)) end
+    lease_hold_take(KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], hid, hold)
   end
 end
 return 1
@@ -344,7 +356,7 @@ const std::string& release_text() {
 const std::string& lease_return_text() {
   static const std::string text = joined(
       "-- llmgw rate limits v2: lease return (an admission lease's unused requests, tokens and budget hold given back)",
-      kLeaseReturnBody);
+      std::string(kLeaseHoldTakeText).append(kLeaseReturnBody));
   return text;
 }
 

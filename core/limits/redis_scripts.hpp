@@ -74,6 +74,13 @@ RedisScript redis_script(std::string_view text);
 /// instructions at 100 governed calls a second); the batched finishes and settles go by EVAL.
 std::string lua_compact(std::string_view text);
 
+/// Lua defining lease_hold_take(kheld, khexp, khsum, hid, d) -> the hold's value after: takes
+/// `d` off an admission lease's budget hold field `hid` ("lease:<id>") on one scope (held hash,
+/// its expiry zset, the scope's running sum); at 0 or below the field goes, and the sum loses
+/// only what the field still had. The lease's return (lease_return) and its calls' settles
+/// (policy/budget_scripts: settle) each take their part, in any order, through this one function.
+extern const std::string_view kLeaseHoldTake;
+
 const RedisScript& admit_script();
 const RedisScript& finish_script();
 const RedisScript& release_script();

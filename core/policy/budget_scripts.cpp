@@ -220,15 +220,8 @@ for g = 1, ng do
     -- charged); the field goes at 0, once the lease's other calls and its return came.
     for _, hid in ipairs(lids) do
       local d = lsum[hid]
-      local v = redis.call('HINCRBY', KEYS[b + 1], hid, string.format('%d', -d))
+      local v = lease_hold_take(KEYS[b + 1], KEYS[b + 2], KEYS[b + 3], hid, d)
       if v + d > 0 then for _, c in ipairs(lcalls[hid]) do held[c] = true end end
-      if v <= 0 then
-        redis.call('HDEL', KEYS[b + 1], hid)
-        redis.call('ZREM', KEYS[b + 2], hid)
-        d = d + v
-        if d < 0 then d = 0 end
-      end
-      if d > 0 then redis.call('DECRBY', KEYS[b + 3], string.format('%d', d)) end
     end
   end
 end
@@ -356,7 +349,12 @@ const BudgetScript& admit_reserve_script() {
 }
 
 const BudgetScript& settle_budget_script() {
-  static const std::string text = limits::lua_compact(kSettle);
+  // (The lease hold's decrement is the limits' lease_return's own function.)
+  static const std::string text = [] {
+    const std::size_t eol = kSettle.find('\n');
+    return limits::lua_compact(
+        std::string(kSettle.substr(0, eol)).append(limits::kLeaseHoldTake).append(kSettle.substr(eol)));
+  }();
   static const BudgetScript s = limits::redis_script(text);
   return s;
 }

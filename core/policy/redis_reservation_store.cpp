@@ -147,7 +147,7 @@ void RedisReservationStore::send_blocking(const std::vector<std::vector<std::str
   std::lock_guard lock(commit_mutex_);
   if (!commit_client_)
     commit_client_ = std::make_unique<shared_state::RedisClient>(
-        shared_state::RedisTarget{endpoint_.host, endpoint_.port, endpoint_.password, endpoint_.db},
+        endpoint_,
         std::chrono::milliseconds(1000));
   // Redis down: one connect attempt a second, not one per batch (the writer thread must go on).
   if (!commit_client_->connected()) {

@@ -48,8 +48,7 @@ RedisReply convert(const redisReply* r) {
 }  // namespace
 
 std::string describe(const RedisTarget& t) {
-  const bool unix_socket = !t.host.empty() && t.host.front() == '/';
-  return (unix_socket ? "unix:" + t.host : t.host + ":" + std::to_string(t.port)) + " db " + std::to_string(t.db) +
+  return (t.unix_socket() ? "unix:" + t.host : t.host + ":" + std::to_string(t.port)) + " db " + std::to_string(t.db) +
          (t.password.empty() ? "" : " (with password)");
 }
 
@@ -81,7 +80,7 @@ bool RedisClient::fail(std::string why) {
 
 bool RedisClient::connect() {
   disconnect();
-  ctx_ = !target_.host.empty() && target_.host.front() == '/'
+  ctx_ = target_.unix_socket()
              ? redisConnectUnixWithTimeout(target_.host.c_str(), to_timeval(timeout_))
              : redisConnectWithTimeout(target_.host.c_str(), target_.port, to_timeval(timeout_));
   if (!ctx_) return fail("cannot allocate a Redis context");

@@ -20,6 +20,7 @@ struct RedisTarget {
   int port = 6379;
   std::string password;  // empty: no AUTH
   int db = 0;            // non-zero: SELECT db
+  bool unix_socket() const { return !host.empty() && host.front() == '/'; }
 };
 
 /// "host:port db N" or "unix:/path db N" (never the password), for logs.

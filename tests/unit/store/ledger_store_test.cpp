@@ -30,6 +30,20 @@ store::LedgerRow row(int i, const std::string& key = "", const std::string& team
   return r;
 }
 
+/// A key of `key_hash` in team `team_id`, and the team, created with these updated_at values.
+void create_key_and_team(store::KeyRepository& keys, store::TeamRepository& teams, const std::string& key_hash,
+                         const std::string& team_id, std::int64_t key_updated_at = 0, std::int64_t team_updated_at = 0) {
+  store::KeyRecord k;
+  k.key_hash = key_hash;
+  k.team_id = team_id;
+  k.updated_at = key_updated_at;
+  REQUIRE(keys.create(k));
+  store::TeamRecord t;
+  t.team_id = team_id;
+  t.updated_at = team_updated_at;
+  REQUIRE(teams.create(t));
+}
+
 }  // namespace
 
 TEST_CASE("ledger insert stores every field and is idempotent on request_id", "[store][db]") {
@@ -60,11 +74,7 @@ TEST_CASE("ledger insert adds each new row's cost to its key and team once", "[s
   store::TeamRepository teams(m.session);
   store::KeyRecord k;
   k.key_hash = std::string(64, 'e');
-  k.team_id = "t1";
-  REQUIRE(keys.create(k));
-  store::TeamRecord t;
-  t.team_id = "t1";
-  REQUIRE(teams.create(t));
+  create_key_and_team(keys, teams, k.key_hash, "t1");
   store::LedgerStore ledger(m.session, m.test->db->dialect());
   std::vector<store::LedgerRow> rows{row(1, k.key_hash, "t1"), row(2, k.key_hash, "t1"), row(3, "", "t1")};
   CHECK(ledger.insert(rows) == 3);
@@ -151,27 +161,20 @@ TEST_CASE("ledger insert stamps each raised row past its last updated_at and rep
   auto m = test::migrated_database();
   store::KeyRepository keys(m.session);
   store::TeamRepository teams(m.session);
-  store::KeyRecord k;
-  k.key_hash = std::string(64, 'f');
-  k.team_id = "t2";
+  const std::string key_hash(64, 'f');
   // A row stamped far ahead of the clock (another instance's clock, or many commits in one ms):
   // the next stamp still goes past it, so the row's stamps follow its commits.
   const std::int64_t ahead = 4'000'000'000'000;
-  k.updated_at = ahead;
-  REQUIRE(keys.create(k));
-  store::TeamRecord t;
-  t.team_id = "t2";
-  t.updated_at = 5;
-  REQUIRE(teams.create(t));
+  create_key_and_team(keys, teams, key_hash, "t2", ahead, 5);
   store::LedgerStore ledger(m.session, m.test->db->dialect());
   store::SpendStamps first;
-  REQUIRE(ledger.insert({row(10, k.key_hash, "t2"), row(11, k.key_hash, "t2"), row(12)}, &first) == 3);
+  REQUIRE(ledger.insert({row(10, key_hash, "t2"), row(11, key_hash, "t2"), row(12)}, &first) == 3);
   REQUIRE(first.keys.size() == 1);
   REQUIRE(first.teams.size() == 1);
-  CHECK(first.keys.at(k.key_hash) == ahead + 1);
+  CHECK(first.keys.at(key_hash) == ahead + 1);
   CHECK(first.teams.at("t2") > 5);  // the clock's now
   // Each stamp is what the row now says (a key cache reading it has the batch in its spend).
-  CHECK(keys.get(k.key_hash)->updated_at == first.keys.at(k.key_hash));
+  CHECK(keys.get(key_hash)->updated_at == first.keys.at(key_hash));
   CHECK(teams.get("t2")->updated_at == first.teams.at("t2"));
   // Two batches within one millisecond: strictly increasing stamps.
   store::SpendStamps second, third;
