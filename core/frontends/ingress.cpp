@@ -6,12 +6,12 @@
 
 #include <cstdint>
 #include <exception>
-#include <random>
 #include <string>
 
 #include "frontends/client_connection_watch.hpp"
 #include "frontends/guard_phase.hpp"
 #include "frontends/request_headers.hpp"
+#include "frontends/request_id.hpp"
 #include "canonical/clock.hpp"
 #include "frontends/routing_fields.hpp"
 #include "observe/access_log.hpp"
@@ -118,18 +118,6 @@ std::optional<ApiError> find_pool(const Dialect& dialect, const pipeline::Gatewa
   return unknown_fallback(gateway, routing, "invalid_request_error");
 }
 
-/// A request id for the ledger and the client (x-llmgw-request-id): 128 random bits in hex.
-std::string new_request_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id = "req_";
-  for (int half = 0; half < 2; ++half) {
-    uint64_t v = rng();
-    for (int i = 0; i < 16; ++i, v >>= 4) id.push_back(kHex[v & 15]);
-  }
-  return id;
-}
-
 }  // namespace
 
 boost::asio::awaitable<void> Ingress::handle(server::Request& request,
@@ -163,7 +151,7 @@ boost::asio::awaitable<void> Ingress::handle(server::Request& request,
   std::unique_ptr<pipeline::Reply> reply;
   pipeline::CallOutcome outcome;
   limits::Ticket limit_ticket;  // what the rate limits reserved; settled in phase 9
-  const std::string request_id = accounting.spend ? new_request_id() : std::string();
+  const std::string request_id = accounting.spend ? new_request_id(canonical::unix_ms()) : std::string();
   CallAccount account(accounting, caller, request_id);
   telemetry::ResponseFacts answer;  // gen_ai.response.*, read only when a sink will get the event
   try {

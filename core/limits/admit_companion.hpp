@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct AdmitCompanion {
   const RedisScript* script = nullptr;  // the joined script (admit_joined_text)
   std::vector<std::string> keys;        // the other script's KEYS
   std::vector<std::string> args;        // the other script's ARGV
+  /// When set: fills keys, args and hold_keys. The limiter calls it (once) only when the admit
+  /// goes to Redis: a call admitted from a lease sends nothing and needs none of them.
+  std::function<void(AdmitCompanion&)> fill;
   State state = State::NotSent;
   int joined = -1;                // Answered: -1 the limits refused (the other not checked),
                                   // 1 both reserved, 0 the other refused (nothing reserved)

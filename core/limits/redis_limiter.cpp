@@ -188,6 +188,11 @@ boost::asio::awaitable<std::optional<Decision>> RedisLimiter::admit(const Scopes
     }
   }
 
+  if (companion && companion->fill) {
+    const auto fill = std::move(companion->fill);
+    companion->fill = nullptr;
+    fill(*companion);
+  }
   // Every string the argument views point into lives in this frame until the call returns.
   std::vector<std::string> owned;
   owned.reserve(3 * n + 7 + 3 * n);

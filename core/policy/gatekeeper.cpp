@@ -1,6 +1,7 @@
 #include "policy/gatekeeper.hpp"
 
 #include "policy/key_admission.hpp"
+#include "policy/key_hash_memo.hpp"
 #include "policy/presented_key.hpp"
 #include "policy/virtual_key.hpp"
 
@@ -35,7 +36,9 @@ std::optional<canonical::ApiError> Gatekeeper::identify_key(std::string_view pre
   }
   if (keys_ && looks_like_virtual_key(presented)) {
     caller.snapshot = keys_->snapshot();
-    caller.key = caller.snapshot->key(hash_key(presented));
+    // The hash from this thread's memo (policy/key_hash_memo), the record from the current
+    // snapshot: a key blocked or deleted is refused as soon as the snapshot has it.
+    caller.key = caller.snapshot->key(memo_hash_key(presented));
     if (caller.key) {
       caller.kind = Caller::Kind::VirtualKey;
       if (!caller.key->team_id.empty()) caller.team = caller.snapshot->team(caller.key->team_id);

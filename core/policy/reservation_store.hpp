@@ -69,7 +69,8 @@ class ReservationStore {
   /// then join_admit() and joined_result() stand for reserve_async().
   virtual bool joins_admit() const { return false; }
   /// The reserve as the limits' admit's companion (limits/admit_companion.hpp), on the loop that
-  /// sends the admit right after.
+  /// sends the admit right after. `scopes` must stay alive until that admit returns (its KEYS
+  /// and ARGV may be made from them only when the admit goes to Redis).
   virtual void join_admit(limits::AdmitCompanion& /*companion*/, const std::string& /*request_id*/,
                           const std::vector<ScopeBudget>& /*scopes*/, std::int64_t /*amount_nano*/,
                           std::int64_t /*now_ms*/, std::int64_t /*visible_as_of_ms*/) {}

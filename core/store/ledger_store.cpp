@@ -36,8 +36,6 @@ std::size_t LedgerStore::insert(const std::vector<LedgerRow>& rows, SpendStamps*
   if (rows.empty()) return 0;
   try {
     Transaction tx(session_, dialect_);
-    const std::string insert_sql = std::string("INSERT INTO spend_ledger (") + kColumns +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
     std::size_t inserted = 0;
     std::map<std::string, std::int64_t> key_spend, team_spend;
     const auto count = [&](const LedgerRow& row) {
@@ -48,13 +46,16 @@ std::size_t LedgerStore::insert(const std::vector<LedgerRow>& rows, SpendStamps*
     };
     if (dialect_ == Dialect::sqlite) {
       // Prepared once for the store, not per batch (~77k instructions a batch) nor per row
-      // (Poco's SQLite statement parsed its SQL again on every execute).
+      // (Poco's SQLite statement parsed its SQL again on every execute); multi-row statements.
       if (!sqlite_insert_)
-        sqlite_insert_ = std::make_unique<SqliteLedgerInsert>(Poco::Data::SQLite::Utility::dbHandle(session_), insert_sql);
-      for (const LedgerRow& row : rows)
-        if (sqlite_insert_->insert(row)) count(row);  // else already stored
+        sqlite_insert_ = std::make_unique<SqliteLedgerInsert>(Poco::Data::SQLite::Utility::dbHandle(session_), kColumns);
+      sqlite_insert_->insert(rows, inserted_);
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        if (inserted_[i]) count(rows[i]);  // else already stored
     } else {
       // One prepared statement bound to `r`, executed once per row.
+      const std::string insert_sql = std::string("INSERT INTO spend_ledger (") + kColumns +
+                                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
       LedgerRow r;
       Poco::Data::Statement st(session_);
       st << sql(session_, insert_sql), use(r.request_id), use(r.key_hash), use(r.team_id), use(r.alias),

@@ -52,6 +52,7 @@ class LedgerStore {
   Poco::Data::Session& session_;
   Dialect dialect_;
   std::unique_ptr<SqliteLedgerInsert> sqlite_insert_;
+  std::vector<char> inserted_;  // SQLite: which rows of the batch were stored now (kept: no allocation a batch)
 };
 
 }  // namespace llmgw::store

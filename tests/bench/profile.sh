@@ -14,6 +14,7 @@
 #   - CPU time, user and kernel (/proc/PID/task/*/schedstat, nanoseconds; utime/stime for the
 #     split): what one request costs the target in all, system calls included; PROFILE_CPU_COUNT
 #     (default 20000) requests, so the figure is the mean over a second or more of work
+#     (with PROFILE_GOV=1 also the ledger writer's rows and batches over those requests, /metrics)
 #   - instructions (valgrind --tool=callgrind, counters zeroed after the warmup); the profile is
 #     kept as $PROFILE_OUT (default /tmp/llmgw-callgrind.out) for callgrind_annotate.
 # PROFILE_TOOLS picks the passes ("ctx strace cpu callgrind"); PROFILE_LOG_LEVEL=info measures with
@@ -106,6 +107,11 @@ cpu_ns() {  # CPU time of every thread, ns
 ticks() {  # utime stime of the process, clock ticks
   awk '{print $14, $15}' /proc/"$TARGET_PID"/stat
 }
+ledger_counts() {  # PROFILE_GOV: the ledger writer's batches and rows written so far ("batches rows")
+  curl -s -m 5 -H "Authorization: Bearer $MASTER" "$TARGET_URL/metrics" |
+    awk '/^llmgw_ledger_batch_duration_seconds_count /{b = $2} /^llmgw_ledger_rows_written_total /{r = $2}
+         END {printf "%d %d\n", b, r}'
+}
 ctx_total() {
   awk '/^(voluntary|nonvoluntary)_ctxt_switches/{s += $2} END {print s + 0}' /proc/"$TARGET_PID"/task/*/status 2>/dev/null
 }
@@ -156,11 +162,18 @@ for tool in $TOOLS; do
       start_target || { echo "profile.sh: $TARGET did not start" >&2; cat "$TMP/llmgw.err" >&2; exit 1; }
       drive "$WARMUP"
       n=${PROFILE_CPU_COUNT:-20000}
+      [[ ${PROFILE_GOV:-0} != 0 ]] && read -r b0 r0 <<<"$(ledger_counts)"
       t0=$(cpu_ns); read -r u0 s0 <<<"$(ticks)"
       drive "$n"
       t1=$(cpu_ns); read -r u1 s1 <<<"$(ticks)"
       awk -v d=$((t1 - t0)) -v n="$n" -v u=$((u1 - u0)) -v s=$((s1 - s0)) 'BEGIN {
         printf "CPU/request: %.1f us (user %.0f%%, kernel %.0f%%)\n", d / n / 1000, u + s ? 100 * u / (u + s) : 0, u + s ? 100 * s / (u + s) : 0 }'
+      if [[ ${PROFILE_GOV:-0} != 0 ]]; then
+        sleep 0.3  # the writer's last wake
+        read -r b1 r1 <<<"$(ledger_counts)"
+        awk -v b=$((b1 - b0)) -v r=$((r1 - r0)) 'BEGIN {
+          printf "ledger writer: %d rows in %d batches (%.1f rows a batch)\n", r, b, b ? r / b : 0 }'
+      fi
       stop_target
       ;;
     callgrind)

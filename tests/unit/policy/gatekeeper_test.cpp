@@ -10,6 +10,7 @@
 #include "canonical/clock.hpp"
 #include "policy/gatekeeper.hpp"
 #include "policy/key_cache.hpp"
+#include "policy/key_hash_memo.hpp"
 #include "policy/spend_recorder.hpp"
 #include "policy/virtual_key.hpp"
 #include "pricing/price_table.hpp"
@@ -72,9 +73,14 @@ TEST_CASE("gatekeeper: master key, virtual keys, and what the cache learns after
   REQUIRE(blocked);
   CHECK(blocked->status == 403);
 
+  // Bob's hash now comes from this thread's memo: his deletion still refuses him at once.
+  const auto before = policy::key_hash_memo_stats();
+  REQUIRE_FALSE(gate.identify_key(bob, c));
+  CHECK(policy::key_hash_memo_stats().hits == before.hits + 1);
   REQUIRE(keys.remove(policy::hash_key(bob), canonical::unix_ms()));
   cache.refresh();
   CHECK(gate.identify_key(bob, c)->status == 401);
+  CHECK(policy::key_hash_memo_stats().hits == before.hits + 2);
 }
 
 TEST_CASE("gatekeeper: expiry, a blocked team, a spent budget with its reset") {

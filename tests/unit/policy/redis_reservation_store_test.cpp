@@ -405,3 +405,27 @@ TEST_CASE("redis reservations: a commit counts on top exactly for a reader whose
   const ReserveResult r = a.reserve("p4", {{"key:k9", 1'000, 10, 0, 0}}, 0, now + 10, now + 201);
   CHECK(1'000 - r.headroom_nano == 30);
 }
+
+TEST_CASE("redis reservations: the reserve's KEYS and ARGV are made only when the joined admit goes to Redis") {
+  // join_admit leaves them to the companion's fill, which the limiter calls only when it sends
+  // the admit (a call admitted from a lease sends nothing); the lease class is there at once.
+  llmgw::test::RedisServer redis;
+  Instance a(redis.port());
+  const std::vector<ScopeBudget> scopes = {ScopeBudget{"key:k1", 5'000, 0, 0}, ScopeBudget{"team:t1", 9'000, 0, 0}};
+  llmgw::limits::AdmitCompanion c;
+  a.store.join_admit(c, "req-lazy", scopes, 100, 1'000, 0);
+  CHECK(c.keys.empty());
+  CHECK(c.args.empty());
+  CHECK(c.hold_keys.empty());
+  CHECK_FALSE(c.lease_class.empty());
+  CHECK(c.lease_amount == 100);
+  REQUIRE(c.fill);
+  c.fill(c);
+  REQUIRE(c.keys.size() == 7 * scopes.size());
+  REQUIRE_FALSE(c.args.empty());
+  CHECK(c.args.front() == "req-lazy");
+  CHECK(c.args[1] == "100");  // the amount, then the reserve's other arguments
+  REQUIRE(c.hold_keys.size() == 3 * scopes.size());
+  for (std::size_t i = 0; i < scopes.size(); ++i)
+    for (std::size_t k = 0; k < 3; ++k) CHECK(c.hold_keys[3 * i + k] == c.keys[7 * i + k]);
+}

@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "policy/key_hash_memo.hpp"
 #include "policy/virtual_key.hpp"
 
 using namespace llmgw::policy;
@@ -76,4 +77,33 @@ TEST_CASE("virtual keys: the hash is the same from every thread, call after call
     });
   for (auto& t : threads) t.join();
   CHECK(wrong == 0);
+}
+
+TEST_CASE("key hash memo: each key gets its own hash, a key seen again is not hashed again", "[policy][keys]") {
+  // More keys than slots: some share a slot and evict each other; each still gets its own hash.
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < 3 * kKeyHashMemoSlots; ++i) keys.push_back(generate_virtual_key());
+  for (int round = 0; round < 2; ++round)
+    for (const std::string& k : keys) CHECK(memo_hash_key(k) == hash_key(k));
+  // A key of the same length differing in its last character only: never its neighbour's hash.
+  const std::string k = keys.front();
+  std::string near = k;
+  near.back() = near.back() == 'A' ? 'B' : 'A';
+  CHECK(memo_hash_key(k) == hash_key(k));
+  CHECK(memo_hash_key(near) == hash_key(near));
+  // Asked again right away: found in the memo.
+  const KeyHashMemoStats before = key_hash_memo_stats();
+  CHECK(memo_hash_key(near) == hash_key(near));
+  CHECK(memo_hash_key(near) == hash_key(near));
+  const KeyHashMemoStats after = key_hash_memo_stats();
+  CHECK(after.hits == before.hits + 2);
+  CHECK(after.misses == before.misses);
+  // Per thread: another thread hashes it once itself.
+  KeyHashMemoStats other;
+  std::thread([&] {
+    CHECK(memo_hash_key(near) == hash_key(near));
+    other = key_hash_memo_stats();
+  }).join();
+  CHECK(other.hits == 0);
+  CHECK(other.misses == 1);
 }

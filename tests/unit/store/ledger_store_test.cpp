@@ -84,6 +84,47 @@ TEST_CASE("ledger insert adds each new row's cost to its key and team once", "[s
         rows[0].cost_nano_usd + rows[1].cost_nano_usd + rows[2].cost_nano_usd);
 }
 
+TEST_CASE("ledger insert: stored rows and repeats anywhere in a large batch are stored and charged once", "[store][db]") {
+  // SQLite writes a batch in statements of 64, 16, 4 and 1 rows: repeats in every one of them,
+  // of rows stored before and of rows earlier in the batch (a different cost: the first wins).
+  auto m = test::migrated_database();
+  store::KeyRepository keys(m.session);
+  store::KeyRecord k;
+  k.key_hash = std::string(64, 'f');
+  REQUIRE(keys.create(k));
+  store::LedgerStore ledger(m.session, m.test->db->dialect());
+  std::vector<store::LedgerRow> first;
+  for (int i = 0; i < 300; i += 7) first.push_back(row(i, k.key_hash));
+  CHECK(ledger.insert(first) == first.size());
+  std::vector<store::LedgerRow> batch;
+  std::int64_t charged = 0;
+  std::size_t fresh = 0;
+  for (int i = 0; i < 300; ++i) {
+    batch.push_back(row(i, k.key_hash));
+    if (i % 7 != 0) {
+      charged += batch.back().cost_nano_usd;
+      ++fresh;
+    }
+    if (i % 11 == 3) {  // the same request again, right away, with another cost
+      store::LedgerRow again = row(i, k.key_hash);
+      again.cost_nano_usd += 5;
+      batch.push_back(again);
+    }
+  }
+  batch.push_back(row(5, k.key_hash));  // the last, single-row statement: a repeat too
+  REQUIRE(batch.size() % 64 != 0);
+  CHECK(ledger.insert(batch) == fresh);
+  CHECK(ledger.count() == 300);
+  std::int64_t all = charged;
+  for (const auto& r : first) all += r.cost_nano_usd;
+  CHECK(ledger.total_cost_nano_usd() == all);
+  CHECK(keys.get(k.key_hash)->limits.spend_nano_usd == all);
+  CHECK(ledger.get("req-14")->cost_nano_usd == row(14).cost_nano_usd);  // stored before, repeated in the batch
+  CHECK(ledger.get("req-3")->cost_nano_usd == row(3).cost_nano_usd);    // twice in the batch: the first
+  CHECK(ledger.insert(batch) == 0);
+  CHECK(keys.get(k.key_hash)->limits.spend_nano_usd == all);
+}
+
 TEST_CASE("ledger insert: a batch of hundreds of rows, edge values, reads back unchanged", "[store][db]") {
   // SQLite runs one statement prepared for the whole batch (store/sqlite_ledger_insert): every
   // row must come back as written, bound afresh each time (no value left from the row before).

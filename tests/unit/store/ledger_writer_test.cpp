@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -84,6 +85,35 @@ TEST_CASE("the ledger writer batches rows into the database", "[store][db][write
   REQUIRE(w.flush(10s));
   CHECK(w.stats().duplicates == 10);
   CHECK(ledger.count() == 1000);
+}
+
+TEST_CASE("rows arriving while a partial batch is written wait for the next wake, in one batch", "[store][db][writer]") {
+  auto m = test::migrated_database();
+  auto o = options(*m.test);
+  o.flush_interval = 60s;  // the writer sleeps: only flush() wakes it
+  std::atomic<store::LedgerWriter*> writer{nullptr};
+  std::atomic<int> calls{0};
+  // Rows pushed during the first batch's write (from its on_written, on the writer thread).
+  o.on_written = [&](const std::vector<store::LedgerRow>&, const store::SpendStamps&) {
+    if (calls.fetch_add(1) == 0)
+      for (int i = 100; i < 103; ++i) writer.load()->try_push(row(i));
+  };
+  store::LedgerWriter w(*m.test->db, o);
+  writer = &w;
+  for (int i = 0; i < 5; ++i) REQUIRE(w.try_push(row(i)));
+  REQUIRE(w.flush(10s));
+  // The partial batch emptied the queue: the three rows that came during its write are not
+  // written in a second, smaller batch of the same wake.
+  CHECK(w.stats().batches == 1);
+  CHECK(w.stats().written == 5);
+  REQUIRE(w.flush(10s));
+  CHECK(w.stats().batches == 2);
+  CHECK(w.stats().written == 8);
+  // A full batch is followed at once by the rest of the queue.
+  for (int i = 200; i < 200 + 64 + 10; ++i) REQUIRE(w.try_push(row(i)));
+  REQUIRE(w.flush(10s));
+  CHECK(w.stats().batches == 4);
+  CHECK(w.stats().written == 8 + 74);
 }
 
 TEST_CASE("a full queue drops and counts, never blocks", "[store][db][writer]") {
