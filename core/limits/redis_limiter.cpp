@@ -61,8 +61,7 @@ void RedisLimiter::release_loop_connections() {
     loops_.clear();
   }
   if (left.empty()) return;
-  shared_state::RedisClient client(
-      endpoint_, 1000ms);
+  shared_state::RedisClient client(endpoint_, 1000ms);
   if (!client.connect()) {
     spdlog::warn("rate limits: Redis unreachable to send the last {} finish and lease-return script(s): {}", left.size(),
                  client.error());

@@ -146,9 +146,7 @@ void RedisReservationStore::release_loop_connections() {
 void RedisReservationStore::send_blocking(const std::vector<std::vector<std::string>>& scripts, const char* what) {
   std::lock_guard lock(commit_mutex_);
   if (!commit_client_)
-    commit_client_ = std::make_unique<shared_state::RedisClient>(
-        endpoint_,
-        std::chrono::milliseconds(1000));
+    commit_client_ = std::make_unique<shared_state::RedisClient>(endpoint_, std::chrono::milliseconds(1000));
   // Redis down: one connect attempt a second, not one per batch (the writer thread must go on).
   if (!commit_client_->connected()) {
     const std::int64_t now = canonical::steady_ms();
